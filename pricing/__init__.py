@@ -1,0 +1,1 @@
+"""Bundled price sheets (YAML), shipped inside the wheel as ``tokencost.pricing_data``."""

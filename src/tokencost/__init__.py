@@ -1,0 +1,1 @@
+from tokencost._version import __version__

@@ -1,0 +1,5 @@
+"""``python -m tokencost``."""
+
+from tokencost.cli import main
+
+main()

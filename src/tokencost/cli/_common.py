@@ -1,0 +1,58 @@
+"""Options and helpers shared by the subcommands."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import Any
+
+import click
+
+from tokencost.render.tabular import FORMATS
+
+
+def pricing_option(func: Callable[..., Any]) -> Callable[..., Any]:
+    """``--pricing DIR`` (repeatable): extra sheets layered over the bundled ones, after TOKENCOST_PRICING."""
+    return click.option(
+        "--pricing",
+        "pricing_dirs",
+        multiple=True,
+        metavar="DIR",
+        type=click.Path(),
+        help="Directory (or file) of extra price sheets; overrides bundled models with the same id. "
+        "Repeatable; later wins. Also read from $TOKENCOST_PRICING.",
+    )(func)
+
+
+def format_option(choices: tuple[str, ...] = FORMATS, default: str = "table") -> Callable[..., Any]:
+    """``--format``."""
+    return click.option(
+        "--format",
+        "fmt",
+        type=click.Choice(choices),
+        default=default,
+        show_default=True,
+        help="Output format.",
+    )
+
+
+class DateType(click.ParamType):
+    """A YYYY-MM-DD date."""
+
+    name = "DATE"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> dt.date:
+        if isinstance(value, dt.date):
+            return value
+        try:
+            return dt.date.fromisoformat(str(value))
+        except ValueError:
+            self.fail(f"{value!r} is not a date in YYYY-MM-DD form", param, ctx)
+
+
+DATE = DateType()
+
+
+def echo_output(text: str) -> None:
+    """Write rendered output to stdout without adding a second trailing newline."""
+    click.echo(text, nl=not text.endswith("\n"))

@@ -1,0 +1,33 @@
+"""Tokenizer family ids: plain data at the bottom layer so price sheets can name a family
+without importing the tokenizer code. The registry in ``tokencost.tokenizers`` implements them."""
+
+from __future__ import annotations
+
+#: family id -> one-line description. Exact in the base install: o200k_base, cl100k_base.
+#: Exact with the ``tokenizers`` extra: deepseek-v3, qwen2, qwen3.5, mistral-tekken, llama3.
+#: Estimate only (no public offline tokenizer): claude, gemini, glm, kimi, minimax, grok, generic.
+FAMILIES: dict[str, str] = {
+    "o200k_base": "OpenAI o200k_base (GPT-4o, GPT-4.1, GPT-5, o-series)",
+    "cl100k_base": "OpenAI cl100k_base (GPT-4, GPT-3.5, text-embedding-3)",
+    "deepseek-v3": "DeepSeek V3 / R1 / V3.x (128k vocabulary)",
+    "qwen2": "Qwen 2 / 2.5 / 3 (151k vocabulary)",
+    "qwen3.5": "Qwen 3.5 / 3.6 (248k vocabulary)",
+    "mistral-tekken": "Mistral Tekken (Mistral NeMo, Small 3, Medium 3, Large 2.1+, Codestral)",
+    "llama3": "Meta Llama 3 / 3.1 / 3.2 / 3.3 / 4 (128k vocabulary)",
+    "gemma3": "Google Gemma 3 (262k SentencePiece vocabulary)",
+    "claude": "Anthropic Claude (no public tokenizer)",
+    "gemini": "Google Gemini (no public tokenizer)",
+    "glm": "Zhipu GLM (no public offline tokenizer)",
+    "kimi": "Moonshot Kimi (no public offline tokenizer)",
+    "minimax": "MiniMax (no public offline tokenizer)",
+    "grok": "xAI Grok (no public tokenizer)",
+    "generic": "any other model: a generic modern BPE estimate",
+}
+
+#: Prefixes for user-supplied tokenizer files: ``huggingface:/path/tokenizer.json``, ``tiktoken:/path/x.tiktoken``.
+FILE_FAMILY_PREFIXES = ("huggingface:", "tiktoken:")
+
+
+def is_known_family(family: str) -> bool:
+    """True when ``family`` is a registered id or a file-backed ``huggingface:``/``tiktoken:`` family."""
+    return family in FAMILIES or family.startswith(FILE_FAMILY_PREFIXES)

@@ -1,0 +1,324 @@
+"""Pydantic models of a price sheet: one YAML file per vendor or host, prices per million tokens as Decimal.
+
+The shape learns from pydantic/genai-prices and LiteLLM's JSON: a provider header, then models, each with
+its current prices, long-context tiers, variants (batch/flex/priority) as key-by-key overrides, time-of-day
+windows and dated history. Every model is ``extra="forbid"`` so a typo in a sheet is an error, not a silent 0.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from enum import Enum
+from typing import Annotated, Literal
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    field_validator,
+    model_validator,
+)
+
+from tokencost.currency import is_currency
+from tokencost.families import FAMILIES, is_known_family
+
+SCHEMA_VERSION = 1
+
+#: The names of the per-million-token price components, in display order.
+TOKEN_PRICE_FIELDS = (
+    "input",
+    "output",
+    "cache_read",
+    "cache_write",
+    "cache_write_1h",
+    "reasoning",
+    "input_audio",
+    "output_audio",
+)
+#: All price components a sheet can set (the token ones plus the flat per-request fee).
+PRICE_FIELDS = (*TOKEN_PRICE_FIELDS, "per_request")
+
+
+def _no_float_artifacts(value: object) -> object:
+    """Turn YAML floats into Decimal through their shortest repr, so 0.3 is 0.3 and not 0.299999...
+
+    Booleans are rejected: YAML's ``yes``/``no`` must never become a price of 1 or 0.
+    """
+    if isinstance(value, bool):
+        raise ValueError("a price must be a number, not true/false")
+    if isinstance(value, float):
+        return Decimal(repr(value))
+    return value
+
+
+def _non_negative(value: Decimal) -> Decimal:
+    if not value.is_finite():
+        raise ValueError("a price must be a finite number")
+    if value < 0:
+        raise ValueError(f"a price cannot be negative (got {value})")
+    return value
+
+
+#: A price per million tokens (or per request for ``per_request``) in the sheet's currency.
+Price = Annotated[Decimal, BeforeValidator(_no_float_artifacts), AfterValidator(_non_negative)]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+
+class ProviderKind(str, Enum):
+    vendor = "vendor"  # trains and serves its own models
+    host = "host"  # serves other people's (often open-weight) models: Together, Fireworks, Bedrock...
+    aggregator = "aggregator"  # routes to other hosts under one bill: OpenRouter
+
+
+class Capability(str, Enum):
+    tools = "tools"
+    reasoning = "reasoning"
+    vision = "vision"
+    json_mode = "json_mode"
+    structured_output = "structured_output"
+    open_weights = "open_weights"
+    prompt_caching = "prompt_caching"
+    web_search = "web_search"
+    audio = "audio"
+    computer_use = "computer_use"
+
+
+Modality = Literal["text", "image", "audio", "video", "pdf", "file", "embedding"]
+Mode = Literal["chat", "completion", "embedding", "image", "audio", "rerank", "moderation"]
+Variant = Literal["batch", "flex", "priority"]
+
+
+class PriceComponents(_Strict):
+    """Per-million-token prices. An absent component is absent (the cost engine says how it falls back),
+    never zero; a free model sets its prices to 0 explicitly and ``free: true`` on the model."""
+
+    input: Price | None = None
+    output: Price | None = None
+    cache_read: Price | None = Field(None, description="Cached input read (cache hit), per million tokens.")
+    cache_write: Price | None = Field(
+        None, description="Cache write with the default (5 minute) lifetime, per million tokens."
+    )
+    cache_write_1h: Price | None = Field(None, description="Cache write with a 1 hour lifetime.")
+    reasoning: Price | None = Field(
+        None, description="Reasoning/thinking tokens, only when billed differently from output."
+    )
+    input_audio: Price | None = None
+    output_audio: Price | None = None
+    per_request: Price | None = Field(None, description="Flat fee per request, in currency units (not per million).")
+
+    def components(self) -> dict[str, Decimal]:
+        """The components that are set, by name."""
+        return {name: value for name in PRICE_FIELDS if (value := getattr(self, name)) is not None}
+
+
+class Tier(PriceComponents):
+    """A long-context tier: when a request's prompt exceeds ``above`` tokens, these rates apply to the
+    whole request (as Google, Anthropic and Alibaba bill), not only to the tokens past the threshold."""
+
+    above: int = Field(gt=0, description="Prompt tokens (input incl. cached) strictly above which this tier applies.")
+
+
+def _check_tiers(tiers: list[Tier]) -> list[Tier]:
+    thresholds = [tier.above for tier in tiers]
+    if thresholds != sorted(set(thresholds)):
+        raise ValueError(f"tiers must be in increasing order of 'above' with no repeats (got {thresholds})")
+    return tiers
+
+
+Tiers = Annotated[list[Tier], AfterValidator(_check_tiers)]
+
+
+class PriceOverride(PriceComponents):
+    """Key-by-key overrides of a price card (a variant or a time window); absent keys keep the base price."""
+
+    tiers: Tiers | None = Field(None, description="Replaces the base tiers when set.")
+
+
+class TimeWindow(PriceOverride):
+    """A daily window (UTC) with its own prices, e.g. DeepSeek's off-peak discount. Wraps midnight when
+    ``end`` is before ``start``."""
+
+    name: str
+    start: dt.time
+    end: dt.time
+
+    @field_validator("start", "end", mode="before")
+    @classmethod
+    def _parse_hhmm(cls, value: object) -> object:
+        # YAML reads an unquoted 16:30 as the integer 990 (sexagesimal); accept it as minutes.
+        if isinstance(value, int) and not isinstance(value, bool):
+            return dt.time(value // 60 % 24, value % 60)
+        return value
+
+    @model_validator(mode="after")
+    def _distinct(self) -> TimeWindow:
+        if self.start == self.end:
+            raise ValueError("a time window needs different start and end times")
+        return self
+
+    def contains(self, moment: dt.time) -> bool:
+        """True when ``moment`` (UTC) falls in ``[start, end)``."""
+        if self.start < self.end:
+            return self.start <= moment < self.end
+        return moment >= self.start or moment < self.end
+
+
+class PriceCard(PriceComponents):
+    """A complete price card: base components, long-context tiers, variants and time windows."""
+
+    tiers: Tiers = Field(default_factory=list)
+    variants: dict[Variant, PriceOverride] = Field(default_factory=dict)
+    windows: list[TimeWindow] = Field(default_factory=list)
+    effective_from: dt.date | None = Field(None, description="First day these prices apply (UTC).")
+    source: str | None = Field(None, description="Where these prices were read, when it differs from the model's.")
+    checked: dt.date | None = None
+    note: str | None = None
+
+
+class HistoricalCard(PriceCard):
+    """An earlier price card; applies from ``effective_from`` until the next card starts."""
+
+    effective_from: dt.date  # type: ignore[assignment]  # required here
+
+
+def _check_family(value: str) -> str:
+    if not is_known_family(value):
+        known = ", ".join(sorted(FAMILIES))
+        raise ValueError(f"unknown tokenizer family {value!r}; use one of: {known} (or huggingface:PATH / tiktoken:PATH)")
+    return value
+
+
+class Modalities(_Strict):
+    input: list[Modality] = Field(default_factory=lambda: ["text"])
+    output: list[Modality] = Field(default_factory=lambda: ["text"])
+
+
+class Model(_Strict):
+    """A model as one provider sells it."""
+
+    id: str = Field(min_length=1, description="Unique across all sheets. Hosts prefix theirs: openrouter/deepseek/deepseek-v3.2.")
+    name: str | None = Field(None, description="Display name; defaults to the id.")
+    aliases: list[str] = Field(default_factory=list, description="Other names it is known by (API ids, provider-prefixed forms).")
+    creator: str | None = Field(None, description="Who made the model; defaults to the provider.")
+    serves: str | None = Field(None, description="The canonical model id this entry serves, to compare one model across hosts.")
+    mode: Mode = "chat"
+    tokenizer: Annotated[str, AfterValidator(_check_family)]
+    context_window: int | None = Field(None, gt=0)
+    max_output_tokens: int | None = Field(None, gt=0)
+    modalities: Modalities = Field(default_factory=Modalities)
+    capabilities: list[Capability] = Field(default_factory=list)
+    released: dt.date | None = None
+    deprecated: dt.date | None = Field(None, description="Date the provider deprecated (or will retire) it.")
+    free: bool = False
+    source: str | None = Field(None, description="Pricing page or reference dataset (with version); defaults to the provider's.")
+    checked: dt.date | None = Field(None, description="Day the prices were last checked; defaults to the provider's.")
+    notes: str | None = None
+    prices: PriceCard
+    history: list[HistoricalCard] = Field(default_factory=list, description="Earlier prices, oldest first.")
+
+    @field_validator("aliases")
+    @classmethod
+    def _unique_aliases(cls, aliases: list[str]) -> list[str]:
+        seen: set[str] = set()
+        for alias in aliases:
+            key = alias.casefold()
+            if not alias.strip():
+                raise ValueError("an alias cannot be empty")
+            if key in seen:
+                raise ValueError(f"alias {alias!r} is listed twice")
+            seen.add(key)
+        return aliases
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Model:
+        dates = [card.effective_from for card in self.history]
+        if dates != sorted(set(dates)):
+            raise ValueError(f"history must be oldest first with distinct effective_from dates (got {[str(d) for d in dates]})")
+        if dates and self.prices.effective_from is not None and self.prices.effective_from <= dates[-1]:
+            raise ValueError(
+                f"prices.effective_from {self.prices.effective_from} must be after the last history entry {dates[-1]}"
+            )
+        if dates and self.prices.effective_from is None:
+            raise ValueError("prices.effective_from is required when history is given (it ends the last history entry)")
+        if self.free:
+            for card in (self.prices, *self.history):
+                paid = {k: v for k, v in card.components().items() if v != 0}
+                if paid:
+                    raise ValueError(f"a model marked free cannot have non-zero prices (got {sorted(paid)})")
+        if self.deprecated and self.released and self.deprecated < self.released:
+            raise ValueError("deprecated date is before the release date")
+        return self
+
+    @property
+    def display_name(self) -> str:
+        return self.name or self.id
+
+    def cards(self) -> list[PriceCard]:
+        """All price cards, oldest first (history, then the current prices)."""
+        return [*self.history, self.prices]
+
+    def card_at(self, day: dt.date | None) -> PriceCard | None:
+        """The card in force on ``day`` (None = today's current prices), or None if ``day`` precedes all known prices."""
+        if day is None:
+            return self.prices
+        chosen: PriceCard | None = None
+        for card in self.cards():
+            start = card.effective_from
+            if start is None or start <= day:
+                chosen = card
+        return chosen
+
+
+class Provider(_Strict):
+    """Who bills you: a vendor, a host or an aggregator, and the currency it bills in."""
+
+    id: str = Field(min_length=1, pattern=r"^[a-z0-9][a-z0-9._-]*$")
+    name: str
+    kind: ProviderKind
+    currency: str = Field(description="ISO 4217 code of every price in this sheet (USD, CNY, EUR...).")
+    regions: list[str] = Field(default_factory=list, description="Where it serves from, e.g. global, us, eu, cn.")
+    pricing_urls: list[str] = Field(default_factory=list)
+    checked: dt.date = Field(description="Day this sheet's prices were last checked against the sources.")
+    notes: str | None = None
+
+    @field_validator("currency")
+    @classmethod
+    def _iso_currency(cls, code: str) -> str:
+        if not is_currency(code):
+            raise ValueError(f"{code!r} is not an ISO 4217 currency code (e.g. USD, CNY, EUR)")
+        return code
+
+
+class Sheet(_Strict):
+    """One YAML price sheet."""
+
+    schema_version: Literal[1] = SCHEMA_VERSION
+    provider: Provider
+    models: list[Model] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _unique_within_sheet(self) -> Sheet:
+        seen: dict[str, str] = {}
+        for model in self.models:
+            for name in (model.id, *model.aliases):
+                key = name.casefold()
+                if key in seen and seen[key] != model.id:
+                    raise ValueError(f"{name!r} names both {seen[key]!r} and {model.id!r}")
+                if key in seen and name == model.id:
+                    raise ValueError(f"model id {model.id!r} appears twice")
+                seen[key] = model.id
+        return self
+
+
+def sheet_json_schema() -> dict:
+    """The JSON Schema of a sheet, shipped as ``pricing/schema.json`` for editors."""
+    schema = Sheet.model_json_schema(mode="validation")
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["title"] = "tokencost price sheet"
+    return schema

@@ -1,0 +1,135 @@
+"""Plain-dict views of catalog entries for the renderers (no formatting decisions beyond units)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from tokencost.errors import InputError
+from tokencost.pricing.catalog import Entry
+from tokencost.pricing.schema import PRICE_FIELDS, PriceCard, PriceComponents
+
+
+def model_summary(entry: Entry) -> dict[str, Any]:
+    """One row per model for ``tokencost models``."""
+    model = entry.model
+    card = model.prices
+    flags = []
+    if model.free:
+        flags.append("free")
+    if card.tiers:
+        flags.append(f"tiers>{card.tiers[0].above // 1000}k")
+    if card.variants:
+        flags.append("+".join(sorted(card.variants)))
+    if card.windows:
+        flags.append("windows")
+    if model.deprecated:
+        flags.append(f"deprecated {model.deprecated}")
+    return {
+        "id": model.id,
+        "name": model.display_name,
+        "provider": entry.provider.id,
+        "provider_kind": entry.provider.kind.value,
+        "creator": entry.creator,
+        "serves": model.serves,
+        "mode": model.mode,
+        "currency": entry.currency,
+        "input": card.input,
+        "output": card.output,
+        "cache_read": card.cache_read,
+        "context_window": model.context_window,
+        "max_output_tokens": model.max_output_tokens,
+        "tokenizer": model.tokenizer,
+        "capabilities": [c.value for c in model.capabilities],
+        "aliases": model.aliases,
+        "free": model.free,
+        "deprecated": model.deprecated,
+        "checked": entry.checked,
+        "source": entry.source,
+        "flags": flags,
+    }
+
+
+def _component_rows(card_name: str, components: PriceComponents) -> list[dict[str, Any]]:
+    rows = []
+    for name in PRICE_FIELDS:
+        value = getattr(components, name)
+        if value is not None:
+            unit = "per request" if name == "per_request" else "per 1M tokens"
+            rows.append({"card": card_name, "component": name, "price": value, "unit": unit})
+    return rows
+
+
+def card_rows(card: PriceCard, label: str) -> list[dict[str, Any]]:
+    """Rows for one card: base, tiers, variants and windows."""
+    rows = _component_rows(label, card)
+    for tier in card.tiers:
+        rows += _component_rows(f"{label} prompt>{tier.above:,}", tier)
+    for variant, override in card.variants.items():
+        rows += _component_rows(f"{label} {variant}", override)
+        for tier in override.tiers or []:
+            rows += _component_rows(f"{label} {variant} prompt>{tier.above:,}", tier)
+    for window in card.windows:
+        span = f"{window.start:%H:%M}-{window.end:%H:%M} UTC"
+        rows += _component_rows(f"{label} {window.name} {span}", window)
+    return rows
+
+
+def _card_label(card: PriceCard, current: bool) -> str:
+    start = f"from {card.effective_from}" if card.effective_from else ""
+    return ("current " + start).strip() if current else start
+
+
+def price_rows(entry: Entry, at: dt.date | None = None) -> list[dict[str, Any]]:
+    """Every price row of a model; with ``at``, only the card in force that day."""
+    model = entry.model
+    if at is not None:
+        card = _card_at_or_fail(entry, at)
+        return card_rows(card, _card_label(card, card is model.prices) or "in force")
+    rows = card_rows(model.prices, _card_label(model.prices, True))
+    for card in reversed(model.history):
+        rows += card_rows(card, _card_label(card, False))
+    return rows
+
+
+def _card_at_or_fail(entry: Entry, at: dt.date) -> PriceCard:
+    card = entry.model.card_at(at)
+    if card is None:
+        first = entry.model.cards()[0].effective_from
+        raise InputError(f"no known price for {entry.id} on {at}; its earliest recorded price starts {first}")
+    return card
+
+
+def prices_document(entry: Entry, at: dt.date | None = None) -> dict[str, Any]:
+    """The JSON document of ``tokencost prices``."""
+    model = entry.model
+    document: dict[str, Any] = {
+        "schema": "tokencost.prices/1",
+        "id": model.id,
+        "name": model.display_name,
+        "aliases": model.aliases,
+        "provider": {"id": entry.provider.id, "name": entry.provider.name, "kind": entry.provider.kind.value},
+        "creator": entry.creator,
+        "serves": model.serves,
+        "currency": entry.currency,
+        "unit": "per 1M tokens (per_request: per request)",
+        "tokenizer": model.tokenizer,
+        "context_window": model.context_window,
+        "max_output_tokens": model.max_output_tokens,
+        "capabilities": [c.value for c in model.capabilities],
+        "free": model.free,
+        "released": model.released,
+        "deprecated": model.deprecated,
+        "source": entry.source,
+        "checked": entry.checked,
+        "file": entry.file,
+        "layer": entry.layer,
+        "overrides": entry.overrides,
+    }
+    if at is not None:
+        document["at"] = at
+        document["prices"] = _card_at_or_fail(entry, at).model_dump(mode="python", exclude_none=True)
+    else:
+        document["prices"] = model.prices.model_dump(mode="python", exclude_none=True)
+        document["history"] = [card.model_dump(mode="python", exclude_none=True) for card in model.history]
+    return document
