@@ -68,7 +68,7 @@ def read_text_file(path: Path, what: str = "file", max_bytes: int = MAX_YAML_BYT
 def load_yaml(text: str, source: str) -> Any:
     """Parse YAML text; syntax errors become one-line ``InputError``s naming ``source`` and the line."""
     try:
-        return yaml.load(text, Loader=_UniqueKeyLoader)  # noqa: S506 - a SafeLoader subclass
+        return yaml.load(text, Loader=_UniqueKeyLoader)  # a SafeLoader subclass
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         where = f"{source}:{mark.line + 1}" if mark else source
@@ -116,7 +116,9 @@ def validation_problems(exc: Any, text: str, source: str) -> list[str]:
     """One line per pydantic error: ``file:line: path: message``."""
     problems = []
     for error in exc.errors(include_url=False):
-        loc = [p for p in error["loc"] if not (isinstance(p, str) and ("[" in p or p.startswith("function-")))]
+        loc = [
+            p for p in error["loc"] if not (isinstance(p, str) and ("[" in p or p.startswith("function-")))
+        ]
         line = line_of(text, loc)
         where = f"{source}:{line}" if line else source
         message = error["msg"]

@@ -51,7 +51,9 @@ class UserError(click.ClickException):
 class LazyGroup(click.Group):
     """A click group whose subcommands are imported on first use and whose errors are one line."""
 
-    def __init__(self, *args, lazy: dict[str, str] | None = None, lazy_help: dict[str, str] | None = None, **kwargs):
+    def __init__(
+        self, *args, lazy: dict[str, str] | None = None, lazy_help: dict[str, str] | None = None, **kwargs
+    ):
         super().__init__(*args, **kwargs)
         self.lazy = dict(lazy or {})
         self.lazy_help = dict(lazy_help or {})

@@ -27,7 +27,9 @@ MODEL_COLUMNS = [
 
 
 @click.command(epilog="Example: tokencost models --vendor deepseek --capability tools --format markdown")
-@click.option("--vendor", multiple=True, help="Provider or creator id (repeatable), e.g. openai, deepseek, openrouter.")
+@click.option(
+    "--vendor", multiple=True, help="Provider or creator id (repeatable), e.g. openai, deepseek, openrouter."
+)
 @click.option("--search", metavar="TEXT", help="Only models whose id, name or alias contains TEXT.")
 @click.option(
     "--capability",
@@ -41,7 +43,9 @@ MODEL_COLUMNS = [
 def models(vendor, search, capability, all_modes, fmt, pricing_dirs) -> None:
     """List the models in the price catalog (prices per million tokens, in each sheet's currency)."""
     catalog = load_catalog(pricing_dirs)
-    entries = catalog.select(vendor=vendor, search=search, capabilities=capability, mode=None if all_modes else "chat")
+    entries = catalog.select(
+        vendor=vendor, search=search, capabilities=capability, mode=None if all_modes else "chat"
+    )
     entries.sort(key=lambda e: (e.provider.id, e.id))
     if not entries:
         raise InputError("no model matches those filters", "try fewer filters or `tokencost models` for all")
@@ -52,7 +56,9 @@ def models(vendor, search, capability, all_modes, fmt, pricing_dirs) -> None:
 
 @click.command(epilog="Example: tokencost prices claude-opus-4.6 --at 2026-02-20")
 @click.argument("model")
-@click.option("--at", "at", type=DATE, help="Show the prices in force on this date (YYYY-MM-DD) from the history.")
+@click.option(
+    "--at", "at", type=DATE, help="Show the prices in force on this date (YYYY-MM-DD) from the history."
+)
 @format_option()
 @pricing_option
 def prices(model: str, at: dt.date | None, fmt: str, pricing_dirs) -> None:
@@ -84,7 +90,9 @@ def _prices_header(document: dict) -> list[str]:
         lines.append(f"overrides: {document['overrides']}")
     if document.get("aliases"):
         lines.append("aliases: " + ", ".join(document["aliases"]))
-    lines.append(f"tokenizer: {document['tokenizer']}; context: {document.get('context_window') or 'unknown'}")
+    lines.append(
+        f"tokenizer: {document['tokenizer']}; context: {document.get('context_window') or 'unknown'}"
+    )
     if document.get("deprecated"):
         lines.append(f"deprecated: {document['deprecated']}")
     if document.get("at"):

@@ -25,7 +25,13 @@ def pricing() -> None:
 
 @click.command("validate", epilog="Example: tokencost pricing validate my-prices/ --max-age 30")
 @click.argument("paths", nargs=-1, type=click.Path())
-@click.option("--max-age", default=90, show_default=True, metavar="DAYS", help="Warn when a sheet was checked longer ago.")
+@click.option(
+    "--max-age",
+    default=90,
+    show_default=True,
+    metavar="DAYS",
+    help="Warn when a sheet was checked longer ago.",
+)
 @click.option("--quiet", "-q", is_flag=True, help="Print problems only.")
 def validate_cmd(paths, max_age: int, quiet: bool) -> None:
     """Validate the bundled sheets (and $TOKENCOST_PRICING), or the sheets at PATHS.

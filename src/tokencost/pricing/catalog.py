@@ -92,7 +92,9 @@ def parse_sheet(text: str, source: str) -> Sheet:
     except InputError as exc:
         raise PricingError([exc.message]) from None
     if not isinstance(data, dict):
-        raise PricingError([f"{source}: expected a mapping with 'provider' and 'models', got {type(data).__name__}"])
+        raise PricingError(
+            [f"{source}: expected a mapping with 'provider' and 'models', got {type(data).__name__}"]
+        )
     try:
         return Sheet.model_validate(data)
     except ValidationError as exc:
@@ -232,9 +234,15 @@ class Catalog:
         out = []
         for entry in self:
             model = entry.model
-            if vendors and entry.provider.id.casefold() not in vendors and entry.creator.casefold() not in vendors:
+            if (
+                vendors
+                and entry.provider.id.casefold() not in vendors
+                and entry.creator.casefold() not in vendors
+            ):
                 continue
-            if needle and not any(needle in n.casefold() for n in (model.id, model.display_name, *model.aliases)):
+            if needle and not any(
+                needle in n.casefold() for n in (model.id, model.display_name, *model.aliases)
+            ):
                 continue
             if any(c not in model.capabilities for c in wanted):
                 continue
@@ -261,7 +269,9 @@ def overlay_dirs(pricing: Sequence[str | Path] = (), use_env: bool = True) -> li
     return layers
 
 
-def load_sheets(pricing: Sequence[str | Path] = (), use_env: bool = True, bundled: bool = True) -> list[LoadedSheet]:
+def load_sheets(
+    pricing: Sequence[str | Path] = (), use_env: bool = True, bundled: bool = True
+) -> list[LoadedSheet]:
     """Parse every sheet in precedence order; collect all problems before raising."""
     problems: list[str] = []
     loaded: list[LoadedSheet] = []

@@ -110,7 +110,9 @@ class PriceComponents(_Strict):
     )
     input_audio: Price | None = None
     output_audio: Price | None = None
-    per_request: Price | None = Field(None, description="Flat fee per request, in currency units (not per million).")
+    per_request: Price | None = Field(
+        None, description="Flat fee per request, in currency units (not per million)."
+    )
 
     def components(self) -> dict[str, Decimal]:
         """The components that are set, by name."""
@@ -121,7 +123,9 @@ class Tier(PriceComponents):
     """A long-context tier: when a request's prompt exceeds ``above`` tokens, these rates apply to the
     whole request (as Google, Anthropic and Alibaba bill), not only to the tokens past the threshold."""
 
-    above: int = Field(gt=0, description="Prompt tokens (input incl. cached) strictly above which this tier applies.")
+    above: int = Field(
+        gt=0, description="Prompt tokens (input incl. cached) strictly above which this tier applies."
+    )
 
 
 def _check_tiers(tiers: list[Tier]) -> list[Tier]:
@@ -176,7 +180,9 @@ class PriceCard(PriceComponents):
     variants: dict[Variant, PriceOverride] = Field(default_factory=dict)
     windows: list[TimeWindow] = Field(default_factory=list)
     effective_from: dt.date | None = Field(None, description="First day these prices apply (UTC).")
-    source: str | None = Field(None, description="Where these prices were read, when it differs from the model's.")
+    source: str | None = Field(
+        None, description="Where these prices were read, when it differs from the model's."
+    )
     checked: dt.date | None = None
     note: str | None = None
 
@@ -190,7 +196,9 @@ class HistoricalCard(PriceCard):
 def _check_family(value: str) -> str:
     if not is_known_family(value):
         known = ", ".join(sorted(FAMILIES))
-        raise ValueError(f"unknown tokenizer family {value!r}; use one of: {known} (or huggingface:PATH / tiktoken:PATH)")
+        raise ValueError(
+            f"unknown tokenizer family {value!r}; use one of: {known} (or huggingface:PATH / tiktoken:PATH)"
+        )
     return value
 
 
@@ -202,11 +210,18 @@ class Modalities(_Strict):
 class Model(_Strict):
     """A model as one provider sells it."""
 
-    id: str = Field(min_length=1, description="Unique across all sheets. Hosts prefix theirs: openrouter/deepseek/deepseek-v3.2.")
+    id: str = Field(
+        min_length=1,
+        description="Unique across all sheets. Hosts prefix theirs: openrouter/deepseek/deepseek-v3.2.",
+    )
     name: str | None = Field(None, description="Display name; defaults to the id.")
-    aliases: list[str] = Field(default_factory=list, description="Other names it is known by (API ids, provider-prefixed forms).")
+    aliases: list[str] = Field(
+        default_factory=list, description="Other names it is known by (API ids, provider-prefixed forms)."
+    )
     creator: str | None = Field(None, description="Who made the model; defaults to the provider.")
-    serves: str | None = Field(None, description="The canonical model id this entry serves, to compare one model across hosts.")
+    serves: str | None = Field(
+        None, description="The canonical model id this entry serves, to compare one model across hosts."
+    )
     mode: Mode = "chat"
     tokenizer: Annotated[str, AfterValidator(_check_family)]
     context_window: int | None = Field(None, gt=0)
@@ -216,8 +231,12 @@ class Model(_Strict):
     released: dt.date | None = None
     deprecated: dt.date | None = Field(None, description="Date the provider deprecated (or will retire) it.")
     free: bool = False
-    source: str | None = Field(None, description="Pricing page or reference dataset (with version); defaults to the provider's.")
-    checked: dt.date | None = Field(None, description="Day the prices were last checked; defaults to the provider's.")
+    source: str | None = Field(
+        None, description="Pricing page or reference dataset (with version); defaults to the provider's."
+    )
+    checked: dt.date | None = Field(
+        None, description="Day the prices were last checked; defaults to the provider's."
+    )
     notes: str | None = None
     prices: PriceCard
     history: list[HistoricalCard] = Field(default_factory=list, description="Earlier prices, oldest first.")
@@ -239,13 +258,17 @@ class Model(_Strict):
     def _consistent(self) -> Model:
         dates = [card.effective_from for card in self.history]
         if dates != sorted(set(dates)):
-            raise ValueError(f"history must be oldest first with distinct effective_from dates (got {[str(d) for d in dates]})")
+            raise ValueError(
+                f"history must be oldest first with distinct effective_from dates (got {[str(d) for d in dates]})"
+            )
         if dates and self.prices.effective_from is not None and self.prices.effective_from <= dates[-1]:
             raise ValueError(
                 f"prices.effective_from {self.prices.effective_from} must be after the last history entry {dates[-1]}"
             )
         if dates and self.prices.effective_from is None:
-            raise ValueError("prices.effective_from is required when history is given (it ends the last history entry)")
+            raise ValueError(
+                "prices.effective_from is required when history is given (it ends the last history entry)"
+            )
         if self.free:
             for card in (self.prices, *self.history):
                 paid = {k: v for k, v in card.components().items() if v != 0}
@@ -282,7 +305,9 @@ class Provider(_Strict):
     name: str
     kind: ProviderKind
     currency: str = Field(description="ISO 4217 code of every price in this sheet (USD, CNY, EUR...).")
-    regions: list[str] = Field(default_factory=list, description="Where it serves from, e.g. global, us, eu, cn.")
+    regions: list[str] = Field(
+        default_factory=list, description="Where it serves from, e.g. global, us, eu, cn."
+    )
     pricing_urls: list[str] = Field(default_factory=list)
     checked: dt.date = Field(description="Day this sheet's prices were last checked against the sources.")
     notes: str | None = None

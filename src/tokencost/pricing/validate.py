@@ -72,5 +72,7 @@ def validate(
                 f"over {max_age_days}); re-check them against the provider's pricing page"
             )
         if loaded.sheet.provider.checked > today:
-            report.errors.append(f"{loaded.path}: provider.checked {loaded.sheet.provider.checked} is in the future")
+            report.errors.append(
+                f"{loaded.path}: provider.checked {loaded.sheet.provider.checked} is in the future"
+            )
     return report
