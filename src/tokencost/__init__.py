@@ -1,10 +1,26 @@
 """tokencost: what LLM traffic will cost before you pay for it.
 
-Library entry points (the CLI is a thin layer over these):
+Library entry points (the CLI is a thin layer over these), imported lazily so that
+``import tokencost`` stays cheap for the commands that need only part of the library:
 - ``load_catalog()``: the price catalog (bundled sheets + overlays).
 """
 
-from tokencost._version import __version__
-from tokencost.pricing.catalog import load_catalog
+from __future__ import annotations
 
-__all__ = ["__version__", "load_catalog"]
+import importlib
+from typing import Any
+
+from tokencost._version import __version__
+
+_LAZY = {
+    "load_catalog": "tokencost.pricing.catalog",
+}
+
+__all__ = ["__version__", *_LAZY]
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'tokencost' has no attribute {name!r}")
+    return getattr(importlib.import_module(module), name)
