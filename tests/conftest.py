@@ -1,0 +1,70 @@
+"""Shared fixtures: isolated price sheets and a CLI runner that never sees the user's environment."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from tokencost.pricing import catalog as catalog_module
+
+
+@pytest.fixture(autouse=True)
+def _isolated_environment(monkeypatch, tmp_path_factory):
+    """No test reads the developer's overlays or caches."""
+    monkeypatch.delenv("TOKENCOST_PRICING", raising=False)
+    monkeypatch.delenv("GITHUB_STEP_SUMMARY", raising=False)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.getbasetemp() / "xdg-cache"))
+    catalog_module._cached_catalog.cache_clear()
+    yield
+    catalog_module._cached_catalog.cache_clear()
+
+
+@pytest.fixture
+def runner() -> CliRunner:
+    return CliRunner()
+
+
+def write_sheet(directory: Path, name: str, body: str) -> Path:
+    """Write a dedented YAML sheet into ``directory`` and return its path."""
+    directory.mkdir(parents=True, exist_ok=True)
+    path = directory / name
+    path.write_text(textwrap.dedent(body).lstrip(), encoding="utf-8")
+    return path
+
+
+ACME_SHEET = """
+    provider:
+      id: acme
+      name: Acme AI
+      kind: vendor
+      currency: USD
+      pricing_urls: [https://acme.example/pricing]
+      checked: 2026-11-01
+    models:
+      - id: acme-large
+        aliases: [acme-large-2026-01, acme/large]
+        tokenizer: o200k_base
+        context_window: 128000
+        capabilities: [tools, vision]
+        prices:
+          input: 2.5
+          output: 10
+          cache_read: 0.25
+          tiers:
+            - {above: 100000, input: 5, output: 15}
+          variants:
+            batch: {input: 1.25, output: 5}
+      - id: acme-mini
+        tokenizer: cl100k_base
+        prices: {input: 0.1, output: 0.4}
+"""
+
+
+@pytest.fixture
+def acme_dir(tmp_path) -> Path:
+    directory = tmp_path / "acme"
+    write_sheet(directory, "acme.yaml", ACME_SHEET)
+    return directory
