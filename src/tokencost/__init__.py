@@ -3,6 +3,7 @@
 Library entry points (the CLI is a thin layer over these), imported lazily so that
 ``import tokencost`` stays cheap for the commands that need only part of the library:
 - ``load_catalog()``: the price catalog (bundled sheets + overlays).
+- ``estimate(text_or_messages, models=..., output_tokens=...)``: a prompt's cost on many models, ranked.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from tokencost._version import __version__
 
 _LAZY = {
     "load_catalog": "tokencost.pricing.catalog",
+    "estimate": "tokencost.prompt_cost",
 }
 
 __all__ = ["__version__", *_LAZY]

@@ -1,0 +1,234 @@
+"""``tokencost estimate``: what a prompt costs on every model, cheapest first."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sys
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+
+import click
+
+from tokencost.cli._common import DATE, echo_output, format_option, pricing_option
+from tokencost.currency import format_money, is_currency
+from tokencost.errors import InputError
+
+COLUMNS = [
+    ("rank", "#"),
+    ("model", "model"),
+    ("provider", "provider"),
+    ("tokenizer", "tokenizer"),
+    ("input_tokens", "input tok"),
+    ("output_tokens", "output tok"),
+    ("input_cost", "input cost"),
+    ("output_cost", "output cost"),
+    ("total", "total"),
+    ("times_cheapest", "x cheapest"),
+]
+
+MAX_PROMPT_BYTES = 64 * 1024 * 1024
+
+
+def _decimal(value: str | None, name: str) -> Decimal | None:
+    if value is None:
+        return None
+    try:
+        number = Decimal(value)
+    except InvalidOperation:
+        raise InputError(f"{name} {value!r} is not a number") from None
+    if not number.is_finite():
+        raise InputError(f"{name} must be a finite number")
+    return number
+
+
+def read_prompt(paths: tuple[str, ...]) -> str:
+    """The prompt text: the files joined by blank lines, or stdin for ``-``."""
+    from tokencost.yamlio import read_text_file
+
+    parts = []
+    for name in paths:
+        if name == "-":
+            data = sys.stdin.buffer.read() if hasattr(sys.stdin, "buffer") else sys.stdin.read().encode()
+            if b"\x00" in data:
+                raise InputError("stdin: looks like binary data, expected UTF-8 text")
+            parts.append(data.decode("utf-8-sig", errors="replace"))
+        else:
+            parts.append(read_text_file(Path(name), "prompt file", max_bytes=MAX_PROMPT_BYTES))
+    return "\n\n".join(parts)
+
+
+def read_messages(paths: tuple[str, ...]) -> object:
+    """Chat messages (OpenAI format) from one JSON or JSONL file or stdin."""
+    if len(paths) != 1:
+        raise InputError("--messages takes exactly one JSON or JSONL file (or - for stdin)")
+    text = read_prompt(paths)
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError:
+        try:
+            return [json.loads(line) for line in text.splitlines() if line.strip()]
+        except json.JSONDecodeError as exc:
+            raise InputError(
+                f"{paths[0]}: not valid JSON or JSONL chat messages: {exc.msg} (line {exc.lineno})"
+            ) from None
+
+
+@click.command(
+    epilog="""Examples:
+
+\b
+  tokencost estimate examples/prompts/zh.txt
+  tokencost estimate prompt.txt --model gpt-5 --model deepseek-v3.2 --output-tokens 800
+  cat prompt.txt | tokencost estimate - --vendor deepseek --currency CNY --format json
+  tokencost estimate prompt.txt --model claude-opus-4.6 --model minimax-m2.5 --at 2026-02-20
+"""
+)
+@click.argument("paths", nargs=-1, required=True)
+@click.option(
+    "--model", "-m", "models", multiple=True, metavar="MODEL", help="Model id or alias (repeatable)."
+)
+@click.option(
+    "--vendor", "vendors", multiple=True, metavar="V", help="All chat models of a provider (repeatable)."
+)
+@click.option("--all", "all_models", is_flag=True, help="Every chat model in the catalog.")
+@click.option("--output-tokens", type=click.IntRange(min=0), help="Output tokens per request on every model.")
+@click.option("--output-ratio", metavar="R", help="Output = R x each model's input tokens (default 0.25).")
+@click.option(
+    "--cached-ratio",
+    default="0",
+    show_default=True,
+    metavar="R",
+    help="Share of input read from cache (0-1).",
+)
+@click.option(
+    "--requests", default=1, show_default=True, type=click.IntRange(min=1), help="Number of requests."
+)
+@click.option("--batch", is_flag=True, help="Use batch prices where published.")
+@click.option("--at", type=DATE, help="Price with the prices in force on this date (YYYY-MM-DD).")
+@click.option(
+    "--time",
+    "at_time",
+    metavar="HH:MM",
+    help="Time of day (UTC) the requests are sent, for off-peak windows.",
+)
+@click.option("--currency", metavar="CODE", help="Show every cost in this currency (e.g. USD, CNY).")
+@click.option(
+    "--fx", multiple=True, metavar="CODE=RATE", help="Exchange rate override, units per 1 USD (e.g. CNY=7.1)."
+)
+@click.option(
+    "--estimate",
+    "estimate_only",
+    is_flag=True,
+    help="Use the fitted estimators even where an exact tokenizer exists.",
+)
+@click.option(
+    "--messages", is_flag=True, help="Input is OpenAI-style chat JSON/JSONL (counts message overhead)."
+)
+@format_option()
+@pricing_option
+def estimate(
+    paths,
+    models,
+    vendors,
+    all_models,
+    output_tokens,
+    output_ratio,
+    cached_ratio,
+    requests,
+    batch,
+    at: dt.date | None,
+    at_time,
+    currency,
+    fx,
+    estimate_only,
+    messages,
+    fmt,
+    pricing_dirs,
+) -> None:
+    """Tokens and cost of a prompt on every model, cheapest first.
+
+    Each model is priced on its own tokenizer's count of the prompt (exact where the tokenizer is available
+    offline, a measured estimate otherwise; the tokenizer column says which). PATHS are text files joined
+    together, or - for stdin.
+    """
+    from tokencost.prompt_cost import estimate as run_estimate
+
+    if currency is not None:
+        currency = currency.upper()
+        if not is_currency(currency):
+            raise InputError(f"--currency {currency!r} is not an ISO 4217 code (e.g. USD, CNY, EUR)")
+    time_of_day = None
+    if at_time is not None:
+        try:
+            time_of_day = dt.time.fromisoformat(at_time)
+        except ValueError:
+            raise InputError(f"--time {at_time!r}: expected HH:MM (UTC)") from None
+    source = read_messages(paths) if messages else read_prompt(paths)
+    if not messages and not source.strip():
+        raise InputError("the prompt is empty: nothing to price")
+    result = run_estimate(
+        source,
+        models,
+        vendors=vendors,
+        all_models=all_models,
+        output_tokens=output_tokens,
+        output_ratio=_decimal(output_ratio, "--output-ratio"),
+        cached_ratio=_decimal(cached_ratio, "--cached-ratio") or Decimal(0),
+        requests=requests,
+        batch=batch,
+        at=at,
+        at_time=time_of_day,
+        currency=currency,
+        fx=fx,
+        estimate_only=estimate_only,
+        pricing=pricing_dirs,
+    )
+    echo_output(render(result, fmt))
+
+
+def render(result, fmt: str) -> str:
+    """Render an EstimateResult in ``fmt``."""
+    from tokencost.render.tabular import render_rows
+
+    if fmt == "json":
+        return render_rows([], [], "json", json_document=result.to_document())
+    currency = result.currency
+    rows = []
+    for row in result.rows:
+        money = (lambda v: format_money(v, currency)) if fmt != "csv" else str
+        rows.append(
+            {
+                "rank": row.rank,
+                "model": row.entry.id,
+                "provider": row.entry.provider.id,
+                "tokenizer": f"{row.count.family} ({row.count.label})",
+                "input_tokens": row.input_tokens,
+                "output_tokens": row.output_tokens,
+                "input_cost": money(row.input_cost),
+                "output_cost": money(row.output_cost),
+                "total": money(row.total),
+                "times_cheapest": f"{row.times_cheapest}x" if fmt != "csv" else row.times_cheapest,
+                "currency": currency,
+            }
+        )
+    columns = COLUMNS + ([("currency", "currency")] if fmt == "csv" else [])
+    if result.requests > 1 and fmt != "csv":
+        title = f"Cost of {result.requests:,} requests in {currency}"
+    else:
+        title = f"Cost per request in {currency}" if fmt != "csv" else None
+    body = render_rows(rows, columns, fmt, title=title)
+    if fmt == "csv":
+        return body
+    footer = ["", *(f"assumption: {a}" for a in result.assumptions)]
+    if result.requests > 1 and result.rows:
+        best = result.rows[0]
+        footer.append(
+            f"per request on {best.entry.id}: {format_money(best.total / result.requests, currency)}"
+        )
+    notes = sorted({f"{row.entry.id}: {note}" for row in result.rows for note in row.bill.notes})
+    footer += [f"note: {n}" for n in notes]
+    footer += [f"skipped {model}: {reason}" for model, reason in result.skipped]
+    if fmt == "markdown":
+        return body + "\n" + "\n".join(f"- {line}" for line in footer if line) + "\n"
+    return body + "\n".join(footer) + "\n"

@@ -1,0 +1,328 @@
+"""What one prompt costs on many models: count once per tokenizer family, price on each model, rank.
+
+This is the library behind ``tokencost estimate`` (``tokencost.estimate(...)`` returns the same rows).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_EVEN, Decimal
+from typing import Any
+
+from tokencost.cost import Bill, Unpriceable, Usage, price_usage
+from tokencost.errors import InputError
+from tokencost.fx import FxTable, fx_table
+from tokencost.pricing.catalog import Catalog, Entry, load_catalog
+
+#: The default comparison set: current flagship, mid and budget models of the major vendors, so the first
+#: run is useful without flags. Ids must exist in the bundled catalog (a test checks).
+DEFAULT_MODELS: tuple[str, ...] = (
+    "gpt-5",
+    "gpt-5-mini",
+    "gpt-4.1-mini",
+    "claude-opus-4.6",
+    "claude-sonnet-4.5",
+    "claude-haiku-4.5",
+    "gemini-2.5-pro",
+    "gemini-2.5-flash",
+    "grok-4",
+    "deepseek-v3.2",
+    "qwen3.5-plus",
+    "kimi-k2.5",
+    "glm-5",
+    "minimax-m2.5",
+    "mistral-medium-3",
+)
+
+DEFAULT_OUTPUT_RATIO = Decimal("0.25")
+SCHEMA = "tokencost.estimate/1"
+
+
+@dataclass(frozen=True)
+class FamilyCount:
+    """How many tokens the prompt is for one tokenizer family, and how sure that is."""
+
+    family: str
+    tokens: int
+    exact: bool
+    method: str
+    error_band: float | None
+
+    @property
+    def label(self) -> str:
+        return "exact" if self.exact else f"est ±{round((self.error_band or 0) * 100)}%"
+
+
+@dataclass(frozen=True)
+class EstimateRow:
+    """One model's price for the prompt."""
+
+    rank: int
+    entry: Entry
+    count: FamilyCount
+    input_tokens: int
+    output_tokens: int
+    cached_tokens: int
+    bill: Bill
+    total: Decimal  # in the result's display currency
+    input_cost: Decimal  # display currency
+    output_cost: Decimal  # display currency
+    times_cheapest: Decimal
+
+    @property
+    def model_id(self) -> str:
+        return self.entry.id
+
+
+@dataclass
+class EstimateResult:
+    rows: list[EstimateRow]
+    currency: str
+    requests: int
+    assumptions: list[str]
+    skipped: list[tuple[str, str]] = field(default_factory=list)  # (model id, reason)
+    counts: dict[str, FamilyCount] = field(default_factory=dict)
+    fx_note: str | None = None
+    at: dt.date | None = None
+
+    def to_document(self) -> dict[str, Any]:
+        """The versioned JSON document of ``tokencost estimate --format json``."""
+        return {
+            "schema": SCHEMA,
+            "currency": self.currency,
+            "requests": self.requests,
+            "at": self.at,
+            "assumptions": self.assumptions,
+            "fx": self.fx_note,
+            "token_counts": {
+                f: {"tokens": c.tokens, "exact": c.exact, "method": c.method, "error_band": c.error_band}
+                for f, c in self.counts.items()
+            },
+            "rows": [row_document(row, self.currency) for row in self.rows],
+            "skipped": [{"model": m, "reason": r} for m, r in self.skipped],
+        }
+
+
+def row_document(row: EstimateRow, currency: str) -> dict[str, Any]:
+    bill = row.bill
+    return {
+        "rank": row.rank,
+        "model": row.entry.id,
+        "name": row.entry.model.display_name,
+        "provider": row.entry.provider.id,
+        "tokenizer": row.count.family,
+        "count_method": row.count.method,
+        "exact": row.count.exact,
+        "error_band": row.count.error_band,
+        "input_tokens": row.input_tokens,
+        "cached_tokens": row.cached_tokens,
+        "output_tokens": row.output_tokens,
+        "currency": currency,
+        "input_cost": row.input_cost,
+        "output_cost": row.output_cost,
+        "total": row.total,
+        "per_request": row.total / bill.requests if bill.requests else row.total,
+        "times_cheapest": row.times_cheapest,
+        "native": {
+            "currency": bill.currency,
+            "total": bill.total,
+            "items": [
+                {"component": i.component, "tokens": i.tokens, "rate_per_million": i.rate, "cost": i.cost}
+                for i in bill.items
+            ],
+            "request_fee": bill.request_fee,
+        },
+        "tier_above": bill.tier_above,
+        "variant": bill.variant,
+        "notes": list(bill.notes),
+        "price_source": row.entry.source,
+        "price_checked": row.entry.checked,
+    }
+
+
+def resolve_models(
+    catalog: Catalog,
+    models: Sequence[str] = (),
+    vendors: Sequence[str] = (),
+    all_models: bool = False,
+) -> list[Entry]:
+    """The entries to price: named models, a vendor's chat models, everything, or the default set."""
+    if models:
+        entries = [catalog.get(name) for name in models]
+    elif vendors:
+        entries = catalog.select(vendor=vendors, mode="chat")
+        if not entries:
+            known = sorted(catalog.providers())
+            raise InputError(
+                f"no chat model from vendor(s) {', '.join(vendors)}", "known: " + ", ".join(known)
+            )
+    elif all_models:
+        entries = catalog.select(mode="chat")
+    else:
+        entries = [entry for name in DEFAULT_MODELS if (entry := catalog.find(name)) is not None]
+    unique: dict[str, Entry] = {}
+    for entry in entries:
+        unique.setdefault(entry.id, entry)
+    return list(unique.values())
+
+
+Counter = Callable[[str, bool], FamilyCount]
+
+
+def count_family(text: str, family: str, estimate_only: bool) -> FamilyCount:
+    """Count ``text`` with ``family`` through the tokenizer registry."""
+    from tokencost.tokenizers import get_counter
+
+    counter = get_counter(family, estimate=estimate_only)
+    return FamilyCount(family, counter.count(text), counter.exact, counter.method, counter.error_band)
+
+
+def count_messages_family(messages: Any, family: str, estimate_only: bool) -> FamilyCount:
+    """Count a chat (OpenAI messages format) with ``family``, including per-message overhead."""
+    from tokencost.tokenizers.messages import count_messages
+
+    result = count_messages(messages, family, estimate=estimate_only)
+    return FamilyCount(family, result.tokens, result.exact, result.method, result.error_band)
+
+
+def _quantize_ratio(value: Decimal) -> Decimal:
+    return value.quantize(Decimal("0.01"), rounding=ROUND_HALF_EVEN)
+
+
+def estimate(
+    text_or_messages: str | Sequence[Mapping[str, Any]] | Mapping[str, Any],
+    models: Sequence[str] = (),
+    *,
+    vendors: Sequence[str] = (),
+    all_models: bool = False,
+    output_tokens: int | None = None,
+    output_ratio: Decimal | float | str | None = None,
+    cached_ratio: Decimal | float | str = 0,
+    requests: int = 1,
+    batch: bool = False,
+    at: dt.date | None = None,
+    at_time: dt.time | None = None,
+    currency: str | None = None,
+    fx: Sequence[str] | FxTable = (),
+    estimate_only: bool = False,
+    pricing: Sequence[str] = (),
+) -> EstimateResult:
+    """Price a prompt (text, or chat messages in OpenAI format) on each model, cheapest first.
+
+    Each model is priced on its own tokenizer family's count of the input; output is ``output_tokens``
+    for every model, or ``output_ratio`` x that model's input count (default 0.25). ``cached_ratio`` of the
+    input is billed as cache reads. Costs are per ``requests`` requests, in ``currency`` (default: the
+    models' own currency when they share one, else USD) with the FX rates said in ``fx_note``.
+    """
+    if output_tokens is not None and output_ratio is not None:
+        raise InputError("give --output-tokens or --output-ratio, not both")
+    if output_tokens is not None and output_tokens < 0:
+        raise InputError("--output-tokens cannot be negative")
+    ratio = Decimal(str(output_ratio)) if output_ratio is not None else DEFAULT_OUTPUT_RATIO
+    cached = Decimal(str(cached_ratio))
+    if not (0 <= cached <= 1):
+        raise InputError(f"--cached-ratio must be between 0 and 1, got {cached_ratio}")
+    if ratio < 0:
+        raise InputError(f"--output-ratio cannot be negative, got {output_ratio}")
+    if requests < 1:
+        raise InputError(f"--requests must be at least 1, got {requests}")
+    table = fx if isinstance(fx, FxTable) else fx_table(fx)
+
+    catalog = load_catalog(pricing)
+    entries = resolve_models(catalog, models, vendors, all_models)
+    if not entries:
+        raise InputError("no models to price", "name some with --model, or use --all")
+
+    is_text = isinstance(text_or_messages, str)
+    counts: dict[str, FamilyCount] = {}
+    for family in dict.fromkeys(e.model.tokenizer for e in entries):
+        if is_text:
+            counts[family] = count_family(text_or_messages, family, estimate_only)  # type: ignore[arg-type]
+        else:
+            counts[family] = count_messages_family(text_or_messages, family, estimate_only)
+
+    currencies = {e.currency for e in entries}
+    display = currency or (next(iter(currencies)) if len(currencies) == 1 else "USD")
+    priced: list[tuple[Entry, FamilyCount, int, int, int, Bill]] = []
+    skipped: list[tuple[str, str]] = []
+    for entry in entries:
+        card = entry.model.card_at(at)
+        if card is None:
+            skipped.append((entry.id, f"no known price on {at}"))
+            continue
+        count = counts[entry.model.tokenizer]
+        out = (
+            output_tokens
+            if output_tokens is not None
+            else int((Decimal(count.tokens) * ratio).to_integral_value())
+        )
+        cache_tokens = int((Decimal(count.tokens) * cached).to_integral_value())
+        usage = Usage(
+            input_tokens=count.tokens, output_tokens=out, cache_read_tokens=cache_tokens, requests=requests
+        )
+        try:
+            bill = price_usage(
+                card,
+                usage,
+                entry.currency,
+                variant="batch" if batch else None,
+                at_time=at_time,
+                free=entry.model.free,
+            )
+        except Unpriceable as exc:
+            skipped.append((entry.id, str(exc)))
+            continue
+        priced.append((entry, count, count.tokens, out, cache_tokens, bill))
+
+    def converted(amount: Decimal, from_currency: str) -> Decimal:
+        return table.convert(amount, from_currency, display)
+
+    priced.sort(key=lambda item: (converted(item[5].total, item[5].currency), item[0].id))
+    cheapest = converted(priced[0][5].total, priced[0][5].currency) if priced else Decimal(0)
+    rows = []
+    for rank, (entry, count, inp, out, cache_tokens, bill) in enumerate(priced, start=1):
+        total = converted(bill.total, bill.currency)
+        times = (
+            _quantize_ratio(total / cheapest) if cheapest > 0 else (Decimal(1) if total == 0 else Decimal(0))
+        )
+        rows.append(
+            EstimateRow(
+                rank=rank,
+                entry=entry,
+                count=count,
+                input_tokens=inp,
+                output_tokens=out,
+                cached_tokens=cache_tokens,
+                bill=bill,
+                total=total,
+                input_cost=converted(bill.input_cost, bill.currency),
+                output_cost=converted(bill.output_cost, bill.currency),
+                times_cheapest=times,
+            )
+        )
+
+    assumptions = []
+    if output_tokens is not None:
+        assumptions.append(f"output: {output_tokens} tokens per request on every model (given)")
+    elif output_ratio is not None:
+        assumptions.append(f"output: {ratio} x each model's input tokens (given)")
+    else:
+        assumptions.append(
+            f"output: {ratio} x each model's input tokens (default; set --output-tokens or --output-ratio)"
+        )
+    if cached:
+        assumptions.append(f"cached: {cached} of input billed at the cache-read rate")
+    if batch:
+        assumptions.append("batch prices where published (standard otherwise, noted per row)")
+    if at is not None:
+        assumptions.append(f"prices in force on {at}")
+    if at_time is not None:
+        assumptions.append(f"requests sent at {at_time:%H:%M} UTC (time-of-day windows applied)")
+    foreign = {row.bill.currency for row in rows} - {display}
+    fx_note = None
+    if foreign:
+        fx_note = table.describe({*foreign, display})
+        assumptions.append(f"converted to {display}: {fx_note}")
+    return EstimateResult(rows, display, requests, assumptions, skipped, counts, fx_note, at)
