@@ -269,3 +269,37 @@ def test_sheet_model_forbids_extra_top_level_keys():
                 "x": 1,
             }
         )
+
+
+def test_disk_cache_never_serves_a_changed_sheet(acme_dir, monkeypatch, tmp_path):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    from tokencost.pricing import catalog as module
+
+    assert load_catalog([acme_dir]).get("acme-mini").model.prices.input == Decimal("0.1")
+    assert list((tmp_path / "cache" / "tokencost").glob("catalog-*.pickle"))
+    sheet = acme_dir / "acme.yaml"
+    sheet.write_text(sheet.read_text().replace("input: 0.1,", "input: 0.2,"), encoding="utf-8")
+    module._cached_catalog.cache_clear()
+    assert load_catalog([acme_dir]).get("acme-mini").model.prices.input == Decimal("0.2")
+
+
+def test_corrupt_cache_entry_is_ignored(acme_dir, monkeypatch, tmp_path):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    from tokencost.pricing import catalog as module
+
+    load_catalog([acme_dir])
+    for entry in (tmp_path / "cache" / "tokencost").glob("catalog-*.pickle"):
+        entry.write_bytes(b"not a pickle")
+    module._cached_catalog.cache_clear()
+    assert load_catalog([acme_dir]).get("acme-large").id == "acme-large"
+
+
+def test_invalid_sheet_is_reported_even_when_a_cache_exists(acme_dir, monkeypatch, tmp_path):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    from tokencost.pricing import catalog as module
+
+    load_catalog([acme_dir])
+    (acme_dir / "acme.yaml").write_text("provider: [", encoding="utf-8")
+    module._cached_catalog.cache_clear()
+    with pytest.raises(PricingError):
+        load_catalog([acme_dir])

@@ -9,6 +9,7 @@ aliases is an error, because a name must mean one price.
 from __future__ import annotations
 
 import difflib
+import hashlib
 import os
 import re
 from collections.abc import Iterable, Iterator, Sequence
@@ -19,6 +20,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
+from tokencost import cache
 from tokencost.errors import InputError, PricingError, UnknownModelError
 from tokencost.pricing.schema import Capability, Model, Provider, Sheet
 from tokencost.yamlio import load_yaml, read_text_file, validation_problems
@@ -269,13 +271,12 @@ def overlay_dirs(pricing: Sequence[str | Path] = (), use_env: bool = True) -> li
     return layers
 
 
-def load_sheets(
-    pricing: Sequence[str | Path] = (), use_env: bool = True, bundled: bool = True
-) -> list[LoadedSheet]:
-    """Parse every sheet in precedence order; collect all problems before raising."""
+def _sources(
+    pricing: Sequence[str | Path], use_env: bool, bundled: bool
+) -> tuple[list[tuple[str, str, str]], list[str]]:
+    """(display path, text, layer) of every sheet in precedence order, and the problems reading them."""
     problems: list[str] = []
-    loaded: list[LoadedSheet] = []
-    sources: list[tuple[str, str, str]] = []  # (display path, text, layer)
+    sources: list[tuple[str, str, str]] = []
     if bundled:
         sources.extend((path, text, BUNDLED_LAYER) for path, text in bundled_sheet_files())
     for layer, directory in overlay_dirs(pricing, use_env):
@@ -286,6 +287,11 @@ def load_sheets(
                 problems.append(exc.message)
                 continue
             sources.append((str(path), text, layer))
+    return sources, problems
+
+
+def _parse_all(sources: Sequence[tuple[str, str, str]], problems: list[str]) -> list[LoadedSheet]:
+    loaded: list[LoadedSheet] = []
     for path, text, layer in sources:
         try:
             loaded.append(LoadedSheet(parse_sheet(text, path), path, layer))
@@ -296,11 +302,41 @@ def load_sheets(
     return loaded
 
 
+def load_sheets(
+    pricing: Sequence[str | Path] = (), use_env: bool = True, bundled: bool = True
+) -> list[LoadedSheet]:
+    """Parse every sheet in precedence order; collect all problems before raising."""
+    sources, problems = _sources(pricing, use_env, bundled)
+    return _parse_all(sources, problems)
+
+
+def _fingerprint(sources: Sequence[tuple[str, str, str]]) -> str:
+    from tokencost._version import __version__
+
+    digest = hashlib.sha256(__version__.encode())
+    for path, text, layer in sources:
+        for part in (path, layer, text):
+            digest.update(part.encode("utf-8", "surrogatepass"))
+            digest.update(b"\0")
+    return digest.hexdigest()[:32]
+
+
 @lru_cache(maxsize=8)
 def _cached_catalog(pricing: tuple[str, ...], env_value: str) -> Catalog:
-    return Catalog.from_sheets(load_sheets(pricing, use_env=True))
+    sources, problems = _sources(pricing, use_env=True, bundled=True)
+    key = f"catalog-{_fingerprint(sources)}.pickle"
+    if not problems:
+        cached = cache.load(key)
+        if isinstance(cached, Catalog):
+            return cached
+    catalog = Catalog.from_sheets(_parse_all(sources, problems))
+    cache.store(key, catalog)
+    return catalog
 
 
 def load_catalog(pricing: Sequence[str | Path] = ()) -> Catalog:
-    """The merged catalog (bundled + TOKENCOST_PRICING + ``pricing`` dirs), loaded once per combination."""
+    """The merged catalog (bundled + TOKENCOST_PRICING + ``pricing`` dirs), loaded once per combination.
+
+    The validated catalog is cached on disk keyed by a hash of every sheet's text (see ``tokencost.cache``),
+    so a changed sheet is always re-validated and an unchanged one costs a few milliseconds."""
     return _cached_catalog(tuple(str(p) for p in pricing), os.environ.get(ENV_VAR, ""))

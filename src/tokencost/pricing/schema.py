@@ -67,7 +67,7 @@ Price = Annotated[Decimal, BeforeValidator(_no_float_artifacts), AfterValidator(
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True, defer_build=True)
 
 
 class ProviderKind(str, Enum):

@@ -1,0 +1,53 @@
+"""A small per-user cache for derived data (validated catalogs, parsed tokenizer ranks).
+
+Entries are content-addressed: the key is a hash of everything the value was derived from, so a stale
+entry can never be returned, only missed. The cache is an optimisation only: unreadable, corrupt or
+unwritable entries are ignored. ``TOKENCOST_NO_CACHE=1`` turns it off.
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+import tempfile
+from pathlib import Path
+from typing import Any
+
+
+def cache_dir() -> Path | None:
+    """``$XDG_CACHE_HOME/tokencost`` (default ``~/.cache/tokencost``), or None when disabled."""
+    if os.environ.get("TOKENCOST_NO_CACHE"):
+        return None
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "tokencost"
+
+
+def load(name: str) -> Any | None:
+    """The cached value stored under ``name``, or None on a miss or any problem reading it."""
+    directory = cache_dir()
+    if directory is None:
+        return None
+    try:
+        with open(directory / name, "rb") as handle:
+            return pickle.load(handle)  # our own private cache directory, content-addressed names
+    except Exception:  # a broken cache entry is a miss, never an error
+        return None
+
+
+def store(name: str, value: Any) -> None:
+    """Write ``value`` atomically under ``name``; silently does nothing if the cache is not writable."""
+    directory = cache_dir()
+    if directory is None:
+        return
+    try:
+        directory.mkdir(parents=True, exist_ok=True, mode=0o700)
+        fd, tmp = tempfile.mkstemp(dir=directory, prefix=f".{name}.", suffix=".tmp")
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                pickle.dump(value, handle, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(tmp, directory / name)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+    except OSError:
+        return
