@@ -15,6 +15,7 @@ from tokencost._version import __version__
 
 _LAZY = {
     "load_catalog": "tokencost.pricing.catalog",
+    "count_tokens": "tokencost.tokenizers",
     "estimate": "tokencost.prompt_cost",
 }
 

@@ -1,0 +1,128 @@
+"""Token counting per tokenizer family: exact where the vendor's tokenizer is available offline, the fitted
+estimator elsewhere (and on request, so its error can be measured).
+
+Public API:
+- ``TokenCount(tokens, family, exact, method, error_band)``
+- ``get_counter(family, estimate=False) -> Counter`` (``.family``, ``.exact``, ``.method``, ``.error_band``,
+  ``.count(text)``)
+- ``count_tokens(text, model=None, tokenizer=None, estimate=False) -> TokenCount``
+- ``families() -> list[FamilyInfo]``: every family with whether it is exact here and how to make it so.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from tokencost.errors import InputError, TokenizerUnavailableError
+from tokencost.tokenizers.exact import Counter, EstimateCounter, exact_available, load_exact
+from tokencost.tokenizers.registry import family_ids, spec
+
+__all__ = [
+    "Counter",
+    "FamilyInfo",
+    "TokenCount",
+    "count_tokens",
+    "families",
+    "family_for_model",
+    "get_counter",
+]
+
+
+@dataclass(frozen=True)
+class TokenCount:
+    """A token count and how it was obtained. ``error_band``: typical relative error of an estimate."""
+
+    tokens: int
+    family: str
+    exact: bool
+    method: str
+    error_band: float | None = None
+
+    def as_dict(self) -> dict:
+        return {
+            "tokens": self.tokens,
+            "family": self.family,
+            "exact": self.exact,
+            "method": self.method,
+            "error_band": self.error_band,
+        }
+
+
+@dataclass(frozen=True)
+class FamilyInfo:
+    id: str
+    description: str
+    exact_available: bool
+    backend: str
+    install_hint: str | None
+
+
+_COUNTERS: dict[tuple[str, bool], Counter] = {}
+
+
+def get_counter(family: str, estimate: bool = False) -> Counter:
+    """The counter of ``family``: exact when its tokenizer is available (and ``estimate`` is false), else the
+    estimator. A missing user file (``huggingface:PATH``/``tiktoken:PATH``) is an error, not an estimate."""
+    key = (family, estimate)
+    counter = _COUNTERS.get(key)
+    if counter is not None:
+        return counter
+    family_spec = spec(family)
+    family = family_spec.id
+    is_file_family = family.startswith(("huggingface:", "tiktoken:"))
+    if estimate:
+        counter = EstimateCounter(family, "generic" if is_file_family else None)
+    elif family_spec.backend == "estimate":
+        counter = EstimateCounter(family)
+    else:
+        try:
+            counter = load_exact(family_spec)
+        except TokenizerUnavailableError:
+            if is_file_family:
+                raise
+            counter = EstimateCounter(family)
+    _COUNTERS[key] = counter
+    _COUNTERS[(family, estimate)] = counter
+    return counter
+
+
+def family_for_model(model: str) -> str:
+    """The tokenizer family the price catalog names for ``model`` (imports the catalog)."""
+    from tokencost.pricing.catalog import load_catalog
+
+    return load_catalog().get(model).model.tokenizer
+
+
+def count_tokens(
+    text: str, model: str | None = None, tokenizer: str | None = None, estimate: bool = False
+) -> TokenCount:
+    """Count ``text`` for a model (its catalog family) or a tokenizer family.
+
+    >>> count_tokens("hello world", tokenizer="o200k_base").tokens
+    2
+    """
+    if model is not None and tokenizer is not None:
+        raise InputError("give either model or tokenizer, not both")
+    if not isinstance(text, str):
+        raise InputError(f"text must be a str, not {type(text).__name__}")
+    family = family_for_model(model) if model is not None else (tokenizer or "generic")
+    counter = get_counter(family, estimate=estimate)
+    return TokenCount(counter.count(text), counter.family, counter.exact, counter.method, counter.error_band)
+
+
+def families() -> list[FamilyInfo]:
+    """Every registered family, whether it counts exactly on this machine, and how to make it exact."""
+    rows = []
+    for family in family_ids():
+        family_spec = spec(family)
+        available = family_spec.backend != "estimate" and exact_available(family_spec)
+        rows.append(
+            FamilyInfo(
+                family,
+                family_spec.description,
+                available,
+                family_spec.backend if available else "estimate",
+                None if available else family_spec.install_hint,
+            )
+        )
+    return rows

