@@ -1,0 +1,187 @@
+"""``tokencost check``: fail a CI build when projected API spend breaks a budget or a policy.
+
+Exit codes: 0 pass (warnings may print), 1 a budget or policy failed, 2 usage or input error.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import click
+
+from tokencost.cli._common import echo_output, pricing_option
+from tokencost.errors import CheckFailed, InputError
+
+MAX_PLAN_BYTES = 64 * 1024 * 1024
+
+
+def _new_document(file: str, *, pricing_dirs, currency, fx) -> dict:
+    """The plan document of FILE: a workload file is planned; a plan JSON is read as is."""
+    from tokencost.planner.check import load_plan_document, looks_like_plan_document
+
+    path = Path(file)
+    if not path.exists():
+        raise InputError(f"{file}: no such file")
+    if not path.is_file():
+        raise InputError(f"{file}: not a file")
+    head = ""
+    if path.suffix.lower() == ".json" and path.stat().st_size <= MAX_PLAN_BYTES:
+        try:
+            head = path.read_text(encoding="utf-8-sig")
+        except (OSError, UnicodeDecodeError):
+            head = ""
+    if head and looks_like_plan_document(head):
+        if currency or fx or pricing_dirs:
+            raise InputError(
+                f"{file}: is already a plan; --currency, --fx and --pricing apply to workload files only"
+            )
+        return load_plan_document(path)
+    try:
+        from tokencost.planner import plan_file
+    except ImportError:
+        raise InputError(
+            "the planner is not available in this build of tokencost, so workload files cannot be checked",
+            "pass a plan JSON written by `tokencost plan --format json` instead",
+        ) from None
+    result = plan_file(path, pricing=pricing_dirs, currency=currency, fx=fx, tolerate_unknown=True)
+    return result.to_document()
+
+
+def _append_step_summary(markdown: str) -> None:
+    """Append to $GITHUB_STEP_SUMMARY (GitHub Actions job summary) when it is set."""
+    target = os.environ.get("GITHUB_STEP_SUMMARY")
+    if not target:
+        return
+    try:
+        with open(target, "a", encoding="utf-8", newline="\n") as handle:
+            handle.write(markdown if markdown.endswith("\n") else markdown + "\n")
+    except OSError as exc:
+        click.echo(f"warning: cannot append to GITHUB_STEP_SUMMARY {target}: {exc.strerror or exc}", err=True)
+
+
+@click.command(
+    epilog="""Exit codes: 0 pass (warnings may print), 1 a budget or policy failed, 2 usage or input error.
+
+Examples:
+
+\b
+  tokencost check workloads.yaml --budget 5000
+  tokencost plan workloads.yaml --format json > baseline.json     # on the main branch
+  tokencost check workloads.yaml --baseline baseline.json --max-increase 10% --format markdown
+  tokencost check workloads.yaml --budget support-bot=1200 --warn-at 90 --warn-only
+"""
+)
+@click.argument("file")
+@click.option(
+    "--budget",
+    "budgets",
+    multiple=True,
+    metavar="AMOUNT|NAME=AMOUNT",
+    help="Monthly budget for the total, or NAME=AMOUNT for one workload (repeatable). "
+    "Overrides the workload file's budgets.",
+)
+@click.option(
+    "--max-increase",
+    metavar="AMOUNT|PCT",
+    help="Largest allowed rise of the monthly total against --baseline, e.g. 250 or 10%.",
+)
+@click.option(
+    "--baseline",
+    type=click.Path(dir_okay=False),
+    help="Plan JSON written earlier by `tokencost plan --format json` (e.g. on the main branch).",
+)
+@click.option(
+    "--min-delta",
+    default="0",
+    show_default=True,
+    metavar="AMOUNT",
+    help="Noise floor: changes smaller than this are not reported and never fail --max-increase.",
+)
+@click.option(
+    "--warn-at",
+    default="80",
+    show_default=True,
+    metavar="PCT",
+    help="Warn when a cost reaches this share of its budget (100 = only fail when over).",
+)
+@click.option("--warn-only", is_flag=True, help="Report budget and policy failures as warnings (exit 0).")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json", "markdown"]),
+    default="text",
+    show_default=True,
+    help="text: summary on stderr only; json / markdown: also the report on stdout.",
+)
+@click.option("--currency", metavar="CODE", help="Plan in this currency (workload files only).")
+@click.option("--fx", multiple=True, metavar="CODE=RATE", help="Exchange rate override, units per 1 USD.")
+@pricing_option
+def check(
+    file, budgets, max_increase, baseline, min_delta, warn_at, warn_only, fmt, currency, fx, pricing_dirs
+):
+    """Check projected monthly spend of FILE against budgets, policies and a baseline.
+
+    FILE is a workload file (planned now) or a plan JSON. Budgets come from the workload file's
+    `budgets:` and from --budget (flags win); policies from its `policies:`. The verdict and a summary go
+    to stderr; --format json or markdown writes the report to stdout. When GITHUB_STEP_SUMMARY is set, the
+    Markdown report is appended there too.
+    """
+    from tokencost.planner.check import (
+        CheckOptions,
+        load_plan_document,
+        parse_amount,
+        parse_increase,
+        parse_percent,
+        run_check,
+    )
+    from tokencost.render.check_render import render, render_markdown, render_text
+
+    if currency is not None:
+        from tokencost.currency import is_currency
+
+        currency = currency.upper()
+        if not is_currency(currency):
+            raise InputError(f"--currency {currency!r} is not an ISO 4217 code (e.g. USD, CNY, EUR)")
+    total_budget = None
+    workload_budgets: dict[str, object] = {}
+    for value in budgets:
+        name, sep, amount_text = value.rpartition("=")
+        if sep:
+            name = name.strip()
+            if not name:
+                raise InputError(f"--budget {value!r}: expected AMOUNT or NAME=AMOUNT")
+            workload_budgets[name] = parse_amount(amount_text, f"--budget {name}=")[0]
+        else:
+            total_budget = parse_amount(value, "--budget")[0]
+    increase_amount, increase_pct = parse_increase(max_increase) if max_increase else (None, None)
+    options = CheckOptions(
+        budget=total_budget,
+        workload_budgets=workload_budgets,
+        max_increase=increase_amount,
+        max_increase_pct=increase_pct,
+        min_delta=parse_amount(min_delta, "--min-delta")[0],
+        warn_at=parse_percent(warn_at, "--warn-at"),
+        warn_only=warn_only,
+    )
+    # Read the baseline first: a broken baseline is an input error, found before the (slower) planning.
+    baseline_doc = load_plan_document(baseline) if baseline else None
+    new_doc = _new_document(file, pricing_dirs=pricing_dirs, currency=currency, fx=fx)
+    for value in budgets:
+        parse_amount(value.rpartition("=")[2], "--budget", currency=new_doc["currency"])
+    result = run_check(
+        new_doc,
+        baseline_doc,
+        options,
+        new_source=file,
+        baseline_source=baseline or "baseline",
+    )
+    click.echo(render_text(result), err=True, nl=False)
+    if fmt != "text":
+        echo_output(render(result, fmt))
+    if os.environ.get("GITHUB_STEP_SUMMARY"):
+        _append_step_summary(render_markdown(result))
+    if result.exit_code:
+        first = result.failures[0].message if result.failures else "budget or policy failed"
+        more = len(result.failures) - 1
+        raise CheckFailed(f"check failed: {first}" + (f" (and {more} more)" if more > 0 else ""))

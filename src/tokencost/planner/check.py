@@ -1,0 +1,791 @@
+"""The CI gate: compare a plan document with budgets, policies and an optional baseline plan.
+
+Everything here works on plan DOCUMENTS (the ``tokencost.plan/1`` JSON of ``tokencost plan --format json``,
+see DESIGN.md "Planner and check"), never on planner internals, so a baseline written by an older run on
+another branch is read exactly like the new plan. The result is a :class:`CheckResult`: a verdict
+(``pass`` / ``warn`` / ``fail``), the reasons, totals, and a per-workload diff against the baseline.
+
+Exit codes (the CLI maps them): 0 pass or warn, 1 a budget or policy failed, 2 input error (raised here as
+:class:`~tokencost.errors.InputError` before any verdict is formed).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any
+
+from tokencost.errors import EXIT_CHECK_FAILED, EXIT_OK, InputError
+
+CHECK_SCHEMA = "tokencost.check/1"
+PLAN_SCHEMA = "tokencost.plan/1"
+
+PASS, WARN, FAIL = "pass", "warn", "fail"
+#: reason levels; ``info`` never changes the verdict.
+INFO = "info"
+
+DEFAULT_WARN_AT = Decimal(80)
+MAX_BASELINE_BYTES = 64 * 1024 * 1024
+
+_PCT_QUANTUM = Decimal("0.1")
+_AMOUNT_RE = re.compile(
+    r"^\s*([+]?)\s*([$€£¥]?)\s*([0-9][0-9,_]*(?:\.[0-9]+)?|\.[0-9]+)\s*([A-Za-z]{3})?\s*$"
+)
+
+
+# --------------------------------------------------------------------------------------------- options
+
+
+@dataclass(frozen=True)
+class CheckOptions:
+    """What the check enforces beyond the document's own ``budgets`` and ``policies``.
+
+    ``budget`` replaces the document's ``budgets.monthly_total``; ``workload_budgets`` replace (by name)
+    entries of ``budgets.per_workload`` (flags win). ``max_increase`` / ``max_increase_pct`` limit the
+    growth of the total monthly cost against the baseline. ``min_delta`` is the noise floor: a change whose
+    absolute size is below it is not reported (and never fails ``max_increase``). ``warn_at`` is the share
+    of a budget (percent) from which the check warns. ``warn_only`` turns failures into warnings.
+    """
+
+    budget: Decimal | None = None
+    workload_budgets: Mapping[str, Decimal] = field(default_factory=dict)
+    max_increase: Decimal | None = None
+    max_increase_pct: Decimal | None = None
+    min_delta: Decimal = Decimal(0)
+    warn_at: Decimal = DEFAULT_WARN_AT
+    warn_only: bool = False
+
+
+def parse_amount(text: str, name: str, currency: str | None = None) -> tuple[Decimal, str | None]:
+    """Parse a money amount such as ``5000``, ``5,000.50``, ``$120`` or ``120 USD``.
+
+    Returns the amount and the currency code written after it (upper case) or None. Negative amounts and
+    anything that is not a plain decimal raise :class:`InputError`.
+    """
+    match = _AMOUNT_RE.match(str(text))
+    if not match:
+        raise InputError(f"{name} {text!r} is not an amount (e.g. 5000, 1250.50 or '5000 USD')")
+    number = Decimal(match.group(3).replace(",", "").replace("_", ""))
+    code = match.group(4).upper() if match.group(4) else None
+    if currency is not None and code is not None and code != currency:
+        raise InputError(f"{name} {text!r} is in {code}, but the plan is in {currency}")
+    return number, code
+
+
+def parse_increase(text: str) -> tuple[Decimal | None, Decimal | None]:
+    """``--max-increase``: ``10%`` -> (None, 10); ``250`` or ``250 USD`` -> (250, None)."""
+    raw = str(text).strip()
+    if raw.endswith("%"):
+        try:
+            pct = Decimal(raw[:-1].strip().lstrip("+"))
+        except InvalidOperation:
+            raise InputError(f"--max-increase {text!r} is not a percentage (e.g. 10%)") from None
+        if not pct.is_finite() or pct < 0:
+            raise InputError(f"--max-increase {text!r} must be a percentage of 0% or more")
+        return None, pct
+    amount, _ = parse_amount(raw, "--max-increase")
+    return amount, None
+
+
+def parse_percent(text: str, name: str) -> Decimal:
+    """A percentage from 0 to 100, with or without ``%``."""
+    raw = str(text).strip().removesuffix("%").strip()
+    try:
+        pct = Decimal(raw)
+    except InvalidOperation:
+        raise InputError(f"{name} {text!r} is not a percentage (e.g. 80 or 80%)") from None
+    if not pct.is_finite() or pct < 0 or pct > 100:
+        raise InputError(f"{name} {text!r} must be between 0 and 100")
+    return pct
+
+
+# ------------------------------------------------------------------------------------------- documents
+
+
+def _money(value: Any, where: str, source: str) -> Decimal | None:
+    """A money field of a plan document: a decimal string (or number), or None."""
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+        raise InputError(f"{source}: {where} must be a decimal string, got {type(value).__name__}")
+    try:
+        number = Decimal(str(value))
+    except InvalidOperation:
+        raise InputError(f"{source}: {where} {value!r} is not a decimal number") from None
+    if not number.is_finite():
+        raise InputError(f"{source}: {where} must be a finite number")
+    return number
+
+
+def validate_plan_document(document: Any, source: str) -> dict[str, Any]:
+    """Check that ``document`` is a ``tokencost.plan/1`` document the check can read; return it.
+
+    Only what the check uses is validated (unknown keys are ignored, as the contract says). Every problem
+    is an :class:`InputError` naming ``source``.
+    """
+    if not isinstance(document, dict):
+        raise InputError(f"{source}: not a tokencost plan (expected a JSON object)")
+    schema = document.get("schema")
+    if schema != PLAN_SCHEMA:
+        if isinstance(schema, str) and schema.startswith("tokencost.plan/"):
+            raise InputError(
+                f"{source}: plan schema {schema!r} is not supported (this tokencost reads {PLAN_SCHEMA!r})",
+                "re-create it with this version's `tokencost plan --format json`",
+            )
+        shown = repr(schema) if schema is not None else "none"
+        raise InputError(
+            f"{source}: not a tokencost plan (schema {shown}, expected {PLAN_SCHEMA!r})",
+            "write it with `tokencost plan FILE --format json`",
+        )
+    currency = document.get("currency")
+    if not isinstance(currency, str) or not currency:
+        raise InputError(f"{source}: plan has no currency")
+    workloads = document.get("workloads")
+    if not isinstance(workloads, list):
+        raise InputError(f"{source}: plan has no list of workloads")
+    seen: set[str] = set()
+    for index, workload in enumerate(workloads):
+        if not isinstance(workload, dict) or not isinstance(workload.get("name"), str):
+            raise InputError(f"{source}: workloads[{index}] has no name")
+        name = workload["name"]
+        if name in seen:
+            raise InputError(f"{source}: workload {name!r} appears twice")
+        seen.add(name)
+        _money(workload.get("monthly_cost"), f"workloads[{index}].monthly_cost", source)
+    totals = document.get("totals")
+    if totals is not None and not isinstance(totals, dict):
+        raise InputError(f"{source}: totals must be an object")
+    for key in ("budgets", "policies", "price_data"):
+        if document.get(key) is not None and not isinstance(document[key], dict):
+            raise InputError(f"{source}: {key} must be an object")
+    return document
+
+
+def load_plan_document(path: str | Path) -> dict[str, Any]:
+    """Read and validate a plan JSON (a baseline); malformed or missing files raise :class:`InputError`."""
+    path = Path(path)
+    if not path.exists():
+        raise InputError(f"{path}: no such file")
+    if not path.is_file():
+        raise InputError(f"{path}: not a file")
+    if path.stat().st_size > MAX_BASELINE_BYTES:
+        raise InputError(f"{path}: larger than {MAX_BASELINE_BYTES // (1024 * 1024)} MiB, not a plan")
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError:
+        raise InputError(f"{path}: not UTF-8 text, not a plan JSON") from None
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read: {exc.strerror or exc}") from None
+    if not text.strip():
+        raise InputError(f"{path}: empty file, not a plan JSON")
+    try:
+        document = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise InputError(
+            f"{path}: invalid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}"
+        ) from None
+    return validate_plan_document(document, str(path))
+
+
+def looks_like_plan_document(text: str) -> bool:
+    """True when ``text`` is a JSON object whose schema is a tokencost plan (any version)."""
+    stripped = text.lstrip("\ufeff \t\r\n")
+    if not stripped.startswith("{"):
+        return False
+    try:
+        document = json.loads(stripped)
+    except json.JSONDecodeError:
+        return False
+    schema = document.get("schema") if isinstance(document, dict) else None
+    return isinstance(schema, str) and schema.startswith("tokencost.plan/")
+
+
+# --------------------------------------------------------------------------------------------- results
+
+
+@dataclass(frozen=True)
+class Reason:
+    """One finding. ``level`` is fail/warn/info; ``demoted`` marks a failure turned into a warning."""
+
+    level: str
+    code: str
+    message: str
+    workload: str | None = None
+    demoted: bool = False
+
+    def to_document(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"level": self.level, "code": self.code, "message": self.message}
+        out["workload"] = self.workload
+        if self.demoted:
+            out["demoted_from"] = FAIL
+        return out
+
+
+@dataclass(frozen=True)
+class WorkloadDiff:
+    """One workload, new plan against baseline.
+
+    ``status``: ``added`` (only in the new plan), ``removed`` (only in the baseline), ``changed``,
+    ``unchanged`` (identical, or a change below the noise floor: then ``below_noise`` is true), or ``new``
+    when there is no baseline at all.
+    """
+
+    name: str
+    status: str
+    model: str | None
+    baseline_model: str | None
+    new_cost: Decimal | None
+    baseline_cost: Decimal | None
+    change: Decimal | None
+    change_pct: Decimal | None
+    budget: Decimal | None = None
+    exact: bool | None = None
+    below_noise: bool = False
+
+    @property
+    def reported(self) -> bool:
+        return self.status in ("added", "removed", "changed", "new")
+
+    def to_document(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "status": self.status,
+            "reported": self.reported,
+            "below_noise": self.below_noise,
+            "model": self.model,
+            "baseline_model": self.baseline_model,
+            "baseline_cost": _s(self.baseline_cost),
+            "new_cost": _s(self.new_cost),
+            "change": _s(self.change),
+            "change_pct": _s(self.change_pct),
+            "budget": _s(self.budget),
+            "exact_counts": self.exact,
+        }
+
+
+@dataclass
+class CheckResult:
+    """The verdict of a check and everything needed to explain it."""
+
+    verdict: str
+    reasons: list[Reason]
+    currency: str
+    new_total: Decimal | None
+    baseline_total: Decimal | None
+    change: Decimal | None
+    change_pct: Decimal | None
+    budget: Decimal | None
+    budget_source: str | None
+    workloads: list[WorkloadDiff]
+    options: CheckOptions
+    price_data: dict[str, Any]
+    workload_file: str | None
+    generated_on: str | None
+    baseline_info: dict[str, Any] | None
+    assumptions: list[str]
+    per_workload_budgets: dict[str, Decimal]
+
+    @property
+    def exit_code(self) -> int:
+        return EXIT_CHECK_FAILED if self.verdict == FAIL else EXIT_OK
+
+    @property
+    def failures(self) -> list[Reason]:
+        return [r for r in self.reasons if r.level == FAIL]
+
+    @property
+    def warnings(self) -> list[Reason]:
+        return [r for r in self.reasons if r.level == WARN]
+
+    @property
+    def would_fail(self) -> bool:
+        """True when a failure was demoted by ``warn_only`` (the check would fail without it)."""
+        return any(r.demoted for r in self.reasons)
+
+    @property
+    def budget_used_pct(self) -> Decimal | None:
+        return _pct(self.new_total, self.budget)
+
+    @property
+    def price_date(self) -> str | None:
+        return self.price_data.get("newest_checked") or self.price_data.get("oldest_checked")
+
+    def to_document(self) -> dict[str, Any]:
+        """The ``tokencost.check/1`` JSON document."""
+        from tokencost._version import __version__
+
+        options = self.options
+        return {
+            "schema": CHECK_SCHEMA,
+            "tokencost_version": __version__,
+            "verdict": self.verdict,
+            "exit_code": self.exit_code,
+            "warn_only": options.warn_only,
+            "would_fail": self.would_fail,
+            "reasons": [r.to_document() for r in self.reasons],
+            "currency": self.currency,
+            "workload_file": self.workload_file,
+            "generated_on": self.generated_on,
+            "price_data": dict(self.price_data),
+            "price_date": self.price_date,
+            "baseline": self.baseline_info,
+            "limits": {
+                "budget": _s(self.budget),
+                "budget_source": self.budget_source,
+                "per_workload_budgets": {k: str(v) for k, v in self.per_workload_budgets.items()},
+                "max_increase": _s(options.max_increase),
+                "max_increase_pct": _s(options.max_increase_pct),
+                "min_delta": str(options.min_delta),
+                "warn_at_pct": str(options.warn_at),
+            },
+            "totals": {
+                "baseline": _s(self.baseline_total),
+                "new": _s(self.new_total),
+                "change": _s(self.change),
+                "change_pct": _s(self.change_pct),
+                "budget": _s(self.budget),
+                "budget_used_pct": _s(self.budget_used_pct),
+            },
+            "workloads": [w.to_document() for w in self.workloads],
+            "assumptions": list(self.assumptions),
+        }
+
+
+def _s(value: Decimal | None) -> str | None:
+    return None if value is None else str(value)
+
+
+def _pct(part: Decimal | None, whole: Decimal | None) -> Decimal | None:
+    if part is None or whole is None or whole == 0:
+        return None
+    return (part / whole * 100).quantize(_PCT_QUANTUM, rounding=ROUND_HALF_EVEN)
+
+
+# ---------------------------------------------------------------------------------------------- checks
+
+
+def _by_name(document: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
+    return {w["name"]: w for w in document.get("workloads") or []}
+
+
+def _total(document: Mapping[str, Any], source: str) -> Decimal | None:
+    """The document's total monthly cost; the sum of priced workloads when the totals do not say."""
+    totals = document.get("totals") or {}
+    total = _money(totals.get("monthly_cost"), "totals.monthly_cost", source)
+    if total is not None:
+        return total
+    costs = [
+        _money(w.get("monthly_cost"), f"workload {w['name']!r} monthly_cost", source)
+        for w in document.get("workloads") or []
+    ]
+    priced = [c for c in costs if c is not None]
+    return sum(priced, Decimal(0)) if priced else None
+
+
+def _denied(workload: Mapping[str, Any], denied: Sequence[str]) -> str | None:
+    """The denied vendor a workload's provider or model belongs to, if any."""
+    provider = str(workload.get("provider") or "").lower()
+    model = str(workload.get("resolved_model") or "").lower()
+    segments = model.split("/")[:-1]
+    for vendor in denied:
+        v = str(vendor).lower().strip()
+        if not v:
+            continue
+        if provider == v or provider.startswith(v + "-") or v in segments:
+            return str(vendor)
+    return None
+
+
+def _fmt(amount: Decimal | None, currency: str) -> str:
+    """Money for messages: cents from 1 up, significant digits below."""
+    from tokencost.currency import format_money
+
+    if amount is None:
+        return "n/a"
+    return format_money(amount, currency, 2 if abs(amount) >= 1 else None)
+
+
+def run_check(
+    new: Mapping[str, Any],
+    baseline: Mapping[str, Any] | None = None,
+    options: CheckOptions | None = None,
+    *,
+    new_source: str = "plan",
+    baseline_source: str = "baseline",
+) -> CheckResult:
+    """Check the plan document ``new`` (against ``baseline`` when given) and return the verdict.
+
+    Both documents are validated first; an unreadable one raises :class:`InputError` (exit 2), and so does
+    a baseline in another currency (the diff would be meaningless).
+    """
+    options = options or CheckOptions()
+    validate_plan_document(new, new_source)
+    if baseline is not None:
+        validate_plan_document(baseline, baseline_source)
+    currency = new["currency"]
+    if baseline is not None and baseline["currency"] != currency:
+        raise InputError(
+            f"{baseline_source}: baseline is in {baseline['currency']} but the new plan is in {currency}",
+            "plan both with the same --currency",
+        )
+    reasons: list[Reason] = []
+    assumptions: list[str] = []
+
+    def add(level: str, code: str, message: str, workload: str | None = None) -> None:
+        if level == FAIL and options.warn_only:
+            reasons.append(Reason(WARN, code, message + " (warn-only)", workload, demoted=True))
+        else:
+            reasons.append(Reason(level, code, message, workload))
+
+    money = lambda amount: _fmt(amount, currency)  # noqa: E731
+
+    budgets = new.get("budgets") or {}
+    policies = new.get("policies") or {}
+    workloads = _by_name(new)
+    base_workloads = _by_name(baseline) if baseline is not None else {}
+
+    # --- budgets (flags win over the file)
+    budget = options.budget
+    budget_source = "flag" if budget is not None else None
+    if budget is None:
+        budget = _money(budgets.get("monthly_total"), "budgets.monthly_total", new_source)
+        budget_source = "file" if budget is not None else None
+    per_workload: dict[str, Decimal] = {}
+    file_per_workload = budgets.get("per_workload") or {}
+    if not isinstance(file_per_workload, dict):
+        raise InputError(f"{new_source}: budgets.per_workload must be an object")
+    for name, value in file_per_workload.items():
+        amount = _money(value, f"budgets.per_workload.{name}", new_source)
+        if amount is not None:
+            per_workload[str(name)] = amount
+    per_workload.update(options.workload_budgets)
+
+    new_total = _total(new, new_source)
+    warn_ratio = options.warn_at / 100
+
+    def check_budget(cost: Decimal | None, limit: Decimal, what: str, code: str, name: str | None) -> None:
+        if cost is None:
+            add(
+                WARN,
+                f"{code}.unpriced",
+                f"{what} has no price, cannot check its budget of {money(limit)}",
+                name,
+            )
+        elif cost > limit:
+            over = cost - limit
+            add(
+                FAIL,
+                code,
+                f"{what} {money(cost)}/month is over the budget of {money(limit)} by {money(over)}",
+                name,
+            )
+        elif limit > 0 and options.warn_at < 100 and cost >= limit * warn_ratio:
+            add(
+                WARN,
+                f"{code}.near",
+                f"{what} {money(cost)}/month uses {_pct(cost, limit)}% of the budget of {money(limit)} "
+                f"(warning from {options.warn_at}%)",
+                name,
+            )
+
+    if budget is not None:
+        check_budget(new_total, budget, "total", "budget.total", None)
+        forecast = (new.get("totals") or {}).get("forecast") or []
+        if new_total is not None and new_total <= budget:
+            for point in forecast:
+                if not isinstance(point, dict):
+                    continue
+                cost = _money(point.get("cost"), "totals.forecast[].cost", new_source)
+                if cost is not None and cost > budget:
+                    add(
+                        WARN,
+                        "budget.forecast",
+                        f"total is projected to reach {money(cost)} in {point.get('month')}, over the "
+                        f"budget of {money(budget)}",
+                    )
+                    break
+    for name, limit in per_workload.items():
+        if name not in workloads:
+            add(
+                WARN,
+                "budget.unknown_workload",
+                f"budget set for workload {name!r}, which the plan does not have",
+                name,
+            )
+            continue
+        cost = _money(workloads[name].get("monthly_cost"), f"workload {name!r} monthly_cost", new_source)
+        check_budget(cost, limit, f"workload {name!r}", "budget.workload", name)
+
+    # --- policies
+    block_unknown = bool(policies.get("block_unknown_models"))
+    require_exact = bool(policies.get("require_exact_counts"))
+    max_price = policies.get("max_price_per_mtok") or {}
+    denied = [str(v) for v in (policies.get("denied_vendors") or [])]
+    unpriced: list[str] = []
+    estimated: list[str] = []
+    for name, workload in workloads.items():
+        problems = [str(p) for p in workload.get("problems") or []]
+        detail = f" ({'; '.join(problems)})" if problems else ""
+        model = workload.get("model")
+        cost = _money(workload.get("monthly_cost"), f"workload {name!r} monthly_cost", new_source)
+        if workload.get("resolved_model") is None:
+            unpriced.append(name)
+            what = "; ".join(problems) if problems else f"unknown model {model!r}"
+            if block_unknown:
+                add(
+                    FAIL,
+                    "policy.unknown_model",
+                    f"workload {name!r}: {what} (policy: block_unknown_models)",
+                    name,
+                )
+            else:
+                add(
+                    WARN,
+                    "unknown_model",
+                    f"workload {name!r}: {what}; not priced, left out of the total",
+                    name,
+                )
+            continue
+        if cost is None:
+            unpriced.append(name)
+            add(WARN, "unpriced", f"workload {name!r}: no monthly cost for {model!r}{detail}", name)
+        count = workload.get("count") or {}
+        if isinstance(count, dict) and count.get("exact") is False:
+            estimated.append(name)
+            if require_exact:
+                add(
+                    FAIL,
+                    "policy.exact_counts",
+                    f"workload {name!r}: token counts are an estimate ({count.get('method') or 'estimate'})"
+                    " and the policy requires exact counts",
+                    name,
+                )
+        vendor = _denied(workload, denied)
+        if vendor is not None:
+            add(
+                FAIL,
+                "policy.denied_vendor",
+                f"workload {name!r}: model {workload.get('resolved_model')!r} "
+                f"(provider {workload.get('provider')!r}) is from denied vendor {vendor!r}",
+                name,
+            )
+        prices = workload.get("price_per_mtok") or {}
+        if isinstance(max_price, dict) and max_price and isinstance(prices, dict):
+            price_currency = prices.get("currency") or currency
+            for kind in ("input", "output"):
+                limit = _money(max_price.get(kind), f"policies.max_price_per_mtok.{kind}", new_source)
+                price = _money(prices.get(kind), f"workload {name!r} price_per_mtok.{kind}", new_source)
+                if limit is None or price is None:
+                    continue
+                if price_currency != currency:
+                    add(
+                        WARN,
+                        "policy.max_price.currency",
+                        f"workload {name!r}: {kind} price is in {price_currency}, the limit in {currency}; "
+                        "not compared",
+                        name,
+                    )
+                elif price > limit:
+                    add(
+                        FAIL,
+                        "policy.max_price",
+                        f"workload {name!r}: {kind} price {_fmt(price, currency)}/Mtok on "
+                        f"{workload.get('resolved_model')!r} is over the limit of {_fmt(limit, currency)}/Mtok",
+                        name,
+                    )
+    if unpriced:
+        assumptions.append(
+            f"the total leaves out {len(unpriced)} unpriced workload(s): {', '.join(unpriced)}"
+        )
+    if estimated and not require_exact:
+        assumptions.append(f"token counts are estimates for: {', '.join(estimated)}")
+
+    # --- baseline diff
+    baseline_total = change = change_pct = None
+    diffs: list[WorkloadDiff] = []
+    for name, workload in workloads.items():
+        cost = _money(workload.get("monthly_cost"), f"workload {name!r} monthly_cost", new_source)
+        exact = (
+            (workload.get("count") or {}).get("exact") if isinstance(workload.get("count"), dict) else None
+        )
+        common = {
+            "name": name,
+            "model": workload.get("resolved_model") or workload.get("model"),
+            "new_cost": cost,
+            "budget": per_workload.get(name),
+            "exact": exact,
+        }
+        if baseline is None:
+            diffs.append(
+                WorkloadDiff(
+                    status="new",
+                    baseline_model=None,
+                    baseline_cost=None,
+                    change=None,
+                    change_pct=None,
+                    **common,
+                )
+            )
+            continue
+        before = base_workloads.get(name)
+        if before is None:
+            diffs.append(
+                WorkloadDiff(
+                    status="added",
+                    baseline_model=None,
+                    baseline_cost=None,
+                    change=cost,
+                    change_pct=None,
+                    **common,
+                )
+            )
+            continue
+        before_cost = _money(before.get("monthly_cost"), f"workload {name!r} monthly_cost", baseline_source)
+        before_model = before.get("resolved_model") or before.get("model")
+        delta = cost - before_cost if cost is not None and before_cost is not None else None
+        model_changed = before_model != common["model"]
+        below = delta is not None and delta != 0 and abs(delta) < options.min_delta
+        if (
+            model_changed
+            or (cost is None) != (before_cost is None)
+            or (delta not in (None, Decimal(0)) and not below)
+        ):
+            status = "changed"
+        else:
+            status = "unchanged"
+        diffs.append(
+            WorkloadDiff(
+                status=status,
+                baseline_model=before_model,
+                baseline_cost=before_cost,
+                change=delta,
+                change_pct=_pct(delta, before_cost),
+                below_noise=below and status == "unchanged",
+                **common,
+            )
+        )
+    for name, before in base_workloads.items():
+        if name in workloads:
+            continue
+        before_cost = _money(before.get("monthly_cost"), f"workload {name!r} monthly_cost", baseline_source)
+        diffs.append(
+            WorkloadDiff(
+                name=name,
+                status="removed",
+                model=None,
+                baseline_model=before.get("resolved_model") or before.get("model"),
+                new_cost=None,
+                baseline_cost=before_cost,
+                change=-before_cost if before_cost is not None else None,
+                change_pct=Decimal(-100) if before_cost else None,
+            )
+        )
+
+    limit_set = options.max_increase is not None or options.max_increase_pct is not None
+    if baseline is not None:
+        baseline_total = _total(baseline, baseline_source)
+        if new_total is not None and baseline_total is not None:
+            change = new_total - baseline_total
+            change_pct = _pct(change, baseline_total)
+        if limit_set and change is not None and change > 0 and change >= options.min_delta:
+            shown = f"+{money(change)}" + (f" (+{change_pct}%)" if change_pct is not None else "")
+            base_text = f"{money(baseline_total)} -> {money(new_total)}"
+            if options.max_increase is not None and change > options.max_increase:
+                add(
+                    FAIL,
+                    "increase.amount",
+                    f"total rose {shown}, {base_text}: over the limit of +{money(options.max_increase)}",
+                )
+            if options.max_increase_pct is not None and (
+                change_pct is None or change_pct > options.max_increase_pct
+            ):
+                over = (
+                    "from zero" if change_pct is None else f"over the limit of +{options.max_increase_pct}%"
+                )
+                add(FAIL, "increase.pct", f"total rose {shown}, {base_text}: {over}")
+        elif limit_set and change is None:
+            add(
+                WARN,
+                "increase.unpriced",
+                "the total of the plan or the baseline has no price: increase not checked",
+            )
+        if baseline.get("price_data") and baseline.get("price_data") != new.get("price_data"):
+            assumptions.append(
+                "baseline priced with price data checked "
+                f"{(baseline.get('price_data') or {}).get('newest_checked')}; part of the change may be price updates"
+            )
+    elif limit_set:
+        add(INFO, "increase.no_baseline", "no baseline given: --max-increase not checked")
+
+    price_data = new.get("price_data") or {}
+    if price_data.get("newest_checked"):
+        assumptions.append(f"prices as checked on {price_data.get('newest_checked')}")
+    if new.get("fx"):
+        assumptions.append(f"exchange rate: {new.get('fx')}")
+    assumptions += [str(a) for a in new.get("assumptions") or []]
+    if options.min_delta > 0:
+        assumptions.append(f"changes smaller than {money(options.min_delta)} are not reported")
+
+    order = {FAIL: 0, WARN: 1, INFO: 2}
+    reasons.sort(key=lambda r: order[r.level])
+    if any(r.level == FAIL for r in reasons):
+        verdict = FAIL
+    elif any(r.level == WARN for r in reasons):
+        verdict = WARN
+    else:
+        verdict = PASS
+
+    baseline_info = None
+    if baseline is not None:
+        baseline_info = {
+            "source": baseline_source,
+            "workload_file": baseline.get("workload_file"),
+            "generated_on": baseline.get("generated_on"),
+            "price_data": baseline.get("price_data"),
+        }
+    diff_order = {"changed": 0, "added": 1, "removed": 2, "new": 3, "unchanged": 4}
+    diffs.sort(key=lambda d: (diff_order[d.status], d.name))
+    return CheckResult(
+        verdict=verdict,
+        reasons=reasons,
+        currency=currency,
+        new_total=new_total,
+        baseline_total=baseline_total,
+        change=change,
+        change_pct=change_pct,
+        budget=budget,
+        budget_source=budget_source,
+        workloads=diffs,
+        options=options,
+        price_data=dict(price_data),
+        workload_file=new.get("workload_file"),
+        generated_on=new.get("generated_on"),
+        baseline_info=baseline_info,
+        assumptions=list(dict.fromkeys(assumptions)),
+        per_workload_budgets=per_workload,
+    )
+
+
+__all__ = [
+    "CHECK_SCHEMA",
+    "FAIL",
+    "INFO",
+    "PASS",
+    "PLAN_SCHEMA",
+    "WARN",
+    "CheckOptions",
+    "CheckResult",
+    "Reason",
+    "WorkloadDiff",
+    "load_plan_document",
+    "looks_like_plan_document",
+    "parse_amount",
+    "parse_increase",
+    "parse_percent",
+    "run_check",
+    "validate_plan_document",
+]

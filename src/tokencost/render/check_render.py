@@ -1,0 +1,204 @@
+"""Render a check verdict (:class:`tokencost.planner.check.CheckResult`) as text, Markdown or JSON.
+
+* text: the human summary the CLI prints on stderr, verdict first.
+* markdown: a PR comment; its first line is :data:`MARKER` so a bot can find and update its own comment.
+* json: the versioned ``tokencost.check/1`` document.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
+from tokencost.currency import format_money
+from tokencost.render.tabular import dumps_json
+
+if TYPE_CHECKING:
+    from tokencost.planner.check import CheckResult, WorkloadDiff
+
+MARKER = "<!-- tokencost-check -->"
+
+_ICONS = {"pass": "✅", "warn": "⚠️", "fail": "❌"}
+_REASON_ICONS = {"fail": "❌", "warn": "⚠️", "info": "ℹ️"}
+_TEXT_MARKS = {"fail": "FAIL", "warn": "WARN", "info": "note"}
+_HEADLINES = {
+    "pass": "within budget",
+    "warn": "passed with warnings",
+    "fail": "failed",
+}
+
+
+def _places(amount: Decimal) -> int | None:
+    return 2 if abs(amount) >= 1 else None
+
+
+def _money(amount: Decimal | None, currency: str) -> str:
+    return "—" if amount is None else format_money(amount, currency, _places(amount))
+
+
+def _signed(amount: Decimal | None, currency: str) -> str:
+    if amount is None:
+        return "—"
+    sign = "+" if amount > 0 else "-" if amount < 0 else "±"
+    return sign + format_money(abs(amount), currency, _places(amount))
+
+
+def _signed_pct(pct: Decimal | None) -> str:
+    if pct is None:
+        return ""
+    sign = "+" if pct > 0 else "" if pct < 0 else "±"
+    return f"{sign}{pct}%"
+
+
+def _change(diff: WorkloadDiff, currency: str) -> str:
+    if diff.status == "added":
+        return "added"
+    if diff.status == "removed":
+        return "removed"
+    if diff.status == "new":
+        return ""
+    if diff.below_noise:
+        return "below noise floor"
+    if diff.change is None or (diff.change == 0 and diff.status == "unchanged"):
+        return "model changed" if diff.status == "changed" else "no change"
+    pct = _signed_pct(diff.change_pct)
+    return _signed(diff.change, currency) + (f" ({pct})" if pct else "")
+
+
+def _model(diff: WorkloadDiff) -> str:
+    if diff.status == "changed" and diff.baseline_model and diff.model and diff.baseline_model != diff.model:
+        return f"{diff.baseline_model} → {diff.model}"
+    return diff.model or diff.baseline_model or "?"
+
+
+def _total_line(result: CheckResult) -> str:
+    currency = result.currency
+    line = f"monthly total {_money(result.new_total, currency)}"
+    if result.baseline_info is not None:
+        pct = _signed_pct(result.change_pct)
+        line += f" (baseline {_money(result.baseline_total, currency)}, {_signed(result.change, currency)}"
+        line += f", {pct})" if pct else ")"
+    if result.budget is not None:
+        used = result.budget_used_pct
+        line += f"; budget {_money(result.budget, currency)}" + (
+            f" ({used}% used)" if used is not None else ""
+        )
+    return line
+
+
+def render_text(result: CheckResult) -> str:
+    """The human summary: verdict, totals, reported workloads, reasons, then assumptions."""
+    currency = result.currency
+    headline = _HEADLINES[result.verdict]
+    if result.verdict == "warn" and result.would_fail:
+        headline = "would fail, reported as warnings (--warn-only)"
+    where = result.workload_file or "plan"
+    date = f", prices checked {result.price_date}" if result.price_date else ""
+    lines = [f"tokencost check: {result.verdict.upper()}: {headline} ({where}, {currency}{date})"]
+    lines.append(f"  {_total_line(result)}")
+    shown = [d for d in result.workloads if d.reported]
+    quiet = len(result.workloads) - len(shown)
+    if shown:
+        lines.append("  workloads:")
+        width = max(len(d.name) for d in shown)
+        for diff in shown:
+            cost = _money(diff.new_cost if diff.status != "removed" else diff.baseline_cost, currency)
+            change = _change(diff, currency)
+            tail = f"  {change}" if change else ""
+            lines.append(f"    {diff.name.ljust(width)}  {_model(diff)}  {cost}/month{tail}")
+    if quiet:
+        lines.append(f"  {quiet} workload(s) unchanged")
+    for reason in result.reasons:
+        lines.append(f"  {_TEXT_MARKS[reason.level]}: {reason.message}")
+    for assumption in result.assumptions:
+        lines.append(f"  assumption: {assumption}")
+    return "\n".join(lines) + "\n"
+
+
+def _md_escape(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ").replace("<", "&lt;")
+
+
+def render_markdown(result: CheckResult) -> str:
+    """A PR comment: marker line, verdict with icon, totals, workload table, reasons, assumptions footer."""
+    currency = result.currency
+    icon = _ICONS[result.verdict]
+    headline = _HEADLINES[result.verdict]
+    if result.verdict == "warn" and result.would_fail:
+        headline = "would fail (reported as warnings: --warn-only)"
+    out = [MARKER, f"## {icon} tokencost check: {headline}", ""]
+    where = f"`{_md_escape(result.workload_file)}`" if result.workload_file else "the plan"
+    out.append(f"Projected spend of {where}: **{_total_line(result)}**.")
+    out.append("")
+    has_baseline = result.baseline_info is not None
+    if has_baseline:
+        out.append("| workload | model | baseline | new | change |")
+        out.append("|---|---|---:|---:|---:|")
+    else:
+        out.append("| workload | model | monthly cost | budget |")
+        out.append("|---|---|---:|---:|")
+    for diff in result.workloads:
+        name = _md_escape(diff.name)
+        model = _md_escape(_model(diff))
+        if has_baseline:
+            change = _change(diff, currency)
+            if diff.status == "changed":
+                change = f"**{change}**"
+            out.append(
+                f"| {name} | {model} | {_money(diff.baseline_cost, currency)} | "
+                f"{_money(diff.new_cost, currency)} | {change} |"
+            )
+        else:
+            budget = _money(diff.budget, currency) if diff.budget is not None else ""
+            out.append(f"| {name} | {model} | {_money(diff.new_cost, currency)} | {budget} |")
+    total_new = _money(result.new_total, currency)
+    if has_baseline:
+        pct = _signed_pct(result.change_pct)
+        change = _signed(result.change, currency) + (f" ({pct})" if pct else "")
+        out.append(
+            f"| **total** | | {_money(result.baseline_total, currency)} | **{total_new}** | {change} |"
+        )
+    else:
+        budget = _money(result.budget, currency) if result.budget is not None else ""
+        out.append(f"| **total** | | **{total_new}** | {budget} |")
+    out.append("")
+    if result.reasons:
+        for reason in result.reasons:
+            out.append(f"- {_REASON_ICONS[reason.level]} {_md_escape(reason.message)}")
+        out.append("")
+    footer = []
+    if result.price_date:
+        footer.append(f"Prices checked {result.price_date}; amounts in {currency} per month.")
+    else:
+        footer.append(f"Amounts in {currency} per month.")
+    if has_baseline:
+        info = result.baseline_info or {}
+        generated = f" (planned {info.get('generated_on')})" if info.get("generated_on") else ""
+        footer.append(f"Baseline: `{_md_escape(str(info.get('source')))}`{generated}.")
+    out.append("<details><summary>Assumptions</summary>")
+    out.append("")
+    out += [f"- {_md_escape(a)}" for a in result.assumptions] or ["- none stated"]
+    out.append("")
+    out.append("</details>")
+    out.append("")
+    out.append("<sub>" + " ".join(footer) + " Generated by `tokencost check`.</sub>")
+    return "\n".join(out) + "\n"
+
+
+def render_json(result: CheckResult) -> str:
+    """The ``tokencost.check/1`` document as pretty JSON."""
+    return dumps_json(result.to_document())
+
+
+def render(result: CheckResult, fmt: str) -> str:
+    """Render in ``fmt``: ``text``, ``markdown`` or ``json``."""
+    if fmt == "json":
+        return render_json(result)
+    if fmt == "markdown":
+        return render_markdown(result)
+    if fmt == "text":
+        return render_text(result)
+    raise ValueError(f"unknown format {fmt!r}")
+
+
+__all__ = ["MARKER", "render", "render_json", "render_markdown", "render_text"]
