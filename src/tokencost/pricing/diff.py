@@ -1,0 +1,306 @@
+"""``tokencost pricing diff``: compare the catalog's prices with a reference (LiteLLM or OpenRouter).
+
+The reference is first converted by the matching importer, so both sides are per-million Decimal prices
+in USD. A catalog model matches a reference entry by id, alias or the reference's own key (with or without
+its provider prefix), and only when both are sold by the same provider (or, for OpenRouter, when the
+reference entry is the catalog vendor's own model resold); a unique "loose" name match
+(``claude-opus-4.6`` ~ ``claude-opus-4-6``) within the same provider is the fallback. Catalog sheets in
+another currency than USD are not comparable and are counted as such.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from tokencost.pricing.import_common import ImportResult
+from tokencost.pricing.schema import Model
+
+#: Columns of the disagreement table: (row key, header).
+DIFF_COLUMNS = [
+    ("model", "model"),
+    ("provider", "provider"),
+    ("reference", "reference key"),
+    ("component", "component"),
+    ("catalog", "catalog/M"),
+    ("reference_price", "reference/M"),
+    ("difference", "diff"),
+    ("explained", "explained"),
+]
+
+#: The components compared, in display order.
+COMPARED = ("input", "output", "cache_read", "cache_write", "cache_write_1h")
+
+#: Provider ids that name the same seller in LiteLLM, OpenRouter and our sheets.
+PROVIDER_SYNONYMS: tuple[frozenset[str], ...] = tuple(
+    frozenset(group)
+    for group in (
+        {"google", "gemini", "google-ai-studio", "google-ai", "vertex_ai-language-models"},
+        {"vertex_ai", "vertex", "google-vertex", "vertex-ai"},
+        {"alibaba", "dashscope", "qwen", "alibaba-cloud", "alibaba-intl"},
+        {"zai", "z-ai", "zhipu", "zhipuai", "z.ai"},
+        {"xiaomi", "xiaomi_mimo", "mimo"},
+        {"mistral", "mistralai"},
+        {"moonshot", "moonshotai", "kimi"},
+        {"bedrock", "bedrock_converse", "aws-bedrock", "amazon-bedrock", "aws"},
+        {"together", "together_ai", "togetherai"},
+        {"fireworks", "fireworks_ai", "fireworks-ai"},
+        {"azure", "azure-openai", "azure_openai"},
+        {"meta", "meta_llama", "meta-llama"},
+        {"amazon", "amazon_nova", "amazon-nova"},
+        {"xai", "x-ai", "x.ai"},
+        {"bytedance", "volcengine", "bytedance-seed", "doubao"},
+        {"cohere", "cohere_chat"},
+        {"minimax", "minimaxai"},
+        {"deepseek", "deepseek-ai"},
+        {"stepfun", "stepfun-ai", "step"},
+        {"openrouter"},
+    )
+)
+
+
+def provider_keys(provider_id: str) -> frozenset[str]:
+    """Every name of a provider (its synonym group), casefolded."""
+    key = provider_id.casefold()
+    for group in PROVIDER_SYNONYMS:
+        if key in group:
+            return group
+    return frozenset({key})
+
+
+def _loose(name: str) -> str:
+    return re.sub(r"[\s._:-]+", "", name.casefold())
+
+
+@dataclass
+class RefEntry:
+    """One reference model, converted: our id, the reference's key, who sells it, its names."""
+
+    model: Model
+    key: str
+    provider: str
+    creator: str | None
+    names: set[str]
+
+    def sold_by(self, provider_id: str) -> str | None:
+        """How this entry relates to a catalog provider: 'same provider', 'creator', or None."""
+        mine = provider_keys(provider_id)
+        if self.provider.casefold() in mine:
+            return "same provider"
+        if self.creator and self.creator.casefold() in mine:
+            return "creator"
+        return None
+
+
+@dataclass
+class Disagreement:
+    model: str
+    provider: str
+    reference_key: str
+    component: str
+    catalog: Decimal
+    reference: Decimal
+    percent: Decimal | None  # None when the reference price is 0 and ours is not
+    explanation: str | None = None  # the sheet's note that names the reference, when there is one
+
+    def as_row(self) -> dict[str, Any]:
+        return {
+            "model": self.model,
+            "provider": self.provider,
+            "reference": self.reference_key,
+            "component": self.component,
+            "catalog": self.catalog,
+            "reference_price": self.reference,
+            "difference": format_percent(self.percent),
+            "explained": "yes" if self.explanation else "no",
+        }
+
+
+@dataclass
+class Match:
+    model: str
+    provider: str
+    reference_key: str
+    how: str
+
+
+@dataclass
+class DiffReport:
+    source: str
+    reference: str
+    version: str | None
+    tolerance: Decimal
+    catalog_models: int = 0
+    matches: list[Match] = field(default_factory=list)
+    unmatched: list[str] = field(default_factory=list)
+    not_comparable: list[tuple[str, str]] = field(default_factory=list)
+    disagreements: list[Disagreement] = field(default_factory=list)
+    missing: list[tuple[str, str, str]] = field(default_factory=list)  # (model, component, which side)
+
+    @property
+    def models_disagreeing(self) -> int:
+        return len({d.model for d in self.disagreements})
+
+    @property
+    def unexplained(self) -> list[Disagreement]:
+        return [d for d in self.disagreements if not d.explanation]
+
+
+def format_percent(percent: Decimal | None) -> str:
+    if percent is None:
+        return "reference is 0"
+    return f"{percent:+.1f}%"
+
+
+def reference_entries(result: ImportResult, source: str) -> list[RefEntry]:
+    """The converted reference models with every name they are known by."""
+    entries = []
+    for provider_id, sheet in result.sheets.items():
+        for model in sheet.models:
+            key = result.keys.get(model.id, model.id)
+            names = {model.id, *model.aliases, key}
+            if model.id.casefold().startswith(f"{provider_id}/"):
+                names.add(model.id[len(provider_id) + 1 :])
+            creator = model.creator
+            if source == "openrouter" and model.serves:
+                names.add(model.serves)
+            entries.append(RefEntry(model, key, provider_id, creator, {n for n in names if n}))
+    return entries
+
+
+def _percent(ours: Decimal, theirs: Decimal) -> Decimal | None:
+    if theirs == 0:
+        return None if ours != 0 else Decimal(0)
+    return (ours - theirs) / theirs * 100
+
+
+def diff_catalog(catalog: Any, result: ImportResult, *, source: str, tolerance: Decimal) -> DiffReport:
+    """Compare every catalog model the reference also has; see the module docstring for matching."""
+    report = DiffReport(source, result.reference, result.version, tolerance)
+    refs = reference_entries(result, source)
+    by_name: dict[str, list[RefEntry]] = {}
+    by_loose: dict[str, list[RefEntry]] = {}
+    for ref in refs:
+        for name in ref.names:
+            by_name.setdefault(name.casefold(), []).append(ref)
+            by_loose.setdefault(_loose(name), []).append(ref)
+    for entry in sorted(catalog, key=lambda e: (e.provider.id, e.id)):
+        report.catalog_models += 1
+        model = entry.model
+        if entry.currency != "USD":
+            report.not_comparable.append((model.id, f"prices in {entry.currency}; the reference is USD"))
+            continue
+        match = _find(model, entry.provider.id, by_name, by_loose)
+        if match is None:
+            report.unmatched.append(model.id)
+            continue
+        ref, how = match
+        report.matches.append(Match(model.id, entry.provider.id, ref.key, how))
+        explanation = _explanation(model, source)
+        ours = model.prices.components()
+        theirs = ref.model.prices.components()
+        for component in COMPARED:
+            a, b = ours.get(component), theirs.get(component)
+            if a is None and b is None:
+                continue
+            if a is None or b is None:
+                side = "catalog" if a is None else "reference"
+                report.missing.append((model.id, component, f"absent in {side}"))
+                continue
+            percent = _percent(a, b)
+            if percent is None or abs(percent) > tolerance:
+                report.disagreements.append(
+                    Disagreement(model.id, entry.provider.id, ref.key, component, a, b, percent, explanation)
+                )
+    return report
+
+
+def _explanation(model: Model, source: str) -> str | None:
+    """The sheet's note about this reference (a deliberate choice is documented where the price is)."""
+    for text in (model.prices.note, model.notes):
+        if text and source.casefold() in text.casefold():
+            return text
+    return None
+
+
+def _find(
+    model: Model,
+    provider_id: str,
+    by_name: dict[str, list[RefEntry]],
+    by_loose: dict[str, list[RefEntry]],
+) -> tuple[RefEntry, str] | None:
+    names = [model.id, *model.aliases]
+    if model.id.casefold().startswith(f"{provider_id.casefold()}/"):
+        names.append(model.id[len(provider_id) + 1 :])
+    best: tuple[int, RefEntry, str] | None = None
+    for position, name in enumerate(names):
+        for ref in by_name.get(name.casefold(), []):
+            relation = ref.sold_by(provider_id)
+            if relation is None:
+                continue
+            exact = ref.model.id.casefold() == model.id.casefold() or ref.key.casefold() == name.casefold()
+            score = (0 if relation == "same provider" else 10) + (0 if exact else 2) + min(position, 1)
+            how = ("id" if position == 0 else "alias") + ("" if relation == "same provider" else " (creator)")
+            if best is None or score < best[0]:
+                best = (score, ref, how)
+    if best is not None:
+        return best[1], best[2]
+    loose = {
+        id(ref): ref
+        for name in names
+        for ref in by_loose.get(_loose(name), [])
+        if ref.sold_by(provider_id) == "same provider"
+    }
+    if len(loose) == 1:
+        return next(iter(loose.values())), "loose name"
+    return None
+
+
+# -- rendering -------------------------------------------------------------------------------------------------
+def diff_document(report: DiffReport, show_unmatched: bool = True) -> dict[str, Any]:
+    return {
+        "schema": "tokencost.pricing-diff/1",
+        "source": report.source,
+        "reference": report.reference,
+        "reference_version": report.version,
+        "tolerance_percent": report.tolerance,
+        "catalog_models": report.catalog_models,
+        "matched": len(report.matches),
+        "unmatched": len(report.unmatched),
+        "not_comparable": len(report.not_comparable),
+        "models_disagreeing": report.models_disagreeing,
+        "unexplained": len(report.unexplained),
+        "disagreements": [
+            {
+                "model": d.model,
+                "provider": d.provider,
+                "reference_key": d.reference_key,
+                "component": d.component,
+                "catalog": d.catalog,
+                "reference": d.reference,
+                "difference_percent": None if d.percent is None else d.percent.quantize(Decimal("0.01")),
+                "explanation": d.explanation,
+            }
+            for d in report.disagreements
+        ],
+        "matches": [m.__dict__ for m in report.matches],
+        "missing_components": [
+            {"model": model, "component": component, "where": where}
+            for model, component, where in report.missing
+        ],
+        "unmatched_models": report.unmatched if show_unmatched else None,
+        "not_comparable_models": [{"model": m, "reason": r} for m, r in report.not_comparable],
+    }
+
+
+def summary_lines(report: DiffReport) -> list[str]:
+    version = f" {report.version}" if report.version else ""
+    return [
+        f"reference: {report.source}{version} ({report.reference})",
+        f"catalog models: {report.catalog_models}; matched: {len(report.matches)}; "
+        f"unmatched: {len(report.unmatched)}; not comparable (currency): {len(report.not_comparable)}",
+        f"disagreements over {report.tolerance}%: {len(report.disagreements)} price(s) on "
+        f"{report.models_disagreeing} model(s), {len(report.unexplained)} not explained by a note in the sheet",
+    ]
