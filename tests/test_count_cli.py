@@ -1,0 +1,218 @@
+"""``tokencost count`` through CliRunner: formats, families, inputs, messages, explain, jobs, errors."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from tokencost.cli import cli
+from tokencost.tokenizers import families, get_counter
+
+
+@pytest.fixture(autouse=True)
+def _isolated_cache(tmp_path, monkeypatch):
+    monkeypatch.setenv("TOKENCOST_CACHE_DIR", str(tmp_path / "cache"))
+
+
+def run(*args, input=None):
+    result = CliRunner().invoke(cli, ["count", *args], input=input)
+    return result
+
+
+def test_stdin_chinese_exact_o200k():
+    result = run("-", "--tokenizer", "o200k_base", input="你好，世界\n".encode())
+    assert result.exit_code == 0, result.output
+    assert "o200k_base" in result.output and "exact" in result.output
+    expected = get_counter("o200k_base").count("你好，世界\n")
+    assert f" {expected} " in result.output
+
+
+def test_json_single_tokenizer_has_top_level_tokens(tmp_path):
+    path = tmp_path / "a.txt"
+    path.write_text("hello world", encoding="utf-8")
+    result = run(str(path), "--tokenizer", "cl100k_base", "--format", "json")
+    assert result.exit_code == 0, result.output
+    doc = json.loads(result.stdout)
+    assert doc["schema"] == "tokencost.count/1"
+    assert doc["tokens"] == 2 and isinstance(doc["tokens"], int)
+    assert doc["method"] == "exact:cl100k_base" and doc["exact"] is True
+    assert doc["characters"] == 11 and doc["bytes"] == 11
+
+
+def test_all_families_json_each_labelled(tmp_path):
+    (tmp_path / "a.txt").write_text("Hello 世界", encoding="utf-8")
+    (tmp_path / "b.md").write_text("# title\n", encoding="utf-8")
+    result = run(str(tmp_path), "--all-families", "--format", "json")
+    assert result.exit_code == 0, result.output
+    doc = json.loads(result.stdout)
+    assert "tokens" not in doc
+    listed = {r["family"]: r for r in doc["results"]}
+    assert set(listed) == {info.id for info in families()}
+    for family, item in listed.items():
+        assert isinstance(item["tokens"], int) and item["tokens"] > 0
+        prefix = "exact:" if item["exact"] else "estimate:"
+        assert item["method"].startswith(prefix + family)
+        assert (item["error_band"] is None) == item["exact"]
+    assert listed["o200k_base"]["exact"] and not listed["claude"]["exact"]
+    assert len(doc["inputs"]) == 2
+
+
+def test_table_rows_say_exact_or_estimate():
+    result = run("-", "--tokenizer", "o200k_base", "--tokenizer", "claude", input=b"hello world")
+    assert result.exit_code == 0
+    lines = [line for line in result.stdout.splitlines() if line.startswith(("o200k_base", "claude"))]
+    assert len(lines) == 2
+    assert "exact" in lines[0] and "estimate" in lines[1]
+
+
+def test_forced_estimate():
+    result = run("-", "--tokenizer", "o200k_base", "--estimate", "--format", "json", input=b"hello world")
+    doc = json.loads(result.stdout)
+    assert doc["exact"] is False and doc["method"].startswith("estimate:o200k_base")
+
+
+def test_per_file_csv(tmp_path):
+    (tmp_path / "a.txt").write_text("hello world", encoding="utf-8")
+    (tmp_path / "b.txt").write_text("hello", encoding="utf-8")
+    result = run(str(tmp_path), "--per-file", "--format", "csv", "--tokenizer", "o200k_base")
+    assert result.exit_code == 0, result.output
+    rows = list(csv.DictReader(io.StringIO(result.stdout)))
+    assert [(r["file"].rsplit("/", 1)[-1], r["tokens"], r["kind"]) for r in rows] == [
+        ("a.txt", "2", "exact"),
+        ("b.txt", "1", "exact"),
+    ]
+
+
+def test_per_file_json(tmp_path):
+    (tmp_path / "a.txt").write_text("hello world", encoding="utf-8")
+    result = run(str(tmp_path / "a.txt"), "-", "--per-file", "--format", "json", input=b"hello")
+    doc = json.loads(result.stdout)
+    assert doc["tokens"] == 3
+    assert [f["tokens"] for f in doc["files"]] == [2, 1]
+
+
+def test_empty_input_is_zero(tmp_path):
+    path = tmp_path / "empty.txt"
+    path.write_bytes(b"")
+    result = run(str(path), "--format", "json")
+    assert result.exit_code == 0
+    assert json.loads(result.stdout)["tokens"] == 0
+    assert json.loads(run("-", "--format", "json", input=b"").stdout)["tokens"] == 0
+
+
+def test_invalid_bytes_and_binary_reported(tmp_path):
+    (tmp_path / "bad.txt").write_bytes(b"hello \xff world")
+    (tmp_path / "blob.bin").write_bytes(b"\x00\x01\x02")
+    result = run(str(tmp_path), "--format", "json")
+    assert result.exit_code == 0
+    doc = json.loads(result.stdout)
+    assert any("invalid UTF-8" in n for n in doc["notices"])
+    assert any("binary" in n for n in doc["notices"])
+    assert "note:" in result.stderr
+
+
+def test_missing_file_exit_2(tmp_path):
+    result = run(str(tmp_path / "nope.txt"))
+    assert result.exit_code == 2
+    assert "Error:" in result.output and "no such file" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_unknown_tokenizer_exit_2():
+    result = run("-", "--tokenizer", "o200k", input=b"x")
+    assert result.exit_code == 2 and "unknown tokenizer family" in result.output
+
+
+def test_conflicting_selection_exit_2():
+    result = run("-", "--tokenizer", "o200k_base", "--all-families", input=b"x")
+    assert result.exit_code == 2
+
+
+def test_large_file_chunked_equals_direct_and_jobs(tmp_path):
+    text = ("The quick brown fox, 敏捷的棕色狐狸。\n" * 60_000) + "end"
+    path = tmp_path / "big.txt"
+    path.write_text(text, encoding="utf-8")
+    counter = get_counter("o200k_base")
+    expected = counter.count(text)
+    for jobs in ("1", "2"):
+        result = run(str(path), "--jobs", jobs, "--format", "json")
+        assert result.exit_code == 0, result.output
+        doc = json.loads(result.stdout)
+        assert doc["tokens"] == expected
+        assert doc["characters"] == len(text)
+
+
+def test_large_stdin_streamed(tmp_path):
+    text = "line of text number 12345 with words\n" * 80_000
+    result = run("-", "--format", "json", input=text.encode())
+    assert json.loads(result.stdout)["tokens"] == get_counter("o200k_base").count(text)
+
+
+def test_messages_mode(tmp_path):
+    chat = {
+        "messages": [
+            {"role": "system", "content": "You are terse."},
+            {"role": "user", "content": "Hi!"},
+        ]
+    }
+    path = tmp_path / "chat.json"
+    path.write_text(json.dumps(chat), encoding="utf-8")
+    result = run(str(path), "--messages", "--tokenizer", "o200k_base", "--format", "json")
+    assert result.exit_code == 0, result.output
+    doc = json.loads(result.stdout)
+    count = get_counter("o200k_base").count
+    content = count("You are terse.") + count("Hi!")
+    overhead = 2 * 3 + count("system") + count("user") + 3
+    assert doc["tokens"] == content + overhead
+    assert doc["messages"]["basis"] == "openai-rule" and doc["messages"]["overhead"] == overhead
+    bad = tmp_path / "bad.json"
+    bad.write_text("{oops", encoding="utf-8")
+    result = run(str(bad), "--messages")
+    assert result.exit_code == 2 and "bad.json" in result.output
+
+
+def test_explain(tmp_path):
+    path = tmp_path / "mix.txt"
+    path.write_text(
+        "Hello world. 人工智能正在改变世界。人工智慧正在改變世界。カタカナ 한국어 😀 123\n", encoding="utf-8"
+    )
+    result = run(str(path), "--explain", "--tokenizer", "o200k_base", "--tokenizer", "cl100k_base")
+    assert result.exit_code == 0, result.output
+    for label in ("Latin", "Han (Simplified)", "Han (Traditional)", "Kana", "Hangul", "Emoji", "Digits"):
+        assert label in result.stdout
+    assert "o200k_base: exact" in result.stdout
+    doc = json.loads(run(str(path), "--explain", "--format", "json").stdout)
+    assert doc["schema"] == "tokencost.count.explain/1"
+    scripts = {s["script"]: s for s in doc["scripts"]}
+    assert scripts["Han (Traditional)"]["characters"] == 10
+    assert scripts["Han (Simplified)"]["characters"] == 10
+
+
+def test_model_option_uses_catalog(monkeypatch):
+    from tokencost import tokenizers
+
+    monkeypatch.setattr(tokenizers, "family_for_model", lambda model: "cl100k_base")
+    result = run("-", "--model", "some-model", "--format", "json", input=b"hello world")
+    assert result.exit_code == 0, result.output
+    doc = json.loads(result.stdout)
+    assert doc["model"] == "some-model" and doc["family"] == "cl100k_base" and doc["tokens"] == 2
+
+
+def test_tokenizer_path_does_not_import_catalog():
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "from tokencost.cli import main\n"
+        "try:\n    main(['count', '-', '--tokenizer', 'o200k_base'])\n"
+        "except SystemExit:\n    pass\n"
+        "bad = [m for m in sys.modules if m.startswith(('pydantic', 'tokencost.pricing', 'yaml'))]\n"
+        "print('IMPORTED', bad)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], input=b"hi", capture_output=True, check=True).stdout
+    assert b"IMPORTED []" in out
