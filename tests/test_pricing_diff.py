@@ -306,3 +306,26 @@ def test_cli_bad_tolerance(value):
     result = run("pricing", "diff", str(LITELLM), "--from", "litellm", "--tolerance", value)
     assert result.exit_code == 2
     assert "--tolerance" in result.output
+
+
+def test_every_alias_named_in_the_reference_is_compared():
+    """An alias promises the same price: a differently priced entry behind it is a disagreement."""
+    text = """{
+        "acme/acme-large": {"litellm_provider": "acme", "input_cost_per_token": 1e-06},
+        "acme/eu.acme-large": {"litellm_provider": "acme", "input_cost_per_token": 1.1e-06}
+    }"""
+    reference = import_litellm(parse_json_text(text, "ref"), checked=dt.date(2026, 11, 1))
+    sheet = textwrap.dedent(
+        """\
+        provider: {id: acme, name: Acme Cloud, kind: host, currency: USD, checked: 2026-11-01}
+        models:
+          - id: acme/acme-large
+            aliases: [acme/eu.acme-large]
+            tokenizer: generic
+            prices: {input: 1}
+        """
+    )
+    report = diff_catalog(catalog_of(sheet), reference, source="litellm", tolerance=D(1))
+    assert [m.reference_key for m in report.matches] == ["acme/acme-large"]
+    [dis] = report.disagreements
+    assert (dis.reference_key, dis.catalog, dis.reference) == ("acme/eu.acme-large", D("1"), D("1.1"))

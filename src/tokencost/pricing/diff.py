@@ -47,7 +47,7 @@ PROVIDER_SYNONYMS: tuple[frozenset[str], ...] = tuple(
         {"bedrock", "bedrock_converse", "aws-bedrock", "amazon-bedrock", "aws"},
         {"together", "together_ai", "togetherai"},
         {"fireworks", "fireworks_ai", "fireworks-ai"},
-        {"azure", "azure-openai", "azure_openai"},
+        {"azure", "azure-openai", "azure_openai", "azure_ai", "azure_text", "azure-ai"},
         {"meta", "meta_llama", "meta-llama"},
         {"amazon", "amazon_nova", "amazon-nova"},
         {"xai", "x-ai", "x.ai"},
@@ -59,6 +59,10 @@ PROVIDER_SYNONYMS: tuple[frozenset[str], ...] = tuple(
         {"openrouter"},
     )
 )
+
+
+#: Vendors whose own list prices are those of one host (Amazon's Nova models are sold through Bedrock).
+HOME_HOSTS: dict[str, frozenset[str]] = {"amazon": frozenset({"bedrock", "bedrock_converse"})}
 
 
 def provider_keys(provider_id: str) -> frozenset[str]:
@@ -85,10 +89,12 @@ class RefEntry:
     names: set[str]
 
     def sold_by(self, provider_id: str) -> str | None:
-        """How this entry relates to a catalog provider: 'same provider', 'creator', or None."""
+        """How this entry relates to a catalog provider: 'same provider', 'home host', 'creator', or None."""
         mine = provider_keys(provider_id)
         if self.provider.casefold() in mine:
             return "same provider"
+        if self.provider.casefold() in HOME_HOSTS.get(provider_id.casefold(), ()):
+            return "home host"
         if self.creator and self.creator.casefold() in mine:
             return "creator"
         return None
@@ -177,7 +183,11 @@ def _percent(ours: Decimal, theirs: Decimal) -> Decimal | None:
 
 
 def diff_catalog(catalog: Any, result: ImportResult, *, source: str, tolerance: Decimal) -> DiffReport:
-    """Compare every catalog model the reference also has; see the module docstring for matching."""
+    """Compare every catalog model the reference also has; see the module docstring for matching.
+
+    Besides the best match, every other reference entry that one of the model's aliases names exactly
+    (same seller) is compared too: an alias promises the same price, so a differently priced snapshot or
+    regional endpoint behind an alias is a disagreement worth seeing."""
     report = DiffReport(source, result.reference, result.version, tolerance)
     refs = reference_entries(result, source)
     by_name: dict[str, list[RefEntry]] = {}
@@ -192,28 +202,32 @@ def diff_catalog(catalog: Any, result: ImportResult, *, source: str, tolerance: 
         if entry.currency != "USD":
             report.not_comparable.append((model.id, f"prices in {entry.currency}; the reference is USD"))
             continue
-        match = _find(model, entry.provider.id, by_name, by_loose)
-        if match is None:
+        found = _find(model, entry.provider.id, by_name, by_loose)
+        if not found:
             report.unmatched.append(model.id)
             continue
-        ref, how = match
+        ref, how = found[0]
         report.matches.append(Match(model.id, entry.provider.id, ref.key, how))
         explanation = _explanation(model, source)
         ours = model.prices.components()
-        theirs = ref.model.prices.components()
-        for component in COMPARED:
-            a, b = ours.get(component), theirs.get(component)
-            if a is None and b is None:
-                continue
-            if a is None or b is None:
-                side = "catalog" if a is None else "reference"
-                report.missing.append((model.id, component, f"absent in {side}"))
-                continue
-            percent = _percent(a, b)
-            if percent is None or abs(percent) > tolerance:
-                report.disagreements.append(
-                    Disagreement(model.id, entry.provider.id, ref.key, component, a, b, percent, explanation)
-                )
+        for position, (ref, _how) in enumerate(found):
+            theirs = ref.model.prices.components()
+            for component in COMPARED:
+                a, b = ours.get(component), theirs.get(component)
+                if a is None and b is None:
+                    continue
+                if a is None or b is None:
+                    if position == 0:
+                        side = "catalog" if a is None else "reference"
+                        report.missing.append((model.id, component, f"absent in {side}"))
+                    continue
+                percent = _percent(a, b)
+                if percent is None or abs(percent) > tolerance:
+                    report.disagreements.append(
+                        Disagreement(
+                            model.id, entry.provider.id, ref.key, component, a, b, percent, explanation
+                        )
+                    )
     return report
 
 
@@ -230,23 +244,29 @@ def _find(
     provider_id: str,
     by_name: dict[str, list[RefEntry]],
     by_loose: dict[str, list[RefEntry]],
-) -> tuple[RefEntry, str] | None:
+) -> list[tuple[RefEntry, str]]:
+    """The best reference match first, then every other entry an alias names exactly (same seller)."""
     names = [model.id, *model.aliases]
     if model.id.casefold().startswith(f"{provider_id.casefold()}/"):
         names.append(model.id[len(provider_id) + 1 :])
-    best: tuple[int, RefEntry, str] | None = None
+    scored: dict[int, tuple[tuple[int, int, int], RefEntry, str]] = {}
     for position, name in enumerate(names):
         for ref in by_name.get(name.casefold(), []):
             relation = ref.sold_by(provider_id)
             if relation is None:
                 continue
-            exact = ref.model.id.casefold() == model.id.casefold() or ref.key.casefold() == name.casefold()
-            score = (0 if relation == "same provider" else 10) + (0 if exact else 2) + min(position, 1)
-            how = ("id" if position == 0 else "alias") + ("" if relation == "same provider" else " (creator)")
-            if best is None or score < best[0]:
-                best = (score, ref, how)
-    if best is not None:
-        return best[1], best[2]
+            exact = name.casefold() in (ref.model.id.casefold(), ref.key.casefold())
+            score = ({"same provider": 0, "home host": 1}.get(relation, 2), 0 if exact else 1, position)
+            how = ("id" if position == 0 else "alias") + (
+                "" if relation == "same provider" else f" ({relation})"
+            )
+            if id(ref) not in scored or score < scored[id(ref)][0]:
+                scored[id(ref)] = (score, ref, how)
+    if scored:
+        ranked = sorted(scored.values(), key=lambda item: item[0])
+        best = ranked[0]
+        others = [item for item in ranked[1:] if item[0][0] <= 1 and item[0][1] == 0]
+        return [(best[1], best[2])] + [(item[1], item[2]) for item in others]
     loose = {
         id(ref): ref
         for name in names
@@ -254,8 +274,8 @@ def _find(
         if ref.sold_by(provider_id) == "same provider"
     }
     if len(loose) == 1:
-        return next(iter(loose.values())), "loose name"
-    return None
+        return [(next(iter(loose.values())), "loose name")]
+    return []
 
 
 # -- rendering -------------------------------------------------------------------------------------------------
