@@ -329,3 +329,22 @@ def test_every_alias_named_in_the_reference_is_compared():
     assert [m.reference_key for m in report.matches] == ["acme/acme-large"]
     [dis] = report.disagreements
     assert (dis.reference_key, dis.catalog, dis.reference) == ("acme/eu.acme-large", D("1"), D("1.1"))
+
+
+def test_reference_equal_to_an_earlier_price_is_flagged_as_history():
+    sheet = textwrap.dedent(
+        """\
+        provider: {id: acme, name: Acme Cloud, kind: host, currency: USD, checked: 2026-11-01}
+        models:
+          - id: acme/acme-large
+            tokenizer: generic
+            history:
+              - {effective_from: 2026-01-01, input: 1, output: 3}
+            prices: {effective_from: 2026-06-01, input: 1.1, output: 3}
+        """
+    )
+    report = diff_catalog(catalog_of(sheet), litellm_reference(), source="litellm", tolerance=D(1))
+    [dis] = report.disagreements
+    assert dis.history_match == "2026-01-01"
+    assert dis.as_row()["explained"] == "history"
+    assert report.unexplained == []

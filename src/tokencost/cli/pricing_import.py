@@ -217,9 +217,14 @@ def render_diff(report, fmt: str, *, show_unmatched: bool = False) -> str:
     lines = summary_lines(report)
     if fmt == "markdown":
         out = "\n".join(f"- {line}" for line in lines) + "\n\n"
-        out += (
-            render_rows(rows, DIFF_COLUMNS, "markdown") if rows else "No disagreement beyond the tolerance.\n"
+        table = (
+            render_rows(rows, DIFF_COLUMNS, "markdown") if rows else "No disagreement beyond the tolerance."
         )
+        out += table.rstrip("\n") + "\n"
+        notes = {d.model: d.explanation for d in report.disagreements if d.explanation}
+        if notes:
+            out += "\nWhy the catalog differs, as its sheets say:\n\n"
+            out += "".join(f"- `{model}`: {' '.join(note.split())}\n" for model, note in notes.items())
         if show_unmatched and report.unmatched:
             out += (
                 "\nCatalog models the reference lacks: "

@@ -110,6 +110,7 @@ class Disagreement:
     reference: Decimal
     percent: Decimal | None  # None when the reference price is 0 and ours is not
     explanation: str | None = None  # the sheet's note that names the reference, when there is one
+    history_match: str | None = None  # effective_from of a history card with the reference's price
 
     def as_row(self) -> dict[str, Any]:
         return {
@@ -120,7 +121,7 @@ class Disagreement:
             "catalog": self.catalog,
             "reference_price": self.reference,
             "difference": format_percent(self.percent),
-            "explained": "yes" if self.explanation else "no",
+            "explained": "yes" if self.explanation else ("history" if self.history_match else "no"),
         }
 
 
@@ -151,7 +152,7 @@ class DiffReport:
 
     @property
     def unexplained(self) -> list[Disagreement]:
-        return [d for d in self.disagreements if not d.explanation]
+        return [d for d in self.disagreements if not d.explanation and not d.history_match]
 
 
 def format_percent(percent: Decimal | None) -> str:
@@ -225,10 +226,26 @@ def diff_catalog(catalog: Any, result: ImportResult, *, source: str, tolerance: 
                 if percent is None or abs(percent) > tolerance:
                     report.disagreements.append(
                         Disagreement(
-                            model.id, entry.provider.id, ref.key, component, a, b, percent, explanation
+                            model.id,
+                            entry.provider.id,
+                            ref.key,
+                            component,
+                            a,
+                            b,
+                            percent,
+                            explanation,
+                            _history_match(model, component, b),
                         )
                     )
     return report
+
+
+def _history_match(model: Model, component: str, reference: Decimal) -> str | None:
+    """The start date of an earlier card of ours whose price equals the reference's: a stale reference."""
+    for card in reversed(model.history):
+        if getattr(card, component) == reference:
+            return card.effective_from.isoformat()
+    return None
 
 
 def _explanation(model: Model, source: str) -> str | None:
@@ -302,6 +319,7 @@ def diff_document(report: DiffReport, show_unmatched: bool = True) -> dict[str, 
                 "reference": d.reference,
                 "difference_percent": None if d.percent is None else d.percent.quantize(Decimal("0.01")),
                 "explanation": d.explanation,
+                "reference_equals_history_from": d.history_match,
             }
             for d in report.disagreements
         ],
@@ -322,5 +340,5 @@ def summary_lines(report: DiffReport) -> list[str]:
         f"catalog models: {report.catalog_models}; matched: {len(report.matches)}; "
         f"unmatched: {len(report.unmatched)}; not comparable (currency): {len(report.not_comparable)}",
         f"disagreements over {report.tolerance}%: {len(report.disagreements)} price(s) on "
-        f"{report.models_disagreeing} model(s), {len(report.unexplained)} not explained by a note in the sheet",
+        f"{report.models_disagreeing} model(s), {len(report.unexplained)} explained neither by a note nor by the catalog's price history",
     ]

@@ -162,7 +162,11 @@ _FAMILY_RULES: tuple[tuple[str, str], ...] = (
     (r"gemma", "gemma3"),
     (r"gemini", "gemini"),
     (r"gpt-oss", "o200k_base"),
-    (r"gpt-?4o|gpt-?4\.1|gpt-?5|chatgpt|codex|computer-use|(?:^|[/._:-])o[1-9](?:$|[._:-])", "o200k_base"),
+    (
+        r"gpt-?4o|gpt-?4\.1|gpt-?5|gpt-(?:realtime|image|audio)|chatgpt|codex|computer-use"
+        r"|(?:^|[/._:-])o[1-9](?:$|[._:-])",
+        "o200k_base",
+    ),
     (r"gpt-?4|gpt-?3\.5|gpt-?35|text-embedding|davinci|babbage|ada-00", "cl100k_base"),
     (r"deepseek", "deepseek-v3"),
     (r"qwen-?3\.[56]|qwen-?3-?[56](?:$|[^0-9])", "qwen3.5"),
