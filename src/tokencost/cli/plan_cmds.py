@@ -1,0 +1,293 @@
+"""``tokencost plan``, ``tokencost init`` and ``tokencost report``: the planner's commands."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+
+import click
+
+from tokencost.cli._common import echo_output, format_option, pricing_option
+from tokencost.currency import format_money
+
+CANDIDATE_COLUMNS = [
+    ("rank", "#"),
+    ("model", "model"),
+    ("provider", "provider"),
+    ("tokenizer", "tokenizer"),
+    ("input_tokens", "input tok/req"),
+    ("monthly_cost", "monthly cost"),
+    ("savings", "savings"),
+    ("savings_pct", "savings %"),
+    ("count", "count"),
+]
+
+CSV_COLUMNS = [
+    ("workload", "workload"),
+    ("current_model", "current_model"),
+    ("rank", "rank"),
+    ("model", "model"),
+    ("provider", "provider"),
+    ("current", "current"),
+    ("tokenizer", "tokenizer"),
+    ("input_tokens", "input_tokens"),
+    ("exact", "exact"),
+    ("monthly_cost", "monthly_cost"),
+    ("savings", "savings"),
+    ("savings_pct", "savings_pct"),
+    ("currency", "currency"),
+    ("excluded_reason", "excluded_reason"),
+]
+
+
+def _common_plan_options(func):
+    for option in reversed(
+        [
+            click.option(
+                "--currency",
+                metavar="CODE",
+                help="Show every cost in this currency (default: the file's, else USD).",
+            ),
+            click.option(
+                "--fx",
+                multiple=True,
+                metavar="CODE=RATE",
+                help="Exchange rate override, units per 1 USD (e.g. CNY=7.1).",
+            ),
+            click.option(
+                "--estimate",
+                "estimate_only",
+                is_flag=True,
+                help="Use the fitted estimators even where an exact tokenizer exists.",
+            ),
+            pricing_option,
+        ]
+    ):
+        func = option(func)
+    return func
+
+
+def _money(value: Decimal | None, currency: str) -> str:
+    return "" if value is None else format_money(value, currency)
+
+
+def _text_output(result, top: int) -> str:
+    from tokencost.render.tabular import render_rows
+
+    currency = result.currency
+    parts: list[str] = [
+        f"Plan for {result.workload_file} ({result.horizon_months} months from {result.start}, {currency})"
+    ]
+    for w in result.workloads:
+        model = w.resolved.id if w.resolved else f"{w.workload.model} (unknown)"
+        head = (
+            f"\nWorkload {w.name}: {model}, {w.requests_per_month.quantize(Decimal(1)):,} requests/month, "
+            f"this month {_money(w.monthly_cost, currency) or 'n/a'}"
+        )
+        if w.forecast:
+            last_month, last_cost = w.forecast[-1]
+            head += f", {last_month}: {_money(last_cost, currency)}"
+        parts.append(head)
+        shown = w.candidates if top <= 0 else w.candidates[:top]
+        rows = []
+        for row in shown:
+            rows.append(
+                {
+                    "rank": row.rank,
+                    "model": row.entry.id + (" (current)" if row.is_current else ""),
+                    "provider": row.entry.provider.id,
+                    "tokenizer": row.tokens.count.family,
+                    "input_tokens": f"{row.tokens.input.quantize(Decimal(1)):,}",
+                    "monthly_cost": _money(row.monthly_cost, currency),
+                    "savings": _money(row.savings, currency),
+                    "savings_pct": "" if row.savings_pct is None else f"{row.savings_pct}%",
+                    "count": "exact"
+                    if row.tokens.count.exact
+                    else (
+                        f"est ±{row.tokens.count.error_band:.0%}" if row.tokens.count.error_band else "est"
+                    ),
+                }
+            )
+        parts.append(render_rows(rows, CANDIDATE_COLUMNS, "table").rstrip("\n"))
+        hidden = len(w.candidates) - len(shown)
+        if hidden > 0:
+            parts.append(f"... {hidden} more candidate(s) (--top 0 shows all)")
+        if w.excluded:
+            shown_ex = w.excluded[:5]
+            parts.append(
+                f"Excluded ({len(w.excluded)}): "
+                + "; ".join(f"{x.model}: {x.reason}" for x in shown_ex)
+                + (" ..." if len(w.excluded) > 5 else "")
+            )
+        for problem in w.problems:
+            parts.append(f"Problem: {problem}")
+    parts.append(
+        f"\nTotal this month: {_money(result.monthly_cost, currency)}; "
+        f"on each workload's cheapest candidate: {_money(result.best_monthly_cost, currency)}"
+    )
+    forecast = result.total_forecast()
+    if forecast:
+        parts.append("Forecast: " + ", ".join(f"{m} {_money(c, currency)}" for m, c in forecast))
+    for problem in result.problems:
+        parts.append(f"Problem: {problem}")
+    parts.append("\nAssumptions:")
+    parts.extend(f"- {a}" for a in result.assumptions)
+    for w in result.workloads:
+        parts.extend(f"- [{w.name}] {a}" for a in w.assumptions)
+    return "\n".join(parts) + "\n"
+
+
+def _csv_output(result) -> str:
+    from tokencost.render.tabular import render_rows
+
+    rows = []
+    for w in result.workloads:
+        current = w.resolved.id if w.resolved else w.workload.model
+        for row in w.candidates:
+            rows.append(
+                {
+                    "workload": w.name,
+                    "current_model": current,
+                    "rank": row.rank,
+                    "model": row.entry.id,
+                    "provider": row.entry.provider.id,
+                    "current": row.is_current,
+                    "tokenizer": row.tokens.count.family,
+                    "input_tokens": row.tokens.input,
+                    "exact": row.tokens.count.exact,
+                    "monthly_cost": row.monthly_cost.quantize(Decimal("0.0001")),
+                    "savings": None if row.savings is None else row.savings.quantize(Decimal("0.0001")),
+                    "savings_pct": row.savings_pct,
+                    "currency": result.currency,
+                }
+            )
+        for x in w.excluded:
+            rows.append(
+                {
+                    "workload": w.name,
+                    "current_model": current,
+                    "model": x.model,
+                    "provider": x.provider,
+                    "currency": result.currency,
+                    "excluded_reason": x.reason,
+                }
+            )
+    return render_rows(rows, CSV_COLUMNS, "csv")
+
+
+@click.command(
+    epilog="""Examples:
+
+\b
+  tokencost init workload.yaml && tokencost plan workload.yaml
+  tokencost plan examples/workloads/support-zh.yaml --format json > plan.json
+  tokencost plan examples/workloads/market-scale.yaml --currency CNY --top 0
+"""
+)
+@click.argument("file", type=click.Path(dir_okay=False))
+@format_option()
+@click.option(
+    "--top",
+    default=10,
+    show_default=True,
+    type=click.IntRange(min=0),
+    help="Candidates shown per workload in the table (0: all).",
+)
+@_common_plan_options
+def plan(file, fmt, top, currency, fx, estimate_only, pricing_dirs) -> None:
+    """Project the monthly spend of a workload FILE on every candidate model, ranked.
+
+    Per workload: this month's cost on the current model, a month-by-month forecast with growth, and every
+    candidate ranked by projected monthly cost with savings against the current model. Candidates that break
+    a constraint are listed separately with the reason. --format json is the versioned document that
+    `tokencost check --baseline` reads.
+    """
+    from tokencost.planner import plan_file
+    from tokencost.render.tabular import dumps_json
+
+    result = plan_file(file, pricing=pricing_dirs, currency=currency, fx=fx, estimate_only=estimate_only)
+    if fmt == "json":
+        echo_output(dumps_json(result.to_document()))
+    elif fmt == "csv":
+        echo_output(_csv_output(result))
+    elif fmt == "markdown":
+        from tokencost.render.report_markdown import render_markdown
+
+        echo_output(render_markdown(result, top=top or None))
+    else:
+        echo_output(_text_output(result, top))
+
+
+@click.command(
+    epilog="""Example:
+
+\b
+  tokencost init            # writes ./workload.yaml
+  tokencost init plans/support.yaml
+"""
+)
+@click.argument("path", default="workload.yaml", type=click.Path(dir_okay=False))
+@click.option("--force", is_flag=True, help="Replace PATH if it exists.")
+def init(path, force) -> None:
+    """Write a commented starter workload file to PATH (default workload.yaml); refuses to overwrite."""
+    from tokencost.fileio import write_atomic
+    from tokencost.planner.starter import STARTER
+
+    write_atomic(Path(path), STARTER, force=force)
+    click.echo(f"Wrote {path}. Edit it, then run: tokencost plan {path}", err=True)
+
+
+@click.command(
+    epilog="""Examples:
+
+\b
+  tokencost report examples/workloads/support-zh.yaml --out report.html
+  tokencost report workload.yaml --format markdown --out report.md
+"""
+)
+@click.argument("file", type=click.Path(dir_okay=False))
+@click.option(
+    "--out",
+    "out",
+    required=True,
+    type=click.Path(dir_okay=False),
+    help="File to write (refuses to overwrite without --force).",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["html", "markdown"]),
+    default="html",
+    show_default=True,
+    help="Report format.",
+)
+@click.option(
+    "--top",
+    default=5,
+    show_default=True,
+    type=click.IntRange(min=1, max=20),
+    help="Candidates drawn in the forecast chart.",
+)
+@click.option("--force", is_flag=True, help="Overwrite --out if it exists.")
+@_common_plan_options
+def report(file, out, fmt, top, force, currency, fx, estimate_only, pricing_dirs) -> None:
+    """Write a self-contained procurement report of a workload FILE (HTML with inline SVG charts, or Markdown).
+
+    The HTML needs no network and no JavaScript, and prints cleanly: assumptions, a bar chart of projected
+    monthly cost per candidate, the forecast of the top candidates, tokens per tokenizer family of the
+    sample text, and the prices used with their source and checked date.
+    """
+    from tokencost.fileio import write_atomic
+    from tokencost.planner import plan_file
+
+    result = plan_file(file, pricing=pricing_dirs, currency=currency, fx=fx, estimate_only=estimate_only)
+    if fmt == "html":
+        from tokencost.render.report_html import render_html
+
+        text = render_html(result, top=top)
+    else:
+        from tokencost.render.report_markdown import render_markdown
+
+        text = render_markdown(result, top=None, chart_top=top)
+    write_atomic(Path(out), text, force=force)
+    click.echo(f"Wrote {out} ({len(text.encode('utf-8')):,} bytes)", err=True)

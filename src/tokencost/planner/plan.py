@@ -1,0 +1,870 @@
+"""``plan_file``: read a workload file, count tokens per tokenizer family, price every candidate, rank them
+under the constraints and project the monthly bill over the horizon.
+
+The result's ``to_document()`` is the JSON of ``tokencost plan --format json`` (schema ``tokencost.plan/1``,
+documented in DESIGN.md), which ``tokencost check`` reads as its baseline.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import glob as globlib
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_EVEN, Decimal
+from pathlib import Path
+from typing import Any
+
+from tokencost._version import __version__
+from tokencost.cost import Unpriceable
+from tokencost.errors import InputError
+from tokencost.fx import FxTable, fx_table
+from tokencost.planner.pricer import CardPricer
+from tokencost.planner.projection import (
+    DAYS_PER_MONTH,
+    default_start,
+    growth_factors,
+    month_labels,
+    monthly_growth_factor,
+    requests_per_month,
+)
+from tokencost.planner.ratios import provenance, ratio, ratio_table
+from tokencost.planner.workload import Workload, WorkloadFile, is_selector, load_workload, where
+from tokencost.pricing.catalog import Catalog, Entry, load_catalog
+from tokencost.pricing.schema import Capability
+
+SCHEMA = "tokencost.plan/1"
+DEFAULT_OUTPUT_RATIO = Decimal("0.25")
+MAX_SAMPLE_BYTES = 64 * 1024 * 1024
+_MONEY = Decimal("0.0001")
+_PCT = Decimal("0.1")
+
+
+# -- result types --------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class CountInfo:
+    """How the tokens of one family were obtained."""
+
+    family: str
+    exact: bool
+    method: str
+    error_band: float | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "family": self.family,
+            "exact": self.exact,
+            "method": self.method,
+            "error_band": self.error_band,
+        }
+
+
+@dataclass(frozen=True)
+class FamilyTokens:
+    """Average (and largest) tokens per request in one family."""
+
+    input: Decimal
+    largest_input: Decimal
+    output: Decimal
+    reasoning: Decimal
+    count: CountInfo
+
+
+@dataclass
+class CandidateRow:
+    entry: Entry
+    tokens: FamilyTokens
+    monthly_cost: Decimal  # display currency, start month
+    notes: list[str]
+    is_current: bool = False
+    rank: int = 0
+    savings: Decimal | None = None
+    savings_pct: Decimal | None = None
+
+
+@dataclass(frozen=True)
+class Excluded:
+    model: str
+    provider: str | None
+    reason: str
+
+
+@dataclass
+class WorkloadPlan:
+    workload: Workload
+    resolved: Entry | None
+    requests_per_month: Decimal
+    growth_factor: Decimal
+    start: dt.date
+    months: list[str]
+    factors: list[Decimal]
+    tokens: FamilyTokens  # in the current model's family (the given family when the model is unknown)
+    cached_per_request: Decimal
+    price_per_mtok: dict[str, Any] | None
+    monthly_cost: Decimal | None
+    candidates: list[CandidateRow]
+    excluded: list[Excluded]
+    assumptions: list[str]
+    problems: list[str]
+    by_family: dict[str, FamilyTokens]
+    samples: list[str]
+
+    @property
+    def name(self) -> str:
+        return self.workload.name
+
+    @property
+    def forecast(self) -> list[tuple[str, Decimal]]:
+        if self.monthly_cost is None:
+            return []
+        return [(m, self.monthly_cost * f) for m, f in zip(self.months, self.factors, strict=True)]
+
+    def candidate_forecast(self, row: CandidateRow) -> list[tuple[str, Decimal]]:
+        return [(m, row.monthly_cost * f) for m, f in zip(self.months, self.factors, strict=True)]
+
+    @property
+    def best(self) -> CandidateRow | None:
+        return self.candidates[0] if self.candidates else None
+
+
+@dataclass
+class PlanResult:
+    workload_file: str
+    currency: str
+    fx_note: str | None
+    generated_on: dt.date
+    start: dt.date
+    horizon_months: int
+    assumptions: list[str]
+    spec: WorkloadFile
+    workloads: list[WorkloadPlan]
+    problems: list[str] = field(default_factory=list)
+    entries: dict[str, Entry] = field(default_factory=dict)  # every model priced, by id
+
+    # -- totals -------------------------------------------------------------------------------------------
+    @property
+    def monthly_cost(self) -> Decimal:
+        return sum((w.monthly_cost for w in self.workloads if w.monthly_cost is not None), Decimal(0))
+
+    @property
+    def best_monthly_cost(self) -> Decimal:
+        return sum((w.best.monthly_cost for w in self.workloads if w.best is not None), Decimal(0))
+
+    def total_forecast(self) -> list[tuple[str, Decimal]]:
+        months: dict[str, Decimal] = {}
+        for w in self.workloads:
+            for label, cost in w.forecast:
+                months[label] = months.get(label, Decimal(0)) + cost
+        return sorted(months.items())
+
+    def price_data(self) -> dict[str, Any]:
+        dates = sorted(e.checked for e in self.entries.values() if e.checked is not None)
+        return {
+            "oldest_checked": dates[0] if dates else None,
+            "newest_checked": dates[-1] if dates else None,
+        }
+
+    def to_document(self) -> dict[str, Any]:
+        """The versioned JSON document (``tokencost.plan/1``); money as decimal strings in ``currency``."""
+        spec = self.spec
+        max_price = spec.policies.max_price_per_mtok
+        return {
+            "schema": SCHEMA,
+            "tokencost_version": __version__,
+            "generated_on": self.generated_on.isoformat(),
+            "workload_file": self.workload_file,
+            "currency": self.currency,
+            "fx": self.fx_note,
+            "price_data": {k: (v.isoformat() if v else None) for k, v in self.price_data().items()},
+            "start": self.start.isoformat(),
+            "horizon_months": self.horizon_months,
+            "days_per_month": str(DAYS_PER_MONTH),
+            "assumptions": list(self.assumptions),
+            "budgets": {
+                "monthly_total": _plain(spec.budgets.monthly_total),
+                "per_workload": {k: _plain(v) for k, v in spec.budgets.per_workload.items()},
+            },
+            "policies": {
+                "block_unknown_models": spec.policies.block_unknown_models,
+                "require_exact_counts": spec.policies.require_exact_counts,
+                "max_price_per_mtok": None
+                if max_price is None
+                else {
+                    k: _plain(getattr(max_price, k))
+                    for k in ("input", "output")
+                    if getattr(max_price, k) is not None
+                },
+                "denied_vendors": list(spec.policies.denied_vendors),
+            },
+            "workloads": [_workload_document(w) for w in self.workloads],
+            "totals": {
+                "monthly_cost": _money(self.monthly_cost),
+                "best_monthly_cost": _money(self.best_monthly_cost),
+                "forecast": [{"month": m, "cost": _money(c)} for m, c in self.total_forecast()],
+            },
+            "problems": list(self.problems),
+        }
+
+
+def _plain(value: Decimal | None) -> str | None:
+    return (
+        None
+        if value is None
+        else format(value.normalize(), "f")
+        if value == value.to_integral()
+        else str(value)
+    )
+
+
+def _money(value: Decimal | None) -> str | None:
+    if value is None:
+        return None
+    return str(value.quantize(_MONEY, rounding=ROUND_HALF_EVEN)) if value.adjusted() < 24 else str(value)
+
+
+def _tokens(value: Decimal) -> str:
+    if value == value.to_integral_value():
+        return str(value.to_integral_value())
+    return str(value.quantize(Decimal("0.01"), rounding=ROUND_HALF_EVEN).normalize())
+
+
+def _percent(fraction: Decimal) -> str:
+    return format((fraction * 100).normalize(), "f") + "%"
+
+
+def _grouped(value: Decimal) -> str:
+    """Thousands-separated, at most 2 decimals: 21,741.07."""
+    rounded = value.quantize(Decimal("0.01"), rounding=ROUND_HALF_EVEN)
+    return f"{rounded:,.0f}" if rounded == rounded.to_integral_value() else f"{rounded:,.2f}"
+
+
+def _workload_document(w: WorkloadPlan) -> dict[str, Any]:
+    entry = w.resolved
+    return {
+        "name": w.name,
+        "model": w.workload.model,
+        "resolved_model": entry.id if entry else None,
+        "provider": entry.provider.id if entry else None,
+        "requests_per_month": _tokens(w.requests_per_month),
+        "monthly_growth_factor": str(w.growth_factor.quantize(Decimal("0.000001"))),
+        "start": w.start.isoformat(),
+        "tokens_per_request": {
+            "input": _tokens(w.tokens.input),
+            "cached": _tokens(w.cached_per_request),
+            "output": _tokens(w.tokens.output),
+            "reasoning": _tokens(w.tokens.reasoning),
+        },
+        "count": w.tokens.count.as_dict(),
+        "tokens_by_family": {
+            family: {
+                "input": _tokens(t.input),
+                "largest_input": _tokens(t.largest_input),
+                **t.count.as_dict(),
+            }
+            for family, t in sorted(w.by_family.items())
+        },
+        "samples": list(w.samples),
+        "price_per_mtok": w.price_per_mtok,
+        "monthly_cost": _money(w.monthly_cost),
+        "forecast": [{"month": m, "cost": _money(c)} for m, c in w.forecast],
+        "candidates": [
+            {
+                "rank": row.rank,
+                "model": row.entry.id,
+                "provider": row.entry.provider.id,
+                "current": row.is_current,
+                "monthly_cost": _money(row.monthly_cost),
+                "savings": _money(row.savings),
+                "savings_pct": None if row.savings_pct is None else str(row.savings_pct),
+                "tokenizer": row.tokens.count.family,
+                "input_tokens": _tokens(row.tokens.input),
+                "exact": row.tokens.count.exact,
+                "method": row.tokens.count.method,
+                "notes": list(row.notes),
+            }
+            for row in w.candidates
+        ],
+        "excluded": [{"model": x.model, "provider": x.provider, "reason": x.reason} for x in w.excluded],
+        "assumptions": list(w.assumptions),
+        "problems": list(w.problems),
+    }
+
+
+# -- counting ------------------------------------------------------------------------------------------------
+class _Counts:
+    """Counts of sample files per family, each file read and counted once per family."""
+
+    def __init__(self, estimate_only: bool) -> None:
+        self.estimate_only = estimate_only
+        self._texts: dict[Path, str] = {}
+        self._chats: dict[Path, tuple[list, list]] = {}
+        self._counts: dict[tuple[Path, str, bool], int] = {}
+
+    def counter(self, family: str):
+        from tokencost.tokenizers import get_counter
+
+        return get_counter(family, estimate=self.estimate_only)
+
+    def text(self, path: Path) -> str:
+        if path not in self._texts:
+            from tokencost.yamlio import read_text_file
+
+            text = read_text_file(path, "prompt file", max_bytes=MAX_SAMPLE_BYTES)
+            if not text.strip():
+                raise InputError(f"{path}: the sample file is empty")
+            self._texts[path] = text
+        return self._texts[path]
+
+    def count(self, path: Path, family: str, chat: bool) -> int:
+        key = (path, family, chat)
+        if key not in self._counts:
+            counter = self.counter(family)
+            if chat:
+                from tokencost.tokenizers.messages import count_messages, parse_chat
+
+                if path not in self._chats:
+                    messages, tools = parse_chat(self.text(path), str(path))
+                    if not messages:
+                        raise InputError(f"{path}: no chat messages found")
+                    self._chats[path] = (messages, tools)
+                messages, tools = self._chats[path]
+                self._counts[key] = count_messages(messages, tools, family, counter.count).tokens
+            else:
+                self._counts[key] = counter.count(self.text(path))
+        return self._counts[key]
+
+
+def _sample_files(
+    workload: Workload, index: int, base_dir: Path, text: str, source: str
+) -> tuple[list[Path], bool]:
+    chat = workload.messages is not None
+    raw = workload.messages if chat else workload.prompt
+    patterns = [raw] if isinstance(raw, str) else list(raw or [])
+    key = "messages" if chat else "prompt"
+    paths: list[Path] = []
+    for pattern in patterns:
+        full = Path(pattern).expanduser()
+        full = full if full.is_absolute() else base_dir / full
+        if globlib.has_magic(str(full)):
+            matched = sorted(Path(p) for p in globlib.glob(str(full), recursive=True) if Path(p).is_file())
+            if not matched:
+                raise InputError(
+                    f"{where(text, source, 'workloads', index, key)}: workloads[{index}].{key}: "
+                    f"{pattern!r} matches no file (relative to {base_dir})"
+                )
+            paths.extend(matched)
+        else:
+            if not full.is_file():
+                raise InputError(
+                    f"{where(text, source, 'workloads', index, key)}: workloads[{index}].{key}: "
+                    f"file {pattern!r} not found (relative to {base_dir})"
+                )
+            paths.append(full)
+    return list(dict.fromkeys(paths)), chat
+
+
+# -- planning ------------------------------------------------------------------------------------------------
+def _display_path(path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
+def _resolve_candidates(
+    spec: WorkloadFile, catalog: Catalog, text: str, source: str, tolerate_unknown: bool, problems: list[str]
+) -> tuple[list[Entry], str]:
+    if not spec.candidates:
+        from tokencost.estimate import DEFAULT_MODELS
+
+        entries = [e for name in DEFAULT_MODELS if (e := catalog.find(name)) is not None]
+        return entries, "candidates: the default comparison set (" + ", ".join(e.id for e in entries) + ")"
+    out: dict[str, Entry] = {}
+    for i, candidate in enumerate(spec.candidates):
+        if is_selector(candidate):
+            kind, _, arg = candidate.partition(":")
+            if candidate == "all":
+                found = catalog.select(mode="chat")
+            elif kind == "vendor":
+                found = catalog.select(vendor=[arg], mode="chat")
+            else:
+                found = catalog.select(capabilities=[arg], mode="chat")
+            if not found:
+                raise InputError(
+                    f"{where(text, source, 'candidates', i)}: candidates[{i}]: {candidate!r} selects no model",
+                    "known vendors: " + ", ".join(sorted(catalog.providers())) if kind == "vendor" else None,
+                )
+            for entry in found:
+                out.setdefault(entry.id, entry)
+        else:
+            entry = catalog.find(candidate)
+            if entry is None:
+                message = (
+                    f"{where(text, source, 'candidates', i)}: candidates[{i}]: unknown model {candidate!r}"
+                )
+                suggestions = catalog.suggest(candidate)
+                hint = "did you mean: " + ", ".join(suggestions) if suggestions else "see `tokencost models`"
+                if tolerate_unknown:
+                    problems.append(f"unknown candidate model {candidate!r} ({hint})")
+                    continue
+                raise InputError(message, hint)
+            out.setdefault(entry.id, entry)
+    return list(out.values()), "candidates: " + ", ".join(spec.candidates) + " (as listed in the file)"
+
+
+def _static_exclusion(entry: Entry, spec: WorkloadFile) -> str | None:
+    """The reason ``entry`` breaks a constraint that does not depend on the workload, or None."""
+    c = spec.constraints
+    vendor_ids = {entry.provider.id.casefold(), entry.creator.casefold()}
+    if c.allow_vendors and not vendor_ids & {v.casefold() for v in c.allow_vendors}:
+        return f"vendor {entry.provider.id} not in allow_vendors"
+    denied = vendor_ids & {v.casefold() for v in c.deny_vendors}
+    if denied:
+        return f"vendor {sorted(denied)[0]} is in deny_vendors"
+    missing = [cap.value for cap in c.capabilities if cap not in entry.model.capabilities]
+    if missing:
+        return "lacks " + ", ".join(missing)
+    if c.open_weights and Capability.open_weights not in entry.model.capabilities:
+        return "not open weights"
+    if c.regions:
+        regions = {r.casefold() for r in entry.provider.regions}
+        if not regions & {r.casefold() for r in c.regions}:
+            served = ", ".join(entry.provider.regions) or "no region listed"
+            return f"provider {entry.provider.id} serves {served}, not {', '.join(c.regions)}"
+    if not c.include_deprecated and entry.model.deprecated is not None:
+        return f"deprecated {entry.model.deprecated}"
+    return None
+
+
+def _k(tokens: Decimal | int, rounding: str = ROUND_HALF_EVEN) -> str:
+    value = Decimal(tokens)
+    if value >= 1000:
+        return f"{(value / 1000).quantize(Decimal('1'), rounding=rounding)}k"
+    return str(int(value.to_integral_value(rounding=rounding)))
+
+
+class _Planner:
+    def __init__(
+        self,
+        spec: WorkloadFile,
+        text: str,
+        source: str,
+        base_dir: Path,
+        catalog: Catalog,
+        table: FxTable,
+        currency: str,
+        estimate_only: bool,
+        tolerate_unknown: bool,
+        today: dt.date,
+    ) -> None:
+        self.spec, self.text, self.source, self.base_dir = spec, text, source, base_dir
+        self.catalog, self.table, self.currency = catalog, table, currency
+        self.estimate_only, self.tolerate_unknown, self.today = estimate_only, tolerate_unknown, today
+        self.counts = _Counts(estimate_only)
+        self._pricers: dict[str, CardPricer] = {}
+        self._fx: dict[str, Decimal] = {}
+        self._ratios: dict[tuple[str, str, str], tuple[Decimal, str]] = {}
+        self._family_info: dict[str, CountInfo] = {}
+        self.entries: dict[str, Entry] = {}
+        self.currencies: set[str] = set()
+
+    def fx(self, from_currency: str) -> Decimal:
+        rate = self._fx.get(from_currency)
+        if rate is None:
+            rate = self._fx[from_currency] = self.table.rate(from_currency, self.currency)
+        return rate
+
+    def pricer(self, entry: Entry) -> CardPricer:
+        pricer = self._pricers.get(entry.id)
+        if pricer is None:
+            pricer = self._pricers[entry.id] = CardPricer(entry.model.prices, entry.model.free)
+        return pricer
+
+    def ratio(self, from_family: str, to_family: str, language: str) -> tuple[Decimal, str]:
+        key = (from_family, to_family, language)
+        if key not in self._ratios:
+            self._ratios[key] = ratio(from_family, to_family, language)
+        return self._ratios[key]
+
+    # -- tokens per family ------------------------------------------------------------------------------
+    def family_tokens(
+        self, w: Workload, index: int, families: Sequence[str], base: str, samples: list[Path], chat: bool
+    ) -> dict[str, FamilyTokens]:
+        out: dict[str, FamilyTokens] = {}
+        output = w.output_tokens
+        reasoning = w.reasoning_tokens or Decimal(0)
+        if samples:
+            per_family: dict[str, tuple[Decimal, Decimal, CountInfo]] = {}
+            for family in dict.fromkeys([base, *families]):
+                counter = self.counts.counter(family)
+                numbers = [self.counts.count(p, family, chat) for p in samples]
+                method = counter.method + (" + chat overhead" if chat else "")
+                info = CountInfo(counter.family, counter.exact, method, counter.error_band)
+                per_family[family] = (Decimal(sum(numbers)) / len(numbers), Decimal(max(numbers)), info)
+            base_mean = per_family[base][0]
+            for family in families:
+                mean, largest, info = per_family[family]
+                r = mean / base_mean if base_mean else Decimal(1)
+                out_tokens = output * r if output is not None else mean * DEFAULT_OUTPUT_RATIO
+                out[family] = FamilyTokens(mean, largest, out_tokens, reasoning * r, info)
+            return out
+        language = w.language or "mixed"
+        given = w.input_tokens or Decimal(0)
+        for family in families:
+            r, how = self.ratio(base, family, language)
+            if family == base:
+                info = CountInfo(family, True, f"given:{base}")
+            else:
+                info = self._family_info.get(f"{base}>{family}>{language}")
+                if info is None:
+                    basis = "exact" if "exact" in how else "estimator"
+                    info = CountInfo(
+                        family,
+                        False,
+                        f"converted:{base}->{family} x{r} ({basis} ratio)",
+                        _spread(base, family),
+                    )
+                    self._family_info[f"{base}>{family}>{language}"] = info
+            inp = given * r
+            out_tokens = (output * r) if output is not None else inp * DEFAULT_OUTPUT_RATIO
+            out[family] = FamilyTokens(inp, inp, out_tokens, reasoning * r, info)
+        return out
+
+    # -- one workload -----------------------------------------------------------------------------------
+    def plan_workload(self, index: int, w: Workload, candidates: list[Entry]) -> WorkloadPlan:
+        problems: list[str] = []
+        assumptions: list[str] = []
+        current = self.catalog.find(w.model)
+        if current is None:
+            suggestions = self.catalog.suggest(w.model)
+            hint = "did you mean: " + ", ".join(suggestions) if suggestions else "see `tokencost models`"
+            if not self.tolerate_unknown:
+                raise InputError(
+                    f"{where(self.text, self.source, 'workloads', index, 'model')}: workloads[{index}].model: "
+                    f"unknown model {w.model!r}",
+                    hint,
+                )
+            problems.append(f"unknown model {w.model!r} ({hint})")
+        samples, chat = ([], False)
+        if w.prompt is not None or w.messages is not None:
+            samples, chat = _sample_files(w, index, self.base_dir, self.text, self.source)
+        base = w.counted_with or (current.model.tokenizer if current else "generic")
+        rows_entries = [e for e in candidates if current is None or e.id != current.id]
+        if current is not None:
+            rows_entries.insert(0, current)
+        families = list(dict.fromkeys([base, *(e.model.tokenizer for e in rows_entries)]))
+        by_family = self.family_tokens(w, index, families, base, samples, chat)
+
+        period, count = w.traffic
+        monthly_requests = requests_per_month(count, period)
+        growth = w.growth or Decimal(0)
+        growth_per = w.growth_per or "month"
+        factor = monthly_growth_factor(growth, growth_per)
+        start = w.start or self.spec.start or default_start(self.today)
+        months = month_labels(start, self.spec.horizon_months)
+        factors = growth_factors(factor, self.spec.horizon_months)
+        cache_ratio = w.cache_hit_ratio or Decimal(0)
+        batch_share = w.batch_share or Decimal(0)
+        standard_requests = monthly_requests * (1 - batch_share)
+        batch_requests = monthly_requests * batch_share
+
+        self._assumptions(w, samples, chat, base, monthly_requests, factor, start, assumptions)
+        if not samples:
+            conversions = [
+                f"{f} x{self.ratio(base, f, w.language or 'mixed')[0]}" for f in families if f != base
+            ]
+            if conversions:
+                assumptions.append(
+                    f"converted from {base} with ratio(s) {', '.join(conversions)} "
+                    f"({provenance(w.language or 'mixed')}; ratios of estimate-only tokenizers come from the estimator)"
+                )
+
+        rows: list[CandidateRow] = []
+        excluded: list[Excluded] = []
+        current_row: CandidateRow | None = None
+        needed_floor = self.spec.constraints.min_context or 0
+        for entry in rows_entries:
+            tokens = by_family[entry.model.tokenizer]
+            is_current = current is not None and entry.id == current.id
+            reason = _static_exclusion(entry, self.spec)
+            needed = max(tokens.largest_input + tokens.output + tokens.reasoning, Decimal(needed_floor))
+            window = entry.model.context_window
+            if reason is None and window is not None and window < needed:
+                reason = f"context {_k(window, ROUND_FLOOR)} < needed {_k(needed, ROUND_CEILING)}"
+            elif reason is None and window is None and needed_floor:
+                reason = f"context window unknown (min_context {_k(needed_floor, ROUND_CEILING)})"
+            pricer = self.pricer(entry)
+            cached = tokens.input * cache_ratio
+            notes: list[str] = []
+            try:
+                total = Decimal(0)
+                if standard_requests:
+                    priced = pricer.price(
+                        tokens.input, cached, tokens.output, tokens.reasoning, standard_requests
+                    )
+                    total += priced.total
+                    notes.extend(priced.notes)
+                if batch_requests:
+                    priced = pricer.price(
+                        tokens.input, cached, tokens.output, tokens.reasoning, batch_requests, "batch"
+                    )
+                    total += priced.total
+                    notes.extend(n for n in priced.notes if n not in notes)
+                if not standard_requests and not batch_requests:
+                    pricer.price(tokens.input, cached, tokens.output, tokens.reasoning, Decimal(0))
+            except Unpriceable as exc:
+                excluded.append(Excluded(entry.id, entry.provider.id, f"cannot be priced: {exc}"))
+                if is_current:
+                    problems.append(f"current model {entry.id} cannot be priced: {exc}")
+                continue
+            self.entries[entry.id] = entry
+            self.currencies.add(entry.currency)
+            if window is None and not is_current:
+                notes.append("context window unknown: not checked")
+            if not tokens.count.exact:
+                band = f" ±{tokens.count.error_band:.0%}" if tokens.count.error_band else ""
+                notes.append(f"estimated count{band} ({tokens.count.method})")
+            row = CandidateRow(entry, tokens, total * self.fx(entry.currency), notes, is_current)
+            if is_current:
+                current_row = row
+                if reason is not None:
+                    problems.append(f"current model {entry.id} breaks a constraint: {reason}")
+            if reason is not None:
+                excluded.append(Excluded(entry.id, entry.provider.id, reason))
+                continue
+            rows.append(row)
+        rows.sort(key=lambda r: (r.monthly_cost, not r.is_current, r.entry.id))
+        base_cost = current_row.monthly_cost if current_row is not None else None
+        for rank, row in enumerate(rows, start=1):
+            row.rank = rank
+            if base_cost is not None:
+                row.savings = base_cost - row.monthly_cost
+                row.savings_pct = (
+                    (row.savings / base_cost * 100).quantize(_PCT, rounding=ROUND_HALF_EVEN)
+                    if base_cost
+                    else None
+                )
+        if not rows:
+            reasons = "; ".join(f"{x.model}: {x.reason}" for x in excluded[:3])
+            loc = "constraints" if "constraints" in self.spec.model_fields_set else "candidates"
+            raise InputError(
+                f"{where(self.text, self.source, loc)}: workload {w.name!r}: no candidate is left after the "
+                f"constraints ({len(excluded)} excluded, e.g. {reasons})"
+            )
+        current_tokens = by_family[current.model.tokenizer] if current else by_family[base]
+        price = None
+        if current is not None and current_row is not None:
+            rates = self.pricer(current).rates(None, current_tokens.input)
+            rate = self.fx(current.currency)
+            price = {
+                "input": _plain(rates.input * rate) if rates.input is not None else None,
+                "output": _plain(rates.output * rate) if rates.output is not None else None,
+                "currency": self.currency,
+            }
+        return WorkloadPlan(
+            workload=w,
+            resolved=current,
+            requests_per_month=monthly_requests,
+            growth_factor=factor,
+            start=start,
+            months=months,
+            factors=factors,
+            tokens=current_tokens,
+            cached_per_request=current_tokens.input * cache_ratio,
+            price_per_mtok=price,
+            monthly_cost=base_cost,
+            candidates=rows,
+            excluded=excluded,
+            assumptions=assumptions,
+            problems=problems,
+            by_family=by_family,
+            samples=[_display_path(p) for p in samples],
+        )
+
+    def _assumptions(
+        self,
+        w: Workload,
+        samples: list[Path],
+        chat: bool,
+        base: str,
+        monthly_requests: Decimal,
+        factor: Decimal,
+        start: dt.date,
+        out: list[str],
+    ) -> None:
+        period, count = w.traffic
+        if period == "month":
+            out.append(f"traffic: {count:,} requests per month (given)")
+        else:
+            per = "30.4375 days" if period == "day" else "30.4375/7 weeks"
+            out.append(
+                f"traffic: {count:,} requests per {period} x {per} = {_grouped(monthly_requests)} requests per month"
+            )
+        if samples:
+            what = "chat request(s) incl. per-message overhead" if chat else "sample prompt file(s)"
+            out.append(
+                f"input: mean of {len(samples)} {what}, counted with each candidate's own tokenizer "
+                "(largest sample used for the context check)"
+            )
+        else:
+            given_base = "given" if w.counted_with else "assumed: the current model's tokenizer"
+            table = ratio_table()
+            out.append(
+                f"input: {w.input_tokens:,} tokens per request counted with {base} ({given_base}); other "
+                f"tokenizers converted with ratios measured on {table['sample_name']} "
+                f"[{w.language or 'mixed'}{'' if w.language else ', default'}]"
+            )
+        unit = (
+            f"{base} tokens"
+            if not samples
+            else f"{base} tokens, scaled to each tokenizer by the sample's counts"
+        )
+        if w.output_tokens is None:
+            out.append(
+                f"output: {DEFAULT_OUTPUT_RATIO} x input tokens per request (assumed: output_tokens not given)"
+            )
+        else:
+            out.append(f"output: {w.output_tokens:,} {unit} per request (given)")
+        if w.reasoning_tokens is None:
+            out.append("reasoning: 0 tokens per request (assumed: reasoning_tokens not given)")
+        elif w.reasoning_tokens:
+            out.append(
+                f"reasoning: {w.reasoning_tokens:,} {unit} per request, billed at the reasoning or output rate"
+            )
+        if w.cache_hit_ratio is None:
+            out.append("cache hits: none (assumed: cache_hit_ratio not given)")
+        else:
+            out.append(
+                f"cache hits: {_percent(w.cache_hit_ratio)} of input tokens billed at the cache-read rate "
+                "(input rate where none is published); cache writes not billed"
+            )
+        if w.batch_share is None:
+            out.append("batch: none (assumed: batch_share not given)")
+        elif w.batch_share:
+            out.append(
+                f"batch: {_percent(w.batch_share)} of requests at batch prices where published "
+                "(standard prices otherwise, noted per candidate)"
+            )
+        if w.growth is None or w.growth == 0:
+            out.append("growth: none" + (" (assumed: growth not given)" if w.growth is None else " (given)"))
+        else:
+            per = w.growth_per or "month"
+            extra = "" if w.growth_per else " (period assumed: growth_per not given)"
+            conv = f" = x{factor.quantize(Decimal('0.0001'))} per month" if per == "week" else ""
+            out.append(f"growth: {_percent(w.growth)} per {per}, compounding{conv}{extra}")
+        if w.start is None and self.spec.start is None:
+            out.append(f"start: {start} (assumed: the first day of next month)")
+
+
+def _spread(base: str, family: str) -> float | None:
+    """How much the measured ratio varies between languages: a rough error band of a converted count."""
+    tables = ratio_table()["tables"]
+    values = []
+    for table in tables.values():
+        a, b = table.get(base), table.get(family)
+        if a and b:
+            values.append(b / a)
+    mixed = tables["mixed"]
+    if not values or not mixed.get(base) or not mixed.get(family):
+        return None
+    centre = mixed[family] / mixed[base]
+    return round(max(abs(v / centre - 1) for v in values), 3)
+
+
+def plan_spec(
+    spec: WorkloadFile,
+    text: str,
+    source: str,
+    base_dir: Path,
+    *,
+    catalog: Catalog,
+    currency: str | None = None,
+    fx: Sequence[str] | FxTable = (),
+    estimate_only: bool = False,
+    tolerate_unknown: bool = False,
+    today: dt.date | None = None,
+) -> PlanResult:
+    """Plan an already-validated workload file against ``catalog`` (the benchmark calls this directly)."""
+    today = today or dt.datetime.now(dt.timezone.utc).date()
+    table = fx if isinstance(fx, FxTable) else fx_table(fx)
+    display = currency or spec.currency or "USD"
+    problems: list[str] = []
+    candidates, candidates_note = _resolve_candidates(spec, catalog, text, source, tolerate_unknown, problems)
+    planner = _Planner(
+        spec, text, source, base_dir, catalog, table, display, estimate_only, tolerate_unknown, today
+    )
+    plans = [planner.plan_workload(i, w, candidates) for i, w in enumerate(spec.workloads)]
+    start = min(p.start for p in plans)
+    assumptions = [
+        "a month is 30.4375 days (365.25 / 12); a month's cost is the same whichever calendar month it is",
+        "growth compounds month on month from the start month; weekly rates convert as (1 + g) ** (30.4375 / 7)",
+        "prices: published list prices as of each sheet's checked date (overlay negotiated prices with --pricing); "
+        "time-of-day discounts not applied; long-context tiers judged on the average request",
+        candidates_note + "; the current model is always priced",
+    ]
+    if currency:
+        assumptions.append(f"currency: {display} (given with --currency)")
+    elif spec.currency:
+        assumptions.append(f"currency: {display} (from the workload file)")
+    else:
+        assumptions.append("currency: USD (assumed: currency not given)")
+    if estimate_only:
+        assumptions.append(
+            "token counts: the fitted estimators, even where an exact tokenizer is installed (--estimate)"
+        )
+    foreign = planner.currencies - {display}
+    fx_note = None
+    if foreign:
+        fx_note = table.describe({*foreign, display})
+        assumptions.append(f"converted to {display}: {fx_note}")
+    return PlanResult(
+        workload_file=source,
+        currency=display,
+        fx_note=fx_note,
+        generated_on=today,
+        start=start,
+        horizon_months=spec.horizon_months,
+        assumptions=assumptions,
+        spec=spec,
+        workloads=plans,
+        problems=problems,
+        entries=planner.entries,
+    )
+
+
+def plan_file(
+    path: str | Path,
+    *,
+    pricing: Sequence[str] = (),
+    currency: str | None = None,
+    fx: Sequence[str] | FxTable = (),
+    estimate_only: bool = False,
+    tolerate_unknown: bool = False,
+    today: dt.date | None = None,
+) -> PlanResult:
+    """Plan the workload file at ``path``: see the module docstring and DESIGN.md for the JSON contract.
+
+    ``tolerate_unknown``: an unknown current or candidate model is recorded in ``problems`` (and the
+    workload's ``resolved_model``/``monthly_cost`` are null) instead of raising; ``tokencost check`` uses it.
+    """
+    if currency is not None:
+        from tokencost.currency import is_currency
+
+        currency = currency.strip().upper()
+        if not is_currency(currency):
+            raise InputError(f"--currency {currency!r} is not an ISO 4217 code (e.g. USD, CNY, EUR)")
+    path = Path(path)
+    spec, text = load_workload(path)
+    catalog = load_catalog(pricing)
+    return plan_spec(
+        spec,
+        text,
+        _display_path(path),
+        path.parent,
+        catalog=catalog,
+        currency=currency,
+        fx=fx,
+        estimate_only=estimate_only,
+        tolerate_unknown=tolerate_unknown,
+        today=today,
+    )

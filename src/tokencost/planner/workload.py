@@ -1,0 +1,429 @@
+"""The workload file: pydantic models (``extra="forbid"``) and the loader with ``file:line`` errors.
+
+A workload file describes traffic once; the planner prices it on every candidate model::
+
+    version: 1
+    currency: USD
+    start: 2026-12-01
+    horizon_months: 12
+    defaults: {cache_hit_ratio: 0.3}
+    candidates: [deepseek-v3.2, vendor:anthropic, capability:tools]
+    constraints: {capabilities: [tools], deny_vendors: [xai]}
+    budgets: {monthly_total: 5000, per_workload: {support-bot: 1200}}
+    workloads:
+      - name: support-bot
+        model: deepseek-v3.2
+        requests_per_day: 10000
+        prompt: prompts/*.txt          # or input_tokens: 812 + counted_with: o200k_base
+        output_tokens: 350
+        growth: 15%                    # per growth_per (month or week), compounding
+
+The JSON Schema for editors is generated from these models (``workload_json_schema``) and shipped as
+``planner/data/workload.schema.json``; a test keeps the two in step.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationError,
+    WithJsonSchema,
+    field_validator,
+    model_validator,
+)
+
+from tokencost.currency import is_currency
+from tokencost.errors import InputError
+from tokencost.families import FAMILIES, is_known_family
+from tokencost.pricing.schema import Capability
+from tokencost.yamlio import line_of, load_yaml, read_text_file, validation_problems
+
+WORKLOAD_VERSION = 1
+MAX_HORIZON_MONTHS = 120
+
+#: Fields of a workload that travel together: a workload that sets one of them replaces the whole group
+#: it would inherit from ``defaults`` (so ``defaults: {requests_per_day: 10}`` and a workload's own
+#: ``requests_per_month`` do not clash).
+TRAFFIC_FIELDS = ("requests_per_day", "requests_per_week", "requests_per_month")
+INPUT_FIELDS = ("input_tokens", "prompt", "messages")
+
+
+def _number(value: object) -> object:
+    """YAML numbers to Decimal through their shortest repr; booleans are refused (``yes`` is not 1)."""
+    if isinstance(value, bool):
+        raise ValueError("expected a number, not true/false")
+    if isinstance(value, float):
+        return Decimal(repr(value))
+    if isinstance(value, str):
+        text = value.strip().replace("_", "").replace(",", "")
+        try:
+            return Decimal(text)
+        except InvalidOperation:
+            raise ValueError(f"expected a number, got {value!r}") from None
+    return value
+
+
+def _non_negative(value: Decimal) -> Decimal:
+    if not value.is_finite():
+        raise ValueError("must be a finite number")
+    if value < 0:
+        raise ValueError(f"cannot be negative (got {value})")
+    return value
+
+
+def _ratio(value: Decimal) -> Decimal:
+    if not value.is_finite() or not (0 <= value <= 1):
+        raise ValueError(f"must be between 0 and 1 (got {value})")
+    return value
+
+
+def _percent_or_fraction(value: object) -> object:
+    """``"15%"`` -> 0.15; a bare number is a fraction (0.15 = 15 %)."""
+    if isinstance(value, str) and value.strip().endswith("%"):
+        text = value.strip()[:-1].strip()
+        try:
+            return Decimal(text) / 100
+        except InvalidOperation:
+            raise ValueError(f"expected a percentage like '15%', got {value!r}") from None
+    return _number(value)
+
+
+def _growth(value: Decimal) -> Decimal:
+    if not value.is_finite() or value <= -1:
+        raise ValueError(f"growth must be above -100% (got {value * 100}%)")
+    return value
+
+
+def _family(value: str) -> str:
+    if not is_known_family(value):
+        known = ", ".join(sorted(FAMILIES))
+        raise ValueError(f"unknown tokenizer family {value!r}; use one of: {known}")
+    return value
+
+
+def _currency(value: str) -> str:
+    code = value.strip().upper()
+    if not is_currency(code):
+        raise ValueError(f"{value!r} is not an ISO 4217 currency code (e.g. USD, CNY, EUR)")
+    return code
+
+
+_COUNT_SCHEMA = {
+    "anyOf": [{"type": "number", "minimum": 0}, {"type": "string", "pattern": r"^[0-9][0-9_,]*(\.[0-9]+)?$"}]
+}
+Count = Annotated[
+    Decimal, BeforeValidator(_number), AfterValidator(_non_negative), WithJsonSchema(_COUNT_SCHEMA)
+]
+Money = Annotated[
+    Decimal, BeforeValidator(_number), AfterValidator(_non_negative), WithJsonSchema(_COUNT_SCHEMA)
+]
+Ratio = Annotated[
+    Decimal,
+    BeforeValidator(_number),
+    AfterValidator(_ratio),
+    WithJsonSchema({"type": "number", "minimum": 0, "maximum": 1}),
+]
+Growth = Annotated[
+    Decimal,
+    BeforeValidator(_percent_or_fraction),
+    AfterValidator(_growth),
+    WithJsonSchema(
+        {
+            "anyOf": [
+                {"type": "number", "exclusiveMinimum": -1},
+                {"type": "string", "pattern": r"^-?[0-9.]+ ?%$"},
+            ]
+        }
+    ),
+]
+Family = Annotated[str, AfterValidator(_family)]
+CurrencyCode = Annotated[str, AfterValidator(_currency)]
+Language = Literal["mixed", "en", "zh", "code"]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class WorkloadFields(_Strict):
+    """Everything a workload can set; every field is optional here so ``defaults`` can use the same shape."""
+
+    model: str | None = Field(None, min_length=1, description="The model the workload runs on today.")
+    requests_per_day: Count | None = Field(None, description="Traffic: requests per day.")
+    requests_per_week: Count | None = Field(None, description="Traffic: requests per week.")
+    requests_per_month: Count | None = Field(None, description="Traffic: requests per month (30.4375 days).")
+    input_tokens: Count | None = Field(
+        None, description="Average prompt tokens per request (including cached), counted with counted_with."
+    )
+    counted_with: Family | None = Field(
+        None,
+        description="Tokenizer family the given token counts (input, output, reasoning) were measured with; "
+        "defaults to the current model's family.",
+    )
+    language: Language | None = Field(
+        None,
+        description="Language of the traffic, to pick the measured cross-tokenizer ratio table "
+        "(default mixed). Ignored when real text is given.",
+    )
+    prompt: str | list[str] | None = Field(
+        None,
+        description="Prompt text: a path or glob (or a list), relative to the workload file; each file is one "
+        "sample request, counted per tokenizer family.",
+    )
+    messages: str | None = Field(
+        None, description="Chat messages (OpenAI JSON or JSONL) of one sample request, relative to the file."
+    )
+    output_tokens: Count | None = Field(
+        None,
+        description="Average output tokens per request (default: 0.25 x input, stated as an assumption).",
+    )
+    reasoning_tokens: Count | None = Field(
+        None, description="Average reasoning tokens per request (default 0)."
+    )
+    cache_hit_ratio: Ratio | None = Field(
+        None, description="Share of input tokens read from the prompt cache (0-1, default 0)."
+    )
+    batch_share: Ratio | None = Field(
+        None, description="Share of requests sent through the batch API (0-1, default 0)."
+    )
+    growth: Growth | None = Field(
+        None, description="Traffic growth per growth_per, compounding: '15%' or 0.15 (default 0)."
+    )
+    growth_per: Literal["month", "week"] | None = Field(None, description="Period of growth (default month).")
+    start: dt.date | None = Field(None, description="First day of the projection for this workload.")
+
+
+class Workload(WorkloadFields):
+    """One stream of traffic on one model."""
+
+    name: str = Field(min_length=1, description="Unique name, used for per-workload budgets.")
+    model: str = Field(min_length=1, description="The model the workload runs on today.")  # type: ignore[assignment]
+
+    @model_validator(mode="after")
+    def _complete(self) -> Workload:
+        traffic = [f for f in TRAFFIC_FIELDS if getattr(self, f) is not None]
+        if not traffic:
+            raise ValueError(
+                "give the traffic as one of requests_per_day, requests_per_week or requests_per_month"
+            )
+        if len(traffic) > 1:
+            raise ValueError(f"give the traffic once, not as {' and '.join(traffic)}")
+        given = [f for f in INPUT_FIELDS if getattr(self, f) is not None]
+        if not given:
+            raise ValueError(
+                "give the input as input_tokens (with counted_with), prompt (files) or messages (file)"
+            )
+        if len(given) > 1:
+            raise ValueError(f"give the input once, not as {' and '.join(given)}")
+        if isinstance(self.prompt, list) and not self.prompt:
+            raise ValueError("prompt: the list of files is empty")
+        return self
+
+    @property
+    def traffic(self) -> tuple[str, Decimal]:
+        """(period, requests) as written: ("day", 10000)."""
+        for field_name in TRAFFIC_FIELDS:
+            value = getattr(self, field_name)
+            if value is not None:
+                return field_name.rsplit("_", 1)[1], value
+        raise AssertionError("validated")  # pragma: no cover
+
+
+class Constraints(_Strict):
+    """Filters on the candidates; a candidate that breaks one is listed under ``excluded`` with the reason."""
+
+    min_context: int | None = Field(
+        None,
+        gt=0,
+        description="Minimum context window in tokens. The workload's largest request (input + output + "
+        "reasoning, in the candidate's tokenizer) must always fit.",
+    )
+    capabilities: list[Capability] = Field(
+        default_factory=list, description="Capabilities every candidate needs."
+    )
+    allow_vendors: list[str] = Field(
+        default_factory=list, description="Only these providers or model creators (empty: any)."
+    )
+    deny_vendors: list[str] = Field(
+        default_factory=list, description="Never these providers or model creators."
+    )
+    open_weights: bool | None = Field(None, description="true: only open-weight models.")
+    regions: list[str] = Field(
+        default_factory=list,
+        description="The provider must serve from one of these regions (e.g. eu, us, cn; 'global' is its own region).",
+    )
+    include_deprecated: bool = Field(True, description="false: drop models with a deprecation date.")
+
+
+class Budgets(_Strict):
+    """Used by ``tokencost check``; the plan only echoes them."""
+
+    monthly_total: Money | None = Field(None, description="Monthly budget for all workloads, in currency.")
+    per_workload: dict[str, Money] = Field(
+        default_factory=dict, description="Monthly budget per workload name."
+    )
+
+
+class MaxPrice(_Strict):
+    input: Money | None = None
+    output: Money | None = None
+
+
+class Policies(_Strict):
+    """Used by ``tokencost check``; the plan validates and echoes them."""
+
+    block_unknown_models: bool = False
+    require_exact_counts: bool = False
+    max_price_per_mtok: MaxPrice | None = Field(
+        None, description="Fail when a workload's model costs more per million tokens (in currency)."
+    )
+    denied_vendors: list[str] = Field(default_factory=list)
+
+
+class WorkloadFile(_Strict):
+    """A workload file."""
+
+    version: Literal[1] = Field(WORKLOAD_VERSION, description="Workload file format version.")
+    currency: CurrencyCode | None = Field(None, description="Currency of every cost shown (default USD).")
+    start: dt.date | None = Field(
+        None, description="First day of the projection (default: the 1st of next month)."
+    )
+    horizon_months: int = Field(12, ge=1, le=MAX_HORIZON_MONTHS, description="Months to forecast.")
+    defaults: WorkloadFields | None = Field(
+        None, description="Fields every workload inherits unless it sets them."
+    )
+    candidates: list[str] = Field(
+        default_factory=list,
+        description="Models to compare: ids, or selectors vendor:NAME, capability:NAME, all "
+        "(default: a broad set of current models). The current model is always included.",
+    )
+    constraints: Constraints = Field(default_factory=Constraints)
+    budgets: Budgets = Field(default_factory=Budgets)
+    policies: Policies = Field(default_factory=Policies)
+    workloads: list[Workload] = Field(min_length=1)
+
+    @field_validator("candidates")
+    @classmethod
+    def _selectors(cls, values: list[str]) -> list[str]:
+        for value in values:
+            kind, sep, arg = value.partition(":")
+            if not value.strip():
+                raise ValueError("a candidate cannot be empty")
+            if sep and kind == "capability":
+                try:
+                    Capability(arg)
+                except ValueError:
+                    known = ", ".join(c.value for c in Capability)
+                    raise ValueError(
+                        f"unknown capability {arg!r} in {value!r}; use one of: {known}"
+                    ) from None
+            elif sep and kind == "vendor" and not arg:
+                raise ValueError(f"{value!r}: name the vendor, e.g. vendor:deepseek")
+        return values
+
+    @model_validator(mode="after")
+    def _consistent(self) -> WorkloadFile:
+        names: set[str] = set()
+        for workload in self.workloads:
+            if workload.name in names:
+                raise ValueError(f"workload name {workload.name!r} is used twice")
+            names.add(workload.name)
+        unknown = sorted(set(self.budgets.per_workload) - names)
+        if unknown:
+            raise ValueError(f"budgets.per_workload names no workload: {', '.join(unknown)}")
+        return self
+
+
+# -- loading ------------------------------------------------------------------------------------------------
+_SELECTOR = re.compile(r"^(vendor|capability):")
+
+
+def _merge_defaults(data: dict[str, Any]) -> dict[str, Any]:
+    """Each workload inherits ``defaults`` field by field; traffic and input replace as groups."""
+    defaults = data.get("defaults")
+    workloads = data.get("workloads")
+    if not isinstance(defaults, dict) or not isinstance(workloads, list):
+        return data
+    merged = []
+    for item in workloads:
+        if not isinstance(item, dict):
+            merged.append(item)
+            continue
+        inherited = dict(defaults)
+        for group in (TRAFFIC_FIELDS, INPUT_FIELDS):
+            if any(key in item for key in group):
+                for key in group:
+                    inherited.pop(key, None)
+        merged.append({**inherited, **item})
+    return {**data, "workloads": merged}
+
+
+def parse_workload_text(text: str, source: str) -> WorkloadFile:
+    """Validate a workload file's text; raise InputError with ``file:line: path: message``."""
+    data = load_yaml(text, source)
+    if not isinstance(data, dict):
+        raise InputError(
+            f"{source}: expected a mapping with 'version' and 'workloads', got {type(data).__name__}"
+        )
+    if isinstance(data.get("defaults"), dict):
+        try:
+            WorkloadFields.model_validate(data["defaults"])
+        except ValidationError as exc:
+            _raise(exc, text, source, prefix=("defaults",))
+    try:
+        return WorkloadFile.model_validate(_merge_defaults(data))
+    except ValidationError as exc:
+        _raise(exc, text, source)
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+def _raise(exc: ValidationError, text: str, source: str, prefix: tuple[str, ...] = ()) -> None:
+    if prefix:
+        # Errors of the defaults block alone: relocate them under defaults for the line lookup.
+        class _Shifted:
+            def errors(self, include_url: bool = False) -> list[dict]:
+                return [{**e, "loc": (*prefix, *e["loc"])} for e in exc.errors(include_url=include_url)]
+
+        problems = validation_problems(_Shifted(), text, source)
+    else:
+        problems = validation_problems(exc, text, source)
+    problems = [
+        p.replace("pricing/schema.json", "tokencost/planner/data/workload.schema.json") for p in problems
+    ]
+    more = f" (and {len(problems) - 1} more problem(s))" if len(problems) > 1 else ""
+    raise InputError(problems[0] + more) from None
+
+
+def load_workload(path: str | Path) -> tuple[WorkloadFile, str]:
+    """Read and validate a workload file; returns the model and its text (for line numbers later)."""
+    path = Path(path)
+    text = read_text_file(path, "workload file")
+    return parse_workload_text(text, str(path)), text
+
+
+def where(text: str, source: str, *loc: str | int) -> str:
+    """``file:line`` of the node at ``loc`` (e.g. ``"workloads", 0, "model"``)."""
+    line = line_of(text, list(loc))
+    return f"{source}:{line}" if line else source
+
+
+def workload_json_schema() -> dict:
+    """The JSON Schema of a workload file, shipped as ``planner/data/workload.schema.json``."""
+    schema = WorkloadFile.model_json_schema(mode="validation")
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["title"] = "tokencost workload file"
+    return schema
+
+
+def is_selector(candidate: str) -> bool:
+    return candidate == "all" or bool(_SELECTOR.match(candidate))

@@ -1,0 +1,110 @@
+"""Markdown rendering of a plan (``tokencost plan --format markdown``, ``tokencost report --format markdown``)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from tokencost.currency import format_money
+
+
+def _money(value: Decimal | None, currency: str) -> str:
+    return "n/a" if value is None else format_money(value, currency)
+
+
+def _escape(text: str) -> str:
+    return text.replace("|", "\\|")
+
+
+def _table(headers: list[str], rows: list[list[str]]) -> str:
+    lines = ["| " + " | ".join(headers) + " |", "|" + "|".join("---" for _ in headers) + "|"]
+    lines.extend("| " + " | ".join(_escape(c) for c in row) + " |" for row in rows)
+    return "\n".join(lines)
+
+
+def render_markdown(result: Any, top: int | None = None, chart_top: int = 5) -> str:
+    """The plan as Markdown: summary, per-workload ranking and forecast, exclusions, prices, assumptions."""
+    cur = result.currency
+    out = [
+        f"# tokencost plan: {result.workload_file}",
+        "",
+        f"{result.horizon_months} months from {result.start}, costs in {cur}. Generated {result.generated_on}.",
+        "",
+        f"- This month on the current models: **{_money(result.monthly_cost, cur)}**",
+        f"- On each workload's cheapest candidate: **{_money(result.best_monthly_cost, cur)}**",
+    ]
+    forecast = result.total_forecast()
+    if forecast:
+        out.append(f"- Month {len(forecast)} ({forecast[-1][0]}): **{_money(forecast[-1][1], cur)}**")
+    for w in result.workloads:
+        model = w.resolved.id if w.resolved else f"{w.workload.model} (unknown)"
+        out += ["", f"## Workload {w.name}", ""]
+        out.append(
+            f"Current model **{model}**, {w.requests_per_month.quantize(Decimal(1)):,} requests/month, "
+            f"this month {_money(w.monthly_cost, cur)}."
+        )
+        rows = []
+        for row in w.candidates[: top or None]:
+            count = (
+                "exact"
+                if row.tokens.count.exact
+                else (f"est ±{row.tokens.count.error_band:.0%}" if row.tokens.count.error_band else "est")
+            )
+            rows.append(
+                [
+                    str(row.rank),
+                    row.entry.id + (" (current)" if row.is_current else ""),
+                    row.entry.provider.id,
+                    row.tokens.count.family,
+                    count,
+                    _money(row.monthly_cost, cur),
+                    "" if row.savings is None else _money(row.savings, cur),
+                    "" if row.savings_pct is None else f"{row.savings_pct}%",
+                ]
+            )
+        out += [
+            "",
+            _table(
+                ["#", "model", "provider", "tokenizer", "count", "monthly cost", "savings", "savings %"], rows
+            ),
+        ]
+        if top and len(w.candidates) > top:
+            out.append(f"\n{len(w.candidates) - top} more candidate(s) not shown.")
+        if w.forecast:
+            out += ["", "Forecast (current model):", ""]
+            out.append(_table(["month", "cost"], [[m, _money(c, cur)] for m, c in w.forecast]))
+        if w.excluded:
+            out += ["", "Excluded:", ""]
+            out += [f"- {x.model}: {x.reason}" for x in w.excluded]
+        if w.problems:
+            out += ["", "Problems:", ""]
+            out += [f"- {p}" for p in w.problems]
+        out += ["", "Assumptions:", ""]
+        out += [f"- {a}" for a in w.assumptions]
+    if result.problems:
+        out += ["", "## Problems", ""] + [f"- {p}" for p in result.problems]
+    out += ["", "## Prices used", ""]
+    rows = []
+    used = {r.entry.id for w in result.workloads for r in w.candidates[: top or None]}
+    used |= {w.resolved.id for w in result.workloads if w.resolved}
+    for model_id in sorted(used):
+        entry = result.entries.get(model_id)
+        if entry is None:
+            continue
+        prices = entry.model.prices
+        rows.append(
+            [
+                entry.id,
+                entry.currency,
+                str(prices.input) if prices.input is not None else "",
+                str(prices.output) if prices.output is not None else "",
+                str(prices.cache_read) if prices.cache_read is not None else "",
+                entry.source or "",
+                str(entry.checked or ""),
+            ]
+        )
+    out.append(
+        _table(["model", "currency", "input /M", "output /M", "cache read /M", "source", "checked"], rows)
+    )
+    out += ["", "## Assumptions", ""] + [f"- {a}" for a in result.assumptions]
+    return "\n".join(out) + "\n"

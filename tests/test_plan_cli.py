@@ -1,0 +1,165 @@
+"""``tokencost plan`` and ``tokencost init``: formats, exit codes, one-line errors."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from tokencost.cli import cli
+
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLES = ROOT / "examples" / "workloads"
+
+WORKLOAD = """
+    version: 1
+    start: 2027-01-01
+    horizon_months: 2
+    candidates: [acme-large, acme-mini]
+    workloads:
+      - name: bot
+        model: acme-large
+        requests_per_day: 100
+        input_tokens: 1000
+        counted_with: o200k_base
+        output_tokens: 200
+        growth: 10%
+"""
+
+
+@pytest.fixture
+def workload(tmp_path) -> Path:
+    path = tmp_path / "w.yaml"
+    path.write_text(textwrap.dedent(WORKLOAD).lstrip(), encoding="utf-8")
+    return path
+
+
+def run(runner, *args):
+    return runner.invoke(cli, [str(a) for a in args], catch_exceptions=False)
+
+
+def test_plan_table(runner, workload, acme_dir):
+    result = run(runner, "plan", workload, "--pricing", acme_dir)
+    assert result.exit_code == 0, result.output
+    out = result.output
+    assert "Workload bot: acme-large, 3,044 requests/month" in out
+    assert "acme-mini" in out and "(current)" in out
+    assert "Assumptions:" in out and "30.4375" in out
+    assert "2027-02" in out
+
+
+def test_plan_json_is_the_contract(runner, workload, acme_dir):
+    result = run(runner, "plan", workload, "--pricing", acme_dir, "--format", "json")
+    assert result.exit_code == 0
+    doc = json.loads(result.output)
+    assert doc["schema"] == "tokencost.plan/1"
+    assert doc["workloads"][0]["candidates"][0]["rank"] == 1
+    assert len(doc["totals"]["forecast"]) == 2
+
+
+def test_plan_csv_and_markdown(runner, workload, acme_dir):
+    result = run(runner, "plan", workload, "--pricing", acme_dir, "--format", "csv")
+    assert result.exit_code == 0
+    rows = list(csv.DictReader(io.StringIO(result.output)))
+    assert {r["model"] for r in rows} == {"acme-large", "acme-mini"}
+    assert rows[0]["currency"] == "USD"
+    result = run(runner, "plan", workload, "--pricing", acme_dir, "--format", "markdown")
+    assert result.exit_code == 0
+    assert "| acme-mini" in result.output or "acme-mini" in result.output
+    assert "Assumptions" in result.output
+
+
+def test_plan_currency_flag(runner, workload, acme_dir):
+    result = run(
+        runner,
+        "plan",
+        workload,
+        "--pricing",
+        acme_dir,
+        "--format",
+        "json",
+        "--currency",
+        "eur",
+        "--fx",
+        "EUR=0.5",
+    )
+    assert result.exit_code == 0, result.output
+    doc = json.loads(result.output)
+    assert doc["currency"] == "EUR" and "1 USD = 0.5 EUR (given)" in doc["fx"]
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "expected"),
+    [
+        ("growth: 10%", "growth: 10%\n    colour: blue", "w.yaml:13: workloads[0].colour: unknown field"),
+        (
+            "requests_per_day: 100",
+            "requests_per_day: -100",
+            "w.yaml:8: workloads[0].requests_per_day: cannot be negative",
+        ),
+        ("growth: 10%", "growth: 10%\n    cache_hit_ratio: 7", "cache_hit_ratio: must be between 0 and 1"),
+        ("model: acme-large", "model: acme-lage", "w.yaml:7: workloads[0].model: unknown model 'acme-lage'"),
+        (
+            "input_tokens: 1000\n    counted_with: o200k_base",
+            "prompt: nothing/*.txt",
+            "'nothing/*.txt' matches no file",
+        ),
+        (
+            "candidates: [acme-large, acme-mini]",
+            "candidates: [acme-mini]\nconstraints: {capabilities: [audio]}",
+            "no candidate is left after the constraints",
+        ),
+        ("version: 1", "version: 1\nversion: 1", "duplicate key 'version'"),
+    ],
+)
+def test_bad_input_exits_2_with_one_line(runner, tmp_path, acme_dir, old, new, expected):
+    text = textwrap.dedent(WORKLOAD).lstrip()
+    assert old in text
+    path = tmp_path / "w.yaml"
+    path.write_text(text.replace(old, new), encoding="utf-8")
+    result = runner.invoke(cli, ["plan", str(path), "--pricing", str(acme_dir)])
+    assert result.exit_code == 2, result.output
+    assert expected in result.output
+    assert result.output.startswith("Error: ") and result.output.count("\n") == 1
+    assert "Traceback" not in result.output
+
+
+def test_missing_file_and_not_yaml(runner, tmp_path):
+    result = runner.invoke(cli, ["plan", str(tmp_path / "nope.yaml")])
+    assert result.exit_code == 2 and "not found" in result.output
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("- just\n- a list\n", encoding="utf-8")
+    result = runner.invoke(cli, ["plan", str(bad)])
+    assert result.exit_code == 2 and "expected a mapping" in result.output
+
+
+def test_init_writes_a_plannable_file_and_refuses_to_overwrite(runner, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    result = runner.invoke(cli, ["init"])
+    assert result.exit_code == 0, result.output
+    text = (tmp_path / "workload.yaml").read_text("utf-8")
+    assert text.count("#") > 20  # commented
+    before = text
+    result = runner.invoke(cli, ["init"])
+    assert result.exit_code == 2 and "already exists" in result.output
+    assert (tmp_path / "workload.yaml").read_text("utf-8") == before
+    result = runner.invoke(cli, ["plan", "workload.yaml", "--format", "json"])
+    assert result.exit_code == 0, result.output
+    doc = json.loads(result.output)
+    assert doc["workloads"][0]["name"] == "support-bot"
+    assert doc["budgets"]["monthly_total"] == "2000"
+    result = runner.invoke(cli, ["init", "sub/other.yaml"])
+    assert result.exit_code == 2 and "does not exist" in result.output
+
+
+@pytest.mark.parametrize("name", sorted(p.name for p in EXAMPLES.glob("*.yaml")))
+def test_examples_plan(runner, name):
+    result = runner.invoke(cli, ["plan", str(EXAMPLES / name), "--format", "json"])
+    assert result.exit_code == 0, result.output
+    doc = json.loads(result.output)
+    for w in doc["workloads"]:
+        assert w["resolved_model"] is not None and w["candidates"]
