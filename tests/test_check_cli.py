@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
+import subprocess
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -209,3 +212,247 @@ def test_help_documents_exit_codes(runner):
     result = runner.invoke(cli, ["check", "--help"])
     assert result.exit_code == 0
     assert "1 a budget or policy failed" in result.output
+
+
+# ------------------------------------------------------------------------ real workload files (planner)
+
+WORKLOAD = """\
+version: 1
+currency: USD
+start: 2026-12-01
+horizon_months: 3
+candidates: [deepseek-v3.2]
+{budgets}
+{policies}
+workloads:
+  - name: support-bot
+    model: {model}
+    requests_per_day: {requests}
+    input_tokens: 800
+    counted_with: {counted_with}
+    output_tokens: 300
+"""
+
+
+@pytest.fixture
+def planner():
+    return pytest.importorskip("tokencost.planner.plan", reason="planner not built yet")
+
+
+def workload(
+    tmp_path: Path,
+    name: str = "tokencost.yaml",
+    *,
+    budgets: str = "",
+    policies: str = "",
+    model: str = "deepseek-v3.2",
+    requests: int = 10000,
+    counted_with: str = "deepseek-v3",
+) -> str:
+    path = tmp_path / name
+    text = WORKLOAD.format(
+        budgets=budgets, policies=policies, model=model, requests=requests, counted_with=counted_with
+    )
+    path.write_text(text, encoding="utf-8")
+    return str(path)
+
+
+def plan_json(runner, path: str, out: Path) -> str:
+    """``tokencost plan PATH --format json`` into ``out`` (the library's document until the command lands)."""
+    result = runner.invoke(cli, ["plan", path, "--format", "json"])
+    if result.exit_code == 0:
+        out.write_text(result.stdout, encoding="utf-8")
+    else:
+        assert "No such command" in result.output, result.output
+        from tokencost.planner import plan_file
+        from tokencost.render.tabular import dumps_json
+
+        out.write_text(dumps_json(plan_file(path, tolerate_unknown=True).to_document()), encoding="utf-8")
+    return str(out)
+
+
+def test_workload_within_and_over_budget(runner, tmp_path, planner):
+    path = workload(
+        tmp_path, budgets="budgets: {monthly_total: 1000000, per_workload: {support-bot: 900000}}"
+    )
+    result = run(runner, path, "--format", "json")
+    assert result.exit_code == 0, result.output
+    document = json.loads(result.stdout)
+    assert document["verdict"] == "pass"
+    assert document["limits"]["budget_source"] == "file"
+    assert Decimal(document["totals"]["new"]) > 0
+    over = run(runner, path, "--budget", "1")
+    assert over.exit_code == 1
+    assert "over the budget of $1.00 USD" in over.stderr
+    assert run(runner, path, "--budget", "support-bot=0.01").exit_code == 1
+    assert run(runner, path, "--budget", "0.01", "--warn-only").exit_code == 0
+
+
+def test_workload_unknown_model_with_and_without_policy(runner, tmp_path, planner):
+    path = workload(tmp_path, model="gpt-9-nonexistent")
+    result = run(runner, path)
+    assert result.exit_code == 0, result.output
+    assert "tokencost check: WARN" in result.stderr
+    assert "unknown model 'gpt-9-nonexistent'" in result.stderr
+    path = workload(tmp_path, model="gpt-9-nonexistent", policies="policies: {block_unknown_models: true}")
+    result = run(runner, path)
+    assert result.exit_code == 1
+    assert "block_unknown_models" in result.stderr
+
+
+def test_workload_estimated_counts_with_require_exact_counts(runner, tmp_path, planner):
+    # token counts measured with another tokenizer are converted: an estimate, not an exact count
+    policies = "policies: {require_exact_counts: true}"
+    assert run(runner, workload(tmp_path, policies=policies)).exit_code == 0
+    result = run(runner, workload(tmp_path, policies=policies, counted_with="o200k_base"))
+    assert result.exit_code == 1
+    assert "policy requires exact counts" in result.stderr
+
+
+def test_workload_against_a_baseline(runner, tmp_path, planner):
+    baseline = plan_json(runner, workload(tmp_path, "base.yaml"), tmp_path / "baseline.json")
+    head = workload(tmp_path, "head.yaml", requests=15000)
+    result = run(runner, head, "--baseline", baseline, "--max-increase", "10%", "--format", "markdown")
+    assert result.exit_code == 1
+    assert result.stdout.startswith(MARKER)
+    assert "(+50.0%)" in result.stdout
+    assert "over the limit of +10%" in result.stderr
+    assert run(runner, head, "--baseline", baseline, "--max-increase", "60%").exit_code == 0
+
+
+def test_broken_workload_file_is_an_input_error(runner, tmp_path, planner):
+    path = tmp_path / "bad.yaml"
+    path.write_text("version: 1\nworkloads:\n  - name: x\n    model: deepseek-v3.2\n    bogus: 1\n")
+    result = run(runner, str(path), "--warn-only")
+    assert result.exit_code == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("Error: ") and "bad.yaml" in lines[0]
+
+
+# ------------------------------------------------------------------------- the CI examples really run
+
+EXAMPLES = Path(__file__).parent.parent / "examples" / "ci"
+
+
+def _bash(script: str, cwd: Path, env: dict[str, str]) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        ["bash", "--noprofile", "--norc", "-eo", "pipefail", "-c", script],
+        cwd=cwd,
+        env={**os.environ, **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def _tokencost_on_path() -> None:
+    if shutil.which("tokencost") is None or shutil.which("bash") is None or shutil.which("git") is None:
+        pytest.skip("needs bash, git and the tokencost console script on PATH")
+
+
+def _git(cwd: Path, *args: str) -> None:
+    env = {
+        "GIT_AUTHOR_NAME": "t",
+        "GIT_AUTHOR_EMAIL": "t@t.invalid",
+        "GIT_COMMITTER_NAME": "t",
+        "GIT_COMMITTER_EMAIL": "t@t.invalid",
+        "GIT_CONFIG_NOSYSTEM": "1",
+        "GIT_CONFIG_GLOBAL": os.devnull,
+    }
+    subprocess.run(["git", *args], cwd=cwd, env={**os.environ, **env}, check=True, capture_output=True)
+
+
+def test_hook_manifest():
+    import yaml
+
+    hooks = yaml.safe_load((EXAMPLES.parent.parent / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
+    (hook,) = hooks
+    assert hook["id"] == "tokencost-check"
+    assert hook["entry"] == "tokencost check"
+    assert hook["language"] == "python"
+    assert hook["pass_filenames"] is False
+
+
+def test_github_actions_example_runs(tmp_path, planner):
+    """Run the workflow's shell steps (not the `uses:` ones, not pip install) as GitHub would."""
+    import yaml
+
+    _tokencost_on_path()
+    workflow = yaml.safe_load((EXAMPLES / "github-actions.yml").read_text(encoding="utf-8"))
+    steps = workflow["jobs"]["check"]["steps"]
+    assert any("actions/github-script" in s.get("uses", "") for s in steps)
+    (tmp_path / "head").mkdir()
+    (tmp_path / "base").mkdir()
+    workload(tmp_path / "base", budgets="budgets: {monthly_total: 1000}")
+    workload(tmp_path / "head", budgets="budgets: {monthly_total: 1000}", requests=12000)
+    output = tmp_path / "github_output"
+    summary = tmp_path / "step_summary.md"
+    env = {
+        **{k: str(v) for k, v in workflow["env"].items()},
+        "GITHUB_WORKSPACE": str(tmp_path),
+        "GITHUB_OUTPUT": str(output),
+        "GITHUB_STEP_SUMMARY": str(summary),
+    }
+    ran = []
+    for step in steps:
+        if "run" not in step or "pip install" in step["run"]:
+            continue
+        outputs = dict(line.split("=", 1) for line in output.read_text().split()) if output.exists() else {}
+        script = step["run"].replace("${{ steps.check.outputs.status }}", outputs.get("status", ""))
+        if step.get("if") == "steps.check.outputs.status != '0'" and outputs.get("status") == "0":
+            continue
+        result = _bash(script, tmp_path, env)
+        ran.append((step["name"], result.returncode))
+        if step["name"].startswith("Fail the job"):
+            assert result.returncode == int(outputs["status"])
+        else:
+            assert result.returncode == 0, (step["name"], result.stdout, result.stderr)
+    outputs = dict(line.split("=", 1) for line in output.read_text().split())
+    comment = (tmp_path / "comment.md").read_text(encoding="utf-8")
+    assert comment.startswith(MARKER + "\n")
+    assert summary.read_text(encoding="utf-8").startswith(MARKER)
+    if (tmp_path / "baseline.json").exists():  # `tokencost plan` exists: the baseline is used
+        assert "| workload | model | baseline | new | change |" in comment
+        assert "(+20.0%)" in comment  # 12,000 vs 10,000 requests a day: over the example's +10%
+        assert outputs["status"] == "1"
+        assert ran[-1] == ("Fail the job when the check failed", 1)
+    else:
+        assert outputs["status"] in ("0", "1")
+
+
+def test_gitlab_example_runs(tmp_path, planner):
+    """Run the GitLab job's script on a real merge-request-like git history."""
+    import yaml
+
+    _tokencost_on_path()
+    job = yaml.safe_load((EXAMPLES / "gitlab-ci.yml").read_text(encoding="utf-8"))["tokencost-check"]
+    origin, project = tmp_path / "origin.git", tmp_path / "project"
+    _git(tmp_path, "init", "-q", "--bare", str(origin))
+    _git(tmp_path, "clone", "-q", str(origin), str(project))
+    _git(project, "checkout", "-q", "-b", "main")
+    workload(project, budgets="budgets: {monthly_total: 1000}")
+    _git(project, "add", ".")
+    _git(project, "commit", "-q", "-m", "base")
+    _git(project, "push", "-q", "origin", "main")
+    _git(project, "checkout", "-q", "-b", "feature")
+    workload(project, budgets="budgets: {monthly_total: 1000}", requests=10500)
+    _git(project, "commit", "-q", "-am", "more traffic")
+    env = {
+        **{k: str(v) for k, v in job["variables"].items()},
+        "CI_PROJECT_DIR": str(project),
+        "CI_MERGE_REQUEST_TARGET_BRANCH_NAME": "main",
+        "GIT_CONFIG_NOSYSTEM": "1",
+        "GIT_CONFIG_GLOBAL": os.devnull,
+    }
+    env.pop("TOKENCOST_GITLAB_TOKEN", None)
+    result = _bash("\n".join(job["script"]), project, env)
+    report = (project / "tokencost-check.md").read_text(encoding="utf-8")
+    assert report.startswith(MARKER + "\n")
+    status = int((project / "tokencost-check.status").read_text())
+    assert result.returncode == status, result.stderr
+    if (project / "baseline.json").exists():
+        assert "(+5.0%)" in report
+        assert status == 0  # +5% is within the example's --max-increase 10%
+    after = _bash("\n".join(job["after_script"]), project, {**env, "TOKENCOST_GITLAB_TOKEN": ""})
+    assert after.returncode == 0, after.stderr
+    assert not (project / ".tokencost-base").exists()
