@@ -464,3 +464,16 @@ def test_import_openrouter_is_pure():
     sheet = result.sheets["openrouter"]
     assert sheet.provider.kind.value == "aggregator" and sheet.provider.checked == dt.date(2026, 3, 1)
     assert {s.key for s in result.skipped} == {"openrouter/auto", "acme/acme-broken"}
+
+
+def test_openrouter_output_layers_over_the_catalog(tmp_path):
+    out = tmp_path / "or"
+    result = run("pricing", "import", "openrouter", str(OPENROUTER), "--out", str(out))
+    assert result.exit_code == 0, result.output
+    listing = run("models", "--pricing", str(out), "--vendor", "openrouter", "--format", "json")
+    assert listing.exit_code == 0, listing.output
+    ids = {m["id"] for m in json.loads(listing.stdout)["models"]}
+    assert "openrouter/acme/acme-large" in ids
+    shown = run("prices", "openrouter/anthropic/claude-opus-4.6", "--pricing", str(out), "--format", "json")
+    assert shown.exit_code == 0, shown.output
+    assert str(out) in json.loads(shown.stdout)["file"]
