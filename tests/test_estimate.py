@@ -1,0 +1,205 @@
+"""`tokencost estimate` and `tokencost.estimate`: counting per family, pricing, ranking, bad input."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from decimal import ROUND_HALF_UP, Decimal
+from pathlib import Path
+
+import pytest
+
+import tokencost
+from tokencost.cli import cli
+from tokencost.cost import Usage, price_usage
+from tokencost.pricing.catalog import load_catalog
+from tokencost.prompt_cost import DEFAULT_MODELS
+
+REPO = Path(__file__).resolve().parents[1]
+EN = REPO / "examples" / "prompts" / "en.txt"
+ZH = REPO / "examples" / "prompts" / "zh.txt"
+
+
+def run_json(runner, *args):
+    result = runner.invoke(cli, ["estimate", *args, "--format", "json"])
+    assert result.exit_code == 0, result.output
+    return json.loads(result.output)
+
+
+def test_every_default_model_is_in_the_catalog():
+    catalog = load_catalog()
+    missing = [name for name in DEFAULT_MODELS if catalog.find(name) is None]
+    assert not missing
+
+
+def test_default_run_ranks_cheapest_first_and_labels_every_count(runner):
+    result = runner.invoke(cli, ["estimate", str(EN)])
+    assert result.exit_code == 0, result.output
+    assert "assumption: output: 0.25 x each model's input tokens (default" in result.output
+    document = run_json(runner, str(EN))
+    rows = document["rows"]
+    assert len(rows) == len(DEFAULT_MODELS)
+    totals = [Decimal(r["total"]) for r in rows]
+    assert totals == sorted(totals)
+    assert [r["rank"] for r in rows] == list(range(1, len(rows) + 1))
+    assert Decimal(rows[0]["times_cheapest"]) == 1
+    for row in rows:
+        assert row["count_method"].startswith(("exact:", "estimate:"))
+        assert row["exact"] == row["count_method"].startswith("exact:")
+        assert row["currency"] == document["currency"]
+    o200k = document["token_counts"]["o200k_base"]
+    assert o200k["exact"] is True and o200k["method"] == "exact:o200k_base"
+
+
+def test_each_model_is_priced_on_its_own_family_count(runner):
+    document = run_json(runner, str(ZH), "-m", "gpt-5", "-m", "deepseek-v3.2", "--output-tokens", "0")
+    by_model = {r["model"]: r for r in document["rows"]}
+    counts = document["token_counts"]
+    catalog = load_catalog()
+    for model_id, row in by_model.items():
+        family = catalog.get(model_id).model.tokenizer
+        assert row["tokenizer"] == family
+        assert row["input_tokens"] == counts[family]["tokens"]
+        price = catalog.get(model_id).model.prices.input
+        assert Decimal(row["total"]) == Decimal(row["input_tokens"]) * price / 1_000_000
+
+
+def test_python_api_returns_the_same_rows_as_the_cli(runner):
+    text = EN.read_text(encoding="utf-8")
+    result = tokencost.estimate(text, models=["gpt-5", "claude-opus-4.6"], output_tokens=300)
+    document = run_json(runner, str(EN), "-m", "gpt-5", "-m", "claude-opus-4.6", "--output-tokens", "300")
+    assert [r.model_id for r in result.rows] == [r["model"] for r in document["rows"]]
+    assert [str(r.total) for r in result.rows] == [r["total"] for r in document["rows"]]
+
+
+def test_requests_multiply_and_per_request_is_shown(runner):
+    one = run_json(runner, str(EN), "-m", "gpt-5", "--output-tokens", "100")
+    many = run_json(runner, str(EN), "-m", "gpt-5", "--output-tokens", "100", "--requests", "1000")
+    assert Decimal(many["rows"][0]["total"]) == Decimal(one["rows"][0]["total"]) * 1000
+    assert Decimal(many["rows"][0]["per_request"]) == Decimal(one["rows"][0]["total"])
+    text = runner.invoke(cli, ["estimate", str(EN), "-m", "gpt-5", "--requests", "1000"]).output
+    assert "Cost of 1,000 requests" in text and "per request on gpt-5" in text
+
+
+def test_cached_ratio_and_batch_lower_the_bill(runner):
+    base = run_json(runner, str(EN), "-m", "claude-opus-4.6", "--output-tokens", "100")
+    cached = run_json(
+        runner, str(EN), "-m", "claude-opus-4.6", "--output-tokens", "100", "--cached-ratio", "0.5"
+    )
+    batch = run_json(runner, str(EN), "-m", "claude-opus-4.6", "--output-tokens", "100", "--batch")
+    assert Decimal(cached["rows"][0]["total"]) < Decimal(base["rows"][0]["total"])
+    assert Decimal(batch["rows"][0]["total"]) == Decimal(base["rows"][0]["total"]) / 2
+    assert batch["rows"][0]["variant"] == "batch"
+
+
+def test_currency_conversion_says_which_rate(runner):
+    document = run_json(runner, str(EN), "-m", "gpt-5", "--currency", "CNY", "--fx", "CNY=7")
+    usd = run_json(runner, str(EN), "-m", "gpt-5")
+    assert document["currency"] == "CNY"
+    assert Decimal(document["rows"][0]["total"]) == Decimal(usd["rows"][0]["total"]) * 7
+    assert "1 USD = 7 CNY (given)" in document["fx"]
+
+
+def test_stdin_prompt(runner):
+    result = runner.invoke(cli, ["estimate", "-", "-m", "gpt-5", "--format", "json"], input="你好，世界")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output)["rows"][0]["input_tokens"] > 0
+
+
+def test_market_note_ratios_at_february_2026_prices():
+    """Our market notes: at February 2026 OpenRouter prices, 1M input tokens cost 16.7x more on Claude
+    Opus 4.6 than on MiniMax M2.5; output 22.7x (MiniMax) and 9.8x (GLM 5)."""
+    catalog = load_catalog()
+    day = dt.date(2026, 2, 20)
+
+    def cost(model: str, **usage) -> Decimal:
+        entry = catalog.get(model)
+        return price_usage(entry.model.card_at(day), Usage(**usage), entry.currency).total
+
+    def ratio(a: Decimal, b: Decimal) -> Decimal:
+        return (a / b).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+
+    opus, minimax, glm = (
+        "openrouter/anthropic/claude-opus-4.6",
+        "openrouter/minimax/minimax-m2.5",
+        "openrouter/z-ai/glm-5",
+    )
+    million_in = {"input_tokens": 1_000_000}
+    million_out = {"output_tokens": 1_000_000}
+    assert ratio(cost(opus, **million_in), cost(minimax, **million_in)) == Decimal("16.7")
+    assert ratio(cost(opus, **million_out), cost(minimax, **million_out)) == Decimal("22.7")
+    assert ratio(cost(opus, **million_out), cost(glm, **million_out)) == Decimal("9.8")
+
+
+def test_at_date_through_the_cli(runner):
+    document = run_json(
+        runner,
+        str(EN),
+        "-m",
+        "openrouter/anthropic/claude-opus-4.6",
+        "-m",
+        "openrouter/minimax/minimax-m2.5",
+        "--at",
+        "2026-02-20",
+    )
+    assert document["at"] == "2026-02-20"
+    assert document["rows"][0]["model"] == "openrouter/minimax/minimax-m2.5"
+
+
+@pytest.mark.parametrize(
+    ("args", "stdin", "message"),
+    [
+        (["-m", "gpt-5", "--output-tokens", "1", "--output-ratio", "0.5"], None, "not both"),
+        (["-m", "gpt-5", "--cached-ratio", "1.5"], None, "between 0 and 1"),
+        (["-m", "gpt-5", "--output-ratio", "abc"], None, "not a number"),
+        (["-m", "no-such-model-xyz"], None, "unknown model 'no-such-model-xyz'"),
+        (["-m", "gpt-5", "--currency", "XYZ"], None, "ISO 4217"),
+        (["-m", "gpt-5", "--time", "25:99"], None, "HH:MM"),
+        (["-m", "gpt-5", "--vendor", "x"], None, None),
+    ],
+)
+def test_bad_options_exit_2_without_traceback(runner, args, stdin, message):
+    result = runner.invoke(cli, ["estimate", str(EN), *args], input=stdin)
+    if message is None:  # --model wins over --vendor: not an error
+        assert result.exit_code == 0
+        return
+    assert result.exit_code == 2, result.output
+    assert message in result.output
+    assert "Traceback" not in result.output
+
+
+def test_unknown_model_suggests(runner):
+    result = runner.invoke(cli, ["estimate", str(EN), "-m", "claude-opus-4-7x"])
+    assert result.exit_code == 2
+    assert "did you mean" in result.output
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"", "empty"),
+        (b"   \n\n", "empty"),
+        (b"\x00\x01binary", "binary"),
+        (b"caf\xe9 latin-1", "not valid UTF-8"),
+    ],
+)
+def test_bad_prompt_files(runner, tmp_path, content, message):
+    path = tmp_path / "prompt.txt"
+    path.write_bytes(content)
+    result = runner.invoke(cli, ["estimate", str(path), "-m", "gpt-5"])
+    assert result.exit_code == 2
+    assert message in result.output
+
+
+def test_missing_file_and_directory(runner, tmp_path):
+    assert runner.invoke(cli, ["estimate", str(tmp_path / "nope.txt")]).exit_code == 2
+    assert runner.invoke(cli, ["estimate", str(tmp_path)]).exit_code == 2
+    assert runner.invoke(cli, ["estimate"]).exit_code == 2
+
+
+def test_markdown_and_csv(runner):
+    markdown = runner.invoke(cli, ["estimate", str(EN), "-m", "gpt-5", "--format", "markdown"]).output
+    assert markdown.startswith("### Cost per request in USD") and "| #" in markdown
+    csv_text = runner.invoke(cli, ["estimate", str(EN), "-m", "gpt-5", "--format", "csv"]).output
+    assert csv_text.splitlines()[0].startswith("rank,model,provider,tokenizer")
+    assert csv_text.splitlines()[1].endswith(",USD")
