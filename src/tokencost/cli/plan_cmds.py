@@ -8,7 +8,6 @@ from pathlib import Path
 import click
 
 from tokencost.cli._common import echo_output, format_option, pricing_option
-from tokencost.currency import format_money
 
 CANDIDATE_COLUMNS = [
     ("rank", "#"),
@@ -68,7 +67,9 @@ def _common_plan_options(func):
 
 
 def _money(value: Decimal | None, currency: str) -> str:
-    return "" if value is None else format_money(value, currency)
+    from tokencost.render.report_markdown import money
+
+    return money(value, currency, missing="")
 
 
 def _text_output(result, top: int) -> str:

@@ -752,6 +752,7 @@ class _Planner:
             extra = "" if w.growth_per else " (period assumed: growth_per not given)"
             conv = f" = x{factor.quantize(Decimal('0.0001'))} per month" if per == "week" else ""
             out.append(f"growth: {_percent(w.growth)} per {per}, compounding{conv}{extra}")
+        out.extend(f"{note} (stated in the workload file)" for note in w.assumptions)
         if w.start is None and self.spec.start is None:
             out.append(f"start: {start} (assumed: the first day of next month)")
 
@@ -801,6 +802,7 @@ def plan_spec(
         "prices: published list prices as of each sheet's checked date (overlay negotiated prices with --pricing); "
         "time-of-day discounts not applied; long-context tiers judged on the average request",
         candidates_note + "; the current model is always priced",
+        *(f"{note} (stated in the workload file)" for note in spec.assumptions),
     ]
     if currency:
         assumptions.append(f"currency: {display} (given with --currency)")

@@ -201,6 +201,9 @@ class WorkloadFields(_Strict):
     )
     growth_per: Literal["month", "week"] | None = Field(None, description="Period of growth (default month).")
     start: dt.date | None = Field(None, description="First day of the projection for this workload.")
+    assumptions: list[str] = Field(
+        default_factory=list, description="Your own assumptions behind these figures, echoed in the plan."
+    )
 
 
 class Workload(WorkloadFields):
@@ -299,6 +302,10 @@ class WorkloadFile(_Strict):
         None, description="First day of the projection (default: the 1st of next month)."
     )
     horizon_months: int = Field(12, ge=1, le=MAX_HORIZON_MONTHS, description="Months to forecast.")
+    assumptions: list[str] = Field(
+        default_factory=list,
+        description="Your own assumptions behind the file's figures, echoed in the plan.",
+    )
     defaults: WorkloadFields | None = Field(
         None, description="Fields every workload inherits unless it sets them."
     )

@@ -8,8 +8,17 @@ from typing import Any
 from tokencost.currency import format_money
 
 
+def money(value: Decimal | None, currency: str, missing: str = "n/a") -> str:
+    """A display amount: 2 decimals from 1 up, significant digits below; the sign before the symbol."""
+    if value is None:
+        return missing
+    places = 2 if abs(value) >= 1 or value == 0 else None
+    text = format_money(abs(value), currency, places)
+    return ("-" + text) if value < 0 and text.strip("$€£¥0.,  " + currency) else text
+
+
 def _money(value: Decimal | None, currency: str) -> str:
-    return "n/a" if value is None else format_money(value, currency)
+    return money(value, currency)
 
 
 def _escape(text: str) -> str:
