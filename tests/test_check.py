@@ -468,3 +468,41 @@ def test_budget_verdict_is_consistent(total, budget, warn_at):
     demoted = run_check(document, options=CheckOptions(warn_at=Decimal(warn_at), warn_only=True))
     assert demoted.verdict == (WARN if result.verdict != PASS else PASS)
     assert demoted.exit_code == 0
+
+
+def test_markdown_lists_each_workloads_assumptions():
+    document = plan("head-pass")
+    document["workloads"][0]["assumptions"] = ["traffic: 320,000 requests per month (given)"]
+    markdown = render_markdown(run_check(document))
+    assert "- **support-bot**\n  - traffic: 320,000 requests per month (given)" in markdown
+
+
+money = st.decimals(min_value=0, max_value=10**7, places=2, allow_nan=False, allow_infinity=False)
+
+
+@given(
+    before=st.dictionaries(st.sampled_from("abcdef"), money, max_size=6),
+    after=st.dictionaries(st.sampled_from("abcdef"), money, max_size=6),
+    floor=st.sampled_from([Decimal(0), Decimal("0.5"), Decimal(100)]),
+)
+def test_diff_accounts_for_every_workload_and_the_total(before, after, floor):
+    def document(costs):
+        base = plan("head-pass")
+        template = base["workloads"][0]
+        base["workloads"] = [
+            {**copy.deepcopy(template), "name": n, "monthly_cost": str(c)} for n, c in costs.items()
+        ]
+        base["totals"] = {"monthly_cost": str(sum(costs.values(), Decimal(0))), "forecast": []}
+        base["budgets"] = {"monthly_total": None, "per_workload": {}}
+        return base
+
+    result = run_check(document(after), document(before), CheckOptions(min_delta=floor))
+    assert {d.name for d in result.workloads} == set(before) | set(after)
+    # every change, reported or not, adds up to the change of the total
+    assert sum((d.change for d in result.workloads), Decimal(0)) == result.change
+    for diff in result.workloads:
+        if diff.status == "unchanged":
+            assert diff.change is not None and abs(diff.change) < max(floor, Decimal("0.000001"))
+        if diff.status == "changed":
+            assert abs(diff.change) >= floor
+    assert result.verdict == PASS

@@ -288,6 +288,7 @@ class CheckResult:
     baseline_info: dict[str, Any] | None
     assumptions: list[str]
     per_workload_budgets: dict[str, Decimal]
+    workload_assumptions: dict[str, list[str]] = field(default_factory=dict)
 
     @property
     def exit_code(self) -> int:
@@ -767,6 +768,11 @@ def run_check(
         baseline_info=baseline_info,
         assumptions=list(dict.fromkeys(assumptions)),
         per_workload_budgets=per_workload,
+        workload_assumptions={
+            name: [str(a) for a in w.get("assumptions") or []]
+            for name, w in workloads.items()
+            if w.get("assumptions")
+        },
     )
 
 

@@ -178,6 +178,9 @@ def render_markdown(result: CheckResult) -> str:
     out.append("<details><summary>Assumptions</summary>")
     out.append("")
     out += [f"- {_md_escape(a)}" for a in result.assumptions] or ["- none stated"]
+    for name, notes in result.workload_assumptions.items():
+        out.append(f"- **{_md_escape(name)}**")
+        out += [f"  - {_md_escape(a)}" for a in notes]
     out.append("")
     out.append("</details>")
     out.append("")
