@@ -97,6 +97,7 @@ def test_per_token_round_trip_through_yaml_is_exact(price):
         ("o3", "o200k_base"),
         ("gpt-realtime", "o200k_base"),
         ("gpt-image-1.5", "o200k_base"),
+        ("azure/gpt-6-luna", "o200k_base"),
         ("azure/o4-mini", "o200k_base"),
         ("openai.gpt-oss-120b-1:0", "o200k_base"),
         ("gpt-4-turbo", "cl100k_base"),

@@ -163,7 +163,7 @@ _FAMILY_RULES: tuple[tuple[str, str], ...] = (
     (r"gemini", "gemini"),
     (r"gpt-oss", "o200k_base"),
     (
-        r"gpt-?4o|gpt-?4\.1|gpt-?5|gpt-(?:realtime|image|audio)|chatgpt|codex|computer-use"
+        r"gpt-?4o|gpt-?4\.1|gpt-?[5-9]|gpt-(?:realtime|image|audio|chat)|chatgpt|codex|computer-use"
         r"|(?:^|[/._:-])o[1-9](?:$|[._:-])",
         "o200k_base",
     ),
