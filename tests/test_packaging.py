@@ -31,3 +31,14 @@ def test_ci_runs_the_readme_test_command():
     ci = (REPO / ".ci" / "run").read_text(encoding="utf-8")
     command = re.search(r"```(?:sh|bash)?\n(.*pytest.*)\n```", readme).group(1).strip()
     assert command in ci
+
+
+def test_every_data_directory_is_shipped():
+    """A data/ directory inside a package must be named in package-data, or installed wheels lose it."""
+    pyproject = (REPO / "pyproject.toml").read_text(encoding="utf-8")
+    for data_dir in (REPO / "src").rglob("data"):
+        if data_dir.is_dir():
+            package = ".".join(data_dir.parent.relative_to(REPO / "src").parts)
+            assert f'"{package}" = [' in pyproject and "data/*" in pyproject.split(f'"{package}" = [')[1].split("]")[0], (
+                f"add data/* to package-data for {package}"
+            )
