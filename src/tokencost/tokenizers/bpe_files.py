@@ -16,12 +16,12 @@ from __future__ import annotations
 import base64
 import contextlib
 import gc
-import gzip
 import hashlib
 import importlib.util
 import marshal
 import os
-import tempfile
+import struct
+import sys
 from pathlib import Path
 
 from tokencost.errors import InputError, TokenizerUnavailableError
@@ -66,9 +66,9 @@ def parse_tiktoken_bpe(data: bytes, source: str) -> dict[bytes, int]:
     return ranks
 
 
-def _cache_path(key: str) -> Path | None:
+def _cache_path(key: str, kind: str = "marshal") -> Path | None:
     directory = cache_dir()
-    return None if directory is None else directory / f"ranks-{key}.marshal"
+    return None if directory is None else directory / f"ranks-{key}.{kind}"
 
 
 def read_ranks_cache(key: str) -> dict[bytes, int] | None:
@@ -107,18 +107,106 @@ def write_ranks_cache(key: str, ranks: dict[bytes, int]) -> None:
     if path is None:
         return
     payload = marshal.dumps(ranks)
+    _write_blob(path, _MAGIC + hashlib.sha256(payload).digest() + payload)
+
+
+def _write_blob(path: Path, blob: bytes) -> None:
+    """Atomic write (temporary file + rename); an unwritable cache is silently skipped."""
+    import tempfile
+
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=".ranks-", suffix=".tmp", dir=path.parent)
         try:
             with os.fdopen(fd, "wb") as handle:
-                handle.write(_MAGIC + hashlib.sha256(payload).digest() + payload)
+                handle.write(blob)
             os.replace(tmp, path)
         except BaseException:
             Path(tmp).unlink(missing_ok=True)
             raise
     except OSError:
         return
+
+
+class RankIndex:
+    """Read-only ``{token bytes: rank}`` lookups by binary search in one sorted blob: loads in milliseconds
+    (no 200k Python objects), for counting short texts without building the whole dict or tiktoken's
+    encoder. Same answers as the dict it was made from."""
+
+    def __init__(self, data: bytes) -> None:
+        (n,) = struct.unpack_from("<I", data, 0)
+        view = memoryview(data)
+        start = 4
+        self._offsets = view[start : start + 4 * (n + 1)].cast("I")
+        start += 4 * (n + 1)
+        self._ranks = view[start : start + 4 * n].cast("I")
+        self._blob = data[start + 4 * n :]
+        self._n = n
+        if len(self._blob) != self._offsets[n]:
+            raise ValueError("truncated rank index")
+
+    def __len__(self) -> int:
+        return self._n
+
+    def get(self, token: bytes, default: int | None = None) -> int | None:
+        offsets, blob = self._offsets, self._blob
+        lo, hi = 0, self._n
+        while lo < hi:
+            mid = (lo + hi) // 2
+            if blob[offsets[mid] : offsets[mid + 1]] < token:
+                lo = mid + 1
+            else:
+                hi = mid
+        if lo < self._n and blob[offsets[lo] : offsets[lo + 1]] == token:
+            return self._ranks[lo]
+        return default
+
+    def __contains__(self, token: bytes) -> bool:
+        return self.get(token) is not None
+
+    @staticmethod
+    def build(ranks: dict[bytes, int]) -> bytes:
+        from array import array
+
+        tokens = sorted(ranks)
+        offsets = array("I", [0])
+        total = 0
+        for token in tokens:
+            total += len(token)
+            offsets.append(total)
+        values = array("I", (ranks[token] for token in tokens))
+        return struct.pack("<I", len(tokens)) + offsets.tobytes() + values.tobytes() + b"".join(tokens)
+
+
+_INDEX_MAGIC = b"TCRIDX1" + (b"L" if sys.byteorder == "little" else b"B")
+
+
+def read_index_cache(key: str) -> RankIndex | None:
+    """The cached rank index for ``key``, or None (absent or corrupt)."""
+    path = _cache_path(key, "index")
+    if path is None:
+        return None
+    try:
+        blob = path.read_bytes()
+    except OSError:
+        return None
+    size = len(_INDEX_MAGIC)
+    payload = blob[size + 32 :]
+    if blob[:size] == _INDEX_MAGIC and hashlib.sha256(payload).digest() == blob[size : size + 32]:
+        try:
+            return RankIndex(payload)
+        except (ValueError, TypeError, struct.error):
+            pass
+    with contextlib.suppress(OSError):
+        path.unlink()
+    return None
+
+
+def write_index_cache(key: str, ranks: dict[bytes, int]) -> None:
+    path = _cache_path(key, "index")
+    if path is not None:
+        payload = RankIndex.build(ranks)
+        _write_blob(path, _INDEX_MAGIC + hashlib.sha256(payload).digest() + payload)
 
 
 def _package_dir(package: str) -> Path | None:
@@ -134,10 +222,16 @@ def _package_dir(package: str) -> Path | None:
 
 def _read_maybe_gz(path: Path) -> bytes:
     data = path.read_bytes()
-    return gzip.decompress(data) if data[:2] == b"\x1f\x8b" else data
+    if data[:2] != b"\x1f\x8b":
+        return data
+    import gzip
+
+    return gzip.decompress(data)
 
 
 def _tiktoken_cache_candidates(url: str) -> list[Path]:
+    import tempfile
+
     key = hashlib.sha1(url.encode()).hexdigest()
     dirs = []
     for var in ("TIKTOKEN_CACHE_DIR", "DATA_GYM_CACHE_DIR"):
@@ -165,18 +259,22 @@ def load_openai_ranks(name: str) -> dict[bytes, int]:
     _, expected = OPENAI_FILES[name]
     ranks = read_ranks_cache(expected)
     if ranks is not None:
+        index_path = _cache_path(expected, "index")
+        if index_path is not None and not index_path.exists():
+            write_index_cache(expected, ranks)
         return ranks
     mismatched = []
     for path in openai_bpe_sources(name):
         try:
             data = _read_maybe_gz(path)
-        except (OSError, EOFError, gzip.BadGzipFile):
+        except (OSError, EOFError):
             continue
         if hashlib.sha256(data).hexdigest() != expected:
             mismatched.append(str(path))
             continue
         ranks = parse_tiktoken_bpe(data, str(path))
         write_ranks_cache(expected, ranks)
+        write_index_cache(expected, ranks)
         return ranks
     detail = f"; sha256 mismatch in {', '.join(mismatched)}" if mismatched else ""
     raise TokenizerUnavailableError(
@@ -190,7 +288,7 @@ def load_tiktoken_file(path: Path) -> tuple[dict[bytes, int], str]:
     """Ranks of a user or package ``.tiktoken`` file (optionally gzipped) and the file's sha256."""
     try:
         data = _read_maybe_gz(path)
-    except (OSError, EOFError, gzip.BadGzipFile) as exc:
+    except (OSError, EOFError) as exc:
         raise InputError(f"{path}: cannot read tiktoken file: {exc}") from None
     digest = hashlib.sha256(data).hexdigest()
     ranks = read_ranks_cache(digest)

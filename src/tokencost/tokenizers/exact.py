@@ -46,20 +46,109 @@ class Counter:
 
 
 class TiktokenCounter(Counter):
+    """Exact counts with a tiktoken vocabulary.
+
+    Building tiktoken's encoder costs ~0.1-0.2 s (hashing 200k tokens in Rust), more than counting a prompt
+    takes, so short texts are counted by a pure-Python BPE over the same ranks and the same pre-tokenizer
+    pattern (tiktoken's own algorithm: merge the lowest-ranked adjacent pair, leftmost first), and the
+    encoder is built only once ``SMALL_TEXT`` characters have been counted. Tests check both paths agree.
+    """
+
     exact = True
     error_band = None
+    #: characters counted in pure Python before the tiktoken encoder is built
+    SMALL_TEXT = 20_000
 
-    def __init__(self, family: str, encoding, normalize: str | None = None) -> None:
+    def __init__(
+        self,
+        family: str,
+        ranks: dict[bytes, int] | None,
+        pat_str: str,
+        normalize: str | None = None,
+        *,
+        ranks_loader=None,
+        index=None,
+    ) -> None:
         self.family = family
         self.method = f"exact:{family}"
-        self.encoding = encoding
+        self._ranks = ranks
+        self._ranks_loader = ranks_loader
+        #: fast-loading lookups for short texts (``bpe_files.RankIndex``) when the full dict is not loaded
+        self._index = index
+        self.pat_str = pat_str
         self.normalize = normalize
-        self._encode = encoding.encode_ordinary
+        self._encoding = None
+        self._pieces = None
+        self._budget = self.SMALL_TEXT
+
+    @property
+    def ranks(self) -> dict[bytes, int]:
+        if self._ranks is None:
+            self._ranks = self._ranks_loader()
+        return self._ranks
+
+    @property
+    def encoding(self):
+        """The tiktoken ``Encoding`` (built on first use)."""
+        if self._encoding is None:
+            self._encoding = _tiktoken_encoding(self.family, self.pat_str, self.ranks)
+        return self._encoding
 
     def _count(self, text: str) -> int:
         if self.normalize:
             text = unicodedata.normalize(self.normalize, text)
-        return len(self._encode(text))
+        if self._encoding is None and len(text) <= self._budget and _stable_unicode(text):
+            self._budget -= len(text)
+            return self.count_small(text)
+        return len(self.encoding.encode_ordinary(text))
+
+    def count_small(self, text: str) -> int:
+        """Pure-Python count (same result as tiktoken's ``encode_ordinary``)."""
+        if self._pieces is None:
+            import regex
+
+            self._pieces = regex.compile(self.pat_str).findall
+        try:
+            text.encode("utf-8")
+        except UnicodeEncodeError:  # lone surrogates: replaced, as tiktoken does
+            text = text.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
+        ranks = self._ranks if self._ranks is not None else self._index
+        if ranks is None:
+            ranks = self.ranks
+        total = 0
+        for piece in self._pieces(text):
+            data = piece.encode("utf-8")
+            if data in ranks:
+                total += 1
+            else:
+                total += _bpe_length(data, ranks)
+        return total
+
+
+def _stable_unicode(text: str) -> bool:
+    """True when every character was assigned by Unicode 14 (Python 3.11's tables): the ``regex`` module and
+    tiktoken's Rust regex may disagree on the properties of characters newer than their own tables."""
+    if text.isascii():
+        return True
+    category = unicodedata.category
+    return all(category(ch) != "Cn" for ch in text if ord(ch) > 0x7F)
+
+
+def _bpe_length(data: bytes, ranks: dict[bytes, int]) -> int:
+    """Number of tokens tiktoken's byte-pair merge gives ``data``."""
+    parts = [data[i : i + 1] for i in range(len(data))]
+    get = ranks.get
+    while len(parts) > 1:
+        best = -1
+        best_rank = None
+        for i in range(len(parts) - 1):
+            rank = get(parts[i] + parts[i + 1])
+            if rank is not None and (best_rank is None or rank < best_rank):
+                best, best_rank = i, rank
+        if best < 0:
+            break
+        parts[best : best + 2] = [parts[best] + parts[best + 1]]
+    return len(parts)
 
 
 class HuggingFaceCounter(Counter):
@@ -157,8 +246,18 @@ def load_exact(spec: FamilySpec) -> Counter:
     """Build the exact counter of ``spec``; raises ``TokenizerUnavailableError`` when it is not installed."""
     family = spec.id
     if family in ("o200k_base", "cl100k_base"):
+        _, digest = bpe_files.OPENAI_FILES[family]
+        index = bpe_files.read_index_cache(digest)
+        if index is not None:  # cold start: the dict is loaded only if a long text needs tiktoken
+            return TiktokenCounter(
+                family,
+                None,
+                spec.pat_str or "",
+                ranks_loader=lambda: bpe_files.load_openai_ranks(family),
+                index=index,
+            )
         ranks = bpe_files.load_openai_ranks(family)
-        return TiktokenCounter(family, _tiktoken_encoding(family, spec.pat_str or "", ranks))
+        return TiktokenCounter(family, ranks, spec.pat_str or "")
     if family.startswith("huggingface:"):
         path = Path(os.path.expanduser(family.split(":", 1)[1]))
         if not path.is_file():
@@ -170,7 +269,7 @@ def load_exact(spec: FamilySpec) -> Counter:
             raise InputError(f"{path}: no such .tiktoken file")
         ranks, digest = bpe_files.load_tiktoken_file(path)
         pattern = KNOWN_TIKTOKEN_FILES.get(digest) or (O200K_PAT if len(ranks) >= 190_000 else CL100K_PAT)
-        return TiktokenCounter(family, _tiktoken_encoding(family, pattern, ranks))
+        return TiktokenCounter(family, ranks, pattern)
     if spec.backend == "estimate" or spec.package_file is None:
         raise TokenizerUnavailableError(f"no offline tokenizer for {family}", spec.install_hint)
     path = _package_path(spec)
@@ -178,9 +277,9 @@ def load_exact(spec: FamilySpec) -> Counter:
         return HuggingFaceCounter(family, _hf_tokenizer(path, family))
     if family == "mistral-tekken":
         ranks, pattern = _load_tekken(path)
-        return TiktokenCounter(family, _tiktoken_encoding(family, pattern, ranks))
+        return TiktokenCounter(family, ranks, pattern)
     ranks, _ = bpe_files.load_tiktoken_file(path)
-    return TiktokenCounter(family, _tiktoken_encoding(family, spec.pat_str or "", ranks), spec.normalize)
+    return TiktokenCounter(family, ranks, spec.pat_str or "", spec.normalize)
 
 
 def exact_available(spec: FamilySpec) -> bool:
