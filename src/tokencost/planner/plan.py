@@ -108,6 +108,8 @@ class WorkloadPlan:
     problems: list[str]
     by_family: dict[str, FamilyTokens]
     samples: list[str]
+    sample_paths: list[Path] = field(default_factory=list)
+    chat: bool = False
 
     @property
     def name(self) -> str:
@@ -140,6 +142,27 @@ class PlanResult:
     workloads: list[WorkloadPlan]
     problems: list[str] = field(default_factory=list)
     entries: dict[str, Entry] = field(default_factory=dict)  # every model priced, by id
+    estimate_only: bool = False
+
+    def sample_counts(
+        self, w: WorkloadPlan, families: Sequence[str]
+    ) -> dict[str, tuple[Decimal, Decimal, CountInfo]]:
+        """(mean, largest, how) tokens per request of ``w``'s sample text for each family (the report's table).
+        Empty when the workload gives token counts instead of text."""
+        if not w.sample_paths:
+            return {}
+        counts = _Counts(self.estimate_only)
+        out = {}
+        for family in families:
+            counter = counts.counter(family)
+            numbers = [counts.count(p, family, w.chat) for p in w.sample_paths]
+            method = counter.method + (" + chat overhead" if w.chat else "")
+            out[family] = (
+                Decimal(sum(numbers)) / len(numbers),
+                Decimal(max(numbers)),
+                CountInfo(counter.family, counter.exact, method, counter.error_band),
+            )
+        return out
 
     # -- totals -------------------------------------------------------------------------------------------
     @property
@@ -679,6 +702,8 @@ class _Planner:
             problems=problems,
             by_family=by_family,
             samples=[_display_path(p) for p in samples],
+            sample_paths=samples,
+            chat=chat,
         )
 
     def _assumptions(
@@ -831,6 +856,7 @@ def plan_spec(
         workloads=plans,
         problems=problems,
         entries=planner.entries,
+        estimate_only=estimate_only,
     )
 
 

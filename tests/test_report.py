@@ -1,0 +1,216 @@
+"""``tokencost report``: a self-contained HTML page with inline SVG charts (parsed here), and Markdown."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import textwrap
+from decimal import Decimal
+from html.parser import HTMLParser
+from pathlib import Path
+from xml.etree import ElementTree
+
+import pytest
+
+from tokencost.cli import cli
+from tokencost.render.svg import Bar, Series, bar_chart, compact, line_chart, nice_ticks
+
+CHROMIUM = Path("/usr/bin/chromium")
+
+WORKLOAD = """
+    version: 1
+    start: 2027-01-01
+    horizon_months: 6
+    candidates: [acme-large, acme-mini]
+    budgets: {monthly_total: 50, per_workload: {support: 40}}
+    workloads:
+      - name: support
+        model: acme-large
+        requests_per_day: 200
+        prompt: prompts/*.txt
+        output_tokens: 150
+        growth: 10%
+      - name: batch-job
+        model: acme-mini
+        requests_per_month: 9000
+        input_tokens: 700
+        counted_with: o200k_base
+        output_tokens: 700
+        batch_share: 1
+"""
+
+
+class Page(HTMLParser):
+    """Collects what the tests look for: tags with attributes, text, and table cells."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.tags: list[tuple[str, dict[str, str | None]]] = []
+        self.text: list[str] = []
+        self.cells: list[str] = []
+        self._in_cell = False
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append((tag, dict(attrs)))
+        if tag in ("td", "th"):
+            self._in_cell = True
+            self.cells.append("")
+
+    def handle_endtag(self, tag):
+        if tag in ("td", "th"):
+            self._in_cell = False
+
+    def handle_data(self, data):
+        self.text.append(data)
+        if self._in_cell:
+            self.cells[-1] += data
+
+    def find(self, tag: str, klass: str | None = None) -> list[dict[str, str | None]]:
+        return [
+            a for t, a in self.tags if t == tag and (klass is None or klass in (a.get("class") or "").split())
+        ]
+
+    @property
+    def all_text(self) -> str:
+        return " ".join(self.text)
+
+
+@pytest.fixture
+def workload(tmp_path) -> Path:
+    (tmp_path / "prompts").mkdir()
+    (tmp_path / "prompts" / "a.txt").write_text(
+        "你好，请问我的订单 NW-1 什么时候发货？" * 12, encoding="utf-8"
+    )
+    (tmp_path / "prompts" / "b.txt").write_text(
+        "Where is my parcel? Order NW-2, placed Monday. " * 9, encoding="utf-8"
+    )
+    path = tmp_path / "w.yaml"
+    path.write_text(textwrap.dedent(WORKLOAD).lstrip(), encoding="utf-8")
+    return path
+
+
+def render(runner, workload, acme_dir, *extra) -> tuple[Path, str]:
+    out = workload.parent / "report.html"
+    result = runner.invoke(
+        cli, ["report", str(workload), "--out", str(out), "--pricing", str(acme_dir), *extra]
+    )
+    assert result.exit_code == 0, result.output
+    return out, out.read_text("utf-8")
+
+
+def test_html_report_has_charts_figures_and_tables(runner, workload, acme_dir):
+    _, html = render(runner, workload, acme_dir)
+    page = Page()
+    page.feed(html)
+    svgs = page.find("svg")
+    assert len(svgs) == 4  # a bar chart and a line chart per workload
+    assert len(page.find("svg", "bar-chart")) == 2 and len(page.find("svg", "line-chart")) == 2
+    assert all(s.get("role") == "img" for s in svgs)
+    assert len(page.find("rect", "bar")) == 4  # two candidates per workload
+    assert len(page.find("rect", "current")) == 2
+    assert len(page.find("polyline", "series")) == 4
+    assert len(page.find("line", "marker")) == 2  # the support workload's budget on both its charts
+    # figures: the plan's own numbers appear in the page
+    from tokencost.planner import plan_file
+    from tokencost.render.report_markdown import money
+
+    result = plan_file(workload, pricing=[acme_dir])
+    text = page.all_text
+    for w in result.workloads:
+        assert money(w.monthly_cost, "USD") in text
+        for row in w.candidates:
+            assert money(row.monthly_cost, "USD") in text
+    assert money(result.monthly_cost, "USD") in text
+    # tokens per family of the sample text: every family, with the o200k_base count
+    assert "Tokens per tokenizer family" in text
+    o200k = result.workloads[0].by_family["o200k_base"].input
+    assert f"{o200k.quantize(Decimal(1)):,}" in page.cells
+    assert {"claude", "deepseek-v3", "qwen3.5", "cl100k_base"} <= set(page.cells)
+    # prices with source and checked date, and the assumptions
+    assert "https://acme.example/pricing" in text and "2026-11-01" in page.cells
+    assert "30.4375" in text and "Assumptions" in text
+    # self-contained: no scripts, no external resources
+    assert not page.find("script") and not page.find("link") and not page.find("img")
+    assert "src=" not in html
+
+
+def test_markdown_report(runner, workload, acme_dir):
+    out = workload.parent / "report.md"
+    result = runner.invoke(
+        cli, ["report", str(workload), "--out", str(out), "--format", "markdown", "--pricing", str(acme_dir)]
+    )
+    assert result.exit_code == 0, result.output
+    text = out.read_text("utf-8")
+    assert text.startswith("# tokencost plan")
+    assert "## Workload support" in text and "| 1 | acme-mini" in text
+    assert "## Prices used" in text and "## Assumptions" in text
+
+
+def test_report_refuses_to_overwrite(runner, workload, acme_dir):
+    out, _ = render(runner, workload, acme_dir)
+    result = runner.invoke(cli, ["report", str(workload), "--out", str(out), "--pricing", str(acme_dir)])
+    assert result.exit_code == 2 and "already exists" in result.output
+    render(runner, workload, acme_dir, "--force")
+
+
+def test_report_bad_input_exits_2(runner, tmp_path, acme_dir):
+    bad = tmp_path / "w.yaml"
+    bad.write_text("version: 1\nworkloads: []\n", encoding="utf-8")
+    result = runner.invoke(cli, ["report", str(bad), "--out", str(tmp_path / "r.html")])
+    assert result.exit_code == 2 and "w.yaml:2: workloads" in result.output
+    assert not (tmp_path / "r.html").exists()
+
+
+@pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's chromium is not installed")
+def test_report_renders_in_headless_chromium(runner, workload, acme_dir, tmp_path):
+    out, _ = render(runner, workload, acme_dir)
+    png = tmp_path / "report.png"
+    subprocess.run(
+        [
+            str(CHROMIUM),
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--hide-scrollbars",
+            "--window-size=900,2400",
+            f"--screenshot={png}",
+            out.as_uri(),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=120,
+        env={"HOME": str(tmp_path), "PATH": "/usr/bin:/bin"},
+    )
+    data = png.read_bytes()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) > 20_000
+
+
+# -- the SVG primitives --------------------------------------------------------------------------------------
+def test_nice_ticks_and_compact_labels():
+    assert nice_ticks(93) == [0, 20, 40, 60, 80, 100]
+    assert nice_ticks(0) == [0, 1]
+    assert nice_ticks(2.5e8)[-1] >= 2.5e8
+    assert (
+        compact(1500) == "1.5k"
+        and compact(2_000_000) == "2M"
+        and compact(0) == "0"
+        and compact(7.36e12) == "7.4T"
+    )
+
+
+def test_charts_escape_labels_and_scale():
+    svg = bar_chart(
+        [Bar("<evil>", Decimal(10), "$10"), Bar("b", Decimal(5), "$5", True)], title="T & t", unit="USD"
+    )
+    assert "<evil>" not in svg and "&lt;evil&gt;" in svg and "T &amp; t" in svg
+    assert svg.count("class='bar") == 2
+    svg = line_chart(
+        [Series("a", [Decimal(1), Decimal(2)]), Series("b", [Decimal(3), Decimal(1)])],
+        ["m1", "m2"],
+        title="t",
+        unit="u",
+    )
+    assert svg.count("class='series'") == 2
+    ElementTree.fromstring(svg)  # well-formed XML
+    if shutil.which("xmllint"):
+        subprocess.run(["xmllint", "--noout", "-"], input=svg.encode(), check=True)
