@@ -216,3 +216,17 @@ def test_tokenizer_path_does_not_import_catalog():
     )
     out = subprocess.run([sys.executable, "-c", code], input=b"hi", capture_output=True, check=True).stdout
     assert b"IMPORTED []" in out
+
+
+def test_list_families():
+    result = run("--list-families")
+    assert result.exit_code == 0
+    assert "o200k_base" in result.stdout and "claude" in result.stdout
+    doc = json.loads(run("--list-families", "--format", "json").stdout)
+    ids = {f["id"]: f for f in doc["families"]}
+    assert ids["o200k_base"]["exact"] is True and ids["claude"]["exact"] is False
+    assert doc["schema"] == "tokencost.families/1"
+
+
+def test_no_paths_is_usage_error():
+    assert run().exit_code == 2

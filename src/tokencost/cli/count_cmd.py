@@ -82,7 +82,7 @@ def _kind(exact: bool, error_band: float | None) -> str:
     epilog="Examples: tokencost count notes.md --tokenizer o200k_base; "
     "echo 你好 | tokencost count - --all-families; tokencost count src/ --include '*.py' --per-file",
 )
-@click.argument("paths", nargs=-1, required=True)
+@click.argument("paths", nargs=-1)
 @click.option(
     "--model",
     "models",
@@ -119,6 +119,9 @@ def _kind(exact: bool, error_band: float | None) -> str:
 @click.option(
     "--explain", is_flag=True, help="Break the text down by script with tokens per character per family."
 )
+@click.option(
+    "--list-families", is_flag=True, help="List the tokenizer families, exact or estimate here, and exit."
+)
 @format_option(_FORMATS)
 def count(
     paths: tuple[str, ...],
@@ -132,12 +135,18 @@ def count(
     include: tuple[str, ...],
     exclude: tuple[str, ...],
     explain: bool,
+    list_families: bool,
     fmt: str,
 ) -> None:
     """Count tokens in PATHS (files, directories, or - for stdin), exactly where the tokenizer is available.
 
     Every result says whether it is exact or an estimate (with its typical error).
     """
+    if list_families:
+        _list_families(fmt)
+        return
+    if not paths:
+        raise click.UsageError("give at least one PATH (a file, a directory, or - for stdin)")
     from tokencost.inputs import collect, invalid_notice
     from tokencost.tokenizers import get_counter
 
@@ -235,6 +244,32 @@ def count(
     if fmt != "table":
         columns += [("characters", "characters"), ("method", "method")]
     echo_output(render_rows(rows, columns, fmt, json_document=document))
+
+
+def _list_families(fmt: str) -> None:
+    from tokencost.render.tabular import render_rows
+    from tokencost.tokenizers import families
+
+    rows = [
+        {
+            "id": info.id,
+            "exact": info.exact_available,
+            "kind": "exact" if info.exact_available else "estimate",
+            "backend": info.backend,
+            "description": info.description,
+            "install_hint": info.install_hint,
+        }
+        for info in families()
+    ]
+    columns = [("id", "family"), ("kind", "here"), ("backend", "backend"), ("description", "description")]
+    if fmt != "table":
+        columns.append(("install_hint", "install_hint"))
+    document = {"schema": "tokencost.families/1", "families": rows}
+    output = render_rows(rows, columns, fmt, json_document=document)
+    if fmt == "table":
+        hints = sorted({row["install_hint"] for row in rows if row["install_hint"] and not row["exact"]})
+        output += "".join(f"  to make more exact: {hint}\n" for hint in hints)
+    echo_output(output)
 
 
 def _sum_breakdowns(per_source, key) -> dict[str, Any]:
