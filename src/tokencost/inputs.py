@@ -136,10 +136,12 @@ def collect(paths: Sequence[str], include: Sequence[str] = (), exclude: Sequence
             _walk(path, include, exclude, out)
             if len(out.sources) == before:
                 out.notices.append(f"{raw}: no text files found")
+        elif not stat.S_ISREG(st.st_mode):
+            out.sources.append(Source(raw, path, None))  # a pipe or device: streamed, never sniffed
         elif is_binary(path):
             out.notices.append(f"{raw}: skipped (binary file)")
         else:
-            out.sources.append(Source(raw, path, st.st_size if stat.S_ISREG(st.st_mode) else None))
+            out.sources.append(Source(raw, path, st.st_size))
     return out
 
 

@@ -57,6 +57,9 @@ class FamilyInfo:
     install_hint: str | None
 
 
+#: the family used when neither a model nor a tokenizer is named (also the CLI's default)
+DEFAULT_FAMILY = "o200k_base"
+
 _COUNTERS: dict[tuple[str, bool], Counter] = {}
 
 
@@ -96,7 +99,7 @@ def family_for_model(model: str) -> str:
 def count_tokens(
     text: str, model: str | None = None, tokenizer: str | None = None, estimate: bool = False
 ) -> TokenCount:
-    """Count ``text`` for a model (its catalog family) or a tokenizer family.
+    """Count ``text`` for a model (its catalog family) or a tokenizer family (default ``o200k_base``).
 
     >>> count_tokens("hello world", tokenizer="o200k_base").tokens
     2
@@ -105,7 +108,7 @@ def count_tokens(
         raise InputError("give either model or tokenizer, not both")
     if not isinstance(text, str):
         raise InputError(f"text must be a str, not {type(text).__name__}")
-    family = family_for_model(model) if model is not None else (tokenizer or "generic")
+    family = family_for_model(model) if model is not None else (tokenizer or DEFAULT_FAMILY)
     counter = get_counter(family, estimate=estimate)
     return TokenCount(counter.count(text), counter.family, counter.exact, counter.method, counter.error_band)
 
