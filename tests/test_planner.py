@@ -420,3 +420,18 @@ def test_bad_defaults_point_at_the_defaults_block(tmp_path, acme_dir):
     """
     with pytest.raises(InputError, match=r"w.yaml:3: defaults.cache_hit_ratio: must be between 0 and 1"):
         plan(tmp_path, acme_dir, body)
+
+
+def test_planning_restores_the_garbage_collector(tmp_path, acme_dir):
+    import gc
+
+    assert gc.isenabled()
+    result = plan(tmp_path, acme_dir)
+    result.to_document()
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        plan(tmp_path, acme_dir).to_document()
+        assert not gc.isenabled()
+    finally:
+        gc.enable()

@@ -8,6 +8,7 @@ documented in DESIGN.md), which ``tokencost check`` reads as its baseline.
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import glob as globlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -70,7 +71,7 @@ class FamilyTokens:
     count: CountInfo
 
 
-@dataclass
+@dataclass(slots=True)
 class CandidateRow:
     entry: Entry
     tokens: FamilyTokens
@@ -189,6 +190,15 @@ class PlanResult:
 
     def to_document(self) -> dict[str, Any]:
         """The versioned JSON document (``tokencost.plan/1``); money as decimal strings in ``currency``."""
+        gc_was_enabled = gc.isenabled()
+        gc.disable()  # many small acyclic dicts, as in plan_spec
+        try:
+            return self._document()
+        finally:
+            if gc_was_enabled:
+                gc.enable()
+
+    def _document(self) -> dict[str, Any]:
         spec = self.spec
         max_price = spec.policies.max_price_per_mtok
         return {
@@ -390,7 +400,7 @@ def _sample_files(
 def _display_path(path: Path) -> str:
     try:
         return str(path.resolve().relative_to(Path.cwd().resolve()))
-    except ValueError:
+    except (ValueError, OSError):
         return str(path)
 
 
@@ -485,6 +495,9 @@ class _Planner:
         self.estimate_only, self.tolerate_unknown, self.today = estimate_only, tolerate_unknown, today
         self.counts = _Counts(estimate_only)
         self._pricers: dict[str, CardPricer] = {}
+        self._prepared_candidates: list[tuple] | None = None
+        self._candidate_families: list[str] = []
+        self._prepared: dict[str, tuple[str, str, int | None, CardPricer, Decimal, str | None]] = {}
         self._fx: dict[str, Decimal] = {}
         self._ratios: dict[tuple[str, str, str], tuple[Decimal, str]] = {}
         self._family_info: dict[str, CountInfo] = {}
@@ -496,6 +509,27 @@ class _Planner:
         if rate is None:
             rate = self._fx[from_currency] = self.table.rate(from_currency, self.currency)
         return rate
+
+    def prepared(self, entry: Entry) -> tuple[str, str, int | None, CardPricer, Decimal, str | None]:
+        """(id, tokenizer, context window, pricer, FX rate, static exclusion reason) of ``entry``, once per plan."""
+        item = self._prepared.get(entry.id)
+        if item is None:
+            item = self._prepared[entry.id] = (
+                entry.id,
+                entry.model.tokenizer,
+                entry.model.context_window,
+                self.pricer(entry),
+                self.fx(entry.currency),
+                _static_exclusion(entry, self.spec),
+            )
+        return item
+
+    def prepared_candidates(self, candidates: list[Entry]) -> list[tuple]:
+        """``(entry, *prepared(entry))`` of every candidate, built once per plan."""
+        if self._prepared_candidates is None:
+            self._prepared_candidates = [(e, *self.prepared(e)) for e in candidates]
+            self._candidate_families = list(dict.fromkeys(e.model.tokenizer for e in candidates))
+        return self._prepared_candidates
 
     def pricer(self, entry: Entry) -> CardPricer:
         pricer = self._pricers.get(entry.id)
@@ -572,10 +606,14 @@ class _Planner:
         if w.prompt is not None or w.messages is not None:
             samples, chat = _sample_files(w, index, self.base_dir, self.text, self.source)
         base = w.counted_with or (current.model.tokenizer if current else "generic")
-        rows_entries = [e for e in candidates if current is None or e.id != current.id]
+        prepared = self.prepared_candidates(candidates)
+        rows_entries = [item for item in prepared if item[0] is not current]
         if current is not None:
-            rows_entries.insert(0, current)
-        families = list(dict.fromkeys([base, *(e.model.tokenizer for e in rows_entries)]))
+            rows_entries.insert(0, (current, *self.prepared(current)))
+        candidate_families = self._candidate_families
+        families = list(
+            dict.fromkeys([base, *([current.model.tokenizer] if current else []), *candidate_families])
+        )
         by_family = self.family_tokens(w, index, families, base, samples, chat)
 
         period, count = w.traffic
@@ -605,56 +643,65 @@ class _Planner:
         rows: list[CandidateRow] = []
         excluded: list[Excluded] = []
         current_row: CandidateRow | None = None
-        needed_floor = self.spec.constraints.min_context or 0
-        for entry in rows_entries:
-            tokens = by_family[entry.model.tokenizer]
-            is_current = current is not None and entry.id == current.id
-            reason = _static_exclusion(entry, self.spec)
-            needed = max(tokens.largest_input + tokens.output + tokens.reasoning, Decimal(needed_floor))
-            window = entry.model.context_window
+        needed_floor = Decimal(self.spec.constraints.min_context or 0)
+        # per family: tokens, cached tokens, context needed, and the count note (computed once, not per model)
+        per_family = {}
+        for family, tokens in by_family.items():
+            count = tokens.count
+            band = f" ±{count.error_band:.0%}" if count.error_band else ""
+            per_family[family] = (
+                tokens,
+                tokens.input * cache_ratio,
+                max(tokens.largest_input + tokens.output + tokens.reasoning, needed_floor),
+                None if count.exact else f"estimated count{band} ({count.method})",
+            )
+        current_id = current.id if current is not None else None
+        for entry, entry_id, family, window, pricer, fx_rate, static_reason in rows_entries:
+            tokens, cached, needed, count_note = per_family[family]
+            t_input, t_output, t_reasoning = tokens.input, tokens.output, tokens.reasoning
+            is_current = entry_id == current_id
+            reason = static_reason
             if reason is None and window is not None and window < needed:
                 reason = f"context {_k(window, ROUND_FLOOR)} < needed {_k(needed, ROUND_CEILING)}"
             elif reason is None and window is None and needed_floor:
                 reason = f"context window unknown (min_context {_k(needed_floor, ROUND_CEILING)})"
-            pricer = self.pricer(entry)
-            cached = tokens.input * cache_ratio
-            notes: list[str] = []
-            try:
-                total = Decimal(0)
-                if standard_requests:
-                    priced = pricer.price(
-                        tokens.input, cached, tokens.output, tokens.reasoning, standard_requests
-                    )
-                    total += priced.total
-                    notes.extend(priced.notes)
-                if batch_requests:
-                    priced = pricer.price(
-                        tokens.input, cached, tokens.output, tokens.reasoning, batch_requests, "batch"
-                    )
-                    total += priced.total
-                    notes.extend(n for n in priced.notes if n not in notes)
-                if not standard_requests and not batch_requests:
-                    pricer.price(tokens.input, cached, tokens.output, tokens.reasoning, Decimal(0))
-            except Unpriceable as exc:
-                excluded.append(Excluded(entry.id, entry.provider.id, f"cannot be priced: {exc}"))
-                if is_current:
-                    problems.append(f"current model {entry.id} cannot be priced: {exc}")
+            if reason is not None and not is_current:
+                excluded.append(Excluded(entry_id, entry.provider.id, reason))
                 continue
-            self.entries[entry.id] = entry
+            try:
+                if standard_requests:
+                    priced = pricer.price(t_input, cached, t_output, t_reasoning, standard_requests)
+                    total = priced.total
+                    notes = list(priced.notes)
+                    if batch_requests:
+                        priced = pricer.price(t_input, cached, t_output, t_reasoning, batch_requests, "batch")
+                        total += priced.total
+                        notes.extend(n for n in priced.notes if n not in notes)
+                elif batch_requests:
+                    priced = pricer.price(t_input, cached, t_output, t_reasoning, batch_requests, "batch")
+                    total = priced.total
+                    notes = list(priced.notes)
+                else:
+                    total = pricer.price(t_input, cached, t_output, t_reasoning, Decimal(0)).total
+                    notes = []
+            except Unpriceable as exc:
+                excluded.append(Excluded(entry_id, entry.provider.id, f"cannot be priced: {exc}"))
+                if is_current:
+                    problems.append(f"current model {entry_id} cannot be priced: {exc}")
+                continue
+            self.entries[entry_id] = entry
             self.currencies.add(entry.currency)
             if window is None and not is_current:
                 notes.append("context window unknown: not checked")
-            if not tokens.count.exact:
-                band = f" ±{tokens.count.error_band:.0%}" if tokens.count.error_band else ""
-                notes.append(f"estimated count{band} ({tokens.count.method})")
-            row = CandidateRow(entry, tokens, total * self.fx(entry.currency), notes, is_current)
+            if count_note is not None:
+                notes.append(count_note)
+            row = CandidateRow(entry, tokens, total * fx_rate, notes, is_current)
             if is_current:
                 current_row = row
                 if reason is not None:
-                    problems.append(f"current model {entry.id} breaks a constraint: {reason}")
-            if reason is not None:
-                excluded.append(Excluded(entry.id, entry.provider.id, reason))
-                continue
+                    problems.append(f"current model {entry_id} breaks a constraint: {reason}")
+                    excluded.append(Excluded(entry_id, entry.provider.id, reason))
+                    continue
             rows.append(row)
         rows.sort(key=lambda r: (r.monthly_cost, not r.is_current, r.entry.id))
         base_cost = current_row.monthly_cost if current_row is not None else None
@@ -819,7 +866,16 @@ def plan_spec(
     planner = _Planner(
         spec, text, source, base_dir, catalog, table, display, estimate_only, tolerate_unknown, today
     )
-    plans = [planner.plan_workload(i, w, candidates) for i, w in enumerate(spec.workloads)]
+    # A large plan allocates hundreds of thousands of small acyclic objects (rows, notes, Decimals); the
+    # cyclic garbage collector's passes over them would double the run time, and there is nothing for it
+    # to collect here, so it is paused while the workloads are planned (benchmarks/results-planner.md).
+    gc_was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        plans = [planner.plan_workload(i, w, candidates) for i, w in enumerate(spec.workloads)]
+    finally:
+        if gc_was_enabled:
+            gc.enable()
     start = min(p.start for p in plans)
     assumptions = [
         "a month is 30.4375 days (365.25 / 12); a month's cost is the same whichever calendar month it is",

@@ -9,7 +9,7 @@ prices a usage with the same Decimal arithmetic in the same order, so the totals
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from tokencost.cost import MILLION, ZERO, Unpriceable, _rate_for, effective_rates
@@ -30,6 +30,8 @@ class Rates:
     notes: tuple[str, ...]
     problems: dict[str, str]
     fallback_notes: dict[str, tuple[str, ...]]
+    any_fallback_note: bool = False
+    notes_by_use: dict[tuple[bool, ...], tuple[str, ...]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -48,21 +50,25 @@ class CardPricer:
         self.card = card
         self.free = free
         self._cache: dict[tuple[str | None, int | None], Rates] = {}
+        self._thresholds: dict[str | None, tuple[int, ...]] = {}
 
     def _tier(self, variant: str | None, prompt_tokens: Decimal) -> int | None:
-        tiers = self.card.tiers
-        if variant:
-            override = self.card.variants.get(variant)  # type: ignore[call-overload]
-            if override is not None and override.tiers is not None:
-                tiers = override.tiers
+        thresholds = self._thresholds.get(variant)
+        if thresholds is None:
+            tiers = self.card.tiers
+            if variant:
+                override = self.card.variants.get(variant)  # type: ignore[call-overload]
+                if override is not None and override.tiers is not None:
+                    tiers = override.tiers
+            thresholds = self._thresholds[variant] = tuple(Decimal(tier.above) for tier in tiers)
         chosen = None
-        for tier in tiers:
-            if prompt_tokens > tier.above:
-                chosen = tier.above
+        for above in thresholds:
+            if prompt_tokens > above:
+                chosen = int(above)
         return chosen
 
     def rates(self, variant: str | None, prompt_tokens: Decimal) -> Rates:
-        tier = self._tier(variant, prompt_tokens)
+        tier = self._tier(variant, prompt_tokens) if self._thresholds.get(variant, True) else None
         key = (variant, tier)
         cached = self._cache.get(key)
         if cached is not None:
@@ -89,6 +95,7 @@ class CardPricer:
             tuple(notes),
             problems,
             fallback_notes,
+            any(fallback_notes.values()),
         )
         self._cache[key] = rates
         return rates
@@ -102,30 +109,48 @@ class CardPricer:
         requests: Decimal,
         variant: str | None = None,
     ) -> Priced:
-        """Cost of ``requests`` requests, each with these average tokens; raises Unpriceable like price_usage."""
-        rates = self.rates(variant, input_tokens)
+        """Cost of ``requests`` requests, each with these average tokens; raises Unpriceable like price_usage.
+
+        Same arithmetic, in the same order, as ``price_usage``: each component's tokens x requests x rate /
+        1e6, summed in display order, then the per-request fee."""
+        if self._thresholds.get(variant) == ():
+            rates = self._cache[(variant, None)]  # no long-context tiers: one set of rates
+        else:
+            rates = self.rates(variant, input_tokens)
         total = ZERO
-        any_item = False
-        notes = list(rates.notes)
-        for component, tokens in (
-            ("input", input_tokens - cached_tokens),
-            ("cache_read", cached_tokens),
-            ("output", output_tokens),
-            ("reasoning", reasoning_tokens),
-        ):
-            if tokens == 0:
-                continue
-            rate = getattr(rates, component)
-            if rate is None:
-                raise Unpriceable(rates.problems[component])
-            any_item = True
-            total += tokens * requests * rate / MILLION
-            for note in rates.fallback_notes[component]:
-                if note not in notes:
-                    notes.append(note)
-        if not any_item and rates.input is None and not self.free:
+        uncached = input_tokens - cached_tokens
+        if uncached:
+            if rates.input is None:
+                raise Unpriceable(rates.problems["input"])
+            total += uncached * requests * rates.input / MILLION
+        if cached_tokens:
+            if rates.cache_read is None:
+                raise Unpriceable(rates.problems["cache_read"])
+            total += cached_tokens * requests * rates.cache_read / MILLION
+        if output_tokens:
+            if rates.output is None:
+                raise Unpriceable(rates.problems["output"])
+            total += output_tokens * requests * rates.output / MILLION
+        if reasoning_tokens:
+            if rates.reasoning is None:
+                raise Unpriceable(rates.problems["reasoning"])
+            total += reasoning_tokens * requests * rates.reasoning / MILLION
+        used_any = uncached or cached_tokens or output_tokens or reasoning_tokens
+        if not used_any and rates.input is None and not self.free:
             raise Unpriceable("no input price")
-        total += rates.per_request * requests
-        if self.free:
-            notes.append("free model")
-        return Priced(total, tuple(notes), rates)
+        if rates.per_request:
+            total += rates.per_request * requests
+        if not rates.any_fallback_note and not self.free:
+            return Priced(total, rates.notes, rates)
+        mask = (bool(uncached), bool(cached_tokens), bool(output_tokens), bool(reasoning_tokens))
+        notes = rates.notes_by_use.get(mask)
+        if notes is None:
+            merged = list(rates.notes)
+            for component, used in zip(_COMPONENTS, mask, strict=True):
+                for note in rates.fallback_notes[component] if used else ():
+                    if note not in merged:
+                        merged.append(note)
+            if self.free:
+                merged.append("free model")
+            notes = rates.notes_by_use[mask] = tuple(merged)
+        return Priced(total, notes, rates)
