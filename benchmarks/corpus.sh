@@ -1,0 +1,149 @@
+#!/usr/bin/env bash
+# Reproducible recipe for the estimator's fitting / evaluation corpus (not committed: ~30 MB).
+#
+#   bash benchmarks/corpus.sh            # -> benchmarks/corpus/<category>/<doc>.txt
+#
+# Needs: root (or sudo) apt-get for the Debian packages and opencc, python3 (stdlib only).
+# Everything is real text from Debian packages plus the local Python standard library:
+#   en-prose      fortunes (English fortune cookies)
+#   en-tech       manpages (English man pages, groff markup lightly stripped), debian-reference-en (HTML -> text)
+#   zh-hans-tech  manpages-zh zh_CN, debian-reference-zh-cn, debian-faq-zh-cn
+#   zh-hant-tech  manpages-zh zh_TW, debian-reference-zh-tw
+#   zh-hans-lit   fortunes-zh tang300 + song100 (Tang and Song poetry)
+#   zh-hant-lit   the same poems converted to Traditional characters with OpenCC (s2t)
+#   zh-mixed      fortunes-zh "chinese" (Debian hints: Chinese prose mixed with English commands)
+#   ja            manpages-ja, debian-reference-ja
+#   ko            debian-faq-ko
+#   code          Python standard library sources
+#   json          iso-codes JSON
+#   emoji         unicode-data emoji-test.txt / emoji-zwj-sequences.txt
+#   ru, de        fortunes-ru, fortunes-de (Cyrillic, accented Latin)
+# Documents are files (big files cut at line boundaries into 3k-12k-character pieces); a document smaller
+# than 800 characters is dropped. fit_estimator.py splits fit / held-out by document (stable hash).
+set -euo pipefail
+here="$(cd "$(dirname "$0")" && pwd)"
+out="$here/corpus"
+work="${CORPUS_WORK:-$(mktemp -d)}"
+pkgs=(fortunes fortunes-zh manpages manpages-zh manpages-ja debian-reference-en debian-reference-zh-cn
+      debian-reference-zh-tw debian-reference-ja debian-faq-ko debian-faq-zh-cn unicode-data iso-codes
+      fortunes-ru fortunes-de)
+SUDO=""
+[ "$(id -u)" = 0 ] || SUDO=sudo
+command -v opencc >/dev/null || { $SUDO apt-get update -qq && $SUDO apt-get install -y -qq opencc; }
+mkdir -p "$work/debs" "$work/x"
+(cd "$work/debs" && { apt-get download "${pkgs[@]}" 2>/dev/null || { $SUDO apt-get update -qq && apt-get download "${pkgs[@]}"; }; })
+chmod -R a+r "$work/debs"
+for f in "$work"/debs/*.deb; do dpkg -x "$f" "$work/x"; done
+X="$work/x"
+F="$X/usr/share/games/fortunes"
+# Traditional-character poems via OpenCC (Simplified -> Traditional).
+sed 's/\x1b\[[0-9;]*m//g' "$F/tang300" | opencc -c s2t > "$work/tang300.hant"
+sed 's/\x1b\[[0-9;]*m//g' "$F/song100" | opencc -c s2t > "$work/song100.hant"
+
+rm -rf "$out"
+mkdir -p "$out"
+STDLIB="$(python3 -c 'import sysconfig; print(sysconfig.get_paths()["stdlib"])')"
+python3 - "$X" "$work" "$out" "$STDLIB" <<'PY'
+import glob, gzip, html, json, os, re, sys
+from html.parser import HTMLParser
+
+X, WORK, OUT, STDLIB = sys.argv[1:5]
+ANSI = re.compile(r"\x1b\[[0-9;]*m")
+MIN = 800
+# piece size in characters: smaller for CJK (3 UTF-8 bytes a character), smallest for poetry
+MAXLEN = {"zh-hans-lit": 3000, "zh-hant-lit": 3000, "ko": 4000, "zh-hans-tech": 6000, "zh-hant-tech": 6000, "zh-mixed": 8000, "ja": 6000}
+
+def read(path):
+    raw = gzip.open(path).read() if path.endswith(".gz") else open(path, "rb").read()
+    return ANSI.sub("", raw.decode("utf-8", errors="replace"))
+
+def groff(t):
+    # light de-markup: drop comments, macro names, font escapes; keep the words
+    lines = []
+    for line in t.splitlines():
+        if line.startswith(('.\\"', "'\\\"")):
+            continue
+        if line.startswith("."):
+            parts = line.split(None, 1)
+            line = parts[1] if len(parts) > 1 else ""
+        line = re.sub(r"\\f[BIRP1-4]|\\f\(..|\\f\[[^\]]*\]|\\[,/&]", "", line)
+        line = line.replace("\\-", "-").replace("\\(em", "—").replace("\\e", "\\")
+        lines.append(line)
+    return "\n".join(lines)
+
+class Text(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.parts, self.skip = [], 0
+    def handle_starttag(self, tag, attrs):
+        if tag in ("script", "style"):
+            self.skip += 1
+        if tag in ("p", "div", "br", "li", "tr", "h1", "h2", "h3", "h4", "pre", "dt", "dd", "table"):
+            self.parts.append("\n")
+    def handle_endtag(self, tag):
+        if tag in ("script", "style"):
+            self.skip -= 1
+    def handle_data(self, d):
+        if not self.skip:
+            self.parts.append(d)
+
+def html2text(t):
+    p = Text()
+    p.feed(t)
+    s = "".join(p.parts)
+    s = re.sub(r"[ \t]+\n", "\n", s)
+    return re.sub(r"\n{3,}", "\n\n", s)
+
+def emit(cat, name, text):
+    text = text.strip("\n")
+    pieces, cur, n = [], [], 0
+    for line in text.split("\n"):
+        cur.append(line)
+        n += len(line) + 1
+        if n >= MAXLEN.get(cat, 12000):
+            pieces.append("\n".join(cur))
+            cur, n = [], 0
+    if cur:
+        pieces.append("\n".join(cur))
+    os.makedirs(os.path.join(OUT, cat), exist_ok=True)
+    for i, p in enumerate(pieces):
+        if len(p) >= MIN:
+            fn = f"{name}.{i:03d}.txt" if len(pieces) > 1 else f"{name}.txt"
+            with open(os.path.join(OUT, cat, fn), "w", encoding="utf-8") as f:
+                f.write(p + "\n")
+
+def fortunes(path):
+    return read(path).replace("\n%\n", "\n\n")
+
+S = X + "/usr/share"
+F = S + "/games/fortunes"
+for p in sorted(glob.glob(F + "/*")):
+    b = os.path.basename(p)
+    if os.path.isfile(p) and "." not in b and b not in ("chinese", "tang300", "song100"):
+        emit("en-prose", b, fortunes(p))
+for p in sorted(glob.glob(F + "/ru/*")) + sorted(glob.glob(F + "/de/*")):
+    b = os.path.basename(p)
+    if os.path.isfile(p) and "." not in b:
+        emit("ru" if "/ru/" in p else "de", b, fortunes(p))
+emit("zh-hans-lit", "tang300", fortunes(F + "/tang300"))
+emit("zh-hans-lit", "song100", fortunes(F + "/song100"))
+emit("zh-hant-lit", "tang300", open(WORK + "/tang300.hant", encoding="utf-8").read().replace("\n%\n", "\n\n"))
+emit("zh-hant-lit", "song100", open(WORK + "/song100.hant", encoding="utf-8").read().replace("\n%\n", "\n\n"))
+emit("zh-mixed", "chinese", fortunes(F + "/chinese"))
+for lang, cat in (("", "en-tech"), ("zh_CN", "zh-hans-tech"), ("zh_TW", "zh-hant-tech"), ("ja", "ja")):
+    for p in sorted(glob.glob(f"{S}/man/{lang + '/' if lang else ''}man[0-9]/*.gz")):
+        emit(cat, "man." + os.path.basename(p)[:-3], groff(read(p)))
+for suffix, cat in (("en", "en-tech"), ("zh-cn", "zh-hans-tech"), ("zh-tw", "zh-hant-tech"), ("ja", "ja")):
+    for p in sorted(glob.glob(f"{S}/debian-reference/*.{suffix}.html")):
+        emit(cat, "ref." + os.path.basename(p), html2text(read(p)))
+for lang, cat in (("ko", "ko"), ("zh-cn", "zh-hans-tech")):
+    for p in sorted(glob.glob(f"{S}/doc/debian/FAQ/{lang}/*.html")):
+        emit(cat, "faq." + os.path.basename(p), html2text(read(p)))
+for p in sorted(glob.glob(STDLIB + "/*.py")) + sorted(glob.glob(STDLIB + "/json/*.py")):
+    emit("code", "py." + os.path.basename(p), read(p))
+for p in sorted(glob.glob(S + "/iso-codes/json/iso_*.json")):
+    emit("json", os.path.basename(p), read(p))
+for p in ("emoji-test.txt", "emoji-zwj-sequences.txt", "emoji-sequences.txt"):
+    emit("emoji", p, read(S + "/unicode/emoji/" + p))
+PY
+for d in "$out"/*/; do printf '%-14s %5d docs %8d KB\n' "$(basename "$d")" "$(ls "$d" | wc -l)" "$(du -sk "$d" | cut -f1)"; done
