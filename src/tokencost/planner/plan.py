@@ -830,7 +830,18 @@ class _Planner:
 
 
 def _spread(base: str, family: str) -> float | None:
-    """How much the measured ratio varies between languages: a rough error band of a converted count."""
+    """A rough error band of a count converted from ``base`` to ``family``: how much the measured ratio
+    varies between languages, and at least the estimator's own band when either family is estimate-only."""
+    table = ratio_table()
+    bands = [
+        band for f in (base, family) if (band := table["families"].get(f, {}).get("error_band")) is not None
+    ]
+    spread = _language_spread(base, family)
+    values = [v for v in (spread, *bands) if v is not None]
+    return round(max(values), 3) if values else None
+
+
+def _language_spread(base: str, family: str) -> float | None:
     tables = ratio_table()["tables"]
     values = []
     for table in tables.values():

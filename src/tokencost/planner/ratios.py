@@ -84,11 +84,18 @@ def measure(corpus: Path, extra: tuple[Path, ...] = ()) -> dict[str, Any]:
     methods: dict[str, dict[str, Any]] = {}
     for family in FAMILIES:
         counter = get_counter(family)
-        methods[family] = {"exact": counter.exact, "method": counter.method}
+        methods[family] = {"exact": counter.exact, "method": counter.method, "error_band": counter.error_band}
         for lang, text in samples.items():
             counts[lang][family] = counter.count(text)
     tables = {lang: {f: round(n / c[REFERENCE], 4) for f, n in c.items()} for lang, c in counts.items()}
+    import datetime as dt
+
+    from tokencost._version import __version__
+
     return {
+        "generated_on": dt.date.today().isoformat(),
+        "tokencost_version": __version__,
+        "regenerate": "python -m tokencost.planner.ratios benchmarks/corpus examples/prompts/en.txt examples/prompts/zh.txt",
         "reference": REFERENCE,
         "sample_name": "benchmarks/corpus sample + examples/prompts",
         "sample": {
