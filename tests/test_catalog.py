@@ -303,3 +303,14 @@ def test_invalid_sheet_is_reported_even_when_a_cache_exists(acme_dir, monkeypatc
     module._cached_catalog.cache_clear()
     with pytest.raises(PricingError):
         load_catalog([acme_dir])
+
+
+def test_cache_keeps_only_recent_catalogs(monkeypatch, tmp_path):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    from tokencost import cache
+
+    for i in range(7):
+        cache.store(f"catalog-{i}.pickle", i)
+    names = sorted(p.name for p in (tmp_path / "cache" / "tokencost").iterdir())
+    assert len(names) == 4
+    assert cache.load("catalog-6.pickle") == 6

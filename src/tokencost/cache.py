@@ -34,8 +34,11 @@ def load(name: str) -> Any | None:
         return None
 
 
-def store(name: str, value: Any) -> None:
-    """Write ``value`` atomically under ``name``; silently does nothing if the cache is not writable."""
+def store(name: str, value: Any, keep: int = 4) -> None:
+    """Write ``value`` atomically under ``name``; silently does nothing if the cache is not writable.
+
+    Entries sharing ``name``'s prefix (the part before the first ``-``) are pruned to the ``keep`` most
+    recently written, so edited sheets do not grow the cache without bound."""
     directory = cache_dir()
     if directory is None:
         return
@@ -49,5 +52,12 @@ def store(name: str, value: Any) -> None:
         except BaseException:
             Path(tmp).unlink(missing_ok=True)
             raise
+        _prune(directory, name.split("-", 1)[0] + "-", keep)
     except OSError:
         return
+
+
+def _prune(directory: Path, prefix: str, keep: int) -> None:
+    entries = sorted(directory.glob(prefix + "*"), key=lambda p: p.stat().st_mtime_ns, reverse=True)
+    for stale in entries[keep:]:
+        stale.unlink(missing_ok=True)
