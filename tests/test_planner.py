@@ -435,3 +435,44 @@ def test_planning_restores_the_garbage_collector(tmp_path, acme_dir):
         assert not gc.isenabled()
     finally:
         gc.enable()
+
+
+def test_prompt_list_and_estimate_only(tmp_path, acme_dir):
+    write(tmp_path, "one.txt", "First sample prompt, in English. " * 5)
+    write(tmp_path, "more/two.txt", "第二个样本。" * 10)
+    body = BASIC.replace(
+        "input_tokens: 1000\n        counted_with: o200k_base", "prompt: [one.txt, 'more/*.txt']"
+    )
+    exact = plan(tmp_path, acme_dir, body).workloads[0]
+    assert len(exact.samples) == 2 and exact.tokens.count.exact
+    estimated = plan(tmp_path, acme_dir, body, estimate_only=True)
+    w = estimated.workloads[0]
+    assert not w.tokens.count.exact and w.tokens.count.method.startswith("estimate:")
+    assert any("--estimate" in a for a in estimated.assumptions)
+    missing = BASIC.replace(
+        "input_tokens: 1000\n        counted_with: o200k_base", "prompt: [one.txt, gone.txt]"
+    )
+    with pytest.raises(InputError, match=r"w.yaml:12: workloads\[0\].prompt: file 'gone.txt' not found"):
+        plan(tmp_path, acme_dir, missing)
+
+
+def test_zero_traffic_and_free_models(tmp_path, acme_dir):
+    write(
+        acme_dir,
+        "free.yaml",
+        """
+        provider: {id: freebie, name: Freebie, kind: vendor, currency: USD, checked: 2026-11-01}
+        models:
+          - {id: free-one, tokenizer: o200k_base, free: true, prices: {input: 0, output: 0}}
+        """,
+    )
+    body = BASIC.replace("candidates: [acme-large, acme-mini]", "candidates: [acme-mini, free-one]")
+    doc = plan(tmp_path, acme_dir, body).to_document()
+    first = doc["workloads"][0]["candidates"][0]
+    assert first["model"] == "free-one" and Decimal(first["monthly_cost"]) == 0
+    assert "free model" in first["notes"] and first["savings_pct"] == "100.0"
+    doc = plan(
+        tmp_path, acme_dir, body.replace("requests_per_month: 1000", "requests_per_month: 0")
+    ).to_document()
+    w = doc["workloads"][0]
+    assert Decimal(w["monthly_cost"]) == 0 and all(c["savings_pct"] is None for c in w["candidates"])

@@ -799,12 +799,16 @@ class _Planner:
             out.append(f"output: {w.output_tokens:,} {unit} per request (given)")
         if w.reasoning_tokens is None:
             out.append("reasoning: 0 tokens per request (assumed: reasoning_tokens not given)")
-        elif w.reasoning_tokens:
+        elif not w.reasoning_tokens:
+            out.append("reasoning: 0 tokens per request (given)")
+        else:
             out.append(
                 f"reasoning: {w.reasoning_tokens:,} {unit} per request, billed at the reasoning or output rate"
             )
         if w.cache_hit_ratio is None:
             out.append("cache hits: none (assumed: cache_hit_ratio not given)")
+        elif not w.cache_hit_ratio:
+            out.append("cache hits: none (given)")
         else:
             out.append(
                 f"cache hits: {_percent(w.cache_hit_ratio)} of input tokens billed at the cache-read rate "
@@ -812,7 +816,9 @@ class _Planner:
             )
         if w.batch_share is None:
             out.append("batch: none (assumed: batch_share not given)")
-        elif w.batch_share:
+        elif not w.batch_share:
+            out.append("batch: none (given)")
+        else:
             out.append(
                 f"batch: {_percent(w.batch_share)} of requests at batch prices where published "
                 "(standard prices otherwise, noted per candidate)"

@@ -180,8 +180,10 @@ class WorkloadFields(_Strict):
         description="Prompt text: a path or glob (or a list), relative to the workload file; each file is one "
         "sample request, counted per tokenizer family.",
     )
-    messages: str | None = Field(
-        None, description="Chat messages (OpenAI JSON or JSONL) of one sample request, relative to the file."
+    messages: str | list[str] | None = Field(
+        None,
+        description="Chat requests (OpenAI messages as JSON or JSONL): a path or glob (or a list), relative to "
+        "the workload file; each file is one sample request, counted with per-message overhead.",
     )
     output_tokens: Count | None = Field(
         None,
@@ -228,8 +230,9 @@ class Workload(WorkloadFields):
             )
         if len(given) > 1:
             raise ValueError(f"give the input once, not as {' and '.join(given)}")
-        if isinstance(self.prompt, list) and not self.prompt:
-            raise ValueError("prompt: the list of files is empty")
+        for key in ("prompt", "messages"):
+            if isinstance(getattr(self, key), list) and not getattr(self, key):
+                raise ValueError(f"{key}: the list of files is empty")
         return self
 
     @property

@@ -90,6 +90,11 @@ def _count_label(info: Any) -> str:
     return f"estimate ±{info.error_band:.0%}" if info.error_band else "estimate"
 
 
+def row_notes(row: Any) -> str:
+    """A candidate's pricing notes worth showing next to its cost (the count is its own column)."""
+    return "; ".join(n for n in row.notes if not n.startswith("estimated count"))
+
+
 def _tokens(value: Decimal) -> str:
     return f"{value.quantize(Decimal(1)):,}"
 
@@ -190,6 +195,7 @@ def _workload_section(result: Any, w: Any, index: int, top: int) -> list[str]:
                     _e(money(r.monthly_cost, cur)),
                     f"<span class='neg'>{savings}</span>" if neg else savings,
                     f"<span class='neg'>{pct}</span>" if neg else pct,
+                    f"<span class='note'>{_e(row_notes(r))}</span>",
                 ],
                 "current" if r.is_current else "",
             )
@@ -206,6 +212,7 @@ def _workload_section(result: Any, w: Any, index: int, top: int) -> list[str]:
                 ("monthly cost", True),
                 ("savings", True),
                 ("savings %", True),
+                ("notes", False),
             ],
             rows,
         )
