@@ -476,3 +476,24 @@ def test_zero_traffic_and_free_models(tmp_path, acme_dir):
     ).to_document()
     w = doc["workloads"][0]
     assert Decimal(w["monthly_cost"]) == 0 and all(c["savings_pct"] is None for c in w["candidates"])
+
+
+@given(st.decimals(min_value=Decimal("-99.9"), max_value=Decimal(1000), places=1))
+def test_growth_percent_strings_equal_fractions(p):
+    from tokencost.planner.workload import WorkloadFields
+
+    as_percent = WorkloadFields.model_validate({"growth": f"{p}%"}).growth
+    as_fraction = WorkloadFields.model_validate({"growth": str(p / 100)}).growth
+    assert as_percent == as_fraction == p / 100
+
+
+@given(st.integers(min_value=0, max_value=10**12), st.sampled_from(["day", "week", "month"]))
+def test_monthly_requests_scale_linearly(n, per):
+    one = requests_per_month(Decimal(1), per)
+    assert requests_per_month(Decimal(n), per) == Decimal(n) * one >= 0
+
+
+def test_selector_matching_nothing(tmp_path, acme_dir):
+    body = BASIC.replace("candidates: [acme-large, acme-mini]", "candidates: ['vendor:nobody']")
+    with pytest.raises(InputError, match=r"w.yaml:5: candidates\[0\]: 'vendor:nobody' selects no model"):
+        plan(tmp_path, acme_dir, body)

@@ -224,8 +224,14 @@ def line_chart(
         out.append(
             f"<text x='{left + plot_width - 4}' y='{y - 4:.1f}' text-anchor='end' fill='#c23b5a'>{escape(marker[0])}</text>"
         )
+    others = [c for c in PALETTE if c != CURRENT_COLOUR]
+    plain = 0
     for k, s in enumerate(series):
-        colour = PALETTE[k % len(PALETTE)]
+        if s.highlight:
+            colour = CURRENT_COLOUR  # the current model: the same colour as its bar
+        else:
+            colour = others[plain % len(others)]
+            plain += 1
         points = " ".join(f"{x:.1f},{y:.1f}" for x, y in (xy(i, v) for i, v in enumerate(s.values)))
         dash = " stroke-dasharray='6 3'" if s.highlight else ""
         out.append(
