@@ -230,3 +230,36 @@ def test_list_families():
 
 def test_no_paths_is_usage_error():
     assert run().exit_code == 2
+
+
+def test_progress_bar_only_on_a_terminal_after_a_second(monkeypatch):
+    from tokencost.cli import count_cmd
+
+    class FakeErr(io.StringIO):
+        def __init__(self, tty):
+            super().__init__()
+            self.tty = tty
+
+        def isatty(self):
+            return self.tty
+
+    clock = iter([0.0, 0.5, 2.0, 3.0])
+    monkeypatch.setattr(count_cmd.time, "monotonic", lambda: next(clock))
+    err = FakeErr(True)
+    monkeypatch.setattr(count_cmd.sys, "stderr", err)
+    progress = count_cmd.Progress(1000)  # start at 0.0
+    progress(100)  # 0.5 s: nothing yet
+    assert err.getvalue() == ""
+    progress(400)  # 2.0 s: shown
+    assert "50.0%" in err.getvalue()
+    progress.close()
+    assert err.getvalue().endswith("\r")
+
+    quiet = FakeErr(False)
+    monkeypatch.setattr(count_cmd.sys, "stderr", quiet)
+    clock2 = iter([0.0, 5.0])
+    monkeypatch.setattr(count_cmd.time, "monotonic", lambda: next(clock2))
+    progress = count_cmd.Progress(10)
+    progress(10)
+    progress.close()
+    assert quiet.getvalue() == ""
