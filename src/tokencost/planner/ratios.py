@@ -32,7 +32,15 @@ REFERENCE = "o200k_base"
 @lru_cache(maxsize=1)
 def ratio_table() -> dict[str, Any]:
     """The shipped table: ``{"reference", "tables": {lang: {family: tokens per reference token}}, ...}``."""
-    text = files("tokencost.planner").joinpath("data/family_ratios.json").read_text(encoding="utf-8")
+    try:
+        text = files("tokencost.planner").joinpath("data/family_ratios.json").read_text(encoding="utf-8")
+    except OSError:  # a wheel built without the planner's package data
+        from tokencost.errors import TokencostError
+
+        raise TokencostError(
+            "tokencost/planner/data/family_ratios.json is missing from this installation",
+            "reinstall tokencost; the wheel must ship tokencost.planner's data/*",
+        ) from None
     return json.loads(text)
 
 
