@@ -408,6 +408,7 @@ def test_defaults_are_inherited_and_replaced_as_groups(tmp_path, acme_dir):
     assert result.workloads[1].requests_per_month == 5
     assert result.currency == "USD"
     assert any("currency: USD (assumed" in a for a in result.assumptions)
+    assert any("horizon: 12 months (assumed" in a for a in result.assumptions)
 
 
 def test_bad_defaults_point_at_the_defaults_block(tmp_path, acme_dir):

@@ -902,6 +902,8 @@ def plan_spec(
         candidates_note + "; the current model is always priced",
         *(f"{note} (stated in the workload file)" for note in spec.assumptions),
     ]
+    if "horizon_months" not in spec.model_fields_set:
+        assumptions.append(f"horizon: {spec.horizon_months} months (assumed: horizon_months not given)")
     if currency:
         assumptions.append(f"currency: {display} (given with --currency)")
     elif spec.currency:
