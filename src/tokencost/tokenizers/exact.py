@@ -28,9 +28,11 @@ class Counter:
     exact: bool
     method: str
     error_band: float | None
+    #: True when counts of safe chunks (``chunking``) add up to the count of the whole text
+    chunk_safe: bool = True
 
     def count(self, text: str) -> int:
-        if len(text) <= _LONG:
+        if len(text) <= _LONG or not self.chunk_safe:
             return self._count(text)
         return sum(self._count(piece) for piece in chunking.split_text(text))
 
@@ -159,6 +161,7 @@ class HuggingFaceCounter(Counter):
         self.family = family
         self.method = f"exact:{family}"
         self.tokenizer = tokenizer
+        self.chunk_safe = hf_chunk_safe(tokenizer)
         if hasattr(tokenizer, "encode_special_tokens"):
             tokenizer.encode_special_tokens = True  # text like "<|eot|>" counts as text, as in tiktoken
 
@@ -166,6 +169,36 @@ class HuggingFaceCounter(Counter):
         if not text:
             return 0
         return len(self.tokenizer.encode(text, add_special_tokens=False).ids)
+
+
+_SAFE_PRE_TOKENIZERS = {"Split", "ByteLevel", "Digits"}
+_SAFE_NORMALIZERS = {"NFC", "NFKC"}
+
+
+def hf_chunk_safe(tokenizer) -> bool:
+    """Whether cutting text at ``chunking``'s positions keeps a HF tokenizer's count: true for byte-level
+    BPE with regex splits (DeepSeek, Llama 3, Qwen's HF files; tests check DeepSeek with hypothesis); false
+    for anything else (e.g. SentencePiece-style Metaspace, which prefixes every text with a space), whose
+    inputs are then counted whole."""
+    try:
+        config = json.loads(tokenizer.to_str())
+    except Exception:
+        return False
+
+    def parts(node: dict | None, key: str) -> list[dict]:
+        if not node:
+            return []
+        if node.get("type") == "Sequence":
+            return [p for child in node.get(key, []) for p in parts(child, key)]
+        return [node]
+
+    pre = parts(config.get("pre_tokenizer"), "pretokenizers")
+    norm = parts(config.get("normalizer"), "normalizers")
+    if not pre or any(p.get("type") not in _SAFE_PRE_TOKENIZERS for p in pre):
+        return False
+    if any(p.get("type") == "ByteLevel" and p.get("add_prefix_space") for p in pre):
+        return False
+    return all(n.get("type") in _SAFE_NORMALIZERS for n in norm)
 
 
 class EstimateCounter(Counter):

@@ -67,7 +67,7 @@ def count_sources(
         if source.path is None or source.size is None:
             _count_stream(source, counters, results[index], progress)
             continue
-        if source.size <= segment_bytes:
+        if source.size <= segment_bytes or not all(counter.chunk_safe for _, counter in counters):
             units.append((index, str(source.path), 0, source.size))
             continue
         with open(source.path, "rb") as handle:
@@ -112,7 +112,10 @@ def count_sources(
 def _count_stream(source: Source, counters, result: SourceCount, progress) -> None:
     stream = TextStream(source)
     done = 0
-    for chunk in chunking.rechunk(stream):
+    pieces = chunking.rechunk(stream)
+    if not all(counter.chunk_safe for _, counter in counters):
+        pieces = iter(["".join(stream)])  # a tokenizer that cannot be cut: count the input whole
+    for chunk in pieces:
         for key, counter in counters:
             result.tokens[key] += counter.count(chunk)
         result.characters += len(chunk)
