@@ -784,7 +784,8 @@ class _Planner:
             out.append(
                 f"input: {w.input_tokens:,} tokens per request counted with {base} ({given_base}); other "
                 f"tokenizers converted with ratios measured on {table['sample_name']} "
-                f"[{w.language or 'mixed'}{'' if w.language else ', default'}]"
+                f"[{w.language or 'mixed'}{'' if w.language else ', default'}]; the context check assumes no "
+                "request is larger than this average (set constraints.min_context for peaks)"
             )
         unit = (
             f"{base} tokens"
