@@ -498,3 +498,20 @@ def test_selector_matching_nothing(tmp_path, acme_dir):
     body = BASIC.replace("candidates: [acme-large, acme-mini]", "candidates: ['vendor:nobody']")
     with pytest.raises(InputError, match=r"w.yaml:5: candidates\[0\]: 'vendor:nobody' selects no model"):
         plan(tmp_path, acme_dir, body)
+
+
+def test_long_context_tiers_are_judged_per_sample_request(tmp_path, acme_dir):
+    write(tmp_path, "p/big.txt", "hello " * 120_000)
+    write(tmp_path, "p/small.txt", "hello " * 100)
+    body = BASIC.replace("input_tokens: 1000\n        counted_with: o200k_base", "prompt: p/*.txt").replace(
+        "candidates: [acme-large, acme-mini]", "candidates: [acme-large]"
+    )
+    w = plan(tmp_path, acme_dir, body).workloads[0]
+    counter = get_counter("o200k_base")
+    big, small = counter.count("hello " * 120_000), counter.count("hello " * 100)
+    assert (big + small) / 2 < 100_000 < big  # the average request is below the tier, one sample above it
+    expected = (
+        Decimal(500) * (big * Decimal(5) + 500 * 15) + Decimal(500) * (small * Decimal("2.5") + 500 * 10)
+    ) / 10**6
+    assert w.monthly_cost == expected
+    assert any("prompt over 100,000 tokens" in n for n in w.candidates[0].notes)

@@ -69,6 +69,7 @@ class FamilyTokens:
     output: Decimal
     reasoning: Decimal
     count: CountInfo
+    samples: tuple[Decimal, ...] = ()  # input tokens of each sample request (real text only)
 
 
 @dataclass(slots=True)
@@ -557,13 +558,18 @@ class _Planner:
                 numbers = [self.counts.count(p, family, chat) for p in samples]
                 method = counter.method + (" + chat overhead" if chat else "")
                 info = CountInfo(counter.family, counter.exact, method, counter.error_band)
-                per_family[family] = (Decimal(sum(numbers)) / len(numbers), Decimal(max(numbers)), info)
+                per_family[family] = (
+                    Decimal(sum(numbers)) / len(numbers),
+                    Decimal(max(numbers)),
+                    info,
+                    tuple(Decimal(n) for n in numbers),
+                )
             base_mean = per_family[base][0]
             for family in families:
-                mean, largest, info = per_family[family]
+                mean, largest, info, each = per_family[family]
                 r = mean / base_mean if base_mean else Decimal(1)
                 out_tokens = output * r if output is not None else mean * DEFAULT_OUTPUT_RATIO
-                out[family] = FamilyTokens(mean, largest, out_tokens, reasoning * r, info)
+                out[family] = FamilyTokens(mean, largest, out_tokens, reasoning * r, info, each)
             return out
         language = w.language or "mixed"
         given = w.input_tokens or Decimal(0)
@@ -669,7 +675,16 @@ class _Planner:
                 excluded.append(Excluded(entry_id, entry.provider.id, reason))
                 continue
             try:
-                if standard_requests:
+                if (
+                    tokens.samples
+                    and pricer.lowest_tier is not None
+                    and tokens.largest_input > pricer.lowest_tier
+                ):
+                    # a tier applies to whole requests: price each sample request, not the average one
+                    total, notes = _price_samples(
+                        pricer, tokens, cache_ratio, standard_requests, batch_requests
+                    )
+                elif standard_requests:
                     priced = pricer.price(t_input, cached, t_output, t_reasoning, standard_requests)
                     total = priced.total
                     notes = list(priced.notes)
@@ -836,6 +851,29 @@ class _Planner:
             out.append(f"start: {start} (assumed: the first day of next month)")
 
 
+def _price_samples(
+    pricer: CardPricer,
+    tokens: FamilyTokens,
+    cache_ratio: Decimal,
+    standard_requests: Decimal,
+    batch_requests: Decimal,
+) -> tuple[Decimal, list[str]]:
+    """Price each sample request on its own share of the traffic (so long-context tiers see real sizes)."""
+    share = Decimal(len(tokens.samples))
+    total = Decimal(0)
+    notes: list[str] = []
+    for size in tokens.samples:
+        for requests, variant in ((standard_requests, None), (batch_requests, "batch")):
+            if not requests:
+                continue
+            priced = pricer.price(
+                size, size * cache_ratio, tokens.output, tokens.reasoning, requests / share, variant
+            )
+            total += priced.total
+            notes.extend(n for n in priced.notes if n not in notes)
+    return total, notes
+
+
 def _spread(base: str, family: str) -> float | None:
     """A rough error band of a count converted from ``base`` to ``family``: how much the measured ratio
     varies between languages, and at least the estimator's own band when either family is estimate-only."""
@@ -899,7 +937,8 @@ def plan_spec(
         "a month is 30.4375 days (365.25 / 12); a month's cost is the same whichever calendar month it is",
         "growth compounds month on month from the start month; weekly rates convert as (1 + g) ** (30.4375 / 7)",
         "prices: published list prices as of each sheet's checked date (overlay negotiated prices with --pricing); "
-        "time-of-day discounts not applied; long-context tiers judged on the average request",
+        "time-of-day discounts not applied; long-context tiers judged per sample request when real text is "
+        "given (each sample an equal share of the traffic), else on the average request",
         candidates_note + "; the current model is always priced",
         *(f"{note} (stated in the workload file)" for note in spec.assumptions),
     ]

@@ -50,7 +50,12 @@ class CardPricer:
         self.card = card
         self.free = free
         self._cache: dict[tuple[str | None, int | None], Rates] = {}
-        self._thresholds: dict[str | None, tuple[int, ...]] = {}
+        self._thresholds: dict[str | None, tuple[Decimal, ...]] = {}
+        thresholds = [t.above for t in card.tiers] + [
+            t.above for v in card.variants.values() for t in (v.tiers or [])
+        ]
+        #: the smallest long-context threshold of the card or its variants; None without tiers
+        self.lowest_tier: int | None = min(thresholds) if thresholds else None
 
     def _tier(self, variant: str | None, prompt_tokens: Decimal) -> int | None:
         thresholds = self._thresholds.get(variant)
