@@ -259,9 +259,7 @@ def load_openai_ranks(name: str) -> dict[bytes, int]:
     _, expected = OPENAI_FILES[name]
     ranks = read_ranks_cache(expected)
     if ranks is not None:
-        index_path = _cache_path(expected, "index")
-        if index_path is not None and not index_path.exists():
-            write_index_cache(expected, ranks)
+        ensure_index_cache(expected, ranks)
         return ranks
     mismatched = []
     for path in openai_bpe_sources(name):
@@ -284,6 +282,14 @@ def load_openai_ranks(name: str) -> dict[bytes, int]:
     )
 
 
+def tiktoken_file_digest(path: Path) -> str:
+    """sha256 of a ``.tiktoken`` file's (decompressed) content: the key of its caches."""
+    try:
+        return hashlib.sha256(_read_maybe_gz(path)).hexdigest()
+    except (OSError, EOFError) as exc:
+        raise InputError(f"{path}: cannot read tiktoken file: {exc}") from None
+
+
 def load_tiktoken_file(path: Path) -> tuple[dict[bytes, int], str]:
     """Ranks of a user or package ``.tiktoken`` file (optionally gzipped) and the file's sha256."""
     try:
@@ -297,7 +303,15 @@ def load_tiktoken_file(path: Path) -> tuple[dict[bytes, int], str]:
         if not ranks:
             raise InputError(f"{path}: empty tiktoken file")
         write_ranks_cache(digest, ranks)
+    ensure_index_cache(digest, ranks)
     return ranks, digest
+
+
+def ensure_index_cache(key: str, ranks: dict[bytes, int]) -> None:
+    """Write the rank index for ``key`` if it is not there yet."""
+    path = _cache_path(key, "index")
+    if path is not None and not path.exists():
+        write_index_cache(key, ranks)
 
 
 def package_file(package: str, *parts: str) -> Path | None:

@@ -262,6 +262,13 @@ def _load_tekken(path: Path) -> tuple[dict[bytes, int], str]:
     return ranks, pattern
 
 
+def _tekken_pattern(path: Path, digest: str) -> str:
+    cached = bpe_files.read_ranks_cache(f"tekken-pattern-{digest}")
+    if cached is not None and isinstance(cached.get(b"pattern"), bytes):
+        return cached[b"pattern"].decode()
+    return _load_tekken(path)[1]
+
+
 def _hf_tokenizer(path: Path, family: str):
     try:
         from tokenizers import Tokenizer
@@ -275,22 +282,25 @@ def _hf_tokenizer(path: Path, family: str):
         raise InputError(f"{path}: not a Hugging Face tokenizer.json ({exc})") from None
 
 
+def _lazy_tiktoken(
+    family: str, key: str, loader, pat_str: str, normalize: str | None = None
+) -> TiktokenCounter:
+    """A tiktoken counter whose full ranks dict is loaded only when a long text needs the real encoder;
+    short texts use the fast-loading rank index (``bpe_files.RankIndex``) when it is cached."""
+    index = bpe_files.read_index_cache(key)
+    if index is not None:
+        return TiktokenCounter(family, None, pat_str, normalize, ranks_loader=loader, index=index)
+    ranks = loader()
+    bpe_files.ensure_index_cache(key, ranks)
+    return TiktokenCounter(family, ranks, pat_str, normalize)
+
+
 def load_exact(spec: FamilySpec) -> Counter:
     """Build the exact counter of ``spec``; raises ``TokenizerUnavailableError`` when it is not installed."""
     family = spec.id
     if family in ("o200k_base", "cl100k_base"):
         _, digest = bpe_files.OPENAI_FILES[family]
-        index = bpe_files.read_index_cache(digest)
-        if index is not None:  # cold start: the dict is loaded only if a long text needs tiktoken
-            return TiktokenCounter(
-                family,
-                None,
-                spec.pat_str or "",
-                ranks_loader=lambda: bpe_files.load_openai_ranks(family),
-                index=index,
-            )
-        ranks = bpe_files.load_openai_ranks(family)
-        return TiktokenCounter(family, ranks, spec.pat_str or "")
+        return _lazy_tiktoken(family, digest, lambda: bpe_files.load_openai_ranks(family), spec.pat_str or "")
     if family.startswith("huggingface:"):
         path = Path(os.path.expanduser(family.split(":", 1)[1]))
         if not path.is_file():
@@ -300,19 +310,24 @@ def load_exact(spec: FamilySpec) -> Counter:
         path = Path(os.path.expanduser(family.split(":", 1)[1]))
         if not path.is_file():
             raise InputError(f"{path}: no such .tiktoken file")
-        ranks, digest = bpe_files.load_tiktoken_file(path)
-        pattern = KNOWN_TIKTOKEN_FILES.get(digest) or (O200K_PAT if len(ranks) >= 190_000 else CL100K_PAT)
-        return TiktokenCounter(family, ranks, pattern)
+        digest = bpe_files.tiktoken_file_digest(path)
+        counter = _lazy_tiktoken(family, digest, lambda: bpe_files.load_tiktoken_file(path)[0], "")
+        size = len(counter._index) if counter._index is not None else len(counter.ranks)
+        counter.pat_str = KNOWN_TIKTOKEN_FILES.get(digest) or (O200K_PAT if size >= 190_000 else CL100K_PAT)
+        return counter
     if spec.backend == "estimate" or spec.package_file is None:
         raise TokenizerUnavailableError(f"no offline tokenizer for {family}", spec.install_hint)
     path = _package_path(spec)
     if spec.backend == "huggingface":
         return HuggingFaceCounter(family, _hf_tokenizer(path, family))
     if family == "mistral-tekken":
-        ranks, pattern = _load_tekken(path)
-        return TiktokenCounter(family, ranks, pattern)
-    ranks, _ = bpe_files.load_tiktoken_file(path)
-    return TiktokenCounter(family, ranks, spec.pat_str or "", spec.normalize)
+        digest = hashlib.sha256(path.read_bytes()).hexdigest()
+        pattern = _tekken_pattern(path, digest)
+        return _lazy_tiktoken(family, f"tekken-{digest}", lambda: _load_tekken(path)[0], pattern)
+    digest = bpe_files.tiktoken_file_digest(path)
+    return _lazy_tiktoken(
+        family, digest, lambda: bpe_files.load_tiktoken_file(path)[0], spec.pat_str or "", spec.normalize
+    )
 
 
 def exact_available(spec: FamilySpec) -> bool:
