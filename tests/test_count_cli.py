@@ -192,7 +192,7 @@ def test_explain(tmp_path):
     assert scripts["Han (Simplified)"]["characters"] == 10
 
 
-def test_model_option_uses_catalog(monkeypatch):
+def test_model_option_uses_catalog(monkeypatch, tmp_path):
     from tokencost import tokenizers
 
     monkeypatch.setattr(tokenizers, "family_for_model", lambda model: "cl100k_base")
@@ -200,6 +200,19 @@ def test_model_option_uses_catalog(monkeypatch):
     assert result.exit_code == 0, result.output
     doc = json.loads(result.stdout)
     assert doc["model"] == "some-model" and doc["family"] == "cl100k_base" and doc["tokens"] == 2
+    # two models of one family: each gets the (single) count
+    path = tmp_path / "a.txt"
+    path.write_text("hello world", encoding="utf-8")
+    doc = json.loads(run(str(path), "--model", "m1", "--model", "m2", "--format", "json").stdout)
+    assert [(r["model"], r["tokens"]) for r in doc["results"]] == [("m1", 2), ("m2", 2)]
+
+
+def test_real_catalog_models():
+    result = run("-", "--model", "gpt-4o", "--format", "json", input="你好，世界".encode())
+    if result.exit_code != 0:
+        pytest.skip("gpt-4o not in the catalog")
+    doc = json.loads(result.stdout)
+    assert doc["family"] == "o200k_base" and doc["exact"] and doc["tokens"] == 3
 
 
 def test_tokenizer_path_does_not_import_catalog():

@@ -58,6 +58,7 @@ def count_sources(
 ) -> list[SourceCount]:
     """Token counts of every source for every counter key. ``progress(n_bytes)`` is called as work ends."""
     global _WORKER_KEYS
+    keys = list(dict.fromkeys(keys))  # two models of one family: count once
     results = [SourceCount(source.name) for source in sources]
     for result in results:
         result.tokens = dict.fromkeys(keys, 0)
