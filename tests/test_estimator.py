@@ -208,3 +208,13 @@ def test_repeating_text_scales_the_estimate(text):
     four = estimator.estimate(text * 4, "o200k_base")
     assert four >= once
     assert abs(four - 4 * once) <= 12 + 0.15 * 4 * once
+
+
+def test_sampling_large_text_stays_close_to_the_full_scan():
+    text = (SAMPLES["en"] + SAMPLES["code"] + SAMPLES["zh"]) * 300  # ~330k characters: sampled
+    assert len(text) > estimator._SAMPLE_FROM
+    sampled = estimator.estimate(text, "o200k_base")
+    full = estimator.estimate(text, "o200k_base", sample=False)
+    assert abs(sampled / full - 1) < 0.02
+    short = SAMPLES["en"] * 10
+    assert estimator.estimate(short, "o200k_base") == estimator.estimate(short, "o200k_base", sample=False)

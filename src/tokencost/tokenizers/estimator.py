@@ -7,21 +7,23 @@ How it works: a token count is, to a good approximation, a linear function of a 
 C-level ``bytes``/``int`` operations compute without a Python loop over characters:
 
 * every character is mapped (``bytes.translate`` over its UTF-8 lead byte) to a bit set: letter,
-  ASCII upper case, digit, space, punctuation, newline, tab, non-ASCII; the counts of each class and
-  the number of *runs* of each class (pre-tokenizer chunks: words, digit groups, space runs, ...) come
-  from ``bytes.count`` and from one big-integer ``x & ~(x << 8)`` that marks where runs start;
-* long runs: occurrences of 3 digits, 4 spaces, 4 punctuation marks, 8 lower-case letters in a row;
-* non-ASCII text: counts per Unicode block (Latin extensions, Cyrillic, CJK punctuation, kana,
-  Han, Hangul, full-width forms, emoji, ZWJ / VS16), and *per-character cost classes* for Han and
-  Hangul taken from the national character sets, which the C codecs test in one pass each: GB 2312
-  level 1 (3,755 most common Simplified characters) and level 2, Big5 common (5,401) and less common
-  Traditional characters, JIS X 0208 level 1 and 2 kanji, KS X 1001 Hangul (2,350 common syllables).
-  A character outside them is rare, and rare characters cost 2-3 byte-level tokens; Traditional
-  characters are mostly outside GB 2312, literary text is richer in level-2 characters.
+  ASCII upper case, digit, space/tab, punctuation, newline, non-ASCII; the class counts come from
+  ``bytes.count`` and the number of *runs* of each class (what a BPE pre-tokenizer cuts text into:
+  words, digit groups, punctuation runs, line breaks) from one big-integer ``x ^ (x & (x << 8))``
+  that marks where runs start; plus runs of 4+ spaces (indentation, alignment);
+* non-ASCII text: counts per Unicode block from the UTF-16 high byte (Latin-1 letters, Latin
+  extended, Cyrillic, symbols, CJK punctuation and kana, Han, Hangul, full-width forms, emoji),
+  and a *per-character cost class* for Han from GB 2312, which the C codec tests in one pass:
+  level 1 (the 3,755 most common characters), level 2 (3,008 less common ones) or neither
+  (Traditional-only and rare characters, which byte-level vocabularies often split into 2-3 tokens).
+  This is what separates Traditional from Simplified and literary from technical Chinese.
+* texts over 256k characters are measured on every other 32k-character chunk and scaled
+  (``sample=False`` measures everything; the sampling error is ~1 %, far below the model's own).
 
 The coefficients per family are data (``tokenizers/data/estimator.json``), fitted by weighted least
-squares (relative error) on Debian text against the real tokenizers; families without a public
-tokenizer use a documented proxy with a wider error band. Only the standard library is used.
+squares (relative error, corpora balanced, a small ridge) on Debian text against the real
+tokenizers; families without a public tokenizer use a documented proxy with a wider error band.
+Only the standard library is used; loading the data takes a few milliseconds.
 """
 
 from __future__ import annotations
@@ -61,20 +63,23 @@ def _build_cls() -> bytes:
     return bytes(t)
 
 
-def _build_lead() -> bytes:
-    t = bytearray(b" " * 256)
+def _build_hi() -> bytes:
+    """UTF-16 high byte (the character's 256-code-point block) -> class letter, for non-Latin-1 text."""
+    t = bytearray(b"o" * 256)
     spans = (
-        (0xC0, 0xD0, "l"),  # U+0080-03FF Latin-1 supplement, Latin extended, IPA, Greek
-        (0xD0, 0xD5, "c"),  # U+0400-053F Cyrillic
-        (0xD5, 0xE0, "r"),  # U+0540-07FF Armenian, Hebrew, Arabic, ...
-        (0xE0, 0xE2, "i"),  # U+0800-1FFF Indic, Thai, Georgian, ...
-        (0xE2, 0xE3, "p"),  # U+2000-2FFF general punctuation, symbols, box drawing
-        (0xE3, 0xE4, "k"),  # U+3000-3FFF CJK punctuation, kana, CJK extension A
-        (0xE4, 0xEA, "h"),  # U+4000-9FFF CJK unified ideographs
-        (0xEA, 0xEE, "g"),  # U+A000-DFFF Hangul syllables (and Yi, surrogates)
-        (0xEE, 0xEF, "u"),  # U+E000-EFFF private use
-        (0xEF, 0xF0, "f"),  # U+F000-FFFF compatibility ideographs, full-width forms
-        (0xF0, 0x100, "e"),  # U+10000- emoji, CJK extension B+
+        (0x01, 0x04, "x"),  # U+0100-03FF Latin extended, IPA, Greek
+        (0x04, 0x05, "c"),  # U+0400-04FF Cyrillic
+        (
+            0x05,
+            0x08,
+            "r",
+        ),  # U+0500-07FF Armenian, Hebrew, Arabic, Syriac, ... (2 UTF-8 bytes, like the above)
+        (0x20, 0x30, "p"),  # U+2000-2FFF general punctuation, symbols, arrows, box drawing, dingbats
+        (0x30, 0x31, "k"),  # U+3000-30FF CJK punctuation, hiragana, katakana
+        (0x34, 0x4E, "a"),  # U+3400-4DFF CJK extension A (rare Han)
+        (0xAC, 0xD8, "g"),  # U+AC00-D7FF Hangul syllables
+        (0xD8, 0xDC, "e"),  # high surrogates: one per character outside the BMP (emoji, CJK ext B+)
+        (0xF9, 0x100, "f"),  # U+F900-FFFF compatibility ideographs, variation selectors, full-width forms
     )
     for lo, hi, code in spans:
         for c in range(lo, hi):
@@ -82,115 +87,125 @@ def _build_lead() -> bytes:
     return bytes(t)
 
 
+def _build_gb() -> bytes:
+    """GB 2312 lead byte -> class letter: the national character set sorts Han by frequency level."""
+    t = bytearray(b"o" * 256)
+    for c in range(0xA1, 0xA3):
+        t[c] = ord("P")  # CJK punctuation and symbols
+    t[0xA3] = ord("F")  # full-width ASCII forms
+    t[0xA4] = ord("H")  # hiragana
+    t[0xA5] = ord("K")  # katakana
+    for c in range(0xB0, 0xD8):
+        t[c] = ord("1")  # level 1: the 3,755 most common Han characters
+    for c in range(0xD8, 0xF8):
+        t[c] = ord("2")  # level 2: 3,008 less common ones
+    return bytes(t)
+
+
 _CLS = _build_cls()
-_LEAD = _build_lead()
+_HI = _build_hi()
+_GB = _build_gb()
 _CONT = bytes(range(0x80, 0xC0))
 _ASCII = bytes(range(0x80))
+#: high bytes deleted before the block counts: Latin-1 (0x00), Han (0x4E-0x9F, counted as the difference)
+#: and low surrogates (0xDC-0xDF, the second half of a character already counted)
+_HI_DROP = bytes([0]) + bytes(range(0x4E, 0xA0)) + bytes(range(0xDC, 0xE0))
 _NOT = {k: bytes(c for c in range(256) if not c & k) for k in (_L, _U, _D, _S, _P, _N, _X)}
 _CHUNK = 1 << 15
+_SAMPLE_FROM = 8 * _CHUNK  # characters
 
 #: feature names, in the order of ``features()`` and of the coefficient vectors in the data file
 FEATURES: tuple[str, ...] = (
-    "chars", "utf8_bytes", "upper", "digit", "space", "punct", "newline", "lower",
-    "word_runs", "upper_runs", "digit_runs", "space_runs", "punct_runs", "newline_runs",
-    "nonascii_runs", "digit3", "space4", "punct4", "lower8",
-    "latin_ext", "cyrillic", "cyrillic6", "rtl", "indic", "gen_punct", "cjk_3000", "han", "hangul_blk",
-    "private", "fullwidth_blk", "astral",
-    "cjk_punct", "kana_3040", "kana_3080", "kana_30c0", "fullwidth_punct", "vs16", "zwj", "box",
-    "gb1", "gb2", "big5_1", "big5_2", "jis1", "jis2", "ksx_hangul",
+    "chars", "utf8_bytes", "letters", "upper", "digit", "punct", "newline", "nonascii_sym",
+    "word_runs", "upper_runs", "digit_runs", "punct_runs", "newline_runs", "nonascii_runs", "space4",
+    "latin1", "latin_ext", "cyrillic", "gen_punct", "cjk_kana", "cjk_ext_a", "hangul", "astral", "compat_fw",
+    "other_script", "han", "gb_level1", "gb_level2",
 )  # fmt: skip
 _NF = len(FEATURES)
-
-
-def _lead_counts(leads: bytes, lo: int, mid: int, hi: int) -> tuple[int, int]:
-    """Counts of lead bytes in [lo, mid) and [mid, hi) (one byte string of leads)."""
-    a = len(leads.translate(None, _OUTSIDE[(lo, mid)]))
-    b = len(leads.translate(None, _OUTSIDE[(mid, hi)]))
-    return a, b
-
-
-_OUTSIDE = {
-    r: bytes(c for c in range(256) if not r[0] <= c < r[1])
-    for r in (
-        (0xB0, 0xD8),
-        (0xD8, 0xF8),
-        (0xA4, 0xC7),
-        (0xC9, 0xFA),
-        (0xB0, 0xD0),
-        (0xD0, 0xF5),
-        (0xB0, 0xC9),
-    )
-}
 
 
 def _chunk_features(s: str, out: list[int]) -> None:
     b = s.encode("utf-8", "surrogatepass")
     cls = b.translate(_CLS, _CONT)
     n = len(cls)
-    # most characters of Latin-script text are lower-case letters: count the rest on a shorter string
-    rest = cls.translate(None, b"\x01")
+    # letters (ASCII lower case and non-ASCII letters) dominate most text: count the rest on a shorter string
+    rest = cls.translate(None, b"\x01\x81")
     c = rest.count
+    upper, digit, newline = c(3), c(4), c(32)
     x = int.from_bytes(cls, "little")
-    # one byte per character, the class bits that start a run there; zero bytes dropped
-    starts = (x ^ (x & (x << 8))).to_bytes(n + 1, "little").translate(None, b"\x00").translate
-    cc = cls.count
-    vals = (
-        n, len(b), c(3), c(4), c(8), c(16), c(32), n - len(rest),
-        len(starts(None, _NOT[_L])), len(starts(None, _NOT[_U])), len(starts(None, _NOT[_D])),
-        len(starts(None, _NOT[_S])), len(starts(None, _NOT[_P])), len(starts(None, _NOT[_N])),
-        len(starts(None, _NOT[_X])) if n != len(b) else 0,
-        c(b"\x04\x04\x04"), c(b"\x08\x08\x08\x08"), c(b"\x10\x10\x10\x10"), cc(b"\x01" * 8),
-    )  # fmt: skip
+    # one byte per character with the class bits that start a run there; no-run and space-run bytes dropped
+    starts = (x ^ (x & (x << 8))).to_bytes(n + 1, "little").translate(None, b"\x00\x08").translate
+    extra = len(b) - n  # UTF-8 continuation bytes
+    vals = [
+        n, len(b), n - len(rest), upper, digit, c(16), newline, c(144) if extra else 0,
+        len(starts(None, _NOT[_L])),
+        len(starts(None, _NOT[_U])) if upper else 0,
+        len(starts(None, _NOT[_D])) if digit else 0,
+        len(starts(None, _NOT[_P])),
+        len(starts(None, _NOT[_N])) if newline else 0,
+        len(starts(None, _NOT[_X])) if extra else 0,
+        cls.count(b"\x08\x08\x08\x08"),
+    ]  # fmt: skip
+    if extra:
+        # mostly-ASCII text: work on its non-ASCII characters only
+        u = s if extra * 4 > n else b.translate(None, _ASCII).decode("utf-8", "surrogatepass")
+        hi = u.encode("utf-16-le", "surrogatepass")[1::2]
+        wide = hi.translate(None, b"\x00")  # characters outside Latin-1
+        small = hi.translate(_HI, _HI_DROP)  # ... and not Han
+        k = small.count
+        cx, cc, cp, ck, ca, cg, ce, cf = (
+            k(b"x"),
+            k(b"c"),
+            k(b"p"),
+            k(b"k"),
+            k(b"a"),
+            k(b"g"),
+            k(b"e"),
+            k(b"f"),
+        )
+        other = len(small) - (cx + cc + cp + ck + ca + cg + ce + cf)
+        han = len(wide) - len(small) - ce  # low surrogates were dropped from small but not from wide
+        # UTF-8 length is 2 bytes below U+0800, 3 in the rest of the BMP, 4 outside: solve for the
+        # Latin-1 supplement characters (accented letters), which share the high byte 0 with ASCII
+        two = cx + cc + (k(b"r") if other else 0)
+        latin1 = extra - 2 * (len(wide) - 2 * ce - two) - 3 * ce - two
+        vals += [latin1, cx, cc, cp, ck, ca, cg, ce, cf, other, han]
+        if han:
+            g = u.encode("gb2312", "ignore").translate(_GB, _ASCII)[::2]
+            rest1 = g.translate(None, b"1")
+            vals += [len(g) - len(rest1), rest1.count(b"2")]
     for i, v in enumerate(vals):
         out[i] += v
-    if n == len(b):  # pure ASCII
-        return
-    lead = b.translate(_LEAD, _CONT)
-    lc = lead.count
-    bc = b.count
-    han = lc(b"h")
-    hangul = lc(b"g")
-    more = [
-        lc(b"l"), lc(b"c"), lc(b"cccccc"), lc(b"r"), lc(b"i"), lc(b"p"), lc(b"k"), han, hangul,
-        lc(b"u"), lc(b"f"), lc(b"e"),
-        bc(b"\xe3\x80"), bc(b"\xe3\x81"), bc(b"\xe3\x82"), bc(b"\xe3\x83"), bc(b"\xef\xbc") + bc(b"\xef\xbd"),
-        bc(b"\xef\xb8\x8f"), bc(b"\xe2\x80\x8d"), bc(b"\xe2\x94") + bc(b"\xe2\x95"),
-    ]  # fmt: skip
-    if han or hangul:
-        wide = b.translate(None, _ASCII).decode("utf-8", "surrogatepass")
-        if han:
-            more += _lead_counts(wide.encode("gb2312", "ignore")[::2], 0xB0, 0xD8, 0xF8)
-            big5 = wide.encode("big5", "ignore")[::2]
-            more += (
-                len(big5.translate(None, _OUTSIDE[(0xA4, 0xC7)])),
-                len(big5.translate(None, _OUTSIDE[(0xC9, 0xFA)])),
-            )
-            more += _lead_counts(wide.encode("euc_jp", "ignore")[::2], 0xB0, 0xD0, 0xF5)
-        else:
-            more += (0, 0, 0, 0, 0, 0)
-        more.append(
-            len(wide.encode("euc_kr", "ignore")[::2].translate(None, _OUTSIDE[(0xB0, 0xC9)])) if hangul else 0
-        )
-    else:
-        more += (0,) * 7
-    for i, v in enumerate(more, 19):
-        out[i] += v
 
 
-_last: list = [None, None]
+_last: list = [None, None, None]
 
 
-def features(text: str) -> list[int]:
-    """The feature counts of ``text`` (see ``FEATURES``)."""
-    if _last[0] is text:
+def features(text: str, sample: bool = True) -> list[float]:
+    """The feature counts of ``text`` (see ``FEATURES``).
+
+    With ``sample`` (the default), a text longer than ``_SAMPLE_FROM`` characters is measured on every
+    other 32k-character chunk and the counts are scaled to the whole text: twice the speed on large
+    inputs for a sampling error far below the model's own (see benchmarks/results-estimator.md).
+    """
+    if _last[0] is text and _last[2] == sample:
         return _last[1]
     out = [0] * _NF
-    if len(text) <= _CHUNK:
+    n = len(text)
+    if n <= _CHUNK:
         _chunk_features(text, out)
-    else:
-        for i in range(0, len(text), _CHUNK):
+    elif not sample or n <= _SAMPLE_FROM:
+        for i in range(0, n, _CHUNK):
             _chunk_features(text[i : i + _CHUNK], out)
-    _last[0], _last[1] = text, out
+    else:
+        seen = 0
+        for i in range(0, n, 2 * _CHUNK):
+            piece = text[i : i + _CHUNK]
+            seen += len(piece)
+            _chunk_features(piece, out)
+        scale = n / seen
+        out = [v * scale for v in out]
+    _last[0], _last[1], _last[2] = text, out, sample
     return out
 
 
@@ -212,12 +227,14 @@ def _family(family: str) -> dict:
     return fams["generic"]
 
 
-def estimate(text: str, family: str) -> int:
-    """Estimated token count of ``text`` for ``family`` (no special tokens); 0 for empty text."""
+def estimate(text: str, family: str, *, sample: bool = True) -> int:
+    """Estimated token count of ``text`` for ``family`` (no special tokens); 0 for empty text.
+
+    ``sample=False`` measures every character of a large text (half the speed, see ``features``)."""
     if not text:
         return 0
     w = _family(family)["weights"]
-    f = features(text)
+    f = features(text, sample)
     est = sum(a * b for a, b in zip(w, f, strict=False) if b)
     return max(1, round(est))
 
