@@ -10,7 +10,8 @@ C-level ``bytes``/``int`` operations compute without a Python loop over characte
   ASCII upper case, digit, space/tab, punctuation, newline, non-ASCII; the class counts come from
   ``bytes.count`` and the number of *runs* of each class (what a BPE pre-tokenizer cuts text into:
   words, digit groups, punctuation runs, line breaks) from one big-integer ``x ^ (x & (x << 8))``
-  that marks where runs start; plus runs of 4+ spaces (indentation, alignment);
+  that marks where runs start; plus long runs of spaces (indentation, alignment) and punctuation
+  (separator lines) and non-ASCII letters inside words (accents, umlauts);
 * non-ASCII text: counts per Unicode block from the UTF-16 high byte (Latin-1 letters, Latin
   extended, Cyrillic, symbols, CJK punctuation and kana, Han, Hangul, full-width forms, emoji),
   and a *per-character cost class* for Han from GB 2312, which the C codec tests in one pass:
@@ -117,7 +118,8 @@ _SAMPLE_FROM = 8 * _CHUNK  # characters
 #: feature names, in the order of ``features()`` and of the coefficient vectors in the data file
 FEATURES: tuple[str, ...] = (
     "chars", "utf8_bytes", "letters", "upper", "digit", "punct", "newline", "nonascii_sym",
-    "word_runs", "upper_runs", "digit_runs", "punct_runs", "newline_runs", "nonascii_runs", "space4",
+    "word_runs", "upper_runs", "digit_runs", "punct_runs", "newline_runs", "nonascii_runs", "nonascii_in_word",
+    "space4", "space16", "punct16",
     "latin1", "latin_ext", "cyrillic", "gen_punct", "cjk_kana", "cjk_ext_a", "hangul", "astral", "compat_fw",
     "other_script", "han", "gb_level1", "gb_level2",
 )  # fmt: skip
@@ -134,7 +136,8 @@ def _chunk_features(s: str, out: list[int]) -> None:
     upper, digit, newline = c(3), c(4), c(32)
     x = int.from_bytes(cls, "little")
     # one byte per character with the class bits that start a run there; no-run and space-run bytes dropped
-    starts = (x ^ (x & (x << 8))).to_bytes(n + 1, "little").translate(None, b"\x00\x08").translate
+    z = (x ^ (x & (x << 8))).to_bytes(n + 1, "little").translate(None, b"\x00\x08")
+    starts = z.translate
     extra = len(b) - n  # UTF-8 continuation bytes
     vals = [
         n, len(b), n - len(rest), upper, digit, c(16), newline, c(144) if extra else 0,
@@ -144,7 +147,8 @@ def _chunk_features(s: str, out: list[int]) -> None:
         len(starts(None, _NOT[_P])),
         len(starts(None, _NOT[_N])) if newline else 0,
         len(starts(None, _NOT[_X])) if extra else 0,
-        cls.count(b"\x08\x08\x08\x08"),
+        z.count(b"\x80") if extra else 0,  # a non-ASCII letter inside a word (umlauts, accents)
+        cls.count(b"\x08\x08\x08\x08"), cls.count(b"\x08" * 16), cls.count(b"\x10" * 16),
     ]  # fmt: skip
     if extra:
         # mostly-ASCII text: work on its non-ASCII characters only
