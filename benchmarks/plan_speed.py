@@ -128,31 +128,35 @@ def main(argv: list[str] | None = None) -> int:
     spec = synthetic_workloads(args.workloads, catalog)
     setup = time.perf_counter() - t0
     # candidates: "all" selects chat models of the catalog; every model here is chat
-    plan_times, doc_times = [], []
+    plan_times, doc_times, cpu_times = [], [], []
     result = None
     for run in range(args.runs + 1):
-        t0 = time.perf_counter()
+        result = None  # let the previous run's result go before timing the next
+        t0, c0 = time.perf_counter(), time.process_time()
         result = plan_spec(
             spec, "", "synthetic.yaml", Path("."), catalog=catalog, today=dt.date(2026, 11, 22)
         )
-        t1 = time.perf_counter()
+        t1, c1 = time.perf_counter(), time.process_time()
         result.to_document()
         t2 = time.perf_counter()
         if run:  # the first run is a warm-up (ratio table, FX table)
             plan_times.append(t1 - t0)
+            cpu_times.append(c1 - c0)
             doc_times.append(t2 - t1)
     assert result is not None
     pairs = sum(len(w.candidates) + len(w.excluded) for w in result.workloads)
     ranked = sum(len(w.candidates) for w in result.workloads)
     best_plan, best_doc = min(plan_times), min(doc_times)
     print(
-        f"| models | workloads | pairs priced | ranked | plan (best of {args.runs}) | median | JSON document | total |"
+        f"| models | workloads | pairs priced | ranked | plan (best of {args.runs}) | median | "
+        "CPU (best) | JSON document | plan + document |"
     )
-    print("|---:|---:|---:|---:|---:|---:|---:|---:|")
+    print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     median = sorted(plan_times)[len(plan_times) // 2]
     print(
         f"| {len(catalog):,} | {len(spec.workloads)} | {pairs:,} | {ranked:,} | {best_plan * 1000:.0f} ms | "
-        f"{median * 1000:.0f} ms | {best_doc * 1000:.0f} ms | {(best_plan + best_doc) * 1000:.0f} ms |"
+        f"{median * 1000:.0f} ms | {min(cpu_times) * 1000:.0f} ms | {best_doc * 1000:.0f} ms | "
+        f"{(best_plan + best_doc) * 1000:.0f} ms |"
     )
     print()
     print(

@@ -503,7 +503,6 @@ class _Planner:
         self._ratios: dict[tuple[str, str, str], tuple[Decimal, str]] = {}
         self._family_info: dict[str, CountInfo] = {}
         self.entries: dict[str, Entry] = {}
-        self.currencies: set[str] = set()
 
     def fx(self, from_currency: str) -> Decimal:
         rate = self._fx.get(from_currency)
@@ -653,17 +652,14 @@ class _Planner:
         # per family: tokens, cached tokens, context needed, and the count note (computed once, not per model)
         per_family = {}
         for family, tokens in by_family.items():
-            count = tokens.count
-            band = f" ±{count.error_band:.0%}" if count.error_band else ""
             per_family[family] = (
                 tokens,
                 tokens.input * cache_ratio,
                 max(tokens.largest_input + tokens.output + tokens.reasoning, needed_floor),
-                None if count.exact else f"estimated count{band} ({count.method})",
             )
         current_id = current.id if current is not None else None
         for entry, entry_id, family, window, pricer, fx_rate, static_reason in rows_entries:
-            tokens, cached, needed, count_note = per_family[family]
+            tokens, cached, needed = per_family[family]
             t_input, t_output, t_reasoning = tokens.input, tokens.output, tokens.reasoning
             is_current = entry_id == current_id
             reason = static_reason
@@ -705,11 +701,8 @@ class _Planner:
                     problems.append(f"current model {entry_id} cannot be priced: {exc}")
                 continue
             self.entries[entry_id] = entry
-            self.currencies.add(entry.currency)
             if window is None and not is_current:
                 notes.append("context window unknown: not checked")
-            if count_note is not None:
-                notes.append(count_note)
             row = CandidateRow(entry, tokens, total * fx_rate, notes, is_current)
             if is_current:
                 current_row = row
@@ -954,7 +947,7 @@ def plan_spec(
         assumptions.append(
             "token counts: the fitted estimators, even where an exact tokenizer is installed (--estimate)"
         )
-    foreign = planner.currencies - {display}
+    foreign = {entry.currency for entry in planner.entries.values()} - {display}
     fx_note = None
     if foreign:
         fx_note = table.describe({*foreign, display})

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import NamedTuple
 
 from tokencost.cost import MILLION, ZERO, Unpriceable, _rate_for, effective_rates
 from tokencost.pricing.schema import PriceCard
@@ -34,9 +35,9 @@ class Rates:
     notes_by_use: dict[tuple[bool, ...], tuple[str, ...]] = field(default_factory=dict)
 
 
-@dataclass(frozen=True)
-class Priced:
-    """The cost of ``requests`` requests of one usage on one variant, in the card's currency."""
+class Priced(NamedTuple):
+    """The cost of ``requests`` requests of one usage on one variant, in the card's currency (a named
+    tuple: built once per priced pair, so it has to be cheap)."""
 
     total: Decimal
     notes: tuple[str, ...]

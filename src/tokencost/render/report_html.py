@@ -92,7 +92,7 @@ def _count_label(info: Any) -> str:
 
 def row_notes(row: Any) -> str:
     """A candidate's pricing notes worth showing next to its cost (the count is its own column)."""
-    return "; ".join(n for n in row.notes if not n.startswith("estimated count"))
+    return "; ".join(row.notes)
 
 
 def _tokens(value: Decimal) -> str:

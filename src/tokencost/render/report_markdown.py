@@ -69,7 +69,7 @@ def render_markdown(result: Any, top: int | None = None, chart_top: int = 5) -> 
                     _money(row.monthly_cost, cur),
                     "" if row.savings is None else _money(row.savings, cur),
                     "" if row.savings_pct is None else f"{row.savings_pct}%",
-                    "; ".join(n for n in row.notes if not n.startswith("estimated count")),
+                    "; ".join(row.notes),
                 ]
             )
         out += [
