@@ -291,21 +291,24 @@ def feature_matrix(docs):
     return np.array([estimator.features(read_doc(p)) for _c, _n, p, _h in docs], dtype=float)
 
 
-def fit_weights(X, y, train, ridge: float = 1e-4, rows=None):
+def fit_weights(X, y, train, ridge: float = 1e-4, rows=None, offset=None):
     """Weighted least squares on relative error: minimise sum(((X w - y) / y)^2) over training docs,
     with a small ridge on column-normalised weights so that nearly collinear features (e.g. a block
     count and the class count it is part of) cannot get huge cancelling coefficients."""
     import numpy as np
 
-    A = X[train] / y[train, None]
+    # relative to the true count: with a fixed part (offset) of the prediction, y here is y - offset
+    full = y[train] if offset is None else y[train] + offset[train]
+    A = X[train] / full[:, None]
     r = np.ones(len(A)) if rows is None else rows[train]
+    target = r * (y[train] / full)
     A = A * r[:, None]
     scale = np.sqrt((A**2).mean(axis=0))
     scale[scale == 0] = 1.0
     An = A / scale
     k = An.shape[1]
     lhs = np.vstack([An, np.sqrt(ridge * len(An)) * np.eye(k)])
-    rhs = np.concatenate([r, np.zeros(k)])
+    rhs = np.concatenate([target, np.zeros(k)])
     coef, *_ = np.linalg.lstsq(lhs, rhs, rcond=None)
     return coef / scale
 

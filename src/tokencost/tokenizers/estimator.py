@@ -240,7 +240,8 @@ def estimate(text: str, family: str, *, sample: bool = True) -> int:
     w = _family(family)["weights"]
     f = features(text, sample)
     est = sum(a * b for a, b in zip(w, f, strict=False) if b)
-    return max(1, round(est))
+    # physical bounds of a byte-level vocabulary: at least one token, at most one per UTF-8 byte
+    return max(1, min(round(est), round(f[1])))
 
 
 def error_band(family: str) -> float:
