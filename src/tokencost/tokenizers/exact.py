@@ -109,7 +109,8 @@ class TiktokenCounter(Counter):
         if self._pieces is None:
             import regex
 
-            self._pieces = regex.compile(self.pat_str).findall
+            flags = regex.V1 if "--" in self.pat_str else 0  # set subtraction (DeepSeek's pattern)
+            self._pieces = regex.compile(self.pat_str, flags).findall
         try:
             text.encode("utf-8")
         except UnicodeEncodeError:  # lone surrogates: replaced, as tiktoken does
@@ -262,6 +263,131 @@ def _load_tekken(path: Path) -> tuple[dict[bytes, int], str]:
     return ranks, pattern
 
 
+def _byte_decoder() -> dict[str, int]:
+    """GPT-2 byte-level alphabet: printable stand-in character -> byte."""
+    printable = [
+        *range(ord("!"), ord("~") + 1),
+        *range(ord("¡"), ord("¬") + 1),
+        *range(ord("®"), ord("ÿ") + 1),
+    ]
+    chars = list(printable)
+    extra = 0
+    for byte in range(256):
+        if byte not in printable:
+            printable.append(byte)
+            chars.append(256 + extra)
+            extra += 1
+    return {chr(c): b for b, c in zip(printable, chars, strict=True)}
+
+
+def hf_bpe_plan(config: dict) -> tuple[str, str | None] | None:
+    """(tiktoken pattern, normalization) for a HF tokenizer.json that tiktoken can run exactly, else None.
+
+    Fits: byte-level BPE (no dropout, no subword affixes, no byte fallback), no normalizer or NFC, and a
+    pre-tokenizer that is DeepSeek's three Splits or one Split with a registered pattern (Llama 3, Qwen),
+    followed by ByteLevel without prefix space or regex.
+    """
+    from tokencost.tokenizers.registry import DEEPSEEK_PAT, DEEPSEEK_SPLITS, LLAMA3_PAT, QWEN2_PAT, QWEN35_PAT
+
+    model = config.get("model") or {}
+    if model.get("type") != "BPE" or model.get("dropout") or model.get("byte_fallback"):
+        return None
+    if model.get("continuing_subword_prefix") or model.get("end_of_word_suffix"):
+        return None
+    normalizer = config.get("normalizer")
+    normalize = None
+    if normalizer and not (normalizer.get("type") == "Sequence" and not normalizer.get("normalizers")):
+        if normalizer.get("type") != "NFC":
+            return None
+        normalize = "NFC"
+    pre = config.get("pre_tokenizer") or {}
+    steps = pre.get("pretokenizers", []) if pre.get("type") == "Sequence" else [pre]
+    if len(steps) < 2 or steps[-1].get("type") != "ByteLevel":
+        return None
+    if steps[-1].get("add_prefix_space") or steps[-1].get("use_regex"):
+        return None
+    splits = steps[:-1]
+    if any(
+        step.get("type") != "Split" or step.get("behavior") != "Isolated" or step.get("invert")
+        for step in splits
+    ):
+        return None
+    patterns = tuple((step.get("pattern") or {}).get("Regex") for step in splits)
+    if patterns == DEEPSEEK_SPLITS:
+        return DEEPSEEK_PAT, normalize
+    known = {LLAMA3_PAT: LLAMA3_PAT, QWEN2_PAT: QWEN2_PAT, QWEN35_PAT: QWEN35_PAT}
+    if len(patterns) == 1 and patterns[0] in known:
+        return known[patterns[0]], normalize
+    return None
+
+
+def _load_hf_bpe(path: Path, key: str) -> tuple[dict[bytes, int], str, str | None] | None:
+    """Ranks in merge order (tiktoken's lowest-rank-first merge then equals HF's merge priority), pattern and
+    normalization of a fitting tokenizer.json (``hf_bpe_plan``), or None. Cached under ``key``."""
+    plan_key = f"{key}-plan"
+    ranks = bpe_files.read_ranks_cache(key)
+    plan = bpe_files.read_ranks_cache(plan_key)
+    if ranks is not None and plan is not None:
+        normalize = plan.get(b"normalize") or b""
+        return ranks, plan[b"pattern"].decode(), normalize.decode() or None
+    try:
+        config = json.loads(path.read_bytes())
+    except (OSError, ValueError):
+        return None
+    fitted = hf_bpe_plan(config)
+    if fitted is None:
+        return None
+    decoder = _byte_decoder()
+    ranks = {bytes([b]): b for b in range(256)}
+    try:
+        for index, merge in enumerate(config["model"]["merges"]):
+            left, right = merge.split(" ") if isinstance(merge, str) else merge
+            token = bytes(decoder[ch] for ch in left) + bytes(decoder[ch] for ch in right)
+            if token in ranks:
+                return None  # two merges make one token: tiktoken's rule would differ from HF's
+            ranks[token] = 256 + index
+        if config["model"].get("ignore_merges"):
+            # HF then emits any whole piece found in the vocabulary; tiktoken does the same only for
+            # tokens it knows, so every vocabulary token must be a merge result
+            vocab = config["model"]["vocab"]
+            if any(bytes(decoder[ch] for ch in token) not in ranks for token in vocab):
+                return None
+    except (KeyError, ValueError, TypeError):
+        return None
+    pattern, normalize = fitted
+    bpe_files.write_ranks_cache(key, ranks)
+    bpe_files.write_ranks_cache(
+        plan_key, {b"pattern": pattern.encode(), b"normalize": (normalize or "").encode()}
+    )
+    return ranks, pattern, normalize
+
+
+def _huggingface_counter(family: str, path: Path) -> Counter:
+    """A tokenizer.json counted with tiktoken when its pre-tokenizer allows it (``hf_bpe_plan``), else with
+    HF ``tokenizers``."""
+    key = f"hfbpe-{hashlib.sha256(path.read_bytes()).hexdigest()}"
+    index = bpe_files.read_index_cache(key)
+    plan = bpe_files.read_ranks_cache(f"{key}-plan") if index is not None else None
+    if index is not None and plan is not None:
+        normalize = (plan.get(b"normalize") or b"").decode() or None
+
+        def loader() -> dict[bytes, int]:
+            loaded = _load_hf_bpe(path, key)
+            if loaded is None:  # pragma: no cover - the cache said it fits
+                raise TokenizerUnavailableError(f"{path}: cannot load")
+            return loaded[0]
+
+        return TiktokenCounter(
+            family, None, plan[b"pattern"].decode(), normalize, ranks_loader=loader, index=index
+        )
+    loaded = _load_hf_bpe(path, key)
+    if loaded is None:
+        return HuggingFaceCounter(family, _hf_tokenizer(path, family))
+    ranks, pattern, normalize = loaded
+    bpe_files.ensure_index_cache(key, ranks)
+    return TiktokenCounter(family, ranks, pattern, normalize)
+
+
 def _tekken_pattern(path: Path, digest: str) -> str:
     cached = bpe_files.read_ranks_cache(f"tekken-pattern-{digest}")
     if cached is not None and isinstance(cached.get(b"pattern"), bytes):
@@ -305,7 +431,7 @@ def load_exact(spec: FamilySpec) -> Counter:
         path = Path(os.path.expanduser(family.split(":", 1)[1]))
         if not path.is_file():
             raise InputError(f"{path}: no such tokenizer.json file")
-        return HuggingFaceCounter(family, _hf_tokenizer(path, family))
+        return _huggingface_counter(family, path)
     if family.startswith("tiktoken:"):
         path = Path(os.path.expanduser(family.split(":", 1)[1]))
         if not path.is_file():
@@ -318,8 +444,8 @@ def load_exact(spec: FamilySpec) -> Counter:
     if spec.backend == "estimate" or spec.package_file is None:
         raise TokenizerUnavailableError(f"no offline tokenizer for {family}", spec.install_hint)
     path = _package_path(spec)
-    if spec.backend == "huggingface":
-        return HuggingFaceCounter(family, _hf_tokenizer(path, family))
+    if spec.backend == "huggingface" or (path.suffix == ".json" and family != "mistral-tekken"):
+        return _huggingface_counter(family, path)
     if family == "mistral-tekken":
         digest = hashlib.sha256(path.read_bytes()).hexdigest()
         pattern = _tekken_pattern(path, digest)
