@@ -88,14 +88,22 @@ def _ratio(value: Decimal) -> Decimal:
 
 
 def _percent_or_fraction(value: object) -> object:
-    """``"15%"`` -> 0.15; a bare number is a fraction (0.15 = 15 %)."""
+    """``"15%"`` -> 0.15; a bare number is a fraction (0.15 = 15 %). A bare number of 1 or more is refused
+    as ambiguous (``growth: 15`` almost always means 15 %, not 1,500 %)."""
     if isinstance(value, str) and value.strip().endswith("%"):
         text = value.strip()[:-1].strip()
         try:
             return Decimal(text) / 100
         except InvalidOperation:
             raise ValueError(f"expected a percentage like '15%', got {value!r}") from None
-    return _number(value)
+    number = _number(value)
+    if isinstance(number, int):
+        number = Decimal(number)
+    if isinstance(number, Decimal) and number.is_finite() and abs(number) >= 1:
+        raise ValueError(
+            f"growth {value} is ambiguous: write '{number}%' for {number} percent, or a fraction like 0.15"
+        )
+    return number
 
 
 def _growth(value: Decimal) -> Decimal:
