@@ -276,3 +276,46 @@ def test_progress_bar_only_on_a_terminal_after_a_second(monkeypatch):
     progress(10)
     progress.close()
     assert quiet.getvalue() == ""
+
+
+def test_explain_classes_and_limit(monkeypatch, tmp_path):
+    from tokencost.cli import count_cmd
+    from tokencost.tokenizers.explain import (
+        DIGITS,
+        EMOJI,
+        HAN_S,
+        HAN_T,
+        HANGUL,
+        KANA,
+        LATIN,
+        OTHER_LETTERS,
+        SYMBOLS,
+        WHITESPACE,
+        classify,
+        runs,
+    )
+
+    assert [classify(c) for c in "aé5ア한Я!😀 "] == [
+        LATIN,
+        LATIN,
+        DIGITS,
+        KANA,
+        HANGUL,
+        OTHER_LETTERS,
+        SYMBOLS,
+        EMOJI,
+        WHITESPACE,
+    ]
+    pairs = runs("Hello world 这个说法。這個說法")
+    assert (LATIN, " world") in pairs and (HAN_S, "这个说法") in pairs and (HAN_T, "這個說法") in pairs
+    assert "".join(run for _, run in pairs) == "Hello world 这个说法。這個說法"
+    # a run with no variant-specific character follows the run before it
+    assert runs("這個說法，中文")[-1] == (HAN_T, "中文")
+
+    monkeypatch.setattr(count_cmd, "EXPLAIN_LIMIT", 10)
+    path = tmp_path / "long.txt"
+    path.write_text("abcdefghij" * 5, encoding="utf-8")
+    result = run(str(path), str(path), "--explain", "--format", "json")
+    doc = json.loads(result.stdout)
+    assert doc["characters"] == 10  # the limit; the second input is not analysed
+    assert any("first 10 characters" in n for n in doc["notices"])

@@ -17,6 +17,8 @@ from tokencost.errors import InputError
 SCHEMA = "tokencost.count/1"
 DEFAULT_FAMILY = "o200k_base"
 _FORMATS = ("table", "json", "csv")
+#: --explain classifies characters in Python: it reads at most this many characters of input
+EXPLAIN_LIMIT = 8_000_000
 
 
 class Progress:
@@ -312,16 +314,31 @@ def _count_messages(sources, keys, counters, notices):
 
 
 def _explain(sources, selections, counters, estimate, fmt, notices) -> None:
-    from tokencost.inputs import invalid_notice, read_text
+    from tokencost.inputs import TextStream, invalid_notice
     from tokencost.render.tabular import render_rows
     from tokencost.tokenizers.explain import explain_text
 
     texts = []
+    budget = EXPLAIN_LIMIT
     for source in sources:
-        text, bad = read_text(source)
-        if bad:
-            notices.append(invalid_notice(source.name, bad))
-        texts.append(text)
+        if budget <= 0:
+            notices.append(
+                f"{source.name}: not analysed (--explain reads the first {EXPLAIN_LIMIT:,} characters)"
+            )
+            continue
+        stream = TextStream(source)
+        parts = []
+        for piece in stream:
+            parts.append(piece[:budget])
+            budget -= len(piece)
+            if budget <= 0:
+                notices.append(
+                    f"{source.name}: --explain analysed only the first {EXPLAIN_LIMIT:,} characters"
+                )
+                break
+        if stream.invalid_bytes:
+            notices.append(invalid_notice(source.name, stream.invalid_bytes))
+        texts.append("".join(parts))
     for notice in notices:
         click.echo(f"note: {notice}", err=True)
     text = "\n".join(texts)
