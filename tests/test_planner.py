@@ -521,3 +521,13 @@ def test_long_context_tiers_are_judged_per_sample_request(tmp_path, acme_dir):
     ) / 10**6
     assert w.monthly_cost == expected
     assert any("prompt over 100,000 tokens" in n for n in w.candidates[0].notes)
+
+
+def test_shares_accept_percent_strings(tmp_path, acme_dir):
+    body = BASIC.replace(
+        "output_tokens: 500", "output_tokens: 500\n        cache_hit_ratio: 40%\n        batch_share: '25 %'"
+    )
+    w = plan(tmp_path, acme_dir, body).workloads[0].workload
+    assert w.cache_hit_ratio == Decimal("0.4") and w.batch_share == Decimal("0.25")
+    with pytest.raises(InputError, match="cache_hit_ratio: must be between 0 and 1"):
+        plan(tmp_path, acme_dir, body.replace("40%", "140%"))

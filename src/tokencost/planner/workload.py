@@ -106,6 +106,16 @@ def _percent_or_fraction(value: object) -> object:
     return number
 
 
+def _share(value: object) -> object:
+    """A share 0-1, also written as a percentage: ``"30%"`` -> 0.3."""
+    if isinstance(value, str) and value.strip().endswith("%"):
+        try:
+            return Decimal(value.strip()[:-1].strip()) / 100
+        except InvalidOperation:
+            raise ValueError(f"expected a share like 0.3 or '30%', got {value!r}") from None
+    return _number(value)
+
+
 def _growth(value: Decimal) -> Decimal:
     if not value.is_finite() or value <= -1:
         raise ValueError(f"growth must be above -100% (got {value * 100}%)")
@@ -137,9 +147,16 @@ Money = Annotated[
 ]
 Ratio = Annotated[
     Decimal,
-    BeforeValidator(_number),
+    BeforeValidator(_share),
     AfterValidator(_ratio),
-    WithJsonSchema({"type": "number", "minimum": 0, "maximum": 1}),
+    WithJsonSchema(
+        {
+            "anyOf": [
+                {"type": "number", "minimum": 0, "maximum": 1},
+                {"type": "string", "pattern": r"^[0-9.]+ ?%$"},
+            ]
+        }
+    ),
 ]
 Growth = Annotated[
     Decimal,
