@@ -545,7 +545,7 @@ class _Planner:
 
     # -- tokens per family ------------------------------------------------------------------------------
     def family_tokens(
-        self, w: Workload, index: int, families: Sequence[str], base: str, samples: list[Path], chat: bool
+        self, w: Workload, families: Sequence[str], base: str, samples: list[Path], chat: bool
     ) -> dict[str, FamilyTokens]:
         out: dict[str, FamilyTokens] = {}
         output = w.output_tokens
@@ -619,7 +619,7 @@ class _Planner:
         families = list(
             dict.fromkeys([base, *([current.model.tokenizer] if current else []), *candidate_families])
         )
-        by_family = self.family_tokens(w, index, families, base, samples, chat)
+        by_family = self.family_tokens(w, families, base, samples, chat)
 
         period, count = w.traffic
         monthly_requests = requests_per_month(count, period)
