@@ -186,7 +186,10 @@ _FALLBACKS = {
 }
 
 
-def _rate_for(component: str, rates: dict[str, Decimal | None], notes: list[str]) -> tuple[Decimal, str]:
+def rate_for(component: str, rates: dict[str, Decimal | None], notes: list[str]) -> tuple[Decimal, str]:
+    """The rate billed for ``component`` and the card key it came from, following the vendors' fallbacks
+    (cache rates -> input, 1 h cache write -> 5 min write, reasoning -> output); appends a note on a
+    fallback that changes the bill and raises Unpriceable when nothing applies."""
     key = component
     while rates.get(key) is None:
         fallback = _FALLBACKS.get(key)
@@ -216,7 +219,7 @@ def price_usage(
         per_request_tokens: Decimal = getattr(usage, attribute)
         if per_request_tokens == 0:
             continue
-        rate, billed_as = _rate_for(component, rates, notes)
+        rate, billed_as = rate_for(component, rates, notes)
         tokens = per_request_tokens * usage.requests
         items.append(LineItem(component, tokens, rate, tokens * rate / MILLION, billed_as))
     if not items and rates.get("input") is None and not free:

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import NamedTuple
 
-from tokencost.cost import MILLION, ZERO, Unpriceable, _rate_for, effective_rates
+from tokencost.cost import MILLION, ZERO, Unpriceable, effective_rates, rate_for
 from tokencost.pricing.schema import PriceCard
 
 _COMPONENTS = ("input", "cache_read", "output", "reasoning")
@@ -87,7 +87,7 @@ class CardPricer:
         for component in _COMPONENTS:
             own: list[str] = []
             try:
-                resolved[component] = _rate_for(component, raw, own)[0]
+                resolved[component] = rate_for(component, raw, own)[0]
             except Unpriceable as exc:
                 resolved[component] = None
                 problems[component] = str(exc)
