@@ -16,6 +16,8 @@ def _isolated_environment(monkeypatch, tmp_path_factory):
     """No test reads the developer's overlays or caches."""
     monkeypatch.delenv("TOKENCOST_PRICING", raising=False)
     monkeypatch.delenv("GITHUB_STEP_SUMMARY", raising=False)
+    monkeypatch.delenv("TOKENCOST_CACHE_DIR", raising=False)
+    monkeypatch.delenv("TOKENCOST_NO_CACHE", raising=False)
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.getbasetemp() / "xdg-cache"))
     catalog_module._cached_catalog.cache_clear()
     yield

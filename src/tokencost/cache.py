@@ -2,7 +2,7 @@
 
 Entries are content-addressed: the key is a hash of everything the value was derived from, so a stale
 entry can never be returned, only missed. The cache is an optimisation only: unreadable, corrupt or
-unwritable entries are ignored. ``TOKENCOST_NO_CACHE=1`` turns it off.
+unwritable entries are ignored. ``TOKENCOST_NO_CACHE=1`` (or an empty ``TOKENCOST_CACHE_DIR``) turns it off.
 """
 
 from __future__ import annotations
@@ -15,9 +15,13 @@ from typing import Any
 
 
 def cache_dir() -> Path | None:
-    """``$XDG_CACHE_HOME/tokencost`` (default ``~/.cache/tokencost``), or None when disabled."""
+    """``$TOKENCOST_CACHE_DIR``, else ``$XDG_CACHE_HOME/tokencost`` (default ``~/.cache/tokencost``); None when
+    disabled by ``TOKENCOST_NO_CACHE=1`` or an empty ``TOKENCOST_CACHE_DIR``."""
     if os.environ.get("TOKENCOST_NO_CACHE"):
         return None
+    explicit = os.environ.get("TOKENCOST_CACHE_DIR")
+    if explicit is not None:
+        return Path(explicit).expanduser() if explicit.strip() else None
     base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
     return Path(base) / "tokencost"
 
