@@ -391,6 +391,11 @@ def test_llama3_from_quicktok_vocab_equals_meta_file():
         bpe_files.load_quicktok_vocab(path, "0" * 64)
     counter = get_counter("llama3")
     assert counter.exact and counter.count("hello world") == 2
+    import quicktok  # the package's own encoder
+
+    reference = quicktok.get_encoding("llama3")
+    for text in SAMPLES.values():
+        assert counter.count(text) == len(reference.encode(text)), text
 
 
 def test_llama3_falls_back_to_the_next_vocabulary_file(monkeypatch, tmp_path):
