@@ -7,6 +7,15 @@ Public API:
   ``.count(text)``)
 - ``count_tokens(text, model=None, tokenizer=None, estimate=False) -> TokenCount``
 - ``families() -> list[FamilyInfo]``: every family with whether it is exact here and how to make it so.
+
+Modules: ``registry`` (family specs and pre-tokenizer patterns), ``bpe_files`` (offline, sha256-verified
+vocabularies and the ranks cache), ``exact`` (counters), ``chunking`` (safe cut positions), ``files``
+(many inputs, worker processes), ``messages`` (chat overhead), ``explain`` (per-script breakdown),
+``estimator`` (the fitted estimator).
+
+Vocabularies are never downloaded. Parsed ranks are cached in ``$TOKENCOST_CACHE_DIR`` (default
+``$XDG_CACHE_HOME/tokencost`` or ``~/.cache/tokencost``; ``""`` disables the cache), keyed by the sha256 of
+the source file, checksummed and rebuilt when corrupt; the cache only makes loading faster.
 """
 
 from __future__ import annotations
