@@ -9,11 +9,16 @@ Overhead per family (``OVERHEAD``):
   with tiktoken" cookbook): every message costs 3 tokens plus the tokens of each of its values (role,
   content, name), a ``name`` 1 more, and every reply is primed with 3. Tools follow the cookbook's
   function-calling rule (``_openai_tools``).
-- Open-weight families: the special tokens their published chat templates wrap around each message
-  (ChatML for Qwen: ``<|im_start|>role\\n ... <|im_end|>\\n`` = 5; Llama 3 header/eot = 5; DeepSeek V3 role
-  markers = 2; Mistral ``[INST]``/``[/INST]`` = 2), plus a BOS where the template has one.
+- Open-weight families: the tokens their published chat templates put around each message, besides the
+  content: ChatML for Qwen (``<|im_start|>`` role ``\n`` ... ``<|im_end|>`` ``\n``: 4 + the role name),
+  Llama 3 (``<|start_header_id|>`` role ``<|end_header_id|>`` ``\n\n`` ... ``<|eot_id|>``: 4 + role, BOS 1),
+  Gemma 3 (``<start_of_turn>`` role ``\n`` ... ``<end_of_turn>`` ``\n``: 4 + role, BOS 1), DeepSeek V3
+  (one role marker such as ``<｜User｜>``, no role name: 1, BOS 1; an assistant turn's end-of-sentence token
+  is not counted), Mistral (``[INST]``/``[/INST]``: 2, no role name, BOS 1); the reply is primed with the
+  assistant header (Qwen 3, Llama 3 4, Gemma 3, DeepSeek 1, Mistral 0). Templates that inject a default
+  system prompt or thinking tags are not modelled.
 - Vendors without a public template (Claude, Gemini, GLM, Kimi, MiniMax, Grok, generic): a documented
-  estimate of 4 per message and 3 to prime the reply.
+  estimate, OpenAI's rule (3 per message + the role name, 3 to prime the reply).
 For non-OpenAI families, tools count as their compact JSON plus a per-request tool preamble (an estimate:
 chat templates wrap tool lists in a short instruction).
 """
@@ -36,19 +41,21 @@ class Overhead:
     per_request: int  # BOS and the like
     tools_preamble: int
     basis: str  # "openai-rule", "chat-template", "estimate"
+    #: whether the role name is spelled out in the template (counted as overhead) or is a special token
+    role_tokens: bool = True
 
 
 OVERHEAD: dict[str, Overhead] = {
     "o200k_base": Overhead(3, 1, 3, 0, 0, "openai-rule"),
     "cl100k_base": Overhead(3, 1, 3, 0, 0, "openai-rule"),
-    "qwen2": Overhead(5, 0, 3, 0, 30, "chat-template"),
-    "qwen3.5": Overhead(5, 0, 3, 0, 30, "chat-template"),
-    "llama3": Overhead(5, 0, 4, 1, 30, "chat-template"),
-    "deepseek-v3": Overhead(2, 0, 1, 1, 30, "chat-template"),
-    "mistral-tekken": Overhead(2, 0, 0, 1, 4, "chat-template"),
-    "gemma3": Overhead(5, 0, 3, 1, 30, "chat-template"),
+    "qwen2": Overhead(4, 0, 3, 0, 30, "chat-template"),
+    "qwen3.5": Overhead(4, 0, 3, 0, 30, "chat-template"),
+    "llama3": Overhead(4, 0, 4, 1, 30, "chat-template"),
+    "gemma3": Overhead(4, 0, 3, 1, 30, "chat-template"),
+    "deepseek-v3": Overhead(1, 0, 1, 1, 30, "chat-template", role_tokens=False),
+    "mistral-tekken": Overhead(2, 0, 0, 1, 4, "chat-template", role_tokens=False),
 }
-DEFAULT_OVERHEAD = Overhead(4, 1, 3, 0, 30, "estimate")
+DEFAULT_OVERHEAD = Overhead(3, 1, 3, 0, 30, "estimate")
 
 #: OpenAI cookbook constants for tool definitions: (func_init, prop_init, prop_key, enum_init, enum_item, func_end)
 _OPENAI_TOOL_CONSTANTS = {"o200k_base": (7, 3, 3, -3, 3, 12), "cl100k_base": (10, 3, 3, -3, 3, 12)}
@@ -153,7 +160,7 @@ def count_messages(
                 # role, name, tool_call_id: OpenAI's rule counts every value of the message; the role
                 # name is part of the template header, so it is overhead
                 if key == "role":
-                    overhead += count(value)
+                    overhead += count(value) if rule.role_tokens else 0
                 else:
                     content += count(value)
                 if key == "name":
