@@ -156,6 +156,9 @@ def test_rank_index_equals_dict_and_is_used_for_short_text(monkeypatch):
 
 
 def test_cache_can_be_disabled(monkeypatch, tmp_path):
+    monkeypatch.setenv("TOKENCOST_NO_CACHE", "1")
+    assert bpe_files.cache_dir() is None
+    monkeypatch.delenv("TOKENCOST_NO_CACHE")
     monkeypatch.setenv("TOKENCOST_CACHE_DIR", "")
     assert bpe_files.cache_dir() is None
     assert len(bpe_files.load_openai_ranks("cl100k_base")) == 100256

@@ -5,10 +5,12 @@ Nothing here touches the network. The OpenAI vocabularies come from files that a
 their sha256 equals the hash tiktoken itself expects (``tiktoken_ext/openai_public.py``).
 
 Parsing a ``.tiktoken`` file takes ~0.3-0.5 s, so the parsed ``{token bytes: rank}`` dict is kept in
-``$TOKENCOST_CACHE_DIR`` (else ``$XDG_CACHE_HOME/tokencost``, else ``~/.cache/tokencost``) as a marshal
-blob keyed by the source file's sha256, written atomically and checked by its own sha256 on every read.
-The cache is never needed for correctness: if it is missing, unreadable, corrupt or unwritable, the source
-file is parsed again (and the cache rewritten when possible). ``TOKENCOST_CACHE_DIR=""`` disables it.
+the shared cache directory (``tokencost.cache``: ``$TOKENCOST_CACHE_DIR``, else
+``$XDG_CACHE_HOME/tokencost``, else ``~/.cache/tokencost``) as a marshal blob keyed by the source file's
+sha256, with a sorted rank index beside it; both are written atomically and checked by their own sha256 on
+every read. The cache is never needed for correctness: if it is missing, unreadable, corrupt or
+unwritable, the source file is parsed again (and the cache rewritten when possible).
+``TOKENCOST_NO_CACHE=1`` or ``TOKENCOST_CACHE_DIR=""`` disables it.
 """
 
 from __future__ import annotations
@@ -42,13 +44,11 @@ OPENAI_FILES: dict[str, tuple[str, str]] = {
 
 
 def cache_dir() -> Path | None:
-    """Directory of the ranks cache, or None when disabled (``TOKENCOST_CACHE_DIR=""``)."""
-    explicit = os.environ.get("TOKENCOST_CACHE_DIR")
-    if explicit is not None:
-        return Path(explicit) if explicit else None
-    xdg = os.environ.get("XDG_CACHE_HOME")
-    base = Path(xdg) if xdg else Path.home() / ".cache"
-    return base / "tokencost"
+    """Directory of the ranks cache (the shared ``tokencost.cache`` directory), or None when disabled
+    (``TOKENCOST_NO_CACHE=1`` or ``TOKENCOST_CACHE_DIR=""``)."""
+    from tokencost.cache import cache_dir as shared_cache_dir
+
+    return shared_cache_dir()
 
 
 def parse_tiktoken_bpe(data: bytes, source: str) -> dict[bytes, int]:
