@@ -13,11 +13,13 @@
 #   zh-hant-lit   the same poems converted to Traditional characters with OpenCC (s2t)
 #   zh-mixed      fortunes-zh "chinese" (Debian hints: Chinese prose mixed with English commands)
 #   ja            manpages-ja, debian-reference-ja
+#   ja-prose      lilypond-doc-html-ja (the LilyPond learning / usage manuals: modern Japanese prose)
 #   ko            debian-faq-ko
 #   code          Python standard library sources
 #   json          iso-codes JSON
 #   emoji         unicode-data emoji-test.txt / emoji-zwj-sequences.txt
 #   ru, de        fortunes-ru, fortunes-de (Cyrillic, accented Latin)
+#   *-pure        the lines of zh-hans-tech / zh-hant-tech / ja / ja-prose documents that are >= 80 % CJK
 # Documents are files (big files cut at line boundaries into 3k-12k-character pieces); a document smaller
 # than 800 characters is dropped. fit_estimator.py splits fit / held-out by document (stable hash).
 set -euo pipefail
@@ -26,7 +28,7 @@ out="$here/corpus"
 work="${CORPUS_WORK:-$(mktemp -d)}"
 pkgs=(fortunes fortunes-zh manpages manpages-zh manpages-ja debian-reference-en debian-reference-zh-cn
       debian-reference-zh-tw debian-reference-ja debian-faq-ko debian-faq-zh-cn unicode-data iso-codes
-      fortunes-ru fortunes-de)
+      fortunes-ru fortunes-de lilypond-doc-html-ja)
 SUDO=""
 [ "$(id -u)" = 0 ] || SUDO=sudo
 command -v opencc >/dev/null || { $SUDO apt-get update -qq && $SUDO apt-get install -y -qq opencc; }
@@ -40,8 +42,9 @@ F="$X/usr/share/games/fortunes"
 sed 's/\x1b\[[0-9;]*m//g' "$F/tang300" | opencc -c s2t > "$work/tang300.hant"
 sed 's/\x1b\[[0-9;]*m//g' "$F/song100" | opencc -c s2t > "$work/song100.hant"
 
-rm -rf "$out"
+# keep _cache (exact counts) and _tokenizers (gemma3 download) from earlier runs
 mkdir -p "$out"
+find "$out" -mindepth 1 -maxdepth 1 -type d ! -name '_*' -exec rm -rf {} +
 STDLIB="$(python3 -c 'import sysconfig; print(sysconfig.get_paths()["stdlib"])')"
 python3 - "$X" "$work" "$out" "$STDLIB" <<'PY'
 import glob, gzip, html, json, os, re, sys
@@ -51,7 +54,7 @@ X, WORK, OUT, STDLIB = sys.argv[1:5]
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
 MIN = 800
 # piece size in characters: smaller for CJK (3 UTF-8 bytes a character), smallest for poetry
-MAXLEN = {"zh-hans-lit": 3000, "zh-hant-lit": 3000, "ko": 4000, "zh-hans-tech": 6000, "zh-hant-tech": 6000, "zh-mixed": 8000, "ja": 6000}
+MAXLEN = {"ja-prose": 6000, "zh-hans-lit": 3000, "zh-hant-lit": 3000, "ko": 4000, "zh-hans-tech": 6000, "zh-hant-tech": 6000, "zh-mixed": 8000, "ja": 6000}
 
 def read(path):
     raw = gzip.open(path).read() if path.endswith(".gz") else open(path, "rb").read()
@@ -136,6 +139,9 @@ for lang, cat in (("", "en-tech"), ("zh_CN", "zh-hans-tech"), ("zh_TW", "zh-hant
 for suffix, cat in (("en", "en-tech"), ("zh-cn", "zh-hans-tech"), ("zh-tw", "zh-hant-tech"), ("ja", "ja")):
     for p in sorted(glob.glob(f"{S}/debian-reference/*.{suffix}.html")):
         emit(cat, "ref." + os.path.basename(p), html2text(read(p)))
+for p in sorted(glob.glob(f"{S}/doc/lilypond/html/Documentation/*/*.ja.html")):
+    if "/snippets/" not in p:
+        emit("ja-prose", "ly." + os.path.basename(p), html2text(read(p)))
 for lang, cat in (("ko", "ko"), ("zh-cn", "zh-hans-tech")):
     for p in sorted(glob.glob(f"{S}/doc/debian/FAQ/{lang}/*.html")):
         emit(cat, "faq." + os.path.basename(p), html2text(read(p)))
@@ -145,5 +151,21 @@ for p in sorted(glob.glob(S + "/iso-codes/json/iso_*.json")):
     emit("json", os.path.basename(p), read(p))
 for p in ("emoji-test.txt", "emoji-zwj-sequences.txt", "emoji-sequences.txt"):
     emit("emoji", p, read(S + "/unicode/emoji/" + p))
+
+# Pure CJK prose: the lines of the CJK documents that are at least 80 % CJK (no option names, code or
+# markup), kept under the source file's name so that they fall on the same fit / held-out side.
+def cjk_share(line):
+    chars = [ch for ch in line if not ch.isspace()]
+    return sum(1 for ch in chars if ord(ch) >= 0x2E80) / len(chars) if chars else 0.0
+
+for src, cat in (("zh-hans-tech", "zh-hans-pure"), ("zh-hant-tech", "zh-hant-pure"), ("ja", "ja-pure"),
+                 ("ja-prose", "ja-pure")):
+    os.makedirs(os.path.join(OUT, cat), exist_ok=True)
+    for fn in sorted(os.listdir(os.path.join(OUT, src))):
+        text = open(os.path.join(OUT, src, fn), encoding="utf-8").read()
+        keep = "\n".join(l for l in text.splitlines() if len(l) >= 10 and cjk_share(l) >= 0.8)
+        if len(keep) >= MIN:
+            with open(os.path.join(OUT, cat, fn), "w", encoding="utf-8") as f:
+                f.write(keep + "\n")
 PY
-for d in "$out"/*/; do printf '%-14s %5d docs %8d KB\n' "$(basename "$d")" "$(ls "$d" | wc -l)" "$(du -sk "$d" | cut -f1)"; done
+for d in "$out"/[!_]*/; do printf '%-14s %5d docs %8d KB\n' "$(basename "$d")" "$(ls "$d" | wc -l)" "$(du -sk "$d" | cut -f1)"; done

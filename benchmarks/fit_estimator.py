@@ -194,11 +194,15 @@ def count_family(family: str) -> None:
     import numpy as np
 
     out = CACHE / f"{family}.json"
-    if out.exists():
+    counts, chars = {}, {}
+    if out.exists():  # incremental: only documents not counted yet
+        old = json.loads(out.read_text())
+        counts, chars = old["counts"], old["chars"]
+    todo = [d for d in corpus_docs() if f"{d[0]}/{d[1]}" not in counts]
+    if not todo:
         return
     real = Real(family)
-    counts, chars = {}, {}
-    for cat, name, path, held in corpus_docs():
+    for cat, name, path, held in todo:
         text = read_doc(path)
         counts[f"{cat}/{name}"] = real.count(text)
         if held or text.isascii():
