@@ -19,6 +19,8 @@
 #   json          iso-codes JSON
 #   emoji         unicode-data emoji-test.txt / emoji-zwj-sequences.txt
 #   ru, de        fortunes-ru, fortunes-de (Cyrillic, accented Latin)
+#   names         iso-codes translations in 20 languages (Arabic, Persian, Hebrew, Greek, Indic, Thai, Georgian, ...)
+#   emoji-only    the fully-qualified emoji of emoji-test.txt, space-separated
 #   *-pure        the lines of zh-hans-tech / zh-hant-tech / ja / ja-prose documents that are >= 80 % CJK
 # Documents are files (big files cut at line boundaries into 3k-12k-character pieces); a document smaller
 # than 800 characters is dropped. fit_estimator.py splits fit / held-out by document (stable hash).
@@ -47,14 +49,14 @@ mkdir -p "$out"
 find "$out" -mindepth 1 -maxdepth 1 -type d ! -name '_*' -exec rm -rf {} +
 STDLIB="$(python3 -c 'import sysconfig; print(sysconfig.get_paths()["stdlib"])')"
 python3 - "$X" "$work" "$out" "$STDLIB" <<'PY'
-import glob, gzip, html, json, os, re, sys
+import gettext, glob, gzip, html, json, os, re, sys
 from html.parser import HTMLParser
 
 X, WORK, OUT, STDLIB = sys.argv[1:5]
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
 MIN = 800
 # piece size in characters: smaller for CJK (3 UTF-8 bytes a character), smallest for poetry
-MAXLEN = {"ja-prose": 6000, "zh-hans-lit": 3000, "zh-hant-lit": 3000, "ko": 4000, "zh-hans-tech": 6000, "zh-hant-tech": 6000, "zh-mixed": 8000, "ja": 6000}
+MAXLEN = {"names": 4000, "emoji-only": 2000, "ja-prose": 6000, "zh-hans-lit": 3000, "zh-hant-lit": 3000, "ko": 4000, "zh-hans-tech": 6000, "zh-hant-tech": 6000, "zh-mixed": 8000, "ja": 6000}
 
 def read(path):
     raw = gzip.open(path).read() if path.endswith(".gz") else open(path, "rb").read()
@@ -151,6 +153,22 @@ for p in sorted(glob.glob(S + "/iso-codes/json/iso_*.json")):
     emit("json", os.path.basename(p), read(p))
 for p in ("emoji-test.txt", "emoji-zwj-sequences.txt", "emoji-sequences.txt"):
     emit("emoji", p, read(S + "/unicode/emoji/" + p))
+
+# Other scripts: the iso-codes translations (country, language, currency and script names) in 20 languages
+for lang in ("ar", "fa", "he", "el", "hi", "bn", "ta", "th", "ka", "uk", "bg", "vi", "tr", "pl", "mr", "kn",
+             "gu", "pa", "te", "ml"):
+    lines = []
+    for mo in sorted(glob.glob(f"{S}/locale/{lang}/LC_MESSAGES/iso_*.mo")):
+        if re.search(r"iso_(3166|639|639_3|639_5|3166_2)\.mo$", mo):
+            continue  # older duplicate domains
+        with open(mo, "rb") as fh:
+            cat_ = gettext.GNUTranslations(fh)._catalog
+        lines += [v for k, v in cat_.items() if k and isinstance(v, str) and v != k]
+    emit("names", lang, "\n".join(lines))
+# Emoji-only text: every fully-qualified emoji of emoji-test.txt, 16 to a line
+emo = [l.split("#", 1)[1].split()[0] for l in read(S + "/unicode/emoji/emoji-test.txt").splitlines()
+       if "; fully-qualified" in l]
+emit("emoji-only", "emoji-list", "\n".join(" ".join(emo[i:i + 16]) for i in range(0, len(emo), 16)))
 
 # Pure CJK prose: the lines of the CJK documents that are at least 80 % CJK (no option names, code or
 # markup), kept under the source file's name so that they fall on the same fit / held-out side.

@@ -70,11 +70,8 @@ def _build_hi() -> bytes:
     spans = (
         (0x01, 0x04, "x"),  # U+0100-03FF Latin extended, IPA, Greek
         (0x04, 0x05, "c"),  # U+0400-04FF Cyrillic
-        (
-            0x05,
-            0x08,
-            "r",
-        ),  # U+0500-07FF Armenian, Hebrew, Arabic, Syriac, ... (2 UTF-8 bytes, like the above)
+        (0x05, 0x08, "r"),  # U+0500-07FF Armenian, Hebrew, Arabic, ... (2 UTF-8 bytes, like the above)
+        (0x08, 0x20, "i"),  # U+0800-1FFF Indic scripts, Thai, Lao, Myanmar, Georgian, Ethiopic, ...
         (0x20, 0x30, "p"),  # U+2000-2FFF general punctuation, symbols, arrows, box drawing, dingbats
         (0x30, 0x31, "k"),  # U+3000-30FF CJK punctuation, hiragana, katakana
         (0x34, 0x4E, "a"),  # U+3400-4DFF CJK extension A (rare Han)
@@ -121,7 +118,7 @@ FEATURES: tuple[str, ...] = (
     "word_runs", "upper_runs", "digit_runs", "punct_runs", "newline_runs", "nonascii_runs", "nonascii_in_word",
     "space4", "space16", "punct16",
     "latin1", "latin_ext", "cyrillic", "gen_punct", "cjk_kana", "cjk_ext_a", "hangul", "astral", "compat_fw",
-    "other_script", "han", "gb_level1", "gb_level2",
+    "rtl", "indic_etc", "other_script", "han", "gb_level1", "gb_level2",
 )  # fmt: skip
 _NF = len(FEATURES)
 
@@ -168,12 +165,14 @@ def _chunk_features(s: str, out: list[int]) -> None:
             k(b"f"),
         )
         other = len(small) - (cx + cc + cp + ck + ca + cg + ce + cf)
+        cr, ci = (k(b"r"), k(b"i")) if other else (0, 0)
+        other -= cr + ci
         han = len(wide) - len(small) - ce  # low surrogates were dropped from small but not from wide
         # UTF-8 length is 2 bytes below U+0800, 3 in the rest of the BMP, 4 outside: solve for the
         # Latin-1 supplement characters (accented letters), which share the high byte 0 with ASCII
-        two = cx + cc + (k(b"r") if other else 0)
+        two = cx + cc + cr
         latin1 = extra - 2 * (len(wide) - 2 * ce - two) - 3 * ce - two
-        vals += [latin1, cx, cc, cp, ck, ca, cg, ce, cf, other, han]
+        vals += [latin1, cx, cc, cp, ck, ca, cg, ce, cf, cr, ci, other, han]
         if han:
             g = u.encode("gb2312", "ignore").translate(_GB, _ASCII)[::2]
             rest1 = g.translate(None, b"1")
