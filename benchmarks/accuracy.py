@@ -2,7 +2,7 @@
 
     python benchmarks/accuracy.py                 # error per family and corpus + throughput vs tiktoken
     python benchmarks/accuracy.py --baseline      # also the chars/4 baseline
-    python benchmarks/accuracy.py --markdown      # tables as Markdown (for results-estimator.md)
+    python benchmarks/accuracy.py --markdown      # tables as Markdown (for benchmarks/README.md)
     python benchmarks/accuracy.py --all-docs      # fit documents too (in-sample), not only held-out
 
 Exact counts come from the cache written by ``fit_estimator.py count`` (the real tokenizers), so this

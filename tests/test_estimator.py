@@ -145,7 +145,7 @@ def test_features_match_the_declared_names():
 @pytest.mark.parametrize("fam", MEASURED)
 def test_known_exact_counts_of_short_samples(name, fam):
     """Short samples (160-520 characters) are outside the band's domain (documents of 800-16k characters):
-    short, dense CJK prose is underestimated by 5-19 % (a known limitation, see results-estimator.md)."""
+    short, dense CJK prose is underestimated by 5-19 % (a known limitation, see benchmarks/README.md)."""
     exact = EXACT[name][fam]
     est = estimator.estimate(SAMPLES[name], fam)
     assert abs(est / exact - 1) <= 0.22, (est, exact)

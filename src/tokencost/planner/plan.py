@@ -917,7 +917,7 @@ def plan_spec(
     )
     # A large plan allocates hundreds of thousands of small acyclic objects (rows, notes, Decimals); the
     # cyclic garbage collector's passes over them would double the run time, and there is nothing for it
-    # to collect here, so it is paused while the workloads are planned (benchmarks/results-planner.md).
+    # to collect here, so it is paused while the workloads are planned (benchmarks/README.md).
     gc_was_enabled = gc.isenabled()
     gc.disable()
     try:

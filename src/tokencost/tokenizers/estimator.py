@@ -189,7 +189,7 @@ def features(text: str, sample: bool = True) -> list[float]:
 
     With ``sample`` (the default), a text longer than ``_SAMPLE_FROM`` characters is measured on every
     other 32k-character chunk and the counts are scaled to the whole text: twice the speed on large
-    inputs for a sampling error far below the model's own (see benchmarks/results-estimator.md).
+    inputs for a sampling error far below the model's own (see benchmarks/README.md).
     """
     if _last[0] is text and _last[2] == sample:
         return _last[1]
