@@ -13,7 +13,7 @@ from typing import Any
 
 from tokencost.cost import Bill, Unpriceable, Usage, price_usage
 from tokencost.errors import InputError
-from tokencost.fx import FxTable, fx_table
+from tokencost.fx import FxTable, fx_table, parse_overrides
 from tokencost.pricing.catalog import Catalog, Entry, load_catalog
 
 #: The default comparison set: current flagship, mid and budget models of the major vendors, so the first
@@ -228,7 +228,15 @@ def estimate(
         raise InputError(f"--output-ratio cannot be negative, got {output_ratio}")
     if requests < 1:
         raise InputError(f"--requests must be at least 1, got {requests}")
-    table = fx if isinstance(fx, FxTable) else fx_table(fx)
+    if not isinstance(fx, FxTable):
+        parse_overrides(fx)  # a bad --fx is an error even when nothing needs converting
+    tables: list[FxTable] = [fx] if isinstance(fx, FxTable) else []
+
+    def table() -> FxTable:
+        """The FX table, loaded on first use: single-currency runs never read the rates file."""
+        if not tables:
+            tables.append(fx_table(fx))  # type: ignore[arg-type]
+        return tables[0]
 
     catalog = load_catalog(pricing)
     entries = resolve_models(catalog, models, vendors, all_models)
@@ -277,7 +285,7 @@ def estimate(
         priced.append((entry, count, count.tokens, out, cache_tokens, bill))
 
     def converted(amount: Decimal, from_currency: str) -> Decimal:
-        return table.convert(amount, from_currency, display)
+        return amount if from_currency == display else table().convert(amount, from_currency, display)
 
     priced.sort(key=lambda item: (converted(item[5].total, item[5].currency), item[0].id))
     cheapest = converted(priced[0][5].total, priced[0][5].currency) if priced else Decimal(0)
@@ -323,6 +331,6 @@ def estimate(
     foreign = {row.bill.currency for row in rows} - {display}
     fx_note = None
     if foreign:
-        fx_note = table.describe({*foreign, display})
+        fx_note = table().describe({*foreign, display})
         assumptions.append(f"converted to {display}: {fx_note}")
     return EstimateResult(rows, display, requests, assumptions, skipped, counts, fx_note, at)

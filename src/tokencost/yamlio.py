@@ -7,38 +7,42 @@ line numbers are recovered only when an error needs them.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from tokencost.errors import InputError
-
-_Loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # type: ignore[assignment]
 
 MAX_YAML_BYTES = 20 * 1024 * 1024
 
 
-class _UniqueKeyLoader(_Loader):  # type: ignore[misc, valid-type]
-    """SafeLoader that refuses a mapping with the same key twice (PyYAML silently keeps the last)."""
+@lru_cache(maxsize=1)
+def _loaders() -> tuple[type, type]:
+    """(plain safe loader, safe loader that rejects duplicate keys), built on first use: PyYAML is only
+    imported when something is parsed, so commands served from the catalog cache never pay for it."""
+    import yaml
 
+    base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
-def _construct_mapping(loader: yaml.SafeLoader, node: yaml.MappingNode, deep: bool = False) -> dict:
-    seen: dict[Any, int] = {}
-    for key_node, _ in node.value:
-        key = loader.construct_object(key_node, deep=True)
-        if key in seen:
-            raise yaml.constructor.ConstructorError(
-                None,
-                None,
-                f"duplicate key {key!r} (first at line {seen[key] + 1})",
-                key_node.start_mark,
-            )
-        seen[key] = key_node.start_mark.line
-    return loader.construct_mapping(node, deep=deep)
+    class UniqueKeyLoader(base):  # type: ignore[misc, valid-type]
+        """SafeLoader that refuses a mapping with the same key twice (PyYAML silently keeps the last)."""
 
+    def construct_mapping(loader: yaml.SafeLoader, node: yaml.MappingNode, deep: bool = False) -> dict:
+        seen: dict[Any, int] = {}
+        for key_node, _ in node.value:
+            key = loader.construct_object(key_node, deep=True)
+            if key in seen:
+                raise yaml.constructor.ConstructorError(
+                    None,
+                    None,
+                    f"duplicate key {key!r} (first at line {seen[key] + 1})",
+                    key_node.start_mark,
+                )
+            seen[key] = key_node.start_mark.line
+        return loader.construct_mapping(node, deep=deep)
 
-_UniqueKeyLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+    UniqueKeyLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, construct_mapping)
+    return base, UniqueKeyLoader
 
 
 def read_text_file(path: Path, what: str = "file", max_bytes: int = MAX_YAML_BYTES) -> str:
@@ -67,8 +71,10 @@ def read_text_file(path: Path, what: str = "file", max_bytes: int = MAX_YAML_BYT
 
 def load_yaml(text: str, source: str) -> Any:
     """Parse YAML text; syntax errors become one-line ``InputError``s naming ``source`` and the line."""
+    import yaml
+
     try:
-        return yaml.load(text, Loader=_UniqueKeyLoader)  # a SafeLoader subclass
+        return yaml.load(text, Loader=_loaders()[1])  # a SafeLoader subclass
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         where = f"{source}:{mark.line + 1}" if mark else source
@@ -81,8 +87,10 @@ def load_yaml(text: str, source: str) -> Any:
 def line_of(text: str, path: Sequence[str | int]) -> int | None:
     """1-based line of the node at ``path`` (keys and list indexes) in YAML ``text``; the deepest
     node found when the path runs out (e.g. a missing key reports its parent mapping's line)."""
+    import yaml
+
     try:
-        node = yaml.compose(text, Loader=_Loader)
+        node = yaml.compose(text, Loader=_loaders()[0])
     except yaml.YAMLError:
         return None
     line = node.start_mark.line + 1 if node is not None else None
