@@ -203,3 +203,45 @@ def test_markdown_and_csv(runner):
     csv_text = runner.invoke(cli, ["estimate", str(EN), "-m", "gpt-5", "--format", "csv"]).output
     assert csv_text.splitlines()[0].startswith("rank,model,provider,tokenizer")
     assert csv_text.splitlines()[1].endswith(",USD")
+
+
+CHAT = REPO / "examples" / "workloads" / "prompts" / "rag-en" / "01-carry-over.json"
+
+
+def test_messages_are_priced_with_chat_overhead(runner):
+    from tokencost.tokenizers import count_tokens
+    from tokencost.tokenizers.messages import parse_chat
+
+    document = run_json(runner, str(CHAT), "--messages", "-m", "gpt-5", "--output-tokens", "0")
+    row = document["rows"][0]
+    messages, _ = parse_chat(CHAT.read_text(encoding="utf-8"), str(CHAT))
+    content = sum(
+        count_tokens(m["content"], tokenizer="o200k_base").tokens
+        for m in messages
+        if isinstance(m.get("content"), str)
+    )
+    assert row["exact"] is True
+    assert row["input_tokens"] > content  # per-message and reply-priming overhead on top of the content
+
+
+def test_messages_through_the_library_match_the_cli(runner):
+    import json as json_module
+
+    chat = json_module.loads(CHAT.read_text(encoding="utf-8"))
+    result = tokencost.estimate(chat, models=["gpt-5", "deepseek-v3.2"], output_tokens=0)
+    document = run_json(
+        runner, str(CHAT), "--messages", "-m", "gpt-5", "-m", "deepseek-v3.2", "--output-tokens", "0"
+    )
+    assert [r.input_tokens for r in result.rows] == [r["input_tokens"] for r in document["rows"]]
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [("{not json", "not JSON"), ('{"messages": []}', "no chat messages"), ("[1, 2]", "not an object")],
+)
+def test_bad_chat_input(runner, tmp_path, content, message):
+    path = tmp_path / "chat.json"
+    path.write_text(content, encoding="utf-8")
+    result = runner.invoke(cli, ["estimate", str(path), "--messages", "-m", "gpt-5"])
+    assert result.exit_code == 2, result.output
+    assert message in result.output and "Traceback" not in result.output

@@ -31,3 +31,11 @@ FILE_FAMILY_PREFIXES = ("huggingface:", "tiktoken:")
 def is_known_family(family: str) -> bool:
     """True when ``family`` is a registered id or a file-backed ``huggingface:``/``tiktoken:`` family."""
     return family in FAMILIES or family.startswith(FILE_FAMILY_PREFIXES)
+
+
+def accuracy_label(exact: bool, error_band: float | None, short: bool = False) -> str:
+    """How sure a count is, for tables: ``exact``, or ``estimate ±16%`` (``est ±16%`` when ``short``)."""
+    if exact:
+        return "exact"
+    word = "est" if short else "estimate"
+    return f"{word} ±{error_band:.0%}" if error_band else word

@@ -6,15 +6,18 @@ This is the library behind ``tokencost estimate`` (``tokencost.estimate(...)`` r
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_EVEN, Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tokencost.cost import Bill, Unpriceable, Usage, price_usage
 from tokencost.errors import InputError
 from tokencost.fx import FxTable, fx_table, parse_overrides
 from tokencost.pricing.catalog import Catalog, Entry, load_catalog
+
+if TYPE_CHECKING:
+    from tokencost.tokenizers import TokenCount
 
 #: The default comparison set: current flagship, mid and budget models of the major vendors, so the first
 #: run is useful without flags. Ids must exist in the bundled catalog (a test checks).
@@ -41,27 +44,12 @@ SCHEMA = "tokencost.estimate/1"
 
 
 @dataclass(frozen=True)
-class FamilyCount:
-    """How many tokens the prompt is for one tokenizer family, and how sure that is."""
-
-    family: str
-    tokens: int
-    exact: bool
-    method: str
-    error_band: float | None
-
-    @property
-    def label(self) -> str:
-        return "exact" if self.exact else f"est ±{round((self.error_band or 0) * 100)}%"
-
-
-@dataclass(frozen=True)
 class EstimateRow:
     """One model's price for the prompt."""
 
     rank: int
     entry: Entry
-    count: FamilyCount
+    count: TokenCount
     input_tokens: int
     output_tokens: int
     cached_tokens: int
@@ -83,7 +71,7 @@ class EstimateResult:
     requests: int
     assumptions: list[str]
     skipped: list[tuple[str, str]] = field(default_factory=list)  # (model id, reason)
-    counts: dict[str, FamilyCount] = field(default_factory=dict)
+    counts: dict[str, TokenCount] = field(default_factory=dict)
     fx_note: str | None = None
     at: dt.date | None = None
 
@@ -168,23 +156,37 @@ def resolve_models(
     return list(unique.values())
 
 
-Counter = Callable[[str, bool], FamilyCount]
-
-
-def count_family(text: str, family: str, estimate_only: bool) -> FamilyCount:
+def count_family(text: str, family: str, estimate_only: bool) -> TokenCount:
     """Count ``text`` with ``family`` through the tokenizer registry."""
-    from tokencost.tokenizers import get_counter
+    from tokencost.tokenizers import count_tokens
 
-    counter = get_counter(family, estimate=estimate_only)
-    return FamilyCount(family, counter.count(text), counter.exact, counter.method, counter.error_band)
+    return count_tokens(text, tokenizer=family, estimate=estimate_only)
 
 
-def count_messages_family(messages: Any, family: str, estimate_only: bool) -> FamilyCount:
-    """Count a chat (OpenAI messages format) with ``family``, including per-message overhead."""
+def count_messages_family(
+    chat: tuple[list[dict], list[dict]], family: str, estimate_only: bool
+) -> TokenCount:
+    """Count a chat request (messages, tools) with ``family``, including per-message overhead."""
+    from tokencost.tokenizers import TokenCount, get_counter
     from tokencost.tokenizers.messages import count_messages
 
-    result = count_messages(messages, family, estimate=estimate_only)
-    return FamilyCount(family, result.tokens, result.exact, result.method, result.error_band)
+    counter = get_counter(family, estimate=estimate_only)
+    result = count_messages(chat[0], chat[1], family, counter.count)
+    return TokenCount(result.tokens, family, counter.exact, counter.method, counter.error_band)
+
+
+def as_chat(document: Sequence[Mapping[str, Any]] | Mapping[str, Any]) -> tuple[list[dict], list[dict]]:
+    """(messages, tools) of an OpenAI-style chat: a ``{"messages": [...], "tools": [...]}`` document or a bare
+    list of messages."""
+    if isinstance(document, Mapping):
+        messages, tools = document.get("messages"), document.get("tools") or []
+    else:
+        messages, tools = document, []
+    if not isinstance(messages, Sequence) or isinstance(messages, str) or not messages:
+        raise InputError("no chat messages to price: expected a list of {role, content} messages")
+    if not all(isinstance(m, Mapping) for m in messages) or not isinstance(tools, Sequence):
+        raise InputError("chat messages must be objects with 'role' and 'content' (OpenAI format)")
+    return [dict(m) for m in messages], [dict(t) for t in tools]
 
 
 def _quantize_ratio(value: Decimal) -> Decimal:
@@ -244,16 +246,17 @@ def estimate(
         raise InputError("no models to price", "name some with --model, or use --all")
 
     is_text = isinstance(text_or_messages, str)
-    counts: dict[str, FamilyCount] = {}
+    chat = None if is_text else as_chat(text_or_messages)  # type: ignore[arg-type]
+    counts: dict[str, TokenCount] = {}
     for family in dict.fromkeys(e.model.tokenizer for e in entries):
         if is_text:
             counts[family] = count_family(text_or_messages, family, estimate_only)  # type: ignore[arg-type]
         else:
-            counts[family] = count_messages_family(text_or_messages, family, estimate_only)
+            counts[family] = count_messages_family(chat, family, estimate_only)  # type: ignore[arg-type]
 
     currencies = {e.currency for e in entries}
     display = currency or (next(iter(currencies)) if len(currencies) == 1 else "USD")
-    priced: list[tuple[Entry, FamilyCount, int, int, int, Bill]] = []
+    priced: list[tuple[Entry, TokenCount, int, int, int, Bill]] = []
     skipped: list[tuple[str, str]] = []
     for entry in entries:
         card = entry.model.card_at(at)

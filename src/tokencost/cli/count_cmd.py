@@ -13,6 +13,7 @@ import click
 
 from tokencost.cli._common import echo_output, format_option
 from tokencost.errors import InputError
+from tokencost.families import accuracy_label
 
 SCHEMA = "tokencost.count/1"
 DEFAULT_FAMILY = "o200k_base"
@@ -71,12 +72,6 @@ def _selections(
     from tokencost.tokenizers.registry import spec
 
     return [(None, spec(family).id) for family in (tokenizers or (DEFAULT_FAMILY,))]
-
-
-def _kind(exact: bool, error_band: float | None) -> str:
-    if exact:
-        return "exact"
-    return f"estimate ±{error_band:.0%}" if error_band is not None else "estimate"
 
 
 @click.command(
@@ -213,7 +208,7 @@ def count(
         base = {
             "model": model,
             "tokenizer": counter.family,
-            "kind": _kind(counter.exact, counter.error_band),
+            "kind": accuracy_label(counter.exact, counter.error_band),
             "method": method,
         }
         if per_file:
@@ -399,6 +394,6 @@ def _explain(sources, selections, counters, estimate, fmt, notices) -> None:
     output = render_rows(rows, columns, fmt, json_document=document, title=title if fmt == "table" else None)
     if fmt == "table":
         output += "".join(
-            f"  {c.family}: {_kind(c.exact, c.error_band)} ({c.method})\n" for c in report.counters
+            f"  {c.family}: {accuracy_label(c.exact, c.error_band)} ({c.method})\n" for c in report.counters
         )
     echo_output(output)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 import sys
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -13,6 +12,7 @@ import click
 from tokencost.cli._common import DATE, echo_output, format_option, pricing_option
 from tokencost.currency import format_money, is_currency
 from tokencost.errors import InputError
+from tokencost.families import accuracy_label
 
 COLUMNS = [
     ("rank", "#"),
@@ -58,20 +58,14 @@ def read_prompt(paths: tuple[str, ...]) -> str:
     return "\n\n".join(parts)
 
 
-def read_messages(paths: tuple[str, ...]) -> object:
-    """Chat messages (OpenAI format) from one JSON or JSONL file or stdin."""
+def read_messages(paths: tuple[str, ...]) -> dict:
+    """Chat messages (OpenAI format, JSON or JSONL) from one file or stdin, as ``{"messages", "tools"}``."""
+    from tokencost.tokenizers.messages import parse_chat
+
     if len(paths) != 1:
         raise InputError("--messages takes exactly one JSON or JSONL file (or - for stdin)")
-    text = read_prompt(paths)
-    try:
-        return json.loads(text)
-    except json.JSONDecodeError:
-        try:
-            return [json.loads(line) for line in text.splitlines() if line.strip()]
-        except json.JSONDecodeError as exc:
-            raise InputError(
-                f"{paths[0]}: not valid JSON or JSONL chat messages: {exc.msg} (line {exc.lineno})"
-            ) from None
+    messages, tools = parse_chat(read_prompt(paths), "stdin" if paths[0] == "-" else paths[0])
+    return {"messages": messages, "tools": tools}
 
 
 @click.command(
@@ -202,7 +196,7 @@ def render(result, fmt: str) -> str:
                 "rank": row.rank,
                 "model": row.entry.id,
                 "provider": row.entry.provider.id,
-                "tokenizer": f"{row.count.family} ({row.count.label})",
+                "tokenizer": f"{row.count.family} ({accuracy_label(row.count.exact, row.count.error_band, short=True)})",
                 "input_tokens": row.input_tokens,
                 "output_tokens": row.output_tokens,
                 "input_cost": money(row.input_cost),

@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from tokencost.cli._common import echo_output, format_option, pricing_option
+from tokencost.families import accuracy_label
 
 CANDIDATE_COLUMNS = [
     ("rank", "#"),
@@ -102,11 +103,7 @@ def _text_output(result, top: int) -> str:
                     "monthly_cost": _money(row.monthly_cost, currency),
                     "savings": _money(row.savings, currency),
                     "savings_pct": "" if row.savings_pct is None else f"{row.savings_pct}%",
-                    "count": "exact"
-                    if row.tokens.count.exact
-                    else (
-                        f"est ±{row.tokens.count.error_band:.0%}" if row.tokens.count.error_band else "est"
-                    ),
+                    "count": accuracy_label(row.tokens.count.exact, row.tokens.count.error_band, short=True),
                 }
             )
         parts.append(render_rows(rows, CANDIDATE_COLUMNS, "table").rstrip("\n"))

@@ -12,7 +12,7 @@ from decimal import Decimal
 from html import escape
 from typing import Any
 
-from tokencost.families import FAMILIES
+from tokencost.families import FAMILIES, accuracy_label
 from tokencost.render.report_markdown import money
 from tokencost.render.svg import Bar, Series, bar_chart, line_chart
 
@@ -85,9 +85,7 @@ def _table(
 
 
 def _count_label(info: Any) -> str:
-    if info.exact:
-        return "exact"
-    return f"estimate ±{info.error_band:.0%}" if info.error_band else "estimate"
+    return accuracy_label(info.exact, info.error_band)
 
 
 def row_notes(row: Any) -> str:

@@ -6,6 +6,7 @@ from decimal import Decimal
 from typing import Any
 
 from tokencost.currency import format_money
+from tokencost.families import accuracy_label
 
 
 def money(value: Decimal | None, currency: str, missing: str = "n/a") -> str:
@@ -54,11 +55,7 @@ def render_markdown(result: Any, top: int | None = None, chart_top: int = 5) -> 
         )
         rows = []
         for row in w.candidates[: top or None]:
-            count = (
-                "exact"
-                if row.tokens.count.exact
-                else (f"est ±{row.tokens.count.error_band:.0%}" if row.tokens.count.error_band else "est")
-            )
+            count = accuracy_label(row.tokens.count.exact, row.tokens.count.error_band, short=True)
             rows.append(
                 [
                     str(row.rank),
