@@ -314,3 +314,10 @@ def test_cache_keeps_only_recent_catalogs(monkeypatch, tmp_path):
     names = sorted(p.name for p in (tmp_path / "cache" / "tokencost").iterdir())
     assert len(names) == 4
     assert cache.load("catalog-6.pickle") == 6
+
+
+def test_a_model_has_no_price_before_its_release():
+    text = _model_sheet("{input: 3}", "    released: 2026-06-01\n")
+    model = parse_sheet(text, "x.yaml").models[0]
+    assert model.card_at(dt.date(2026, 5, 31)) is None
+    assert model.card_at(dt.date(2026, 6, 1)).input == 3

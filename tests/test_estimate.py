@@ -245,3 +245,15 @@ def test_bad_chat_input(runner, tmp_path, content, message):
     result = runner.invoke(cli, ["estimate", str(path), "--messages", "-m", "gpt-5"])
     assert result.exit_code == 2, result.output
     assert message in result.output and "Traceback" not in result.output
+
+
+def test_a_date_before_every_price_is_an_error_not_an_empty_table(runner):
+    result = runner.invoke(cli, ["estimate", str(EN), "-m", "gpt-5", "--at", "1999-01-01"])
+    assert result.exit_code == 2
+    assert (
+        "none of the 1 model(s) can be priced" in result.output
+        and "no known price on 1999-01-01" in result.output
+    )
+    both = run_json(runner, str(EN), "-m", "gpt-5", "-m", "gpt-4o", "--at", "2024-06-01")
+    assert [r["model"] for r in both["rows"]] == ["gpt-4o"]
+    assert both["skipped"][0]["model"] == "gpt-5"

@@ -286,6 +286,9 @@ def estimate(
             skipped.append((entry.id, str(exc)))
             continue
         priced.append((entry, count, count.tokens, out, cache_tokens, bill))
+    if not priced:
+        reasons = "; ".join(f"{model}: {reason}" for model, reason in skipped[:5])
+        raise InputError(f"none of the {len(entries)} model(s) can be priced ({reasons})")
 
     def converted(amount: Decimal, from_currency: str) -> Decimal:
         return amount if from_currency == display else table().convert(amount, from_currency, display)

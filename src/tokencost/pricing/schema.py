@@ -287,12 +287,13 @@ class Model(_Strict):
         return [*self.history, self.prices]
 
     def card_at(self, day: dt.date | None) -> PriceCard | None:
-        """The card in force on ``day`` (None = today's current prices), or None if ``day`` precedes all known prices."""
+        """The card in force on ``day`` (None = today's current prices), or None if ``day`` precedes all known
+        prices. A card without ``effective_from`` applies from the model's release date when that is known."""
         if day is None:
             return self.prices
         chosen: PriceCard | None = None
         for card in self.cards():
-            start = card.effective_from
+            start = card.effective_from or self.released
             if start is None or start <= day:
                 chosen = card
         return chosen

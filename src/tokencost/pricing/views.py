@@ -95,7 +95,7 @@ def price_rows(entry: Entry, at: dt.date | None = None) -> list[dict[str, Any]]:
 def _card_at_or_fail(entry: Entry, at: dt.date) -> PriceCard:
     card = entry.model.card_at(at)
     if card is None:
-        first = entry.model.cards()[0].effective_from
+        first = entry.model.cards()[0].effective_from or entry.model.released
         raise InputError(f"no known price for {entry.id} on {at}; its earliest recorded price starts {first}")
     return card
 
