@@ -24,7 +24,9 @@ def pricing_option(func: Callable[..., Any]) -> Callable[..., Any]:
     )(func)
 
 
-def format_option(choices: tuple[str, ...] = FORMATS, default: str = "table") -> Callable[..., Any]:
+def format_option(
+    choices: tuple[str, ...] = FORMATS, default: str = "table", help: str = "Output format."
+) -> Callable[..., Any]:
     """``--format``."""
     return click.option(
         "--format",
@@ -32,7 +34,7 @@ def format_option(choices: tuple[str, ...] = FORMATS, default: str = "table") ->
         type=click.Choice(choices),
         default=default,
         show_default=True,
-        help="Output format.",
+        help=help,
     )
 
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import click
 
-from tokencost.cli._common import echo_output, pricing_option
+from tokencost.cli._common import echo_output, format_option, pricing_option
 from tokencost.errors import CheckFailed, InputError
 
 MAX_PLAN_BYTES = 64 * 1024 * 1024
@@ -106,12 +106,9 @@ Examples:
     help="Warn when a cost reaches this share of its budget (100 = only fail when over).",
 )
 @click.option("--warn-only", is_flag=True, help="Report budget and policy failures as warnings (exit 0).")
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["text", "json", "markdown"]),
-    default="text",
-    show_default=True,
+@format_option(
+    ("text", "json", "markdown"),
+    "text",
     help="text: summary on stderr only; json / markdown: also the report on stdout.",
 )
 @click.option("--currency", metavar="CODE", help="Plan in this currency (workload files only).")
