@@ -18,7 +18,12 @@ PRICING_COMMANDS = {
 }
 
 
-@click.group(cls=LazyGroup, lazy=PRICING_COMMANDS, help=COMMAND_HELP["pricing"])
+@click.group(
+    cls=LazyGroup,
+    lazy=PRICING_COMMANDS,
+    help=COMMAND_HELP["pricing"],
+    epilog="Example: tokencost pricing diff litellm-1.109.1-*.whl --from litellm",
+)
 def pricing() -> None:
     """Validate, import and diff price sheets."""
 
@@ -53,7 +58,7 @@ def validate_cmd(paths, max_age: int, quiet: bool) -> None:
         click.echo(f"ok: {report.models} models in {report.files} sheet(s)")
 
 
-@click.command("schema")
+@click.command("schema", epilog="Example: tokencost pricing schema > pricing/schema.json")
 def schema_cmd() -> None:
     """Print the JSON Schema of a price sheet (the file shipped as pricing/schema.json)."""
     from tokencost.pricing.schema import sheet_json_schema
