@@ -257,3 +257,14 @@ def test_a_date_before_every_price_is_an_error_not_an_empty_table(runner):
     both = run_json(runner, str(EN), "-m", "gpt-5", "-m", "gpt-4o", "--at", "2024-06-01")
     assert [r["model"] for r in both["rows"]] == ["gpt-4o"]
     assert both["skipped"][0]["model"] == "gpt-5"
+
+
+def test_times_cheapest_compares_with_the_cheapest_paid_model(runner):
+    free = "openrouter/stepfun/step-3.5-flash:free"
+    document = run_json(runner, str(ZH), "-m", free, "-m", "deepseek-v3.2", "-m", "gpt-5")
+    rows = {r["model"]: r for r in document["rows"]}
+    assert document["rows"][0]["model"] == free and rows[free]["times_cheapest"] is None
+    assert Decimal(rows["deepseek-v3.2"]["times_cheapest"]) == 1
+    assert Decimal(rows["gpt-5"]["times_cheapest"]) > 1
+    table = runner.invoke(cli, ["estimate", str(ZH), "-m", free, "-m", "deepseek-v3.2"]).output
+    assert "free" in table and "1.00x" in table and " 0x" not in table and "0.00x" not in table

@@ -57,7 +57,7 @@ class EstimateRow:
     total: Decimal  # in the result's display currency
     input_cost: Decimal  # display currency
     output_cost: Decimal  # display currency
-    times_cheapest: Decimal
+    times_cheapest: Decimal | None  # vs the cheapest paid model; None for a free model
 
     @property
     def model_id(self) -> str:
@@ -294,13 +294,14 @@ def estimate(
         return amount if from_currency == display else table().convert(amount, from_currency, display)
 
     priced.sort(key=lambda item: (converted(item[5].total, item[5].currency), item[0].id))
-    cheapest = converted(priced[0][5].total, priced[0][5].currency) if priced else Decimal(0)
+    # "x cheapest" compares with the cheapest model that costs anything: against a free model every ratio
+    # would be infinite. Free rows get no ratio.
+    paid_totals = [t for t in (converted(item[5].total, item[5].currency) for item in priced) if t > 0]
+    cheapest = min(paid_totals) if paid_totals else None
     rows = []
     for rank, (entry, count, inp, out, cache_tokens, bill) in enumerate(priced, start=1):
         total = converted(bill.total, bill.currency)
-        times = (
-            _quantize_ratio(total / cheapest) if cheapest > 0 else (Decimal(1) if total == 0 else Decimal(0))
-        )
+        times = _quantize_ratio(total / cheapest) if cheapest is not None and total > 0 else None
         rows.append(
             EstimateRow(
                 rank=rank,

@@ -202,7 +202,11 @@ def render(result, fmt: str) -> str:
                 "input_cost": money(row.input_cost),
                 "output_cost": money(row.output_cost),
                 "total": money(row.total),
-                "times_cheapest": f"{row.times_cheapest}x" if fmt != "csv" else row.times_cheapest,
+                "times_cheapest": (
+                    row.times_cheapest
+                    if fmt == "csv"
+                    else ("free" if row.times_cheapest is None else f"{row.times_cheapest}x")
+                ),
                 "currency": currency,
             }
         )
