@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 
-from tokencost.cli._common import DATE, echo_output, pricing_option
+from tokencost.cli._common import DATE, echo_output, format_option, pricing_option
 from tokencost.errors import EXIT_CHECK_FAILED, InputError
 
 SOURCES = ("litellm", "openrouter")
@@ -180,14 +180,7 @@ def import_openrouter_cmd(file, out, force, checked, standalone, pricing_dirs) -
     metavar="PCT",
     help="Report differences larger than this many percent.",
 )
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["table", "json", "markdown"]),
-    default="table",
-    show_default=True,
-    help="Output format.",
-)
+@format_option(("table", "json", "markdown"))
 @click.option("--show-unmatched", is_flag=True, help="Also list catalog models the reference lacks.")
 @click.option("--fail-on-diff", is_flag=True, help="Exit 1 when any disagreement is found.")
 @pricing_option

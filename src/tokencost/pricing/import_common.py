@@ -29,6 +29,7 @@ from pydantic import ValidationError
 from tokencost.errors import InputError
 from tokencost.fileio import write_atomic
 from tokencost.pricing.schema import Model, Provider, Sheet
+from tokencost.yamlio import read_text_file
 
 MILLION = Decimal(1_000_000)
 #: Reference files can be large (LiteLLM's is ~3 MB); refuse anything absurd.
@@ -76,19 +77,13 @@ def read_reference(path: Path, member: str | None = None) -> tuple[Any, str | No
         match = re.match(r"^[A-Za-z0-9_.]+-(\d[^-]*)-", path.name)
         version = match.group(1) if match else None
         source = f"{path}!{member}"
-    else:
-        size = path.stat().st_size
-        if size > MAX_REFERENCE_BYTES:
-            raise InputError(f"{path}: is {size:,} bytes, larger than the {MAX_REFERENCE_BYTES:,}-byte limit")
         try:
-            data = path.read_bytes()
-        except OSError as exc:
-            raise InputError(f"{path}: cannot read: {exc.strerror or exc}") from None
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            raise InputError(f"{source}: is not valid UTF-8 (byte {exc.start}); expected JSON") from None
+    else:
         source = str(path)
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise InputError(f"{source}: is not valid UTF-8 (byte {exc.start}); expected JSON") from None
+        text = read_text_file(path, "reference JSON file", max_bytes=MAX_REFERENCE_BYTES)
     return parse_json_text(text, source), version
 
 
