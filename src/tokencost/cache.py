@@ -7,9 +7,9 @@ unwritable entries are ignored. ``TOKENCOST_NO_CACHE=1`` (or an empty ``TOKENCOS
 
 from __future__ import annotations
 
+import contextlib
 import os
 import pickle
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -38,6 +38,26 @@ def load(name: str) -> Any | None:
         return None
 
 
+def write_bytes(path: Path, blob: bytes) -> bool:
+    """Write ``blob`` to ``path`` atomically (a temporary file in the same directory, then a rename), so a
+    reader never sees half a file; returns False, writing nothing, when the location is not writable."""
+    import tempfile  # only writes need it: kept off the cold-start path
+
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(blob)
+            os.replace(tmp, path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+    except OSError:
+        return False
+    return True
+
+
 def store(name: str, value: Any, keep: int = 4) -> None:
     """Write ``value`` atomically under ``name``; silently does nothing if the cache is not writable.
 
@@ -46,19 +66,9 @@ def store(name: str, value: Any, keep: int = 4) -> None:
     directory = cache_dir()
     if directory is None:
         return
-    try:
-        directory.mkdir(parents=True, exist_ok=True, mode=0o700)
-        fd, tmp = tempfile.mkstemp(dir=directory, prefix=f".{name}.", suffix=".tmp")
-        try:
-            with os.fdopen(fd, "wb") as handle:
-                pickle.dump(value, handle, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(tmp, directory / name)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
-        _prune(directory, name.split("-", 1)[0] + "-", keep)
-    except OSError:
-        return
+    if write_bytes(directory / name, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)):
+        with contextlib.suppress(OSError):
+            _prune(directory, name.split("-", 1)[0] + "-", keep)
 
 
 def _prune(directory: Path, prefix: str, keep: int) -> None:

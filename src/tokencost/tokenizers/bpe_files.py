@@ -26,6 +26,7 @@ import struct
 import sys
 from pathlib import Path
 
+from tokencost.cache import write_bytes
 from tokencost.errors import InputError, TokenizerUnavailableError
 
 _MAGIC = b"TCRANKS1"
@@ -71,61 +72,58 @@ def _cache_path(key: str, kind: str = "marshal") -> Path | None:
     return None if directory is None else directory / f"ranks-{key}.{kind}"
 
 
-def read_ranks_cache(key: str) -> dict[bytes, int] | None:
-    """The cached ranks for ``key`` (a sha256 hex), or None when absent or corrupt (a corrupt file is removed)."""
-    path = _cache_path(key)
+def _read_checked(path: Path | None, magic: bytes) -> bytes | None:
+    """The payload of a cache file written by ``_write_checked``, or None when it is absent, not ours or
+    corrupt (a corrupt file is removed: it is rebuilt from the source file)."""
     if path is None:
         return None
     try:
         blob = path.read_bytes()
     except OSError:
         return None
-    payload = blob[len(_MAGIC) + 32 :]
-    if (
-        blob[: len(_MAGIC)] == _MAGIC
-        and hashlib.sha256(payload).digest() == blob[len(_MAGIC) : len(_MAGIC) + 32]
-    ):
-        enabled = gc.isenabled()
-        gc.disable()  # 200k small objects: the cyclic GC would only slow the load down
-        try:
-            ranks = marshal.loads(payload)
-        except (ValueError, EOFError, TypeError):
-            ranks = None
-        finally:
-            if enabled:
-                gc.enable()
-        if isinstance(ranks, dict):
-            return ranks
-    with contextlib.suppress(OSError):  # corrupt: drop it, it is rebuilt from the source file
+    size = len(magic)
+    payload = blob[size + 32 :]
+    if blob[:size] == magic and hashlib.sha256(payload).digest() == blob[size : size + 32]:
+        return payload
+    drop_cache_file(path)
+    return None
+
+
+def _write_checked(path: Path | None, magic: bytes, payload: bytes) -> None:
+    """Store ``payload`` behind ``magic`` and its sha256, atomically; nothing when the cache is not writable."""
+    if path is not None:
+        write_bytes(path, magic + hashlib.sha256(payload).digest() + payload)
+
+
+def drop_cache_file(path: Path) -> None:
+    with contextlib.suppress(OSError):
         path.unlink()
+
+
+def read_ranks_cache(key: str) -> dict[bytes, int] | None:
+    """The cached ranks for ``key`` (a sha256 hex), or None when absent or corrupt (a corrupt file is removed)."""
+    path = _cache_path(key)
+    payload = _read_checked(path, _MAGIC)
+    if payload is None:
+        return None
+    enabled = gc.isenabled()
+    gc.disable()  # 200k small objects: the cyclic GC would only slow the load down
+    try:
+        ranks = marshal.loads(payload)
+    except (ValueError, EOFError, TypeError):
+        ranks = None
+    finally:
+        if enabled:
+            gc.enable()
+    if isinstance(ranks, dict):
+        return ranks
+    drop_cache_file(path)  # type: ignore[arg-type]  # not None: a payload was read from it
     return None
 
 
 def write_ranks_cache(key: str, ranks: dict[bytes, int]) -> None:
     """Store ``ranks`` under ``key`` atomically; silently does nothing when the cache cannot be written."""
-    path = _cache_path(key)
-    if path is None:
-        return
-    payload = marshal.dumps(ranks)
-    _write_blob(path, _MAGIC + hashlib.sha256(payload).digest() + payload)
-
-
-def _write_blob(path: Path, blob: bytes) -> None:
-    """Atomic write (temporary file + rename); an unwritable cache is silently skipped."""
-    import tempfile
-
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=".ranks-", suffix=".tmp", dir=path.parent)
-        try:
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(blob)
-            os.replace(tmp, path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
-    except OSError:
-        return
+    _write_checked(_cache_path(key), _MAGIC, marshal.dumps(ranks))
 
 
 class RankIndex:
@@ -184,29 +182,18 @@ _INDEX_MAGIC = b"TCRIDX1" + (b"L" if sys.byteorder == "little" else b"B")
 def read_index_cache(key: str) -> RankIndex | None:
     """The cached rank index for ``key``, or None (absent or corrupt)."""
     path = _cache_path(key, "index")
-    if path is None:
+    payload = _read_checked(path, _INDEX_MAGIC)
+    if payload is None:
         return None
     try:
-        blob = path.read_bytes()
-    except OSError:
+        return RankIndex(payload)
+    except (ValueError, TypeError, struct.error):
+        drop_cache_file(path)  # type: ignore[arg-type]
         return None
-    size = len(_INDEX_MAGIC)
-    payload = blob[size + 32 :]
-    if blob[:size] == _INDEX_MAGIC and hashlib.sha256(payload).digest() == blob[size : size + 32]:
-        try:
-            return RankIndex(payload)
-        except (ValueError, TypeError, struct.error):
-            pass
-    with contextlib.suppress(OSError):
-        path.unlink()
-    return None
 
 
 def write_index_cache(key: str, ranks: dict[bytes, int]) -> None:
-    path = _cache_path(key, "index")
-    if path is not None:
-        payload = RankIndex.build(ranks)
-        _write_blob(path, _INDEX_MAGIC + hashlib.sha256(payload).digest() + payload)
+    _write_checked(_cache_path(key, "index"), _INDEX_MAGIC, RankIndex.build(ranks))
 
 
 def _package_dir(package: str) -> Path | None:
