@@ -256,7 +256,7 @@ def estimate(
 
     currencies = {e.currency for e in entries}
     display = currency or (next(iter(currencies)) if len(currencies) == 1 else "USD")
-    priced: list[tuple[Entry, TokenCount, int, int, int, Bill]] = []
+    priced: list[tuple[Entry, TokenCount, int, int, Bill]] = []  # entry, count, output, cached, bill
     skipped: list[tuple[str, str]] = []
     for entry in entries:
         card = entry.model.card_at(at)
@@ -285,7 +285,7 @@ def estimate(
         except Unpriceable as exc:
             skipped.append((entry.id, str(exc)))
             continue
-        priced.append((entry, count, count.tokens, out, cache_tokens, bill))
+        priced.append((entry, count, out, cache_tokens, bill))
     if not priced:
         reasons = "; ".join(f"{model}: {reason}" for model, reason in skipped[:5])
         raise InputError(f"none of the {len(entries)} model(s) can be priced ({reasons})")
@@ -293,21 +293,22 @@ def estimate(
     def converted(amount: Decimal, from_currency: str) -> Decimal:
         return amount if from_currency == display else table().convert(amount, from_currency, display)
 
-    priced.sort(key=lambda item: (converted(item[5].total, item[5].currency), item[0].id))
+    ranked = sorted(
+        ((converted(item[4].total, item[4].currency), item) for item in priced),
+        key=lambda pair: (pair[0], pair[1][0].id),
+    )
     # "x cheapest" compares with the cheapest model that costs anything: against a free model every ratio
     # would be infinite. Free rows get no ratio.
-    paid_totals = [t for t in (converted(item[5].total, item[5].currency) for item in priced) if t > 0]
-    cheapest = min(paid_totals) if paid_totals else None
+    cheapest = min((total for total, _ in ranked if total > 0), default=None)
     rows = []
-    for rank, (entry, count, inp, out, cache_tokens, bill) in enumerate(priced, start=1):
-        total = converted(bill.total, bill.currency)
+    for rank, (total, (entry, count, out, cache_tokens, bill)) in enumerate(ranked, start=1):
         times = _quantize_ratio(total / cheapest) if cheapest is not None and total > 0 else None
         rows.append(
             EstimateRow(
                 rank=rank,
                 entry=entry,
                 count=count,
-                input_tokens=inp,
+                input_tokens=count.tokens,
                 output_tokens=out,
                 cached_tokens=cache_tokens,
                 bill=bill,
