@@ -168,6 +168,16 @@ def test_ratio_table_has_provenance_and_is_consistent():
     assert abs(r * back - 1) < Decimal("0.002")
 
 
+def test_ratio_table_was_measured_with_the_shipped_estimator():
+    # estimate-only families (claude, gemini, glm, ...) were counted with the estimator: refitting it without
+    # regenerating the table would leave the planner converting through stale ratios
+    from tokencost.planner.ratios import estimator_fingerprint
+
+    assert ratio_table()["estimator_sha256"] == estimator_fingerprint(), (
+        "family_ratios.json is stale: regenerate it with " + ratio_table()["regenerate"]
+    )
+
+
 # -- plan ----------------------------------------------------------------------------------------------------
 def test_plan_document_follows_the_contract(tmp_path, acme_dir):
     doc = plan(tmp_path, acme_dir).to_document()

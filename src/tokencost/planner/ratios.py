@@ -80,6 +80,14 @@ def _read_sample(root: Path, categories: tuple[str, ...]) -> str:
     return "\n\n".join(parts)
 
 
+def estimator_fingerprint() -> str:
+    """sha256 of the shipped estimator coefficients: the table is stale when they change (a test checks)."""
+    import hashlib
+
+    raw = files("tokencost.tokenizers").joinpath("data", "estimator.json").read_bytes()
+    return hashlib.sha256(raw).hexdigest()
+
+
 def measure(corpus: Path, extra: tuple[Path, ...] = ()) -> dict[str, Any]:
     """Count the sample with every family and return the ratio table (tokens per ``REFERENCE`` token)."""
     from tokencost.families import FAMILIES
@@ -103,6 +111,7 @@ def measure(corpus: Path, extra: tuple[Path, ...] = ()) -> dict[str, Any]:
     return {
         "generated_on": dt.date.today().isoformat(),
         "tokencost_version": __version__,
+        "estimator_sha256": estimator_fingerprint(),
         "regenerate": "python -m tokencost.planner.ratios benchmarks/corpus examples/prompts/en.txt examples/prompts/zh.txt",
         "reference": REFERENCE,
         "sample_name": "benchmarks/corpus sample + examples/prompts",
