@@ -39,6 +39,7 @@ def test_every_data_directory_is_shipped():
     for data_dir in (REPO / "src").rglob("data"):
         if data_dir.is_dir():
             package = ".".join(data_dir.parent.relative_to(REPO / "src").parts)
-            assert f'"{package}" = [' in pyproject and "data/*" in pyproject.split(f'"{package}" = [')[1].split("]")[0], (
-                f"add data/* to package-data for {package}"
-            )
+            assert (
+                f'"{package}" = [' in pyproject
+                and "data/*" in pyproject.split(f'"{package}" = [')[1].split("]")[0]
+            ), f"add data/* to package-data for {package}"
