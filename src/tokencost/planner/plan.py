@@ -409,10 +409,13 @@ def _resolve_candidates(
     spec: WorkloadFile, catalog: Catalog, text: str, source: str, tolerate_unknown: bool, problems: list[str]
 ) -> tuple[list[Entry], str]:
     if not spec.candidates:
-        from tokencost.estimate import DEFAULT_MODELS
+        from tokencost.prompt_cost import DEFAULT_MODELS  # same layer (planner), see DESIGN.md
 
         entries = [e for name in DEFAULT_MODELS if (e := catalog.find(name)) is not None]
-        return entries, "candidates: the default comparison set (" + ", ".join(e.id for e in entries) + ")"
+        return entries, (
+            "candidates: the default comparison set (assumed: candidates not given): "
+            + ", ".join(e.id for e in entries)
+        )
     out: dict[str, Entry] = {}
     for i, candidate in enumerate(spec.candidates):
         if is_selector(candidate):
