@@ -48,6 +48,26 @@ class UserError(click.ClickException):
         self.error = error
 
 
+class OneLineUsageError(click.UsageError):
+    """A usage error shown as one ``Error: ...`` line and a ``Try '... --help'`` hint, without click's usage
+    block (exit code 2, like every usage error)."""
+
+    def show(self, file=None) -> None:
+        lines = [f"Error: {self.format_message()}"]
+        if self.ctx is not None:
+            lines.append(f"Try '{self.ctx.command_path} --help' for help.")
+        click.echo("\n".join(lines), file=file, err=file is None)
+
+
+def _one_line(error: click.UsageError) -> click.UsageError:
+    """``error`` as a OneLineUsageError; "no arguments: show the help" keeps click's own behaviour."""
+    if isinstance(error, (OneLineUsageError, click.exceptions.NoArgsIsHelpError)):
+        return error
+    converted = OneLineUsageError(error.format_message(), error.ctx)
+    converted.exit_code = error.exit_code
+    return converted
+
+
 class LazyGroup(click.Group):
     """A click group whose subcommands are imported on first use and whose errors are one line."""
 
@@ -76,11 +96,19 @@ class LazyGroup(click.Group):
         self.add_command(command, cmd_name)
         return command
 
+    def make_context(self, info_name, args, parent=None, **extra) -> click.Context:
+        try:
+            return super().make_context(info_name, args, parent, **extra)
+        except click.UsageError as exc:  # the group's own options
+            raise _one_line(exc) from None
+
     def invoke(self, ctx: click.Context):
         try:
             return super().invoke(ctx)
         except TokencostError as exc:
             raise UserError(exc) from None
+        except click.UsageError as exc:  # a subcommand's options or arguments, or an unknown command
+            raise _one_line(exc) from None
 
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         # Show help lines without importing every subcommand module.
@@ -118,4 +146,4 @@ def main(argv: list[str] | None = None) -> None:
     cli.main(args=argv, prog_name="tokencost")
 
 
-__all__ = ["EXIT_USAGE", "LazyGroup", "cli", "main"]
+__all__ = ["EXIT_USAGE", "LazyGroup", "OneLineUsageError", "cli", "main"]
