@@ -44,3 +44,38 @@ def test_no_arguments_still_shows_the_help(runner):
     result = runner.invoke(cli, [], prog_name="tokencost")
     assert result.exit_code == 2
     assert result.output.startswith("Usage: tokencost [OPTIONS] COMMAND") and "Commands:" in result.output
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (b"caf\xe9 latin-1", "stdin: is not valid UTF-8 (byte 3)"),
+        (b"\x00\x01binary", "stdin: looks like binary data"),
+        (b"x" * 101, "stdin: prompt is larger than the 100-byte limit"),
+    ],
+)
+def test_stdin_follows_the_rules_of_a_prompt_file(runner, monkeypatch, tmp_path, data, message):
+    from tokencost.cli import estimate_cmd
+
+    monkeypatch.setattr(estimate_cmd, "MAX_PROMPT_BYTES", 100)
+    result = runner.invoke(cli, ["estimate", "-", "-m", "gpt-5"], input=data)
+    assert result.exit_code == 2
+    assert f"Error: {message}" in result.output and "Traceback" not in result.output
+    path = tmp_path / "prompt.txt"
+    path.write_bytes(data)  # the same bytes in a file are refused too
+    assert runner.invoke(cli, ["estimate", str(path), "-m", "gpt-5"]).exit_code == 2
+
+
+def test_stdin_at_the_limit_and_with_a_bom_is_accepted(runner, monkeypatch):
+    from tokencost.cli import estimate_cmd
+
+    monkeypatch.setattr(estimate_cmd, "MAX_PROMPT_BYTES", 100)
+    result = runner.invoke(cli, ["estimate", "-", "-m", "gpt-5"], input=b"\xef\xbb\xbf" + b"x " * 48 + b"\n")
+    assert result.exit_code == 0, result.output
+    assert "gpt-5" in result.output
+
+
+def test_stdin_given_twice_is_an_error(runner):
+    result = runner.invoke(cli, ["estimate", "-", "-", "-m", "gpt-5"], input="hi")
+    assert result.exit_code == 2
+    assert "Error: - (stdin) given more than once" in result.output

@@ -42,17 +42,34 @@ def _decimal(value: str | None, name: str) -> Decimal | None:
     return number
 
 
+def read_stdin() -> str:
+    """Stdin as UTF-8 text, under the same rules as a prompt file: size limit, no binary, valid UTF-8."""
+    max_bytes = MAX_PROMPT_BYTES
+    stream = sys.stdin.buffer if hasattr(sys.stdin, "buffer") else None
+    try:
+        data = stream.read(max_bytes + 1) if stream is not None else sys.stdin.read().encode()
+    except OSError as exc:
+        raise InputError(f"stdin: cannot read: {exc.strerror or exc}") from None
+    if len(data) > max_bytes:
+        raise InputError(f"stdin: prompt is larger than the {max_bytes:,}-byte limit")
+    if b"\x00" in data:
+        raise InputError("stdin: looks like binary data, expected a prompt in UTF-8 text")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise InputError(f"stdin: is not valid UTF-8 (byte {exc.start}); send UTF-8 text") from None
+
+
 def read_prompt(paths: tuple[str, ...]) -> str:
-    """The prompt text: the files joined by blank lines, or stdin for ``-``."""
+    """The prompt text: the files joined by blank lines, or stdin for ``-`` (at most once)."""
     from tokencost.yamlio import read_text_file
 
+    if paths.count("-") > 1:
+        raise InputError("- (stdin) given more than once")
     parts = []
     for name in paths:
         if name == "-":
-            data = sys.stdin.buffer.read() if hasattr(sys.stdin, "buffer") else sys.stdin.read().encode()
-            if b"\x00" in data:
-                raise InputError("stdin: looks like binary data, expected UTF-8 text")
-            parts.append(data.decode("utf-8-sig", errors="replace"))
+            parts.append(read_stdin())
         else:
             parts.append(read_text_file(Path(name), "prompt file", max_bytes=MAX_PROMPT_BYTES))
     return "\n\n".join(parts)
