@@ -224,21 +224,20 @@ def test_baseline_in_another_currency_is_an_input_error():
 # ------------------------------------------------------------------------------------------- policies
 
 
-def test_unknown_model_warns_without_the_policy():
-    result = run_check(plan("head-unknown-model"))
-    assert result.verdict == WARN
-    assert codes(result) == ["unknown_model"]
-    assert "did you mean" in result.reasons[0].message
-    assert any("leaves out 1 unpriced" in a for a in result.assumptions)
-
-
-def test_unknown_model_fails_with_the_policy():
+@pytest.mark.parametrize("block", [False, True])
+def test_unknown_current_model_is_an_input_error_never_zero(block):
     document = plan("head-unknown-model")
-    document["policies"]["block_unknown_models"] = True
-    result = run_check(document)
-    assert result.verdict == FAIL
-    assert codes(result) == ["policy.unknown_model"]
-    assert result.reasons[0].workload == "summarizer"
+    document["policies"]["block_unknown_models"] = block
+    with pytest.raises(InputError) as info:
+        run_check(document, new_source="head.json")
+    assert str(info.value) == (
+        "head.json: workload 'summarizer': unknown model 'gpt-9' (did you mean: gpt-5, gpt-5-mini)"
+    )
+
+
+def test_unknown_current_model_in_the_baseline_is_an_input_error():
+    with pytest.raises(InputError, match=r"base\.json: workload 'summarizer': unknown model 'gpt-9'"):
+        run_check(plan("head-pass"), plan("head-unknown-model"), baseline_source="base.json")
 
 
 def test_estimated_counts_pass_without_the_policy_and_fail_with_it():

@@ -91,22 +91,14 @@ def test_min_delta_noise_floor(runner):
     assert "2 workload(s) unchanged" in result.stderr
 
 
-def test_unknown_model_without_policy_warns(runner):
-    result = run(runner, fixture("head-unknown-model"), "--format", "json")
-    assert result.exit_code == 0
-    document = json.loads(result.stdout)
-    assert document["verdict"] == "warn"
-    assert document["reasons"][0]["code"] == "unknown_model"
-
-
-def test_unknown_model_with_policy_fails(runner, tmp_path):
-    path = edited(tmp_path, "head-unknown-model", lambda d: d["policies"].update(block_unknown_models=True))
-    result = run(runner, path)
-    assert result.exit_code == 1
-    assert "unknown model 'gpt-9'" in result.stderr
-    assert "block_unknown_models" in result.stderr
-    # --warn-only reports it but does not fail
-    assert run(runner, path, "--warn-only").exit_code == 0
+@pytest.mark.parametrize("block", [False, True])
+def test_unknown_model_in_a_plan_json_exits_two(runner, tmp_path, block):
+    path = edited(tmp_path, "head-unknown-model", lambda d: d["policies"].update(block_unknown_models=block))
+    result = run(runner, path, "--warn-only")
+    assert result.exit_code == 2, result.output
+    assert result.stderr.strip().splitlines() == [
+        f"Error: {path}: workload 'summarizer': unknown model 'gpt-9' (did you mean: gpt-5, gpt-5-mini)"
+    ]
 
 
 def test_estimated_counts_with_require_exact_counts(runner, tmp_path):
@@ -288,16 +280,29 @@ def test_workload_within_and_over_budget(runner, tmp_path, planner):
     assert run(runner, path, "--budget", "0.01", "--warn-only").exit_code == 0
 
 
-def test_workload_unknown_model_with_and_without_policy(runner, tmp_path, planner):
-    path = workload(tmp_path, model="gpt-9-nonexistent")
-    result = run(runner, path)
-    assert result.exit_code == 0, result.output
-    assert "tokencost check: WARN" in result.stderr
-    assert "unknown model 'gpt-9-nonexistent'" in result.stderr
-    path = workload(tmp_path, model="gpt-9-nonexistent", policies="policies: {block_unknown_models: true}")
-    result = run(runner, path)
-    assert result.exit_code == 1
-    assert "block_unknown_models" in result.stderr
+@pytest.mark.parametrize("policies", ["", "policies: {block_unknown_models: true}"])
+def test_workload_unknown_current_model_exits_two_like_plan(runner, tmp_path, planner, policies):
+    # a misspelt current model must never be priced at $0 and pass the gate
+    path = workload(tmp_path, model="gpt-5-mnii", policies=policies)
+    planned = runner.invoke(cli, ["plan", path])
+    assert planned.exit_code == 2
+    result = run(runner, path, "--budget", "100", "--max-increase", "10%")
+    assert result.exit_code == 2, result.output
+    lines = result.stderr.strip().splitlines()
+    assert lines == planned.stderr.strip().splitlines()
+    assert len(lines) == 1
+    assert lines[0].startswith(f"Error: {path}:10: workloads[0].model: unknown model 'gpt-5-mnii'")
+    assert "did you mean: gpt-5-mini" in lines[0]
+    assert "$0" not in result.output
+
+
+def test_workload_unknown_current_model_against_a_baseline_exits_two(runner, tmp_path, planner):
+    baseline = plan_json(runner, workload(tmp_path, "base.yaml"), tmp_path / "baseline.json")
+    head = workload(tmp_path, "head.yaml", model="deepseek-v3.3-typo")
+    result = run(runner, head, "--baseline", baseline, "--max-increase", "10%", "--format", "json")
+    assert result.exit_code == 2, result.output
+    assert result.stdout == ""
+    assert "unknown model 'deepseek-v3.3-typo'" in result.stderr
 
 
 def test_workload_estimated_counts_with_require_exact_counts(runner, tmp_path, planner):

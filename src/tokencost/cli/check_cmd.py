@@ -44,8 +44,29 @@ def _new_document(file: str, *, pricing_dirs, currency, fx) -> dict:
             "the planner is not available in this build of tokencost, so workload files cannot be checked",
             "pass a plan JSON written by `tokencost plan --format json` instead",
         ) from None
+    # Unknown candidates are tolerated (they become the plan's `problems`, judged by the
+    # block_unknown_models policy); an unknown current model is an input error, as in `tokencost plan`.
     result = plan_file(path, pricing=pricing_dirs, currency=currency, fx=fx, tolerate_unknown=True)
-    return result.to_document()
+    document = result.to_document()
+    _require_known_current_models(path, document)
+    return document
+
+
+def _require_known_current_models(path: Path, document: dict) -> None:
+    """Raise the planner's own error (``file:line: workloads[i].model: unknown model ...``)."""
+    from tokencost.planner.workload import load_workload, where
+
+    unknown = [w for w in document.get("workloads") or [] if w.get("resolved_model") is None]
+    if not unknown:
+        return
+    spec, text = load_workload(path)
+    names = [w.name for w in spec.workloads]
+    first = unknown[0]
+    index = names.index(first["name"]) if first["name"] in names else 0
+    problems = [str(p) for p in first.get("problems") or []]
+    what = next((p for p in problems if p.startswith("unknown model")), f"unknown model {first['model']!r}")
+    source = document.get("workload_file") or str(path)
+    raise InputError(f"{where(text, source, 'workloads', index, 'model')}: workloads[{index}].model: {what}")
 
 
 def _append_step_summary(markdown: str) -> None:

@@ -401,6 +401,17 @@ def _denied(workload: Mapping[str, Any], denied: Sequence[str]) -> str | None:
     return None
 
 
+def _require_known_models(document: Mapping[str, Any], source: str) -> None:
+    """An unknown current model is an input error: it must never count as $0 in a total."""
+    for workload in document.get("workloads") or []:
+        if workload.get("resolved_model") is not None:
+            continue
+        model = workload.get("model")
+        problems = [str(p) for p in workload.get("problems") or []]
+        what = next((p for p in problems if p.startswith("unknown model")), f"unknown model {model!r}")
+        raise InputError(f"{source}: workload {workload['name']!r}: {what}")
+
+
 def _fmt(amount: Decimal | None, currency: str) -> str:
     """Money for messages: cents from 1 up, significant digits below."""
     from tokencost.currency import format_money
@@ -427,6 +438,9 @@ def run_check(
     validate_plan_document(new, new_source)
     if baseline is not None:
         validate_plan_document(baseline, baseline_source)
+    _require_known_models(new, new_source)
+    if baseline is not None:
+        _require_known_models(baseline, baseline_source)
     currency = new["currency"]
     if baseline is not None and baseline["currency"] != currency:
         raise InputError(
@@ -522,7 +536,6 @@ def run_check(
         check_budget(cost, limit, f"workload {name!r}", "budget.workload", name)
 
     # --- policies
-    block_unknown = bool(policies.get("block_unknown_models"))
     require_exact = bool(policies.get("require_exact_counts"))
     max_price = policies.get("max_price_per_mtok") or {}
     denied = [str(v) for v in (policies.get("denied_vendors") or [])]
@@ -533,24 +546,6 @@ def run_check(
         detail = f" ({'; '.join(problems)})" if problems else ""
         model = workload.get("model")
         cost = _money(workload.get("monthly_cost"), f"workload {name!r} monthly_cost", new_source)
-        if workload.get("resolved_model") is None:
-            unpriced.append(name)
-            what = "; ".join(problems) if problems else f"unknown model {model!r}"
-            if block_unknown:
-                add(
-                    FAIL,
-                    "policy.unknown_model",
-                    f"workload {name!r}: {what} (policy: block_unknown_models)",
-                    name,
-                )
-            else:
-                add(
-                    WARN,
-                    "unknown_model",
-                    f"workload {name!r}: {what}; not priced, left out of the total",
-                    name,
-                )
-            continue
         if cost is None:
             unpriced.append(name)
             add(WARN, "unpriced", f"workload {name!r}: no monthly cost for {model!r}{detail}", name)
