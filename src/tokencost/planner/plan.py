@@ -145,6 +145,8 @@ class PlanResult:
     problems: list[str] = field(default_factory=list)
     entries: dict[str, Entry] = field(default_factory=dict)  # every model priced, by id
     estimate_only: bool = False
+    #: multiply the file's budgets and max prices (in the file's currency) by this to get ``currency``
+    budget_rate: Decimal = Decimal(1)
 
     def sample_counts(
         self, w: WorkloadPlan, families: Sequence[str]
@@ -199,6 +201,12 @@ class PlanResult:
             if gc_was_enabled:
                 gc.enable()
 
+    def _budget(self, value: Decimal | None) -> str | None:
+        """A budget or price limit of the file, in the display currency."""
+        if value is None or self.budget_rate == 1:
+            return _plain(value)
+        return _plain((value * self.budget_rate).quantize(_MONEY, rounding=ROUND_HALF_EVEN))
+
     def _document(self) -> dict[str, Any]:
         spec = self.spec
         max_price = spec.policies.max_price_per_mtok
@@ -215,8 +223,8 @@ class PlanResult:
             "days_per_month": str(DAYS_PER_MONTH),
             "assumptions": list(self.assumptions),
             "budgets": {
-                "monthly_total": _plain(spec.budgets.monthly_total),
-                "per_workload": {k: _plain(v) for k, v in spec.budgets.per_workload.items()},
+                "monthly_total": self._budget(spec.budgets.monthly_total),
+                "per_workload": {k: self._budget(v) for k, v in spec.budgets.per_workload.items()},
             },
             "policies": {
                 "block_unknown_models": spec.policies.block_unknown_models,
@@ -224,7 +232,7 @@ class PlanResult:
                 "max_price_per_mtok": None
                 if max_price is None
                 else {
-                    k: _plain(getattr(max_price, k))
+                    k: self._budget(getattr(max_price, k))
                     for k in ("input", "output")
                     if getattr(max_price, k) is not None
                 },
@@ -951,6 +959,21 @@ def plan_spec(
             "token counts: the fitted estimators, even where an exact tokenizer is installed (--estimate)"
         )
     foreign = {entry.currency for entry in planner.entries.values()} - {display}
+    # budgets and price limits are written in the file's currency; shown (and checked) in the display one
+    file_currency = spec.currency or "USD"
+    limits = (
+        spec.budgets.monthly_total is not None
+        or spec.budgets.per_workload
+        or spec.policies.max_price_per_mtok is not None
+    )
+    budget_rate = Decimal(1)
+    if limits and file_currency != display:
+        budget_rate = table.rate(file_currency, display)
+        foreign.add(file_currency)
+        assumptions.append(
+            f"budgets and max_price_per_mtok converted from {file_currency} (the file's currency) to "
+            f"{display}: {table.describe({file_currency, display})}"
+        )
     fx_note = None
     if foreign:
         fx_note = table.describe({*foreign, display})
@@ -968,6 +991,7 @@ def plan_spec(
         problems=problems,
         entries=planner.entries,
         estimate_only=estimate_only,
+        budget_rate=budget_rate,
     )
 
 
