@@ -240,6 +240,38 @@ def test_unknown_current_model_in_the_baseline_is_an_input_error():
         run_check(plan("head-pass"), plan("head-unknown-model"), baseline_source="base.json")
 
 
+UNKNOWN_CANDIDATE = "unknown candidate model 'gpt-9-ultra' (did you mean: gpt-5)"
+
+
+def test_unknown_candidate_warns_without_the_policy():
+    document = plan("head-pass")
+    document["problems"] = [UNKNOWN_CANDIDATE]
+    result = run_check(document)
+    assert result.verdict == WARN
+    assert codes(result) == ["unknown_candidate"]
+    assert result.reasons[0].message == UNKNOWN_CANDIDATE + "; not compared"
+
+
+def test_unknown_candidate_fails_with_the_policy():
+    document = plan("head-pass")
+    document["problems"] = [UNKNOWN_CANDIDATE, "something else the planner noticed"]
+    document["policies"]["block_unknown_models"] = True
+    result = run_check(document)
+    assert result.verdict == FAIL
+    assert codes(result) == ["policy.unknown_model", "plan.problem"]
+    assert "'gpt-9-ultra'" in result.reasons[0].message
+    assert "block_unknown_models" in result.reasons[0].message
+    assert result.reasons[1].message == "plan: something else the planner noticed"
+    assert run_check(document, options=CheckOptions(warn_only=True)).verdict == WARN
+
+
+def test_problems_must_be_a_list():
+    document = plan("head-pass")
+    document["problems"] = "oops"
+    with pytest.raises(InputError, match="problems must be a list"):
+        run_check(document)
+
+
 def test_estimated_counts_pass_without_the_policy_and_fail_with_it():
     document = plan("head-estimates")
     result = run_check(document)

@@ -305,6 +305,49 @@ def test_workload_unknown_current_model_against_a_baseline_exits_two(runner, tmp
     assert "unknown model 'deepseek-v3.3-typo'" in result.stderr
 
 
+UNKNOWN_CANDIDATE_WORKLOAD = """\
+version: 1
+currency: USD
+start: 2026-12-01
+horizon_months: 3
+{policies}
+candidates: [gpt-5-mini, gpt-9-ultra]
+workloads:
+  - name: bot
+    model: gpt-5-mini
+    requests_per_month: 1000000
+    input_tokens: 1000
+    counted_with: o200k_base
+    output_tokens: 0
+"""
+
+
+def test_workload_unknown_candidate_fails_under_the_policy(runner, tmp_path, planner):
+    path = tmp_path / "unkcb.yaml"
+    path.write_text(
+        UNKNOWN_CANDIDATE_WORKLOAD.format(policies="policies: {block_unknown_models: true}"), encoding="utf-8"
+    )
+    result = run(runner, str(path), "--format", "json")
+    assert result.exit_code == 1, result.output
+    document = json.loads(result.stdout)
+    assert document["verdict"] == "fail"
+    assert document["reasons"][0]["code"] == "policy.unknown_model"
+    assert "'gpt-9-ultra'" in document["reasons"][0]["message"]
+    assert "tokencost check: FAIL" in result.stderr
+    assert "Error: check failed: unknown candidate model 'gpt-9-ultra'" in result.stderr
+    assert "block_unknown_models" in result.stderr
+    assert run(runner, str(path), "--warn-only").exit_code == 0
+
+
+def test_workload_unknown_candidate_warns_without_the_policy(runner, tmp_path, planner):
+    path = tmp_path / "unkc.yaml"
+    path.write_text(UNKNOWN_CANDIDATE_WORKLOAD.format(policies=""), encoding="utf-8")
+    result = run(runner, str(path))
+    assert result.exit_code == 0, result.output
+    assert result.stderr.startswith("tokencost check: WARN")
+    assert "WARN: unknown candidate model 'gpt-9-ultra'" in result.stderr
+
+
 def test_workload_estimated_counts_with_require_exact_counts(runner, tmp_path, planner):
     # token counts measured with another tokenizer are converted: an estimate, not an exact count
     policies = "policies: {require_exact_counts: true}"

@@ -159,6 +159,8 @@ def validate_plan_document(document: Any, source: str) -> dict[str, Any]:
     totals = document.get("totals")
     if totals is not None and not isinstance(totals, dict):
         raise InputError(f"{source}: totals must be an object")
+    if document.get("problems") is not None and not isinstance(document["problems"], list):
+        raise InputError(f"{source}: problems must be a list")
     for key in ("budgets", "policies", "price_data"):
         if document.get(key) is not None and not isinstance(document[key], dict):
             raise InputError(f"{source}: {key} must be an object")
@@ -536,6 +538,14 @@ def run_check(
         check_budget(cost, limit, f"workload {name!r}", "budget.workload", name)
 
     # --- policies
+    block_unknown = bool(policies.get("block_unknown_models"))
+    for problem in [str(p) for p in new.get("problems") or []]:
+        if not problem.startswith(("unknown candidate model", "unknown model")):
+            add(WARN, "plan.problem", f"plan: {problem}")
+        elif block_unknown:
+            add(FAIL, "policy.unknown_model", f"{problem} (policy: block_unknown_models)")
+        else:
+            add(WARN, "unknown_candidate", f"{problem}; not compared")
     require_exact = bool(policies.get("require_exact_counts"))
     max_price = policies.get("max_price_per_mtok") or {}
     denied = [str(v) for v in (policies.get("denied_vendors") or [])]
