@@ -181,6 +181,55 @@ def test_baseline_increase_over_amount_limit_fails():
     assert result.verdict == PASS
 
 
+def single(cost: str) -> dict:
+    """A plan document with one workload costing ``cost`` a month."""
+    document = plan("head-pass")
+    document["workloads"] = document["workloads"][:1]
+    document["workloads"][0]["monthly_cost"] = cost
+    document["totals"] = {"monthly_cost": cost, "forecast": []}
+    document["budgets"] = {"monthly_total": None, "per_workload": {}}
+    return document
+
+
+@pytest.mark.parametrize(
+    ("new", "verdict", "shown"),
+    [
+        ("275.1249", FAIL, "(+10.05%)"),  # +10.04996%: rounds to 10.0 but is over 10
+        ("275.0001", FAIL, "(+10.00004%)"),
+        ("275.0000", PASS, None),  # exactly at the limit
+        ("274.9999", PASS, None),
+    ],
+)
+def test_percent_limit_compares_the_exact_change(new, verdict, shown):
+    result = run_check(single(new), single("250.0000"), CheckOptions(max_increase_pct=Decimal(10)))
+    assert result.verdict == verdict
+    if shown:
+        assert codes(result) == ["increase.pct"]
+        assert shown in result.reasons[0].message
+        assert "over the limit of +10%" in result.reasons[0].message
+    # the totals are still shown to 0.1
+    assert result.change_pct == Decimal("10.0")
+
+
+def test_amount_limit_says_by_how_much_when_cents_hide_it():
+    result = run_check(single("275.0002"), single("250.0000"), CheckOptions(max_increase=Decimal(25)))
+    assert result.verdict == FAIL
+    assert "total rose +$25.0002 USD" in result.reasons[0].message
+    assert "over the limit of +$25.00 USD" in result.reasons[0].message
+    assert run_check(single("275"), single("250"), CheckOptions(max_increase=Decimal(25))).verdict == PASS
+
+
+@given(
+    base=st.decimals(min_value="0.01", max_value=10**6, places=4),
+    new=st.decimals(min_value=0, max_value=10**6, places=4),
+    limit=st.decimals(min_value=0, max_value=200, places=2),
+)
+def test_percent_limit_is_exact(base, new, limit):
+    result = run_check(single(str(new)), single(str(base)), CheckOptions(max_increase_pct=limit))
+    over = (new - base) / base * 100 > limit
+    assert (result.verdict == FAIL) == over
+
+
 def test_increase_within_limit_passes():
     result = run_check(plan("head-pass"), plan("baseline"), CheckOptions(max_increase_pct=Decimal(10)))
     assert result.verdict == PASS

@@ -83,6 +83,20 @@ def test_baseline_increase_over_limit(runner):
     assert ok.exit_code == 0
 
 
+def test_percent_limit_is_not_rounded_before_comparing(runner, tmp_path):
+    def grow(document, factor):
+        for workload in document["workloads"]:
+            workload["monthly_cost"] = str(Decimal(workload["monthly_cost"]) * factor)
+        document["totals"]["monthly_cost"] = str(Decimal(document["totals"]["monthly_cost"]) * factor)
+
+    over = edited(tmp_path, "baseline", lambda d: grow(d, Decimal("1.1005")))  # +10.05 %
+    result = run(runner, over, "--baseline", fixture("baseline"), "--max-increase", "10%")
+    assert result.exit_code == 1, result.output
+    assert "(+10.05%)" in result.stderr and "over the limit of +10%" in result.stderr
+    at = edited(tmp_path, "baseline", lambda d: grow(d, Decimal("1.1")))
+    assert run(runner, at, "--baseline", fixture("baseline"), "--max-increase", "10%").exit_code == 0
+
+
 def test_min_delta_noise_floor(runner):
     args = ["--baseline", fixture("baseline"), "--max-increase", "1"]
     assert run(runner, fixture("head-pass"), *args).exit_code == 1

@@ -368,6 +368,26 @@ def _pct(part: Decimal | None, whole: Decimal | None) -> Decimal | None:
     return (part / whole * 100).quantize(_PCT_QUANTUM, rounding=ROUND_HALF_EVEN)
 
 
+def _fmt_beside(amount: Decimal, limit: Decimal, currency: str) -> str:
+    """``amount`` as money with enough places to differ from ``limit`` (when it does)."""
+    from tokencost.currency import format_money
+
+    for places in range(2, 9):
+        shown = amount.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_EVEN)
+        if shown != limit:
+            return format_money(amount, currency, places)
+    return format_money(amount, currency, 8)
+
+
+def _pct_beside(exact: Decimal, limit: Decimal) -> Decimal:
+    """``exact`` rounded to 0.1, or finer when that rounding would land on the other side of ``limit``."""
+    for places in range(1, 7):
+        shown = exact.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_EVEN)
+        if (shown > limit) == (exact > limit) and (shown == limit) == (exact == limit):
+            return shown
+    return exact.normalize()
+
+
 # ---------------------------------------------------------------------------------------------- checks
 
 
@@ -698,19 +718,26 @@ def run_check(
             change = new_total - baseline_total
             change_pct = _pct(change, baseline_total)
         if limit_set and change is not None and change > 0 and change >= options.min_delta:
-            shown = f"+{money(change)}" + (f" (+{change_pct}%)" if change_pct is not None else "")
+            shown_pct = change_pct
+            if options.max_increase_pct is not None and baseline_total:
+                # compare the exact percentage; round only for display, and never to the limit itself
+                shown_pct = _pct_beside(change / baseline_total * 100, options.max_increase_pct)
+            shown = f"+{money(change)}" + (f" (+{shown_pct}%)" if shown_pct is not None else "")
             base_text = f"{money(baseline_total)} -> {money(new_total)}"
             if options.max_increase is not None and change > options.max_increase:
+                rose = shown
+                if money(change) == money(options.max_increase):
+                    rose = rose.replace(money(change), _fmt_beside(change, options.max_increase, currency), 1)
                 add(
                     FAIL,
                     "increase.amount",
-                    f"total rose {shown}, {base_text}: over the limit of +{money(options.max_increase)}",
+                    f"total rose {rose}, {base_text}: over the limit of +{money(options.max_increase)}",
                 )
             if options.max_increase_pct is not None and (
-                change_pct is None or change_pct > options.max_increase_pct
+                not baseline_total or change * 100 > options.max_increase_pct * baseline_total
             ):
                 over = (
-                    "from zero" if change_pct is None else f"over the limit of +{options.max_increase_pct}%"
+                    "from zero" if not baseline_total else f"over the limit of +{options.max_increase_pct}%"
                 )
                 add(FAIL, "increase.pct", f"total rose {shown}, {base_text}: {over}")
         elif limit_set and change is None:
