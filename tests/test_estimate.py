@@ -268,3 +268,65 @@ def test_times_cheapest_compares_with_the_cheapest_paid_model(runner):
     assert Decimal(rows["gpt-5"]["times_cheapest"]) > 1
     table = runner.invoke(cli, ["estimate", str(ZH), "-m", free, "-m", "deepseek-v3.2"]).output
     assert "free" in table and "1.00x" in table and " 0x" not in table and "0.00x" not in table
+
+
+def test_python_api_accepts_a_str_model_fx_str_or_mapping_and_any_case_currency():
+    one = tokencost.estimate("hello world", models="gpt-5", output_tokens=10)
+    assert [r.model_id for r in one.rows] == ["gpt-5"]
+    usd = one.rows[0].total
+    for fx in ("CNY=7", ["CNY=7"], {"cny": 7}, {"CNY": Decimal("7")}):
+        result = tokencost.estimate("hello world", models="gpt-5", output_tokens=10, currency="cny", fx=fx)
+        assert result.currency == "CNY"
+        assert result.rows[0].total == usd * 7
+        assert "1 USD = 7 CNY (given)" in result.fx_note
+    vendor = tokencost.estimate("hello world", vendors="deepseek", output_tokens=10)
+    assert vendor.rows and all("deepseek" in r.model_id for r in vendor.rows)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"output_tokens": 1, "output_ratio": "0.5"}, "give output_tokens or output_ratio, not both"),
+        ({"output_tokens": -5}, "output_tokens cannot be negative, got -5"),
+        ({"output_ratio": -1}, "output_ratio must be a non-negative number, got -1"),
+        ({"cached_ratio": 2}, "cached_ratio must be between 0 and 1, got 2"),
+        ({"cached_ratio": "abc"}, "must be numbers"),
+        ({"requests": 0}, "requests must be at least 1, got 0"),
+        ({"currency": "xyz"}, "currency 'XYZ' is not an ISO 4217 code"),
+        ({"fx": "C"}, "fx 'C': expected CODE=RATE with an ISO 4217 code"),
+        ({"fx": {"CNY": "abc"}}, "fx 'CNY=abc': 'abc' is not a number"),
+        ({"fx": "CNY=-1"}, "fx 'CNY=-1': the rate must be a positive number"),
+        ({"fx": "USD=2"}, "rates are per 1 USD"),
+        ({"models": ["gpt-5", 5]}, "models: expected names (str), got 5"),
+    ],
+)
+def test_python_api_errors_name_its_parameters_not_cli_flags(kwargs, message):
+    from tokencost.errors import InputError
+
+    kwargs.setdefault("models", "gpt-5")
+    with pytest.raises(InputError) as caught:
+        tokencost.estimate("hello", **kwargs)
+    assert message in str(caught.value)
+    assert "--" not in str(caught.value)
+
+
+def test_python_api_refuses_bytes_with_a_clear_message():
+    from tokencost.errors import InputError
+
+    with pytest.raises(InputError, match="decode it to str"):
+        tokencost.estimate(b"hello", models="gpt-5")
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--output-ratio", "-1"], "--output-ratio cannot be negative"),
+        (["--fx", "C"], "--fx 'C': expected CODE=RATE"),
+        (["--fx", "USD=2"], "--fx USD=...: rates are per 1 USD"),
+        (["--currency", "cny", "--fx", "CNY=abc"], "--fx 'CNY=abc'"),
+    ],
+)
+def test_cli_errors_name_the_flags(runner, args, message):
+    result = runner.invoke(cli, ["estimate", str(EN), "-m", "gpt-5", *args])
+    assert result.exit_code == 2
+    assert f"Error: {message}" in result.output

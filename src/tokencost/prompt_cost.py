@@ -8,12 +8,13 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_EVEN, Decimal
+from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any
 
 from tokencost.cost import Bill, Unpriceable, Usage, price_usage
+from tokencost.currency import is_currency
 from tokencost.errors import InputError
-from tokencost.fx import FxTable, fx_table, parse_overrides
+from tokencost.fx import FxTable, fx_table
 from tokencost.pricing.catalog import Catalog, Entry, load_catalog
 
 if TYPE_CHECKING:
@@ -189,15 +190,59 @@ def as_chat(document: Sequence[Mapping[str, Any]] | Mapping[str, Any]) -> tuple[
     return [dict(m) for m in messages], [dict(t) for t in tools]
 
 
+def _names(value: str | Sequence[str] | None, what: str) -> tuple[str, ...]:
+    """A str is one name (not a sequence of letters); None is none."""
+    if value is None:
+        return ()
+    if isinstance(value, str):
+        return (value,)
+    names = tuple(value)
+    for name in names:
+        if not isinstance(name, str):
+            raise InputError(f"{what}: expected names (str), got {name!r}")
+    return names
+
+
+def _fx_overrides(fx: str | Sequence[str] | Mapping[str, Any] | FxTable | None) -> list[str] | FxTable:
+    """FX overrides as ``CODE=RATE`` strings (from a str, a sequence of them, or a ``{code: rate}`` mapping),
+    checked with the library's own wording (units of CODE per 1 USD); an FxTable passes through."""
+    if isinstance(fx, FxTable):
+        return fx
+    if fx is None:
+        items: list[Any] = []
+    elif isinstance(fx, str):
+        items = [fx]
+    elif isinstance(fx, Mapping):
+        items = [f"{code}={rate}" for code, rate in fx.items()]
+    else:
+        items = list(fx)
+    for item in items:
+        if not isinstance(item, str):
+            raise InputError(f"fx: expected CODE=RATE strings or a {{code: rate}} mapping, got {item!r}")
+        code, sep, number = item.partition("=")
+        code = code.strip().upper()
+        if not sep or not is_currency(code):
+            raise InputError(f"fx {item!r}: expected CODE=RATE with an ISO 4217 code, e.g. CNY=7.1")
+        try:
+            rate = Decimal(number.strip())
+        except InvalidOperation:
+            raise InputError(f"fx {item!r}: {number.strip()!r} is not a number") from None
+        if not rate.is_finite() or rate <= 0:
+            raise InputError(f"fx {item!r}: the rate must be a positive number")
+        if code == "USD" and rate != 1:
+            raise InputError(f"fx {item!r}: rates are per 1 USD, so USD is always 1")
+    return items
+
+
 def _quantize_ratio(value: Decimal) -> Decimal:
     return value.quantize(Decimal("0.01"), rounding=ROUND_HALF_EVEN)
 
 
 def estimate(
     text_or_messages: str | Sequence[Mapping[str, Any]] | Mapping[str, Any],
-    models: Sequence[str] = (),
+    models: str | Sequence[str] = (),
     *,
-    vendors: Sequence[str] = (),
+    vendors: str | Sequence[str] = (),
     all_models: bool = False,
     output_tokens: int | None = None,
     output_ratio: Decimal | float | str | None = None,
@@ -207,9 +252,9 @@ def estimate(
     at: dt.date | None = None,
     at_time: dt.time | None = None,
     currency: str | None = None,
-    fx: Sequence[str] | FxTable = (),
+    fx: str | Sequence[str] | Mapping[str, Any] | FxTable = (),
     estimate_only: bool = False,
-    pricing: Sequence[str] = (),
+    pricing: str | Sequence[str] = (),
 ) -> EstimateResult:
     """Price a prompt (text, or chat messages in OpenAI format) on each model, cheapest first.
 
@@ -217,21 +262,36 @@ def estimate(
     for every model, or ``output_ratio`` x that model's input count (default 0.25). ``cached_ratio`` of the
     input is billed as cache reads. Costs are per ``requests`` requests, in ``currency`` (default: the
     models' own currency when they share one, else USD) with the FX rates said in ``fx_note``.
+
+    ``models``, ``vendors`` and ``pricing`` take one name (a str) or several; ``currency`` any case; ``fx``
+    a ``"CNY=7.1"`` str, a sequence of them, a ``{"CNY": 7.1}`` mapping (units per 1 USD) or an FxTable.
     """
+    if isinstance(text_or_messages, (bytes, bytearray)):
+        raise InputError("the prompt is bytes: decode it to str (UTF-8) first")
+    models, vendors = _names(models, "models"), _names(vendors, "vendors")
+    pricing = _names(pricing, "pricing")
     if output_tokens is not None and output_ratio is not None:
-        raise InputError("give --output-tokens or --output-ratio, not both")
+        raise InputError("give output_tokens or output_ratio, not both")
     if output_tokens is not None and output_tokens < 0:
-        raise InputError("--output-tokens cannot be negative")
-    ratio = Decimal(str(output_ratio)) if output_ratio is not None else DEFAULT_OUTPUT_RATIO
-    cached = Decimal(str(cached_ratio))
-    if not (0 <= cached <= 1):
-        raise InputError(f"--cached-ratio must be between 0 and 1, got {cached_ratio}")
-    if ratio < 0:
-        raise InputError(f"--output-ratio cannot be negative, got {output_ratio}")
+        raise InputError(f"output_tokens cannot be negative, got {output_tokens}")
+    try:
+        ratio = Decimal(str(output_ratio)) if output_ratio is not None else DEFAULT_OUTPUT_RATIO
+        cached = Decimal(str(cached_ratio))
+    except InvalidOperation:
+        raise InputError(
+            f"output_ratio and cached_ratio must be numbers, got {output_ratio!r}, {cached_ratio!r}"
+        ) from None
+    if not cached.is_finite() or not (0 <= cached <= 1):
+        raise InputError(f"cached_ratio must be between 0 and 1, got {cached_ratio}")
+    if not ratio.is_finite() or ratio < 0:
+        raise InputError(f"output_ratio must be a non-negative number, got {output_ratio}")
     if requests < 1:
-        raise InputError(f"--requests must be at least 1, got {requests}")
-    if not isinstance(fx, FxTable):
-        parse_overrides(fx)  # a bad --fx is an error even when nothing needs converting
+        raise InputError(f"requests must be at least 1, got {requests}")
+    if currency is not None:
+        currency = currency.strip().upper()
+        if not is_currency(currency):
+            raise InputError(f"currency {currency!r} is not an ISO 4217 code (e.g. USD, CNY, EUR)")
+    fx = _fx_overrides(fx)  # a bad rate is an error even when nothing needs converting
     tables: list[FxTable] = [fx] if isinstance(fx, FxTable) else []
 
     def table() -> FxTable:
@@ -243,7 +303,7 @@ def estimate(
     catalog = load_catalog(pricing)
     entries = resolve_models(catalog, models, vendors, all_models)
     if not entries:
-        raise InputError("no models to price", "name some with --model, or use --all")
+        raise InputError("no models to price")
 
     is_text = isinstance(text_or_messages, str)
     chat = None if is_text else as_chat(text_or_messages)  # type: ignore[arg-type]

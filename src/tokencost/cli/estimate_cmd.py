@@ -13,6 +13,7 @@ from tokencost.cli._common import DATE, echo_output, format_option, pricing_opti
 from tokencost.currency import format_money, is_currency
 from tokencost.errors import InputError
 from tokencost.families import accuracy_label
+from tokencost.fx import parse_overrides
 
 COLUMNS = [
     ("rank", "#"),
@@ -169,6 +170,16 @@ def estimate(
         currency = currency.upper()
         if not is_currency(currency):
             raise InputError(f"--currency {currency!r} is not an ISO 4217 code (e.g. USD, CNY, EUR)")
+    # checked here too so that the messages name the flags (the library names its parameters)
+    ratio, cached = _decimal(output_ratio, "--output-ratio"), _decimal(cached_ratio, "--cached-ratio")
+    if output_tokens is not None and ratio is not None:
+        raise InputError("give --output-tokens or --output-ratio, not both")
+    if ratio is not None and ratio < 0:
+        raise InputError(f"--output-ratio cannot be negative, got {output_ratio}")
+    if cached is not None and not (0 <= cached <= 1):
+        raise InputError(f"--cached-ratio must be between 0 and 1, got {cached_ratio}")
+    if parse_overrides(fx).get("USD", 1) != 1:
+        raise InputError("--fx USD=...: rates are per 1 USD, so USD is always 1")
     time_of_day = None
     if at_time is not None:
         try:
@@ -184,8 +195,8 @@ def estimate(
         vendors=vendors,
         all_models=all_models,
         output_tokens=output_tokens,
-        output_ratio=_decimal(output_ratio, "--output-ratio"),
-        cached_ratio=_decimal(cached_ratio, "--cached-ratio") or Decimal(0),
+        output_ratio=ratio,
+        cached_ratio=cached or Decimal(0),
         requests=requests,
         batch=batch,
         at=at,
