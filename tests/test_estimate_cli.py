@@ -13,8 +13,13 @@ from tokencost.cli import cli
     [
         (["estimate"], "Error: Missing argument 'PATHS...'.", "Try 'tokencost estimate --help' for help."),
         (
-            ["count", "--jobs", "0", "x"],
-            "Error: Invalid value for '--jobs' / '-j': 0 is not in the range x>=1.",
+            ["estimate", "x", "--requests", "0"],
+            "Error: Invalid value for '--requests': 0 is not in the range x>=1.",
+            "Try 'tokencost estimate --help' for help.",
+        ),
+        (
+            ["count", "--no-such-flag"],
+            "Error: No such option '--no-such-flag'",
             "Try 'tokencost count --help' for help.",
         ),
         (["--bogus"], "Error: No such option '--bogus'.", "Try 'tokencost --help' for help."),
