@@ -8,7 +8,15 @@ import pytest
 
 from tokencost.errors import InputError
 from tokencost.tokenizers import get_counter
-from tokencost.tokenizers.messages import DEFAULT_OVERHEAD, count_messages, overhead_for, parse_chat
+from tokencost.tokenizers.messages import (
+    DEFAULT_OVERHEAD,
+    count_messages,
+    count_requests,
+    count_tools,
+    overhead_for,
+    parse_chat,
+    parse_requests,
+)
 
 # The example of OpenAI's "How to count tokens with tiktoken" cookbook: 129 prompt tokens on gpt-4-0613 /
 # gpt-3.5-turbo (cl100k_base), 124 on gpt-4o (o200k_base), as the API reported them.
@@ -134,8 +142,58 @@ def test_parse_forms():
     jsonl = "\n".join(json.dumps(m) for m in COOKBOOK[:3])
     assert parse_chat(jsonl, "x") == (COOKBOOK[:3], [])
     assert parse_chat("", "x") == ([], [])
+    assert parse_chat("\ufeff" + json.dumps(doc), "x") == (COOKBOOK[:2], TOOLS)
+    # one request per line is several requests: parse_chat (one request) refuses them, never merges
     requests_jsonl = "\n".join(json.dumps({"messages": [m]}) for m in COOKBOOK[:2])
-    assert parse_chat(requests_jsonl, "x")[0] == COOKBOOK[:2]
+    with pytest.raises(InputError, match="x: holds 2 chat requests, expected one"):
+        parse_chat(requests_jsonl, "x")
+
+
+def test_parse_requests_forms():
+    one = {"messages": [{"role": "user", "content": "hello"}]}
+    requests = parse_requests("\n".join([json.dumps(one), "", json.dumps(one)]), "x")
+    assert [(r.messages, r.where) for r in requests] == [
+        (one["messages"], "line 1"),
+        (one["messages"], "line 3"),
+    ]
+    # a JSON list of request objects is several requests too, tools kept per request
+    listed = parse_requests(json.dumps([one, {**one, "tools": TOOLS}]), "x")
+    assert [(len(r.messages), r.tools, r.where) for r in listed] == [(1, [], "[0]"), (1, TOOLS, "[1]")]
+    # JSONL lines that are lists of messages: one request each
+    assert len(parse_requests(json.dumps(COOKBOOK[:2]) + "\n" + json.dumps(COOKBOOK[2:]), "x")) == 2
+    # JSONL of messages: one request; legacy functions join the tools
+    assert len(parse_requests("\n".join(json.dumps(m) for m in COOKBOOK), "x")) == 1
+    functions = [TOOLS[0]["function"]]
+    (request,) = parse_requests(json.dumps({"messages": COOKBOOK[:1], "functions": functions}), "x")
+    assert request.tools == functions
+    assert parse_requests(" \n", "x") == []
+
+
+def test_requests_counted_separately_each_primed():
+    count = get_counter("o200k_base").count
+    one = {"messages": [{"role": "user", "content": "hello"}]}
+    single = count_messages(one["messages"], [], "o200k_base", count)
+    assert single.tokens == count("hello") + 3 + count("user") + 3
+    two = count_requests(parse_requests(json.dumps(one) + "\n" + json.dumps(one), "x"), "o200k_base", count)
+    assert two.tokens == 2 * single.tokens and two.requests == 2 and two.messages == 2
+    merged = count_messages(one["messages"] * 2, [], "o200k_base", count)
+    assert two.tokens == merged.tokens + 3  # the second reply priming the merged form missed
+    assert count_requests([], "o200k_base", count).tokens == 0
+
+
+def test_tool_call_arguments_object_counted_as_json():
+    count = get_counter("o200k_base").count
+    call = {"function": {"name": "f", "arguments": {"a": 1}}}
+    result = count_messages([{"role": "assistant", "tool_calls": [call]}], [], "o200k_base", count)
+    assert result.content == count("f") + count('{"a":1}')
+
+
+def test_enum_items_counted_as_json():
+    count = get_counter("o200k_base").count
+    tool = {"function": {"name": "f", "parameters": {"properties": {"a": {"enum": [True, None, "x"]}}}}}
+    base = {"function": {"name": "f", "parameters": {"properties": {"a": {"enum": []}}}}}
+    extra = count_tools([tool], "o200k_base", count) - count_tools([base], "o200k_base", count)
+    assert extra == 3 * 3 + count("true") + count("null") + count("x")
 
 
 @pytest.mark.parametrize(
@@ -143,11 +201,124 @@ def test_parse_forms():
     [
         ("{not json", "x:1"),
         ('{"role": "user"}\n{bad', "x:2"),
-        ('{"messages": 3}', "must be a list"),
-        ('{"foo": 1}', "expected"),
-        ("[1, 2]", "not an object"),
+        ('{"messages": 3}', "^x: messages: expected a list of messages, got a number$"),
+        ('{"messages": null}', "^x: messages: expected a list of messages, got null$"),
+        ('{"foo": 1}', "^x: expected .'messages'"),
+        ("42", "got a number$"),
+        ("[1, 2]", r"^x: \[0\]: expected a message object, got a number$"),
     ],
 )
 def test_parse_errors(text, match):
     with pytest.raises(InputError, match=match):
         parse_chat(text, "x")
+
+
+TOOL = {
+    "type": "function",
+    "function": {"name": "f", "parameters": {"properties": {"a": {"type": "string"}}}},
+}
+HI = [{"role": "user", "content": "hi"}]
+
+
+def _with_tools(tools):
+    return json.dumps({"messages": HI, "tools": tools})
+
+
+def _prop(**prop):
+    return [{"type": "function", "function": {"name": "f", "parameters": {"properties": {"a": prop}}}}]
+
+
+@pytest.mark.parametrize(
+    "text,message",
+    [
+        # malformed tool data (reviewer finding 1): one line naming the field, never a traceback
+        (
+            '{"messages":[{"role":"assistant","tool_calls":[{"function":"f"}]}]}',
+            "x: messages[0].tool_calls[0].function: expected an object with 'name' and 'arguments', "
+            "got a string",
+        ),
+        (
+            '{"messages":[{"role":"assistant","tool_calls":[{"id":"1"}]}]}',
+            "x: messages[0].tool_calls[0]: tool call has no 'function'",
+        ),
+        (
+            '{"messages":[{"role":"assistant","tool_calls":[{"function":{"arguments":"{}"}}]}]}',
+            "x: messages[0].tool_calls[0].function.name: expected a string, got null",
+        ),
+        (
+            '{"messages":[{"role":"assistant","tool_calls":"abc"}]}',
+            "x: messages[0].tool_calls: expected a list of tool calls, got a string",
+        ),
+        (
+            _with_tools(_prop(type="string", enum=5)),
+            "x: tools[0].function.parameters.properties.a.enum: expected a list, got a number",
+        ),
+        (
+            _with_tools([{"type": "function", "function": {"name": "f", "parameters": {"properties": [1]}}}]),
+            "x: tools[0].function.parameters.properties: expected an object of properties, got a list",
+        ),
+        (
+            _with_tools(_prop(description=3)),
+            "x: tools[0].function.parameters.properties.a.description: expected a string, got a number",
+        ),
+        (
+            _with_tools([{"type": "function", "function": "abc"}]),
+            "x: tools[0].function: expected a function object, got a string",
+        ),
+        (
+            json.dumps({"messages": HI, "functions": [{"name": "f", "parameters": "x"}]}),
+            "x: functions[0].parameters: expected a JSON Schema object, got a string",
+        ),
+        # unexpected shapes (finding 2)
+        (_with_tools("abc"), "x: tools: expected a list of tools, got a string"),
+        (_with_tools({"a": 1}), "x: tools: expected a list of tools, got an object"),
+        (_with_tools([1]), "x: tools[0]: expected a tool object, got a number"),
+        ('{"messages":[{"content":"hello"}]}', "x: messages[0]: message has no 'role'"),
+        (
+            '{"messages":[{"role":7,"content":"hello"}]}',
+            "x: messages[0].role: expected a string, got a number",
+        ),
+        (
+            '[{"role":"user","content":{"type":"text","text":"hi"}}]',
+            "x: [0].content: expected a string or a list of parts, got an object",
+        ),
+        (
+            '[{"role":"user","content":[{"type":"text","text":5}]}]',
+            "x: [0].content[0].text: expected a string, got a number",
+        ),
+        (
+            '[{"role":"user","content":[7]}]',
+            "x: [0].content[0]: expected a content part object or a string, got a number",
+        ),
+        ('[{"role":"user","name":1,"content":"hi"}]', "x: [0].name: expected a string, got a number"),
+        ('[{"messages":[]}, {"role":"user"}]', "x: [1]: expected a request object with 'messages', like [0]"),
+        ('[{"messages":[{"role":"user"}]}, {"messages":[{}]}]', "x: [1].messages[0]: message has no 'role'"),
+        ('{"model":"gpt-5","input":"hello"}', "x: expected {'messages': [...]}"),
+        # JSONL: the line is named
+        ('{"role":"user","content":"a"}\n{"content":"b"}', "x:2: message has no 'role'"),
+        (
+            '{"messages":[]}\n{"role":"user","content":"b"}',
+            "x:2: expected a request ({'messages': [...]}) like the other lines",
+        ),
+        (
+            '{"messages":[]}\n{"messages":[{"role":"user","tool_calls":[{"function":1}]}]}',
+            "x:2: messages[0].tool_calls[0].function: expected an object with 'name' and 'arguments', got a number",
+        ),
+    ],
+)
+def test_shape_errors_name_the_field(text, message):
+    with pytest.raises(InputError) as caught:
+        parse_requests(text, "x")
+    assert str(caught.value) == message or str(caught.value).startswith(message)
+    assert "\n" not in str(caught.value)
+
+
+def test_count_functions_check_shapes_too():
+    """Library callers that skip parsing (``estimate`` with Python lists) get the same one-line errors."""
+    count = get_counter("o200k_base").count
+    with pytest.raises(InputError, match=r"^messages\[0\]\.tool_calls\[0\]\.function: expected an object"):
+        count_messages([{"role": "assistant", "tool_calls": [{"function": "f"}]}], [], "o200k_base", count)
+    for family in ("o200k_base", "qwen3.5"):
+        with pytest.raises(InputError, match=r"^tools: expected a list of tools, got a string$"):
+            count_messages(HI, "abc", family, count)  # type: ignore[arg-type]
+    assert count_tools([TOOL], "qwen3.5", count) > 0

@@ -70,52 +70,241 @@ class MessagesCount:
     messages: int
     basis: str
     skipped_parts: int = 0
+    #: chat requests counted (each primed for its own reply)
+    requests: int = 1
+
+
+@dataclass(frozen=True)
+class ChatRequest:
+    """One chat request: its messages and tools; ``where`` locates it in its document (``line 2``, ``[1]``,
+    or ``""`` for a document that is one request)."""
+
+    messages: list[dict]
+    tools: list[dict]
+    where: str = ""
 
 
 def overhead_for(family: str) -> Overhead:
     return OVERHEAD.get(family, DEFAULT_OVERHEAD)
 
 
-def parse_chat(text: str, source: str) -> tuple[list[dict], list[dict]]:
-    """Messages and tools of a JSON or JSONL chat document."""
-    stripped = text.strip()
-    if not stripped:
-        return [], []
+def _kind(value: Any) -> str:
+    """The JSON type name of ``value``, for error messages."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, (int, float)):
+        return "a number"
+    if isinstance(value, str):
+        return "a string"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "an object"
+    return type(value).__name__
+
+
+class _Checker:
+    """Checks the shape of a chat request; errors are one line: ``source:line: field.path: problem``."""
+
+    def __init__(self, location: str | None) -> None:
+        self.location = location
+
+    def fail(self, path: str, problem: str) -> InputError:
+        where = ": ".join(part for part in (self.location, path) if part)
+        return InputError(f"{where}: {problem}" if where else problem)
+
+    def expect(self, value: Any, kind: type | tuple[type, ...], path: str, wanted: str) -> None:
+        if not isinstance(value, kind):
+            raise self.fail(path, f"expected {wanted}, got {_kind(value)}")
+
+    def optional_str(self, mapping: dict, key: str, path: str) -> None:
+        if mapping.get(key) is not None:
+            self.expect(mapping[key], str, f"{path}.{key}" if path else key, "a string")
+
+    def messages(self, messages: Any, path: str) -> None:
+        self.expect(messages, list, path, "a list of messages")
+        for index, message in enumerate(messages):
+            self.message(message, f"{path}[{index}]")
+
+    def message(self, message: Any, path: str) -> None:
+        self.expect(message, dict, path, "a message object")
+        if "role" not in message:
+            raise self.fail(path, "message has no 'role'")
+        role_path = f"{path}.role" if path else "role"
+        self.expect(message["role"], str, role_path, "a string")
+        if not message["role"]:
+            raise self.fail(role_path, "expected a role name, got an empty string")
+        prefix = f"{path}." if path else ""
+        content = message.get("content")
+        if content is not None and not isinstance(content, str):
+            self.expect(content, list, f"{prefix}content", "a string or a list of parts")
+            for index, part in enumerate(content):
+                part_path = f"{prefix}content[{index}]"
+                if isinstance(part, str):
+                    continue
+                self.expect(part, dict, part_path, "a content part object or a string")
+                if "text" in part or part.get("type") == "text":
+                    self.expect(part.get("text"), str, f"{part_path}.text", "a string")
+        for key in ("name", "tool_call_id"):
+            self.optional_str(message, key, path)
+        calls = message.get("tool_calls")
+        if calls is not None:
+            self.expect(calls, list, f"{prefix}tool_calls", "a list of tool calls")
+            for index, call in enumerate(calls):
+                call_path = f"{prefix}tool_calls[{index}]"
+                self.expect(call, dict, call_path, "a tool call object")
+                if "function" not in call:
+                    raise self.fail(call_path, "tool call has no 'function'")
+                function = call["function"]
+                self.expect(function, dict, f"{call_path}.function", "an object with 'name' and 'arguments'")
+                self.expect(function.get("name"), str, f"{call_path}.function.name", "a string")
+                arguments = function.get("arguments")
+                if arguments is not None and not isinstance(arguments, str):
+                    self.expect(
+                        arguments, dict, f"{call_path}.function.arguments", "a JSON string or an object"
+                    )
+
+    def tools(self, tools: Any, path: str) -> None:
+        if tools is None:
+            return
+        self.expect(tools, list, path, "a list of tools")
+        for index, tool in enumerate(tools):
+            self.tool(tool, f"{path}[{index}]")
+
+    def tool(self, tool: Any, path: str) -> None:
+        self.expect(tool, dict, path, "a tool object")
+        function = tool
+        if "function" in tool:
+            path = f"{path}.function"
+            function = tool["function"]
+            self.expect(function, dict, path, "a function object")
+        self.expect(function.get("name"), str, f"{path}.name", "a string")
+        self.optional_str(function, "description", path)
+        parameters = function.get("parameters")
+        if parameters is None:
+            return
+        self.expect(parameters, dict, f"{path}.parameters", "a JSON Schema object")
+        properties = parameters.get("properties")
+        if properties is None:
+            return
+        self.expect(properties, dict, f"{path}.parameters.properties", "an object of properties")
+        for key, prop in properties.items():
+            prop_path = f"{path}.parameters.properties.{key}"
+            self.expect(prop, dict, prop_path, "a JSON Schema object")
+            self.optional_str(prop, "description", prop_path)
+            if "enum" in prop:
+                self.expect(prop["enum"], list, f"{prop_path}.enum", "a list")
+
+    def request(self, messages: Any, tools: Any, functions: Any, prefix: str) -> None:
+        self.messages(messages, f"{prefix}messages")
+        self.tools(tools, f"{prefix}tools")
+        self.tools(functions, f"{prefix}functions")
+
+
+def _load_documents(text: str, source: str) -> tuple[list[Any], bool]:
+    """The JSON documents of ``text``: one for JSON, one per non-blank line for JSONL (and whether JSONL)."""
+    stripped = text.strip().lstrip("\ufeff")
     try:
-        documents = [json.loads(stripped)]
+        return [json.loads(stripped)], False
     except json.JSONDecodeError as whole_error:
         documents = []
         for number, line in enumerate(text.splitlines(), 1):
             if not line.strip():
                 continue
             try:
-                documents.append(json.loads(line))
+                documents.append((number, json.loads(line.lstrip("\ufeff") if number == 1 else line)))
             except json.JSONDecodeError as exc:
                 if number == 1:
                     raise InputError(
                         f"{source}:{whole_error.lineno}: not JSON or JSONL chat ({whole_error.msg})"
                     ) from None
                 raise InputError(f"{source}:{number}: invalid JSON line ({exc.msg})") from None
-    messages: list[dict] = []
-    tools: list[dict] = []
-    for document in documents:
-        if isinstance(document, list):
-            messages.extend(document)
-        elif isinstance(document, dict) and "messages" in document:
-            if not isinstance(document["messages"], list):
-                raise InputError(f"{source}: 'messages' must be a list")
-            messages.extend(document["messages"])
-            tools.extend(document.get("tools") or document.get("functions") or [])
-        elif isinstance(document, dict) and "role" in document:
+        return documents, True
+
+
+def _request(document: dict, checker: _Checker, prefix: str, where: str) -> ChatRequest:
+    """A request object ``{"messages": [...], "tools": [...]}`` (legacy ``functions`` too), checked."""
+    tools, functions = document.get("tools"), document.get("functions")
+    checker.request(document["messages"], tools, functions, prefix)
+    return ChatRequest(list(document["messages"]), [*(tools or []), *(functions or [])], where)
+
+
+def _is_request(document: Any) -> bool:
+    return isinstance(document, dict) and "messages" in document
+
+
+_SHAPES = "expected {'messages': [...]}, a list of messages or of such requests, or JSONL of either"
+
+
+def parse_requests(text: str, source: str) -> list[ChatRequest]:
+    """The chat requests of a JSON or JSONL document, their shape checked (``InputError`` naming the field).
+
+    One request: ``{"messages": [...], "tools": [...]}``, a list of messages, or JSONL with one message per
+    line. Several: a JSON list of request objects, or JSONL with one request (object or list of messages)
+    per line. An empty document is no request.
+    """
+    if not text.strip().lstrip("\ufeff").strip():
+        return []
+    documents, jsonl = _load_documents(text, source)
+    if not jsonl:
+        document = documents[0]
+        checker = _Checker(source)
+        if _is_request(document):
+            return [_request(document, checker, "", "")]
+        if isinstance(document, dict) and "role" in document:
+            checker.message(document, "")
+            return [ChatRequest([document], [], "")]
+        if not isinstance(document, list):
+            raise InputError(f"{source}: {_SHAPES}, got {_kind(document)}")
+        if document and _is_request(document[0]):
+            requests = []
+            for index, item in enumerate(document):
+                if not _is_request(item):
+                    raise checker.fail(f"[{index}]", "expected a request object with 'messages', like [0]")
+                requests.append(_request(item, checker, f"[{index}].", f"[{index}]"))
+            return requests
+        checker.messages(document, "")
+        return [ChatRequest(list(document), [], "")]
+    # JSONL: one message per line (one request), or one request per line
+    message_lines = [(n, d) for n, d in documents if not _is_request(d) and not isinstance(d, list)]
+    if len(message_lines) == len(documents):
+        messages = []
+        for number, document in message_lines:
+            checker = _Checker(f"{source}:{number}")
+            if not isinstance(document, dict):
+                raise InputError(f"{source}:{number}: {_SHAPES}, got {_kind(document)}")
+            checker.message(document, "")
             messages.append(document)
+        return [ChatRequest(messages, [], "")]
+    requests = []
+    for number, document in documents:
+        checker = _Checker(f"{source}:{number}")
+        if isinstance(document, list):
+            checker.messages(document, "")
+            requests.append(ChatRequest(list(document), [], f"line {number}"))
+        elif _is_request(document):
+            requests.append(_request(document, checker, "", f"line {number}"))
         else:
-            raise InputError(
-                f"{source}: expected {{'messages': [...]}}, a list of messages, or JSONL messages"
-            )
-    for index, message in enumerate(messages):
-        if not isinstance(message, dict):
-            raise InputError(f"{source}: message {index + 1} is not an object")
-    return messages, tools
+            raise checker.fail("", "expected a request ({'messages': [...]}) like the other lines")
+    return requests
+
+
+def parse_chat(text: str, source: str) -> tuple[list[dict], list[dict]]:
+    """Messages and tools of a JSON or JSONL document holding one chat request (see ``parse_requests``).
+
+    A document of several requests is an ``InputError``: use ``parse_requests`` and ``count_requests``.
+    """
+    requests = parse_requests(text, source)
+    if not requests:
+        return [], []
+    if len(requests) > 1:
+        raise InputError(
+            f"{source}: holds {len(requests)} chat requests, expected one "
+            "(`tokencost count --messages` counts each)"
+        )
+    return requests[0].messages, requests[0].tools
 
 
 def _content_texts(value: Any) -> tuple[list[str], int]:
@@ -124,23 +313,29 @@ def _content_texts(value: Any) -> tuple[list[str], int]:
         return [], 0
     if isinstance(value, str):
         return [value], 0
-    if isinstance(value, list):
-        texts, skipped = [], 0
-        for part in value:
-            if isinstance(part, str):
-                texts.append(part)
-            elif isinstance(part, dict) and isinstance(part.get("text"), str):
-                texts.append(part["text"])
-            else:
-                skipped += 1
-        return texts, skipped
-    return [json.dumps(value, ensure_ascii=False)], 0
+    texts, skipped = [], 0
+    for part in value:
+        if isinstance(part, str):
+            texts.append(part)
+        elif isinstance(part.get("text"), str):
+            texts.append(part["text"])
+        else:
+            skipped += 1
+    return texts, skipped
+
+
+def _json(value: Any) -> str:
+    return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
 def count_messages(
     messages: list[dict], tools: list[dict], family: str, count: Callable[[str], int]
 ) -> MessagesCount:
-    """Tokens of a chat request for ``family`` with ``count`` (a counter's ``count``)."""
+    """Tokens of a chat request for ``family`` with ``count`` (a counter's ``count``).
+
+    A malformed request is an ``InputError`` naming the field (``messages[0].tool_calls[0].function``).
+    """
+    _Checker(None).messages(messages, "messages")
     rule = overhead_for(family)
     content = overhead = 0
     skipped = 0
@@ -151,11 +346,11 @@ def count_messages(
                 texts, n_skipped = _content_texts(value)
                 skipped += n_skipped
                 content += sum(count(text) for text in texts)
-            elif key == "tool_calls" and isinstance(value, list):
+            elif key == "tool_calls" and value is not None:
                 for call in value:
-                    function = call.get("function", {}) if isinstance(call, dict) else {}
-                    content += count(str(function.get("name", "")))
-                    content += count(str(function.get("arguments", "")))
+                    function = call["function"]
+                    content += count(function["name"])
+                    content += count(_json(function.get("arguments") or ""))
             elif isinstance(value, str):
                 # role, name, tool_call_id: OpenAI's rule counts every value of the message; the role
                 # name is part of the template header, so it is overhead
@@ -169,11 +364,36 @@ def count_messages(
         overhead += rule.priming + rule.per_request
     tool_tokens = count_tools(tools, family, count)
     return MessagesCount(
-        content + overhead + tool_tokens, content, overhead, tool_tokens, len(messages), rule.basis, skipped
+        content + overhead + tool_tokens,
+        content,
+        overhead,
+        tool_tokens,
+        len(messages),
+        rule.basis,
+        skipped,
+        1 if messages or tools else 0,
+    )
+
+
+def count_requests(requests: list[ChatRequest], family: str, count: Callable[[str], int]) -> MessagesCount:
+    """The sum over ``requests`` of ``count_messages``: each request has its own overhead and priming."""
+    rule = overhead_for(family)
+    results = [count_messages(r.messages, r.tools, family, count) for r in requests]
+    return MessagesCount(
+        sum(r.tokens for r in results),
+        sum(r.content for r in results),
+        sum(r.overhead for r in results),
+        sum(r.tools for r in results),
+        sum(r.messages for r in results),
+        rule.basis,
+        sum(r.skipped_parts for r in results),
+        sum(r.requests for r in results),
     )
 
 
 def count_tools(tools: list[dict], family: str, count: Callable[[str], int]) -> int:
+    """Tokens of tool definitions (their shape checked: ``InputError`` naming the field)."""
+    _Checker(None).tools(tools, "tools")
     if not tools:
         return 0
     if family in _OPENAI_TOOL_CONSTANTS:
@@ -189,23 +409,22 @@ def _openai_tools(tools: list[dict], constants: tuple[int, ...], count: Callable
     func_init, prop_init, prop_key, enum_init, enum_item, func_end = constants
     total = 0
     for tool in tools:
-        function = tool.get("function", tool) if isinstance(tool, dict) else {}
+        function = tool.get("function", tool)
         total += func_init
-        description = str(function.get("description", ""))
+        description = function.get("description") or ""
         description = description[:-1] if description.endswith(".") else description
         total += count(f"{function.get('name', '')}:{description}")
         parameters = function.get("parameters") or {}
-        properties = parameters.get("properties") or {} if isinstance(parameters, dict) else {}
+        properties = parameters.get("properties") or {}
         if properties:
             total += prop_init
             for key, prop in properties.items():
-                prop = prop if isinstance(prop, dict) else {}
                 total += prop_key
                 if "enum" in prop:
                     total += enum_init
                     for item in prop["enum"]:
-                        total += enum_item + count(str(item))
-                p_desc = str(prop.get("description", ""))
+                        total += enum_item + count(_json(item))
+                p_desc = prop.get("description") or ""
                 p_desc = p_desc[:-1] if p_desc.endswith(".") else p_desc
-                total += count(f"{key}:{prop.get('type', '')}:{p_desc}")
+                total += count(f"{key}:{_json(prop.get('type', ''))}:{p_desc}")
     return total + func_end
