@@ -13,7 +13,7 @@ import tokencost
 from tokencost.cli import cli
 from tokencost.cost import Usage, price_usage
 from tokencost.pricing.catalog import load_catalog
-from tokencost.prompt_cost import DEFAULT_MODELS
+from tokencost.prompt_cost import DEFAULT_MODELS, money_text
 
 REPO = Path(__file__).resolve().parents[1]
 EN = REPO / "examples" / "prompts" / "en.txt"
@@ -69,7 +69,8 @@ def test_python_api_returns_the_same_rows_as_the_cli(runner):
     result = tokencost.estimate(text, models=["gpt-5", "claude-opus-4.6"], output_tokens=300)
     document = run_json(runner, str(EN), "-m", "gpt-5", "-m", "claude-opus-4.6", "--output-tokens", "300")
     assert [r.model_id for r in result.rows] == [r["model"] for r in document["rows"]]
-    assert [str(r.total) for r in result.rows] == [r["total"] for r in document["rows"]]
+    assert [money_text(r.total) for r in result.rows] == [r["total"] for r in document["rows"]]
+    assert [r.total for r in result.rows] == [Decimal(r["total"]) for r in document["rows"]]  # exact here
 
 
 def test_requests_multiply_and_per_request_is_shown(runner):

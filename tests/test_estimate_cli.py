@@ -3,6 +3,12 @@ usage errors, the requests column; and the Python API's argument handling."""
 
 from __future__ import annotations
 
+import csv
+import io
+import json
+import re
+from decimal import Decimal
+
 import pytest
 
 from tokencost.cli import cli
@@ -84,3 +90,40 @@ def test_stdin_given_twice_is_an_error(runner):
     result = runner.invoke(cli, ["estimate", "-", "-", "-m", "gpt-5"], input="hi")
     assert result.exit_code == 2
     assert "Error: - (stdin) given more than once" in result.output
+
+
+MONEY = re.compile(r"^-?\d+\.\d{10}$")
+
+
+def test_converted_money_is_plain_fixed_point_in_json_and_csv(runner, tmp_path):
+    prompt = tmp_path / "p.txt"
+    prompt.write_text("hi", encoding="utf-8")
+    args = ["estimate", str(prompt), "-m", "gpt-5", "-m", "deepseek-cn/deepseek-v3.2", "--output-tokens", "0"]
+    result = runner.invoke(cli, [*args, "--format", "csv"])
+    assert result.exit_code == 0, result.output
+    rows = list(csv.DictReader(io.StringIO(result.output)))
+    assert {r["model"] for r in rows} == {"gpt-5", "deepseek-cn/deepseek-v3.2"}
+    for row in rows:
+        for key in ("input_cost", "output_cost", "total"):
+            assert MONEY.match(row[key]), row[key]
+            assert "E" not in row[key]
+    converted = next(r for r in rows if r["model"] == "deepseek-cn/deepseek-v3.2")
+    assert converted["output_cost"] == "0.0000000000"
+    assert Decimal(converted["total"]) > 0
+    document = json.loads(runner.invoke(cli, [*args, "--format", "json"]).output)
+    for row in document["rows"]:
+        for value in (row["input_cost"], row["output_cost"], row["total"], row["per_request"]):
+            assert MONEY.match(value), value
+        assert MONEY.match(row["native"]["total"]) and MONEY.match(row["native"]["request_fee"])
+        for item in row["native"]["items"]:
+            assert MONEY.match(item["cost"]) and "E" not in item["rate_per_million"]
+
+
+def test_money_text_rounds_half_even_and_handles_large_amounts():
+    from tokencost.prompt_cost import money_text
+
+    assert money_text(Decimal("5.617977528089887640449438204E-7")) == "0.0000005618"
+    assert money_text(Decimal("0E-28")) == "0.0000000000"
+    assert money_text(Decimal("0.00000000005")) == "0.0000000000"  # half-even
+    assert money_text(Decimal("0.00000000015")) == "0.0000000002"
+    assert money_text(Decimal("1.5E+25")) == "15000000000000000000000000.0000000000"

@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation
+from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation, localcontext
 from typing import TYPE_CHECKING, Any
 
 from tokencost.cost import Bill, Unpriceable, Usage, price_usage
@@ -42,6 +42,22 @@ DEFAULT_MODELS: tuple[str, ...] = (
 
 DEFAULT_OUTPUT_RATIO = Decimal("0.25")
 SCHEMA = "tokencost.estimate/1"
+#: money in the JSON and CSV outputs: fixed decimal places, enough for the cost of one short request
+MONEY_PLACES = 10
+_MONEY_QUANTUM = Decimal(1).scaleb(-MONEY_PLACES)
+
+
+def money_text(value: Decimal) -> str:
+    """A money amount for JSON/CSV: rounded half-even to MONEY_PLACES places, plain notation (never
+    ``5.6E-7`` or ``0E-28``). The library's rows keep the exact Decimal."""
+    with localcontext() as context:
+        context.prec = max(context.prec, value.adjusted() + MONEY_PLACES + 2)
+        return format(value.quantize(_MONEY_QUANTUM, rounding=ROUND_HALF_EVEN), "f")
+
+
+def plain_text(value: Decimal) -> str:
+    """An exact decimal (a rate, a token count) in plain notation: ``0.00000075``, not ``7.5E-7``."""
+    return format(value, "f")
 
 
 @dataclass(frozen=True)
@@ -109,19 +125,24 @@ def row_document(row: EstimateRow, currency: str) -> dict[str, Any]:
         "cached_tokens": row.cached_tokens,
         "output_tokens": row.output_tokens,
         "currency": currency,
-        "input_cost": row.input_cost,
-        "output_cost": row.output_cost,
-        "total": row.total,
-        "per_request": row.total / bill.requests if bill.requests else row.total,
+        "input_cost": money_text(row.input_cost),
+        "output_cost": money_text(row.output_cost),
+        "total": money_text(row.total),
+        "per_request": money_text(row.total / bill.requests if bill.requests else row.total),
         "times_cheapest": row.times_cheapest,
         "native": {
             "currency": bill.currency,
-            "total": bill.total,
+            "total": money_text(bill.total),
             "items": [
-                {"component": i.component, "tokens": i.tokens, "rate_per_million": i.rate, "cost": i.cost}
+                {
+                    "component": i.component,
+                    "tokens": plain_text(i.tokens),
+                    "rate_per_million": plain_text(i.rate),
+                    "cost": money_text(i.cost),
+                }
                 for i in bill.items
             ],
-            "request_fee": bill.request_fee,
+            "request_fee": money_text(bill.request_fee),
         },
         "tier_above": bill.tier_above,
         "variant": bill.variant,

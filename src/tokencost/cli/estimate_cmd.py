@@ -211,6 +211,7 @@ def estimate(
 
 def render(result, fmt: str) -> str:
     """Render an EstimateResult in ``fmt``."""
+    from tokencost.prompt_cost import money_text
     from tokencost.render.tabular import render_rows
 
     if fmt == "json":
@@ -218,7 +219,7 @@ def render(result, fmt: str) -> str:
     currency = result.currency
     rows = []
     for row in result.rows:
-        money = (lambda v: format_money(v, currency)) if fmt != "csv" else str
+        money = (lambda v: format_money(v, currency)) if fmt != "csv" else money_text
         rows.append(
             {
                 "rank": row.rank,
