@@ -442,13 +442,22 @@ def test_unknown_keys_are_ignored():
 
 @pytest.mark.parametrize(
     ("text", "amount", "code"),
-    [("5000", "5000", None), ("5,000.50", "5000.50", None), ("$120", "120", None), ("120 usd", "120", "USD")],
+    [
+        ("5000", "5000", None),
+        ("5,000.50", "5000.50", None),
+        ("$120", "120", "USD"),
+        ("€120", "120", "EUR"),
+        ("£ 120", "120", "GBP"),
+        ("¥120", "120", None),
+        ("¥120 JPY", "120", "JPY"),
+        ("120 usd", "120", "USD"),
+    ],
 )
 def test_parse_amount(text, amount, code):
     assert parse_amount(text, "--budget") == (Decimal(amount), code)
 
 
-@pytest.mark.parametrize("text", ["-5", "abc", "", "1e3", "5 dollars", "nan"])
+@pytest.mark.parametrize("text", ["-5", "abc", "", "1e3", "5 dollars", "nan", "5 XYZ", "$5 EUR", "¥5 USD"])
 def test_parse_amount_rejects(text):
     with pytest.raises(InputError):
         parse_amount(text, "--budget")
@@ -457,6 +466,18 @@ def test_parse_amount_rejects(text):
 def test_parse_amount_currency_must_match():
     with pytest.raises(InputError, match="in CNY, but the plan is in USD"):
         parse_amount("100 CNY", "--budget", currency="USD")
+    with pytest.raises(InputError, match="in EUR, but the plan is in USD"):
+        parse_amount("€100", "--budget", currency="USD")
+    with pytest.raises(InputError, match="in USD, but the plan is in AUD"):
+        parse_amount("$100", "--budget", currency="AUD")
+    with pytest.raises(InputError, match="may be CNY or JPY, and the plan is in USD"):
+        parse_amount("¥100", "--budget", currency="USD")
+    assert parse_amount("¥100", "--budget", currency="JPY") == (Decimal(100), "JPY")
+    assert parse_amount("¥100", "--budget", currency="CNY") == (Decimal(100), "CNY")
+    assert parse_amount("100", "--budget", currency="EUR") == (Decimal(100), None)
+    assert parse_increase("25 EUR", currency="EUR") == (Decimal(25), None)
+    with pytest.raises(InputError, match="in EUR, but the plan is in USD"):
+        parse_increase("25 EUR", currency="USD")
 
 
 def test_parse_increase_and_percent():

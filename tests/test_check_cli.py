@@ -161,6 +161,52 @@ def test_input_errors_exit_two_on_one_line(runner, args, message):
     assert message in lines[0]
 
 
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--max-increase", "25 EUR"], "--max-increase '25 EUR' is in EUR, but the plan is in USD"),
+        (["--min-delta", "100 EUR"], "--min-delta '100 EUR' is in EUR, but the plan is in USD"),
+        (["--budget", "€300"], "--budget '€300' is in EUR, but the plan is in USD"),
+        (["--budget", "support-bot=€300"], "'€300' is in EUR, but the plan is in USD"),
+        (["--budget", "support-bot=300 GBP"], "'300 GBP' is in GBP, but the plan is in USD"),
+        (
+            ["--budget", "¥100"],
+            "¥ may be CNY or JPY, and the plan is in USD (write the ISO code, e.g. '100 USD')",
+        ),
+        (["--budget", "$100 EUR"], "$ is USD, not EUR"),
+        (["--budget", "100 XYZ"], "'XYZ' is not an ISO 4217 currency code"),
+    ],
+)
+def test_money_flags_in_another_currency_exit_two(runner, args, message):
+    result = run(runner, fixture("head-pass"), "--baseline", fixture("baseline"), *args)
+    assert result.exit_code == 2, result.output
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("Error: "), result.stderr
+    assert message in lines[0]
+
+
+def test_money_flags_in_the_plan_currency_are_accepted(runner, tmp_path):
+    args = ["--baseline", fixture("baseline"), "--max-increase", "$100", "--min-delta", "1 usd"]
+    result = run(runner, fixture("head-pass"), *args, "--budget", "$900", "--budget", "support-bot=120 USD")
+    assert result.exit_code == 1, result.output
+    assert "over the budget of $900.00 USD" in result.stderr
+    assert "over the budget of $120.00 USD" in result.stderr
+
+    def to_cny(document):
+        document["currency"] = "CNY"
+
+    cny = edited(tmp_path, "head-pass", to_cny)
+    assert run(runner, cny, "--budget", "¥900").exit_code == 1
+    assert run(runner, cny, "--budget", "¥90000").exit_code == 0
+    assert run(runner, cny, "--budget", "¥90000 CNY").exit_code == 0
+    result = run(runner, cny, "--budget", "$90000")
+    assert result.exit_code == 2
+    assert "'$90000' is in USD, but the plan is in CNY" in result.stderr
+    result = run(runner, cny, "--budget", "¥90000 JPY")
+    assert result.exit_code == 2
+    assert "is in JPY, but the plan is in CNY" in result.stderr
+
+
 def test_missing_file(runner, tmp_path):
     result = run(runner, str(tmp_path / "nope.yaml"))
     assert result.exit_code == 2

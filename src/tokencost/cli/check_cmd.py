@@ -100,7 +100,8 @@ Examples:
     multiple=True,
     metavar="AMOUNT|NAME=AMOUNT",
     help="Monthly budget for the total, or NAME=AMOUNT for one workload (repeatable). "
-    "Overrides the workload file's budgets.",
+    "Overrides the workload file's budgets. Money flags are in the plan's currency; a currency "
+    "written on one ('5000 EUR', '€5000') must be the plan's.",
 )
 @click.option(
     "--max-increase",
@@ -185,8 +186,14 @@ def check(
     # Read the baseline first: a broken baseline is an input error, found before the (slower) planning.
     baseline_doc = load_plan_document(baseline) if baseline else None
     new_doc = _new_document(file, pricing_dirs=pricing_dirs, currency=currency, fx=fx)
+    # A currency written on a money flag must be the plan's: the amounts are compared as they are.
+    plan_currency = new_doc["currency"]
     for value in budgets:
-        parse_amount(value.rpartition("=")[2], "--budget", currency=new_doc["currency"])
+        name, sep, amount_text = value.rpartition("=")
+        parse_amount(amount_text, f"--budget {name.strip()}=" if sep else "--budget", currency=plan_currency)
+    if max_increase:
+        parse_increase(max_increase, currency=plan_currency)
+    parse_amount(min_delta, "--min-delta", currency=plan_currency)
     result = run_check(
         new_doc,
         baseline_doc,

@@ -60,24 +60,60 @@ class CheckOptions:
     warn_only: bool = False
 
 
-def parse_amount(text: str, name: str, currency: str | None = None) -> tuple[Decimal, str | None]:
-    """Parse a money amount such as ``5000``, ``5,000.50``, ``$120`` or ``120 USD``.
+#: What a currency symbol means to tokencost (it prints ``$`` only for USD); ``¥`` is CNY or JPY.
+SYMBOL_CURRENCIES: Mapping[str, tuple[str, ...]] = {
+    "$": ("USD",),
+    "€": ("EUR",),
+    "£": ("GBP",),
+    "¥": ("CNY", "JPY"),
+}
 
-    Returns the amount and the currency code written after it (upper case) or None. Negative amounts and
-    anything that is not a plain decimal raise :class:`InputError`.
+
+def parse_amount(text: str, name: str, currency: str | None = None) -> tuple[Decimal, str | None]:
+    """Parse a money amount such as ``5000``, ``5,000.50``, ``$120``, ``€300`` or ``120 USD``.
+
+    Returns the amount and the currency it is written in (an ISO code, upper case), or None when it names
+    none (or only the ambiguous ``¥`` and no ``currency`` to settle it). With ``currency`` (the plan's), an
+    amount written in any other currency raises :class:`InputError`, as do negative amounts and anything
+    that is not a plain decimal.
     """
+    from tokencost.currency import is_currency
+
     match = _AMOUNT_RE.match(str(text))
     if not match:
         raise InputError(f"{name} {text!r} is not an amount (e.g. 5000, 1250.50 or '5000 USD')")
     number = Decimal(match.group(3).replace(",", "").replace("_", ""))
+    symbol = match.group(2)
     code = match.group(4).upper() if match.group(4) else None
-    if currency is not None and code is not None and code != currency:
-        raise InputError(f"{name} {text!r} is in {code}, but the plan is in {currency}")
+    if code is not None and not is_currency(code):
+        raise InputError(f"{name} {text!r}: {code!r} is not an ISO 4217 currency code (e.g. USD, EUR, CNY)")
+    meant = SYMBOL_CURRENCIES[symbol] if symbol else ()
+    if symbol and code is not None and code not in meant:
+        raise InputError(f"{name} {text!r}: {symbol} is {' or '.join(meant)}, not {code}")
+    if code is None and len(meant) == 1:
+        code = meant[0]
+    if currency is not None:
+        plain = f"{match.group(3)} {currency}"
+        if code is not None and code != currency:
+            raise InputError(
+                f"{name} {text!r} is in {code}, but the plan is in {currency}",
+                f"write the amount in {currency}, e.g. '{plain}'",
+            )
+        if code is None and meant:
+            if currency not in meant:
+                raise InputError(
+                    f"{name} {text!r}: {symbol} may be {' or '.join(meant)}, and the plan is in {currency}",
+                    f"write the ISO code, e.g. '{plain}'",
+                )
+            code = currency
     return number, code
 
 
-def parse_increase(text: str) -> tuple[Decimal | None, Decimal | None]:
-    """``--max-increase``: ``10%`` -> (None, 10); ``250`` or ``250 USD`` -> (250, None)."""
+def parse_increase(text: str, currency: str | None = None) -> tuple[Decimal | None, Decimal | None]:
+    """``--max-increase``: ``10%`` -> (None, 10); ``250`` or ``250 USD`` -> (250, None).
+
+    ``currency`` (the plan's) is checked against a currency written on an amount, as in :func:`parse_amount`.
+    """
     raw = str(text).strip()
     if raw.endswith("%"):
         try:
@@ -87,7 +123,7 @@ def parse_increase(text: str) -> tuple[Decimal | None, Decimal | None]:
         if not pct.is_finite() or pct < 0:
             raise InputError(f"--max-increase {text!r} must be a percentage of 0% or more")
         return None, pct
-    amount, _ = parse_amount(raw, "--max-increase")
+    amount, _ = parse_amount(raw, "--max-increase", currency)
     return amount, None
 
 
