@@ -208,8 +208,212 @@ def test_overlay_replaces_a_model_and_records_what_it_overrode(acme_dir, tmp_pat
     assert entry.model.prices.input == 2
     assert entry.overrides and entry.overrides.endswith("acme.yaml")
     assert entry.file.endswith("deal.yaml")
-    # the overriding entry dropped the old aliases with the old model
-    assert catalog.find("acme-large-2026-01") is None
+    # fields the overlay omits are inherited: the aliases still find the overriding entry
+    assert catalog.find("acme-large-2026-01") is entry
+    assert entry.model.context_window == 128000
+    # the price block is replaced as a whole: no tiers or batch variant of the old card leak in
+    assert entry.model.prices.tiers == [] and entry.model.prices.variants == {}
+
+
+def _layered(*texts: str) -> Catalog:
+    """Each text is one sheet in its own layer, lowest first; lines are known (texts are kept)."""
+    import textwrap
+
+    sheets = []
+    for i, text in enumerate(texts):
+        body = textwrap.dedent(text)
+        sheets.append(LoadedSheet(parse_sheet(body, f"l{i}.yaml"), f"l{i}.yaml", f"layer{i}", body))
+    return Catalog.from_sheets(sheets)
+
+
+VENDOR = """
+provider: {id: acme, name: Acme, kind: vendor, currency: USD, checked: 2026-11-01,
+           pricing_urls: [https://acme.example/pricing]}
+models:
+  - id: acme-large
+    name: Acme Large
+    aliases: [acme-large-2026-01]
+    tokenizer: o200k_base
+    context_window: 128000
+    capabilities: [tools]
+    modalities: {input: [text, image]}
+    released: 2026-01-01
+    checked: 2026-10-01
+    notes: bundled note
+    prices: {effective_from: 2026-06-01, input: 2.5, output: 10}
+    history:
+      - {effective_from: 2026-01-01, input: 3, output: 12}
+"""
+
+
+def test_overlay_inherits_every_field_it_does_not_set():
+    catalog = _layered(
+        VENDOR,
+        """
+        provider: {id: mine, name: My deals, kind: vendor, currency: USD, checked: 2026-11-10}
+        models:
+          - id: acme-large
+            prices: {input: 1, output: 4}
+        """,
+    )
+    entry = catalog.get("acme-large-2026-01")  # bundled alias still resolves
+    model = entry.model
+    assert (model.prices.input, model.prices.output) == (Decimal(1), Decimal(4))
+    assert model.name == "Acme Large" and model.tokenizer == "o200k_base"
+    assert model.context_window == 128000 and [c.value for c in model.capabilities] == ["tools"]
+    assert model.modalities.input == ["text", "image"] and model.notes == "bundled note"
+    # the creator stays the vendor, so --vendor acme still lists it though the overlay's provider is "mine"
+    assert entry.creator == "acme" and entry.provider.id == "mine"
+    assert [e.id for e in catalog.select(vendor=["acme"])] == ["acme-large"]
+    # the price block is replaced whole: no inherited history, source or checked date
+    assert model.history == [] and entry.model.card_at(dt.date(2026, 2, 1)) is model.prices
+    assert entry.source is None and entry.checked == dt.date(2026, 11, 10)
+
+
+def test_overlay_without_prices_inherits_the_price_block_and_its_provenance():
+    catalog = _layered(
+        VENDOR,
+        """
+        provider: {id: mine, name: Mine, kind: vendor, currency: USD, checked: 2026-11-10}
+        models:
+          - id: acme-large
+            context_window: 64000
+            aliases: [big]
+        """,
+    )
+    entry = catalog.get("big")
+    assert entry.model.context_window == 64000
+    assert entry.model.prices.input == Decimal("2.5") and len(entry.model.history) == 1
+    assert entry.source == "https://acme.example/pricing" and entry.checked == dt.date(2026, 10, 1)
+    assert catalog.find("acme-large-2026-01") is None  # aliases given: replaced, not merged
+
+
+def test_overlay_without_prices_in_another_currency_is_an_error():
+    with pytest.raises(PricingError) as info:
+        _layered(
+            VENDOR,
+            """
+            provider: {id: mine, name: Mine, kind: vendor, currency: EUR, checked: 2026-11-10}
+            models:
+              - id: acme-large
+                context_window: 64000
+            """,
+        )
+    assert info.value.problems == [
+        "l1.yaml:4: model 'acme-large' overrides l0.yaml without prices, but its sheet bills in EUR and "
+        "the inherited prices are in USD; give prices in EUR"
+    ]
+
+
+def test_merged_override_is_validated_as_a_whole():
+    with pytest.raises(PricingError) as info:
+        _layered(
+            VENDOR,
+            """
+            provider: {id: mine, name: Mine, kind: vendor, currency: USD, checked: 2026-11-10}
+            models:
+              - id: acme-large
+                deprecated: 2025-01-01
+            """,
+        )
+    (problem,) = info.value.problems
+    assert problem.startswith("l1.yaml:4: ") and "deprecated date is before the release date" in problem
+    assert "inherited from l0.yaml" in problem
+
+
+def test_a_new_model_still_needs_tokenizer_and_prices():
+    with pytest.raises(PricingError) as info:
+        _layered(
+            VENDOR,
+            """
+            provider: {id: mine, name: Mine, kind: vendor, currency: USD, checked: 2026-11-10}
+            models:
+              - id: acme-large
+                prices: {input: 1}
+              - id: brand-new
+                context_window: 1000
+            """,
+        )
+    assert info.value.problems == [
+        "l1.yaml:6: models[1]: model 'brand-new' needs tokenizer and prices (only a model that overrides "
+        "one of a lower layer may omit them)"
+    ]
+
+
+def test_bundled_sheet_without_tokenizer_is_an_error():
+    with pytest.raises(PricingError, match="needs tokenizer"):
+        _layered("""
+        provider: {id: acme, name: Acme, kind: vendor, currency: USD, checked: 2026-11-01}
+        models:
+          - {id: x, prices: {input: 1}}
+        """)
+
+
+def test_duplicate_id_in_one_sheet_names_the_line_of_the_repeat():
+    text = """provider: {id: mine, name: x, kind: vendor, currency: USD, checked: 2026-11-01}
+models:
+  - id: m1
+    tokenizer: o200k_base
+    prices: {input: 1, output: 2}
+  - id: m1
+    tokenizer: o200k_base
+    prices: {input: 1, output: 2}
+"""
+    with pytest.raises(PricingError) as info:
+        parse_sheet(text, "s.yaml")
+    assert info.value.problems == ["s.yaml:6: models[1].id: model id 'm1' appears twice (first at line 3)"]
+
+
+def test_duplicate_alias_in_one_sheet_names_the_line_of_the_alias():
+    text = """provider: {id: mine, name: x, kind: vendor, currency: USD, checked: 2026-11-01}
+models:
+  - id: m1
+    tokenizer: o200k_base
+    prices: {input: 1, output: 2}
+  - id: m2
+    tokenizer: o200k_base
+    aliases:
+      - other
+      - M1
+    prices: {input: 1, output: 2}
+"""
+    with pytest.raises(PricingError) as info:
+        parse_sheet(text, "s.yaml")
+    assert info.value.problems == ["s.yaml:10: models[1].aliases[1]: 'M1' names both 'm1' (line 3) and 'm2'"]
+
+
+def test_cross_file_clash_names_both_files_and_lines():
+    with pytest.raises(PricingError) as info:
+        _layered(
+            VENDOR,
+            """
+            provider: {id: mine, name: Mine, kind: vendor, currency: USD, checked: 2026-11-10}
+            models:
+              - id: m1
+                tokenizer: generic
+                aliases: [x, ACME-LARGE-2026-01]
+                prices: {input: 1}
+            """,
+        )
+    assert info.value.problems == [
+        "l1.yaml:6: 'ACME-LARGE-2026-01' (model 'm1') is already a name of 'acme-large' at l0.yaml:7; "
+        "an id or alias must name one model"
+    ]
+
+
+def test_same_layer_duplicate_id_across_files_names_the_first_definition():
+    import textwrap
+
+    body = textwrap.dedent(VENDOR)
+    sheets = [
+        LoadedSheet(parse_sheet(body, "a.yaml"), "a.yaml", "same", body),
+        LoadedSheet(parse_sheet(body, "b.yaml"), "b.yaml", "same", body),
+    ]
+    with pytest.raises(PricingError) as info:
+        Catalog.from_sheets(sheets)
+    assert info.value.problems[0].startswith(
+        "b.yaml:5: model id 'acme-large' is already defined at a.yaml:5; ids must be unique"
+    )
 
 
 def test_env_and_option_overlays_follow_documented_precedence(acme_dir, tmp_path, monkeypatch):
@@ -253,6 +457,46 @@ def test_shipped_json_schema_matches_the_models():
         "run: tokencost pricing schema > pricing/schema.json"
     )
     assert "additionalProperties" in json.dumps(shipped)
+
+
+@pytest.mark.parametrize(
+    ("where", "value"),
+    [
+        ("input", -1),
+        ("input", "-0.5"),
+        ("input", "cheap"),
+        ("currency", "usd"),
+        ("currency", "US"),
+    ],
+)
+def test_json_schema_rejects_what_the_validator_rejects(where, value):
+    jsonschema = pytest.importorskip("jsonschema")
+    schema = json.loads((REPO / "pricing" / "schema.json").read_text(encoding="utf-8"))
+    sheet = {
+        "provider": {"id": "x", "name": "X", "kind": "vendor", "currency": "USD", "checked": "2026-01-01"},
+        "models": [{"id": "m", "tokenizer": "generic", "prices": {"input": 1, "output": "0.5"}}],
+    }
+    jsonschema.validate(sheet, schema)  # the valid baseline passes
+    if where == "currency":
+        sheet["provider"]["currency"] = value
+    else:
+        sheet["models"][0]["prices"][where] = value
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(sheet, schema)
+    with pytest.raises(ValueError):
+        Sheet.model_validate(sheet)
+
+
+@pytest.mark.parametrize("value", [0, 0.5, "0", "1.25", "2.5e-1", ".5"])
+def test_json_schema_accepts_non_negative_prices(value):
+    jsonschema = pytest.importorskip("jsonschema")
+    schema = json.loads((REPO / "pricing" / "schema.json").read_text(encoding="utf-8"))
+    sheet = {
+        "provider": {"id": "x", "name": "X", "kind": "vendor", "currency": "CNY", "checked": "2026-01-01"},
+        "models": [{"id": "m", "tokenizer": "generic", "prices": {"input": value}}],
+    }
+    jsonschema.validate(sheet, schema)
+    assert Sheet.model_validate(sheet).models[0].prices.input >= 0
 
 
 def test_sheet_model_forbids_extra_top_level_keys():

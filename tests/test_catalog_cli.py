@@ -224,3 +224,77 @@ def test_pricing_schema_prints_json_schema(runner):
     result = runner.invoke(cli, ["pricing", "schema"])
     assert result.exit_code == 0
     assert json.loads(result.output)["title"] == "tokencost price sheet"
+
+
+NEGOTIATED = """
+    provider: {id: mine, name: My deals, kind: vendor, currency: USD, checked: 2026-11-01}
+    models:
+      - id: gpt-5-mini
+        name: GPT-5 mini (negotiated)
+        prices: {input: 0.1, output: 1}
+    """
+
+
+def test_overlay_override_keeps_bundled_aliases_and_vendor(runner, tmp_path):
+    write_sheet(tmp_path / "deal", "mine.yaml", NEGOTIATED)
+    deal = str(tmp_path / "deal")
+    result = runner.invoke(cli, ["prices", "gpt-5-mini-2025-08-07", "--pricing", deal])
+    assert result.exit_code == 0, result.output
+    assert "GPT-5 mini (negotiated) (gpt-5-mini)" in result.output
+    assert "overrides: pricing/openai.yaml" in result.output
+    assert "tokenizer: o200k_base" in result.output
+    result = runner.invoke(cli, ["models", "--vendor", "openai", "--pricing", deal, "--format", "csv"])
+    assert result.exit_code == 0, result.output
+    row = next(r for r in csv.DictReader(io.StringIO(result.output)) if r["id"] == "gpt-5-mini")
+    assert row["provider"] == "mine" and row["input"] == "0.1" and row["currency"] == "USD"
+
+
+def test_pricing_validate_checks_paths_layered_over_the_bundled_catalog(runner, tmp_path):
+    write_sheet(
+        tmp_path / "clash",
+        "s.yaml",
+        """
+        provider: {id: mine, name: x, kind: vendor, currency: USD, checked: 2026-11-01}
+        models:
+          - id: m1
+            aliases: [gpt-4o]
+            tokenizer: o200k_base
+            prices: {input: 1, output: 2}
+        """,
+    )
+    clash = str(tmp_path / "clash")
+    result = runner.invoke(cli, ["pricing", "validate", clash])
+    assert result.exit_code == 2
+    assert "s.yaml:4: 'gpt-4o' (model 'm1') is already a name of 'gpt-4o' at pricing/openai.yaml:" in (
+        result.output
+    )
+    # ... and the same overlay fails the same way when used
+    result = runner.invoke(cli, ["prices", "m1", "--pricing", clash])
+    assert result.exit_code == 2 and "'gpt-4o'" in result.output
+
+
+def test_pricing_validate_layers_paths_in_order_like_pricing(runner, tmp_path):
+    write_sheet(tmp_path / "a", "mine.yaml", NEGOTIATED)
+    write_sheet(
+        tmp_path / "b", "m.yaml", NEGOTIATED.replace("id: mine,", "id: mine2,").replace("0.1", "0.15")
+    )
+    dirs = [str(tmp_path / "a"), str(tmp_path / "b")]
+    result = runner.invoke(cli, ["pricing", "validate", *dirs])
+    assert result.exit_code == 0, result.output
+    assert result.output == "ok: 1 models in 2 sheet(s) (layered over the bundled catalog)\n"
+    result = runner.invoke(cli, ["prices", "gpt-5-mini", "--pricing", dirs[0], "--pricing", dirs[1]])
+    assert result.exit_code == 0 and "m.yaml" in result.output
+
+
+def test_pricing_validate_names_the_line_of_a_duplicate_id(runner, tmp_path):
+    path = tmp_path / "s.yaml"
+    path.write_text(
+        "provider: {id: mine, name: x, kind: vendor, currency: USD, checked: 2026-11-01}\n"
+        "models:\n"
+        "  - {id: m1, tokenizer: o200k_base, prices: {input: 1}}\n"
+        "  - {id: m1, tokenizer: o200k_base, prices: {input: 2}}\n",
+        encoding="utf-8",
+    )
+    result = runner.invoke(cli, ["pricing", "validate", str(path)])
+    assert result.exit_code == 2
+    assert f"error: {path}:4: models[1].id: model id 'm1' appears twice (first at line 3)" in result.output

@@ -39,9 +39,11 @@ def pricing() -> None:
 )
 @click.option("--quiet", "-q", is_flag=True, help="Print problems only.")
 def validate_cmd(paths, max_age: int, quiet: bool) -> None:
-    """Validate the bundled sheets (and $TOKENCOST_PRICING), or the sheets at PATHS.
+    """Validate the bundled sheets (and $TOKENCOST_PRICING), or the sheets at PATHS layered over them.
 
-    Exits 0 when valid (stale sheets only warn), 2 with one line per problem otherwise."""
+    PATHS are checked exactly as `--pricing PATH...` loads them: in order over the bundled catalog and
+    $TOKENCOST_PRICING, a later path overriding an earlier one, with the same clash rules. Exits 0 when
+    valid (stale sheets only warn), 2 with one line per problem otherwise."""
     from pathlib import Path
 
     from tokencost.pricing.validate import validate
@@ -55,7 +57,8 @@ def validate_cmd(paths, max_age: int, quiet: bool) -> None:
         click.echo(f"invalid: {len(report.errors)} problem(s)", err=True)
         raise SystemExit(EXIT_USAGE)
     if not quiet:
-        click.echo(f"ok: {report.models} models in {report.files} sheet(s)")
+        layered = " (layered over the bundled catalog)" if paths else ""
+        click.echo(f"ok: {report.models} models in {report.files} sheet(s){layered}")
 
 
 @click.command("schema", epilog="Example: tokencost pricing schema > pricing/schema.json")

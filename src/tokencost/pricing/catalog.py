@@ -2,8 +2,10 @@
 
 Precedence, lowest to highest: the bundled sheets, then each directory in ``TOKENCOST_PRICING``
 (os.pathsep-separated) in order, then each ``--pricing DIR`` in order. A model in a higher layer with the
-same id replaces the lower one (a negotiated discount, a private deployment); any other clash of ids or
-aliases is an error, because a name must mean one price.
+same id overrides the lower one (a negotiated discount, a private deployment): the fields it sets replace
+the lower model's, the fields it omits are inherited, and ``prices`` replaces the whole price block
+(prices, history, free, source, checked). Any other clash of ids or aliases is an error, because a name
+must mean one price.
 """
 
 from __future__ import annotations
@@ -23,11 +25,16 @@ from pydantic import ValidationError
 from tokencost import cache
 from tokencost.errors import InputError, PricingError, UnknownModelError
 from tokencost.pricing.schema import Capability, Model, Provider, Sheet
-from tokencost.yamlio import load_yaml, read_text_file, validation_problems
+from tokencost.yamlio import format_loc, line_of, load_yaml, read_text_file, validation_problems
 
 ENV_VAR = "TOKENCOST_PRICING"
 BUNDLED_LAYER = "bundled"
 SHEET_SUFFIXES = (".yaml", ".yml")
+#: Bumped when the way sheets merge changes, so a catalog cached by older code is never served.
+CATALOG_FORMAT = 2
+#: The fields that describe a model's prices: an overriding model that gives ``prices`` replaces them all
+#: (a negotiated card has its own history, source and checked date); one that omits ``prices`` inherits them.
+PRICE_BLOCK = ("prices", "history", "free", "source", "checked")
 
 
 @dataclass(frozen=True)
@@ -66,6 +73,12 @@ class LoadedSheet:
     sheet: Sheet
     path: str
     layer: str
+    text: str | None = None  # the YAML it came from, to name lines in error messages
+
+    def where(self, loc: Sequence[str | int]) -> str:
+        """``file:line`` of the node at ``loc`` (just the file when the text is not known)."""
+        line = line_of(self.text, loc) if self.text is not None else None
+        return f"{self.path}:{line}" if line else self.path
 
 
 def bundled_sheet_files() -> list[tuple[str, str]]:
@@ -97,10 +110,51 @@ def parse_sheet(text: str, source: str) -> Sheet:
         raise PricingError(
             [f"{source}: expected a mapping with 'provider' and 'models', got {type(data).__name__}"]
         )
+    problems = _duplicate_names(data, text, source)
     try:
-        return Sheet.model_validate(data)
+        sheet = Sheet.model_validate(data, context={"names_checked": True})
     except ValidationError as exc:
-        raise PricingError(validation_problems(exc, text, source)) from None
+        raise PricingError([*problems, *validation_problems(exc, text, source)]) from None
+    if problems:
+        raise PricingError(problems)
+    return sheet
+
+
+def _duplicate_names(data: dict, text: str, source: str) -> list[str]:
+    """Ids and aliases used twice within one sheet's raw data, each named at the line of the repeat."""
+    models = data.get("models")
+    if not isinstance(models, list):
+        return []
+    problems: list[str] = []
+    seen: dict[str, tuple[str, list[str | int]]] = {}  # normalised name -> (model id, where it is)
+    for index, raw in enumerate(models):
+        if not isinstance(raw, dict) or not isinstance(raw.get("id"), str):
+            continue
+        model_id = raw["id"]
+        names: list[tuple[str, list[str | int]]] = [(model_id, ["models", index, "id"])]
+        aliases = raw.get("aliases")
+        if isinstance(aliases, list):
+            names += [
+                (a, ["models", index, "aliases", j]) for j, a in enumerate(aliases) if isinstance(a, str)
+            ]
+        own: set[str] = set()
+        for name, loc in names:
+            key = _normal(name)
+            if key in own:
+                continue  # the model itself reports an alias listed twice
+            own.add(key)
+            if key not in seen:
+                seen[key] = (model_id, loc)
+                continue
+            first_id, first_loc = seen[key]
+            line, first_line = line_of(text, loc), line_of(text, first_loc)
+            where = f"{source}:{line}" if line else source
+            if first_id == model_id:
+                message = f"model id {model_id!r} appears twice (first at line {first_line})"
+            else:
+                message = f"{name!r} names both {first_id!r} (line {first_line}) and {model_id!r}"
+            problems.append(f"{where}: {format_loc(loc)}: {message}")
+    return problems
 
 
 def _normal(name: str) -> str:
@@ -126,28 +180,54 @@ class Catalog:
         """Merge sheets in precedence order; raise PricingError listing every clash."""
         catalog = cls()
         problems: list[str] = []
-        owner_file: dict[str, tuple[str, str]] = {}  # normalised name -> (file, layer)
+        origin: dict[str, tuple[LoadedSheet, list[str | int]]] = {}  # normalised name -> where it is defined
         for loaded in sheets:
-            for model in loaded.sheet.models:
+            for index, model in enumerate(loaded.sheet.models):
+                id_loc: list[str | int] = ["models", index, "id"]
                 previous = catalog.entries.get(model.id)
                 overrides = None
                 if previous is not None:
                     if previous.layer == loaded.layer:
+                        first = _where(origin.get(_normal(model.id)), previous.file)
                         problems.append(
-                            f"{loaded.path}: model id {model.id!r} is already defined in {previous.file}; "
+                            f"{loaded.where(id_loc)}: model id {model.id!r} is already defined at {first}; "
                             "ids must be unique (rename one, or move the override to a --pricing directory)"
                         )
                         continue
+                    try:
+                        model = _override(previous, model, loaded.sheet.provider)
+                    except _OverrideError as exc:
+                        problems.extend(f"{loaded.where(id_loc)}: {line}" for line in exc.lines)
+                        continue
                     catalog._remove(previous.model)
                     overrides = previous.file
+                else:
+                    missing = [name for name in ("tokenizer", "prices") if getattr(model, name) is None]
+                    if missing:
+                        problems.append(
+                            f"{loaded.where(['models', index])}: models[{index}]: model {model.id!r} needs "
+                            f"{' and '.join(missing)} (only a model that overrides one of a lower layer "
+                            "may omit them)"
+                        )
+                        continue
+                given = loaded.sheet.models[index].model_fields_set
+                names: list[tuple[str, list[str | int] | None]] = [(model.id, id_loc)]
+                names += [
+                    (
+                        alias,
+                        ["models", index, "aliases", j] if "aliases" in given or previous is None else None,
+                    )
+                    for j, alias in enumerate(model.aliases)
+                ]
                 clash = False
-                for name in (model.id, *model.aliases):
+                for name, loc in names:
                     key = _normal(name)
                     other = catalog._index.get(key)
                     if other is not None and other != model.id:
-                        file, _ = owner_file.get(key, ("?", "?"))
+                        first = _where(origin.get(key), catalog.entries[other].file)
+                        here = loaded.where(loc) if loc else f"{loaded.where(id_loc)} (inherited alias)"
                         problems.append(
-                            f"{loaded.path}: {name!r} (model {model.id!r}) is already a name of {other!r} in {file}; "
+                            f"{here}: {name!r} (model {model.id!r}) is already a name of {other!r} at {first}; "
                             "an id or alias must name one model"
                         )
                         clash = True
@@ -155,8 +235,9 @@ class Catalog:
                     continue
                 entry = Entry(model, loaded.sheet.provider, loaded.path, loaded.layer, overrides)
                 catalog._add(entry)
-                for name in (model.id, *model.aliases):
-                    owner_file[_normal(name)] = (loaded.path, loaded.layer)
+                for name, loc in names:
+                    if loc is not None or _normal(name) not in origin:
+                        origin[_normal(name)] = (loaded, loc or id_loc)
         if problems:
             raise PricingError(problems)
         return catalog
@@ -259,6 +340,49 @@ class Catalog:
         return {e.provider.id: e.provider for e in self}
 
 
+def _where(found: tuple[LoadedSheet, list[str | int]] | None, fallback: str) -> str:
+    return found[0].where(found[1]) if found else fallback
+
+
+class _OverrideError(Exception):
+    def __init__(self, lines: list[str]) -> None:
+        super().__init__(lines[0])
+        self.lines = lines
+
+
+def _override(previous: Entry, model: Model, provider: Provider) -> Model:
+    """``model`` (from a higher layer, same id) laid over ``previous``: the fields it sets win, the others
+    are inherited; giving ``prices`` replaces the whole price block (PRICE_BLOCK)."""
+    given = model.model_fields_set
+    base = previous.model
+    data = {name: getattr(base, name) for name in Model.model_fields}
+    data["creator"] = previous.creator  # the vendor stays the creator when a host or a deal re-sells it
+    if "prices" in given:
+        for name in PRICE_BLOCK:
+            data[name] = Model.model_fields[name].get_default(call_default_factory=True)
+    else:
+        if provider.currency != previous.currency:
+            raise _OverrideError(
+                [
+                    f"model {model.id!r} overrides {previous.file} without prices, but its sheet bills in "
+                    f"{provider.currency} and the inherited prices are in {previous.currency}; "
+                    f"give prices in {provider.currency}"
+                ]
+            )
+        data["source"], data["checked"] = previous.source, previous.checked
+    data.update({name: getattr(model, name) for name in given})
+    try:
+        return Model.model_validate(data)
+    except ValidationError as exc:
+        raise _OverrideError(
+            [
+                f"{format_loc(error['loc'])}: {error['msg'].removeprefix('Value error, ')} "
+                f"(model {model.id!r} with the fields it omits inherited from {previous.file})"
+                for error in exc.errors(include_url=False)
+            ]
+        ) from None
+
+
 def overlay_dirs(pricing: Sequence[str | Path] = (), use_env: bool = True) -> list[tuple[str, Path]]:
     """(layer name, path) of every user overlay in precedence order: TOKENCOST_PRICING, then --pricing."""
     layers: list[tuple[str, Path]] = []
@@ -294,7 +418,7 @@ def _parse_all(sources: Sequence[tuple[str, str, str]], problems: list[str]) -> 
     loaded: list[LoadedSheet] = []
     for path, text, layer in sources:
         try:
-            loaded.append(LoadedSheet(parse_sheet(text, path), path, layer))
+            loaded.append(LoadedSheet(parse_sheet(text, path), path, layer, text))
         except PricingError as exc:
             problems.extend(exc.problems)
     if problems:
@@ -313,7 +437,7 @@ def load_sheets(
 def _fingerprint(sources: Sequence[tuple[str, str, str]]) -> str:
     from tokencost._version import __version__
 
-    digest = hashlib.sha256(__version__.encode())
+    digest = hashlib.sha256(f"{__version__}/{CATALOG_FORMAT}".encode())
     for path, text, layer in sources:
         for part in (path, layer, text):
             digest.update(part.encode("utf-8", "surrogatepass"))

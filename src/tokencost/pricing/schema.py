@@ -18,6 +18,8 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
+    ValidationInfo,
+    WithJsonSchema,
     field_validator,
     model_validator,
 )
@@ -62,8 +64,22 @@ def _non_negative(value: Decimal) -> Decimal:
     return value
 
 
+#: What the JSON Schema says of a price: as strict as the validator (a non-negative number, or a string
+#: holding one), so an editor flags a negative price just as ``tokencost pricing validate`` does.
+PRICE_JSON_SCHEMA = {
+    "anyOf": [
+        {"type": "number", "minimum": 0},
+        {"type": "string", "pattern": r"^\+?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$"},
+    ]
+}
+
 #: A price per million tokens (or per request for ``per_request``) in the sheet's currency.
-Price = Annotated[Decimal, BeforeValidator(_no_float_artifacts), AfterValidator(_non_negative)]
+Price = Annotated[
+    Decimal,
+    BeforeValidator(_no_float_artifacts),
+    AfterValidator(_non_negative),
+    WithJsonSchema(PRICE_JSON_SCHEMA),
+]
 
 
 class _Strict(BaseModel):
@@ -223,7 +239,11 @@ class Model(_Strict):
         None, description="The canonical model id this entry serves, to compare one model across hosts."
     )
     mode: Mode = "chat"
-    tokenizer: Annotated[str, AfterValidator(_check_family)]
+    tokenizer: Annotated[str, AfterValidator(_check_family)] | None = Field(
+        None,
+        description="Tokenizer family. Required, except in an overlay model that overrides a model of a "
+        "lower layer (it then inherits the field).",
+    )
     context_window: int | None = Field(None, gt=0)
     max_output_tokens: int | None = Field(None, gt=0)
     modalities: Modalities = Field(default_factory=Modalities)
@@ -238,7 +258,12 @@ class Model(_Strict):
         None, description="Day the prices were last checked; defaults to the provider's."
     )
     notes: str | None = None
-    prices: PriceCard
+    prices: PriceCard | None = Field(
+        None,
+        description="The card in force now. Required, except in an overlay model that overrides a model of "
+        "a lower layer: when given there it replaces the whole price block (prices, history, free, source, "
+        "checked); when omitted the block is inherited.",
+    )
     history: list[HistoricalCard] = Field(default_factory=list, description="Earlier prices, oldest first.")
 
     @field_validator("aliases")
@@ -256,6 +281,13 @@ class Model(_Strict):
 
     @model_validator(mode="after")
     def _consistent(self) -> Model:
+        if self.deprecated and self.released and self.deprecated < self.released:
+            raise ValueError("deprecated date is before the release date")
+        if self.prices is None:
+            # only an overlay override may omit prices (the catalog checks that); it inherits the block
+            if self.history:
+                raise ValueError("history needs the current card: give prices too")
+            return self
         dates = [card.effective_from for card in self.history]
         if dates != sorted(set(dates)):
             raise ValueError(
@@ -274,8 +306,6 @@ class Model(_Strict):
                 paid = {k: v for k, v in card.components().items() if v != 0}
                 if paid:
                     raise ValueError(f"a model marked free cannot have non-zero prices (got {sorted(paid)})")
-        if self.deprecated and self.released and self.deprecated < self.released:
-            raise ValueError("deprecated date is before the release date")
         return self
 
     @property
@@ -305,7 +335,10 @@ class Provider(_Strict):
     id: str = Field(min_length=1, pattern=r"^[a-z0-9][a-z0-9._-]*$")
     name: str
     kind: ProviderKind
-    currency: str = Field(description="ISO 4217 code of every price in this sheet (USD, CNY, EUR...).")
+    currency: str = Field(
+        description="ISO 4217 code of every price in this sheet (USD, CNY, EUR...).",
+        json_schema_extra={"pattern": "^[A-Z]{3}$"},
+    )
     regions: list[str] = Field(
         default_factory=list, description="Where it serves from, e.g. global, us, eu, cn."
     )
@@ -329,7 +362,9 @@ class Sheet(_Strict):
     models: list[Model] = Field(default_factory=list)
 
     @model_validator(mode="after")
-    def _unique_within_sheet(self) -> Sheet:
+    def _unique_within_sheet(self, info: ValidationInfo) -> Sheet:
+        if info.context and info.context.get("names_checked"):
+            return self  # the loader checked the raw data already, with line numbers
         seen: dict[str, str] = {}
         for model in self.models:
             for name in (model.id, *model.aliases):

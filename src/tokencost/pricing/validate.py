@@ -8,8 +8,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from tokencost.errors import InputError, PricingError
-from tokencost.pricing.catalog import Catalog, LoadedSheet, load_sheets, parse_sheet, sheet_paths
-from tokencost.yamlio import read_text_file
+from tokencost.pricing.catalog import (
+    Catalog,
+    LoadedSheet,
+    _sources,
+    overlay_dirs,
+    parse_sheet,
+    sheet_paths,
+)
 
 DEFAULT_MAX_AGE_DAYS = 90
 
@@ -32,39 +38,40 @@ def validate(
     max_age_days: int = DEFAULT_MAX_AGE_DAYS,
     today: dt.date | None = None,
 ) -> ValidationReport:
-    """Validate the given sheets (files or directories) together, or the bundled catalog plus overlays
-    when no path is given; every problem is reported, not just the first."""
+    """Validate the catalog exactly as commands load it, reporting every problem, not just the first.
+
+    With ``paths`` (files or directories), they are layered over the bundled sheets and
+    ``$TOKENCOST_PRICING`` as ``--pricing PATH...`` would be, in order (later wins), so a clean report
+    means ``--pricing PATH...`` loads; the counts and staleness warnings are about the given sheets.
+    Without paths, the bundled catalog plus ``$TOKENCOST_PRICING`` is validated."""
     report = ValidationReport()
-    sheets: list[LoadedSheet] = []
-    if paths:
-        for path in paths:
-            try:
-                files = sheet_paths(Path(path))
-            except InputError as exc:
-                report.errors.append(exc.message)
-                continue
-            for file in files:
-                try:
-                    text = read_text_file(file, "price sheet")
-                    sheets.append(LoadedSheet(parse_sheet(text, str(file)), str(file), "given"))
-                except InputError as exc:
-                    report.errors.append(exc.message)
-                except PricingError as exc:
-                    report.errors.extend(exc.problems)
-        report.files = len(sheets) + len({e.split(":")[0] for e in report.errors})
-    else:
+    usable: list[Path] = []
+    for path in paths:
         try:
-            sheets = load_sheets()
+            sheet_paths(Path(path))
+        except InputError as exc:
+            report.errors.append(exc.message)
+            continue
+        usable.append(Path(path))
+    sources, problems = _sources(usable, use_env=True, bundled=True)
+    report.errors.extend(problems)
+    sheets: list[LoadedSheet] = []
+    for path, text, layer in sources:
+        try:
+            sheets.append(LoadedSheet(parse_sheet(text, path), path, layer, text))
         except PricingError as exc:
             report.errors.extend(exc.problems)
-        report.files = len(sheets)
+    given_layers = {layer for layer, _ in overlay_dirs(usable, use_env=False)}
+    mine = [s for s in sheets if s.layer in given_layers] if paths else sheets
+    mine_sources = [s for s in sources if s[2] in given_layers] if paths else sources
+    report.files = len(mine_sources)
     try:
         catalog = Catalog.from_sheets(sheets)
-        report.models = len(catalog)
+        report.models = len({e.id for e in catalog if e.layer in given_layers}) if paths else len(catalog)
     except PricingError as exc:
         report.errors.extend(exc.problems)
     today = today or dt.date.today()
-    for loaded in sheets:
+    for loaded in mine:
         age = (today - loaded.sheet.provider.checked).days
         if age > max_age_days:
             report.warnings.append(
