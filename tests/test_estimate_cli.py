@@ -127,3 +127,19 @@ def test_money_text_rounds_half_even_and_handles_large_amounts():
     assert money_text(Decimal("0.00000000005")) == "0.0000000000"  # half-even
     assert money_text(Decimal("0.00000000015")) == "0.0000000002"
     assert money_text(Decimal("1.5E+25")) == "15000000000000000000000000.0000000000"
+
+
+def test_csv_and_json_rows_say_how_many_requests_the_costs_cover(runner, tmp_path):
+    prompt = tmp_path / "p.txt"
+    prompt.write_text("hi", encoding="utf-8")
+    args = ["estimate", str(prompt), "-m", "gpt-5", "--output-tokens", "0", "--requests", "1000000"]
+    result = runner.invoke(cli, [*args, "--format", "csv"])
+    assert result.exit_code == 0, result.output
+    header = result.output.splitlines()[0].split(",")
+    assert header[:6] == ["rank", "model", "provider", "tokenizer", "requests", "input_tokens"]
+    (row,) = csv.DictReader(io.StringIO(result.output))
+    assert row["requests"] == "1000000" and row["input_tokens"] == "1"
+    assert Decimal(row["total"]) == Decimal("1.25")  # 1 token x 1.25 USD/M x 1M requests
+    document = json.loads(runner.invoke(cli, [*args, "--format", "json"]).output)
+    assert document["requests"] == 1000000 and document["rows"][0]["requests"] == 1000000
+    assert document["rows"][0]["per_request"] == "0.0000012500"

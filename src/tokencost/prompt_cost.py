@@ -121,7 +121,8 @@ def row_document(row: EstimateRow, currency: str) -> dict[str, Any]:
         "count_method": row.count.method,
         "exact": row.count.exact,
         "error_band": row.count.error_band,
-        "input_tokens": row.input_tokens,
+        "requests": int(bill.requests),
+        "input_tokens": row.input_tokens,  # per request
         "cached_tokens": row.cached_tokens,
         "output_tokens": row.output_tokens,
         "currency": currency,

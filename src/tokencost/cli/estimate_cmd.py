@@ -237,9 +237,13 @@ def render(result, fmt: str) -> str:
                     else ("free" if row.times_cheapest is None else f"{row.times_cheapest}x")
                 ),
                 "currency": currency,
+                "requests": result.requests,
             }
         )
-    columns = COLUMNS + ([("currency", "currency")] if fmt == "csv" else [])
+    columns = list(COLUMNS)
+    if fmt == "csv":  # token counts are per request, costs are for all requests: say how many
+        columns.insert(columns.index(("input_tokens", "input tok")), ("requests", "requests"))
+        columns.append(("currency", "currency"))
     if result.requests > 1 and fmt != "csv":
         title = f"Cost of {result.requests:,} requests in {currency}"
     else:
