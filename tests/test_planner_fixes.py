@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import textwrap
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -104,3 +105,78 @@ def test_check_cli_compares_converted_budget(tmp_path, runner):
     assert out.exit_code == 1, out.output
     assert "budget of $0.01" in out.output and "USD" in out.output
     assert "0.0712" not in out.output
+
+
+# -- 3. a workload's own start sits on the plan's month grid --------------------------------------------------
+STARTS = """
+    version: 1
+    start: 2027-01-01
+    horizon_months: 4
+    candidates: [gpt-5.4-mini]
+    workloads:
+      - name: a
+        model: gpt-5.4-mini
+        requests_per_month: 1000000
+        input_tokens: 1000
+        counted_with: o200k_base
+        output_tokens: 0
+        growth: 0%
+      - name: b
+        model: gpt-5.4-mini
+        start: {start}
+        requests_per_month: 1000000
+        input_tokens: 1000
+        counted_with: o200k_base
+        output_tokens: 0
+        growth: 10%
+"""
+
+
+def _forecast(doc):
+    return [(p["month"], Decimal(p["cost"])) for p in doc["totals"]["forecast"]]
+
+
+def test_later_workload_costs_nothing_before_its_start(tmp_path):
+    result = plan_file(write(tmp_path, "w.yaml", STARTS.format(start="2027-03-01")), today=TODAY)
+    doc = result.to_document()
+    assert _forecast(doc) == [
+        ("2027-01", Decimal(750)),
+        ("2027-02", Decimal(750)),
+        ("2027-03", Decimal(1500)),
+        ("2027-04", Decimal(1575)),
+    ]
+    assert result.monthly_cost == Decimal(750) == _forecast(doc)[0][1]
+    assert result.best_monthly_cost == Decimal(750)
+    b = doc["workloads"][1]
+    assert [p["month"] for p in b["forecast"]] == ["2027-01", "2027-02", "2027-03", "2027-04"]
+    assert [Decimal(p["cost"]) for p in b["forecast"]] == [0, 0, 750, 825]
+    assert b["first_month"] == "2027-03" and Decimal(b["monthly_cost"]) == 750
+    assert any("costs 0 before 2027-03" in a for a in b["assumptions"])
+
+
+def test_earlier_workload_has_grown_by_the_plan_start(tmp_path):
+    result = plan_file(write(tmp_path, "w.yaml", STARTS.format(start="2026-10-01")), today=TODAY)
+    doc = result.to_document()
+    assert doc["start"] == "2027-01-01"
+    assert [m for m, _ in _forecast(doc)] == ["2027-01", "2027-02", "2027-03", "2027-04"]
+    assert _forecast(doc)[0][1] == Decimal("1748.25") == result.monthly_cost  # 750 + 750 x 1.1**3
+    b = doc["workloads"][1]
+    assert Decimal(b["monthly_cost"]) == Decimal("998.25")
+    assert b["candidates"][0]["monthly_cost"] == b["monthly_cost"]
+
+
+def test_workload_after_the_horizon_is_not_in_the_forecast(tmp_path):
+    result = plan_file(write(tmp_path, "w.yaml", STARTS.format(start="2028-01-01")), today=TODAY)
+    doc = result.to_document()
+    assert [c for _, c in _forecast(doc)] == [750] * 4
+    b = doc["workloads"][1]
+    assert b["first_month"] is None and all(Decimal(p["cost"]) == 0 for p in b["forecast"])
+    assert any("not in the forecast" in a for a in b["assumptions"])
+
+
+def test_plan_cli_totals_match_the_forecast(tmp_path, runner):
+    path = write(tmp_path, "w.yaml", STARTS.format(start="2027-03-01"))
+    out = runner.invoke(cli, ["plan", str(path)])
+    assert out.exit_code == 0, out.output
+    assert "Total this month: $750.00 USD" in out.output
+    assert "2027-05" not in out.output and "2027-06" not in out.output

@@ -112,6 +112,9 @@ class WorkloadPlan:
     samples: list[str]
     sample_paths: list[Path] = field(default_factory=list)
     chat: bool = False
+    #: index in ``months`` of the first month the workload runs (its costs are for that month); None when
+    #: it starts after the horizon. ``factors`` are 0 before it and relative to it from there on.
+    first_month: int | None = 0
 
     @property
     def name(self) -> str:
@@ -129,6 +132,10 @@ class WorkloadPlan:
     @property
     def best(self) -> CandidateRow | None:
         return self.candidates[0] if self.candidates else None
+
+    @property
+    def first_month_label(self) -> str | None:
+        return None if self.first_month is None else self.months[self.first_month]
 
 
 @dataclass
@@ -171,18 +178,24 @@ class PlanResult:
     # -- totals -------------------------------------------------------------------------------------------
     @property
     def monthly_cost(self) -> Decimal:
-        return sum((w.monthly_cost for w in self.workloads if w.monthly_cost is not None), Decimal(0))
+        """The plan's first month on the current models (the forecast's first month: a workload that has
+        not started yet adds 0)."""
+        return sum(
+            (w.monthly_cost * w.factors[0] for w in self.workloads if w.monthly_cost is not None), Decimal(0)
+        )
 
     @property
     def best_monthly_cost(self) -> Decimal:
-        return sum((w.best.monthly_cost for w in self.workloads if w.best is not None), Decimal(0))
+        return sum(
+            (w.best.monthly_cost * w.factors[0] for w in self.workloads if w.best is not None), Decimal(0)
+        )
 
     def total_forecast(self) -> list[tuple[str, Decimal]]:
-        months: dict[str, Decimal] = {}
+        months: dict[str, Decimal] = dict.fromkeys(month_labels(self.start, self.horizon_months), Decimal(0))
         for w in self.workloads:
             for label, cost in w.forecast:
-                months[label] = months.get(label, Decimal(0)) + cost
-        return sorted(months.items())
+                months[label] += cost
+        return list(months.items())
 
     def price_data(self) -> dict[str, Any]:
         dates = sorted(e.checked for e in self.entries.values() if e.checked is not None)
@@ -290,6 +303,7 @@ def _workload_document(w: WorkloadPlan) -> dict[str, Any]:
         "requests_per_month": _tokens(w.requests_per_month),
         "monthly_growth_factor": str(w.growth_factor.quantize(Decimal("0.000001"))),
         "start": w.start.isoformat(),
+        "first_month": w.first_month_label,
         "tokens_per_request": {
             "input": _tokens(w.tokens.input),
             "cached": _tokens(w.cached_per_request),
@@ -501,7 +515,9 @@ class _Planner:
         estimate_only: bool,
         tolerate_unknown: bool,
         today: dt.date,
+        grid_start: dt.date,
     ) -> None:
+        self.grid_start = grid_start
         self.spec, self.text, self.source, self.base_dir = spec, text, source, base_dir
         self.catalog, self.table, self.currency = catalog, table, currency
         self.estimate_only, self.tolerate_unknown, self.today = estimate_only, tolerate_unknown, today
@@ -637,15 +653,38 @@ class _Planner:
         growth = w.growth or Decimal(0)
         growth_per = w.growth_per or "month"
         factor = monthly_growth_factor(growth, growth_per)
-        start = w.start or self.spec.start or default_start(self.today)
-        months = month_labels(start, self.spec.horizon_months)
-        factors = growth_factors(factor, self.spec.horizon_months)
+        start = _workload_start(w, self.spec, self.today)
+        horizon = self.spec.horizon_months
+        months = month_labels(self.grid_start, horizon)
+        # the workload on the plan's month grid: 0 before its own start, growth from its own start
+        offset = _month_index(start) - _month_index(self.grid_start)
+        first: int | None = max(offset, 0) if offset < horizon else None
+        scale = growth_factors(factor, max(-offset, 0) + 1)[-1]  # growth before the plan's first month
+        powers = growth_factors(factor, horizon)
+        factors = [
+            powers[i - first] if first is not None and i >= first else Decimal(0) for i in range(horizon)
+        ]
         cache_ratio = w.cache_hit_ratio or Decimal(0)
         batch_share = w.batch_share or Decimal(0)
         standard_requests = monthly_requests * (1 - batch_share)
         batch_requests = monthly_requests * batch_share
 
         self._assumptions(w, samples, chat, base, monthly_requests, factor, start, assumptions)
+        if first is None:
+            assumptions.append(
+                f"start: {start}, after the plan's last month {months[-1]}: not in the forecast; costs below "
+                f"are for its first month {start:%Y-%m}"
+            )
+        elif offset > 0:
+            assumptions.append(
+                f"start: {start}: costs 0 before {months[first]}; costs below are for {months[first]}, its "
+                "first month"
+            )
+        elif offset < 0:
+            assumptions.append(
+                f"start: {start}, {-offset} month(s) before the plan's first month {months[0]}: costs below "
+                f"are for {months[0]}, with growth since {start:%Y-%m} (x{scale.quantize(Decimal('0.0001'))})"
+            )
         if not samples:
             conversions = [
                 f"{f} x{self.ratio(base, f, w.language or 'mixed')[0]}" for f in families if f != base
@@ -714,7 +753,7 @@ class _Planner:
             self.entries[entry_id] = entry
             if window is None and not is_current:
                 notes.append("context window unknown: not checked")
-            row = CandidateRow(entry, tokens, total * fx_rate, notes, is_current)
+            row = CandidateRow(entry, tokens, total * fx_rate * scale, notes, is_current)
             if is_current:
                 current_row = row
                 if reason is not None:
@@ -770,6 +809,7 @@ class _Planner:
             samples=[_display_path(p) for p in samples],
             sample_paths=samples,
             chat=chat,
+            first_month=first,
         )
 
     def _assumptions(
@@ -904,6 +944,14 @@ def _language_spread(base: str, family: str) -> float | None:
     return round(max(abs(v / centre - 1) for v in values), 3)
 
 
+def _workload_start(w: Workload, spec: WorkloadFile, today: dt.date) -> dt.date:
+    return w.start or spec.start or default_start(today)
+
+
+def _month_index(day: dt.date) -> int:
+    return day.year * 12 + day.month - 1
+
+
 def plan_spec(
     spec: WorkloadFile,
     text: str,
@@ -923,8 +971,10 @@ def plan_spec(
     display = currency or spec.currency or "USD"
     problems: list[str] = []
     candidates, candidates_note = _resolve_candidates(spec, catalog, text, source, tolerate_unknown, problems)
+    # the plan's month grid: the file's start, else the earliest workload start
+    start = spec.start or min(_workload_start(w, spec, today) for w in spec.workloads)
     planner = _Planner(
-        spec, text, source, base_dir, catalog, table, display, estimate_only, tolerate_unknown, today
+        spec, text, source, base_dir, catalog, table, display, estimate_only, tolerate_unknown, today, start
     )
     # A large plan allocates hundreds of thousands of small acyclic objects (rows, notes, Decimals); the
     # cyclic garbage collector's passes over them would double the run time, and there is nothing for it
@@ -936,10 +986,10 @@ def plan_spec(
     finally:
         if gc_was_enabled:
             gc.enable()
-    start = min(p.start for p in plans)
     assumptions = [
         "a month is 30.4375 days (365.25 / 12); a month's cost is the same whichever calendar month it is",
-        "growth compounds month on month from the start month; weekly rates convert as (1 + g) ** (30.4375 / 7)",
+        "growth compounds month on month from each workload's start month; weekly rates convert as "
+        "(1 + g) ** (30.4375 / 7); a workload costs 0 in the plan's months before its start",
         "prices: published list prices as of each sheet's checked date (overlay negotiated prices with --pricing); "
         "time-of-day discounts not applied; long-context tiers judged per sample request when real text is "
         "given (each sample an equal share of the traffic), else on the average request",
