@@ -180,3 +180,10 @@ def test_plan_cli_totals_match_the_forecast(tmp_path, runner):
     assert out.exit_code == 0, out.output
     assert "Total this month: $750.00 USD" in out.output
     assert "2027-05" not in out.output and "2027-06" not in out.output
+
+
+def test_renderers_can_read_converted_budgets(tmp_path):
+    path = write(tmp_path, "w.yaml", CNY_BUDGETS)
+    result = plan_file(path, currency="USD", fx=["CNY=7.12"], today=TODAY)
+    assert result.in_display_currency(result.spec.budgets.monthly_total) == Decimal(1000)
+    assert result.in_display_currency(None) is None

@@ -214,11 +214,15 @@ class PlanResult:
             if gc_was_enabled:
                 gc.enable()
 
-    def _budget(self, value: Decimal | None) -> str | None:
-        """A budget or price limit of the file, in the display currency."""
+    def in_display_currency(self, value: Decimal | None) -> Decimal | None:
+        """A budget or price limit written in the file's currency, in the display currency ``currency``
+        (renderers show budgets through this, as the JSON does)."""
         if value is None or self.budget_rate == 1:
-            return _plain(value)
-        return _plain((value * self.budget_rate).quantize(_MONEY, rounding=ROUND_HALF_EVEN))
+            return value
+        return (value * self.budget_rate).quantize(_MONEY, rounding=ROUND_HALF_EVEN)
+
+    def _budget(self, value: Decimal | None) -> str | None:
+        return _plain(self.in_display_currency(value))
 
     def _document(self) -> dict[str, Any]:
         spec = self.spec
