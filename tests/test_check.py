@@ -257,6 +257,42 @@ def test_model_change_is_reported_even_below_noise():
     assert "deepseek-v3.2 → deepseek-v3.2-exp" in render_text(result)
 
 
+def test_baseline_at_another_exchange_rate_is_flagged():
+    baseline = plan("baseline")
+    baseline["fx"] = "1 USD = 7.12 CNY (default, 2025-10-31)"
+    head = plan("head-pass")
+    head["fx"] = "1 USD = 5 CNY (given)"
+    result = run_check(head, baseline)
+    assert result.verdict == WARN
+    assert codes(result) == ["fx.differs"]
+    assert result.reasons[0].message == (
+        "exchange rates differ: baseline 1 USD = 7.12 CNY, new plan 1 USD = 5 CNY; "
+        "part of the change is the exchange rate"
+    )
+    document = json.loads(render_json(result))
+    assert document["fx"] == "1 USD = 5 CNY (given)"
+    assert document["baseline"]["fx"] == "1 USD = 7.12 CNY (default, 2025-10-31)"
+    assert document["reasons"][0]["code"] == "fx.differs"
+    assert "- ⚠️ exchange rates differ: baseline 1 USD = 7.12 CNY" in render_markdown(result)
+    assert "WARN: exchange rates differ" in render_text(result)
+
+
+@pytest.mark.parametrize(
+    ("before", "after"),
+    [
+        ("1 USD = 7.12 CNY (default, 2025-10-31)", "1 USD = 7.120 CNY (given)"),  # same rate
+        (None, "1 USD = 5 CNY (given)"),  # the baseline converted nothing
+        ("1 USD = 7.12 CNY (default, 2025-10-31)", "1 USD = 0.86 EUR (given)"),  # no common currency
+    ],
+)
+def test_same_or_unrelated_exchange_rates_are_not_flagged(before, after):
+    baseline = plan("baseline")
+    baseline["fx"] = before
+    head = plan("head-pass")
+    head["fx"] = after
+    assert "fx.differs" not in codes(run_check(head, baseline))
+
+
 def test_max_increase_without_baseline_is_a_note_not_a_failure():
     result = run_check(plan("head-increase"), None, CheckOptions(max_increase_pct=Decimal(1)))
     assert result.verdict == PASS

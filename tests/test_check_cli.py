@@ -428,6 +428,42 @@ def test_workload_against_a_baseline(runner, tmp_path, planner):
     assert run(runner, head, "--baseline", baseline, "--max-increase", "60%").exit_code == 0
 
 
+CNY_WORKLOAD = """\
+version: 1
+currency: USD
+start: 2026-12-01
+horizon_months: 3
+candidates: [deepseek-cn/deepseek-v3.2]
+workloads:
+  - name: bot
+    model: deepseek-cn/deepseek-v3.2
+    requests_per_month: 1000000
+    input_tokens: 1000
+    counted_with: o200k_base
+    output_tokens: 100
+"""
+
+
+def test_workload_baseline_at_another_exchange_rate_is_flagged(runner, tmp_path, planner):
+    path = tmp_path / "cny.yaml"
+    path.write_text(CNY_WORKLOAD, encoding="utf-8")
+    baseline = plan_json(runner, str(path), tmp_path / "baseline.json")
+    assert run(runner, str(path), "--baseline", baseline).stderr.startswith("tokencost check: PASS")
+    baseline_fx = json.loads(Path(baseline).read_text(encoding="utf-8"))["fx"]
+    rate = baseline_fx.split(" CNY")[0]  # "1 USD = 7.12", the shipped default
+    assert rate != "1 USD = 5"
+    result = run(runner, str(path), "--fx", "CNY=5", "--baseline", baseline, "--format", "json")
+    assert result.exit_code == 0, result.output
+    assert f"WARN: exchange rates differ: baseline {rate} CNY, new plan 1 USD = 5 CNY" in result.stderr
+    document = json.loads(result.stdout)
+    assert document["verdict"] == "warn"
+    assert [r["code"] for r in document["reasons"]] == ["fx.differs"]
+    assert document["fx"] == "1 USD = 5 CNY (given)"
+    assert document["baseline"]["fx"] == baseline_fx
+    markdown = run(runner, str(path), "--fx", "CNY=5", "--baseline", baseline, "--format", "markdown")
+    assert "- ⚠️ exchange rates differ" in markdown.stdout
+
+
 def test_broken_workload_file_is_an_input_error(runner, tmp_path, planner):
     path = tmp_path / "bad.yaml"
     path.write_text("version: 1\nworkloads:\n  - name: x\n    model: deepseek-v3.2\n    bogus: 1\n")

@@ -327,6 +327,7 @@ class CheckResult:
     assumptions: list[str]
     per_workload_budgets: dict[str, Decimal]
     workload_assumptions: dict[str, list[str]] = field(default_factory=dict)
+    fx: str | None = None
 
     @property
     def exit_code(self) -> int:
@@ -371,6 +372,7 @@ class CheckResult:
             "generated_on": self.generated_on,
             "price_data": dict(self.price_data),
             "price_date": self.price_date,
+            "fx": self.fx,
             "baseline": self.baseline_info,
             "limits": {
                 "budget": _s(self.budget),
@@ -468,6 +470,38 @@ def _require_known_models(document: Mapping[str, Any], source: str) -> None:
         problems = [str(p) for p in workload.get("problems") or []]
         what = next((p for p in problems if p.startswith("unknown model")), f"unknown model {model!r}")
         raise InputError(f"{source}: workload {workload['name']!r}: {what}")
+
+
+_FX_RATE_RE = re.compile(r"1 USD = (\S+) ([A-Z]{3})")
+
+
+def _fx_difference(before: Any, after: Any) -> tuple[str, str] | None:
+    """The rates (as the plans state them) when a currency both plans convert was converted differently.
+
+    A plan's ``fx`` reads like ``1 USD = 7.12 CNY (default, 2025-10-31); 1 USD = 0.86 EUR (given)``. Only
+    the rates are compared (the same rate from another source is no difference); a currency only one plan
+    converts is not a difference in rate either. Unparseable notes are compared as text.
+    """
+    if not before or not after or before == after:
+        return None
+    old_rates = dict((code, rate) for rate, code in _FX_RATE_RE.findall(str(before)))
+    new_rates = dict((code, rate) for rate, code in _FX_RATE_RE.findall(str(after)))
+    if not old_rates or not new_rates:
+        return str(before), str(after)
+
+    def same(a: str, b: str) -> bool:
+        try:
+            return Decimal(a) == Decimal(b)
+        except InvalidOperation:
+            return a == b
+
+    differing = sorted(c for c in old_rates.keys() & new_rates.keys() if not same(old_rates[c], new_rates[c]))
+    if not differing:
+        return None
+    return (
+        ", ".join(f"1 USD = {old_rates[c]} {c}" for c in differing),
+        ", ".join(f"1 USD = {new_rates[c]} {c}" for c in differing),
+    )
 
 
 def _fmt(amount: Decimal | None, currency: str) -> str:
@@ -782,6 +816,14 @@ def run_check(
                 "increase.unpriced",
                 "the total of the plan or the baseline has no price: increase not checked",
             )
+        fx_change = _fx_difference(baseline.get("fx"), new.get("fx"))
+        if fx_change is not None:
+            add(
+                WARN,
+                "fx.differs",
+                f"exchange rates differ: baseline {fx_change[0]}, new plan {fx_change[1]}; "
+                "part of the change is the exchange rate",
+            )
         if baseline.get("price_data") and baseline.get("price_data") != new.get("price_data"):
             assumptions.append(
                 "baseline priced with price data checked "
@@ -815,6 +857,7 @@ def run_check(
             "workload_file": baseline.get("workload_file"),
             "generated_on": baseline.get("generated_on"),
             "price_data": baseline.get("price_data"),
+            "fx": baseline.get("fx"),
         }
     diff_order = {"changed": 0, "added": 1, "removed": 2, "new": 3, "unchanged": 4}
     diffs.sort(key=lambda d: (diff_order[d.status], d.name))
@@ -836,6 +879,7 @@ def run_check(
         baseline_info=baseline_info,
         assumptions=list(dict.fromkeys(assumptions)),
         per_workload_budgets=per_workload,
+        fx=str(new["fx"]) if new.get("fx") else None,
         workload_assumptions={
             name: [str(a) for a in w.get("assumptions") or []]
             for name, w in workloads.items()
