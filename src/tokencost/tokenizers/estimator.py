@@ -10,7 +10,8 @@ C-level ``bytes``/``int`` operations compute without a Python loop over characte
   ASCII upper case, digit, space/tab, punctuation, newline, non-ASCII; the class counts come from
   ``bytes.count`` and the number of *runs* of each class (what a BPE pre-tokenizer cuts text into:
   words, digit groups, punctuation runs, line breaks) from one big-integer ``x ^ (x & (x << 8))``
-  that marks where runs start; plus long runs of spaces (indentation, alignment) and punctuation
+  that marks where runs start, including upper case starting inside a word (camelCase, and the case
+  switches that make base64 cost 2-3x more tokens than prose of the same length); plus long runs of spaces (indentation, alignment) and punctuation
   (separator lines) and non-ASCII letters inside words (accents, umlauts);
 * non-ASCII text: counts per Unicode block from the UTF-16 high byte (Latin-1 letters, Latin
   extended, Cyrillic, symbols, CJK punctuation and kana, Han, Hangul, full-width forms, emoji),
@@ -116,7 +117,7 @@ _SAMPLE_FROM = 8 * _CHUNK  # characters
 FEATURES: tuple[str, ...] = (
     "chars", "utf8_bytes", "letters", "upper", "digit", "punct", "newline", "nonascii_sym",
     "word_runs", "upper_runs", "digit_runs", "punct_runs", "newline_runs", "nonascii_runs", "nonascii_in_word",
-    "space4", "space16", "punct16",
+    "upper_in_word", "space4", "space16", "punct16",
     "latin1", "latin_ext", "cyrillic", "gen_punct", "cjk_kana", "cjk_ext_a", "hangul", "astral", "compat_fw",
     "rtl", "indic_etc", "other_script", "han", "gb_level1", "gb_level2",
 )  # fmt: skip
@@ -145,6 +146,7 @@ def _chunk_features(s: str, out: list[int]) -> None:
         len(starts(None, _NOT[_N])) if newline else 0,
         len(starts(None, _NOT[_X])) if extra else 0,
         z.count(b"\x80") if extra else 0,  # a non-ASCII letter inside a word (umlauts, accents)
+        z.count(b"\x02") if upper else 0,  # lower -> upper inside a word: camelCase humps, base64
         cls.count(b"\x08\x08\x08\x08"), cls.count(b"\x08" * 16), cls.count(b"\x10" * 16),
     ]  # fmt: skip
     if extra:
