@@ -339,6 +339,45 @@ def test_one_existing_sheet_blocks_every_write(tmp_path):
     assert [p.name for p in out.iterdir()] == ["acme.yaml"]
 
 
+def test_a_directory_in_the_way_writes_nothing_even_with_force(tmp_path):
+    out = tmp_path / "out"
+    (out / "openai.yaml").mkdir(parents=True)
+    result = run("pricing", "import", "litellm", str(LITELLM), "--out", str(out), "--standalone", "--force")
+    assert result.exit_code == 2
+    assert (
+        result.output == f"Error: {out / 'openai.yaml'}: is a directory, not a sheet; nothing was written\n"
+    )
+    assert [p.name for p in out.iterdir()] == ["openai.yaml"]  # no other sheet, no staging left behind
+
+
+def test_a_failure_part_way_through_the_renames_rolls_back(tmp_path, monkeypatch):
+    import os
+
+    out = tmp_path / "out"
+    assert run("pricing", "import", "litellm", str(LITELLM), "--out", str(out), "--standalone").exit_code == 0
+    names = sorted(p.name for p in out.iterdir())
+    assert len(names) >= 3
+    (out / names[0]).unlink()  # renamed first on the next import, as a new file: must be removed again
+    (out / names[1]).write_text("# my edits\n")  # replaced next: must come back
+    before = {p.name: p.read_text() for p in out.iterdir()}
+    real_replace = os.replace
+    calls = []
+
+    def flaky_replace(src, dst):
+        if os.path.dirname(os.fspath(dst)) == str(out):
+            calls.append(dst)
+            if len(calls) == len(names):  # the last rename into out/ fails
+                raise OSError(28, "No space left on device")
+        return real_replace(src, dst)
+
+    monkeypatch.setattr(os, "replace", flaky_replace)
+    result = run("pricing", "import", "litellm", str(LITELLM), "--out", str(out), "--standalone", "--force")
+    assert result.exit_code == 2
+    assert result.output.startswith("Error: ") and result.output.count("\n") == 1
+    assert "No space left on device" in result.output and "nothing was written" in result.output
+    assert {p.name: p.read_text() for p in out.iterdir()} == before
+
+
 @pytest.mark.parametrize(
     ("fixture", "message"),
     [

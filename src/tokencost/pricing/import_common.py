@@ -12,9 +12,14 @@ binary float, and multiplying by 1,000,000 gives exactly ``2.5``.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
+import os
 import re
+import shutil
+import stat
+import tempfile
 import zipfile
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -408,24 +413,70 @@ def render_sheets(result: ImportResult, comment: str) -> dict[str, str]:
 
 
 def write_sheets(texts: Mapping[str, str], out_dir: Path, *, force: bool = False) -> list[Path]:
-    """Write every sheet to ``out_dir`` (created if missing); refuse before writing anything when a file
-    exists and ``force`` is not given."""
+    """Write every sheet to ``out_dir`` (created if missing), all or nothing.
+
+    Every target is checked before anything is written (a directory in the way, or a file without
+    ``force``); the sheets are then written through ``write_atomic`` into a staging directory inside
+    ``out_dir`` and renamed into place at the end, so a failure part-way leaves ``out_dir`` as it was."""
     out_dir = Path(out_dir)
     if out_dir.exists() and not out_dir.is_dir():
-        raise InputError(f"{out_dir}: exists and is not a directory")
+        raise InputError(f"{out_dir}: exists and is not a directory; nothing was written")
     targets = [out_dir / name for name in texts]
-    existing = [p for p in targets if p.exists()]
+    for path in targets:
+        if os.path.lexists(path) and path.is_dir():
+            raise InputError(f"{path}: is a directory, not a sheet; nothing was written")
+    existing = [p for p in targets if os.path.lexists(p)]
     if existing and not force:
         shown = ", ".join(p.name for p in existing[:3]) + (", ..." if len(existing) > 3 else "")
         raise InputError(
             f"{out_dir}: {len(existing)} sheet(s) already exist ({shown}); pass --force to overwrite them"
         )
-    out_dir.mkdir(parents=True, exist_ok=True)
-    written = []
-    for path in targets:
-        write_atomic(path, texts[path.name], force=force)
-        written.append(path)
-    return written
+    created = not out_dir.exists()
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=".tokencost-import-", dir=out_dir))
+    except OSError as exc:
+        raise InputError(f"{out_dir}: cannot create the directory ({exc.strerror or exc})") from None
+    done: list[tuple[Path, Path | None]] = []
+    try:
+        staged = []
+        for path in targets:
+            temporary = staging / path.name
+            write_atomic(temporary, texts[path.name])
+            backup = None
+            if os.path.lexists(path):
+                backup = staging / f"{path.name}.old"
+                shutil.copy2(path, backup, follow_symlinks=False)  # to put back if a later rename fails
+                with contextlib.suppress(OSError):
+                    os.chmod(temporary, stat.S_IMODE(path.stat().st_mode))  # a replaced sheet keeps its mode
+            staged.append((temporary, path, backup))
+        for temporary, path, backup in staged:
+            try:
+                os.replace(temporary, path)
+            except OSError as exc:
+                _roll_back(done)
+                raise InputError(
+                    f"{path}: cannot write ({exc.strerror or exc}); nothing was written"
+                ) from None
+            done.append((path, backup))
+    except OSError as exc:  # staging failed before anything in out_dir changed
+        raise InputError(f"{out_dir}: cannot write ({exc.strerror or exc}); nothing was written") from None
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+        if created and not done:
+            with contextlib.suppress(OSError):
+                out_dir.rmdir()  # only succeeds when empty: an import that failed leaves no trace
+    return [path for path, _ in done]
+
+
+def _roll_back(done: list[tuple[Path, Path | None]]) -> None:
+    """Undo the renames of an import that failed part-way: old sheets back, new ones removed."""
+    for path, backup in reversed(done):
+        with contextlib.suppress(OSError):
+            if backup is not None:
+                os.replace(backup, path)
+            else:
+                path.unlink()
 
 
 def components_from(pairs: Iterable[tuple[str, Decimal | None]]) -> dict[str, Decimal]:
