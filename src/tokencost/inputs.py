@@ -3,8 +3,14 @@
 - Directories are walked recursively, following symlinks but never entering a directory twice (symlink
   loops are safe); ``.git``/``.hg``/``.svn`` are skipped. ``include``/``exclude`` globs match a file's path
   relative to the directory given or its name (``*.py``, ``docs/**``); ``exclude`` also prunes directories.
-- Binary files (a NUL byte in the first 8 KiB) are skipped with a notice.
-- UTF-8 with or without BOM; invalid bytes are replaced (U+FFFD, as ``errors="replace"``) and reported.
+- A file is counted once however many times it is reached (overlapping paths, symlinks, hard links: the
+  same ``(st_dev, st_ino)``); the duplicates skipped are reported in one notice.
+- Binary data (a NUL byte in the first 8 KiB and no UTF-16/32 byte-order mark): a file found while walking
+  a directory is skipped with a notice; a file named explicitly, or stdin, is an ``InputError`` (exit 2).
+- UTF-8 with or without BOM; UTF-16 and UTF-32 with a BOM are decoded (``encoding`` says which, for a
+  notice). Invalid bytes are replaced (U+FFFD, as ``errors="replace"``) and counted, or with ``strict``
+  are an ``InputError`` naming the byte offset. ``max_bytes`` limits what ``read_input`` reads, for a file
+  or stdin alike.
 - An empty input is 0 tokens, not an error. A missing path is an ``InputError`` (exit 2).
 """
 
@@ -26,6 +32,14 @@ STDIN = "-"
 _SNIFF = 8192
 _SKIP_DIRS = {".git", ".hg", ".svn"}
 _BLOCK = 1 << 20
+UTF8 = "utf-8"
+#: UTF-16/32 byte-order marks, longest first (a UTF-32-LE BOM starts with the UTF-16-LE one)
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
 
 
 @dataclass(frozen=True)
@@ -35,6 +49,8 @@ class Source:
     name: str
     path: Path | None
     size: int | None = None
+    #: the encoding ``collect`` sniffed for a regular file (``utf-8``, ``utf-16``, ``utf-32``)
+    encoding: str = UTF8
 
     @property
     def is_stdin(self) -> bool:
@@ -56,16 +72,62 @@ def _matches(rel: str, name: str, globs: Sequence[str]) -> bool:
     return False
 
 
-def is_binary(path: Path) -> bool:
+def sniff_encoding(head: bytes) -> str | None:
+    """The encoding of text starting with ``head`` (up to 8 KiB): from its BOM, else UTF-8; None for binary
+    data (a NUL byte and no UTF-16/32 BOM)."""
+    for bom, encoding in _BOMS:
+        if head.startswith(bom):
+            return encoding
+    return None if b"\x00" in head[:_SNIFF] else UTF8
+
+
+def _sniff_file(path: Path) -> str | None:
     try:
         with open(path, "rb") as handle:
             head = handle.read(_SNIFF)
     except OSError as exc:
         raise InputError(f"{path}: cannot read: {exc.strerror or exc}") from None
-    return b"\x00" in head
+    return sniff_encoding(head)
 
 
-def _walk(root: Path, include: Sequence[str], exclude: Sequence[str], out: Collected) -> None:
+def is_binary(path: Path) -> bool:
+    return _sniff_file(path) is None
+
+
+def display_name(name: str) -> str:
+    """``stdin`` for ``-``, else the name: for messages."""
+    return "stdin" if name == STDIN else name
+
+
+def binary_error(name: str) -> InputError:
+    return InputError(
+        f"{display_name(name)}: looks like binary data (a NUL byte in the first 8 KiB), expected text "
+        "(UTF-8, or UTF-16/UTF-32 with a byte-order mark)"
+    )
+
+
+class _Walk:
+    """State shared by every path of one ``collect``: files already taken, duplicates skipped."""
+
+    def __init__(self, out: Collected) -> None:
+        self.out = out
+        self.files: set[tuple[int, int]] = set()
+        self.binary: set[tuple[int, int]] = set()
+        self.duplicates = 0
+
+    def add(self, name: str, path: Path, st: os.stat_result, encoding: str, size: int | None) -> None:
+        key = (st.st_dev, st.st_ino)
+        if key in self.files:
+            self.duplicates += 1
+            return
+        self.files.add(key)
+        self.out.sources.append(Source(name, path, size, encoding))
+
+
+def _walk(root: Path, include: Sequence[str], exclude: Sequence[str], state: _Walk) -> int:
+    """Add the text files under ``root``; the number of text files found (duplicates included)."""
+    out = state.out
+    found = 0
     seen: set[tuple[int, int]] = set()
     try:
         st = root.stat()
@@ -104,18 +166,30 @@ def _walk(root: Path, include: Sequence[str], exclude: Sequence[str], out: Colle
                 continue
             if exclude and _matches(rel, entry.name, exclude):
                 continue
-            if is_binary(path):
+            if (st.st_dev, st.st_ino) in state.files:
+                found += 1
+                state.duplicates += 1
+                continue
+            if (st.st_dev, st.st_ino) in state.binary:
+                continue  # already reported
+            encoding = _sniff_file(path)
+            if encoding is None:
+                state.binary.add((st.st_dev, st.st_ino))
                 out.notices.append(f"{path}: skipped (binary file)")
                 continue
-            out.sources.append(Source(str(path), path, st.st_size))
+            found += 1
+            state.add(str(path), path, st, encoding, st.st_size)
         stack.extend(reversed(subdirs))
+    return found
 
 
 def collect(paths: Sequence[str], include: Sequence[str] = (), exclude: Sequence[str] = ()) -> Collected:
-    """Expand ``paths`` (files, directories, ``-``) into sources, in the order given; notices for skips."""
+    """Expand ``paths`` (files, directories, ``-``) into sources, in the order given, each file once;
+    notices for skips. A binary file named in ``paths`` is an ``InputError``."""
     out = Collected()
     if not paths:
         raise InputError("no input: give a file, a directory, or - for stdin")
+    state = _Walk(out)
     stdin_seen = False
     for raw in paths:
         if raw == STDIN:
@@ -125,24 +199,32 @@ def collect(paths: Sequence[str], include: Sequence[str] = (), exclude: Sequence
             out.sources.append(Source(STDIN, None))
             continue
         path = Path(raw)
-        try:
-            st = path.stat()
-        except FileNotFoundError:
-            raise InputError(f"{raw}: no such file or directory") from None
-        except OSError as exc:
-            raise InputError(f"{raw}: cannot read: {exc.strerror or exc}") from None
+        st = _stat(raw, path)
         if stat.S_ISDIR(st.st_mode):
-            before = len(out.sources)
-            _walk(path, include, exclude, out)
-            if len(out.sources) == before:
+            if _walk(path, include, exclude, state) == 0:
                 out.notices.append(f"{raw}: no text files found")
         elif not stat.S_ISREG(st.st_mode):
-            out.sources.append(Source(raw, path, None))  # a pipe or device: streamed, never sniffed
-        elif is_binary(path):
-            out.notices.append(f"{raw}: skipped (binary file)")
+            state.add(raw, path, st, UTF8, None)  # a pipe or device: streamed, never sniffed
         else:
-            out.sources.append(Source(raw, path, st.st_size))
+            encoding = _sniff_file(path)
+            if encoding is None:
+                raise binary_error(raw)
+            state.add(raw, path, st, encoding, st.st_size)
+    if state.duplicates:
+        out.notices.append(
+            f"{state.duplicates} duplicate file(s) skipped "
+            "(the same file reached by overlapping paths, a symlink or a hard link)"
+        )
     return out
+
+
+def _stat(raw: str, path: Path) -> os.stat_result:
+    try:
+        return path.stat()
+    except FileNotFoundError:
+        raise InputError(f"{raw}: no such file or directory") from None
+    except OSError as exc:
+        raise InputError(f"{raw}: cannot read: {exc.strerror or exc}") from None
 
 
 def open_binary(source: Source) -> BinaryIO:
@@ -171,7 +253,7 @@ def read_blocks(source: Source, block: int = _BLOCK) -> Iterator[bytes]:
 
 
 class _ReplacementCounter:
-    """A codec error handler that replaces invalid UTF-8 exactly like ``errors="replace"`` and counts bytes."""
+    """A codec error handler that replaces invalid bytes exactly like ``errors="replace"`` and counts them."""
 
     def __init__(self) -> None:
         self.invalid_bytes = 0
@@ -210,45 +292,161 @@ def decode_bytes(data: bytes, strip_bom: bool = True) -> tuple[str, int]:
     return text, bad
 
 
-class TextStream:
-    """Decode a source incrementally: iterate for text pieces; ``invalid_bytes`` counts replaced bytes."""
+def _label(encoding: str) -> str:
+    return encoding.upper()
 
-    def __init__(self, source: Source, block: int = _BLOCK) -> None:
+
+class TextStream:
+    """Decode a source incrementally: iterate for text pieces; ``invalid_bytes`` counts replaced bytes.
+
+    The encoding is sniffed from the first 8 KiB (``encoding`` says which after iterating); binary data is
+    an ``InputError``. With ``strict`` an invalid byte is an ``InputError``; more than ``max_bytes`` bytes
+    too.
+    """
+
+    def __init__(
+        self, source: Source, block: int = _BLOCK, *, strict: bool = False, max_bytes: int | None = None
+    ) -> None:
         self.source = source
         self.block = block
+        self.strict = strict
+        self.max_bytes = max_bytes
         self.invalid_bytes = 0
         self.bytes_read = 0
+        self.encoding = UTF8
+
+    def _blocks(self) -> Iterator[bytes]:
+        """The raw blocks, the first one at least 8 KiB (or all the input) so it can be sniffed."""
+        head = b""
+        blocks = read_blocks(self.source, self.block)
+        for data in blocks:
+            self.bytes_read += len(data)
+            if self.max_bytes is not None and self.bytes_read > self.max_bytes:
+                raise InputError(
+                    f"{display_name(self.source.name)}: more than {self.max_bytes:,} bytes, "
+                    f"larger than the {self.max_bytes:,}-byte limit"
+                )
+            if head is not None:
+                head += data
+                if len(head) < _SNIFF:
+                    continue
+                data, head = head, None
+                self._sniff(data)
+            yield data
+        if head is not None:
+            self._sniff(head)
+            if head:
+                yield head
+
+    def _sniff(self, head: bytes) -> None:
+        encoding = sniff_encoding(head)
+        if encoding is None:
+            raise binary_error(self.source.name)
+        self.encoding = encoding
 
     def __iter__(self) -> Iterator[str]:
         counter = _replacer()
-        decoder = codecs.getincrementaldecoder("utf-8")(_ERRORS)
+        decoder = None
+        offset = 0  # bytes given to the decoder before this block
         first = True
-        for data in read_blocks(self.source, self.block):
-            self.bytes_read += len(data)
+        for data in self._blocks():
+            if decoder is None:
+                decoder = codecs.getincrementaldecoder(self.encoding)("strict" if self.strict else _ERRORS)
             before = counter.invalid_bytes
-            text = decoder.decode(data)
+            text = self._decode(decoder, data, offset)
+            offset += len(data)
             self.invalid_bytes += counter.invalid_bytes - before
             if first and text:
-                if text.startswith("\ufeff"):
+                if text.startswith("\ufeff") and self.encoding == UTF8:  # UTF-16/32 decoders drop theirs
                     text = text[1:]
                 first = False
             if text:
                 yield text
+        if decoder is None:
+            return
         before = counter.invalid_bytes
-        tail = decoder.decode(b"", final=True)
+        tail = self._decode(decoder, b"", offset, final=True)
         self.invalid_bytes += counter.invalid_bytes - before
-        if first and tail.startswith("\ufeff"):
+        if first and tail.startswith("\ufeff") and self.encoding == UTF8:
             tail = tail[1:]
         if tail:
             yield tail
 
+    def _decode(
+        self, decoder: codecs.IncrementalDecoder, data: bytes, offset: int, final: bool = False
+    ) -> str:
+        try:
+            return decoder.decode(data, final=final)
+        except UnicodeDecodeError as exc:
+            # exc.object is the decoder's pending bytes followed by ``data``
+            at = offset + len(data) - len(exc.object) + exc.start
+            raise InputError(
+                f"{display_name(self.source.name)}: is not valid {_label(self.encoding)} (byte {at}); save it as UTF-8"
+            ) from None
 
-def read_text(source: Source) -> tuple[str, int]:
-    """The whole text of a source (BOM dropped, invalid bytes replaced) and the number of invalid bytes."""
-    stream = TextStream(source)
+
+@dataclass(frozen=True)
+class TextInput:
+    """The whole text of one input, as ``read_input`` read it."""
+
+    name: str
+    text: str
+    invalid_bytes: int
+    encoding: str
+    bytes: int
+
+    @property
+    def notices(self) -> list[str]:
+        """What the reader changed: a non-UTF-8 decoding, invalid bytes replaced."""
+        out = []
+        if self.encoding != UTF8:
+            out.append(decoded_notice(self.name, self.encoding))
+        if self.invalid_bytes:
+            out.append(invalid_notice(self.name, self.invalid_bytes, self.encoding))
+        return out
+
+
+def source_for(name: str) -> Source:
+    """The source for a file name or ``-`` (stdin); a missing file or a directory is an ``InputError``."""
+    if name == STDIN:
+        return Source(STDIN, None)
+    path = Path(name)
+    st = _stat(name, path)
+    if stat.S_ISDIR(st.st_mode):
+        raise InputError(f"{name}: is a directory, expected a file")
+    return Source(name, path, st.st_size if stat.S_ISREG(st.st_mode) else None)
+
+
+def read_input(
+    source: Source | str, *, max_bytes: int | None = None, strict: bool = False, block: int = _BLOCK
+) -> TextInput:
+    """The whole text of ``source`` (a ``Source``, a file name, or ``-`` for stdin), BOM dropped.
+
+    The same rules for a file and stdin: binary data is an ``InputError``; UTF-16/32 with a BOM is decoded;
+    invalid bytes are replaced and counted, or with ``strict`` are an ``InputError`` naming the byte;
+    more than ``max_bytes`` bytes is an ``InputError`` (a file's size is checked before reading).
+    """
+    if isinstance(source, str):
+        source = source_for(source)
+    if max_bytes is not None and source.size is not None and source.size > max_bytes:
+        raise InputError(
+            f"{display_name(source.name)}: is {source.size:,} bytes, larger than the {max_bytes:,}-byte limit"
+        )
+    stream = TextStream(source, block, strict=strict, max_bytes=max_bytes)
     text = "".join(stream)
-    return text, stream.invalid_bytes
+    return TextInput(source.name, text, stream.invalid_bytes, stream.encoding, stream.bytes_read)
 
 
-def invalid_notice(name: str, invalid_bytes: int) -> str:
-    return f"{name}: {invalid_bytes} invalid UTF-8 byte(s) replaced with U+FFFD"
+def read_text(source: Source | str, *, max_bytes: int | None = None, strict: bool = False) -> tuple[str, int]:
+    """The whole text of a source (BOM dropped, invalid bytes replaced) and the number of invalid bytes;
+    ``read_input`` with its notices."""
+    result = read_input(source, max_bytes=max_bytes, strict=strict)
+    return result.text, result.invalid_bytes
+
+
+def invalid_notice(name: str, invalid_bytes: int, encoding: str = UTF8) -> str:
+    return f"{name}: {invalid_bytes} invalid {_label(encoding)} byte(s) replaced with U+FFFD"
+
+
+def decoded_notice(name: str, encoding: str) -> str:
+    return f"{name}: decoded as {_label(encoding)} (byte-order mark)"

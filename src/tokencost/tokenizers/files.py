@@ -1,5 +1,5 @@
-"""Count many sources with several counters: files cut into safe byte segments (bounded memory), spread
-over worker processes with ``jobs > 1``; stdin streamed in safe chunks."""
+"""Count many sources with several counters: UTF-8 files cut into safe byte segments (bounded memory),
+spread over worker processes with ``jobs > 1``; stdin, pipes and UTF-16/32 files streamed in safe chunks."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from tokencost.inputs import Source, TextStream, decode_bytes
+from tokencost.inputs import UTF8, Source, TextStream, decode_bytes
 from tokencost.tokenizers import chunking
 
 #: (family, estimate) pairs: what to count with
@@ -21,6 +21,8 @@ class SourceCount:
     characters: int = 0
     bytes: int = 0
     invalid_bytes: int = 0
+    #: the encoding the text was decoded from (UTF-16/32 files with a byte-order mark are decoded too)
+    encoding: str = UTF8
     #: per counter key, a detail object (e.g. the messages breakdown)
     breakdown: dict = field(default_factory=dict)
 
@@ -65,7 +67,7 @@ def count_sources(
     counters = _counters(keys)  # load in the parent: forked workers inherit them
     units: list[tuple[int, str, int, int]] = []
     for index, source in enumerate(sources):
-        if source.path is None or source.size is None:
+        if source.path is None or source.size is None or source.encoding != UTF8:
             _count_stream(source, counters, results[index], progress)
             continue
         if source.size <= segment_bytes or not all(counter.chunk_safe for _, counter in counters):
@@ -125,3 +127,4 @@ def _count_stream(source: Source, counters, result: SourceCount, progress) -> No
             done = stream.bytes_read
     result.bytes = stream.bytes_read
     result.invalid_bytes = stream.invalid_bytes
+    result.encoding = stream.encoding
