@@ -187,3 +187,32 @@ def test_renderers_can_read_converted_budgets(tmp_path):
     result = plan_file(path, currency="USD", fx=["CNY=7.12"], today=TODAY)
     assert result.in_display_currency(result.spec.budgets.monthly_total) == Decimal(1000)
     assert result.in_display_currency(None) is None
+
+
+# -- 4. impossible unquoted dates -----------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("file_start", "workload_start", "line", "loc", "why"),
+    [
+        ("start: 2027-02-30", "", 2, "start", "day is out of range"),
+        ("start: 2027-13-01", "", 2, "start", "month must be in 1..12"),
+        ("", "start: 2027-04-31", 6, "workloads[0].start", "day is out of range"),
+    ],
+)
+def test_impossible_dates_are_one_line_errors(tmp_path, runner, file_start, workload_start, line, loc, why):
+    body = f"""
+        version: 1
+        {file_start or "horizon_months: 2"}
+        candidates: [gpt-5.4-mini]
+        workloads:
+          - name: w
+            {workload_start or "output_tokens: 1"}
+            model: gpt-5.4-mini
+            requests_per_day: 1
+            input_tokens: 5
+    """
+    path = write(tmp_path, "w.yaml", body)
+    out = runner.invoke(cli, ["plan", str(path)])
+    assert out.exit_code == 2, out.output
+    lines = out.output.strip().splitlines()
+    assert len(lines) == 1 and "Traceback" not in out.output
+    assert f"w.yaml:{line}: {loc}: " in lines[0] and "is not a valid date" in lines[0] and why in lines[0]

@@ -46,7 +46,7 @@ from tokencost.currency import is_currency
 from tokencost.errors import InputError
 from tokencost.families import FAMILIES, is_known_family
 from tokencost.pricing.schema import Capability
-from tokencost.yamlio import line_of, load_yaml, read_text_file, validation_problems
+from tokencost.yamlio import format_loc, line_of, load_yaml, read_text_file, validation_problems
 
 WORKLOAD_VERSION = 1
 MAX_HORIZON_MONTHS = 120
@@ -405,7 +405,10 @@ def _merge_defaults(data: dict[str, Any]) -> dict[str, Any]:
 
 def parse_workload_text(text: str, source: str) -> WorkloadFile:
     """Validate a workload file's text; raise InputError with ``file:line: path: message``."""
-    data = load_yaml(text, source)
+    try:
+        data = load_yaml(text, source)
+    except ValueError as exc:  # PyYAML builds unquoted dates itself: 2027-02-30 raises a bare ValueError
+        raise InputError(_bad_date(text, source) or f"{source}: invalid value: {exc}") from None
     if not isinstance(data, dict):
         raise InputError(
             f"{source}: expected a mapping with 'version' and 'workloads', got {type(data).__name__}"
@@ -420,6 +423,33 @@ def parse_workload_text(text: str, source: str) -> WorkloadFile:
     except ValidationError as exc:
         _raise(exc, text, source)
     raise AssertionError("unreachable")  # pragma: no cover
+
+
+def _bad_date(text: str, source: str) -> str | None:
+    """``file:line: path: message`` of the first unquoted date YAML cannot build (``start: 2027-02-30``)."""
+    import yaml
+
+    try:
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.YAMLError:
+        return None
+    constructor = yaml.constructor.SafeConstructor()
+    stack: list[tuple[Any, tuple[str | int, ...]]] = [(root, ())]
+    while stack:
+        node, loc = stack.pop(0)
+        if isinstance(node, yaml.MappingNode):
+            stack[:0] = [(value, (*loc, key.value)) for key, value in node.value]
+        elif isinstance(node, yaml.SequenceNode):
+            stack[:0] = [(value, (*loc, i)) for i, value in enumerate(node.value)]
+        elif isinstance(node, yaml.ScalarNode) and node.tag == "tag:yaml.org,2002:timestamp":
+            try:
+                constructor.construct_yaml_timestamp(node)
+            except ValueError as exc:
+                return (
+                    f"{source}:{node.start_mark.line + 1}: {format_loc(loc)}: {node.value!r} is not a valid "
+                    f"date ({exc}); write YYYY-MM-DD"
+                )
+    return None
 
 
 def _raise(exc: ValidationError, text: str, source: str, prefix: tuple[str, ...] = ()) -> None:
