@@ -143,3 +143,64 @@ def test_csv_and_json_rows_say_how_many_requests_the_costs_cover(runner, tmp_pat
     document = json.loads(runner.invoke(cli, [*args, "--format", "json"]).output)
     assert document["requests"] == 1000000 and document["rows"][0]["requests"] == 1000000
     assert document["rows"][0]["per_request"] == "0.0000012500"
+
+
+def _big_prompt(tmp_path):
+    prompt = tmp_path / "big.txt"
+    prompt.write_text("hello world " * 20000, encoding="utf-8")  # ~20k tokens: over gpt-4's 8,192
+    return prompt
+
+
+def test_a_request_too_big_for_a_model_is_flagged_and_ranked_last_in_every_format(runner, tmp_path):
+    prompt = _big_prompt(tmp_path)
+    args = ["estimate", str(prompt), "-m", "gpt-4", "-m", "claude-haiku-4.5", "--output-tokens", "100"]
+    document = json.loads(runner.invoke(cli, [*args, "--format", "json"]).output)
+    rows = {r["model"]: r for r in document["rows"]}
+    # gpt-4 alone would be the more expensive anyway; the point is the flag and the order
+    assert [r["model"] for r in document["rows"]] == ["claude-haiku-4.5", "gpt-4"]
+    assert rows["claude-haiku-4.5"]["fits"] is True and rows["claude-haiku-4.5"]["problems"] == []
+    assert rows["gpt-4"]["fits"] is False
+    assert rows["gpt-4"]["problems"][0].startswith("exceeds context window 8,192 (input ")
+    table = runner.invoke(cli, args)
+    assert table.exit_code == 0, table.output
+    assert "cannot run" in table.output and "exceeds context window 8,192" in table.output
+    assert "warning: 1 model(s) cannot take this request and are ranked last" in table.output
+    markdown = runner.invoke(cli, [*args, "--format", "markdown"]).output
+    assert "| cannot run" in markdown and "exceeds context window 8,192" in markdown
+    rows_csv = list(csv.DictReader(io.StringIO(runner.invoke(cli, [*args, "--format", "csv"]).output)))
+    assert [(r["model"], r["fits"]) for r in rows_csv] == [("claude-haiku-4.5", "yes"), ("gpt-4", "no")]
+    assert rows_csv[1]["problems"].startswith("exceeds context window 8,192")
+
+
+def test_an_infeasible_cheap_model_ranks_after_a_feasible_expensive_one(runner, tmp_path):
+    prompt = _big_prompt(tmp_path)
+    # gpt-4.1-nano is far cheaper than claude-opus-4.6, but cannot write 100,000 output tokens
+    args = [
+        "estimate",
+        str(prompt),
+        "-m",
+        "gpt-4.1-nano",
+        "-m",
+        "claude-opus-4.6",
+        "--output-tokens",
+        "100000",
+    ]
+    document = json.loads(runner.invoke(cli, [*args, "--format", "json"]).output)
+    first, second = document["rows"]
+    assert (first["model"], first["fits"], first["rank"]) == ("claude-opus-4.6", True, 1)
+    assert (second["model"], second["fits"], second["rank"]) == ("gpt-4.1-nano", False, 2)
+    assert Decimal(second["total"]) < Decimal(first["total"])
+    assert second["problems"] == ["exceeds max output 32,768 tokens (output 100,000)"]
+    assert Decimal(first["times_cheapest"]) == 1  # compared with the cheapest model that fits
+    assert Decimal(second["times_cheapest"]) < 1
+
+
+def test_python_api_rows_carry_the_same_flag(tmp_path):
+    import tokencost
+
+    text = _big_prompt(tmp_path).read_text(encoding="utf-8")
+    result = tokencost.estimate(text, models=["gpt-4", "gpt-5"], output_tokens=100)
+    by_id = {r.model_id: r for r in result.rows}
+    assert by_id["gpt-5"].fits and not by_id["gpt-5"].problems
+    assert not by_id["gpt-4"].fits and by_id["gpt-4"].problems[0].startswith("exceeds context window 8,192")
+    assert result.rows[-1].model_id == "gpt-4"

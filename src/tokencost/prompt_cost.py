@@ -74,11 +74,24 @@ class EstimateRow:
     total: Decimal  # in the result's display currency
     input_cost: Decimal  # display currency
     output_cost: Decimal  # display currency
-    times_cheapest: Decimal | None  # vs the cheapest paid model; None for a free model
+    times_cheapest: Decimal | None  # vs the cheapest paid model that fits; None for a free model
+    #: why the model cannot take this request (context window, max output); such rows rank last
+    problems: tuple[str, ...] = ()
+    #: notes on this row besides the bill's own (``bill.notes``); ``all_notes`` has both
+    notes: tuple[str, ...] = ()
 
     @property
     def model_id(self) -> str:
         return self.entry.id
+
+    @property
+    def fits(self) -> bool:
+        """False when the request exceeds the model's context window or maximum output."""
+        return not self.problems
+
+    @property
+    def all_notes(self) -> tuple[str, ...]:
+        return (*self.bill.notes, *self.notes)
 
 
 @dataclass
@@ -131,6 +144,8 @@ def row_document(row: EstimateRow, currency: str) -> dict[str, Any]:
         "total": money_text(row.total),
         "per_request": money_text(row.total / bill.requests if bill.requests else row.total),
         "times_cheapest": row.times_cheapest,
+        "fits": row.fits,
+        "problems": list(row.problems),
         "native": {
             "currency": bill.currency,
             "total": money_text(bill.total),
@@ -147,7 +162,7 @@ def row_document(row: EstimateRow, currency: str) -> dict[str, Any]:
         },
         "tier_above": bill.tier_above,
         "variant": bill.variant,
-        "notes": list(bill.notes),
+        "notes": list(row.all_notes),
         "price_source": row.entry.source,
         "price_checked": row.entry.checked,
     }
@@ -177,6 +192,22 @@ def resolve_models(
     for entry in entries:
         unique.setdefault(entry.id, entry)
     return list(unique.values())
+
+
+def limit_problems(entry: Entry, input_tokens: int, output_tokens: int) -> tuple[str, ...]:
+    """Why one request of ``input_tokens`` + ``output_tokens`` cannot be sent to ``entry`` (empty when it can).
+    The context window must hold input and output together, as the planner checks it."""
+    problems = []
+    window = entry.model.context_window
+    if window is not None and input_tokens + output_tokens > window:
+        problems.append(
+            f"exceeds context window {window:,} "
+            f"(input {input_tokens:,} + output {output_tokens:,} = {input_tokens + output_tokens:,} tokens)"
+        )
+    most = entry.model.max_output_tokens
+    if most is not None and output_tokens > most:
+        problems.append(f"exceeds max output {most:,} tokens (output {output_tokens:,})")
+    return tuple(problems)
 
 
 def count_family(text: str, family: str, estimate_only: bool) -> TokenCount:
@@ -375,16 +406,28 @@ def estimate(
     def converted(amount: Decimal, from_currency: str) -> Decimal:
         return amount if from_currency == display else table().convert(amount, from_currency, display)
 
+    # A model that cannot take the request (too long for its context window or its maximum output) keeps
+    # its row, flagged, and ranks after every model that can.
     ranked = sorted(
-        ((converted(item[4].total, item[4].currency), item) for item in priced),
-        key=lambda pair: (pair[0], pair[1][0].id),
+        (
+            (
+                converted(item[4].total, item[4].currency),
+                limit_problems(item[0], item[1].tokens, item[2]),
+                item,
+            )
+            for item in priced
+        ),
+        key=lambda triple: (bool(triple[1]), triple[0], triple[2][0].id),
     )
-    # "x cheapest" compares with the cheapest model that costs anything: against a free model every ratio
-    # would be infinite. Free rows get no ratio.
-    cheapest = min((total for total, _ in ranked if total > 0), default=None)
+    # "x cheapest" compares with the cheapest model that fits and costs anything: against a free model every
+    # ratio would be infinite. Free rows get no ratio.
+    cheapest = min((total for total, problems, _ in ranked if total > 0 and not problems), default=None)
+    if cheapest is None:
+        cheapest = min((total for total, _, _ in ranked if total > 0), default=None)
     rows = []
-    for rank, (total, (entry, count, out, cache_tokens, bill)) in enumerate(ranked, start=1):
+    for rank, (total, problems, (entry, count, out, cache_tokens, bill)) in enumerate(ranked, start=1):
         times = _quantize_ratio(total / cheapest) if cheapest is not None and total > 0 else None
+        notes = [] if entry.model.context_window is not None else ["context window unknown: not checked"]
         rows.append(
             EstimateRow(
                 rank=rank,
@@ -398,6 +441,8 @@ def estimate(
                 input_cost=converted(bill.input_cost, bill.currency),
                 output_cost=converted(bill.output_cost, bill.currency),
                 times_cheapest=times,
+                problems=problems,
+                notes=tuple(notes),
             )
         )
 

@@ -238,12 +238,19 @@ def render(result, fmt: str) -> str:
                 ),
                 "currency": currency,
                 "requests": result.requests,
+                "fits": "yes" if row.fits else "no",
+                # the table shows each problem up to its explanation; the footer has it in full
+                "problems": (
+                    list(row.problems) if fmt == "csv" else "; ".join(p.split(" (")[0] for p in row.problems)
+                ),
             }
         )
     columns = list(COLUMNS)
     if fmt == "csv":  # token counts are per request, costs are for all requests: say how many
         columns.insert(columns.index(("input_tokens", "input tok")), ("requests", "requests"))
-        columns.append(("currency", "currency"))
+        columns += [("currency", "currency"), ("fits", "fits"), ("problems", "problems")]
+    elif any(not row.fits for row in result.rows):
+        columns.append(("problems", "cannot run"))
     if result.requests > 1 and fmt != "csv":
         title = f"Cost of {result.requests:,} requests in {currency}"
     else:
@@ -257,7 +264,14 @@ def render(result, fmt: str) -> str:
         footer.append(
             f"per request on {best.entry.id}: {format_money(best.total / result.requests, currency)}"
         )
-    notes = sorted({f"{row.entry.id}: {note}" for row in result.rows for note in row.bill.notes})
+    misfits = [row for row in result.rows if not row.fits]
+    if misfits:
+        footer.append(
+            f"warning: {len(misfits)} model(s) cannot take this request and are ranked last "
+            "(context window or maximum output too small)"
+        )
+        footer += [f"cannot run on {row.entry.id}: {problem}" for row in misfits for problem in row.problems]
+    notes = sorted({f"{row.entry.id}: {note}" for row in result.rows for note in row.all_notes})
     footer += [f"note: {n}" for n in notes]
     footer += [f"skipped {model}: {reason}" for model, reason in result.skipped]
     if fmt == "markdown":
