@@ -109,8 +109,21 @@ def test_per_workload_budget_from_file_and_flags():
     assert result.verdict == PASS
 
 
-def test_budget_for_a_workload_the_plan_lacks_is_a_warning():
-    result = run_check(plan("head-pass"), options=CheckOptions(workload_budgets={"suport-bot": Decimal(1)}))
+def test_budget_flag_for_a_workload_the_plan_lacks_is_an_input_error():
+    options = CheckOptions(workload_budgets={"suport-bot": Decimal(1)})
+    with pytest.raises(InputError) as info:
+        run_check(plan("head-pass"), options=options)
+    assert str(info.value) == (
+        "--budget suport-bot=1: the plan has no workload 'suport-bot' (did you mean: support-bot)"
+    )
+    with pytest.raises(InputError, match="its workloads: rag-assistant, support-bot"):
+        run_check(plan("head-pass"), options=CheckOptions(workload_budgets={"zzz": Decimal(1)}))
+
+
+def test_budget_in_a_plan_for_a_workload_it_lacks_is_a_warning():
+    document = plan("head-pass")
+    document["budgets"]["per_workload"]["gone"] = "10"
+    result = run_check(document)
     assert result.verdict == WARN
     assert codes(result) == ["budget.unknown_workload"]
 

@@ -408,6 +408,18 @@ def test_workload_unknown_candidate_warns_without_the_policy(runner, tmp_path, p
     assert "WARN: unknown candidate model 'gpt-9-ultra'" in result.stderr
 
 
+def test_workload_budget_flag_naming_no_workload_exits_two(runner, tmp_path, planner):
+    path = workload(tmp_path)
+    result = run(runner, path, "--budget", "suport-bot=100", "--warn-only")
+    assert result.exit_code == 2, result.output
+    assert result.stderr.strip().splitlines() == [
+        "Error: --budget suport-bot=100: the plan has no workload 'suport-bot' (did you mean: support-bot)"
+    ]
+    # the same typo in the file is an input error too
+    typo = workload(tmp_path, "typo.yaml", budgets="budgets: {per_workload: {suport-bot: 100}}")
+    assert run(runner, typo).exit_code == 2
+
+
 def test_workload_estimated_counts_with_require_exact_counts(runner, tmp_path, planner):
     # token counts measured with another tokenizer are converted: an estimate, not an exact count
     policies = "policies: {require_exact_counts: true}"

@@ -569,6 +569,16 @@ def run_check(
         amount = _money(value, f"budgets.per_workload.{name}", new_source)
         if amount is not None:
             per_workload[str(name)] = amount
+    for name, amount in options.workload_budgets.items():
+        if name not in workloads:
+            import difflib
+
+            close = difflib.get_close_matches(name, list(workloads), n=3, cutoff=0.6)
+            known = ", ".join(close or sorted(workloads)) or "none"
+            raise InputError(
+                f"--budget {name}={amount}: the plan has no workload {name!r}",
+                ("did you mean: " if close else "its workloads: ") + known,
+            )
     per_workload.update(options.workload_budgets)
 
     new_total = _total(new, new_source)
