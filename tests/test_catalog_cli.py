@@ -298,3 +298,15 @@ def test_pricing_validate_names_the_line_of_a_duplicate_id(runner, tmp_path):
     result = runner.invoke(cli, ["pricing", "validate", str(path)])
     assert result.exit_code == 2
     assert f"error: {path}:4: models[1].id: model id 'm1' appears twice (first at line 3)" in result.output
+
+
+def test_prices_csv_names_the_currency_on_every_row(runner):
+    result = runner.invoke(cli, ["prices", "deepseek-cn/deepseek-v3.2", "--format", "csv"])
+    assert result.exit_code == 0, result.output
+    rows = list(csv.DictReader(io.StringIO(result.output)))
+    assert rows and {r["currency"] for r in rows} == {"CNY"}
+    assert rows[0]["card"] == "current" and rows[0]["unit"] == "per 1M tokens"
+    document = json.loads(
+        runner.invoke(cli, ["prices", "deepseek-cn/deepseek-v3.2", "--format", "json"]).output
+    )
+    assert document["currency"] == "CNY"

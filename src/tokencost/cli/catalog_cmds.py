@@ -71,6 +71,10 @@ def prices(model: str, at: dt.date | None, fmt: str, pricing_dirs) -> None:
     rows = price_rows(entry, at)
     columns = [("card", "card"), ("component", "component"), ("price", "price"), ("unit", "unit")]
     header = _prices_header(document)
+    if fmt == "csv":
+        # CSV has no header lines to say the currency, so every row carries it
+        rows = [{**row, "currency": entry.currency} for row in rows]
+        columns = [*columns[:3], ("currency", "currency"), columns[3]]
     body = render_rows(rows, columns, fmt)
     if fmt == "markdown":
         echo_output("\n".join(f"- {line}" for line in header) + "\n\n" + body)
