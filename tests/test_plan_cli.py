@@ -5,7 +5,9 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import textwrap
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -163,3 +165,79 @@ def test_examples_plan(runner, name):
     doc = json.loads(result.output)
     for w in doc["workloads"]:
         assert w["resolved_model"] is not None and w["candidates"]
+
+
+# -- table notes, budgets, CSV precision, huge amounts, refusing to overwrite ---------------------------------
+def write_workload(tmp_path, old: str = "", new: str = "") -> Path:
+    text = textwrap.dedent(WORKLOAD).lstrip()
+    assert old in text
+    path = tmp_path / "w.yaml"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    return path
+
+
+def table_notes(output: str) -> tuple[dict[str, str], dict[str, str]]:
+    """(row marks by model, footnote text by number) of a one-workload plan table."""
+    footnotes = dict(re.findall(r"^\[(\d+)\] (.+)$", output, flags=re.MULTILINE))
+    marks = {}
+    for line in output.splitlines():
+        match = re.match(r"^\d+\s+(\S+)(?: \(current\))?\s.*?((?:\[\d+\])*)$", line)
+        if match:
+            marks[match.group(1)] = match.group(2)
+    return marks, footnotes
+
+
+HUGE = """
+    version: 1
+    start: 2027-01-01
+    horizon_months: 24
+    budgets: {monthly_total: 1000}
+    candidates: [acme-large, acme-mini]
+    workloads:
+      - name: bot
+        model: acme-large
+        requests_per_day: 1000000000000
+        input_tokens: 1000
+        counted_with: o200k_base
+        output_tokens: 200
+        growth: 500%
+"""
+
+
+@pytest.mark.parametrize("fmt", ["table", "markdown", "csv"])
+def test_plan_renders_huge_amounts(runner, tmp_path, acme_dir, fmt):
+    path = tmp_path / "huge.yaml"
+    path.write_text(textwrap.dedent(HUGE).lstrip(), encoding="utf-8")
+    doc = json.loads(run(runner, "plan", path, "--pricing", acme_dir, "--format", "json").output)
+    last = doc["totals"]["forecast"][-1]
+    assert "E+" in last["cost"]  # beyond 28 significant digits: the case that crashed
+    result = runner.invoke(cli, ["plan", str(path), "--pricing", str(acme_dir), "--format", fmt])
+    assert result.exit_code == 0, result.output
+    assert "Traceback" not in result.output
+    if fmt != "csv":
+        from tokencost.render.report_markdown import money
+
+        assert money(Decimal(last["cost"]), "USD") in result.output
+        assert re.search(r"\d\.\d{4}E\+\d+ USD", result.output)
+    else:
+        assert len(list(csv.DictReader(io.StringIO(result.output)))) == 2
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("13.696875", "$13.70 USD"),
+        ("-3.4", "-$3.40 USD"),
+        ("0.00012345", "$0.000123 USD"),
+        ("0", "$0.00 USD"),
+        ("12345678901234567890123.456", "$12,345,678,901,234,567,890,123.46 USD"),
+        ("477284969277174025992251809.7", "4.7728E+26 USD"),
+        ("-1E+400", "-1.0000E+400 USD"),
+        ("Infinity", "Infinity USD"),
+        ("NaN", "NaN USD"),
+    ],
+)
+def test_money_formats_any_decimal(value, expected):
+    from tokencost.render.report_markdown import money
+
+    assert money(Decimal(value), "USD") == expected

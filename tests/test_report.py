@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 import textwrap
@@ -214,3 +215,34 @@ def test_charts_escape_labels_and_scale():
     ElementTree.fromstring(svg)  # well-formed XML
     if shutil.which("xmllint"):
         subprocess.run(["xmllint", "--noout", "-"], input=svg.encode(), check=True)
+
+
+# -- huge amounts --------------------------------------------------------------------------------------------
+def test_html_report_of_huge_amounts(runner, workload, acme_dir):
+    text = (
+        workload.read_text("utf-8")
+        .replace("horizon_months: 6", "horizon_months: 24")
+        .replace("requests_per_month: 9000", "requests_per_month: 1000000000000000")
+        .replace("batch_share: 1", "batch_share: 1\n    growth: 600%")
+    )
+    workload.write_text(text, encoding="utf-8")
+    _, html = render(runner, workload, acme_dir)
+    assert "E+" in html  # amounts beyond 24 digits in scientific notation, with their currency
+    page = Page()
+    page.feed(html)
+    assert any(re.fullmatch(r"\d\.\d{4}E\+\d+ USD", cell) for cell in page.cells)
+    assert len(page.find("svg")) == 4
+    assert not re.search(r"='[^']*\b(inf|nan)\b", html)
+
+
+def test_charts_never_draw_infinite_coordinates():
+    huge = Decimal("1E+400")
+    svg = bar_chart([Bar("a", huge, "x"), Bar("b", Decimal(5), "y")], title="t", unit="u")
+    svg += line_chart(
+        [Series("a", [Decimal(1), huge]), Series("b", [Decimal("NaN"), Decimal(2)])],
+        ["m1", "m2"],
+        title="t",
+        unit="u",
+    )
+    assert not re.search(r"='[^']*\b(inf|nan)\b", svg)
+    assert compact(1e300) == "1.0e+300"

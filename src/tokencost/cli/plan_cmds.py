@@ -74,6 +74,7 @@ def _money(value: Decimal | None, currency: str) -> str:
 
 
 def _text_output(result, top: int) -> str:
+    from tokencost.render.report_markdown import whole
     from tokencost.render.tabular import render_rows
 
     currency = result.currency
@@ -83,7 +84,7 @@ def _text_output(result, top: int) -> str:
     for w in result.workloads:
         model = w.resolved.id if w.resolved else f"{w.workload.model} (unknown)"
         head = (
-            f"\nWorkload {w.name}: {model}, {w.requests_per_month.quantize(Decimal(1)):,} requests/month, "
+            f"\nWorkload {w.name}: {model}, {whole(w.requests_per_month)} requests/month, "
             f"this month {_money(w.monthly_cost, currency) or 'n/a'}"
         )
         if w.forecast:
@@ -99,7 +100,7 @@ def _text_output(result, top: int) -> str:
                     "model": row.entry.id + (" (current)" if row.is_current else ""),
                     "provider": row.entry.provider.id,
                     "tokenizer": row.tokens.count.family,
-                    "input_tokens": f"{row.tokens.input.quantize(Decimal(1)):,}",
+                    "input_tokens": whole(row.tokens.input),
                     "monthly_cost": _money(row.monthly_cost, currency),
                     "savings": _money(row.savings, currency),
                     "savings_pct": "" if row.savings_pct is None else f"{row.savings_pct}%",

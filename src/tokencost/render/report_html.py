@@ -13,7 +13,7 @@ from html import escape
 from typing import Any
 
 from tokencost.families import FAMILIES, accuracy_label
-from tokencost.render.report_markdown import money
+from tokencost.render.report_markdown import money, whole
 from tokencost.render.svg import Bar, Series, bar_chart, line_chart
 
 MAX_BARS = 16
@@ -94,7 +94,7 @@ def row_notes(row: Any) -> str:
 
 
 def _tokens(value: Decimal) -> str:
-    return f"{value.quantize(Decimal(1)):,}"
+    return whole(value)
 
 
 def _workload_section(result: Any, w: Any, index: int, top: int) -> list[str]:

@@ -2,20 +2,47 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
+from decimal import Decimal, localcontext
 from typing import Any
 
 from tokencost.currency import format_money
 from tokencost.families import accuracy_label
 
+#: From this many integer digits on, amounts are shown in scientific notation (as the JSON document
+#: switches to plain ``str``): a 30-digit figure is unreadable, and exact digits there are noise.
+SCIENTIFIC_FROM = 24
+
 
 def money(value: Decimal | None, currency: str, missing: str = "n/a") -> str:
-    """A display amount: 2 decimals from 1 up, significant digits below; the sign before the symbol."""
+    """A display amount: 2 decimals from 1 up, significant digits below; the sign before the symbol.
+
+    Any Decimal renders, never raises: huge amounts in scientific notation (``4.7728E+26 USD``),
+    non-finite ones as they are (``Infinity USD``), always with the currency.
+    """
     if value is None:
         return missing
-    places = 2 if abs(value) >= 1 or value == 0 else None
-    text = format_money(abs(value), currency, places)
+    if not value.is_finite():
+        return f"{value} {currency}"
+    magnitude = abs(value)
+    if magnitude and magnitude.adjusted() >= SCIENTIFIC_FROM:
+        return f"{value:.4E} {currency}"
+    places = 2 if magnitude >= 1 or value == 0 else None
+    with localcontext() as ctx:
+        # quantize needs every digit of the result within the context's precision
+        ctx.prec = max(ctx.prec, magnitude.adjusted() + 16)
+        text = format_money(magnitude, currency, places)
     return ("-" + text) if value < 0 and text.strip("$€£¥0.,  " + currency) else text
+
+
+def whole(value: Decimal) -> str:
+    """A count rounded to a whole number with thousands separators (``1,217,500``); never raises."""
+    if not value.is_finite():
+        return str(value)
+    if value and value.adjusted() >= SCIENTIFIC_FROM:
+        return f"{value:.4E}"
+    with localcontext() as ctx:
+        ctx.prec = max(ctx.prec, value.adjusted() + 4)
+        return f"{value.quantize(Decimal(1)):,}"
 
 
 def _money(value: Decimal | None, currency: str) -> str:
@@ -50,7 +77,7 @@ def render_markdown(result: Any, top: int | None = None, chart_top: int = 5) -> 
         model = w.resolved.id if w.resolved else f"{w.workload.model} (unknown)"
         out += ["", f"## Workload {w.name}", ""]
         out.append(
-            f"Current model **{model}**, {w.requests_per_month.quantize(Decimal(1)):,} requests/month, "
+            f"Current model **{model}**, {whole(w.requests_per_month)} requests/month, "
             f"this month {_money(w.monthly_cost, cur)}."
         )
         rows = []

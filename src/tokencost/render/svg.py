@@ -34,6 +34,18 @@ class Series:
     highlight: bool = False
 
 
+#: Chart values are capped here: a Decimal beyond a float's range (or near it) would draw as ``inf``.
+MAX_VALUE = 1e300
+
+
+def _num(value: Decimal) -> float:
+    """``value`` as a float for drawing, finite: capped at +-MAX_VALUE, NaN as 0."""
+    number = float(value)
+    if math.isnan(number):
+        return 0.0
+    return max(-MAX_VALUE, min(MAX_VALUE, number))
+
+
 def nice_ticks(maximum: float, count: int = 5) -> list[float]:
     """Round tick values from 0 to at least ``maximum`` (1, 2, 2.5 or 5 times a power of ten)."""
     if maximum <= 0 or not math.isfinite(maximum):
@@ -50,6 +62,8 @@ def nice_ticks(maximum: float, count: int = 5) -> list[float]:
 def compact(value: float) -> str:
     """1234 -> 1.2k, 5600000 -> 5.6M: axis labels."""
     magnitude = abs(value)
+    if magnitude >= 1e15:
+        return f"{value:.1e}"
     for threshold, suffix in ((1e12, "T"), (1e9, "B"), (1e6, "M"), (1e3, "k")):
         if magnitude >= threshold:
             number = value / threshold
@@ -85,9 +99,9 @@ def bar_chart(
     plot_left = label_width
     plot_width = max(120, width - label_width - value_width - 10)
     height = top + row * len(bars) + bottom
-    values = [float(b.value) for b in bars]
+    values = [_num(b.value) for b in bars]
     if marker is not None:
-        values.append(float(marker[1]))
+        values.append(_num(marker[1]))
     ticks = nice_ticks(max(values, default=0))
     scale = plot_width / ticks[-1] if ticks[-1] else 0
     out = [
@@ -115,7 +129,7 @@ def bar_chart(
     )
     for i, bar in enumerate(bars):
         y = top + i * row
-        bar_width = max(1.0, float(bar.value) * scale) if bar.value > 0 else 0
+        bar_width = max(1.0, _num(bar.value) * scale) if _num(bar.value) > 0 else 0
         colour = CURRENT_COLOUR if bar.highlight else BAR_COLOUR
         label = bar.label if _text_width(bar.label, size) < label_width - 8 else bar.label[:40] + "…"
         weight = " font-weight='600'" if bar.highlight else ""
@@ -134,7 +148,7 @@ def bar_chart(
         f"<line x1='{plot_left}' y1='{top - 4}' x2='{plot_left}' y2='{axis_y}' stroke='#888' stroke-width='1'/>"
     )
     if marker is not None and scale:
-        x = plot_left + float(marker[1]) * scale
+        x = plot_left + _num(marker[1]) * scale
         out.append(
             f"<line class='marker' x1='{x:.1f}' y1='{top - 10}' x2='{x:.1f}' y2='{axis_y}' stroke='#c23b5a' "
             "stroke-width='1.5' stroke-dasharray='5 3'/>"
@@ -166,9 +180,9 @@ def line_chart(
     bottom = 40 + 18 * legend_rows
     plot_width = width - left - right
     plot_height = height - top - bottom
-    values = [float(v) for s in series for v in s.values]
+    values = [_num(v) for s in series for v in s.values]
     if marker is not None:
-        values.append(float(marker[1]))
+        values.append(_num(marker[1]))
     ticks = nice_ticks(max(values, default=0))
     y_scale = plot_height / ticks[-1] if ticks[-1] else 0
     n = max(len(x_labels), 1)
@@ -176,7 +190,7 @@ def line_chart(
 
     def xy(i: int, value: Decimal) -> tuple[float, float]:
         x = left + (i * step if n > 1 else plot_width / 2)
-        return x, top + plot_height - float(value) * y_scale
+        return x, top + plot_height - _num(value) * y_scale
 
     out = [
         f"<svg xmlns='http://www.w3.org/2000/svg' class='chart line-chart' id='{escape(chart_id)}' "
@@ -186,7 +200,7 @@ def line_chart(
         f"<desc id='{escape(chart_id)}-desc'>"
         + escape(
             "; ".join(
-                f"{s.name}: {compact(float(s.values[0]))} in {x_labels[0]} to {compact(float(s.values[-1]))} in {x_labels[-1]}"
+                f"{s.name}: {compact(_num(s.values[0]))} in {x_labels[0]} to {compact(_num(s.values[-1]))} in {x_labels[-1]}"
                 for s in series
                 if s.values and x_labels
             )
