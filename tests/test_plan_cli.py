@@ -187,6 +187,24 @@ def table_notes(output: str) -> tuple[dict[str, str], dict[str, str]]:
     return marks, footnotes
 
 
+def test_plan_csv_uses_the_json_documents_decimal_strings(runner, tmp_path, acme_dir):
+    # 333 o200k_base tokens convert to a fractional cl100k_base count for acme-mini
+    path = write_workload(tmp_path, "input_tokens: 1000", "input_tokens: 333")
+    doc = json.loads(run(runner, "plan", path, "--pricing", acme_dir, "--format", "json").output)
+    result = run(runner, "plan", path, "--pricing", acme_dir, "--format", "csv")
+    assert result.exit_code == 0, result.output
+    rows = {r["model"]: r for r in csv.DictReader(io.StringIO(result.output))}
+    candidates = doc["workloads"][0]["candidates"]
+    assert any("." in c["input_tokens"] for c in candidates)  # the case that used to differ
+    for c in candidates:
+        row = rows[c["model"]]
+        for key in ("input_tokens", "monthly_cost", "savings_pct", "tokenizer"):
+            assert row[key] == (c[key] or ""), (c["model"], key)
+        assert row["savings"] == (c["savings"] or "")
+        assert row["notes"] == ";".join(c["notes"])
+        assert row["currency"] == "USD" and row["workload"] == "bot"
+
+
 HUGE = """
     version: 1
     start: 2027-01-01

@@ -37,6 +37,7 @@ CSV_COLUMNS = [
     ("savings_pct", "savings_pct"),
     ("currency", "currency"),
     ("excluded_reason", "excluded_reason"),
+    ("notes", "notes"),
 ]
 
 
@@ -137,38 +138,32 @@ def _text_output(result, top: int) -> str:
 
 
 def _csv_output(result) -> str:
+    """One row per candidate and per excluded model, with the JSON document's exact decimal strings."""
     from tokencost.render.tabular import render_rows
 
+    document = result.to_document()
     rows = []
-    for w in result.workloads:
-        current = w.resolved.id if w.resolved else w.workload.model
-        for row in w.candidates:
+    for w in document["workloads"]:
+        current = w["resolved_model"] or w["model"]
+        for row in w["candidates"]:
             rows.append(
                 {
-                    "workload": w.name,
+                    "workload": w["name"],
                     "current_model": current,
-                    "rank": row.rank,
-                    "model": row.entry.id,
-                    "provider": row.entry.provider.id,
-                    "current": row.is_current,
-                    "tokenizer": row.tokens.count.family,
-                    "input_tokens": row.tokens.input,
-                    "exact": row.tokens.count.exact,
-                    "monthly_cost": row.monthly_cost.quantize(Decimal("0.0001")),
-                    "savings": None if row.savings is None else row.savings.quantize(Decimal("0.0001")),
-                    "savings_pct": row.savings_pct,
-                    "currency": result.currency,
+                    **{key: row[key] for key, _ in CSV_COLUMNS if key in row},
+                    "currency": document["currency"],
+                    "notes": row["notes"],
                 }
             )
-        for x in w.excluded:
+        for x in w["excluded"]:
             rows.append(
                 {
-                    "workload": w.name,
+                    "workload": w["name"],
                     "current_model": current,
-                    "model": x.model,
-                    "provider": x.provider,
-                    "currency": result.currency,
-                    "excluded_reason": x.reason,
+                    "model": x["model"],
+                    "provider": x["provider"],
+                    "currency": document["currency"],
+                    "excluded_reason": x["reason"],
                 }
             )
     return render_rows(rows, CSV_COLUMNS, "csv")
