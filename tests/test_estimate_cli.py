@@ -8,6 +8,7 @@ import io
 import json
 import re
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 
@@ -204,3 +205,35 @@ def test_python_api_rows_carry_the_same_flag(tmp_path):
     assert by_id["gpt-5"].fits and not by_id["gpt-5"].problems
     assert not by_id["gpt-4"].fits and by_id["gpt-4"].problems[0].startswith("exceeds context window 8,192")
     assert result.rows[-1].model_id == "gpt-4"
+
+
+EN = Path(__file__).resolve().parents[1] / "examples" / "prompts" / "en.txt"
+
+
+def test_time_of_day_prices_without_time_say_which_rate_was_assumed(runner):
+    args = ["estimate", str(EN), "-m", "deepseek-v4-pro", "-m", "gpt-5", "--output-tokens", "100"]
+    result = runner.invoke(cli, args)
+    assert result.exit_code == 0, result.output
+    note = (
+        "note: deepseek-v4-pro: no time of day given: standard rates assumed "
+        "(off-peak rates apply 10:00-01:00 and 04:00-06:00 UTC)"
+    )
+    assert note in result.output
+    assert "hint: --time HH:MM (UTC)" in result.output
+    assert "gpt-5: no time of day" not in result.output  # only models with windows get the note
+    document = json.loads(runner.invoke(cli, [*args, "--format", "json"]).output)
+    rows = {r["model"]: r for r in document["rows"]}
+    assert any(n.startswith("no time of day given") for n in rows["deepseek-v4-pro"]["notes"])
+    assert any(a.startswith("time of day not given") for a in document["assumptions"])
+    timed = json.loads(runner.invoke(cli, [*args, "--time", "12:00", "--format", "json"]).output)
+    row = next(r for r in timed["rows"] if r["model"] == "deepseek-v4-pro")
+    assert not any(n.startswith("no time of day") for n in row["notes"])
+    assert Decimal(row["total"]) < Decimal(rows["deepseek-v4-pro"]["total"])  # off-peak at 12:00
+    assert not any(a.startswith("time of day not given") for a in timed["assumptions"])
+
+
+def test_unknown_context_window_is_noted_not_assumed(runner):
+    model = "openrouter/deepseek/deepseek-v3.2"
+    result = runner.invoke(cli, ["estimate", str(EN), "-m", model, "--format", "json"])
+    row = json.loads(result.output)["rows"][0]
+    assert row["fits"] is True and "context window unknown: not checked" in row["notes"]

@@ -369,7 +369,9 @@ def estimate(
 
     currencies = {e.currency for e in entries}
     display = currency or (next(iter(currencies)) if len(currencies) == 1 else "USD")
-    priced: list[tuple[Entry, TokenCount, int, int, Bill]] = []  # entry, count, output, cached, bill
+    # entry, count, output, cached, bill, notes
+    priced: list[tuple[Entry, TokenCount, int, int, Bill, list[str]]] = []
+    time_of_day_ignored = False
     skipped: list[tuple[str, str]] = []
     for entry in entries:
         card = entry.model.card_at(at)
@@ -398,7 +400,19 @@ def estimate(
         except Unpriceable as exc:
             skipped.append((entry.id, str(exc)))
             continue
-        priced.append((entry, count, out, cache_tokens, bill))
+        notes = []
+        if at_time is None and card.windows:
+            time_of_day_ignored = True
+            spans: dict[str, list[str]] = {}
+            for window in card.windows:
+                spans.setdefault(window.name, []).append(f"{window.start:%H:%M}-{window.end:%H:%M}")
+            applies = "; ".join(
+                f"{name} rates apply {' and '.join(times)} UTC" for name, times in spans.items()
+            )
+            notes.append(f"no time of day given: standard rates assumed ({applies})")
+        if entry.model.context_window is None:
+            notes.append("context window unknown: not checked")
+        priced.append((entry, count, out, cache_tokens, bill, notes))
     if not priced:
         reasons = "; ".join(f"{model}: {reason}" for model, reason in skipped[:5])
         raise InputError(f"none of the {len(entries)} model(s) can be priced ({reasons})")
@@ -425,9 +439,8 @@ def estimate(
     if cheapest is None:
         cheapest = min((total for total, _, _ in ranked if total > 0), default=None)
     rows = []
-    for rank, (total, problems, (entry, count, out, cache_tokens, bill)) in enumerate(ranked, start=1):
+    for rank, (total, problems, (entry, count, out, cache_tokens, bill, notes)) in enumerate(ranked, start=1):
         times = _quantize_ratio(total / cheapest) if cheapest is not None and total > 0 else None
-        notes = [] if entry.model.context_window is not None else ["context window unknown: not checked"]
         rows.append(
             EstimateRow(
                 rank=rank,
@@ -463,6 +476,10 @@ def estimate(
         assumptions.append(f"prices in force on {at}")
     if at_time is not None:
         assumptions.append(f"requests sent at {at_time:%H:%M} UTC (time-of-day windows applied)")
+    elif time_of_day_ignored:
+        assumptions.append(
+            "time of day not given: standard rates for models whose prices vary by time of day (see notes)"
+        )
     foreign = {row.bill.currency for row in rows} - {display}
     fx_note = None
     if foreign:

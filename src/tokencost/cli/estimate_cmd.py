@@ -259,6 +259,8 @@ def render(result, fmt: str) -> str:
     if fmt == "csv":
         return body
     footer = ["", *(f"assumption: {a}" for a in result.assumptions)]
+    if any(a.startswith("time of day not given") for a in result.assumptions):
+        footer.append("hint: --time HH:MM (UTC) prices the requests at that time of day")
     if result.requests > 1 and result.rows:
         best = result.rows[0]
         footer.append(
