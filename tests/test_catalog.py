@@ -565,3 +565,32 @@ def test_a_model_has_no_price_before_its_release():
     model = parse_sheet(text, "x.yaml").models[0]
     assert model.card_at(dt.date(2026, 5, 31)) is None
     assert model.card_at(dt.date(2026, 6, 1)).input == 3
+
+
+@pytest.mark.parametrize(
+    ("model", "thinking_rate"),
+    [
+        ("qwen-plus-latest", "4"),
+        ("qwen-turbo", "0.5"),
+        ("alibaba-cn/qwen-plus", "8"),
+        ("alibaba-cn/qwen-turbo", "3"),
+    ],
+)
+def test_alibaba_thinking_mode_notes_say_what_to_enter(model, thinking_rate):
+    """Alibaba bills ALL thinking-mode output at the thinking rate; the engine bills reasoning tokens at
+    `reasoning` and answer tokens at `output`. The note must say so, and what it tells users to enter
+    (all output as reasoning tokens) must bill the whole output at the thinking rate."""
+    from tokencost.cost import Usage, price_usage
+
+    entry = load_catalog().get(model)
+    card = entry.model.prices
+    assert card.reasoning == Decimal(thinking_rate) and card.output < card.reasoning
+    note = entry.model.notes or ""
+    assert "WHOLE output" in note and "enter all output as reasoning_tokens" in note
+    assert "output_tokens 0" in note and f"thinking-mode output {thinking_rate} " in note
+    # as the note says: 100 answer + 100 reasoning tokens in thinking mode entered as 200 reasoning tokens
+    bill = price_usage(card, Usage(input_tokens=0, output_tokens=0, reasoning_tokens=200), entry.currency)
+    assert bill.total == Decimal(200) * Decimal(thinking_rate) / Decimal(1_000_000)
+    # entered naively, the answer tokens are billed at the (lower) non-thinking output rate
+    naive = price_usage(card, Usage(input_tokens=0, output_tokens=100, reasoning_tokens=100), entry.currency)
+    assert naive.total < bill.total
