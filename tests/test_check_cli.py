@@ -476,6 +476,54 @@ def test_workload_baseline_at_another_exchange_rate_is_flagged(runner, tmp_path,
     assert "- ⚠️ exchange rates differ" in markdown.stdout
 
 
+CURRENCY_WORKLOAD = """\
+version: 1
+currency: USD
+start: 2026-12-01
+horizon_months: 3
+candidates: [gpt-5-mini]
+budgets: {{monthly_total: {total}, per_workload: {{bot: {bot}}}}}
+policies: {{max_price_per_mtok: {{input: {max_input}}}}}
+workloads:
+  - name: bot
+    model: gpt-5-mini
+    requests_per_month: 1000000
+    input_tokens: 1000
+    counted_with: o200k_base
+    output_tokens: 0
+    growth: 0%
+"""
+
+
+def test_workload_checked_in_another_currency_converts_the_files_limits(runner, tmp_path, planner):
+    # $250/month; the file's budgets and price limit are in USD and must be converted, never relabelled
+    path = tmp_path / "usd.yaml"
+    path.write_text(CURRENCY_WORKLOAD.format(total=1000, bot=200, max_input=1), encoding="utf-8")
+    eur = ["--currency", "EUR", "--fx", "EUR=0.5"]
+    assert "over the budget of $200.00 USD" in run(runner, str(path)).stderr
+    result = run(runner, str(path), *eur, "--format", "json")
+    assert result.exit_code == 1, result.output
+    assert "workload 'bot' €125.00 EUR/month is over the budget of €100.00 EUR" in result.stderr
+    document = json.loads(result.stdout)
+    assert document["currency"] == "EUR"
+    assert Decimal(document["totals"]["new"]) == Decimal(125)
+    assert Decimal(document["limits"]["budget"]) == Decimal(500)
+    assert Decimal(document["limits"]["per_workload_budgets"]["bot"]) == Decimal(100)
+    # a flag in the display currency is compared as written; one in the file's currency is refused
+    assert run(runner, str(path), *eur, "--budget", "bot=€130").exit_code == 0
+    refused = run(runner, str(path), *eur, "--budget", "bot=$300")
+    assert refused.exit_code == 2
+    assert "is in USD, but the plan is in EUR" in refused.stderr
+    # max_price_per_mtok: gpt-5-mini input is $0.25/Mtok; a $0.20 limit is €0.10 at 0.5
+    path.write_text(CURRENCY_WORKLOAD.format(total=1000, bot=1000, max_input="0.20"), encoding="utf-8")
+    assert run(runner, str(path)).exit_code == 1
+    result = run(runner, str(path), *eur)
+    assert result.exit_code == 1, result.output
+    assert (
+        "input price €0.1250 EUR/Mtok on 'gpt-5-mini' is over the limit of €0.1000 EUR/Mtok" in result.stderr
+    )
+
+
 def test_broken_workload_file_is_an_input_error(runner, tmp_path, planner):
     path = tmp_path / "bad.yaml"
     path.write_text("version: 1\nworkloads:\n  - name: x\n    model: deepseek-v3.2\n    bogus: 1\n")
