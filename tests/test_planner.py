@@ -367,7 +367,7 @@ def test_currency_conversion_is_stated(tmp_path, acme_dir):
         (
             "per_workload: {bot: 60}",
             "per_workload: {bots: 60}",
-            r"budgets.per_workload names no workload: bots",
+            r"w.yaml:6: budgets.per_workload.bots: budget for bots, but no workload has that name \(workloads: bot\)",
         ),
         ("output_tokens: 500", "output_tokens: 500\n        growth: -100%", r"growth must be above -100%"),
         ("version: 1", "version: 2", r"w.yaml:1: version"),

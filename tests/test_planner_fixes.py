@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from tokencost.cli import cli
+from tokencost.errors import InputError
 from tokencost.planner import plan_file
 from tokencost.prompt_cost import DEFAULT_MODELS
 
@@ -216,3 +217,40 @@ def test_impossible_dates_are_one_line_errors(tmp_path, runner, file_start, work
     lines = out.output.strip().splitlines()
     assert len(lines) == 1 and "Traceback" not in out.output
     assert f"w.yaml:{line}: {loc}: " in lines[0] and "is not a valid date" in lines[0] and why in lines[0]
+
+
+# -- 5. whole-file checks point at the offending line ---------------------------------------------------------
+TWO = """
+    version: 1
+    candidates: [gpt-5.4-mini]
+    workloads:
+      - name: w
+        model: gpt-5.4-mini
+        requests_per_day: 1
+        input_tokens: 5
+      - name: {second}
+        model: gpt-5.4-mini
+        requests_per_day: 1
+        input_tokens: 5
+    budgets:
+      monthly_total: 5
+      per_workload:
+        w: 3
+        {budget}: 2
+"""
+
+
+def test_budget_for_unknown_workload_names_its_line(tmp_path, runner):
+    path = write(tmp_path, "w.yaml", TWO.format(second="v", budget="ghost"))
+    out = runner.invoke(cli, ["plan", str(path)])
+    assert out.exit_code == 2, out.output
+    assert out.output.strip() == (
+        f"Error: {path}:16: budgets.per_workload.ghost: budget for ghost, but no workload has that name "
+        "(workloads: w, v)"
+    )
+
+
+def test_duplicate_workload_name_names_its_line(tmp_path):
+    path = write(tmp_path, "w.yaml", TWO.format(second="w", budget="v"))
+    with pytest.raises(InputError, match=r"w.yaml:8: workloads\[1\].name: workload name 'w' is used twice"):
+        plan_file(path, today=TODAY)

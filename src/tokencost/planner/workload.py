@@ -41,6 +41,7 @@ from pydantic import (
     field_validator,
     model_validator,
 )
+from pydantic_core import PydanticCustomError
 
 from tokencost.currency import is_currency
 from tokencost.errors import InputError
@@ -368,14 +369,27 @@ class WorkloadFile(_Strict):
 
     @model_validator(mode="after")
     def _consistent(self) -> WorkloadFile:
+        # PydanticCustomError with the node's location in ctx: _raise points the error at its line
         names: set[str] = set()
-        for workload in self.workloads:
+        for index, workload in enumerate(self.workloads):
             if workload.name in names:
-                raise ValueError(f"workload name {workload.name!r} is used twice")
+                raise PydanticCustomError(
+                    "duplicate_workload",
+                    "workload name '{name}' is used twice",
+                    {"name": workload.name, "loc": ("workloads", index, "name")},
+                )
             names.add(workload.name)
-        unknown = sorted(set(self.budgets.per_workload) - names)
+        unknown = [name for name in self.budgets.per_workload if name not in names]
         if unknown:
-            raise ValueError(f"budgets.per_workload names no workload: {', '.join(unknown)}")
+            raise PydanticCustomError(
+                "unknown_workload",
+                "budget for {names}, but no workload has that name (workloads: {known})",
+                {
+                    "names": ", ".join(unknown),
+                    "known": ", ".join(w.name for w in self.workloads),
+                    "loc": ("budgets", "per_workload", unknown[0]),
+                },
+            )
         return self
 
 
@@ -453,15 +467,18 @@ def _bad_date(text: str, source: str) -> str | None:
 
 
 def _raise(exc: ValidationError, text: str, source: str, prefix: tuple[str, ...] = ()) -> None:
-    if prefix:
-        # Errors of the defaults block alone: relocate them under defaults for the line lookup.
-        class _Shifted:
-            def errors(self, include_url: bool = False) -> list[dict]:
-                return [{**e, "loc": (*prefix, *e["loc"])} for e in exc.errors(include_url=include_url)]
+    class _Located:
+        """The errors with their YAML location: under ``prefix`` (the defaults block validated alone), or
+        the node a whole-file check names in its context (e.g. a per-workload budget's key)."""
 
-        problems = validation_problems(_Shifted(), text, source)
-    else:
-        problems = validation_problems(exc, text, source)
+        def errors(self, include_url: bool = False) -> list[dict]:
+            out = []
+            for error in exc.errors(include_url=include_url):
+                loc = (error.get("ctx") or {}).get("loc") or error["loc"]
+                out.append({**error, "loc": (*prefix, *loc)})
+            return out
+
+    problems = validation_problems(_Located(), text, source)
     problems = [
         p.replace("pricing/schema.json", "tokencost/planner/data/workload.schema.json") for p in problems
     ]
