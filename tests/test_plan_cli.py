@@ -187,6 +187,35 @@ def table_notes(output: str) -> tuple[dict[str, str], dict[str, str]]:
     return marks, footnotes
 
 
+def test_plan_table_lists_each_candidates_notes_as_footnotes(runner, tmp_path, acme_dir):
+    path = write_workload(tmp_path, "growth: 10%", "growth: 10%\n    batch_share: 0.5")
+    doc = json.loads(run(runner, "plan", path, "--pricing", acme_dir, "--format", "json").output)
+    expected = {c["model"]: set(c["notes"]) for c in doc["workloads"][0]["candidates"]}
+    assert "no batch price published: standard rates used" in expected["acme-mini"]
+    assert "context window unknown: not checked" in expected["acme-mini"]
+    result = run(runner, "plan", path, "--pricing", acme_dir)
+    assert result.exit_code == 0, result.output
+    assert re.search(r"^#\s.*\bnotes$", result.output, flags=re.MULTILINE)  # the column header
+    marks, footnotes = table_notes(result.output)
+    assert set(marks) == {"acme-mini", "acme-large"}
+    for model, notes in expected.items():
+        shown = {footnotes[n] for n in re.findall(r"\[(\d+)\]", marks[model])}
+        assert shown == notes, model
+    # each note listed once, numbered from 1
+    assert sorted(footnotes, key=int) == [str(n) for n in range(1, len(footnotes) + 1)]
+    assert len(set(footnotes.values())) == len(footnotes)
+
+
+def test_plan_table_footnotes_only_for_shown_rows(runner, tmp_path, acme_dir):
+    path = write_workload(tmp_path, "growth: 10%", "growth: 10%\n    batch_share: 0.5")
+    result = run(runner, "plan", path, "--pricing", acme_dir, "--top", "1")
+    assert result.exit_code == 0, result.output
+    marks, footnotes = table_notes(result.output)
+    assert list(marks) == ["acme-mini"]  # the cheaper one; acme-large is hidden
+    assert "batch has no long-context tiers" not in result.output  # acme-large's note
+    assert "no batch price published: standard rates used" in footnotes.values()
+
+
 def test_plan_csv_uses_the_json_documents_decimal_strings(runner, tmp_path, acme_dir):
     # 333 o200k_base tokens convert to a fractional cl100k_base count for acme-mini
     path = write_workload(tmp_path, "input_tokens: 1000", "input_tokens: 333")

@@ -20,6 +20,7 @@ CANDIDATE_COLUMNS = [
     ("savings", "savings"),
     ("savings_pct", "savings %"),
     ("count", "count"),
+    ("notes", "notes"),
 ]
 
 CSV_COLUMNS = [
@@ -93,8 +94,10 @@ def _text_output(result, top: int) -> str:
             head += f", {last_month}: {_money(last_cost, currency)}"
         parts.append(head)
         shown = w.candidates if top <= 0 else w.candidates[:top]
+        footnotes: dict[str, int] = {}  # note -> its number, numbered in order of first use
         rows = []
         for row in shown:
+            marks = [footnotes.setdefault(note, len(footnotes) + 1) for note in row.notes]
             rows.append(
                 {
                     "rank": row.rank,
@@ -106,9 +109,12 @@ def _text_output(result, top: int) -> str:
                     "savings": _money(row.savings, currency),
                     "savings_pct": "" if row.savings_pct is None else f"{row.savings_pct}%",
                     "count": accuracy_label(row.tokens.count.exact, row.tokens.count.error_band, short=True),
+                    "notes": "".join(f"[{n}]" for n in marks),
                 }
             )
-        parts.append(render_rows(rows, CANDIDATE_COLUMNS, "table").rstrip("\n"))
+        columns = CANDIDATE_COLUMNS if footnotes else CANDIDATE_COLUMNS[:-1]
+        parts.append(render_rows(rows, columns, "table").rstrip("\n"))
+        parts.extend(f"[{n}] {note}" for note, n in footnotes.items())
         hidden = len(w.candidates) - len(shown)
         if hidden > 0:
             parts.append(f"... {hidden} more candidate(s) (--top 0 shows all)")
