@@ -216,6 +216,62 @@ def test_plan_table_footnotes_only_for_shown_rows(runner, tmp_path, acme_dir):
     assert "no batch price published: standard rates used" in footnotes.values()
 
 
+# 100 requests a day x 30.4375 days x (1000 x $2.5 + 200 x $10) / 1M = $13.696875 a month, +10 % in 2027-02
+@pytest.mark.parametrize(
+    ("budgets", "expected", "absent"),
+    [
+        (
+            "{monthly_total: 10}",
+            [
+                "Over budget: total $13.70 USD this month against a $10.00 USD monthly budget (over by $3.70 USD)"
+            ],
+            ["Forecast over budget"],
+        ),
+        (
+            "{monthly_total: 14}",
+            [
+                "Forecast over budget: total projected at $15.07 USD in 2027-02 against a $14.00 USD monthly budget"
+            ],
+            ["Over budget: total"],
+        ),
+        (
+            "{monthly_total: 100, per_workload: {bot: 13.5}}",
+            [
+                "Over budget: workload bot $13.70 USD this month against its $13.50 USD monthly budget "
+                "(over by $0.1969 USD)"
+            ],
+            ["Over budget: total", "Forecast over budget"],
+        ),
+        ("{monthly_total: 100}", [], ["Over budget", "Forecast over budget"]),
+    ],
+)
+def test_plan_says_when_spend_is_over_budget(runner, tmp_path, acme_dir, budgets, expected, absent):
+    path = write_workload(tmp_path, "candidates:", f"budgets: {budgets}\ncandidates:")
+    result = run(runner, "plan", path, "--pricing", acme_dir)
+    assert result.exit_code == 0, result.output  # plan reports; `tokencost check` is the gate
+    for text in expected:
+        assert text in result.output
+    for text in absent:
+        assert text not in result.output
+    # the JSON document is unchanged: no budget sentence in it
+    result = run(runner, "plan", path, "--pricing", acme_dir, "--format", "json")
+    assert result.exit_code == 0
+    doc = json.loads(result.output)
+    assert doc["totals"]["monthly_cost"] == "13.6969"
+    assert "Over budget" not in result.output and "Forecast over" not in result.output
+
+
+def test_plan_budget_in_another_currency_is_not_compared(runner, tmp_path, acme_dir):
+    path = write_workload(tmp_path, "candidates:", "budgets: {monthly_total: 10}\ncandidates:")
+    result = run(runner, "plan", path, "--pricing", acme_dir, "--currency", "EUR", "--fx", "EUR=0.5")
+    assert result.exit_code == 0, result.output
+    assert (
+        "Budget not compared: the total budget of $10.00 USD is in USD, costs are shown in EUR"
+        in result.output
+    )
+    assert "Over budget" not in result.output
+
+
 def test_plan_csv_uses_the_json_documents_decimal_strings(runner, tmp_path, acme_dir):
     # 333 o200k_base tokens convert to a fractional cl100k_base count for acme-mini
     path = write_workload(tmp_path, "input_tokens: 1000", "input_tokens: 333")
@@ -266,6 +322,7 @@ def test_plan_renders_huge_amounts(runner, tmp_path, acme_dir, fmt):
 
         assert money(Decimal(last["cost"]), "USD") in result.output
         assert re.search(r"\d\.\d{4}E\+\d+ USD", result.output)
+        assert "Over budget: total" in result.output
     else:
         assert len(list(csv.DictReader(io.StringIO(result.output)))) == 2
 

@@ -217,7 +217,58 @@ def test_charts_escape_labels_and_scale():
         subprocess.run(["xmllint", "--noout", "-"], input=svg.encode(), check=True)
 
 
-# -- huge amounts --------------------------------------------------------------------------------------------
+# -- budgets and huge amounts --------------------------------------------------------------------------------
+def test_html_and_markdown_reports_say_over_budget(runner, workload, acme_dir):
+    text = workload.read_text("utf-8").replace(
+        "{monthly_total: 50, per_workload: {support: 40}}", "{monthly_total: 1}"
+    )
+    workload.write_text(text, encoding="utf-8")
+    from tokencost.planner import plan_file
+    from tokencost.render.report_markdown import money
+
+    result = plan_file(workload, pricing=[acme_dir])
+    over = result.monthly_cost - 1
+    sentence = (
+        f"Over budget: total {money(result.monthly_cost, 'USD')} this month against a $1.00 USD monthly budget "
+        f"(over by {money(over, 'USD')})"
+    )
+    _, html = render(runner, workload, acme_dir)
+    page = Page()
+    page.feed(html)
+    assert len(page.find("p", "alert")) == 1
+    assert sentence in page.all_text
+    out = workload.parent / "report.md"
+    cli_result = runner.invoke(
+        cli, ["report", str(workload), "--out", str(out), "--format", "markdown", "--pricing", str(acme_dir)]
+    )
+    assert cli_result.exit_code == 0, cli_result.output
+    assert f"- **{sentence}**" in out.read_text("utf-8")
+
+
+def test_html_report_within_budget_has_no_alert(runner, workload, acme_dir):
+    text = workload.read_text("utf-8").replace(
+        "{monthly_total: 50, per_workload: {support: 40}}", "{monthly_total: 1000000}"
+    )
+    workload.write_text(text, encoding="utf-8")
+    _, html = render(runner, workload, acme_dir)
+    page = Page()
+    page.feed(html)
+    assert not page.find("p", "alert") and "over budget" not in page.all_text.lower()
+
+
+def test_html_report_budget_in_another_currency_is_not_drawn(runner, workload, acme_dir):
+    _, html = render(runner, workload, acme_dir, "--currency", "EUR", "--fx", "EUR=0.5")
+    page = Page()
+    page.feed(html)
+    assert not page.find("line", "marker")  # a USD budget on a EUR axis would be wrong
+    assert "$50.00 USD" in page.cells or "$50.00 USD" in page.all_text
+    assert (
+        "Budget not compared: the total budget of $50.00 USD is in USD, costs are shown in EUR"
+        in page.all_text
+    )
+    assert not page.find("p", "alert")
+
+
 def test_html_report_of_huge_amounts(runner, workload, acme_dir):
     text = (
         workload.read_text("utf-8")

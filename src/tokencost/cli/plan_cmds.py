@@ -76,7 +76,7 @@ def _money(value: Decimal | None, currency: str) -> str:
 
 
 def _text_output(result, top: int) -> str:
-    from tokencost.render.report_markdown import whole
+    from tokencost.render.report_markdown import budget_alerts, whole
     from tokencost.render.tabular import render_rows
 
     currency = result.currency
@@ -134,6 +134,7 @@ def _text_output(result, top: int) -> str:
     forecast = result.total_forecast()
     if forecast:
         parts.append("Forecast: " + ", ".join(f"{m} {_money(c, currency)}" for m, c in forecast))
+    parts.extend(budget_alerts(result))
     for problem in result.problems:
         parts.append(f"Problem: {problem}")
     parts.append("\nAssumptions:")

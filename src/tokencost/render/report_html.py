@@ -13,7 +13,7 @@ from html import escape
 from typing import Any
 
 from tokencost.families import FAMILIES, accuracy_label
-from tokencost.render.report_markdown import money, whole
+from tokencost.render.report_markdown import budget_alerts, money, whole
 from tokencost.render.svg import Bar, Series, bar_chart, line_chart
 
 MAX_BARS = 16
@@ -36,6 +36,8 @@ th { background: #f1f4f7; }
 td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
 tr.current td { background: #fff4e5; font-weight: 600; }
 .neg { color: #b3261e; }
+.alert { border: 1px solid #b3261e; border-left-width: 5px; border-radius: 6px; background: #fdecea;
+         color: #8a1c14; font-weight: 600; padding: 0.5em 1em; margin: 0.6em 0; }
 .note { color: #555; font-size: 0.9em; }
 .src { font-size: 0.85em; word-break: break-all; }
 table.prices td:nth-child(1) { min-width: 8.5em; overflow-wrap: anywhere; }
@@ -84,6 +86,12 @@ def _table(
     return "\n".join(out)
 
 
+def _alert(text: str) -> str:
+    """A budget sentence: a red box when over, a plain note when the budget could not be compared."""
+    klass = "note" if text.startswith("Budget not compared") else "alert"
+    return f"<p class='{klass}'>{_e(text)}</p>"
+
+
 def _count_label(info: Any) -> str:
     return accuracy_label(info.exact, info.error_band)
 
@@ -116,8 +124,11 @@ def _workload_section(result: Any, w: Any, index: int, top: int) -> list[str]:
         figures.append(
             (f"Month {len(w.forecast)} ({w.forecast[-1][0]}), current model", money(w.forecast[-1][1], cur))
         )
+    budget_cur = result.spec.currency or "USD"  # budgets are in the workload file's currency
     if budget is not None:
-        figures.append(("Monthly budget", money(budget, cur)))
+        figures.append(("Monthly budget", money(budget, budget_cur)))
+        if budget_cur != cur:
+            budget = None  # not drawn on a chart in another currency
     out.append(
         "<div class='summary'>"
         + "".join(
@@ -126,6 +137,7 @@ def _workload_section(result: Any, w: Any, index: int, top: int) -> list[str]:
         )
         + "</div>"
     )
+    out.extend(_alert(a) for a in budget_alerts(result, w))
     for problem in w.problems:
         out.append(f"<p class='neg'>Problem: {_e(problem)}</p>")
 
@@ -370,7 +382,7 @@ def render_html(result: Any, top: int = 5) -> str:
             (f"Month {len(forecast)} ({forecast[-1][0]}), current models", money(forecast[-1][1], cur))
         )
     if budget is not None:
-        figures.append(("Monthly budget", money(budget, cur)))
+        figures.append(("Monthly budget", money(budget, result.spec.currency or "USD")))
     head = [
         "<!DOCTYPE html>",
         "<html lang='en'><head><meta charset='utf-8'>",
@@ -389,6 +401,7 @@ def render_html(result: Any, top: int = 5) -> str:
         )
         + "</div>",
     ]
+    head.extend(_alert(a) for a in budget_alerts(result))
     if result.fx_note:
         head.append(f"<p class='note'>Currency conversion: {_e(result.fx_note)}</p>")
     summary_rows = []

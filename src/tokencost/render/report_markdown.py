@@ -45,6 +45,58 @@ def whole(value: Decimal) -> str:
         return f"{value.quantize(Decimal(1)):,}"
 
 
+def _over(cost: Decimal, limit: Decimal) -> bool:
+    """``cost`` over ``limit`` at the JSON document's precision (as ``tokencost check`` compares)."""
+    if not cost.is_finite():
+        return not cost.is_nan() and cost > limit
+    with localcontext() as ctx:
+        ctx.prec = max(ctx.prec, cost.adjusted() + 8)
+        return cost.quantize(Decimal("0.0001")) > limit
+
+
+def budget_alerts(result: Any, w: Any = None) -> list[str]:
+    """One sentence per budget the plan is over: this month, else the first forecast month over it.
+
+    ``w`` given: that workload's budget only; else the monthly total's and then every workload's. A budget
+    is in the workload file's currency; when the plan shows another currency it is not compared (said so).
+    """
+    cur = result.currency
+    budgets = result.spec.budgets
+    if w is None:
+        checks = [(budgets.monthly_total, result.monthly_cost, result.total_forecast(), "total", "a")]
+        workloads = result.workloads
+    else:
+        checks = []
+        workloads = [w]
+    for wp in workloads:
+        limit = budgets.per_workload.get(wp.name)
+        if wp.monthly_cost is not None:
+            checks.append((limit, wp.monthly_cost, wp.forecast, f"workload {wp.name}", "its"))
+    budget_currency = result.spec.currency or "USD"
+    out = []
+    for limit, cost, forecast, what, article in checks:
+        if limit is None:
+            continue
+        if budget_currency != cur:
+            out.append(
+                f"Budget not compared: the {what} budget of {money(limit, budget_currency)} is in "
+                f"{budget_currency}, costs are shown in {cur}"
+            )
+        elif _over(cost, limit):
+            out.append(
+                f"Over budget: {what} {money(cost, cur)} this month against {article} "
+                f"{money(limit, cur)} monthly budget (over by {money(cost - limit, cur)})"
+            )
+        else:
+            month = next(((m, c) for m, c in forecast if _over(c, limit)), None)
+            if month is not None:
+                out.append(
+                    f"Forecast over budget: {what} projected at {money(month[1], cur)} in {month[0]} against "
+                    f"{article} {money(limit, cur)} monthly budget"
+                )
+    return out
+
+
 def _money(value: Decimal | None, currency: str) -> str:
     return money(value, currency)
 
@@ -73,6 +125,7 @@ def render_markdown(result: Any, top: int | None = None, chart_top: int = 5) -> 
     forecast = result.total_forecast()
     if forecast:
         out.append(f"- Month {len(forecast)} ({forecast[-1][0]}): **{_money(forecast[-1][1], cur)}**")
+    out += [f"- **{alert}**" for alert in budget_alerts(result)]
     for w in result.workloads:
         model = w.resolved.id if w.resolved else f"{w.workload.model} (unknown)"
         out += ["", f"## Workload {w.name}", ""]
