@@ -238,7 +238,15 @@ def test_messages_through_the_library_match_the_cli(runner):
 
 @pytest.mark.parametrize(
     ("content", "message"),
-    [("{not json", "not JSON"), ('{"messages": []}', "no chat messages"), ("[1, 2]", "not an object")],
+    [
+        ("{not json", "not JSON"),
+        ('{"messages": []}', "no chat messages"),
+        ("[1, 2]", "expected a message object"),
+        (
+            '{"messages": [{"role": "user", "content": "a"}]}\n{"messages": [{"role": "user", "content": "b"}]}',
+            "holds 2 chat requests",
+        ),
+    ],
 )
 def test_bad_chat_input(runner, tmp_path, content, message):
     path = tmp_path / "chat.json"

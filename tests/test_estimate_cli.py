@@ -237,3 +237,37 @@ def test_unknown_context_window_is_noted_not_assumed(runner):
     result = runner.invoke(cli, ["estimate", str(EN), "-m", model, "--format", "json"])
     row = json.loads(result.output)["rows"][0]
     assert row["fits"] is True and "context window unknown: not checked" in row["notes"]
+
+
+PARTS = {
+    "messages": [
+        {
+            "role": "user",
+            "content": [{"type": "image_url", "image_url": {"url": "x"}}, {"type": "text", "text": "hello"}],
+        }
+    ]
+}
+
+
+def test_non_text_message_parts_are_reported_not_dropped_silently(runner, tmp_path):
+    path = tmp_path / "parts.json"
+    path.write_text(json.dumps(PARTS), encoding="utf-8")
+    args = ["estimate", str(path), "--messages", "-m", "gpt-5", "-m", "claude-haiku-4.5"]
+    document = json.loads(runner.invoke(cli, [*args, "--format", "json"]).stdout)
+    assert len(document["notices"]) == 1
+    assert document["notices"][0].startswith("1 non-text content part(s) not counted")
+    table = runner.invoke(cli, args)
+    assert table.exit_code == 0
+    assert table.stderr.startswith("notice: 1 non-text content part(s) not counted")
+    assert "non-text" not in table.stdout
+    plain = tmp_path / "plain.json"
+    plain.write_text(json.dumps({"messages": [{"role": "user", "content": "hello"}]}), encoding="utf-8")
+    clean = runner.invoke(cli, ["estimate", str(plain), "--messages", "-m", "gpt-5", "--format", "json"])
+    assert clean.stderr == "" and json.loads(clean.stdout)["notices"] == []
+
+
+def test_python_api_reports_non_text_parts():
+    import tokencost
+
+    result = tokencost.estimate(PARTS, models="gpt-5")
+    assert result.notices and "1 non-text content part(s) not counted" in result.notices[0]

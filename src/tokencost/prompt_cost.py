@@ -104,6 +104,8 @@ class EstimateResult:
     counts: dict[str, TokenCount] = field(default_factory=dict)
     fx_note: str | None = None
     at: dt.date | None = None
+    #: what the estimate leaves out (e.g. non-text message parts not counted)
+    notices: list[str] = field(default_factory=list)
 
     def to_document(self) -> dict[str, Any]:
         """The versioned JSON document of ``tokencost estimate --format json``."""
@@ -120,6 +122,7 @@ class EstimateResult:
             },
             "rows": [row_document(row, self.currency) for row in self.rows],
             "skipped": [{"model": m, "reason": r} for m, r in self.skipped],
+            "notices": self.notices,
         }
 
 
@@ -219,14 +222,16 @@ def count_family(text: str, family: str, estimate_only: bool) -> TokenCount:
 
 def count_messages_family(
     chat: tuple[list[dict], list[dict]], family: str, estimate_only: bool
-) -> TokenCount:
-    """Count a chat request (messages, tools) with ``family``, including per-message overhead."""
+) -> tuple[TokenCount, int]:
+    """Count a chat request (messages, tools) with ``family``, including per-message overhead; and the
+    number of non-text content parts (images, audio) it could not count."""
     from tokencost.tokenizers import TokenCount, get_counter
     from tokencost.tokenizers.messages import count_messages
 
     counter = get_counter(family, estimate=estimate_only)
     result = count_messages(chat[0], chat[1], family, counter.count)
-    return TokenCount(result.tokens, family, counter.exact, counter.method, counter.error_band)
+    count = TokenCount(result.tokens, family, counter.exact, counter.method, counter.error_band)
+    return count, result.skipped_parts
 
 
 def as_chat(document: Sequence[Mapping[str, Any]] | Mapping[str, Any]) -> tuple[list[dict], list[dict]]:
@@ -361,11 +366,18 @@ def estimate(
     is_text = isinstance(text_or_messages, str)
     chat = None if is_text else as_chat(text_or_messages)  # type: ignore[arg-type]
     counts: dict[str, TokenCount] = {}
+    notices: list[str] = []
+    skipped_parts = 0
     for family in dict.fromkeys(e.model.tokenizer for e in entries):
         if is_text:
             counts[family] = count_family(text_or_messages, family, estimate_only)  # type: ignore[arg-type]
         else:
-            counts[family] = count_messages_family(chat, family, estimate_only)  # type: ignore[arg-type]
+            counts[family], skipped_parts = count_messages_family(chat, family, estimate_only)  # type: ignore[arg-type]
+    if skipped_parts:
+        notices.append(
+            f"{skipped_parts} non-text content part(s) not counted (images, audio and files are billed "
+            "by other rules): the input cost covers text only"
+        )
 
     currencies = {e.currency for e in entries}
     display = currency or (next(iter(currencies)) if len(currencies) == 1 else "USD")
@@ -485,4 +497,4 @@ def estimate(
     if foreign:
         fx_note = table().describe({*foreign, display})
         assumptions.append(f"converted to {display}: {fx_note}")
-    return EstimateResult(rows, display, requests, assumptions, skipped, counts, fx_note, at)
+    return EstimateResult(rows, display, requests, assumptions, skipped, counts, fx_note, at, notices)

@@ -206,6 +206,9 @@ def estimate(
         estimate_only=estimate_only,
         pricing=pricing_dirs,
     )
+    if fmt != "json":  # JSON carries them in "notices"
+        for notice in result.notices:
+            click.echo(f"notice: {notice}", err=True)
     echo_output(render(result, fmt))
 
 
