@@ -345,3 +345,30 @@ def test_money_formats_any_decimal(value, expected):
     from tokencost.render.report_markdown import money
 
     assert money(Decimal(value), "USD") == expected
+
+
+@pytest.mark.parametrize("command", ["init", "report"])
+def test_init_and_report_refuse_a_dangling_symlink_without_force(
+    runner, tmp_path, workload, acme_dir, command
+):
+    link = tmp_path / "out.txt"
+    link.symlink_to(tmp_path / "missing-target")
+    args = ["init", link] if command == "init" else ["report", workload, "--out", link, "--pricing", acme_dir]
+    result = runner.invoke(cli, [str(a) for a in args])
+    assert result.exit_code == 2, result.output
+    assert "already exists" in result.output and "--force" in result.output
+    assert link.is_symlink() and not (tmp_path / "missing-target").exists()
+    result = runner.invoke(cli, [str(a) for a in [*args, "--force"]])
+    assert result.exit_code == 0, result.output
+    assert not link.is_symlink() and link.stat().st_size > 0
+    assert not (tmp_path / "missing-target").exists()  # replaced the link, did not write through it
+
+
+@pytest.mark.parametrize("command", ["init", "report"])
+def test_init_and_report_refuse_to_overwrite_a_file(runner, tmp_path, workload, acme_dir, command):
+    out = tmp_path / "existing.txt"
+    out.write_text("mine\n", encoding="utf-8")
+    args = ["init", out] if command == "init" else ["report", workload, "--out", out, "--pricing", acme_dir]
+    result = runner.invoke(cli, [str(a) for a in args])
+    assert result.exit_code == 2 and "already exists" in result.output
+    assert out.read_text("utf-8") == "mine\n"
