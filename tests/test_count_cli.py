@@ -193,9 +193,9 @@ def test_explain(tmp_path):
 
 
 def test_model_option_uses_catalog(monkeypatch, tmp_path):
-    from tokencost import tokenizers
+    from tokencost.cli import count_cmd
 
-    monkeypatch.setattr(tokenizers, "family_for_model", lambda model: "cl100k_base")
+    monkeypatch.setattr(count_cmd, "_resolve_model", lambda model: (model, "cl100k_base"))
     result = run("-", "--model", "some-model", "--format", "json", input=b"hello world")
     assert result.exit_code == 0, result.output
     doc = json.loads(result.stdout)
@@ -315,7 +315,183 @@ def test_explain_classes_and_limit(monkeypatch, tmp_path):
     monkeypatch.setattr(count_cmd, "EXPLAIN_LIMIT", 10)
     path = tmp_path / "long.txt"
     path.write_text("abcdefghij" * 5, encoding="utf-8")
-    result = run(str(path), str(path), "--explain", "--format", "json")
+    other = tmp_path / "other.txt"
+    other.write_text("klmno", encoding="utf-8")
+    result = run(str(path), str(other), "--explain", "--format", "json")
     doc = json.loads(result.stdout)
     assert doc["characters"] == 10  # the limit; the second input is not analysed
     assert any("first 10 characters" in n for n in doc["notices"])
+    assert any("other.txt: not analysed" in n for n in doc["notices"])
+
+
+# --- reviewer findings: malformed chats, several requests, binary/UTF-16 inputs, duplicates, options ---
+
+
+def _chat(tmp_path, name, text):
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return str(path)
+
+
+@pytest.mark.parametrize(
+    "text,field",
+    [
+        (
+            '{"messages":[{"role":"assistant","tool_calls":[{"function":"f"}]}]}',
+            "messages[0].tool_calls[0].function",
+        ),
+        (
+            '{"messages":[{"role":"user","content":"hi"}],"tools":[{"type":"function","function":{"name":"f",'
+            '"parameters":{"properties":{"a":{"type":"string","enum":5}}}}}]}',
+            "tools[0].function.parameters.properties.a.enum",
+        ),
+        (
+            '{"messages":[{"role":"user","content":"hi"}],"tools":[{"type":"function","function":{"name":"f",'
+            '"parameters":{"properties":[1,2]}}}]}',
+            "tools[0].function.parameters.properties",
+        ),
+        (
+            '{"messages":[{"role":"user","content":"hi"}],"tools":[{"type":"function","function":"abc"}]}',
+            "tools[0].function",
+        ),
+        ('{"messages":[{"role":"user","content":"hi"}],"tools":"abc"}', "tools"),
+        ('{"messages":[{"role":"user","content":"hi"}],"tools":{"a":1}}', "tools"),
+        ('{"messages":[{"role":"user","content":"hi"}],"tools":[1]}', "tools[0]"),
+        ('{"messages":[{"content":"hello there"}]}', "messages[0]"),
+    ],
+)
+def test_messages_malformed_one_line_exit_2(tmp_path, text, field):
+    for args, stdin in (([_chat(tmp_path, "c.json", text)], None), (["-"], text.encode())):
+        result = run(*args, "--messages", input=stdin)
+        assert result.exit_code == 2, result.output
+        assert "Traceback" not in result.output and isinstance(result.exception, SystemExit)
+        lines = result.output.strip().splitlines()
+        assert len(lines) == 1 and lines[0].startswith("Error: ")
+        name = "c.json" if stdin is None else "stdin"
+        assert f"{name}: {field}: " in lines[0]
+
+
+def _one_request_tokens():
+    count = get_counter("o200k_base").count
+    return count("hello") + 3 + count("user") + 3
+
+
+def test_messages_jsonl_requests_counted_separately(tmp_path):
+    one = '{"messages":[{"role":"user","content":"hello"}]}'
+    single = json.loads(run(_chat(tmp_path, "one.json", one), "--messages", "--format", "json").stdout)
+    assert single["tokens"] == _one_request_tokens() == 8
+    result = run(_chat(tmp_path, "two.jsonl", one + "\n" + one + "\n"), "--messages", "--format", "json")
+    assert result.exit_code == 0, result.output
+    doc = json.loads(result.stdout)
+    assert doc["tokens"] == 2 * single["tokens"]
+    assert doc["messages"]["requests"] == 2 and doc["messages"]["messages"] == 2
+    # a JSON list of request objects: supported, each request counted
+    listed = run(_chat(tmp_path, "list.json", f"[{one},{one},{one}]"), "--messages", "--format", "json")
+    assert listed.exit_code == 0 and json.loads(listed.stdout)["tokens"] == 3 * single["tokens"]
+    # a request line among message lines is an error naming the line
+    mixed = run(_chat(tmp_path, "mixed.jsonl", one + '\n{"role":"user","content":"x"}\n'), "--messages")
+    assert mixed.exit_code == 2 and "mixed.jsonl:2: expected a request" in mixed.output
+
+
+def test_named_binary_file_and_binary_stdin_exit_2(tmp_path):
+    blob = tmp_path / "blob.dat"
+    blob.write_bytes(b"a\x00b")
+    for args, stdin in (([str(blob)], None), (["-"], b"a\x00b")):
+        result = run(*args, input=stdin)
+        assert result.exit_code == 2
+        lines = result.output.strip().splitlines()
+        assert len(lines) == 1 and "looks like binary data" in lines[0]
+    assert "stdin: looks like binary" in run("-", "--messages", input=b"{\x00}").output
+    # found while walking a directory: skipped with a notice, exit 0
+    (tmp_path / "a.txt").write_text("hello", encoding="utf-8")
+    result = run(str(tmp_path), "--format", "json")
+    assert result.exit_code == 0
+    doc = json.loads(result.stdout)
+    assert doc["tokens"] == 1 and any("blob.dat: skipped (binary file)" in n for n in doc["notices"])
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-32"])
+def test_utf16_utf32_with_bom_decoded_with_notice(tmp_path, encoding):
+    text = "hello world 你好\n"
+    path = tmp_path / "u.txt"
+    path.write_bytes(text.encode(encoding))
+    expected = get_counter("o200k_base").count(text)
+    for args, stdin in (([str(path)], None), (["-"], text.encode(encoding))):
+        result = run(*args, "--format", "json", input=stdin)
+        assert result.exit_code == 0, result.output
+        doc = json.loads(result.stdout)
+        assert doc["tokens"] == expected and doc["characters"] == len(text)
+        assert f"decoded as {encoding.upper()} (byte-order mark)" in doc["notices"][0]
+        assert "note:" in result.stderr
+    chat = '{"messages":[{"role":"user","content":"hello"}]}'
+    path.write_bytes(chat.encode(encoding))
+    result = run(str(path), "--messages", "--format", "json")
+    assert result.exit_code == 0 and json.loads(result.stdout)["tokens"] == _one_request_tokens()
+    explained = run(str(path), "--explain", "--format", "json")
+    assert any("decoded as" in n for n in json.loads(explained.stdout)["notices"])
+
+
+def test_overlapping_paths_and_symlinks_counted_once(tmp_path):
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "top.md").write_text("top", encoding="utf-8")
+    (tmp_path / "docs" / "a.md").write_text("alpha", encoding="utf-8")
+    (tmp_path / "docs" / "link.md").symlink_to(tmp_path / "top.md")
+    result = run(
+        str(tmp_path), str(tmp_path / "docs"), str(tmp_path / "top.md"), "--per-file", "--format", "json"
+    )
+    assert result.exit_code == 0, result.output
+    doc = json.loads(result.stdout)
+    assert len(doc["files"]) == 2 and doc["inputs"] == [
+        str(tmp_path / "top.md"),
+        str(tmp_path / "docs" / "a.md"),
+    ]
+    count = get_counter("o200k_base").count
+    assert doc["tokens"] == count("top") + count("alpha")
+    assert any("4 duplicate file(s) skipped" in n for n in doc["notices"])
+
+
+@pytest.mark.parametrize("jobs", ["0", "-2"])
+def test_jobs_below_one_is_a_one_line_usage_error(jobs):
+    result = run("-", "--jobs", jobs, input=b"hi")
+    assert result.exit_code == 2
+    assert result.output.strip().splitlines() == [f"Error: --jobs must be at least 1, got {jobs}"]
+
+
+def test_explain_csv_headers_say_family_and_method(tmp_path):
+    path = _chat(tmp_path, "a.txt", "hello world")
+    result = run(path, "--explain", "--format", "csv", "--tokenizer", "o200k_base", "--tokenizer", "claude")
+    assert result.exit_code == 0, result.output
+    rows = list(csv.DictReader(io.StringIO(result.stdout)))
+    assert list(rows[0]) == [
+        "script",
+        "characters",
+        "share",
+        "tokens_per_char:o200k_base",
+        "kind:o200k_base",
+        "method:o200k_base",
+        "tokens_per_char:claude",
+        "kind:claude",
+        "method:claude",
+    ]
+    for row in rows:
+        assert row["kind:o200k_base"] == "exact" and row["method:o200k_base"] == "exact:o200k_base"
+        assert row["kind:claude"].startswith("estimate ±") and row["method:claude"].startswith(
+            "estimate:claude"
+        )
+    assert rows[-1]["script"] == "all (whole text)"
+    assert rows[-1]["tokens_per_char:o200k_base"] == f"{2 / 11:.3f}"
+
+
+def test_model_shows_resolved_catalog_id(monkeypatch):
+    from tokencost.pricing.catalog import load_catalog
+
+    entry = load_catalog().get("deepseek-v3.2")
+    result = run("-", "--model", entry.id.upper(), "--format", "json", input=b"hello world")
+    assert result.exit_code == 0, result.output
+    doc = json.loads(result.stdout)
+    assert doc["model"] == entry.id and doc["requested"] == entry.id.upper()
+    assert doc["family"] == entry.model.tokenizer
+    same = json.loads(run("-", "--model", entry.id, "--format", "json", input=b"x").stdout)
+    assert same["model"] == entry.id and "requested" not in same
+    table = run("-", "--model", entry.id.upper(), input=b"hello world")
+    assert entry.id in table.stdout and entry.id.upper() not in table.stdout

@@ -62,9 +62,7 @@ def _selections(
     if sum(bool(x) for x in (models, tokenizers, all_families)) > 1:
         raise InputError("give one of --model, --tokenizer or --all-families")
     if models:
-        from tokencost.tokenizers import family_for_model
-
-        return [(model, family_for_model(model)) for model in models]
+        return [_resolve_model(model) for model in models]
     if all_families:
         from tokencost.tokenizers.registry import family_ids
 
@@ -72,6 +70,14 @@ def _selections(
     from tokencost.tokenizers.registry import spec
 
     return [(None, spec(family).id) for family in (tokenizers or (DEFAULT_FAMILY,))]
+
+
+def _resolve_model(model: str) -> tuple[str, str]:
+    """(catalog id, tokenizer family) of a model id or alias as typed."""
+    from tokencost.pricing.catalog import load_catalog
+
+    entry = load_catalog().get(model)
+    return entry.id, entry.model.tokenizer
 
 
 @click.command(
@@ -101,12 +107,11 @@ def _selections(
 @click.option(
     "--messages",
     is_flag=True,
-    help="Inputs are OpenAI-format chats (JSON/JSONL): add per-message overhead and tools.",
+    help="Inputs are OpenAI-format chat requests (JSON/JSONL): add per-message overhead and tools. "
+    "Several requests (one per JSONL line, or a JSON list of requests) are counted separately and summed.",
 )
 @click.option("--per-file", is_flag=True, help="One row per input file (and family).")
-@click.option(
-    "--jobs", "-j", type=click.IntRange(min=1), default=1, show_default=True, help="Worker processes."
-)
+@click.option("--jobs", "-j", type=int, default=1, show_default=True, help="Worker processes (at least 1).")
 @click.option(
     "--include", multiple=True, metavar="GLOB", help="In directories, count only files matching GLOB."
 )
@@ -144,7 +149,9 @@ def count(
         return
     if not paths:
         raise click.UsageError("give at least one PATH (a file, a directory, or - for stdin)")
-    from tokencost.inputs import collect, invalid_notice
+    if jobs < 1:
+        raise InputError(f"--jobs must be at least 1, got {jobs}")
+    from tokencost.inputs import collect, decoded_notice, invalid_notice
     from tokencost.tokenizers import get_counter
 
     selections = _selections(models, tokenizers, all_families)
@@ -175,15 +182,17 @@ def count(
         finally:
             progress.close()
         for item in per_source:
+            if item.encoding != "utf-8":
+                notices.append(decoded_notice(item.name, item.encoding))
             if item.invalid_bytes:
-                notices.append(invalid_notice(item.name, item.invalid_bytes))
+                notices.append(invalid_notice(item.name, item.invalid_bytes, item.encoding))
 
     for notice in notices:
         click.echo(f"note: {notice}", err=True)
 
     results = []
     rows: list[dict[str, Any]] = []
-    for model, family in selections:
+    for (model, family), requested in zip(selections, models or [None] * len(selections), strict=True):
         key = (family, estimate)
         counter = counters[key]
         total = sum(item.tokens[key] for item in per_source)
@@ -191,6 +200,8 @@ def count(
         result: dict[str, Any] = {}
         if model is not None:
             result["model"] = model
+            if requested != model:
+                result["requested"] = requested
         result.update(
             {
                 "family": counter.family,
@@ -270,35 +281,32 @@ def _list_families(fmt: str) -> None:
 
 
 def _sum_breakdowns(per_source, key) -> dict[str, Any]:
-    total = {"content": 0, "overhead": 0, "tools": 0, "messages": 0, "basis": None}
+    total = {"content": 0, "overhead": 0, "tools": 0, "messages": 0, "requests": 0, "basis": None}
     for item in per_source:
         breakdown = item.breakdown.get(key)
         if breakdown is None:
             continue
-        for name in ("content", "overhead", "tools", "messages"):
+        for name in ("content", "overhead", "tools", "messages", "requests"):
             total[name] += getattr(breakdown, name)
         total["basis"] = breakdown.basis
     return total
 
 
 def _count_messages(sources, keys, counters, notices):
-    from tokencost.inputs import invalid_notice, read_text
+    from tokencost.inputs import display_name, read_input
     from tokencost.tokenizers.files import SourceCount
-    from tokencost.tokenizers.messages import count_messages, parse_chat
+    from tokencost.tokenizers.messages import count_requests, parse_requests
 
     out = []
     for source in sources:
-        text, bad = read_text(source)
-        if bad:
-            notices.append(invalid_notice(source.name, bad))
-        chat_messages, tools = parse_chat(text, source.name)
-        item = SourceCount(
-            source.name, characters=len(text), bytes=len(text.encode("utf-8", "surrogatepass"))
-        )
+        read = read_input(source)
+        notices.extend(read.notices)
+        requests = parse_requests(read.text, display_name(source.name))
+        item = SourceCount(source.name, characters=len(read.text), bytes=read.bytes)
         item.breakdown = {}
         skipped = 0
         for key in keys:
-            result = count_messages(chat_messages, tools, key[0], counters[key].count)
+            result = count_requests(requests, key[0], counters[key].count)
             item.tokens[key] = result.tokens
             item.breakdown[key] = result
             skipped = result.skipped_parts
@@ -309,7 +317,7 @@ def _count_messages(sources, keys, counters, notices):
 
 
 def _explain(sources, selections, counters, estimate, fmt, notices) -> None:
-    from tokencost.inputs import TextStream, invalid_notice
+    from tokencost.inputs import TextStream, decoded_notice, invalid_notice
     from tokencost.render.tabular import render_rows
     from tokencost.tokenizers.explain import explain_text
 
@@ -331,8 +339,10 @@ def _explain(sources, selections, counters, estimate, fmt, notices) -> None:
                     f"{source.name}: --explain analysed only the first {EXPLAIN_LIMIT:,} characters"
                 )
                 break
+        if stream.encoding != "utf-8":
+            notices.append(decoded_notice(source.name, stream.encoding))
         if stream.invalid_bytes:
-            notices.append(invalid_notice(source.name, stream.invalid_bytes))
+            notices.append(invalid_notice(source.name, stream.invalid_bytes, stream.encoding))
         texts.append("".join(parts))
     for notice in notices:
         click.echo(f"note: {notice}", err=True)
@@ -341,7 +351,16 @@ def _explain(sources, selections, counters, estimate, fmt, notices) -> None:
     report = explain_text(text, [counters[(family, estimate)] for family in dict.fromkeys(families)])
     columns = [("script", "script"), ("characters", "chars"), ("share", "share")]
     for counter in report.counters:
-        columns.append((f"tpc:{counter.family}", f"{counter.family} tok/char"))
+        columns.append((f"tokens_per_char:{counter.family}", f"{counter.family} tok/char"))
+        if fmt == "csv":  # the table says it below, JSON per family
+            columns += [(f"kind:{counter.family}", ""), (f"method:{counter.family}", "")]
+    labels = {
+        counter.family: {
+            f"kind:{counter.family}": accuracy_label(counter.exact, counter.error_band),
+            f"method:{counter.family}": counter.method,
+        }
+        for counter in report.counters
+    }
     rows = []
     for row in report.rows:
         cells: dict[str, Any] = {
@@ -351,7 +370,10 @@ def _explain(sources, selections, counters, estimate, fmt, notices) -> None:
         }
         for counter in report.counters:
             tokens = row.tokens[counter.family]
-            cells[f"tpc:{counter.family}"] = f"{tokens / row.characters:.3f}" if row.characters else ""
+            cells[f"tokens_per_char:{counter.family}"] = (
+                f"{tokens / row.characters:.3f}" if row.characters else ""
+            )
+            cells.update(labels[counter.family])
         rows.append(cells)
     document = {
         "schema": "tokencost.count.explain/1",
@@ -386,7 +408,10 @@ def _explain(sources, selections, counters, estimate, fmt, notices) -> None:
     }
     for counter in report.counters:
         tokens = report.totals[counter.family]
-        total_row[f"tpc:{counter.family}"] = f"{tokens / report.characters:.3f}" if report.characters else ""
+        total_row[f"tokens_per_char:{counter.family}"] = (
+            f"{tokens / report.characters:.3f}" if report.characters else ""
+        )
+        total_row.update(labels[counter.family])
     rows.append(total_row)
     title = (
         "Tokens per character by script (each script's runs tokenized alone; exact/estimate per family below)"
