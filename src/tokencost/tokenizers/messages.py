@@ -1,8 +1,11 @@
 """Token count of an OpenAI-format chat request: content + per-message and reply-priming overhead + tools.
 
 Input: ``{"messages": [...], "tools": [...]}`` or a bare list of messages, as JSON or JSONL (one message
-per line, or one request per line). Message ``content`` is a string or a list of parts; text parts are
-counted, other parts (images, audio) are not (they are billed by other rules) and are reported.
+per line). Several requests: a JSON list of request objects, or JSONL with one request per line; each is
+counted with its own overhead and reply priming (``parse_requests``, ``count_requests``). The shape is
+checked: a malformed field is one ``InputError`` naming its path (``messages[0].tool_calls[0].function``).
+Message ``content`` is a string or a list of parts; text parts are counted, other parts (images, audio)
+are not (they are billed by other rules) and are reported.
 
 Overhead per family (``OVERHEAD``):
 - OpenAI families (``o200k_base``, ``cl100k_base``): OpenAI's documented rule (the "How to count tokens
