@@ -254,3 +254,86 @@ def test_duplicate_workload_name_names_its_line(tmp_path):
     path = write(tmp_path, "w.yaml", TWO.format(second="w", budget="v"))
     with pytest.raises(InputError, match=r"w.yaml:8: workloads\[1\].name: workload name 'w' is used twice"):
         plan_file(path, today=TODAY)
+
+
+# -- 6. retired and free models -------------------------------------------------------------------------------
+OLD_SHEET = """
+    provider:
+      id: oldco
+      name: Old Co
+      kind: vendor
+      currency: USD
+      checked: 2026-11-01
+    models:
+      - id: old-cheap
+        tokenizer: o200k_base
+        deprecated: 2026-10-01
+        prices: {input: 0.01, output: 0.01}
+      - id: old-soon
+        tokenizer: o200k_base
+        deprecated: 2027-02-01
+        prices: {input: 0.02, output: 0.02}
+      - id: old-free
+        tokenizer: o200k_base
+        free: true
+        prices: {input: 0, output: 0}
+      - id: old-main
+        tokenizer: o200k_base
+        prices: {input: 1, output: 1}
+"""
+
+
+def _retired_plan(tmp_path, candidates, model="old-main"):
+    sheets = tmp_path / "sheets"
+    sheets.mkdir()
+    (sheets / "oldco.yaml").write_text(textwrap.dedent(OLD_SHEET).lstrip(), encoding="utf-8")
+    body = f"""
+        version: 1
+        start: 2027-01-01
+        horizon_months: 3
+        candidates: {candidates}
+        workloads:
+          - name: w
+            model: {model}
+            requests_per_day: 10
+            input_tokens: 500
+            counted_with: o200k_base
+            output_tokens: 50
+    """
+    path = write(tmp_path, "w.yaml", body)
+    return plan_file(path, pricing=[sheets], today=TODAY).to_document()["workloads"][0]
+
+
+def test_retired_model_from_a_selector_is_excluded_with_its_date(tmp_path):
+    w = _retired_plan(tmp_path, "['vendor:oldco']")
+    ranked = {c["model"]: c for c in w["candidates"]}
+    assert "old-cheap" not in ranked
+    assert {
+        "model": "old-cheap",
+        "provider": "oldco",
+        "reason": "retired on 2026-10-01 (name it in candidates to rank it anyway)",
+    } in w["excluded"]
+    assert "retires on 2027-02-01, within the forecast" in ranked["old-soon"]["notes"]
+    assert not any("retire" in n for n in ranked["old-main"]["notes"])
+
+
+def test_retired_model_named_explicitly_is_ranked_with_a_note(tmp_path):
+    w = _retired_plan(tmp_path, "[old-cheap]")
+    ranked = {c["model"]: c for c in w["candidates"]}
+    assert ranked["old-cheap"]["rank"] == 1
+    assert "retired on 2026-10-01" in ranked["old-cheap"]["notes"]
+    assert not w["excluded"]
+
+
+def test_retired_current_model_is_priced_and_flagged(tmp_path):
+    w = _retired_plan(tmp_path, "[old-main]", model="old-cheap")
+    current = next(c for c in w["candidates"] if c["current"])
+    assert current["model"] == "old-cheap" and "retired on 2026-10-01" in current["notes"]
+    assert "current model old-cheap was retired on 2026-10-01" in w["problems"]
+
+
+def test_free_tier_carries_a_rate_limit_note(tmp_path):
+    w = _retired_plan(tmp_path, "[old-free]")
+    free = next(c for c in w["candidates"] if c["model"] == "old-free")
+    assert free["rank"] == 1 and Decimal(free["monthly_cost"]) == 0
+    assert any(n.startswith("free tier: rate limits apply") and "304.38 requests" in n for n in free["notes"])

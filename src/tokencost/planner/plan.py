@@ -23,6 +23,7 @@ from tokencost.fx import FxTable, fx_table
 from tokencost.planner.pricer import CardPricer
 from tokencost.planner.projection import (
     DAYS_PER_MONTH,
+    add_months,
     default_start,
     growth_factors,
     month_labels,
@@ -522,6 +523,7 @@ class _Planner:
         grid_start: dt.date,
     ) -> None:
         self.grid_start = grid_start
+        self.explicit: set[str] = set()  # ids the file names in candidates (not through a selector)
         self.spec, self.text, self.source, self.base_dir = spec, text, source, base_dir
         self.catalog, self.table, self.currency = catalog, table, currency
         self.estimate_only, self.tolerate_unknown, self.today = estimate_only, tolerate_unknown, today
@@ -712,11 +714,30 @@ class _Planner:
                 max(tokens.largest_input + tokens.output + tokens.reasoning, needed_floor),
             )
         current_id = current.id if current is not None else None
+        # a model retired by the workload's first month is not ranked unless the file names it
+        first_day = max(start, self.grid_start)
+        last_day = add_months(self.grid_start, horizon) - dt.timedelta(days=1)
+        free_note = (
+            f"free tier: rate limits apply; check they allow {_grouped(monthly_requests)} requests a month"
+        )
         for entry, entry_id, family, window, pricer, fx_rate, static_reason in rows_entries:
             tokens, cached, needed = per_family[family]
             t_input, t_output, t_reasoning = tokens.input, tokens.output, tokens.reasoning
             is_current = entry_id == current_id
             reason = static_reason
+            extra_notes: list[str] = []
+            deprecated = entry.model.deprecated
+            if deprecated is not None and deprecated <= last_day:
+                if deprecated > first_day:
+                    extra_notes.append(f"retires on {deprecated}, within the forecast")
+                elif reason is None and not is_current and entry_id not in self.explicit:
+                    reason = f"retired on {deprecated} (name it in candidates to rank it anyway)"
+                else:
+                    extra_notes.append(f"retired on {deprecated}")
+                    if is_current:
+                        problems.append(f"current model {entry_id} was retired on {deprecated}")
+            if entry.model.free:
+                extra_notes.append(free_note)
             if reason is None and window is not None and window < needed:
                 reason = f"context {_k(window, ROUND_FLOOR)} < needed {_k(needed, ROUND_CEILING)}"
             elif reason is None and window is None and needed_floor:
@@ -757,6 +778,7 @@ class _Planner:
             self.entries[entry_id] = entry
             if window is None and not is_current:
                 notes.append("context window unknown: not checked")
+            notes.extend(extra_notes)
             row = CandidateRow(entry, tokens, total * fx_rate * scale, notes, is_current)
             if is_current:
                 current_row = row
@@ -980,6 +1002,9 @@ def plan_spec(
     planner = _Planner(
         spec, text, source, base_dir, catalog, table, display, estimate_only, tolerate_unknown, today, start
     )
+    planner.explicit = {
+        entry.id for name in spec.candidates if not is_selector(name) and (entry := catalog.find(name))
+    }
     # A large plan allocates hundreds of thousands of small acyclic objects (rows, notes, Decimals); the
     # cyclic garbage collector's passes over them would double the run time, and there is nothing for it
     # to collect here, so it is paused while the workloads are planned (benchmarks/README.md).
