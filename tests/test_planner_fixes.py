@@ -5,6 +5,7 @@ non-text chat parts and numbers too large to represent."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 import textwrap
 from decimal import Decimal
 from pathlib import Path
@@ -337,3 +338,34 @@ def test_free_tier_carries_a_rate_limit_note(tmp_path):
     free = next(c for c in w["candidates"] if c["model"] == "old-free")
     assert free["rank"] == 1 and Decimal(free["monthly_cost"]) == 0
     assert any(n.startswith("free tier: rate limits apply") and "304.38 requests" in n for n in free["notes"])
+
+
+# -- 7. non-text chat parts -----------------------------------------------------------------------------------
+def _chat_plan(tmp_path, content):
+    chat = {"messages": [{"role": "user", "content": content}]}
+    (tmp_path / "chat.json").write_text(json.dumps(chat), encoding="utf-8")
+    body = """
+        version: 1
+        start: 2027-01-01
+        horizon_months: 1
+        candidates: [gpt-5.4-mini, claude-haiku-4.5]
+        workloads:
+          - name: w
+            model: gpt-5.4-mini
+            requests_per_day: 100
+            messages: chat.json
+            output_tokens: 10
+    """
+    return plan_file(write(tmp_path, "w.yaml", body), today=TODAY).to_document()["workloads"][0]
+
+
+def test_non_text_chat_parts_are_reported(tmp_path):
+    image = {"type": "image_url", "image_url": {"url": "http://x"}}
+    w = _chat_plan(tmp_path, [{"type": "text", "text": "hello there"}, image, image])
+    assert any(p.startswith("2 non-text part(s)") and "not counted" in p for p in w["problems"])
+    assert any("2 non-text part(s) of the chat sample(s) not counted" in a for a in w["assumptions"])
+
+
+def test_text_only_chat_has_no_non_text_problem(tmp_path):
+    w = _chat_plan(tmp_path, "hello there")
+    assert not any("non-text" in p for p in w["problems"] + w["assumptions"])

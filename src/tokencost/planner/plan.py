@@ -360,6 +360,7 @@ class _Counts:
         self._texts: dict[Path, str] = {}
         self._chats: dict[Path, tuple[list, list]] = {}
         self._counts: dict[tuple[Path, str, bool], int] = {}
+        self.skipped_parts: dict[Path, int] = {}  # non-text parts (images, audio) of each chat sample
 
     def counter(self, family: str):
         from tokencost.tokenizers import get_counter
@@ -389,7 +390,9 @@ class _Counts:
                         raise InputError(f"{path}: no chat messages found")
                     self._chats[path] = (messages, tools)
                 messages, tools = self._chats[path]
-                self._counts[key] = count_messages(messages, tools, family, counter.count).tokens
+                counted = count_messages(messages, tools, family, counter.count)
+                self.skipped_parts[path] = counted.skipped_parts
+                self._counts[key] = counted.tokens
             else:
                 self._counts[key] = counter.count(self.text(path))
         return self._counts[key]
@@ -653,6 +656,12 @@ class _Planner:
             dict.fromkeys([base, *([current.model.tokenizer] if current else []), *candidate_families])
         )
         by_family = self.family_tokens(w, families, base, samples, chat)
+        skipped = sum(self.counts.skipped_parts.get(p, 0) for p in samples) if chat else 0
+        if skipped:
+            problems.append(
+                f"{skipped} non-text part(s) (images, audio, files) in the chat sample(s) were not counted: "
+                "they are billed by other rules, so the input cost is understated"
+            )
 
         period, count = w.traffic
         monthly_requests = requests_per_month(count, period)
@@ -676,6 +685,10 @@ class _Planner:
         batch_requests = monthly_requests * batch_share
 
         self._assumptions(w, samples, chat, base, monthly_requests, factor, start, assumptions)
+        if skipped:
+            assumptions.append(
+                f"input: {skipped} non-text part(s) of the chat sample(s) not counted (text only)"
+            )
         if first is None:
             assumptions.append(
                 f"start: {start}, after the plan's last month {months[-1]}: not in the forecast; costs below "
