@@ -261,15 +261,27 @@ def test_plan_says_when_spend_is_over_budget(runner, tmp_path, acme_dir, budgets
     assert "Over budget" not in result.output and "Forecast over" not in result.output
 
 
-def test_plan_budget_in_another_currency_is_not_compared(runner, tmp_path, acme_dir):
+def test_plan_budget_is_compared_in_the_display_currency(runner, tmp_path, acme_dir):
     path = write_workload(tmp_path, "candidates:", "budgets: {monthly_total: 10}\ncandidates:")
     result = run(runner, "plan", path, "--pricing", acme_dir, "--currency", "EUR", "--fx", "EUR=0.5")
     assert result.exit_code == 0, result.output
-    assert (
-        "Budget not compared: the total budget of $10.00 USD is in USD, costs are shown in EUR"
-        in result.output
+    expected = (
+        "Over budget: total €6.85 EUR this month against a €5.00 EUR monthly budget (over by €1.85 EUR)"
     )
-    assert "Over budget" not in result.output
+    assert expected in result.output
+
+
+def test_display_budget_without_a_conversion():
+    from types import SimpleNamespace
+
+    from tokencost.render.report_markdown import display_budget
+
+    same = SimpleNamespace(currency="USD", spec=SimpleNamespace(currency=None))
+    other = SimpleNamespace(currency="EUR", spec=SimpleNamespace(currency="USD"))
+    assert display_budget(same, Decimal(10)) == Decimal(10)
+    assert display_budget(other, Decimal(10)) is None  # never compared as if it were EUR
+    converting = SimpleNamespace(currency="EUR", in_display_currency=lambda v: v / 2)
+    assert display_budget(converting, Decimal(10)) == Decimal(5)
 
 
 def test_plan_csv_uses_the_json_documents_decimal_strings(runner, tmp_path, acme_dir):

@@ -256,17 +256,14 @@ def test_html_report_within_budget_has_no_alert(runner, workload, acme_dir):
     assert not page.find("p", "alert") and "over budget" not in page.all_text.lower()
 
 
-def test_html_report_budget_in_another_currency_is_not_drawn(runner, workload, acme_dir):
+def test_html_report_budget_in_the_display_currency(runner, workload, acme_dir):
     _, html = render(runner, workload, acme_dir, "--currency", "EUR", "--fx", "EUR=0.5")
     page = Page()
     page.feed(html)
-    assert not page.find("line", "marker")  # a USD budget on a EUR axis would be wrong
-    assert "$50.00 USD" in page.cells or "$50.00 USD" in page.all_text
-    assert (
-        "Budget not compared: the total budget of $50.00 USD is in USD, costs are shown in EUR"
-        in page.all_text
-    )
-    assert not page.find("p", "alert")
+    # the file's $50 / $40 budgets, converted: figures and chart markers in EUR
+    assert "€25.00 EUR" in page.all_text and "€20.00 EUR" in page.all_text
+    assert "$50.00 USD" not in page.all_text
+    assert len(page.find("line", "marker")) == 2
 
 
 def test_html_report_of_huge_amounts(runner, workload, acme_dir):

@@ -13,7 +13,7 @@ from html import escape
 from typing import Any
 
 from tokencost.families import FAMILIES, accuracy_label
-from tokencost.render.report_markdown import budget_alerts, money, whole
+from tokencost.render.report_markdown import budget_alerts, display_budget, money, whole
 from tokencost.render.svg import Bar, Series, bar_chart, line_chart
 
 MAX_BARS = 16
@@ -124,11 +124,15 @@ def _workload_section(result: Any, w: Any, index: int, top: int) -> list[str]:
         figures.append(
             (f"Month {len(w.forecast)} ({w.forecast[-1][0]}), current model", money(w.forecast[-1][1], cur))
         )
-    budget_cur = result.spec.currency or "USD"  # budgets are in the workload file's currency
     if budget is not None:
-        figures.append(("Monthly budget", money(budget, budget_cur)))
-        if budget_cur != cur:
-            budget = None  # not drawn on a chart in another currency
+        shown = display_budget(result, budget)
+        figures.append(
+            (
+                "Monthly budget",
+                money(budget, result.spec.currency or "USD") if shown is None else money(shown, cur),
+            )
+        )
+        budget = shown  # drawn on the charts only in the plan's currency
     out.append(
         "<div class='summary'>"
         + "".join(
@@ -382,7 +386,13 @@ def render_html(result: Any, top: int = 5) -> str:
             (f"Month {len(forecast)} ({forecast[-1][0]}), current models", money(forecast[-1][1], cur))
         )
     if budget is not None:
-        figures.append(("Monthly budget", money(budget, result.spec.currency or "USD")))
+        shown = display_budget(result, budget)
+        figures.append(
+            (
+                "Monthly budget",
+                money(budget, result.spec.currency or "USD") if shown is None else money(shown, cur),
+            )
+        )
     head = [
         "<!DOCTYPE html>",
         "<html lang='en'><head><meta charset='utf-8'>",

@@ -54,11 +54,25 @@ def _over(cost: Decimal, limit: Decimal) -> bool:
         return cost.quantize(Decimal("0.0001")) > limit
 
 
+def display_budget(result: Any, value: Decimal | None) -> Decimal | None:
+    """A budget written in the workload file's currency, in the plan's currency ``result.currency``.
+
+    The planner converts it (``in_display_currency``, as the JSON document does); without that, a budget in
+    another currency than the plan's cannot be compared and this returns None.
+    """
+    if value is None:
+        return None
+    convert = getattr(result, "in_display_currency", None)
+    if convert is not None:
+        return convert(value)
+    return value if (result.spec.currency or "USD") == result.currency else None
+
+
 def budget_alerts(result: Any, w: Any = None) -> list[str]:
     """One sentence per budget the plan is over: this month, else the first forecast month over it.
 
-    ``w`` given: that workload's budget only; else the monthly total's and then every workload's. A budget
-    is in the workload file's currency; when the plan shows another currency it is not compared (said so).
+    ``w`` given: that workload's budget only; else the monthly total's and then every workload's. Budgets
+    are compared in the plan's currency (see ``display_budget``); one that cannot be converted is said so.
     """
     cur = result.currency
     budgets = result.spec.budgets
@@ -74,12 +88,13 @@ def budget_alerts(result: Any, w: Any = None) -> list[str]:
             checks.append((limit, wp.monthly_cost, wp.forecast, f"workload {wp.name}", "its"))
     budget_currency = result.spec.currency or "USD"
     out = []
-    for limit, cost, forecast, what, article in checks:
-        if limit is None:
+    for written, cost, forecast, what, article in checks:
+        if written is None:
             continue
-        if budget_currency != cur:
+        limit = display_budget(result, written)
+        if limit is None:
             out.append(
-                f"Budget not compared: the {what} budget of {money(limit, budget_currency)} is in "
+                f"Budget not compared: the {what} budget of {money(written, budget_currency)} is in "
                 f"{budget_currency}, costs are shown in {cur}"
             )
         elif _over(cost, limit):
