@@ -32,7 +32,8 @@ class FxTable:
         for code in (from_currency, to_currency):
             if code not in self.per_usd:
                 raise InputError(
-                    f"no exchange rate for {code}", f"pass --fx {code}=RATE (units of {code} per 1 USD)"
+                    f"no exchange rate for {code}",
+                    f"give one in units of {code} per 1 USD (--fx {code}=RATE; fx={{'{code}': RATE}} in Python)",
                 )
         return self.per_usd[to_currency] / self.per_usd[from_currency]
 
