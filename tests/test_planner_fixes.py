@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 import textwrap
 from decimal import Decimal
 from pathlib import Path
@@ -369,3 +370,81 @@ def test_non_text_chat_parts_are_reported(tmp_path):
 def test_text_only_chat_has_no_non_text_problem(tmp_path):
     w = _chat_plan(tmp_path, "hello there")
     assert not any("non-text" in p for p in w["problems"] + w["assumptions"])
+
+
+# -- 8. numbers too large to represent ------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("line", "replacement", "message"),
+    [
+        (
+            "requests_per_day: 10",
+            "requests_per_day: 1e30",
+            r"w.yaml:8: workloads\[0\].requests_per_day: 1E\+30 is more than a plan can represent",
+        ),
+        (
+            "requests_per_day: 10",
+            "requests_per_day: 1e14",
+            r"w.yaml:8: workloads\[0\].requests_per_day: 1E\+14 requests per day is more than a plan can "
+            r"represent \(at most 1,000,000,000,000,000 requests per month\)",
+        ),
+        (
+            "input_tokens: 500",
+            "input_tokens: 2e9",
+            r"w.yaml:9: workloads\[0\].input_tokens: .* \(at most 1,000,000,000 tokens per request\)",
+        ),
+        (
+            "output_tokens: 50",
+            "output_tokens: 50\n        growth: 1e9%",
+            r"w.yaml:12: workloads\[0\].growth: growth of 1,000,000,000% is more than a plan can represent",
+        ),
+        (
+            "horizon_months: 2",
+            "horizon_months: 2\n    budgets: {monthly_total: 1e20}",
+            r"w.yaml:4: budgets.monthly_total: 1E\+20 is more than a plan can represent",
+        ),
+    ],
+)
+def test_numbers_beyond_the_representable_range_are_input_errors(
+    tmp_path, runner, line, replacement, message
+):
+    body = SIMPLE.format(candidates="candidates: [gpt-5.4-mini]").replace(line, replacement)
+    path = write(tmp_path, "w.yaml", body)
+    out = runner.invoke(cli, ["plan", str(path)])
+    assert out.exit_code == 2, out.output
+    assert len(out.output.strip().splitlines()) == 1 and "Traceback" not in out.output
+    assert re.search(message, out.output), out.output
+
+
+@pytest.mark.parametrize("rate", ["1e-30", "1e30", "0.0000009", "1000001"])
+def test_fx_rates_outside_the_range_are_input_errors(tmp_path, runner, rate):
+    path = write(tmp_path, "w.yaml", CNY_BUDGETS)
+    out = runner.invoke(cli, ["plan", str(path), "--currency", "USD", "--fx", f"CNY={rate}"])
+    assert out.exit_code == 2, out.output
+    assert out.output.startswith("Error: --fx CNY=") and "between 0.000001 and 1,000,000" in out.output
+    assert "Traceback" not in out.output
+
+
+def test_largest_accepted_inputs_plan_and_serialise(tmp_path):
+    body = """
+        version: 1
+        start: 2027-01-01
+        horizon_months: 120
+        candidates: [gpt-5.4-mini, deepseek-cn/deepseek-v3.2]
+        budgets: {monthly_total: 1000000000000000}
+        workloads:
+          - name: w
+            model: gpt-5.4-mini
+            requests_per_month: 1000000000000000
+            input_tokens: 10000
+            counted_with: o200k_base
+            output_tokens: 10000
+            growth: 10000%
+            growth_per: week
+    """
+    path = write(tmp_path, "w.yaml", body)
+    for fx in ("CNY=0.000001", "CNY=1000000"):
+        result = plan_file(path, currency="CNY", fx=[fx], today=TODAY)
+        doc = json.loads(json.dumps(result.to_document()))
+        forecast = [Decimal(p["cost"]) for p in doc["totals"]["forecast"]]
+        assert len(forecast) == 120 and forecast == sorted(forecast) and forecast[-1] > forecast[0] > 0
+        assert Decimal(doc["budgets"]["monthly_total"]) > 0

@@ -40,6 +40,9 @@ DEFAULT_OUTPUT_RATIO = Decimal("0.25")
 MAX_SAMPLE_BYTES = 64 * 1024 * 1024
 _MONEY = Decimal("0.0001")
 _PCT = Decimal("0.1")
+#: exchange rates a plan accepts, in units per USD (so every converted figure stays representable)
+MIN_FX = Decimal("0.000001")
+MAX_FX = Decimal(1_000_000)
 
 
 # -- result types --------------------------------------------------------------------------------------------
@@ -220,7 +223,10 @@ class PlanResult:
         (renderers show budgets through this, as the JSON does)."""
         if value is None or self.budget_rate == 1:
             return value
-        return (value * self.budget_rate).quantize(_MONEY, rounding=ROUND_HALF_EVEN)
+        converted = value * self.budget_rate
+        return (
+            converted.quantize(_MONEY, rounding=ROUND_HALF_EVEN) if converted.adjusted() < 20 else converted
+        )
 
     def _budget(self, value: Decimal | None) -> str | None:
         return _plain(self.in_display_currency(value))
@@ -1007,6 +1013,13 @@ def plan_spec(
     """Plan an already-validated workload file against ``catalog`` (the benchmark calls this directly)."""
     today = today or dt.datetime.now(dt.timezone.utc).date()
     table = fx if isinstance(fx, FxTable) else fx_table(fx)
+    for code in sorted(table.overridden):
+        rate = table.per_usd[code]
+        if not MIN_FX <= rate <= MAX_FX:
+            raise InputError(
+                f"--fx {code}={rate}: an exchange rate must be between {MIN_FX} and {MAX_FX:,} {code} per 1 USD "
+                "(larger or smaller figures cannot be represented)"
+            )
     display = currency or spec.currency or "USD"
     problems: list[str] = []
     candidates, candidates_note = _resolve_candidates(spec, catalog, text, source, tolerate_unknown, problems)

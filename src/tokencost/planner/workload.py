@@ -37,6 +37,7 @@ from pydantic import (
     ConfigDict,
     Field,
     ValidationError,
+    ValidationInfo,
     WithJsonSchema,
     field_validator,
     model_validator,
@@ -46,6 +47,7 @@ from pydantic_core import PydanticCustomError
 from tokencost.currency import is_currency
 from tokencost.errors import InputError
 from tokencost.families import FAMILIES, is_known_family
+from tokencost.planner.projection import requests_per_month
 from tokencost.pricing.schema import Capability
 from tokencost.yamlio import format_loc, line_of, load_yaml, read_text_file, validation_problems
 
@@ -120,6 +122,11 @@ def _share(value: object) -> object:
 def _growth(value: Decimal) -> Decimal:
     if not value.is_finite() or value <= -1:
         raise ValueError(f"growth must be above -100% (got {value * 100}%)")
+    if value > MAX_GROWTH:
+        raise ValueError(
+            f"growth of {format((value * 100).normalize(), ',f')}% is more than a plan can represent "
+            f"(at most {MAX_GROWTH * 100:,.0f}% per month or week)"
+        )
     return value
 
 
@@ -137,14 +144,51 @@ def _currency(value: str) -> str:
     return code
 
 
-_COUNT_SCHEMA = {
-    "anyOf": [{"type": "number", "minimum": 0}, {"type": "string", "pattern": r"^[0-9][0-9_,]*(\.[0-9]+)?$"}]
-}
+def _at_most(limit: Decimal, unit: str):
+    def check(value: Decimal) -> Decimal:
+        if value > limit:
+            raise ValueError(f"{value} is more than a plan can represent (at most {limit:,.0f} {unit})")
+        return value
+
+    return check
+
+
+def _count_schema(maximum: Decimal) -> dict:
+    return {
+        "anyOf": [
+            {"type": "number", "minimum": 0, "maximum": int(maximum)},
+            {"type": "string", "pattern": r"^[0-9][0-9_,]*(\.[0-9]+)?$"},
+        ]
+    }
+
+
+#: Upper bounds that keep every figure of a plan representable (Decimal, 28 significant digits):
+#: traffic in requests per month, tokens per request, and budgets or prices in the file's currency.
+MAX_REQUESTS_PER_MONTH = Decimal(10) ** 15
+MAX_TOKENS_PER_REQUEST = Decimal(10) ** 9
+MAX_MONEY = Decimal(10) ** 15
+MAX_GROWTH = Decimal(100)  # 10,000 % per month or week
+
 Count = Annotated[
-    Decimal, BeforeValidator(_number), AfterValidator(_non_negative), WithJsonSchema(_COUNT_SCHEMA)
+    Decimal,
+    BeforeValidator(_number),
+    AfterValidator(_non_negative),
+    AfterValidator(_at_most(MAX_REQUESTS_PER_MONTH, "requests")),
+    WithJsonSchema(_count_schema(MAX_REQUESTS_PER_MONTH)),
+]
+Tokens = Annotated[
+    Decimal,
+    BeforeValidator(_number),
+    AfterValidator(_non_negative),
+    AfterValidator(_at_most(MAX_TOKENS_PER_REQUEST, "tokens per request")),
+    WithJsonSchema(_count_schema(MAX_TOKENS_PER_REQUEST)),
 ]
 Money = Annotated[
-    Decimal, BeforeValidator(_number), AfterValidator(_non_negative), WithJsonSchema(_COUNT_SCHEMA)
+    Decimal,
+    BeforeValidator(_number),
+    AfterValidator(_non_negative),
+    AfterValidator(_at_most(MAX_MONEY, "in the file's currency")),
+    WithJsonSchema(_count_schema(MAX_MONEY)),
 ]
 Ratio = Annotated[
     Decimal,
@@ -166,7 +210,7 @@ Growth = Annotated[
     WithJsonSchema(
         {
             "anyOf": [
-                {"type": "number", "exclusiveMinimum": -1},
+                {"type": "number", "exclusiveMinimum": -1, "maximum": int(MAX_GROWTH)},
                 {"type": "string", "pattern": r"^-?[0-9.]+ ?%$"},
             ]
         }
@@ -188,7 +232,7 @@ class WorkloadFields(_Strict):
     requests_per_day: Count | None = Field(None, description="Traffic: requests per day.")
     requests_per_week: Count | None = Field(None, description="Traffic: requests per week.")
     requests_per_month: Count | None = Field(None, description="Traffic: requests per month (30.4375 days).")
-    input_tokens: Count | None = Field(
+    input_tokens: Tokens | None = Field(
         None, description="Average prompt tokens per request (including cached), counted with counted_with."
     )
     counted_with: Family | None = Field(
@@ -211,11 +255,11 @@ class WorkloadFields(_Strict):
         description="Chat requests (OpenAI messages as JSON or JSONL): a path or glob (or a list), relative to "
         "the workload file; each file is one sample request, counted with per-message overhead.",
     )
-    output_tokens: Count | None = Field(
+    output_tokens: Tokens | None = Field(
         None,
         description="Average output tokens per request (default: 0.25 x input, stated as an assumption).",
     )
-    reasoning_tokens: Count | None = Field(
+    reasoning_tokens: Tokens | None = Field(
         None, description="Average reasoning tokens per request (default 0)."
     )
     cache_hit_ratio: Ratio | None = Field(
@@ -260,6 +304,17 @@ class Workload(WorkloadFields):
             if isinstance(getattr(self, key), list) and not getattr(self, key):
                 raise ValueError(f"{key}: the list of files is empty")
         return self
+
+    @field_validator("requests_per_day", "requests_per_week")
+    @classmethod
+    def _monthly_traffic_bound(cls, value: Decimal | None, info: ValidationInfo) -> Decimal | None:
+        per = info.field_name.rsplit("_", 1)[1]  # type: ignore[union-attr]
+        if value is not None and requests_per_month(value, per) > MAX_REQUESTS_PER_MONTH:
+            raise ValueError(
+                f"{value} requests per {per} is more than a plan can represent (at most "
+                f"{MAX_REQUESTS_PER_MONTH:,.0f} requests per month)"
+            )
+        return value
 
     @property
     def traffic(self) -> tuple[str, Decimal]:
