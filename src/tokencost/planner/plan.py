@@ -818,12 +818,13 @@ class _Planner:
                     else None
                 )
         if not rows:
-            reasons = "; ".join(f"{x.model}: {x.reason}" for x in excluded[:3])
             loc = "constraints" if "constraints" in self.spec.model_fields_set else "candidates"
-            raise InputError(
-                f"{where(self.text, self.source, loc)}: workload {w.name!r}: no candidate is left after the "
-                f"constraints ({len(excluded)} excluded, e.g. {reasons})"
-            )
+            if excluded:
+                reasons = "; ".join(f"{x.model}: {x.reason}" for x in excluded[:3])
+                why = f"no candidate is left after the constraints ({len(excluded)} excluded, e.g. {reasons})"
+            else:
+                why = "no candidate could be priced (none of the candidates resolved to a priced model)"
+            raise InputError(f"{where(self.text, self.source, loc)}: workload {w.name!r}: {why}")
         current_tokens = by_family[current.model.tokenizer] if current else by_family[base]
         price = None
         if current is not None and current_row is not None:
