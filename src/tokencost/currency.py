@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_EVEN, Decimal
+from decimal import ROUND_HALF_EVEN, Decimal, localcontext
 
 #: Active ISO 4217 codes (2025 list). A price sheet's currency must be one of these.
 ISO_4217: frozenset[str] = frozenset(
@@ -26,11 +26,21 @@ def is_currency(code: str) -> bool:
 
 
 def format_money(amount: Decimal, currency: str, places: int | None = None) -> str:
-    """Render ``amount`` with its currency code, e.g. ``$1.2345 USD``; small amounts keep significant digits."""
+    """Render ``amount`` with its currency code, e.g. ``$1.2345 USD``; small amounts keep significant digits.
+
+    Never raises: amounts of 24 or more integer digits are shown in scientific notation (``$4.7728E+26 USD``)
+    and non-finite ones as they are, always with the currency."""
+    symbol = _SYMBOLS.get(currency, "")
+    if not amount.is_finite():
+        return f"{amount} {currency}"
+    magnitude = abs(amount)
+    if magnitude and magnitude.adjusted() >= 24:
+        return f"{symbol}{amount:.4E} {currency}"
     if places is None:
-        magnitude = abs(amount)
         places = 2 if magnitude >= 100 else 4 if magnitude >= Decimal("0.01") or magnitude == 0 else 6
     quantum = Decimal(1).scaleb(-places)
-    rounded = amount.quantize(quantum, rounding=ROUND_HALF_EVEN)
-    symbol = _SYMBOLS.get(currency, "")
+    with localcontext() as ctx:
+        # quantize needs every digit of the result within the context's precision
+        ctx.prec = max(ctx.prec, magnitude.adjusted() + places + 2)
+        rounded = amount.quantize(quantum, rounding=ROUND_HALF_EVEN)
     return f"{symbol}{rounded:,} {currency}"
