@@ -183,6 +183,14 @@ def test_plan_cli_totals_match_the_forecast(tmp_path, runner):
     assert out.exit_code == 0, out.output
     assert "Total this month: $750.00 USD" in out.output
     assert "2027-05" not in out.output and "2027-06" not in out.output
+    # the late workload's figure is its first month's, and says so
+    assert "Workload a: gpt-5.4-mini, 1,000,000 requests/month, this month $750.00 USD" in out.output
+    assert "Workload b: gpt-5.4-mini, 1,000,000 requests/month, from 2027-03 $750.00 USD" in out.output
+    report = runner.invoke(
+        cli, ["report", str(path), "--format", "markdown", "--out", str(tmp_path / "r.md")]
+    )
+    assert report.exit_code == 0, report.output
+    assert "from 2027-03 $750.00 USD." in (tmp_path / "r.md").read_text()
 
 
 def test_renderers_can_read_converted_budgets(tmp_path):

@@ -87,7 +87,7 @@ def _text_output(result, top: int) -> str:
         model = w.resolved.id if w.resolved else f"{w.workload.model} (unknown)"
         head = (
             f"\nWorkload {w.name}: {model}, {whole(w.requests_per_month)} requests/month, "
-            f"this month {_money(w.monthly_cost, currency) or 'n/a'}"
+            f"{w.when_label} {_money(w.monthly_cost, currency) or 'n/a'}"
         )
         if w.forecast:
             last_month, last_cost = w.forecast[-1]

@@ -141,6 +141,14 @@ class WorkloadPlan:
     def first_month_label(self) -> str | None:
         return None if self.first_month is None else self.months[self.first_month]
 
+    @property
+    def when_label(self) -> str:
+        """What ``monthly_cost`` is the cost of: ``this month``, ``from 2027-03`` (a later start) or, for a
+        workload starting after the horizon, ``after the horizon``."""
+        if self.first_month is None:
+            return "after the horizon"
+        return "this month" if self.first_month == 0 else f"from {self.first_month_label}"
+
 
 @dataclass
 class PlanResult:

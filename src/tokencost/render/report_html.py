@@ -422,7 +422,8 @@ def render_html(result: Any, top: int = 5) -> str:
                 [
                     f"<a href='#workload-{i}'>{_e(w.name)}</a>",
                     _e(w.resolved.id if w.resolved else w.workload.model),
-                    _e(money(w.monthly_cost, cur)),
+                    _e(money(w.monthly_cost, cur))
+                    + ("" if w.when_label == "this month" else f" ({_e(w.when_label)})"),
                     _e(best.entry.id) if best else "",
                     _e(money(best.monthly_cost, cur)) if best else "",
                     _e(money(w.forecast[-1][1], cur)) if w.forecast else "",

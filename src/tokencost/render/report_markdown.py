@@ -146,7 +146,7 @@ def render_markdown(result: Any, top: int | None = None, chart_top: int = 5) -> 
         out += ["", f"## Workload {w.name}", ""]
         out.append(
             f"Current model **{model}**, {whole(w.requests_per_month)} requests/month, "
-            f"this month {_money(w.monthly_cost, cur)}."
+            f"{w.when_label} {_money(w.monthly_cost, cur)}."
         )
         rows = []
         for row in w.candidates[: top or None]:
