@@ -594,3 +594,13 @@ def test_alibaba_thinking_mode_notes_say_what_to_enter(model, thinking_rate):
     # entered naively, the answer tokens are billed at the (lower) non-thinking output rate
     naive = price_usage(card, Usage(input_tokens=0, output_tokens=100, reasoning_tokens=100), entry.currency)
     assert naive.total < bill.total
+
+
+def test_max_input_tokens_cannot_exceed_the_context_window():
+    text = ACME_SHEET.replace(
+        "context_window: 128000\n", "context_window: 128000\n        max_input_tokens: 200000\n", 1
+    )
+    assert "max_input_tokens: 200000" in text
+    with pytest.raises(PricingError) as info:
+        parse_sheet(text, "x.yaml")
+    assert "max_input_tokens 200,000 is larger than context_window 128,000" in info.value.problems[0]

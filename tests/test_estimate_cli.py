@@ -271,3 +271,14 @@ def test_python_api_reports_non_text_parts():
 
     result = tokencost.estimate(PARTS, models="gpt-5")
     assert result.notices and "1 non-text content part(s) not counted" in result.notices[0]
+
+
+def test_gpt5_input_limit_is_checked_apart_from_its_400k_window():
+    # OpenAI's GPT-5 window is 400,000 tokens of which at most 272,000 may be input (128,000 output)
+    from tokencost.pricing.catalog import load_catalog
+    from tokencost.prompt_cost import limit_problems
+
+    entry = load_catalog().get("gpt-5")
+    assert (entry.model.context_window, entry.model.max_input_tokens) == (400_000, 272_000)
+    assert limit_problems(entry, 200_000, 100_000) == ()  # 300k in all: fits the window
+    assert limit_problems(entry, 300_000, 1_000) == ("exceeds max input 272,000 tokens (input 300,000)",)

@@ -456,3 +456,25 @@ def test_largest_accepted_inputs_plan_and_serialise(tmp_path):
         forecast = [Decimal(p["cost"]) for p in doc["totals"]["forecast"]]
         assert len(forecast) == 120 and forecast == sorted(forecast) and forecast[-1] > forecast[0] > 0
         assert Decimal(doc["budgets"]["monthly_total"]) > 0
+
+
+MAX_INPUT = """\
+version: 1
+start: 2027-01-01
+candidates: [gpt-5, claude-opus-4.6]
+workloads:
+  - name: long
+    model: claude-opus-4.6
+    requests_per_month: 1000
+    input_tokens: {tokens}
+    counted_with: o200k_base
+    output_tokens: 1000
+"""
+
+
+def test_gpt5_is_excluded_above_its_input_limit_not_below_its_window(tmp_path):
+    fits = plan_file(write(tmp_path, "a.yaml", MAX_INPUT.format(tokens=190000)), today=TODAY).to_document()
+    assert "gpt-5" in [c["model"] for c in fits["workloads"][0]["candidates"]]
+    over = plan_file(write(tmp_path, "b.yaml", MAX_INPUT.format(tokens=290000)), today=TODAY).to_document()
+    reasons = {x["model"]: x["reason"] for x in over["workloads"][0]["excluded"]}
+    assert reasons["gpt-5"] == "max input 272k < input 290k"

@@ -207,6 +207,9 @@ def limit_problems(entry: Entry, input_tokens: int, output_tokens: int) -> tuple
             f"exceeds context window {window:,} "
             f"(input {input_tokens:,} + output {output_tokens:,} = {input_tokens + output_tokens:,} tokens)"
         )
+    most_in = entry.model.max_input_tokens
+    if most_in is not None and input_tokens > most_in:
+        problems.append(f"exceeds max input {most_in:,} tokens (input {input_tokens:,})")
     most = entry.model.max_output_tokens
     if most is not None and output_tokens > most:
         problems.append(f"exceeds max output {most:,} tokens (output {output_tokens:,})")

@@ -767,6 +767,20 @@ class _Planner:
                 extra_notes.append(free_note)
             if reason is None and window is not None and window < needed:
                 reason = f"context {_k(window, ROUND_FLOOR)} < needed {_k(needed, ROUND_CEILING)}"
+            elif (
+                reason is None
+                and (most_in := entry.model.max_input_tokens)
+                and tokens.largest_input > most_in
+            ):
+                reason = (
+                    f"max input {_k(most_in, ROUND_FLOOR)} < input {_k(tokens.largest_input, ROUND_CEILING)}"
+                )
+            elif (
+                reason is None
+                and (most_out := entry.model.max_output_tokens)
+                and t_output + t_reasoning > most_out
+            ):
+                reason = f"max output {_k(most_out, ROUND_FLOOR)} < output {_k(t_output + t_reasoning, ROUND_CEILING)}"
             elif reason is None and window is None and needed_floor:
                 reason = f"context window unknown (min_context {_k(needed_floor, ROUND_CEILING)})"
             if reason is not None and not is_current:

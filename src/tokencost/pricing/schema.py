@@ -244,7 +244,13 @@ class Model(_Strict):
         description="Tokenizer family. Required, except in an overlay model that overrides a model of a "
         "lower layer (it then inherits the field).",
     )
-    context_window: int | None = Field(None, gt=0)
+    context_window: int | None = Field(None, gt=0, description="Input and output of one request together.")
+    max_input_tokens: int | None = Field(
+        None,
+        gt=0,
+        description="Most input one request may carry, when the vendor limits input below the context window "
+        "(OpenAI GPT-5: 272,000 of a 400,000-token window).",
+    )
     max_output_tokens: int | None = Field(None, gt=0)
     modalities: Modalities = Field(default_factory=Modalities)
     capabilities: list[Capability] = Field(default_factory=list)
@@ -283,6 +289,9 @@ class Model(_Strict):
     def _consistent(self) -> Model:
         if self.deprecated and self.released and self.deprecated < self.released:
             raise ValueError("deprecated date is before the release date")
+        most_in, window = self.max_input_tokens, self.context_window
+        if most_in is not None and window is not None and most_in > window:
+            raise ValueError(f"max_input_tokens {most_in:,} is larger than context_window {window:,}")
         if self.prices is None:
             # only an overlay override may omit prices (the catalog checks that); it inherits the block
             if self.history:
