@@ -30,9 +30,9 @@ def runner() -> CliRunner:
 
 
 def write_sheet(directory: Path, name: str, body: str) -> Path:
-    """Write a dedented YAML sheet into ``directory`` and return its path."""
-    directory.mkdir(parents=True, exist_ok=True)
+    """Write dedented YAML (a price sheet, a workload file) to ``directory / name``; return its path."""
     path = directory / name
+    path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(textwrap.dedent(body).lstrip(), encoding="utf-8")
     return path
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import textwrap
 from decimal import Decimal
 from importlib.resources import files
 from pathlib import Path
@@ -14,6 +13,7 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from conftest import write_sheet
 from tokencost.cost import Usage, price_usage
 from tokencost.errors import InputError
 from tokencost.planner import plan_file, workload_json_schema
@@ -35,11 +35,7 @@ TODAY = dt.date(2026, 11, 22)
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def write(directory: Path, name: str, body: str) -> Path:
-    path = directory / name
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(textwrap.dedent(body).lstrip(), encoding="utf-8")
-    return path
+write = write_sheet  # dedented YAML into a directory
 
 
 BASIC = """

@@ -9,10 +9,10 @@ import json
 import re
 import textwrap
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 
+from conftest import write_sheet
 from tokencost.cli import cli
 from tokencost.errors import InputError
 from tokencost.planner import plan_file
@@ -21,11 +21,7 @@ from tokencost.prompt_cost import DEFAULT_MODELS
 TODAY = dt.date(2026, 11, 22)
 
 
-def write(directory: Path, name: str, body: str) -> Path:
-    path = directory / name
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(textwrap.dedent(body).lstrip(), encoding="utf-8")
-    return path
+write = write_sheet  # dedented YAML into a directory
 
 
 SIMPLE = """

@@ -169,27 +169,21 @@ MAX_TOKENS_PER_REQUEST = Decimal(10) ** 9
 MAX_MONEY = Decimal(10) ** 15
 MAX_GROWTH = Decimal(100)  # 10,000 % per month or week
 
-Count = Annotated[
-    Decimal,
-    BeforeValidator(_number),
-    AfterValidator(_non_negative),
-    AfterValidator(_at_most(MAX_REQUESTS_PER_MONTH, "requests")),
-    WithJsonSchema(_count_schema(MAX_REQUESTS_PER_MONTH)),
-]
-Tokens = Annotated[
-    Decimal,
-    BeforeValidator(_number),
-    AfterValidator(_non_negative),
-    AfterValidator(_at_most(MAX_TOKENS_PER_REQUEST, "tokens per request")),
-    WithJsonSchema(_count_schema(MAX_TOKENS_PER_REQUEST)),
-]
-Money = Annotated[
-    Decimal,
-    BeforeValidator(_number),
-    AfterValidator(_non_negative),
-    AfterValidator(_at_most(MAX_MONEY, "in the file's currency")),
-    WithJsonSchema(_count_schema(MAX_MONEY)),
-]
+
+def _bounded(maximum: Decimal, what: str) -> object:
+    """A non-negative Decimal of at most ``maximum`` (``what`` names it in the error and the JSON Schema)."""
+    return Annotated[
+        Decimal,
+        BeforeValidator(_number),
+        AfterValidator(_non_negative),
+        AfterValidator(_at_most(maximum, what)),
+        WithJsonSchema(_count_schema(maximum)),
+    ]
+
+
+Count = _bounded(MAX_REQUESTS_PER_MONTH, "requests")
+Tokens = _bounded(MAX_TOKENS_PER_REQUEST, "tokens per request")
+Money = _bounded(MAX_MONEY, "in the file's currency")
 Ratio = Annotated[
     Decimal,
     BeforeValidator(_share),
