@@ -31,7 +31,7 @@ COMMAND_HELP: dict[str, str] = {
     "prices": "Show every price of one model, with its source.",
     "pricing": "Validate, import and diff price sheets.",
     "count": "Count tokens in files or stdin, per tokenizer family.",
-    "estimate": "What a prompt costs on every model, cheapest first.",
+    "estimate": "What a prompt costs on each model, cheapest first.",
     "plan": "Project monthly spend of a workload file on every candidate.",
     "init": "Write a commented starter workload file.",
     "report": "Write a self-contained HTML/Markdown procurement report.",
@@ -134,7 +134,7 @@ class LazyGroup(click.Group):
 )
 @click.version_option(__version__, "--version", prog_name="tokencost")
 def cli() -> None:
-    """tokencost: what your LLM traffic will cost, on every model, before you pay for it.
+    """tokencost: what your LLM traffic will cost, on any model, before you pay for it.
 
     Token counts are per vendor tokenizer (exact where the tokenizer is available offline, measured
     estimates elsewhere), prices are dated and sourced, money is exact decimal in the sheet's currency.

@@ -1,4 +1,4 @@
-"""``tokencost estimate``: what a prompt costs on every model, cheapest first."""
+"""``tokencost estimate``: what a prompt costs on each model, cheapest first."""
 
 from __future__ import annotations
 
@@ -101,7 +101,11 @@ def read_messages(paths: tuple[str, ...]) -> dict:
     "--model", "-m", "models", multiple=True, metavar="MODEL", help="Model id or alias (repeatable)."
 )
 @click.option(
-    "--vendor", "vendors", multiple=True, metavar="V", help="All chat models of a provider (repeatable)."
+    "--vendor",
+    "vendors",
+    multiple=True,
+    metavar="V",
+    help="Every chat model a provider makes or serves, hosts reselling its models included (repeatable).",
 )
 @click.option("--all", "all_models", is_flag=True, help="Every chat model in the catalog.")
 @click.option("--output-tokens", type=click.IntRange(min=0), help="Output tokens per request on every model.")
@@ -158,7 +162,10 @@ def estimate(
     fmt,
     pricing_dirs,
 ) -> None:
-    """Tokens and cost of a prompt on every model, cheapest first.
+    """Tokens and cost of a prompt on each model, cheapest first.
+
+    Models: those named with --model / --vendor, else a default comparison set of 15 current models from
+    the main vendors (--all prices every chat model in the catalog).
 
     Each model is priced on its own tokenizer's count of the prompt (exact where the tokenizer is available
     offline, a measured estimate otherwise; the tokenizer column says which). PATHS are text files joined

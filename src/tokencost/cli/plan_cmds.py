@@ -276,7 +276,9 @@ def report(file, out, fmt, top, force, currency, fx, estimate_only, pricing_dirs
 
     The HTML needs no network and no JavaScript, and prints cleanly: assumptions, a bar chart of projected
     monthly cost per candidate, the forecast of the top candidates, tokens per tokenizer family of the
-    sample text, and the prices used with their source and checked date.
+    sample text, and the prices used with their source and checked date. The Markdown report is the text
+    of `tokencost plan --format markdown` (rankings, notes, budgets, assumptions) without the charts,
+    for a wiki page or a PR.
     """
     from tokencost.fileio import write_atomic
     from tokencost.planner import plan_file

@@ -28,7 +28,11 @@ def pricing() -> None:
     """Validate, import and diff price sheets."""
 
 
-@click.command("validate", epilog="Example: tokencost pricing validate my-prices/ --max-age 30")
+@click.command(
+    "validate",
+    short_help="Validate price sheets (bundled, or PATHs layered over them).",
+    epilog="Example: tokencost pricing validate my-prices/ --max-age 30",
+)
 @click.argument("paths", nargs=-1, type=click.Path())
 @click.option(
     "--max-age",
@@ -61,7 +65,11 @@ def validate_cmd(paths, max_age: int, quiet: bool) -> None:
         click.echo(f"ok: {report.models} models in {report.files} sheet(s){layered}")
 
 
-@click.command("schema", epilog="Example: tokencost pricing schema > pricing/schema.json")
+@click.command(
+    "schema",
+    short_help="Print the JSON Schema of a price sheet.",
+    epilog="Example: tokencost pricing schema > pricing/schema.json",
+)
 def schema_cmd() -> None:
     """Print the JSON Schema of a price sheet (the file shipped as pricing/schema.json)."""
     from tokencost.pricing.schema import sheet_json_schema

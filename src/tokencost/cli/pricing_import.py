@@ -122,7 +122,10 @@ def _with_options(func):
     return func
 
 
-@click.group("import")
+@click.group(
+    "import",
+    epilog="Example: tokencost pricing import litellm litellm-1.109.1-*.whl --provider deepseek --out my-prices/",
+)
 def import_group() -> None:
     """Convert reference price data (LiteLLM, OpenRouter) into price sheets.
 
@@ -131,6 +134,7 @@ def import_group() -> None:
 
 @import_group.command(
     "litellm",
+    short_help="Import LiteLLM's price JSON (or a litellm wheel).",
     epilog="Example: tokencost pricing import litellm model_prices_and_context_window_backup.json "
     "--provider anthropic --out my-prices/",
 )
@@ -153,6 +157,7 @@ def import_litellm_cmd(file, providers, out, force, checked, standalone, pricing
 
 @import_group.command(
     "openrouter",
+    short_help="Import OpenRouter's /api/v1/models JSON.",
     epilog="Example: curl -s https://openrouter.ai/api/v1/models > models.json && "
     "tokencost pricing import openrouter models.json --out my-prices/",
 )
@@ -168,6 +173,7 @@ def import_openrouter_cmd(file, out, force, checked, standalone, pricing_dirs) -
 
 @click.command(
     "diff",
+    short_help="Compare the catalog's prices with LiteLLM or OpenRouter data.",
     epilog="Example: tokencost pricing diff model_prices_and_context_window_backup.json --from litellm",
 )
 @click.argument("file", type=click.Path(dir_okay=False))
