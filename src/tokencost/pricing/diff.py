@@ -6,6 +6,11 @@ its provider prefix), and only when both are sold by the same provider (or, for 
 reference entry is the catalog vendor's own model resold); a unique "loose" name match
 (``claude-opus-4.6`` ~ ``claude-opus-4-6``) within the same provider is the fallback. Catalog sheets in
 another currency than USD are not comparable and are counted as such.
+
+Each reference entry is compared with exactly one catalog model, the most specific one that matches it:
+the seller's own model (an OpenRouter entry with ``openrouter/<id>`` when the catalog has it) before the
+vendor's model it resells, an exact id before an alias, an exact name before a loose one. A ``:free``
+variant is compared only with a free model: a free tier is a different offer, not a price of the paid one.
 """
 
 from __future__ import annotations
@@ -197,13 +202,23 @@ def diff_catalog(catalog: Any, result: ImportResult, *, source: str, tolerance: 
         for name in ref.names:
             by_name.setdefault(name.casefold(), []).append(ref)
             by_loose.setdefault(_loose(name), []).append(ref)
+    considered: list[tuple[Any, list[tuple[tuple[int, ...], RefEntry, str]]]] = []
     for entry in sorted(catalog, key=lambda e: (e.provider.id, e.id)):
         report.catalog_models += 1
         model = entry.model
         if entry.currency != "USD":
             report.not_comparable.append((model.id, f"prices in {entry.currency}; the reference is USD"))
             continue
-        found = _find(model, entry.provider.id, by_name, by_loose)
+        considered.append((entry, _candidates(model, entry.provider.id, by_name, by_loose)))
+    # every reference entry goes to the one catalog model that matches it most specifically
+    owner: dict[int, tuple[tuple[int, ...], int]] = {}
+    for order, (_entry, candidates) in enumerate(considered):
+        for score, ref, _how in candidates:
+            if id(ref) not in owner or (score, order) < owner[id(ref)]:
+                owner[id(ref)] = (score, order)
+    for order, (entry, candidates) in enumerate(considered):
+        model = entry.model
+        found = _ranked([c for c in candidates if owner[id(c[1])][1] == order])
         if not found:
             report.unmatched.append(model.id)
             continue
@@ -256,21 +271,33 @@ def _explanation(model: Model, source: str) -> str | None:
     return None
 
 
-def _find(
+def _is_free_variant(name: str) -> bool:
+    return name.casefold().endswith(":free")
+
+
+def _comparable(model: Model, ref: RefEntry) -> bool:
+    """False for a free tier against a paid model (``stepfun/step-3.5-flash:free`` vs ``step-3.5-flash``)."""
+    return model.free or not (_is_free_variant(ref.key) or _is_free_variant(ref.model.id))
+
+
+def _candidates(
     model: Model,
     provider_id: str,
     by_name: dict[str, list[RefEntry]],
     by_loose: dict[str, list[RefEntry]],
-) -> list[tuple[RefEntry, str]]:
-    """The best reference match first, then every other entry an alias names exactly (same seller)."""
+) -> list[tuple[tuple[int, ...], RefEntry, str]]:
+    """Every reference entry ``model`` could be compared with, as (score, entry, how); lower is more specific.
+
+    The score is (seller: same provider 0, home host 1, creator 2, loose name 3; exact id or key 0, other
+    name 1; position of the name in the model's id and aliases)."""
     names = [model.id, *model.aliases]
     if model.id.casefold().startswith(f"{provider_id.casefold()}/"):
         names.append(model.id[len(provider_id) + 1 :])
-    scored: dict[int, tuple[tuple[int, int, int], RefEntry, str]] = {}
+    scored: dict[int, tuple[tuple[int, ...], RefEntry, str]] = {}
     for position, name in enumerate(names):
         for ref in by_name.get(name.casefold(), []):
             relation = ref.sold_by(provider_id)
-            if relation is None:
+            if relation is None or not _comparable(model, ref):
                 continue
             exact = name.casefold() in (ref.model.id.casefold(), ref.key.casefold())
             score = ({"same provider": 0, "home host": 1}.get(relation, 2), 0 if exact else 1, position)
@@ -280,19 +307,26 @@ def _find(
             if id(ref) not in scored or score < scored[id(ref)][0]:
                 scored[id(ref)] = (score, ref, how)
     if scored:
-        ranked = sorted(scored.values(), key=lambda item: item[0])
-        best = ranked[0]
-        others = [item for item in ranked[1:] if item[0][0] <= 1 and item[0][1] == 0]
-        return [(best[1], best[2])] + [(item[1], item[2]) for item in others]
+        return list(scored.values())
     loose = {
         id(ref): ref
         for name in names
         for ref in by_loose.get(_loose(name), [])
-        if ref.sold_by(provider_id) == "same provider"
+        if ref.sold_by(provider_id) == "same provider" and _comparable(model, ref)
     }
     if len(loose) == 1:
-        return [(next(iter(loose.values())), "loose name")]
+        return [((3, 0, 0), next(iter(loose.values())), "loose name")]
     return []
+
+
+def _ranked(candidates: list[tuple[tuple[int, ...], RefEntry, str]]) -> list[tuple[RefEntry, str]]:
+    """The best match first, then every other entry an alias names exactly (same seller or home host)."""
+    if not candidates:
+        return []
+    ranked = sorted(candidates, key=lambda item: item[0])
+    best = ranked[0]
+    others = [item for item in ranked[1:] if item[0][0] <= 1 and item[0][1] == 0]
+    return [(best[1], best[2])] + [(item[1], item[2]) for item in others]
 
 
 # -- rendering -------------------------------------------------------------------------------------------------
