@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 import textwrap
 from decimal import Decimal
 from pathlib import Path
@@ -12,7 +13,7 @@ import pytest
 from click.testing import CliRunner
 
 from tokencost.cli import cli
-from tokencost.pricing.catalog import Catalog, LoadedSheet, parse_sheet
+from tokencost.pricing.catalog import Catalog, LoadedSheet, load_sheets, parse_sheet
 from tokencost.pricing.diff import diff_catalog, provider_keys
 from tokencost.pricing.import_common import parse_json_text
 from tokencost.pricing.import_litellm import import_litellm
@@ -348,3 +349,66 @@ def test_reference_equal_to_an_earlier_price_is_flagged_as_history():
     assert dis.history_match == "2026-01-01"
     assert dis.as_row()["explained"] == "history"
     assert report.unexplained == []
+
+
+# -- the bundled catalog's recorded diff (pricing/litellm-diff.md) ------------------------------------------------
+# `pricing diff` counts any note naming the reference as an explanation. The document promises more: every
+# disagreement it marks explained is explained by a note that states the reference's figure, or the figure
+# equals an earlier card of ours. These tests hold the document (and the sheets' notes) to that promise offline.
+DIFF_DOCUMENT = Path(__file__).resolve().parents[1] / "pricing" / "litellm-diff.md"
+
+
+def states_figure(text: str, figure: Decimal) -> bool:
+    """Whether ``text`` states ``figure`` as a number: 0.4 matches "$0.40", 1 matches "$1/"; 0.2 is not "$0.2288"."""
+    shown = format(figure.normalize(), "f")
+    tail = "0*" if "." in shown else r"(?:\.0+)?"
+    return re.search(r"(?<![\d.])" + re.escape(shown) + tail + r"(?!\d|\.\d)", text) is not None
+
+
+def test_states_figure():
+    assert states_figure("LiteLLM says $0.40 and", D("0.4"))
+    assert states_figure("($1/$2, cache $0.20)", D("1")) and states_figure("($1/$2, cache $0.20)", D("0.2"))
+    assert not states_figure("genai-prices $0.2288", D("0.2"))
+    assert not states_figure("LiteLLM ($1.04)", D("1"))
+    assert not states_figure("notes naming LiteLLM only", D("0.3"))
+
+
+def document_rows() -> list[dict[str, str]]:
+    text = DIFF_DOCUMENT.read_text()
+    section = text.split("\n## Disagreements\n", 1)[1].split("\n## ", 1)[0]
+    lines = [line for line in section.splitlines() if line.startswith("|")]
+    header = [cell.strip() for cell in lines[0].strip("|").split("|")]
+    return [
+        dict(zip(header, (c.strip() for c in line.strip("|").split("|")), strict=True)) for line in lines[2:]
+    ]
+
+
+@pytest.fixture(scope="module")
+def bundled() -> Catalog:
+    return Catalog.from_sheets(load_sheets([], use_env=False, bundled=True))
+
+
+def test_recorded_diff_is_current_and_every_explanation_states_the_reference_figure(bundled):
+    rows = document_rows()
+    summary = re.search(r"\*\*(\d+) price\(s\) on (\d+) model\(s\)\*\*", DIFF_DOCUMENT.read_text())
+    assert summary and int(summary.group(1)) == len(rows) > 0
+    assert int(summary.group(2)) == len({row["model"] for row in rows})
+    for row in rows:
+        model = bundled.get(row["model"]).model
+        component, reference = row["component"], D(row["reference/M"])
+        # a sheet changed since the document was generated: regenerate it (see the document's command line)
+        assert model.prices.components()[component] == D(row["catalog/M"]), row
+        notes = "\n".join(filter(None, (model.notes, model.prices.note)))
+        earlier = {card.components().get(component) for card in model.history}
+        assert row["explained"] in ("yes", "history"), row
+        assert states_figure(notes, reference) or reference in earlier, (
+            f"{row['model']} {component}: the note must state the reference's {reference} and why ours differs"
+        )
+
+
+def test_components_missing_from_the_catalog_are_noted(bundled):
+    section = DIFF_DOCUMENT.read_text().split("\n## Components one side lacks\n", 1)[1].split("\n## ", 1)[0]
+    missing = re.findall(r"^- `([^`]+)`: (\w+) absent in catalog$", section, re.M)
+    for model_id, component in missing:
+        model = bundled.get(model_id).model
+        assert component in (model.notes or ""), f"{model_id}: say why {component} is left out"
