@@ -6,7 +6,8 @@ This is the library behind ``tokencost estimate`` (``tokencost.estimate(...)`` r
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
+import os
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation, localcontext
 from typing import TYPE_CHECKING, Any
@@ -15,7 +16,7 @@ from tokencost.cost import Bill, Unpriceable, Usage, price_usage
 from tokencost.currency import is_currency
 from tokencost.errors import InputError
 from tokencost.fx import FxTable, fx_table
-from tokencost.pricing.catalog import Catalog, Entry, load_catalog
+from tokencost.pricing.catalog import Catalog, Entry, load_catalog, pricing_paths
 
 if TYPE_CHECKING:
     from tokencost.tokenizers import TokenCount
@@ -264,9 +265,28 @@ def _names(value: str | Sequence[str] | None, what: str) -> tuple[str, ...]:
     return names
 
 
-def _fx_overrides(fx: str | Sequence[str] | Mapping[str, Any] | FxTable | None) -> list[str] | FxTable:
-    """FX overrides as ``CODE=RATE`` strings (from a str, a sequence of them, or a ``{code: rate}`` mapping),
-    checked with the library's own wording (units of CODE per 1 USD); an FxTable passes through."""
+def currency_code(currency: str | None, name: str = "currency") -> str | None:
+    """An ISO 4217 code given in any case (``"cny"`` -> ``"CNY"``), or None; anything else is an InputError
+    naming ``name``. Shared by ``estimate`` and ``plan_file``."""
+    if currency is None:
+        return None
+    if not isinstance(currency, str):
+        raise InputError(
+            f"{name} must be an ISO 4217 code as a str (e.g. 'USD'), got {type(currency).__name__} {currency!r}"
+        )
+    code = currency.strip().upper()
+    if not is_currency(code):
+        raise InputError(f"{name} {code!r} is not an ISO 4217 code (e.g. USD, CNY, EUR)")
+    return code
+
+
+def fx_overrides(
+    fx: str | Sequence[str] | Mapping[str, Any] | FxTable | None, name: str = "fx", check: bool = True
+) -> list[str] | FxTable:
+    """FX overrides as ``CODE=RATE`` strings (units of CODE per 1 USD) from a str (one override, never split
+    into letters), a sequence of them, a ``{code: rate}`` mapping or None; an FxTable passes through.
+    Shared by ``estimate`` and ``plan_file``. A value of another type is an InputError naming ``name``; with
+    ``check`` each override is also checked here with the library's wording (else ``fx_table`` checks it)."""
     if isinstance(fx, FxTable):
         return fx
     if fx is None:
@@ -275,23 +295,30 @@ def _fx_overrides(fx: str | Sequence[str] | Mapping[str, Any] | FxTable | None) 
         items = [fx]
     elif isinstance(fx, Mapping):
         items = [f"{code}={rate}" for code, rate in fx.items()]
+    elif isinstance(fx, (bytes, bytearray)) or not isinstance(fx, Iterable):
+        raise InputError(
+            f"{name}: expected a CODE=RATE str, a list of them or a {{code: rate}} mapping, "
+            f"got {type(fx).__name__} {fx!r}"
+        )
     else:
         items = list(fx)
     for item in items:
         if not isinstance(item, str):
-            raise InputError(f"fx: expected CODE=RATE strings or a {{code: rate}} mapping, got {item!r}")
+            raise InputError(f"{name}: expected CODE=RATE strings or a {{code: rate}} mapping, got {item!r}")
+        if not check:
+            continue
         code, sep, number = item.partition("=")
         code = code.strip().upper()
         if not sep or not is_currency(code):
-            raise InputError(f"fx {item!r}: expected CODE=RATE with an ISO 4217 code, e.g. CNY=7.1")
+            raise InputError(f"{name} {item!r}: expected CODE=RATE with an ISO 4217 code, e.g. CNY=7.1")
         try:
             rate = Decimal(number.strip())
         except InvalidOperation:
-            raise InputError(f"fx {item!r}: {number.strip()!r} is not a number") from None
+            raise InputError(f"{name} {item!r}: {number.strip()!r} is not a number") from None
         if not rate.is_finite() or rate <= 0:
-            raise InputError(f"fx {item!r}: the rate must be a positive number")
+            raise InputError(f"{name} {item!r}: the rate must be a positive number")
         if code == "USD" and rate != 1:
-            raise InputError(f"fx {item!r}: rates are per 1 USD, so USD is always 1")
+            raise InputError(f"{name} {item!r}: rates are per 1 USD, so USD is always 1")
     return items
 
 
@@ -313,9 +340,9 @@ def estimate(
     at: dt.date | None = None,
     at_time: dt.time | None = None,
     currency: str | None = None,
-    fx: str | Sequence[str] | Mapping[str, Any] | FxTable = (),
+    fx: str | Sequence[str] | Mapping[str, Any] | FxTable | None = (),
     estimate_only: bool = False,
-    pricing: str | Sequence[str] = (),
+    pricing: str | os.PathLike | Sequence[str | os.PathLike] | None = (),
 ) -> EstimateResult:
     """Price a prompt (text, or chat messages in OpenAI format) on each model, cheapest first.
 
@@ -324,13 +351,14 @@ def estimate(
     input is billed as cache reads. Costs are per ``requests`` requests, in ``currency`` (default: the
     models' own currency when they share one, else USD) with the FX rates said in ``fx_note``.
 
-    ``models``, ``vendors`` and ``pricing`` take one name (a str) or several; ``currency`` any case; ``fx``
-    a ``"CNY=7.1"`` str, a sequence of them, a ``{"CNY": 7.1}`` mapping (units per 1 USD) or an FxTable.
+    ``models`` and ``vendors`` take one name (a str) or several; ``pricing`` one overlay path (str or Path)
+    or several; ``currency`` any case; ``fx`` a ``"CNY=7.1"`` str, a sequence of them, a ``{"CNY": 7.1}``
+    mapping (units per 1 USD) or an FxTable. A wrong argument is an InputError naming the parameter.
     """
     if isinstance(text_or_messages, (bytes, bytearray)):
         raise InputError("the prompt is bytes: decode it to str (UTF-8) first")
     models, vendors = _names(models, "models"), _names(vendors, "vendors")
-    pricing = _names(pricing, "pricing")
+    pricing = pricing_paths(pricing)
     if output_tokens is not None and output_ratio is not None:
         raise InputError("give output_tokens or output_ratio, not both")
     if output_tokens is not None and output_tokens < 0:
@@ -348,11 +376,8 @@ def estimate(
         raise InputError(f"output_ratio must be a non-negative number, got {output_ratio}")
     if requests < 1:
         raise InputError(f"requests must be at least 1, got {requests}")
-    if currency is not None:
-        currency = currency.strip().upper()
-        if not is_currency(currency):
-            raise InputError(f"currency {currency!r} is not an ISO 4217 code (e.g. USD, CNY, EUR)")
-    fx = _fx_overrides(fx)  # a bad rate is an error even when nothing needs converting
+    currency = currency_code(currency)
+    fx = fx_overrides(fx)  # a bad rate is an error even when nothing needs converting
     tables: list[FxTable] = [fx] if isinstance(fx, FxTable) else []
 
     def table() -> FxTable:

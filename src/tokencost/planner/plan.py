@@ -10,7 +10,8 @@ from __future__ import annotations
 import datetime as dt
 import gc
 import glob as globlib
-from collections.abc import Sequence
+import os
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_EVEN, Decimal
 from pathlib import Path
@@ -32,7 +33,7 @@ from tokencost.planner.projection import (
 )
 from tokencost.planner.ratios import provenance, ratio, ratio_table
 from tokencost.planner.workload import Workload, WorkloadFile, is_selector, load_workload, where
-from tokencost.pricing.catalog import Catalog, Entry, load_catalog
+from tokencost.pricing.catalog import Catalog, Entry, load_catalog, pricing_paths
 from tokencost.pricing.schema import Capability
 
 SCHEMA = "tokencost.plan/1"
@@ -1028,14 +1029,20 @@ def plan_spec(
     *,
     catalog: Catalog,
     currency: str | None = None,
-    fx: Sequence[str] | FxTable = (),
+    fx: str | Sequence[str] | Mapping[str, Any] | FxTable | None = (),
     estimate_only: bool = False,
     tolerate_unknown: bool = False,
     today: dt.date | None = None,
 ) -> PlanResult:
-    """Plan an already-validated workload file against ``catalog`` (the benchmark calls this directly)."""
+    """Plan an already-validated workload file against ``catalog`` (the benchmark calls this directly).
+    ``currency`` and ``fx`` are taken as ``plan_file`` takes them."""
+    from tokencost.prompt_cost import currency_code, fx_overrides  # same layer (planner), see DESIGN.md
+
+    currency = currency_code(currency, "--currency")
     today = today or dt.datetime.now(dt.timezone.utc).date()
-    table = fx if isinstance(fx, FxTable) else fx_table(fx)
+    # checked by fx_table, with the --fx wording the CLI shows
+    overrides = fx_overrides(fx, check=False)
+    table = overrides if isinstance(overrides, FxTable) else fx_table(overrides)
     for code in sorted(table.overridden):
         rate = table.per_usd[code]
         if not MIN_FX <= rate <= MAX_FX:
@@ -1126,24 +1133,30 @@ def plan_spec(
 def plan_file(
     path: str | Path,
     *,
-    pricing: Sequence[str] = (),
+    pricing: str | os.PathLike | Sequence[str | os.PathLike] | None = (),
     currency: str | None = None,
-    fx: Sequence[str] | FxTable = (),
+    fx: str | Sequence[str] | Mapping[str, Any] | FxTable | None = (),
     estimate_only: bool = False,
     tolerate_unknown: bool = False,
     today: dt.date | None = None,
 ) -> PlanResult:
     """Plan the workload file at ``path``: see the module docstring and DESIGN.md for the JSON contract.
 
+    ``pricing``, ``currency`` and ``fx`` are taken as ``tokencost.estimate`` takes them: one overlay path
+    (str or Path) or several; an ISO code in any case; a ``"CNY=7.1"`` str, a sequence of them, a
+    ``{"CNY": 7.1}`` mapping or an FxTable.
     ``tolerate_unknown``: an unknown current or candidate model is recorded in ``problems`` (and the
     workload's ``resolved_model``/``monthly_cost`` are null) instead of raising; ``tokencost check`` uses it.
     """
-    if currency is not None:
-        from tokencost.currency import is_currency
+    from tokencost.prompt_cost import currency_code, fx_overrides  # same layer (planner), see DESIGN.md
 
-        currency = currency.strip().upper()
-        if not is_currency(currency):
-            raise InputError(f"--currency {currency!r} is not an ISO 4217 code (e.g. USD, CNY, EUR)")
+    currency = currency_code(currency, "--currency")
+    fx = fx_overrides(fx, check=False)
+    pricing = pricing_paths(pricing)
+    if not isinstance(path, (str, os.PathLike)):
+        raise InputError(
+            f"path: expected a workload file path (str or Path), got {type(path).__name__} {path!r}"
+        )
     path = Path(path)
     spec, text = load_workload(path)
     catalog = load_catalog(pricing)

@@ -14,7 +14,7 @@ import difflib
 import hashlib
 import os
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib.resources import files
@@ -265,7 +265,9 @@ class Catalog:
 
     def find(self, name: str) -> Entry | None:
         """The entry for an id or alias, case-insensitive; ``provider/name`` works when the prefix is the
-        model's own provider or creator. None when nothing matches."""
+        model's own provider or creator. None when nothing matches; InputError when ``name`` is not a str."""
+        if not isinstance(name, str):
+            raise InputError(f"model name must be a str (an id or alias), got {type(name).__name__} {name!r}")
         key = _normal(name)
         if key in self._index:
             return self.entries[self._index[key]]
@@ -458,9 +460,36 @@ def _cached_catalog(pricing: tuple[str, ...], env_value: str) -> Catalog:
     return catalog
 
 
-def load_catalog(pricing: Sequence[str | Path] = ()) -> Catalog:
+def pricing_paths(
+    pricing: str | os.PathLike | Iterable[str | os.PathLike] | None, name: str = "pricing"
+) -> tuple[str, ...]:
+    """The overlay paths of a ``pricing`` argument, as ``load_catalog``, ``plan_file`` and ``estimate`` take
+    it: one directory or sheet file (a str or a Path; never split into letters), several of them, or None
+    for none. Anything else is an InputError naming ``name``."""
+    if pricing is None:
+        return ()
+    if isinstance(pricing, (str, os.PathLike)):
+        return (os.fspath(pricing),)
+    if isinstance(pricing, (bytes, bytearray, Mapping)) or not isinstance(pricing, Iterable):
+        raise InputError(
+            f"{name}: expected a directory or file path (str or Path) or a list of them, "
+            f"got {type(pricing).__name__} {pricing!r}"
+        )
+    paths = []
+    for item in pricing:
+        if not isinstance(item, (str, os.PathLike)):
+            raise InputError(
+                f"{name}: expected directory or file paths (str or Path), got {type(item).__name__} {item!r}"
+            )
+        paths.append(os.fspath(item))
+    return tuple(paths)
+
+
+def load_catalog(pricing: str | os.PathLike | Iterable[str | os.PathLike] | None = ()) -> Catalog:
     """The merged catalog (bundled + TOKENCOST_PRICING + ``pricing`` dirs), loaded once per combination.
 
-    The validated catalog is cached on disk keyed by a hash of every sheet's text (see ``tokencost.cache``),
-    so a changed sheet is always re-validated and an unchanged one costs a few milliseconds."""
-    return _cached_catalog(tuple(str(p) for p in pricing), os.environ.get(ENV_VAR, ""))
+    ``pricing`` is one overlay directory or sheet file (str or Path) or a sequence of them (see
+    ``pricing_paths``). The validated catalog is cached on disk keyed by a hash of every sheet's text (see
+    ``tokencost.cache``), so a changed sheet is always re-validated and an unchanged one costs a few
+    milliseconds."""
+    return _cached_catalog(pricing_paths(pricing), os.environ.get(ENV_VAR, ""))

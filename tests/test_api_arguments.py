@@ -1,0 +1,128 @@
+"""The Python API takes its arguments the same way at every entry point and answers a wrong one with a
+tokencost error naming the parameter, never an AttributeError/TypeError from deep inside."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+import tokencost
+from conftest import write_sheet
+from tokencost.errors import InputError
+from tokencost.planner import plan_file
+from tokencost.pricing.catalog import load_catalog, pricing_paths
+
+TODAY = dt.date(2026, 11, 22)
+
+WORKLOAD = """
+    version: 1
+    currency: USD
+    start: 2027-01-01
+    horizon_months: 2
+    candidates: [acme-large, acme-mini]
+    workloads:
+      - name: bot
+        model: acme-large
+        requests_per_month: 1000
+        input_tokens: 1000
+        counted_with: o200k_base
+        output_tokens: 500
+"""
+
+
+@pytest.fixture
+def workload(tmp_path) -> Path:
+    return write_sheet(tmp_path, "w.yaml", WORKLOAD)
+
+
+def _monthly(result) -> Decimal:
+    return result.to_document()["workloads"][0]["monthly_cost"]
+
+
+# -- 1. one pricing path, fx and currency: the same forms at load_catalog, plan_file and estimate -------------
+@pytest.mark.parametrize("form", [str, Path, lambda p: [p], lambda p: (str(p),)])
+def test_load_catalog_takes_one_overlay_as_str_or_path_or_a_list(acme_dir, form):
+    catalog = load_catalog(form(acme_dir))
+    assert catalog.get("acme-large").layer == f"--pricing:{acme_dir}"
+
+
+@pytest.mark.parametrize("form", [str, Path, lambda p: [Path(p)]])
+def test_plan_file_takes_one_overlay_as_str_or_path(workload, acme_dir, form):
+    result = plan_file(workload, pricing=form(acme_dir), today=TODAY)
+    # acme-large: 1000 requests x (1000 x $2.5 + 500 x $10) per million tokens
+    assert Decimal(_monthly(result)) == Decimal("7.5")
+
+
+@pytest.mark.parametrize("form", [str, Path])
+def test_estimate_takes_one_overlay_as_str_or_path(acme_dir, form):
+    result = tokencost.estimate("hello world", models="acme-mini", output_tokens=10, pricing=form(acme_dir))
+    assert [row.model_id for row in result.rows] == ["acme-mini"]
+
+
+def test_a_missing_overlay_str_is_named_whole_not_by_its_first_letter(tmp_path, workload):
+    missing = tmp_path / "nowhere"
+    for call in (
+        lambda: load_catalog(str(missing)),
+        lambda: plan_file(workload, pricing=str(missing)),
+        lambda: tokencost.estimate("hi", models="gpt-5", pricing=missing),
+    ):
+        with pytest.raises(InputError, match=r"nowhere: pricing directory or file not found"):
+            call()
+
+
+@pytest.mark.parametrize("bad", [5, b"dir", {"a": 1}, [5]])
+def test_pricing_of_another_type_is_an_input_error_naming_it(bad, workload):
+    with pytest.raises(InputError, match=r"^pricing: expected"):
+        pricing_paths(bad)
+    with pytest.raises(InputError, match=r"^pricing: expected"):
+        load_catalog(bad)
+    with pytest.raises(InputError, match=r"^pricing: expected"):
+        plan_file(workload, pricing=bad)
+    with pytest.raises(InputError, match=r"^pricing: expected"):
+        tokencost.estimate("hi", models="gpt-5", pricing=bad)
+
+
+@pytest.mark.parametrize("fx", ["CNY=7", ["CNY=7"], ("cny=7",), {"CNY": 7}, {"cny": Decimal("7")}])
+def test_plan_file_takes_fx_as_estimate_does(workload, acme_dir, fx):
+    usd = plan_file(workload, pricing=acme_dir, today=TODAY)
+    cny = plan_file(workload, pricing=acme_dir, currency="cny", fx=fx, today=TODAY)
+    assert cny.currency == "CNY"
+    assert cny.fx_note == "1 USD = 7 CNY (given)"
+    assert Decimal(_monthly(cny)) == Decimal(_monthly(usd)) * 7
+
+
+def test_plan_file_checks_fx_values_with_the_cli_wording(workload, acme_dir):
+    with pytest.raises(InputError, match=r"^--fx 'CNY=abc': 'abc' is not a number"):
+        plan_file(workload, pricing=acme_dir, currency="CNY", fx={"CNY": "abc"})
+    with pytest.raises(InputError, match=r"^--currency 'XYZ' is not an ISO 4217 code"):
+        plan_file(workload, pricing=acme_dir, currency="xyz")
+
+
+@pytest.mark.parametrize("bad", [5, b"CNY=7", [7]])
+def test_fx_of_another_type_is_an_input_error_naming_it(workload, acme_dir, bad):
+    with pytest.raises(InputError, match=r"^fx: expected"):
+        plan_file(workload, pricing=acme_dir, fx=bad)
+    with pytest.raises(InputError, match=r"^fx: expected"):
+        tokencost.estimate("hi", models="gpt-5", fx=bad)
+
+
+def test_currency_of_another_type_is_an_input_error_naming_it(workload, acme_dir):
+    with pytest.raises(InputError, match=r"^currency must be an ISO 4217 code as a str"):
+        tokencost.estimate("hi", models="gpt-5", currency=5)
+    with pytest.raises(InputError, match=r"currency must be an ISO 4217 code as a str"):
+        plan_file(workload, pricing=acme_dir, currency=5)
+
+
+def test_plan_file_path_of_another_type_is_an_input_error(acme_dir):
+    with pytest.raises(InputError, match=r"^path: expected a workload file path"):
+        plan_file(5, pricing=acme_dir)
+
+
+def test_none_means_no_overlay_and_no_fx(workload, acme_dir):
+    assert len(load_catalog(None)) == len(load_catalog())
+    result = tokencost.estimate("hello", models="gpt-5", output_tokens=1, pricing=None, fx=None)
+    assert result.rows[0].model_id == "gpt-5"
+    assert isinstance(result.rows[0].total, Decimal)
