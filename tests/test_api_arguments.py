@@ -126,3 +126,53 @@ def test_none_means_no_overlay_and_no_fx(workload, acme_dir):
     result = tokencost.estimate("hello", models="gpt-5", output_tokens=1, pricing=None, fx=None)
     assert result.rows[0].model_id == "gpt-5"
     assert isinstance(result.rows[0].total, Decimal)
+
+
+# -- 2. wrong types: an InputError naming the parameter --------------------------------------------------------
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"model": 5}, "model must be a str, got int 5"),
+        ({"tokenizer": 5}, "tokenizer must be a str, got int 5"),
+        ({"tokenizer": ["o200k_base"]}, "tokenizer must be a str, got list ['o200k_base']"),
+        ({"estimate": "no"}, "estimate must be True or False, got 'no'"),
+    ],
+)
+def test_count_tokens_names_a_wrong_argument(kwargs, message):
+    from tokencost.tokenizers import count_tokens
+
+    with pytest.raises(InputError) as caught:
+        count_tokens("hi", **kwargs)
+    assert str(caught.value) == message
+
+
+@pytest.mark.parametrize("bad", [5, None, ["claude"]])
+def test_get_counter_names_a_wrong_family(bad):
+    from tokencost.tokenizers import get_counter
+    from tokencost.tokenizers.registry import spec
+
+    for call in (lambda: get_counter(bad), lambda: spec(bad)):
+        with pytest.raises(
+            InputError, match=r"^tokenizer family must be a str \(e\.g\. 'o200k_base'\), got "
+        ):
+            call()
+
+
+@pytest.mark.parametrize("family", ["claude", "o200k_base"])
+@pytest.mark.parametrize("bad", [None, 5, b"hi"])
+def test_counter_count_refuses_what_is_not_text(family, bad):
+    from tokencost.tokenizers import get_counter
+
+    counter = get_counter(family)
+    with pytest.raises(InputError, match=rf"^text must be a str, not {type(bad).__name__}$"):
+        counter.count(bad)
+    assert counter.count("hello world") > 0
+
+
+@pytest.mark.parametrize("bad", [None, 5, ["gpt-5"]])
+def test_catalog_lookup_names_a_name_that_is_not_a_str(bad):
+    catalog = load_catalog()
+    for call in (catalog.get, catalog.find):
+        with pytest.raises(InputError, match=r"^model name must be a str \(an id or alias\), got "):
+            call(bad)
+    assert catalog.get("GPT-5").id == "gpt-5"

@@ -75,6 +75,12 @@ _COUNTERS: dict[tuple[str, bool], Counter] = {}
 def get_counter(family: str, estimate: bool = False) -> Counter:
     """The counter of ``family``: exact when its tokenizer is available (and ``estimate`` is false), else the
     estimator. A missing user file (``huggingface:PATH``/``tiktoken:PATH``) is an error, not an estimate."""
+    if not isinstance(family, str):
+        raise InputError(
+            f"tokenizer family must be a str (e.g. 'o200k_base'), got {type(family).__name__} {family!r}"
+        )
+    if not isinstance(estimate, bool):
+        raise InputError(f"estimate must be True or False, got {estimate!r}")
     key = (family, estimate)
     counter = _COUNTERS.get(key)
     if counter is not None:
@@ -117,6 +123,9 @@ def count_tokens(
         raise InputError("give either model or tokenizer, not both")
     if not isinstance(text, str):
         raise InputError(f"text must be a str, not {type(text).__name__}")
+    for name, value in (("model", model), ("tokenizer", tokenizer)):
+        if value is not None and not isinstance(value, str):
+            raise InputError(f"{name} must be a str, got {type(value).__name__} {value!r}")
     family = family_for_model(model) if model is not None else (tokenizer or DEFAULT_FAMILY)
     counter = get_counter(family, estimate=estimate)
     return TokenCount(counter.count(text), counter.family, counter.exact, counter.method, counter.error_band)

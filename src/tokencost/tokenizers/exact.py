@@ -38,6 +38,8 @@ class Counter:
     chunk_safe: bool = True
 
     def count(self, text: str) -> int:
+        if not isinstance(text, str):
+            raise InputError(f"text must be a str, not {type(text).__name__}")
         if len(text) <= _LONG or not self.chunk_safe:
             return self._count(text)
         return sum(self._count(piece) for piece in chunking.split_text(text))

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from tokencost.errors import UnknownTokenizerError
+from tokencost.errors import InputError, UnknownTokenizerError
 from tokencost.families import FAMILIES, FILE_FAMILY_PREFIXES
 
 # Pre-tokenizer patterns, copied from the vendors' own code (tests check them against the packages).
@@ -174,6 +174,10 @@ KNOWN_TIKTOKEN_FILES: dict[str, str] = {
 
 def spec(family: str) -> FamilySpec:
     """The spec of a registered family or of a ``huggingface:PATH`` / ``tiktoken:PATH`` file family."""
+    if not isinstance(family, str):
+        raise InputError(
+            f"tokenizer family must be a str (e.g. 'o200k_base'), got {type(family).__name__} {family!r}"
+        )
     found = SPECS.get(family)
     if found is not None:
         return found
