@@ -495,3 +495,10 @@ def test_model_shows_resolved_catalog_id(monkeypatch):
     assert same["model"] == entry.id and "requested" not in same
     table = run("-", "--model", entry.id.upper(), input=b"hello world")
     assert entry.id in table.stdout and entry.id.upper() not in table.stdout
+
+
+def test_short_model_flag_matches_estimate():
+    # estimate takes -m; count takes the same short flag for the same option
+    long = json.loads(run("-", "--model", "gpt-5", "--format", "json", input=b"hello world").stdout)
+    short = json.loads(run("-", "-m", "gpt-5", "--format", "json", input=b"hello world").stdout)
+    assert short == long and short["tokens"] == 2

@@ -88,6 +88,7 @@ def _resolve_model(model: str) -> tuple[str, str]:
 @click.argument("paths", nargs=-1)
 @click.option(
     "--model",
+    "-m",
     "models",
     multiple=True,
     metavar="MODEL",
