@@ -176,3 +176,112 @@ def test_catalog_lookup_names_a_name_that_is_not_a_str(bad):
         with pytest.raises(InputError, match=r"^model name must be a str \(an id or alias\), got "):
             call(bad)
     assert catalog.get("GPT-5").id == "gpt-5"
+
+
+DATED_SHEET = """
+    provider: {id: dated, name: Dated AI, kind: vendor, currency: USD, checked: 2026-11-01}
+    models:
+      - id: dated-chat
+        tokenizer: o200k_base
+        prices:
+          effective_from: 2026-03-01
+          input: 2
+          output: 4
+          windows:
+            - {name: off-peak, start: '16:00', end: '20:00', input: 1, output: 2}
+        history:
+          - {effective_from: 2025-01-01, input: 1, output: 1}
+"""
+
+
+@pytest.fixture
+def dated_dir(tmp_path) -> Path:
+    directory = tmp_path / "dated"
+    write_sheet(directory, "dated.yaml", DATED_SHEET)
+    return directory
+
+
+def _dated_total(dated_dir, **kwargs) -> Decimal:
+    result = tokencost.estimate(
+        "hello world", models="dated-chat", output_tokens=1000, pricing=dated_dir, **kwargs
+    )
+    return result.rows[0].total
+
+
+@pytest.mark.parametrize(
+    "at",
+    [
+        dt.date(2026, 2, 20),
+        "2026-02-20",
+        " 2026-02-20 ",
+        dt.datetime(2026, 2, 20, 23, 59),
+        "2026-02-20T08:00",
+    ],
+)
+def test_estimate_at_takes_a_date_an_iso_string_or_a_datetime(dated_dir, at):
+    result = tokencost.estimate(
+        "hello world", models="dated-chat", output_tokens=1000, pricing=dated_dir, at=at
+    )
+    assert result.at == dt.date(2026, 2, 20)
+    assert "prices in force on 2026-02-20" in result.assumptions
+    # the 2025 card: 2 input tokens at $1 + 1000 output tokens at $1 per million
+    assert result.rows[0].total == Decimal("0.001002")
+    assert _dated_total(dated_dir) == Decimal("0.004004")
+
+
+@pytest.mark.parametrize(
+    "at_time",
+    [
+        dt.time(16, 40),
+        "16:40",
+        "16:40:00",
+        dt.datetime(2026, 5, 1, 16, 40),
+        dt.datetime(2026, 5, 1, 18, 40, tzinfo=dt.timezone(dt.timedelta(hours=2))),
+        "18:40+02:00",
+    ],
+)
+def test_estimate_at_time_takes_a_time_an_hh_mm_string_or_a_datetime_in_utc(dated_dir, at_time):
+    result = tokencost.estimate(
+        "hello world", models="dated-chat", output_tokens=1000, pricing=dated_dir, at_time=at_time
+    )
+    assert result.rows[0].total == Decimal("0.002002")  # off-peak: $1 input, $2 output
+    assert "requests sent at 16:40 UTC (time-of-day windows applied)" in result.assumptions
+    assert _dated_total(dated_dir, at_time="12:00") == Decimal("0.004004")
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"at": "20.02.2026"}, "at '20.02.2026': expected a date, YYYY-MM-DD"),
+        ({"at": 20260220}, "at must be a date (datetime.date, a datetime or 'YYYY-MM-DD'), got int 20260220"),
+        ({"at_time": "4pm"}, "at_time '4pm': expected HH:MM (UTC)"),
+        ({"at_time": 1640}, "at_time must be a time of day (datetime.time or 'HH:MM' UTC), got int 1640"),
+        ({"currency": 5}, "currency must be an ISO 4217 code as a str (e.g. 'USD'), got int 5"),
+        ({"output_tokens": "500"}, "output_tokens must be a whole number (int), got str '500'"),
+        ({"requests": "5"}, "requests must be a whole number (int), got str '5'"),
+        ({"models": 5}, "models: expected a name (str) or a list of names, got int 5"),
+        ({"vendors": 5, "models": ()}, "vendors: expected a name (str) or a list of names, got int 5"),
+        ({"fx": 5}, "fx: expected a CODE=RATE str, a list of them or a {code: rate} mapping, got int 5"),
+        (
+            {"pricing": 5},
+            "pricing: expected a directory or file path (str or Path) or a list of them, got int 5",
+        ),
+    ],
+)
+def test_estimate_names_a_wrong_argument(kwargs, message):
+    kwargs.setdefault("models", "gpt-5")
+    with pytest.raises(InputError) as caught:
+        tokencost.estimate("hello", **kwargs)
+    assert str(caught.value) == message
+
+
+@pytest.mark.parametrize("bad", [None, 123, 1.5, object()])
+def test_estimate_of_something_not_text_says_text_must_be_a_str(bad):
+    with pytest.raises(InputError, match=r"^text must be a str \(or chat messages") as caught:
+        tokencost.estimate(bad, models="gpt-5")
+    assert type(bad).__name__ in str(caught.value)
+
+
+def test_estimate_still_takes_chat_messages():
+    result = tokencost.estimate([{"role": "user", "content": "hello"}], models="gpt-5", output_tokens=1)
+    assert result.rows[0].input_tokens > 0

@@ -6,6 +6,7 @@ This is the library behind ``tokencost estimate`` (``tokencost.estimate(...)`` r
 from __future__ import annotations
 
 import datetime as dt
+import operator
 import os
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -258,11 +259,76 @@ def _names(value: str | Sequence[str] | None, what: str) -> tuple[str, ...]:
         return ()
     if isinstance(value, str):
         return (value,)
+    if isinstance(value, (bytes, bytearray, Mapping)) or not isinstance(value, Iterable):
+        raise InputError(
+            f"{what}: expected a name (str) or a list of names, got {type(value).__name__} {value!r}"
+        )
     names = tuple(value)
     for name in names:
         if not isinstance(name, str):
             raise InputError(f"{what}: expected names (str), got {name!r}")
     return names
+
+
+def _whole(value: Any, name: str) -> int:
+    """A token or request count: an int (an integer type such as numpy's too); bools, floats and strs are
+    refused, as the CLI refuses them."""
+    if isinstance(value, bool):
+        raise InputError(f"{name} must be a whole number (int), got {value!r}")
+    try:
+        return operator.index(value)
+    except TypeError:
+        raise InputError(
+            f"{name} must be a whole number (int), got {type(value).__name__} {value!r}"
+        ) from None
+
+
+def _day(value: Any, name: str = "at") -> dt.date | None:
+    """A date given as a ``datetime.date``, a ``datetime`` (its date) or an ISO string (``2026-02-20``)."""
+    if value is None:
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str):
+        text = value.strip()
+        try:
+            return dt.date.fromisoformat(text)
+        except ValueError:
+            pass
+        try:
+            return dt.datetime.fromisoformat(text).date()
+        except ValueError:
+            raise InputError(f"{name} {value!r}: expected a date, YYYY-MM-DD") from None
+    raise InputError(
+        f"{name} must be a date (datetime.date, a datetime or 'YYYY-MM-DD'), got {type(value).__name__} {value!r}"
+    )
+
+
+def _time_of_day(value: Any, name: str = "at_time") -> dt.time | None:
+    """A UTC time of day given as a ``datetime.time``, a ``datetime`` (its time) or an ``HH:MM`` string;
+    one with a UTC offset is converted to UTC (the price windows are in UTC)."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        try:
+            value = dt.time.fromisoformat(value.strip())
+        except ValueError:
+            raise InputError(f"{name} {value!r}: expected HH:MM (UTC)") from None
+    if isinstance(value, dt.datetime):
+        if value.utcoffset() is not None:
+            value = value.astimezone(dt.timezone.utc)
+        return value.time()
+    if isinstance(value, dt.time):
+        offset = value.utcoffset()
+        if offset is None:
+            return value
+        moment = dt.datetime.combine(dt.date(2000, 1, 1), value.replace(tzinfo=None)) - offset
+        return moment.time()
+    raise InputError(
+        f"{name} must be a time of day (datetime.time or 'HH:MM' UTC), got {type(value).__name__} {value!r}"
+    )
 
 
 def currency_code(currency: str | None, name: str = "currency") -> str | None:
@@ -337,8 +403,8 @@ def estimate(
     cached_ratio: Decimal | float | str = 0,
     requests: int = 1,
     batch: bool = False,
-    at: dt.date | None = None,
-    at_time: dt.time | None = None,
+    at: dt.date | dt.datetime | str | None = None,
+    at_time: dt.time | dt.datetime | str | None = None,
     currency: str | None = None,
     fx: str | Sequence[str] | Mapping[str, Any] | FxTable | None = (),
     estimate_only: bool = False,
@@ -353,16 +419,27 @@ def estimate(
 
     ``models`` and ``vendors`` take one name (a str) or several; ``pricing`` one overlay path (str or Path)
     or several; ``currency`` any case; ``fx`` a ``"CNY=7.1"`` str, a sequence of them, a ``{"CNY": 7.1}``
-    mapping (units per 1 USD) or an FxTable. A wrong argument is an InputError naming the parameter.
+    mapping (units per 1 USD) or an FxTable; ``at`` a date, a datetime (its date) or ``"YYYY-MM-DD"``;
+    ``at_time`` a time, a datetime or ``"HH:MM"`` (UTC). ``output_tokens`` and ``requests`` are ints.
+    A wrong argument is an InputError naming the parameter.
     """
     if isinstance(text_or_messages, (bytes, bytearray)):
         raise InputError("the prompt is bytes: decode it to str (UTF-8) first")
+    if not isinstance(text_or_messages, (str, Mapping, Sequence)):
+        raise InputError(
+            "text must be a str (or chat messages: a list of {role, content} objects), "
+            f"got {type(text_or_messages).__name__}"
+        )
     models, vendors = _names(models, "models"), _names(vendors, "vendors")
     pricing = pricing_paths(pricing)
     if output_tokens is not None and output_ratio is not None:
         raise InputError("give output_tokens or output_ratio, not both")
-    if output_tokens is not None and output_tokens < 0:
-        raise InputError(f"output_tokens cannot be negative, got {output_tokens}")
+    if output_tokens is not None:
+        output_tokens = _whole(output_tokens, "output_tokens")
+        if output_tokens < 0:
+            raise InputError(f"output_tokens cannot be negative, got {output_tokens}")
+    requests = _whole(requests, "requests")
+    at, at_time = _day(at), _time_of_day(at_time)
     try:
         ratio = Decimal(str(output_ratio)) if output_ratio is not None else DEFAULT_OUTPUT_RATIO
         cached = Decimal(str(cached_ratio))
