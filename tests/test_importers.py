@@ -166,7 +166,9 @@ def test_litellm_cache_batch_and_capabilities(litellm_sheets):
     )
     assert p.variants["batch"].input == D("2.5") and p.variants["batch"].output == D("12.5")
     assert opus.tokenizer == "claude"
-    assert opus.context_window == 1_000_000 and opus.max_output_tokens == 128_000
+    # LiteLLM's max_input_tokens is an input limit, not the window: it states no total window
+    assert opus.max_input_tokens == 1_000_000 and opus.max_output_tokens == 128_000
+    assert opus.context_window is None
     caps = {c.value for c in opus.capabilities}
     assert {"tools", "reasoning", "vision", "prompt_caching", "computer_use", "structured_output"} <= caps
     assert "pdf" in opus.modalities.input
@@ -267,6 +269,81 @@ def test_litellm_output_validates_and_prices_can_read_it(tmp_path):
     assert str(out) in json.loads(shown.stdout)["file"]
     listing = run("models", "--pricing", str(out), "--format", "json", "--all-modes")
     assert listing.exit_code == 0, listing.output
+
+
+#: LiteLLM's own figures: GPT-5 limits input to 272k of a 400k window; for Claude 200k is the whole window.
+LIMITS = {
+    "gpt-5-mini": {
+        "litellm_provider": "openai",
+        "mode": "chat",
+        "max_input_tokens": 272000,
+        "max_output_tokens": 128000,
+        "input_cost_per_token": 2.5e-07,
+        "output_cost_per_token": 2e-06,
+    },
+    "claude-sonnet-4-5": {
+        "litellm_provider": "anthropic",
+        "mode": "chat",
+        "max_input_tokens": 200000,
+        "max_output_tokens": 64000,
+        "input_cost_per_token": 3e-06,
+        "output_cost_per_token": 1.5e-05,
+    },
+    "acme/acme-new": {
+        "litellm_provider": "acme",
+        "mode": "chat",
+        "max_input_tokens": 131072,
+        "max_output_tokens": 8192,
+        "input_cost_per_token": 1e-06,
+    },
+}
+
+
+def test_litellm_limits_map_field_for_field():
+    result = import_litellm(json.loads(json.dumps(LIMITS)), checked=dt.date(2026, 11, 1))
+    models = {m.id: m for sheet in result.sheets.values() for m in sheet.models}
+    gpt = models["gpt-5-mini"]
+    assert (gpt.context_window, gpt.max_input_tokens, gpt.max_output_tokens) == (None, 272_000, 128_000)
+    new = models["acme/acme-new"]
+    assert (new.context_window, new.max_input_tokens, new.max_output_tokens) == (None, 131_072, 8192)
+
+
+def test_litellm_overlay_inherits_the_catalogs_window(tmp_path):
+    """Layered with --pricing, an imported GPT-5 mini keeps the bundled 400k window: 200k in + 100k out fits."""
+    from tokencost.pricing.catalog import load_catalog
+    from tokencost.prompt_cost import limit_problems
+
+    reference = tmp_path / "prices.json"
+    reference.write_text(json.dumps(LIMITS))
+    out = tmp_path / "imported"
+    result = run("pricing", "import", "litellm", str(reference), "--out", str(out))
+    assert result.exit_code == 0, result.output
+    [written] = load_dir(out)["openai"].models
+    assert written.model_fields_set.isdisjoint({"context_window", "max_input_tokens"})  # both inherited
+    check = run("pricing", "validate", str(out))
+    assert check.exit_code == 0, check.output
+    bundled, layered = load_catalog(), load_catalog([out])
+    for name in ("gpt-5-mini", "claude-sonnet-4-5"):
+        before, after = bundled.get(name), layered.get(name)
+        assert str(out) in after.file
+        assert after.model.context_window == before.model.context_window is not None
+        assert after.model.max_input_tokens == before.model.max_input_tokens
+    gpt = layered.get("gpt-5-mini")
+    assert (gpt.model.context_window, gpt.model.max_input_tokens) == (400_000, 272_000)
+    assert limit_problems(gpt, 200_000, 100_000) == ()
+    assert limit_problems(gpt, 300_000, 50_000) == ("exceeds max input 272,000 tokens (input 300,000)",)
+    # a model the catalog lacks keeps LiteLLM's input limit
+    assert layered.get("acme/acme-new").model.max_input_tokens == 131_072
+
+
+def test_align_keeps_input_limit_when_the_catalog_has_no_window():
+    from tokencost.pricing.import_common import CatalogNames, align_with_catalog
+
+    result = import_litellm(json.loads(json.dumps(LIMITS)), checked=dt.date(2026, 11, 1))
+    align_with_catalog(result, CatalogNames({"gpt-5-mini": [], "acme/acme-new": []}, {"gpt-5-mini": 400_000}))
+    models = {m.id: m for sheet in result.sheets.values() for m in sheet.models}
+    assert models["gpt-5-mini"].max_input_tokens is None  # the catalog's window and input limit stay
+    assert models["acme/acme-new"].max_input_tokens == 131_072  # no window known: LiteLLM's limit kept
 
 
 def test_litellm_provider_filter(tmp_path):

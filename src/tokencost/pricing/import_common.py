@@ -294,7 +294,19 @@ def make_unique(result: ImportResult, rank: Callable[[str, Model], Any] | None =
     result.sheets = {pid: s for pid, s in result.sheets.items() if s.models}
 
 
-def align_with_catalog(result: ImportResult, catalog_aliases: Mapping[str, list[str]]) -> int:
+class CatalogNames(dict):
+    """model id -> aliases of every catalog model, plus ``windows``: model id -> its known context window."""
+
+    def __init__(self, aliases: Mapping[str, list[str]], windows: Mapping[str, int] | None = None) -> None:
+        super().__init__(aliases)
+        self.windows: dict[str, int] = dict(windows or {})
+
+
+def align_with_catalog(
+    result: ImportResult,
+    catalog_aliases: Mapping[str, list[str]],
+    windows: Mapping[str, int] | None = None,
+) -> int:
     """Rename imported models to the id the catalog already uses for them, so the output directory can be
     layered over the catalog with ``--pricing`` (same id = override; a clash of names would be an error).
 
@@ -302,7 +314,17 @@ def align_with_catalog(result: ImportResult, catalog_aliases: Mapping[str, list[
     catalog model takes that id (first claim wins) and keeps the catalog's aliases too, so overriding
     never loses a name; names owned by other catalog models are dropped; a model whose own id belongs to
     the catalog but cannot take it (already claimed, or ambiguous) is skipped with a notice. Returns the
-    number of renamed models."""
+    number of renamed models.
+
+    ``windows`` (default: ``catalog_aliases.windows`` when it is a :class:`CatalogNames`) gives the
+    catalog's context windows. A model that overrides one and omits ``context_window`` (LiteLLM states
+    none) inherits that window, and its ``max_input_tokens`` is dropped so the catalog's own input limit
+    stays with it: LiteLLM's figure is the whole window for some vendors and an input-only limit for
+    others, so it cannot be placed against our window (for Claude Sonnet 4.5 it is the 200,000 standard
+    window, which would cap our 1,000,000 long-context window; for GPT-5 it is the 272,000 the catalog
+    already states)."""
+    if windows is None:
+        windows = getattr(catalog_aliases, "windows", {})
     owner: dict[str, str] = {}
     for model_id, aliases in catalog_aliases.items():
         for name in (model_id, *aliases):
@@ -331,7 +353,10 @@ def align_with_catalog(result: ImportResult, catalog_aliases: Mapping[str, list[
                 if target != model.id:
                     renamed += 1
                     result.keys[target] = key
-                kept.append(model.model_copy(update={"id": target, "aliases": aliases}))
+                update: dict[str, Any] = {"id": target, "aliases": aliases}
+                if model.context_window is None and windows.get(target) is not None:
+                    update["max_input_tokens"] = None  # the catalog's window and input limit stay
+                kept.append(model.model_copy(update=update))
                 continue
             if model.id.casefold() in owner:
                 if target is not None:
@@ -347,9 +372,12 @@ def align_with_catalog(result: ImportResult, catalog_aliases: Mapping[str, list[
     return renamed
 
 
-def catalog_aliases(catalog: Any) -> dict[str, list[str]]:
-    """model id -> aliases for every entry of a loaded Catalog."""
-    return {entry.model.id: list(entry.model.aliases) for entry in catalog}
+def catalog_aliases(catalog: Any) -> CatalogNames:
+    """model id -> aliases for every entry of a loaded Catalog (with each model's context window)."""
+    return CatalogNames(
+        {entry.model.id: list(entry.model.aliases) for entry in catalog},
+        {entry.model.id: entry.model.context_window for entry in catalog if entry.model.context_window},
+    )
 
 
 # -- writing -------------------------------------------------------------------------------------------------

@@ -6,6 +6,16 @@ token under names like ``input_cost_per_token``, ``cache_read_input_token_cost``
 variant). We group entries by provider into one sheet each, convert to per-million exactly, and skip what
 is not priced per token (per image, per second, per query) or is not a model (``sample_spec``, wildcard
 router entries), reporting each skip with its reason.
+
+Limits are mapped field for field: LiteLLM's ``max_input_tokens`` becomes our ``max_input_tokens`` and its
+``max_output_tokens`` our ``max_output_tokens``; ``context_window`` (input and output together) is never
+set, because LiteLLM states no total window. Its ``max_input_tokens`` is the whole window for some vendors
+(Anthropic's Claude: 200,000, the same figure as the context window) and an input-only limit below it for
+others (OpenAI GPT-5: 272,000 of a 400,000-token window, with 128,000 output), and nothing in an entry
+tells the two apart; its legacy ``max_tokens`` (absent from 1.109.1) was documented as the output limit
+or, failing that, the input limit, never the total. Both limits are still enforced (a request's input
+never exceeds the window, so ``max_input_tokens`` is safe either way), and a sheet layered over a
+bundled model inherits the bundled ``context_window`` because the field is omitted.
 """
 
 from __future__ import annotations
@@ -363,7 +373,7 @@ def convert_entry(key: str, entry: dict[str, Any], version: str | None) -> dict[
         "aliases": [key] if model_id(key, provider) != key else [],
         "mode": MODES[entry.get("mode", "chat")],
         "tokenizer": guess_family(strip_prefix(key, provider)),
-        "context_window": positive_int(entry.get("max_input_tokens")),
+        "max_input_tokens": positive_int(entry.get("max_input_tokens")),
         "max_output_tokens": positive_int(entry.get("max_output_tokens")),
         "modalities": _modalities(entry),
         "capabilities": _capabilities(entry, card),

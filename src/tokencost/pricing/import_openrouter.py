@@ -6,6 +6,10 @@ Each entry of ``data`` has an ``id`` (``anthropic/claude-opus-4.6``, ``deepseek/
 ``top_provider.max_completion_tokens``, ``architecture`` (modalities, tokenizer) and
 ``supported_parameters``. Our ids are ``openrouter/<id>``; ``serves`` is the part after the creator
 prefix. Router entries whose prices are ``-1`` (decided per request, e.g. ``openrouter/auto``) are skipped.
+
+Limits: ``context_length`` is the total window (input and output together), so it becomes our
+``context_window``; ``top_provider.max_completion_tokens`` becomes ``max_output_tokens``. OpenRouter
+gives no separate input limit, so ``max_input_tokens`` is never set.
 """
 
 from __future__ import annotations
