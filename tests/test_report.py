@@ -145,6 +145,8 @@ def test_markdown_report(runner, workload, acme_dir):
     assert text.startswith("# tokencost plan")
     assert "## Workload support" in text and "| 1 | acme-mini" in text
     assert "## Prices used" in text and "## Assumptions" in text
+    # budgets are stated even when they are not broken (the HTML report shows them as cards)
+    assert "- Monthly budget: $50.00 USD" in text and "Monthly budget $40.00 USD." in text
 
 
 def test_report_refuses_to_overwrite(runner, workload, acme_dir):

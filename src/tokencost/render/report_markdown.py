@@ -140,6 +140,10 @@ def render_markdown(result: Any, top: int | None = None, chart_top: int = 5) -> 
     forecast = result.total_forecast()
     if forecast:
         out.append(f"- Month {len(forecast)} ({forecast[-1][0]}): **{_money(forecast[-1][1], cur)}**")
+    budgets = result.spec.budgets
+    total_budget = display_budget(result, budgets.monthly_total)
+    if total_budget is not None:
+        out.append(f"- Monthly budget: {_money(total_budget, cur)}")
     out += [f"- **{alert}**" for alert in budget_alerts(result)]
     for w in result.workloads:
         model = w.resolved.id if w.resolved else f"{w.workload.model} (unknown)"
@@ -148,6 +152,9 @@ def render_markdown(result: Any, top: int | None = None, chart_top: int = 5) -> 
             f"Current model **{model}**, {whole(w.requests_per_month)} requests/month, "
             f"{w.when_label} {_money(w.monthly_cost, cur)}."
         )
+        workload_budget = display_budget(result, budgets.per_workload.get(w.name))
+        if workload_budget is not None:
+            out.append(f"Monthly budget {_money(workload_budget, cur)}.")
         rows = []
         for row in w.candidates[: top or None]:
             count = accuracy_label(row.tokens.count.exact, row.tokens.count.error_band, short=True)
