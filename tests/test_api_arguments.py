@@ -285,3 +285,70 @@ def test_estimate_of_something_not_text_says_text_must_be_a_str(bad):
 def test_estimate_still_takes_chat_messages():
     result = tokencost.estimate([{"role": "user", "content": "hello"}], models="gpt-5", output_tokens=1)
     assert result.rows[0].input_tokens > 0
+
+
+# -- 3. CheckOptions coerces amounts to Decimal ---------------------------------------------------------------
+PLANS = Path(__file__).parent / "fixtures" / "plans"
+
+
+def _head_pass() -> dict:
+    import json
+
+    return json.loads((PLANS / "head-pass.json").read_text(encoding="utf-8"))  # total $931.68
+
+
+@pytest.mark.parametrize("budget", [900, "900", 900.0, " 900 ", Decimal(900)])
+def test_check_budget_may_be_an_int_str_float_or_decimal(budget):
+    from tokencost.planner.check import FAIL, CheckOptions, run_check
+
+    options = CheckOptions(budget=budget)
+    assert options.budget == Decimal(900) and isinstance(options.budget, Decimal)
+    result = run_check(_head_pass(), None, options)
+    assert result.verdict == FAIL
+    assert "over the budget of $900.00 USD by $31.68 USD" in result.failures[0].message
+
+
+def test_check_float_amounts_are_taken_as_written_and_warn_at_as_a_str():
+    from tokencost.planner.check import FAIL, CheckOptions, run_check
+
+    options = CheckOptions(budget=931.7, warn_at="80", min_delta=0.1, workload_budgets={"support-bot": 10.5})
+    assert options.budget == Decimal("931.7")  # str(float), not the binary expansion
+    assert options.min_delta == Decimal("0.1")
+    assert options.warn_at == Decimal(80)
+    assert options.workload_budgets == {"support-bot": Decimal("10.5")}
+    result = run_check(_head_pass(), None, options)
+    codes = {reason.code for reason in result.reasons}
+    assert "budget.total.near" in codes and "budget.workload" in codes
+    assert result.verdict == FAIL  # support-bot costs $131.68
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"budget": True}, "CheckOptions.budget must be a number, got bool True"),
+        ({"budget": "ten"}, "CheckOptions.budget 'ten' is not a number"),
+        ({"budget": [10]}, "CheckOptions.budget must be a number, got list [10]"),
+        ({"budget": -1}, "CheckOptions.budget must be a finite number of 0 or more, got -1"),
+        (
+            {"max_increase": float("nan")},
+            "CheckOptions.max_increase must be a finite number of 0 or more, got nan",
+        ),
+        ({"max_increase_pct": "Infinity"}, "must be a finite number of 0 or more"),
+        ({"min_delta": None}, "CheckOptions.min_delta must be a number, got NoneType None"),
+        ({"warn_at": "80%x"}, "CheckOptions.warn_at '80%x' is not a number"),
+        ({"warn_at": 120}, "CheckOptions.warn_at must be between 0 and 100, got 120"),
+        (
+            {"workload_budgets": {"bot": False}},
+            "CheckOptions.workload_budgets['bot'] must be a number, got bool",
+        ),
+        ({"workload_budgets": [("bot", 1)]}, "CheckOptions.workload_budgets must be a mapping"),
+        ({"workload_budgets": {1: 1}}, "CheckOptions.workload_budgets: workload names must be str, got 1"),
+        ({"warn_only": "no"}, "CheckOptions.warn_only must be True or False, got 'no'"),
+    ],
+)
+def test_check_options_name_a_wrong_field(kwargs, message):
+    from tokencost.planner.check import CheckOptions
+
+    with pytest.raises(InputError) as caught:
+        CheckOptions(**kwargs)
+    assert message in str(caught.value)

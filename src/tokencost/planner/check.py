@@ -59,6 +59,44 @@ class CheckOptions:
     warn_at: Decimal = DEFAULT_WARN_AT
     warn_only: bool = False
 
+    def __post_init__(self) -> None:
+        """Amounts may be given as Decimal, int, str or float (via ``str``, so ``10.5`` is exactly 10.5);
+        a bool, a negative or non-finite number or anything else is an InputError naming the field."""
+        for name in ("budget", "max_increase", "max_increase_pct", "min_delta", "warn_at"):
+            value = getattr(self, name)
+            if value is None and name in ("budget", "max_increase", "max_increase_pct"):
+                continue
+            object.__setattr__(self, name, _option_amount(value, name))
+        if self.warn_at > 100:
+            raise InputError(f"CheckOptions.warn_at must be between 0 and 100, got {self.warn_at}")
+        budgets = self.workload_budgets
+        if not isinstance(budgets, Mapping):
+            raise InputError(
+                "CheckOptions.workload_budgets must be a mapping of workload name to amount, "
+                f"got {type(budgets).__name__} {budgets!r}"
+            )
+        coerced: dict[str, Decimal] = {}
+        for key, value in budgets.items():
+            if not isinstance(key, str):
+                raise InputError(f"CheckOptions.workload_budgets: workload names must be str, got {key!r}")
+            coerced[key] = _option_amount(value, f"workload_budgets[{key!r}]")
+        object.__setattr__(self, "workload_budgets", coerced)
+        if not isinstance(self.warn_only, bool):
+            raise InputError(f"CheckOptions.warn_only must be True or False, got {self.warn_only!r}")
+
+
+def _option_amount(value: Any, name: str) -> Decimal:
+    """A non-negative finite Decimal from a CheckOptions field (Decimal, int, str, or float via ``str``)."""
+    if isinstance(value, bool) or not isinstance(value, (Decimal, int, float, str)):
+        raise InputError(f"CheckOptions.{name} must be a number, got {type(value).__name__} {value!r}")
+    try:
+        number = value if isinstance(value, Decimal) else Decimal(str(value).strip())
+    except InvalidOperation:
+        raise InputError(f"CheckOptions.{name} {value!r} is not a number") from None
+    if not number.is_finite() or number < 0:
+        raise InputError(f"CheckOptions.{name} must be a finite number of 0 or more, got {value!r}")
+    return number
+
 
 #: What a currency symbol means to tokencost (it prints ``$`` only for USD); ``¥`` is CNY or JPY.
 SYMBOL_CURRENCIES: Mapping[str, tuple[str, ...]] = {
