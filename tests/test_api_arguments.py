@@ -352,3 +352,62 @@ def test_check_options_name_a_wrong_field(kwargs, message):
     with pytest.raises(InputError) as caught:
         CheckOptions(**kwargs)
     assert message in str(caught.value)
+
+
+# -- 4. the library refuses what the CLI refuses ---------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"output_tokens": 2.5}, "output_tokens must be a whole number (int), got float 2.5"),
+        ({"output_tokens": True}, "output_tokens must be a whole number (int), got True"),
+        ({"output_tokens": -1}, "output_tokens cannot be negative, got -1"),
+        ({"requests": 2.5}, "requests must be a whole number (int), got float 2.5"),
+        ({"requests": False}, "requests must be a whole number (int), got False"),
+        ({"requests": 0}, "requests must be at least 1, got 0"),
+        ({"batch": "no"}, "batch must be True or False, got 'no'"),
+        ({"batch": 1}, "batch must be True or False, got 1"),
+        ({"all_models": "yes"}, "all_models must be True or False, got 'yes'"),
+        ({"estimate_only": None}, "estimate_only must be True or False, got None"),
+    ],
+)
+def test_estimate_refuses_what_the_cli_refuses(kwargs, message):
+    with pytest.raises(InputError) as caught:
+        tokencost.estimate("hello", models="gpt-5", **kwargs)
+    assert str(caught.value) == message
+
+
+@pytest.mark.parametrize("text", ["", "  \n\t "])
+def test_estimate_of_an_empty_prompt_is_an_input_error_as_in_the_cli(runner, tmp_path, text):
+    from tokencost.cli import cli
+
+    with pytest.raises(InputError, match=r"^the prompt is empty: nothing to price$"):
+        tokencost.estimate(text, models="gpt-5")
+    prompt = tmp_path / "empty.txt"
+    prompt.write_text(text, encoding="utf-8")
+    result = runner.invoke(cli, ["estimate", str(prompt), "-m", "gpt-5"])
+    assert result.exit_code == 2
+    assert "Error: the prompt is empty: nothing to price" in result.output
+
+
+class _Index:
+    """An integer type that is not int (as numpy's are): it has ``__index__``."""
+
+    def __init__(self, value: int) -> None:
+        self.value = value
+
+    def __index__(self) -> int:
+        return self.value
+
+
+def test_estimate_takes_integer_types_and_a_real_batch_flag(acme_dir):
+    def run(**kwargs):
+        return tokencost.estimate("hello", models="acme-large", pricing=acme_dir, **kwargs)
+
+    plain = run(output_tokens=100, requests=3)
+    indexed = run(output_tokens=_Index(100), requests=_Index(3))
+    assert indexed.requests == 3 and indexed.rows[0].output_tokens == 100
+    assert indexed.rows[0].total == plain.rows[0].total
+    batch = run(output_tokens=100, requests=3, batch=True)
+    assert batch.rows[0].total * 2 == plain.rows[0].total  # acme-large's batch card is half price
+    assert any(line.startswith("batch prices") for line in batch.assumptions)
+    assert not any(line.startswith("batch prices") for line in plain.assumptions)

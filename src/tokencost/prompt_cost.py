@@ -430,6 +430,11 @@ def estimate(
             "text must be a str (or chat messages: a list of {role, content} objects), "
             f"got {type(text_or_messages).__name__}"
         )
+    if isinstance(text_or_messages, str) and not text_or_messages.strip():
+        raise InputError("the prompt is empty: nothing to price")
+    for name, flag in (("all_models", all_models), ("batch", batch), ("estimate_only", estimate_only)):
+        if not isinstance(flag, bool):
+            raise InputError(f"{name} must be True or False, got {flag!r}")
     models, vendors = _names(models, "models"), _names(vendors, "vendors")
     pricing = pricing_paths(pricing)
     if output_tokens is not None and output_ratio is not None:
