@@ -656,3 +656,16 @@ def test_diff_accounts_for_every_workload_and_the_total(before, after, floor):
         if diff.status == "changed":
             assert abs(diff.change) >= floor
     assert result.verdict == PASS
+
+
+def test_plan_document_keeps_sub_cent_money_so_check_never_decides_on_a_rounded_figure(tmp_path):
+    # one request a month costs $0.000316: the 4-decimal document of before said 0.0003, and a
+    # $0.00031 budget passed although the plan's own table showed it broken
+    from tokencost.planner.plan import _money
+
+    assert _money(Decimal("0.000316")) == "0.000316"
+    assert _money(Decimal("1194.98734700")) == "1194.987347"
+    assert _money(Decimal("0")) == "0" and _money(Decimal("100")) == "100"
+    assert _money(Decimal("12345678901234567890.123456789012")) == "12345678901234567890.123456789"
+    result = run_check(single("0.000316"), None, CheckOptions(budget=Decimal("0.00031")))
+    assert result.exit_code == 1

@@ -257,7 +257,7 @@ def test_plan_says_when_spend_is_over_budget(runner, tmp_path, acme_dir, budgets
     result = run(runner, "plan", path, "--pricing", acme_dir, "--format", "json")
     assert result.exit_code == 0
     doc = json.loads(result.output)
-    assert doc["totals"]["monthly_cost"] == "13.6969"
+    assert doc["totals"]["monthly_cost"] == "13.696875"  # 10 decimal places, trailing zeros dropped
     assert "Over budget" not in result.output and "Forecast over" not in result.output
 
 

@@ -13,7 +13,7 @@ import glob as globlib
 import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_EVEN, Decimal
+from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_EVEN, Decimal, localcontext
 from pathlib import Path
 from typing import Any
 
@@ -39,7 +39,7 @@ from tokencost.pricing.schema import Capability
 SCHEMA = "tokencost.plan/1"
 DEFAULT_OUTPUT_RATIO = Decimal("0.25")
 MAX_SAMPLE_BYTES = 64 * 1024 * 1024
-_MONEY = Decimal("0.0001")
+_MONEY = Decimal("1e-10")  # see _money
 _PCT = Decimal("0.1")
 #: exchange rates a plan accepts, in units per USD (so every converted figure stays representable)
 MIN_FX = Decimal("0.000001")
@@ -233,9 +233,11 @@ class PlanResult:
         if value is None or self.budget_rate == 1:
             return value
         converted = value * self.budget_rate
-        return (
-            converted.quantize(_MONEY, rounding=ROUND_HALF_EVEN) if converted.adjusted() < 20 else converted
-        )
+        if converted.adjusted() >= 24:
+            return converted
+        with localcontext() as ctx:
+            ctx.prec = max(ctx.prec, converted.adjusted() + 12)
+            return converted.quantize(_MONEY, rounding=ROUND_HALF_EVEN)
 
     def _budget(self, value: Decimal | None) -> str | None:
         return _plain(self.in_display_currency(value))
@@ -292,9 +294,17 @@ def _plain(value: Decimal | None) -> str | None:
 
 
 def _money(value: Decimal | None) -> str | None:
+    """Money in the JSON document: 10 decimal places, trailing zeros dropped (``0.000316``, ``1194.987347``).
+
+    Fine enough that ``check`` never decides on a rounded figure (a $0.000316 request is not $0.0003)."""
     if value is None:
         return None
-    return str(value.quantize(_MONEY, rounding=ROUND_HALF_EVEN)) if value.adjusted() < 24 else str(value)
+    if value.adjusted() >= 24:
+        return str(value)
+    with localcontext() as ctx:
+        ctx.prec = max(ctx.prec, value.adjusted() + 12)
+        rounded = value.quantize(_MONEY, rounding=ROUND_HALF_EVEN).normalize()
+    return f"{rounded:f}" if rounded else "0"
 
 
 def _tokens(value: Decimal) -> str:
