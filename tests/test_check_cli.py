@@ -469,7 +469,7 @@ def test_workload_baseline_at_another_exchange_rate_is_flagged(runner, tmp_path,
     assert f"WARN: exchange rates differ: baseline {rate} CNY, new plan 1 USD = 5 CNY" in result.stderr
     document = json.loads(result.stdout)
     assert document["verdict"] == "warn"
-    assert [r["code"] for r in document["reasons"]] == ["fx.differs"]
+    assert [r["code"] for r in document["reasons"]] == ["fx.differs", "increase.not_gated"]
     assert document["fx"] == "1 USD = 5 CNY (given)"
     assert document["baseline"]["fx"] == baseline_fx
     markdown = run(runner, str(path), "--fx", "CNY=5", "--baseline", baseline, "--format", "markdown")
@@ -660,3 +660,28 @@ def test_gitlab_example_runs(tmp_path, planner):
     after = _bash("\n".join(job["after_script"]), project, {**env, "TOKENCOST_GITLAB_TOKEN": ""})
     assert after.returncode == 0, after.stderr
     assert not (project / ".tokencost-base").exists()
+
+
+def _grown(document, factor):
+    document["budgets"] = {"monthly_total": None, "per_workload": {}}
+    for workload in document["workloads"]:
+        workload["monthly_cost"] = str(Decimal(workload["monthly_cost"]) * factor)
+    document["totals"]["monthly_cost"] = str(Decimal(document["totals"]["monthly_cost"]) * factor)
+
+
+def test_baseline_without_a_limit_reports_the_rise_but_does_not_claim_a_budget(runner, tmp_path):
+    high = edited(tmp_path, "baseline", lambda d: _grown(d, Decimal(10)))
+    result = run(runner, high, "--baseline", fixture("baseline"))
+    assert result.exit_code == 0, result.output
+    assert "PASS: passed (no budget or increase limit set)" in result.stderr
+    assert "note: total changed +" in result.stderr and "(+900.0%)" in result.stderr
+    assert "not gated (set --max-increase" in result.stderr
+    gated = run(runner, high, "--baseline", fixture("baseline"), "--max-increase", "10%")
+    assert gated.exit_code == 1 and "not gated" not in gated.stderr
+
+
+def test_plan_document_in_an_unknown_currency_is_an_input_error(runner, tmp_path):
+    path = edited(tmp_path, "head-pass", lambda d: d.update(currency="XYZ"))
+    result = runner.invoke(cli, ["check", path])
+    assert result.exit_code == 2
+    assert "plan currency 'XYZ' is not an ISO 4217 code" in result.stderr

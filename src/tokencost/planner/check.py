@@ -218,6 +218,10 @@ def validate_plan_document(document: Any, source: str) -> dict[str, Any]:
     currency = document.get("currency")
     if not isinstance(currency, str) or not currency:
         raise InputError(f"{source}: plan has no currency")
+    from tokencost.currency import is_currency
+
+    if not is_currency(currency):
+        raise InputError(f"{source}: plan currency {currency!r} is not an ISO 4217 code (e.g. USD, CNY, EUR)")
     workloads = document.get("workloads")
     if not isinstance(workloads, list):
         raise InputError(f"{source}: plan has no list of workloads")
@@ -564,7 +568,9 @@ def run_check(
     Both documents are validated first; an unreadable one raises :class:`InputError` (exit 2), and so does
     a baseline in another currency (the diff would be meaningless).
     """
-    options = options or CheckOptions()
+    options = CheckOptions() if options is None else options
+    if not isinstance(options, CheckOptions):
+        raise InputError(f"options must be a CheckOptions, got {type(options).__name__}")
     validate_plan_document(new, new_source)
     if baseline is not None:
         validate_plan_document(baseline, baseline_source)
@@ -863,6 +869,14 @@ def run_check(
                 WARN,
                 "increase.unpriced",
                 "the total of the plan or the baseline has no price: increase not checked",
+            )
+        elif not limit_set and change:
+            shown = f"{'+' if change > 0 else '-'}{money(abs(change))}"
+            pct = f" ({'+' if change > 0 else ''}{change_pct}%)" if change_pct is not None else ""
+            add(
+                INFO,
+                "increase.not_gated",
+                f"total changed {shown}{pct} against the baseline; not gated (set --max-increase to fail on a rise)",
             )
         fx_change = _fx_difference(baseline.get("fx"), new.get("fx"))
         if fx_change is not None:

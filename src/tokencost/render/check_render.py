@@ -28,6 +28,16 @@ _HEADLINES = {
 }
 
 
+def _headline(result: CheckResult) -> str:
+    """``within budget`` only when there was something to be within: a budget or an increase limit."""
+    if result.verdict == "pass":
+        options = result.options
+        gated = options.max_increase is not None or options.max_increase_pct is not None
+        if result.budget is None and not result.per_workload_budgets and not gated:
+            return "passed (no budget or increase limit set)"
+    return _HEADLINES[result.verdict]
+
+
 def _places(amount: Decimal) -> int | None:
     return 2 if abs(amount) >= 1 else None
 
@@ -89,7 +99,7 @@ def _total_line(result: CheckResult) -> str:
 def render_text(result: CheckResult) -> str:
     """The human summary: verdict, totals, reported workloads, reasons, then assumptions."""
     currency = result.currency
-    headline = _HEADLINES[result.verdict]
+    headline = _headline(result)
     if result.verdict == "warn" and result.would_fail:
         headline = "would fail, reported as warnings (--warn-only)"
     where = result.workload_file or "plan"
@@ -123,7 +133,7 @@ def render_markdown(result: CheckResult) -> str:
     """A PR comment: marker line, verdict with icon, totals, workload table, reasons, assumptions footer."""
     currency = result.currency
     icon = _ICONS[result.verdict]
-    headline = _HEADLINES[result.verdict]
+    headline = _headline(result)
     if result.verdict == "warn" and result.would_fail:
         headline = "would fail (reported as warnings: --warn-only)"
     out = [MARKER, f"## {icon} tokencost check: {headline}", ""]
