@@ -11,6 +11,7 @@ import io
 import itertools
 import shutil
 import unicodedata
+from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -423,6 +424,22 @@ def test_huggingface_file_family(tmp_path):
     bad.write_text("{}")
     with pytest.raises(InputError):
         get_counter(f"huggingface:{bad}")
+
+
+def test_unreadable_huggingface_file_is_an_input_error(tmp_path, monkeypatch):
+    # chmod 000 does not stop root (CI), so make the read fail the way an unreadable file does
+    path = tmp_path / "tokenizer.json"
+    path.write_text("{}")
+    real = Path.read_bytes
+
+    def denied(self):
+        if self == path:
+            raise PermissionError(13, "Permission denied")
+        return real(self)
+
+    monkeypatch.setattr(Path, "read_bytes", denied)
+    with pytest.raises(InputError, match=r"cannot read \(Permission denied\)"):
+        get_counter(f"huggingface:{path}")
 
 
 # --- chunked == whole -------------------------------------------------------------------------------------

@@ -444,7 +444,10 @@ def load_exact(spec: FamilySpec) -> Counter:
         path = Path(os.path.expanduser(family.split(":", 1)[1]))
         if not path.is_file():
             raise InputError(f"{path}: no such tokenizer.json file")
-        return _huggingface_counter(family, path)
+        try:
+            return _huggingface_counter(family, path)
+        except OSError as exc:  # e.g. permission denied: an input error, not a crash
+            raise InputError(f"{path}: cannot read ({exc.strerror or exc})") from None
     if family.startswith("tiktoken:"):
         path = Path(os.path.expanduser(family.split(":", 1)[1]))
         if not path.is_file():
