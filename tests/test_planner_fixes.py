@@ -474,3 +474,24 @@ def test_gpt5_is_excluded_above_its_input_limit_not_below_its_window(tmp_path):
     over = plan_file(write(tmp_path, "b.yaml", MAX_INPUT.format(tokens=290000)), today=TODAY).to_document()
     reasons = {x["model"]: x["reason"] for x in over["workloads"][0]["excluded"]}
     assert reasons["gpt-5"] == "max input 272k < input 290k"
+
+
+def test_a_directory_as_prompt_is_named_a_directory_not_missing(tmp_path, runner):
+    (tmp_path / "d").mkdir()
+    path = write(
+        tmp_path,
+        "w.yaml",
+        """
+        version: 1
+        candidates: [gpt-5-mini]
+        workloads:
+          - name: w
+            model: gpt-5-mini
+            requests_per_month: 10
+            prompt: d
+            output_tokens: 10
+        """,
+    )
+    out = runner.invoke(cli, ["plan", str(path)])
+    assert out.exit_code == 2
+    assert "workloads[0].prompt: 'd' is a directory (give files or a glob such as 'd/*.txt')" in out.output

@@ -444,9 +444,14 @@ def _sample_files(
             paths.extend(matched)
         else:
             if not full.is_file():
+                what = (
+                    f"{pattern!r} is a directory (give files or a glob such as '{pattern.rstrip('/')}/*.txt')"
+                    if full.is_dir()
+                    else f"file {pattern!r} not found"
+                )
                 raise InputError(
                     f"{where(text, source, 'workloads', index, key)}: workloads[{index}].{key}: "
-                    f"file {pattern!r} not found (relative to {base_dir})"
+                    f"{what} (relative to {base_dir})"
                 )
             paths.append(full)
     return list(dict.fromkeys(paths)), chat
