@@ -495,3 +495,36 @@ def test_a_directory_as_prompt_is_named_a_directory_not_missing(tmp_path, runner
     out = runner.invoke(cli, ["plan", str(path)])
     assert out.exit_code == 2
     assert "workloads[0].prompt: 'd' is a directory (give files or a glob such as 'd/*.txt')" in out.output
+
+
+def test_a_jsonl_of_logged_requests_is_one_sample_per_request(tmp_path, runner):
+    # count --messages counts each line as a request; plan takes each as a sample of the traffic
+    short = {"messages": [{"role": "user", "content": "hi"}]}
+    long = {"messages": [{"role": "user", "content": "hello " * 300}]}
+    (tmp_path / "log.jsonl").write_text("\n".join(json.dumps(r) for r in (short, long)) + "\n", "utf-8")
+    for name, request in (("short.json", short), ("long.json", long)):
+        (tmp_path / name).write_text(json.dumps(request), "utf-8")
+    body = """
+        version: 1
+        candidates: [gpt-5-mini]
+        workloads:
+          - name: w
+            model: gpt-5-mini
+            requests_per_month: 1000
+            messages: {files}
+            output_tokens: 10
+        """
+    logged = plan_file(write(tmp_path, "a.yaml", body.format(files="log.jsonl")), today=TODAY)
+    separate = plan_file(write(tmp_path, "b.yaml", body.format(files="[short.json, long.json]")), today=TODAY)
+    a, b = logged.to_document()["workloads"][0], separate.to_document()["workloads"][0]
+    assert len(a["samples"]) == 1 and a["samples"][0].endswith("log.jsonl")
+    assert a["tokens_per_request"] == b["tokens_per_request"]  # the mean of the two requests
+    assert a["monthly_cost"] == b["monthly_cost"]
+    assert any("mean of 2 chat request(s) from 1 file(s)" in x for x in a["assumptions"])
+    # and the total over the log equals what `tokencost count --messages` says of it
+    out = runner.invoke(
+        cli, ["count", str(tmp_path / "log.jsonl"), "--messages", "--model", "gpt-5-mini", "--format", "json"]
+    )
+    assert out.exit_code == 0, out.output
+    total = json.loads(out.stdout)["tokens"]
+    assert Decimal(a["tokens_per_request"]["input"]) == Decimal(total) / 2

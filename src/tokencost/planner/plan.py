@@ -179,7 +179,7 @@ class PlanResult:
         out = {}
         for family in families:
             counter = counts.counter(family)
-            numbers = [counts.count(p, family, w.chat) for p in w.sample_paths]
+            numbers = [n for p in w.sample_paths for n in counts.count(p, family, w.chat)]
             method = counter.method + (" + chat overhead" if w.chat else "")
             out[family] = (
                 Decimal(sum(numbers)) / len(numbers),
@@ -383,8 +383,8 @@ class _Counts:
     def __init__(self, estimate_only: bool) -> None:
         self.estimate_only = estimate_only
         self._texts: dict[Path, str] = {}
-        self._chats: dict[Path, tuple[list, list]] = {}
-        self._counts: dict[tuple[Path, str, bool], int] = {}
+        self._chats: dict[Path, list] = {}  # the chat requests of each chat sample file
+        self._counts: dict[tuple[Path, str, bool], tuple[int, ...]] = {}
         self.skipped_parts: dict[Path, int] = {}  # non-text parts (images, audio) of each chat sample
 
     def counter(self, family: str):
@@ -402,24 +402,27 @@ class _Counts:
             self._texts[path] = text
         return self._texts[path]
 
-    def count(self, path: Path, family: str, chat: bool) -> int:
+    def count(self, path: Path, family: str, chat: bool) -> tuple[int, ...]:
+        """Input tokens of each sample request in ``path`` for ``family``: one for a text file, one per
+        request for a chat file (a JSONL of logged requests is a list of samples, each its own request)."""
         key = (path, family, chat)
         if key not in self._counts:
             counter = self.counter(family)
             if chat:
-                from tokencost.tokenizers.messages import count_messages, parse_chat
+                from tokencost.tokenizers.messages import count_messages, parse_requests
 
                 if path not in self._chats:
-                    messages, tools = parse_chat(self.text(path), str(path))
-                    if not messages:
+                    requests = parse_requests(self.text(path), str(path))
+                    if not requests or not any(r.messages for r in requests):
                         raise InputError(f"{path}: no chat messages found")
-                    self._chats[path] = (messages, tools)
-                messages, tools = self._chats[path]
-                counted = count_messages(messages, tools, family, counter.count)
-                self.skipped_parts[path] = counted.skipped_parts
-                self._counts[key] = counted.tokens
+                    self._chats[path] = requests
+                counted = [
+                    count_messages(r.messages, r.tools, family, counter.count) for r in self._chats[path]
+                ]
+                self.skipped_parts[path] = sum(c.skipped_parts for c in counted)
+                self._counts[key] = tuple(c.tokens for c in counted)
             else:
-                self._counts[key] = counter.count(self.text(path))
+                self._counts[key] = (counter.count(self.text(path)),)
         return self._counts[key]
 
 
@@ -620,7 +623,7 @@ class _Planner:
             per_family: dict[str, tuple[Decimal, Decimal, CountInfo]] = {}
             for family in dict.fromkeys([base, *families]):
                 counter = self.counts.counter(family)
-                numbers = [self.counts.count(p, family, chat) for p in samples]
+                numbers = [n for p in samples for n in self.counts.count(p, family, chat)]
                 method = counter.method + (" + chat overhead" if chat else "")
                 info = CountInfo(counter.family, counter.exact, method, counter.error_band)
                 per_family[family] = (
@@ -916,9 +919,13 @@ class _Planner:
                 f"traffic: {count:,} requests per {period} x {per} = {_grouped(monthly_requests)} requests per month"
             )
         if samples:
-            what = "chat request(s) incl. per-message overhead" if chat else "sample prompt file(s)"
+            if chat:
+                requests = sum(len(self.counts.count(p, base, True)) for p in samples)
+                what = f"{requests} chat request(s) from {len(samples)} file(s), incl. per-message overhead"
+            else:
+                what = f"{len(samples)} sample prompt file(s)"
             out.append(
-                f"input: mean of {len(samples)} {what}, counted with each candidate's own tokenizer "
+                f"input: mean of {what}, counted with each candidate's own tokenizer "
                 "(largest sample used for the context check)"
             )
         else:
