@@ -52,7 +52,7 @@ workloads:
     input_tokens: 1200             #   average prompt tokens per request (incl. cached) ...
     counted_with: o200k_base       #   ... as counted by this tokenizer (converted for the others)
     # prompt: prompts/*.txt        #   or real prompts (path or glob, relative to this file), counted per tokenizer
-    # messages: chat.json          #   or an OpenAI-format chat request
+    # messages: chat.jsonl         #   or OpenAI-format chat requests (a JSONL log: one sample per line)
     output_tokens: 300             # average output tokens per request
     # reasoning_tokens: 0          # thinking tokens per request, billed as output unless priced apart
     # batch_share: 0               # share of requests sent through the batch API (0-1)
