@@ -685,3 +685,87 @@ def test_plan_document_in_an_unknown_currency_is_an_input_error(runner, tmp_path
     result = runner.invoke(cli, ["check", path])
     assert result.exit_code == 2
     assert "plan currency 'XYZ' is not an ISO 4217 code" in result.stderr
+
+
+LATE = """\
+version: 1
+start: 2027-01-01
+horizon_months: {horizon}
+candidates: [gpt-5.4-mini]
+workloads:
+  - name: now
+    model: gpt-5.4-mini
+    requests_per_month: 1000000
+    input_tokens: 1000
+    counted_with: o200k_base
+    output_tokens: 0
+    growth: 0%
+  - name: later
+    model: gpt-5.4-mini
+    start: 2027-03-01
+    requests_per_month: {later}
+    input_tokens: 1000
+    counted_with: o200k_base
+    output_tokens: 0
+    growth: {growth}
+"""
+
+
+def _late(tmp_path, name, horizon=4, later=1000000, growth="0%"):
+    path = tmp_path / name
+    path.write_text(LATE.format(horizon=horizon, later=later, growth=growth), encoding="utf-8")
+    return str(path)
+
+
+def test_a_workload_starting_later_counts_in_the_gated_total(runner, tmp_path):
+    # each workload costs $750 a month once it runs; 'later' starts in the plan's third month
+    path = _late(tmp_path, "w.yaml")
+    result = run(runner, path, "--budget", "1000")
+    assert result.exit_code == 1, result.output
+    assert "monthly total $1,500.00 USD" in result.stderr
+    assert (
+        "workload 'later' starts in 2027-03: the monthly total counts it at that month's cost"
+        in result.stderr
+    )
+    # the same overspend fails the same way through a per-workload budget
+    assert run(runner, path, "--budget", "later=700").exit_code == 1
+
+
+def test_a_rise_in_a_later_workload_is_not_invisible_to_max_increase(runner, tmp_path):
+    base = tmp_path / "base.json"
+    out = runner.invoke(cli, ["plan", _late(tmp_path, "a.yaml"), "--format", "json"])
+    base.write_text(out.stdout, encoding="utf-8")
+    result = run(
+        runner, _late(tmp_path, "b.yaml", later=10000000), "--baseline", str(base), "--max-increase", "10%"
+    )
+    assert result.exit_code == 1, result.output
+    assert "total rose +$6,750.00 USD (+450.0%)" in result.stderr
+
+
+def test_a_workload_after_the_horizon_is_not_gated(runner, tmp_path):
+    path = _late(tmp_path, "w.yaml", horizon=2)
+    result = run(runner, path, "--budget", "1000", "--budget", "later=1")
+    assert result.exit_code == 0, result.output
+    assert "monthly total $750.00 USD" in result.stderr
+    assert "workload 'later' starts after the plan's horizon: budget not checked" in result.stderr
+
+
+def test_a_workload_budget_broken_later_in_the_forecast_warns(runner, tmp_path):
+    result = run(runner, _late(tmp_path, "w.yaml", growth="10%"), "--budget", "later=800")
+    assert result.exit_code == 0, result.output
+    assert (
+        "WARN: workload 'later' is projected to reach $825.00 USD in 2027-04, over its budget"
+        in result.stderr
+    )
+
+
+def test_a_baseline_planned_from_another_month_is_flagged(runner, tmp_path):
+    base = tmp_path / "base.json"
+    out = runner.invoke(cli, ["plan", _late(tmp_path, "a.yaml"), "--format", "json"])
+    base.write_text(out.stdout, encoding="utf-8")
+    moved = tmp_path / "m.yaml"
+    moved.write_text(
+        LATE.format(horizon=4, later=1000000, growth="0%").replace("2027-01-01", "2027-02-01"), "utf-8"
+    )
+    result = run(runner, str(moved), "--baseline", str(base))
+    assert "the baseline was planned from 2027-01-01, the new plan from 2027-02-01" in result.stderr

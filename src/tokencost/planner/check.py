@@ -475,15 +475,36 @@ def _by_name(document: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
     return {w["name"]: w for w in document.get("workloads") or []}
 
 
+def _starts_late(document: Mapping[str, Any]) -> dict[str, str | None]:
+    """Workloads that do not run in the plan's first month: name -> their first month (None: after the
+    horizon). Empty for documents written before plans had per-workload ``first_month``."""
+    forecast = (document.get("totals") or {}).get("forecast") or []
+    first = forecast[0].get("month") if forecast and isinstance(forecast[0], dict) else None
+    out: dict[str, str | None] = {}
+    for w in document.get("workloads") or []:
+        if (
+            isinstance(w, dict)
+            and "first_month" in w
+            and (w["first_month"] is None or w["first_month"] != first)
+        ):
+            out[str(w.get("name"))] = w["first_month"]
+    return out
+
+
 def _total(document: Mapping[str, Any], source: str) -> Decimal | None:
-    """The document's total monthly cost; the sum of priced workloads when the totals do not say."""
-    totals = document.get("totals") or {}
-    total = _money(totals.get("monthly_cost"), "totals.monthly_cost", source)
-    if total is not None:
-        return total
+    """The monthly total the gate compares: every workload at its own first month's cost (its run rate), so
+    a workload that starts later in the plan counts, and one that starts after the horizon does not.
+    For workloads that all start with the plan this is the plan's ``totals.monthly_cost``."""
+    late = _starts_late(document)
+    if not late:
+        totals = document.get("totals") or {}
+        total = _money(totals.get("monthly_cost"), "totals.monthly_cost", source)
+        if total is not None:
+            return total
     costs = [
         _money(w.get("monthly_cost"), f"workload {w['name']!r} monthly_cost", source)
         for w in document.get("workloads") or []
+        if not (w.get("name") in late and late[w.get("name")] is None)
     ]
     priced = [c for c in costs if c is not None]
     return sum(priced, Decimal(0)) if priced else None
@@ -626,6 +647,13 @@ def run_check(
     per_workload.update(options.workload_budgets)
 
     new_total = _total(new, new_source)
+    late = _starts_late(new)
+    for name, first in late.items():
+        assumptions.append(
+            f"workload {name!r} starts after the plan's horizon: not in the monthly total"
+            if first is None
+            else f"workload {name!r} starts in {first}: the monthly total counts it at that month's cost"
+        )
     warn_ratio = options.warn_at / 100
 
     def check_budget(cost: Decimal | None, limit: Decimal, what: str, code: str, name: str | None) -> None:
@@ -678,8 +706,32 @@ def run_check(
                 name,
             )
             continue
+        if name in late and late[name] is None:
+            add(
+                INFO,
+                "budget.after_horizon",
+                f"workload {name!r} starts after the plan's horizon: budget not checked",
+                name,
+            )
+            continue
         cost = _money(workloads[name].get("monthly_cost"), f"workload {name!r} monthly_cost", new_source)
         check_budget(cost, limit, f"workload {name!r}", "budget.workload", name)
+        if cost is not None and cost <= limit:
+            for point in workloads[name].get("forecast") or []:
+                later = (
+                    _money(point.get("cost"), f"workload {name!r} forecast cost", new_source)
+                    if isinstance(point, dict)
+                    else None
+                )
+                if later is not None and later > limit:
+                    add(
+                        WARN,
+                        "budget.workload_forecast",
+                        f"workload {name!r} is projected to reach {money(later)} in {point.get('month')}, over "
+                        f"its budget of {money(limit)}",
+                        name,
+                    )
+                    break
 
     # --- policies
     block_unknown = bool(policies.get("block_unknown_models"))
@@ -877,6 +929,13 @@ def run_check(
                 INFO,
                 "increase.not_gated",
                 f"total changed {shown}{pct} against the baseline; not gated (set --max-increase to fail on a rise)",
+            )
+        if baseline.get("start") and new.get("start") and baseline.get("start") != new.get("start"):
+            add(
+                WARN,
+                "start.differs",
+                f"the baseline was planned from {baseline.get('start')}, the new plan from {new.get('start')}: "
+                "growth between the two start months is part of the change (give both the same start)",
             )
         fx_change = _fx_difference(baseline.get("fx"), new.get("fx"))
         if fx_change is not None:
