@@ -110,11 +110,6 @@ def test_plan_currency_flag(runner, workload, acme_dir):
             "prompt: nothing/*.txt",
             "'nothing/*.txt' matches no file",
         ),
-        (
-            "candidates: [acme-large, acme-mini]",
-            "candidates: [acme-mini]\nconstraints: {capabilities: [audio]}",
-            "no candidate is left after the constraints",
-        ),
         ("version: 1", "version: 1\nversion: 1", "duplicate key 'version'"),
     ],
 )

@@ -280,14 +280,18 @@ def test_context_window_must_fit_the_largest_request(tmp_path, acme_dir):
 
 
 def test_min_context_and_vendor_lists(tmp_path, acme_dir):
-    body = BASIC.replace("budgets:", "constraints: {min_context: 200000}\n    budgets:")
-    with pytest.raises(
-        InputError, match=r"w.yaml:\d+: workload 'bot': no candidate is left after the constraints"
-    ):
-        plan(tmp_path, acme_dir, body)
-    body = BASIC.replace("budgets:", "constraints: {deny_vendors: [acme]}\n    budgets:")
-    with pytest.raises(InputError, match="no candidate is left"):
-        plan(tmp_path, acme_dir, body)
+    # nothing qualifies: the current model is still priced (so the budget can be gated), every candidate
+    # is listed with its reason, and the plan says nothing meets the constraints instead of refusing
+    for constraint in ("{min_context: 200000}", "{deny_vendors: [acme]}"):
+        body = BASIC.replace("budgets:", f"constraints: {constraint}\n    budgets:")
+        doc = plan(tmp_path, acme_dir, body).to_document()
+        (w,) = doc["workloads"]
+        assert w["candidates"] == [] and {x["model"] for x in w["excluded"]} == {"acme-large", "acme-mini"}
+        assert (
+            w["monthly_cost"] is not None
+            and doc["totals"]["best_monthly_cost"] == doc["totals"]["monthly_cost"]
+        )
+        assert any(p.startswith("no candidate meets the constraints (2 excluded") for p in w["problems"])
 
 
 def test_selectors(tmp_path, acme_dir):

@@ -199,9 +199,15 @@ class PlanResult:
 
     @property
     def best_monthly_cost(self) -> Decimal:
-        return sum(
-            (w.best.monthly_cost * w.factors[0] for w in self.workloads if w.best is not None), Decimal(0)
-        )
+        """This month on each workload's cheapest candidate; a workload no candidate qualifies for stays on
+        its current model (nothing cheaper is allowed)."""
+        total = Decimal(0)
+        for w in self.workloads:
+            if w.best is not None:
+                total += w.best.monthly_cost * w.factors[0]
+            elif w.monthly_cost is not None:
+                total += w.monthly_cost * w.factors[0]
+        return total
 
     def total_forecast(self) -> list[tuple[str, Decimal]]:
         months: dict[str, Decimal] = dict.fromkeys(month_labels(self.start, self.horizon_months), Decimal(0))
@@ -858,7 +864,11 @@ class _Planner:
                     if base_cost
                     else None
                 )
-        if not rows:
+        if not rows and current_row is not None and excluded:
+            # the current model is still priced (the budget can be gated); nothing qualifies to replace it
+            reasons = "; ".join(f"{x.model}: {x.reason}" for x in excluded[:3])
+            problems.append(f"no candidate meets the constraints ({len(excluded)} excluded, e.g. {reasons})")
+        elif not rows:
             loc = "constraints" if "constraints" in self.spec.model_fields_set else "candidates"
             if excluded:
                 reasons = "; ".join(f"{x.model}: {x.reason}" for x in excluded[:3])
