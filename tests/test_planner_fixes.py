@@ -528,3 +528,11 @@ def test_a_jsonl_of_logged_requests_is_one_sample_per_request(tmp_path, runner):
     assert out.exit_code == 0, out.output
     total = json.loads(out.stdout)["tokens"]
     assert Decimal(a["tokens_per_request"]["input"]) == Decimal(total) / 2
+
+
+def test_counts_in_the_plan_document_are_plain_decimals(tmp_path):
+    body = SIMPLE.format(candidates="candidates: [gpt-5.4-mini]").replace(
+        "requests_per_day: 10", "requests_per_month: 1e15"
+    )
+    doc = plan_file(write(tmp_path, "w.yaml", body), today=TODAY).to_document()
+    assert doc["workloads"][0]["requests_per_month"] == "1000000000000000"

@@ -296,3 +296,18 @@ def test_charts_never_draw_infinite_coordinates():
     )
     assert not re.search(r"='[^']*\b(inf|nan)\b", svg)
     assert compact(1e300) == "1.0e+300"
+
+
+def test_report_format_follows_the_out_extension(runner, workload, acme_dir):
+    out = workload.parent / "report.md"
+    result = runner.invoke(cli, ["report", str(workload), "--out", str(out), "--pricing", str(acme_dir)])
+    assert result.exit_code == 0, result.output
+    assert out.read_text("utf-8").startswith("# tokencost plan")  # Markdown, not HTML in a .md file
+    html = workload.parent / "report.html"
+    assert (
+        runner.invoke(
+            cli, ["report", str(workload), "--out", str(html), "--pricing", str(acme_dir)]
+        ).exit_code
+        == 0
+    )
+    assert html.read_text("utf-8").lstrip().lower().startswith("<!doctype html")

@@ -258,9 +258,8 @@ def init(path, force) -> None:
     "--format",
     "fmt",
     type=click.Choice(["html", "markdown"]),
-    default="html",
-    show_default=True,
-    help="Report format.",
+    default=None,
+    help="Report format  [default: markdown for an --out ending in .md, else html].",
 )
 @click.option(
     "--top",
@@ -283,6 +282,8 @@ def report(file, out, fmt, top, force, currency, fx, estimate_only, pricing_dirs
     from tokencost.fileio import write_atomic
     from tokencost.planner import plan_file
 
+    if fmt is None:
+        fmt = "markdown" if Path(out).suffix.lower() in (".md", ".markdown") else "html"
     result = plan_file(file, pricing=pricing_dirs, currency=currency, fx=fx, estimate_only=estimate_only)
     if fmt == "html":
         from tokencost.render.report_html import render_html

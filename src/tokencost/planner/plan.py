@@ -314,9 +314,10 @@ def _money(value: Decimal | None) -> str | None:
 
 
 def _tokens(value: Decimal) -> str:
+    """A count in the JSON document, always in plain notation (``1000000000000000``, never ``1E+15``)."""
     if value == value.to_integral_value():
-        return str(value.to_integral_value())
-    return str(value.quantize(Decimal("0.01"), rounding=ROUND_HALF_EVEN).normalize())
+        return f"{value.to_integral_value():f}"
+    return f"{value.quantize(Decimal('0.01'), rounding=ROUND_HALF_EVEN).normalize():f}"
 
 
 def _percent(fraction: Decimal) -> str:
