@@ -536,3 +536,11 @@ def test_counts_in_the_plan_document_are_plain_decimals(tmp_path):
     )
     doc = plan_file(write(tmp_path, "w.yaml", body), today=TODAY).to_document()
     assert doc["workloads"][0]["requests_per_month"] == "1000000000000000"
+
+
+def test_a_mid_month_start_says_the_month_counts_whole(tmp_path):
+    result = plan_file(write(tmp_path, "w.yaml", STARTS.format(start="2027-03-15")), today=TODAY)
+    b = result.to_document()["workloads"][1]
+    assert any(
+        "start: 2027-03-15 is mid-month: 2027-03 is counted as a whole month" in a for a in b["assumptions"]
+    )

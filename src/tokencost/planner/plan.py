@@ -744,6 +744,11 @@ class _Planner:
                 f"start: {start}, {-offset} month(s) before the plan's first month {months[0]}: costs below "
                 f"are for {months[0]}, with growth since {start:%Y-%m} (x{scale.quantize(Decimal('0.0001'))})"
             )
+        if start.day != 1 and first is not None and offset >= 0:
+            assumptions.append(
+                f"start: {start} is mid-month: {start:%Y-%m} is counted as a whole month (months are the "
+                "plan's unit; start on the 1st, or scale that month's traffic, to count part of it)"
+            )
         if not samples:
             conversions = [
                 f"{f} x{self.ratio(base, f, w.language or 'mixed')[0]}" for f in families if f != base
