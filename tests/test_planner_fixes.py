@@ -544,3 +544,18 @@ def test_a_mid_month_start_says_the_month_counts_whole(tmp_path):
     assert any(
         "start: 2027-03-15 is mid-month: 2027-03 is counted as a whole month" in a for a in b["assumptions"]
     )
+
+
+def test_late_workload_budget_lines_and_report_say_from_when(tmp_path, runner):
+    body = STARTS.format(start="2027-03-01").replace(
+        "    version: 1", "    version: 1\n    budgets: {per_workload: {b: 700}}"
+    )
+    path = write(tmp_path, "w.yaml", body)
+    out = runner.invoke(cli, ["plan", str(path)])
+    assert (
+        "Over budget: workload b $750.00 USD from 2027-03 against its $700.00 USD monthly budget"
+        in out.output
+    )
+    report = runner.invoke(cli, ["report", str(path), "--out", str(tmp_path / "r.html")])
+    assert report.exit_code == 0, report.output
+    assert "From 2027-03, current model" in (tmp_path / "r.html").read_text("utf-8")

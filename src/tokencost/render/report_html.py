@@ -117,7 +117,7 @@ def _workload_section(result: Any, w: Any, index: int, top: int) -> list[str]:
     )
     out.append(f"<p>{line}</p>")
     figures = [
-        ("This month, current model", money(w.monthly_cost, cur)),
+        (f"{w.when_label[0].upper()}{w.when_label[1:]}, current model", money(w.monthly_cost, cur)),
         ("Cheapest candidate", f"{money(w.best.monthly_cost, cur)}" if w.best else "n/a"),
     ]
     if w.forecast:

@@ -77,7 +77,9 @@ def budget_alerts(result: Any, w: Any = None) -> list[str]:
     cur = result.currency
     budgets = result.spec.budgets
     if w is None:
-        checks = [(budgets.monthly_total, result.monthly_cost, result.total_forecast(), "total", "a")]
+        checks = [
+            (budgets.monthly_total, result.monthly_cost, result.total_forecast(), "total", "a", "this month")
+        ]
         workloads = result.workloads
     else:
         checks = []
@@ -85,10 +87,12 @@ def budget_alerts(result: Any, w: Any = None) -> list[str]:
     for wp in workloads:
         limit = budgets.per_workload.get(wp.name)
         if wp.monthly_cost is not None:
-            checks.append((limit, wp.monthly_cost, wp.forecast, f"workload {wp.name}", "its"))
+            if wp.first_month is None:
+                continue  # starts after the horizon: nothing of it is in the plan
+            checks.append((limit, wp.monthly_cost, wp.forecast, f"workload {wp.name}", "its", wp.when_label))
     budget_currency = result.spec.currency or "USD"
     out = []
-    for written, cost, forecast, what, article in checks:
+    for written, cost, forecast, what, article, when in checks:
         if written is None:
             continue
         limit = display_budget(result, written)
@@ -99,7 +103,7 @@ def budget_alerts(result: Any, w: Any = None) -> list[str]:
             )
         elif _over(cost, limit):
             out.append(
-                f"Over budget: {what} {money(cost, cur)} this month against {article} "
+                f"Over budget: {what} {money(cost, cur)} {when} against {article} "
                 f"{money(limit, cur)} monthly budget (over by {money(cost - limit, cur)})"
             )
         else:
