@@ -411,3 +411,96 @@ def test_estimate_takes_integer_types_and_a_real_batch_flag(acme_dir):
     assert batch.rows[0].total * 2 == plain.rows[0].total  # acme-large's batch card is half price
     assert any(line.startswith("batch prices") for line in batch.assumptions)
     assert not any(line.startswith("batch prices") for line in plain.assumptions)
+
+
+# -- chat given to estimate as Python data: parsed as the CLI parses a chat file ---------------------------
+LEGACY_FUNCTIONS = {
+    "messages": [{"role": "user", "content": "What is the weather in Paris?"}],
+    "functions": [
+        {
+            "name": "get_weather",
+            "description": "Current weather for a city.",
+            "parameters": {
+                "type": "object",
+                "properties": {
+                    "city": {"type": "string", "description": "City name"},
+                    "unit": {"type": "string", "enum": ["celsius", "fahrenheit"]},
+                },
+            },
+        }
+    ],
+}
+
+
+def test_estimate_counts_legacy_functions_as_the_cli_does(runner, tmp_path):
+    import json
+
+    from tokencost.cli import cli
+
+    bare = tokencost.estimate({"messages": LEGACY_FUNCTIONS["messages"]}, models="gpt-4o", output_tokens=0)
+    api = tokencost.estimate(LEGACY_FUNCTIONS, models="gpt-4o", output_tokens=0)
+    path = tmp_path / "legfn.json"
+    path.write_text(json.dumps(LEGACY_FUNCTIONS), encoding="utf-8")
+    result = runner.invoke(
+        cli, ["estimate", str(path), "--messages", "-m", "gpt-4o", "--output-tokens", "0", "--format", "json"]
+    )
+    assert result.exit_code == 0, result.output
+    cli_tokens = json.loads(result.output)["rows"][0]["input_tokens"]
+    assert api.rows[0].input_tokens == cli_tokens
+    assert api.rows[0].input_tokens > bare.rows[0].input_tokens + 20  # the function definition counted
+
+
+def test_estimate_takes_any_mapping_and_tuple_as_chat_data():
+    from types import MappingProxyType
+
+    plain = tokencost.estimate({"messages": [{"role": "user", "content": "hi"}]}, models="gpt-4o")
+    proxied = tokencost.estimate(
+        MappingProxyType({"messages": (MappingProxyType({"role": "user", "content": "hi"}),)}),
+        models="gpt-4o",
+    )
+    assert proxied.rows[0].input_tokens == plain.rows[0].input_tokens
+
+
+@pytest.mark.parametrize(
+    ("chat", "message"),
+    [
+        (
+            {"messages": [{"role": "user", "content": "hi"}], "tools": [1]},
+            "text_or_messages: tools[0]: expected a tool object, got a number",
+        ),
+        (
+            {"messages": [{"role": "user", "content": "hi"}], "tools": "abc"},
+            "text_or_messages: tools: expected a list of tools, got a string",
+        ),
+        (
+            {"messages": [{"role": "user", "content": "hi"}], "functions": [{"name": 3}]},
+            "text_or_messages: functions[0].name: expected a string, got a number",
+        ),
+        ({"messages": [{"content": "hi"}]}, "text_or_messages: messages[0]: message has no 'role'"),
+        ({"messages": []}, "no chat messages to price: expected a list of {role, content} messages"),
+        ([], "no chat messages to price: expected a list of {role, content} messages"),
+    ],
+)
+def test_estimate_names_a_malformed_chat_field(chat, message):
+    with pytest.raises(InputError) as caught:
+        tokencost.estimate(chat, models="gpt-4o")
+    assert str(caught.value) == message
+
+
+def test_estimate_of_chat_data_that_is_not_json_is_an_input_error():
+    with pytest.raises(InputError, match=r"^text_or_messages: chat messages must be JSON data .*object"):
+        tokencost.estimate([{"role": "user", "content": object()}], models="gpt-4o")
+
+
+def test_estimate_prices_the_mean_of_several_chat_requests():
+    short = {"messages": [{"role": "user", "content": "hi"}]}
+    long = {"messages": [{"role": "user", "content": "hello there, " * 40}]}
+    one_short = tokencost.estimate(short, models="gpt-4o", output_tokens=0)
+    one_long = tokencost.estimate(long, models="gpt-4o", output_tokens=0)
+    both = tokencost.estimate([short, long], models="gpt-4o", output_tokens=0)
+    mean = (one_short.rows[0].input_tokens + one_long.rows[0].input_tokens) / 2
+    assert abs(both.rows[0].input_tokens - mean) <= 0.5
+    assert both.chat_requests == 2 and both.to_document()["requests_in_file"] == 2
+    assert any(n.startswith("mean of 2 requests") for n in both.notices)
+    assert one_short.chat_requests == 1 and not any("mean of" in n for n in one_short.notices)
+    assert tokencost.estimate("hi", models="gpt-4o").to_document()["requests_in_file"] is None

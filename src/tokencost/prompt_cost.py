@@ -6,6 +6,7 @@ This is the library behind ``tokencost estimate`` (``tokencost.estimate(...)`` r
 from __future__ import annotations
 
 import datetime as dt
+import json
 import operator
 import os
 from collections.abc import Iterable, Mapping, Sequence
@@ -21,6 +22,7 @@ from tokencost.pricing.catalog import Catalog, Entry, load_catalog, pricing_path
 
 if TYPE_CHECKING:
     from tokencost.tokenizers import TokenCount
+    from tokencost.tokenizers.messages import ChatRequest
 
 #: The default comparison set: current flagship, mid and budget models of the major vendors, so the first
 #: run is useful without flags. Ids must exist in the bundled catalog (a test checks).
@@ -108,6 +110,8 @@ class EstimateResult:
     at: dt.date | None = None
     #: what the estimate leaves out (e.g. non-text message parts not counted)
     notices: list[str] = field(default_factory=list)
+    #: chat requests in the input (the rows price their mean); None for a text prompt
+    chat_requests: int | None = None
 
     def to_document(self) -> dict[str, Any]:
         """The versioned JSON document of ``tokencost estimate --format json``."""
@@ -125,6 +129,7 @@ class EstimateResult:
             "rows": [row_document(row, self.currency) for row in self.rows],
             "skipped": [{"model": m, "reason": r} for m, r in self.skipped],
             "notices": self.notices,
+            "requests_in_file": self.chat_requests,
         }
 
 
@@ -225,32 +230,59 @@ def count_family(text: str, family: str, estimate_only: bool) -> TokenCount:
     return count_tokens(text, tokenizer=family, estimate=estimate_only)
 
 
-def count_messages_family(
-    chat: tuple[list[dict], list[dict]], family: str, estimate_only: bool
+def count_requests_family(
+    requests: Sequence[ChatRequest], family: str, estimate_only: bool
 ) -> tuple[TokenCount, int]:
-    """Count a chat request (messages, tools) with ``family``, including per-message overhead; and the
-    number of non-text content parts (images, audio) it could not count."""
+    """The mean chat request of ``requests`` counted with ``family`` (each request with its own per-message
+    overhead and reply priming, the mean rounded half-even to whole tokens); and the number of non-text
+    content parts (images, audio) it could not count, over all requests."""
     from tokencost.tokenizers import TokenCount, get_counter
-    from tokencost.tokenizers.messages import count_messages
+    from tokencost.tokenizers.messages import count_requests
 
     counter = get_counter(family, estimate=estimate_only)
-    result = count_messages(chat[0], chat[1], family, counter.count)
-    count = TokenCount(result.tokens, family, counter.exact, counter.method, counter.error_band)
+    result = count_requests(list(requests), family, counter.count)
+    mean = (Decimal(result.tokens) / max(len(requests), 1)).to_integral_value(rounding=ROUND_HALF_EVEN)
+    count = TokenCount(int(mean), family, counter.exact, counter.method, counter.error_band)
     return count, result.skipped_parts
 
 
-def as_chat(document: Sequence[Mapping[str, Any]] | Mapping[str, Any]) -> tuple[list[dict], list[dict]]:
-    """(messages, tools) of an OpenAI-style chat: a ``{"messages": [...], "tools": [...]}`` document or a bare
-    list of messages."""
-    if isinstance(document, Mapping):
-        messages, tools = document.get("messages"), document.get("tools") or []
+def _json_value(value: Any) -> Any:
+    """``json.dumps``' fallback: any Mapping as a dict, any other non-str Sequence as a list."""
+    if isinstance(value, Mapping):
+        return dict(value)
+    if isinstance(value, Sequence) and not isinstance(value, (str, bytes, bytearray)):
+        return list(value)
+    raise TypeError(f"{type(value).__name__} {value!r} is not JSON data")
+
+
+def chat_requests(
+    document: Sequence[Mapping[str, Any]] | Mapping[str, Any] | Sequence[ChatRequest],
+    source: str = "text_or_messages",
+) -> list[ChatRequest]:
+    """The chat requests of an OpenAI-style chat given as Python data, parsed exactly as the CLI parses a
+    chat file (``messages.parse_requests``: tools and legacy ``functions`` kept, the shape checked with
+    errors naming ``source`` and the field, e.g. ``tools[0]``). ``document`` is a ``{"messages": [...],
+    "tools": [...]}`` request, a list of messages, a list of such requests, or ``ChatRequest`` objects
+    (already parsed, e.g. by the CLI)."""
+    from tokencost.tokenizers.messages import ChatRequest, parse_requests
+
+    if (
+        isinstance(document, Sequence)
+        and document
+        and all(isinstance(request, ChatRequest) for request in document)
+    ):
+        requests = list(document)
     else:
-        messages, tools = document, []
-    if not isinstance(messages, Sequence) or isinstance(messages, str) or not messages:
+        try:
+            text = json.dumps(document, ensure_ascii=False, default=_json_value)
+        except (TypeError, ValueError) as exc:
+            raise InputError(
+                f"{source}: chat messages must be JSON data (dict, list, str, number): {exc}"
+            ) from None
+        requests = parse_requests(text, source)
+    if not any(request.messages for request in requests):
         raise InputError("no chat messages to price: expected a list of {role, content} messages")
-    if not all(isinstance(m, Mapping) for m in messages) or not isinstance(tools, Sequence):
-        raise InputError("chat messages must be objects with 'role' and 'content' (OpenAI format)")
-    return [dict(m) for m in messages], [dict(t) for t in tools]
+    return requests
 
 
 def _names(value: str | Sequence[str] | None, what: str) -> tuple[str, ...]:
@@ -412,6 +444,11 @@ def estimate(
 ) -> EstimateResult:
     """Price a prompt (text, or chat messages in OpenAI format) on each model, cheapest first.
 
+    Chat input is a ``{"messages": [...], "tools": [...]}`` request (legacy ``functions`` too), a list of
+    messages, or a list of requests, parsed as ``tokencost estimate --messages`` parses a chat file (a
+    malformed field is an InputError naming it, e.g. ``tools[0]``). Several requests are priced as their
+    mean request (``chat_requests`` in the result says how many, and a notice says so).
+
     Each model is priced on its own tokenizer family's count of the input; output is ``output_tokens``
     for every model, or ``output_ratio`` x that model's input count (default 0.25). ``cached_ratio`` of the
     input is billed as cache reads. Costs are per ``requests`` requests, in ``currency`` (default: the
@@ -474,15 +511,21 @@ def estimate(
         raise InputError("no models to price")
 
     is_text = isinstance(text_or_messages, str)
-    chat = None if is_text else as_chat(text_or_messages)  # type: ignore[arg-type]
+    chat = None if is_text else chat_requests(text_or_messages)  # type: ignore[arg-type]
     counts: dict[str, TokenCount] = {}
     notices: list[str] = []
+    if chat is not None and len(chat) > 1:
+        notices.append(
+            f"mean of {len(chat)} requests: the input holds {len(chat)} chat requests, each counted with its "
+            "own overhead (one sample per request, as in `tokencost plan`); tokens and costs are for the mean "
+            "request, rounded to whole tokens"
+        )
     skipped_parts = 0
     for family in dict.fromkeys(e.model.tokenizer for e in entries):
-        if is_text:
+        if chat is None:
             counts[family] = count_family(text_or_messages, family, estimate_only)  # type: ignore[arg-type]
         else:
-            counts[family], skipped_parts = count_messages_family(chat, family, estimate_only)  # type: ignore[arg-type]
+            counts[family], skipped_parts = count_requests_family(chat, family, estimate_only)
     if skipped_parts:
         notices.append(
             f"{skipped_parts} non-text content part(s) not counted (images, audio and files are billed "
@@ -607,4 +650,15 @@ def estimate(
     if foreign:
         fx_note = table().describe({*foreign, display})
         assumptions.append(f"converted to {display}: {fx_note}")
-    return EstimateResult(rows, display, requests, assumptions, skipped, counts, fx_note, at, notices)
+    return EstimateResult(
+        rows,
+        display,
+        requests,
+        assumptions,
+        skipped,
+        counts,
+        fx_note,
+        at,
+        notices,
+        None if chat is None else len(chat),
+    )
