@@ -502,3 +502,42 @@ def test_short_model_flag_matches_estimate():
     long = json.loads(run("-", "--model", "gpt-5", "--format", "json", input=b"hello world").stdout)
     short = json.loads(run("-", "-m", "gpt-5", "--format", "json", input=b"hello world").stdout)
     assert short == long and short["tokens"] == 2
+
+
+def _nested_chat(description_words: int) -> dict:
+    sku = {"type": "string", "description": " ".join(["long"] * description_words)}
+    items = {"type": "array", "items": {"type": "object", "properties": {"sku": sku}}}
+    function = {
+        "name": "f",
+        "description": "d",
+        "parameters": {"type": "object", "properties": {"items": items}},
+    }
+    return {
+        "messages": [{"role": "user", "content": "hi"}],
+        "tools": [{"type": "function", "function": function}],
+    }
+
+
+def test_messages_nested_tool_schema_counted_and_labelled_approximate(tmp_path):
+    """Review 3 finding 1: a 300-word nested description counted 0 tokens and the total still said exact."""
+    short, long = tmp_path / "short.json", tmp_path / "long.json"
+    short.write_text(json.dumps(_nested_chat(1)), encoding="utf-8")
+    long.write_text(json.dumps(_nested_chat(300)), encoding="utf-8")
+    docs = [json.loads(run(str(p), "--messages", "--format", "json").stdout) for p in (short, long)]
+    assert docs[1]["tokens"] - docs[0]["tokens"] == 299  # each extra " long" is one o200k token
+    assert docs[1]["messages"]["approximated"] > 300
+    assert "approximated" in docs[1]["method"] and docs[1]["method"].startswith("exact:o200k_base (+")
+    assert any("counted as compact JSON" in n and "o200k_base" in n for n in docs[1]["notices"])
+    result = run(str(long), "--messages", "--format", "csv")
+    assert result.exit_code == 0
+    row = next(csv.DictReader(io.StringIO(result.stdout)))
+    assert int(row["tokens"]) == docs[1]["tokens"] and "approximated" in row["method"]
+    assert "counted as compact JSON" in result.stderr
+    # a flat schema (the cookbook formula covers it) keeps the plain method and no notice
+    chat = _nested_chat(1)
+    chat["tools"][0]["function"]["parameters"]["properties"] = {"a": {"type": "string", "enum": ["x"]}}
+    flat_path = tmp_path / "flat.json"
+    flat_path.write_text(json.dumps(chat), encoding="utf-8")
+    flat = json.loads(run(str(flat_path), "--messages", "--format", "json").stdout)
+    assert flat["method"] == "exact:o200k_base" and flat["messages"]["approximated"] == 0
+    assert not any("compact JSON" in n for n in flat["notices"])

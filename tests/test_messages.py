@@ -322,3 +322,47 @@ def test_count_functions_check_shapes_too():
         with pytest.raises(InputError, match=r"^tools: expected a list of tools, got a string$"):
             count_messages(HI, "abc", family, count)  # type: ignore[arg-type]
     assert count_tools([TOOL], "qwen3.5", count) > 0
+
+
+def _function(properties, **parameters):
+    return {
+        "type": "function",
+        "function": {"name": "f", "parameters": {"properties": properties, **parameters}},
+    }
+
+
+@pytest.mark.parametrize("family", ["o200k_base", "cl100k_base"])
+def test_nested_tool_schema_counted_as_compact_json(family):
+    """Review 3 finding 1: an array of objects (or any nested schema) was dropped by the cookbook formula."""
+    count = get_counter(family).count
+    long = " ".join(["long"] * 300)
+    nested = {"type": "object", "properties": {"sku": {"type": "string", "description": long}}}
+    flat = _function({"items": {"type": "array", "description": "d"}})
+    deep = _function({"items": {"type": "array", "description": "d", "items": nested}})
+    flat_result = count_messages(HI, [flat], family, count)
+    deep_result = count_messages(HI, [deep], family, count)
+    extra = count(json.dumps({"items": nested}, separators=(",", ":")))
+    assert extra > 300
+    assert deep_result.tools == flat_result.tools + extra
+    assert deep_result.approximated == extra and flat_result.approximated == 0
+    assert deep_result.tokens == flat_result.tokens + extra
+    assert count_tools([deep], family, count) == deep_result.tools
+    # parameters-level keys beyond type/properties/required (e.g. $defs) count too
+    defs = {"$defs": {"x": {"type": "string", "description": long}}}
+    with_defs = count_messages(HI, [_function({}, **defs)], family, count)
+    assert with_defs.approximated == count(json.dumps(defs, separators=(",", ":")))
+
+
+def test_flat_cookbook_tools_have_nothing_approximated():
+    for family in ("o200k_base", "cl100k_base"):
+        result = count_messages(TOOL_MESSAGES, TOOLS, family, get_counter(family).count)
+        assert result.approximated == 0
+
+
+def test_requests_sum_approximated():
+    count = get_counter("o200k_base").count
+    nested = _function({"a": {"type": "object", "properties": {"b": {"type": "string"}}}})
+    one = {"messages": HI, "tools": [nested]}
+    single = count_messages(HI, [nested], "o200k_base", count)
+    both = count_requests(parse_requests(json.dumps([one, one]), "x"), "o200k_base", count)
+    assert single.approximated > 0 and both.approximated == 2 * single.approximated

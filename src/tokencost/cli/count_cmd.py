@@ -18,6 +18,8 @@ from tokencost.families import accuracy_label
 SCHEMA = "tokencost.count/1"
 DEFAULT_FAMILY = "o200k_base"
 _FORMATS = ("table", "json", "csv")
+#: what ``MessagesCount.approximated`` covers, for the method text and notices
+APPROXIMATED = "schema parts without a documented rule counted as compact JSON)"
 #: --explain classifies characters in Python: it reads at most this many characters of input
 EXPLAIN_LIMIT = 8_000_000
 
@@ -198,6 +200,9 @@ def count(
         counter = counters[key]
         total = sum(item.tokens[key] for item in per_source)
         method = counter.method
+        breakdown = _sum_breakdowns(per_source, key) if messages else None
+        if breakdown and breakdown["approximated"]:
+            method += f" (+{breakdown['approximated']} tokens approximated: {APPROXIMATED}"
         result: dict[str, Any] = {}
         if model is not None:
             result["model"] = model
@@ -212,8 +217,8 @@ def count(
                 "error_band": counter.error_band,
             }
         )
-        if messages:
-            result["messages"] = _sum_breakdowns(per_source, key)
+        if breakdown is not None:
+            result["messages"] = breakdown
         if per_file:
             result["files"] = [{"path": item.name, "tokens": item.tokens[key]} for item in per_source]
         results.append(result)
@@ -282,12 +287,14 @@ def _list_families(fmt: str) -> None:
 
 
 def _sum_breakdowns(per_source, key) -> dict[str, Any]:
-    total = {"content": 0, "overhead": 0, "tools": 0, "messages": 0, "requests": 0, "basis": None}
+    names = ("content", "overhead", "tools", "messages", "requests", "approximated")
+    total: dict[str, Any] = dict.fromkeys(names, 0)
+    total["basis"] = None
     for item in per_source:
         breakdown = item.breakdown.get(key)
         if breakdown is None:
             continue
-        for name in ("content", "overhead", "tools", "messages", "requests"):
+        for name in names:
             total[name] += getattr(breakdown, name)
         total["basis"] = breakdown.basis
     return total
@@ -306,13 +313,22 @@ def _count_messages(sources, keys, counters, notices):
         item = SourceCount(source.name, characters=len(read.text), bytes=read.bytes)
         item.breakdown = {}
         skipped = 0
+        approximated = {}
         for key in keys:
             result = count_requests(requests, key[0], counters[key].count)
             item.tokens[key] = result.tokens
             item.breakdown[key] = result
             skipped = result.skipped_parts
+            if result.approximated:
+                approximated[key[0]] = result.approximated
         if skipped:
             notices.append(f"{source.name}: {skipped} non-text content part(s) not counted")
+        if approximated:
+            per_family = ", ".join(f"{family} {tokens}" for family, tokens in approximated.items())
+            notices.append(
+                f"{source.name}: tokens approximated ({per_family}): nested tool schemas (properties, "
+                "items, anyOf, ...) counted as compact JSON; the provider's own rendering is not published"
+            )
         out.append(item)
     return out
 

@@ -11,7 +11,10 @@ Overhead per family (``OVERHEAD``):
 - OpenAI families (``o200k_base``, ``cl100k_base``): OpenAI's documented rule (the "How to count tokens
   with tiktoken" cookbook): every message costs 3 tokens plus the tokens of each of its values (role,
   content, name), a ``name`` 1 more, and every reply is primed with 3. Tools follow the cookbook's
-  function-calling rule (``_openai_tools``).
+  function-calling rule (``_openai_tools``), which only knows top-level properties' name, type,
+  description and enum; the rest of a schema (nested ``properties``, ``items``, ``anyOf``, ``format``,
+  ``default``, ...) is added as its compact JSON, an approximation of OpenAI's hidden rendering
+  (``MessagesCount.approximated`` says how many tokens).
 - Open-weight families: the tokens their published chat templates put around each message, besides the
   content: ChatML for Qwen (``<|im_start|>`` role ``\n`` ... ``<|im_end|>`` ``\n``: 4 + the role name),
   Llama 3 (``<|start_header_id|>`` role ``<|end_header_id|>`` ``\n\n`` ... ``<|eot_id|>``: 4 + role, BOS 1),
@@ -62,6 +65,11 @@ DEFAULT_OVERHEAD = Overhead(3, 1, 3, 0, 30, "estimate")
 
 #: OpenAI cookbook constants for tool definitions: (func_init, prop_init, prop_key, enum_init, enum_item, func_end)
 _OPENAI_TOOL_CONSTANTS = {"o200k_base": (7, 3, 3, -3, 3, 12), "cl100k_base": (10, 3, 3, -3, 3, 12)}
+#: keys of a property the cookbook formula counts; the others are added as compact JSON (approximation)
+_FORMULA_PROPERTY_KEYS = frozenset({"type", "description", "enum"})
+#: keys of ``parameters`` the formula accounts for (its calibration example has ``required``; OpenAI marks
+#: optional properties with ``?`` in its rendering); the others are added as compact JSON (approximation)
+_FORMULA_PARAMETERS_KEYS = frozenset({"type", "properties", "required"})
 
 
 @dataclass(frozen=True)
@@ -75,6 +83,9 @@ class MessagesCount:
     skipped_parts: int = 0
     #: chat requests counted (each primed for its own reply)
     requests: int = 1
+    #: of ``tokens``, those counted as compact JSON because the documented rule does not cover them (nested
+    #: tool schemas on OpenAI families, ...): an approximation of the provider's hidden rendering
+    approximated: int = 0
 
 
 @dataclass(frozen=True)
@@ -328,7 +339,10 @@ def _content_texts(value: Any) -> tuple[list[str], int]:
 
 
 def _json(value: Any) -> str:
-    return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    """``value`` as compact JSON (a string as is)."""
+    if isinstance(value, str):
+        return value
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"), default=str)
 
 
 def count_messages(
@@ -365,7 +379,7 @@ def count_messages(
                     overhead += rule.per_name
     if messages:
         overhead += rule.priming + rule.per_request
-    tool_tokens = count_tools(tools, family, count)
+    tool_tokens, approximated = _tools_tokens(tools, family, count)
     return MessagesCount(
         content + overhead + tool_tokens,
         content,
@@ -375,6 +389,7 @@ def count_messages(
         rule.basis,
         skipped,
         1 if messages or tools else 0,
+        approximated,
     )
 
 
@@ -391,26 +406,46 @@ def count_requests(requests: list[ChatRequest], family: str, count: Callable[[st
         rule.basis,
         sum(r.skipped_parts for r in results),
         sum(r.requests for r in results),
+        sum(r.approximated for r in results),
     )
 
 
 def count_tools(tools: list[dict], family: str, count: Callable[[str], int]) -> int:
     """Tokens of tool definitions (their shape checked: ``InputError`` naming the field)."""
+    return _tools_tokens(tools, family, count)[0]
+
+
+def _tools_tokens(tools: list[dict], family: str, count: Callable[[str], int]) -> tuple[int, int]:
+    """Tokens of tool definitions, and how many of them are the compact-JSON approximation."""
     _Checker(None).tools(tools, "tools")
     if not tools:
-        return 0
+        return 0, 0
     if family in _OPENAI_TOOL_CONSTANTS:
         return _openai_tools(tools, _OPENAI_TOOL_CONSTANTS[family], count)
     rule = overhead_for(family)
-    return rule.tools_preamble + sum(
-        count(json.dumps(tool, ensure_ascii=False, separators=(",", ":"))) for tool in tools
-    )
+    return rule.tools_preamble + sum(count(_json(tool)) for tool in tools), 0
 
 
-def _openai_tools(tools: list[dict], constants: tuple[int, ...], count: Callable[[str], int]) -> int:
-    """OpenAI cookbook: tokens of function definitions (``tools=[{"type": "function", "function": {...}}]``)."""
+def _extra_json(mapping: dict, counted: frozenset[str], count: Callable[[str], int]) -> int:
+    """Tokens of the compact JSON of ``mapping`` without the keys in ``counted`` (0 when nothing is left)."""
+    rest = {key: value for key, value in mapping.items() if key not in counted}
+    return count(_json(rest)) if rest else 0
+
+
+def _openai_tools(
+    tools: list[dict], constants: tuple[int, ...], count: Callable[[str], int]
+) -> tuple[int, int]:
+    """OpenAI cookbook: tokens of function definitions (``tools=[{"type": "function", "function": {...}}]``),
+    and how many of them are approximated.
+
+    The cookbook formula counts each top-level property's name, type, description and enum; it is exact
+    for such flat schemas (the cookbook's figures). OpenAI renders the rest of a schema too (nested objects,
+    arrays of objects, ``anyOf``, ``format``, ``default``, ...) in a format it does not publish: those keys
+    of each property, and of ``parameters`` besides ``type``/``properties``/``required``, are added as
+    their compact JSON. That part is an approximation, returned second.
+    """
     func_init, prop_init, prop_key, enum_init, enum_item, func_end = constants
-    total = 0
+    total = approximated = 0
     for tool in tools:
         function = tool.get("function", tool)
         total += func_init
@@ -418,6 +453,7 @@ def _openai_tools(tools: list[dict], constants: tuple[int, ...], count: Callable
         description = description[:-1] if description.endswith(".") else description
         total += count(f"{function.get('name', '')}:{description}")
         parameters = function.get("parameters") or {}
+        approximated += _extra_json(parameters, _FORMULA_PARAMETERS_KEYS, count)
         properties = parameters.get("properties") or {}
         if properties:
             total += prop_init
@@ -430,4 +466,5 @@ def _openai_tools(tools: list[dict], constants: tuple[int, ...], count: Callable
                 p_desc = prop.get("description") or ""
                 p_desc = p_desc[:-1] if p_desc.endswith(".") else p_desc
                 total += count(f"{key}:{_json(prop.get('type', ''))}:{p_desc}")
-    return total + func_end
+                approximated += _extra_json(prop, _FORMULA_PROPERTY_KEYS, count)
+    return total + func_end + approximated, approximated
