@@ -10,7 +10,11 @@ hypothesis, per family):
   a letter, and the piece ending in the newline reads the same when the text ends there;
 - before a single space between two letters (``"word| word"``): a run of letters ends at the space, the
   next piece (``" word"``) starts at it;
-- before CJK sentence punctuation between two letters (``"你好|，世界"``).
+- before CJK sentence punctuation between two letters (``"你好|，世界"``);
+- before ASCII structural punctuation that follows a letter (``"name|":"``, ``"key|=value"``): a run of
+  letters ends there in every pattern (the apostrophe of ``'s`` is not in the set), and the piece starting
+  at the punctuation reads the same alone. This is what lets minified JSON, which has no spaces or
+  newlines, be streamed in bounded memory.
 
 Letters are ``\\p{L}`` (never a combining mark: marks join the previous letter in some patterns), and none
 of those positions sits inside an NFC composition, so NFC-normalising each chunk (Qwen) equals normalising
@@ -23,7 +27,10 @@ import itertools
 from collections.abc import Iterable, Iterator
 from typing import BinaryIO
 
-_PATTERN = r"(?<=\n)(?=\p{L})|(?<=\p{L})(?= \p{L})|(?<=\p{L})(?=[，。、；：？！]\p{L})"
+_PATTERN = (
+    r"(?<=\n)(?=\p{L})|(?<=\p{L})(?= \p{L})|(?<=\p{L})(?=[，。、；：？！]\p{L})"
+    r'|(?<=\p{L})(?=[",:;=(){}\[\]<>|])'
+)
 
 #: Target chunk size in characters: big enough that per-call overhead vanishes, small enough that the
 #: token list of one chunk stays a few MB.
