@@ -541,3 +541,20 @@ def test_messages_nested_tool_schema_counted_and_labelled_approximate(tmp_path):
     flat = json.loads(run(str(flat_path), "--messages", "--format", "json").stdout)
     assert flat["method"] == "exact:o200k_base" and flat["messages"]["approximated"] == 0
     assert not any("compact JSON" in n for n in flat["notices"])
+
+
+def test_messages_legacy_function_call_counted(tmp_path):
+    """Review 3 finding 2: an assistant ``function_call`` counted the same as no call at all."""
+    call = {"name": "get_weather", "arguments": '{"city":"Paris"}'}
+    base = [{"role": "user", "content": "hi"}, {"role": "assistant", "content": None}]
+    with_call = [base[0], {**base[1], "function_call": call}]
+    paths = []
+    for name, messages in (("a.json", base), ("b.json", with_call)):
+        path = tmp_path / name
+        path.write_text(json.dumps({"messages": messages}), encoding="utf-8")
+        paths.append(path)
+    results = [run(str(p), "--messages", "--format", "json") for p in paths]
+    assert all(r.exit_code == 0 for r in results), results[1].output
+    tokens = [json.loads(r.stdout)["tokens"] for r in results]
+    count = get_counter("o200k_base").count
+    assert tokens[1] - tokens[0] == count("get_weather") + count('{"city":"Paris"}')

@@ -366,3 +366,48 @@ def test_requests_sum_approximated():
     single = count_messages(HI, [nested], "o200k_base", count)
     both = count_requests(parse_requests(json.dumps([one, one]), "x"), "o200k_base", count)
     assert single.approximated > 0 and both.approximated == 2 * single.approximated
+
+
+def test_legacy_function_call_and_refusal_parts_counted():
+    """Review 3 finding 2: a legacy ``function_call`` counted 0 tokens; refusal parts were dropped."""
+    count = get_counter("o200k_base").count
+    call = {"name": "get_weather", "arguments": '{"city": "San Francisco"}'}
+    without = count_messages([{"role": "assistant", "content": None}], [], "o200k_base", count)
+    legacy = count_messages(
+        [{"role": "assistant", "content": None, "function_call": call}], [], "o200k_base", count
+    )
+    assert legacy.content - without.content == count("get_weather") + count('{"city": "San Francisco"}')
+    as_tool_call = count_messages(
+        [{"role": "assistant", "tool_calls": [{"function": call}]}], [], "o200k_base", count
+    )
+    assert legacy.tokens == as_tool_call.tokens
+    object_args = {"name": "f", "arguments": {"a": 1}}
+    result = count_messages([{"role": "assistant", "function_call": object_args}], [], "o200k_base", count)
+    assert result.content == count("f") + count('{"a":1}')
+    refusal = [{"type": "refusal", "refusal": "I can't help with that."}, {"type": "text", "text": "Sorry"}]
+    result = count_messages([{"role": "assistant", "content": refusal}], [], "o200k_base", count)
+    assert result.content == count("I can't help with that.") + count("Sorry") and result.skipped_parts == 0
+
+
+@pytest.mark.parametrize(
+    "message,error",
+    [
+        ({"role": "assistant", "function_call": "f"}, "x: [0].function_call: expected an object with 'name'"),
+        (
+            {"role": "assistant", "function_call": {"arguments": "{}"}},
+            "x: [0].function_call.name: expected a string",
+        ),
+        (
+            {"role": "assistant", "function_call": {"name": "f", "arguments": 3}},
+            "x: [0].function_call.arguments: expected a JSON string or an object, got a number",
+        ),
+        (
+            {"role": "assistant", "content": [{"type": "refusal", "refusal": 3}]},
+            "x: [0].content[0].refusal: expected a string, got a number",
+        ),
+    ],
+)
+def test_legacy_function_call_and_refusal_shape_errors(message, error):
+    with pytest.raises(InputError) as caught:
+        parse_requests(json.dumps([message]), "x")
+    assert str(caught.value).startswith(error)

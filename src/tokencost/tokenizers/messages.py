@@ -4,8 +4,9 @@ Input: ``{"messages": [...], "tools": [...]}`` or a bare list of messages, as JS
 per line). Several requests: a JSON list of request objects, or JSONL with one request per line; each is
 counted with its own overhead and reply priming (``parse_requests``, ``count_requests``). The shape is
 checked: a malformed field is one ``InputError`` naming its path (``messages[0].tool_calls[0].function``).
-Message ``content`` is a string or a list of parts; text parts are counted, other parts (images, audio)
-are not (they are billed by other rules) and are reported.
+Message ``content`` is a string or a list of parts; text and refusal parts are counted, other parts
+(images, audio) are not (they are billed by other rules) and are reported. An assistant's calls, in
+``tool_calls`` or the legacy ``function_call``, count their name and arguments.
 
 Overhead per family (``OVERHEAD``):
 - OpenAI families (``o200k_base``, ``cl100k_base``): OpenAI's documented rule (the "How to count tokens
@@ -161,8 +162,12 @@ class _Checker:
                 self.expect(part, dict, part_path, "a content part object or a string")
                 if "text" in part or part.get("type") == "text":
                     self.expect(part.get("text"), str, f"{part_path}.text", "a string")
+                elif part.get("type") == "refusal":
+                    self.expect(part.get("refusal"), str, f"{part_path}.refusal", "a string")
         for key in ("name", "tool_call_id"):
             self.optional_str(message, key, path)
+        if message.get("function_call") is not None:
+            self.function_call(message["function_call"], f"{prefix}function_call")
         calls = message.get("tool_calls")
         if calls is not None:
             self.expect(calls, list, f"{prefix}tool_calls", "a list of tool calls")
@@ -171,14 +176,15 @@ class _Checker:
                 self.expect(call, dict, call_path, "a tool call object")
                 if "function" not in call:
                     raise self.fail(call_path, "tool call has no 'function'")
-                function = call["function"]
-                self.expect(function, dict, f"{call_path}.function", "an object with 'name' and 'arguments'")
-                self.expect(function.get("name"), str, f"{call_path}.function.name", "a string")
-                arguments = function.get("arguments")
-                if arguments is not None and not isinstance(arguments, str):
-                    self.expect(
-                        arguments, dict, f"{call_path}.function.arguments", "a JSON string or an object"
-                    )
+                self.function_call(call["function"], f"{call_path}.function")
+
+    def function_call(self, function: Any, path: str) -> None:
+        """A call's ``{"name": ..., "arguments": ...}`` (in ``tool_calls`` or legacy ``function_call``)."""
+        self.expect(function, dict, path, "an object with 'name' and 'arguments'")
+        self.expect(function.get("name"), str, f"{path}.name", "a string")
+        arguments = function.get("arguments")
+        if arguments is not None and not isinstance(arguments, str):
+            self.expect(arguments, dict, f"{path}.arguments", "a JSON string or an object")
 
     def tools(self, tools: Any, path: str) -> None:
         if tools is None:
@@ -333,9 +339,16 @@ def _content_texts(value: Any) -> tuple[list[str], int]:
             texts.append(part)
         elif isinstance(part.get("text"), str):
             texts.append(part["text"])
+        elif part.get("type") == "refusal" and isinstance(part.get("refusal"), str):
+            texts.append(part["refusal"])
         else:
             skipped += 1
     return texts, skipped
+
+
+def _call_tokens(function: dict, count: Callable[[str], int]) -> int:
+    """Tokens of a call's name and arguments (a JSON string, or an object counted as compact JSON)."""
+    return count(function["name"]) + count(_json(function.get("arguments") or ""))
 
 
 def _json(value: Any) -> str:
@@ -365,9 +378,9 @@ def count_messages(
                 content += sum(count(text) for text in texts)
             elif key == "tool_calls" and value is not None:
                 for call in value:
-                    function = call["function"]
-                    content += count(function["name"])
-                    content += count(_json(function.get("arguments") or ""))
+                    content += _call_tokens(call["function"], count)
+            elif key == "function_call" and value is not None:  # legacy form of tool_calls
+                content += _call_tokens(value, count)
             elif isinstance(value, str):
                 # role, name, tool_call_id: OpenAI's rule counts every value of the message; the role
                 # name is part of the template header, so it is overhead
