@@ -558,3 +558,25 @@ def test_messages_legacy_function_call_counted(tmp_path):
     tokens = [json.loads(r.stdout)["tokens"] for r in results]
     count = get_counter("o200k_base").count
     assert tokens[1] - tokens[0] == count("get_weather") + count('{"city":"Paris"}')
+
+
+def test_messages_response_format_schema_counted(tmp_path):
+    """Review 3 finding 3: ``response_format`` json_schema counted the same as without it."""
+    schema = {"name": "w", "schema": {"type": "object", "properties": {"temp": {"type": "number"}}}}
+    base = {"messages": [{"role": "user", "content": "hi"}]}
+    plain, structured = tmp_path / "plain.json", tmp_path / "structured.json"
+    plain.write_text(json.dumps(base), encoding="utf-8")
+    structured.write_text(
+        json.dumps({**base, "response_format": {"type": "json_schema", "json_schema": schema}}),
+        encoding="utf-8",
+    )
+    docs = [json.loads(run(str(p), "--messages", "--format", "json").stdout) for p in (plain, structured)]
+    expected = get_counter("o200k_base").count(json.dumps(schema, separators=(",", ":")))
+    assert docs[1]["tokens"] - docs[0]["tokens"] == expected
+    assert docs[1]["messages"]["response_format"] == expected and docs[0]["messages"]["response_format"] == 0
+    assert any("response_format" in n and "compact JSON" in n for n in docs[1]["notices"])
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps({**base, "response_format": {"type": "json_schema"}}), encoding="utf-8")
+    result = run(str(bad), "--messages")
+    assert result.exit_code == 2
+    assert "bad.json: response_format.json_schema: expected an object, got null" in result.output

@@ -411,3 +411,42 @@ def test_legacy_function_call_and_refusal_shape_errors(message, error):
     with pytest.raises(InputError) as caught:
         parse_requests(json.dumps([message]), "x")
     assert str(caught.value).startswith(error)
+
+
+SCHEMA = {
+    "name": "weather",
+    "strict": True,
+    "schema": {"type": "object", "properties": {"temp": {"type": "number", "description": "Degrees"}}},
+}
+
+
+@pytest.mark.parametrize("family", ["o200k_base", "qwen3.5", "claude"])
+def test_response_format_json_schema_counted(family):
+    """Review 3 finding 3: a structured-output schema is billed as input; it counted nothing."""
+    count = get_counter(family).count
+    request = {"messages": HI, "response_format": {"type": "json_schema", "json_schema": SCHEMA}}
+    (parsed,) = parse_requests(json.dumps(request), "x")
+    assert parsed.response_format == request["response_format"]
+    plain = count_messages(HI, [], family, count)
+    result = count_requests([parsed], family, count)
+    expected = count(json.dumps({"name": "weather", "schema": SCHEMA["schema"]}, separators=(",", ":")))
+    assert result.response_format == expected and result.approximated == expected
+    assert result.tokens == plain.tokens + expected
+    direct = count_messages(HI, [], family, count, {"type": "json_schema", "json_schema": SCHEMA})
+    assert direct.tokens == result.tokens
+    # json_object / text formats add nothing
+    assert count_messages(HI, [], family, count, {"type": "json_object"}).tokens == plain.tokens
+
+
+@pytest.mark.parametrize(
+    "response_format,error",
+    [
+        ("json", "x: response_format: expected an object like"),
+        ({"json_schema": {}}, "x: response_format.type: expected a string, got null"),
+        ({"type": "json_schema"}, "x: response_format.json_schema: expected an object, got null"),
+    ],
+)
+def test_response_format_shape_errors(response_format, error):
+    with pytest.raises(InputError) as caught:
+        parse_requests(json.dumps({"messages": HI, "response_format": response_format}), "x")
+    assert str(caught.value).startswith(error)

@@ -287,7 +287,7 @@ def _list_families(fmt: str) -> None:
 
 
 def _sum_breakdowns(per_source, key) -> dict[str, Any]:
-    names = ("content", "overhead", "tools", "messages", "requests", "approximated")
+    names = ("content", "overhead", "tools", "response_format", "messages", "requests", "approximated")
     total: dict[str, Any] = dict.fromkeys(names, 0)
     total["basis"] = None
     for item in per_source:
@@ -327,7 +327,8 @@ def _count_messages(sources, keys, counters, notices):
             per_family = ", ".join(f"{family} {tokens}" for family, tokens in approximated.items())
             notices.append(
                 f"{source.name}: tokens approximated ({per_family}): nested tool schemas (properties, "
-                "items, anyOf, ...) counted as compact JSON; the provider's own rendering is not published"
+                "items, anyOf, ...) and response_format JSON schemas counted as compact JSON; the "
+                "provider's own rendering is not published"
             )
         out.append(item)
     return out

@@ -28,6 +28,10 @@ Overhead per family (``OVERHEAD``):
   estimate, OpenAI's rule (3 per message + the role name, 3 to prime the reply).
 For non-OpenAI families, tools count as their compact JSON plus a per-request tool preamble (an estimate:
 chat templates wrap tool lists in a short instruction).
+
+Structured outputs: a request's ``response_format`` of type ``json_schema`` is billed as input; its
+``json_schema`` (name, description, schema; not ``strict``) counts as compact JSON, an approximation for
+every family (``MessagesCount.response_format``, included in ``approximated``).
 """
 
 from __future__ import annotations
@@ -87,6 +91,8 @@ class MessagesCount:
     #: of ``tokens``, those counted as compact JSON because the documented rule does not cover them (nested
     #: tool schemas on OpenAI families, ...): an approximation of the provider's hidden rendering
     approximated: int = 0
+    #: of ``tokens``, those of the structured-output schema (``response_format``), as compact JSON
+    response_format: int = 0
 
 
 @dataclass(frozen=True)
@@ -97,6 +103,8 @@ class ChatRequest:
     messages: list[dict]
     tools: list[dict]
     where: str = ""
+    #: the request's ``response_format`` (structured outputs), if any
+    response_format: dict | None = None
 
 
 def overhead_for(family: str) -> Overhead:
@@ -217,6 +225,14 @@ class _Checker:
             if "enum" in prop:
                 self.expect(prop["enum"], list, f"{prop_path}.enum", "a list")
 
+    def response_format(self, value: Any, path: str) -> None:
+        if value is None:
+            return
+        self.expect(value, dict, path, "an object like {'type': 'json_schema', 'json_schema': {...}}")
+        self.expect(value.get("type"), str, f"{path}.type", "a string")
+        if value["type"] == "json_schema":
+            self.expect(value.get("json_schema"), dict, f"{path}.json_schema", "an object")
+
     def request(self, messages: Any, tools: Any, functions: Any, prefix: str) -> None:
         self.messages(messages, f"{prefix}messages")
         self.tools(tools, f"{prefix}tools")
@@ -248,7 +264,11 @@ def _request(document: dict, checker: _Checker, prefix: str, where: str) -> Chat
     """A request object ``{"messages": [...], "tools": [...]}`` (legacy ``functions`` too), checked."""
     tools, functions = document.get("tools"), document.get("functions")
     checker.request(document["messages"], tools, functions, prefix)
-    return ChatRequest(list(document["messages"]), [*(tools or []), *(functions or [])], where)
+    response_format = document.get("response_format")
+    checker.response_format(response_format, f"{prefix}response_format")
+    return ChatRequest(
+        list(document["messages"]), [*(tools or []), *(functions or [])], where, response_format
+    )
 
 
 def _is_request(document: Any) -> bool:
@@ -359,13 +379,19 @@ def _json(value: Any) -> str:
 
 
 def count_messages(
-    messages: list[dict], tools: list[dict], family: str, count: Callable[[str], int]
+    messages: list[dict],
+    tools: list[dict],
+    family: str,
+    count: Callable[[str], int],
+    response_format: dict | None = None,
 ) -> MessagesCount:
-    """Tokens of a chat request for ``family`` with ``count`` (a counter's ``count``).
+    """Tokens of a chat request for ``family`` with ``count`` (a counter's ``count``); ``response_format``
+    is the request's structured-output setting (``ChatRequest.response_format``), if any.
 
     A malformed request is an ``InputError`` naming the field (``messages[0].tool_calls[0].function``).
     """
     _Checker(None).messages(messages, "messages")
+    _Checker(None).response_format(response_format, "response_format")
     rule = overhead_for(family)
     content = overhead = 0
     skipped = 0
@@ -393,23 +419,34 @@ def count_messages(
     if messages:
         overhead += rule.priming + rule.per_request
     tool_tokens, approximated = _tools_tokens(tools, family, count)
+    schema_tokens = _response_format_tokens(response_format, count)
     return MessagesCount(
-        content + overhead + tool_tokens,
+        content + overhead + tool_tokens + schema_tokens,
         content,
         overhead,
         tool_tokens,
         len(messages),
         rule.basis,
         skipped,
-        1 if messages or tools else 0,
-        approximated,
+        1 if messages or tools or schema_tokens else 0,
+        approximated + schema_tokens,
+        schema_tokens,
     )
+
+
+def _response_format_tokens(response_format: dict | None, count: Callable[[str], int]) -> int:
+    """Tokens of a ``json_schema`` response format: its name, description and schema as compact JSON (an
+    approximation: providers render the schema into the prompt in formats they do not publish)."""
+    if not response_format or response_format.get("type") != "json_schema":
+        return 0
+    schema = {key: value for key, value in response_format["json_schema"].items() if key != "strict"}
+    return count(_json(schema)) if schema else 0
 
 
 def count_requests(requests: list[ChatRequest], family: str, count: Callable[[str], int]) -> MessagesCount:
     """The sum over ``requests`` of ``count_messages``: each request has its own overhead and priming."""
     rule = overhead_for(family)
-    results = [count_messages(r.messages, r.tools, family, count) for r in requests]
+    results = [count_messages(r.messages, r.tools, family, count, r.response_format) for r in requests]
     return MessagesCount(
         sum(r.tokens for r in results),
         sum(r.content for r in results),
@@ -420,6 +457,7 @@ def count_requests(requests: list[ChatRequest], family: str, count: Callable[[st
         sum(r.skipped_parts for r in results),
         sum(r.requests for r in results),
         sum(r.approximated for r in results),
+        sum(r.response_format for r in results),
     )
 
 
