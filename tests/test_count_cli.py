@@ -580,3 +580,20 @@ def test_messages_response_format_schema_counted(tmp_path):
     result = run(str(bad), "--messages")
     assert result.exit_code == 2
     assert "bad.json: response_format.json_schema: expected an object, got null" in result.output
+
+
+def test_messages_custom_tool_counted(tmp_path):
+    """Review 3 finding 4: ``{"type": "custom", ...}`` failed with 'tools[0].name: expected a string'."""
+    custom = {"type": "custom", "custom": {"name": "code_exec", "description": "Executes python code"}}
+    path = tmp_path / "custom.json"
+    path.write_text(json.dumps({"messages": [{"role": "user", "content": "hi"}], "tools": [custom]}), "utf-8")
+    result = run(str(path), "--messages", "--format", "json")
+    assert result.exit_code == 0, result.output
+    doc = json.loads(result.stdout)
+    count = get_counter("o200k_base").count
+    assert doc["messages"]["tools"] == 7 + count("code_exec:Executes python code") + 12
+    assert "approximated" in doc["method"]
+    path.write_text(json.dumps({"messages": [{"role": "user", "content": "hi"}], "tools": [{"type": "mcp"}]}))
+    result = run(str(path), "--messages")
+    assert result.exit_code == 2
+    assert "custom.json: tools[0].type: unsupported tool type 'mcp'" in result.output

@@ -450,3 +450,53 @@ def test_response_format_shape_errors(response_format, error):
     with pytest.raises(InputError) as caught:
         parse_requests(json.dumps({"messages": HI, "response_format": response_format}), "x")
     assert str(caught.value).startswith(error)
+
+
+CUSTOM = {
+    "type": "custom",
+    "custom": {
+        "name": "code_exec",
+        "description": "Executes arbitrary python code",
+        "format": {"type": "text"},
+    },
+}
+
+
+@pytest.mark.parametrize("family", ["o200k_base", "cl100k_base", "qwen3.5"])
+def test_custom_tools_counted(family):
+    """Review 3 finding 4: custom tools were rejected with the wrong field path."""
+    count = get_counter(family).count
+    (request,) = parse_requests(json.dumps({"messages": HI, "tools": [CUSTOM]}), "x")
+    result = count_requests([request], family, count)
+    plain = count_messages(HI, [], family, count)
+    if family == "qwen3.5":
+        assert result.tools == overhead_for(family).tools_preamble + count(
+            json.dumps(CUSTOM, separators=(",", ":"))
+        )
+    else:
+        approx = count("code_exec:Executes arbitrary python code") + count('{"type":"text"}')
+        func_init = 7 if family == "o200k_base" else 10
+        assert result.tools == approx + func_init + 12
+        assert result.approximated == approx
+    assert result.tokens == plain.tokens + result.tools
+
+
+@pytest.mark.parametrize(
+    "tool,error",
+    [
+        (
+            {"type": "custom", "custom": {"description": "d"}},
+            "x: tools[0].custom.name: expected a string, got null",
+        ),
+        ({"type": "custom"}, "x: tools[0].custom: expected an object with 'name', got null"),
+        (
+            {"type": "custom", "custom": {"name": "c", "format": "x"}},
+            "x: tools[0].custom.format: expected an object",
+        ),
+        ({"type": "web_search"}, "x: tools[0].type: unsupported tool type 'web_search' (function and custom"),
+    ],
+)
+def test_tool_type_errors_name_the_field(tool, error):
+    with pytest.raises(InputError) as caught:
+        parse_requests(json.dumps({"messages": HI, "tools": [tool]}), "x")
+    assert str(caught.value).startswith(error)

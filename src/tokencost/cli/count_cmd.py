@@ -327,7 +327,7 @@ def _count_messages(sources, keys, counters, notices):
             per_family = ", ".join(f"{family} {tokens}" for family, tokens in approximated.items())
             notices.append(
                 f"{source.name}: tokens approximated ({per_family}): nested tool schemas (properties, "
-                "items, anyOf, ...) and response_format JSON schemas counted as compact JSON; the "
+                "items, anyOf, ...), custom tools and response_format JSON schemas counted as compact JSON; the "
                 "provider's own rendering is not published"
             )
         out.append(item)

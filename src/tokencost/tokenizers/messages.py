@@ -29,6 +29,10 @@ Overhead per family (``OVERHEAD``):
 For non-OpenAI families, tools count as their compact JSON plus a per-request tool preamble (an estimate:
 chat templates wrap tool lists in a short instruction).
 
+Custom tools (``{"type": "custom", "custom": {...}}``) count their name, description and format (an
+approximation on OpenAI families, see ``_openai_tools``); other tool types are an ``InputError`` naming
+``tools[i].type``.
+
 Structured outputs: a request's ``response_format`` of type ``json_schema`` is billed as input; its
 ``json_schema`` (name, description, schema; not ``strict``) counts as compact JSON, an approximation for
 every family (``MessagesCount.response_format``, included in ``approximated``).
@@ -204,6 +208,19 @@ class _Checker:
     def tool(self, tool: Any, path: str) -> None:
         self.expect(tool, dict, path, "a tool object")
         function = tool
+        if tool.get("type") == "custom":
+            self.expect(tool.get("custom"), dict, f"{path}.custom", "an object with 'name'")
+            custom = tool["custom"]
+            self.expect(custom.get("name"), str, f"{path}.custom.name", "a string")
+            self.optional_str(custom, "description", f"{path}.custom")
+            if custom.get("format") is not None:
+                self.expect(custom["format"], dict, f"{path}.custom.format", "an object")
+            return
+        if "function" not in tool and tool.get("type") not in (None, "function") and "name" not in tool:
+            raise self.fail(
+                f"{path}.type",
+                f"unsupported tool type {_json(tool['type'])!r} (function and custom tools are counted)",
+            )
         if "function" in tool:
             path = f"{path}.function"
             function = tool["function"]
@@ -493,11 +510,22 @@ def _openai_tools(
     for such flat schemas (the cookbook's figures). OpenAI renders the rest of a schema too (nested objects,
     arrays of objects, ``anyOf``, ``format``, ``default``, ...) in a format it does not publish: those keys
     of each property, and of ``parameters`` besides ``type``/``properties``/``required``, are added as
-    their compact JSON. That part is an approximation, returned second.
+    their compact JSON. That part is an approximation, returned second. Custom tools
+    (``{"type": "custom", "custom": {"name", "description", "format"}}``) have no documented rule: their
+    name and description (as the formula counts a function's) and their format as compact JSON are all
+    counted as approximated.
     """
     func_init, prop_init, prop_key, enum_init, enum_item, func_end = constants
     total = approximated = 0
     for tool in tools:
+        if tool.get("type") == "custom":
+            # no documented rule: the formula's name:description, and the grammar/format as compact JSON
+            custom = tool["custom"]
+            tokens = count(f"{custom['name']}:{custom.get('description') or ''}")
+            tokens += count(_json(custom["format"])) if custom.get("format") else 0
+            total += func_init
+            approximated += tokens  # added to the total at the end
+            continue
         function = tool.get("function", tool)
         total += func_init
         description = function.get("description") or ""
