@@ -243,8 +243,12 @@ def test_messages_through_the_library_match_the_cli(runner):
         ('{"messages": []}', "no chat messages"),
         ("[1, 2]", "expected a message object"),
         (
-            '{"messages": [{"role": "user", "content": "a"}]}\n{"messages": [{"role": "user", "content": "b"}]}',
-            "holds 2 chat requests",
+            '{"messages": [{"role": "user", "content": "a"}], "tools": [1]}',
+            "chat.json: tools[0]: expected a tool",
+        ),
+        (
+            '{"messages": [{"role": "user", "content": "a"}]}\n[1]',
+            "chat.json:2: [0]: expected a message object",
         ),
     ],
 )

@@ -61,9 +61,9 @@ def test_no_arguments_still_shows_the_help(runner):
 @pytest.mark.parametrize(
     ("data", "message"),
     [
-        (b"caf\xe9 latin-1", "stdin: is not valid UTF-8 (byte 3)"),
-        (b"\x00\x01binary", "stdin: looks like binary data"),
-        (b"x" * 101, "stdin: prompt is larger than the 100-byte limit"),
+        (b"caf\xe9 latin-1", ": is not valid UTF-8 (byte 3); save it as UTF-8"),
+        (b"\x00\x01binary", ": looks like binary data (a NUL byte in the first 8 KiB)"),
+        (b"x" * 101, "larger than the 100-byte limit"),
     ],
 )
 def test_stdin_follows_the_rules_of_a_prompt_file(runner, monkeypatch, tmp_path, data, message):
@@ -72,10 +72,13 @@ def test_stdin_follows_the_rules_of_a_prompt_file(runner, monkeypatch, tmp_path,
     monkeypatch.setattr(estimate_cmd, "MAX_PROMPT_BYTES", 100)
     result = runner.invoke(cli, ["estimate", "-", "-m", "gpt-5"], input=data)
     assert result.exit_code == 2
-    assert f"Error: {message}" in result.output and "Traceback" not in result.output
+    assert result.output.startswith("Error: stdin") and message in result.output
+    assert "Traceback" not in result.output and len(result.output.splitlines()) == 1
     path = tmp_path / "prompt.txt"
-    path.write_bytes(data)  # the same bytes in a file are refused too
-    assert runner.invoke(cli, ["estimate", str(path), "-m", "gpt-5"]).exit_code == 2
+    path.write_bytes(data)  # the same bytes in a file are refused with the same words
+    result = runner.invoke(cli, ["estimate", str(path), "-m", "gpt-5"])
+    assert result.exit_code == 2
+    assert result.output.startswith(f"Error: {path}") and message in result.output
 
 
 def test_stdin_at_the_limit_and_with_a_bom_is_accepted(runner, monkeypatch):
@@ -282,3 +285,160 @@ def test_gpt5_input_limit_is_checked_apart_from_its_400k_window():
     assert (entry.model.context_window, entry.model.max_input_tokens) == (400_000, 272_000)
     assert limit_problems(entry, 200_000, 100_000) == ()  # 300k in all: fits the window
     assert limit_problems(entry, 300_000, 1_000) == ("exceeds max input 272,000 tokens (input 300,000)",)
+
+
+# -- inputs read as `tokencost count` reads them ----------------------------------------------------------------
+def _estimate_json(runner, *args, input=None):
+    result = runner.invoke(cli, ["estimate", *args, "-m", "gpt-4o", "--format", "json"], input=input)
+    assert result.exit_code == 0, result.output
+    return json.loads(result.stdout)
+
+
+def _count_tokens(runner, *args):
+    result = runner.invoke(cli, ["count", *args, "-m", "gpt-4o", "--format", "json"])
+    assert result.exit_code == 0, result.output
+    return result.stdout
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-be", "utf-32"])
+def test_utf16_and_utf32_with_a_bom_are_decoded_with_a_notice(runner, tmp_path, encoding):
+    text = "Explain the difference between a list and a tuple in Python. " * 20
+    bom = {"utf-16": b"", "utf-16-be": b"\xfe\xff", "utf-32": b""}[encoding]
+    wide = tmp_path / "wide.txt"
+    wide.write_bytes(bom + text.encode(encoding))
+    plain = tmp_path / "plain.txt"
+    plain.write_text(text, encoding="utf-8")
+    label = "UTF-32" if encoding == "utf-32" else "UTF-16"
+    document = _estimate_json(runner, str(wide))
+    assert (
+        document["rows"][0]["input_tokens"] == _estimate_json(runner, str(plain))["rows"][0]["input_tokens"]
+    )
+    assert document["notices"] == [f"{wide}: decoded as {label} (byte-order mark)"]
+    table = runner.invoke(cli, ["estimate", str(wide), "-m", "gpt-4o"])
+    assert table.exit_code == 0
+    assert table.stderr == f"notice: {wide}: decoded as {label} (byte-order mark)\n"
+    piped = _estimate_json(runner, "-", input=bom + text.encode(encoding))
+    assert piped["notices"] == [f"-: decoded as {label} (byte-order mark)"]
+    assert piped["rows"][0]["input_tokens"] == document["rows"][0]["input_tokens"]
+
+
+def test_a_utf16_chat_file_is_decoded(runner, tmp_path):
+    chat = {"messages": [{"role": "user", "content": "Bonjour, ça va ?"}]}
+    wide = tmp_path / "chat16.json"
+    wide.write_bytes(json.dumps(chat, ensure_ascii=False).encode("utf-16"))
+    plain = tmp_path / "chat8.json"
+    plain.write_text(json.dumps(chat, ensure_ascii=False), encoding="utf-8")
+    document = _estimate_json(runner, str(wide), "--messages")
+    assert document["notices"] == [f"{wide}: decoded as UTF-16 (byte-order mark)"]
+    expected = _estimate_json(runner, str(plain), "--messages")["rows"][0]["input_tokens"]
+    assert document["rows"][0]["input_tokens"] == expected
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (b"\xff\xfeh\x00i\x00\x00\xd8", "is not valid UTF-16 (byte 6); save it as UTF-8"),  # lone surrogate
+        (b"h\x00i\x00", "looks like binary data"),  # UTF-16 without a BOM
+        (b"ok \xc3\x28 no", "is not valid UTF-8 (byte 3); save it as UTF-8"),
+    ],
+)
+def test_undecodable_input_stays_a_one_line_input_error(runner, tmp_path, data, message):
+    path = tmp_path / "bad.txt"
+    path.write_bytes(data)
+    result = runner.invoke(cli, ["estimate", str(path), "-m", "gpt-4o"])
+    assert result.exit_code == 2
+    assert result.output.startswith(f"Error: {path}: {message}")
+    assert len(result.output.splitlines()) == 1
+
+
+def test_the_size_limit_holds_for_files(runner, monkeypatch, tmp_path):
+    from tokencost.cli import estimate_cmd
+
+    monkeypatch.setattr(estimate_cmd, "MAX_PROMPT_BYTES", 100)
+    path = tmp_path / "big.txt"
+    path.write_text("x" * 101, encoding="utf-8")
+    result = runner.invoke(cli, ["estimate", str(path), "-m", "gpt-4o"])
+    assert result.exit_code == 2
+    assert result.output == f"Error: {path}: is 101 bytes, larger than the 100-byte limit\n"
+
+
+REQUESTS = [
+    {"messages": [{"role": "user", "content": "hi"}]},
+    {
+        "messages": [
+            {"role": "system", "content": "Be brief."},
+            {"role": "user", "content": "Weather in Oslo?"},
+        ]
+    },
+    {"messages": [{"role": "user", "content": "Summarise the plot of Hamlet in three sentences, please."}]},
+]
+
+
+@pytest.mark.parametrize("form", ["jsonl", "json-list"])
+def test_several_chat_requests_are_priced_as_their_mean(runner, tmp_path, form):
+    path = tmp_path / "reqs.jsonl"
+    if form == "jsonl":
+        path.write_text("\n".join(json.dumps(r) for r in REQUESTS) + "\n", encoding="utf-8")
+    else:
+        path.write_text(json.dumps(REQUESTS), encoding="utf-8")
+    document = _estimate_json(runner, str(path), "--messages", "--output-tokens", "0")
+    total = json.loads(_count_tokens(runner, str(path), "--messages"))["tokens"]
+    singles = []
+    for index, request in enumerate(REQUESTS):
+        one = tmp_path / f"one{index}.json"
+        one.write_text(json.dumps(request), encoding="utf-8")
+        singles.append(_estimate_json(runner, str(one), "--messages")["rows"][0]["input_tokens"])
+    mean = Decimal(sum(singles)) / 3
+    assert abs(document["rows"][0]["input_tokens"] - mean) <= Decimal("0.5")
+    assert total == sum(singles)  # count sums the same requests
+    assert document["requests_in_file"] == 3
+    assert document["notices"][0].startswith("mean of 3 requests: the input holds 3 chat requests")
+    table = runner.invoke(cli, ["estimate", str(path), "--messages", "-m", "gpt-4o"])
+    assert table.exit_code == 0, table.output
+    assert table.stderr.startswith("notice: mean of 3 requests")
+    assert "Cost per request in USD" in table.stdout
+
+
+def test_one_chat_request_has_no_mean_notice(runner, tmp_path):
+    path = tmp_path / "one.json"
+    path.write_text(json.dumps(REQUESTS[0]), encoding="utf-8")
+    document = _estimate_json(runner, str(path), "--messages")
+    assert document["requests_in_file"] == 1 and document["notices"] == []
+    assert _estimate_json(runner, str(path))["requests_in_file"] is None  # a text prompt
+
+
+def test_the_same_file_twice_is_priced_once_with_a_notice(runner, tmp_path):
+    path = tmp_path / "prompt.txt"
+    path.write_text("Explain recursion to a child.", encoding="utf-8")
+    link = tmp_path / "link.txt"
+    link.symlink_to(path)
+    once = _estimate_json(runner, str(path))
+    for args in ([str(path), str(path)], [str(path), str(link)]):
+        twice = _estimate_json(runner, *args)
+        assert twice["rows"][0]["input_tokens"] == once["rows"][0]["input_tokens"]
+        assert twice["notices"] == [
+            "1 duplicate file(s) skipped (the same file reached by overlapping paths, a symlink or a hard link)"
+        ]
+    table = runner.invoke(cli, ["estimate", str(path), str(path), "-m", "gpt-4o"])
+    assert table.exit_code == 0
+    assert table.stderr.startswith("notice: 1 duplicate file(s) skipped")
+    chat = tmp_path / "chat.json"
+    chat.write_text(json.dumps(REQUESTS[0]), encoding="utf-8")
+    doubled = _estimate_json(runner, str(chat), str(chat), "--messages")
+    assert doubled["requests_in_file"] == 1  # not two copies of the same request
+
+
+def test_several_files_are_joined_with_a_blank_line_as_help_says(runner, tmp_path):
+    first, second = tmp_path / "a1.txt", tmp_path / "a2.txt"
+    first.write_text("hello", encoding="utf-8")
+    second.write_text("world", encoding="utf-8")
+    joined = tmp_path / "joined.txt"
+    joined.write_text("hello\n\nworld", encoding="utf-8")
+    both = _estimate_json(runner, str(first), str(second))
+    assert both["rows"][0]["input_tokens"] == _estimate_json(runner, str(joined))["rows"][0]["input_tokens"]
+    assert both["notices"] == []
+    help_text = runner.invoke(cli, ["estimate", "--help"])
+    assert help_text.exit_code == 0
+    assert "joined into one prompt with a blank line between files, which counts as tokens" in " ".join(
+        help_text.output.split()
+    )

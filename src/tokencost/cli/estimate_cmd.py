@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-import sys
 from decimal import Decimal, InvalidOperation
-from pathlib import Path
 
 import click
 
@@ -43,47 +41,54 @@ def _decimal(value: str | None, name: str) -> Decimal | None:
     return number
 
 
-def read_stdin() -> str:
-    """Stdin as UTF-8 text, under the same rules as a prompt file: size limit, no binary, valid UTF-8."""
-    max_bytes = MAX_PROMPT_BYTES
-    stream = sys.stdin.buffer if hasattr(sys.stdin, "buffer") else None
-    try:
-        data = stream.read(max_bytes + 1) if stream is not None else sys.stdin.read().encode()
-    except OSError as exc:
-        raise InputError(f"stdin: cannot read: {exc.strerror or exc}") from None
-    if len(data) > max_bytes:
-        raise InputError(f"stdin: prompt is larger than the {max_bytes:,}-byte limit")
-    if b"\x00" in data:
-        raise InputError("stdin: looks like binary data, expected a prompt in UTF-8 text")
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise InputError(f"stdin: is not valid UTF-8 (byte {exc.start}); send UTF-8 text") from None
-
-
-def read_prompt(paths: tuple[str, ...]) -> str:
-    """The prompt text: the files joined by blank lines, or stdin for ``-`` (at most once)."""
-    from tokencost.yamlio import read_text_file
+def read_inputs(paths: tuple[str, ...]) -> tuple[list, list[str]]:
+    """The inputs' texts (``inputs.TextInput``) and notices, read as ``tokencost count`` reads them: UTF-8,
+    or UTF-16/UTF-32 with a byte-order mark (decoded, with a notice); ``-`` is stdin (at most once); the same
+    file given twice is read once (with a notice). Unlike ``count``, an invalid byte is an input error (a
+    prompt is priced as written, not with replacement characters), and so is more than MAX_PROMPT_BYTES."""
+    from tokencost.inputs import read_input, source_for
 
     if paths.count("-") > 1:
         raise InputError("- (stdin) given more than once")
-    parts = []
+    reads, notices = [], []
+    seen: set[tuple[int, int]] = set()
+    duplicates = 0
     for name in paths:
-        if name == "-":
-            parts.append(read_stdin())
-        else:
-            parts.append(read_text_file(Path(name), "prompt file", max_bytes=MAX_PROMPT_BYTES))
-    return "\n\n".join(parts)
+        source = source_for(name)
+        if source.path is not None:
+            try:
+                st = source.path.stat()
+            except OSError as exc:
+                raise InputError(f"{name}: cannot read: {exc.strerror or exc}") from None
+            if (st.st_dev, st.st_ino) in seen:
+                duplicates += 1
+                continue
+            seen.add((st.st_dev, st.st_ino))
+        read = read_input(source, max_bytes=MAX_PROMPT_BYTES, strict=True)
+        notices.extend(read.notices)
+        reads.append(read)
+    if duplicates:
+        notices.append(
+            f"{duplicates} duplicate file(s) skipped "
+            "(the same file reached by overlapping paths, a symlink or a hard link)"
+        )
+    return reads, notices
 
 
-def read_messages(paths: tuple[str, ...]) -> dict:
-    """Chat messages (OpenAI format, JSON or JSONL) from one file or stdin, as ``{"messages", "tools"}``."""
-    from tokencost.tokenizers.messages import parse_chat
+def read_prompt(paths: tuple[str, ...]) -> tuple[str, list[str]]:
+    """The prompt text, the files joined with a blank line between them, and the reading notices."""
+    reads, notices = read_inputs(paths)
+    return "\n\n".join(read.text for read in reads), notices
 
-    if len(paths) != 1:
-        raise InputError("--messages takes exactly one JSON or JSONL file (or - for stdin)")
-    messages, tools = parse_chat(read_prompt(paths), "stdin" if paths[0] == "-" else paths[0])
-    return {"messages": messages, "tools": tools}
+
+def read_messages(paths: tuple[str, ...]) -> tuple[list, list[str]]:
+    """The chat requests (OpenAI format, JSON or JSONL) of every input, and the reading notices."""
+    from tokencost.inputs import display_name
+    from tokencost.tokenizers.messages import parse_requests
+
+    reads, notices = read_inputs(paths)
+    requests = [r for read in reads for r in parse_requests(read.text, display_name(read.name))]
+    return requests, notices
 
 
 @click.command(
@@ -139,7 +144,9 @@ def read_messages(paths: tuple[str, ...]) -> dict:
     help="Use the fitted estimators even where an exact tokenizer exists.",
 )
 @click.option(
-    "--messages", is_flag=True, help="Input is OpenAI-style chat JSON/JSONL (counts message overhead)."
+    "--messages",
+    is_flag=True,
+    help="Input is OpenAI-style chat JSON/JSONL (counts message overhead); several requests: their mean.",
 )
 @format_option()
 @pricing_option
@@ -168,8 +175,14 @@ def estimate(
     the main vendors (--all prices every chat model in the catalog).
 
     Each model is priced on its own tokenizer's count of the prompt (exact where the tokenizer is available
-    offline, a measured estimate otherwise; the tokenizer column says which). PATHS are text files joined
-    together, or - for stdin.
+    offline, a measured estimate otherwise; the tokenizer column says which).
+
+    PATHS are text files, or - for stdin: UTF-8, or UTF-16/UTF-32 with a byte-order mark. Several files are
+    joined into one prompt with a blank line between files, which counts as tokens (so the total can be a
+    token or two above the sum of `tokencost count` per file). The same file given twice is read once.
+
+    With --messages, PATHS are chat files; a file of several requests (or several files) is priced as the
+    mean request, one sample per request as `tokencost plan` takes them (JSON: requests_in_file).
     """
     from tokencost.prompt_cost import estimate as run_estimate
 
@@ -193,7 +206,7 @@ def estimate(
             time_of_day = dt.time.fromisoformat(at_time)
         except ValueError:
             raise InputError(f"--time {at_time!r}: expected HH:MM (UTC)") from None
-    source = read_messages(paths) if messages else read_prompt(paths)
+    source, read_notices = read_messages(paths) if messages else read_prompt(paths)
     if not messages and not source.strip():
         raise InputError("the prompt is empty: nothing to price")
     result = run_estimate(
@@ -213,6 +226,7 @@ def estimate(
         estimate_only=estimate_only,
         pricing=pricing_dirs,
     )
+    result.notices[:0] = read_notices
     if fmt != "json":  # JSON carries them in "notices"
         for notice in result.notices:
             click.echo(f"notice: {notice}", err=True)
