@@ -597,3 +597,31 @@ def test_messages_custom_tool_counted(tmp_path):
     result = run(str(path), "--messages")
     assert result.exit_code == 2
     assert "custom.json: tools[0].type: unsupported tool type 'mcp'" in result.output
+
+
+@pytest.mark.parametrize("flag", ["--messages", "--per-file"])
+def test_explain_rejects_messages_and_per_file(tmp_path, flag):
+    """Review 3 finding 5: --explain silently ignored --messages (281 raw-JSON tokens instead of 123)."""
+    path = tmp_path / "chat.json"
+    path.write_text(json.dumps({"messages": [{"role": "user", "content": "hi"}]}), encoding="utf-8")
+    result = run(str(path), "--explain", flag, "--format", "json")
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    assert f"--explain breaks the whole text down by script: it does not take {flag}" in result.output
+    assert len(result.output.strip().splitlines()) == 1
+
+
+def test_explain_with_models_says_which_tokenizer(tmp_path):
+    """Review 3 finding 5: -m with --explain is honoured (the model's tokenizer) and says so."""
+    path = tmp_path / "a.txt"
+    path.write_text("Hello world 你好", encoding="utf-8")
+    result = run(str(path), "--explain", "-m", "gpt-4o", "-m", "gpt-4o-mini", "--format", "json")
+    assert result.exit_code == 0, result.output
+    doc = json.loads(result.stdout)
+    assert [(f["family"], f["models"]) for f in doc["families"]] == [
+        ("o200k_base", ["gpt-4o", "gpt-4o-mini"])
+    ]
+    assert doc["families"][0]["tokens"] == get_counter("o200k_base").count("Hello world 你好")
+    assert "--explain works per tokenizer: gpt-4o is explained with o200k_base" in doc["notices"]
+    plain = json.loads(run(str(path), "--explain", "--format", "json").stdout)
+    assert "models" not in plain["families"][0]

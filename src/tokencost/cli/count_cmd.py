@@ -154,6 +154,11 @@ def count(
         raise click.UsageError("give at least one PATH (a file, a directory, or - for stdin)")
     if jobs < 1:
         raise InputError(f"--jobs must be at least 1, got {jobs}")
+    if explain and (messages or per_file):
+        flag = "--messages" if messages else "--per-file"
+        raise InputError(
+            f"--explain breaks the whole text down by script: it does not take {flag} (count without --explain)"
+        )
     from tokencost.inputs import collect, decoded_notice, invalid_notice
     from tokencost.tokenizers import get_counter
 
@@ -171,6 +176,9 @@ def count(
                 notices.append(f"{key[0]}: exact tokenizer not installed, estimating ({hint})")
 
     if explain:
+        for model, family in dict.fromkeys(selections):
+            if model is not None:
+                notices.append(f"--explain works per tokenizer: {model} is explained with {family}")
         _explain(collected.sources, selections, counters, estimate, fmt, notices)
         return
 
@@ -399,6 +407,11 @@ def _explain(sources, selections, counters, estimate, fmt, notices) -> None:
         "families": [
             {
                 "family": counter.family,
+                **(
+                    {"models": [m for m, family in selections if family == counter.family]}
+                    if any(m is not None for m, _ in selections)
+                    else {}
+                ),
                 "exact": counter.exact,
                 "method": counter.method,
                 "tokens": report.totals[counter.family],
