@@ -625,3 +625,26 @@ def test_explain_with_models_says_which_tokenizer(tmp_path):
     assert "--explain works per tokenizer: gpt-4o is explained with o200k_base" in doc["notices"]
     plain = json.loads(run(str(path), "--explain", "--format", "json").stdout)
     assert "models" not in plain["families"][0]
+
+
+def test_repeated_model_or_tokenizer_counted_once(monkeypatch, tmp_path):
+    """Review 3 finding 6: ``-m gpt-4o -m gpt-4o`` printed two identical rows."""
+    from tokencost.cli import count_cmd
+
+    aliases = {"m1": "m1", "M1": "m1", "m2": "m2"}
+    monkeypatch.setattr(count_cmd, "_resolve_model", lambda model: (aliases[model], "cl100k_base"))
+    path = tmp_path / "a.txt"
+    path.write_text("hello world", encoding="utf-8")
+    result = run(str(path), "-m", "m1", "-m", "M1", "-m", "m2", "-m", "m1", "--format", "json")
+    assert result.exit_code == 0, result.output
+    doc = json.loads(result.stdout)
+    assert [(r["model"], r["tokens"]) for r in doc["results"]] == [("m1", 2), ("m2", 2)]
+    assert "requested" not in doc["results"][0]  # the first spelling asked is kept
+    assert "--model M1 is m1, already asked: counted once" in doc["notices"]
+    assert "--model m1 given more than once: counted once" in doc["notices"]
+    table = run(str(path), "-m", "m1", "-m", "m1")
+    assert table.exit_code == 0 and table.stdout.count("m1") == 1
+    result = run(str(path), "--tokenizer", "o200k_base", "--tokenizer", "o200k_base", "--format", "csv")
+    assert result.exit_code == 0
+    assert [row["tokenizer"] for row in csv.DictReader(io.StringIO(result.stdout))] == ["o200k_base"]
+    assert "--tokenizer o200k_base given more than once: counted once" in result.stderr

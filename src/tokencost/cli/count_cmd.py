@@ -74,6 +74,24 @@ def _selections(
     return [(None, spec(family).id) for family in (tokenizers or (DEFAULT_FAMILY,))]
 
 
+def _unique(
+    selections: list[tuple[str | None, str]], models: tuple[str, ...], notices: list[str]
+) -> tuple[list[tuple[str | None, str]], list[str | None]]:
+    """``selections`` without repeats (the same resolved model or family), with the model each was asked
+    as (None without --model); a repeat is a notice."""
+    unique: dict[tuple[str | None, str], str | None] = {}
+    for selection, requested in zip(selections, models or [None] * len(selections), strict=True):
+        if selection not in unique:
+            unique[selection] = requested
+        elif requested is None:
+            notices.append(f"--tokenizer {selection[1]} given more than once: counted once")
+        elif requested == selection[0]:
+            notices.append(f"--model {requested} given more than once: counted once")
+        else:
+            notices.append(f"--model {requested} is {selection[0]}, already asked: counted once")
+    return list(unique), list(unique.values())
+
+
 def _resolve_model(model: str) -> tuple[str, str]:
     """(catalog id, tokenizer family) of a model id or alias as typed."""
     from tokencost.pricing.catalog import load_catalog
@@ -165,6 +183,7 @@ def count(
     selections = _selections(models, tokenizers, all_families)
     collected = collect(paths, include, exclude)
     notices = list(collected.notices)
+    selections, requested_models = _unique(selections, models, notices)
     keys = [(family, estimate) for _, family in selections]
     counters = {key: get_counter(*key) for key in keys}
     for key, counter in counters.items():
@@ -203,7 +222,7 @@ def count(
 
     results = []
     rows: list[dict[str, Any]] = []
-    for (model, family), requested in zip(selections, models or [None] * len(selections), strict=True):
+    for (model, family), requested in zip(selections, requested_models, strict=True):
         key = (family, estimate)
         counter = counters[key]
         total = sum(item.tokens[key] for item in per_source)
