@@ -442,3 +442,17 @@ def test_several_files_are_joined_with_a_blank_line_as_help_says(runner, tmp_pat
     assert "joined into one prompt with a blank line between files, which counts as tokens" in " ".join(
         help_text.output.split()
     )
+
+
+def test_several_requests_are_checked_against_the_window_by_the_largest(tmp_path):
+    import tokencost
+
+    small = {"messages": [{"role": "user", "content": "hi"}]}
+    big = {"messages": [{"role": "user", "content": "hello " * 12000}]}
+    result = tokencost.estimate([small, big], models=["gpt-4", "gpt-5"], output_tokens=10)
+    by_id = {r.model_id: r for r in result.rows}
+    assert by_id["gpt-4"].count.tokens < 8192  # the mean request would fit gpt-4's 8,192 window ...
+    assert (
+        not by_id["gpt-4"].fits and "exceeds context window 8,192" in by_id["gpt-4"].problems[0]
+    )  # ... the largest does not
+    assert by_id["gpt-5"].fits

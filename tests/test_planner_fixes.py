@@ -559,3 +559,34 @@ def test_late_workload_budget_lines_and_report_say_from_when(tmp_path, runner):
     report = runner.invoke(cli, ["report", str(path), "--out", str(tmp_path / "r.html")])
     assert report.exit_code == 0, report.output
     assert "From 2027-03, current model" in (tmp_path / "r.html").read_text("utf-8")
+
+
+def test_plan_counts_a_structured_output_schema_like_count_does(tmp_path, runner):
+    schema = {
+        "type": "object",
+        "properties": {"answer": {"type": "string", "description": "the answer " * 50}},
+    }
+    request = {
+        "messages": [{"role": "user", "content": "hi"}],
+        "response_format": {"type": "json_schema", "json_schema": {"name": "a", "schema": schema}},
+    }
+    (tmp_path / "r.json").write_text(json.dumps(request), "utf-8")
+    (tmp_path / "plain.json").write_text(json.dumps({"messages": request["messages"]}), "utf-8")
+    body = """
+        version: 1
+        candidates: [gpt-5-mini]
+        workloads:
+          - name: w
+            model: gpt-5-mini
+            requests_per_month: 10
+            messages: {file}
+            output_tokens: 10
+        """
+    with_schema = plan_file(write(tmp_path, "a.yaml", body.format(file="r.json")), today=TODAY).to_document()
+    plain = plan_file(write(tmp_path, "b.yaml", body.format(file="plain.json")), today=TODAY).to_document()
+    tokens = Decimal(with_schema["workloads"][0]["tokens_per_request"]["input"])
+    assert tokens > Decimal(plain["workloads"][0]["tokens_per_request"]["input"]) + 50
+    out = runner.invoke(
+        cli, ["count", str(tmp_path / "r.json"), "--messages", "-m", "gpt-5-mini", "--format", "json"]
+    )
+    assert json.loads(out.stdout)["tokens"] == tokens

@@ -232,18 +232,20 @@ def count_family(text: str, family: str, estimate_only: bool) -> TokenCount:
 
 def count_requests_family(
     requests: Sequence[ChatRequest], family: str, estimate_only: bool
-) -> tuple[TokenCount, int]:
+) -> tuple[TokenCount, int, int]:
     """The mean chat request of ``requests`` counted with ``family`` (each request with its own per-message
-    overhead and reply priming, the mean rounded half-even to whole tokens); and the number of non-text
-    content parts (images, audio) it could not count, over all requests."""
+    overhead and reply priming, the mean rounded half-even to whole tokens); the number of non-text content
+    parts (images, audio) it could not count, over all requests; and the largest request's tokens (what the
+    context window must hold)."""
     from tokencost.tokenizers import TokenCount, get_counter
     from tokencost.tokenizers.messages import count_requests
 
     counter = get_counter(family, estimate=estimate_only)
-    result = count_requests(list(requests), family, counter.count)
-    mean = (Decimal(result.tokens) / max(len(requests), 1)).to_integral_value(rounding=ROUND_HALF_EVEN)
+    each = [count_requests([r], family, counter.count) for r in requests]
+    total = sum(c.tokens for c in each)
+    mean = (Decimal(total) / max(len(requests), 1)).to_integral_value(rounding=ROUND_HALF_EVEN)
     count = TokenCount(int(mean), family, counter.exact, counter.method, counter.error_band)
-    return count, result.skipped_parts
+    return count, sum(c.skipped_parts for c in each), max((c.tokens for c in each), default=0)
 
 
 def _json_value(value: Any) -> Any:
@@ -521,11 +523,14 @@ def estimate(
             "request, rounded to whole tokens"
         )
     skipped_parts = 0
+    largest: dict[str, int] = {}  # the largest chat request per family, when there are several
     for family in dict.fromkeys(e.model.tokenizer for e in entries):
         if chat is None:
             counts[family] = count_family(text_or_messages, family, estimate_only)  # type: ignore[arg-type]
         else:
-            counts[family], skipped_parts = count_requests_family(chat, family, estimate_only)
+            counts[family], skipped_parts, largest[family] = count_requests_family(
+                chat, family, estimate_only
+            )
     if skipped_parts:
         notices.append(
             f"{skipped_parts} non-text content part(s) not counted (images, audio and files are billed "
@@ -591,7 +596,7 @@ def estimate(
         (
             (
                 converted(item[4].total, item[4].currency),
-                limit_problems(item[0], item[1].tokens, item[2]),
+                limit_problems(item[0], max(item[1].tokens, largest.get(item[1].family, 0)), item[2]),
                 item,
             )
             for item in priced

@@ -424,7 +424,8 @@ class _Counts:
                         raise InputError(f"{path}: no chat messages found")
                     self._chats[path] = requests
                 counted = [
-                    count_messages(r.messages, r.tools, family, counter.count) for r in self._chats[path]
+                    count_messages(r.messages, r.tools, family, counter.count, r.response_format)
+                    for r in self._chats[path]
                 ]
                 self.skipped_parts[path] = sum(c.skipped_parts for c in counted)
                 self._counts[key] = tuple(c.tokens for c in counted)
