@@ -456,3 +456,35 @@ def test_several_requests_are_checked_against_the_window_by_the_largest(tmp_path
         not by_id["gpt-4"].fits and "exceeds context window 8,192" in by_id["gpt-4"].problems[0]
     )  # ... the largest does not
     assert by_id["gpt-5"].fits
+
+
+def test_estimate_says_when_part_of_a_chat_count_is_approximated():
+    import tokencost
+
+    nested = {
+        "type": "function",
+        "function": {
+            "name": "order",
+            "description": "Place an order",
+            "parameters": {
+                "type": "object",
+                "properties": {
+                    "items": {
+                        "type": "array",
+                        "items": {
+                            "type": "object",
+                            "properties": {
+                                "sku": {"type": "string", "description": "stock keeping unit " * 20}
+                            },
+                        },
+                    }
+                },
+            },
+        },
+    }
+    chat = {"messages": [{"role": "user", "content": "hi"}], "tools": [nested]}
+    (row,) = tokencost.estimate(chat, models="gpt-4o", output_tokens=10).rows
+    assert (
+        "tokens approximated: schema parts without a documented rule counted as compact JSON"
+        in row.count.method
+    )

@@ -244,7 +244,14 @@ def count_requests_family(
     each = [count_requests([r], family, counter.count) for r in requests]
     total = sum(c.tokens for c in each)
     mean = (Decimal(total) / max(len(requests), 1)).to_integral_value(rounding=ROUND_HALF_EVEN)
-    count = TokenCount(int(mean), family, counter.exact, counter.method, counter.error_band)
+    method = counter.method
+    approximated = sum(c.approximated for c in each)
+    if approximated:
+        from tokencost.tokenizers.messages import APPROXIMATED
+
+        share = (Decimal(approximated) / max(len(requests), 1)).to_integral_value(rounding=ROUND_HALF_EVEN)
+        method += f" (+{share} tokens approximated: {APPROXIMATED})"
+    count = TokenCount(int(mean), family, counter.exact, method, counter.error_band)
     return count, sum(c.skipped_parts for c in each), max((c.tokens for c in each), default=0)
 
 

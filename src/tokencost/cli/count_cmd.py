@@ -18,8 +18,6 @@ from tokencost.families import accuracy_label
 SCHEMA = "tokencost.count/1"
 DEFAULT_FAMILY = "o200k_base"
 _FORMATS = ("table", "json", "csv")
-#: what ``MessagesCount.approximated`` covers, for the method text and notices
-APPROXIMATED = "schema parts without a documented rule counted as compact JSON)"
 #: --explain classifies characters in Python: it reads at most this many characters of input
 EXPLAIN_LIMIT = 8_000_000
 
@@ -229,7 +227,9 @@ def count(
         method = counter.method
         breakdown = _sum_breakdowns(per_source, key) if messages else None
         if breakdown and breakdown["approximated"]:
-            method += f" (+{breakdown['approximated']} tokens approximated: {APPROXIMATED}"
+            from tokencost.tokenizers.messages import APPROXIMATED
+
+            method += f" (+{breakdown['approximated']} tokens approximated: {APPROXIMATED})"
         result: dict[str, Any] = {}
         if model is not None:
             result["model"] = model

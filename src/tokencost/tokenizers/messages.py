@@ -460,6 +460,10 @@ def _response_format_tokens(response_format: dict | None, count: Callable[[str],
     return count(_json(schema)) if schema else 0
 
 
+#: what ``MessagesCount.approximated`` covers, for method texts and notices (count and estimate)
+APPROXIMATED = "schema parts without a documented rule counted as compact JSON"
+
+
 def count_requests(requests: list[ChatRequest], family: str, count: Callable[[str], int]) -> MessagesCount:
     """The sum over ``requests`` of ``count_messages``: each request has its own overhead and priming."""
     rule = overhead_for(family)
