@@ -335,7 +335,7 @@ def test_python_api_refuses_bytes_with_a_clear_message():
     [
         (["--output-ratio", "-1"], "--output-ratio cannot be negative"),
         (["--fx", "C"], "--fx 'C': expected CODE=RATE"),
-        (["--fx", "USD=2"], "--fx USD=...: rates are per 1 USD"),
+        (["--fx", "USD=2"], "--fx 'USD=2': rates are per 1 USD"),
         (["--currency", "cny", "--fx", "CNY=abc"], "--fx 'CNY=abc'"),
     ],
 )

@@ -59,20 +59,23 @@ def default_table() -> FxTable:
     return FxTable(per_usd, data["as_of"], data["source"])
 
 
-def parse_overrides(values: Iterable[str]) -> dict[str, Decimal]:
-    """Parse ``CNY=7.1`` items (units per USD)."""
+def parse_overrides(values: Iterable[str], name: str = "--fx") -> dict[str, Decimal]:
+    """Parse ``CNY=7.1`` items (units per USD); errors name ``name`` (the CLI flag, or the library parameter)."""
+    example = f"{name} CNY=7.1" if name.startswith("--") else "CNY=7.1"
     out = {}
     for item in values:
         code, sep, number = item.partition("=")
         code = code.strip().upper()
         if not sep or not is_currency(code):
-            raise InputError(f"--fx {item!r}: expected CODE=RATE with an ISO 4217 code, e.g. --fx CNY=7.1")
+            raise InputError(f"{name} {item!r}: expected CODE=RATE with an ISO 4217 code, e.g. {example}")
         try:
             rate = Decimal(number.strip())
         except InvalidOperation:
-            raise InputError(f"--fx {item!r}: {number!r} is not a number") from None
+            raise InputError(f"{name} {item!r}: {number.strip()!r} is not a number") from None
         if not rate.is_finite() or rate <= 0:
-            raise InputError(f"--fx {item!r}: the rate must be a positive number")
+            raise InputError(f"{name} {item!r}: the rate must be a positive number")
+        if code == "USD" and rate != 1:
+            raise InputError(f"{name} {item!r}: rates are per 1 USD, so USD is always 1")
         out[code] = rate
     return out
 
@@ -83,6 +86,4 @@ def fx_table(overrides: Iterable[str] = ()) -> FxTable:
     extra = parse_overrides(overrides)
     if not extra:
         return base
-    if "USD" in extra and extra["USD"] != 1:
-        raise InputError("--fx USD=...: rates are per 1 USD, so USD is always 1")
     return FxTable({**base.per_usd, **extra}, base.as_of, base.source, frozenset(extra))

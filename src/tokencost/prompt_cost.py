@@ -412,20 +412,10 @@ def fx_overrides(
     for item in items:
         if not isinstance(item, str):
             raise InputError(f"{name}: expected CODE=RATE strings or a {{code: rate}} mapping, got {item!r}")
-        if not check:
-            continue
-        code, sep, number = item.partition("=")
-        code = code.strip().upper()
-        if not sep or not is_currency(code):
-            raise InputError(f"{name} {item!r}: expected CODE=RATE with an ISO 4217 code, e.g. CNY=7.1")
-        try:
-            rate = Decimal(number.strip())
-        except InvalidOperation:
-            raise InputError(f"{name} {item!r}: {number.strip()!r} is not a number") from None
-        if not rate.is_finite() or rate <= 0:
-            raise InputError(f"{name} {item!r}: the rate must be a positive number")
-        if code == "USD" and rate != 1:
-            raise InputError(f"{name} {item!r}: rates are per 1 USD, so USD is always 1")
+    if check:
+        from tokencost.fx import parse_overrides
+
+        parse_overrides(items, name)
     return items
 
 

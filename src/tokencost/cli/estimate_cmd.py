@@ -198,8 +198,7 @@ def estimate(
         raise InputError(f"--output-ratio cannot be negative, got {output_ratio}")
     if cached is not None and not (0 <= cached <= 1):
         raise InputError(f"--cached-ratio must be between 0 and 1, got {cached_ratio}")
-    if parse_overrides(fx).get("USD", 1) != 1:
-        raise InputError("--fx USD=...: rates are per 1 USD, so USD is always 1")
+    parse_overrides(fx)  # checked here so that errors name the flag
     time_of_day = None
     if at_time is not None:
         try:
