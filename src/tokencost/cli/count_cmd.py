@@ -406,20 +406,17 @@ def _explain(sources, selections, counters, estimate, fmt, notices) -> None:
         }
         for counter in report.counters
     }
-    rows = []
-    for row in report.rows:
-        cells: dict[str, Any] = {
-            "script": row.script,
-            "characters": row.characters,
-            "share": f"{row.share:.1%}",
-        }
+
+    def cells(script: str, characters: int, share: str, tokens: dict[str, int]) -> dict[str, Any]:
+        """One table row: the script, then tokens per character and the method of each family."""
+        out: dict[str, Any] = {"script": script, "characters": characters, "share": share}
         for counter in report.counters:
-            tokens = row.tokens[counter.family]
-            cells[f"tokens_per_char:{counter.family}"] = (
-                f"{tokens / row.characters:.3f}" if row.characters else ""
-            )
-            cells.update(labels[counter.family])
-        rows.append(cells)
+            ratio = tokens[counter.family] / characters if characters else None
+            out[f"tokens_per_char:{counter.family}"] = f"{ratio:.3f}" if ratio is not None else ""
+            out.update(labels[counter.family])
+        return out
+
+    rows = [cells(row.script, row.characters, f"{row.share:.1%}", row.tokens) for row in report.rows]
     document = {
         "schema": "tokencost.count.explain/1",
         "characters": report.characters,
@@ -451,18 +448,7 @@ def _explain(sources, selections, counters, estimate, fmt, notices) -> None:
         ],
         "notices": notices,
     }
-    total_row: dict[str, Any] = {
-        "script": "all (whole text)",
-        "characters": report.characters,
-        "share": "100.0%",
-    }
-    for counter in report.counters:
-        tokens = report.totals[counter.family]
-        total_row[f"tokens_per_char:{counter.family}"] = (
-            f"{tokens / report.characters:.3f}" if report.characters else ""
-        )
-        total_row.update(labels[counter.family])
-    rows.append(total_row)
+    rows.append(cells("all (whole text)", report.characters, "100.0%", report.totals))
     title = (
         "Tokens per character by script (each script's runs tokenized alone; exact/estimate per family below)"
     )
