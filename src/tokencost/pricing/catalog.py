@@ -14,24 +14,25 @@ import difflib
 import hashlib
 import os
 import re
+import time
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
-from importlib.resources import files
 from pathlib import Path
-
-from pydantic import ValidationError
+from typing import TYPE_CHECKING
 
 from tokencost import cache
 from tokencost.errors import InputError, PricingError, UnknownModelError
-from tokencost.pricing.schema import Capability, Model, Provider, Sheet
+from tokencost.pricing import snapshot
 from tokencost.yamlio import format_loc, line_of, load_yaml, read_text_file, validation_problems
+
+if TYPE_CHECKING:  # the schema (pydantic) is imported only to validate sheets, never to read a snapshot
+    from tokencost.pricing.schema import Model, Provider, Sheet
 
 ENV_VAR = "TOKENCOST_PRICING"
 BUNDLED_LAYER = "bundled"
 SHEET_SUFFIXES = (".yaml", ".yml")
 #: Bumped when the way sheets merge changes, so a catalog cached by older code is never served.
-CATALOG_FORMAT = 3
+CATALOG_FORMAT = 4
 #: The fields that describe a model's prices: an overriding model that gives ``prices`` replaces them all
 #: (a negotiated card has its own history, source and checked date); one that omits ``prices`` inherits them.
 PRICE_BLOCK = ("prices", "history", "free", "source", "checked")
@@ -81,11 +82,21 @@ class LoadedSheet:
         return f"{self.path}:{line}" if line else self.path
 
 
+def _bundled_root():  # -> a Traversable: the directory, or importlib.resources' view of it
+    import tokencost.pricing_data as package
+
+    directory = Path(package.__file__).parent if getattr(package, "__file__", None) else None
+    if directory is not None and directory.is_dir():
+        return directory  # the usual install: a plain directory, read without importlib.resources
+    from importlib.resources import files
+
+    return files("tokencost.pricing_data")
+
+
 def bundled_sheet_files() -> list[tuple[str, str]]:
     """(display path, text) of every bundled sheet, sorted by name."""
-    root = files("tokencost.pricing_data")
     out = []
-    for item in sorted(root.iterdir(), key=lambda p: p.name):
+    for item in sorted(_bundled_root().iterdir(), key=lambda p: p.name):
         if item.name.endswith(SHEET_SUFFIXES):
             out.append((f"pricing/{item.name}", item.read_text(encoding="utf-8")))
     return out
@@ -102,6 +113,10 @@ def sheet_paths(path: Path) -> list[Path]:
 
 def parse_sheet(text: str, source: str) -> Sheet:
     """Validate one sheet's text; raise PricingError with one line per problem."""
+    from pydantic import ValidationError
+
+    from tokencost.pricing.schema import Sheet
+
     try:
         data = load_yaml(text, source)
     except InputError as exc:
@@ -313,6 +328,8 @@ class Catalog:
         mode: str | None = None,
     ) -> list[Entry]:
         """Entries matching every filter: vendor (provider id or creator), text search, capabilities."""
+        from tokencost.pricing.schema import Capability
+
         vendors = {v.casefold() for v in vendor}
         wanted = [Capability(c) for c in capabilities]
         needle = search.casefold() if search else None
@@ -355,6 +372,10 @@ class _OverrideError(Exception):
 def _override(previous: Entry, model: Model, provider: Provider) -> Model:
     """``model`` (from a higher layer, same id) laid over ``previous``: the fields it sets win, the others
     are inherited; giving ``prices`` replaces the whole price block (PRICE_BLOCK)."""
+    from pydantic import ValidationError
+
+    from tokencost.pricing.schema import Model
+
     given = model.model_fields_set
     base = previous.model
     data = {name: getattr(base, name) for name in Model.model_fields}
@@ -436,10 +457,23 @@ def load_sheets(
     return _parse_all(sources, problems)
 
 
+#: Source files whose code decides what a snapshot holds (the schema, merging, the record layout): a
+#: snapshot built by other code is never served, even while the version number stays the same.
+_BUILDER_SOURCES = ("pricing/schema.py", "pricing/catalog.py", "pricing/snapshot.py", "families.py")
+
+
 def _fingerprint(sources: Sequence[tuple[str, str, str]]) -> str:
+    """sha256 of every sheet (path, layer, text) in order, the code that builds a snapshot, the tokencost
+    version and the catalog and snapshot formats: the name of the snapshot these sheets give."""
     from tokencost._version import __version__
 
-    digest = hashlib.sha256(f"{__version__}/{CATALOG_FORMAT}".encode())
+    digest = hashlib.sha256(f"{__version__}/{CATALOG_FORMAT}/{snapshot.SNAPSHOT_FORMAT}".encode())
+    package = Path(__file__).resolve().parents[1]
+    for name in _BUILDER_SOURCES:
+        try:
+            digest.update((package / name).read_bytes())
+        except OSError:  # no source files (a frozen install): the version alone names the code
+            digest.update(name.encode())
     for path, text, layer in sources:
         for part in (path, layer, text):
             digest.update(part.encode("utf-8", "surrogatepass"))
@@ -447,17 +481,86 @@ def _fingerprint(sources: Sequence[tuple[str, str, str]]) -> str:
     return digest.hexdigest()[:32]
 
 
-@lru_cache(maxsize=8)
-def _cached_catalog(pricing: tuple[str, ...], env_value: str) -> Catalog:
-    sources, problems = _sources(pricing, use_env=True, bundled=True)
-    key = f"catalog-{_fingerprint(sources)}.pickle"
-    if not problems:
-        cached = cache.load(key)
-        if isinstance(cached, Catalog):
-            return cached
-    catalog = Catalog.from_sheets(_parse_all(sources, problems))
-    cache.store(key, catalog)
+def _as_records(catalog: Catalog) -> Catalog:
+    """``catalog`` with every model and provider as a light record (``snapshot.to_records``): what every
+    load returns, whether it was just validated or read from a snapshot."""
+    memo: dict = {}
+    out = Catalog(
+        _index=dict(catalog._index), _loose_index={k: set(v) for k, v in catalog._loose_index.items()}
+    )
+    for model_id, entry in catalog.entries.items():
+        out.entries[model_id] = Entry(
+            snapshot.to_records(entry.model, memo),
+            snapshot.to_records(entry.provider, memo),
+            entry.file,
+            entry.layer,
+            entry.overrides,
+        )
+    return out
+
+
+def _build(sources: list[tuple[str, str, str]], problems: list[str], fingerprint: str) -> Catalog:
+    """Validate and merge the sheets (pydantic), turn the result into records and save its snapshot."""
+    catalog = _as_records(Catalog.from_sheets(_parse_all(sources, problems)))
+    cache.store_bytes(f"catalog-{fingerprint}.snapshot", snapshot.dumps(catalog, fingerprint))
     return catalog
+
+
+def _read_snapshot(fingerprint: str) -> Catalog | None:
+    blob = cache.load_bytes(f"catalog-{fingerprint}.snapshot")
+    catalog = snapshot.loads(blob, fingerprint) if blob is not None else None
+    return catalog if isinstance(catalog, Catalog) else None
+
+
+#: Seconds within which a file's modification time is too recent to prove it unchanged (timestamps are
+#: coarse: two writes in one tick can leave the same size and mtime); such a file is always re-read.
+_RACY_SECONDS = 2.0
+#: This process's catalogs: (overlay paths, $TOKENCOST_PRICING) -> (stamp of the sheet files, catalog).
+_memory: dict[tuple[tuple[str, ...], str], tuple[tuple, Catalog]] = {}
+
+
+def _stamp(pricing: tuple[str, ...]) -> tuple | None:
+    """(path, size, mtime, inode) of the bundled and overlay sheet files and their directories, or None when
+    one changed too recently to be trusted (or cannot be read): the sheets are then read and hashed."""
+    roots = [_bundled_root(), *(path for _, path in overlay_dirs(pricing))]
+    out = []
+    recent = time.time_ns() - int(_RACY_SECONDS * 1e9)
+    try:
+        for root in roots:
+            if not isinstance(root, Path):
+                return None
+            paths = [root, *sheet_paths(root)] if root.is_dir() else [root]
+            for path in paths:
+                st = path.stat()
+                if st.st_mtime_ns >= recent or st.st_ctime_ns >= recent:
+                    return None
+                out.append((str(path), st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino))
+    except OSError:
+        return None
+    return tuple(out)
+
+
+def _cached_catalog(pricing: tuple[str, ...]) -> Catalog:
+    """The catalog for these overlays: from this process's memory while no sheet file changed, else from
+    the snapshot named by the sheets' fingerprint, else validated from the sheets (and snapshotted)."""
+    key = (pricing, os.environ.get(ENV_VAR, ""))
+    stamp = _stamp(pricing)
+    remembered = _memory.get(key)
+    if stamp is not None and remembered is not None and remembered[0] == stamp:
+        return remembered[1]
+    sources, problems = _sources(pricing, use_env=True, bundled=True)
+    fingerprint = _fingerprint(sources)
+    catalog = None if problems else _read_snapshot(fingerprint)
+    if catalog is None:
+        catalog = _build(sources, problems, fingerprint)
+    if stamp is not None:
+        if len(_memory) >= 8:
+            _memory.pop(next(iter(_memory)))
+        _memory[key] = (stamp, catalog)
+    return catalog
+
+
+_cached_catalog.cache_clear = _memory.clear  # type: ignore[attr-defined]  # as tests reset it
 
 
 def pricing_paths(
@@ -492,4 +595,4 @@ def load_catalog(pricing: str | os.PathLike | Iterable[str | os.PathLike] | None
     ``pricing_paths``). The validated catalog is cached on disk keyed by a hash of every sheet's text (see
     ``tokencost.cache``), so a changed sheet is always re-validated and an unchanged one costs a few
     milliseconds."""
-    return _cached_catalog(pricing_paths(pricing), os.environ.get(ENV_VAR, ""))
+    return _cached_catalog(pricing_paths(pricing))
