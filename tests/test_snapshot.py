@@ -241,7 +241,7 @@ def test_records_are_immutable_and_equal_only_to_their_own_kind(cache_home):
 
 
 # -- cold start -------------------------------------------------------------------------------------------
-def test_estimate_from_a_snapshot_imports_neither_pydantic_nor_yaml(tmp_path):
+def test_estimate_from_a_snapshot_imports_no_pydantic_yaml_tabulate_or_tiktoken(tmp_path):
     """What ``tokencost estimate`` imports once the snapshot exists (a fresh interpreter each time)."""
     code = (
         "import sys\n"
@@ -260,5 +260,6 @@ def test_estimate_from_a_snapshot_imports_neither_pydantic_nor_yaml(tmp_path):
     assert "pydantic" in first.stderr  # the first run validates the sheets and writes the snapshot
     again = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
     modules = set(json.loads(again.stderr.strip().splitlines()[-1].replace("'", '"')))
-    assert {"pydantic", "pydantic_core", "yaml"}.isdisjoint(modules), modules & {"pydantic", "yaml"}
+    heavy = {"pydantic", "pydantic_core", "yaml", "tabulate", "tiktoken"}
+    assert heavy.isdisjoint(modules), f"a cold estimate of a short prompt imports {sorted(heavy & modules)}"
     assert first.stdout == again.stdout
