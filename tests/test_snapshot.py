@@ -194,18 +194,29 @@ def test_records_answer_card_at_as_the_schema_models_do(day):
 
 
 def test_a_field_added_to_a_schema_model_reaches_its_record_unlisted():
+    class Check(schema._Strict):  # a new nested model, as a future ``reference_checks`` entry
+        source: str
+        checked: dt.date
+
     class Extended(schema.Tier):  # as the prices work adds fields (effective_from on tiers, ...)
         effective_from: dt.date | None = None
-        reference_checks: list[str] = Field(default_factory=list)
+        reference_checks: dict[str, Check] = Field(default_factory=dict)
+        needs: frozenset[schema.Capability] = frozenset()
 
     tier = Extended(
-        above=1000, input=Decimal("2"), effective_from=dt.date(2026, 1, 1), reference_checks=["x"]
+        above=1000,
+        input=Decimal("2"),
+        effective_from=dt.date(2026, 1, 1),
+        reference_checks={"litellm": {"source": "litellm 1.110.2", "checked": "2026-11-30"}},
+        needs=["tools"],
     )
     record = snapshot.to_records(tier)
     assert record.effective_from == dt.date(2026, 1, 1)
-    assert record.reference_checks == ["x"]
+    assert record.reference_checks["litellm"].checked == dt.date(2026, 11, 30)
+    assert record.needs == {"tools"} and next(iter(record.needs)).value == "tools"
     assert record.input == Decimal("2") and record.components() == {"input": Decimal("2")}
-    assert pickle.loads(pickle.dumps(record)) == record
+    assert record.model_dump() == tier.model_dump(mode="python")
+    assert snapshot.loads(snapshot.dumps(record, "f" * 32), "f" * 32) == record  # through the snapshot file
 
 
 def test_every_public_method_of_a_schema_model_works_on_its_record():

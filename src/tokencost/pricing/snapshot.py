@@ -155,8 +155,8 @@ def to_records(value: Any, memo: dict[int, tuple[Any, Any]] | None = None) -> An
         out = enum_class((type(value).__name__, members))(value.value)
     elif isinstance(value, list):
         out = [to_records(item, memo) for item in value]
-    elif isinstance(value, tuple):
-        out = tuple(to_records(item, memo) for item in value)
+    elif isinstance(value, (tuple, set, frozenset)):
+        out = type(value)(to_records(item, memo) for item in value)
     elif isinstance(value, dict):
         out = {to_records(k, memo): to_records(v, memo) for k, v in value.items()}
     else:
