@@ -32,7 +32,7 @@ def reference(headers, body):
     return tabulate(body, headers=headers, tablefmt="simple", disable_numparse=True)
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=200, deadline=None)
 @given(
     st.integers(1, 5).flatmap(
         lambda n: st.tuples(
