@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import resource
 import shutil
 import statistics
 import subprocess
@@ -32,10 +33,19 @@ REPO = Path(__file__).resolve().parents[1]
 TARGET_RATIO = 0.75
 
 
+CPU: dict[str, list[float]] = {}  # command name -> CPU seconds (user + system) of each run
+
+
 def wall(command: list[str], env: dict[str, str]) -> float:
+    """Wall time of one run; its CPU time (less sensitive to a loaded machine) goes to CPU."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     subprocess.run(command, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
-    return time.perf_counter() - start
+    elapsed = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    used = after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime
+    CPU.setdefault(Path(command[0]).name, []).append(used)
+    return elapsed
 
 
 def load_average() -> str:
@@ -103,6 +113,12 @@ def main() -> None:
     print(
         f"ratio tokencost / genai-prices: {ratio:.2f} (medians), {paired:.2f} (median of per-round ratios), "
         f"{min(our_times) / min(ref_times):.2f} (minimums); target <= {TARGET_RATIO}"
+    )
+    ours_cpu = statistics.median(CPU[Path(ours[0]).name][1:])
+    ref_cpu = statistics.median(CPU[Path(reference[0]).name][1:])
+    print(
+        f"CPU time (user + system), medians: tokencost {ours_cpu:.3f} s, genai-prices {ref_cpu:.3f} s, "
+        f"ratio {ours_cpu / ref_cpu:.2f}"
     )
     if ratio > TARGET_RATIO:
         sys.exit(1)
