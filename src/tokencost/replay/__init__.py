@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import sys
+import types
 from collections.abc import Sequence
 from typing import Any
 
@@ -73,3 +75,14 @@ def replay(
 
 
 __all__ = ["Skip", "UsageRecord", "replay"]
+
+
+class _CallableModule(types.ModuleType):
+    """``tokencost.replay`` is this package once imported, and the package is also the ``replay`` function:
+    ``tokencost.replay(logs, ...)`` works whether or not the subpackage was imported first."""
+
+    def __call__(self, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        return replay(*args, **kwargs)
+
+
+sys.modules[__name__].__class__ = _CallableModule

@@ -43,11 +43,17 @@ class ModelTotals:
     currencies: set[str] = field(default_factory=set)
     methods: Counter = field(default_factory=Counter)
     notes: dict[str, None] = field(default_factory=dict)
+    #: requests per UTC day (a few thousand keys at most), for the workload's fitted growth
+    daily: Counter = field(default_factory=Counter)
 
     def add_record(self, record: UsageRecord) -> None:
         self.records += 1
         for name in _COUNTS:
             self.counts[name] += getattr(record, name)
+        if record.batch:
+            self.counts["batch_requests"] += record.requests
+        if record.time is not None:
+            self.daily[record.time.date()] += record.requests
         if record.billed_cost is not None:
             self.billed += record.billed_cost
             self.billed_records += 1

@@ -133,7 +133,7 @@ def _records(
             continue
         for item in items:
             if isinstance(item, Skip):
-                stats.skip(item.reason, doc.where, item.ignored)
+                stats.skip(item.reason, item.where or doc.where, item.ignored)
                 continue
             try:
                 item.check()

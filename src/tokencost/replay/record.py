@@ -18,11 +18,13 @@ from typing import Any
 class Skip(Exception):
     """A record that cannot be priced: ``reason`` is the counted category (short, stable wording)."""
 
-    def __init__(self, reason: str, ignored: bool = False) -> None:
+    def __init__(self, reason: str, ignored: bool = False, where: str = "") -> None:
         super().__init__(reason)
         self.reason = reason
         #: not a usage record at all (a stream chunk without usage, a non-LLM span): counted apart
         self.ignored = ignored
+        #: a location inside the document (``file:1 data[0].results[2]``) when a page holds many records
+        self.where = where
 
 
 @dataclass

@@ -83,6 +83,27 @@ def _ratio(value: Decimal, base: Decimal) -> str | None:
     return str((value / base).quantize(Decimal("0.01"), rounding=ROUND_HALF_EVEN))
 
 
+def _family(engine: Engine, model_id: str) -> str | None:
+    entry = engine.resolved[model_id].entry if model_id in engine.resolved else None
+    return entry.model.tokenizer if entry is not None else None
+
+
+def _growth(totals: ModelTotals) -> str | None:
+    """Monthly traffic growth fitted over the log (least squares on log requests per day), as a decimal
+    fraction; None under 14 days or 7 active days (too short to say)."""
+    import math
+
+    days = sorted(totals.daily)
+    if len(days) < 7 or (days[-1] - days[0]).days < 13:
+        return None
+    xs = [(d - days[0]).days for d in days]
+    ys = [math.log(totals.daily[d]) for d in days]
+    mean_x, mean_y = sum(xs) / len(xs), sum(ys) / len(ys)
+    spread = sum((x - mean_x) ** 2 for x in xs)
+    slope = sum((x - mean_x) * (y - mean_y) for x, y in zip(xs, ys, strict=True)) / spread
+    return str(Decimal(str(round(math.exp(slope * 30.4375) - 1, 4))))
+
+
 def _actual_row(
     model_id: str,
     totals: ModelTotals,
@@ -103,6 +124,9 @@ def _actual_row(
         "cache_write_tokens": counts["cache_write_tokens"],
         "output_tokens": counts["output_tokens"],
         "reasoning_tokens": counts["reasoning_tokens"],
+        "batch_requests": counts["batch_requests"],
+        "tokenizer": _family(engine, model_id),
+        "monthly_growth": _growth(totals),
         "computed_cost": money_text(cost) if cost is not None else None,
         "billed_cost": money_text(billed) if billed is not None else None,
         "billed_currency": ", ".join(sorted(totals.currencies)) or None,

@@ -112,7 +112,8 @@ def _report(page: dict, where: str) -> Iterator[UsageRecord]:
         start, end = parse_time(bucket.get("starting_at")), parse_time(bucket.get("ending_at"))
         for r_index, result in enumerate(bucket.get("results") or ()):
             if not result.get("model"):
-                yield Skip("usage bucket without model (export it grouped by model)")  # type: ignore[misc]
+                where_row = f"{where} data[{b_index}].results[{r_index}]"
+                yield Skip("usage bucket without model (export it grouped by model)", where=where_row)  # type: ignore[misc]
                 continue
             read = as_int(result.get("cache_read_input_tokens"))
             write_5m = as_int(dig(result, "cache_creation", "ephemeral_5m_input_tokens"))

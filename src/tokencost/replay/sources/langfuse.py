@@ -56,6 +56,7 @@ def parse(doc: Document, ctx: Context) -> Iterator[UsageRecord]:
         try:
             yield _record(item, f"{doc.where} data[{index}]")
         except Skip as skip:
+            skip.where = f"{doc.where} data[{index}]"
             yield skip  # type: ignore[misc]
 
 

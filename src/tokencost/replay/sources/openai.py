@@ -114,6 +114,7 @@ def _usage_page_records(page: dict, where: str) -> Iterator[UsageRecord]:
             try:
                 yield _usage_result(result, f"{where} data[{b_index}].results[{r_index}]", start, end)
             except Skip as skip:  # one bad row does not drop the rest of the page
+                skip.where = f"{where} data[{b_index}].results[{r_index}]"
                 yield skip  # type: ignore[misc]
 
 

@@ -58,6 +58,7 @@ def parse(doc: Document, ctx: Context) -> Iterator[UsageRecord]:
                 where = f"{doc.where} data[{index}]"
                 yield _activity_record(row, where) if _activity(row) else _generation_record(row, where)
             except Skip as skip:
+                skip.where = where
                 yield skip  # type: ignore[misc]
     else:
         yield _generation_record(data, doc.where)

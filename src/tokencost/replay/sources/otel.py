@@ -125,13 +125,11 @@ def collect_parents(doc: Document, ctx: Context) -> None:
 
 def parse(doc: Document, ctx: Context) -> Iterator[UsageRecord]:
     for path, span in spans(doc.value):
+        where = doc.where if path == "resourceSpans[0].scopeSpans[0].spans[0]" else f"{doc.where} {path}"
         try:
-            yield _record(
-                span,
-                f"{doc.where} {path}" if path != "resourceSpans[0].scopeSpans[0].spans[0]" else doc.where,
-                ctx,
-            )
+            yield _record(span, where, ctx)
         except Skip as skip:
+            skip.where = where
             yield skip  # type: ignore[misc]
 
 
