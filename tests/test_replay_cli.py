@@ -139,3 +139,17 @@ def test_emit_workload_round_trips_through_plan(tmp_path):
 def test_listed_in_help():
     result = CliRunner().invoke(cli, ["--help"])
     assert "replay" in result.output
+
+
+def test_every_readme_replay_command_runs(monkeypatch):
+    """The README's "Replay your real usage" commands run on examples/usage/ (exit 0)."""
+    import shlex
+
+    repo = Path(__file__).resolve().parents[1]
+    monkeypatch.chdir(repo)
+    lines = (repo / "README.md").read_text(encoding="utf-8").splitlines()
+    commands = [line.split("  #")[0] for line in lines if line.startswith("tokencost replay examples/usage/")]
+    assert len(commands) >= 11
+    for command in commands:
+        result = CliRunner().invoke(cli, shlex.split(command)[1:])
+        assert result.exit_code == 0, f"{command}: {result.output}"
