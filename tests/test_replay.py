@@ -156,3 +156,31 @@ def test_period_unknown_without_times():
     assert document["period"]["days"] == 1
     untimed = replay(str(FIXTURES / "openai-batch-output.jsonl"), ["gpt-4o"])
     assert untimed["period"]["days"] == 1  # created timestamps from the response bodies
+
+
+def test_uncountable_request_text_falls_back_to_conversion(tmp_path):
+    bad = {"role": "user", "content": [{"type": "text", "text": 5}]}
+    log = write_jsonl(
+        tmp_path / "bad.jsonl",
+        [
+            {
+                "request": {"model": "gpt-4o", "messages": [bad]},
+                "response": {
+                    "object": "chat.completion",
+                    "model": "gpt-4o",
+                    "usage": {"prompt_tokens": 10, "completion_tokens": 2},
+                },
+            }
+        ],
+    )
+    document = replay(log, ["deepseek-v3.2"])
+    assert cand(document, "deepseek-v3.2")["tokens_method"] == "converted"
+    assert any("not countable" in note for note in document["notes"])
+
+
+def test_no_timestamps_means_no_run_rate(tmp_path):
+    message = anthropic("claude-haiku-4-5", "", 100, 10)
+    del message["ts"]
+    document = replay(write_jsonl(tmp_path / "m.jsonl", [message]), ["gpt-4o"])
+    assert document["period"]["days"] is None and document["actual_total"]["monthly_cost"] is None
+    assert all(c["monthly_cost"] is None for c in document["candidates"])

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from tokencost.errors import TokencostError
 from tokencost.pricing.catalog import Entry
 from tokencost.pricing.schema import Capability
 from tokencost.replay.billing import Buckets, card_for, variant_for
@@ -91,6 +92,7 @@ class Engine:
     end: dt.datetime | None = None
     untimed: int = 0
     priced: int = 0
+    _by_family: dict[str, tuple] = field(default_factory=dict)
 
     def add(self, record: UsageRecord) -> None:
         resolved = self.lookup.resolve(record.model, record.host or record.provider)
@@ -124,6 +126,7 @@ class Engine:
             self.billed_buckets.add(
                 (entry.id, ""), entry, card, variant, record.time, per_request, logged, no_tiers
             )
+        self._by_family = {}  # one count per tokenizer family per record
         for candidate in self.candidates:
             self._candidate(record, entry, candidate, group, day, variant, no_tiers)
 
@@ -139,7 +142,16 @@ class Engine:
         family, logged_family = candidate.model.tokenizer, entry.model.tokenizer
         totals = self.cand_totals.setdefault(candidate.id, ModelTotals())
         if record.request is not None and not record.aggregated:
-            central, band = retokenized(record, family, logged_family)
+            known = self._by_family.get(family)
+            if known is None:
+                try:
+                    known = self._by_family[family] = retokenized(record, family, logged_family)
+                except TokencostError as exc:  # logged text that is not a countable chat request
+                    self.notes[f"request text not countable, counts converted instead ({exc})"[:200]] = None
+                    record.request = None
+                    self._candidate(record, entry, candidate, group, day, variant, no_tiers)
+                    return
+            central, band = known
             method = "retokenized"
             low = _stretch(central, Decimal(1 - band)) if band else central
             high = _stretch(central, Decimal(1 + band)) if band else central
