@@ -6,7 +6,9 @@ Usage: python benchmarks/replay_speed.py [--mb 200] [--repeat 1] [--keep DIR]
 The log is generated (never committed): OpenAI chat pairs whose requests mix English prose, Chinese text,
 Python code and JSON, cut from ``examples/`` and the standard library, with logged usage and response text.
 Both contenders run as fresh processes on the same files, interleaved, best of ``--repeat``:
-- count: ``tokencost count requests.jsonl --messages --tokenizer F`` for the 5 families (one process);
+- count: ``tokencost count requests.jsonl --messages --tokenizer F`` for the 5 families (one process), plus
+  ``tokencost count responses.txt --tokenizer F`` of the response texts (replay counts those too, to price
+  each candidate's output): the reference is the sum of the two;
 - replay: ``tokencost replay pairs.jsonl -m M1 ... -m M5 --format json`` (reads, parses, re-tokenises every
   request and response with the 5 families, prices, renders).
 Issue 13's goal: replay <= 1.3x count. Peak RSS of each run is reported too (ru_maxrss of the child).
@@ -16,8 +18,8 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
-import resource
 import subprocess
 import sys
 import sysconfig
@@ -68,28 +70,37 @@ def _line(rng: random.Random, pieces: list[str], index: int) -> str:
 
 
 def generate(directory: Path, megabytes: int) -> tuple[Path, Path, int]:
-    """pairs.jsonl (the log) and requests.jsonl (the same requests, for count --messages)."""
+    """pairs.jsonl (the log), requests.jsonl (the same requests, for count --messages) and responses.txt
+    (the response texts)."""
     rng, pieces = random.Random(13), _pieces()
     pairs, requests = directory / "pairs.jsonl", directory / "requests.jsonl"
     written, lines = 0, 0
-    with pairs.open("w", encoding="utf-8") as out, requests.open("w", encoding="utf-8") as req:
+    with (
+        pairs.open("w", encoding="utf-8") as out,
+        requests.open("w", encoding="utf-8") as req,
+        (directory / "responses.txt").open("w", encoding="utf-8") as answers,
+    ):
         while written < megabytes * 1_000_000:
             line = _line(rng, pieces, lines)
             out.write(line + "\n")
-            req.write(json.dumps(json.loads(line)["request"], ensure_ascii=False) + "\n")
+            pair = json.loads(line)
+            req.write(json.dumps(pair["request"], ensure_ascii=False) + "\n")
+            answers.write(pair["response"]["choices"][0]["message"]["content"] + "\n")
             written += len(line.encode("utf-8")) + 1
             lines += 1
     return pairs, requests, lines
 
 
 def _run(args: list[str]) -> tuple[float, float]:
-    """Wall seconds and peak RSS (MB) of one fresh ``tokencost`` process."""
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    """Wall seconds and peak RSS (MB) of one fresh ``tokencost`` process (its own rusage, via wait4)."""
     start = time.perf_counter()
-    subprocess.run([sys.executable, "-m", "tokencost", *args], check=True, stdout=subprocess.DEVNULL)
+    child = subprocess.Popen([sys.executable, "-m", "tokencost", *args], stdout=subprocess.DEVNULL)
+    _, status, usage = os.wait4(child.pid, 0)
     elapsed = time.perf_counter() - start
-    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    return elapsed, max(peak, before) / 1024
+    child.returncode = os.waitstatus_to_exitcode(status)
+    if child.returncode:
+        raise SystemExit(f"tokencost {args[0]} failed with exit code {child.returncode}")
+    return elapsed, usage.ru_maxrss / 1024
 
 
 def main() -> None:
@@ -100,7 +111,7 @@ def main() -> None:
     args = parser.parse_args()
     directory = args.keep or Path(tempfile.mkdtemp(prefix="replay-speed-"))
     directory.mkdir(parents=True, exist_ok=True)
-    if (directory / "pairs.jsonl").exists() and (directory / "requests.jsonl").exists():
+    if all((directory / name).exists() for name in ("pairs.jsonl", "requests.jsonl", "responses.txt")):
         pairs, requests = directory / "pairs.jsonl", directory / "requests.jsonl"
         lines = sum(1 for _ in pairs.open(encoding="utf-8"))
     else:
@@ -112,25 +123,23 @@ def main() -> None:
     print(
         f"log: {pairs} ({pairs.stat().st_size / 1e6:.0f} MB, {lines:,} pairs); families: {', '.join(families)}"
     )
-    count_args = [
-        "count",
-        str(requests),
-        "--messages",
-        *(f"--tokenizer={f}" for f in families),
-        "--format",
-        "json",
-    ]
-    replay_args = ["replay", str(pairs), *(f"-m{m}" for m in CANDIDATES), "--format", "json"]
-    best = {"count": float("inf"), "replay": float("inf")}
+    tokenizers = [f"--tokenizer={f}" for f in families]
+    contenders = {
+        "count requests": ["count", str(requests), "--messages", *tokenizers, "--format", "json"],
+        "count responses": ["count", str(directory / "responses.txt"), *tokenizers, "--format", "json"],
+        "replay": ["replay", str(pairs), *(f"-m{m}" for m in CANDIDATES), "--format", "json"],
+    }
+    best = dict.fromkeys(contenders, float("inf"))
     for round_number in range(1, args.repeat + 1):
-        for name, command in (("count", count_args), ("replay", replay_args)):
+        for name, command in contenders.items():
             seconds, peak = _run(command)
             best[name] = min(best[name], seconds)
-            print(
-                f"round {round_number}: {name:6} {seconds:8.1f} s  peak RSS so far {peak:.0f} MB", flush=True
-            )
+            print(f"round {round_number}: {name:15} {seconds:8.1f} s  peak RSS {peak:.0f} MB", flush=True)
+    reference = best["count requests"] + best["count responses"]
     print(
-        f"best: count {best['count']:.1f} s, replay {best['replay']:.1f} s, ratio {best['replay'] / best['count']:.2f}x"
+        f"best: count {best['count requests']:.1f} + {best['count responses']:.1f} s, replay {best['replay']:.1f} s; "
+        f"replay / count of the same texts {best['replay'] / reference:.2f}x "
+        f"(/ requests only {best['replay'] / best['count requests']:.2f}x)"
     )
 
 
