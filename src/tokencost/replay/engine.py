@@ -151,10 +151,8 @@ class Engine:
                     record.request = None
                     self._candidate(record, entry, candidate, group, day, variant, no_tiers)
                     return
-            central, band = known
+            central, low, high = known
             method = "retokenized"
-            low = _stretch(central, Decimal(1 - band)) if band else central
-            high = _stretch(central, Decimal(1 + band)) if band else central
         elif family == logged_family:
             central = low = high = scaled(record, ONE, ONE)
             method = "logged"
@@ -182,10 +180,3 @@ class Engine:
             self.cand_buckets[name].add(
                 (candidate.id, group), candidate, card, variant, record.time, per_request, values, no_tiers
             )
-
-
-def _stretch(values: tuple, factor: Decimal) -> tuple:
-    """Input parts and visible output scaled by ``factor`` (an estimate's error band); reasoning kept."""
-    requests, inp, read, w5, w1, output, reasoning = values
-    visible = (output - reasoning) * factor
-    return (requests, inp * factor, read * factor, w5 * factor, w1 * factor, visible + reasoning, reasoning)

@@ -67,25 +67,38 @@ def scaled(record: UsageRecord, input_factor: Decimal, output_factor: Decimal) -
     )
 
 
-def retokenized(record: UsageRecord, family: str, logged_family: str | None) -> tuple[tuple, float | None]:
-    """The record's tokens counted with ``family`` from its text, and the counter's error band (None exact).
+def _values(record: UsageRecord, tokens: Decimal, out_factor: Decimal) -> tuple:
+    logged = Decimal(record.input_tokens)
+    values = scaled(record, tokens / logged if logged else ONE, out_factor)
+    return (values[0], tokens, *values[2:])
+
+
+def retokenized(record: UsageRecord, family: str, logged_family: str | None) -> tuple[tuple, tuple, tuple]:
+    """The record's tokens counted with ``family`` from its text: (central, low, high) value tuples, low
+    and high from an estimate's fitted bounds (equal to central when the tokenizer is exact).
 
     Input parts the text cannot show (cache) keep their logged share of the input; an output without
-    logged text converts with the measured ratio."""
+    logged text converts with the measured ratio and its band."""
     from tokencost.replay.requests import count_chat
+    from tokencost.tokenizers.ranges import RangeTally
 
     count = counter(family)
     assert record.request is not None
-    tokens = Decimal(count_chat(record.request, family, count.count))
-    logged = Decimal(record.input_tokens)
-    factor = tokens / logged if logged else ONE
+    tally = RangeTally(count)
+    central_in = count_chat(record.request, family, tally if not count.exact else count.count)
+    low_in, high_in = tally.bounds(central_in)
+    visible = Decimal(record.visible_output_tokens)
     if record.response_text is not None:
-        visible = Decimal(count.count(record.response_text))
-        out_factor = visible / record.visible_output_tokens if record.visible_output_tokens else ONE
+        n, low_out, high_out = count.count_range(record.response_text)
+        outs = [Decimal(v) / visible if visible else ONE for v in (n, low_out, high_out)]
+    elif logged_family:
+        band = conversion(logged_family, family)
+        outs = [band.central, band.low, band.high]
     else:
-        out_factor = conversion(logged_family, family).central if logged_family else ONE
-    values = scaled(record, factor, out_factor)
-    return (values[0], tokens, *values[2:]), count.error_band
+        outs = [ONE, ONE, ONE]
+    ins = (central_in, low_in, high_in)
+    central, low, high = (_values(record, Decimal(i), o) for i, o in zip(ins, outs, strict=True))
+    return central, low, high
 
 
 def rounded(values: tuple) -> tuple:
