@@ -49,8 +49,8 @@ def replay(
     set; ``all_models`` every chat model); ``mapping``: the generic source's column map (a dict or
     ``"model=col,input=col"``); ``progress``: called with each record count step (for a progress bar).
     """
+    from tokencost.costing.models import resolve_models
     from tokencost.pricing.catalog import load_catalog, pricing_paths
-    from tokencost.prompt_cost import resolve_models
     from tokencost.replay.engine import Engine
     from tokencost.replay.lookup import ModelLookup
     from tokencost.replay.pipeline import ReadStats, read_records

@@ -1,6 +1,6 @@
 """Per-request pricing of many records without one bill per record: records that share a model, a price
 card, a variant, a long-context tier and a time window are summed into one bucket and priced once through
-the cost engine (``cost.price_usage``) as ``requests`` requests of their mean usage.
+the shared costing step (``costing.price_volumes``) as ``requests`` requests of their mean usage.
 
 That is exact: the engine is linear within one (card, variant, tier, window), and the mean of requests that
 all fall in one tier band falls in that band too, so the tier the engine picks for the mean is the tier
@@ -14,7 +14,8 @@ from collections.abc import Hashable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from tokencost.cost import Unpriceable, Usage, price_usage
+from tokencost.costing.engine import Unpriceable
+from tokencost.costing.volumes import Volumes, price_volumes
 from tokencost.pricing.catalog import Entry
 from tokencost.pricing.schema import PriceCard
 
@@ -44,13 +45,15 @@ class Volume:
         self.reasoning += reasoning
 
 
-def card_for(entry: Entry, day: dt.date | None) -> tuple[PriceCard, str | None]:
-    """The card in force on ``day``; before the first known price, the earliest card and a note saying so."""
+def card_for(entry: Entry, day: dt.date | None) -> tuple[PriceCard, dt.date | None, str | None]:
+    """The card in force on ``day`` and the date that selects it; before the first known price, the
+    earliest card (selected by its own start date) and a note saying so."""
     card = entry.model.card_at(day)
     if card is not None:
-        return card, None
+        return card, day, None
     first = entry.model.cards()[0]
-    return first, "records dated before its first published price are priced at that first price"
+    start = first.effective_from or entry.model.released
+    return first, start, "records dated before its first published price are priced at that first price"
 
 
 def variant_for(batch: bool, service_tier: str | None) -> str | None:
@@ -88,13 +91,14 @@ class Buckets:
     """Volumes keyed by (group, entry id, card, variant, tier, window), priced at the end."""
 
     volumes: dict[Hashable, Volume] = field(default_factory=dict)
-    cards: dict[Hashable, tuple[Entry, PriceCard, dt.time | None, bool]] = field(default_factory=dict)
+    cards: dict[Hashable, tuple[Entry, dt.date | None, dt.time | None, bool]] = field(default_factory=dict)
 
     def add(
         self,
         group: str,
         entry: Entry,
         card: PriceCard,
+        day: dt.date | None,
         variant: str | None,
         moment: dt.datetime | None,
         per_request_input: Decimal,
@@ -110,42 +114,48 @@ class Buckets:
         if volume is None:
             volume = self.volumes[key] = Volume()
             at = moment.astimezone(dt.timezone.utc).time() if window and moment else None
-            self.cards[key] = (entry, card, at, no_tiers)
+            self.cards[key] = (entry, day, at, no_tiers)
         volume.add(*tokens)
 
-    def price(self) -> list[tuple[str, Entry, Decimal, str, tuple[str, ...]]]:
-        """(group, entry, cost, currency, notes) per bucket; a bucket the card cannot price raises Unpriceable."""
-        out = []
-        for key, volume in self.volumes.items():
-            entry, card, at, no_tiers = self.cards[key]
-            cost, notes = price_volume(entry, card, key[3], at, volume, no_tiers)
-            out.append((key[0], entry, cost, entry.currency, notes))
-        return out
+
+def _unknown_requests(entry: Entry, day: dt.date | None, input_tokens: Decimal) -> Decimal:
+    """Requests to spread a bucket of unknown request count over (a usage report without counts): enough
+    that the mean stays at or under the card's lowest long-context threshold, so no tier is applied."""
+    card = entry.model.card_at(day) or entry.model.prices
+    thresholds = [t.above for t in card.tiers] + [
+        t.above for v in card.variants.values() for t in v.tiers or []
+    ]
+    if not thresholds or input_tokens <= 0:
+        return Decimal(1)
+    return max(Decimal(1), (input_tokens / min(thresholds)).to_integral_value(rounding="ROUND_CEILING"))
 
 
 def price_volume(
-    entry: Entry, card: PriceCard, variant: str | None, at: dt.time | None, volume: Volume, no_tiers: bool
+    entry: Entry, day: dt.date | None, variant: str | None, at: dt.time | None, volume: Volume, no_tiers: bool
 ) -> tuple[Decimal, tuple[str, ...]]:
-    """Price one bucket through the shared cost engine (mean usage x requests)."""
-    if no_tiers and card.tiers:
-        card = card.model_copy(update={"tiers": []})
-    requests = volume.requests if volume.requests > 0 else Decimal(1)
+    """Price one bucket through the shared costing step (its mean request x its requests, on the card in
+    force on ``day``); raises Unpriceable when the card lacks a needed price."""
+    requests = volume.requests if volume.requests > 0 else ZERO
+    if no_tiers or requests == 0:
+        requests = _unknown_requests(entry, day, volume.input)
     read, w5, w1 = (
         volume.cache_read / requests,
         volume.cache_write_5m / requests,
         volume.cache_write_1h / requests,
     )
-    usage = Usage(
-        input_tokens=max(volume.input / requests, read + w5 + w1),
-        cache_read_tokens=read,
-        cache_write_tokens=w5,
-        cache_write_1h_tokens=w1,
-        output_tokens=(volume.output - volume.reasoning) / requests,
-        reasoning_tokens=volume.reasoning / requests,
-        requests=requests,
+    volumes = Volumes(
+        input=max(volume.input / requests, read + w5 + w1),
+        cached=read,
+        output=(volume.output - volume.reasoning) / requests,
+        reasoning=volume.reasoning / requests,
+        traffic=((variant, requests),),
+        cache_write=w5,
+        cache_write_1h=w1,
     )
-    bill = price_usage(card, usage, entry.currency, variant=variant, at_time=at, free=entry.model.free)
-    return bill.total, bill.notes
+    [cost] = price_volumes([entry], {entry.model.tokenizer: volumes}, at=day, at_time=at)
+    if cost.total is None:
+        raise Unpriceable(cost.problem or "cannot be priced")
+    return cost.total, cost.notes
 
 
-__all__ = ["Buckets", "Unpriceable", "Volume", "card_for", "variant_for"]
+__all__ = ["Buckets", "Unpriceable", "Volume", "card_for", "price_volume", "variant_for"]

@@ -114,18 +114,15 @@ class Engine:
             self.notes["a usage report without request counts: long-context tiers not applied to it"] = None
         elif record.aggregated:
             self.notes["usage-report rows: long-context tiers judged on each row's mean request"] = None
-        card, note = card_for(entry, day)
+        card, on, note = card_for(entry, day)
         if note:
             totals.notes[note] = None
         logged = scaled(record, ONE, ONE)
         per_request = Decimal(record.input_tokens) / max(record.requests, 1)
-        self.actual_buckets.add(
-            (entry.id, group), entry, card, variant, record.time, per_request, logged, no_tiers
-        )
+        where = (entry, card, on, variant, record.time, per_request, logged, no_tiers)
+        self.actual_buckets.add((entry.id, group), *where)
         if record.billed_cost is not None:
-            self.billed_buckets.add(
-                (entry.id, ""), entry, card, variant, record.time, per_request, logged, no_tiers
-            )
+            self.billed_buckets.add((entry.id, ""), *where)
         self._by_family = {}  # one count per tokenizer family per record
         for candidate in self.candidates:
             self._candidate(record, entry, candidate, group, day, variant, no_tiers)
@@ -171,12 +168,20 @@ class Engine:
             totals.notes[
                 "reasoning tokens carried over, but this model is not listed as a reasoning model"
             ] = None
-        card, note = card_for(candidate, day)
+        card, on, note = card_for(candidate, day)
         if note:
             totals.notes[note] = None
         requests = max(record.requests, 1)
         for name, values in (("central", central), ("low", low), ("high", high)):
             per_request = values[1] / requests
             self.cand_buckets[name].add(
-                (candidate.id, group), candidate, card, variant, record.time, per_request, values, no_tiers
+                (candidate.id, group),
+                candidate,
+                card,
+                on,
+                variant,
+                record.time,
+                per_request,
+                values,
+                no_tiers,
             )

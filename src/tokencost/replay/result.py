@@ -9,9 +9,9 @@ from decimal import ROUND_HALF_EVEN, Decimal
 from typing import Any
 
 from tokencost._version import __version__
-from tokencost.cost import Unpriceable
+from tokencost.costing.engine import Unpriceable
+from tokencost.costing.result import money_text
 from tokencost.planner.projection import DAYS_PER_MONTH
-from tokencost.prompt_cost import money_text
 from tokencost.replay.billing import Buckets, price_volume
 from tokencost.replay.engine import Engine, ModelTotals
 from tokencost.replay.pipeline import ReadStats
@@ -52,9 +52,9 @@ def _price(
     the cost engine's notes (fallbacks such as 'no batch price published') gathered per model in ``notes``."""
     out: dict[tuple, Decimal] = defaultdict(lambda: ZERO)
     for key, volume in buckets.volumes.items():
-        entry, card, at, no_tiers = buckets.cards[key]
+        entry, day, at, no_tiers = buckets.cards[key]
         try:
-            cost, bill_notes = price_volume(entry, card, key[3], at, volume, no_tiers)
+            cost, bill_notes = price_volume(entry, day, key[3], at, volume, no_tiers)
         except Unpriceable as exc:
             problems[entry.id] = str(exc)
             continue
