@@ -184,3 +184,37 @@ def test_no_timestamps_means_no_run_rate(tmp_path):
     document = replay(write_jsonl(tmp_path / "m.jsonl", [message]), ["gpt-4o"])
     assert document["period"]["days"] is None and document["actual_total"]["monthly_cost"] is None
     assert all(c["monthly_cost"] is None for c in document["candidates"])
+
+
+def test_price_volumes_prices_cache_writes_like_the_engine():
+    """The shared pricing step keeps cache writes at their own rates (5 min and 1 h), as price_usage does."""
+    from tokencost.costing.engine import Usage, price_usage
+    from tokencost.costing.volumes import Volumes, price_volumes
+    from tokencost.pricing.catalog import load_catalog
+
+    entry = load_catalog().get("claude-sonnet-4.5")
+    volumes = Volumes(
+        input=10050,
+        cached=8000,
+        output=400,
+        reasoning=0,
+        traffic=((None, 3),),
+        cache_write=1500,
+        cache_write_1h=500,
+    )
+    [cost] = price_volumes([entry], {entry.model.tokenizer: volumes})
+    usage = Usage(
+        input_tokens=10050,
+        cache_read_tokens=8000,
+        cache_write_tokens=1500,
+        cache_write_1h_tokens=500,
+        output_tokens=400,
+        requests=3,
+    )
+    assert cost.total == price_usage(entry.model.prices, usage, entry.currency).total
+    assert (
+        cost.total
+        == 3
+        * (Decimal(50) * 3 + 1500 * Decimal("3.75") + 500 * 6 + 8000 * Decimal("0.3") + 400 * 15)
+        / 1_000_000
+    )
