@@ -19,6 +19,9 @@ def _isolated_environment(monkeypatch, tmp_path_factory):
     monkeypatch.delenv("TOKENCOST_CACHE_DIR", raising=False)
     monkeypatch.delenv("TOKENCOST_NO_CACHE", raising=False)
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.getbasetemp() / "xdg-cache"))
+    # no test reads the developer's calibration file (tests that calibrate write under their own tmp dir)
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path_factory.getbasetemp() / "xdg-config"))
+    monkeypatch.delenv("TOKENCOST_CALIBRATION", raising=False)
     catalog_module._cached_catalog.cache_clear()
     yield
     catalog_module._cached_catalog.cache_clear()

@@ -37,6 +37,7 @@ ALL_COMMANDS = [
     ["report"],
     ["check"],
     ["replay"],
+    ["calibrate"],
 ]
 
 

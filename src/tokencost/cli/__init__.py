@@ -25,6 +25,7 @@ COMMANDS: dict[str, str] = {
     "report": "tokencost.cli.plan_cmds:report",
     "check": "tokencost.cli.check_cmd:check",
     "replay": "tokencost.cli.replay_cmd:replay",
+    "calibrate": "tokencost.cli.calibrate_cmd:calibrate",
 }
 
 COMMAND_HELP: dict[str, str] = {
@@ -38,6 +39,7 @@ COMMAND_HELP: dict[str, str] = {
     "report": "Write a self-contained HTML/Markdown procurement report.",
     "check": "Fail CI when projected spend breaks a budget.",
     "replay": "Price real usage logs as billed and on other models.",
+    "calibrate": "Fit estimates of closed tokenizers to billed usage logs.",
 }
 
 

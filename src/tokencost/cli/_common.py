@@ -58,3 +58,22 @@ DATE = DateType()
 def echo_output(text: str) -> None:
     """Write rendered output to stdout without adding a second trailing newline."""
     click.echo(text, nl=not text.endswith("\n"))
+
+
+def _use_calibration(ctx: click.Context, param: click.Parameter, value: str | None) -> None:
+    if value is not None:
+        from tokencost.tokenizers.calibrated import use_file
+
+        use_file(value)
+
+
+#: ``--calibration FILE``: estimates of closed tokenizers corrected with billed counts (``tokencost calibrate``)
+calibration_option = click.option(
+    "--calibration",
+    metavar="FILE",
+    expose_value=False,
+    is_eager=True,
+    callback=_use_calibration,
+    help="Calibration file from `tokencost calibrate` (default: ~/.config/tokencost/calibration.yaml when it "
+    "exists, or $TOKENCOST_CALIBRATION; empty disables).",
+)

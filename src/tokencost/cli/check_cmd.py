@@ -10,7 +10,7 @@ from pathlib import Path
 
 import click
 
-from tokencost.cli._common import echo_output, format_option, pricing_option
+from tokencost.cli._common import calibration_option, echo_output, format_option, pricing_option
 from tokencost.errors import CheckFailed, InputError
 
 MAX_PLAN_BYTES = 64 * 1024 * 1024
@@ -136,6 +136,7 @@ Examples:
 @click.option("--currency", metavar="CODE", help="Plan in this currency (workload files only).")
 @click.option("--fx", multiple=True, metavar="CODE=RATE", help="Exchange rate override, units per 1 USD.")
 @pricing_option
+@calibration_option
 def check(
     file, budgets, max_increase, baseline, min_delta, warn_at, warn_only, fmt, currency, fx, pricing_dirs
 ):

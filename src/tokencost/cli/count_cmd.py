@@ -11,7 +11,7 @@ from typing import Any
 
 import click
 
-from tokencost.cli._common import echo_output, format_option
+from tokencost.cli._common import calibration_option, echo_output, format_option
 from tokencost.cli.engine_opt import engine_options, open_engine
 from tokencost.cli.online_opt import go_online, online_option
 from tokencost.errors import InputError
@@ -148,6 +148,7 @@ def _resolve_model(model: str) -> tuple[str, str]:
 @online_option
 @engine_options
 @format_option(_FORMATS)
+@calibration_option
 def count(
     paths: tuple[str, ...],
     models: tuple[str, ...],

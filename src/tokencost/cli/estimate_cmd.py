@@ -7,7 +7,7 @@ from decimal import Decimal, InvalidOperation
 
 import click
 
-from tokencost.cli._common import DATE, echo_output, format_option, pricing_option
+from tokencost.cli._common import DATE, calibration_option, echo_output, format_option, pricing_option
 from tokencost.currency import format_money, is_currency
 from tokencost.errors import InputError
 from tokencost.families import accuracy_label
@@ -150,6 +150,7 @@ def read_messages(paths: tuple[str, ...]) -> tuple[list, list[str]]:
 )
 @format_option()
 @pricing_option
+@calibration_option
 def estimate(
     paths,
     models,

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from tokencost.cli._common import echo_output, format_option, pricing_option
+from tokencost.cli._common import calibration_option, echo_output, format_option, pricing_option
 from tokencost.families import accuracy_label
 
 CANDIDATE_COLUMNS = [
@@ -195,6 +195,7 @@ def _csv_output(result) -> str:
     help="Candidates shown per workload in the table (0: all).",
 )
 @_common_plan_options
+@calibration_option
 def plan(file, fmt, top, currency, fx, estimate_only, pricing_dirs) -> None:
     """Project the monthly spend of a workload FILE on every candidate model, ranked.
 

@@ -6,7 +6,7 @@ import sys
 
 import click
 
-from tokencost.cli._common import DATE, echo_output, format_option, pricing_option
+from tokencost.cli._common import DATE, calibration_option, echo_output, format_option, pricing_option
 
 SOURCES = ("auto", "openai", "anthropic", "openrouter", "litellm", "langfuse", "otel", "pairs", "generic")
 
@@ -59,6 +59,7 @@ def _report_reading(document: dict) -> None:
 )
 @click.option("--force", is_flag=True, help="Overwrite the --emit-workload file if it exists.")
 @pricing_option
+@calibration_option
 def replay(
     logs,
     models,

@@ -106,17 +106,28 @@ def get_counter(family: str, estimate: bool = False) -> Counter:
     if estimate:
         counter = EstimateCounter(family, "generic" if is_file_family else None)
     elif family_spec.backend == "estimate":
-        counter = EstimateCounter(family)
+        counter = _estimator_for(family)
     else:
         try:
             counter = load_exact(family_spec)
         except TokenizerUnavailableError:
             if is_file_family:
                 raise
-            counter = EstimateCounter(family)
+            counter = _estimator_for(family)
     _COUNTERS[key] = counter
     _COUNTERS[(family, estimate)] = counter
     return counter
+
+
+def _estimator_for(family: str) -> Counter:
+    """The estimator of a family without an exact tokenizer here: calibrated with billed counts when a
+    calibration file covers it (``tokenizers.calibrated``), else the fitted estimator."""
+    from tokencost.tokenizers.calibrated import CalibratedCounter, calibration_for
+
+    calibration = calibration_for(family)
+    if calibration is not None:
+        return CalibratedCounter(family, family, calibration)
+    return EstimateCounter(family)
 
 
 def use_counter(counter: Counter) -> None:

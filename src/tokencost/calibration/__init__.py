@@ -1,0 +1,50 @@
+"""``tokencost calibrate``: learn from what vendors billed.
+
+Logs holding both the prompt and the billed input count (request/response pairs, stored messages, captured
+span content: whatever ``tokencost replay`` reads) are the truth for tokenizers nobody publishes. Requests are
+grouped by their model's tokenizer family; for a family without an exact tokenizer the per-request framing and
+one multiplier per character-class group of the estimator are fitted to the billed counts on part of the
+requests and checked on the rest; for a family with an exact tokenizer nothing is fitted and the framing
+difference found is reported (a check of our chat-overhead model). ``samples`` extracts, ``fit`` fits,
+``store`` writes the calibration file that ``tokenizers.calibrated`` applies.
+"""
+
+from __future__ import annotations
+
+from tokencost.calibration.fit import FamilyFit, fit_family
+from tokencost.calibration.samples import Sample, collect_samples
+from tokencost.calibration.store import write_calibration
+
+__all__ = ["FamilyFit", "Sample", "calibrate", "collect_samples", "fit_family", "write_calibration"]
+
+#: fewer usable requests than this for a family: refuse to calibrate it
+MIN_REQUESTS = 30
+
+
+def calibrate(paths, *, source: str = "auto", pricing=(), holdout: float = 0.2) -> dict:
+    """Fit every family the logs cover; returns ``{"families": {family: FamilyFit}, "checks": {...},
+    "refused": {family: reason}, "excluded": [...], "stats": ReadStats, "sha256": {file: digest}}``."""
+    from tokencost.errors import InputError
+
+    collected = collect_samples(paths, source=source, pricing=pricing)
+    fits, checks, refused = {}, {}, dict(collected.refused)
+    for family, samples in sorted(collected.by_family.items()):
+        if collected.exact.get(family):
+            checks[family] = fit_family(family, samples, holdout, framing_only=True)
+        elif len(samples) < MIN_REQUESTS:
+            refused[family] = (
+                f"{len(samples)} usable request(s); at least {MIN_REQUESTS} with prompt text and a billed input "
+                "count are needed"
+            )
+        else:
+            fits[family] = fit_family(family, samples, holdout)
+    if not fits and not checks:
+        reasons = (
+            "; ".join(f"{f}: {r}" for f, r in refused.items())
+            or "no record held both prompt text and a billed input count"
+        )
+        raise InputError(f"nothing to calibrate: {reasons}")
+    return {
+        "families": fits, "checks": checks, "refused": refused, "excluded": collected.excluded,
+        "stats": collected.stats, "sha256": collected.digests,
+    }  # fmt: skip

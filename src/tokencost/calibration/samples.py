@@ -1,0 +1,95 @@
+"""Billed requests -> calibration samples: per request its tokenizer family, billed input tokens, our framing
+count, and the estimator's per-group contributions of its texts."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from tokencost.replay.pipeline import ReadStats, read_records
+
+
+@dataclass(frozen=True)
+class Sample:
+    billed: int
+    framing: int  # tokens our chat model adds around the texts (per-message overhead, priming)
+    features: tuple[float, ...]  # the estimator's feature counts of the texts, summed
+    text: str  # the texts joined, for exact families' checks
+    exact_text: int | None  # the exact count of the texts, for a family with an exact tokenizer
+    model: str
+    day: str | None
+    where: str
+
+
+@dataclass
+class Collected:
+    by_family: dict[str, list[Sample]] = field(default_factory=dict)
+    exact: dict[str, bool] = field(default_factory=dict)
+    refused: dict[str, str] = field(default_factory=dict)
+    #: requests left out, with why and where: impossible billed counts, no text, unknown model
+    excluded: list[tuple[str, str]] = field(default_factory=list)
+    stats: ReadStats = field(default_factory=ReadStats)
+    digests: dict[str, str] = field(default_factory=dict)
+    sources: set[str] = field(default_factory=set)
+
+
+class _Recorder:
+    """A count function that records the texts it is given and counts nothing: what the chat model frames."""
+
+    def __init__(self) -> None:
+        self.texts: list[str] = []
+
+    def __call__(self, text: str) -> int:
+        self.texts.append(text)
+        return 0
+
+
+def _digest(path: str) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def collect_samples(paths: Sequence[str], *, source: str = "auto", pricing=()) -> Collected:
+    from tokencost.pricing.catalog import load_catalog
+    from tokencost.replay.lookup import ModelLookup
+    from tokencost.replay.reader import expand
+    from tokencost.replay.requests import count_chat
+    from tokencost.tokenizers import estimator, get_counter
+
+    out = Collected()
+    lookup = ModelLookup(load_catalog(pricing))
+    for record in read_records(paths, out.stats, source=source):
+        if record.request is None or record.aggregated:
+            out.excluded.append(("no prompt text in the log", record.where))
+            continue
+        resolved = lookup.resolve(record.model, record.host)
+        if resolved.entry is None:
+            out.excluded.append((f"unknown model {record.model!r}", record.where))
+            continue
+        family = resolved.entry.model.tokenizer
+        recorder = _Recorder()
+        framing = count_chat(record.request, family, recorder)
+        text = "\n".join(recorder.texts)
+        if record.input_tokens <= framing or record.input_tokens * 32 < len(text):
+            out.excluded.append((f"impossible billed input count {record.input_tokens}", record.where))
+            continue
+        exact = get_counter(family).exact
+        out.exact[family] = exact
+        features = [0.0] * len(estimator.FEATURES)
+        for piece in recorder.texts:
+            if piece:
+                features = [a + b for a, b in zip(features, estimator.features(piece), strict=True)]
+        out.by_family.setdefault(family, []).append(
+            Sample(
+                record.input_tokens, framing, tuple(features), text,
+                sum(get_counter(family).count(t) for t in recorder.texts) if exact else None,
+                resolved.entry.id, record.time.date().isoformat() if record.time else None, record.where,
+            )
+        )  # fmt: skip
+        out.sources.add(record.source)
+    out.digests = {name: _digest(name) for name in expand(paths) if name != "-"}
+    return out

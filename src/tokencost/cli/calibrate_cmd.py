@@ -1,0 +1,100 @@
+"""``tokencost calibrate``: fit estimates of closed tokenizers to what vendors billed."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from tokencost.cli._common import echo_output, format_option, pricing_option
+
+
+@click.command(
+    "calibrate",
+    epilog="Example: tokencost calibrate logs/pairs.jsonl (writes ~/.config/tokencost/calibration.yaml, "
+    "which count, estimate, plan, replay and check then use)",
+)
+@click.argument("logs", nargs=-1, required=True)
+@click.option(
+    "--source", default="auto", show_default=True, help="Log format (as `tokencost replay --source`)."
+)
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write the calibration here (default: the user config dir, families merged into it).",
+)
+@click.option("--force", is_flag=True, help="Overwrite --out if it exists.")
+@click.option("--holdout", type=click.FloatRange(0.05, 0.5), default=0.2, show_default=True,
+              help="Share of requests kept out of the fit to measure it.")  # fmt: skip
+@pricing_option
+@format_option(("table", "json"))
+def calibrate(logs, source, out, force, holdout, pricing_dirs, fmt) -> None:
+    """Fit per-family estimates to the billed input counts in LOGS (logs holding the prompt text and the
+    billed usage: request/response pairs, stored messages, captured span content)."""
+    from tokencost.calibration import calibrate as run
+    from tokencost.calibration import write_calibration
+    from tokencost.tokenizers.calibrated import default_path
+
+    result = run(list(logs), source=source, pricing=pricing_dirs, holdout=holdout)
+    for reason, where in result["excluded"][:5]:
+        click.echo(f"note: left out {where}: {reason}", err=True)
+    if len(result["excluded"]) > 5:
+        click.echo(f"note: {len(result['excluded'])} requests left out in all", err=True)
+    written = None
+    if result["families"]:
+        written = out or default_path()
+        sources = sorted(result["stats"].sources.values())
+        write_calibration(
+            written, result["families"], sources, result["sha256"], force=force, merge=out is None
+        )
+    echo_output(_render(result, written, fmt))
+
+
+def _render(result: dict, written: Path | None, fmt: str) -> str:
+    import json
+
+    families = {
+        family: {
+            "kind": "calibrated",
+            "requests": fit.fit_requests,
+            "held_back": fit.held_back,
+            "framing_tokens": fit.framing,
+            "residual_median": fit.residual_median,
+            "residual_p90": fit.residual_p90,
+            "band": [-fit.band_below, fit.band_above],
+            "models": list(fit.models),
+        }
+        for family, fit in result["families"].items()
+    }
+    checks = {
+        family: {"kind": "exact tokenizer: framing check", "requests": fit.fit_requests + fit.held_back,
+                 "framing_tokens": fit.framing, "residual_median": fit.residual_median,
+                 "residual_p90": fit.residual_p90}
+        for family, fit in result["checks"].items()
+    }  # fmt: skip
+    if fmt == "json":
+        document = {
+            "schema": "tokencost.calibrate/1",
+            "written": str(written) if written else None,
+            "families": families,
+            "exact_families": checks,
+            "refused": result["refused"],
+            "excluded": len(result["excluded"]),
+        }
+        return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+    lines = []
+    for family, f in families.items():
+        lines.append(
+            f"{family}: calibrated on {f['requests']} requests ({f['held_back']} held back): 34 weights; framing "
+            f"{f['framing_tokens']:+.1f} tokens/request; held-back residual median {f['residual_median']:.1%}, "
+            f"p90 {f['residual_p90']:.1%}"
+        )
+    for family, c in checks.items():
+        lines.append(
+            f"{family}: exact tokenizer, not calibrated; billed minus our chat count: median "
+            f"{c['framing_tokens']:+.1f} tokens/request over {c['requests']} requests (a check of the chat framing)"
+        )
+    lines += [f"{family}: not calibrated: {reason}" for family, reason in result["refused"].items()]
+    if written:
+        lines.append(f"written: {written}")
+    return "\n".join(lines) + "\n"

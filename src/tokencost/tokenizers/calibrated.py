@@ -1,0 +1,162 @@
+"""Estimates corrected with what a vendor billed: ``tokencost calibrate`` fits, per tokenizer family without
+an offline tokenizer, a multiplier per character-class group of the estimator's features (a vendor's tokenizer
+differs from our stand-in differently on English, CJK and code) and the per-request framing, and writes them to
+a calibration file. This module reads that file and counts with it; fitting lives in ``tokencost.calibration``.
+
+A calibration replaces the family's estimator weights (one per character-class feature, fitted with a ridge
+towards the shipped weights, so classes the logs barely contain keep them). The active file: ``use_file(PATH)`` (``--calibration PATH``), else ``$TOKENCOST_CALIBRATION`` (empty: none),
+else ``$XDG_CONFIG_HOME/tokencost/calibration.yaml`` (default ``~/.config/tokencost/``) when it exists.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from tokencost.errors import InputError
+from tokencost.tokenizers import estimator
+from tokencost.tokenizers.exact import Counter
+
+FORMAT = "tokencost.calibration/1"
+
+
+@dataclass(frozen=True)
+class Calibration:
+    """One family's fitted correction and how it was measured."""
+
+    family: str
+    weights: tuple[float, ...]
+    framing: float  # tokens a request adds beyond its texts and our overhead model
+    requests: int
+    heldout: int
+    residual_median: float
+    residual_p90: float
+    band: tuple[float, float]  # relative (below, above) covering 9 held-back requests in 10
+    source: str
+    first: str | None
+    last: str | None
+
+    def describe(self) -> str:
+        dates = f", {self.first} to {self.last}" if self.first else ""
+        return (
+            f"calibrated on {self.requests} billed requests ({self.source}{dates}), held-back residual median "
+            f"{self.residual_median * 100:.1f} %, p90 {self.residual_p90 * 100:.1f} %"
+        )
+
+    def estimate(self, text: str) -> int:
+        if not text:
+            return 0
+        value = sum(w * x for w, x in zip(self.weights, estimator.features(text), strict=True) if x)
+        return max(1, min(round(value), round(estimator.features(text)[1])))
+
+    def bounds(self, est: int) -> tuple[int, int]:
+        below, above = self.band
+        return max(1, min(est, math.floor(est * (1 - below)))), max(est, math.ceil(est * (1 + above)))
+
+
+class CalibratedCounter(Counter):
+    """The estimator with a family's calibration applied; its band comes from held-back billed requests."""
+
+    exact = False
+
+    def __init__(self, family: str, proxy: str, calibration: Calibration) -> None:
+        self.family = family
+        self._proxy = proxy
+        self.calibration = calibration
+        self.error_band = calibration.residual_p90
+        self.method = f"estimate:{family} ({calibration.describe()})"
+
+    def _count(self, text: str) -> int:
+        return self.calibration.estimate(text)
+
+    def count_range(self, text: str) -> tuple[int, int, int]:
+        n = self.count(text)
+        return (n, *self.calibration.bounds(n)) if text else (0, 0, 0)
+
+
+def default_path() -> Path:
+    base = os.environ.get("XDG_CONFIG_HOME") or os.path.join(os.path.expanduser("~"), ".config")
+    return Path(base) / "tokencost" / "calibration.yaml"
+
+
+_explicit: list[Path | None] = []
+_loaded: dict[str, Any] = {}
+
+
+def use_file(path: str | os.PathLike | None) -> None:
+    """Use ``path`` as the calibration file for this process (None: back to the default lookup)."""
+    from tokencost import tokenizers
+
+    _explicit[:] = [Path(path)] if path is not None else []
+    _loaded.clear()
+    tokenizers._COUNTERS.clear()
+    if path is not None and not Path(path).is_file():
+        raise InputError(
+            f"{path}: no such calibration file (write one with `tokencost calibrate LOG --out {path}`)"
+        )
+
+
+def active_path() -> Path | None:
+    if _explicit:
+        return _explicit[0]
+    env = os.environ.get("TOKENCOST_CALIBRATION")
+    if env is not None:
+        return Path(env) if env.strip() else None
+    path = default_path()
+    return path if path.is_file() else None
+
+
+def calibration_for(family: str) -> Calibration | None:
+    """The active calibration of ``family``, or None."""
+    path = active_path()
+    if path is None:
+        return None
+    key = str(path)
+    if key not in _loaded:
+        _loaded.clear()
+        _loaded[key] = read_file(path)
+    return _loaded[key].get(family)
+
+
+def _weights(values: Any, path: Path, family: str) -> tuple[float, ...]:
+    if not isinstance(values, dict) or set(values) != set(estimator.FEATURES):
+        raise InputError(f"{path}: family {family!r} has weights for other features than this estimator's")
+    return tuple(float(values[name]) for name in estimator.FEATURES)
+
+
+def read_file(path: Path) -> dict[str, Calibration]:
+    """Every family's calibration in ``path``; a malformed file is an InputError naming it."""
+    from tokencost.yamlio import load_yaml, read_text_file
+
+    data = load_yaml(read_text_file(path, "calibration file"), str(path))
+    if (
+        not isinstance(data, dict)
+        or data.get("format") != FORMAT
+        or not isinstance(data.get("families"), dict)
+    ):
+        raise InputError(f"{path}: not a tokencost calibration file (expected format: {FORMAT})")
+    out = {}
+    for family, entry in data["families"].items():
+        try:
+            fit = entry["fit"]
+            out[family] = Calibration(
+                family=family,
+                weights=_weights(fit["weights"], path, family),
+                framing=float(fit["framing_tokens"]),
+                requests=int(entry["requests"]["fit"]),
+                heldout=int(entry["requests"]["held_back"]),
+                residual_median=float(entry["residuals"]["median"]),
+                residual_p90=float(entry["residuals"]["p90"]),
+                band=(float(entry["residuals"]["band_below"]), float(entry["residuals"]["band_above"])),
+                source=", ".join(entry.get("sources") or ["logs"]),
+                first=entry.get("period", {}).get("first"),
+                last=entry.get("period", {}).get("last"),
+            )
+        except (KeyError, TypeError, ValueError) as exc:
+            raise InputError(
+                f"{path}: family {family!r} is malformed ({type(exc).__name__}: {exc})"
+            ) from None
+    return out
