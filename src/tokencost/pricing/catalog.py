@@ -31,10 +31,10 @@ ENV_VAR = "TOKENCOST_PRICING"
 BUNDLED_LAYER = "bundled"
 SHEET_SUFFIXES = (".yaml", ".yml")
 #: Bumped when the way sheets merge changes, so a catalog cached by older code is never served.
-CATALOG_FORMAT = 3
+CATALOG_FORMAT = 4
 #: The fields that describe a model's prices: an overriding model that gives ``prices`` replaces them all
 #: (a negotiated card has its own history, source and checked date); one that omits ``prices`` inherits them.
-PRICE_BLOCK = ("prices", "history", "free", "source", "checked")
+PRICE_BLOCK = ("prices", "history", "scheduled", "free", "source", "checked")
 
 
 @dataclass(frozen=True)
