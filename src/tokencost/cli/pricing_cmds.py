@@ -15,6 +15,7 @@ PRICING_COMMANDS = {
     "schema": "tokencost.cli.pricing_cmds:schema_cmd",
     "import": "tokencost.cli.pricing_import:import_group",
     "diff": "tokencost.cli.pricing_import:diff_cmd",
+    "update": "tokencost.cli.pricing_update:update_cmd",
 }
 
 

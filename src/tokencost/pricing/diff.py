@@ -124,6 +124,8 @@ class Disagreement:
     percent: Decimal | None  # None when the reference price is 0 and ours is not
     known: ReferenceCheck | None = None  # the model's recorded check of this figure, when there is one
     history_match: str | None = None  # effective_from of a history card with the reference's price
+    ref: RefEntry | None = field(default=None, repr=False)  # the reference model compared
+    best: bool = True  # compared with the model's best match (not an entry only an alias names)
 
     @property
     def status(self) -> str:
@@ -171,6 +173,7 @@ class DiffReport:
     not_comparable: list[tuple[str, str]] = field(default_factory=list)
     disagreements: list[Disagreement] = field(default_factory=list)
     missing: list[tuple[str, str, str]] = field(default_factory=list)  # (model, component, which side)
+    refs: list[RefEntry] = field(default_factory=list, repr=False)  # every reference model, with its names
 
     @property
     def models_disagreeing(self) -> int:
@@ -220,7 +223,7 @@ def diff_catalog(
     regional endpoint behind an alias is a disagreement worth seeing."""
     today = today or dt.date.today()
     report = DiffReport(source, result.reference, result.version, tolerance)
-    refs = reference_entries(result, source)
+    refs = report.refs = reference_entries(result, source)
     entries = sorted(catalog, key=lambda e: (e.provider.id, e.id))
     _claim_by_rules(entries, refs, result)
     by_name: dict[str, list[RefEntry]] = {}
@@ -274,6 +277,8 @@ def diff_catalog(
                             percent,
                             known,
                             None if known else _history_match(model, component, b),
+                            ref,
+                            position == 0,
                         )
                     )
     return report
@@ -332,7 +337,7 @@ def _history_match(model: Model, component: str, reference: Decimal) -> str | No
     """The start date of an earlier card of ours whose price equals the reference's: a stale reference."""
     for card in reversed(model.history):
         if compared_prices(card).get(component) == reference:
-            return card.effective_from.isoformat()
+            return card.effective_from.isoformat() if card.effective_from else "the first card"
     return None
 
 

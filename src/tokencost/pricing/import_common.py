@@ -211,6 +211,8 @@ class ImportResult:
     matchers: dict[str, tuple[str, Callable[[str], bool]]] = field(default_factory=dict)
     #: model id -> announced future cards (as card dicts with effective_from) the reference records
     scheduled: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    #: model ids the reference marks deprecated without a date (genai-prices' ``deprecated=True``)
+    retired: set[str] = field(default_factory=set)
 
     @property
     def models(self) -> int:

@@ -336,6 +336,8 @@ def import_genai_prices(
             if added is not None:
                 if pending:
                     result.scheduled[added.id] = pending
+                if info.get("deprecated"):
+                    result.retired.add(added.id)
                 result.matchers[added.id] = (builder.provider["id"], matcher(info.get("match")))
         if builder.models:
             result.sheets[builder.provider["id"]] = builder.build()

@@ -204,9 +204,8 @@ class PriceCard(PriceComponents):
 
 
 class HistoricalCard(PriceCard):
-    """An earlier (or scheduled) price card; applies from ``effective_from`` until the next card starts."""
-
-    effective_from: dt.date  # type: ignore[assignment]  # required here
+    """An earlier (or scheduled) price card; applies from ``effective_from`` until the next card starts.
+    Only the oldest history card may omit its start (unknown: it applies from the model's release)."""
 
 
 #: How a maintainer judged a reference's figure that differs from ours.
@@ -331,7 +330,9 @@ class Model(_Strict):
             if self.history or self.scheduled:
                 raise ValueError("history and scheduled need the current card: give prices too")
             return self
-        dates = [card.effective_from for card in self.history]
+        if any(card.effective_from is None for card in self.history[1:]):
+            raise ValueError("every history card but the oldest needs effective_from")
+        dates = [card.effective_from for card in self.history if card.effective_from is not None]
         if dates != sorted(set(dates)):
             raise ValueError(
                 f"history must be oldest first with distinct effective_from dates (got {[str(d) for d in dates]})"
@@ -340,7 +341,7 @@ class Model(_Strict):
             raise ValueError(
                 f"prices.effective_from {self.prices.effective_from} must be after the last history entry {dates[-1]}"
             )
-        if dates and self.prices.effective_from is None:
+        if self.history and self.prices.effective_from is None:
             raise ValueError(
                 "prices.effective_from is required when history is given (it ends the last history entry)"
             )
@@ -357,6 +358,8 @@ class Model(_Strict):
             return
         start = self.prices.effective_from if self.prices else None
         dates = [card.effective_from for card in self.scheduled]
+        if None in dates:
+            raise ValueError("every scheduled card needs effective_from")
         if dates != sorted(set(dates)) or (start is not None and dates[0] <= start):
             raise ValueError(
                 f"scheduled cards must start after prices.effective_from {start}, oldest first with distinct "

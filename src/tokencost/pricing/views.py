@@ -78,7 +78,7 @@ def card_rows(card: PriceCard, label: str) -> list[dict[str, Any]]:
 
 def _card_label(card: PriceCard, current: bool) -> str:
     start = f"from {card.effective_from}" if card.effective_from else ""
-    return ("current " + start).strip() if current else start
+    return ("current " + start).strip() if current else (start or "earliest")
 
 
 def price_rows(entry: Entry, at: dt.date | None = None) -> list[dict[str, Any]]:
