@@ -194,3 +194,23 @@ def test_unknown_reference_file_is_a_usage_error(setup, tmp_path):
     sheets, _ = setup
     result = update(sheets, tmp_path / "missing.json")
     assert result.exit_code == 2 and "not found" in result.output
+
+
+def test_mark_checked_dates_only_the_models_that_agree(setup):
+    sheets, reference = setup
+    result = update(sheets, reference, "--write", "--mark-checked", "--model", "none")
+    assert result.exit_code == 0, result.output
+    assert "2 confirmed (checked 2026-12-04)" in result.stderr  # reasoner agrees; v4-pro is known
+    models = models_of((sheets / "deepseek.yaml").read_text())
+    assert str(models["deepseek-reasoner"].checked) == "2026-12-04"
+    assert str(models["deepseek-v4-pro"].checked) == "2026-12-04"
+    assert models["deepseek-chat"].checked is None and models["deepseek-gone"].checked is None
+    assert models["deepseek-chat"].history == [] and "deepseek-v9" not in models  # --model none: no change
+
+
+def test_new_host_models_name_what_they_serve(tmp_path):
+    from tokencost.pricing.update import _serves
+
+    assert _serves("bedrock/anthropic.claude-opus-5", {"claudeopus5": "claude-opus-5"}) == "claude-opus-5"
+    assert _serves("openrouter/qwen/qwen3-vl-32b-instruct", {"qwen3vl32binstruct": "qwen3-vl-32b-instruct"})
+    assert _serves("azure/unknown-model", {"claudeopus5": "claude-opus-5"}) is None

@@ -36,12 +36,18 @@ from tokencost.errors import InputError
     "--sheets", "directory", type=click.Path(file_okay=False), default=None, metavar="DIR",
     help="The sheets to update (default: the bundled pricing/ directory of a source checkout).",
 )  # fmt: skip
+@click.option(
+    "--mark-checked", is_flag=True,
+    help="Also set checked: DATE on every model that matches the reference with no new disagreement.",
+)  # fmt: skip
 @click.option("--write", is_flag=True, help="Rewrite the sheets (atomically, only if they still validate).")
 @click.option(
     "--accept-large", is_flag=True,
     help="Also apply moves over 5x either way or to/from 0 (likely unit errors, held back by default).",
 )  # fmt: skip
-def update_cmd(file, source, providers, only, effective, checked, directory, write, accept_large) -> None:
+def update_cmd(
+    file, source, providers, only, effective, checked, directory, mark_checked, write, accept_large
+) -> None:
     """Compare the sheets with a reference and propose the update as a unified diff of the YAML.
 
     A changed price becomes a new current card from its effective date, and the old card moves to
@@ -61,7 +67,7 @@ def update_cmd(file, source, providers, only, effective, checked, directory, wri
     result = _load_reference(source, file, today, tuple(providers))
     proposal = propose(
         target, result, source=source, today=today, effective=effective, providers=tuple(providers),
-        accept_large=accept_large, only=tuple(only),
+        accept_large=accept_large, only=tuple(only), mark_checked=mark_checked,
     )  # fmt: skip
     echo_output(proposal.unified_diff())
     plan = proposal.plan
@@ -73,7 +79,8 @@ def update_cmd(file, source, providers, only, effective, checked, directory, wri
         click.echo(f"not added: {count} {reason}", err=True)
     click.echo(
         f"{plan.label}: {len(plan.changes)} price change(s), {len(plan.added)} new model(s), "
-        f"{len(plan.held)} held back, {len(plan.gone)} not in the reference",
+        f"{len(plan.held)} held back, {len(plan.gone)} not in the reference"
+        + (f", {len(plan.confirmed)} confirmed (checked {today})" if mark_checked else ""),
         err=True,
     )
     if write and proposal.texts:

@@ -33,13 +33,16 @@ LARGE_FACTOR = Decimal(5)
 CARRIED = (
     "gpt", "o1", "o3", "o4", "codex", "claude", "gemini", "gemma", "deepseek", "qwen", "qwq", "kimi",
     "moonshot", "glm", "z-ai", "zai", "minimax", "grok", "mistral", "magistral", "codestral", "devstral",
-    "ministral", "pixtral", "llama", "mimo", "step",
+    "ministral", "pixtral", "llama", "mimo", "step", "hunyuan", "hy4", "seed", "doubao", "ernie", "nova",
 )  # fmt: skip
 #: Names of models that are not chat models, for references that do not say (genai-prices).
 NOT_CHAT = re.compile(
     r"(tts|image|embed|realtime|audio|transcribe|[-.]live|ocr|guard|moderation|robotics|rerank|whisper|"
     r"voxtral|ft:|:extended|search)",
 )
+#: A regional or geographic endpoint of a host (``us.anthropic...``, ``bedrock/eu-west-1/...``): the sheets carry
+#: the base id (Bedrock's global card), so these are folded into its aliases at the same price or skipped.
+_REGIONAL = re.compile(r"(^|/)((us|eu|apac|au|jp|ca|in|us-gov|global|regional)[./]|[a-z]{2}(-[a-z]+)+-\d/)")
 _DATED = re.compile(r"[-@](\d{4}-\d{2}-\d{2}|\d{8}|\d{4}|\d{6})(?=$|[-:])")
 
 
@@ -76,6 +79,9 @@ class UpdatePlan:
     held: list[PriceChange] = field(default_factory=list)
     added: list[NewModel] = field(default_factory=list)
     gone: list[tuple[str, str]] = field(default_factory=list)  # (model id, provider)
+    confirmed: list[tuple[str, str]] = field(
+        default_factory=list
+    )  # (model id, file): matched, no new disagreement
     skipped_new: dict[str, int] = field(default_factory=dict)  # reason -> count
 
     @property
@@ -110,6 +116,9 @@ def plan_update(
         change = _change(entries[model_id].model, found, files[model_id], today, effective)
         change.held = None if accept_large else _unit_trap(change)
         (plan.held if change.held else plan.changes).append(change)
+    for match in report.matches:
+        if match.model in files and match.model not in by_model and _wanted(match.provider, wanted):
+            plan.confirmed.append((match.model, files[match.model]))
     _plan_new_models(plan, catalog, files, report.refs, result, wanted)
     if only:
         keep = {name.casefold() for name in only}
@@ -178,10 +187,10 @@ def _catalog_names(catalog: Any) -> tuple[set[str], set[tuple[str, str]]]:
     loose: set[tuple[str, str]] = set()
     for entry in catalog:
         own = [entry.model.id, *entry.model.aliases]
+        names.update(name.casefold() for name in own)
         prefix = f"{entry.provider.id.casefold()}/"
         own += [n[len(prefix) :] for n in own if n.casefold().startswith(prefix)]
-        for name in own:
-            names.add(name.casefold())
+        for name in own:  # a host's unprefixed name only counts within that host
             for key in provider_keys(entry.provider.id):
                 loose.add((key, _loose(name)))
     return names, loose
@@ -193,6 +202,10 @@ def _skip_reason(ref: RefEntry, result: ImportResult, today: dt.date) -> str | N
         return f"{model.mode if model.mode != 'chat' else 'non-chat'} models"
     if model.free or ref.key.casefold().endswith(":free") or model.id.casefold().endswith(":free"):
         return "free listings"
+    if model.id.casefold().endswith(":batch"):
+        return "batch listings (a variant, not a model)"
+    if "/~" in model.id or model.id.startswith("~"):
+        return "router pointers (~vendor/model-latest)"
     if model.id in result.retired or (model.deprecated and model.deprecated <= today):
         return "deprecated models"
     if not any(part in model.id.casefold() for part in CARRIED):
@@ -211,7 +224,7 @@ def _plan_new_models(
     names, loose = _catalog_names(catalog)
     sheets: dict[str, str] = {}
     for entry in catalog:
-        if entry.id in files:
+        if entry.id in files and entry.currency == "USD":  # the references price in USD
             for key in provider_keys(entry.provider.id):
                 sheets.setdefault(key, entry.provider.id)
     groups: dict[tuple[str, str], list[RefEntry]] = {}
@@ -219,21 +232,30 @@ def _plan_new_models(
         provider = sheets.get(ref.provider.casefold())
         if provider is None or not _wanted(provider, wanted):
             continue
-        if any(n.casefold() in names for n in ref.names) or any(
+        if any(n.casefold() in names or _DATED.sub("", n).casefold() in names for n in ref.names) or any(
             (ref.provider.casefold(), _loose(n)) in loose for n in ref.names
         ):
-            continue
+            continue  # one of ours (or a dated snapshot of one)
         reason = _skip_reason(ref, result, plan.checked)
         if reason:
             plan.skipped_new[reason] = plan.skipped_new.get(reason, 0) + 1
             continue
         card = tuple(sorted(compared_prices(ref.model.prices).items()))
-        groups.setdefault((provider, _DATED.sub("", ref.model.id).casefold(), card), []).append(ref)
+        base = _DATED.sub("", _REGIONAL.sub(r"\1", ref.model.id)).casefold()
+        groups.setdefault((provider, base, card), []).append(ref)
     file_of = {entry.provider.id: files[entry.id] for entry in catalog if entry.id in files}
+    vendor_ids = {
+        _loose(e.id): e.id for e in catalog if e.provider.kind.value == "vendor" and "/" not in e.id
+    }
     taken = set(names)
     for (provider, _base, _card), members in groups.items():
-        members.sort(key=lambda r: (bool(_DATED.search(r.model.id)), len(r.model.id), r.model.id))
+        members.sort(key=lambda r: (_variant_rank(r.model.id), len(r.model.id), r.model.id))
         first = members[0]
+        if _REGIONAL.search(first.model.id):
+            plan.skipped_new["regional endpoints (the sheets carry the base id)"] = plan.skipped_new.get(
+                "regional endpoints (the sheets carry the base id)", 0
+            ) + len(members)
+            continue
         if first.model.id.casefold() in taken:
             continue
         taken.add(first.model.id.casefold())
@@ -243,6 +265,41 @@ def _plan_new_models(
                 taken.add(alias.casefold())
                 unique.append(alias)
         source = first.model.source or f'{plan.label} key "{first.key}"'
-        model = first.model.model_copy(update={"aliases": unique, "checked": plan.checked, "source": source})
+        model_id = _our_prefix(first.model.id, first.provider, provider)
+        if "/" not in model_id:  # vendor ids are lower case (lookup is case-insensitive anyway)
+            model_id = model_id.lower()
+        if model_id != first.model.id and model_id.casefold() in taken - {first.model.id.casefold()}:
+            continue
+        taken.add(model_id.casefold())
+        update = {"id": model_id, "aliases": unique, "checked": plan.checked, "source": source}
+        if "/" in model_id and first.model.serves is None:  # a host's model: say whose and which
+            update["serves"] = _serves(model_id, vendor_ids)
+            update["creator"] = first.model.creator or (
+                catalog.find(update["serves"]).provider.id if update["serves"] else None
+            )
+        model = first.model.model_copy(update=update)
         plan.added.append(NewModel(file_of[provider], provider, model, first.key))
     plan.added.sort(key=lambda n: (n.file, n.model.id))
+
+
+def _variant_rank(model_id: str) -> tuple[bool, bool]:
+    """Base ids first: not regional, then not dated."""
+    return (bool(_REGIONAL.search(model_id)), bool(_DATED.search(model_id)))
+
+
+def _our_prefix(model_id: str, theirs: str, ours: str) -> str:
+    """``vertex_ai/x`` as our sheet spells its ids (``vertex/x``)."""
+    prefix = f"{theirs}/"
+    if theirs.casefold() != ours.casefold() and model_id.casefold().startswith(prefix.casefold()):
+        return f"{ours}/{model_id[len(prefix) :]}"
+    return model_id
+
+
+def _serves(model_id: str, vendor_ids: dict[str, str]) -> str | None:
+    """The vendor model a host entry serves, when its name (without host path or ``vendor.`` prefix) is one."""
+    name = model_id.rsplit("/", 1)[-1]
+    for candidate in (name, name.split(".", 1)[-1], _DATED.sub("", name.split(".", 1)[-1])):
+        found = vendor_ids.get(_loose(candidate))
+        if found:
+            return found
+    return None

@@ -72,6 +72,7 @@ def propose(
     providers: tuple[str, ...] = (),
     accept_large: bool = False,
     only: tuple[str, ...] = (),
+    mark_checked: bool = False,
 ) -> Proposal:
     """Plan the update of the sheets in ``directory`` and edit their text (nothing is written)."""
     from tokencost.pricing import yamledit
@@ -88,6 +89,10 @@ def propose(
         data = documents.setdefault(path, yamledit.load(yaml, texts[path]))
         label = f'{plan.label} key "{change.reference_key}"'
         yamledit.apply_change(data, change, label, today)
+    if mark_checked:
+        for model_id, file in plan.confirmed:
+            data = documents.setdefault(Path(file), yamledit.load(yaml, texts[Path(file)]))
+            yamledit.mark_checked(data, model_id, today)
     by_file: dict[Path, list] = {}
     for item in plan.added:
         by_file.setdefault(Path(item.file), []).append(item)

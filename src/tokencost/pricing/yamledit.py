@@ -105,6 +105,12 @@ def apply_change(data: Any, change: PriceChange, source: str, checked: dt.date) 
     _set_after(model, "checked", checked, ("source",), later)
 
 
+def mark_checked(data: Any, model_id: str, checked: dt.date) -> None:
+    """Record that a model's prices were checked (and agree with the reference) on ``checked``."""
+    model = _find(data, model_id)
+    _set_after(model, "checked", checked, ("source",), ("notes", "reference_checks", "history", "prices"))
+
+
 def _set_field(card: Any, name: str, value: Decimal) -> None:
     """Set ``input``, ``tier>N.input`` or ``batch.input`` on a card mapping."""
     if name.startswith("tier>"):
@@ -159,7 +165,7 @@ def card_node(card: dict[str, Any]) -> Any:
         if value in (None, [], {}):
             continue
         if key == "tiers":
-            node[key] = [_flow(tier) for tier in value]
+            node[key] = [_flow(_tier(tier)) for tier in value]
         elif key == "variants":
             node[key] = CommentedMap((kind, _flow(_override(v))) for kind, v in value.items())
         elif key == "windows":
@@ -175,8 +181,13 @@ def card_node(card: dict[str, Any]) -> Any:
 def _override(value: dict[str, Any]) -> dict[str, Any]:
     out = {k: v for k, v in value.items() if v is not None and k != "tiers"}
     if value.get("tiers"):
-        out["tiers"] = [_flow(t) for t in value["tiers"]]
+        out["tiers"] = [_flow(_tier(t)) for t in value["tiers"]]
     return out
+
+
+def _tier(tier: dict[str, Any]) -> dict[str, Any]:
+    """A tier with ``above`` first, as the sheets write it."""
+    return {"above": tier["above"], **{k: v for k, v in tier.items() if k != "above" and v is not None}}
 
 
 def _flow(value: Any) -> Any:
