@@ -56,9 +56,12 @@ def test_cards_history_scheduled_tiers_and_variants(wheel):
     assert large.prices.variants["flex"].input == D("0.5")
     assert [c.effective_from for c in large.scheduled] == [dt.date(2027, 1, 1)]
     assert large.card_at(dt.date(2027, 2, 1)).input == D(2)
-    # the undated first card has no start, so it is not history; the batch variant starts with the second
-    assert large.history == []
-    assert models["acme/acme-night"].prices.input == D("0.5")  # time-of-day prices are left out
+    # the undated first card is the oldest history card (its start is unknown)
+    [first] = large.history
+    assert first.effective_from is None and first.input == D(1) and "batch" not in first.variants
+    assert large.card_at(dt.date(2026, 9, 30)).input == D(1)
+    assert models["acme/acme-night"].prices.input == D("0.5")  # time-of-day prices are left out, and said so
+    assert result.windowed == {"acme/acme-night"}
     assert "acme/acme-image" not in models
     assert any(s.key == "acme:acme-image" for s in result.skipped)
 

@@ -214,3 +214,44 @@ def test_new_host_models_name_what_they_serve(tmp_path):
     assert _serves("bedrock/anthropic.claude-opus-5", {"claudeopus5": "claude-opus-5"}) == "claude-opus-5"
     assert _serves("openrouter/qwen/qwen3-vl-32b-instruct", {"qwen3vl32binstruct": "qwen3-vl-32b-instruct"})
     assert _serves("azure/unknown-model", {"claudeopus5": "claude-opus-5"}) is None
+
+
+GENAI = Path(__file__).parent / "fixtures" / "genai_prices_data.txt"
+ACME = textwrap.dedent(
+    """\
+    provider: {id: acme, name: Acme Cloud, kind: host, currency: USD, checked: 2026-11-01}
+    models:
+      - id: acme/acme-large
+        tokenizer: generic
+        prices:
+          input: 1.2
+          output: 3
+          cache_read: 0.12
+          tiers:
+            - {above: 200000, input: 2.4}
+      - id: acme/acme-small
+        tokenizer: generic
+        prices: {effective_from: 2026-06-01, input: 0.05, output: 0.2}
+        scheduled:
+          - {effective_from: 2026-12-01, input: 0.1, output: 0.4}
+    """
+)
+
+
+def test_history_the_reference_dates_is_filled_and_a_started_scheduled_card_takes_over(tmp_path):
+    sheets = tmp_path / "sheets"
+    sheets.mkdir()
+    (sheets / "acme.yaml").write_text(ACME)
+    args = ["pricing", "update", "--from", "genai-prices", str(GENAI), "--sheets", str(sheets)]
+    result = CliRunner().invoke(cli, [*args, "--checked", "2026-12-04", "--write"])
+    assert result.exit_code == 0, result.output
+    assert "history from the reference: acme/acme-large: the start, current from 2026-10-01" in result.stderr
+    assert "scheduled card now in force: acme/acme-small from 2026-12-01" in result.stderr
+    models = {m.id: m for m in parse_sheet((sheets / "acme.yaml").read_text(), "acme.yaml").models}
+    large = models["acme/acme-large"]
+    assert str(large.prices.effective_from) == "2026-10-01"
+    [first] = large.history
+    assert first.effective_from is None and str(first.input) == "1" and "genai-prices" in first.source
+    small = models["acme/acme-small"]
+    assert (str(small.prices.effective_from), str(small.prices.input)) == ("2026-12-01", "0.1")
+    assert [str(c.effective_from) for c in small.history] == ["2026-06-01"] and small.scheduled == []

@@ -75,11 +75,19 @@ def update_cmd(
         click.echo(f"held back (pass --accept-large if right): {change.describe()}: {change.held}", err=True)
     for model_id, provider in plan.gone:
         click.echo(f"not in the reference (kept): {model_id} ({provider})", err=True)
+    for fill in plan.history:
+        dates = ", ".join(str(c.effective_from or "the start") for c in fill.cards)
+        click.echo(
+            f"history from the reference: {fill.model_id}: {dates}, current from {fill.effective}", err=True
+        )
+    for model_id, _file, start in plan.started:
+        click.echo(f"scheduled card now in force: {model_id} from {start}", err=True)
     for reason, count in sorted(plan.skipped_new.items()):
         click.echo(f"not added: {count} {reason}", err=True)
     click.echo(
         f"{plan.label}: {len(plan.changes)} price change(s), {len(plan.added)} new model(s), "
-        f"{len(plan.held)} held back, {len(plan.gone)} not in the reference"
+        f"{len(plan.held)} held back, {len(plan.gone)} not in the reference, "
+        f"{len(plan.history)} history filled, {len(plan.started)} scheduled now in force"
         + (f", {len(plan.confirmed)} confirmed (checked {today})" if mark_checked else ""),
         err=True,
     )

@@ -159,6 +159,7 @@ class Match:
     provider: str
     reference_key: str
     how: str
+    ref: RefEntry | None = field(default=None, repr=False, compare=False)
 
 
 @dataclass
@@ -252,7 +253,7 @@ def diff_catalog(
         if not found:
             report.unmatched.append(model.id)
             continue
-        report.matches.append(Match(model.id, entry.provider.id, found[0][0].key, found[0][1]))
+        report.matches.append(Match(model.id, entry.provider.id, found[0][0].key, found[0][1], found[0][0]))
         ours = compared_prices(model.card_in_force(today))
         for position, (ref, _how) in enumerate(found):
             theirs = compared_prices(ref.model.card_in_force(today))
@@ -429,7 +430,10 @@ def diff_document(report: DiffReport, show_unmatched: bool = True) -> dict[str, 
             }
             for d in report.disagreements
         ],
-        "matches": [m.__dict__ for m in report.matches],
+        "matches": [
+            {"model": m.model, "provider": m.provider, "reference_key": m.reference_key, "how": m.how}
+            for m in report.matches
+        ],
         "missing_components": [
             {"model": model, "component": component, "where": where}
             for model, component, where in report.missing

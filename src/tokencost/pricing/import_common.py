@@ -213,6 +213,8 @@ class ImportResult:
     scheduled: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     #: model ids the reference marks deprecated without a date (genai-prices' ``deprecated=True``)
     retired: set[str] = field(default_factory=set)
+    #: model ids with time-of-day prices the conversion left out (their cards are not the whole story)
+    windowed: set[str] = field(default_factory=set)
 
     @property
     def models(self) -> int:

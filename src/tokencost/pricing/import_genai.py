@@ -263,7 +263,8 @@ def convert_model(model: dict[str, Any], today: dt.date) -> dict[str, Any] | str
     if not past:
         past, future = future[:1], future[1:]
     current = past[-1]
-    history = [c for c in past[:-1] if c.get("effective_from") is not None]
+    # the oldest card may be undated (it applies from the start); later undated ones cannot be placed
+    history = [c for i, c in enumerate(past[:-1]) if i == 0 or c.get("effective_from") is not None]
     free = all(v == 0 for c in cards for k, v in c.items() if isinstance(v, Decimal))
     dated = bool(current.get("effective_from"))
     return {
@@ -273,6 +274,12 @@ def convert_model(model: dict[str, Any], today: dt.date) -> dict[str, Any] | str
         "free": free,
         "pending": future,
     }
+
+
+def _has_time_of_day(prices: Any) -> bool:
+    return isinstance(prices, list) and any(
+        (c.get("constraint") or {}).get("_type") == "TimeOfDateConstraint" for c in prices
+    )
 
 
 def _unique(first: list[str], names: list[str], model_id: str) -> list[str]:
@@ -334,6 +341,8 @@ def import_genai_prices(
             pending = data.pop("pending")
             added = builder.add(data, info["id"], result)
             if added is not None:
+                if _has_time_of_day(info.get("prices")):
+                    result.windowed.add(added.id)
                 if pending:
                     result.scheduled[added.id] = pending
                 if info.get("deprecated"):

@@ -25,7 +25,7 @@ from typing import Any
 
 from tokencost.pricing.diff import COMPARED, RefEntry, _loose, compared_prices, diff_catalog, provider_keys
 from tokencost.pricing.import_common import ImportResult
-from tokencost.pricing.schema import Model
+from tokencost.pricing.schema import HistoricalCard, Model
 
 #: A price moving by more than this factor either way is held back as a likely unit error.
 LARGE_FACTOR = Decimal(5)
@@ -63,6 +63,17 @@ class PriceChange:
 
 
 @dataclass
+class HistoryFill:
+    """Earlier cards the reference dates and we lack, for a model whose current card agrees with it."""
+
+    file: str
+    model_id: str
+    reference_key: str
+    effective: dt.date  # the start of our (so far undated) current card
+    cards: list[HistoricalCard]
+
+
+@dataclass
 class NewModel:
     file: str
     provider: str
@@ -79,9 +90,10 @@ class UpdatePlan:
     held: list[PriceChange] = field(default_factory=list)
     added: list[NewModel] = field(default_factory=list)
     gone: list[tuple[str, str]] = field(default_factory=list)  # (model id, provider)
-    confirmed: list[tuple[str, str]] = field(
-        default_factory=list
-    )  # (model id, file): matched, no new disagreement
+    #: (model id, file) of every model that matched with no new disagreement
+    confirmed: list[tuple[str, str]] = field(default_factory=list)
+    history: list[HistoryFill] = field(default_factory=list)
+    started: list[tuple[str, str, dt.date]] = field(default_factory=list)  # scheduled cards now in force
     skipped_new: dict[str, int] = field(default_factory=dict)  # reason -> count
 
     @property
@@ -116,15 +128,27 @@ def plan_update(
         change = _change(entries[model_id].model, found, files[model_id], today, effective)
         change.held = None if accept_large else _unit_trap(change)
         (plan.held if change.held else plan.changes).append(change)
+    disagreeing = {d.model for d in report.disagreements}
     for match in report.matches:
         if match.model in files and match.model not in by_model and _wanted(match.provider, wanted):
             plan.confirmed.append((match.model, files[match.model]))
+            model = entries[match.model].model
+            fill = None if match.model in disagreeing else _history_fill(model, match, result, today)
+            if fill is not None and fill[1]:
+                plan.history.append(HistoryFill(files[match.model], match.model, match.reference_key, *fill))
+    for model_id, file in files.items():
+        entry = entries[model_id]
+        first = entry.model.scheduled[0] if entry.model.scheduled else None
+        if first is not None and first.effective_from <= today and _wanted(entry.provider.id, wanted):
+            plan.started.append((model_id, file, first.effective_from))
     _plan_new_models(plan, catalog, files, report.refs, result, wanted)
     if only:
         keep = {name.casefold() for name in only}
         plan.changes = [c for c in plan.changes if c.model_id.casefold() in keep]
         plan.held = [c for c in plan.held if c.model_id.casefold() in keep]
         plan.added = [n for n in plan.added if n.model.id.casefold() in keep]
+        plan.history = [h for h in plan.history if h.model_id.casefold() in keep]
+        plan.started = [s for s in plan.started if s[0].casefold() in keep]
     covered = {key for sheet in result.sheets for key in provider_keys(sheet)}
     for model_id in report.unmatched:
         entry = entries[model_id]
@@ -135,6 +159,21 @@ def plan_update(
         ):
             plan.gone.append((model_id, entry.provider.id))
     return plan
+
+
+def _history_fill(
+    model: Model, match: Any, result: ImportResult, today: dt.date
+) -> tuple[dt.date, list[HistoricalCard]] | None:
+    """(start of our current card, the reference's earlier cards) when we have no history and an undated
+    current card that agrees with the reference's dated one; None otherwise (a history of our own, or
+    time-of-day prices the reference's cards leave out, is reviewed by hand)."""
+    ref = match.ref
+    start = ref.model.prices.effective_from if ref is not None else None
+    if start is None or start > today or model.history or model.prices.effective_from is not None:
+        return None
+    if ref.model.id in result.windowed:
+        return None
+    return start, list(ref.model.history)
 
 
 def _wanted(provider: str, wanted: set[str]) -> bool:

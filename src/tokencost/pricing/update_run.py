@@ -89,6 +89,12 @@ def propose(
         data = documents.setdefault(path, yamledit.load(yaml, texts[path]))
         label = f'{plan.label} key "{change.reference_key}"'
         yamledit.apply_change(data, change, label, today)
+    for fill in plan.history:
+        data = documents.setdefault(Path(fill.file), yamledit.load(yaml, texts[Path(fill.file)]))
+        yamledit.fill_history(data, fill, f'{plan.label} key "{fill.reference_key}"')
+    for model_id, file, _start in plan.started:
+        data = documents.setdefault(Path(file), yamledit.load(yaml, texts[Path(file)]))
+        yamledit.start_scheduled(data, model_id)
     if mark_checked:
         for model_id, file in plan.confirmed:
             data = documents.setdefault(Path(file), yamledit.load(yaml, texts[Path(file)]))

@@ -14,7 +14,7 @@ from typing import Any
 
 from tokencost.errors import InputError
 from tokencost.pricing.schema import PRICE_FIELDS
-from tokencost.pricing.update import NewModel, PriceChange
+from tokencost.pricing.update import HistoryFill, NewModel, PriceChange
 
 #: Key order of an added model, as the bundled sheets write it.
 MODEL_KEYS = (
@@ -103,6 +103,37 @@ def apply_change(data: Any, change: PriceChange, source: str, checked: dt.date) 
     later = ("notes", "reference_checks", "history", "prices")
     _set_after(model, "source", source, (), ("checked", *later))
     _set_after(model, "checked", checked, ("source",), later)
+
+
+def fill_history(data: Any, fill: HistoryFill, source: str) -> None:
+    """Date the model's current card and give it the reference's earlier cards as history."""
+    from ruamel.yaml.comments import CommentedSeq
+
+    model = _find(data, fill.model_id)
+    _set_after(model["prices"], "effective_from", fill.effective, (), tuple(model["prices"])[:1])
+    cards = CommentedSeq()
+    for card in fill.cards:
+        node = card_node(card.model_dump(mode="python", exclude_none=True))
+        node["source"] = source
+        cards.append(node)
+    _set_after(model, "history", cards, (), ("prices",))
+
+
+def start_scheduled(data: Any, model_id: str) -> None:
+    """The first scheduled card has started: it becomes the current card, the old one goes to history."""
+    from ruamel.yaml.comments import CommentedSeq
+
+    model = _find(data, model_id)
+    scheduled = model["scheduled"]
+    first = scheduled.pop(0)
+    if not scheduled:
+        del model["scheduled"]
+    history = model.get("history")
+    if history is None:
+        history = CommentedSeq()
+        _set_after(model, "history", history, (), ("prices",))
+    history.append(model["prices"])
+    model["prices"] = first
 
 
 def mark_checked(data: Any, model_id: str, checked: dt.date) -> None:
