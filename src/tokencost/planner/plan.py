@@ -862,7 +862,8 @@ class _Planner:
                     excluded.append(Excluded(entry_id, entry.provider.id, reason))
                     continue
             rows.append(row)
-        for row in rows if current_row is None or current_row in rows else [*rows, current_row]:
+        extra = [] if current_row is None or any(r is current_row for r in rows) else [current_row]
+        for row in [*rows, *extra]:
             self.month_costs(row, volumes, months, scale, assumptions if row is current_row else None)
         rows.sort(key=lambda r: (r.monthly_cost, not r.is_current, r.entry.id))
         base_cost = current_row.monthly_cost if current_row is not None else None
@@ -928,6 +929,11 @@ class _Planner:
         within the horizon (not with ``--at``: then one day's cards price every month); say so in its notes
         (and in the workload's assumptions for the current model)."""
         model = row.entry.model
+        current_start = model.prices.effective_from
+        if self.at is not None or (
+            not model.scheduled and (current_start is None or current_start <= self.grid_start)
+        ):
+            return  # the common case, kept cheap: nothing changes within the horizon
         first_day, last_day = self.grid_start, add_months(self.grid_start, len(months)) - dt.timedelta(days=1)
         starts = [
             c.effective_from
