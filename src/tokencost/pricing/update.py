@@ -286,6 +286,7 @@ def _plan_new_models(
     vendor_ids = {
         _loose(e.id): e.id for e in catalog if e.provider.kind.value == "vendor" and "/" not in e.id
     }
+    kinds = {e.provider.id: e.provider.kind.value for e in catalog}
     taken = set(names)
     for (provider, _base, _card), members in groups.items():
         members.sort(key=lambda r: (_variant_rank(r.model.id), len(r.model.id), r.model.id))
@@ -310,6 +311,10 @@ def _plan_new_models(
         if model_id != first.model.id and model_id.casefold() in taken - {first.model.id.casefold()}:
             continue
         taken.add(model_id.casefold())
+        if (
+            kinds.get(provider) == "aggregator"
+        ):  # its ids carry vendor/model; such an alias shadows the vendor's
+            unique = [a for a in unique if a.casefold().startswith(f"{provider.casefold()}/")]
         update = {"id": model_id, "aliases": unique, "checked": plan.checked, "source": source}
         if "/" in model_id and first.model.serves is None:  # a host's model: say whose and which
             update["serves"] = _serves(model_id, vendor_ids)
