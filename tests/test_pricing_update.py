@@ -255,3 +255,29 @@ def test_history_the_reference_dates_is_filled_and_a_started_scheduled_card_take
     small = models["acme/acme-small"]
     assert (str(small.prices.effective_from), str(small.prices.input)) == ("2026-12-01", "0.1")
     assert [str(c.effective_from) for c in small.history] == ["2026-06-01"] and small.scheduled == []
+
+
+def test_update_from_openrouter_changes_a_listing_and_adds_one_without_vendor_aliases(tmp_path):
+    sheets = tmp_path / "sheets"
+    sheets.mkdir()
+    (sheets / "openrouter.yaml").write_text(
+        textwrap.dedent(
+            """\
+            provider: {id: openrouter, name: OpenRouter, kind: aggregator, currency: USD, checked: 2026-11-01}
+            models:
+              - id: openrouter/deepseek/deepseek-v3.2
+                tokenizer: deepseek-v3
+                prices: {input: 0.25, output: 0.38, cache_read: 0.13}
+            """
+        )
+    )
+    reference = Path(__file__).parent / "fixtures" / "openrouter_models.json"
+    args = ["pricing", "update", "--from", "openrouter", str(reference), "--sheets", str(sheets)]
+    result = CliRunner().invoke(cli, [*args, "--checked", "2026-12-04", "--write"])
+    assert result.exit_code == 0, result.output
+    models = models_of((sheets / "openrouter.yaml").read_text())
+    v32 = models["openrouter/deepseek/deepseek-v3.2"]
+    assert (str(v32.prices.input), str(v32.prices.effective_from)) == ("0.26", "2026-12-04")
+    assert str(v32.history[0].input) == "0.25"
+    opus = models["openrouter/anthropic/claude-opus-4.6"]
+    assert opus.aliases == [] and str(opus.prices.output) == "25"
