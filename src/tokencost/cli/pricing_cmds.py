@@ -23,10 +23,10 @@ PRICING_COMMANDS = {
     cls=LazyGroup,
     lazy=PRICING_COMMANDS,
     help=COMMAND_HELP["pricing"],
-    epilog="Example: tokencost pricing diff litellm-1.109.1-*.whl --from litellm",
+    epilog="Example: tokencost pricing diff litellm-1.110.2-*.whl --from litellm --fail-on-new",
 )
 def pricing() -> None:
-    """Validate, import and diff price sheets."""
+    """Validate, import, diff and update price sheets."""
 
 
 @click.command(
