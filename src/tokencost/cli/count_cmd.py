@@ -200,7 +200,10 @@ def count(
         return
 
     if messages:
-        per_source = _count_messages(collected.sources, keys, counters, notices)
+        models = {}
+        for model, family in selections:
+            models.setdefault((family, estimate), model)
+        per_source = _count_messages(collected.sources, keys, counters, notices, models)
     else:
         from tokencost.tokenizers.files import count_sources
 
@@ -315,8 +318,10 @@ def _list_families(fmt: str) -> None:
 
 def _sum_breakdowns(per_source, key) -> dict[str, Any]:
     names = ("content", "overhead", "tools", "response_format", "messages", "requests", "approximated")
+    names += ("exact", "estimated", "error", "unknown_parts")
     total: dict[str, Any] = dict.fromkeys(names, 0)
     total["basis"] = None
+    total["per_request"] = []
     for item in per_source:
         breakdown = item.breakdown.get(key)
         if breakdown is None:
@@ -324,10 +329,11 @@ def _sum_breakdowns(per_source, key) -> dict[str, Any]:
         for name in names:
             total[name] += getattr(breakdown, name)
         total["basis"] = breakdown.basis
+        total["per_request"].extend({"source": item.name, **r.as_dict()} for r in breakdown.per_request)
     return total
 
 
-def _count_messages(sources, keys, counters, notices):
+def _count_messages(sources, keys, counters, notices, models=None):
     from tokencost.inputs import display_name, read_input
     from tokencost.tokenizers.files import SourceCount
     from tokencost.tokenizers.messages import count_requests, parse_requests
@@ -342,7 +348,9 @@ def _count_messages(sources, keys, counters, notices):
         skipped = 0
         approximated = {}
         for key in keys:
-            result = count_requests(requests, key[0], counters[key].count)
+            counter = counters[key]
+            model = (models or {}).get(key)
+            result = count_requests(requests, key[0], counter.count, model, counter.exact)
             item.tokens[key] = result.tokens
             item.breakdown[key] = result
             skipped = result.skipped_parts
@@ -353,9 +361,14 @@ def _count_messages(sources, keys, counters, notices):
         if approximated:
             per_family = ", ".join(f"{family} {tokens}" for family, tokens in approximated.items())
             notices.append(
-                f"{source.name}: tokens approximated ({per_family}): nested tool schemas (properties, "
-                "items, anyOf, ...), custom tools and response_format JSON schemas counted as compact JSON; the "
-                "provider's own rendering is not published"
+                f"{source.name}: tokens approximated ({per_family}): response-format JSON schemas rendered as "
+                "the vendor's prompt section is not published; the framing error per request is in the JSON"
+            )
+        unknown = max((item.breakdown[k].unknown_parts for k in keys), default=0)
+        if unknown:
+            notices.append(
+                f"{source.name}: {unknown} part(s) carry reasoning signatures (thoughtSignature, encrypted "
+                "reasoning): billed for context we cannot see, not counted (unknown, not zero)"
             )
         out.append(item)
     return out
