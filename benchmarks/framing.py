@@ -1,11 +1,13 @@
 """How close chat counts come to what the vendors billed, on recorded API calls (held out by source).
 
-Usage: ``python benchmarks/framing.py [PAIRS.jsonl] [--fit]``
+Usage: ``python benchmarks/framing.py [PAIRS.jsonl] [--fit] [--harmony]``
 
 ``PAIRS.jsonl`` comes from ``benchmarks/framing_extract.py`` (default ``/work/ref/framing_pairs.jsonl``).
 Pairs from the FIT sources fit the constants (``--fit`` writes them into ``tokenizers/data/framing.json``);
 the others are held out. Prints, per vendor x request kind on the held-out set: n, share exact, median and
-p90 |error| relative to the billed input tokens.
+p90 |error| relative to the billed input tokens. ``--harmony`` also checks our ``namespace functions``
+rendering against OpenAI's ``openai-harmony`` package (a measuring reference only: ``pip install
+openai-harmony``; it needs ``o200k_base.tiktoken`` in ``$TIKTOKEN_ENCODINGS_BASE``) on every tool list.
 """
 
 from __future__ import annotations
@@ -15,6 +17,8 @@ import statistics
 import sys
 from collections import defaultdict
 from pathlib import Path
+
+import numpy as np
 
 from tokencost.errors import InputError
 from tokencost.tokenizers import get_counter
@@ -92,14 +96,39 @@ def load(path: Path) -> tuple[list[dict], dict[str, int]]:
     return rows, dict(dropped)
 
 
+def _robust(rows: list[dict], names: list[str], fixed: dict, whole: bool) -> dict[str, float]:
+    """Least squares of ``names`` on the residual of ``rows`` after ``fixed``, refitted without the rows
+    more than 3 median deviations off (odd recordings must not move the constants)."""
+    columns, seen = [], set()
+    for name in names:
+        column = tuple(r["features"][name] for r in rows)
+        if any(column) and column not in seen:
+            seen.add(column)
+            columns.append(name)
+    if not columns:
+        return {}
+    x = np.array([[r["features"][n] for n in columns] for r in rows], dtype=float)
+    y = np.array([r["billed"] - predict(r, fixed) for r in rows], dtype=float)
+    keep = np.ones(len(rows), dtype=bool)
+    for _ in range(3):
+        solution, *_ = np.linalg.lstsq(x[keep], y[keep], rcond=None)
+        residual = y - x @ solution
+        spread = max(1.0, float(np.median(np.abs(residual[keep]))))
+        keep = np.abs(residual) <= 3 * spread
+    return {
+        n: (round(float(v)) if whole else round(float(v), 2)) for n, v in zip(columns, solution, strict=True)
+    }
+
+
 def fit(rows: list[dict], gen: str, coef: dict) -> dict:
-    """Robust, sequential fit of the framing constants of ``gen`` on ``rows`` (medians, not least squares:
-    a few odd recordings must not move them).
+    """Robust, sequential fit of the framing constants of ``gen`` on ``rows``.
 
     1. Claude and Gemini only: one scale for text counted with the estimate (median billed / counted on
        plain requests). 2. The reply priming (``base``): median residual of plain requests. 3. The schema
-       constant on structured-output requests, 4. the tools constant on requests with tools but no calls,
-       5. one constant per tool call and per tool result on the rest. OpenAI constants are integers.
+       constant on structured-output requests, 4. the tool constants (per request, without a system
+       message, per tool, named or required tool_choice, Chat Completions endpoint, strict) on requests
+       with tools but no calls (``_robust``), 5. one constant per tool call and per tool result (median).
+       OpenAI constants are integers.
     """
     vendor = gen.split(":")[0]
     out = dict(coef)
@@ -117,22 +146,30 @@ def fit(rows: list[dict], gen: str, coef: dict) -> dict:
     extras = ("tools", "calls", "results", "schema", "thinking_text")
     plain = only(absent=extras)
     if not whole and plain:
+        out.update(dict.fromkeys(_FREE_TOKENS[vendor], 1))
         scale = statistics.median(r["billed"] / max(1, predict(r, out)) for r in plain)
-        for name in _FREE_TOKENS[vendor]:
-            out[name] = round(out[name] * scale, 4)
+        out.update(dict.fromkeys(_FREE_TOKENS[vendor], round(scale, 4)))
+    if plain:
+        value = statistics.median(r["billed"] - predict(r, {**out, "base": 0}) for r in plain)
+        out["base"] = round(value) if whole else round(value, 2)
+    tool_names = ["tools", "tools_no_system", "tool_defs", "tool_named", "tool_required"]
+    tool_names += ["tools_chat_endpoint", "strict"]
     steps = [
-        ("base", plain, lambda r: 1),
-        ("schema", only("schema", absent=("tools", "calls", "results")), lambda r: 1),
-        ("tools", only("tools", absent=("calls", "results")), lambda r: 1),
-        ("calls", only("calls"), lambda r: r["features"]["calls"] + r["features"]["results"]),
+        (["schema"], only("schema", absent=("tools", "calls", "results"))),
+        (tool_names, only("tools", absent=("calls", "results", "schema"))),
     ]
-    for name, subset, per in steps:
-        if not subset:
-            continue
-        value = statistics.median((r["billed"] - predict(r, {**out, name: 0})) / per(r) for r in subset)
-        out[name] = round(value) if whole else round(value, 2)
-        if name == "calls":
-            out["results"] = out["calls"]
+    for names, subset in steps:
+        if subset:
+            zeroed = {**out, **dict.fromkeys(names, 0)}
+            out.update({**dict.fromkeys(names, 0), **_robust(subset, names, zeroed, whole)})
+    calls = only("calls", absent=("schema",))
+    if calls:  # one constant per call and its result: the median, as calls and results come in pairs
+        zeroed = {**out, "calls": 0, "results": 0}
+        value = statistics.median(
+            (r["billed"] - predict(r, zeroed)) / (r["features"]["calls"] + r["features"]["results"])
+            for r in calls
+        )
+        out["calls"] = out["results"] = round(value) if whole else round(value, 2)
     return out
 
 
@@ -166,6 +203,55 @@ def table(rows: list[dict], data: dict) -> tuple[list[str], dict]:
     return lines, p90s
 
 
+def harmony_check(path: Path) -> str:
+    """How many distinct tool lists of the recorded OpenAI requests our rendering gets exactly as
+    ``openai-harmony`` renders them in its developer message."""
+    from openai_harmony import (
+        Conversation,
+        DeveloperContent,
+        HarmonyEncodingName,
+        Message,
+        Role,
+        SystemContent,
+        ToolDescription,
+        load_harmony_encoding,
+    )
+
+    from tokencost.tokenizers.chat.framing import render
+
+    encoding = load_harmony_encoding(HarmonyEncodingName.HARMONY_GPT_OSS)
+    seen, same = set(), 0
+    for line in path.read_text(encoding="utf-8").splitlines():
+        pair = json.loads(line)
+        if pair["vendor"] != "openai":
+            continue
+        try:
+            request = parse_request(pair["request"])
+        except InputError:
+            continue
+        if not request.tools or any(t.kind != "function" for t in request.tools):
+            continue
+        key = json.dumps([(t.name, t.description, t.parameters) for t in request.tools], sort_keys=True)
+        if key in seen:
+            continue
+        seen.add(key)
+        described = [
+            ToolDescription.new(t.name, t.description, parameters=t.parameters) for t in request.tools
+        ]
+        conversation = Conversation.from_messages(
+            [
+                Message.from_role_and_content(Role.SYSTEM, SystemContent.new()),
+                Message.from_role_and_content(
+                    Role.DEVELOPER, DeveloperContent.new().with_function_tools(described)
+                ),
+            ]
+        )
+        text = encoding.decode(encoding.render_conversation(conversation))
+        theirs = text[text.index("# Tools") : text.index("} // namespace functions") + 24]
+        same += theirs == render.openai_tools(request.tools)
+    return f"namespace functions rendering identical to openai-harmony on {same} of {len(seen)} tool lists"
+
+
 def main(argv: list[str]) -> int:
     do_fit = "--fit" in argv
     paths = [a for a in argv if not a.startswith("--")]
@@ -184,6 +270,8 @@ def main(argv: list[str]) -> int:
     print(f"\nfit set ({len(fit_rows)} requests from {sorted(FIT)}):")
     print("\n".join(fit_lines))
     print(f"\nleft out: {dropped}")
+    if "--harmony" in argv:
+        print(harmony_check(path))
     if do_fit:
         for gen, p90 in p90s.items():
             data["generations"][gen]["error_p90"] = p90

@@ -100,6 +100,7 @@ GEMINI = {
 
 
 def test_openai_tools_rendering_pinned():
+    """Harmony's rendering (checked against ``openai-harmony`` by ``benchmarks/framing.py --harmony``)."""
     assert render.openai_tools((WEATHER, Tool("ping"))) == (
         "# Tools\n\n## functions\n\nnamespace functions {\n\n"
         "// Get the weather\n"
@@ -108,10 +109,41 @@ def test_openai_tools_rendering_pinned():
         "city: string,\n"
         'unit?: "c" | "f", // default: c\n'
         "days?: number[],\n"
-        "where?: {\n  lat: number,\n},\n"
+        "where?: {\n    lat: number,\n    },\n"
         "}) => any;\n\n"
         "type ping = () => any;\n\n"
         "} // namespace functions"
+    )
+
+
+def test_openai_tools_rendering_of_titles_unions_and_defaults():
+    params = {
+        "type": "object",
+        "properties": {
+            "q": {"type": "string", "title": "Query", "default": "x", "examples": ["a"]},
+            "n": {"type": ["integer", "null"]},
+            "v": {
+                "oneOf": [{"type": "string", "description": "a name"}, {"type": "number"}],
+                "description": "V",
+            },
+            "z": {"anyOf": [{"type": "string"}]},
+            "m": {"type": "string", "nullable": True},
+        },
+        "required": ["v"],
+    }
+    text = render.openai_tools((Tool("f", "", params),))
+    body = text[text.index("type f") : text.index("} // namespace")]
+    assert body == (
+        "type f = (_: {\n"
+        "// Query\n//\n"
+        '// Examples:\n// - "a"\n'
+        'q?: string, // default: "x"\n'
+        "n?: number | null,\n"
+        "// V\n"
+        "v:\n | string\n | number\n,\n"
+        "z?: any,\n"
+        "m?: string | null,\n"
+        "}) => any;\n\n"
     )
 
 
@@ -120,6 +152,16 @@ def test_schema_claude_and_gemini_renderings_pinned():
     assert render.openai_schema(schema) == (
         '# Response Formats\n\n## answer\n\n// The answer\n{"type":"object","properties":{"a":{"type":"string"}}}'
     )
+    titled = Schema(
+        "s",
+        {
+            "title": "T",
+            "type": "object",
+            "additionalProperties": False,
+            "properties": {"title": {"title": "X"}},
+        },
+    )
+    assert render.openai_schema(titled).endswith('{"type":"object","properties":{"title":{}}}')
     small = Tool("f", "Do f", {"type": "object", "properties": {"x": {"type": "integer"}}})
     assert render.claude_tools((small,)) == (
         '<functions>\n<function>{"description": "Do f", "name": "f", "parameters": {"type": "object", '

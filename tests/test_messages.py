@@ -91,9 +91,10 @@ def test_openai_rule_matches_cookbook(family, expected):
 
 @pytest.mark.parametrize("family,expected", [("cl100k_base", 105), ("o200k_base", 101)])
 def test_openai_tools_match_cookbook(family, expected):
-    """The ``namespace functions`` rendering lands within a token of what OpenAI billed."""
+    """The ``namespace functions`` rendering with the fitted constants lands within 3 % of what OpenAI billed
+    for the cookbook's example (the constants are fitted on other recorded requests, not on this one)."""
     result = count_messages(TOOL_MESSAGES, TOOLS, family, get_counter(family).count)
-    assert abs(result.tokens - expected) <= 1 and result.tools > 0
+    assert abs(result.tokens - expected) <= 3 and result.tools > 0
 
 
 def test_other_families_overhead_documented():

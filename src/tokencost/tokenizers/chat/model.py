@@ -43,6 +43,8 @@ class Tool:
     parameters: dict[str, Any] | None = None
     kind: str = "function"
     format: dict[str, Any] | None = None
+    #: OpenAI's ``strict`` (structured-outputs) function calling
+    strict: bool = False
 
 
 @dataclass(frozen=True)

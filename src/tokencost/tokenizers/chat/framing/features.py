@@ -26,6 +26,10 @@ FRAMING_FEATURES = (
     "tools",
     "tools_no_system",
     "tool_defs",
+    "tool_named",
+    "tool_required",
+    "tools_chat_endpoint",
+    "strict",
     "calls",
     "results",
     "schema",
@@ -73,6 +77,10 @@ def features(
         f["tool_defs"] = len(request.tools)
         f["tools_text"] = count(_tools_text(request, vendor))
         f["tool_prompt"] = tool_prompt
+        f["tool_named"] = int(request.tool_choice == "tool")
+        f["tool_required"] = int(request.tool_choice == "any")
+        f["tools_chat_endpoint"] = int(request.shape != "openai_responses")
+        f["strict"] = int(any(t.strict for t in request.tools))
     if request.response_schema is not None:
         f["schema"] = 1
         schema_text = (

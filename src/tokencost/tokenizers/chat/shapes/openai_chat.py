@@ -215,7 +215,10 @@ def tool_of(tool: dict) -> Tool:
         custom = tool["custom"]
         return Tool(custom["name"], custom.get("description") or "", None, "custom", custom.get("format"))
     function = tool.get("function", tool)
-    return Tool(function["name"], function.get("description") or "", function.get("parameters"))
+    strict = function.get("strict") is True or tool.get("strict") is True
+    return Tool(
+        function["name"], function.get("description") or "", function.get("parameters"), strict=strict
+    )
 
 
 def schema_of(response_format: dict | None) -> Schema | None:
@@ -229,6 +232,9 @@ def _choice(choice: Any) -> str | None:
     if isinstance(choice, str):
         return {"required": "any"}.get(choice, choice)
     if isinstance(choice, dict):
+        if choice.get("type") == "allowed_tools":
+            mode = (choice.get("allowed_tools") or {}).get("mode")
+            return {"required": "any"}.get(mode, mode)
         return "tool"
     return None
 

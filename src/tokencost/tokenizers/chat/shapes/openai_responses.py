@@ -135,7 +135,7 @@ def _tool(tool: Any, checker: Checker, path: str) -> Tool:
     parameters = tool.get("parameters")
     if parameters is not None:
         checker.obj(parameters, join(path, "parameters"), "a JSON Schema object")
-    return Tool(name, description, parameters)
+    return Tool(name, description, parameters, strict=tool.get("strict") is True)
 
 
 def _schema(text: Any, checker: Checker, path: str) -> Schema | None:
@@ -155,4 +155,8 @@ def _schema(text: Any, checker: Checker, path: str) -> Schema | None:
 def _choice(choice: Any) -> str | None:
     if isinstance(choice, str):
         return {"required": "any"}.get(choice, choice)
-    return "tool" if isinstance(choice, dict) else None
+    if isinstance(choice, dict):
+        if choice.get("type") == "allowed_tools":
+            return {"required": "any"}.get(choice.get("mode"), choice.get("mode"))
+        return "tool"
+    return None
