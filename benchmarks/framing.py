@@ -50,6 +50,8 @@ def kind_of(pair: dict, request, gen: str) -> str:
     thinking = bool(body.get("thinking") or body.get("reasoning") or body.get("reasoning_effort"))
     config = body.get("generationConfig") or {}
     thinking = thinking or bool(config.get("thinkingConfig"))
+    if request.signatures:
+        return "signed (unknown)"  # billed reasoning context we cannot see: reported apart, not fitted
     if gen == "openai:reasoning" or thinking:
         return "reasoning"
     if request.results:
@@ -144,7 +146,7 @@ def fit(rows: list[dict], gen: str, coef: dict) -> dict:
         ]
 
     extras = ("tools", "calls", "results", "schema", "thinking_text")
-    plain = only(absent=extras)
+    plain = only(absent=extras if whole else (*extras, "system", "thinking_on"))
     if not whole and plain:
         out.update(dict.fromkeys(_FREE_TOKENS[vendor], 1))
         scale = statistics.median(r["billed"] / max(1, predict(r, out)) for r in plain)
@@ -154,7 +156,8 @@ def fit(rows: list[dict], gen: str, coef: dict) -> dict:
         out["base"] = round(value) if whole else round(value, 2)
     tool_names = ["tools", "tools_no_system", "tool_defs", "tool_named", "tool_required"]
     tool_names += ["tools_chat_endpoint", "strict"]
-    steps = [
+    steps = [] if whole else [(["system", "thinking_on"], only(absent=extras))]
+    steps += [
         (["schema"], only("schema", absent=("tools", "calls", "results"))),
         (tool_names, only("tools", absent=("calls", "results", "schema"))),
     ]
@@ -257,7 +260,7 @@ def main(argv: list[str]) -> int:
     paths = [a for a in argv if not a.startswith("--")]
     path = Path(paths[0]) if paths else Path("/work/ref/framing_pairs.jsonl")
     rows, dropped = load(path)
-    fit_rows = [r for r in rows if r["source"] in FIT]
+    fit_rows = [r for r in rows if r["source"] in FIT and r["kind"] != "signed (unknown)"]
     held = [r for r in rows if r["source"] not in FIT]
     data = json.loads(DATA.read_text(encoding="utf-8"))
     if do_fit:

@@ -100,7 +100,7 @@ def test_openai_tools_match_cookbook(family, expected):
 def test_other_families_overhead_documented():
     count = get_counter("claude").count
     result = count_messages([{"role": "user", "content": "hi"}], [], "claude", count)
-    assert result.basis == "fitted:anthropic"
+    assert result.basis == "fitted:anthropic:4.5"  # no model: the current Claude generation
     assert overhead_for("glm") == DEFAULT_OVERHEAD
     assert overhead_for("qwen3.5").basis == "chat-template"
     with_tools = count_messages(

@@ -21,6 +21,8 @@ TOKEN_FEATURES = (
 )
 FRAMING_FEATURES = (
     "base",
+    "system",
+    "thinking_on",
     "messages",
     "named",
     "tools",
@@ -53,6 +55,8 @@ def features(
         f["messages"] += 1
         f["roles"] += count("system")
     has_system = bool(system_texts) or any(m.role in ("system", "developer") for m in messages)
+    f["system"] = int(has_system)
+    f["thinking_on"] = int(bool(request.extras.get("thinking")))
     for message in messages:
         f["messages"] += 1
         if vendor == "openai":

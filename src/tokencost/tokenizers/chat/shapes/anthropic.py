@@ -26,15 +26,25 @@ from tokencost.tokenizers.chat.model import (
 )
 
 _BLOCKS = frozenset({"tool_use", "tool_result", "thinking", "redacted_thinking"})
+#: top-level keys only a Messages request has
+_MARKS = (
+    "system",
+    "thinking",
+    "anthropic_version",
+    "output_format",
+    "output_config",
+    "stop_sequences",
+    "top_k",
+)
 
 
 def is_request(document: Any) -> bool:
-    """A Messages request: ``messages`` plus a mark only Anthropic's shape has (top-level ``system``,
-    ``input_schema`` tools, ``tool_use``/``tool_result``/``thinking`` blocks, a ``tool_choice`` object with
-    ``type``, ``thinking``)."""
+    """A Messages request: ``messages`` plus a mark only Anthropic's shape has (a top-level key of
+    ``_MARKS``, ``input_schema`` tools, ``tool_use``/``tool_result``/``thinking`` blocks, a ``tool_choice``
+    object with ``type``)."""
     if not isinstance(document, dict) or "messages" not in document:
         return False
-    if "system" in document or "thinking" in document or "anthropic_version" in document:
+    if any(key in document for key in _MARKS):
         return True
     tools = document.get("tools")
     if isinstance(tools, list) and any(isinstance(t, dict) and "input_schema" in t for t in tools):
