@@ -31,8 +31,10 @@ DATA = Path(__file__).resolve().parents[1] / "src/tokencost/tokenizers/data/fram
 #: token features whose weight is fitted (no exact tokenizer, or a rendering we do not know)
 _FREE_TOKENS = {
     "anthropic": ("text", "tools_text", "call_text", "result_text", "thinking_text", "schema_text"),
-    "gemini": ("text", "tools_text", "call_text", "result_text", "thinking_text", "schema_text"),
+    "gemini": ("text", "tools_text", "call_text", "result_text", "thinking_text"),
 }
+#: Gemini does not bill the response schema in promptTokenCount (measured: billed = the text alone)
+_UNBILLED = {"gemini": ("schema_text", "schema")}
 
 
 def family_of(vendor: str, model: str | None) -> str:
@@ -52,7 +54,7 @@ def kind_of(pair: dict, request, gen: str) -> str:
     thinking = thinking or bool(config.get("thinkingConfig"))
     if request.signatures:
         return "signed (unknown)"  # billed reasoning context we cannot see: reported apart, not fitted
-    if gen == "openai:reasoning" or thinking:
+    if gen in ("openai:reasoning", "openai:o-series") or thinking:
         return "reasoning"
     if request.results:
         return "tool results"
@@ -156,6 +158,8 @@ def fit(rows: list[dict], gen: str, coef: dict) -> dict:
         out["base"] = round(value) if whole else round(value, 2)
     tool_names = ["tools", "tools_no_system", "tool_defs", "tool_named", "tool_required"]
     tool_names += ["tools_chat_endpoint", "strict"]
+    if not whole:  # the rendering of Claude's and Gemini's tool lists is not published: weigh it too
+        tool_names.append("tools_text")
     steps = [] if whole else [(["system", "thinking_on"], only(absent=extras))]
     steps += [
         (["schema"], only("schema", absent=("tools", "calls", "results"))),
@@ -165,6 +169,8 @@ def fit(rows: list[dict], gen: str, coef: dict) -> dict:
         if subset:
             zeroed = {**out, **dict.fromkeys(names, 0)}
             out.update({**dict.fromkeys(names, 0), **_robust(subset, names, zeroed, whole)})
+    for name in _UNBILLED.get(vendor, ()):
+        out[name] = 0
     calls = only("calls", absent=("schema",))
     if calls:  # one constant per call and its result: the median, as calls and results come in pairs
         zeroed = {**out, "calls": 0, "results": 0}

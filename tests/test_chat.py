@@ -207,7 +207,7 @@ def test_openai_request_counted_on_claude_is_the_claude_request():
 def test_generations_and_exact_parts():
     assert generation("o200k_base", "gpt-4o-2024-08-06") == "openai:chat"
     assert generation("o200k_base", "gpt-5-mini") == "openai:reasoning"
-    assert generation("o200k_base", "o3-mini") == "openai:reasoning"
+    assert generation("o200k_base", "o3-mini") == "openai:o-series"
     plain = {"messages": [{"role": "user", "content": "hi"}]}
     result = count_request(plain, "o200k_base")
     assert result.tokens == 8 and result.exact == 2 and result.estimated == 6  # cookbook: 3 + 1 + 1 + 3

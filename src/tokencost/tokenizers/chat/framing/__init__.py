@@ -23,7 +23,8 @@ from tokencost.tokenizers.chat.framing.features import TOKEN_FEATURES, features
 from tokencost.tokenizers.chat.model import Request
 
 _OPENAI = frozenset({"o200k_base", "cl100k_base"})
-_REASONING = re.compile(r"^(?:openai/)?(?:o\d|gpt-5(?!-chat)|gpt-oss|codex)", re.IGNORECASE)
+_REASONING = re.compile(r"^(?:openai/)?(?:gpt-5(?!-chat)|gpt-oss|codex)", re.IGNORECASE)
+_O_SERIES = re.compile(r"^(?:openai/)?o\d", re.IGNORECASE)
 #: Claude models before 4.5 (their tool prompt is the documented one; later models bill ~150 tokens more)
 _CLAUDE_EARLY = re.compile(
     r"^(?:anthropic/)?claude-(?:[123]|instant|(?:sonnet|opus|haiku)-4-(?:0|1|2025)|opus-4$|sonnet-4$)"
@@ -84,10 +85,13 @@ def vendor_of(family: str) -> str:
 
 
 def generation(family: str, model: str | None) -> str:
-    """The framing generation: ``openai:chat`` / ``openai:reasoning``, ``anthropic`` (Claude before 4.5) /
-    ``anthropic:4.5`` (4.5 and later, the default), ``gemini``."""
+    """The framing generation: ``openai:chat`` (GPT-4o era, the default) / ``openai:reasoning`` (GPT-5) /
+    ``openai:o-series``, ``anthropic`` (Claude before 4.5) / ``anthropic:4.5`` (4.5 and later, the
+    default), ``gemini``."""
     vendor = vendor_of(family)
     if vendor == "openai":
+        if model and _O_SERIES.match(model):
+            return "openai:o-series"
         return "openai:reasoning" if model and _REASONING.match(model) else "openai:chat"
     if vendor == "anthropic":
         return "anthropic" if model and _CLAUDE_EARLY.match(model) else "anthropic:4.5"
