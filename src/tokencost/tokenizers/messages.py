@@ -96,7 +96,7 @@ def count_messages(
     count: Callable[[str], int],
     response_format: dict | None = None,
     model: str | None = None,
-    exact: bool = True,
+    exact: bool | None = None,
 ) -> MessagesCount:
     """Tokens of a Chat Completions request for ``family`` with ``count`` (a counter's ``count``).
 
@@ -115,9 +115,13 @@ def count_requests(
     family: str,
     count: Callable[[str], int],
     model: str | None = None,
-    exact: bool = True,
+    exact: bool | None = None,
 ) -> MessagesCount:
-    """The sum over ``requests`` of each one's count: each request has its own framing."""
+    """The sum over ``requests`` of each one's count: each request has its own framing. ``model`` picks
+    the vendor's generation; ``exact``: whether ``count`` is the family's exact tokenizer (default: asked
+    of the counter behind ``count``)."""
+    if exact is None:
+        exact = _is_exact(count, family)
     results = [framing.count_request(r.normalised(), family, count, exact, model) for r in requests]
     basis = results[0].basis if results else overhead_for(family).basis
     return MessagesCount(
@@ -137,6 +141,16 @@ def count_requests(
         sum(r.unknown_parts for r in results),
         tuple(results),
     )
+
+
+def _is_exact(count: Callable[[str], int], family: str) -> bool:
+    """Whether ``count`` (a counter's ``count``, a ``RangeTally``, ...) counts with an exact tokenizer."""
+    owner = getattr(count, "counter", None) or getattr(count, "__self__", None)
+    if owner is not None and isinstance(getattr(owner, "exact", None), bool):
+        return owner.exact
+    from tokencost.tokenizers import get_counter
+
+    return get_counter(family).exact
 
 
 def count_tools(tools: list[dict], family: str, count: Callable[[str], int]) -> int:
