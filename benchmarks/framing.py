@@ -1,11 +1,12 @@
 """How close chat counts come to what the vendors billed, on recorded API calls (held out by source).
 
-Usage: ``python benchmarks/framing.py [PAIRS.jsonl] [--fit] [--harmony]``
+Usage: ``python benchmarks/framing.py [PAIRS.jsonl] [--fit] [--swap] [--harmony]``
 
 ``PAIRS.jsonl`` comes from ``benchmarks/framing_extract.py`` (default ``/work/ref/framing_pairs.jsonl``).
 Pairs from the FIT sources fit the constants (``--fit`` writes them into ``tokenizers/data/framing.json``);
 the others are held out. Prints, per vendor x request kind on the held-out set: n, share exact, median and
-p90 |error| relative to the billed input tokens. ``--harmony`` also checks our ``namespace functions``
+p90 |error| relative to the billed input tokens. ``--swap`` fits on the held-out sources and checks on the
+fit sources (a check of the split; nothing is written). ``--harmony`` also checks our ``namespace functions``
 rendering against OpenAI's ``openai-harmony`` package (a measuring reference only: ``pip install
 openai-harmony``; it needs ``o200k_base.tiktoken`` in ``$TIKTOKEN_ENCODINGS_BASE``) on every tool list.
 """
@@ -48,21 +49,26 @@ def family_of(vendor: str, model: str | None) -> str:
 
 
 def kind_of(pair: dict, request, gen: str) -> str:
+    """plain, tools, tool results or structured; prefixed ``reasoning`` for reasoning models (GPT-5,
+    o-series, Claude or Gemini with thinking on); ``signed (unknown)`` for requests that carry reasoning
+    signatures (billed context we cannot see)."""
     body = pair["request"]
     thinking = bool(body.get("thinking") or body.get("reasoning") or body.get("reasoning_effort"))
     config = body.get("generationConfig") or {}
     thinking = thinking or bool(config.get("thinkingConfig"))
     if request.signatures:
         return "signed (unknown)"  # billed reasoning context we cannot see: reported apart, not fitted
-    if gen in ("openai:reasoning", "openai:o-series") or thinking:
-        return "reasoning"
     if request.results:
-        return "tool results"
-    if request.tools:
-        return "tools"
-    if request.response_schema is not None:
-        return "structured"
-    return "plain"
+        kind = "tool results"
+    elif request.tools:
+        kind = "tools"
+    elif request.response_schema is not None:
+        kind = "structured"
+    else:
+        kind = "plain"
+    if gen in ("openai:reasoning", "openai:o-series") or thinking:
+        return f"reasoning {kind}"
+    return kind
 
 
 def load(path: Path) -> tuple[list[dict], dict[str, int]]:
@@ -197,12 +203,12 @@ def table(rows: list[dict], data: dict) -> tuple[list[str], dict]:
         groups[key].append(abs(error))
         exact[key] += predict(row, coef) == row["billed"]
         per_gen[row["gen"]].append(abs(error))
-    lines = [f"{'vendor':20} {'kind':13} {'n':>5} {'exact':>6} {'median':>7} {'p90':>7}"]
+    lines = [f"{'vendor':17} {'kind':22} {'n':>5} {'exact':>6} {'median':>7} {'p90':>7}"]
     for key in sorted(groups):
         errors = sorted(groups[key])
         p90 = errors[min(len(errors) - 1, int(0.9 * len(errors)))]
         lines.append(
-            f"{key[0]:20} {key[1]:13} {len(errors):5} {exact[key] / len(errors):6.0%} "
+            f"{key[0]:17} {key[1]:22} {len(errors):5} {exact[key] / len(errors):6.0%} "
             f"{statistics.median(errors):7.2%} {p90:7.2%}"
         )
     p90s = {}
@@ -266,9 +272,16 @@ def main(argv: list[str]) -> int:
     paths = [a for a in argv if not a.startswith("--")]
     path = Path(paths[0]) if paths else Path("/work/ref/framing_pairs.jsonl")
     rows, dropped = load(path)
-    fit_rows = [r for r in rows if r["source"] in FIT and r["kind"] != "signed (unknown)"]
-    held = [r for r in rows if r["source"] not in FIT]
+    fit_sources = FIT
+    if "--swap" in argv:  # the other way round, as a check of the split (refits, never writes)
+        fit_sources = frozenset({r["source"] for r in rows}) - FIT
+        do_fit = False
+    fit_rows = [r for r in rows if r["source"] in fit_sources and r["kind"] != "signed (unknown)"]
+    held = [r for r in rows if r["source"] not in fit_sources]
     data = json.loads(DATA.read_text(encoding="utf-8"))
+    if "--swap" in argv:
+        for gen, spec in data["generations"].items():
+            spec["coef"] = fit([r for r in fit_rows if r["gen"] == gen], gen, spec["coef"])
     if do_fit:
         for gen, spec in data["generations"].items():
             spec["coef"] = fit([r for r in fit_rows if r["gen"] == gen], gen, spec["coef"])
@@ -276,7 +289,7 @@ def main(argv: list[str]) -> int:
     fit_lines, _ = table(fit_rows, data)
     print(f"held out ({len(held)} requests from {sorted({r['source'] for r in held})}):")
     print("\n".join(lines))
-    print(f"\nfit set ({len(fit_rows)} requests from {sorted(FIT)}):")
+    print(f"\nfit set ({len(fit_rows)} requests from {sorted(fit_sources)}):")
     print("\n".join(fit_lines))
     print(f"\nleft out: {dropped}")
     if "--harmony" in argv:

@@ -39,6 +39,8 @@ _NON_TEXT_KEYS = frozenset(
         "previous_response_id",
         "cachedContent",
         "context_management",
+        "web_search_options",
+        "conversation",
     }
 )
 _NON_TEXT_TYPES = frozenset(
