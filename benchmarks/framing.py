@@ -215,6 +215,16 @@ def table(rows: list[dict], data: dict) -> tuple[list[str], dict]:
     for gen, errors in per_gen.items():
         errors.sort()
         p90s[gen] = round(errors[min(len(errors) - 1, int(0.9 * len(errors)))], 4)
+    by_kind: dict[tuple[str, str], list[float]] = defaultdict(list)
+    for row in rows:
+        if row["kind"] == "signed (unknown)":
+            continue
+        coef = data["generations"][row["gen"]]["coef"]
+        error = abs(predict(row, coef) - row["billed"]) / row["billed"]
+        by_kind[(row["gen"], row["kind"].removeprefix("reasoning "))].append(error)
+    for (gen, kind), errors in by_kind.items():
+        errors.sort()
+        p90s[f"{gen}/{kind}"] = round(errors[min(len(errors) - 1, int(0.9 * len(errors)))], 4)
     return lines, p90s
 
 
@@ -295,8 +305,12 @@ def main(argv: list[str]) -> int:
     if "--harmony" in argv:
         print(harmony_check(path))
     if do_fit:
-        for gen, p90 in p90s.items():
-            data["generations"][gen]["error_p90"] = p90
+        for key, p90 in p90s.items():
+            gen, _, kind = key.partition("/")
+            if kind:
+                data["generations"][gen].setdefault("error_p90_by_kind", {})[kind] = p90
+            else:
+                data["generations"][gen]["error_p90"] = p90
         data["fit_sources"] = sorted(FIT)
         data["held_out"] = {"sources": sorted({r["source"] for r in held}), "table": lines}
         DATA.write_text(json.dumps(data, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")

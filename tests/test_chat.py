@@ -280,3 +280,45 @@ def test_jsonl_of_mixed_shapes_is_one_request_per_line():
         "gemini",
     ]
     assert [r.where for r in requests] == ["line 1", "line 2", "line 3", "line 4"]
+
+
+def _run(*args):
+    from click.testing import CliRunner
+
+    from tokencost.cli import cli
+
+    return CliRunner().invoke(cli, ["count", *args])
+
+
+def test_count_cli_reads_every_shape_and_reports_each_request(tmp_path):
+    log = tmp_path / "log.jsonl"
+    log.write_text("\n".join(json.dumps(d) for d in (OPENAI_CHAT, ANTHROPIC, RESPONSES, GEMINI)), "utf-8")
+    result = _run(str(log), "--messages", "--model", "gpt-4o", "--format", "json")
+    assert result.exit_code == 0, result.output
+    doc = json.loads(result.stdout)
+    row = doc  # one model: the document is its row
+    per_request = row["messages"]["per_request"]
+    assert [r["shape"] for r in per_request] == ["openai_chat", "anthropic", "openai_responses", "gemini"]
+    assert [r["where"] for r in per_request] == ["line 1", "line 2", "line 3", "line 4"]
+    assert sum(r["tokens"] for r in per_request) == row["tokens"]
+    assert all(r["exact"] + r["estimated"] == r["tokens"] and r["framing_error"] > 0 for r in per_request)
+    assert row["low"] < row["tokens"] < row["high"]  # the framing error widens even an exact count
+    assert per_request[3]["unknown_parts"] == 1
+    assert any("thoughtSignature" in n and "unknown, not zero" in n for n in doc["notices"])
+
+
+def test_count_cli_names_the_bad_field_of_any_shape(tmp_path):
+    path = tmp_path / "bad.json"
+    path.write_text(json.dumps({"contents": [{"parts": [{"functionCall": {"args": {}}}]}]}), "utf-8")
+    result = _run(str(path), "--messages")
+    assert result.exit_code == 2
+    assert "bad.json: contents[0].parts[0].functionCall.name: expected a string, got null" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_estimate_and_plan_read_other_shapes(tmp_path):
+    import tokencost
+
+    (row,) = tokencost.estimate(ANTHROPIC, models="claude-sonnet-4.5", output_tokens=10).rows
+    claude = count_request(ANTHROPIC, "claude", model="claude-sonnet-4-5")
+    assert row.count.tokens == claude.tokens

@@ -376,8 +376,18 @@ def _count_messages(sources, keys, counters, notices, models=None):
             model = (models or {}).get(key)
             result = count_requests(requests, key[0], tally, model, counters[key].exact)
             item.tokens[key] = result.tokens
-            if not counters[key].exact:
-                item.ranges[key] = list(tally.bounds(result.tokens))
+            if not counters[key].exact or result.error:
+                low, high = tally.bounds(result.tokens)
+                # the framing can be off by its held-out p90; on estimated families that figure already
+                # holds the content estimate's error, so the wider of the two ranges is kept
+                if counters[key].exact:
+                    low, high = low - result.error, high + result.error
+                else:
+                    low, high = (
+                        min(low, result.tokens - result.error),
+                        max(high, result.tokens + result.error),
+                    )
+                item.ranges[key] = [max(0, low), high]
             item.breakdown[key] = result
             skipped = result.skipped_parts
             if result.approximated:

@@ -13,8 +13,6 @@ Entry point for other packages: ``count_request(request, family, model=None, cou
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
-
 from tokencost.tokenizers.chat.documents import ChatRequest, parse_request, parse_requests
 from tokencost.tokenizers.chat.framing import RequestCount
 from tokencost.tokenizers.chat.model import Message, Part, Request, Schema, Tool
@@ -45,10 +43,6 @@ def count_request(
     from tokencost.tokenizers import get_counter
     from tokencost.tokenizers.chat import framing
 
-    parsed = request if isinstance(request, Request) else parse_request(_as_data(request))
+    parsed = request if isinstance(request, Request) else parse_request(request)
     counter = get_counter(family, estimate=estimate)
     return framing.count_request(parsed, family, count or counter.count, counter.exact, model)
-
-
-def _as_data(value: Any) -> Any:
-    return value

@@ -109,6 +109,15 @@ def tool_prompt(model: str | None, choice: str | None) -> int:
     return row["any" if choice in ("any", "tool") else "auto"]
 
 
+def kind_of(request: Request) -> str:
+    """The request kind the held-out error is measured per: tool results, tools, structured or plain."""
+    if request.results:
+        return "tool results"
+    if request.tools:
+        return "tools"
+    return "structured" if request.response_schema is not None else "plain"
+
+
 def count_request(
     request: Request, family: str, count: Callable[[str], int], exact: bool = True, model: str | None = None
 ) -> RequestCount:
@@ -140,7 +149,8 @@ def count_request(
     exact_part = 0
     if exact:
         exact_part = sum(f[k] for k in TOKEN_FEATURES if coef.get(k) == 1)
-    error = math.ceil(spec.get("error_p90", 0.1) * total) if total else 0
+    p90 = spec.get("error_p90_by_kind", {}).get(kind_of(request), spec.get("error_p90", 0.1))
+    error = math.ceil(p90 * total) if total else 0
     return _result(
         request,
         total,
