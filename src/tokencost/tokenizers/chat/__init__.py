@@ -13,6 +13,7 @@ Entry point for other packages: ``count_request(request, family, model=None, cou
 from __future__ import annotations
 
 from collections.abc import Callable
+
 from tokencost.tokenizers.chat.documents import ChatRequest, parse_request, parse_requests
 from tokencost.tokenizers.chat.framing import RequestCount
 from tokencost.tokenizers.chat.model import Message, Part, Request, Schema, Tool
