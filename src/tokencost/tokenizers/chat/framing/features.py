@@ -72,7 +72,9 @@ def features(
                 f["call_text"] += count(part.name) + (count(part.text) if part.text else 0)
             elif part.kind == TOOL_RESULT:
                 f["results"] += 1
-                f["result_text"] += count(part.text) if part.text else 0
+                f["result_text"] += (count(part.text) if part.text else 0) + (
+                    count(part.name) if part.name else 0
+                )
             elif part.kind == THINKING and part.text:
                 f["thinking_text"] += count(part.text)
     if request.tools:
