@@ -128,8 +128,9 @@ def _resolve_model(model: str) -> tuple[str, str]:
 @click.option(
     "--messages",
     is_flag=True,
-    help="Inputs are OpenAI-format chat requests (JSON/JSONL): add per-message overhead and tools. "
-    "Several requests (one per JSONL line, or a JSON list of requests) are counted separately and summed.",
+    help="Inputs are chat requests (JSON/JSONL) in any shape (OpenAI Chat Completions or Responses, "
+    "Anthropic Messages, Gemini generateContent), counted as each model's vendor frames them (tools, tool "
+    "results, schemas). Several requests (one per JSONL line, or a JSON list) are counted separately and summed.",
 )
 @click.option("--per-file", is_flag=True, help="One row per input file (and family).")
 @click.option("--jobs", "-j", type=int, default=1, show_default=True, help="Worker processes (at least 1).")
