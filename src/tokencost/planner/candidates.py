@@ -108,6 +108,9 @@ class Screened(NamedTuple):
     notes: list[str]
 
 
+_new = tuple.__new__
+
+
 class Screen(NamedTuple):
     """The workload-wide facts the screening of each candidate uses."""
 
@@ -120,19 +123,25 @@ class Screen(NamedTuple):
     needed_floor: Decimal  # constraints.min_context
 
     def candidate(self, item: Prepared, problems: list[str]) -> Screened:
-        """Screen one candidate; a retired current model is also a problem of the workload."""
-        tokens, needed = self.tokens[item.family]
-        is_current = item.id == self.current_id
-        model = item.entry.model
-        reason, notes = item.static_reason, []
+        """Screen one candidate; a retired current model is also a problem of the workload.
+
+        Runs once per (candidate, workload), ~100,000 times in a large plan: locals, not attributes."""
+        entry, item_id, family, window, fx_rate, reason = item
+        tokens, needed = self.tokens[family]
+        is_current = item_id == self.current_id
+        model = entry.model
+        notes: list[str] = []
         deprecated = model.deprecated
         if deprecated is not None and deprecated <= self.last_day:
             reason = self._retirement(item, deprecated, reason, is_current, notes, problems)
         if model.free:
             notes.append(self.free_note)
-        if reason is None:
+        if reason is None and (
+            window is None or window < needed or model.max_input_tokens or model.max_output_tokens
+        ):
             reason = self._limits(item, tokens, needed)
-        return Screened(item.entry, item.id, tokens, item.window, item.fx_rate, is_current, reason, notes)
+        # tuple.__new__: a NamedTuple's own __new__ is a Python call, measurable at this count
+        return _new(Screened, (entry, item_id, tokens, window, fx_rate, is_current, reason, notes))
 
     def _retirement(
         self,

@@ -69,27 +69,27 @@ def price_and_rank(
     excluded: list[Excluded] = []
     current: CandidateRow | None = None
     priced: dict[str, Entry] = {}
-    for s in screened:
-        if s.reason is not None and not s.is_current:
-            excluded.append(Excluded(s.id, s.entry.provider.id, s.reason))
+    for entry, entry_id, tokens, window, fx_rate, is_current, reason, extra_notes in screened:
+        if reason is not None and not is_current:
+            excluded.append(Excluded(entry_id, entry.provider.id, reason))
             continue
         cost = next(costs)
         if cost.problem is not None:
-            excluded.append(Excluded(s.id, s.entry.provider.id, f"cannot be priced: {cost.problem}"))
-            if s.is_current:
-                problems.append(f"current model {s.id} cannot be priced: {cost.problem}")
+            excluded.append(Excluded(entry_id, entry.provider.id, f"cannot be priced: {cost.problem}"))
+            if is_current:
+                problems.append(f"current model {entry_id} cannot be priced: {cost.problem}")
             continue
-        priced[s.id] = s.entry
+        priced[entry_id] = entry
         notes = list(cost.notes)
-        if s.window is None and not s.is_current:
+        if window is None and not is_current:
             notes.append("context window unknown: not checked")
-        notes.extend(s.notes)
-        row = CandidateRow(s.entry, s.tokens, cost.total * s.fx_rate * scale, notes, s.is_current)
-        if s.is_current:
+        notes.extend(extra_notes)
+        row = CandidateRow(entry, tokens, cost.total * fx_rate * scale, notes, is_current)
+        if is_current:
             current = row
-            if s.reason is not None:
-                problems.append(f"current model {s.id} breaks a constraint: {s.reason}")
-                excluded.append(Excluded(s.id, s.entry.provider.id, s.reason))
+            if reason is not None:
+                problems.append(f"current model {entry_id} breaks a constraint: {reason}")
+                excluded.append(Excluded(entry_id, entry.provider.id, reason))
                 continue
         rows.append(row)
     rank_rows(rows, current)
