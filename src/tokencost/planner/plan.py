@@ -29,6 +29,7 @@ from tokencost.planner.candidates import Prepared, Screen, resolve_candidates, s
 from tokencost.planner.figures import grouped, plain
 from tokencost.planner.plan_document import SCHEMA
 from tokencost.planner.plan_result import CandidateRow, PlanResult, WorkloadPlan
+from tokencost.planner.price_changes import apply_month_costs
 from tokencost.planner.projection import (
     Timeline,
     add_months,
@@ -37,7 +38,7 @@ from tokencost.planner.projection import (
     requests_per_month,
     workload_timeline,
 )
-from tokencost.planner.ranking import Ranking, Traffic, family_volumes, price_and_rank
+from tokencost.planner.ranking import Ranking, Traffic, family_volumes, price_candidates, rank_rows
 from tokencost.planner.tokens import FamilyTokens, WorkloadTokens, sample_files
 from tokencost.planner.workload import Workload, WorkloadFile, is_selector, load_workload, where
 from tokencost.pricing.catalog import Catalog, Entry, load_catalog, pricing_paths
@@ -89,8 +90,9 @@ class _Planner:
         tolerate_unknown: bool,
         today: dt.date,
         grid_start: dt.date,
+        at: dt.date | None = None,
     ) -> None:
-        self.grid_start = grid_start
+        self.grid_start, self.at = grid_start, at
         self.spec, self.text, self.source, self.base_dir = spec, text, source, base_dir
         self.catalog, self.table, self.currency = catalog, table, currency
         self.tolerate_unknown, self.today = tolerate_unknown, today
@@ -152,10 +154,11 @@ class _Planner:
         )  # fmt: skip
         rules = self._screen_rules(by_family, current, timeline, monthly_requests)
         screened = screen(self._to_screen(current, candidates), rules, problems)
-        ranking = price_and_rank(
-            screened, family_volumes(by_family, traffic), self.pricers, timeline.scale, problems
-        )
+        volumes = family_volumes(by_family, traffic)
+        ranking = price_candidates(screened, volumes, self.pricers, self.at, timeline.scale, problems)
         self.entries.update(ranking.priced)
+        self._month_costs(ranking, volumes, timeline, assumptions)
+        rank_rows(ranking.rows, ranking.current)
         self._require_a_candidate(w, ranking, problems)
         tokens = by_family[current.model.tokenizer] if current else by_family[base]
         return WorkloadPlan(
@@ -179,6 +182,7 @@ class _Planner:
             sample_paths=samples,
             chat=chat,
             first_month=timeline.first,
+            month_costs=ranking.current.month_costs if ranking.current is not None else None,
         )
 
     # -- its steps ---------------------------------------------------------------------------------------
@@ -247,6 +251,19 @@ class _Planner:
             needed_floor=floor,
         )
 
+    def _month_costs(
+        self, ranking: Ranking, volumes: dict, timeline: Timeline, assumptions: list[str]
+    ) -> None:
+        """Each priced row on the card of each month when its price changes within the horizon (not with
+        ``--at``); the current model's change is also an assumption of the workload."""
+        if self.at is not None:
+            return
+        current = ranking.current
+        extra = [] if current is None or any(r is current for r in ranking.rows) else [current]
+        for row in [*ranking.rows, *extra]:
+            notes = assumptions if row is current else None
+            apply_month_costs(row, volumes, self.grid_start, timeline.months, timeline.scale, self.fx, notes)
+
     def _require_a_candidate(self, w: Workload, ranking: Ranking, problems: list[str]) -> None:
         """Nothing ranked: a problem when the current model is still priced (the budget can be gated),
         else an input error."""
@@ -271,7 +288,7 @@ class _Planner:
         """The current model's input and output rates for this workload's request size, converted."""
         if current is None or row is None:
             return None
-        rates = self.pricers.get(current).rates(None, tokens.input)  # type: ignore[union-attr]
+        rates = self.pricers.get(current, self.at).rates(None, tokens.input)  # type: ignore[union-attr]
         rate = self.fx(current.currency)
         return {
             "input": plain(rates.input * rate) if rates.input is not None else None,
@@ -346,9 +363,11 @@ def plan_spec(
     estimate_only: bool = False,
     tolerate_unknown: bool = False,
     today: dt.date | None = None,
+    at: dt.date | None = None,
 ) -> PlanResult:
     """Plan an already-validated workload file against ``catalog`` (the benchmark calls this directly).
-    ``currency`` and ``fx`` are taken as ``plan_file`` takes them."""
+    ``currency`` and ``fx`` are taken as ``plan_file`` takes them; ``at`` prices every month on the cards in
+    force that day (default: current cards, and a scheduled or dated change from its month on)."""
     currency = currency_code(currency, "--currency")
     today = today or dt.datetime.now(dt.timezone.utc).date()
     table = _checked_fx_table(fx)
@@ -358,10 +377,21 @@ def plan_spec(
     # the plan's month grid: the file's start, else the earliest workload start
     start = spec.start or min(_workload_start(w, spec, today) for w in spec.workloads)
     planner = _Planner(
-        spec, text, source, base_dir, catalog, table, display, estimate_only, tolerate_unknown, today, start
+        spec,
+        text,
+        source,
+        base_dir,
+        catalog,
+        table,
+        display,
+        estimate_only,
+        tolerate_unknown,
+        today,
+        start,
+        at,
     )
     plans = _plan_workloads(planner, spec, candidates)
-    assumptions = plan_assumptions(spec, candidates_note, display, bool(currency), estimate_only)
+    assumptions = plan_assumptions(spec, candidates_note, display, bool(currency), estimate_only, at)
     budget_rate, fx_note = _currency_notes(spec, planner.entries, table, display, assumptions)
     return PlanResult(
         workload_file=source,
@@ -377,6 +407,7 @@ def plan_spec(
         entries=planner.entries,
         estimate_only=estimate_only,
         budget_rate=budget_rate,
+        prices_at=at,
     )
 
 
@@ -389,6 +420,7 @@ def plan_file(
     estimate_only: bool = False,
     tolerate_unknown: bool = False,
     today: dt.date | None = None,
+    at: dt.date | None = None,
 ) -> PlanResult:
     """Plan the workload file at ``path``: see the module docstring and DESIGN.md for the JSON contract.
 
@@ -419,4 +451,5 @@ def plan_file(
         estimate_only=estimate_only,
         tolerate_unknown=tolerate_unknown,
         today=today,
+        at=at,
     )

@@ -80,6 +80,7 @@ def plan_document(result: PlanResult) -> dict[str, Any]:
         "currency": result.currency,
         "fx": result.fx_note,
         "price_data": {k: (v.isoformat() if v else None) for k, v in result.price_data().items()},
+        "prices_at": result.prices_at.isoformat() if result.prices_at else None,
         "start": result.start.isoformat(),
         "horizon_months": result.horizon_months,
         "days_per_month": str(DAYS_PER_MONTH),

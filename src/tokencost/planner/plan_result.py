@@ -29,6 +29,8 @@ class CandidateRow:
     rank: int = 0
     savings: Decimal | None = None
     savings_pct: Decimal | None = None
+    #: per forecast month when a price change (scheduled or dated card) falls in the horizon, else None
+    month_costs: list[Decimal] | None = None
 
 
 @dataclass(frozen=True)
@@ -62,6 +64,8 @@ class WorkloadPlan:
     #: index in ``months`` of the first month the workload runs (its costs are for that month); None when
     #: it starts after the horizon. ``factors`` are 0 before it and relative to it from there on.
     first_month: int | None = 0
+    #: the current model's cost per forecast month when its price changes within the horizon, else None
+    month_costs: list[Decimal] | None = None
 
     @property
     def name(self) -> str:
@@ -71,10 +75,12 @@ class WorkloadPlan:
     def forecast(self) -> list[tuple[str, Decimal]]:
         if self.monthly_cost is None:
             return []
-        return [(m, self.monthly_cost * f) for m, f in zip(self.months, self.factors, strict=True)]
+        costs = self.month_costs or [self.monthly_cost] * len(self.months)
+        return [(m, c * f) for m, c, f in zip(self.months, costs, self.factors, strict=True)]
 
     def candidate_forecast(self, row: CandidateRow) -> list[tuple[str, Decimal]]:
-        return [(m, row.monthly_cost * f) for m, f in zip(self.months, self.factors, strict=True)]
+        costs = row.month_costs or [row.monthly_cost] * len(self.months)
+        return [(m, c * f) for m, c, f in zip(self.months, costs, self.factors, strict=True)]
 
     @property
     def best(self) -> CandidateRow | None:
@@ -109,6 +115,8 @@ class PlanResult:
     estimate_only: bool = False
     #: multiply the file's budgets and max prices (in the file's currency) by this to get ``currency``
     budget_rate: Decimal = Decimal(1)
+    #: the day whose cards priced every month (``--at``), or None: current cards, scheduled changes applied
+    prices_at: dt.date | None = None
 
     def sample_counts(
         self, w: WorkloadPlan, families: Sequence[str]

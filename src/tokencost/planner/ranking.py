@@ -4,6 +4,7 @@ apply), converted to the display currency, ranked cheapest first with savings ag
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 from decimal import ROUND_HALF_EVEN, Decimal
 from typing import NamedTuple
@@ -53,18 +54,20 @@ def family_volumes(by_family: dict[str, FamilyTokens], traffic: Traffic) -> dict
     }
 
 
-def price_and_rank(
+def price_candidates(
     screened: Sequence[Screened],
     volumes: dict[str, Volumes],
     pricers: CardPricers,
+    at: dt.date | None,
     scale: Decimal,
     problems: list[str],
 ) -> Ranking:
-    """Price every candidate that qualifies (and the current model, always), then rank.
+    """Price every candidate that qualifies (and the current model, always) on the cards in force on ``at``
+    (None: current cards); the rows are ranked by ``rank_rows``.
 
     ``scale`` is the growth before the plan's first month of a workload that started earlier."""
     to_price = [s.entry for s in screened if s.reason is None or s.is_current]
-    costs = iter(price_volumes(to_price, volumes, pricers=pricers))
+    costs = iter(price_volumes(to_price, volumes, at=at, pricers=pricers))
     rows: list[CandidateRow] = []
     excluded: list[Excluded] = []
     current: CandidateRow | None = None
@@ -92,7 +95,6 @@ def price_and_rank(
                 excluded.append(Excluded(entry_id, entry.provider.id, reason))
                 continue
         rows.append(row)
-    rank_rows(rows, current)
     return Ranking(rows, excluded, current, priced)
 
 
