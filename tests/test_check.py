@@ -661,7 +661,7 @@ def test_diff_accounts_for_every_workload_and_the_total(before, after, floor):
 def test_plan_document_keeps_sub_cent_money_so_check_never_decides_on_a_rounded_figure(tmp_path):
     # one request a month costs $0.000316: the 4-decimal document of before said 0.0003, and a
     # $0.00031 budget passed although the plan's own table showed it broken
-    from tokencost.planner.plan import _money
+    from tokencost.planner.figures import money as _money
 
     assert _money(Decimal("0.000316")) == "0.000316"
     assert _money(Decimal("1194.98734700")) == "1194.987347"

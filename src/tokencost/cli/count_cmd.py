@@ -175,6 +175,49 @@ def count(
     if list_families:
         _list_families(fmt)
         return
+    _check_arguments(paths, jobs, explain, messages, per_file)
+    from tokencost.inputs import collect
+
+    selections = _selections(models, tokenizers, all_families)
+    collected = collect(paths, include, exclude)
+    notices = list(collected.notices)
+    selections, requested_models = _unique(selections, models, notices)
+    keys = [(family, estimate) for _, family in selections]
+    counters = _counters(selections, keys, estimate, online, notices)
+    if online:
+        jobs = 1  # one process talks to the endpoint (and its cache)
+    if explain:
+        for model, family in dict.fromkeys(selections):
+            if model is not None:
+                notices.append(f"--explain works per tokenizer: {model} is explained with {family}")
+        _explain(collected.sources, selections, counters, estimate, fmt, notices)
+        return
+    if messages:
+        chat_models: dict = {}
+        for model, family in selections:
+            chat_models.setdefault((family, estimate), model)
+        per_source = _count_messages(collected.sources, keys, counters, notices, chat_models)
+    else:
+        per_source = _count_files(collected.sources, keys, jobs, online, engine, scheduler, notices)
+    for notice in notices:
+        click.echo(f"note: {notice}", err=True)
+    results, rows = [], []
+    for (model, family), requested in zip(selections, requested_models, strict=True):
+        key = (family, estimate)
+        result = _family_result(model, requested, counters[key], key, per_source, messages, per_file)
+        results.append(result)
+        rows += _family_rows(
+            model, counters[key], key, result["tokens"], result["method"], per_source, per_file
+        )
+    from tokencost.render.tabular import render_rows
+
+    document = _document(results, per_source, notices)
+    echo_output(render_rows(rows, _columns(per_file, bool(models), fmt), fmt, json_document=document))
+
+
+def _check_arguments(
+    paths: tuple[str, ...], jobs: int, explain: bool, messages: bool, per_file: bool
+) -> None:
     if not paths:
         raise click.UsageError("give at least one PATH (a file, a directory, or - for stdin)")
     if jobs < 1:
@@ -184,18 +227,16 @@ def count(
         raise InputError(
             f"--explain breaks the whole text down by script: it does not take {flag} (count without --explain)"
         )
-    from tokencost.inputs import collect, decoded_notice, invalid_notice
-    from tokencost.tokenizers import get_counter, with_range
 
-    selections = _selections(models, tokenizers, all_families)
-    collected = collect(paths, include, exclude)
-    notices = list(collected.notices)
-    selections, requested_models = _unique(selections, models, notices)
-    keys = [(family, estimate) for _, family in selections]
+
+def _counters(selections, keys, estimate: bool, online: bool, notices: list[str]) -> dict:
+    """One counter per (family, estimate); online counters with ``--online``; a notice for each family
+    estimated because its exact tokenizer is not installed."""
+    from tokencost.tokenizers import get_counter
+
     counters = {key: get_counter(*key) for key in keys}
     if online:
         counters = go_online(selections, counters, estimate, notices)
-        jobs = 1  # one process talks to the endpoint (and its cache)
     for key, counter in counters.items():
         if not counter.exact and not estimate:
             from tokencost.tokenizers.registry import spec
@@ -203,98 +244,101 @@ def count(
             hint = spec(key[0]).install_hint
             if hint:
                 notices.append(f"{key[0]}: exact tokenizer not installed, estimating ({hint})")
+    return counters
 
-    if explain:
-        for model, family in dict.fromkeys(selections):
-            if model is not None:
-                notices.append(f"--explain works per tokenizer: {model} is explained with {family}")
-        _explain(collected.sources, selections, counters, estimate, fmt, notices)
-        return
 
-    if messages:
-        models = {}
-        for model, family in selections:
-            models.setdefault((family, estimate), model)
-        per_source = _count_messages(collected.sources, keys, counters, notices, models)
-    else:
-        from tokencost.tokenizers.files import count_sources
+def _count_files(
+    sources, keys, jobs: int, online: bool, engine: str, scheduler: str | None, notices: list[str]
+):
+    """Count every source file with every counter (on the chosen engine), with a progress bar; notes on
+    decoding and invalid bytes."""
+    from tokencost.inputs import decoded_notice, invalid_notice
+    from tokencost.tokenizers.files import count_sources
 
-        if online and (engine != "local" or scheduler):
-            raise InputError("--online counts in this process: it does not go with --engine dask")
-        runner = open_engine(engine, jobs, scheduler)
-        progress = Progress(sum(s.size or 0 for s in collected.sources))
-        try:
-            per_source = count_sources(collected.sources, keys, jobs=jobs, progress=progress, engine=runner)
-        finally:
-            progress.close()
-            if runner is not None:
-                runner.close()
-        for item in per_source:
-            if item.encoding != "utf-8":
-                notices.append(decoded_notice(item.name, item.encoding))
-            if item.invalid_bytes:
-                notices.append(invalid_notice(item.name, item.invalid_bytes, item.encoding))
+    if online and (engine != "local" or scheduler):
+        raise InputError("--online counts in this process: it does not go with --engine dask")
+    runner = open_engine(engine, jobs, scheduler)
+    progress = Progress(sum(s.size or 0 for s in sources))
+    try:
+        per_source = count_sources(sources, keys, jobs=jobs, progress=progress, engine=runner)
+    finally:
+        progress.close()
+        if runner is not None:
+            runner.close()
+    for item in per_source:
+        if item.encoding != "utf-8":
+            notices.append(decoded_notice(item.name, item.encoding))
+        if item.invalid_bytes:
+            notices.append(invalid_notice(item.name, item.invalid_bytes, item.encoding))
+    return per_source
 
-    for notice in notices:
-        click.echo(f"note: {notice}", err=True)
 
-    results = []
-    rows: list[dict[str, Any]] = []
-    for (model, family), requested in zip(selections, requested_models, strict=True):
-        key = (family, estimate)
-        counter = counters[key]
-        total = sum(item.tokens[key] for item in per_source)
-        low, high = (sum(_bounds(item, key)[i] for item in per_source) for i in (0, 1))
-        method = with_range(counter.method, counter.exact, low, high)
-        breakdown = _sum_breakdowns(per_source, key) if messages else None
-        if breakdown and breakdown["approximated"]:
-            from tokencost.tokenizers.messages import APPROXIMATED
+def _family_result(
+    model: str | None, requested: str | None, counter, key, per_source, messages: bool, per_file: bool
+) -> dict[str, Any]:
+    """The JSON result of one family (or model): total, range, how it was counted, per file on request."""
+    from tokencost.tokenizers import with_range
 
-            method += f" (+{breakdown['approximated']} tokens approximated: {APPROXIMATED})"
-        result: dict[str, Any] = {}
-        if model is not None:
-            result["model"] = model
-            if requested != model:
-                result["requested"] = requested
-        result.update(
-            {
-                "family": counter.family,
-                "tokens": total,
-                "low": low,
-                "high": high,
-                "exact": counter.exact,
-                "method": method,
-                "error_band": counter.error_band,
-            }
-        )
-        if breakdown is not None:
-            result["messages"] = breakdown
-        if per_file:
-            result["files"] = [
-                {
-                    "path": item.name,
-                    "tokens": item.tokens[key],
-                    "low": _bounds(item, key)[0],
-                    "high": _bounds(item, key)[1],
-                }
-                for item in per_source
-            ]
-        results.append(result)
-        base = {
-            "model": model,
-            "tokenizer": counter.family,
-            "kind": accuracy_label(counter.exact, counter.error_band),
+    total = sum(item.tokens[key] for item in per_source)
+    low, high = (sum(_bounds(item, key)[i] for item in per_source) for i in (0, 1))
+    method = with_range(counter.method, counter.exact, low, high)
+    breakdown = _sum_breakdowns(per_source, key) if messages else None
+    if breakdown and breakdown["approximated"]:
+        from tokencost.tokenizers.messages import APPROXIMATED
+
+        method += f" (+{breakdown['approximated']} tokens approximated: {APPROXIMATED})"
+    result: dict[str, Any] = {}
+    if model is not None:
+        result["model"] = model
+        if requested != model:
+            result["requested"] = requested
+    result.update(
+        {
+            "family": counter.family,
+            "tokens": total,
+            "low": low,
+            "high": high,
+            "exact": counter.exact,
             "method": method,
+            "error_band": counter.error_band,
         }
-        if per_file:
-            for item in per_source:
-                rows.append(
-                    {**base, "file": item.name, "tokens": item.tokens[key], "characters": item.characters}
-                )
-        else:
-            chars = sum(item.characters for item in per_source)
-            rows.append({**base, "file": None, "tokens": total, "characters": chars})
+    )
+    if breakdown is not None:
+        result["messages"] = breakdown
+    if per_file:
+        result["files"] = [
+            {
+                "path": item.name,
+                "tokens": item.tokens[key],
+                "low": _bounds(item, key)[0],
+                "high": _bounds(item, key)[1],
+            }
+            for item in per_source
+        ]
+    return result
 
+
+def _family_rows(
+    model: str | None, counter, key, total: int, method: str, per_source, per_file: bool
+) -> list[dict[str, Any]]:
+    """The table rows of one family: one per file, or one in all."""
+    base = {
+        "model": model,
+        "tokenizer": counter.family,
+        "kind": accuracy_label(counter.exact, counter.error_band),
+        "method": method,
+    }
+    if per_file:
+        return [
+            {**base, "file": item.name, "tokens": item.tokens[key], "characters": item.characters}
+            for item in per_source
+        ]
+    chars = sum(item.characters for item in per_source)
+    return [{**base, "file": None, "tokens": total, "characters": chars}]
+
+
+def _document(results: list[dict[str, Any]], per_source, notices: list[str]) -> dict[str, Any]:
+    """The ``tokencost.count/1`` document: one result inline, several under ``results``."""
     document: dict[str, Any] = {"schema": SCHEMA}
     if len(results) == 1:
         document.update(results[0])
@@ -304,9 +348,10 @@ def count(
     document["characters"] = sum(item.characters for item in per_source)
     document["bytes"] = sum(item.bytes for item in per_source)
     document["notices"] = notices
+    return document
 
-    from tokencost.render.tabular import render_rows
 
+def _columns(per_file: bool, models: bool, fmt: str) -> list[tuple[str, str]]:
     columns = []
     if per_file:
         columns.append(("file", "file"))
@@ -315,7 +360,7 @@ def count(
     columns += [("tokenizer", "tokenizer"), ("tokens", "tokens"), ("kind", "exact/estimate")]
     if fmt != "table":
         columns += [("characters", "characters"), ("method", "method")]
-    echo_output(render_rows(rows, columns, fmt, json_document=document))
+    return columns
 
 
 def _list_families(fmt: str) -> None:
@@ -422,9 +467,36 @@ def _count_messages(sources, keys, counters, notices, models=None):
 
 
 def _explain(sources, selections, counters, estimate, fmt, notices) -> None:
-    from tokencost.inputs import TextStream, decoded_notice, invalid_notice
+    """``--explain``: the text broken down by script, tokens per character per family."""
     from tokencost.render.tabular import render_rows
     from tokencost.tokenizers.explain import explain_text
+
+    text = "\n".join(_explain_texts(sources, notices))
+    for notice in notices:
+        click.echo(f"note: {notice}", err=True)
+    families = [family for _, family in selections]
+    report = explain_text(text, [counters[(family, estimate)] for family in dict.fromkeys(families)])
+    rows = [
+        _explain_cells(report, row.script, row.characters, f"{row.share:.1%}", row.tokens)
+        for row in report.rows
+    ]
+    document = _explain_document(report, selections, notices)
+    rows.append(_explain_cells(report, "all (whole text)", report.characters, "100.0%", report.totals))
+    title = (
+        "Tokens per character by script (each script's runs tokenized alone; exact/estimate per family below)"
+    )
+    columns = _explain_columns(report, fmt)
+    output = render_rows(rows, columns, fmt, json_document=document, title=title if fmt == "table" else None)
+    if fmt == "table":
+        output += "".join(
+            f"  {c.family}: {accuracy_label(c.exact, c.error_band)} ({c.method})\n" for c in report.counters
+        )
+    echo_output(output)
+
+
+def _explain_texts(sources, notices: list[str]) -> list[str]:
+    """The text of each source, up to EXPLAIN_LIMIT characters in all (what is left out is a notice)."""
+    from tokencost.inputs import TextStream, decoded_notice, invalid_notice
 
     texts = []
     budget = EXPLAIN_LIMIT
@@ -449,35 +521,35 @@ def _explain(sources, selections, counters, estimate, fmt, notices) -> None:
         if stream.invalid_bytes:
             notices.append(invalid_notice(source.name, stream.invalid_bytes, stream.encoding))
         texts.append("".join(parts))
-    for notice in notices:
-        click.echo(f"note: {notice}", err=True)
-    text = "\n".join(texts)
-    families = [family for _, family in selections]
-    report = explain_text(text, [counters[(family, estimate)] for family in dict.fromkeys(families)])
+    return texts
+
+
+def _explain_columns(report, fmt: str) -> list[tuple[str, str]]:
     columns = [("script", "script"), ("characters", "chars"), ("share", "share")]
     for counter in report.counters:
         columns.append((f"tokens_per_char:{counter.family}", f"{counter.family} tok/char"))
         if fmt == "csv":  # the table says it below, JSON per family
             columns += [(f"kind:{counter.family}", ""), (f"method:{counter.family}", "")]
-    labels = {
-        counter.family: {
-            f"kind:{counter.family}": accuracy_label(counter.exact, counter.error_band),
-            f"method:{counter.family}": counter.method,
-        }
-        for counter in report.counters
-    }
+    return columns
 
-    def cells(script: str, characters: int, share: str, tokens: dict[str, int]) -> dict[str, Any]:
-        """One table row: the script, then tokens per character and the method of each family."""
-        out: dict[str, Any] = {"script": script, "characters": characters, "share": share}
-        for counter in report.counters:
-            ratio = tokens[counter.family] / characters if characters else None
-            out[f"tokens_per_char:{counter.family}"] = f"{ratio:.3f}" if ratio is not None else ""
-            out.update(labels[counter.family])
-        return out
 
-    rows = [cells(row.script, row.characters, f"{row.share:.1%}", row.tokens) for row in report.rows]
-    document = {
+def _explain_cells(
+    report, script: str, characters: int, share: str, tokens: dict[str, int]
+) -> dict[str, Any]:
+    """One table row: the script, then tokens per character and the method of each family."""
+    out: dict[str, Any] = {"script": script, "characters": characters, "share": share}
+    for counter in report.counters:
+        ratio = tokens[counter.family] / characters if characters else None
+        out[f"tokens_per_char:{counter.family}"] = f"{ratio:.3f}" if ratio is not None else ""
+        out[f"kind:{counter.family}"] = accuracy_label(counter.exact, counter.error_band)
+        out[f"method:{counter.family}"] = counter.method
+    return out
+
+
+def _explain_document(report, selections, notices: list[str]) -> dict[str, Any]:
+    """The ``tokencost.count.explain/1`` document."""
+    with_models = any(m is not None for m, _ in selections)
+    return {
         "schema": "tokencost.count.explain/1",
         "characters": report.characters,
         "families": [
@@ -485,7 +557,7 @@ def _explain(sources, selections, counters, estimate, fmt, notices) -> None:
                 "family": counter.family,
                 **(
                     {"models": [m for m, family in selections if family == counter.family]}
-                    if any(m is not None for m, _ in selections)
+                    if with_models
                     else {}
                 ),
                 "exact": counter.exact,
@@ -508,13 +580,3 @@ def _explain(sources, selections, counters, estimate, fmt, notices) -> None:
         ],
         "notices": notices,
     }
-    rows.append(cells("all (whole text)", report.characters, "100.0%", report.totals))
-    title = (
-        "Tokens per character by script (each script's runs tokenized alone; exact/estimate per family below)"
-    )
-    output = render_rows(rows, columns, fmt, json_document=document, title=title if fmt == "table" else None)
-    if fmt == "table":
-        output += "".join(
-            f"  {c.family}: {accuracy_label(c.exact, c.error_band)} ({c.method})\n" for c in report.counters
-        )
-    echo_output(output)

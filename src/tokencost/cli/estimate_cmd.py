@@ -308,6 +308,15 @@ def render(result, fmt: str) -> str:
     body = render_rows(rows, columns, fmt, title=title)
     if fmt == "csv":
         return body
+    footer = _footer(result)
+    if fmt == "markdown":
+        return body + "\n" + "\n".join(f"- {line}" for line in footer if line) + "\n"
+    return body + "\n".join(footer) + "\n"
+
+
+def _footer(result) -> list[str]:
+    """The lines under the table: assumptions, hints, misfits, uncertain ranking, notes, skipped models."""
+    currency = result.currency
     footer = ["", *(f"assumption: {a}" for a in result.assumptions)]
     if any(a.startswith("time of day not given") for a in result.assumptions):
         footer.append("hint: --time HH:MM (UTC) prices the requests at that time of day")
@@ -327,6 +336,4 @@ def render(result, fmt: str) -> str:
     notes = sorted({f"{row.entry.id}: {note}" for row in result.rows for note in row.all_notes})
     footer += [f"note: {n}" for n in notes]
     footer += [f"skipped {model}: {reason}" for model, reason in result.skipped]
-    if fmt == "markdown":
-        return body + "\n" + "\n".join(f"- {line}" for line in footer if line) + "\n"
-    return body + "\n".join(footer) + "\n"
+    return footer

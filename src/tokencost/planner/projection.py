@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal, localcontext
+from typing import NamedTuple
 
 DAYS_PER_MONTH = Decimal("30.4375")
 DAYS_PER_WEEK = Decimal(7)
@@ -62,3 +63,29 @@ def month_labels(start: dt.date, months: int) -> list[str]:
 def default_start(today: dt.date) -> dt.date:
     """The first day of the month after ``today``."""
     return add_months(today.replace(day=1), 1)
+
+
+def month_index(day: dt.date) -> int:
+    return day.year * 12 + day.month - 1
+
+
+class Timeline(NamedTuple):
+    """One workload on the plan's month grid: 0 before its own start, growth from its own start."""
+
+    start: dt.date  # the workload's start
+    months: list[str]  # the plan's months
+    factors: list[Decimal]  # per plan month, the workload's traffic relative to its first month
+    first: int | None  # index of the workload's first month; None when it starts after the horizon
+    offset: int  # months from the plan's first month to the workload's start (negative: earlier)
+    scale: Decimal  # growth before the plan's first month of a workload that started earlier
+
+
+def workload_timeline(start: dt.date, grid_start: dt.date, horizon: int, factor: Decimal) -> Timeline:
+    """The months of a workload starting on ``start`` in a plan of ``horizon`` months from ``grid_start``."""
+    months = month_labels(grid_start, horizon)
+    offset = month_index(start) - month_index(grid_start)
+    first: int | None = max(offset, 0) if offset < horizon else None
+    scale = growth_factors(factor, max(-offset, 0) + 1)[-1]
+    powers = growth_factors(factor, horizon)
+    factors = [powers[i - first] if first is not None and i >= first else Decimal(0) for i in range(horizon)]
+    return Timeline(start, months, factors, first, offset, scale)

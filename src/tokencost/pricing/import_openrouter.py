@@ -111,16 +111,9 @@ def _capabilities(params: list[Any], arch: dict[str, Any], card: dict[str, Any])
     return caps
 
 
-def convert_model(item: Any, checked: dt.date) -> dict[str, Any] | str:
-    """One entry of ``data`` -> a Model dict, or the reason it is skipped."""
-    if not isinstance(item, dict):
-        return "entries that are not objects"
-    key = item.get("id")
-    if not isinstance(key, str) or not key.strip():
-        return "entries without an id"
-    pricing = item.get("pricing")
-    if not isinstance(pricing, dict):
-        return "entries without pricing"
+def _card(pricing: dict[str, Any], key: str) -> tuple[dict[str, Any], list[str]] | str:
+    """The price card (per million tokens, per request) and the per-unit prices not imported, or the reason
+    the entry is skipped."""
     card: dict[str, Any] = {}
     try:
         for name, component in TOKEN_PRICES.items():
@@ -141,21 +134,12 @@ def convert_model(item: Any, checked: dt.date) -> dict[str, Any] | str:
         card.pop("reasoning", None)  # "0" means reasoning tokens are billed as output
     if card.get("input_audio") == 0:
         card.pop("input_audio")
-    free = all(v == 0 for v in card.values())
-    if free and others:
-        return "entries priced only per image or search (not per token)"
-    base = key.split(":", 1)[0]
-    creator, _, name = base.partition("/")
-    arch = item.get("architecture") if isinstance(item.get("architecture"), dict) else {}
-    family = guess_family(name or base)
-    if family == "generic":
-        family = TOKENIZERS.get(str(arch.get("tokenizer", "")).casefold(), "generic")
-    top = item.get("top_provider") if isinstance(item.get("top_provider"), dict) else {}
-    params = item.get("supported_parameters") if isinstance(item.get("supported_parameters"), list) else []
-    outputs = arch.get("output_modalities") or []
-    notes = []
-    if others:
-        notes.append(f"also billed per unit for: {', '.join(others)} (not imported)")
+    return card, others
+
+
+def _dates(item: dict[str, Any], checked: dt.date) -> tuple[dt.date | None, dt.date | None]:
+    """(released, deprecated) from ``created`` (a timestamp, not after ``checked``) and ``expiration_date``
+    (not before the release)."""
     created = item.get("created")
     released = None
     if isinstance(created, int) and not isinstance(created, bool) and created > 0:
@@ -171,13 +155,41 @@ def convert_model(item: Any, checked: dt.date) -> dict[str, Any] | str:
             deprecated = None
     if deprecated and released and deprecated < released:
         deprecated = None
-    display = item.get("name") if isinstance(item.get("name"), str) else None
+    return released, deprecated
+
+
+def convert_model(item: Any, checked: dt.date) -> dict[str, Any] | str:
+    """One entry of ``data`` -> a Model dict, or the reason it is skipped."""
+    if not isinstance(item, dict):
+        return "entries that are not objects"
+    key = item.get("id")
+    if not isinstance(key, str) or not key.strip():
+        return "entries without an id"
+    pricing = item.get("pricing")
+    if not isinstance(pricing, dict):
+        return "entries without pricing"
+    priced = _card(pricing, key)
+    if isinstance(priced, str):
+        return priced
+    card, others = priced
+    free = all(v == 0 for v in card.values())
+    if free and others:
+        return "entries priced only per image or search (not per token)"
+    base = key.split(":", 1)[0]
+    creator, _, name = base.partition("/")
+    arch = item.get("architecture") if isinstance(item.get("architecture"), dict) else {}
+    family = guess_family(name or base)
+    if family == "generic":
+        family = TOKENIZERS.get(str(arch.get("tokenizer", "")).casefold(), "generic")
+    top = item.get("top_provider") if isinstance(item.get("top_provider"), dict) else {}
+    params = item.get("supported_parameters") if isinstance(item.get("supported_parameters"), list) else []
+    released, deprecated = _dates(item, checked)
     data: dict[str, Any] = {
         "id": f"openrouter/{key}",
-        "name": display,
+        "name": item.get("name") if isinstance(item.get("name"), str) else None,
         "creator": creator if name else None,
         "serves": name or None,
-        "mode": "embedding" if outputs == ["embeddings"] else "chat",
+        "mode": "embedding" if (arch.get("output_modalities") or []) == ["embeddings"] else "chat",
         "tokenizer": family,
         "context_window": positive_int(item.get("context_length")),
         "max_output_tokens": positive_int(top.get("max_completion_tokens")),
@@ -186,7 +198,7 @@ def convert_model(item: Any, checked: dt.date) -> dict[str, Any] | str:
         "released": released,
         "deprecated": deprecated,
         "source": f"openrouter /api/v1/models id {key}",
-        "notes": "; ".join(notes) or None,
+        "notes": f"also billed per unit for: {', '.join(others)} (not imported)" if others else None,
         "prices": card,
     }
     if free:

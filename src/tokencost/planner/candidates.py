@@ -1,0 +1,185 @@
+"""Candidates and constraints: which models a workload file compares (listed, selected, or the default
+set), and why a candidate is excluded (vendor, capability, region, deprecation, retirement, context window,
+input and output limits) or noted (retiring, free tier) for one workload."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
+from typing import NamedTuple
+
+from tokencost.costing.models import DEFAULT_MODELS
+from tokencost.errors import InputError
+from tokencost.planner.figures import k_tokens
+from tokencost.planner.tokens import FamilyTokens
+from tokencost.planner.workload import WorkloadFile, is_selector, where
+from tokencost.pricing.catalog import Catalog, Entry
+from tokencost.pricing.schema import Capability
+
+
+def resolve_candidates(
+    spec: WorkloadFile, catalog: Catalog, text: str, source: str, tolerate_unknown: bool, problems: list[str]
+) -> tuple[list[Entry], str]:
+    if not spec.candidates:
+        entries = [e for name in DEFAULT_MODELS if (e := catalog.find(name)) is not None]
+        return entries, (
+            "candidates: the default comparison set (assumed: candidates not given): "
+            + ", ".join(e.id for e in entries)
+        )
+    out: dict[str, Entry] = {}
+    for i, candidate in enumerate(spec.candidates):
+        if is_selector(candidate):
+            kind, _, arg = candidate.partition(":")
+            if candidate == "all":
+                found = catalog.select(mode="chat")
+            elif kind == "vendor":
+                found = catalog.select(vendor=[arg], mode="chat")
+            else:
+                found = catalog.select(capabilities=[arg], mode="chat")
+            if not found:
+                raise InputError(
+                    f"{where(text, source, 'candidates', i)}: candidates[{i}]: {candidate!r} selects no model",
+                    "known vendors: " + ", ".join(sorted(catalog.providers())) if kind == "vendor" else None,
+                )
+            for entry in found:
+                out.setdefault(entry.id, entry)
+        else:
+            entry = catalog.find(candidate)
+            if entry is None:
+                message = (
+                    f"{where(text, source, 'candidates', i)}: candidates[{i}]: unknown model {candidate!r}"
+                )
+                suggestions = catalog.suggest(candidate)
+                hint = "did you mean: " + ", ".join(suggestions) if suggestions else "see `tokencost models`"
+                if tolerate_unknown:
+                    problems.append(f"unknown candidate model {candidate!r} ({hint})")
+                    continue
+                raise InputError(message, hint)
+            out.setdefault(entry.id, entry)
+    return list(out.values()), "candidates: " + ", ".join(spec.candidates) + " (as listed in the file)"
+
+
+def static_exclusion(entry: Entry, spec: WorkloadFile) -> str | None:
+    """The reason ``entry`` breaks a constraint that does not depend on the workload, or None."""
+    c = spec.constraints
+    vendor_ids = {entry.provider.id.casefold(), entry.creator.casefold()}
+    if c.allow_vendors and not vendor_ids & {v.casefold() for v in c.allow_vendors}:
+        return f"vendor {entry.provider.id} not in allow_vendors"
+    denied = vendor_ids & {v.casefold() for v in c.deny_vendors}
+    if denied:
+        return f"vendor {sorted(denied)[0]} is in deny_vendors"
+    missing = [cap.value for cap in c.capabilities if cap not in entry.model.capabilities]
+    if missing:
+        return "lacks " + ", ".join(missing)
+    if c.open_weights and Capability.open_weights not in entry.model.capabilities:
+        return "not open weights"
+    if c.regions:
+        regions = {r.casefold() for r in entry.provider.regions}
+        if not regions & {r.casefold() for r in c.regions}:
+            served = ", ".join(entry.provider.regions) or "no region listed"
+            return f"provider {entry.provider.id} serves {served}, not {', '.join(c.regions)}"
+    if not c.include_deprecated and entry.model.deprecated is not None:
+        return f"deprecated {entry.model.deprecated}"
+    return None
+
+
+class Prepared(NamedTuple):
+    """What the screening needs of a candidate, built once per plan."""
+
+    entry: Entry
+    id: str
+    family: str
+    window: int | None
+    fx_rate: Decimal
+    static_reason: str | None
+
+
+class Screened(NamedTuple):
+    """A candidate screened for one workload: the reason it is excluded (None: it qualifies) and its notes."""
+
+    entry: Entry
+    id: str
+    tokens: FamilyTokens
+    window: int | None
+    fx_rate: Decimal
+    is_current: bool
+    reason: str | None
+    notes: list[str]
+
+
+_new = tuple.__new__
+
+
+class Screen(NamedTuple):
+    """The workload-wide facts the screening of each candidate uses."""
+
+    tokens: dict[str, tuple[FamilyTokens, Decimal]]  # per family: tokens and the context needed
+    current_id: str | None
+    explicit: set[str]  # ids the file names in candidates (not through a selector)
+    first_day: dt.date  # the workload's first day in the plan
+    last_day: dt.date  # the plan's last day
+    free_note: str
+    needed_floor: Decimal  # constraints.min_context
+
+    def candidate(self, item: Prepared, problems: list[str]) -> Screened:
+        """Screen one candidate; a retired current model is also a problem of the workload.
+
+        Runs once per (candidate, workload), ~100,000 times in a large plan: locals, not attributes."""
+        entry, item_id, family, window, fx_rate, reason = item
+        tokens, needed = self.tokens[family]
+        is_current = item_id == self.current_id
+        model = entry.model
+        notes: list[str] = []
+        deprecated = model.deprecated
+        if deprecated is not None and deprecated <= self.last_day:
+            reason = self._retirement(item, deprecated, reason, is_current, notes, problems)
+        if model.free:
+            notes.append(self.free_note)
+        if reason is None and (
+            window is None or window < needed or model.max_input_tokens or model.max_output_tokens
+        ):
+            reason = self._limits(item, tokens, needed)
+        # tuple.__new__: a NamedTuple's own __new__ is a Python call, measurable at this count
+        return _new(Screened, (entry, item_id, tokens, window, fx_rate, is_current, reason, notes))
+
+    def _retirement(
+        self,
+        item: Prepared,
+        deprecated: dt.date,
+        reason: str | None,
+        is_current: bool,
+        notes: list[str],
+        problems: list[str],
+    ) -> str | None:
+        """A model retired by the workload's first month is not ranked unless the file names it; one that
+        retires within the forecast is noted."""
+        if deprecated > self.first_day:
+            notes.append(f"retires on {deprecated}, within the forecast")
+        elif reason is None and not is_current and item.id not in self.explicit:
+            reason = f"retired on {deprecated} (name it in candidates to rank it anyway)"
+        else:
+            notes.append(f"retired on {deprecated}")
+            if is_current:
+                problems.append(f"current model {item.id} was retired on {deprecated}")
+        return reason
+
+    def _limits(self, item: Prepared, tokens: FamilyTokens, needed: Decimal) -> str | None:
+        """The context window, maximum input and maximum output against the workload's largest request."""
+        window, model = item.window, item.entry.model
+        if window is not None and window < needed:
+            return f"context {k_tokens(window, ROUND_FLOOR)} < needed {k_tokens(needed, ROUND_CEILING)}"
+        if (most_in := model.max_input_tokens) and tokens.largest_input > most_in:
+            return f"max input {k_tokens(most_in, ROUND_FLOOR)} < input {k_tokens(tokens.largest_input, ROUND_CEILING)}"
+        out = tokens.output + tokens.reasoning
+        if (most_out := model.max_output_tokens) and out > most_out:
+            return f"max output {k_tokens(most_out, ROUND_FLOOR)} < output {k_tokens(out, ROUND_CEILING)}"
+        if window is None and self.needed_floor:
+            return f"context window unknown (min_context {k_tokens(self.needed_floor, ROUND_CEILING)})"
+        return None
+
+
+def screen(items: Sequence[Prepared], rules: Screen, problems: list[str]) -> list[Screened]:
+    """Every candidate (the current model first) screened for one workload."""
+    candidate = rules.candidate
+    return [candidate(item, problems) for item in items]

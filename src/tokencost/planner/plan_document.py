@@ -1,0 +1,122 @@
+"""The plan's JSON document (``tokencost.plan/1``, see DESIGN.md): what ``tokencost plan --format json``
+writes and ``tokencost check`` reads as its baseline. Money as decimal strings in the display currency."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+from tokencost._version import __version__
+from tokencost.planner.figures import money, plain, tokens_text
+from tokencost.planner.projection import DAYS_PER_MONTH
+
+if TYPE_CHECKING:
+    from tokencost.planner.plan_result import PlanResult, WorkloadPlan
+
+SCHEMA = "tokencost.plan/1"
+
+
+def workload_document(w: WorkloadPlan) -> dict[str, Any]:
+    entry = w.resolved
+    return {
+        "name": w.name,
+        "model": w.workload.model,
+        "resolved_model": entry.id if entry else None,
+        "provider": entry.provider.id if entry else None,
+        "requests_per_month": tokens_text(w.requests_per_month),
+        "monthly_growth_factor": str(w.growth_factor.quantize(Decimal("0.000001"))),
+        "start": w.start.isoformat(),
+        "first_month": w.first_month_label,
+        "tokens_per_request": {
+            "input": tokens_text(w.tokens.input),
+            "cached": tokens_text(w.cached_per_request),
+            "output": tokens_text(w.tokens.output),
+            "reasoning": tokens_text(w.tokens.reasoning),
+        },
+        "count": w.tokens.count.as_dict(),
+        "tokens_by_family": {
+            family: {
+                "input": tokens_text(t.input),
+                "largest_input": tokens_text(t.largest_input),
+                **t.count.as_dict(),
+            }
+            for family, t in sorted(w.by_family.items())
+        },
+        "samples": list(w.samples),
+        "price_per_mtok": w.price_per_mtok,
+        "monthly_cost": money(w.monthly_cost),
+        "forecast": [{"month": m, "cost": money(c)} for m, c in w.forecast],
+        "candidates": [
+            {
+                "rank": row.rank,
+                "model": row.entry.id,
+                "provider": row.entry.provider.id,
+                "current": row.is_current,
+                "monthly_cost": money(row.monthly_cost),
+                "savings": money(row.savings),
+                "savings_pct": None if row.savings_pct is None else str(row.savings_pct),
+                "tokenizer": row.tokens.count.family,
+                "input_tokens": tokens_text(row.tokens.input),
+                "exact": row.tokens.count.exact,
+                "method": row.tokens.count.method,
+                "notes": list(row.notes),
+            }
+            for row in w.candidates
+        ],
+        "excluded": [{"model": x.model, "provider": x.provider, "reason": x.reason} for x in w.excluded],
+        "assumptions": list(w.assumptions),
+        "problems": list(w.problems),
+    }
+
+
+def plan_document(result: PlanResult) -> dict[str, Any]:
+    """The whole document of ``result`` (``PlanResult.to_document`` pauses the garbage collector around it)."""
+    spec = result.spec
+    return {
+        "schema": SCHEMA,
+        "tokencost_version": __version__,
+        "generated_on": result.generated_on.isoformat(),
+        "workload_file": result.workload_file,
+        "currency": result.currency,
+        "fx": result.fx_note,
+        "price_data": {k: (v.isoformat() if v else None) for k, v in result.price_data().items()},
+        "prices_at": result.prices_at.isoformat() if result.prices_at else None,
+        "start": result.start.isoformat(),
+        "horizon_months": result.horizon_months,
+        "days_per_month": str(DAYS_PER_MONTH),
+        "assumptions": list(result.assumptions),
+        "budgets": {
+            "monthly_total": _limit(result, spec.budgets.monthly_total),
+            "per_workload": {k: _limit(result, v) for k, v in spec.budgets.per_workload.items()},
+        },
+        "policies": _policies(result),
+        "workloads": [workload_document(w) for w in result.workloads],
+        "totals": {
+            "monthly_cost": money(result.monthly_cost),
+            "best_monthly_cost": money(result.best_monthly_cost),
+            "forecast": [{"month": m, "cost": money(c)} for m, c in result.total_forecast()],
+        },
+        "problems": list(result.problems),
+    }
+
+
+def _limit(result: PlanResult, value: Decimal | None) -> str | None:
+    """A budget or price limit of the file, in the display currency."""
+    return plain(result.in_display_currency(value))
+
+
+def _policies(result: PlanResult) -> dict[str, Any]:
+    policies = result.spec.policies
+    max_price = policies.max_price_per_mtok
+    return {
+        "block_unknown_models": policies.block_unknown_models,
+        "require_exact_counts": policies.require_exact_counts,
+        "max_price_per_mtok": None
+        if max_price is None
+        else {
+            k: _limit(result, getattr(max_price, k))
+            for k in ("input", "output")
+            if getattr(max_price, k) is not None
+        },
+        "denied_vendors": list(policies.denied_vendors),
+    }

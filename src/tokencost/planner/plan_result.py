@@ -1,0 +1,183 @@
+"""The plan's result: plain data (per workload the current model's cost, the forecast, the ranked and the
+excluded candidates, assumptions and problems) that the renderers take, and its totals."""
+
+from __future__ import annotations
+
+import datetime as dt
+import gc
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_EVEN, Decimal, localcontext
+from pathlib import Path
+from typing import Any
+
+from tokencost.planner.figures import MONEY_QUANTUM
+from tokencost.planner.plan_document import plan_document
+from tokencost.planner.projection import month_labels
+from tokencost.planner.tokens import CountInfo, FamilyTokens, sample_counts
+from tokencost.planner.workload import Workload, WorkloadFile
+from tokencost.pricing.catalog import Entry
+
+
+@dataclass(slots=True)
+class CandidateRow:
+    entry: Entry
+    tokens: FamilyTokens
+    monthly_cost: Decimal  # display currency, start month
+    notes: list[str]
+    is_current: bool = False
+    rank: int = 0
+    savings: Decimal | None = None
+    savings_pct: Decimal | None = None
+    #: per forecast month when a price change (scheduled or dated card) falls in the horizon, else None
+    month_costs: list[Decimal] | None = None
+
+
+@dataclass(frozen=True)
+class Excluded:
+    model: str
+    provider: str | None
+    reason: str
+
+
+@dataclass
+class WorkloadPlan:
+    workload: Workload
+    resolved: Entry | None
+    requests_per_month: Decimal
+    growth_factor: Decimal
+    start: dt.date
+    months: list[str]
+    factors: list[Decimal]
+    tokens: FamilyTokens  # in the current model's family (the given family when the model is unknown)
+    cached_per_request: Decimal
+    price_per_mtok: dict[str, Any] | None
+    monthly_cost: Decimal | None
+    candidates: list[CandidateRow]
+    excluded: list[Excluded]
+    assumptions: list[str]
+    problems: list[str]
+    by_family: dict[str, FamilyTokens]
+    samples: list[str]
+    sample_paths: list[Path] = field(default_factory=list)
+    chat: bool = False
+    #: index in ``months`` of the first month the workload runs (its costs are for that month); None when
+    #: it starts after the horizon. ``factors`` are 0 before it and relative to it from there on.
+    first_month: int | None = 0
+    #: the current model's cost per forecast month when its price changes within the horizon, else None
+    month_costs: list[Decimal] | None = None
+
+    @property
+    def name(self) -> str:
+        return self.workload.name
+
+    @property
+    def forecast(self) -> list[tuple[str, Decimal]]:
+        if self.monthly_cost is None:
+            return []
+        costs = self.month_costs or [self.monthly_cost] * len(self.months)
+        return [(m, c * f) for m, c, f in zip(self.months, costs, self.factors, strict=True)]
+
+    def candidate_forecast(self, row: CandidateRow) -> list[tuple[str, Decimal]]:
+        costs = row.month_costs or [row.monthly_cost] * len(self.months)
+        return [(m, c * f) for m, c, f in zip(self.months, costs, self.factors, strict=True)]
+
+    @property
+    def best(self) -> CandidateRow | None:
+        return self.candidates[0] if self.candidates else None
+
+    @property
+    def first_month_label(self) -> str | None:
+        return None if self.first_month is None else self.months[self.first_month]
+
+    @property
+    def when_label(self) -> str:
+        """What ``monthly_cost`` is the cost of: ``this month``, ``from 2027-03`` (a later start) or, for a
+        workload starting after the horizon, ``after the horizon``."""
+        if self.first_month is None:
+            return "after the horizon"
+        return "this month" if self.first_month == 0 else f"from {self.first_month_label}"
+
+
+@dataclass
+class PlanResult:
+    workload_file: str
+    currency: str
+    fx_note: str | None
+    generated_on: dt.date
+    start: dt.date
+    horizon_months: int
+    assumptions: list[str]
+    spec: WorkloadFile
+    workloads: list[WorkloadPlan]
+    problems: list[str] = field(default_factory=list)
+    entries: dict[str, Entry] = field(default_factory=dict)  # every model priced, by id
+    estimate_only: bool = False
+    #: multiply the file's budgets and max prices (in the file's currency) by this to get ``currency``
+    budget_rate: Decimal = Decimal(1)
+    #: the day whose cards priced every month (``--at``), or None: current cards, scheduled changes applied
+    prices_at: dt.date | None = None
+
+    def sample_counts(
+        self, w: WorkloadPlan, families: Sequence[str]
+    ) -> dict[str, tuple[Decimal, Decimal, CountInfo]]:
+        """(mean, largest, how) tokens per request of ``w``'s sample text for each family (the report's table).
+        Empty when the workload gives token counts instead of text."""
+        return sample_counts(w.sample_paths, w.chat, families, self.estimate_only)
+
+    # -- totals -------------------------------------------------------------------------------------------
+    @property
+    def monthly_cost(self) -> Decimal:
+        """The plan's first month on the current models (the forecast's first month: a workload that has
+        not started yet adds 0)."""
+        return sum(
+            (w.monthly_cost * w.factors[0] for w in self.workloads if w.monthly_cost is not None), Decimal(0)
+        )
+
+    @property
+    def best_monthly_cost(self) -> Decimal:
+        """This month on each workload's cheapest candidate; a workload no candidate qualifies for stays on
+        its current model (nothing cheaper is allowed)."""
+        total = Decimal(0)
+        for w in self.workloads:
+            if w.best is not None:
+                total += w.best.monthly_cost * w.factors[0]
+            elif w.monthly_cost is not None:
+                total += w.monthly_cost * w.factors[0]
+        return total
+
+    def total_forecast(self) -> list[tuple[str, Decimal]]:
+        months: dict[str, Decimal] = dict.fromkeys(month_labels(self.start, self.horizon_months), Decimal(0))
+        for w in self.workloads:
+            for label, cost in w.forecast:
+                months[label] += cost
+        return list(months.items())
+
+    def price_data(self) -> dict[str, Any]:
+        dates = sorted(e.checked for e in self.entries.values() if e.checked is not None)
+        return {
+            "oldest_checked": dates[0] if dates else None,
+            "newest_checked": dates[-1] if dates else None,
+        }
+
+    def to_document(self) -> dict[str, Any]:
+        """The versioned JSON document (``tokencost.plan/1``); money as decimal strings in ``currency``."""
+        gc_was_enabled = gc.isenabled()
+        gc.disable()  # many small acyclic dicts, as in plan_spec
+        try:
+            return plan_document(self)
+        finally:
+            if gc_was_enabled:
+                gc.enable()
+
+    def in_display_currency(self, value: Decimal | None) -> Decimal | None:
+        """A budget or price limit written in the file's currency, in the display currency ``currency``
+        (renderers show budgets through this, as the JSON does)."""
+        if value is None or self.budget_rate == 1:
+            return value
+        converted = value * self.budget_rate
+        if converted.adjusted() >= 24:
+            return converted
+        with localcontext() as ctx:
+            ctx.prec = max(ctx.prec, converted.adjusted() + 12)
+            return converted.quantize(MONEY_QUANTUM, rounding=ROUND_HALF_EVEN)

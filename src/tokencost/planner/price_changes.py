@@ -1,0 +1,64 @@
+"""Price changes within the forecast: a candidate whose dated or scheduled card starts inside the horizon is
+priced on the card in force in each month (not with ``--at``: then one day's cards price every month)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from decimal import Decimal
+from typing import Any
+
+from tokencost.costing.volumes import Volumes, price_volumes
+from tokencost.planner.plan_result import CandidateRow
+from tokencost.planner.projection import add_months
+
+
+def _card_kind(model: Any, day: dt.date) -> str:
+    return "scheduled" if any(c.effective_from == day for c in model.scheduled) else "dated card"
+
+
+def _changes_within(model: Any, first_day: dt.date, last_day: dt.date) -> list[dt.date]:
+    return [
+        c.effective_from
+        for c in model.cards()
+        if c.effective_from and first_day < c.effective_from <= last_day
+    ]
+
+
+def apply_month_costs(
+    row: CandidateRow,
+    volumes: dict[str, Volumes],
+    grid_start: dt.date,
+    months: list[str],
+    scale: Decimal,
+    fx: Callable[[str], Decimal],
+    notes: list[str] | None,
+) -> None:
+    """Set ``row.month_costs`` when a card change falls in the horizon and say so in its notes (and in
+    ``notes``, the workload's assumptions, for the current model)."""
+    model = row.entry.model
+    current_start = model.prices.effective_from
+    if not model.scheduled and (current_start is None or current_start <= grid_start):
+        return  # the common case, kept cheap: nothing changes within the horizon
+    last_day = add_months(grid_start, len(months)) - dt.timedelta(days=1)
+    starts = _changes_within(model, grid_start, last_day)
+    if not starts or model.card_at(None) is None:
+        return
+    rate, by_card, costs = fx(row.entry.currency), {}, []
+    for i in range(len(months)):
+        card = model.card_at(add_months(grid_start, i)) or model.prices
+        if card is model.prices:
+            costs.append(row.monthly_cost)
+            continue
+        if id(card) not in by_card:
+            [cost] = price_volumes([row.entry], volumes, at=card.effective_from)
+            by_card[id(card)] = None if cost.total is None else cost.total * rate * scale
+        costs.append(by_card[id(card)] if by_card[id(card)] is not None else row.monthly_cost)
+    if costs == [row.monthly_cost] * len(months):
+        return
+    row.month_costs = costs
+    changes = ", ".join(f"{day} ({_card_kind(model, day)})" for day in starts)
+    text = f"price change within the forecast: {row.entry.id} from {changes}; those months use that card"
+    row.notes.append(text.replace(f"{row.entry.id} ", "", 1))
+    if notes is not None:
+        notes.append(f"prices: {text}")

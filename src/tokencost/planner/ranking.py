@@ -1,0 +1,113 @@
+"""Pricing and ranking one workload's candidates: the screened candidates' token volumes priced with
+``costing.price_volumes`` (standard and batch traffic; samples one by one where a long-context tier may
+apply), converted to the display currency, ranked cheapest first with savings against the current model."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from decimal import ROUND_HALF_EVEN, Decimal
+from typing import NamedTuple
+
+from tokencost.costing.volumes import CardPricers, Volumes, price_volumes
+from tokencost.planner.candidates import Screened
+from tokencost.planner.plan_result import CandidateRow, Excluded
+from tokencost.planner.tokens import FamilyTokens
+from tokencost.pricing.catalog import Entry
+
+_PCT = Decimal("0.1")
+
+
+class Traffic(NamedTuple):
+    """A workload's monthly requests at standard and batch prices, and its share of input read from cache."""
+
+    standard: Decimal
+    batch: Decimal
+    cache_ratio: Decimal
+
+
+class Ranking(NamedTuple):
+    """Ranked rows (cheapest first), excluded candidates with the reason, the current model's row, and every
+    model priced (in pricing order)."""
+
+    rows: list[CandidateRow]
+    excluded: list[Excluded]
+    current: CandidateRow | None
+    priced: dict[str, Entry]
+
+
+def family_volumes(by_family: dict[str, FamilyTokens], traffic: Traffic) -> dict[str, Volumes]:
+    """Per family, the average request (and each sample request) on the workload's traffic."""
+    parts = ((None, traffic.standard), ("batch", traffic.batch))
+    return {
+        family: Volumes(
+            tokens.input,
+            tokens.input * traffic.cache_ratio,
+            tokens.output,
+            tokens.reasoning,
+            parts,
+            tokens.samples,
+            tokens.largest_input,
+            traffic.cache_ratio,
+        )
+        for family, tokens in by_family.items()
+    }
+
+
+def price_candidates(
+    screened: Sequence[Screened],
+    volumes: dict[str, Volumes],
+    pricers: CardPricers,
+    at: dt.date | None,
+    scale: Decimal,
+    problems: list[str],
+) -> Ranking:
+    """Price every candidate that qualifies (and the current model, always) on the cards in force on ``at``
+    (None: current cards); the rows are ranked by ``rank_rows``.
+
+    ``scale`` is the growth before the plan's first month of a workload that started earlier."""
+    to_price = [s.entry for s in screened if s.reason is None or s.is_current]
+    costs = iter(price_volumes(to_price, volumes, at=at, pricers=pricers))
+    rows: list[CandidateRow] = []
+    excluded: list[Excluded] = []
+    current: CandidateRow | None = None
+    priced: dict[str, Entry] = {}
+    for entry, entry_id, tokens, window, fx_rate, is_current, reason, extra_notes in screened:
+        if reason is not None and not is_current:
+            excluded.append(Excluded(entry_id, entry.provider.id, reason))
+            continue
+        cost = next(costs)
+        if cost.problem is not None:
+            excluded.append(Excluded(entry_id, entry.provider.id, f"cannot be priced: {cost.problem}"))
+            if is_current:
+                problems.append(f"current model {entry_id} cannot be priced: {cost.problem}")
+            continue
+        priced[entry_id] = entry
+        notes = list(cost.notes)
+        if window is None and not is_current:
+            notes.append("context window unknown: not checked")
+        notes.extend(extra_notes)
+        row = CandidateRow(entry, tokens, cost.total * fx_rate * scale, notes, is_current)
+        if is_current:
+            current = row
+            if reason is not None:
+                problems.append(f"current model {entry_id} breaks a constraint: {reason}")
+                excluded.append(Excluded(entry_id, entry.provider.id, reason))
+                continue
+        rows.append(row)
+    return Ranking(rows, excluded, current, priced)
+
+
+def rank_rows(rows: list[CandidateRow], current: CandidateRow | None) -> None:
+    """Sort cheapest first (the current model before an equally priced one) and set rank and savings."""
+    rows.sort(key=lambda r: (r.monthly_cost, not r.is_current, r.entry.id))
+    base_cost = current.monthly_cost if current is not None else None
+    for rank, row in enumerate(rows, start=1):
+        row.rank = rank
+        if base_cost is not None:
+            row.savings = base_cost - row.monthly_cost
+            row.savings_pct = (
+                (row.savings / base_cost * 100).quantize(_PCT, rounding=ROUND_HALF_EVEN)
+                if base_cost
+                else None
+            )
