@@ -15,10 +15,11 @@ import hashlib
 import os
 import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from importlib.resources import files
 from pathlib import Path
+from typing import Any
 
 from pydantic import ValidationError
 
@@ -46,6 +47,8 @@ class Entry:
     file: str
     layer: str
     overrides: str | None = None  # the file whose entry this one replaced
+    #: how a lookup that did not name this card exactly reached it (``pricing.resolve.Resolution``)
+    resolution: Any = field(default=None, compare=False, repr=False)
 
     @property
     def id(self) -> str:
@@ -263,31 +266,59 @@ class Catalog:
     def __iter__(self) -> Iterator[Entry]:
         return iter(self.entries.values())
 
+    def _lookup(self, name: str) -> Entry | None:
+        """The entry whose id or alias is ``name`` (case-insensitive), nothing looser."""
+        model_id = self._index.get(_normal(name))
+        return self.entries[model_id] if model_id is not None else None
+
+    def _loose_ids(self, name: str) -> set[str]:
+        return set(self._loose_index.get(_loose(name), ()))
+
+    def resolve(self, name: str, *, host: str | None = None, model_map: Mapping[str, str] | None = None):
+        """How ``name`` (a model id as a log or a user writes it) resolves: see ``pricing.resolve``."""
+        from tokencost.pricing.resolve import resolve
+
+        return resolve(self, name, host=host, model_map=model_map)
+
     def find(self, name: str) -> Entry | None:
-        """The entry for an id or alias, case-insensitive; ``provider/name`` works when the prefix is the
-        model's own provider or creator. None when nothing matches; InputError when ``name`` is not a str."""
+        """The entry ``name`` resolves to (``pricing.resolve``: id or alias, normalised forms, host ids,
+        reference card, a unique loose match), or None. A card reached by anything but its exact id or alias
+        carries the ``resolution`` that says how. InputError when ``name`` is not a str."""
         if not isinstance(name, str):
             raise InputError(f"model name must be a str (an id or alias), got {type(name).__name__} {name!r}")
-        key = _normal(name)
-        if key in self._index:
-            return self.entries[self._index[key]]
-        if "/" in key:
-            prefix, rest = key.split("/", 1)
-            entry = self.find(rest)
-            if entry is not None and prefix in (entry.provider.id.casefold(), entry.creator.casefold()):
-                return entry
+        entry = self._lookup(name)
+        if entry is not None and (name.strip() == entry.id or name.strip() in entry.model.aliases):
+            return entry
+        if not name.strip():
             return None
-        ids = self._loose_index.get(_loose(name), set())
-        if len(ids) == 1:
-            return self.entries[next(iter(ids))]
-        return None
+        found = self.resolve(name)
+        if found.entry is None:
+            return None
+        return replace(found.entry, resolution=found) if found.loose else found.entry
 
     def get(self, name: str) -> Entry:
-        """Like ``find`` but raises UnknownModelError with the closest names when nothing matches."""
+        """Like ``find`` but raises UnknownModelError when nothing matches: with the candidates when the name
+        is ambiguous, the API card when it is a self-hosted tag, else the closest names."""
         entry = self.find(name)
-        if entry is None:
-            raise UnknownModelError(name, self.suggest(name))
-        return entry
+        if entry is not None:
+            return entry
+        found = self.resolve(name)
+        if found.ambiguous:
+            raise UnknownModelError(
+                name,
+                found.ambiguous,
+                message=f"model {name!r} is ambiguous",
+                hint="it matches " + ", ".join(found.ambiguous) + "; name one of them",
+            )
+        if found.self_hosted:
+            api = f"; on an API it is {found.alternatives[0]}" if found.alternatives else ""
+            raise UnknownModelError(
+                name,
+                found.alternatives,
+                message=f"model {name!r} is a self-hosted tag (Ollama/vLLM): it has no vendor price",
+                hint=f"name a catalog model to price it on an API{api}",
+            )
+        raise UnknownModelError(name, self.suggest(name))
 
     def suggest(self, name: str, limit: int = 5) -> list[str]:
         """Model ids whose names are closest to ``name``."""
