@@ -183,10 +183,12 @@ def resolve_models(
     models: Sequence[str] = (),
     vendors: Sequence[str] = (),
     all_models: bool = False,
+    model_map: Mapping[str, str] | None = None,
 ) -> list[Entry]:
-    """The entries to price: named models, a vendor's chat models, everything, or the default set."""
+    """The entries to price: named models, a vendor's chat models, everything, or the default set. A named
+    model reached by anything but its id or alias carries ``resolution`` (how it was resolved)."""
     if models:
-        entries = [catalog.get(name) for name in models]
+        entries = [catalog.get(name, model_map=model_map) for name in models]
     elif vendors:
         entries = catalog.select(vendor=vendors, mode="chat")
         if not entries:
@@ -440,6 +442,7 @@ def estimate(
     fx: str | Sequence[str] | Mapping[str, Any] | FxTable | None = (),
     estimate_only: bool = False,
     pricing: str | os.PathLike | Sequence[str | os.PathLike] | None = (),
+    model_map: Mapping[str, str] | Sequence[str] | None = None,
 ) -> EstimateResult:
     """Price a prompt (text, or chat messages in OpenAI format) on each model, cheapest first.
 
@@ -457,7 +460,9 @@ def estimate(
     or several; ``currency`` any case; ``fx`` a ``"CNY=7.1"`` str, a sequence of them, a ``{"CNY": 7.1}``
     mapping (units per 1 USD) or an FxTable; ``at`` a date, a datetime (its date) or ``"YYYY-MM-DD"``;
     ``at_time`` a time, a datetime or ``"HH:MM"`` (UTC). ``output_tokens`` and ``requests`` are ints.
-    A wrong argument is an InputError naming the parameter.
+    ``model_map`` maps names (an Azure deployment, an in-house alias) to catalog ids: a mapping or
+    ``"LOGGED=CATALOG"`` items. An embedding model is priced on its input only. A wrong argument is an
+    InputError naming the parameter.
     """
     if isinstance(text_or_messages, (bytes, bytearray)):
         raise InputError("the prompt is bytes: decode it to str (UTF-8) first")
@@ -504,15 +509,18 @@ def estimate(
             tables.append(fx_table(fx))  # type: ignore[arg-type]
         return tables[0]
 
+    from tokencost.pricing.resolve import parse_model_map
+
+    mapping = parse_model_map(model_map, "model_map")
     catalog = load_catalog(pricing)
-    entries = resolve_models(catalog, models, vendors, all_models)
+    entries = resolve_models(catalog, models, vendors, all_models, mapping)
     if not entries:
         raise InputError("no models to price")
 
     is_text = isinstance(text_or_messages, str)
     chat = None if is_text else chat_requests(text_or_messages)  # type: ignore[arg-type]
     counts: dict[str, TokenCount] = {}
-    notices: list[str] = []
+    notices: list[str] = [n for e in entries if e.resolution is not None and (n := e.resolution.notice())]
     if chat is not None and len(chat) > 1:
         notices.append(
             f"mean of {len(chat)} requests: the input holds {len(chat)} chat requests, each counted with its "
@@ -546,8 +554,11 @@ def estimate(
             skipped.append((entry.id, f"no known price on {at}"))
             continue
         count = counts[entry.model.tokenizer]
+        embedding = entry.model.mode == "embedding"
         out = (
-            output_tokens
+            0
+            if embedding
+            else output_tokens
             if output_tokens is not None
             else int((Decimal(count.tokens) * ratio).to_integral_value())
         )
@@ -567,7 +578,7 @@ def estimate(
         except Unpriceable as exc:
             skipped.append((entry.id, str(exc)))
             continue
-        notes = []
+        notes = ["embedding model: input tokens only (no output)"] if embedding else []
         if at_time is None and card.windows:
             time_of_day_ignored = True
             spans: dict[str, list[str]] = {}

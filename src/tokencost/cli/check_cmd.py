@@ -10,7 +10,7 @@ from pathlib import Path
 
 import click
 
-from tokencost.cli._common import echo_output, format_option, pricing_option
+from tokencost.cli._common import echo_output, format_option, map_option, pricing_option
 from tokencost.errors import CheckFailed, InputError
 
 MAX_PLAN_BYTES = 64 * 1024 * 1024
@@ -136,8 +136,20 @@ Examples:
 @click.option("--currency", metavar="CODE", help="Plan in this currency (workload files only).")
 @click.option("--fx", multiple=True, metavar="CODE=RATE", help="Exchange rate override, units per 1 USD.")
 @pricing_option
+@map_option
 def check(
-    file, budgets, max_increase, baseline, min_delta, warn_at, warn_only, fmt, currency, fx, pricing_dirs
+    file,
+    budgets,
+    max_increase,
+    baseline,
+    min_delta,
+    warn_at,
+    warn_only,
+    fmt,
+    currency,
+    fx,
+    pricing_dirs,
+    model_map,
 ):
     """Check projected monthly spend of FILE against budgets, policies and a baseline.
 
@@ -185,7 +197,10 @@ def check(
     )
     # Read the baseline first: a broken baseline is an input error, found before the (slower) planning.
     baseline_doc = load_plan_document(baseline) if baseline else None
-    new_doc = _new_document(file, pricing_dirs=pricing_dirs, currency=currency, fx=fx)
+    from tokencost.pricing.resolve import model_map_scope, parse_model_map
+
+    with model_map_scope(parse_model_map(model_map)):
+        new_doc = _new_document(file, pricing_dirs=pricing_dirs, currency=currency, fx=fx)
     # A currency written on a money flag must be the plan's: the amounts are compared as they are.
     plan_currency = new_doc["currency"]
     for value in budgets:

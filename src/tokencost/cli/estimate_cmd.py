@@ -12,6 +12,7 @@ from tokencost.currency import format_money, is_currency
 from tokencost.errors import InputError
 from tokencost.families import accuracy_label
 from tokencost.fx import parse_overrides
+from tokencost.pricing.resolve import parse_model_map
 
 COLUMNS = [
     ("rank", "#"),
@@ -148,6 +149,13 @@ def read_messages(paths: tuple[str, ...]) -> tuple[list, list[str]]:
     is_flag=True,
     help="Input is OpenAI-style chat JSON/JSONL (counts message overhead); several requests: their mean.",
 )
+@click.option(
+    "--map",
+    "model_map",
+    multiple=True,
+    metavar="LOGGED=CATALOG",
+    help="Price a name (an Azure deployment, an in-house alias) as a catalog model (repeatable).",
+)
 @format_option()
 @pricing_option
 def estimate(
@@ -166,6 +174,7 @@ def estimate(
     fx,
     estimate_only,
     messages,
+    model_map,
     fmt,
     pricing_dirs,
 ) -> None:
@@ -199,6 +208,7 @@ def estimate(
     if cached is not None and not (0 <= cached <= 1):
         raise InputError(f"--cached-ratio must be between 0 and 1, got {cached_ratio}")
     parse_overrides(fx)  # checked here so that errors name the flag
+    mapping = parse_model_map(model_map)
     time_of_day = None
     if at_time is not None:
         try:
@@ -224,6 +234,7 @@ def estimate(
         fx=fx,
         estimate_only=estimate_only,
         pricing=pricing_dirs,
+        model_map=mapping,
     )
     result.notices[:0] = read_notices
     if fmt != "json":  # JSON carries them in "notices"

@@ -7,8 +7,9 @@ from pathlib import Path
 
 import click
 
-from tokencost.cli._common import echo_output, format_option, pricing_option
+from tokencost.cli._common import echo_output, format_option, map_option, pricing_option
 from tokencost.families import accuracy_label
+from tokencost.pricing.resolve import model_map_scope, parse_model_map
 
 CANDIDATE_COLUMNS = [
     ("rank", "#"),
@@ -63,6 +64,7 @@ def _common_plan_options(func):
                 help="Use the fitted estimators even where an exact tokenizer exists.",
             ),
             pricing_option,
+            map_option,
         ]
     ):
         func = option(func)
@@ -195,7 +197,7 @@ def _csv_output(result) -> str:
     help="Candidates shown per workload in the table (0: all).",
 )
 @_common_plan_options
-def plan(file, fmt, top, currency, fx, estimate_only, pricing_dirs) -> None:
+def plan(file, fmt, top, currency, fx, estimate_only, pricing_dirs, model_map) -> None:
     """Project the monthly spend of a workload FILE on every candidate model, ranked.
 
     Per workload: this month's cost on the current model, a month-by-month forecast with growth, and every
@@ -206,7 +208,8 @@ def plan(file, fmt, top, currency, fx, estimate_only, pricing_dirs) -> None:
     from tokencost.planner import plan_file
     from tokencost.render.tabular import dumps_json
 
-    result = plan_file(file, pricing=pricing_dirs, currency=currency, fx=fx, estimate_only=estimate_only)
+    with model_map_scope(parse_model_map(model_map)):
+        result = plan_file(file, pricing=pricing_dirs, currency=currency, fx=fx, estimate_only=estimate_only)
     if fmt == "json":
         echo_output(dumps_json(result.to_document()))
     elif fmt == "csv":
@@ -270,7 +273,7 @@ def init(path, force) -> None:
 )
 @click.option("--force", is_flag=True, help="Overwrite --out if it exists.")
 @_common_plan_options
-def report(file, out, fmt, top, force, currency, fx, estimate_only, pricing_dirs) -> None:
+def report(file, out, fmt, top, force, currency, fx, estimate_only, pricing_dirs, model_map) -> None:
     """Write a self-contained procurement report of a workload FILE (HTML with inline SVG charts, or Markdown).
 
     The HTML needs no network and no JavaScript, and prints cleanly: assumptions, a bar chart of projected
@@ -284,7 +287,8 @@ def report(file, out, fmt, top, force, currency, fx, estimate_only, pricing_dirs
 
     if fmt is None:
         fmt = "markdown" if Path(out).suffix.lower() in (".md", ".markdown") else "html"
-    result = plan_file(file, pricing=pricing_dirs, currency=currency, fx=fx, estimate_only=estimate_only)
+    with model_map_scope(parse_model_map(model_map)):
+        result = plan_file(file, pricing=pricing_dirs, currency=currency, fx=fx, estimate_only=estimate_only)
     if fmt == "html":
         from tokencost.render.report_html import render_html
 

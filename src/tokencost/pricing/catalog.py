@@ -32,7 +32,7 @@ ENV_VAR = "TOKENCOST_PRICING"
 BUNDLED_LAYER = "bundled"
 SHEET_SUFFIXES = (".yaml", ".yml")
 #: Bumped when the way sheets merge changes, so a catalog cached by older code is never served.
-CATALOG_FORMAT = 3
+CATALOG_FORMAT = 4
 #: The fields that describe a model's prices: an overriding model that gives ``prices`` replaces them all
 #: (a negotiated card has its own history, source and checked date); one that omits ``prices`` inherits them.
 PRICE_BLOCK = ("prices", "history", "free", "source", "checked")
@@ -176,6 +176,8 @@ class Catalog:
     entries: dict[str, Entry] = field(default_factory=dict)  # by model id (original case)
     _index: dict[str, str] = field(default_factory=dict)  # normalised name -> model id
     _loose_index: dict[str, set[str]] = field(default_factory=dict)
+    #: the sheets' ``model_map`` sections (logged name -> catalog id), later sheets win
+    model_map: dict[str, str] = field(default_factory=dict)
 
     # -- building -----------------------------------------------------------------------------------------
     @classmethod
@@ -241,9 +243,24 @@ class Catalog:
                 for name, loc in names:
                     if loc is not None or _normal(name) not in origin:
                         origin[_normal(name)] = (loaded, loc or id_loc)
+        problems += catalog._add_model_maps(sheets)
         if problems:
             raise PricingError(problems)
         return catalog
+
+    def _add_model_maps(self, sheets: Sequence[LoadedSheet]) -> list[str]:
+        """Merge the sheets' ``model_map`` sections; a target that names no model is a problem."""
+        problems = []
+        for loaded in sheets:
+            for logged, target in loaded.sheet.model_map.items():
+                if self._lookup(target) is None:
+                    problems.append(
+                        f"{loaded.where(['model_map', logged])}: model_map {logged!r}: {target!r} is not a "
+                        "model id or alias"
+                    )
+                    continue
+                self.model_map[logged] = target
+        return problems
 
     def _add(self, entry: Entry) -> None:
         self.entries[entry.id] = entry
@@ -280,29 +297,32 @@ class Catalog:
 
         return resolve(self, name, host=host, model_map=model_map)
 
-    def find(self, name: str) -> Entry | None:
+    def find(self, name: str, *, model_map: Mapping[str, str] | None = None) -> Entry | None:
         """The entry ``name`` resolves to (``pricing.resolve``: id or alias, normalised forms, host ids,
         reference card, a unique loose match), or None. A card reached by anything but its exact id or alias
         carries the ``resolution`` that says how. InputError when ``name`` is not a str."""
         if not isinstance(name, str):
             raise InputError(f"model name must be a str (an id or alias), got {type(name).__name__} {name!r}")
+        from tokencost.pricing.resolve import effective_map
+
         entry = self._lookup(name)
-        if entry is not None and (name.strip() == entry.id or name.strip() in entry.model.aliases):
+        mapped = name.strip().casefold() in effective_map(self, model_map)
+        if entry is not None and not mapped and name.strip() in (entry.id, *entry.model.aliases):
             return entry
         if not name.strip():
             return None
-        found = self.resolve(name)
+        found = self.resolve(name, model_map=model_map)
         if found.entry is None:
             return None
         return replace(found.entry, resolution=found) if found.loose else found.entry
 
-    def get(self, name: str) -> Entry:
+    def get(self, name: str, *, model_map: Mapping[str, str] | None = None) -> Entry:
         """Like ``find`` but raises UnknownModelError when nothing matches: with the candidates when the name
         is ambiguous, the API card when it is a self-hosted tag, else the closest names."""
-        entry = self.find(name)
+        entry = self.find(name, model_map=model_map)
         if entry is not None:
             return entry
-        found = self.resolve(name)
+        found = self.resolve(name, model_map=model_map)
         if found.ambiguous:
             raise UnknownModelError(
                 name,

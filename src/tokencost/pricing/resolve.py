@@ -12,6 +12,9 @@ from __future__ import annotations
 
 import re
 import weakref
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -19,7 +22,7 @@ from tokencost.errors import InputError
 from tokencost.pricing import hosts as H
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping
+    from collections.abc import Sequence
 
     from tokencost.pricing.catalog import Catalog, Entry
 
@@ -332,6 +335,29 @@ def _view(catalog: Catalog) -> _View:
     return view
 
 
+# -- user mappings -------------------------------------------------------------------------------------------
+_SCOPE: ContextVar[Mapping[str, str] | None] = ContextVar("tokencost_model_map", default=None)
+
+
+@contextmanager
+def model_map_scope(model_map: Mapping[str, str] | None) -> Iterator[None]:
+    """Every lookup inside the ``with`` also uses ``model_map`` (``--map`` on plan and check reach the
+    planner's lookups this way, without a parameter threaded through every layer)."""
+    token = _SCOPE.set({**(_SCOPE.get() or {}), **(model_map or {})})
+    try:
+        yield
+    finally:
+        _SCOPE.reset(token)
+
+
+def effective_map(catalog: Catalog, model_map: Mapping[str, str] | None) -> dict[str, str]:
+    """The sheets' ``model_map`` sections, then the scope's, then ``model_map``: later wins; keys casefolded."""
+    merged: dict[str, str] = {}
+    for layer in (getattr(catalog, "model_map", None) or {}, _SCOPE.get() or {}, model_map or {}):
+        merged.update({str(k).strip().casefold(): v for k, v in layer.items()})
+    return merged
+
+
 # -- the rules -----------------------------------------------------------------------------------------------
 def resolve(
     catalog: Catalog,
@@ -352,9 +378,12 @@ def resolve(
     raw = logged_id.strip()
     if not raw:
         raise InputError("model name is empty")
-    view = _view(catalog)
-    if model_map:
-        mapped = _mapped(view, raw, host, model_map)
+    return _resolve(_view(catalog), raw, host, effective_map(catalog, model_map))
+
+
+def _resolve(view: _View, raw: str, host: str | None, mapping: Mapping[str, str]) -> Resolution:
+    if mapping:
+        mapped = _mapped(view, raw, host, mapping)
         if mapped is not None:
             return mapped
     if H.is_self_hosted_host(host):
@@ -491,11 +520,10 @@ def _form_chain(form: Form) -> list[str]:
 
 
 def _mapped(view: _View, raw: str, host: str | None, model_map: Mapping[str, str]) -> Resolution | None:
-    wanted = {str(k).strip().casefold(): v for k, v in model_map.items()}
-    target = wanted.get(raw.casefold())
+    target = model_map.get(raw.casefold())
     if target is None:
         return None
-    inner = resolve(view.catalog, target, host=None)
+    inner = _resolve(view, target.strip(), None, {})  # a mapping's target is a catalog id, never mapped again
     chain = (f"--map / model_map: {raw!r} -> {target!r}", *inner.chain)
     if inner.entry is None:
         return Resolution(raw, None, None, host, False, (), (), inner.ambiguous, False, chain)
@@ -516,7 +544,7 @@ def _self_hosted(view: _View, raw: str, why: str) -> Resolution:
     alternatives: tuple[str, ...] = ()
     entry = None
     for api_name in dict.fromkeys((name.replace(":", "-"), name.split(":", 1)[0])):
-        found = resolve(view.catalog, api_name) if ":" not in api_name else None
+        found = _resolve(view, api_name, None, {}) if ":" not in api_name else None
         if found is not None and found.entry is not None and found.resolved_by != "loose":
             entry = found.entry
             break
@@ -540,3 +568,31 @@ def _last_resort(view: _View, raw: str, host: str | None) -> Resolution:
         )
     chain = (f"no rule matched{f' on host {host}' if host else ''}",)
     return Resolution(raw, None, None, host, host is not None, (), (), (), False, chain)
+
+
+def parse_model_map(items: Sequence[str] | Mapping[str, str] | None, name: str = "--map") -> dict[str, str]:
+    """``["LOGGED=CATALOG", ...]`` (or a mapping) as a dict; InputError naming ``name`` for a bad item."""
+    if items is None:
+        return {}
+    if isinstance(items, Mapping):
+        pairs = list(items.items())
+    elif isinstance(items, str):
+        raise InputError(f"{name}: expected a list of LOGGED=CATALOG items, got the str {items!r}")
+    else:
+        pairs = []
+        for item in items:
+            logged, eq, target = str(item).partition("=")
+            if not eq:
+                raise InputError(f"{name} {item!r}: expected LOGGED=CATALOG (e.g. prod-gpt4o=gpt-4o)")
+            pairs.append((logged, target))
+    out: dict[str, str] = {}
+    for logged, target in pairs:
+        if (
+            not isinstance(logged, str)
+            or not isinstance(target, str)
+            or not logged.strip()
+            or not target.strip()
+        ):
+            raise InputError(f"{name}: {logged!r}={target!r} needs a logged id and a catalog id")
+        out[logged.strip()] = target.strip()
+    return out

@@ -369,6 +369,10 @@ class Sheet(_Strict):
     schema_version: Literal[1] = SCHEMA_VERSION
     provider: Provider
     models: list[Model] = Field(default_factory=list)
+    model_map: dict[str, str] = Field(
+        default_factory=dict,
+        description="Names logs or workloads use (Azure deployment names, in-house aliases) -> catalog model ids.",
+    )
 
     @model_validator(mode="after")
     def _unique_within_sheet(self, info: ValidationInfo) -> Sheet:
