@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import textwrap
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -143,3 +144,57 @@ def test_overlay_model_map_target_must_exist(tmp_path):
     )
     with pytest.raises(PricingError, match="model_map 'prod': 'gpt-9-ultra' is not a model"):
         load_catalog(overlay)
+
+
+def test_estimate_prices_embedding_a_file_on_input_only(runner, prompt):
+    result = run(runner, "estimate", prompt, "-m", "text-embedding-3-small", "--format", "json")
+    assert result.exit_code == 0, result.output
+    document = json.loads(result.stdout)
+    row = document["rows"][0]
+    assert row["output_tokens"] == 0 and row["input_tokens"] > 0
+    # 0.02 USD per million input tokens, nothing else
+    assert Decimal(row["total"]) == Decimal(row["input_tokens"]) * Decimal("0.02") / 1_000_000
+    assert document["assumptions"][0].startswith("output: none (embedding")
+    assert any("input tokens only" in note for note in row["notes"])
+
+
+def test_embeddings_stay_out_of_chat_sets(runner, prompt):
+    result = run(runner, "estimate", prompt, "--vendor", "openai", "--format", "json")
+    models = [row["model"] for row in json.loads(result.stdout)["rows"]]
+    assert models and not any("embedding" in m or "moderation" in m for m in models)
+    assert "text-embedding-3-small" not in run(runner, "models", "--vendor", "openai").stdout
+    assert "text-embedding-3-small" in run(runner, "models", "--vendor", "openai", "--all-modes").stdout
+
+
+@pytest.mark.parametrize(
+    ("logged", "expected"),
+    [
+        ("o1-mini-2024-09-12", "o1-mini"),
+        ("gpt-4.5-preview", "gpt-4.5-preview"),
+        ("gpt-4o-search-preview", "gpt-4o-search-preview"),
+        ("gpt-4o-audio-preview-2024-12-17", "gpt-4o-audio-preview"),
+        ("computer-use-preview", "computer-use-preview"),
+        ("gemini-1.5-flash-002", "gemini-1.5-flash"),
+        ("models/gemini-2.0-flash-exp", "gemini-2.0-flash-exp"),
+        ("gemini-2.5-pro-preview-05-06", "gemini-2.5-pro-preview"),
+        ("gemini-3-pro-preview", "gemini-3-pro-preview"),
+        ("gemini-2.5-flash-image", "gemini-2.5-flash-image"),
+        ("pixtral-12b-2409", "pixtral-12b"),
+        ("glm-4.6v", "glm-4.6v"),
+        ("deepseek-r1-distill-llama-70b", "groq/deepseek-r1-distill-llama-70b"),
+        ("llama3-8b-8192", "groq/llama3-8b-8192"),
+        ("gpt-5.6-sol", "gpt-5.6-sol"),
+        ("text-embedding-ada-002-v2", "text-embedding-ada-002"),
+        ("models/gemini-embedding-001", "gemini-embedding-001"),
+    ],
+)
+def test_retired_preview_and_embedding_models_resolve(logged, expected):
+    entry = load_catalog().get(logged)
+    assert entry.id == expected
+    assert entry.model.prices is not None and entry.source
+
+
+def test_retired_models_keep_their_deprecation_date():
+    catalog = load_catalog()
+    assert str(catalog.get("o1-mini").model.deprecated) == "2025-10-27"
+    assert str(catalog.get("gemini-1.5-flash").model.deprecated) == "2025-09-24"

@@ -638,7 +638,9 @@ def estimate(
         )
 
     assumptions = []
-    if output_tokens is not None:
+    if all(e.model.mode == "embedding" for e in entries):
+        assumptions.append("output: none (embedding models bill input tokens only)")
+    elif output_tokens is not None:
         assumptions.append(f"output: {output_tokens} tokens per request on every model (given)")
     elif output_ratio is not None:
         assumptions.append(f"output: {ratio} x each model's input tokens (given)")
