@@ -45,7 +45,24 @@ HOST_NAMES: dict[str, str] = {
     **dict.fromkeys(("minimax",), "minimax"),
     **dict.fromkeys(("cohere", "coherechat"), "cohere"),
     **dict.fromkeys(("amazon", "nova"), "amazon"),
+    # Hugging Face router providers we carry no sheet for (named so a record naming one stays unpriced)
+    **{name: name for name in ("novita", "sambanova", "nebius", "hyperbolic", "nscale", "scaleway")},
+    **dict.fromkeys(("featherlessai", "featherless"), "featherless"),
 }
+
+#: cards a host also bills at, declared: Amazon's own Nova models are sold on Bedrock only (their sheet is
+#: Amazon's), and Vertex bills Google's own Gemini models at the Gemini API card (no separate Vertex card)
+HOST_ALSO: dict[str, tuple[str, ...]] = {"bedrock": ("amazon",), "vertex": ("google",)}
+
+
+def host_providers(host: str) -> tuple[str, ...]:
+    """The provider ids whose cards a record naming ``host`` may be priced on."""
+    return (host, *HOST_ALSO.get(host, ()))
+
+
+#: routers that bill the price of whichever provider served the request: naming one does not bind the
+#: lookup to its own cards (the Hugging Face router without a ``:provider`` suffix)
+PASS_THROUGH_HOSTS = frozenset(("huggingface",))
 
 #: hosts that mean "you ran it yourself": no vendor price, reported as self-hosted
 SELF_HOSTED_NAMES = frozenset(

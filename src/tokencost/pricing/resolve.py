@@ -15,7 +15,7 @@ import weakref
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 from tokencost.errors import InputError
@@ -181,7 +181,7 @@ def _normal_forms(logged_id: str) -> tuple[list[Form], str | None, str | None, b
     if ":" in text:
         base, tag = text.rsplit(":", 1)
         if H.host_key(tag) in H.HOST_NAMES and tag.casefold() not in H.OPENROUTER_VARIANTS:
-            implied = implied or H.HOST_NAMES[H.host_key(tag)]
+            prefixed = prefixed or H.HOST_NAMES[H.host_key(tag)]  # the router names its provider outright
             add(base, "hf-provider-suffix")
     _bedrock_forms(text, add)
     implied = implied or _bedrock_implied(logged_id)
@@ -270,7 +270,7 @@ class _View:
 
     def host_hits(self, name: str, host: str | None) -> list[Entry]:
         """Cards of ``host`` (of every host when None) whose id is ``host-prefix/name``."""
-        hosts = [host] if host else sorted(self.prefixes)
+        hosts = list(H.host_providers(host)) if host else sorted(self.prefixes)
         hits: list[Entry] = []
         for pid in hosts:
             for prefix in sorted(self.prefixes.get(pid, {pid})):
@@ -392,6 +392,10 @@ def _resolve(view: _View, raw: str, host: str | None, mapping: Mapping[str, str]
     forms, implied, prefixed, self_hosted = _normal_forms(raw)
     if self_hosted:
         return _self_hosted(view, forms[-1].text, "the id's prefix names a self-hosted serving stack")
+    if named in H.PASS_THROUGH_HOSTS:  # the router's provider decides the price: use the id's own shape
+        found = _resolve(view, raw, None, {})
+        note = f"host {named} bills the price of the provider it routes to: the id's own shape decides"
+        return replace(found, chain=(note, *found.chain))
     if named is None and prefixed is not None:
         found = _walk(view, raw, forms, prefixed, named=True)
     elif named is None and implied is not None:
@@ -416,7 +420,7 @@ def _walk(view: _View, raw: str, forms: list[Form], host: str | None, named: boo
             if len(hits) > 1:
                 return _ambiguous(raw, hits, host, named, f"host {host} has several cards for {form.text!r}")
         entry = view.lookup(form.text)
-        if entry is not None and (host is None or entry.provider.id == host):
+        if entry is not None and (host is None or entry.provider.id in H.host_providers(host)):
             return _resolved(
                 view, raw, entry, _form_rule(raw, form, entry), form, host, named, _form_chain(form)
             )
@@ -430,7 +434,7 @@ def _walk(view: _View, raw: str, forms: list[Form], host: str | None, named: boo
             continue
         if creator is not None:
             form = Form(form.text, (*form.steps, step))
-            if creator.provider.id == host:
+            if creator.provider.id in H.host_providers(host):
                 return _resolved(view, raw, creator, "normalised", form, host, named, _form_chain(form))
             return _on_host(view, raw, creator, form, host, named)
     return None
@@ -461,7 +465,7 @@ def _any_host(view: _View, raw: str, form: Form, creator: Entry | None) -> Resol
 
 def _on_host(view: _View, raw: str, entry: Entry, form: Form, host: str, named: bool) -> Resolution:
     """``entry`` matched but is another provider's card: use ``host``'s card of the same model."""
-    same = [e for e in view.group(entry) if e.provider.id == host]
+    same = [e for e in view.group(entry) if e.provider.id in H.host_providers(host)]
     chain = [*_form_chain(form), f"{form.text!r} is {entry.id} ({entry.provider.id})"]
     if len(same) == 1:
         chain.append(f"host {host}: its card for the same model is {same[0].id}")
@@ -490,6 +494,8 @@ def _resolved(
     if others and not named and rule not in ("reference",) and host is None:
         chain = [*chain, _reference_reason(view, entry) if view.reference([entry]) is entry else ""]
         chain = [line for line in chain if line]
+    if host is not None and entry.provider.id != host and entry.provider.id in H.host_providers(host):
+        chain = [*chain, f"host {host} bills {entry.provider.id}'s own models at {entry.provider.id}'s card"]
     steps = tuple(s for s in form.steps if s)
     return Resolution(raw, entry, rule, host, named, steps, others, (), False, tuple(chain))
 
@@ -557,7 +563,7 @@ def _self_hosted(view: _View, raw: str, why: str) -> Resolution:
 def _last_resort(view: _View, raw: str, host: str | None) -> Resolution:
     ids = view.catalog._loose_ids(raw)
     if host is not None:
-        ids = {i for i in ids if view.catalog.entries[i].provider.id == host}
+        ids = {i for i in ids if view.catalog.entries[i].provider.id in H.host_providers(host)}
     if len(ids) == 1:
         entry = view.catalog.entries[next(iter(ids))]
         chain = [f"loose match (ignoring case, spaces, '.', '-', '_', ':'): {entry.id}"]
