@@ -285,3 +285,11 @@ def test_catalog_get_goes_through_the_resolver():
 def test_ids_are_case_insensitive_on_host_paths(tmp_path: Path):
     found = resolve(load_catalog(), "meta-llama/llama-4-scout-17b-16e-instruct", host="together_ai")
     assert found.catalog_id == "together/meta-llama/Llama-4-Scout-17B-16E-Instruct"
+
+
+def test_bundled_two_hosts_same_id_without_host_is_listed_not_guessed():
+    found = resolve(load_catalog(), "Qwen/Qwen3.5-397B-A17B")
+    assert found.entry is None
+    assert set(found.ambiguous) == {"deepinfra/Qwen/Qwen3.5-397B-A17B", "openrouter/qwen/qwen3.5-397b-a17b"}
+    named = resolve(load_catalog(), "Qwen/Qwen3.5-397B-A17B", host="deepinfra")
+    assert named.catalog_id == "deepinfra/Qwen/Qwen3.5-397B-A17B"
