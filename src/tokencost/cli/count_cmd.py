@@ -12,6 +12,7 @@ from typing import Any
 import click
 
 from tokencost.cli._common import echo_output, format_option
+from tokencost.cli.online_opt import go_online, online_option
 from tokencost.errors import InputError
 from tokencost.families import accuracy_label
 
@@ -143,6 +144,7 @@ def _resolve_model(model: str) -> tuple[str, str]:
 @click.option(
     "--list-families", is_flag=True, help="List the tokenizer families, exact or estimate here, and exit."
 )
+@online_option
 @format_option(_FORMATS)
 def count(
     paths: tuple[str, ...],
@@ -157,6 +159,7 @@ def count(
     exclude: tuple[str, ...],
     explain: bool,
     list_families: bool,
+    online: bool,
     fmt: str,
 ) -> None:
     """Count tokens in PATHS (files, directories, or - for stdin), exactly where the tokenizer is available.
@@ -176,7 +179,7 @@ def count(
             f"--explain breaks the whole text down by script: it does not take {flag} (count without --explain)"
         )
     from tokencost.inputs import collect, decoded_notice, invalid_notice
-    from tokencost.tokenizers import get_counter
+    from tokencost.tokenizers import get_counter, with_range
 
     selections = _selections(models, tokenizers, all_families)
     collected = collect(paths, include, exclude)
@@ -184,6 +187,9 @@ def count(
     selections, requested_models = _unique(selections, models, notices)
     keys = [(family, estimate) for _, family in selections]
     counters = {key: get_counter(*key) for key in keys}
+    if online:
+        counters = go_online(selections, counters, estimate, notices)
+        jobs = 1  # one process talks to the endpoint (and its cache)
     for key, counter in counters.items():
         if not counter.exact and not estimate:
             from tokencost.tokenizers.registry import spec
@@ -224,7 +230,8 @@ def count(
         key = (family, estimate)
         counter = counters[key]
         total = sum(item.tokens[key] for item in per_source)
-        method = counter.method
+        low, high = (sum(_bounds(item, key)[i] for item in per_source) for i in (0, 1))
+        method = with_range(counter.method, counter.exact, low, high)
         breakdown = _sum_breakdowns(per_source, key) if messages else None
         if breakdown and breakdown["approximated"]:
             from tokencost.tokenizers.messages import APPROXIMATED
@@ -239,6 +246,8 @@ def count(
             {
                 "family": counter.family,
                 "tokens": total,
+                "low": low,
+                "high": high,
                 "exact": counter.exact,
                 "method": method,
                 "error_band": counter.error_band,
@@ -247,7 +256,15 @@ def count(
         if breakdown is not None:
             result["messages"] = breakdown
         if per_file:
-            result["files"] = [{"path": item.name, "tokens": item.tokens[key]} for item in per_source]
+            result["files"] = [
+                {
+                    "path": item.name,
+                    "tokens": item.tokens[key],
+                    "low": _bounds(item, key)[0],
+                    "high": _bounds(item, key)[1],
+                }
+                for item in per_source
+            ]
         results.append(result)
         base = {
             "model": model,
@@ -327,10 +344,17 @@ def _sum_breakdowns(per_source, key) -> dict[str, Any]:
     return total
 
 
+def _bounds(item, key) -> tuple[int, int]:
+    """``(low, high)`` of one source's count: its band when estimated, the count itself when exact."""
+    low, high = item.ranges.get(key, (item.tokens[key], item.tokens[key]))
+    return low, high
+
+
 def _count_messages(sources, keys, counters, notices):
     from tokencost.inputs import display_name, read_input
     from tokencost.tokenizers.files import SourceCount
     from tokencost.tokenizers.messages import count_requests, parse_requests
+    from tokencost.tokenizers.ranges import RangeTally
 
     out = []
     for source in sources:
@@ -342,8 +366,11 @@ def _count_messages(sources, keys, counters, notices):
         skipped = 0
         approximated = {}
         for key in keys:
-            result = count_requests(requests, key[0], counters[key].count)
+            tally = RangeTally(counters[key])
+            result = count_requests(requests, key[0], tally)
             item.tokens[key] = result.tokens
+            if not counters[key].exact:
+                item.ranges[key] = list(tally.bounds(result.tokens))
             item.breakdown[key] = result
             skipped = result.skipped_parts
             if result.approximated:
