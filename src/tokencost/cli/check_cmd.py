@@ -138,19 +138,9 @@ Examples:
 @pricing_option
 @map_option
 def check(
-    file,
-    budgets,
-    max_increase,
-    baseline,
-    min_delta,
-    warn_at,
-    warn_only,
-    fmt,
-    currency,
-    fx,
-    pricing_dirs,
+    file, budgets, max_increase, baseline, min_delta, warn_at, warn_only, fmt, currency, fx, pricing_dirs,
     model_map,
-):
+):  # fmt: skip
     """Check projected monthly spend of FILE against budgets, policies and a baseline.
 
     FILE is a workload file (planned now) or a plan JSON. Budgets come from the workload file's

@@ -159,25 +159,9 @@ def read_messages(paths: tuple[str, ...]) -> tuple[list, list[str]]:
 @format_option()
 @pricing_option
 def estimate(
-    paths,
-    models,
-    vendors,
-    all_models,
-    output_tokens,
-    output_ratio,
-    cached_ratio,
-    requests,
-    batch,
-    at: dt.date | None,
-    at_time,
-    currency,
-    fx,
-    estimate_only,
-    messages,
-    model_map,
-    fmt,
-    pricing_dirs,
-) -> None:
+    paths, models, vendors, all_models, output_tokens, output_ratio, cached_ratio, requests, batch,
+    at: dt.date | None, at_time, currency, fx, estimate_only, messages, model_map, fmt, pricing_dirs,
+) -> None:  # fmt: skip
     """Tokens and cost of a prompt on each model, cheapest first.
 
     Models: those named with --model / --vendor, else a default comparison set of 15 current models from

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 
 from tokencost.errors import InputError
 from tokencost.pricing import hosts as H
+from tokencost.pricing.id_forms import Form, is_self_hosted_tag, normal_forms, split_forms
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -28,14 +29,6 @@ if TYPE_CHECKING:
 
 #: the rules, in the order they are tried (``Resolution.resolved_by`` is one of them, or None)
 RULES = ("map", "exact", "case", "normalised", "host", "host-id", "reference", "loose", "self-hosted")
-
-
-@dataclass(frozen=True)
-class Form:
-    """One spelling of the logged id to look up, with the normalisation steps that produced it."""
-
-    text: str
-    steps: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -115,118 +108,6 @@ class Resolution:
             "ambiguous": list(self.ambiguous),
             "chain": list(self.chain),
         }
-
-
-# -- normalised forms ----------------------------------------------------------------------------------------
-def _strip_host_prefix(text: str) -> tuple[str, str | None, bool] | None:
-    """``together_ai/x`` -> (x, together, False); ``ollama/x`` -> (x, None, True); None when no prefix."""
-    if "/" not in text:
-        return None
-    prefix, rest = text.split("/", 1)
-    key = prefix.casefold()
-    if key in H.SELF_HOSTED_PREFIXES:
-        return rest, None, True
-    if key in H.HOST_PREFIXES and rest:
-        return rest, H.HOST_PREFIXES[key], False
-    return None
-
-
-_ARN = re.compile(r"^arn:aws[\w-]*:bedrock:[^:]*:[^:]*:(?:inference-profile|foundation-model|[\w-]+)/(.+)$")
-_VERTEX_PATH = re.compile(r"^(?:projects/[^/]+/locations/[^/]+/)?publishers/[^/]+/models/(.+)$")
-_FIREWORKS_PATH = re.compile(r"^accounts/[^/]+/models/(.+)$")
-
-
-def normal_forms(logged_id: str) -> tuple[list[Form], str | None, bool]:
-    """Every spelling to try, in order (the id as written first), the host its shape implies, and whether
-    its shape says self-hosted (``ollama/...``)."""
-    forms, implied, _, self_hosted = _normal_forms(logged_id)
-    return forms, implied, self_hosted
-
-
-def _normal_forms(logged_id: str) -> tuple[list[Form], str | None, str | None, bool]:
-    """``normal_forms`` plus the host a prefix names outright (``openrouter/...``), kept apart from the
-    host only implied by the id's shape (Bedrock's ``vendor.model``, Gemini's ``models/``)."""
-    text = logged_id.strip()
-    forms = [Form(text)]
-    implied: str | None = None
-    prefixed: str | None = None
-    self_hosted = False
-    steps: tuple[str, ...] = ()
-
-    def add(new: str, step: str) -> None:
-        nonlocal text, steps
-        if new and new != text:
-            text, steps = new, (*steps, step)
-            forms.append(Form(text, steps))
-
-    stripped = _strip_host_prefix(text)
-    if stripped is not None:
-        rest, prefixed, self_hosted = stripped
-        add(rest, "host-prefix")
-    for pattern, host, step in (
-        (_ARN, "bedrock", "bedrock-arn"),
-        (_VERTEX_PATH, "vertex", "vertex-path"),
-        (_FIREWORKS_PATH, "fireworks", "fireworks-path"),
-    ):
-        match = pattern.match(text)
-        if match:
-            implied = implied or host
-            add(match.group(1), step)
-    if text.casefold().startswith("models/"):
-        implied = implied or "google"
-        add(text[len("models/") :], "gemini-path")
-    if "@" in text and H.VERTEX_VERSION.search(text):
-        implied = implied or "vertex"
-        add(H.VERTEX_VERSION.sub("", text), "vertex-version")
-    if ":" in text:
-        base, tag = text.rsplit(":", 1)
-        if H.host_key(tag) in H.HOST_NAMES and tag.casefold() not in H.OPENROUTER_VARIANTS:
-            prefixed = prefixed or H.HOST_NAMES[H.host_key(tag)]  # the router names its provider outright
-            add(base, "hf-provider-suffix")
-    _bedrock_forms(text, add)
-    implied = implied or _bedrock_implied(logged_id)
-    if ":" in text and text.rsplit(":", 1)[1].casefold() in H.OPENROUTER_VARIANTS:
-        add(text.rsplit(":", 1)[0], "openrouter-variant")
-    for pattern, step in ((H.DATE_SUFFIX, "date-suffix"), (H.SHORT_DATE_SUFFIX, "date-suffix")):
-        if pattern.search(text):
-            add(pattern.sub("", text), step)
-            break
-    if text.casefold().endswith("-latest"):
-        add(text[: -len("-latest")], "latest-suffix")
-    return forms, prefixed or implied, prefixed, self_hosted
-
-
-def _bedrock_vendor_split(text: str) -> tuple[str | None, str]:
-    """``us.anthropic.claude-x`` -> ("us", "anthropic.claude-x") when the first label is a region."""
-    head, _, rest = text.partition(".")
-    vendor, dot, model = rest.partition(".")
-    if head.casefold() in H.BEDROCK_REGIONS and dot and vendor.isalnum() and model[:1].isalpha():
-        return head, rest
-    return None, text
-
-
-def _bedrock_implied(logged_id: str) -> str | None:
-    text = logged_id.strip().rsplit("/", 1)[-1]
-    region, rest = _bedrock_vendor_split(text)
-    vendor, dot, model = rest.partition(".")
-    if region or (dot and vendor.casefold() in H.BEDROCK_VENDORS and model and not model[0].isdigit()):
-        return "bedrock"
-    return None
-
-
-def _bedrock_forms(text: str, add) -> None:
-    region, rest = _bedrock_vendor_split(text)
-    if region:
-        add(rest, "bedrock-region")
-        text = rest
-    vendor, dot, model = text.partition(".")
-    known = vendor.casefold() in H.BEDROCK_VENDORS or (region is not None and vendor.isalnum())
-    if not dot or not known or not model or model[0].isdigit():
-        return
-    if H.BEDROCK_VERSION.search(model):
-        add(f"{vendor}.{H.BEDROCK_VERSION.sub('', model)}", "bedrock-version")
-        model = H.BEDROCK_VERSION.sub("", model)
-    add(model, "bedrock-id")
 
 
 # -- the catalog's view for resolving ------------------------------------------------------------------------
@@ -389,7 +270,7 @@ def _resolve(view: _View, raw: str, host: str | None, mapping: Mapping[str, str]
     if H.is_self_hosted_host(host):
         return _self_hosted(view, raw, f"host {host!r} is a self-hosted serving stack")
     named = H.canonical_host(host)
-    forms, implied, prefixed, self_hosted = _normal_forms(raw)
+    forms, implied, prefixed, self_hosted = split_forms(raw)
     if self_hosted:
         return _self_hosted(view, forms[-1].text, "the id's prefix names a self-hosted serving stack")
     if named in H.PASS_THROUGH_HOSTS:  # the router's provider decides the price: use the id's own shape
@@ -404,7 +285,7 @@ def _resolve(view: _View, raw: str, host: str | None, mapping: Mapping[str, str]
         found = _walk(view, raw, forms, named, named=named is not None)
     if found is not None:
         return found
-    if _is_self_hosted_tag(raw):
+    if is_self_hosted_tag(raw):
         return _self_hosted(view, raw, "a name:tag id (Ollama, vLLM, LM Studio) is a self-hosted model")
     return _last_resort(view, raw, named)
 
@@ -534,13 +415,6 @@ def _mapped(view: _View, raw: str, host: str | None, model_map: Mapping[str, str
     if inner.entry is None:
         return Resolution(raw, None, None, host, False, (), (), inner.ambiguous, False, chain)
     return Resolution(raw, inner.entry, "map", host, False, (), inner.alternatives, (), False, chain)
-
-
-def _is_self_hosted_tag(raw: str) -> bool:
-    if not H.SELF_HOSTED_TAG.match(raw):
-        return False
-    tag = raw.rsplit(":", 1)[1].casefold()
-    return tag not in H.OPENROUTER_VARIANTS and not re.fullmatch(r"\d+", tag)
 
 
 def _self_hosted(view: _View, raw: str, why: str) -> Resolution:
