@@ -293,3 +293,57 @@ def test_bundled_two_hosts_same_id_without_host_is_listed_not_guessed():
     assert set(found.ambiguous) == {"deepinfra/Qwen/Qwen3.5-397B-A17B", "openrouter/qwen/qwen3.5-397b-a17b"}
     named = resolve(load_catalog(), "Qwen/Qwen3.5-397B-A17B", host="deepinfra")
     assert named.catalog_id == "deepinfra/Qwen/Qwen3.5-397B-A17B"
+
+
+# -- audio and image tokens at their own rates (the cost engine) ---------------------------------------------
+def test_audio_and_image_tokens_bill_at_their_own_rates():
+    from decimal import Decimal
+
+    from tokencost.costing.engine import Usage, price_usage
+
+    catalog = load_catalog()
+    audio = catalog.get("gpt-audio").model.prices  # 2.5 / 10 text, 32 / 64 audio
+    bill = price_usage(
+        audio, Usage(input_tokens=1_000_000, output_tokens=1_000_000, input_audio_tokens=400_000,
+                     output_audio_tokens=250_000), "USD",
+    )  # fmt: skip
+    by = {i.component: i.cost for i in bill.items}
+    assert by == {
+        "input": Decimal("1.5"),  # 600k text at 2.5
+        "input_audio": Decimal("12.8"),  # 400k at 32
+        "output": Decimal("7.5"),  # 750k text at 10
+        "output_audio": Decimal("16"),  # 250k at 64
+    }
+    assert bill.input_cost + bill.output_cost == bill.total
+    image = catalog.get("gemini-2.5-flash-image").model.prices
+    bill = price_usage(image, Usage(input_tokens=1000, output_tokens=1290, output_image_tokens=1290), "USD")
+    assert bill.total == Decimal("0.3") * 1000 / 1_000_000 + Decimal(30) * 1290 / 1_000_000
+
+
+def test_modality_tokens_without_a_rate_fall_back_to_text_and_say_so():
+    from decimal import Decimal
+
+    from tokencost.costing.engine import Usage, price_usage
+
+    card = load_catalog().get("gpt-4o").model.prices  # no audio prices
+    bill = price_usage(card, Usage(input_tokens=100, output_tokens=10, input_audio_tokens=60), "USD")
+    assert bill.total == (Decimal(100) * card.input + Decimal(10) * card.output) / 1_000_000
+    assert any("audio input billed at the text input rate" in n for n in bill.notes)
+    with pytest.raises(ValueError, match="cannot exceed"):
+        Usage(input_tokens=10, input_audio_tokens=11)
+
+
+@given(
+    st.integers(0, 10**7), st.integers(0, 10**7), st.integers(0, 10**7), st.integers(0, 10**7),
+)  # fmt: skip
+def test_splitting_tokens_by_modality_never_changes_a_card_without_modality_rates(a, b, c, d):
+    from tokencost.costing.engine import Usage, price_usage
+
+    card = load_catalog().get("gpt-4.1").model.prices
+    plain = price_usage(card, Usage(input_tokens=a + b, output_tokens=c + d), "USD")
+    split = price_usage(
+        card,
+        Usage(input_tokens=a + b, output_tokens=c + d, input_audio_tokens=b, output_image_tokens=d),
+        "USD",
+    )
+    assert plain.total == split.total

@@ -39,6 +39,7 @@ TOKEN_PRICE_FIELDS = (
     "reasoning",
     "input_audio",
     "output_audio",
+    "output_image",
 )
 #: All price components a sheet can set (the token ones plus the flat per-request fee).
 PRICE_FIELDS = (*TOKEN_PRICE_FIELDS, "per_request")
@@ -126,6 +127,9 @@ class PriceComponents(_Strict):
     )
     input_audio: Price | None = None
     output_audio: Price | None = None
+    output_image: Price | None = Field(
+        None, description="Image output tokens (image-generating models); image input bills as input."
+    )
     per_request: Price | None = Field(
         None, description="Flat fee per request, in currency units (not per million)."
     )
