@@ -198,3 +198,23 @@ def test_retired_models_keep_their_deprecation_date():
     catalog = load_catalog()
     assert str(catalog.get("o1-mini").model.deprecated) == "2025-10-27"
     assert str(catalog.get("gemini-1.5-flash").model.deprecated) == "2025-09-24"
+
+
+def test_workload_model_map_and_resolved_by_in_the_plan(runner, tmp_path):
+    path = tmp_path / "w.yaml"
+    text = textwrap.dedent(WORKLOAD).lstrip() + "model_map:\n  prod-east-4o: gpt-4o\n"
+    path.write_text(text, encoding="utf-8")
+    result = run(runner, "plan", path, "--format", "json")
+    assert result.exit_code == 0, result.output
+    workload = json.loads(result.stdout)["workloads"][0]
+    assert (workload["resolved_model"], workload["resolved_by"]) == ("gpt-4o", "map")
+    # --map on the command line wins over the file's map
+    result = run(runner, "plan", path, "--map", "prod-east-4o=azure/gpt-4o", "--format", "json")
+    assert json.loads(result.stdout)["workloads"][0]["resolved_model"] == "azure/gpt-4o"
+    # a model written as its id is "exact"
+    plain = tmp_path / "p.yaml"
+    plain.write_text(textwrap.dedent(WORKLOAD).lstrip().replace("prod-east-4o", "gpt-4o"), encoding="utf-8")
+    assert (
+        json.loads(run(runner, "plan", plain, "--format", "json").stdout)["workloads"][0]["resolved_by"]
+        == "exact"
+    )

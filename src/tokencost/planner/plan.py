@@ -338,6 +338,7 @@ def _workload_document(w: WorkloadPlan) -> dict[str, Any]:
         "name": w.name,
         "model": w.workload.model,
         "resolved_model": entry.id if entry else None,
+        "resolved_by": (entry.resolution.resolved_by if entry.resolution else "exact") if entry else None,
         "provider": entry.provider.id if entry else None,
         "requests_per_month": _tokens(w.requests_per_month),
         "monthly_growth_factor": str(w.growth_factor.quantize(Decimal("0.000001"))),
@@ -1164,15 +1165,18 @@ def plan_file(
     path = Path(path)
     spec, text = load_workload(path)
     catalog = load_catalog(pricing)
-    return plan_spec(
-        spec,
-        text,
-        _display_path(path),
-        path.parent,
-        catalog=catalog,
-        currency=currency,
-        fx=fx,
-        estimate_only=estimate_only,
-        tolerate_unknown=tolerate_unknown,
-        today=today,
-    )
+    from tokencost.pricing.resolve import model_map_scope
+
+    with model_map_scope(spec.model_map, override=False):  # --map (the outer scope) wins
+        return plan_spec(
+            spec,
+            text,
+            _display_path(path),
+            path.parent,
+            catalog=catalog,
+            currency=currency,
+            fx=fx,
+            estimate_only=estimate_only,
+            tolerate_unknown=tolerate_unknown,
+            today=today,
+        )

@@ -221,10 +221,12 @@ _SCOPE: ContextVar[Mapping[str, str] | None] = ContextVar("tokencost_model_map",
 
 
 @contextmanager
-def model_map_scope(model_map: Mapping[str, str] | None) -> Iterator[None]:
+def model_map_scope(model_map: Mapping[str, str] | None, *, override: bool = True) -> Iterator[None]:
     """Every lookup inside the ``with`` also uses ``model_map`` (``--map`` on plan and check reach the
-    planner's lookups this way, without a parameter threaded through every layer)."""
-    token = _SCOPE.set({**(_SCOPE.get() or {}), **(model_map or {})})
+    planner's lookups this way, without a parameter threaded through every layer); ``override=False``
+    keeps the outer scope's entries where both name a key (a workload file's map under ``--map``)."""
+    outer, inner = _SCOPE.get() or {}, model_map or {}
+    token = _SCOPE.set({**outer, **inner} if override else {**inner, **outer})
     try:
         yield
     finally:
