@@ -347,3 +347,20 @@ def test_splitting_tokens_by_modality_never_changes_a_card_without_modality_rate
         "USD",
     )
     assert plain.total == split.total
+
+
+def test_an_exact_id_never_imports_the_resolver_but_a_scope_still_maps_it():
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; from tokencost.pricing.catalog import load_catalog; c = load_catalog(); "
+        "c.get('gpt-4o'); c.find('deepseek-v3.2'); print('tokencost.pricing.resolve' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
+    from tokencost.pricing.resolve import model_map_scope
+
+    with model_map_scope({"gpt-4o": "azure/gpt-4o"}):
+        assert load_catalog().get("gpt-4o").id == "azure/gpt-4o"
+    assert load_catalog().get("gpt-4o").id == "gpt-4o"

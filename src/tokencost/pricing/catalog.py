@@ -13,6 +13,7 @@ from __future__ import annotations
 import difflib
 import os
 import re
+import sys
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -313,11 +314,15 @@ class Catalog:
         carries the ``resolution`` that says how. InputError when ``name`` is not a str."""
         if not isinstance(name, str):
             raise InputError(f"model name must be a str (an id or alias), got {type(name).__name__} {name!r}")
+        entry = self._lookup(name)
+        exact = entry is not None and name.strip() in (entry.id, *entry.model.aliases)
+        resolver = sys.modules.get("tokencost.pricing.resolve")  # a --map scope needs it imported
+        if exact and not model_map and not self.model_map and (resolver is None or not resolver.scoped()):
+            return entry  # the cold path: an id as written, no mapping anywhere, no resolver import
         from tokencost.pricing.resolve import effective_map
 
-        entry = self._lookup(name)
         mapped = name.strip().casefold() in effective_map(self, model_map)
-        if entry is not None and not mapped and name.strip() in (entry.id, *entry.model.aliases):
+        if exact and not mapped:
             return entry
         if not name.strip():
             return None

@@ -233,6 +233,11 @@ def model_map_scope(model_map: Mapping[str, str] | None, *, override: bool = Tru
         _SCOPE.reset(token)
 
 
+def scoped() -> bool:
+    """True inside a ``model_map_scope`` with entries (the catalog's fast path checks it)."""
+    return bool(_SCOPE.get())
+
+
 def effective_map(catalog: Catalog, model_map: Mapping[str, str] | None) -> dict[str, str]:
     """The sheets' ``model_map`` sections, then the scope's, then ``model_map``: later wins; keys casefolded."""
     merged: dict[str, str] = {}
