@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from tokencost.cli._common import echo_output, format_option, map_option, pricing_option
+from tokencost.cli._common import DATE, echo_output, format_option, map_option, pricing_option
 from tokencost.families import accuracy_label
 from tokencost.pricing.resolve import model_map_scope, parse_model_map
 
@@ -62,6 +62,13 @@ def _common_plan_options(func):
                 "estimate_only",
                 is_flag=True,
                 help="Use the fitted estimators even where an exact tokenizer exists.",
+            ),
+            click.option(
+                "--at",
+                type=DATE,
+                default=None,
+                help="Price every month on the cards in force on this day (default: current cards, a "
+                "scheduled price change from its month on).",
             ),
             pricing_option,
             map_option,
@@ -197,7 +204,7 @@ def _csv_output(result) -> str:
     help="Candidates shown per workload in the table (0: all).",
 )
 @_common_plan_options
-def plan(file, fmt, top, currency, fx, estimate_only, pricing_dirs, model_map) -> None:
+def plan(file, fmt, top, currency, fx, estimate_only, at, pricing_dirs, model_map) -> None:
     """Project the monthly spend of a workload FILE on every candidate model, ranked.
 
     Per workload: this month's cost on the current model, a month-by-month forecast with growth, and every
@@ -209,7 +216,9 @@ def plan(file, fmt, top, currency, fx, estimate_only, pricing_dirs, model_map) -
     from tokencost.render.tabular import dumps_json
 
     with model_map_scope(parse_model_map(model_map)):
-        result = plan_file(file, pricing=pricing_dirs, currency=currency, fx=fx, estimate_only=estimate_only)
+        result = plan_file(
+            file, pricing=pricing_dirs, currency=currency, fx=fx, estimate_only=estimate_only, at=at
+        )
     if fmt == "json":
         echo_output(dumps_json(result.to_document()))
     elif fmt == "csv":
@@ -281,7 +290,7 @@ def init(path, force) -> None:
 )
 @_common_plan_options
 def report(
-    file, out, fmt, top, force, replay_logs, currency, fx, estimate_only, pricing_dirs, model_map
+    file, out, fmt, top, force, replay_logs, currency, fx, estimate_only, at, pricing_dirs, model_map
 ) -> None:
     """Write a self-contained procurement report of a workload FILE (HTML with inline SVG charts, or Markdown).
 
@@ -297,7 +306,9 @@ def report(
     if fmt is None:
         fmt = "markdown" if Path(out).suffix.lower() in (".md", ".markdown") else "html"
     with model_map_scope(parse_model_map(model_map)):
-        result = plan_file(file, pricing=pricing_dirs, currency=currency, fx=fx, estimate_only=estimate_only)
+        result = plan_file(
+            file, pricing=pricing_dirs, currency=currency, fx=fx, estimate_only=estimate_only, at=at
+        )
     if fmt == "html":
         from tokencost.render.report_html import render_html
 
