@@ -44,14 +44,14 @@ def _texts() -> dict[str, str]:
     }
 
 
-def _cuts(seed: int, n: int) -> list[tuple[str, str]]:
+def _cuts(seed: int, n: int, sizes: tuple[int, int] = (150, 900)) -> list[tuple[str, str]]:
     rng = random.Random(seed)
     texts = _texts()
     out = []
     for i in range(n):
         kind = list(RULE)[i % len(RULE)]
         text = texts[kind]
-        size = rng.randrange(150, 900)
+        size = rng.randrange(*sizes)
         start = rng.randrange(0, max(1, len(text) - size))
         out.append((kind, text[start : start + size]))
     return out
@@ -102,7 +102,7 @@ def test_calibrated_estimate_is_within_3_percent_of_the_rule_on_held_out_text(tm
     counter = get_counter("claude")
     assert isinstance(counter, calibrated.CalibratedCounter)
     assert "calibrated on" in counter.method
-    for kind, text in _cuts(99, 200):  # other cuts than the fit's
+    for kind, text in _cuts(99, 200, (400, 1500)):  # other cuts than the fit's, prompt-sized
         truth = _rule(kind, text)
         before[kind].append(abs(raw.count(text) - truth) / truth)
         after[kind].append(abs(counter.count(text) - truth) / truth)

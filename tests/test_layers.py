@@ -33,7 +33,7 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
     ("catalog", ("tokencost.pricing", "tokencost.pricing_data")),
     ("tokenizers", ("tokencost.tokenizers", "tokencost.online")),
     ("costing", ("tokencost.costing",)),
-    ("planner / replay", ("tokencost.planner", "tokencost.replay")),
+    ("planner / replay", ("tokencost.planner", "tokencost.replay", "tokencost.calibration")),
     ("renderers", ("tokencost.render",)),
     ("cli", ("tokencost.cli", "tokencost.__main__")),
 ]

@@ -43,15 +43,23 @@ class PricingError(TokencostError):
 class UnknownModelError(TokencostError):
     """A model id or alias matched nothing; never priced at zero, always reported with suggestions."""
 
-    def __init__(self, name: str, suggestions: Sequence[str] = ()) -> None:
+    def __init__(
+        self,
+        name: str,
+        suggestions: Sequence[str] = (),
+        *,
+        message: str | None = None,
+        hint: str | None = None,
+    ) -> None:
         self.name = name
         self.suggestions = list(suggestions)
-        hint = (
-            "did you mean: " + ", ".join(self.suggestions)
-            if self.suggestions
-            else "run `tokencost models --search TEXT` to find it"
-        )
-        super().__init__(f"unknown model {name!r}", hint)
+        if hint is None:
+            hint = (
+                "did you mean: " + ", ".join(self.suggestions)
+                if self.suggestions
+                else "run `tokencost models --search TEXT` to find it"
+            )
+        super().__init__(message or f"unknown model {name!r}", hint)
 
 
 class UnknownTokenizerError(TokencostError):

@@ -36,8 +36,10 @@ class FamilyFit:
 
 
 def _is_held_back(sample: Sample, share: float) -> bool:
-    """A stable choice of the requests kept out of the fit (by where they were logged)."""
-    return zlib.crc32(f"{sample.where}|{sample.billed}".encode()) % 1000 < 1000 * share
+    """A stable choice of the requests kept out of the fit (by file name, line and billed count: the same log
+    splits the same way wherever it is stored)."""
+    where = sample.where.replace("\\", "/").rsplit("/", 1)[-1]
+    return zlib.crc32(f"{where}|{sample.billed}".encode()) % 1000 < 1000 * share
 
 
 def _quantile(values: list[float], q: float) -> float:

@@ -24,6 +24,17 @@ def pricing_option(func: Callable[..., Any]) -> Callable[..., Any]:
     )(func)
 
 
+def map_option(func: Callable[..., Any]) -> Callable[..., Any]:
+    """``--map LOGGED=CATALOG`` (repeatable): price a name (Azure deployment, in-house alias) as a model."""
+    return click.option(
+        "--map",
+        "model_map",
+        multiple=True,
+        metavar="LOGGED=CATALOG",
+        help="Price a name (an Azure deployment, an in-house alias) as a catalog model (repeatable).",
+    )(func)
+
+
 def format_option(
     choices: tuple[str, ...] = FORMATS, default: str = "table", help: str = "Output format."
 ) -> Callable[..., Any]:

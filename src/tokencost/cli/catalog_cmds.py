@@ -38,11 +38,28 @@ MODEL_COLUMNS = [
     help="Only models with this capability (repeatable: all must match).",
 )
 @click.option("--all-modes", is_flag=True, help="Include embedding, image and other non-chat models.")
+@click.option(
+    "--resolve",
+    "resolve_id",
+    metavar="ID",
+    help="Explain which card a model id (as a log writes it) resolves to: each rule, the card, alternatives.",
+)
+@click.option(
+    "--provider",
+    "host",
+    metavar="HOST",
+    help="With --resolve: the host the record names (openrouter, bedrock, together_ai, ollama...).",
+)
 @format_option()
 @pricing_option
-def models(vendor, search, capability, all_modes, fmt, pricing_dirs) -> None:
+def models(vendor, search, capability, all_modes, resolve_id, host, fmt, pricing_dirs) -> None:
     """List the models in the price catalog (prices per million tokens, in each sheet's currency)."""
     catalog = load_catalog(pricing_dirs)
+    if resolve_id is not None:
+        _resolve(catalog, resolve_id, host, fmt)
+        return
+    if host is not None:
+        raise InputError("--provider goes with --resolve ID", "to list a provider's models use --vendor")
     entries = catalog.select(
         vendor=vendor, search=search, capabilities=capability, mode=None if all_modes else "chat"
     )
@@ -102,3 +119,16 @@ def _prices_header(document: dict) -> list[str]:
     if document.get("at"):
         lines.append(f"prices in force on {document['at']}")
     return lines
+
+
+def _resolve(catalog, logged_id: str, host: str | None, fmt: str) -> None:
+    """``models --resolve``: the chain as text (or JSON); exit 2 when the id resolves to no card."""
+    found = catalog.resolve(logged_id, host=host)
+    if fmt == "json":
+        document = {"schema": "tokencost.resolve/1", **found.to_document()}
+        echo_output(render_rows([], [], "json", json_document=document))
+    else:
+        echo_output(found.explain())
+    if found.entry is None and not found.self_hosted:
+        what = "is ambiguous" if found.ambiguous else "resolves to no card"
+        raise InputError(f"model {logged_id!r} {what}", "see the chain above")

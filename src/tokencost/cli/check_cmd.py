@@ -10,7 +10,14 @@ from pathlib import Path
 
 import click
 
-from tokencost.cli._common import DATE, calibration_option, echo_output, format_option, pricing_option
+from tokencost.cli._common import (
+    DATE,
+    calibration_option,
+    echo_output,
+    format_option,
+    map_option,
+    pricing_option,
+)
 from tokencost.errors import CheckFailed, InputError
 
 MAX_PLAN_BYTES = 64 * 1024 * 1024
@@ -141,10 +148,12 @@ Examples:
     "cards, a scheduled change from its month on).",
 )  # fmt: skip
 @pricing_option
+@map_option
 @calibration_option
 def check(
-    file, budgets, max_increase, baseline, min_delta, warn_at, warn_only, fmt, currency, fx, at, pricing_dirs
-):
+    file, budgets, max_increase, baseline, min_delta, warn_at, warn_only, fmt, currency, fx, at, pricing_dirs,
+    model_map,
+):  # fmt: skip
     """Check projected monthly spend of FILE against budgets, policies and a baseline.
 
     FILE is a workload file (planned now) or a plan JSON. Budgets come from the workload file's
@@ -191,7 +200,10 @@ def check(
     )
     # Read the baseline first: a broken baseline is an input error, found before the (slower) planning.
     baseline_doc = load_plan_document(baseline) if baseline else None
-    new_doc = _new_document(file, pricing_dirs=pricing_dirs, currency=currency, fx=fx, at=at)
+    from tokencost.pricing.resolve import model_map_scope, parse_model_map
+
+    with model_map_scope(parse_model_map(model_map)):
+        new_doc = _new_document(file, pricing_dirs=pricing_dirs, currency=currency, fx=fx, at=at)
     # A currency written on a money flag must be the plan's: the amounts are compared as they are.
     plan_currency = new_doc["currency"]
     for value in budgets:

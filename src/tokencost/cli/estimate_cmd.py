@@ -12,6 +12,7 @@ from tokencost.currency import format_money, is_currency
 from tokencost.errors import InputError
 from tokencost.families import accuracy_label
 from tokencost.fx import parse_overrides
+from tokencost.pricing.resolve import parse_model_map
 
 COLUMNS = [
     ("rank", "#"),
@@ -149,28 +150,20 @@ def read_messages(paths: tuple[str, ...]) -> tuple[list, list[str]]:
     help="Input is chat JSON/JSONL in any request shape (OpenAI, Anthropic, Gemini), counted with each "
     "vendor's framing; several requests: their mean.",
 )
+@click.option(
+    "--map",
+    "model_map",
+    multiple=True,
+    metavar="LOGGED=CATALOG",
+    help="Price a name (an Azure deployment, an in-house alias) as a catalog model (repeatable).",
+)
 @format_option()
 @pricing_option
 @calibration_option
 def estimate(
-    paths,
-    models,
-    vendors,
-    all_models,
-    output_tokens,
-    output_ratio,
-    cached_ratio,
-    requests,
-    batch,
-    at: dt.date | None,
-    at_time,
-    currency,
-    fx,
-    estimate_only,
-    messages,
-    fmt,
-    pricing_dirs,
-) -> None:
+    paths, models, vendors, all_models, output_tokens, output_ratio, cached_ratio, requests, batch,
+    at: dt.date | None, at_time, currency, fx, estimate_only, messages, model_map, fmt, pricing_dirs,
+) -> None:  # fmt: skip
     """Tokens and cost of a prompt on each model, cheapest first.
 
     Models: those named with --model / --vendor, else a default comparison set of 15 current models from
@@ -201,6 +194,7 @@ def estimate(
     if cached is not None and not (0 <= cached <= 1):
         raise InputError(f"--cached-ratio must be between 0 and 1, got {cached_ratio}")
     parse_overrides(fx)  # checked here so that errors name the flag
+    mapping = parse_model_map(model_map)
     time_of_day = None
     if at_time is not None:
         try:
@@ -226,6 +220,7 @@ def estimate(
         fx=fx,
         estimate_only=estimate_only,
         pricing=pricing_dirs,
+        model_map=mapping,
     )
     result.notices[:0] = read_notices
     if fmt != "json":  # JSON carries them in "notices"

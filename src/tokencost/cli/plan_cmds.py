@@ -7,8 +7,16 @@ from pathlib import Path
 
 import click
 
-from tokencost.cli._common import DATE, calibration_option, echo_output, format_option, pricing_option
+from tokencost.cli._common import (
+    DATE,
+    calibration_option,
+    echo_output,
+    format_option,
+    map_option,
+    pricing_option,
+)
 from tokencost.families import accuracy_label
+from tokencost.pricing.resolve import model_map_scope, parse_model_map
 
 CANDIDATE_COLUMNS = [
     ("rank", "#"),
@@ -70,6 +78,7 @@ def _common_plan_options(func):
                 "scheduled price change from its month on).",
             ),
             pricing_option,
+            map_option,
         ]
     ):
         func = option(func)
@@ -203,7 +212,7 @@ def _csv_output(result) -> str:
 )
 @_common_plan_options
 @calibration_option
-def plan(file, fmt, top, currency, fx, estimate_only, at, pricing_dirs) -> None:
+def plan(file, fmt, top, currency, fx, estimate_only, at, pricing_dirs, model_map) -> None:
     """Project the monthly spend of a workload FILE on every candidate model, ranked.
 
     Per workload: this month's cost on the current model, a month-by-month forecast with growth, and every
@@ -214,9 +223,10 @@ def plan(file, fmt, top, currency, fx, estimate_only, at, pricing_dirs) -> None:
     from tokencost.planner import plan_file
     from tokencost.render.tabular import dumps_json
 
-    result = plan_file(
-        file, pricing=pricing_dirs, currency=currency, fx=fx, estimate_only=estimate_only, at=at
-    )
+    with model_map_scope(parse_model_map(model_map)):
+        result = plan_file(
+            file, pricing=pricing_dirs, currency=currency, fx=fx, estimate_only=estimate_only, at=at
+        )
     if fmt == "json":
         echo_output(dumps_json(result.to_document()))
     elif fmt == "csv":
@@ -287,7 +297,9 @@ def init(path, force) -> None:
     help="Add a replay of these usage logs (see `tokencost replay`) against the workload's top candidates.",
 )
 @_common_plan_options
-def report(file, out, fmt, top, force, replay_logs, currency, fx, estimate_only, at, pricing_dirs) -> None:
+def report(
+    file, out, fmt, top, force, replay_logs, currency, fx, estimate_only, at, pricing_dirs, model_map
+) -> None:
     """Write a self-contained procurement report of a workload FILE (HTML with inline SVG charts, or Markdown).
 
     The HTML needs no network and no JavaScript, and prints cleanly: assumptions, a bar chart of projected
@@ -301,9 +313,10 @@ def report(file, out, fmt, top, force, replay_logs, currency, fx, estimate_only,
 
     if fmt is None:
         fmt = "markdown" if Path(out).suffix.lower() in (".md", ".markdown") else "html"
-    result = plan_file(
-        file, pricing=pricing_dirs, currency=currency, fx=fx, estimate_only=estimate_only, at=at
-    )
+    with model_map_scope(parse_model_map(model_map)):
+        result = plan_file(
+            file, pricing=pricing_dirs, currency=currency, fx=fx, estimate_only=estimate_only, at=at
+        )
     if fmt == "html":
         from tokencost.render.report_html import render_html
 

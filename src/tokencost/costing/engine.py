@@ -10,6 +10,9 @@ No I/O. Billing rules (each tested in tests/test_cost.py and documented in prici
 - Reasoning tokens are billed at ``reasoning`` when the card has it, else at the output rate.
 - A component the card lacks falls back the way vendors bill it (cache reads/writes at the input rate,
   1 h cache writes at the 5 min rate, audio at the text rate) and the breakdown says so in ``notes``.
+- Audio and image tokens are *part of* ``input_tokens`` / ``output_tokens`` (as the APIs report them) and are
+  billed at ``input_audio`` / ``output_audio`` / ``input_image`` / ``output_image`` where the card has them,
+  else at the text rate of their side (said in ``notes``; image input is billed as input by every vendor).
 - A card with no input price (or no output price while output is billed) cannot be priced: ``Unpriceable``.
 - Free models cost exactly 0.
 """
@@ -35,9 +38,15 @@ COMPONENTS = (
     ("cache_read", "cache_read_tokens"),
     ("cache_write", "cache_write_tokens"),
     ("cache_write_1h", "cache_write_1h_tokens"),
-    ("output", "output_tokens"),
+    ("input_audio", "input_audio_tokens"),
+    ("input_image", "input_image_tokens"),
+    ("output", "text_output_tokens"),
+    ("output_audio", "output_audio_tokens"),
+    ("output_image", "output_image_tokens"),
     ("reasoning", "reasoning_tokens"),
 )
+#: the modality parts of input and output, which the text rates do not bill twice
+MODALITY_FIELDS = ("input_audio_tokens", "input_image_tokens", "output_audio_tokens", "output_image_tokens")
 
 
 class Unpriceable(TokencostError):
@@ -66,6 +75,11 @@ class Usage:
     cache_write_1h_tokens: Decimal | int = 0
     reasoning_tokens: Decimal | int = 0
     requests: Decimal | int = 1
+    #: the audio and image parts of input_tokens and output_tokens (not added to them)
+    input_audio_tokens: Decimal | int = 0
+    input_image_tokens: Decimal | int = 0
+    output_audio_tokens: Decimal | int = 0
+    output_image_tokens: Decimal | int = 0
 
     def __post_init__(self) -> None:
         for name in (
@@ -76,6 +90,7 @@ class Usage:
             "cache_write_1h_tokens",
             "reasoning_tokens",
             "requests",
+            *MODALITY_FIELDS,
         ):
             object.__setattr__(self, name, _tokens(getattr(self, name), name))
         cached = self.cache_read_tokens + self.cache_write_tokens + self.cache_write_1h_tokens
@@ -83,12 +98,34 @@ class Usage:
             raise ValueError(
                 f"cache reads and writes ({cached}) cannot exceed the prompt's input tokens ({self.input_tokens})"
             )
+        media_in = self.input_audio_tokens + self.input_image_tokens
+        if cached + media_in > self.input_tokens:
+            raise ValueError(
+                f"audio and image input ({media_in}) plus cached tokens ({cached}) cannot exceed the "
+                f"prompt's input tokens ({self.input_tokens})"
+            )
+        if self.output_audio_tokens + self.output_image_tokens > self.output_tokens:
+            raise ValueError(
+                f"audio and image output ({self.output_audio_tokens + self.output_image_tokens}) cannot "
+                f"exceed the output tokens ({self.output_tokens})"
+            )
 
     @property
     def uncached_input_tokens(self) -> Decimal:
+        """Text input billed at the input rate: the prompt less cache reads/writes and audio/image parts."""
         return (
-            self.input_tokens - self.cache_read_tokens - self.cache_write_tokens - self.cache_write_1h_tokens
+            self.input_tokens
+            - self.cache_read_tokens
+            - self.cache_write_tokens
+            - self.cache_write_1h_tokens
+            - self.input_audio_tokens
+            - self.input_image_tokens
         )
+
+    @property
+    def text_output_tokens(self) -> Decimal:
+        """Output billed at the output rate: output less its audio and image parts."""
+        return self.output_tokens - self.output_audio_tokens - self.output_image_tokens
 
 
 @dataclass(frozen=True)
@@ -123,11 +160,13 @@ class Bill:
 
     @property
     def input_cost(self) -> Decimal:
-        return self.cost_of("input", "cache_read", "cache_write", "cache_write_1h")
+        return self.cost_of(
+            "input", "cache_read", "cache_write", "cache_write_1h", "input_audio", "input_image"
+        )
 
     @property
     def output_cost(self) -> Decimal:
-        return self.cost_of("output", "reasoning")
+        return self.cost_of("output", "reasoning", "output_audio", "output_image")
 
     @property
     def per_request(self) -> Decimal:
@@ -186,6 +225,10 @@ _FALLBACKS = {
     "cache_write": ("input", "no cache-write price: cache writes billed as input"),
     "cache_write_1h": ("cache_write", "no 1 h cache-write price: billed at the 5 min cache-write rate"),
     "reasoning": ("output", None),  # the usual case: reasoning is billed as output
+    "input_audio": ("input", "no audio input price: audio input billed at the text input rate"),
+    "output_audio": ("output", "no audio output price: audio output billed at the text output rate"),
+    "input_image": ("input", None),  # vendors bill image input as input tokens
+    "output_image": ("output", "no image output price: image output billed at the text output rate"),
 }
 
 

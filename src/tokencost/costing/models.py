@@ -3,7 +3,7 @@ a model's context window and output limit."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from tokencost.errors import InputError
 from tokencost.pricing.catalog import Catalog, Entry
@@ -34,10 +34,12 @@ def resolve_models(
     models: Sequence[str] = (),
     vendors: Sequence[str] = (),
     all_models: bool = False,
+    model_map: Mapping[str, str] | None = None,
 ) -> list[Entry]:
-    """The entries to price: named models, a vendor's chat models, everything, or the default set."""
+    """The entries to price: named models, a vendor's chat models, everything, or the default set. A named
+    model reached by anything but its id or alias carries ``resolution`` (how it was resolved)."""
     if models:
-        entries = [catalog.get(name) for name in models]
+        entries = [catalog.get(name, model_map=model_map) for name in models]
     elif vendors:
         entries = catalog.select(vendor=vendors, mode="chat")
         if not entries:

@@ -106,6 +106,7 @@ def estimate(
     fx: str | Sequence[str] | Mapping[str, Any] | FxTable | None = (),
     estimate_only: bool = False,
     pricing: str | os.PathLike | Sequence[str | os.PathLike] | None = (),
+    model_map: Mapping[str, str] | Sequence[str] | None = None,
 ) -> EstimateResult:
     """Price a prompt (text, or chat messages in OpenAI format) on each model, cheapest first.
 
@@ -123,24 +124,28 @@ def estimate(
     or several; ``currency`` any case; ``fx`` a ``"CNY=7.1"`` str, a sequence of them, a ``{"CNY": 7.1}``
     mapping (units per 1 USD) or an FxTable; ``at`` a date, a datetime (its date) or ``"YYYY-MM-DD"``;
     ``at_time`` a time, a datetime or ``"HH:MM"`` (UTC). ``output_tokens`` and ``requests`` are ints.
-    A wrong argument is an InputError naming the parameter.
+    ``model_map`` maps names (an Azure deployment, an in-house alias) to catalog ids: a mapping or
+    ``"LOGGED=CATALOG"`` items; a name that resolves loosely is said in ``notices``. An embedding model is
+    priced on its input only. A wrong argument is an InputError naming the parameter.
     """
+    from tokencost.pricing.resolve import parse_model_map
+
     _check_prompt(text_or_messages)
+    mapping = parse_model_map(model_map, "model_map")
     opts = _options(
         models, vendors, all_models, output_tokens, output_ratio, cached_ratio, requests, batch,
         at, at_time, currency, fx, estimate_only, pricing,
     )  # fmt: skip
-    entries = _models_to_price(opts)
+    entries = _models_to_price(opts, mapping)
     chat = None if isinstance(text_or_messages, str) else chat_requests(text_or_messages)  # type: ignore[arg-type]
     counts, largest, notices = _count_per_family(text_or_messages, chat, entries, opts.estimate_only)
-    costs = price_volumes(
-        entries, _family_volumes(counts, opts), at=opts.at, at_time=opts.at_time, itemised=True
-    )
+    notices[:0] = [n for e in entries if e.resolution is not None and (n := e.resolution.notice())]
+    costs = _price(entries, counts, opts, "tokens")
     priced, skipped, time_of_day_ignored = _priced(costs, counts, opts)
     convert = _Converter(opts.fx, _display_currency(opts.currency, entries))
     ranges = _cost_ranges(entries, counts, opts, convert)
     rows = _mark_overlaps(_ranked_rows(priced, convert, largest, ranges))
-    assumptions = _assumptions(opts, time_of_day_ignored)
+    assumptions = _assumptions(opts, time_of_day_ignored, all(_embedding(e) for e in entries))
     fx_note = _fx_note(rows, convert, assumptions)
     return EstimateResult(
         rows, convert.display, opts.requests, assumptions, skipped, counts, fx_note, opts.at, notices,
@@ -200,9 +205,9 @@ def _options(
     )  # fmt: skip
 
 
-def _models_to_price(opts: _Options) -> list[Entry]:
+def _models_to_price(opts: _Options, model_map: Mapping[str, str]) -> list[Entry]:
     catalog = load_catalog(opts.pricing)
-    entries = resolve_models(catalog, opts.models, opts.vendors, opts.all_models)
+    entries = resolve_models(catalog, opts.models, opts.vendors, opts.all_models, model_map)
     if not entries:
         raise InputError("no models to price")
     return entries
@@ -249,18 +254,34 @@ def _cached_tokens(count: TokenCount, opts: _Options, tokens: int | None = None)
 
 
 def _family_volumes(
-    counts: dict[str, TokenCount], opts: _Options, side: str = "tokens"
+    counts: dict[str, TokenCount], opts: _Options, side: str = "tokens", embedding: bool = False
 ) -> dict[str, Volumes]:
     """One request's tokens in each family, on the requested traffic (all standard, or all batch); ``side``
-    ``low`` or ``high`` takes each count's bound instead (output derived from input follows it)."""
+    ``low`` or ``high`` takes each count's bound instead (output derived from input follows it). An
+    embedding model has no output."""
     traffic = (("batch" if opts.batch else None, opts.requests),)
     volumes = {}
     for family, count in counts.items():
         tokens = getattr(count, side)
-        volumes[family] = Volumes(
-            tokens, _cached_tokens(count, opts, tokens), _output_tokens(count, opts, tokens), 0, traffic
-        )
+        output = 0 if embedding else _output_tokens(count, opts, tokens)
+        volumes[family] = Volumes(tokens, _cached_tokens(count, opts, tokens), output, 0, traffic)
     return volumes
+
+
+def _embedding(entry: Entry) -> bool:
+    return entry.model.mode == "embedding"
+
+
+def _price(entries: list[Entry], counts: dict[str, TokenCount], opts: _Options, side: str) -> list[ModelCost]:
+    """Every entry priced on its family's volumes at ``side`` (embedding models without output), in order."""
+    costs: dict[str, ModelCost] = {}
+    for embedding in (False, True):
+        group = [e for e in entries if _embedding(e) == embedding]
+        if group:
+            volumes = _family_volumes(counts, opts, side, embedding)
+            for cost in price_volumes(group, volumes, at=opts.at, at_time=opts.at_time, itemised=True):
+                costs[cost.entry.id] = cost
+    return [costs[e.id] for e in entries]
 
 
 def _cost_ranges(
@@ -271,11 +292,7 @@ def _cost_ranges(
     estimated = [e for e in entries if not counts[e.model.tokenizer].exact]
     if not estimated:
         return {}
-    sides = [
-        {c.entry.id: c for c in price_volumes(estimated, _family_volumes(counts, opts, side), at=opts.at,
-                                              at_time=opts.at_time, itemised=True)}
-        for side in ("low", "high")
-    ]  # fmt: skip
+    sides = [{c.entry.id: c for c in _price(estimated, counts, opts, side)} for side in ("low", "high")]
     out = {}
     for entry in estimated:
         low, high = sides[0][entry.id], sides[1][entry.id]
@@ -319,18 +336,15 @@ def _priced(
             continue
         entry = cost.entry
         count = counts[entry.model.tokenizer]
-        notes = []
+        notes = ["embedding model: input tokens only (no output)"] if _embedding(entry) else []
         windows = entry.model.card_at(opts.at).windows  # type: ignore[union-attr]
         if opts.at_time is None and windows:
             time_of_day_ignored = True
             notes.append(_standard_rates_note(windows))
         if entry.model.context_window is None:
             notes.append("context window unknown: not checked")
-        priced.append(
-            _Priced(
-                entry, count, _output_tokens(count, opts), _cached_tokens(count, opts), cost.bills[0], notes
-            )
-        )
+        output = 0 if _embedding(entry) else _output_tokens(count, opts)
+        priced.append(_Priced(entry, count, output, _cached_tokens(count, opts), cost.bills[0], notes))
     if not priced:
         reasons = "; ".join(f"{model}: {reason}" for model, reason in skipped[:5])
         raise InputError(f"none of the {len(costs)} model(s) can be priced ({reasons})")
@@ -404,10 +418,12 @@ def _ranked_rows(
     return rows
 
 
-def _assumptions(opts: _Options, time_of_day_ignored: bool) -> list[str]:
+def _assumptions(opts: _Options, time_of_day_ignored: bool, embeddings_only: bool = False) -> list[str]:
     """What the figures assume about output, cache, batch, date and time of day."""
     assumptions = []
-    if opts.output_tokens is not None:
+    if embeddings_only:
+        assumptions.append("output: none (embedding models bill input tokens only)")
+    elif opts.output_tokens is not None:
         assumptions.append(f"output: {opts.output_tokens} tokens per request on every model (given)")
     elif opts.ratio_given:
         assumptions.append(f"output: {opts.ratio} x each model's input tokens (given)")

@@ -440,16 +440,19 @@ def plan_file(
     path = Path(path)
     spec, text = load_workload(path)
     catalog = load_catalog(pricing)
-    return plan_spec(
-        spec,
-        text,
-        _display_path(path),
-        path.parent,
-        catalog=catalog,
-        currency=currency,
-        fx=fx,
-        estimate_only=estimate_only,
-        tolerate_unknown=tolerate_unknown,
-        today=today,
-        at=at,
-    )
+    from tokencost.pricing.resolve import model_map_scope
+
+    with model_map_scope(spec.model_map, override=False):  # --map (the outer scope) wins
+        return plan_spec(
+            spec,
+            text,
+            _display_path(path),
+            path.parent,
+            catalog=catalog,
+            currency=currency,
+            fx=fx,
+            estimate_only=estimate_only,
+            tolerate_unknown=tolerate_unknown,
+            today=today,
+            at=at,
+        )

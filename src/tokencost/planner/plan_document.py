@@ -22,6 +22,7 @@ def workload_document(w: WorkloadPlan) -> dict[str, Any]:
         "name": w.name,
         "model": w.workload.model,
         "resolved_model": entry.id if entry else None,
+        "resolved_by": (entry.resolution.resolved_by if entry.resolution else "exact") if entry else None,
         "provider": entry.provider.id if entry else None,
         "requests_per_month": tokens_text(w.requests_per_month),
         "monthly_growth_factor": str(w.growth_factor.quantize(Decimal("0.000001"))),

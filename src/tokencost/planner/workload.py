@@ -395,6 +395,11 @@ class WorkloadFile(_Strict):
     constraints: Constraints = Field(default_factory=Constraints)
     budgets: Budgets = Field(default_factory=Budgets)
     policies: Policies = Field(default_factory=Policies)
+    model_map: dict[str, str] = Field(
+        default_factory=dict,
+        description="Names this file uses (Azure deployment names, in-house aliases) -> catalog model ids; "
+        "--map on the command line wins.",
+    )
     workloads: list[Workload] = Field(min_length=1)
 
     @field_validator("candidates")

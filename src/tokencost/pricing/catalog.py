@@ -13,10 +13,11 @@ from __future__ import annotations
 import difflib
 import os
 import re
+import sys
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from tokencost.errors import InputError, PricingError, UnknownModelError
 from tokencost.yamlio import format_loc, line_of, load_yaml, read_text_file, validation_problems
@@ -28,7 +29,7 @@ ENV_VAR = "TOKENCOST_PRICING"
 BUNDLED_LAYER = "bundled"
 SHEET_SUFFIXES = (".yaml", ".yml")
 #: Bumped when the way sheets merge changes, so a catalog cached by older code is never served.
-CATALOG_FORMAT = 4
+CATALOG_FORMAT = 5
 #: The fields that describe a model's prices: an overriding model that gives ``prices`` replaces them all
 #: (a negotiated card has its own history, source and checked date); one that omits ``prices`` inherits them.
 PRICE_BLOCK = ("prices", "history", "scheduled", "free", "source", "checked")
@@ -43,6 +44,8 @@ class Entry:
     file: str
     layer: str
     overrides: str | None = None  # the file whose entry this one replaced
+    #: how a lookup that did not name this card exactly reached it (``pricing.resolve.Resolution``)
+    resolution: Any = field(default=None, compare=False, repr=False)
 
     @property
     def id(self) -> str:
@@ -184,6 +187,8 @@ class Catalog:
     entries: dict[str, Entry] = field(default_factory=dict)  # by model id (original case)
     _index: dict[str, str] = field(default_factory=dict)  # normalised name -> model id
     _loose_index: dict[str, set[str]] = field(default_factory=dict)
+    #: the sheets' ``model_map`` sections (logged name -> catalog id), later sheets win
+    model_map: dict[str, str] = field(default_factory=dict)
 
     # -- building -----------------------------------------------------------------------------------------
     @classmethod
@@ -249,9 +254,24 @@ class Catalog:
                 for name, loc in names:
                     if loc is not None or _normal(name) not in origin:
                         origin[_normal(name)] = (loaded, loc or id_loc)
+        problems += catalog._add_model_maps(sheets)
         if problems:
             raise PricingError(problems)
         return catalog
+
+    def _add_model_maps(self, sheets: Sequence[LoadedSheet]) -> list[str]:
+        """Merge the sheets' ``model_map`` sections; a target that names no model is a problem."""
+        problems = []
+        for loaded in sheets:
+            for logged, target in loaded.sheet.model_map.items():
+                if self._lookup(target) is None:
+                    problems.append(
+                        f"{loaded.where(['model_map', logged])}: model_map {logged!r}: {target!r} is not a "
+                        "model id or alias"
+                    )
+                    continue
+                self.model_map[logged] = target
+        return problems
 
     def _add(self, entry: Entry) -> None:
         self.entries[entry.id] = entry
@@ -274,31 +294,66 @@ class Catalog:
     def __iter__(self) -> Iterator[Entry]:
         return iter(self.entries.values())
 
-    def find(self, name: str) -> Entry | None:
-        """The entry for an id or alias, case-insensitive; ``provider/name`` works when the prefix is the
-        model's own provider or creator. None when nothing matches; InputError when ``name`` is not a str."""
+    def _lookup(self, name: str) -> Entry | None:
+        """The entry whose id or alias is ``name`` (case-insensitive), nothing looser."""
+        model_id = self._index.get(_normal(name))
+        return self.entries[model_id] if model_id is not None else None
+
+    def _loose_ids(self, name: str) -> set[str]:
+        return set(self._loose_index.get(_loose(name), ()))
+
+    def resolve(self, name: str, *, host: str | None = None, model_map: Mapping[str, str] | None = None):
+        """How ``name`` (a model id as a log or a user writes it) resolves: see ``pricing.resolve``."""
+        from tokencost.pricing.resolve import resolve
+
+        return resolve(self, name, host=host, model_map=model_map)
+
+    def find(self, name: str, *, model_map: Mapping[str, str] | None = None) -> Entry | None:
+        """The entry ``name`` resolves to (``pricing.resolve``: id or alias, normalised forms, host ids,
+        reference card, a unique loose match), or None. A card reached by anything but its exact id or alias
+        carries the ``resolution`` that says how. InputError when ``name`` is not a str."""
         if not isinstance(name, str):
             raise InputError(f"model name must be a str (an id or alias), got {type(name).__name__} {name!r}")
-        key = _normal(name)
-        if key in self._index:
-            return self.entries[self._index[key]]
-        if "/" in key:
-            prefix, rest = key.split("/", 1)
-            entry = self.find(rest)
-            if entry is not None and prefix in (entry.provider.id.casefold(), entry.creator.casefold()):
-                return entry
-            return None
-        ids = self._loose_index.get(_loose(name), set())
-        if len(ids) == 1:
-            return self.entries[next(iter(ids))]
-        return None
+        entry = self._lookup(name)
+        exact = entry is not None and name.strip() in (entry.id, *entry.model.aliases)
+        resolver = sys.modules.get("tokencost.pricing.resolve")  # a --map scope needs it imported
+        if exact and not model_map and not self.model_map and (resolver is None or not resolver.scoped()):
+            return entry  # the cold path: an id as written, no mapping anywhere, no resolver import
+        from tokencost.pricing.resolve import effective_map
 
-    def get(self, name: str) -> Entry:
-        """Like ``find`` but raises UnknownModelError with the closest names when nothing matches."""
-        entry = self.find(name)
-        if entry is None:
-            raise UnknownModelError(name, self.suggest(name))
-        return entry
+        mapped = name.strip().casefold() in effective_map(self, model_map)
+        if exact and not mapped:
+            return entry
+        if not name.strip():
+            return None
+        found = self.resolve(name, model_map=model_map)
+        if found.entry is None:
+            return None
+        return replace(found.entry, resolution=found) if found.loose else found.entry
+
+    def get(self, name: str, *, model_map: Mapping[str, str] | None = None) -> Entry:
+        """Like ``find`` but raises UnknownModelError when nothing matches: with the candidates when the name
+        is ambiguous, the API card when it is a self-hosted tag, else the closest names."""
+        entry = self.find(name, model_map=model_map)
+        if entry is not None:
+            return entry
+        found = self.resolve(name, model_map=model_map)
+        if found.ambiguous:
+            raise UnknownModelError(
+                name,
+                found.ambiguous,
+                message=f"model {name!r} is ambiguous",
+                hint="it matches " + ", ".join(found.ambiguous) + "; name one of them",
+            )
+        if found.self_hosted:
+            api = f"; on an API it is {found.alternatives[0]}" if found.alternatives else ""
+            raise UnknownModelError(
+                name,
+                found.alternatives,
+                message=f"model {name!r} is a self-hosted tag (Ollama/vLLM): it has no vendor price",
+                hint=f"name a catalog model to price it on an API{api}",
+            )
+        raise UnknownModelError(name, self.suggest(name))
 
     def suggest(self, name: str, limit: int = 5) -> list[str]:
         """Model ids whose names are closest to ``name``."""

@@ -62,7 +62,9 @@ def _as_records(catalog: Catalog) -> Catalog:
     load returns, whether it was just validated or read from a snapshot."""
     memo: dict = {}
     out = Catalog(
-        _index=dict(catalog._index), _loose_index={k: set(v) for k, v in catalog._loose_index.items()}
+        _index=dict(catalog._index),
+        _loose_index={k: set(v) for k, v in catalog._loose_index.items()},
+        model_map=dict(catalog.model_map),
     )
     for model_id, entry in catalog.entries.items():
         out.entries[model_id] = Entry(

@@ -21,6 +21,7 @@ TOKEN_PRICE_FIELDS = (
     "reasoning",
     "input_audio",
     "output_audio",
+    "output_image",
 )
 #: All price components a sheet can set (the token ones plus the flat per-request fee).
 PRICE_FIELDS = (*TOKEN_PRICE_FIELDS, "per_request")

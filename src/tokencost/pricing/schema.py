@@ -119,6 +119,9 @@ class PriceComponents(PriceComponentsMethods, _Strict):
     )
     input_audio: Price | None = None
     output_audio: Price | None = None
+    output_image: Price | None = Field(
+        None, description="Image output tokens (image-generating models); image input bills as input."
+    )
     per_request: Price | None = Field(
         None, description="Flat fee per request, in currency units (not per million)."
     )
@@ -381,6 +384,10 @@ class Sheet(_Strict):
     schema_version: Literal[1] = SCHEMA_VERSION
     provider: Provider
     models: list[Model] = Field(default_factory=list)
+    model_map: dict[str, str] = Field(
+        default_factory=dict,
+        description="Names logs or workloads use (Azure deployment names, in-house aliases) -> catalog model ids.",
+    )
 
     @model_validator(mode="after")
     def _unique_within_sheet(self, info: ValidationInfo) -> Sheet:
