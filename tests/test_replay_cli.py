@@ -153,3 +153,13 @@ def test_every_readme_replay_command_runs(monkeypatch):
     for command in commands:
         result = CliRunner().invoke(cli, shlex.split(command)[1:])
         assert result.exit_code == 0, f"{command}: {result.output}"
+
+
+def test_outside_period_and_empty_logs_are_said(tmp_path):
+    result = run(str(FIXTURES / "pairs.jsonl"), "--since", "2030-01-01", "-m", "gpt-4o")
+    assert result.exit_code == 0
+    assert "3 more outside --since/--until" in result.stdout
+    assert "notice: no usage records to price" in result.stderr
+    empty = tmp_path / "empty.jsonl"
+    empty.write_text("")
+    assert "as empty" in run(str(empty), "-m", "gpt-4o").stderr

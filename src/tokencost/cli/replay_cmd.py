@@ -21,6 +21,8 @@ def _report_reading(document: dict) -> None:
     for name, source in document["sources"].items():
         click.echo(f"reading {name} as {source}", err=True)
     records = document["records"]
+    if not records["read"]:
+        click.echo("notice: no usage records to price in the log(s)", err=True)
     for reason, count in records["skipped"].items():
         where = ", ".join(records["skipped_at"].get(reason, []))
         more = " ..." if count > len(records["skipped_at"].get(reason, [])) else ""
