@@ -163,3 +163,19 @@ def test_outside_period_and_empty_logs_are_said(tmp_path):
     empty = tmp_path / "empty.jsonl"
     empty.write_text("")
     assert "as empty" in run(str(empty), "-m", "gpt-4o").stderr
+
+
+def test_jobs_give_the_same_document():
+    """Re-tokenising in worker processes changes nothing in the result."""
+    args = [
+        str(FIXTURES / "pairs.jsonl"),
+        str(FIXTURES / "langfuse-observations.json"),
+        "-m",
+        "deepseek-v3.2",
+    ]
+    one = run(*args, "-m", "claude-haiku-4.5", "--format", "json")
+    two = run(*args, "-m", "claude-haiku-4.5", "--format", "json", "--jobs", "2")
+    assert one.exit_code == two.exit_code == 0, two.output
+    strip = lambda text: {k: v for k, v in json.loads(text).items() if k != "generated_on"}  # noqa: E731
+    assert strip(one.stdout) == strip(two.stdout)
+    assert run(*args, "--jobs", "0").exit_code == 2

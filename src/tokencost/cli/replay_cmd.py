@@ -57,6 +57,14 @@ def _report_reading(document: dict) -> None:
 @format_option()
 @click.option("--strict", is_flag=True, help="Exit 2 when any record was skipped.")
 @click.option(
+    "-j",
+    "--jobs",
+    default=1,
+    show_default=True,
+    type=click.IntRange(min=1),
+    help="Worker processes that re-tokenise logged text.",
+)
+@click.option(
     "--emit-workload", "emit", type=click.Path(dir_okay=False), help="Write a workload YAML for plan."
 )
 @click.option("--force", is_flag=True, help="Overwrite the --emit-workload file if it exists.")
@@ -73,6 +81,7 @@ def replay(
     currency,
     fmt,
     strict,
+    jobs,
     emit,
     force,
     pricing_dirs,
@@ -104,6 +113,7 @@ def replay(
         currency=currency.upper() if currency else None,
         pricing=list(pricing_dirs),
         progress=_progress if sys.stderr.isatty() else None,
+        jobs=jobs,
     )
     _report_reading(document)
     if emit:
