@@ -218,3 +218,23 @@ def test_price_volumes_prices_cache_writes_like_the_engine():
         * (Decimal(50) * 3 + 1500 * Decimal("3.75") + 500 * 6 + 8000 * Decimal("0.3") + 400 * 15)
         / 1_000_000
     )
+
+
+def test_memo_counter_counts_repeated_texts_once_and_stays_bounded(monkeypatch):
+    from tokencost.replay.translate import MemoCounter
+
+    calls = []
+
+    class Inner:
+        family, exact, error_band = "o200k_base", True, None
+
+        def count_range(self, text):
+            calls.append(text)
+            return len(text), len(text), len(text)
+
+    memo = MemoCounter(Inner())
+    monkeypatch.setattr(MemoCounter, "LIMIT", 3)
+    assert [memo.count("system prompt") for _ in range(5)] == [13] * 5 and len(calls) == 1
+    for text in ("a", "bb", "ccc", "dddd"):
+        memo.count(text)
+    assert len(memo._counts) <= 3  # bounded

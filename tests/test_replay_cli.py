@@ -153,3 +153,29 @@ def test_every_readme_replay_command_runs(monkeypatch):
     for command in commands:
         result = CliRunner().invoke(cli, shlex.split(command)[1:])
         assert result.exit_code == 0, f"{command}: {result.output}"
+
+
+def test_outside_period_and_empty_logs_are_said(tmp_path):
+    result = run(str(FIXTURES / "pairs.jsonl"), "--since", "2030-01-01", "-m", "gpt-4o")
+    assert result.exit_code == 0
+    assert "3 more outside --since/--until" in result.stdout
+    assert "notice: no usage records to price" in result.stderr
+    empty = tmp_path / "empty.jsonl"
+    empty.write_text("")
+    assert "as empty" in run(str(empty), "-m", "gpt-4o").stderr
+
+
+def test_jobs_give_the_same_document():
+    """Re-tokenising in worker processes changes nothing in the result."""
+    args = [
+        str(FIXTURES / "pairs.jsonl"),
+        str(FIXTURES / "langfuse-observations.json"),
+        "-m",
+        "deepseek-v3.2",
+    ]
+    one = run(*args, "-m", "claude-haiku-4.5", "--format", "json")
+    two = run(*args, "-m", "claude-haiku-4.5", "--format", "json", "--jobs", "2")
+    assert one.exit_code == two.exit_code == 0, two.output
+    strip = lambda text: {k: v for k, v in json.loads(text).items() if k != "generated_on"}  # noqa: E731
+    assert strip(one.stdout) == strip(two.stdout)
+    assert run(*args, "--jobs", "0").exit_code == 2

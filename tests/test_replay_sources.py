@@ -274,3 +274,30 @@ def test_usage_shape_detection():
         from tokencost.replay.shapes import usage_fields
 
         usage_fields({"foo": 1})
+
+
+@given(
+    st.lists(
+        st.dictionaries(st.sampled_from("abc"), st.one_of(st.integers(), st.text(max_size=5)), max_size=3),
+        max_size=8,
+    ),
+    st.integers(min_value=1, max_value=7),
+)
+def test_json_array_streams_element_by_element(items, chunk):
+    """A top-level JSON array decodes element by element across chunk boundaries, as json.loads does."""
+    import io
+
+    from tokencost.replay.reader import _json_array
+
+    text = json.dumps(items, indent=1)
+    decoded = [doc.value for doc in _json_array("f", text[:3], io.StringIO(text[3:]), chunk=chunk)]
+    assert decoded == items
+
+
+def test_json_array_malformed_element_is_located(tmp_path):
+    path = tmp_path / "rows.json"
+    path.write_text('[{"a": 1}, {"b": ]')
+    from tokencost.replay.reader import MALFORMED, documents
+
+    docs = list(documents(str(path)))
+    assert docs[0].value == {"a": 1} and docs[1].value is MALFORMED and docs[1].where.endswith(":[1]")

@@ -21,6 +21,8 @@ def _report_reading(document: dict) -> None:
     for name, source in document["sources"].items():
         click.echo(f"reading {name} as {source}", err=True)
     records = document["records"]
+    if not records["read"]:
+        click.echo("notice: no usage records to price in the log(s)", err=True)
     for reason, count in records["skipped"].items():
         where = ", ".join(records["skipped_at"].get(reason, []))
         more = " ..." if count > len(records["skipped_at"].get(reason, [])) else ""
@@ -55,6 +57,14 @@ def _report_reading(document: dict) -> None:
 @format_option()
 @click.option("--strict", is_flag=True, help="Exit 2 when any record was skipped.")
 @click.option(
+    "-j",
+    "--jobs",
+    default=1,
+    show_default=True,
+    type=click.IntRange(min=1),
+    help="Worker processes that re-tokenise logged text.",
+)
+@click.option(
     "--emit-workload", "emit", type=click.Path(dir_okay=False), help="Write a workload YAML for plan."
 )
 @click.option("--force", is_flag=True, help="Overwrite the --emit-workload file if it exists.")
@@ -72,6 +82,7 @@ def replay(
     currency,
     fmt,
     strict,
+    jobs,
     emit,
     force,
     pricing_dirs,
@@ -103,6 +114,7 @@ def replay(
         currency=currency.upper() if currency else None,
         pricing=list(pricing_dirs),
         progress=_progress if sys.stderr.isatty() else None,
+        jobs=jobs,
     )
     _report_reading(document)
     if emit:

@@ -111,6 +111,10 @@ def _csv(document: dict[str, Any]) -> str:
 def _period_line(document: dict[str, Any]) -> str:
     period, records = document["period"], document["records"]
     read = f"{records['read']:,} records read, {records['priced']:,} priced"
+    if records.get("outside_period"):
+        read += f" ({records['outside_period']:,} more outside --since/--until, not counted)"
+    if records.get("unknown_model"):
+        read += f", {records['unknown_model']:,} on unknown models"
     if period["days"] is None:
         return f"{read}; period unknown (the records carry no time): no monthly run rate"
     return f"{read}; period {period['start'][:10]} .. {period['end'][:10]} ({period['days']} day(s))"

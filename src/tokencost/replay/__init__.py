@@ -42,12 +42,14 @@ def replay(
     currency: str | None = None,
     pricing: str | os.PathLike | Sequence[str | os.PathLike] | None = (),
     progress: Any = None,
+    jobs: int = 1,
 ) -> dict[str, Any]:
     """Replay usage logs: the ``tokencost.replay/1`` document (money as decimal strings).
 
     ``logs``: files, directories, globs or ``-``; ``models``: candidate ids (default: estimate's default
     set; ``all_models`` every chat model); ``mapping``: the generic source's column map (a dict or
-    ``"model=col,input=col"``); ``progress``: called with each record count step (for a progress bar).
+    ``"model=col,input=col"``); ``progress``: called with each record count step (for a progress bar);
+    ``jobs``: worker processes that re-tokenise logged text (the result is the same as with one).
     """
     from tokencost.costing.models import resolve_models
     from tokencost.pricing.catalog import load_catalog, pricing_paths
@@ -64,11 +66,20 @@ def replay(
     catalog = load_catalog(pricing_paths(pricing))
     candidates = resolve_models(catalog, names, (), all_models)
     engine = Engine(ModelLookup(catalog, model_map), candidates, _check_group(group_by))
+    if not isinstance(jobs, int) or isinstance(jobs, bool) or jobs < 1:
+        from tokencost.errors import InputError
+
+        raise InputError(f"jobs must be a whole number of at least 1, got {jobs!r}")
     stats = ReadStats()
-    for number, record in enumerate(
-        read_records(paths, stats, source=source, mapping=mapping, since=since, until=until), start=1
-    ):
-        engine.add(record)
+    records = read_records(paths, stats, source=source, mapping=mapping, since=since, until=until)
+    if jobs > 1 and candidates:
+        from tokencost.replay.parallel import with_counts
+
+        paired = with_counts(records, engine, jobs)
+    else:
+        paired = ((record, None) for record in records)
+    for number, (record, counts) in enumerate(paired, start=1):
+        engine.add(record, counts)
         if progress is not None and number % 1000 == 0:
             progress(number)
     return build(engine, stats, currency)

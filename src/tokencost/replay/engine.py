@@ -94,7 +94,14 @@ class Engine:
     priced: int = 0
     _by_family: dict[str, tuple] = field(default_factory=dict)
 
-    def add(self, record: UsageRecord) -> None:
+    def logged_family(self, record: UsageRecord) -> str | None:
+        """The tokenizer family of a record's logged model (None when the model is unknown)."""
+        entry = self.lookup.resolve(record.model, record.host or record.provider).entry
+        return entry.model.tokenizer if entry is not None else None
+
+    def add(self, record: UsageRecord, counts: dict | None = None) -> None:
+        """Price one record as logged and on every candidate; ``counts`` are its per-family re-tokenised
+        tuples when a worker process already counted them (``parallel.with_counts``)."""
         resolved = self.lookup.resolve(record.model, record.host or record.provider)
         if resolved.entry is None:
             self.unknown.setdefault(record.model, ModelTotals()).add_record(record)
@@ -124,6 +131,13 @@ class Engine:
         if record.billed_cost is not None:
             self.billed_buckets.add((entry.id, ""), *where)
         self._by_family = {}  # one count per tokenizer family per record
+        if counts and "error" in counts:
+            self.notes[f"request text not countable, counts converted instead ({counts['error']})"[:200]] = (
+                None
+            )
+            record.request = None
+        elif counts:
+            self._by_family = dict(counts)
         for candidate in self.candidates:
             self._candidate(record, entry, candidate, group, day, variant, no_tiers)
 

@@ -1,4 +1,5 @@
-"""Log files -> documents, streamed: JSONL line by line, a JSON document whole, CSV row by row.
+"""Log files -> documents, streamed: JSONL line by line, a top-level JSON array element by element, another
+JSON document whole (at most 512 MB), CSV row by row.
 
 Paths may be files, directories (walked recursively), globs or ``-`` (stdin). ``.gz`` is read with the
 standard library; ``.zst`` needs the optional ``zstandard`` package (``pip install
@@ -108,7 +109,10 @@ def documents(name: str) -> Iterator[Document]:
             if is_jsonl:
                 yield from _jsonl(label, head, stream)
                 return
-        if text.startswith(("{", "[")):
+        if text.startswith("["):
+            yield from _json_array(label, head.lstrip().lstrip("\ufeff").lstrip(), stream)
+            return
+        if text.startswith("{"):
             rest = stream.read(MAX_JSON_DOCUMENT + 1)
             if len(rest) > MAX_JSON_DOCUMENT:
                 raise InputError(
@@ -148,6 +152,42 @@ def _json_document(label: str, value: Any) -> Iterator[Document]:
             yield Document(f"{label}:[{index}]", item)
     else:
         yield Document(f"{label}:1", value)
+
+
+def _json_array(label: str, text: str, stream: IO[str], chunk: int = 1 << 20) -> Iterator[Document]:
+    """The elements of a top-level JSON array, decoded one at a time as the file streams in (``file:[i]``):
+    memory holds one element and one chunk, not the whole array. A malformed element ends the file with
+    one MALFORMED document at its index."""
+    decoder = json.JSONDecoder()
+    buffer, position, index = text, 1, 0  # past the opening bracket
+    at_end = False
+    while True:
+        while position < len(buffer) and buffer[position] in " \t\r\n,":
+            position += 1
+        if position < len(buffer) and buffer[position] == "]":
+            return
+        try:
+            value, end = decoder.raw_decode(buffer, position)
+        except ValueError:
+            if at_end:
+                if buffer[position:].strip():
+                    yield Document(f"{label}:[{index}]", MALFORMED)
+                return
+            more = stream.read(chunk)
+            at_end = not more
+            buffer, position = buffer[position:] + more, 0
+            continue
+        if end == len(buffer) and not at_end:  # a number may continue in the next chunk
+            more = stream.read(chunk)
+            if more:
+                buffer, position = buffer[position:] + more, 0
+                continue
+            at_end = True
+        yield Document(f"{label}:[{index}]", value)
+        index += 1
+        position = end
+        if position > chunk:
+            buffer, position = buffer[position:], 0
 
 
 def _csv(label: str, head: str, stream: IO[str]) -> Iterator[Document]:

@@ -127,9 +127,8 @@ def to_chat(body: Any) -> dict[str, Any] | None:
 
 
 def count_chat(request: dict[str, Any], family: str, count: Any) -> int:
-    """Tokens of an OpenAI-format chat request on ``family`` with its per-message overhead, through the
-    tokenizers' chat counting (the same numbers as ``tokencost count --messages``)."""
-    from tokencost.tokenizers.messages import count_messages
+    """Tokens of a chat request on ``family`` with its chat framing, through the tokenizers' public chat
+    entry point (``tokenizers.chat.count_request``: the same numbers as ``tokencost count --messages``)."""
+    from tokencost.tokenizers.chat import count_request
 
-    messages, tools = request["messages"], request.get("tools") or []
-    return count_messages(messages, tools, family, count, request.get("response_format")).tokens
+    return count_request(request, family, count=count).tokens

@@ -40,11 +40,36 @@ def conversion(from_family: str, to_family: str) -> Band:
     return Band(ratio(from_family, to_family, "mixed")[0], min(values), max(values))
 
 
+class MemoCounter:
+    """A family's counter that remembers the counts of recent texts: real logs repeat the same system prompt
+    (and tool list) in every request, so each is counted once per family. Bounded (entries are dropped in
+    bulk past ``LIMIT``), keyed by (length, hash) so no text is kept."""
+
+    LIMIT = 4096
+
+    def __init__(self, inner) -> None:
+        self.inner = inner
+        self.family, self.exact, self.error_band = inner.family, inner.exact, inner.error_band
+        self._counts: dict[tuple[int, int], tuple[int, int, int]] = {}
+
+    def count_range(self, text: str) -> tuple[int, int, int]:
+        key = (len(text), hash(text))
+        found = self._counts.get(key)
+        if found is None:
+            if len(self._counts) >= self.LIMIT:
+                self._counts.clear()
+            found = self._counts[key] = self.inner.count_range(text)
+        return found
+
+    def count(self, text: str) -> int:
+        return self.count_range(text)[0]
+
+
 @cache
-def counter(family: str):
+def counter(family: str) -> MemoCounter:
     from tokencost.tokenizers import get_counter
 
-    return get_counter(family)
+    return MemoCounter(get_counter(family))
 
 
 def _round(value: Decimal) -> Decimal:
