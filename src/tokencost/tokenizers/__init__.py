@@ -8,8 +8,9 @@ Public API:
 - ``count_tokens(text, model=None, tokenizer=None, estimate=False) -> TokenCount``
 - ``families() -> list[FamilyInfo]``: every family with whether it is exact here and how to make it so.
 
-Modules: ``registry`` (family specs and pre-tokenizer patterns), ``bpe_files`` (offline, sha256-verified
-vocabularies and the ranks cache), ``exact`` (counters), ``chunking`` (safe cut positions), ``files``
+Modules: ``registry`` (family specs and pre-tokenizer patterns), ``vocab`` (offline, sha256-verified
+vocabulary sources and the ranks cache), ``backends`` (tiktoken, rs-bpe, pure-Python BPE, HF tokenizers),
+``counter`` (counters), ``exact`` (the loading path), ``chunking`` (safe cut positions), ``files``
 (many inputs, worker processes), ``messages`` (chat overhead), ``explain`` (per-script breakdown),
 ``estimator`` (the fitted estimator).
 
@@ -23,7 +24,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from tokencost.errors import InputError, TokenizerUnavailableError
-from tokencost.tokenizers.exact import Counter, EstimateCounter, exact_available, load_exact
+from tokencost.tokenizers.counter import Counter, EstimateCounter
+from tokencost.tokenizers.exact import exact_available, load_exact
 from tokencost.tokenizers.registry import family_ids, spec
 
 __all__ = [
