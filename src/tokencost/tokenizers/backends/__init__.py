@@ -1,7 +1,8 @@
 """BPE backends: engines that count with a verified ``Vocabulary`` (``vocab``), tried in order.
 
-An engine has ``name`` and ``count(text) -> int`` (special tokens counted as text). ``tiktoken_backend``
-always works and is the reference. ``python_bpe`` counts short texts without building either; ``hf_backend`` runs
+An engine has ``name`` and ``count(text) -> int`` (special tokens counted as text). ``fast_backend`` (rs-bpe,
+the ``[fast]`` extra) is used when installed and verified for the vocabulary; ``tiktoken_backend`` always
+works and is the reference. ``python_bpe`` counts short texts without building either; ``hf_backend`` runs
 tokenizer.json files that are not plain BPE. Adding an engine is one module and one line in ``_BUILDERS``.
 """
 
@@ -11,9 +12,9 @@ from tokencost.tokenizers.vocab import Vocabulary
 
 
 def _builders():
-    from tokencost.tokenizers.backends import tiktoken_backend
+    from tokencost.tokenizers.backends import fast_backend, tiktoken_backend
 
-    return (tiktoken_backend.build,)
+    return (fast_backend.build, tiktoken_backend.build)
 
 
 def engine(vocab: Vocabulary):

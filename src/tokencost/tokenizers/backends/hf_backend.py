@@ -11,8 +11,11 @@ from tokencost.tokenizers.counter import Counter
 
 
 class HuggingFaceCounter(Counter):
+    """Counts with HF ``tokenizers`` (``encode``, special tokens as text, no BOS)."""
+
     exact = True
     error_band = None
+    backend = "tokenizers"
 
     def __init__(self, family: str, tokenizer) -> None:
         self.family = family
