@@ -184,7 +184,7 @@ def estimate(
     With --messages, PATHS are chat files; a file of several requests (or several files) is priced as the
     mean request, one sample per request as `tokencost plan` takes them (JSON: requests_in_file).
     """
-    from tokencost.prompt_cost import estimate as run_estimate
+    from tokencost.costing.prompt_estimate import estimate as run_estimate
 
     if currency is not None:
         currency = currency.upper()
@@ -234,7 +234,7 @@ def estimate(
 
 def render(result, fmt: str) -> str:
     """Render an EstimateResult in ``fmt``."""
-    from tokencost.prompt_cost import money_text
+    from tokencost.costing.result import money_text
     from tokencost.render.tabular import render_rows
 
     if fmt == "json":
