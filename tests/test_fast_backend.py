@@ -246,3 +246,39 @@ def test_other_vocabularies_never_use_rs_bpe():
     vocab = _vocab("o200k_base")
     vocab.pat_str = SPECS["cl100k_base"].pat_str  # same ranks, another pattern: not what rs-bpe runs
     assert fast_backend.build(vocab) is None
+
+
+# --- what the commands say -----------------------------------------------------------------------------------
+
+
+def test_count_json_and_verbose_say_which_backend_counted(runner, tmp_path, monkeypatch, fresh_counters):
+    import json
+
+    from tokencost.cli import cli
+
+    monkeypatch.setenv("TOKENCOST_BPE_BACKEND", "tiktoken")
+    path = tmp_path / "long.txt"
+    path.write_text("hello world, 你好 " * 3000, encoding="utf-8")  # over SMALL_TEXT: the engine counts
+    result = runner.invoke(cli, ["count", str(path), "--format", "json", "--verbose"])
+    assert result.exit_code == 0, result.output
+    document = json.loads(result.stdout)
+    assert document["backend"] == "tiktoken" and document["tokens"] == 15001
+    assert "note: o200k_base counted by tiktoken" in result.stderr
+    short = tmp_path / "short.txt"
+    short.write_text("hello world", encoding="utf-8")
+    result = runner.invoke(cli, ["count", str(short), "--format", "json", "--tokenizer", "claude"])
+    assert json.loads(result.stdout)["backend"] == "estimator"
+    assert "counted by" not in result.stderr  # only with --verbose
+
+
+def test_estimate_json_says_which_backend_counted(runner, tmp_path, fresh_counters):
+    import json
+
+    from tokencost.cli import cli
+
+    prompt = tmp_path / "p.txt"
+    prompt.write_text("hello world", encoding="utf-8")
+    result = runner.invoke(cli, ["estimate", str(prompt), "-m", "gpt-4o", "--format", "json"])
+    assert result.exit_code == 0, result.output
+    counts = json.loads(result.stdout)["token_counts"]
+    assert counts["o200k_base"]["backend"] == "python-bpe"  # a short prompt never builds an engine

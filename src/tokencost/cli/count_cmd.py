@@ -144,6 +144,9 @@ def _resolve_model(model: str) -> tuple[str, str]:
 @click.option(
     "--list-families", is_flag=True, help="List the tokenizer families, exact or estimate here, and exit."
 )
+@click.option(
+    "--verbose", "-v", is_flag=True, help="Say which backend counted and why a faster one was not used."
+)
 @online_option
 @format_option(_FORMATS)
 def count(
@@ -159,6 +162,7 @@ def count(
     exclude: tuple[str, ...],
     explain: bool,
     list_families: bool,
+    verbose: bool,
     online: bool,
     fmt: str,
 ) -> None:
@@ -220,6 +224,8 @@ def count(
                 notices.append(decoded_notice(item.name, item.encoding))
             if item.invalid_bytes:
                 notices.append(invalid_notice(item.name, item.invalid_bytes, item.encoding))
+    if verbose:
+        notices += backend_notices(counters.values())
 
     for notice in notices:
         click.echo(f"note: {notice}", err=True)
@@ -251,6 +257,7 @@ def count(
                 "exact": counter.exact,
                 "method": method,
                 "error_band": counter.error_band,
+                "backend": counter.backend,
             }
         )
         if breakdown is not None:
@@ -302,6 +309,13 @@ def count(
     if fmt != "table":
         columns += [("characters", "characters"), ("method", "method")]
     echo_output(render_rows(rows, columns, fmt, json_document=document))
+
+
+def backend_notices(counters) -> list[str]:
+    """``--verbose``: which backend counted each family, and why a faster one was not used."""
+    from tokencost.tokenizers.backends import notices
+
+    return [*(f"{c.family} counted by {c.backend}" for c in counters), *notices()]
 
 
 def _list_families(fmt: str) -> None:

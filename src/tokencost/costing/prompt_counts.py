@@ -43,7 +43,7 @@ def count_requests_family(
 
         share = (Decimal(approximated) / max(len(requests), 1)).to_integral_value(rounding=ROUND_HALF_EVEN)
         method += f" (+{share} tokens approximated: {APPROXIMATED})"
-    count = TokenCount(int(mean), family, counter.exact, method, counter.error_band)
+    count = TokenCount(int(mean), family, counter.exact, method, counter.error_band, backend=counter.backend)
     return count, sum(c.skipped_parts for c in each), max((c.tokens for c in each), default=0)
 
 

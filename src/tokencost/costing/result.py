@@ -91,7 +91,13 @@ class EstimateResult:
             "assumptions": self.assumptions,
             "fx": self.fx_note,
             "token_counts": {
-                f: {"tokens": c.tokens, "exact": c.exact, "method": c.method, "error_band": c.error_band}
+                f: {
+                    "tokens": c.tokens,
+                    "exact": c.exact,
+                    "method": c.method,
+                    "error_band": c.error_band,
+                    "backend": c.backend,
+                }
                 for f, c in self.counts.items()
             },
             "rows": [row_document(row, self.currency) for row in self.rows],

@@ -21,7 +21,7 @@ the source file, checksummed and rebuilt when corrupt; the cache only makes load
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from tokencost.errors import InputError, TokenizerUnavailableError
 from tokencost.tokenizers.counter import Counter, EstimateCounter
@@ -55,6 +55,8 @@ class TokenCount:
     error_band: float | None = None
     low: int | None = None
     high: int | None = None
+    #: what counted (``rs-bpe``, ``tiktoken``, ``python-bpe``, ``tokenizers``, ``estimator``); not compared
+    backend: str | None = field(default=None, compare=False)
 
     def __post_init__(self) -> None:
         if self.low is None:
@@ -71,6 +73,7 @@ class TokenCount:
             "exact": self.exact,
             "method": self.method,
             "error_band": self.error_band,
+            "backend": self.backend,
         }
 
 
@@ -154,7 +157,7 @@ def count_tokens(
     tokens, low, high = counter.count_range(text)
     return TokenCount(
         tokens, counter.family, counter.exact, with_range(counter.method, counter.exact, low, high),
-        counter.error_band, low, high,
+        counter.error_band, low, high, counter.backend,
     )  # fmt: skip
 
 

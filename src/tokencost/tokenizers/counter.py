@@ -30,7 +30,7 @@ class Counter:
     #: True when counts of safe chunks (``chunking``) add up to the count of the whole text
     chunk_safe: bool = True
     #: what counts: ``tiktoken``, ``rs-bpe``, ``python-bpe`` (short texts), ``tokenizers``, ``estimator``
-    backend: str = "estimator"
+    backend: str = "unknown"
 
     def count(self, text: str) -> int:
         if not isinstance(text, str):
@@ -153,6 +153,7 @@ class EstimateCounter(Counter):
     """The fitted estimator (``estimator``), with its error band."""
 
     exact = False
+    backend = "estimator"
 
     def __init__(self, family: str, proxy: str | None = None) -> None:
         from tokencost.tokenizers import estimator
