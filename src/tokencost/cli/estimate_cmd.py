@@ -232,6 +232,20 @@ def estimate(
     echo_output(render(result, fmt))
 
 
+def _uncertain_ranking(result) -> list[str]:
+    """One line per pair of ranked models whose cost ranges overlap: their order is not certain."""
+    lines = []
+    for row in result.rows:
+        for other in row.uncertain_vs:
+            if other > row.entry.id:
+                lines.append(f"ranking not certain: {row.entry.id} and {other} (their cost ranges overlap)")
+    if lines:
+        lines.insert(
+            0, "range: the total at the low and high bounds of an estimated count (9 texts in 10 fall inside)"
+        )
+    return lines
+
+
 def render(result, fmt: str) -> str:
     """Render an EstimateResult in ``fmt``."""
     from tokencost.costing.result import money_text
@@ -254,6 +268,13 @@ def render(result, fmt: str) -> str:
                 "input_cost": money(row.input_cost),
                 "output_cost": money(row.output_cost),
                 "total": money(row.total),
+                "cost_low": money(row.cost_low),
+                "cost_high": money(row.cost_high),
+                "range": (
+                    f"{money(row.cost_low)} – {money(row.cost_high)}"
+                    if row.cost_low != row.cost_high
+                    else "exact"
+                ),
                 "times_cheapest": (
                     row.times_cheapest
                     if fmt == "csv"
@@ -271,9 +292,13 @@ def render(result, fmt: str) -> str:
     columns = list(COLUMNS)
     if fmt == "csv":  # token counts are per request, costs are for all requests: say how many
         columns.insert(columns.index(("input_tokens", "input tok")), ("requests", "requests"))
+        columns += [("cost_low", "cost_low"), ("cost_high", "cost_high")]
         columns += [("currency", "currency"), ("fits", "fits"), ("problems", "problems")]
-    elif any(not row.fits for row in result.rows):
-        columns.append(("problems", "cannot run"))
+    else:
+        if any(row.cost_low != row.cost_high for row in result.rows):
+            columns.insert(columns.index(("total", "total")) + 1, ("range", "total if counts are off"))
+        if any(not row.fits for row in result.rows):
+            columns.append(("problems", "cannot run"))
     if result.requests > 1 and fmt != "csv":
         title = f"Cost of {result.requests:,} requests in {currency}"
     else:
@@ -296,6 +321,7 @@ def render(result, fmt: str) -> str:
             "(context window or maximum output too small)"
         )
         footer += [f"cannot run on {row.entry.id}: {problem}" for row in misfits for problem in row.problems]
+    footer += _uncertain_ranking(result)
     notes = sorted({f"{row.entry.id}: {note}" for row in result.rows for note in row.all_notes})
     footer += [f"note: {n}" for n in notes]
     footer += [f"skipped {model}: {reason}" for model, reason in result.skipped]

@@ -29,13 +29,19 @@ def count_requests_family(
     overhead and reply priming, the mean rounded half-even to whole tokens); the number of non-text content
     parts (images, audio) it could not count, over all requests; and the largest request's tokens (what the
     context window must hold)."""
-    from tokencost.tokenizers import TokenCount, get_counter
+    from tokencost.tokenizers import TokenCount, get_counter, with_range
     from tokencost.tokenizers.messages import count_requests
+    from tokencost.tokenizers.ranges import RangeTally
 
     counter = get_counter(family, estimate=estimate_only)
-    each = [count_requests([r], family, counter.count) for r in requests]
+    tally = RangeTally(counter)
+    each = [count_requests([r], family, tally) for r in requests]
     total = sum(c.tokens for c in each)
-    mean = (Decimal(total) / max(len(requests), 1)).to_integral_value(rounding=ROUND_HALF_EVEN)
+    n = max(len(requests), 1)
+    mean = (Decimal(total) / n).to_integral_value(rounding=ROUND_HALF_EVEN)
+    low_total, high_total = tally.bounds(total)
+    low = min(int(mean), int(Decimal(low_total) // n))
+    high = max(int(mean), -int(-Decimal(high_total) // n))
     method = counter.method
     approximated = sum(c.approximated for c in each)
     if approximated:
@@ -43,7 +49,10 @@ def count_requests_family(
 
         share = (Decimal(approximated) / max(len(requests), 1)).to_integral_value(rounding=ROUND_HALF_EVEN)
         method += f" (+{share} tokens approximated: {APPROXIMATED})"
-    count = TokenCount(int(mean), family, counter.exact, method, counter.error_band, backend=counter.backend)
+    count = TokenCount(
+        int(mean), family, counter.exact, with_range(method, counter.exact, low, high), counter.error_band,
+        low, high, counter.backend,
+    )  # fmt: skip
     return count, sum(c.skipped_parts for c in each), max((c.tokens for c in each), default=0)
 
 

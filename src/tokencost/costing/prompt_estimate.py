@@ -138,7 +138,8 @@ def estimate(
     )
     priced, skipped, time_of_day_ignored = _priced(costs, counts, opts)
     convert = _Converter(opts.fx, _display_currency(opts.currency, entries))
-    rows = _ranked_rows(priced, convert, largest)
+    ranges = _cost_ranges(entries, counts, opts, convert)
+    rows = _mark_overlaps(_ranked_rows(priced, convert, largest, ranges))
     assumptions = _assumptions(opts, time_of_day_ignored)
     fx_note = _fx_note(rows, convert, assumptions)
     return EstimateResult(
@@ -237,23 +238,71 @@ def _count_per_family(
     return counts, largest, notices
 
 
-def _output_tokens(count: TokenCount, opts: _Options) -> int:
+def _output_tokens(count: TokenCount, opts: _Options, tokens: int | None = None) -> int:
     if opts.output_tokens is not None:
         return opts.output_tokens
-    return int((Decimal(count.tokens) * opts.ratio).to_integral_value())
+    return int((Decimal(count.tokens if tokens is None else tokens) * opts.ratio).to_integral_value())
 
 
-def _cached_tokens(count: TokenCount, opts: _Options) -> int:
-    return int((Decimal(count.tokens) * opts.cached).to_integral_value())
+def _cached_tokens(count: TokenCount, opts: _Options, tokens: int | None = None) -> int:
+    return int((Decimal(count.tokens if tokens is None else tokens) * opts.cached).to_integral_value())
 
 
-def _family_volumes(counts: dict[str, TokenCount], opts: _Options) -> dict[str, Volumes]:
-    """One request's tokens in each family, on the requested traffic (all standard, or all batch)."""
+def _family_volumes(
+    counts: dict[str, TokenCount], opts: _Options, side: str = "tokens"
+) -> dict[str, Volumes]:
+    """One request's tokens in each family, on the requested traffic (all standard, or all batch); ``side``
+    ``low`` or ``high`` takes each count's bound instead (output derived from input follows it)."""
     traffic = (("batch" if opts.batch else None, opts.requests),)
-    return {
-        family: Volumes(count.tokens, _cached_tokens(count, opts), _output_tokens(count, opts), 0, traffic)
-        for family, count in counts.items()
-    }
+    volumes = {}
+    for family, count in counts.items():
+        tokens = getattr(count, side)
+        volumes[family] = Volumes(
+            tokens, _cached_tokens(count, opts, tokens), _output_tokens(count, opts, tokens), 0, traffic
+        )
+    return volumes
+
+
+def _cost_ranges(
+    entries: list[Entry], counts: dict[str, TokenCount], opts: _Options, convert: _Converter
+) -> dict[str, tuple[Decimal, Decimal]]:
+    """Per model id, the total cost at the low and at the high bound of its family's count (display
+    currency): what an estimated count may really cost. Exact counts give no range (not in the dict)."""
+    estimated = [e for e in entries if not counts[e.model.tokenizer].exact]
+    if not estimated:
+        return {}
+    sides = [
+        {c.entry.id: c for c in price_volumes(estimated, _family_volumes(counts, opts, side), at=opts.at,
+                                              at_time=opts.at_time, itemised=True)}
+        for side in ("low", "high")
+    ]  # fmt: skip
+    out = {}
+    for entry in estimated:
+        low, high = sides[0][entry.id], sides[1][entry.id]
+        if low.problem is None and high.problem is None:
+            out[entry.id] = (
+                convert(low.bills[0].total, low.bills[0].currency),
+                convert(high.bills[0].total, high.bills[0].currency),
+            )
+    return out
+
+
+def _mark_overlaps(rows: list[EstimateRow]) -> list[EstimateRow]:
+    """Each row with the models whose cost range overlaps its own: the ranking between them is not certain."""
+    import dataclasses
+
+    out = []
+    for row in rows:
+        others = tuple(
+            other.model_id
+            for other in rows
+            if other is not row
+            and (row.cost_low != row.cost_high or other.cost_low != other.cost_high)
+            and other.cost_low <= row.cost_high
+            and row.cost_low <= other.cost_high
+        )
+        out.append(dataclasses.replace(row, uncertain_vs=others) if others else row)
+    return out
 
 
 def _priced(
@@ -306,7 +355,12 @@ def _quantize_ratio(value: Decimal) -> Decimal:
     return value.quantize(Decimal("0.01"), rounding=ROUND_HALF_EVEN)
 
 
-def _ranked_rows(priced: list[_Priced], convert: _Converter, largest: dict[str, int]) -> list[EstimateRow]:
+def _ranked_rows(
+    priced: list[_Priced],
+    convert: _Converter,
+    largest: dict[str, int],
+    ranges: dict[str, tuple[Decimal, Decimal]],
+) -> list[EstimateRow]:
     """Rows cheapest first in the display currency. A model that cannot take the request (too long for its
     context window or its maximum output) keeps its row, flagged, and ranks after every model that can."""
     ranked = sorted(
@@ -343,6 +397,8 @@ def _ranked_rows(priced: list[_Priced], convert: _Converter, largest: dict[str, 
                 times_cheapest=times,
                 problems=problems,
                 notes=tuple(p.notes),
+                cost_low=ranges.get(p.entry.id, (total, total))[0],
+                cost_high=ranges.get(p.entry.id, (total, total))[1],
             )
         )
     return rows

@@ -51,6 +51,18 @@ class EstimateRow:
     problems: tuple[str, ...] = ()
     #: notes on this row besides the bill's own (``bill.notes``); ``all_notes`` has both
     notes: tuple[str, ...] = ()
+    #: the total at the low and high bounds of an estimated count (display currency; equal to ``total`` when
+    #: the count is exact)
+    cost_low: Decimal | None = None
+    cost_high: Decimal | None = None
+    #: models whose cost range overlaps this row's: the ranking between them is not certain
+    uncertain_vs: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        if self.cost_low is None:
+            object.__setattr__(self, "cost_low", self.total)
+        if self.cost_high is None:
+            object.__setattr__(self, "cost_high", self.total)
 
     @property
     def model_id(self) -> str:
@@ -93,6 +105,8 @@ class EstimateResult:
             "token_counts": {
                 f: {
                     "tokens": c.tokens,
+                    "low": c.low,
+                    "high": c.high,
                     "exact": c.exact,
                     "method": c.method,
                     "error_band": c.error_band,
@@ -120,12 +134,17 @@ def row_document(row: EstimateRow, currency: str) -> dict[str, Any]:
         "error_band": row.count.error_band,
         "requests": int(bill.requests),
         "input_tokens": row.input_tokens,  # per request
+        "input_tokens_low": row.count.low,
+        "input_tokens_high": row.count.high,
         "cached_tokens": row.cached_tokens,
         "output_tokens": row.output_tokens,
         "currency": currency,
         "input_cost": money_text(row.input_cost),
         "output_cost": money_text(row.output_cost),
         "total": money_text(row.total),
+        "cost_low": money_text(row.cost_low),
+        "cost_high": money_text(row.cost_high),
+        "rank_uncertain_with": list(row.uncertain_vs),
         "per_request": money_text(row.total / bill.requests if bill.requests else row.total),
         "times_cheapest": row.times_cheapest,
         "fits": row.fits,
