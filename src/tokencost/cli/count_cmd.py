@@ -12,6 +12,7 @@ from typing import Any
 import click
 
 from tokencost.cli._common import echo_output, format_option
+from tokencost.cli.engine_opt import engine_options, open_engine
 from tokencost.cli.online_opt import go_online, online_option
 from tokencost.errors import InputError
 from tokencost.families import accuracy_label
@@ -148,6 +149,7 @@ def _resolve_model(model: str) -> tuple[str, str]:
     "--verbose", "-v", is_flag=True, help="Say which backend counted and why a faster one was not used."
 )
 @online_option
+@engine_options
 @format_option(_FORMATS)
 def count(
     paths: tuple[str, ...],
@@ -164,6 +166,8 @@ def count(
     list_families: bool,
     verbose: bool,
     online: bool,
+    engine: str,
+    scheduler: str | None,
     fmt: str,
 ) -> None:
     """Count tokens in PATHS (files, directories, or - for stdin), exactly where the tokenizer is available.
@@ -214,11 +218,16 @@ def count(
     else:
         from tokencost.tokenizers.files import count_sources
 
+        if online and (engine != "local" or scheduler):
+            raise InputError("--online counts in this process: it does not go with --engine dask")
+        runner = open_engine(engine, jobs, scheduler)
         progress = Progress(sum(s.size or 0 for s in collected.sources))
         try:
-            per_source = count_sources(collected.sources, keys, jobs=jobs, progress=progress)
+            per_source = count_sources(collected.sources, keys, jobs=jobs, progress=progress, engine=runner)
         finally:
             progress.close()
+            if runner is not None:
+                runner.close()
         for item in per_source:
             if item.encoding != "utf-8":
                 notices.append(decoded_notice(item.name, item.encoding))
