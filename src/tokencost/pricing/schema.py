@@ -26,22 +26,15 @@ from pydantic import (
 
 from tokencost.currency import is_currency
 from tokencost.families import FAMILIES, is_known_family
+from tokencost.pricing.methods import (  # behaviour shared with the snapshot's light records
+    PRICE_FIELDS,  # noqa: F401  (re-exported: importers, views and tests read it from here)
+    TOKEN_PRICE_FIELDS,  # noqa: F401
+    ModelMethods,
+    PriceComponentsMethods,
+    TimeWindowMethods,
+)
 
 SCHEMA_VERSION = 1
-
-#: The names of the per-million-token price components, in display order.
-TOKEN_PRICE_FIELDS = (
-    "input",
-    "output",
-    "cache_read",
-    "cache_write",
-    "cache_write_1h",
-    "reasoning",
-    "input_audio",
-    "output_audio",
-)
-#: All price components a sheet can set (the token ones plus the flat per-request fee).
-PRICE_FIELDS = (*TOKEN_PRICE_FIELDS, "per_request")
 
 
 def _no_float_artifacts(value: object) -> object:
@@ -110,7 +103,7 @@ Mode = Literal["chat", "completion", "embedding", "image", "audio", "rerank", "m
 Variant = Literal["batch", "flex", "priority"]
 
 
-class PriceComponents(_Strict):
+class PriceComponents(PriceComponentsMethods, _Strict):
     """Per-million-token prices. An absent component is absent (the cost engine says how it falls back),
     never zero; a free model sets its prices to 0 explicitly and ``free: true`` on the model."""
 
@@ -129,10 +122,6 @@ class PriceComponents(_Strict):
     per_request: Price | None = Field(
         None, description="Flat fee per request, in currency units (not per million)."
     )
-
-    def components(self) -> dict[str, Decimal]:
-        """The components that are set, by name."""
-        return {name: value for name in PRICE_FIELDS if (value := getattr(self, name)) is not None}
 
 
 class Tier(PriceComponents):
@@ -160,7 +149,7 @@ class PriceOverride(PriceComponents):
     tiers: Tiers | None = Field(None, description="Replaces the base tiers when set.")
 
 
-class TimeWindow(PriceOverride):
+class TimeWindow(TimeWindowMethods, PriceOverride):
     """A daily window (UTC) with its own prices, e.g. DeepSeek's off-peak discount. Wraps midnight when
     ``end`` is before ``start``."""
 
@@ -181,12 +170,6 @@ class TimeWindow(PriceOverride):
         if self.start == self.end:
             raise ValueError("a time window needs different start and end times")
         return self
-
-    def contains(self, moment: dt.time) -> bool:
-        """True when ``moment`` (UTC) falls in ``[start, end)``."""
-        if self.start < self.end:
-            return self.start <= moment < self.end
-        return moment >= self.start or moment < self.end
 
 
 class PriceCard(PriceComponents):
@@ -223,7 +206,7 @@ class Modalities(_Strict):
     output: list[Modality] = Field(default_factory=lambda: ["text"])
 
 
-class Model(_Strict):
+class Model(ModelMethods, _Strict):
     """A model as one provider sells it."""
 
     id: str = Field(
@@ -316,26 +299,6 @@ class Model(_Strict):
                 if paid:
                     raise ValueError(f"a model marked free cannot have non-zero prices (got {sorted(paid)})")
         return self
-
-    @property
-    def display_name(self) -> str:
-        return self.name or self.id
-
-    def cards(self) -> list[PriceCard]:
-        """All price cards, oldest first (history, then the current prices)."""
-        return [*self.history, self.prices]
-
-    def card_at(self, day: dt.date | None) -> PriceCard | None:
-        """The card in force on ``day`` (None = today's current prices), or None if ``day`` precedes all known
-        prices. A card without ``effective_from`` applies from the model's release date when that is known."""
-        if day is None:
-            return self.prices
-        chosen: PriceCard | None = None
-        for card in self.cards():
-            start = card.effective_from or self.released
-            if start is None or start <= day:
-                chosen = card
-        return chosen
 
 
 class Provider(_Strict):
