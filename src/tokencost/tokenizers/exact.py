@@ -61,11 +61,12 @@ def _user_file(family: str, kind: str) -> Path:
 
 def _huggingface(family: str, path: Path) -> Counter:
     """A tokenizer.json: through BPE ranks when they reproduce it (``vocab.hf_json``), else HF tokenizers."""
-    from tokencost.tokenizers.backends import hf_backend
     from tokencost.tokenizers.vocab import hf_json
 
     vocab = hf_json.vocabulary(family, path)
     if vocab is None:
+        from tokencost.tokenizers.backends import hf_backend
+
         return hf_backend.HuggingFaceCounter(family, hf_backend.load_tokenizer(path, family))
     return bpe_counter(vocab)
 
