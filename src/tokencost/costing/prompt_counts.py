@@ -51,7 +51,7 @@ def count_requests_family(
         method += f" (+{share} tokens approximated: {APPROXIMATED})"
     count = TokenCount(
         int(mean), family, counter.exact, with_range(method, counter.exact, low, high), counter.error_band,
-        low, high,
+        low, high, counter.backend,
     )  # fmt: skip
     return count, sum(c.skipped_parts for c in each), max((c.tokens for c in each), default=0)
 

@@ -110,6 +110,7 @@ class EstimateResult:
                     "exact": c.exact,
                     "method": c.method,
                     "error_band": c.error_band,
+                    "backend": c.backend,
                 }
                 for f, c in self.counts.items()
             },

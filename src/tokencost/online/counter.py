@@ -25,6 +25,7 @@ class OnlineCounter(Counter):
     exact = True
     error_band = None
     chunk_safe = True
+    backend = "vendor count endpoint"
 
     def __init__(self, vendor: Vendor, model: str) -> None:
         self.vendor = vendor

@@ -8,8 +8,9 @@ Public API:
 - ``count_tokens(text, model=None, tokenizer=None, estimate=False) -> TokenCount``
 - ``families() -> list[FamilyInfo]``: every family with whether it is exact here and how to make it so.
 
-Modules: ``registry`` (family specs and pre-tokenizer patterns), ``bpe_files`` (offline, sha256-verified
-vocabularies and the ranks cache), ``exact`` (counters), ``chunking`` (safe cut positions), ``files``
+Modules: ``registry`` (family specs and pre-tokenizer patterns), ``vocab`` (offline, sha256-verified
+vocabulary sources and the ranks cache), ``backends`` (tiktoken, rs-bpe, pure-Python BPE, HF tokenizers),
+``counter`` (counters), ``exact`` (the loading path), ``chunking`` (safe cut positions), ``files``
 (many inputs, worker processes), ``messages`` (chat overhead), ``explain`` (per-script breakdown),
 ``estimator`` (the fitted estimator).
 
@@ -20,10 +21,11 @@ the source file, checksummed and rebuilt when corrupt; the cache only makes load
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from tokencost.errors import InputError, TokenizerUnavailableError
-from tokencost.tokenizers.exact import Counter, EstimateCounter, exact_available, load_exact
+from tokencost.tokenizers.counter import Counter, EstimateCounter
+from tokencost.tokenizers.exact import exact_available, load_exact
 from tokencost.tokenizers.ranges import with_range
 from tokencost.tokenizers.registry import family_ids, spec
 
@@ -53,6 +55,8 @@ class TokenCount:
     error_band: float | None = None
     low: int | None = None
     high: int | None = None
+    #: what counted (``rs-bpe``, ``tiktoken``, ``python-bpe``, ``tokenizers``, ``estimator``); not compared
+    backend: str | None = field(default=None, compare=False)
 
     def __post_init__(self) -> None:
         if self.low is None:
@@ -69,6 +73,7 @@ class TokenCount:
             "exact": self.exact,
             "method": self.method,
             "error_band": self.error_band,
+            "backend": self.backend,
         }
 
 
@@ -163,7 +168,7 @@ def count_tokens(
     tokens, low, high = counter.count_range(text)
     return TokenCount(
         tokens, counter.family, counter.exact, with_range(counter.method, counter.exact, low, high),
-        counter.error_band, low, high,
+        counter.error_band, low, high, counter.backend,
     )  # fmt: skip
 
 

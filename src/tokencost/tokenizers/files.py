@@ -95,12 +95,12 @@ def count_sources(
             for start, end in chunking.plan_segments(handle, source.size, segment_bytes):
                 units.append((index, str(source.path), start, end, frozen))
 
-    from tokencost.tokenizers.exact import TiktokenCounter
+    from tokencost.tokenizers.counter import BpeCounter
 
-    if sum(unit[3] - unit[2] for unit in units) > TiktokenCounter.SMALL_TEXT:
+    if sum(unit[3] - unit[2] for unit in units) > BpeCounter.SMALL_TEXT:
         for _, counter in counters:
-            if isinstance(counter, TiktokenCounter):
-                counter.encoding  # noqa: B018 - build it once here; forked workers inherit it
+            if isinstance(counter, BpeCounter):
+                counter.warm()  # build the engine once here; forked workers inherit it
 
     def merge(outcome) -> None:
         index, counts, chars, nbytes, bad = outcome
