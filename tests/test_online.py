@@ -232,3 +232,14 @@ def test_online_package_is_not_imported_by_offline_commands():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_online_base_url_that_is_not_a_url_is_a_one_line_error(monkeypatch):
+    monkeypatch.setenv("GEMINI_API_KEY", KEY)
+    monkeypatch.setenv("GOOGLE_GEMINI_BASE_URL", "not-a-url")
+    result = _count(["--tokenizer", "gemini", "--online"])
+    assert result.exit_code == 2, result.output
+    assert (
+        result.stderr.strip() == "Error: GOOGLE_GEMINI_BASE_URL='not-a-url' is not an http:// or https:// URL"
+    )
+    assert KEY not in result.output

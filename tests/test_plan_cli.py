@@ -379,3 +379,15 @@ def test_init_and_report_refuse_to_overwrite_a_file(runner, tmp_path, workload, 
     result = runner.invoke(cli, [str(a) for a in args])
     assert result.exit_code == 2 and "already exists" in result.output
     assert out.read_text("utf-8") == "mine\n"
+
+
+@pytest.mark.parametrize("content", ["", "# only a comment\n"])
+def test_plan_of_an_empty_workload_file_is_a_one_line_error(runner, tmp_path, content):
+    path = tmp_path / "empty.yaml"
+    path.write_text(content, encoding="utf-8")
+    result = run(runner, "plan", path)
+    assert result.exit_code == 2, result.output
+    assert (
+        result.stderr.strip()
+        == f"Error: {path}: the workload file is empty (tokencost init writes a starter)"
+    )

@@ -37,3 +37,41 @@ def test_readme_estimate_example_matches_real_output(monkeypatch):
     assert result.exit_code == 0, result.output
     actual = [line for line in result.output.splitlines() if line.strip()]
     assert actual == shown, "README example is stale: rerun it and paste the output"
+
+
+#: options whose argument is a file the command writes, not one it reads
+_WRITES = {">", "--out", "--emit-workload"}
+#: options whose argument is a file or directory the command reads
+_READS = {"--baseline", "--sheets", "--pricing"}
+#: what the README tells the user to download first (pricing diff/update references)
+_DOWNLOADED = (".whl",)
+
+
+def _readme_command_inputs() -> list[tuple[str, str]]:
+    """Every file or directory a `tokencost` line in the README's sh blocks reads: (path, command)."""
+    text = (REPO / "README.md").read_text(encoding="utf-8")
+    found, written = [], set()
+    for block in text.split("```sh\n")[1:]:
+        for line in block.split("```")[0].splitlines():
+            words = shlex.split(line, comments=True)
+            if not words or words[0] != "tokencost":
+                continue
+            for before, word in zip(["", *words], words, strict=False):
+                if before in _WRITES:
+                    written.add(word)
+                elif before.startswith("-") and before not in _READS:
+                    continue  # an option's value (a model, a family, a percentage)
+                elif word.startswith("-") or word.endswith(_DOWNLOADED):
+                    continue
+                else:
+                    if ("/" in word or "." in word) and word not in written:
+                        found.append((word, line))
+    return found
+
+
+def test_readme_commands_read_only_files_the_repo_has():
+    # a newcomer runs the README's commands from a clone: each input they name must be there
+    inputs = _readme_command_inputs()
+    assert any(path.startswith("examples/usage/") for path, _ in inputs)  # the parser sees the commands
+    missing = [(path, line) for path, line in inputs if not (REPO / path).exists()]
+    assert missing == []

@@ -39,9 +39,11 @@ def run(line: str, sheets: Path):
     for arg in args:
         if arg.endswith(".whl"):
             arg = str(REFERENCES[source])
-        elif arg in ("my-prices/", '"$SHEETS_DIR"', "$SHEETS_DIR"):
+        elif arg in ("pricing/", "my-prices/", '"$SHEETS_DIR"', "$SHEETS_DIR"):  # never the repo's sheets
             arg = str(sheets)
         out.append(arg)
+    if "--sheets" in out:  # a documented --write must only ever touch the test's copy
+        assert out[out.index("--sheets") + 1] == str(sheets), line
     return CliRunner().invoke(cli, out)
 
 

@@ -374,7 +374,10 @@ def backend_notices(counters) -> list[str]:
     """``--verbose``: which backend counted each family, and why a faster one was not used."""
     from tokencost.tokenizers.backends import notices
 
-    return [*(f"{c.family} counted by {getattr(c, 'backend', 'the estimator')}" for c in counters), *notices()]
+    return [
+        *(f"{c.family} counted by {getattr(c, 'backend', 'the estimator')}" for c in counters),
+        *notices(),
+    ]
 
 
 def _list_families(fmt: str) -> None:

@@ -38,6 +38,8 @@ class Vendor:
         for var in self.base_vars:
             value = os.environ.get(var, "").strip()
             if value:
+                if not value.lower().startswith(("http://", "https://")):
+                    raise InputError(f"{var}={value!r} is not an http:// or https:// URL")
                 return value.rstrip("/")
         return self.default_base
 

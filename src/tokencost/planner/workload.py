@@ -477,6 +477,8 @@ def parse_workload_text(text: str, source: str) -> WorkloadFile:
         data = load_yaml(text, source)
     except ValueError as exc:  # PyYAML builds unquoted dates itself: 2027-02-30 raises a bare ValueError
         raise InputError(_bad_date(text, source) or f"{source}: invalid value: {exc}") from None
+    if data is None:
+        raise InputError(f"{source}: the workload file is empty (tokencost init writes a starter)")
     if not isinstance(data, dict):
         raise InputError(
             f"{source}: expected a mapping with 'version' and 'workloads', got {type(data).__name__}"
