@@ -39,7 +39,7 @@ def test_pass(runner):
     assert result.exit_code == 0, result.output
     assert result.stdout == ""
     assert result.stderr.startswith("tokencost check: PASS")
-    assert "monthly total $931.68 USD" in result.stderr
+    assert "monthly total $931.68" in result.stderr
 
 
 def test_warn_exits_zero(runner):
@@ -53,7 +53,7 @@ def test_fail_over_budget_exits_one(runner):
     result = run(runner, fixture("head-over-budget"))
     assert result.exit_code == 1
     assert "tokencost check: FAIL" in result.stderr
-    assert "Error: check failed: total $5,600.00 USD/month is over the budget" in result.stderr
+    assert "Error: check failed: total $5,600.00/month is over the budget" in result.stderr
     assert "Traceback" not in result.output
 
 
@@ -77,7 +77,7 @@ def test_warn_only_never_fails_a_budget(runner):
 def test_baseline_increase_over_limit(runner):
     result = run(runner, fixture("head-increase"), "--baseline", fixture("baseline"), "--max-increase", "10%")
     assert result.exit_code == 1
-    assert "total rose +$642.10 USD (+69.5%)" in result.stderr
+    assert "total rose +$642.10 (+69.5%)" in result.stderr
     assert "translate-nightly" in result.stderr and "added" in result.stderr
     ok = run(runner, fixture("head-increase"), "--baseline", fixture("baseline"), "--max-increase", "700")
     assert ok.exit_code == 0
@@ -189,8 +189,8 @@ def test_money_flags_in_the_plan_currency_are_accepted(runner, tmp_path):
     args = ["--baseline", fixture("baseline"), "--max-increase", "$100", "--min-delta", "1 usd"]
     result = run(runner, fixture("head-pass"), *args, "--budget", "$900", "--budget", "support-bot=120 USD")
     assert result.exit_code == 1, result.output
-    assert "over the budget of $900.00 USD" in result.stderr
-    assert "over the budget of $120.00 USD" in result.stderr
+    assert "over the budget of $900.00" in result.stderr
+    assert "over the budget of $120.00" in result.stderr
 
     def to_cny(document):
         document["currency"] = "CNY"
@@ -335,7 +335,7 @@ def test_workload_within_and_over_budget(runner, tmp_path, planner):
     assert Decimal(document["totals"]["new"]) > 0
     over = run(runner, path, "--budget", "1")
     assert over.exit_code == 1
-    assert "over the budget of $1.00 USD" in over.stderr
+    assert "over the budget of $1.00" in over.stderr
     assert run(runner, path, "--budget", "support-bot=0.01").exit_code == 1
     assert run(runner, path, "--budget", "0.01", "--warn-only").exit_code == 0
 
@@ -500,10 +500,10 @@ def test_workload_checked_in_another_currency_converts_the_files_limits(runner, 
     path = tmp_path / "usd.yaml"
     path.write_text(CURRENCY_WORKLOAD.format(total=1000, bot=200, max_input=1), encoding="utf-8")
     eur = ["--currency", "EUR", "--fx", "EUR=0.5"]
-    assert "over the budget of $200.00 USD" in run(runner, str(path)).stderr
+    assert "over the budget of $200.00" in run(runner, str(path)).stderr
     result = run(runner, str(path), *eur, "--format", "json")
     assert result.exit_code == 1, result.output
-    assert "workload 'bot' €125.00 EUR/month is over the budget of €100.00 EUR" in result.stderr
+    assert "workload 'bot' €125.00/month is over the budget of €100.00" in result.stderr
     document = json.loads(result.stdout)
     assert document["currency"] == "EUR"
     assert Decimal(document["totals"]["new"]) == Decimal(125)
@@ -519,9 +519,7 @@ def test_workload_checked_in_another_currency_converts_the_files_limits(runner, 
     assert run(runner, str(path)).exit_code == 1
     result = run(runner, str(path), *eur)
     assert result.exit_code == 1, result.output
-    assert (
-        "input price €0.1250 EUR/Mtok on 'gpt-5-mini' is over the limit of €0.1000 EUR/Mtok" in result.stderr
-    )
+    assert "input price €0.125/Mtok on 'gpt-5-mini' is over the limit of €0.100/Mtok" in result.stderr
 
 
 def test_broken_workload_file_is_an_input_error(runner, tmp_path, planner):
@@ -722,7 +720,7 @@ def test_a_workload_starting_later_counts_in_the_gated_total(runner, tmp_path):
     path = _late(tmp_path, "w.yaml")
     result = run(runner, path, "--budget", "1000")
     assert result.exit_code == 1, result.output
-    assert "monthly total $1,500.00 USD" in result.stderr
+    assert "monthly total $1,500.00" in result.stderr
     assert (
         "workload 'later' starts in 2027-03: the monthly total counts it at that month's cost"
         in result.stderr
@@ -739,24 +737,21 @@ def test_a_rise_in_a_later_workload_is_not_invisible_to_max_increase(runner, tmp
         runner, _late(tmp_path, "b.yaml", later=10000000), "--baseline", str(base), "--max-increase", "10%"
     )
     assert result.exit_code == 1, result.output
-    assert "total rose +$6,750.00 USD (+450.0%)" in result.stderr
+    assert "total rose +$6,750.00 (+450.0%)" in result.stderr
 
 
 def test_a_workload_after_the_horizon_is_not_gated(runner, tmp_path):
     path = _late(tmp_path, "w.yaml", horizon=2)
     result = run(runner, path, "--budget", "1000", "--budget", "later=1")
     assert result.exit_code == 0, result.output
-    assert "monthly total $750.00 USD" in result.stderr
+    assert "monthly total $750.00" in result.stderr
     assert "workload 'later' starts after the plan's horizon: budget not checked" in result.stderr
 
 
 def test_a_workload_budget_broken_later_in_the_forecast_warns(runner, tmp_path):
     result = run(runner, _late(tmp_path, "w.yaml", growth="10%"), "--budget", "later=800")
     assert result.exit_code == 0, result.output
-    assert (
-        "WARN: workload 'later' is projected to reach $825.00 USD in 2027-04, over its budget"
-        in result.stderr
-    )
+    assert "WARN: workload 'later' is projected to reach $825.00 in 2027-04, over its budget" in result.stderr
 
 
 def test_a_baseline_planned_from_another_month_is_flagged(runner, tmp_path):

@@ -8,7 +8,7 @@ from decimal import Decimal, InvalidOperation
 import click
 
 from tokencost.cli._common import DATE, echo_output, format_option, pricing_option
-from tokencost.currency import format_money, is_currency
+from tokencost.currency import is_currency
 from tokencost.errors import InputError
 from tokencost.families import accuracy_label
 from tokencost.fx import parse_overrides
@@ -235,6 +235,7 @@ def estimate(
 def render(result, fmt: str) -> str:
     """Render an EstimateResult in ``fmt``."""
     from tokencost.prompt_cost import money_text
+    from tokencost.render.money import money as money_display
     from tokencost.render.tabular import render_rows
 
     if fmt == "json":
@@ -242,7 +243,7 @@ def render(result, fmt: str) -> str:
     currency = result.currency
     rows = []
     for row in result.rows:
-        money = (lambda v: format_money(v, currency)) if fmt != "csv" else money_text
+        money = (lambda v: money_display(v, currency)) if fmt != "csv" else money_text
         rows.append(
             {
                 "rank": row.rank,
@@ -287,7 +288,7 @@ def render(result, fmt: str) -> str:
     if result.requests > 1 and result.rows:
         best = result.rows[0]
         footer.append(
-            f"per request on {best.entry.id}: {format_money(best.total / result.requests, currency)}"
+            f"per request on {best.entry.id}: {money_display(best.total / result.requests, currency)}"
         )
     misfits = [row for row in result.rows if not row.fits]
     if misfits:

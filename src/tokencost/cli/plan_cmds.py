@@ -70,9 +70,15 @@ def _common_plan_options(func):
 
 
 def _money(value: Decimal | None, currency: str) -> str:
-    from tokencost.render.report_markdown import money
+    from tokencost.render.money import money
 
     return money(value, currency, missing="")
+
+
+def _savings_pct(pct: Decimal | None) -> str:
+    from tokencost.render.money import savings_pct
+
+    return savings_pct(pct)
 
 
 def _text_output(result, top: int) -> str:
@@ -107,7 +113,7 @@ def _text_output(result, top: int) -> str:
                     "input_tokens": whole(row.tokens.input),
                     "monthly_cost": _money(row.monthly_cost, currency),
                     "savings": _money(row.savings, currency),
-                    "savings_pct": "" if row.savings_pct is None else f"{row.savings_pct}%",
+                    "savings_pct": _savings_pct(row.savings_pct),
                     "count": accuracy_label(row.tokens.count.exact, row.tokens.count.error_band, short=True),
                     "notes": "".join(f"[{n}]" for n in marks),
                 }

@@ -13,7 +13,8 @@ from html import escape
 from typing import Any
 
 from tokencost.families import FAMILIES, accuracy_label
-from tokencost.render.report_markdown import budget_alerts, display_budget, money, whole
+from tokencost.render.money import money, savings_pct
+from tokencost.render.report_markdown import budget_alerts, display_budget, whole
 from tokencost.render.svg import Bar, Series, bar_chart, line_chart
 
 MAX_BARS = 16
@@ -196,7 +197,7 @@ def _workload_section(result: Any, w: Any, index: int, top: int) -> list[str]:
     rows = []
     for r in w.candidates:
         savings = "" if r.savings is None else _e(money(r.savings, cur))
-        pct = "" if r.savings_pct is None else f"{r.savings_pct}%"
+        pct = _e(savings_pct(r.savings_pct))
         neg = r.savings is not None and r.savings < 0
         rows.append(
             (

@@ -5,33 +5,12 @@ from __future__ import annotations
 from decimal import Decimal, localcontext
 from typing import Any
 
-from tokencost.currency import format_money
 from tokencost.families import accuracy_label
+from tokencost.render.money import money, savings_pct
 
 #: From this many integer digits on, amounts are shown in scientific notation (as the JSON document
 #: switches to plain ``str``): a 30-digit figure is unreadable, and exact digits there are noise.
 SCIENTIFIC_FROM = 24
-
-
-def money(value: Decimal | None, currency: str, missing: str = "n/a") -> str:
-    """A display amount: 2 decimals from 1 up, significant digits below; the sign before the symbol.
-
-    Any Decimal renders, never raises: huge amounts in scientific notation (``4.7728E+26 USD``),
-    non-finite ones as they are (``Infinity USD``), always with the currency.
-    """
-    if value is None:
-        return missing
-    if not value.is_finite():
-        return f"{value} {currency}"
-    magnitude = abs(value)
-    if magnitude and magnitude.adjusted() >= SCIENTIFIC_FROM:
-        return f"{value:.4E} {currency}"
-    places = 2 if magnitude >= 1 or value == 0 else None
-    with localcontext() as ctx:
-        # quantize needs every digit of the result within the context's precision
-        ctx.prec = max(ctx.prec, magnitude.adjusted() + 16)
-        text = format_money(magnitude, currency, places)
-    return ("-" + text) if value < 0 and text.strip("$€£¥0.,  " + currency) else text
 
 
 def whole(value: Decimal) -> str:
@@ -171,7 +150,7 @@ def render_markdown(result: Any, top: int | None = None, chart_top: int = 5) -> 
                     count,
                     _money(row.monthly_cost, cur),
                     "" if row.savings is None else _money(row.savings, cur),
-                    "" if row.savings_pct is None else f"{row.savings_pct}%",
+                    savings_pct(row.savings_pct),
                     "; ".join(row.notes),
                 ]
             )
