@@ -217,7 +217,7 @@ def test_plan_table_footnotes_only_for_shown_rows(runner, tmp_path, acme_dir):
     [
         (
             "{monthly_total: 10}",
-            ["Over budget: total $13.70 this month against a $10.00 monthly budget (over by $3.70)"],
+            ["Over budget: total $13.70 in 2027-01 against a $10.00 monthly budget (over by $3.70)"],
             ["Forecast over budget"],
         ),
         (
@@ -228,7 +228,7 @@ def test_plan_table_footnotes_only_for_shown_rows(runner, tmp_path, acme_dir):
         (
             "{monthly_total: 100, per_workload: {bot: 13.5}}",
             [
-                "Over budget: workload bot $13.70 this month against its $13.50 monthly budget "
+                "Over budget: workload bot $13.70 in 2027-01 against its $13.50 monthly budget "
                 "(over by $0.197)"
             ],
             ["Over budget: total", "Forecast over budget"],
@@ -256,7 +256,7 @@ def test_plan_budget_is_compared_in_the_display_currency(runner, tmp_path, acme_
     path = write_workload(tmp_path, "candidates:", "budgets: {monthly_total: 10}\ncandidates:")
     result = run(runner, "plan", path, "--pricing", acme_dir, "--currency", "EUR", "--fx", "EUR=0.5")
     assert result.exit_code == 0, result.output
-    expected = "Over budget: total €6.85 this month against a €5.00 monthly budget (over by €1.85)"
+    expected = "Over budget: total €6.85 in 2027-01 against a €5.00 monthly budget (over by €1.85)"
     assert expected in result.output
 
 

@@ -177,10 +177,10 @@ def test_plan_cli_totals_match_the_forecast(tmp_path, runner):
     path = write(tmp_path, "w.yaml", STARTS.format(start="2027-03-01"))
     out = runner.invoke(cli, ["plan", str(path)])
     assert out.exit_code == 0, out.output
-    assert "Total this month: $750.00" in out.output
+    assert "Total in 2027-01: $750.00" in out.output
     assert "2027-05" not in out.output and "2027-06" not in out.output
     # the late workload's figure is its first month's, and says so
-    assert "Workload a: gpt-5.4-mini, 1,000,000 requests/month, this month $750.00" in out.output
+    assert "Workload a: gpt-5.4-mini, 1,000,000 requests/month, in 2027-01 $750.00" in out.output
     assert "Workload b: gpt-5.4-mini, 1,000,000 requests/month, from 2027-03 $750.00" in out.output
     report = runner.invoke(
         cli, ["report", str(path), "--format", "markdown", "--out", str(tmp_path / "r.md")]
@@ -555,7 +555,7 @@ def test_late_workload_budget_lines_and_report_say_from_when(tmp_path, runner):
     assert "Over budget: workload b $750.00 from 2027-03 against its $700.00 monthly budget" in out.output
     report = runner.invoke(cli, ["report", str(path), "--out", str(tmp_path / "r.html")])
     assert report.exit_code == 0, report.output
-    assert "From 2027-03, current model" in (tmp_path / "r.html").read_text("utf-8")
+    assert "2027-03, current model" in (tmp_path / "r.html").read_text("utf-8")
 
 
 def test_plan_counts_a_structured_output_schema_like_count_does(tmp_path, runner):
