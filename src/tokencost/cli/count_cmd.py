@@ -176,7 +176,7 @@ def count(
             f"--explain breaks the whole text down by script: it does not take {flag} (count without --explain)"
         )
     from tokencost.inputs import collect, decoded_notice, invalid_notice
-    from tokencost.tokenizers import get_counter
+    from tokencost.tokenizers import get_counter, with_range
 
     selections = _selections(models, tokenizers, all_families)
     collected = collect(paths, include, exclude)
@@ -224,7 +224,8 @@ def count(
         key = (family, estimate)
         counter = counters[key]
         total = sum(item.tokens[key] for item in per_source)
-        method = counter.method
+        low, high = (sum(_bounds(item, key)[i] for item in per_source) for i in (0, 1))
+        method = with_range(counter.method, counter.exact, low, high)
         breakdown = _sum_breakdowns(per_source, key) if messages else None
         if breakdown and breakdown["approximated"]:
             from tokencost.tokenizers.messages import APPROXIMATED
@@ -239,6 +240,8 @@ def count(
             {
                 "family": counter.family,
                 "tokens": total,
+                "low": low,
+                "high": high,
                 "exact": counter.exact,
                 "method": method,
                 "error_band": counter.error_band,
@@ -247,7 +250,15 @@ def count(
         if breakdown is not None:
             result["messages"] = breakdown
         if per_file:
-            result["files"] = [{"path": item.name, "tokens": item.tokens[key]} for item in per_source]
+            result["files"] = [
+                {
+                    "path": item.name,
+                    "tokens": item.tokens[key],
+                    "low": _bounds(item, key)[0],
+                    "high": _bounds(item, key)[1],
+                }
+                for item in per_source
+            ]
         results.append(result)
         base = {
             "model": model,
@@ -327,10 +338,17 @@ def _sum_breakdowns(per_source, key) -> dict[str, Any]:
     return total
 
 
+def _bounds(item, key) -> tuple[int, int]:
+    """``(low, high)`` of one source's count: its band when estimated, the count itself when exact."""
+    low, high = item.ranges.get(key, (item.tokens[key], item.tokens[key]))
+    return low, high
+
+
 def _count_messages(sources, keys, counters, notices):
     from tokencost.inputs import display_name, read_input
     from tokencost.tokenizers.files import SourceCount
     from tokencost.tokenizers.messages import count_requests, parse_requests
+    from tokencost.tokenizers.ranges import RangeTally
 
     out = []
     for source in sources:
@@ -342,8 +360,11 @@ def _count_messages(sources, keys, counters, notices):
         skipped = 0
         approximated = {}
         for key in keys:
-            result = count_requests(requests, key[0], counters[key].count)
+            tally = RangeTally(counters[key])
+            result = count_requests(requests, key[0], tally)
             item.tokens[key] = result.tokens
+            if not counters[key].exact:
+                item.ranges[key] = list(tally.bounds(result.tokens))
             item.breakdown[key] = result
             skipped = result.skipped_parts
             if result.approximated:

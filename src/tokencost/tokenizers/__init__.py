@@ -2,7 +2,7 @@
 estimator elsewhere (and on request, so its error can be measured).
 
 Public API:
-- ``TokenCount(tokens, family, exact, method, error_band)``
+- ``TokenCount(tokens, family, exact, method, error_band, low, high)``
 - ``get_counter(family, estimate=False) -> Counter`` (``.family``, ``.exact``, ``.method``, ``.error_band``,
   ``.count(text)``)
 - ``count_tokens(text, model=None, tokenizer=None, estimate=False) -> TokenCount``
@@ -24,6 +24,7 @@ from dataclasses import dataclass
 
 from tokencost.errors import InputError, TokenizerUnavailableError
 from tokencost.tokenizers.exact import Counter, EstimateCounter, exact_available, load_exact
+from tokencost.tokenizers.ranges import with_range
 from tokencost.tokenizers.registry import family_ids, spec
 
 __all__ = [
@@ -34,22 +35,35 @@ __all__ = [
     "families",
     "family_for_model",
     "get_counter",
+    "with_range",
 ]
 
 
 @dataclass(frozen=True)
 class TokenCount:
-    """A token count and how it was obtained. ``error_band``: typical relative error of an estimate."""
+    """A token count and how it was obtained. ``error_band``: typical relative error of an estimate (held-out
+    p90 on whole documents); ``low``/``high``: inclusive bounds of the true count for this text (equal to
+    ``tokens`` when exact), fitted to hold for at least 9 texts in 10 at every length."""
 
     tokens: int
     family: str
     exact: bool
     method: str
     error_band: float | None = None
+    low: int | None = None
+    high: int | None = None
+
+    def __post_init__(self) -> None:
+        if self.low is None:
+            object.__setattr__(self, "low", self.tokens)
+        if self.high is None:
+            object.__setattr__(self, "high", self.tokens)
 
     def as_dict(self) -> dict:
         return {
             "tokens": self.tokens,
+            "low": self.low,
+            "high": self.high,
             "family": self.family,
             "exact": self.exact,
             "method": self.method,
@@ -128,7 +142,11 @@ def count_tokens(
             raise InputError(f"{name} must be a str, got {type(value).__name__} {value!r}")
     family = family_for_model(model) if model is not None else (tokenizer or DEFAULT_FAMILY)
     counter = get_counter(family, estimate=estimate)
-    return TokenCount(counter.count(text), counter.family, counter.exact, counter.method, counter.error_band)
+    tokens, low, high = counter.count_range(text)
+    return TokenCount(
+        tokens, counter.family, counter.exact, with_range(counter.method, counter.exact, low, high),
+        counter.error_band, low, high,
+    )  # fmt: skip
 
 
 def families() -> list[FamilyInfo]:

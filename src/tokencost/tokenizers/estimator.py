@@ -34,7 +34,7 @@ import json
 from functools import lru_cache
 from importlib import resources
 
-__all__ = ["FEATURES", "describe", "error_band", "estimate", "features"]
+__all__ = ["FEATURES", "bounds", "describe", "error_band", "estimate", "features", "script_class"]
 
 # ---------------------------------------------------------------------------------------- class tables
 _L, _U, _D, _S, _P, _N, _X = 1, 2, 4, 8, 16, 32, 128
@@ -243,6 +243,59 @@ def estimate(text: str, family: str, *, sample: bool = True) -> int:
     est = sum(a * b for a, b in zip(w, f, strict=False) if b)
     # physical bounds of a byte-level vocabulary: at least one token, at most one per UTF-8 byte
     return max(1, min(round(est), round(f[1])))
+
+
+#: feature indices of the script mix that decides a text's band class
+_NONASCII = tuple(range(FEATURES.index("latin1"), FEATURES.index("han") + 1))
+_CJK = tuple(FEATURES.index(f) for f in ("cjk_kana", "cjk_ext_a", "hangul", "compat_fw", "han"))
+_EUROPEAN = tuple(FEATURES.index(f) for f in ("latin1", "latin_ext", "cyrillic", "gen_punct"))
+#: the script classes a band is fitted for, in the order they are tested
+SCRIPT_CLASSES = ("cjk", "latin", "european", "other")
+
+
+def script_class(text: str) -> str:
+    """The script mix an estimate's error depends on, besides its length: ``cjk`` (at least 30 % Han, kana
+    or Hangul), ``latin`` (under 10 % non-ASCII), ``european`` (the non-ASCII mostly accented Latin, Greek,
+    Cyrillic or punctuation) or ``other`` (Arabic, Indic, Thai, emoji, ...: the least predictable)."""
+    f = features(text)
+    chars = f[0] or 1
+    if sum(f[i] for i in _CJK) >= 0.3 * chars:
+        return "cjk"
+    nonascii = sum(f[i] for i in _NONASCII)
+    if nonascii < 0.1 * chars:
+        return "latin"
+    return "european" if sum(f[i] for i in _EUROPEAN) >= 0.6 * nonascii else "other"
+
+
+#: text lengths (characters) where a band's relative width changes: the shorter the text, the wider
+LENGTH_EDGES = (60, 150, 400, 1000, 2000)
+
+
+def _bound(est: int, rel: float, side: int) -> int:
+    """One side of a band: ``est`` moved by the relative part ``rel`` and rounded outwards."""
+    import math
+
+    return math.floor(est * (1 - rel)) if side < 0 else math.ceil(est * (1 + rel))
+
+
+def bounds(text: str, family: str, est: int | None = None) -> tuple[int, int]:
+    """Inclusive ``(low, high)`` token bounds of ``text``'s count for ``family``, fitted per script class
+    and text length to hold the exact count for at least 9 texts in 10 (``benchmarks/bands.py``)."""
+    if not text:
+        return 0, 0
+    if est is None:
+        est = estimate(text, family)
+    fam = _family(family)
+    bands = fam.get("bands")
+    if bands:
+        cls = bands.get(script_class(text)) or bands["other"]
+        k = sum(len(text) >= edge for edge in LENGTH_EDGES)
+        low, high = _bound(est, cls["lo"][k], -1), _bound(est, cls["hi"][k], 1)
+    else:  # data without fitted bands: the flat held-out p90
+        band = float(fam["band"])
+        low, high = _bound(est, band, -1), _bound(est, band, 1)
+    # physical limits of a byte-level vocabulary: one token at least, one per UTF-8 byte at most
+    return max(1, min(low, est)), max(est, min(high, round(features(text)[1])))
 
 
 def error_band(family: str) -> float:

@@ -18,6 +18,8 @@ CounterKey = tuple[str, bool]
 class SourceCount:
     name: str
     tokens: dict[CounterKey, int] = field(default_factory=dict)
+    #: per estimating counter key, [low, high]: the sum of each segment's band (exact keys are absent)
+    ranges: dict[CounterKey, list[int]] = field(default_factory=dict)
     characters: int = 0
     bytes: int = 0
     invalid_bytes: int = 0
@@ -36,14 +38,28 @@ def _counters(keys: Sequence[CounterKey]):
 _WORKER_KEYS: Sequence[CounterKey] = ()
 
 
-def _count_segment(unit: tuple[int, str, int, int]) -> tuple[int, dict[CounterKey, int], int, int, int]:
+def _count_text(text: str, counters) -> dict[CounterKey, tuple[int, int, int]]:
+    """Per counter key, ``(tokens, low, high)`` of one piece of text."""
+    return {key: counter.count_range(text) for key, counter in counters}
+
+
+def _count_segment(unit: tuple[int, str, int, int]) -> tuple[int, dict, int, int, int]:
     index, path, start, end = unit
     with open(path, "rb") as handle:
         handle.seek(start)
         data = handle.read(end - start)
     text, bad = decode_bytes(data, strip_bom=start == 0)
-    counts = {key: counter.count(text) for key, counter in _counters(_WORKER_KEYS)}
-    return index, counts, len(text), len(data), bad
+    return index, _count_text(text, _counters(_WORKER_KEYS)), len(text), len(data), bad
+
+
+def _add(result: SourceCount, counts: dict[CounterKey, tuple[int, int, int]], counters) -> None:
+    exact = {key for key, counter in counters if counter.exact}
+    for key, (tokens, low, high) in counts.items():
+        result.tokens[key] += tokens
+        if key not in exact:
+            bounds = result.ranges.setdefault(key, [0, 0])
+            bounds[0] += low
+            bounds[1] += high
 
 
 def _init_worker(keys: Sequence[CounterKey]) -> None:
@@ -87,8 +103,7 @@ def count_sources(
     def merge(outcome) -> None:
         index, counts, chars, nbytes, bad = outcome
         result = results[index]
-        for key, value in counts.items():
-            result.tokens[key] += value
+        _add(result, counts, counters)
         result.characters += chars
         result.bytes += nbytes
         result.invalid_bytes += bad
@@ -119,8 +134,7 @@ def _count_stream(source: Source, counters, result: SourceCount, progress) -> No
     if not all(counter.chunk_safe for _, counter in counters):
         pieces = iter(["".join(stream)])  # a tokenizer that cannot be cut: count the input whole
     for chunk in pieces:
-        for key, counter in counters:
-            result.tokens[key] += counter.count(chunk)
+        _add(result, _count_text(chunk, counters), counters)
         result.characters += len(chunk)
         if progress is not None:
             progress(stream.bytes_read - done)
