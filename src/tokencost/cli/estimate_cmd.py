@@ -225,11 +225,21 @@ def estimate(
         estimate_only=estimate_only,
         pricing=pricing_dirs,
     )
-    result.notices[:0] = read_notices
+    result.notices[:0] = read_notices + _loose_notices(models, pricing_dirs)
     if fmt != "json":  # JSON carries them in "notices"
         for notice in result.notices:
             click.echo(f"notice: {notice}", err=True)
     echo_output(render(result, fmt))
+
+
+def _loose_notices(models: tuple[str, ...], pricing_dirs) -> list[str]:
+    """Say which model each loosely matched --model name was taken as."""
+    if not models:
+        return []
+    from tokencost.cli._common import loose_match_notices
+    from tokencost.pricing.catalog import load_catalog
+
+    return loose_match_notices(load_catalog(pricing_dirs), models)
 
 
 def render(result, fmt: str) -> str:

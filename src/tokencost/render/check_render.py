@@ -28,8 +28,16 @@ _HEADLINES = {
 }
 
 
+def _failures(result: CheckResult) -> list:
+    return [r for r in result.reasons if r.level == "fail"]
+
+
 def _headline(result: CheckResult) -> str:
-    """``within budget`` only when there was something to be within: a budget or an increase limit."""
+    """``within budget`` only when there was something to be within: a budget or an increase limit; a
+    failure's own sentence when one thing failed, else how many did."""
+    failures = _failures(result)
+    if result.verdict == "fail" and failures:
+        return failures[0].message if len(failures) == 1 else f"{len(failures)} budget or policy failures"
     if result.verdict == "pass":
         options = result.options
         gated = options.max_increase is not None or options.max_increase_pct is not None
@@ -100,7 +108,10 @@ def render_text(result: CheckResult) -> str:
             lines.append(f"    {diff.name.ljust(width)}  {_model(diff)}  {cost}/month{tail}")
     if quiet:
         lines.append(f"  {quiet} workload(s) unchanged")
+    failures = _failures(result)
     for reason in result.reasons:
+        if result.verdict == "fail" and len(failures) == 1 and reason is failures[0]:
+            continue  # it is the verdict line
         lines.append(f"  {_TEXT_MARKS[reason.level]}: {reason.message}")
     for assumption in result.assumptions:
         lines.append(f"  assumption: {assumption}")
