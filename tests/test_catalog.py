@@ -580,7 +580,7 @@ def test_alibaba_thinking_mode_notes_say_what_to_enter(model, thinking_rate):
     """Alibaba bills ALL thinking-mode output at the thinking rate; the engine bills reasoning tokens at
     `reasoning` and answer tokens at `output`. The note must say so, and what it tells users to enter
     (all output as reasoning tokens) must bill the whole output at the thinking rate."""
-    from tokencost.cost import Usage, price_usage
+    from tokencost.costing.engine import Usage, price_usage
 
     entry = load_catalog().get(model)
     card = entry.model.prices

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tokencost.cost import Unpriceable, Usage, price_usage
+from tokencost.costing.engine import Unpriceable, Usage, price_usage
 from tokencost.errors import InputError
 from tokencost.fx import fx_table
 from tokencost.pricing.schema import PriceCard

@@ -11,9 +11,10 @@ import pytest
 
 import tokencost
 from tokencost.cli import cli
-from tokencost.cost import Usage, price_usage
+from tokencost.costing.engine import Usage, price_usage
+from tokencost.costing.models import DEFAULT_MODELS
+from tokencost.costing.result import money_text
 from tokencost.pricing.catalog import load_catalog
-from tokencost.prompt_cost import DEFAULT_MODELS, money_text
 
 REPO = Path(__file__).resolve().parents[1]
 EN = REPO / "examples" / "prompts" / "en.txt"

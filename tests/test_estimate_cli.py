@@ -124,7 +124,7 @@ def test_converted_money_is_plain_fixed_point_in_json_and_csv(runner, tmp_path):
 
 
 def test_money_text_rounds_half_even_and_handles_large_amounts():
-    from tokencost.prompt_cost import money_text
+    from tokencost.costing.result import money_text
 
     assert money_text(Decimal("5.617977528089887640449438204E-7")) == "0.0000005618"
     assert money_text(Decimal("0E-28")) == "0.0000000000"
@@ -278,8 +278,8 @@ def test_python_api_reports_non_text_parts():
 
 def test_gpt5_input_limit_is_checked_apart_from_its_400k_window():
     # OpenAI's GPT-5 window is 400,000 tokens of which at most 272,000 may be input (128,000 output)
+    from tokencost.costing.models import limit_problems
     from tokencost.pricing.catalog import load_catalog
-    from tokencost.prompt_cost import limit_problems
 
     entry = load_catalog().get("gpt-5")
     assert (entry.model.context_window, entry.model.max_input_tokens) == (400_000, 272_000)

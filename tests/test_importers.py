@@ -310,8 +310,8 @@ def test_litellm_limits_map_field_for_field():
 
 def test_litellm_overlay_inherits_the_catalogs_window(tmp_path):
     """Layered with --pricing, an imported GPT-5 mini keeps the bundled 400k window: 200k in + 100k out fits."""
+    from tokencost.costing.models import limit_problems
     from tokencost.pricing.catalog import load_catalog
-    from tokencost.prompt_cost import limit_problems
 
     reference = tmp_path / "prices.json"
     reference.write_text(json.dumps(LIMITS))

@@ -14,10 +14,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conftest import write_sheet
-from tokencost.cost import Usage, price_usage
+from tokencost.costing.card_pricer import CardPricer
+from tokencost.costing.engine import Usage, price_usage
 from tokencost.errors import InputError
 from tokencost.planner import plan_file, workload_json_schema
-from tokencost.planner.pricer import CardPricer
 from tokencost.planner.projection import (
     DAYS_PER_MONTH,
     add_months,

@@ -14,9 +14,9 @@ import pytest
 
 from conftest import write_sheet
 from tokencost.cli import cli
+from tokencost.costing.models import DEFAULT_MODELS
 from tokencost.errors import InputError
 from tokencost.planner import plan_file
-from tokencost.prompt_cost import DEFAULT_MODELS
 
 TODAY = dt.date(2026, 11, 22)
 

@@ -16,7 +16,7 @@ from tokencost._version import __version__
 _LAZY = {
     "load_catalog": "tokencost.pricing.catalog",
     "count_tokens": "tokencost.tokenizers",
-    "estimate": "tokencost.prompt_cost",
+    "estimate": "tokencost.costing.prompt_estimate",
 }
 
 __all__ = ["__version__", *_LAZY]

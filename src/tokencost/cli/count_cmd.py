@@ -12,6 +12,7 @@ from typing import Any
 import click
 
 from tokencost.cli._common import echo_output, format_option
+from tokencost.cli.online_opt import go_online, online_option
 from tokencost.errors import InputError
 from tokencost.families import accuracy_label
 
@@ -143,6 +144,7 @@ def _resolve_model(model: str) -> tuple[str, str]:
 @click.option(
     "--list-families", is_flag=True, help="List the tokenizer families, exact or estimate here, and exit."
 )
+@online_option
 @format_option(_FORMATS)
 def count(
     paths: tuple[str, ...],
@@ -157,6 +159,7 @@ def count(
     exclude: tuple[str, ...],
     explain: bool,
     list_families: bool,
+    online: bool,
     fmt: str,
 ) -> None:
     """Count tokens in PATHS (files, directories, or - for stdin), exactly where the tokenizer is available.
@@ -184,6 +187,9 @@ def count(
     selections, requested_models = _unique(selections, models, notices)
     keys = [(family, estimate) for _, family in selections]
     counters = {key: get_counter(*key) for key in keys}
+    if online:
+        counters = go_online(selections, counters, estimate, notices)
+        jobs = 1  # one process talks to the endpoint (and its cache)
     for key, counter in counters.items():
         if not counter.exact and not estimate:
             from tokencost.tokenizers.registry import spec

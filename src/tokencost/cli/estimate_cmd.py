@@ -184,7 +184,7 @@ def estimate(
     With --messages, PATHS are chat files; a file of several requests (or several files) is priced as the
     mean request, one sample per request as `tokencost plan` takes them (JSON: requests_in_file).
     """
-    from tokencost.prompt_cost import estimate as run_estimate
+    from tokencost.costing.prompt_estimate import estimate as run_estimate
 
     if currency is not None:
         currency = currency.upper()
@@ -242,9 +242,23 @@ def _loose_notices(models: tuple[str, ...], pricing_dirs) -> list[str]:
     return loose_match_notices(load_catalog(pricing_dirs), models)
 
 
+def _uncertain_ranking(result) -> list[str]:
+    """One line per pair of ranked models whose cost ranges overlap: their order is not certain."""
+    lines = []
+    for row in result.rows:
+        for other in row.uncertain_vs:
+            if other > row.entry.id:
+                lines.append(f"ranking not certain: {row.entry.id} and {other} (their cost ranges overlap)")
+    if lines:
+        lines.insert(
+            0, "range: the total at the low and high bounds of an estimated count (9 texts in 10 fall inside)"
+        )
+    return lines
+
+
 def render(result, fmt: str) -> str:
     """Render an EstimateResult in ``fmt``."""
-    from tokencost.prompt_cost import money_text
+    from tokencost.costing.result import money_text
     from tokencost.render.money import money as money_display
     from tokencost.render.tabular import render_rows
 
@@ -265,6 +279,13 @@ def render(result, fmt: str) -> str:
                 "input_cost": money(row.input_cost),
                 "output_cost": money(row.output_cost),
                 "total": money(row.total),
+                "cost_low": money(row.cost_low),
+                "cost_high": money(row.cost_high),
+                "range": (
+                    f"{money(row.cost_low)} – {money(row.cost_high)}"
+                    if row.cost_low != row.cost_high
+                    else "exact"
+                ),
                 "times_cheapest": (
                     row.times_cheapest
                     if fmt == "csv"
@@ -282,9 +303,13 @@ def render(result, fmt: str) -> str:
     columns = list(COLUMNS)
     if fmt == "csv":  # token counts are per request, costs are for all requests: say how many
         columns.insert(columns.index(("input_tokens", "input tok")), ("requests", "requests"))
+        columns += [("cost_low", "cost_low"), ("cost_high", "cost_high")]
         columns += [("currency", "currency"), ("fits", "fits"), ("problems", "problems")]
-    elif any(not row.fits for row in result.rows):
-        columns.append(("problems", "cannot run"))
+    else:
+        if any(row.cost_low != row.cost_high for row in result.rows):
+            columns.insert(columns.index(("total", "total")) + 1, ("range", "total if counts are off"))
+        if any(not row.fits for row in result.rows):
+            columns.append(("problems", "cannot run"))
     if result.requests > 1 and fmt != "csv":
         title = f"Cost of {result.requests:,} requests in {currency}"
     else:
@@ -307,6 +332,7 @@ def render(result, fmt: str) -> str:
             "(context window or maximum output too small)"
         )
         footer += [f"cannot run on {row.entry.id}: {problem}" for row in misfits for problem in row.problems]
+    footer += _uncertain_ranking(result)
     notes = sorted({f"{row.entry.id}: {note}" for row in result.rows for note in row.all_notes})
     footer += [f"note: {n}" for n in notes]
     footer += [f"skipped {model}: {reason}" for model, reason in result.skipped]

@@ -18,10 +18,12 @@ from pathlib import Path
 from typing import Any
 
 from tokencost._version import __version__
-from tokencost.cost import Unpriceable
+from tokencost.costing.arguments import currency_code, fx_overrides
+from tokencost.costing.card_pricer import CardPricer
+from tokencost.costing.models import DEFAULT_MODELS
+from tokencost.costing.volumes import CardPricers, Volumes, price_volumes
 from tokencost.errors import InputError
 from tokencost.fx import FxTable, fx_table
-from tokencost.planner.pricer import CardPricer
 from tokencost.planner.projection import (
     DAYS_PER_MONTH,
     add_months,
@@ -480,8 +482,6 @@ def _resolve_candidates(
     spec: WorkloadFile, catalog: Catalog, text: str, source: str, tolerate_unknown: bool, problems: list[str]
 ) -> tuple[list[Entry], str]:
     if not spec.candidates:
-        from tokencost.prompt_cost import DEFAULT_MODELS  # same layer (planner), see DESIGN.md
-
         entries = [e for name in DEFAULT_MODELS if (e := catalog.find(name)) is not None]
         return entries, (
             "candidates: the default comparison set (assumed: candidates not given): "
@@ -572,10 +572,10 @@ class _Planner:
         self.catalog, self.table, self.currency = catalog, table, currency
         self.estimate_only, self.tolerate_unknown, self.today = estimate_only, tolerate_unknown, today
         self.counts = _Counts(estimate_only)
-        self._pricers: dict[str, CardPricer] = {}
+        self.pricers = CardPricers()
         self._prepared_candidates: list[tuple] | None = None
         self._candidate_families: list[str] = []
-        self._prepared: dict[str, tuple[str, str, int | None, CardPricer, Decimal, str | None]] = {}
+        self._prepared: dict[str, tuple[str, str, int | None, Decimal, str | None]] = {}
         self._fx: dict[str, Decimal] = {}
         self._ratios: dict[tuple[str, str, str], tuple[Decimal, str]] = {}
         self._family_info: dict[str, CountInfo] = {}
@@ -587,15 +587,14 @@ class _Planner:
             rate = self._fx[from_currency] = self.table.rate(from_currency, self.currency)
         return rate
 
-    def prepared(self, entry: Entry) -> tuple[str, str, int | None, CardPricer, Decimal, str | None]:
-        """(id, tokenizer, context window, pricer, FX rate, static exclusion reason) of ``entry``, once per plan."""
+    def prepared(self, entry: Entry) -> tuple[str, str, int | None, Decimal, str | None]:
+        """(id, tokenizer, context window, FX rate, static exclusion reason) of ``entry``, once per plan."""
         item = self._prepared.get(entry.id)
         if item is None:
             item = self._prepared[entry.id] = (
                 entry.id,
                 entry.model.tokenizer,
                 entry.model.context_window,
-                self.pricer(entry),
                 self.fx(entry.currency),
                 _static_exclusion(entry, self.spec),
             )
@@ -609,10 +608,7 @@ class _Planner:
         return self._prepared_candidates
 
     def pricer(self, entry: Entry) -> CardPricer:
-        pricer = self._pricers.get(entry.id)
-        if pricer is None:
-            pricer = self._pricers[entry.id] = CardPricer(entry.model.prices, entry.model.free)
-        return pricer
+        return self.pricers.get(entry)  # type: ignore[return-value]  # current prices always exist
 
     def ratio(self, from_family: str, to_family: str, language: str) -> tuple[Decimal, str]:
         key = (from_family, to_family, language)
@@ -779,9 +775,10 @@ class _Planner:
         free_note = (
             f"free tier: rate limits apply; check they allow {_grouped(monthly_requests)} requests a month"
         )
-        for entry, entry_id, family, window, pricer, fx_rate, static_reason in rows_entries:
-            tokens, cached, needed = per_family[family]
-            t_input, t_output, t_reasoning = tokens.input, tokens.output, tokens.reasoning
+        screened = []
+        for entry, entry_id, family, window, fx_rate, static_reason in rows_entries:
+            tokens, _, needed = per_family[family]
+            t_output, t_reasoning = tokens.output, tokens.reasoning
             is_current = entry_id == current_id
             reason = static_reason
             extra_notes: list[str] = []
@@ -815,44 +812,39 @@ class _Planner:
                 reason = f"max output {_k(most_out, ROUND_FLOOR)} < output {_k(t_output + t_reasoning, ROUND_CEILING)}"
             elif reason is None and window is None and needed_floor:
                 reason = f"context window unknown (min_context {_k(needed_floor, ROUND_CEILING)})"
+            screened.append((entry, entry_id, tokens, window, fx_rate, is_current, reason, extra_notes))
+        traffic = ((None, standard_requests), ("batch", batch_requests))
+        volumes = {
+            family: Volumes(
+                tokens.input,
+                cached,
+                tokens.output,
+                tokens.reasoning,
+                traffic,
+                tokens.samples,
+                tokens.largest_input,
+                cache_ratio,
+            )
+            for family, (tokens, cached, _) in per_family.items()
+        }
+        to_price = [item[0] for item in screened if item[6] is None or item[5]]
+        costs = iter(price_volumes(to_price, volumes, pricers=self.pricers))
+        for entry, entry_id, tokens, window, fx_rate, is_current, reason, extra_notes in screened:
             if reason is not None and not is_current:
                 excluded.append(Excluded(entry_id, entry.provider.id, reason))
                 continue
-            try:
-                if (
-                    tokens.samples
-                    and pricer.lowest_tier is not None
-                    and tokens.largest_input > pricer.lowest_tier
-                ):
-                    # a tier applies to whole requests: price each sample request, not the average one
-                    total, notes = _price_samples(
-                        pricer, tokens, cache_ratio, standard_requests, batch_requests
-                    )
-                elif standard_requests:
-                    priced = pricer.price(t_input, cached, t_output, t_reasoning, standard_requests)
-                    total = priced.total
-                    notes = list(priced.notes)
-                    if batch_requests:
-                        priced = pricer.price(t_input, cached, t_output, t_reasoning, batch_requests, "batch")
-                        total += priced.total
-                        notes.extend(n for n in priced.notes if n not in notes)
-                elif batch_requests:
-                    priced = pricer.price(t_input, cached, t_output, t_reasoning, batch_requests, "batch")
-                    total = priced.total
-                    notes = list(priced.notes)
-                else:
-                    total = pricer.price(t_input, cached, t_output, t_reasoning, Decimal(0)).total
-                    notes = []
-            except Unpriceable as exc:
-                excluded.append(Excluded(entry_id, entry.provider.id, f"cannot be priced: {exc}"))
+            cost = next(costs)
+            if cost.problem is not None:
+                excluded.append(Excluded(entry_id, entry.provider.id, f"cannot be priced: {cost.problem}"))
                 if is_current:
-                    problems.append(f"current model {entry_id} cannot be priced: {exc}")
+                    problems.append(f"current model {entry_id} cannot be priced: {cost.problem}")
                 continue
+            notes = list(cost.notes)
             self.entries[entry_id] = entry
             if window is None and not is_current:
                 notes.append("context window unknown: not checked")
             notes.extend(extra_notes)
-            row = CandidateRow(entry, tokens, total * fx_rate * scale, notes, is_current)
+            row = CandidateRow(entry, tokens, cost.total * fx_rate * scale, notes, is_current)
             if is_current:
                 current_row = row
                 if reason is not None:
@@ -1003,29 +995,6 @@ class _Planner:
             out.append(f"start: {start} (assumed: the first day of next month)")
 
 
-def _price_samples(
-    pricer: CardPricer,
-    tokens: FamilyTokens,
-    cache_ratio: Decimal,
-    standard_requests: Decimal,
-    batch_requests: Decimal,
-) -> tuple[Decimal, list[str]]:
-    """Price each sample request on its own share of the traffic (so long-context tiers see real sizes)."""
-    share = Decimal(len(tokens.samples))
-    total = Decimal(0)
-    notes: list[str] = []
-    for size in tokens.samples:
-        for requests, variant in ((standard_requests, None), (batch_requests, "batch")):
-            if not requests:
-                continue
-            priced = pricer.price(
-                size, size * cache_ratio, tokens.output, tokens.reasoning, requests / share, variant
-            )
-            total += priced.total
-            notes.extend(n for n in priced.notes if n not in notes)
-    return total, notes
-
-
 def _spread(base: str, family: str) -> float | None:
     """A rough error band of a count converted from ``base`` to ``family``: how much the measured ratio
     varies between languages, and at least the estimator's own band when either family is estimate-only."""
@@ -1075,8 +1044,6 @@ def plan_spec(
 ) -> PlanResult:
     """Plan an already-validated workload file against ``catalog`` (the benchmark calls this directly).
     ``currency`` and ``fx`` are taken as ``plan_file`` takes them."""
-    from tokencost.prompt_cost import currency_code, fx_overrides  # same layer (planner), see DESIGN.md
-
     currency = currency_code(currency, "--currency")
     today = today or dt.datetime.now(dt.timezone.utc).date()
     # checked by fx_table, with the --fx wording the CLI shows
@@ -1187,8 +1154,6 @@ def plan_file(
     ``tolerate_unknown``: an unknown current or candidate model is recorded in ``problems`` (and the
     workload's ``resolved_model``/``monthly_cost`` are null) instead of raising; ``tokencost check`` uses it.
     """
-    from tokencost.prompt_cost import currency_code, fx_overrides  # same layer (planner), see DESIGN.md
-
     currency = currency_code(currency, "--currency")
     fx = fx_overrides(fx, check=False)
     pricing = pricing_paths(pricing)

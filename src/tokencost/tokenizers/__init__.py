@@ -35,6 +35,7 @@ __all__ = [
     "families",
     "family_for_model",
     "get_counter",
+    "use_counter",
     "with_range",
 ]
 
@@ -116,6 +117,12 @@ def get_counter(family: str, estimate: bool = False) -> Counter:
     _COUNTERS[key] = counter
     _COUNTERS[(family, estimate)] = counter
     return counter
+
+
+def use_counter(counter: Counter) -> None:
+    """Make ``counter`` the counter of its family for this process (``get_counter(family)`` returns it): how
+    ``--online`` puts a vendor's count endpoint in place of the offline counter, for every layer that counts."""
+    _COUNTERS[(counter.family, False)] = counter
 
 
 def family_for_model(model: str) -> str:

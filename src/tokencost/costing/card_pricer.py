@@ -1,4 +1,4 @@
-"""A fast, exact re-statement of ``cost.price_usage`` for the planner's many (model x workload) pairs.
+"""A fast, exact re-statement of ``costing.engine.price_usage`` for the planner's many (model x workload) pairs.
 
 ``price_usage`` builds a bill with line items for every call (about 20 us); planning 2,000 models x 50
 workloads needs one price in a few microseconds. ``CardPricer`` resolves a card's rates once per
@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import NamedTuple
 
-from tokencost.cost import MILLION, ZERO, Unpriceable, effective_rates, rate_for
+from tokencost.costing.engine import MILLION, ZERO, Unpriceable, effective_rates, rate_for
 from tokencost.pricing.schema import PriceCard
 
 _COMPONENTS = ("input", "cache_read", "output", "reasoning")

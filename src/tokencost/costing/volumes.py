@@ -1,0 +1,193 @@
+"""``price_volumes``: the one place that prices token volumes on a list of models.
+
+``estimate`` (a prompt on many models), the planner (every candidate of every workload) and the usage
+replay / calibration / distributed engines all call it, so a billing rule lives in one place. Each caller
+turns its input into ``Volumes`` per tokenizer family (the tokens of an average request and the traffic
+per price variant); this module picks each model's card, prices the volumes of the model's family on it
+and returns one ``ModelCost`` per model, in the models' order, in each card's own currency.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from decimal import Decimal
+from typing import TYPE_CHECKING, NamedTuple
+
+from tokencost.costing.card_pricer import CardPricer
+from tokencost.costing.engine import Bill, Unpriceable, Usage, price_usage
+
+if TYPE_CHECKING:
+    from tokencost.pricing.catalog import Entry
+
+ZERO = Decimal(0)
+
+
+class Volumes(NamedTuple):
+    """Tokens of one tokenizer family: the average request's tokens and how many requests at each price
+    variant (``None`` is standard, else ``"batch"``, ...). ``samples``: the input tokens of each sample
+    request; when a long-context tier of a card lies below the largest, each sample is priced on an equal
+    share of the traffic (a tier applies to whole requests), else the average request is priced."""
+
+    input: Decimal | int
+    cached: Decimal | int
+    output: Decimal | int
+    reasoning: Decimal | int
+    traffic: tuple[tuple[str | None, Decimal | int], ...]
+    samples: tuple[Decimal, ...] = ()
+    largest: Decimal | int = 0
+    cache_ratio: Decimal = ZERO  # share of a sample's input read from cache
+
+
+class ModelCost(NamedTuple):
+    """The cost of one model's volumes in its card's currency: ``total`` and its ``notes`` (fallbacks,
+    tiers, variants used), or ``problem`` (why it cannot be priced) with ``total`` None. ``bills`` holds
+    the itemised bill of each priced traffic part when asked for (``itemised=True``)."""
+
+    entry: Entry
+    total: Decimal | None
+    notes: tuple[str, ...]
+    problem: str | None = None
+    bills: tuple[Bill, ...] = ()
+
+
+class CardPricers:
+    """A cache of fast pricers, one per (model, price date): keep one across calls that price the same
+    models many times (the planner prices every candidate once per workload)."""
+
+    def __init__(self) -> None:
+        self._by_date: dict[dt.date | None, dict[str, CardPricer | None]] = {}
+
+    def on(self, at: dt.date | None) -> dict[str, CardPricer | None]:
+        """The pricers of the cards in force on ``at``, by model id (filled by ``get``)."""
+        return self._by_date.setdefault(at, {})
+
+    def get(self, entry: Entry, at: dt.date | None = None) -> CardPricer | None:
+        """The pricer of ``entry``'s card in force on ``at`` (None: current prices); None before any price."""
+        pricers = self.on(at)
+        if entry.id not in pricers:
+            card = entry.model.card_at(at)
+            pricers[entry.id] = None if card is None else CardPricer(card, entry.model.free)
+        return pricers[entry.id]
+
+
+def price_volumes(
+    entries: Sequence[Entry],
+    volumes: Mapping[str, Volumes],
+    *,
+    at: dt.date | None = None,
+    at_time: dt.time | None = None,
+    itemised: bool = False,
+    pricers: CardPricers | None = None,
+) -> list[ModelCost]:
+    """Price each model's family volumes (``volumes[entry.model.tokenizer]``) on the card in force on ``at``.
+
+    ``itemised`` (or a time of day, for off-peak windows) bills through the cost engine's ``price_usage``
+    and keeps each ``Bill``; otherwise the fast ``CardPricer`` gives the same totals and notes (tested).
+    A model without a price on ``at`` or lacking a needed price gets a ``problem``, never a cost of 0."""
+    if itemised or at_time is not None:
+        return [_itemised(entry, volumes[entry.model.tokenizer], at, at_time) for entry in entries]
+    return _fast(entries, volumes, pricers if pricers is not None else CardPricers(), at)
+
+
+def _no_card(entry: Entry, at: dt.date | None) -> ModelCost:
+    return ModelCost(entry, None, (), f"no known price on {at}")
+
+
+def _itemised(entry: Entry, v: Volumes, at: dt.date | None, at_time: dt.time | None) -> ModelCost:
+    """Bill each traffic part that has requests (else the first, on none) with ``price_usage``: the average
+    request (samples are not split here)."""
+    card = entry.model.card_at(at)
+    if card is None:
+        return _no_card(entry, at)
+    bills = []
+    try:
+        for variant, requests in [part for part in v.traffic if part[1]] or v.traffic[:1]:
+            usage = Usage(
+                input_tokens=v.input,
+                output_tokens=v.output,
+                cache_read_tokens=v.cached,
+                reasoning_tokens=v.reasoning,
+                requests=requests,
+            )
+            bills.append(
+                price_usage(
+                    card, usage, entry.currency, variant=variant, at_time=at_time, free=entry.model.free
+                )
+            )
+    except Unpriceable as exc:
+        return ModelCost(entry, None, (), str(exc))
+    total = bills[0].total
+    notes = list(bills[0].notes)
+    for bill in bills[1:]:
+        total += bill.total
+        notes.extend(n for n in bill.notes if n not in notes)
+    return ModelCost(entry, total, tuple(notes), None, tuple(bills))
+
+
+def _fast(
+    entries: Sequence[Entry], volumes: Mapping[str, Volumes], pricers: CardPricers, at: dt.date | None
+) -> list[ModelCost]:
+    """The fast path, a tight loop (the planner prices ~100,000 pairs): per family, the traffic parts with
+    requests are found once; per model, one ``CardPricer.price`` call per part."""
+    by_id = pricers.on(at)
+    parts_of: dict[str, tuple[tuple[str | None, Decimal | int], ...]] = {}
+    out = []
+    for entry in entries:
+        model = entry.model
+        family = model.tokenizer
+        v = volumes[family]
+        parts = parts_of.get(family)
+        if parts is None:
+            parts = parts_of[family] = tuple(part for part in v.traffic if part[1])
+        pricer = by_id.get(model.id) or pricers.get(entry, at)
+        if pricer is None:
+            out.append(_no_card(entry, at))
+            continue
+        try:
+            if v.samples and pricer.lowest_tier is not None and v.largest > pricer.lowest_tier:
+                total, notes = _price_samples(pricer, v)
+            elif len(parts) == 1:
+                priced = pricer.price(v.input, v.cached, v.output, v.reasoning, parts[0][1], parts[0][0])
+                total, notes = priced.total, priced.notes
+            else:
+                total, notes = _price_average(pricer, v, parts)
+        except Unpriceable as exc:
+            out.append(ModelCost(entry, None, (), str(exc)))
+            continue
+        out.append(ModelCost(entry, total, notes))
+    return out
+
+
+def _price_average(
+    pricer: CardPricer, v: Volumes, parts: tuple[tuple[str | None, Decimal | int], ...]
+) -> tuple[Decimal, tuple[str, ...]]:
+    """The average request on each traffic part that has requests (with none at all, priced once on no
+    requests: the card must still be able to price the request, and there is nothing to note)."""
+    if not parts:
+        variant = v.traffic[0][0] if v.traffic else None
+        return pricer.price(v.input, v.cached, v.output, v.reasoning, ZERO, variant).total, ()
+    priced = pricer.price(v.input, v.cached, v.output, v.reasoning, parts[0][1], parts[0][0])
+    total, notes = priced.total, list(priced.notes)
+    for variant, requests in parts[1:]:
+        priced = pricer.price(v.input, v.cached, v.output, v.reasoning, requests, variant)
+        total += priced.total
+        notes.extend(n for n in priced.notes if n not in notes)
+    return total, tuple(notes)
+
+
+def _price_samples(pricer: CardPricer, v: Volumes) -> tuple[Decimal, tuple[str, ...]]:
+    """Each sample request on its own equal share of every traffic part (so tiers see real sizes)."""
+    share = Decimal(len(v.samples))
+    total = ZERO
+    notes: list[str] = []
+    for size in v.samples:
+        for variant, requests in v.traffic:
+            if not requests:
+                continue
+            priced = pricer.price(
+                size, size * v.cache_ratio, v.output, v.reasoning, requests / share, variant
+            )
+            total += priced.total
+            notes.extend(n for n in priced.notes if n not in notes)
+    return total, tuple(notes)

@@ -1,0 +1,60 @@
+"""Costs built on estimated counts carry their range, and rankings whose ranges overlap say so."""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+from pathlib import Path
+
+from click.testing import CliRunner
+
+import tokencost
+from tokencost.cli import cli
+
+EN = (Path(__file__).resolve().parents[1] / "examples" / "prompts" / "en.txt").read_text("utf-8")
+
+
+def test_estimated_rows_carry_a_cost_range_and_exact_rows_none():
+    result = tokencost.estimate(EN, models=["gpt-5-mini", "glm-5", "claude-haiku-4.5"])
+    rows = {row.model_id: row for row in result.rows}
+    exact = rows["gpt-5-mini"]
+    assert exact.count.exact and exact.cost_low == exact.total == exact.cost_high
+    for model in ("glm-5", "claude-haiku-4.5"):
+        row = rows[model]
+        assert not row.count.exact
+        assert row.count.low < row.count.tokens < row.count.high
+        assert row.cost_low < row.total < row.cost_high
+
+
+def test_overlapping_ranges_are_flagged_both_ways():
+    # GLM 5 and Kimi K2.6 count with proxies of the same kind and cost about the same: not a certain order
+    result = tokencost.estimate(EN, models=["glm-5", "kimi-k2.6", "gpt-5-mini"])
+    rows = {row.model_id: row for row in result.rows}
+    assert "kimi-k2.6" in rows["glm-5"].uncertain_vs and "glm-5" in rows["kimi-k2.6"].uncertain_vs
+    assert rows["gpt-5-mini"].uncertain_vs == ()  # exact and far cheaper than both
+
+
+def test_json_and_table_show_ranges():
+    runner = CliRunner()
+    result = runner.invoke(
+        cli, ["estimate", "-", "-m", "glm-5", "-m", "kimi-k2.6", "--format", "json"], input=EN
+    )
+    assert result.exit_code == 0, result.output
+    doc = json.loads(result.stdout)
+    for row in doc["rows"]:
+        assert Decimal(row["cost_low"]) < Decimal(row["total"]) < Decimal(row["cost_high"])
+        assert row["input_tokens_low"] < row["input_tokens"] < row["input_tokens_high"]
+        assert row["rank_uncertain_with"]
+    table = runner.invoke(cli, ["estimate", "-", "-m", "glm-5", "-m", "kimi-k2.6"], input=EN)
+    assert "total if counts are off" in table.output
+    assert "ranking not certain: glm-5 and kimi-k2.6" in table.output
+
+
+def test_chat_requests_carry_bounds():
+    chat = {
+        "messages": [{"role": "system", "content": "You are terse."}, {"role": "user", "content": EN[:300]}]
+    }
+    result = tokencost.estimate(chat, models=["claude-haiku-4.5"])
+    row = result.rows[0]
+    assert row.count.low < row.count.tokens < row.count.high
+    assert row.cost_low < row.total < row.cost_high

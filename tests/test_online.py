@@ -1,0 +1,234 @@
+"""``--online``: exact counts from the vendors' count endpoints, against local fake servers (never the network).
+
+The fakes count "tokens" as one per UTF-8 character plus a fixed framing per request, so the expected counts
+are known; they record every request so tests can assert what was (and was not) sent."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+from click.testing import CliRunner
+
+from tokencost import tokenizers
+from tokencost.cli import cli
+from tokencost.online import http
+
+KEY = "sk-test-SECRET-never-printed"
+FRAMING = 7
+
+
+class FakeVendor:
+    """A local HTTP server answering count requests like one vendor; ``script`` holds status codes to
+    answer before the first success (429, 500, 401, 'sleep')."""
+
+    def __init__(self, vendor: str) -> None:
+        self.vendor = vendor
+        self.requests: list[dict] = []
+        self.script: list = []
+        fake = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, *args):  # keep test output clean
+                pass
+
+            def do_POST(self):
+                body = json.loads(self.rfile.read(int(self.headers["content-length"])))
+                fake.requests.append(
+                    {
+                        "path": self.path,
+                        "headers": {k.lower(): v for k, v in self.headers.items()},
+                        "body": body,
+                    }
+                )
+                step = fake.script.pop(0) if fake.script else 200
+                if step == "sleep":
+                    time.sleep(0.5)
+                    step = 200
+                if step != 200:
+                    self.send_response(step)
+                    self.end_headers()
+                    return
+                tokens = fake.tokens(body) + FRAMING
+                answer = {
+                    "anthropic": {"input_tokens": tokens},
+                    "gemini": {"totalTokens": tokens},
+                    "moonshot": {"data": {"total_tokens": tokens}},
+                }[fake.vendor]
+                raw = json.dumps(answer).encode()
+                self.send_response(200)
+                self.send_header("content-type", "application/json")
+                self.send_header("content-length", str(len(raw)))
+                self.end_headers()
+                with contextlib.suppress(BrokenPipeError):  # the client timed out first: that is the test
+                    self.wfile.write(raw)
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    @staticmethod
+    def tokens(body: dict) -> int:
+        text = json.dumps(body, ensure_ascii=False)
+        if "contents" in body:
+            return sum(len(p["text"]) for c in body["contents"] for p in c["parts"])
+        if "messages" in body:
+            return sum(len(m["content"]) for m in body["messages"])
+        return len(text)
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.fixture(autouse=True)
+def _isolate(monkeypatch, tmp_path):
+    monkeypatch.setenv("TOKENCOST_CACHE_DIR", str(tmp_path / "cache"))
+    for var in ("ANTHROPIC_API_KEY", "GEMINI_API_KEY", "GOOGLE_API_KEY", "MOONSHOT_API_KEY"):
+        monkeypatch.delenv(var, raising=False)
+    monkeypatch.setattr(http, "BACKOFF", 0.0)
+    monkeypatch.setattr(http, "TIMEOUT", 0.2)
+    saved = dict(tokenizers._COUNTERS)
+    yield
+    tokenizers._COUNTERS.clear()
+    tokenizers._COUNTERS.update(saved)
+
+
+@pytest.fixture
+def anthropic(monkeypatch):
+    fake = FakeVendor("anthropic")
+    monkeypatch.setenv("ANTHROPIC_BASE_URL", fake.url)
+    monkeypatch.setenv("ANTHROPIC_API_KEY", KEY)
+    yield fake
+    fake.close()
+
+
+def _count(args, text="你好，世界 hello"):
+    return CliRunner().invoke(cli, ["count", "-", *args, "--format", "json"], input=text)
+
+
+def test_online_count_is_exact_and_framing_subtracted(anthropic):
+    result = _count(["--tokenizer", "claude", "--online"])
+    assert result.exit_code == 0, result.output
+    doc = json.loads(result.stdout)
+    assert doc["tokens"] == len("你好，世界 hello")  # the fake's count of the text alone
+    assert doc["exact"] is True and doc["low"] == doc["high"] == doc["tokens"]
+    assert "vendor count endpoint: Anthropic" in doc["method"]
+    sent = [r for r in anthropic.requests]
+    assert sent[0]["path"] == "/v1/messages/count_tokens"
+    assert sent[0]["headers"]["x-api-key"] == KEY
+    assert sent[0]["headers"]["anthropic-version"] == "2023-06-01"
+    assert KEY not in result.output
+
+
+def test_online_answers_are_cached_and_the_cache_holds_no_key(anthropic, tmp_path):
+    first = _count(["--tokenizer", "claude", "--online"])
+    sent = len(anthropic.requests)
+    second = _count(["--tokenizer", "claude", "--online"])
+    assert first.exit_code == second.exit_code == 0
+    assert json.loads(first.stdout)["tokens"] == json.loads(second.stdout)["tokens"]
+    assert len(anthropic.requests) == sent  # the rerun sent nothing
+    for path in (tmp_path / "cache").rglob("*"):
+        if path.is_file():
+            assert KEY.encode() not in path.read_bytes()
+
+
+def test_model_is_sent_with_its_api_id(anthropic):
+    result = _count(["-m", "claude-opus-4.6", "--online"])
+    assert result.exit_code == 0, result.output
+    assert anthropic.requests[0]["body"]["model"] == "claude-opus-4-6"
+
+
+def test_without_the_flag_nothing_is_sent(anthropic):
+    result = _count(["--tokenizer", "claude"])
+    assert result.exit_code == 0
+    assert anthropic.requests == []
+    assert json.loads(result.stdout)["exact"] is False
+
+
+def test_missing_key_names_the_variable(monkeypatch):
+    result = _count(["--tokenizer", "claude", "--online"])
+    assert result.exit_code == 2
+    assert "ANTHROPIC_API_KEY" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_bad_key_is_one_line_exit_2_without_the_key(anthropic):
+    anthropic.script = [401]
+    result = _count(["--tokenizer", "claude", "--online"])
+    assert result.exit_code == 2
+    assert "refused the API key (HTTP 401)" in result.output
+    assert KEY not in result.output
+    assert len([line for line in result.output.splitlines() if line.startswith("Error:")]) == 1
+
+
+def test_rate_limit_and_server_errors_are_retried(anthropic):
+    anthropic.script = [429, 503]
+    result = _count(["--tokenizer", "claude", "--online"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["exact"] is True
+
+
+def test_persistent_rate_limit_gives_up_after_bounded_retries(anthropic):
+    anthropic.script = [429] * 10
+    result = _count(["--tokenizer", "claude", "--online"])
+    assert result.exit_code == 2
+    assert f"failed {http.ATTEMPTS} times (last: HTTP 429)" in result.output
+    assert len(anthropic.requests) == http.ATTEMPTS
+
+
+def test_timeouts_are_bounded(anthropic):
+    anthropic.script = ["sleep"] * 10
+    result = _count(["--tokenizer", "claude", "--online"])
+    assert result.exit_code == 2
+    assert "timed out" in result.output
+
+
+def test_gemini_and_moonshot_endpoints(monkeypatch):
+    gemini, moonshot = FakeVendor("gemini"), FakeVendor("moonshot")
+    try:
+        monkeypatch.setenv("GOOGLE_GEMINI_BASE_URL", gemini.url)
+        monkeypatch.setenv("GEMINI_API_KEY", KEY)
+        monkeypatch.setenv("MOONSHOT_BASE_URL", moonshot.url)
+        monkeypatch.setenv("MOONSHOT_API_KEY", KEY)
+        result = _count(["--tokenizer", "gemini", "--tokenizer", "kimi", "--online"], text="abcdef")
+        assert result.exit_code == 0, result.output
+        gem, kimi = json.loads(result.stdout)["results"]
+        assert gem["tokens"] == kimi["tokens"] == 6 and gem["exact"] and kimi["exact"]
+        assert gemini.requests[0]["path"] == "/v1beta/models/gemini-2.5-flash:countTokens"
+        assert gemini.requests[0]["headers"]["x-goog-api-key"] == KEY
+        assert moonshot.requests[0]["path"] == "/v1/tokenizers/estimate-token-count"
+        assert moonshot.requests[0]["headers"]["authorization"] == f"Bearer {KEY}"
+    finally:
+        gemini.close()
+        moonshot.close()
+
+
+def test_family_without_endpoint_stays_offline_with_a_notice(anthropic):
+    result = _count(["--tokenizer", "glm", "--online"])
+    assert result.exit_code == 0
+    assert "glm: no vendor count endpoint, estimated offline" in result.output
+    assert anthropic.requests == []
+
+
+def test_online_refuses_estimate():
+    result = _count(["--tokenizer", "claude", "--online", "--estimate"])
+    assert result.exit_code == 2
+    assert "does not go with --estimate" in result.output
+
+
+def test_online_package_is_not_imported_by_offline_commands():
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\nfrom click.testing import CliRunner\nfrom tokencost.cli import cli\n"
+        "r = CliRunner().invoke(cli, ['count', '-', '--tokenizer', 'claude'], input='hi')\n"
+        "assert r.exit_code == 0, r.output\nprint('tokencost.online' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
