@@ -14,9 +14,10 @@ import pytest
 
 from conftest import write_sheet
 from tokencost.cli import cli
-from tokencost.costing.models import DEFAULT_MODELS
+from tokencost.costing.models import default_models
 from tokencost.errors import InputError
 from tokencost.planner import plan_file
+from tokencost.pricing.catalog import load_catalog
 
 TODAY = dt.date(2026, 11, 22)
 
@@ -46,8 +47,11 @@ def test_missing_candidates_use_the_default_comparison_set(tmp_path, candidates)
     result = plan_file(path, today=TODAY)
     ranked = {row.entry.id for row in result.workloads[0].candidates}
     assert "gpt-5.4-mini" in ranked  # the current model is always priced
-    assert ranked & set(DEFAULT_MODELS)
-    assert any("default comparison set (assumed: candidates not given)" in a for a in result.assumptions)
+    assert ranked & {e.id for e in default_models(load_catalog(), TODAY)}
+    assert any(
+        "default comparison set on " in a and "(assumed: candidates not given" in a
+        for a in result.assumptions
+    )
 
 
 def test_plan_cli_without_candidates_succeeds(tmp_path, runner):

@@ -171,8 +171,9 @@ def estimate(
 ) -> None:
     """Tokens and cost of a prompt on each model, cheapest first.
 
-    Models: those named with --model / --vendor, else a default comparison set of 15 current models from
-    the main vendors (--all prices every chat model in the catalog).
+    Models: those named with --model / --vendor, else the default comparison set: each major vendor's
+    current model per size class on the date priced (--at, else today), read from the catalog; a retired
+    model is never in it, and a named one says "retired on DATE" (--all prices every chat model).
 
     Each model is priced on its own tokenizer's count of the prompt (exact where the tokenizer is available
     offline, a measured estimate otherwise; the tokenizer column says which).

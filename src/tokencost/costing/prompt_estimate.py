@@ -29,6 +29,7 @@ from tokencost.costing.volumes import ModelCost, Volumes, price_volumes
 from tokencost.errors import InputError
 from tokencost.fx import FxTable, fx_table
 from tokencost.pricing.catalog import Entry, load_catalog, pricing_paths
+from tokencost.pricing.lifecycle import retired_note
 
 if TYPE_CHECKING:
     from tokencost.tokenizers import TokenCount
@@ -202,7 +203,7 @@ def _options(
 
 def _models_to_price(opts: _Options) -> list[Entry]:
     catalog = load_catalog(opts.pricing)
-    entries = resolve_models(catalog, opts.models, opts.vendors, opts.all_models)
+    entries = resolve_models(catalog, opts.models, opts.vendors, opts.all_models, opts.at)
     if not entries:
         raise InputError("no models to price")
     return entries
@@ -326,6 +327,11 @@ def _priced(
             notes.append(_standard_rates_note(windows))
         if entry.model.context_window is None:
             notes.append("context window unknown: not checked")
+        lifecycle = retired_note(entry, opts.at or dt.date.today())
+        if lifecycle:
+            notes.append(
+                lifecycle
+            )  # only named (or --vendor/--all) models can be retired: the default set is current
         priced.append(
             _Priced(
                 entry, count, _output_tokens(count, opts), _cached_tokens(count, opts), cost.bills[0], notes

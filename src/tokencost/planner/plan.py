@@ -20,7 +20,7 @@ from typing import Any
 from tokencost._version import __version__
 from tokencost.costing.arguments import currency_code, fx_overrides
 from tokencost.costing.card_pricer import CardPricer
-from tokencost.costing.models import DEFAULT_MODELS
+from tokencost.costing.models import default_models
 from tokencost.costing.volumes import CardPricers, Volumes, price_volumes
 from tokencost.errors import InputError
 from tokencost.fx import FxTable, fx_table
@@ -479,13 +479,19 @@ def _display_path(path: Path) -> str:
 
 
 def _resolve_candidates(
-    spec: WorkloadFile, catalog: Catalog, text: str, source: str, tolerate_unknown: bool, problems: list[str]
+    spec: WorkloadFile,
+    catalog: Catalog,
+    text: str,
+    source: str,
+    tolerate_unknown: bool,
+    problems: list[str],
+    first_day: dt.date,
 ) -> tuple[list[Entry], str]:
     if not spec.candidates:
-        entries = [e for name in DEFAULT_MODELS if (e := catalog.find(name)) is not None]
+        entries = default_models(catalog, first_day)
         return entries, (
-            "candidates: the default comparison set (assumed: candidates not given): "
-            + ", ".join(e.id for e in entries)
+            f"candidates: the default comparison set on {first_day} (assumed: candidates not given; each major "
+            "vendor's current model per size class, from the catalog): " + ", ".join(e.id for e in entries)
         )
     out: dict[str, Entry] = {}
     for i, candidate in enumerate(spec.candidates):
@@ -1058,7 +1064,10 @@ def plan_spec(
             )
     display = currency or spec.currency or "USD"
     problems: list[str] = []
-    candidates, candidates_note = _resolve_candidates(spec, catalog, text, source, tolerate_unknown, problems)
+    first_day = spec.start or min(_workload_start(w, spec, today) for w in spec.workloads)
+    candidates, candidates_note = _resolve_candidates(
+        spec, catalog, text, source, tolerate_unknown, problems, first_day
+    )
     # the plan's month grid: the file's start, else the earliest workload start
     start = spec.start or min(_workload_start(w, spec, today) for w in spec.workloads)
     planner = _Planner(

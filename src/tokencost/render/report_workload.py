@@ -46,7 +46,10 @@ def month_of(w: Any) -> str:
 
 
 def label(row: Any) -> str:
-    return row.entry.id + (" (current)" if row.is_current else "")
+    """A candidate's name on the charts: ``(current)`` and its retirement, so no chart shows it unmarked."""
+    text = row.entry.id + (" (current)" if row.is_current else "")
+    retirement = next((n for n in row.notes if n.startswith(("retired on", "retires on"))), None)
+    return text + (f" ({retirement.split(',')[0]})" if retirement else "")
 
 
 def workload_budget(result: Any, w: Any) -> tuple[Decimal | None, str | None]:
