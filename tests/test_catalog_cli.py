@@ -36,6 +36,7 @@ ALL_COMMANDS = [
     ["init"],
     ["report"],
     ["check"],
+    ["replay"],
 ]
 
 

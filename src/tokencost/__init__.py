@@ -4,6 +4,7 @@ Library entry points (the CLI is a thin layer over these), imported lazily so th
 ``import tokencost`` stays cheap for the commands that need only part of the library:
 - ``load_catalog()``: the price catalog (bundled sheets + overlays).
 - ``estimate(text_or_messages, models=..., output_tokens=...)``: a prompt's cost on many models, ranked.
+- ``replay(logs, models=...)``: real usage logs priced as logged and on other models (``tokencost.replay/1``).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ _LAZY = {
     "load_catalog": "tokencost.pricing.catalog",
     "count_tokens": "tokencost.tokenizers",
     "estimate": "tokencost.costing.prompt_estimate",
+    "replay": "tokencost.replay",
 }
 
 __all__ = ["__version__", *_LAZY]

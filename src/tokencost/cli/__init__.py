@@ -24,6 +24,7 @@ COMMANDS: dict[str, str] = {
     "init": "tokencost.cli.plan_cmds:init",
     "report": "tokencost.cli.plan_cmds:report",
     "check": "tokencost.cli.check_cmd:check",
+    "replay": "tokencost.cli.replay_cmd:replay",
 }
 
 COMMAND_HELP: dict[str, str] = {
@@ -36,6 +37,7 @@ COMMAND_HELP: dict[str, str] = {
     "init": "Write a commented starter workload file.",
     "report": "Write a self-contained HTML/Markdown procurement report.",
     "check": "Fail CI when projected spend breaks a budget.",
+    "replay": "Price real usage logs as billed and on other models.",
 }
 
 

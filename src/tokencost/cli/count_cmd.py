@@ -12,6 +12,7 @@ from typing import Any
 import click
 
 from tokencost.cli._common import echo_output, format_option
+from tokencost.cli.engine_opt import engine_options, open_engine
 from tokencost.cli.online_opt import go_online, online_option
 from tokencost.errors import InputError
 from tokencost.families import accuracy_label
@@ -145,6 +146,7 @@ def _resolve_model(model: str) -> tuple[str, str]:
     "--list-families", is_flag=True, help="List the tokenizer families, exact or estimate here, and exit."
 )
 @online_option
+@engine_options
 @format_option(_FORMATS)
 def count(
     paths: tuple[str, ...],
@@ -160,6 +162,8 @@ def count(
     explain: bool,
     list_families: bool,
     online: bool,
+    engine: str,
+    scheduler: str | None,
     fmt: str,
 ) -> None:
     """Count tokens in PATHS (files, directories, or - for stdin), exactly where the tokenizer is available.
@@ -210,11 +214,16 @@ def count(
     else:
         from tokencost.tokenizers.files import count_sources
 
+        if online and (engine != "local" or scheduler):
+            raise InputError("--online counts in this process: it does not go with --engine dask")
+        runner = open_engine(engine, jobs, scheduler)
         progress = Progress(sum(s.size or 0 for s in collected.sources))
         try:
-            per_source = count_sources(collected.sources, keys, jobs=jobs, progress=progress)
+            per_source = count_sources(collected.sources, keys, jobs=jobs, progress=progress, engine=runner)
         finally:
             progress.close()
+            if runner is not None:
+                runner.close()
         for item in per_source:
             if item.encoding != "utf-8":
                 notices.append(decoded_notice(item.name, item.encoding))

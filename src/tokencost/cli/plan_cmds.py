@@ -276,8 +276,15 @@ def init(path, force) -> None:
     help="Candidates drawn in the forecast chart.",
 )
 @click.option("--force", is_flag=True, help="Overwrite --out if it exists.")
+@click.option(
+    "--replay",
+    "replay_logs",
+    multiple=True,
+    metavar="LOG",
+    help="Add a replay of these usage logs (see `tokencost replay`) against the workload's top candidates.",
+)
 @_common_plan_options
-def report(file, out, fmt, top, force, currency, fx, estimate_only, pricing_dirs) -> None:
+def report(file, out, fmt, top, force, replay_logs, currency, fx, estimate_only, pricing_dirs) -> None:
     """Write a self-contained procurement report of a workload FILE (HTML with inline SVG charts, or Markdown).
 
     The HTML needs no network and no JavaScript, and prints cleanly: assumptions, a bar chart of projected
@@ -300,5 +307,23 @@ def report(file, out, fmt, top, force, currency, fx, estimate_only, pricing_dirs
         from tokencost.render.report_markdown import render_markdown
 
         text = render_markdown(result, top=None, chart_top=top)
+    if replay_logs:
+        text = _with_replay(text, fmt, result, replay_logs, top, pricing_dirs)
     write_atomic(Path(out), text, force=force)
     click.echo(f"Wrote {out} ({len(text.encode('utf-8')):,} bytes)", err=True)
+
+
+def _with_replay(text: str, fmt: str, result, logs, top: int, pricing_dirs) -> str:
+    """The report with its replay section (the workloads' top candidates, grouped by month)."""
+    from tokencost.render.replay_report import replay_section_html, replay_section_markdown
+    from tokencost.replay import replay
+
+    models = list(
+        dict.fromkeys(c["model"] for w in result.to_document()["workloads"] for c in w["candidates"][:top])
+    )
+    document = replay(
+        list(logs), models, group_by="month", pricing=list(pricing_dirs), currency=result.currency
+    )
+    if fmt == "html":
+        return text.replace("</body></html>", replay_section_html(document) + "</body></html>", 1)
+    return text + replay_section_markdown(document)

@@ -37,6 +37,10 @@ class Volumes(NamedTuple):
     samples: tuple[Decimal, ...] = ()
     largest: Decimal | int = 0
     cache_ratio: Decimal = ZERO  # share of a sample's input read from cache
+    #: cache writes of the average request (5 min and 1 h), subsets of ``input`` like ``cached``; priced
+    #: through the itemised path (the fast pricer has no cache-write rates)
+    cache_write: Decimal | int = 0
+    cache_write_1h: Decimal | int = 0
 
 
 class ModelCost(NamedTuple):
@@ -85,7 +89,8 @@ def price_volumes(
     ``itemised`` (or a time of day, for off-peak windows) bills through the cost engine's ``price_usage``
     and keeps each ``Bill``; otherwise the fast ``CardPricer`` gives the same totals and notes (tested).
     A model without a price on ``at`` or lacking a needed price gets a ``problem``, never a cost of 0."""
-    if itemised or at_time is not None:
+    writes = any(v.cache_write or v.cache_write_1h for v in volumes.values())
+    if itemised or at_time is not None or writes:
         return [_itemised(entry, volumes[entry.model.tokenizer], at, at_time) for entry in entries]
     return _fast(entries, volumes, pricers if pricers is not None else CardPricers(), at)
 
@@ -107,6 +112,8 @@ def _itemised(entry: Entry, v: Volumes, at: dt.date | None, at_time: dt.time | N
                 input_tokens=v.input,
                 output_tokens=v.output,
                 cache_read_tokens=v.cached,
+                cache_write_tokens=v.cache_write,
+                cache_write_1h_tokens=v.cache_write_1h,
                 reasoning_tokens=v.reasoning,
                 requests=requests,
             )

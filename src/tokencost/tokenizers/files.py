@@ -3,7 +3,6 @@ spread over worker processes with ``jobs > 1``; stdin, pipes and UTF-16/32 files
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
@@ -35,21 +34,24 @@ def _counters(keys: Sequence[CounterKey]):
     return [(key, get_counter(*key)) for key in keys]
 
 
-_WORKER_KEYS: Sequence[CounterKey] = ()
-
-
 def _count_text(text: str, counters) -> dict[CounterKey, tuple[int, int, int]]:
     """Per counter key, ``(tokens, low, high)`` of one piece of text."""
     return {key: counter.count_range(text) for key, counter in counters}
 
 
-def _count_segment(unit: tuple[int, str, int, int]) -> tuple[int, dict, int, int, int]:
-    index, path, start, end = unit
+#: one partition of the work: (source index, path, start byte, end byte, counter keys)
+Partition = tuple[int, str, int, int, tuple[CounterKey, ...]]
+
+
+def count_partition(unit: Partition) -> tuple[int, dict, int, int, int]:
+    """Count one byte range of one file with every counter: the same function on every engine (this
+    process, worker processes, Dask workers). Counters load once per process (``get_counter`` caches)."""
+    index, path, start, end, keys = unit
     with open(path, "rb") as handle:
         handle.seek(start)
         data = handle.read(end - start)
     text, bad = decode_bytes(data, strip_bom=start == 0)
-    return index, _count_text(text, _counters(_WORKER_KEYS)), len(text), len(data), bad
+    return index, _count_text(text, _counters(keys)), len(text), len(data), bad
 
 
 def _add(result: SourceCount, counts: dict[CounterKey, tuple[int, int, int]], counters) -> None:
@@ -62,40 +64,40 @@ def _add(result: SourceCount, counts: dict[CounterKey, tuple[int, int, int]], co
             bounds[1] += high
 
 
-def _init_worker(keys: Sequence[CounterKey]) -> None:
-    global _WORKER_KEYS
-    _WORKER_KEYS = keys
-
-
 def count_sources(
     sources: Sequence[Source],
     keys: Sequence[CounterKey],
     jobs: int = 1,
     progress: Callable[[int], None] | None = None,
     segment_bytes: int = chunking.SEGMENT_BYTES,
+    engine=None,
 ) -> list[SourceCount]:
-    """Token counts of every source for every counter key. ``progress(n_bytes)`` is called as work ends."""
-    global _WORKER_KEYS
+    """Token counts of every source for every counter key. ``progress(n_bytes)`` is called as work ends.
+
+    Files are cut into partitions at safe byte positions and counted by ``engine`` (default: this machine
+    with ``jobs`` processes; see ``tokencost.engines``); the partial counts are integers merged by sums, so
+    the totals are identical on every engine. Pipes and non-UTF-8 files are streamed here."""
     keys = list(dict.fromkeys(keys))  # two models of one family: count once
     results = [SourceCount(source.name) for source in sources]
     for result in results:
         result.tokens = dict.fromkeys(keys, 0)
     counters = _counters(keys)  # load in the parent: forked workers inherit them
-    units: list[tuple[int, str, int, int]] = []
+    units: list[Partition] = []
+    frozen = tuple(keys)
     for index, source in enumerate(sources):
         if source.path is None or source.size is None or source.encoding != UTF8:
             _count_stream(source, counters, results[index], progress)
             continue
         if source.size <= segment_bytes or not all(counter.chunk_safe for _, counter in counters):
-            units.append((index, str(source.path), 0, source.size))
+            units.append((index, str(source.path), 0, source.size, frozen))
             continue
         with open(source.path, "rb") as handle:
             for start, end in chunking.plan_segments(handle, source.size, segment_bytes):
-                units.append((index, str(source.path), start, end))
+                units.append((index, str(source.path), start, end, frozen))
 
     from tokencost.tokenizers.exact import TiktokenCounter
 
-    if sum(end - start for _, _, start, end in units) > TiktokenCounter.SMALL_TEXT:
+    if sum(unit[3] - unit[2] for unit in units) > TiktokenCounter.SMALL_TEXT:
         for _, counter in counters:
             if isinstance(counter, TiktokenCounter):
                 counter.encoding  # noqa: B018 - build it once here; forked workers inherit it
@@ -110,20 +112,12 @@ def count_sources(
         if progress is not None:
             progress(nbytes)
 
-    if jobs <= 1 or len(units) <= 1:
-        _WORKER_KEYS = list(keys)
-        for unit in units:
-            merge(_count_segment(unit))
-        return results
+    if engine is None:
+        from tokencost.engines.local import LocalEngine
 
-    import multiprocessing
-
-    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
-    methods = multiprocessing.get_all_start_methods()
-    context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
-    with context.Pool(min(jobs, len(units)), initializer=_init_worker, initargs=(list(keys),)) as pool:
-        for outcome in pool.imap_unordered(_count_segment, units, chunksize=1):
-            merge(outcome)
+        engine = LocalEngine(jobs)
+    for outcome in engine.map_unordered(count_partition, units):
+        merge(outcome)
     return results
 
 

@@ -1,0 +1,118 @@
+"""``tokencost replay``: price what a team actually sent, as billed and on every other model."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from tokencost.cli._common import DATE, echo_output, format_option, pricing_option
+
+SOURCES = ("auto", "openai", "anthropic", "openrouter", "litellm", "langfuse", "otel", "pairs", "generic")
+
+
+def _progress(number: int) -> None:
+    if number % 10_000 == 0:
+        click.echo(f"\r{number:,} records read", nl=False, err=True)
+
+
+def _report_reading(document: dict) -> None:
+    """What was read, as which source, and what was skipped (first locations): stderr, never silent."""
+    for name, source in document["sources"].items():
+        click.echo(f"reading {name} as {source}", err=True)
+    records = document["records"]
+    for reason, count in records["skipped"].items():
+        where = ", ".join(records["skipped_at"].get(reason, []))
+        more = " ..." if count > len(records["skipped_at"].get(reason, [])) else ""
+        click.echo(f"skipped {count} record(s): {reason} (at {where}{more})", err=True)
+
+
+@click.command(
+    "replay",
+    epilog="Example: tokencost replay logs/ -m deepseek-v3.2 -m claude-sonnet-4.5 --since 2026-11-01",
+)
+@click.argument("logs", nargs=-1, required=True, metavar="LOG...")
+@click.option("-m", "--model", "models", multiple=True, metavar="MODEL", help="Candidate model (repeatable).")
+@click.option("--all", "all_models", is_flag=True, help="Every chat model in the catalog as a candidate.")
+@click.option("--since", type=DATE, help="Only records on or after this day (UTC).")
+@click.option("--until", type=DATE, help="Only records on or before this day (UTC).")
+@click.option(
+    "--group-by",
+    default="model",
+    show_default=True,
+    metavar="model|day|month|tag:KEY",
+    help="Split costs by.",
+)
+@click.option("--source", type=click.Choice(SOURCES), default="auto", show_default=True, help="Log format.")
+@click.option(
+    "--map",
+    "mapping",
+    metavar="KEY=COL,...",
+    help="Column map of a generic CSV/JSONL log: model=,input=|uncached=,cached=,cache_write=,output=,"
+    "reasoning=,requests=,time=,cost=,provider=,tag.NAME=.",
+)
+@click.option("--currency", metavar="CODE", help="Show every cost in this currency.")
+@format_option()
+@click.option("--strict", is_flag=True, help="Exit 2 when any record was skipped.")
+@click.option(
+    "--emit-workload", "emit", type=click.Path(dir_okay=False), help="Write a workload YAML for plan."
+)
+@click.option("--force", is_flag=True, help="Overwrite the --emit-workload file if it exists.")
+@pricing_option
+def replay(
+    logs,
+    models,
+    all_models,
+    since,
+    until,
+    group_by,
+    source,
+    mapping,
+    currency,
+    fmt,
+    strict,
+    emit,
+    force,
+    pricing_dirs,
+):
+    """Read usage logs and price that traffic as logged and on candidate models.
+
+    LOG is files, directories, globs or - (stdin); .gz and .zst are read transparently. Formats: OpenAI
+    responses / batch output (+ batch input) / Usage API, Anthropic messages / usage report, OpenRouter,
+    LiteLLM spend logs, Langfuse observations, OTel GenAI spans (OTLP JSON), request/response pairs, or any
+    CSV/JSONL with --source generic --map.
+    """
+    from tokencost.errors import InputError
+    from tokencost.render.replay_render import render_replay
+    from tokencost.replay import replay as run
+
+    if mapping and source not in ("generic", "auto"):
+        raise click.UsageError("--map goes with --source generic")
+    if since and until and since > until:
+        raise click.UsageError(f"--since {since} is after --until {until}")
+    document = run(
+        list(logs),
+        list(models),
+        all_models=all_models,
+        since=since,
+        until=until,
+        group_by=group_by,
+        source="generic" if mapping else source,
+        mapping=mapping,
+        currency=currency.upper() if currency else None,
+        pricing=list(pricing_dirs),
+        progress=_progress if sys.stderr.isatty() else None,
+    )
+    _report_reading(document)
+    if emit:
+        from pathlib import Path
+
+        from tokencost.fileio import write_atomic
+        from tokencost.replay.workload import workload_yaml
+
+        write_atomic(Path(emit), workload_yaml(document, logs), force=force)
+        click.echo(f"wrote {emit}", err=True)
+    echo_output(render_replay(document, fmt))
+    skipped = sum(document["records"]["skipped"].values())
+    if strict and skipped:
+        raise InputError(f"{skipped} record(s) skipped (--strict)")

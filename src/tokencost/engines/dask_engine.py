@@ -1,0 +1,90 @@
+"""A Dask cluster: a running scheduler (``--scheduler tcp://host:8786``) or a LocalCluster of ``jobs`` worker
+processes started here and closed at the end. Tasks are retried when a worker dies; each partition's result
+is merged once, whichever attempt produced it, so nothing is counted twice."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any
+
+from tokencost.errors import InputError
+
+INSTALL = "pip install 'tokencost-advisor[dask]'"
+#: seconds to wait for a scheduler to answer before giving up
+CONNECT_TIMEOUT = 10
+#: times a task is retried when its worker dies or it fails
+RETRIES = 3
+
+
+def _distributed():
+    try:
+        import distributed
+    except ImportError:
+        raise InputError(f"--engine dask needs Dask: {INSTALL}") from None
+    import logging
+
+    # the cluster's own chatter (worker start/stop, heartbeats at shutdown) is not the user's business
+    for name in ("distributed", "distributed.nanny", "distributed.worker", "distributed.scheduler"):
+        logging.getLogger(name).setLevel(logging.ERROR)
+    return distributed
+
+
+class DaskEngine:
+    name = "dask"
+
+    def __init__(self, jobs: int = 1, scheduler: str | None = None) -> None:
+        distributed = _distributed()
+        self._cluster = None
+        self.scheduler = scheduler
+        try:
+            if scheduler:
+                self.client = distributed.Client(scheduler, timeout=CONNECT_TIMEOUT, set_as_default=False)
+            else:
+                self._cluster = distributed.LocalCluster(
+                    n_workers=max(1, jobs),
+                    threads_per_worker=1,
+                    processes=True,
+                    dashboard_address=":0",
+                    silence_logs=logging.ERROR,
+                )
+                self.client = distributed.Client(self._cluster, set_as_default=False)
+        except (OSError, TimeoutError) as exc:
+            where = scheduler or "a local cluster"
+            raise InputError(
+                f"cannot reach the Dask scheduler at {where} ({type(exc).__name__}: {exc})"
+            ) from None
+
+    def map_unordered(self, fn: Callable[[Any], Any], units: Iterable[Any]) -> Iterator[Any]:
+        distributed = _distributed()
+        units = list(units)
+        if not units:
+            return
+        futures = self.client.map(fn, units, retries=RETRIES, pure=False)
+        for future in distributed.as_completed(futures, loop=self.client.loop):
+            yield _result(future)
+
+    def close(self) -> None:
+        self.client.close()
+        if self._cluster is not None:
+            self._cluster.close()
+
+
+def _result(future) -> Any:
+    """A finished task's result; a task that failed for good is an error naming what it was counting."""
+    from tokencost.errors import TokencostError
+
+    try:
+        return future.result()
+    except TokencostError:
+        raise
+    except ModuleNotFoundError as exc:
+        raise InputError(
+            f"a Dask worker cannot import {exc.name!r}: install tokencost-advisor with the same extras on "
+            "every worker"
+        ) from None
+    except OSError as exc:
+        raise InputError(
+            f"a Dask worker cannot read {getattr(exc, 'filename', None) or exc}: "
+            "workers need the same paths (a shared filesystem) or URLs"
+        ) from None

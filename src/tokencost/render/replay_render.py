@@ -1,0 +1,171 @@
+"""Render a ``tokencost.replay/1`` document: the actual table (as logged, recomputed and billed), the ranked
+candidates with their range, a per-group split, and what was skipped. Table, Markdown, CSV or JSON."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from tokencost.render.tabular import dumps_json, render_rows
+
+ACTUAL_COLUMNS = [
+    ("model", "logged model"),
+    ("requests", "requests"),
+    ("input_tokens", "input tok"),
+    ("cached_input_tokens", "cached"),
+    ("cache_write_tokens", "cache write"),
+    ("output_tokens", "output tok"),
+    ("reasoning_tokens", "reasoning"),
+    ("computed", "computed"),
+    ("billed", "billed"),
+    ("reconcile", "reconcile"),
+]
+CANDIDATE_COLUMNS = [
+    ("rank", "#"),
+    ("model", "model"),
+    ("provider", "provider"),
+    ("tokens_method", "tokens"),
+    ("input_tokens", "input tok"),
+    ("output_tokens", "output tok"),
+    ("cost_text", "cost"),
+    ("range", "range"),
+    ("vs_actual", "x actual"),
+    ("monthly", "monthly"),
+]
+CSV_COLUMNS = [
+    ("kind", "kind"),
+    ("model", "model"),
+    ("provider", "provider"),
+    ("tokens_method", "tokens_method"),
+    ("requests", "requests"),
+    ("input_tokens", "input_tokens"),
+    ("cached_input_tokens", "cached_input_tokens"),
+    ("output_tokens", "output_tokens"),
+    ("reasoning_tokens", "reasoning_tokens"),
+    ("cost", "cost"),
+    ("cost_low", "cost_low"),
+    ("cost_high", "cost_high"),
+    ("billed_cost", "billed_cost"),
+    ("vs_actual", "vs_actual"),
+    ("monthly_cost", "monthly_cost"),
+    ("currency", "currency"),
+]
+
+
+def _money(value: str | None, currency: str) -> str:
+    from tokencost.render.report_markdown import money
+
+    return money(Decimal(value), currency, missing="") if value is not None else ""
+
+
+def _actual_rows(document: dict[str, Any]) -> list[dict[str, Any]]:
+    currency = document["currency"]
+    rows = []
+    for row in document["actual"]:
+        rows.append(
+            {
+                **row,
+                "computed": _money(row["computed_cost"], currency),
+                "billed": _money(row["billed_cost"], row.get("billed_currency") or currency),
+                "reconcile": (row["reconcile"] or "").split(":")[0],
+            }
+        )
+    for unknown in document["unknown_models"]:
+        rows.append({"model": unknown["model"], "requests": unknown["requests"], "computed": "unknown model"})
+    return rows
+
+
+def _candidate_rows(document: dict[str, Any]) -> list[dict[str, Any]]:
+    currency = document["currency"]
+    rows = []
+    for row in document["candidates"]:
+        same = row["cost_low"] == row["cost_high"]
+        by_method = row["records_by_method"]
+        method = row["tokens_method"]
+        if len(by_method) > 1:
+            method += f" ({by_method.get(method, 0):,} of {sum(by_method.values()):,})"
+        rows.append(
+            {
+                **row,
+                "tokens_method": method,
+                "cost_text": _money(row["cost"], currency),
+                "range": ""
+                if same
+                else f"{_money(row['cost_low'], currency)} - {_money(row['cost_high'], currency)}",
+                "vs_actual": f"{row['vs_actual']}x" if row["vs_actual"] else "",
+                "monthly": _money(row["monthly_cost"], currency),
+            }
+        )
+    return rows
+
+
+def _csv(document: dict[str, Any]) -> str:
+    rows = []
+    for row in document["actual"]:
+        rows.append({**row, "kind": "actual", "cost": row["computed_cost"], "tokens_method": "logged"})
+    for row in document["candidates"]:
+        rows.append({**row, "kind": "candidate", "currency": document["currency"]})
+    return render_rows(rows, CSV_COLUMNS, "csv")
+
+
+def _period_line(document: dict[str, Any]) -> str:
+    period, records = document["period"], document["records"]
+    read = f"{records['read']:,} records read, {records['priced']:,} priced"
+    if period["days"] is None:
+        return f"{read}; period unknown (the records carry no time): no monthly run rate"
+    return f"{read}; period {period['start'][:10]} .. {period['end'][:10]} ({period['days']} day(s))"
+
+
+def _footer(document: dict[str, Any]) -> list[str]:
+    lines = []
+    skipped = document["records"]["skipped"]
+    if skipped:
+        lines.append("skipped: " + ", ".join(f"{reason} ({n})" for reason, n in skipped.items()))
+    ignored = document["records"]["ignored"]
+    if ignored:
+        lines.append("not usage records: " + ", ".join(f"{reason} ({n})" for reason, n in ignored.items()))
+    for row in document["actual"]:
+        if row["reconcile"] and not row["reconcile"].startswith("ok"):
+            lines.append(f"reconcile {row['model']}: {row['reconcile']}")
+    for unknown in document["unknown_models"]:
+        hint = ", ".join(unknown["suggestions"]) or "none"
+        lines.append(f"unknown model {unknown['model']!r} not priced (did you mean: {hint})")
+    for row in document["candidates"]:
+        for note in row["notes"]:
+            lines.append(f"{row['model']}: {note}")
+    lines += [f"note: {note}" for note in document["notes"]]
+    lines += [f"assumption: {text}" for text in document["assumptions"]]
+    return lines
+
+
+def render_replay(document: dict[str, Any], fmt: str) -> str:
+    """The replay document in ``fmt`` (table, markdown, csv, json)."""
+    if fmt == "json":
+        return dumps_json(document)
+    if fmt == "csv":
+        return _csv(document)
+    currency = document["currency"]
+    total = document["actual_total"]
+    parts = [
+        _period_line(document),
+        "",
+        render_rows(
+            _actual_rows(document), ACTUAL_COLUMNS, fmt, title=f"Actual traffic as logged, {currency}"
+        ),
+        f"actual total: {_money(total['computed_cost'], currency)}"
+        + (f" (billed {_money(total['billed_cost'], currency)})" if total["billed_cost"] else "")
+        + (f"; monthly run rate {_money(total['monthly_cost'], currency)}" if total["monthly_cost"] else ""),
+        "",
+        render_rows(
+            _candidate_rows(document), CANDIDATE_COLUMNS, fmt, title="The same traffic on each candidate"
+        ),
+    ]
+    if document["group_by"] != "model" and document["groups"]:
+        models = [row["model"] for row in document["candidates"]]
+        columns = [("group", document["group_by"]), ("actual", "actual")] + [(m, m) for m in models]
+        rows = [
+            {k: _money(v, currency) if k != "group" else v for k, v in g.items()} for g in document["groups"]
+        ]
+        parts += ["", render_rows(rows, columns, fmt, title=f"By {document['group_by']}, {currency}")]
+    parts += ["", *_footer(document)]
+    return "\n".join(parts) + "\n"

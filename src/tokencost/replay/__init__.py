@@ -1,0 +1,88 @@
+"""Replay real usage: read what a team actually sent (provider responses, usage exports, proxy spend logs,
+Langfuse, OTel spans, request/response pairs, any CSV/JSONL through a column map), price it as billed on
+the logged models, and price the same traffic on other models.
+
+Layer: planner/replay (imports catalog, tokenizers and the cost engine; never the CLI or renderers).
+``replay(...)`` returns the ``tokencost.replay/1`` document the CLI prints as JSON.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import sys
+import types
+from collections.abc import Sequence
+from typing import Any
+
+from tokencost.replay.record import Skip, UsageRecord
+
+GROUP_BY = ("model", "day", "month")
+
+
+def _check_group(group_by: str) -> str:
+    from tokencost.errors import InputError
+
+    if group_by in GROUP_BY or (group_by.startswith("tag:") and len(group_by) > 4):
+        return group_by
+    raise InputError(f"group_by must be model, day, month or tag:KEY, got {group_by!r}")
+
+
+def replay(
+    logs: str | os.PathLike | Sequence[str | os.PathLike],
+    models: str | Sequence[str] = (),
+    *,
+    all_models: bool = False,
+    since: dt.date | None = None,
+    until: dt.date | None = None,
+    group_by: str = "model",
+    source: str = "auto",
+    mapping: dict[str, str] | str | None = None,
+    model_map: dict[str, str] | None = None,
+    currency: str | None = None,
+    pricing: str | os.PathLike | Sequence[str | os.PathLike] | None = (),
+    progress: Any = None,
+) -> dict[str, Any]:
+    """Replay usage logs: the ``tokencost.replay/1`` document (money as decimal strings).
+
+    ``logs``: files, directories, globs or ``-``; ``models``: candidate ids (default: estimate's default
+    set; ``all_models`` every chat model); ``mapping``: the generic source's column map (a dict or
+    ``"model=col,input=col"``); ``progress``: called with each record count step (for a progress bar).
+    """
+    from tokencost.costing.models import resolve_models
+    from tokencost.pricing.catalog import load_catalog, pricing_paths
+    from tokencost.replay.engine import Engine
+    from tokencost.replay.lookup import ModelLookup
+    from tokencost.replay.pipeline import ReadStats, read_records
+    from tokencost.replay.result import build
+    from tokencost.replay.sources.generic import parse_map
+
+    paths = [str(logs)] if isinstance(logs, (str, os.PathLike)) else [str(p) for p in logs]
+    names = [models] if isinstance(models, str) else list(models)
+    if isinstance(mapping, str):
+        mapping = parse_map(mapping)
+    catalog = load_catalog(pricing_paths(pricing))
+    candidates = resolve_models(catalog, names, (), all_models)
+    engine = Engine(ModelLookup(catalog, model_map), candidates, _check_group(group_by))
+    stats = ReadStats()
+    for number, record in enumerate(
+        read_records(paths, stats, source=source, mapping=mapping, since=since, until=until), start=1
+    ):
+        engine.add(record)
+        if progress is not None and number % 1000 == 0:
+            progress(number)
+    return build(engine, stats, currency)
+
+
+__all__ = ["Skip", "UsageRecord", "replay"]
+
+
+class _CallableModule(types.ModuleType):
+    """``tokencost.replay`` is this package once imported, and the package is also the ``replay`` function:
+    ``tokencost.replay(logs, ...)`` works whether or not the subpackage was imported first."""
+
+    def __call__(self, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        return replay(*args, **kwargs)
+
+
+sys.modules[__name__].__class__ = _CallableModule

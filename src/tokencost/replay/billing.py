@@ -1,0 +1,161 @@
+"""Per-request pricing of many records without one bill per record: records that share a model, a price
+card, a variant, a long-context tier and a time window are summed into one bucket and priced once through
+the shared costing step (``costing.price_volumes``) as ``requests`` requests of their mean usage.
+
+That is exact: the engine is linear within one (card, variant, tier, window), and the mean of requests that
+all fall in one tier band falls in that band too, so the tier the engine picks for the mean is the tier
+every request had. Long-context tiers are therefore applied per request, never to a total.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Hashable
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from tokencost.costing.engine import Unpriceable
+from tokencost.costing.volumes import Volumes, price_volumes
+from tokencost.pricing.catalog import Entry
+from tokencost.pricing.schema import PriceCard
+
+ZERO = Decimal(0)
+_VARIANTS = {"batch": "batch", "flex": "flex", "priority": "priority"}
+
+
+@dataclass
+class Volume:
+    """Summed tokens of a bucket (cache parts are subsets of input, reasoning of output)."""
+
+    requests: Decimal = ZERO
+    input: Decimal = ZERO
+    cache_read: Decimal = ZERO
+    cache_write_5m: Decimal = ZERO
+    cache_write_1h: Decimal = ZERO
+    output: Decimal = ZERO
+    reasoning: Decimal = ZERO
+
+    def add(self, requests, input, cache_read, cache_write_5m, cache_write_1h, output, reasoning) -> None:
+        self.requests += requests
+        self.input += input
+        self.cache_read += cache_read
+        self.cache_write_5m += cache_write_5m
+        self.cache_write_1h += cache_write_1h
+        self.output += output
+        self.reasoning += reasoning
+
+
+def card_for(entry: Entry, day: dt.date | None) -> tuple[PriceCard, dt.date | None, str | None]:
+    """The card in force on ``day`` and the date that selects it; before the first known price, the
+    earliest card (selected by its own start date) and a note saying so."""
+    card = entry.model.card_at(day)
+    if card is not None:
+        return card, day, None
+    first = entry.model.cards()[0]
+    start = first.effective_from or entry.model.released
+    return first, start, "records dated before its first published price are priced at that first price"
+
+
+def variant_for(batch: bool, service_tier: str | None) -> str | None:
+    if batch:
+        return "batch"
+    return _VARIANTS.get((service_tier or "").lower())
+
+
+def tier_for(card: PriceCard, variant: str | None, prompt_tokens: Decimal) -> int | None:
+    """The long-context threshold one request of ``prompt_tokens`` falls above (the engine's rule)."""
+    tiers = card.tiers
+    if variant:
+        override = card.variants.get(variant)  # type: ignore[call-overload]
+        if override is not None and override.tiers is not None:
+            tiers = override.tiers
+    chosen = None
+    for tier in tiers:
+        if prompt_tokens > tier.above:
+            chosen = tier.above
+    return chosen
+
+
+def window_for(card: PriceCard, moment: dt.datetime | None) -> str | None:
+    if moment is None or not card.windows:
+        return None
+    at = moment.astimezone(dt.timezone.utc).time()
+    for window in card.windows:
+        if window.contains(at):
+            return window.name
+    return None
+
+
+@dataclass
+class Buckets:
+    """Volumes keyed by (group, entry id, card, variant, tier, window), priced at the end."""
+
+    volumes: dict[Hashable, Volume] = field(default_factory=dict)
+    cards: dict[Hashable, tuple[Entry, dt.date | None, dt.time | None, bool]] = field(default_factory=dict)
+
+    def add(
+        self,
+        group: str,
+        entry: Entry,
+        card: PriceCard,
+        day: dt.date | None,
+        variant: str | None,
+        moment: dt.datetime | None,
+        per_request_input: Decimal,
+        tokens: tuple,
+        no_tiers: bool = False,
+    ) -> None:
+        """Add ``tokens`` (requests, input, cache_read, write_5m, write_1h, output incl. reasoning,
+        reasoning) to the bucket of one record."""
+        tier = None if no_tiers else tier_for(card, variant, per_request_input)
+        window = window_for(card, moment)
+        key = (group, entry.id, id(card), variant, tier, window, no_tiers)
+        volume = self.volumes.get(key)
+        if volume is None:
+            volume = self.volumes[key] = Volume()
+            at = moment.astimezone(dt.timezone.utc).time() if window and moment else None
+            self.cards[key] = (entry, day, at, no_tiers)
+        volume.add(*tokens)
+
+
+def _unknown_requests(entry: Entry, day: dt.date | None, input_tokens: Decimal) -> Decimal:
+    """Requests to spread a bucket of unknown request count over (a usage report without counts): enough
+    that the mean stays at or under the card's lowest long-context threshold, so no tier is applied."""
+    card = entry.model.card_at(day) or entry.model.prices
+    thresholds = [t.above for t in card.tiers] + [
+        t.above for v in card.variants.values() for t in v.tiers or []
+    ]
+    if not thresholds or input_tokens <= 0:
+        return Decimal(1)
+    return max(Decimal(1), (input_tokens / min(thresholds)).to_integral_value(rounding="ROUND_CEILING"))
+
+
+def price_volume(
+    entry: Entry, day: dt.date | None, variant: str | None, at: dt.time | None, volume: Volume, no_tiers: bool
+) -> tuple[Decimal, tuple[str, ...]]:
+    """Price one bucket through the shared costing step (its mean request x its requests, on the card in
+    force on ``day``); raises Unpriceable when the card lacks a needed price."""
+    requests = volume.requests if volume.requests > 0 else ZERO
+    if no_tiers or requests == 0:
+        requests = _unknown_requests(entry, day, volume.input)
+    read, w5, w1 = (
+        volume.cache_read / requests,
+        volume.cache_write_5m / requests,
+        volume.cache_write_1h / requests,
+    )
+    volumes = Volumes(
+        input=max(volume.input / requests, read + w5 + w1),
+        cached=read,
+        output=(volume.output - volume.reasoning) / requests,
+        reasoning=volume.reasoning / requests,
+        traffic=((variant, requests),),
+        cache_write=w5,
+        cache_write_1h=w1,
+    )
+    [cost] = price_volumes([entry], {entry.model.tokenizer: volumes}, at=day, at_time=at)
+    if cost.total is None:
+        raise Unpriceable(cost.problem or "cannot be priced")
+    return cost.total, cost.notes
+
+
+__all__ = ["Buckets", "Unpriceable", "Volume", "card_for", "price_volume", "variant_for"]

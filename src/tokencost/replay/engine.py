@@ -1,0 +1,187 @@
+"""The replay engine: feed it records one at a time (constant memory), then price the buckets.
+
+Actual: each record on its logged model at the price in force on the record's date. Candidates: the same
+record on every candidate, re-tokenised where the log holds text, else converted between tokenizer
+families with a band. Both go through ``billing.Buckets`` (per-request tiers, the shared cost engine).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from tokencost.errors import TokencostError
+from tokencost.pricing.catalog import Entry
+from tokencost.pricing.schema import Capability
+from tokencost.replay.billing import Buckets, card_for, variant_for
+from tokencost.replay.lookup import ModelLookup, Resolved
+from tokencost.replay.record import UsageRecord
+from tokencost.replay.translate import conversion, retokenized, scaled
+
+ZERO = Decimal(0)
+ONE = Decimal(1)
+_COUNTS = (
+    "requests",
+    "input_tokens",
+    "cache_read_tokens",
+    "cache_write_tokens",
+    "output_tokens",
+    "reasoning_tokens",
+)
+
+
+@dataclass
+class ModelTotals:
+    """Token volumes and billed cost of one logged model (or one candidate)."""
+
+    counts: Counter = field(default_factory=Counter)
+    billed: Decimal = ZERO
+    billed_records: int = 0
+    records: int = 0
+    currencies: set[str] = field(default_factory=set)
+    methods: Counter = field(default_factory=Counter)
+    notes: dict[str, None] = field(default_factory=dict)
+    #: requests per UTC day (a few thousand keys at most), for the workload's fitted growth
+    daily: Counter = field(default_factory=Counter)
+
+    def add_record(self, record: UsageRecord) -> None:
+        self.records += 1
+        for name in _COUNTS:
+            self.counts[name] += getattr(record, name)
+        if record.batch:
+            self.counts["batch_requests"] += record.requests
+        if record.time is not None:
+            self.daily[record.time.date()] += record.requests
+        if record.billed_cost is not None:
+            self.billed += record.billed_cost
+            self.billed_records += 1
+            self.currencies.add(record.billed_currency or "USD")
+
+
+def group_key(record: UsageRecord, group_by: str, model_key: str) -> str:
+    """The ``--group-by`` value of a record: model, day, month or a tag (``tag:KEY``)."""
+    if group_by == "model":
+        return model_key
+    if group_by in ("day", "month"):
+        if record.time is None:
+            return "(no time)"
+        return record.time.date().isoformat()[: 10 if group_by == "day" else 7]
+    return record.tags.get(group_by.removeprefix("tag:"), "(untagged)")
+
+
+@dataclass
+class Engine:
+    lookup: ModelLookup
+    candidates: Sequence[Entry]
+    group_by: str = "model"
+    actual: dict[str, ModelTotals] = field(default_factory=dict)
+    resolved: dict[str, Resolved] = field(default_factory=dict)
+    unknown: dict[str, ModelTotals] = field(default_factory=dict)
+    cand_totals: dict[str, ModelTotals] = field(default_factory=dict)
+    actual_buckets: Buckets = field(default_factory=Buckets)
+    #: the records that carry a billed cost, priced apart to reconcile like with like
+    billed_buckets: Buckets = field(default_factory=Buckets)
+    cand_buckets: dict[str, Buckets] = field(
+        default_factory=lambda: {"central": Buckets(), "low": Buckets(), "high": Buckets()}
+    )
+    notes: dict[str, None] = field(default_factory=dict)
+    start: dt.datetime | None = None
+    end: dt.datetime | None = None
+    untimed: int = 0
+    priced: int = 0
+    _by_family: dict[str, tuple] = field(default_factory=dict)
+
+    def add(self, record: UsageRecord) -> None:
+        resolved = self.lookup.resolve(record.model, record.host or record.provider)
+        if resolved.entry is None:
+            self.unknown.setdefault(record.model, ModelTotals()).add_record(record)
+            self.resolved.setdefault(record.model, resolved)
+            return
+        entry = resolved.entry
+        self.resolved.setdefault(entry.id, resolved)
+        self._period(record)
+        self.priced += 1
+        totals = self.actual.setdefault(entry.id, ModelTotals())
+        totals.add_record(record)
+        group = group_key(record, self.group_by, entry.id)
+        day = record.time.date() if record.time else None
+        variant = variant_for(record.batch, record.service_tier)
+        no_tiers = record.aggregated and record.requests == 0
+        if no_tiers:
+            self.notes["a usage report without request counts: long-context tiers not applied to it"] = None
+        elif record.aggregated:
+            self.notes["usage-report rows: long-context tiers judged on each row's mean request"] = None
+        card, on, note = card_for(entry, day)
+        if note:
+            totals.notes[note] = None
+        logged = scaled(record, ONE, ONE)
+        per_request = Decimal(record.input_tokens) / max(record.requests, 1)
+        where = (entry, card, on, variant, record.time, per_request, logged, no_tiers)
+        self.actual_buckets.add((entry.id, group), *where)
+        if record.billed_cost is not None:
+            self.billed_buckets.add((entry.id, ""), *where)
+        self._by_family = {}  # one count per tokenizer family per record
+        for candidate in self.candidates:
+            self._candidate(record, entry, candidate, group, day, variant, no_tiers)
+
+    def _period(self, record: UsageRecord) -> None:
+        if record.time is None:
+            self.untimed += 1
+            return
+        end = record.time_end or record.time
+        self.start = record.time if self.start is None else min(self.start, record.time)
+        self.end = end if self.end is None else max(self.end, end)
+
+    def _candidate(self, record, entry, candidate, group, day, variant, no_tiers) -> None:
+        family, logged_family = candidate.model.tokenizer, entry.model.tokenizer
+        totals = self.cand_totals.setdefault(candidate.id, ModelTotals())
+        if record.request is not None and not record.aggregated:
+            known = self._by_family.get(family)
+            if known is None:
+                try:
+                    known = self._by_family[family] = retokenized(record, family, logged_family)
+                except TokencostError as exc:  # logged text that is not a countable chat request
+                    self.notes[f"request text not countable, counts converted instead ({exc})"[:200]] = None
+                    record.request = None
+                    self._candidate(record, entry, candidate, group, day, variant, no_tiers)
+                    return
+            central, low, high = known
+            method = "retokenized"
+        elif family == logged_family:
+            central = low = high = scaled(record, ONE, ONE)
+            method = "logged"
+        else:
+            ratio = conversion(logged_family, family)
+            central = scaled(record, ratio.central, ratio.central)
+            low, high = scaled(record, ratio.low, ratio.low), scaled(record, ratio.high, ratio.high)
+            method = "converted"
+        totals.methods[method] += 1
+        totals.records += 1
+        totals.counts["input_tokens"] += central[1]
+        totals.counts["output_tokens"] += central[5]
+        totals.counts["cache_read_tokens"] += central[2]
+        totals.counts["reasoning_tokens"] += central[6]
+        if record.reasoning_tokens and Capability.reasoning not in candidate.model.capabilities:
+            totals.notes[
+                "reasoning tokens carried over, but this model is not listed as a reasoning model"
+            ] = None
+        card, on, note = card_for(candidate, day)
+        if note:
+            totals.notes[note] = None
+        requests = max(record.requests, 1)
+        for name, values in (("central", central), ("low", low), ("high", high)):
+            per_request = values[1] / requests
+            self.cand_buckets[name].add(
+                (candidate.id, group),
+                candidate,
+                card,
+                on,
+                variant,
+                record.time,
+                per_request,
+                values,
+                no_tiers,
+            )

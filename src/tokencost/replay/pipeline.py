@@ -1,0 +1,148 @@
+"""Read log files into checked ``UsageRecord``s: choose each file's format (``--source auto`` sniffs the
+content), stream its documents through the parser, count what is skipped by reason with the first few
+locations, and keep what falls in ``--since``/``--until``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+from collections import Counter
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from tokencost.errors import InputError
+from tokencost.replay.reader import MALFORMED, Document, documents, expand
+from tokencost.replay.record import Skip, UsageRecord
+from tokencost.replay.sources import Context, by_name, parsers
+
+#: documents looked at to recognise a file's format
+SNIFF_DOCUMENTS = 50
+#: locations kept per skip reason (shown on stderr)
+LOCATIONS_PER_REASON = 3
+
+
+@dataclass
+class ReadStats:
+    """What reading the logs gave: records read, skipped by reason (with first locations), ignored
+    non-records (stream chunks, spans without usage, parent spans), the source chosen per file."""
+
+    read: int = 0
+    skipped: Counter = field(default_factory=Counter)
+    ignored: Counter = field(default_factory=Counter)
+    locations: dict[str, list[str]] = field(default_factory=dict)
+    sources: dict[str, str] = field(default_factory=dict)
+    filtered: int = 0
+    files: int = 0
+
+    def skip(self, reason: str, where: str, ignored: bool = False) -> None:
+        (self.ignored if ignored else self.skipped)[reason] += 1
+        if not ignored:
+            places = self.locations.setdefault(reason, [])
+            if len(places) < LOCATIONS_PER_REASON:
+                places.append(where)
+
+
+def _sniff(name: str, docs: Iterator[Document], source: str) -> tuple[Any, list[Document]]:
+    """The parser for a file and the documents read to choose it (to be replayed)."""
+    if source != "auto":
+        module = by_name().get(source)
+        if module is None:
+            raise InputError(f"unknown --source {source!r}", "known: auto, " + ", ".join(by_name()))
+        return module, []
+    head = list(itertools.islice(docs, SNIFF_DOCUMENTS))
+    for module in parsers():
+        if any(doc.value is not MALFORMED and module.sniff(doc) for doc in head):
+            return module, head
+    if not head:
+        return None, head
+    tried = ", ".join(m.NAME for m in parsers() if m.NAME != "generic")
+    raise InputError(
+        f"{name}: not a usage log format tokencost knows (tried {tried})",
+        "for another CSV/JSONL log use --source generic --map model=COL,input=COL,output=COL",
+    )
+
+
+def _is_batch_input(doc: Document) -> bool:
+    value = doc.value
+    return isinstance(value, dict) and "custom_id" in value and "body" in value and "response" not in value
+
+
+def read_records(
+    paths: Sequence[str],
+    stats: ReadStats,
+    *,
+    source: str = "auto",
+    mapping: dict[str, str] | None = None,
+    since: dt.date | None = None,
+    until: dt.date | None = None,
+) -> Iterator[UsageRecord]:
+    """Every checked record of ``paths`` (streamed), counting the rest in ``stats``."""
+    from tokencost.replay.requests import to_chat
+
+    files = expand(paths)
+    if not files:
+        raise InputError("no log files given")
+    stats.files = len(files)
+    ctx = Context(mapping=dict(mapping or {}))
+    chosen: list[tuple[str, Any, Iterator[Document] | None]] = []
+    for name in files:
+        docs = documents(name)
+        module, head = _sniff(name, docs, source)
+        label = "<stdin>" if name == "-" else name
+        if module is None:
+            stats.sources[label] = "empty"
+            continue
+        is_input = (
+            module.NAME == "openai"
+            and head
+            and all(_is_batch_input(d) for d in head if d.value is not MALFORMED)
+        )
+        stats.sources[label] = "openai (batch input, joined by custom_id)" if is_input else module.NAME
+        if is_input:
+            for doc in itertools.chain(head, docs):
+                if _is_batch_input(doc):
+                    ctx.batch_inputs[str(doc.value["custom_id"])] = to_chat(doc.value["body"])
+            continue
+        if name == "-":
+            chosen.append((name, module, itertools.chain(head, docs)))  # stdin is read once
+        else:
+            docs.close()
+            chosen.append((name, module, None))
+    for name, module, stdin in chosen:
+        if module.NAME == "otel" and name != "-":
+            for doc in documents(name):
+                if doc.value is not MALFORMED and module.sniff(doc):
+                    module.collect_parents(doc, ctx)
+        stream = stdin if stdin is not None else documents(name)
+        yield from _records(stream, module, ctx, stats, since, until)
+
+
+def _records(
+    stream: Any, module: Any, ctx: Context, stats: ReadStats, since: dt.date | None, until: dt.date | None
+) -> Iterator[UsageRecord]:
+    for doc in stream:
+        if doc.value is MALFORMED:
+            stats.skip("malformed JSON line", doc.where)
+            continue
+        try:
+            items = list(module.parse(doc, ctx))
+        except Skip as skip:
+            stats.skip(skip.reason, doc.where, skip.ignored)
+            continue
+        for item in items:
+            if isinstance(item, Skip):
+                stats.skip(item.reason, item.where or doc.where, item.ignored)
+                continue
+            try:
+                item.check()
+            except Skip as skip:
+                stats.skip(skip.reason, item.where)
+                continue
+            day = item.time.date() if item.time else None
+            if day is not None and ((since and day < since) or (until and day > until)):
+                stats.filtered += 1
+                continue
+            stats.read += 1
+            yield item

@@ -1,0 +1,162 @@
+"""Log files -> documents, streamed: JSONL line by line, a JSON document whole, CSV row by row.
+
+Paths may be files, directories (walked recursively), globs or ``-`` (stdin). ``.gz`` is read with the
+standard library; ``.zst`` needs the optional ``zstandard`` package (``pip install
+'tokencost-advisor[zstd]'``), and says so when it is missing.
+"""
+
+from __future__ import annotations
+
+import csv
+import glob
+import io
+import json
+import sys
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, Any
+
+from tokencost.errors import InputError
+
+#: a JSON document (not JSON Lines) larger than this is refused: it would have to be held in memory
+MAX_JSON_DOCUMENT = 512 * 1024 * 1024
+MALFORMED = object()
+
+
+@dataclass(frozen=True)
+class Document:
+    """One parsed unit of a log: a JSON value (a JSONL line, a whole JSON file) or a CSV row (a dict)."""
+
+    where: str
+    value: Any
+    csv: bool = False
+
+
+def expand(paths: Sequence[str]) -> list[str]:
+    """Files named by ``paths`` (directories walked, globs expanded, ``-`` kept), in a stable order."""
+    out: list[str] = []
+    for raw in paths:
+        if raw == "-":
+            out.append("-")
+            continue
+        path = Path(raw)
+        if path.is_dir():
+            found = sorted(p for p in path.rglob("*") if p.is_file() and not p.name.startswith("."))
+            out += [str(p) for p in found]
+        elif path.exists():
+            out.append(raw)
+        elif any(ch in raw for ch in "*?["):
+            matches = sorted(glob.glob(raw, recursive=True))
+            if not matches:
+                raise InputError(f"{raw}: no file matches this pattern")
+            out += [m for m in matches if Path(m).is_file()]
+        else:
+            raise InputError(f"{raw}: no such file or directory")
+    return list(dict.fromkeys(out))
+
+
+def open_text(name: str) -> IO[str]:
+    """A text stream of ``name`` (``-`` = stdin), decompressing ``.gz`` / ``.zst`` transparently."""
+    if name == "-":
+        return io.TextIOWrapper(sys.stdin.buffer, encoding="utf-8", errors="replace")
+    try:
+        if name.endswith(".gz"):
+            import gzip
+
+            return gzip.open(name, "rt", encoding="utf-8", errors="replace", newline="")
+        if name.endswith(".zst"):
+            try:
+                import zstandard  # type: ignore[import-not-found]
+            except ImportError:
+                raise InputError(
+                    f"{name}: reading .zst needs the zstandard package",
+                    "pip install 'tokencost-advisor[zstd]', or decompress it first",
+                ) from None
+            raw = open(name, "rb")  # noqa: SIM115 - closed with the wrapper
+            reader = zstandard.ZstdDecompressor().stream_reader(raw, closefd=True)
+            return io.TextIOWrapper(reader, encoding="utf-8", errors="replace", newline="")
+        return open(name, encoding="utf-8", errors="replace", newline="")
+    except OSError as exc:
+        raise InputError(f"{name}: cannot read ({exc.strerror or exc})") from None
+
+
+def _first_line(stream: IO[str]) -> tuple[str, str]:
+    """The first non-blank line of ``stream`` and everything read to get it."""
+    consumed = []
+    for line in stream:
+        consumed.append(line)
+        if line.strip():
+            return line, "".join(consumed)
+    return "", "".join(consumed)
+
+
+def documents(name: str) -> Iterator[Document]:
+    """The documents of one file, streamed; a malformed JSONL line is a Document whose value is MALFORMED."""
+    label = "<stdin>" if name == "-" else name
+    with open_text(name) as stream:
+        first, head = _first_line(stream)
+        text = first.lstrip("\ufeff").strip()
+        if not text:
+            return
+        if text.startswith("{"):
+            try:
+                json.loads(text)
+                is_jsonl = True
+            except ValueError:
+                is_jsonl = False
+            if is_jsonl:
+                yield from _jsonl(label, head, stream)
+                return
+        if text.startswith(("{", "[")):
+            rest = stream.read(MAX_JSON_DOCUMENT + 1)
+            if len(rest) > MAX_JSON_DOCUMENT:
+                raise InputError(
+                    f"{label}: a JSON document over 512 MB; write it as JSON Lines (one record a line)"
+                )
+            try:
+                value = json.loads((head + rest).lstrip("\ufeff"))
+            except ValueError as exc:
+                yield Document(f"{label}:{getattr(exc, 'lineno', 1)}", MALFORMED)
+                return
+            yield from _json_document(label, value)
+            return
+        yield from _csv(label, head, stream)
+
+
+def _jsonl(label: str, head: str, stream: IO[str]) -> Iterator[Document]:
+    number = head.count("\n") or 1
+    first = head.rstrip("\n").rsplit("\n", 1)[-1]
+    yield _line(label, number, first)
+    for line in stream:
+        number += 1
+        if line.strip():
+            yield _line(label, number, line)
+
+
+def _line(label: str, number: int, line: str) -> Document:
+    try:
+        return Document(f"{label}:{number}", json.loads(line))
+    except ValueError:
+        return Document(f"{label}:{number}", MALFORMED)
+
+
+def _json_document(label: str, value: Any) -> Iterator[Document]:
+    """A JSON file: a list is one document per element (``file:[i]``), anything else one document."""
+    if isinstance(value, list):
+        for index, item in enumerate(value):
+            yield Document(f"{label}:[{index}]", item)
+    else:
+        yield Document(f"{label}:1", value)
+
+
+def _csv(label: str, head: str, stream: IO[str]) -> Iterator[Document]:
+    lines = _chain(head, stream)
+    reader = csv.DictReader(lines)
+    for row in reader:
+        yield Document(f"{label}:{reader.line_num}", row, csv=True)
+
+
+def _chain(head: str, stream: IO[str]) -> Iterator[str]:
+    yield from io.StringIO(head)
+    yield from stream

@@ -1,0 +1,162 @@
+"""The normalised usage record every source parser produces, and the reasons a record is skipped.
+
+Token semantics follow genai-prices' ``Usage`` (one convention, whatever the source's): ``input_tokens`` is
+ALL input, cache reads and cache writes included as subsets; ``output_tokens`` is ALL output, reasoning
+included as a subset. Each parser converts its source's convention (Anthropic's input excludes cache,
+Gemini's thoughts sit outside its output count, ...) into this one, and ``check`` rejects an inconsistent
+record instead of pricing a negative leaf.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+
+class Skip(Exception):
+    """A record that cannot be priced: ``reason`` is the counted category (short, stable wording)."""
+
+    def __init__(self, reason: str, ignored: bool = False, where: str = "") -> None:
+        super().__init__(reason)
+        self.reason = reason
+        #: not a usage record at all (a stream chunk without usage, a non-LLM span): counted apart
+        self.ignored = ignored
+        #: a location inside the document (``file:1 data[0].results[2]``) when a page holds many records
+        self.where = where
+
+
+@dataclass
+class UsageRecord:
+    """One request (or, for aggregated exports, ``requests`` requests of one bucket) in one convention."""
+
+    model: str
+    input_tokens: int = 0
+    cache_read_tokens: int = 0
+    cache_write_5m_tokens: int = 0
+    cache_write_1h_tokens: int = 0
+    output_tokens: int = 0
+    reasoning_tokens: int = 0
+    requests: int = 1
+    time: dt.datetime | None = None
+    #: end of an aggregated bucket (usage reports), for the period
+    time_end: dt.datetime | None = None
+    provider: str | None = None  # who served it as the log says (openai, anthropic, openrouter, ...)
+    host: str | None = None  # the source's host context, used to resolve ids (openrouter, litellm, ...)
+    batch: bool = False
+    service_tier: str | None = None
+    billed_cost: Decimal | None = None
+    billed_currency: str | None = None
+    #: the request as OpenAI-format chat: {"messages": [...], "tools": [...]} when the log holds the text
+    request: dict[str, Any] | None = None
+    response_text: str | None = None
+    modalities: dict[str, int] = field(default_factory=dict)
+    tags: dict[str, str] = field(default_factory=dict)
+    source: str = ""  # parser name
+    where: str = ""  # file:line
+
+    @property
+    def cache_write_tokens(self) -> int:
+        return self.cache_write_5m_tokens + self.cache_write_1h_tokens
+
+    @property
+    def uncached_input_tokens(self) -> int:
+        return self.input_tokens - self.cache_read_tokens - self.cache_write_tokens
+
+    @property
+    def visible_output_tokens(self) -> int:
+        return self.output_tokens - self.reasoning_tokens
+
+    @property
+    def aggregated(self) -> bool:
+        """A bucket of several requests (usage-report rows): no per-request tiers, no text."""
+        return self.time_end is not None
+
+    def check(self) -> UsageRecord:
+        """Raise Skip when a count is negative or a subset exceeds its total (a parser or a log is wrong)."""
+        counts = (
+            self.input_tokens,
+            self.cache_read_tokens,
+            self.cache_write_5m_tokens,
+            self.cache_write_1h_tokens,
+            self.output_tokens,
+            self.reasoning_tokens,
+            self.requests,
+        )
+        if any(value < 0 for value in counts):
+            raise Skip("negative token count")
+        if self.uncached_input_tokens < 0:
+            raise Skip("cache tokens exceed input tokens")
+        if self.reasoning_tokens > self.output_tokens:
+            raise Skip("reasoning tokens exceed output tokens")
+        if not self.model:
+            raise Skip("no model id")
+        return self
+
+
+def as_int(value: Any) -> int:
+    """A token count from JSON/CSV/OTLP (ints, numeric strings, floats with no fraction); None/'' is 0."""
+    if value is None or value == "":
+        return 0
+    if isinstance(value, bool):
+        raise Skip("malformed token count")
+    if isinstance(value, int):
+        return value
+    try:
+        number = Decimal(str(value).strip())
+    except ArithmeticError:
+        raise Skip("malformed token count") from None
+    if not number.is_finite() or number != number.to_integral_value():
+        raise Skip("malformed token count")
+    return int(number)
+
+
+def as_decimal(value: Any) -> Decimal | None:
+    """A money amount as Decimal (floats through their repr, so 0.1 stays 0.1); None when absent."""
+    if value is None or value == "":
+        return None
+    try:
+        number = Decimal(str(value).strip())
+    except ArithmeticError:
+        return None
+    return number if number.is_finite() else None
+
+
+def dig(mapping: Any, *path: str) -> Any:
+    """``mapping[a][b]...`` or None when any step is missing or not a mapping."""
+    for key in path:
+        if not isinstance(mapping, dict):
+            return None
+        mapping = mapping.get(key)
+    return mapping
+
+
+def parse_time(value: Any) -> dt.datetime | None:
+    """ISO 8601 text, Unix seconds (int/float/str) or Unix nanoseconds (OTLP strings) as aware UTC."""
+    if value is None or value == "" or isinstance(value, bool):
+        return None
+    if isinstance(value, (int, float)) or (
+        isinstance(value, str) and value.strip().replace(".", "", 1).isdigit()
+    ):
+        number = float(value)
+        if number > 1e17:  # nanoseconds
+            number /= 1e9
+        elif number > 1e14:  # microseconds
+            number /= 1e6
+        elif number > 1e11:  # milliseconds
+            number /= 1e3
+        try:
+            return dt.datetime.fromtimestamp(number, tz=dt.timezone.utc)
+        except (OverflowError, OSError, ValueError):
+            raise Skip("malformed timestamp") from None
+    if isinstance(value, str):
+        text = value.strip().replace("Z", "+00:00")
+        try:
+            moment = dt.datetime.fromisoformat(text)
+        except ValueError:
+            raise Skip("malformed timestamp") from None
+        if moment.tzinfo is None:
+            moment = moment.replace(tzinfo=dt.timezone.utc)
+        return moment.astimezone(dt.timezone.utc)
+    raise Skip("malformed timestamp")

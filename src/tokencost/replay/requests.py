@@ -1,0 +1,135 @@
+"""Request bodies in OpenAI, OpenAI Responses, Anthropic or Gemini shape -> one OpenAI-format chat request.
+
+Re-tokenising a logged request on another vendor's tokenizer needs the text in one shape: the OpenAI chat
+format that ``tokenizers.messages`` counts (with each family's per-message overhead). Non-text parts
+(images, audio, files) are dropped here and their tokens carried over as logged, as the count commands do.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+
+def _text_of(content: Any) -> str:
+    """Text of a content value: a str, or a list of parts/blocks with ``text`` (tool blocks as JSON)."""
+    if isinstance(content, str):
+        return content
+    if not isinstance(content, list):
+        return ""
+    texts = []
+    for part in content:
+        if isinstance(part, str):
+            texts.append(part)
+        elif isinstance(part, dict):
+            if isinstance(part.get("text"), str):
+                texts.append(part["text"])
+            elif part.get("type") == "tool_use" or "functionCall" in part:
+                texts.append(json.dumps(part.get("input", part.get("functionCall")), ensure_ascii=False))
+            elif part.get("type") == "tool_result" or "functionResponse" in part:
+                texts.append(
+                    _text_of(part.get("content"))
+                    or json.dumps(part.get("functionResponse"), ensure_ascii=False)
+                )
+            elif isinstance(part.get("content"), str):  # OTel semconv parts {type, content}
+                texts.append(part["content"])
+    return "\n".join(t for t in texts if t)
+
+
+def _message(role: Any, content: Any) -> dict[str, str]:
+    role = role if isinstance(role, str) and role else "user"
+    return {"role": "assistant" if role == "model" else role, "content": _text_of(content)}
+
+
+def _tools(tools: Any) -> list[dict]:
+    """Tool definitions as OpenAI function tools (Anthropic ``input_schema``, Gemini declarations)."""
+    out = []
+    for tool in tools if isinstance(tools, list) else ():
+        if not isinstance(tool, dict):
+            continue
+        if tool.get("type") == "function" and isinstance(tool.get("function"), dict):
+            out.append({"type": "function", "function": tool["function"]})
+        elif "input_schema" in tool or ("name" in tool and tool.get("type") in (None, "function", "custom")):
+            function = {
+                "name": str(tool.get("name", "tool")),
+                "description": str(tool.get("description", "")),
+            }
+            schema = tool.get("input_schema", tool.get("parameters"))
+            if isinstance(schema, dict):
+                function["parameters"] = schema
+            out.append({"type": "function", "function": function})
+        for declaration in tool.get("functionDeclarations") or ():
+            if isinstance(declaration, dict) and "name" in declaration:
+                out.append({"type": "function", "function": declaration})
+    return out
+
+
+_ANTHROPIC_BLOCKS = frozenset({"tool_use", "tool_result", "image", "document", "thinking"})
+
+
+def _openai_chat(body: dict) -> bool:
+    """An OpenAI chat request already (counted as given, exactly as ``count --messages`` counts it)."""
+    if not isinstance(body.get("messages"), list) or "system" in body or "contents" in body:
+        return False
+    for message in body["messages"]:
+        if not isinstance(message, dict) or not isinstance(message.get("role"), str):
+            return False
+        content = message.get("content")
+        if isinstance(content, list) and any(
+            isinstance(p, dict) and p.get("type") in _ANTHROPIC_BLOCKS for p in content
+        ):
+            return False
+    return True
+
+
+def to_chat(body: Any) -> dict[str, Any] | None:
+    """An OpenAI chat request ``{"messages": [...], "tools": [...]}`` from a request body of any supported
+    shape, or None when it holds no text."""
+    if not isinstance(body, dict):
+        if isinstance(body, list):  # a bare list of messages (OTel, Langfuse)
+            messages = [
+                _message(m.get("role"), m.get("content", m.get("parts"))) for m in body if isinstance(m, dict)
+            ]
+            return {"messages": messages, "tools": []} if messages else None
+        if isinstance(body, str) and body:
+            return {"messages": [{"role": "user", "content": body}], "tools": []}
+        return None
+    if _openai_chat(body):
+        chat = {"messages": body["messages"], "tools": body.get("tools") or []}
+        if isinstance(body.get("response_format"), dict):
+            chat["response_format"] = body["response_format"]
+        return chat
+    messages: list[dict] = []
+    system = body.get("system", body.get("instructions"))
+    if system:
+        messages.append(_message("system", system))
+    instruction = body.get("systemInstruction") or body.get("system_instruction")
+    if isinstance(instruction, dict):
+        messages.append(_message("system", instruction.get("parts")))
+    if isinstance(body.get("messages"), list):
+        for m in body["messages"]:
+            if isinstance(m, dict):
+                messages.append(_message(m.get("role"), m.get("content")))
+    if isinstance(body.get("input"), str):  # Responses API
+        messages.append(_message("user", body["input"]))
+    elif isinstance(body.get("input"), list):
+        for item in body["input"]:
+            if isinstance(item, dict) and ("role" in item or "content" in item):
+                messages.append(_message(item.get("role"), item.get("content")))
+    if isinstance(body.get("prompt"), str):  # legacy completions
+        messages.append(_message("user", body["prompt"]))
+    for content in body.get("contents") or ():  # Gemini
+        if isinstance(content, dict):
+            messages.append(_message(content.get("role"), content.get("parts")))
+    if not messages:
+        return None
+    return {"messages": messages, "tools": _tools(body.get("tools"))}
+
+
+def count_chat(request: dict[str, Any], family: str, count: Any) -> int:
+    """Tokens of an OpenAI-format chat request on ``family`` with its per-message overhead, through the
+    tokenizers' chat counting (the same numbers as ``tokencost count --messages``)."""
+    from tokencost.tokenizers.messages import count_messages
+
+    messages, tools = request["messages"], request.get("tools") or []
+    return count_messages(messages, tools, family, count, request.get("response_format")).tokens

@@ -1,0 +1,295 @@
+"""The replay document (``schema: tokencost.replay/1``): price the engine's buckets, reconcile with billed
+cost, rank the candidates and project the log's period to a monthly run rate."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from decimal import ROUND_HALF_EVEN, Decimal
+from typing import Any
+
+from tokencost._version import __version__
+from tokencost.costing.engine import Unpriceable
+from tokencost.costing.result import money_text
+from tokencost.planner.projection import DAYS_PER_MONTH
+from tokencost.replay.billing import Buckets, price_volume
+from tokencost.replay.engine import Engine, ModelTotals
+from tokencost.replay.pipeline import ReadStats
+
+SCHEMA = "tokencost.replay/1"
+RECONCILE_TOLERANCE = Decimal("0.01")
+ZERO = Decimal(0)
+
+
+class Converter:
+    """Money into the display currency (the FX table is loaded only when a second currency appears)."""
+
+    def __init__(self, display: str) -> None:
+        self.display = display
+        self.used: set[str] = set()
+        self._table = None
+
+    def __call__(self, amount: Decimal, currency: str) -> Decimal:
+        if currency == self.display:
+            return amount
+        if self._table is None:
+            from tokencost.fx import fx_table
+
+            self._table = fx_table(())
+        self.used.add(currency)
+        return self._table.convert(amount, currency, self.display)
+
+    def note(self) -> str | None:
+        if not self.used or self._table is None:
+            return None
+        return f"converted to {self.display}: " + self._table.describe({*self.used, self.display})
+
+
+def _price(
+    buckets: Buckets, convert: Converter, problems: dict[str, str], notes: dict[str, set[str]] | None = None
+) -> dict[tuple, Decimal]:
+    """Cost per (model id, group) key in the display currency; unpriceable buckets listed in ``problems``,
+    the cost engine's notes (fallbacks such as 'no batch price published') gathered per model in ``notes``."""
+    out: dict[tuple, Decimal] = defaultdict(lambda: ZERO)
+    for key, volume in buckets.volumes.items():
+        entry, day, at, no_tiers = buckets.cards[key]
+        try:
+            cost, bill_notes = price_volume(entry, day, key[3], at, volume, no_tiers)
+        except Unpriceable as exc:
+            problems[entry.id] = str(exc)
+            continue
+        out[key[0]] += convert(cost, entry.currency)
+        if notes is not None:
+            notes.setdefault(entry.id, set()).update(bill_notes)
+    return out
+
+
+def period(engine: Engine) -> dict[str, Any]:
+    if engine.start is None or engine.end is None:
+        return {"start": None, "end": None, "days": None, "records_without_time": engine.untimed}
+    last = engine.end - dt.timedelta(microseconds=1) if engine.end > engine.start else engine.end
+    days = (last.date() - engine.start.date()).days + 1
+    return {
+        "start": engine.start.isoformat(),
+        "end": engine.end.isoformat(),
+        "days": days,
+        "records_without_time": engine.untimed,
+    }
+
+
+def _ratio(value: Decimal, base: Decimal) -> str | None:
+    if not base:
+        return None
+    return str((value / base).quantize(Decimal("0.01"), rounding=ROUND_HALF_EVEN))
+
+
+def _family(engine: Engine, model_id: str) -> str | None:
+    entry = engine.resolved[model_id].entry if model_id in engine.resolved else None
+    return entry.model.tokenizer if entry is not None else None
+
+
+def _growth(totals: ModelTotals) -> str | None:
+    """Monthly traffic growth fitted over the log (least squares on log requests per day), as a decimal
+    fraction; None under 14 days or 7 active days (too short to say)."""
+    import math
+
+    days = sorted(totals.daily)
+    if len(days) < 7 or (days[-1] - days[0]).days < 13:
+        return None
+    xs = [(d - days[0]).days for d in days]
+    ys = [math.log(totals.daily[d]) for d in days]
+    mean_x, mean_y = sum(xs) / len(xs), sum(ys) / len(ys)
+    spread = sum((x - mean_x) ** 2 for x in xs)
+    slope = sum((x - mean_x) * (y - mean_y) for x, y in zip(xs, ys, strict=True)) / spread
+    return str(Decimal(str(round(math.exp(slope * 30.4375) - 1, 4))))
+
+
+def _actual_row(
+    model_id: str,
+    totals: ModelTotals,
+    cost: Decimal | None,
+    currency: str,
+    engine: Engine,
+    billed_part: Decimal | None,
+) -> dict:
+    counts = totals.counts
+    billed = totals.billed if totals.billed_records else None
+    row: dict[str, Any] = {
+        "model": model_id,
+        "catalog_id": model_id,
+        "resolved_by": engine.resolved[model_id].resolved_by if model_id in engine.resolved else None,
+        "requests": counts["requests"],
+        "input_tokens": counts["input_tokens"],
+        "cached_input_tokens": counts["cache_read_tokens"],
+        "cache_write_tokens": counts["cache_write_tokens"],
+        "output_tokens": counts["output_tokens"],
+        "reasoning_tokens": counts["reasoning_tokens"],
+        "batch_requests": counts["batch_requests"],
+        "tokenizer": _family(engine, model_id),
+        "monthly_growth": _growth(totals),
+        "computed_cost": money_text(cost) if cost is not None else None,
+        "billed_cost": money_text(billed) if billed is not None else None,
+        "billed_currency": ", ".join(sorted(totals.currencies)) or None,
+        "currency": currency,
+        "reconcile": None,
+        "notes": list(totals.notes),
+    }
+    if billed is not None and billed_part is not None:
+        subset = (
+            ""
+            if totals.billed_records == totals.records
+            else (f" (on the {totals.billed_records} of {totals.records} records that carry a billed cost)")
+        )
+        row["computed_cost_of_billed_records"] = money_text(billed_part)
+        if billed and abs(billed_part - billed) / billed > RECONCILE_TOLERANCE:
+            pct = ((billed_part - billed) / billed * 100).quantize(Decimal("0.1"))
+            row["reconcile"] = (
+                f"computed differs from billed by {pct:+}%: a stale price sheet, a discount or a price the sheet "
+                "lacks (check `tokencost prices " + model_id + "`)" + subset
+            )
+        else:
+            row["reconcile"] = "ok (within 1%)" + subset
+    return row
+
+
+def build(engine: Engine, stats: ReadStats, currency: str | None = None) -> dict[str, Any]:
+    """The replay document."""
+    currencies = {e.currency for e in engine.candidates} | {
+        engine.resolved[m].entry.currency
+        for m in engine.actual  # type: ignore[union-attr]
+    }
+    display = currency or (next(iter(currencies)) if len(currencies) == 1 else "USD")
+    convert = Converter(display)
+    problems: dict[str, str] = {}
+    actual_cost = _price(engine.actual_buckets, convert, problems)
+    per_model: dict[str, Decimal] = defaultdict(lambda: ZERO)
+    per_group: dict[str, dict[str, Decimal]] = defaultdict(dict)
+    for (model_id, group), cost in actual_cost.items():
+        per_model[model_id] += cost
+        per_group[group]["actual"] = per_group[group].get("actual", ZERO) + cost
+    billed_part = {key[0]: cost for key, cost in _price(engine.billed_buckets, convert, {}).items()}
+    actual_rows = [
+        _actual_row(m, t, None if m in problems else per_model[m], display, engine, billed_part.get(m))
+        for m, t in engine.actual.items()
+    ]
+    total = sum((per_model[m] for m in engine.actual if m not in problems), ZERO)
+    span = period(engine)
+    monthly_factor = DAYS_PER_MONTH / span["days"] if span["days"] else None
+    candidates = _candidates(engine, convert, total, monthly_factor, per_group, problems)
+    billed_total = sum((t.billed for t in engine.actual.values()), ZERO)
+    assumptions = _assumptions(span, monthly_factor, convert)
+    return {
+        "schema": SCHEMA,
+        "tokencost_version": __version__,
+        "generated_on": dt.date.today().isoformat(),
+        "currency": display,
+        "group_by": engine.group_by,
+        "sources": dict(stats.sources),
+        "records": _records(engine, stats),
+        "period": span,
+        "actual": actual_rows,
+        "actual_total": {
+            "computed_cost": money_text(total),
+            "billed_cost": money_text(billed_total)
+            if any(t.billed_records for t in engine.actual.values())
+            else None,
+            "monthly_cost": money_text(total * monthly_factor) if monthly_factor is not None else None,
+            "currency": display,
+        },
+        "unknown_models": [
+            {
+                "model": name,
+                "requests": t.counts["requests"],
+                "records": t.records,
+                "suggestions": list(engine.resolved[name].suggestions),
+            }
+            for name, t in engine.unknown.items()
+        ],
+        "candidates": candidates,
+        "groups": [
+            {"group": g, **{k: money_text(v) for k, v in sorted(costs.items())}}
+            for g, costs in sorted(per_group.items())
+        ],
+        "notes": list(engine.notes) + [f"{m}: cannot be priced ({why})" for m, why in problems.items()],
+        "assumptions": assumptions,
+    }
+
+
+def _records(engine: Engine, stats: ReadStats) -> dict[str, Any]:
+    return {
+        "read": stats.read,
+        "priced": engine.priced,
+        "skipped": dict(stats.skipped),
+        "skipped_at": {k: list(v) for k, v in stats.locations.items()},
+        "ignored": dict(stats.ignored),
+        "outside_period": stats.filtered,
+        "unknown_model": sum(t.records for t in engine.unknown.values()),
+    }
+
+
+def _assumptions(span: dict, monthly_factor: Decimal | None, convert: Converter) -> list[str]:
+    assumptions = [
+        "actual cost: each record at the price in force on its date (current price when it has no time)",
+        "candidates: re-tokenised where the log holds the text, else converted with the planner's per-language "
+        "family ratios (band = lowest/highest language ratio); cached input stays cached, reasoning carried "
+        "over, batch records at each candidate's batch rate",
+    ]
+    if monthly_factor is not None:
+        days = span["days"]
+        assumptions.append(f"monthly run rate: cost over the log's {days} day(s) x 30.4375 / {days}")
+    else:
+        assumptions.append("the log's period is unknown (records carry no time): no monthly run rate")
+    fx_note = convert.note()
+    if fx_note:
+        assumptions.append(fx_note)
+    return assumptions
+
+
+def _candidates(engine, convert, total, monthly_factor, per_group, problems) -> list[dict[str, Any]]:
+    engine_notes: dict[str, set[str]] = {}
+    priced = {
+        name: _price(b, convert, problems, engine_notes if name == "central" else None)
+        for name, b in engine.cand_buckets.items()
+    }
+    rows = []
+    for entry in engine.candidates:
+        if entry.id in problems or entry.id not in engine.cand_totals:
+            continue
+        totals = engine.cand_totals[entry.id]
+        sums = {}
+        for name, costs in priced.items():
+            sums[name] = sum((c for (model_id, _), c in costs.items() if model_id == entry.id), ZERO)
+        for (model_id, group), cost in priced["central"].items():
+            if model_id == entry.id:
+                per_group[group][entry.id] = cost
+        methods = totals.methods
+        method = (
+            "converted" if methods["converted"] else ("retokenized" if methods["retokenized"] else "logged")
+        )
+        rows.append(
+            {
+                "model": entry.id,
+                "provider": entry.provider.id,
+                "tokenizer": entry.model.tokenizer,
+                "input_tokens": int(
+                    totals.counts["input_tokens"].to_integral_value(rounding=ROUND_HALF_EVEN)
+                ),
+                "output_tokens": int(
+                    totals.counts["output_tokens"].to_integral_value(rounding=ROUND_HALF_EVEN)
+                ),
+                "tokens_method": method,
+                "records_by_method": dict(methods),
+                "cost": sums["central"],
+                "cost_low": min(sums.values()),
+                "cost_high": max(sums.values()),
+                "vs_actual": _ratio(sums["central"], total),
+                "monthly_cost": sums["central"] * monthly_factor if monthly_factor is not None else None,
+                "notes": sorted({*totals.notes, *engine_notes.get(entry.id, ())}),
+            }
+        )
+    rows.sort(key=lambda row: (row["cost"], row["model"]))
+    for rank, row in enumerate(rows, start=1):
+        row["rank"] = rank
+        for key in ("cost", "cost_low", "cost_high", "monthly_cost"):
+            row[key] = money_text(row[key]) if row[key] is not None else None
+    return rows

@@ -1,0 +1,123 @@
+"""Vendor usage objects -> the normalised token fields, one function per documented shape.
+
+Shared by the per-source parsers (a LiteLLM row, an OTel span's raw usage, a request/response pair all carry
+one of these objects). Each returns a dict of ``UsageRecord`` token fields in the normalised convention:
+input includes cache reads/writes, output includes reasoning.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tokencost.replay.record import Skip, as_int, dig
+
+
+def openai_usage(usage: dict) -> dict[str, int]:
+    """OpenAI Chat Completions or Responses ``usage`` (also OpenRouter, DeepSeek, most OpenAI-compatible
+    hosts): cache reads/writes are subsets of input, reasoning a subset of output."""
+    chat = "prompt_tokens" in usage or "completion_tokens" in usage
+    input_details = usage.get("prompt_tokens_details" if chat else "input_tokens_details") or {}
+    output_details = usage.get("completion_tokens_details" if chat else "output_tokens_details") or {}
+    cached = as_int(input_details.get("cached_tokens"))
+    if not cached and "prompt_cache_hit_tokens" in usage:  # DeepSeek's own field names
+        cached = as_int(usage.get("prompt_cache_hit_tokens"))
+    write = as_int(input_details.get("cache_write_tokens") or input_details.get("cache_creation_tokens"))
+    fields = {
+        "input_tokens": as_int(usage.get("prompt_tokens" if chat else "input_tokens")),
+        "cache_read_tokens": cached,
+        "cache_write_5m_tokens": write,
+        "output_tokens": as_int(usage.get("completion_tokens" if chat else "output_tokens")),
+        "reasoning_tokens": as_int(output_details.get("reasoning_tokens")),
+    }
+    modalities = {
+        f"{side}_{kind}": as_int(details.get(f"{kind}_tokens"))
+        for side, details in (("input", input_details), ("output", output_details))
+        for kind in ("audio", "image")
+        if isinstance(details, dict) and as_int(details.get(f"{kind}_tokens"))
+    }
+    if modalities:
+        fields["modalities"] = modalities  # type: ignore[assignment]
+    return fields
+
+
+def anthropic_usage(usage: dict) -> dict[str, int]:
+    """Anthropic Messages ``usage``: ``input_tokens`` EXCLUDES cache reads and writes (disjoint counters),
+    so they are added; the 5 m / 1 h split of the writes comes from ``cache_creation`` when present."""
+    read = as_int(usage.get("cache_read_input_tokens"))
+    write = as_int(usage.get("cache_creation_input_tokens"))
+    split = usage.get("cache_creation") if isinstance(usage.get("cache_creation"), dict) else {}
+    write_1h = as_int(split.get("ephemeral_1h_input_tokens"))
+    write_5m = as_int(split.get("ephemeral_5m_input_tokens")) if split else write
+    if split and write and write_5m + write_1h != write:
+        write_5m = write - write_1h  # the split is partial: the rest is 5 min writes
+    if not write and split:
+        write = write_5m + write_1h
+    output = as_int(usage.get("output_tokens"))
+    thinking = as_int(dig(usage, "output_tokens_details", "thinking_tokens"))
+    return {
+        "input_tokens": as_int(usage.get("input_tokens")) + read + write,
+        "cache_read_tokens": read,
+        "cache_write_5m_tokens": write_5m,
+        "cache_write_1h_tokens": write_1h,
+        "output_tokens": output,
+        "reasoning_tokens": min(thinking, output),
+    }
+
+
+def gemini_usage(usage: dict) -> dict[str, int]:
+    """Gemini ``usageMetadata``: cached content is a subset of the prompt; ``thoughtsTokenCount`` sits
+    OUTSIDE ``candidatesTokenCount`` and is added to output; tool-use prompt tokens are input."""
+    thoughts = as_int(usage.get("thoughtsTokenCount"))
+    return {
+        "input_tokens": as_int(usage.get("promptTokenCount")) + as_int(usage.get("toolUsePromptTokenCount")),
+        "cache_read_tokens": as_int(usage.get("cachedContentTokenCount")),
+        "output_tokens": as_int(usage.get("candidatesTokenCount")) + thoughts,
+        "reasoning_tokens": thoughts,
+    }
+
+
+def usage_shape(usage: Any) -> str | None:
+    """Which vendor shape a usage object has: ``openai``, ``anthropic``, ``gemini`` or None."""
+    if not isinstance(usage, dict):
+        return None
+    if "promptTokenCount" in usage or "candidatesTokenCount" in usage:
+        return "gemini"
+    if "prompt_tokens" in usage or "completion_tokens" in usage:
+        return "openai"
+    if "input_tokens" in usage or "output_tokens" in usage:
+        anthropic_keys = ("cache_read_input_tokens", "cache_creation_input_tokens", "cache_creation")
+        openai_details = "input_tokens_details" in usage or "output_tokens_details" in usage
+        anthropic = any(key in usage for key in anthropic_keys) or "total_tokens" not in usage
+        return "anthropic" if anthropic and not openai_details else "openai"
+    return None
+
+
+def usage_fields(usage: Any) -> dict[str, int]:
+    """The normalised fields of any known usage object; Skip when there is none."""
+    shape = usage_shape(usage)
+    if shape is None:
+        raise Skip("no usage")
+    return {"openai": openai_usage, "anthropic": anthropic_usage, "gemini": gemini_usage}[shape](usage)
+
+
+def response_text(response: Any) -> str | None:
+    """The completion text of an OpenAI chat/Responses, Anthropic or Gemini response body, if it has any."""
+    if not isinstance(response, dict):
+        return None
+    parts: list[str] = []
+    for choice in response.get("choices") or ():
+        content = dig(choice, "message", "content")
+        if isinstance(content, str):
+            parts.append(content)
+    for item in response.get("output") or ():  # Responses API
+        for piece in (item.get("content") or ()) if isinstance(item, dict) else ():
+            if isinstance(piece, dict) and isinstance(piece.get("text"), str):
+                parts.append(piece["text"])
+    content = response.get("content")
+    if isinstance(content, list):  # Anthropic
+        parts += [b["text"] for b in content if isinstance(b, dict) and isinstance(b.get("text"), str)]
+    for candidate in response.get("candidates") or ():  # Gemini
+        for part in dig(candidate, "content", "parts") or ():
+            if isinstance(part, dict) and isinstance(part.get("text"), str) and not part.get("thought"):
+                parts.append(part["text"])
+    return "\n".join(parts) if parts else None

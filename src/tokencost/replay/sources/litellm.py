@@ -1,0 +1,102 @@
+"""LiteLLM proxy spend logs (``LiteLLM_SpendLogs`` rows from ``/spend/logs`` or a database export, JSON or
+CSV) and ``StandardLoggingPayload`` callback records.
+
+Convention: ``prompt_tokens`` is OpenAI-style inclusive (for Anthropic, LiteLLM adds cache creation and
+cache reads into it). Cache and reasoning counts are not columns: they sit in ``metadata``
+(``additional_usage_values`` or ``usage_object``), a JSON string in CSV exports. ``spend`` (or
+``response_cost``) is the billed figure LiteLLM computed, in USD.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from typing import Any
+
+from tokencost.replay.reader import Document
+from tokencost.replay.record import Skip, UsageRecord, as_decimal, as_int, dig, parse_time
+from tokencost.replay.requests import to_chat
+from tokencost.replay.shapes import response_text
+from tokencost.replay.sources import Context
+
+NAME = "litellm"
+
+
+def sniff(doc: Document) -> bool:
+    value = doc.value
+    if not isinstance(value, dict):
+        return False
+    has_cost = "spend" in value or "response_cost" in value
+    return has_cost and "prompt_tokens" in value and ("model" in value or "model_group" in value)
+
+
+def _json(value: Any) -> Any:
+    """A JSON column that a CSV export (or the proxy's storage) keeps as text."""
+    if isinstance(value, str) and value.strip()[:1] in ("{", "["):
+        try:
+            return json.loads(value)
+        except ValueError:
+            return None
+    return value
+
+
+def _cache(metadata: Any) -> tuple[int, int, int]:
+    """(cache read, cache write, reasoning) from the row's metadata."""
+    extra = dig(metadata, "additional_usage_values") or dig(metadata, "usage_object") or {}
+    if not isinstance(extra, dict):
+        return 0, 0, 0
+    read = as_int(extra.get("cache_read_input_tokens")) or as_int(
+        dig(extra, "prompt_tokens_details", "cached_tokens")
+    )
+    write = as_int(extra.get("cache_creation_input_tokens")) or as_int(
+        dig(extra, "prompt_tokens_details", "cache_creation_tokens")
+    )
+    reasoning = as_int(dig(extra, "completion_tokens_details", "reasoning_tokens"))
+    return read, write, reasoning
+
+
+def _request(row: dict) -> Any:
+    """The stored request (only when the proxy stores prompts): ``messages`` or ``proxy_server_request``."""
+    for key in ("messages", "proxy_server_request"):
+        value = _json(row.get(key))
+        if isinstance(value, list) and value:
+            return {"messages": value}
+        if isinstance(value, dict) and (value.get("messages") or value.get("input")):
+            return value
+    return None
+
+
+def parse(doc: Document, ctx: Context) -> Iterator[UsageRecord]:
+    row = doc.value
+    status = str(row.get("status") or "").lower()
+    if status and status not in ("success", "succeeded"):
+        raise Skip("error response")
+    metadata = _json(row.get("metadata"))
+    read, write, reasoning = _cache(metadata)
+    output = as_int(row.get("completion_tokens"))
+    cost = as_decimal(row.get("spend", row.get("response_cost")))
+    request = _request(row)
+    response = _json(row.get("response"))
+    provider = row.get("custom_llm_provider") or None
+    tags = {k: str(row[k]) for k in ("user", "team_id", "end_user", "api_key", "model_group") if row.get(k)}
+    for tag in _json(row.get("request_tags")) or ():
+        if isinstance(tag, str):
+            tags[f"tag.{tag}"] = "1"
+    yield UsageRecord(
+        model=str(row.get("model") or row.get("model_group") or ""),
+        input_tokens=as_int(row.get("prompt_tokens")),
+        cache_read_tokens=read,
+        cache_write_5m_tokens=write,
+        output_tokens=output,
+        reasoning_tokens=min(reasoning, output),
+        time=parse_time(row.get("startTime") or row.get("start_time")),
+        provider=provider,
+        host=provider,
+        billed_cost=cost,
+        billed_currency="USD" if cost is not None else None,
+        request=to_chat(request) if request is not None else None,
+        response_text=response_text(response) if isinstance(response, dict) else None,
+        tags=tags,
+        source=NAME,
+        where=doc.where,
+    )

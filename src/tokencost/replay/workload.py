@@ -1,0 +1,75 @@
+"""A workload file (the format ``plan`` and ``check`` read) that reproduces a replayed log's traffic: one
+workload per logged model with its requests per day, mean tokens per request (counted with the logged
+model's tokenizer), cache-hit ratio, batch share and fitted growth, so a CI baseline can come from real
+traffic. ``plan`` on it gives the replay's monthly run rate (within 1 %) when the prices did not change
+over the log, except for what a workload cannot express (listed in the file's assumptions).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from decimal import ROUND_HALF_EVEN, Decimal
+from typing import Any
+
+_PLACES = Decimal("0.0001")
+
+
+def _mean(total: Any, requests: int) -> Decimal:
+    return (Decimal(total) / requests).quantize(_PLACES, rounding=ROUND_HALF_EVEN)
+
+
+def _workload(row: dict[str, Any], days: int | None) -> list[str]:
+    requests = row["requests"]
+    per_day = (Decimal(requests) / (days or 1)).quantize(_PLACES, rounding=ROUND_HALF_EVEN)
+    visible = row["output_tokens"] - row["reasoning_tokens"]
+    lines = [
+        f"  - name: {json.dumps('replay-' + row['model'])}",
+        f"    model: {json.dumps(row['model'])}",
+        f"    requests_per_day: {per_day}",
+        f"    input_tokens: {_mean(row['input_tokens'], requests)}",
+        f"    counted_with: {json.dumps(row['tokenizer'])}",
+        f"    output_tokens: {_mean(visible, requests)}",
+    ]
+    if row["reasoning_tokens"]:
+        lines.append(f"    reasoning_tokens: {_mean(row['reasoning_tokens'], requests)}")
+    if row["cached_input_tokens"] and row["input_tokens"]:
+        ratio = Decimal(row["cached_input_tokens"]) / Decimal(row["input_tokens"])
+        lines.append(f"    cache_hit_ratio: {ratio.quantize(Decimal('0.000001'), rounding=ROUND_HALF_EVEN)}")
+    if row.get("batch_requests"):
+        share = Decimal(row["batch_requests"]) / requests
+        lines.append(f"    batch_share: {share.quantize(Decimal('0.000001'), rounding=ROUND_HALF_EVEN)}")
+    if row.get("monthly_growth") not in (None, "0", "0.0"):
+        lines.append(f"    growth: {row['monthly_growth']}  # fitted on requests per day over the log")
+    return lines
+
+
+def workload_yaml(document: dict[str, Any], logs: Sequence[str] = ()) -> str:
+    """The workload YAML text of a replay document (models with no request, or unknown, are left out)."""
+    from tokencost.errors import InputError
+
+    days = document["period"]["days"]
+    rows = [row for row in document["actual"] if row["requests"] and row["tokenizer"]]
+    if not rows:
+        raise InputError("--emit-workload: no priced requests in the log to describe")
+    lines = [
+        "# Written by `tokencost replay --emit-workload` from: " + ", ".join(str(p) for p in logs),
+        f"# Log period: {document['period']['start']} .. {document['period']['end']} ({days} day(s)); "
+        "requests_per_day is the period's mean.",
+        "version: 1",
+        f"currency: {document['currency']}",
+        "assumptions:",
+        "  - traffic, token means, cache-hit ratio and batch share measured on the replayed log",
+    ]
+    if any(row["cache_write_tokens"] for row in rows):
+        lines.append("  - cache writes are not expressible in a workload: they count as uncached input here")
+    if days is None:
+        lines.append("  - the log carried no timestamps: requests_per_day assumes it covers one day")
+    candidates = [c["model"] for c in document["candidates"]]
+    if candidates:
+        lines.append("candidates:")
+        lines += [f"  - {json.dumps(model)}" for model in candidates]
+    lines.append("workloads:")
+    for row in rows:
+        lines += _workload(row, days)
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,149 @@
+"""Execution engines: the same partition functions on this machine and on a Dask cluster give identical
+totals, whatever the partitioning, the number of workers, or a task that fails once."""
+
+from __future__ import annotations
+
+import builtins
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from tokencost.cli import cli
+from tokencost.engines import get_engine
+from tokencost.engines.local import LocalEngine
+from tokencost.errors import InputError
+from tokencost.inputs import collect
+from tokencost.tokenizers.files import count_partition, count_sources
+
+distributed = pytest.importorskip("distributed", reason="the dask extra is not installed")
+
+KEYS = [("o200k_base", False), ("cl100k_base", False), ("claude", False), ("deepseek-v3", True)]
+
+
+@pytest.fixture(scope="module")
+def dask_engine():
+    engine = get_engine("dask", jobs=2)
+    yield engine
+    engine.close()
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory) -> Path:
+    """English, Chinese, code and JSONL chats, large enough for many partitions of 4 kB."""
+    root = tmp_path_factory.mktemp("corpus")
+    en = "The quick brown fox jumps over the lazy dog; pricing tokens is not the same as counting words.\n"
+    zh = "今天天气很好，我们去公园散步吧。退货需要在三十天内完成，请保留收据。\n"
+    code = "def add(a: int, b: int) -> int:\n    return a + b  # 求和\n\n"
+    chats = "".join(
+        json.dumps(
+            {"messages": [{"role": "user", "content": f"第{i}个问题: how much is {i}?"}]}, ensure_ascii=False
+        )
+        + "\n"
+        for i in range(400)
+    )
+    (root / "en.txt").write_text(en * 300, encoding="utf-8")
+    (root / "zh.txt").write_text(zh * 300, encoding="utf-8")
+    (root / "code.py").write_text(code * 300, encoding="utf-8")
+    (root / "chats.jsonl").write_text(chats, encoding="utf-8")
+    return root
+
+
+def _totals(results):
+    return [
+        (r.name, sorted(r.tokens.items()), sorted(r.ranges.items()), r.characters, r.bytes) for r in results
+    ]
+
+
+def test_dask_totals_equal_local_bit_for_bit(corpus, dask_engine):
+    sources = collect([str(corpus)], (), ()).sources
+    local = count_sources(sources, KEYS, segment_bytes=4096)
+    local_jobs = count_sources(sources, KEYS, segment_bytes=4096, engine=LocalEngine(2))
+    on_dask = count_sources(sources, KEYS, segment_bytes=4096, engine=dask_engine)
+    assert sum(r.bytes for r in local) > 8 * 4096  # at least 8 partitions
+    assert _totals(on_dask) == _totals(local)
+    assert _totals(local_jobs) == _totals(local)
+    # exact counts do not even depend on the partitioning (estimates round per partition)
+    coarse = count_sources(sources, KEYS[:2], segment_bytes=1 << 20, engine=dask_engine)
+    assert [sorted(r.tokens.items()) for r in coarse] == [
+        sorted((k, v) for k, v in r.tokens.items() if k in KEYS[:2]) for r in local
+    ]
+
+
+_FAILED_ONCE = "tokencost-test-failed-once"
+
+
+def flaky_count(unit):
+    """count_partition, but the first attempt at each partition dies (a worker lost mid-task)."""
+    marker = Path(unit[1] + f".{unit[2]}.{_FAILED_ONCE}")
+    if not marker.exists():
+        marker.write_text("x")
+        raise RuntimeError("worker lost")
+    return count_partition(unit)
+
+
+def test_a_task_that_fails_once_is_retried_and_counted_once(corpus, dask_engine, tmp_path):
+    path = tmp_path / "zh.txt"
+    path.write_text((corpus / "zh.txt").read_text("utf-8"), encoding="utf-8")
+    size = path.stat().st_size
+    keys = tuple(KEYS)
+    # cut on whole lines (every line is the same bytes), so no partition splits a character
+    line = len((corpus / "zh.txt").read_text("utf-8").splitlines(keepends=True)[0].encode())
+    units = [(0, str(path), start, min(start + 10 * line, size), keys) for start in range(0, size, 10 * line)]
+    expected = sorted(map(repr, map(count_partition, units)))
+    got = sorted(map(repr, dask_engine.map_unordered(flaky_count, units)))
+    assert got == expected
+
+
+def test_a_partition_the_workers_cannot_read_is_an_input_error(dask_engine, tmp_path):
+    missing = str(tmp_path / "gone.txt")
+    with pytest.raises(InputError, match="cannot read"):
+        list(dask_engine.map_unordered(count_partition, [(0, missing, 0, 10, (("o200k_base", False),))]))
+
+
+def test_count_cli_engine_dask_matches_local(corpus):
+    runner = CliRunner()
+    args = ["count", str(corpus), "--tokenizer", "o200k_base", "--tokenizer", "claude", "--format", "json"]
+    local = runner.invoke(cli, args)
+    dask = runner.invoke(cli, [*args, "--engine", "dask", "--jobs", "2"])
+    assert local.exit_code == dask.exit_code == 0, dask.output
+    assert json.loads(dask.stdout)["results"] == json.loads(local.stdout)["results"]
+
+
+def test_engine_dask_without_the_extra_names_the_install(monkeypatch, tmp_path):
+    real_import = builtins.__import__
+
+    def no_distributed(name, *args, **kwargs):
+        if name == "distributed" or name.startswith("distributed."):
+            raise ImportError(name)
+        return real_import(name, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "__import__", no_distributed)
+    path = tmp_path / "a.txt"
+    path.write_text("hello", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["count", str(path), "--engine", "dask"])
+    assert result.exit_code == 2
+    assert "pip install 'tokencost-advisor[dask]'" in result.output
+
+
+def test_unreachable_scheduler_is_a_bounded_one_line_error(monkeypatch, tmp_path):
+    from tokencost.engines import dask_engine
+
+    monkeypatch.setattr(dask_engine, "CONNECT_TIMEOUT", 1)
+    path = tmp_path / "a.txt"
+    path.write_text("hello", encoding="utf-8")
+    result = CliRunner().invoke(
+        cli, ["count", str(path), "--engine", "dask", "--scheduler", "tcp://127.0.0.1:9"]
+    )
+    assert result.exit_code == 2
+    assert "cannot reach the Dask scheduler at tcp://127.0.0.1:9" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_scheduler_without_dask_engine_is_a_usage_error(tmp_path):
+    path = tmp_path / "a.txt"
+    path.write_text("hello", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["count", str(path), "--scheduler", "tcp://127.0.0.1:9"])
+    assert result.exit_code == 2
+    assert "--scheduler goes with --engine dask" in result.output

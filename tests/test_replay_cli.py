@@ -1,0 +1,155 @@
+"""``tokencost replay``: exit codes, the JSON contract, stderr reporting, --strict, --emit-workload -> plan."""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from tokencost.cli import cli
+
+FIXTURES = Path(__file__).parent / "fixtures" / "replay"
+CANDIDATE_KEYS = {
+    "model",
+    "provider",
+    "input_tokens",
+    "output_tokens",
+    "tokens_method",
+    "cost",
+    "cost_low",
+    "cost_high",
+    "vs_actual",
+    "monthly_cost",
+}
+ACTUAL_KEYS = {
+    "model",
+    "catalog_id",
+    "requests",
+    "input_tokens",
+    "cached_input_tokens",
+    "cache_write_tokens",
+    "output_tokens",
+    "reasoning_tokens",
+    "computed_cost",
+    "billed_cost",
+    "currency",
+}
+
+
+def run(*args: str, input: str | None = None):
+    return CliRunner().invoke(cli, ["replay", *args], input=input)
+
+
+def test_every_fixture_source_at_once_json_contract():
+    files = [str(p) for p in sorted(FIXTURES.iterdir()) if p.name != "generic.csv"]
+    result = run(*files, "-m", "deepseek-v3.2", "-m", "gpt-4.1-mini", "--format", "json")
+    assert result.exit_code == 0, result.output
+    document = json.loads(result.stdout)
+    assert document["schema"] == "tokencost.replay/1"
+    assert set(document["records"]) >= {"read", "priced", "skipped"}
+    assert set(document["period"]) >= {"start", "end", "days"}
+    assert all(set(row) >= ACTUAL_KEYS for row in document["actual"])
+    assert [c["model"] for c in document["candidates"]] and all(
+        set(c) >= CANDIDATE_KEYS for c in document["candidates"]
+    )
+    assert all(c["tokens_method"] in ("retokenized", "converted", "logged") for c in document["candidates"])
+    Decimal(document["candidates"][0]["cost"])  # money as decimal strings
+    sources = set(document["sources"].values())
+    assert {"openai", "anthropic", "openrouter", "litellm", "langfuse", "otel", "pairs"} <= sources
+    assert "reading " in result.stderr and "skipped " in result.stderr
+
+
+def test_table_says_source_and_skips_with_locations():
+    result = run(str(FIXTURES / "openai-chat.jsonl"), "-m", "gpt-4o-mini")
+    assert result.exit_code == 0, result.output
+    assert "openai-chat.jsonl as openai" in result.stderr
+    assert "malformed JSON line (at " in result.stderr and "openai-chat.jsonl:8" in result.stderr
+    assert "The same traffic on each candidate" in result.stdout
+
+
+def test_strict_exits_2_when_records_were_skipped():
+    result = run(str(FIXTURES / "openai-chat.jsonl"), "-m", "gpt-4o-mini", "--strict")
+    assert result.exit_code == 2
+    assert "Error: 2 record(s) skipped (--strict)" in result.stderr
+    clean = run(str(FIXTURES / "pairs.jsonl"), "-m", "gpt-4o-mini", "--strict", "--since", "2025-01-01")
+    assert clean.exit_code == 2  # pairs.jsonl holds one error response
+
+
+def test_unknown_format_and_missing_file_exit_2(tmp_path):
+    odd = tmp_path / "odd.json"
+    odd.write_text('{"rows": [1, 2, 3]}')
+    result = run(str(odd))
+    assert result.exit_code == 2
+    assert "odd.json: not a usage log format" in result.stderr and "Traceback" not in result.output
+    assert run(str(tmp_path / "missing.jsonl")).exit_code == 2
+    assert run(str(FIXTURES / "pairs.jsonl"), "--group-by", "week").exit_code == 2
+    assert run(str(FIXTURES / "pairs.jsonl"), "-m", "gpt-9-ultra").exit_code == 2
+
+
+def test_stdin_generic_map_and_group_by_tag():
+    text = (FIXTURES / "generic.csv").read_text()
+    result = run(
+        "-",
+        "--map",
+        "model=llm,input=tokens_in,cached=tokens_cached,output=tokens_out,time=when,tag.team=team",
+        "--group-by",
+        "tag:team",
+        "-m",
+        "gpt-4o-mini",
+        input=text,
+    )
+    assert result.exit_code == 0, result.output
+    assert "By tag:team" in result.stdout and "unknown model 'gpt-9-turbo'" in result.stdout
+
+
+def test_csv_and_markdown():
+    csv_out = run(str(FIXTURES / "pairs.jsonl"), "-m", "gpt-4o-mini", "--format", "csv")
+    assert csv_out.exit_code == 0 and csv_out.stdout.splitlines()[0].startswith("kind,model,")
+    md = run(str(FIXTURES / "pairs.jsonl"), "-m", "gpt-4o-mini", "--format", "markdown")
+    assert md.exit_code == 0 and "| model" in md.stdout
+
+
+def test_emit_workload_round_trips_through_plan(tmp_path):
+    target = tmp_path / "from-log.yaml"
+    result = run(
+        str(FIXTURES / "openai-usage-page.json"),
+        "-m",
+        "gpt-4o",
+        "--emit-workload",
+        str(target),
+        "--format",
+        "json",
+    )
+    assert result.exit_code == 0, result.output
+    replayed = Decimal(json.loads(result.stdout)["actual_total"]["monthly_cost"])
+    plan = CliRunner().invoke(cli, ["plan", str(target), "--format", "json"])
+    assert plan.exit_code == 0, plan.output
+    planned = Decimal(json.loads(plan.stdout)["totals"]["monthly_cost"])
+    assert abs(planned - replayed) / replayed < Decimal("0.01")
+    again = run(str(FIXTURES / "openai-usage-page.json"), "--emit-workload", str(target))
+    assert again.exit_code == 2  # never overwrites unasked
+    assert (
+        run(str(FIXTURES / "openai-usage-page.json"), "--emit-workload", str(target), "--force").exit_code
+        == 0
+    )
+
+
+def test_listed_in_help():
+    result = CliRunner().invoke(cli, ["--help"])
+    assert "replay" in result.output
+
+
+def test_every_readme_replay_command_runs(monkeypatch):
+    """The README's "Replay your real usage" commands run on examples/usage/ (exit 0)."""
+    import shlex
+
+    repo = Path(__file__).resolve().parents[1]
+    monkeypatch.chdir(repo)
+    lines = (repo / "README.md").read_text(encoding="utf-8").splitlines()
+    commands = [line.split("  #")[0] for line in lines if line.startswith("tokencost replay examples/usage/")]
+    assert len(commands) >= 11
+    for command in commands:
+        result = CliRunner().invoke(cli, shlex.split(command)[1:])
+        assert result.exit_code == 0, f"{command}: {result.output}"
