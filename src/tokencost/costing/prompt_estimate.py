@@ -258,9 +258,13 @@ def _family_volumes(
     volumes = {}
     for family, count in counts.items():
         tokens = getattr(count, side)
-        volumes[family] = Volumes(
-            tokens, _cached_tokens(count, opts, tokens), _output_tokens(count, opts, tokens), 0, traffic
+        # priced on the exact mean (232.5 cached tokens, 116.25 output tokens), as the planner prices a
+        # workload, so estimate and plan agree to the cent; tables show the counts rounded
+        cached = Decimal(tokens) * opts.cached
+        output = (
+            Decimal(opts.output_tokens) if opts.output_tokens is not None else Decimal(tokens) * opts.ratio
         )
+        volumes[family] = Volumes(tokens, cached, output, 0, traffic)
     return volumes
 
 
