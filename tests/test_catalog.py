@@ -520,7 +520,7 @@ def test_disk_cache_never_serves_a_changed_sheet(acme_dir, monkeypatch, tmp_path
     from tokencost.pricing import catalog as module
 
     assert load_catalog([acme_dir]).get("acme-mini").model.prices.input == Decimal("0.1")
-    assert list((tmp_path / "cache" / "tokencost").glob("catalog-*.pickle"))
+    assert list((tmp_path / "cache" / "tokencost").glob("catalog-*.snapshot"))
     sheet = acme_dir / "acme.yaml"
     sheet.write_text(sheet.read_text().replace("input: 0.1,", "input: 0.2,"), encoding="utf-8")
     module._cached_catalog.cache_clear()
@@ -532,7 +532,7 @@ def test_corrupt_cache_entry_is_ignored(acme_dir, monkeypatch, tmp_path):
     from tokencost.pricing import catalog as module
 
     load_catalog([acme_dir])
-    for entry in (tmp_path / "cache" / "tokencost").glob("catalog-*.pickle"):
+    for entry in (tmp_path / "cache" / "tokencost").glob("catalog-*.snapshot"):
         entry.write_bytes(b"not a pickle")
     module._cached_catalog.cache_clear()
     assert load_catalog([acme_dir]).get("acme-large").id == "acme-large"

@@ -1,15 +1,16 @@
-"""A small per-user cache for derived data (validated catalogs, parsed tokenizer ranks).
+"""A small per-user cache for derived data (catalog snapshots, parsed tokenizer ranks).
 
 Entries are content-addressed: the key is a hash of everything the value was derived from, so a stale
 entry can never be returned, only missed. The cache is an optimisation only: unreadable, corrupt or
 unwritable entries are ignored. ``TOKENCOST_NO_CACHE=1`` (or an empty ``TOKENCOST_CACHE_DIR``) turns it off.
+``load_bytes``/``store_bytes`` keep raw blobs whose reader checks them (the catalog snapshot);
+``load``/``store`` pickle any value.
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
-import pickle
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +27,18 @@ def cache_dir() -> Path | None:
     return Path(base) / "tokencost"
 
 
+def load_bytes(name: str) -> bytes | None:
+    """The bytes stored under ``name``, or None on a miss, a disabled cache or any problem reading them."""
+    directory = cache_dir()
+    if directory is None:
+        return None
+    try:
+        with open(directory / name, "rb") as handle:
+            return handle.read()
+    except OSError:
+        return None
+
+
 def load(name: str) -> Any | None:
     """The cached value stored under ``name``, or None on a miss or any problem reading it."""
     directory = cache_dir()
@@ -33,6 +46,8 @@ def load(name: str) -> Any | None:
         return None
     try:
         with open(directory / name, "rb") as handle:
+            import pickle
+
             return pickle.load(handle)  # our own private cache directory, content-addressed names
     except Exception:  # a broken cache entry is a miss, never an error
         return None
@@ -59,14 +74,21 @@ def write_bytes(path: Path, blob: bytes) -> bool:
 
 
 def store(name: str, value: Any, keep: int = 4) -> None:
-    """Write ``value`` atomically under ``name``; silently does nothing if the cache is not writable.
+    """Pickle ``value`` and store it as ``store_bytes`` does."""
+    import pickle
+
+    store_bytes(name, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL), keep)
+
+
+def store_bytes(name: str, blob: bytes, keep: int = 4) -> None:
+    """Write ``blob`` atomically under ``name``; silently does nothing if the cache is not writable.
 
     Entries sharing ``name``'s prefix (the part before the first ``-``) are pruned to the ``keep`` most
     recently written, so edited sheets do not grow the cache without bound."""
     directory = cache_dir()
     if directory is None:
         return
-    if write_bytes(directory / name, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)):
+    if write_bytes(directory / name, blob):
         with contextlib.suppress(OSError):
             _prune(directory, name.split("-", 1)[0] + "-", keep)
 

@@ -10,7 +10,6 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
-from importlib.resources import files
 
 from tokencost.currency import is_currency
 from tokencost.errors import InputError
@@ -52,6 +51,8 @@ class FxTable:
 @lru_cache(maxsize=1)
 def default_table() -> FxTable:
     """The shipped rates (``tokencost/data/fx_rates.yaml``)."""
+    from importlib.resources import files  # only when a conversion needs the table: off the cold path
+
     import yaml
 
     data = yaml.safe_load(files("tokencost").joinpath("data/fx_rates.yaml").read_text(encoding="utf-8"))

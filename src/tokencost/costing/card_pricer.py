@@ -11,10 +11,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from tokencost.costing.engine import MILLION, ZERO, Unpriceable, effective_rates, rate_for
-from tokencost.pricing.schema import PriceCard
+
+if TYPE_CHECKING:  # a card is a pydantic model or a catalog snapshot record: only its fields are read
+    from tokencost.pricing.schema import PriceCard
 
 _COMPONENTS = ("input", "cache_read", "output", "reasoning")
 

@@ -19,9 +19,12 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from tokencost.errors import TokencostError
-from tokencost.pricing.schema import PriceCard, PriceComponents, Tier
+
+if TYPE_CHECKING:  # cards are pydantic models or the snapshot's records: only their fields are read
+    from tokencost.pricing.schema import PriceCard, PriceComponents, Tier
 
 MILLION = Decimal(1_000_000)
 ZERO = Decimal(0)

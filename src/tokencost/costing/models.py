@@ -13,10 +13,10 @@ from tokencost.pricing.catalog import Catalog, Entry
 def default_models(catalog: Catalog, on: dt.date | None = None) -> list[Entry]:
     """The default comparison set on ``on`` (default today): each major vendor's current model per size
     class, read from the catalog by the rule in ``pricing/lifecycle.py`` (never a retired model)."""
-    from tokencost.fx import default_table
     from tokencost.pricing.lifecycle import default_candidates
 
-    return default_candidates(catalog, on or dt.date.today(), default_table().per_usd)
+    # the major vendors' own sheets are in USD: no exchange rates (and no YAML read) on a cold estimate
+    return default_candidates(catalog, on or dt.date.today())
 
 
 def resolve_models(

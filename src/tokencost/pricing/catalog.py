@@ -11,30 +11,27 @@ must mean one price.
 from __future__ import annotations
 
 import difflib
-import hashlib
 import os
 import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
-from importlib.resources import files
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from pydantic import ValidationError
-
-from tokencost import cache
 from tokencost.errors import InputError, PricingError, UnknownModelError
-from tokencost.pricing.schema import Capability, Model, Provider, Sheet
 from tokencost.yamlio import format_loc, line_of, load_yaml, read_text_file, validation_problems
+
+if TYPE_CHECKING:  # the schema (pydantic) is imported only to validate sheets, never to read a snapshot
+    from tokencost.pricing.schema import Model, Provider, Sheet
 
 ENV_VAR = "TOKENCOST_PRICING"
 BUNDLED_LAYER = "bundled"
 SHEET_SUFFIXES = (".yaml", ".yml")
 #: Bumped when the way sheets merge changes, so a catalog cached by older code is never served.
-CATALOG_FORMAT = 3
+CATALOG_FORMAT = 4
 #: The fields that describe a model's prices: an overriding model that gives ``prices`` replaces them all
 #: (a negotiated card has its own history, source and checked date); one that omits ``prices`` inherits them.
-PRICE_BLOCK = ("prices", "history", "free", "source", "checked")
+PRICE_BLOCK = ("prices", "history", "scheduled", "free", "source", "checked")
 
 
 @dataclass(frozen=True)
@@ -81,11 +78,21 @@ class LoadedSheet:
         return f"{self.path}:{line}" if line else self.path
 
 
+def _bundled_root():  # -> a Traversable: the directory, or importlib.resources' view of it
+    import tokencost.pricing_data as package
+
+    directory = Path(package.__file__).parent if getattr(package, "__file__", None) else None
+    if directory is not None and directory.is_dir():
+        return directory  # the usual install: a plain directory, read without importlib.resources
+    from importlib.resources import files
+
+    return files("tokencost.pricing_data")
+
+
 def bundled_sheet_files() -> list[tuple[str, str]]:
     """(display path, text) of every bundled sheet, sorted by name."""
-    root = files("tokencost.pricing_data")
     out = []
-    for item in sorted(root.iterdir(), key=lambda p: p.name):
+    for item in sorted(_bundled_root().iterdir(), key=lambda p: p.name):
         if item.name.endswith(SHEET_SUFFIXES):
             out.append((f"pricing/{item.name}", item.read_text(encoding="utf-8")))
     return out
@@ -102,6 +109,10 @@ def sheet_paths(path: Path) -> list[Path]:
 
 def parse_sheet(text: str, source: str) -> Sheet:
     """Validate one sheet's text; raise PricingError with one line per problem."""
+    from pydantic import ValidationError
+
+    from tokencost.pricing.schema import Sheet
+
     try:
         data = load_yaml(text, source)
     except InputError as exc:
@@ -313,6 +324,8 @@ class Catalog:
         mode: str | None = None,
     ) -> list[Entry]:
         """Entries matching every filter: vendor (provider id or creator), text search, capabilities."""
+        from tokencost.pricing.schema import Capability
+
         vendors = {v.casefold() for v in vendor}
         wanted = [Capability(c) for c in capabilities]
         needle = search.casefold() if search else None
@@ -355,6 +368,10 @@ class _OverrideError(Exception):
 def _override(previous: Entry, model: Model, provider: Provider) -> Model:
     """``model`` (from a higher layer, same id) laid over ``previous``: the fields it sets win, the others
     are inherited; giving ``prices`` replaces the whole price block (PRICE_BLOCK)."""
+    from pydantic import ValidationError
+
+    from tokencost.pricing.schema import Model
+
     given = model.model_fields_set
     base = previous.model
     data = {name: getattr(base, name) for name in Model.model_fields}
@@ -436,28 +453,20 @@ def load_sheets(
     return _parse_all(sources, problems)
 
 
-def _fingerprint(sources: Sequence[tuple[str, str, str]]) -> str:
-    from tokencost._version import __version__
+def _cached_catalog(pricing: tuple[str, ...]) -> Catalog:
+    """The catalog for these overlays, as ``catalog_store`` keeps it (memory, snapshot, or validated)."""
+    from tokencost.pricing.catalog_store import cached_catalog
 
-    digest = hashlib.sha256(f"{__version__}/{CATALOG_FORMAT}".encode())
-    for path, text, layer in sources:
-        for part in (path, layer, text):
-            digest.update(part.encode("utf-8", "surrogatepass"))
-            digest.update(b"\0")
-    return digest.hexdigest()[:32]
+    return cached_catalog(pricing)
 
 
-@lru_cache(maxsize=8)
-def _cached_catalog(pricing: tuple[str, ...], env_value: str) -> Catalog:
-    sources, problems = _sources(pricing, use_env=True, bundled=True)
-    key = f"catalog-{_fingerprint(sources)}.pickle"
-    if not problems:
-        cached = cache.load(key)
-        if isinstance(cached, Catalog):
-            return cached
-    catalog = Catalog.from_sheets(_parse_all(sources, problems))
-    cache.store(key, catalog)
-    return catalog
+def _forget_catalogs() -> None:
+    from tokencost.pricing.catalog_store import forget
+
+    forget()
+
+
+_cached_catalog.cache_clear = _forget_catalogs  # type: ignore[attr-defined]  # tests start from a clean process
 
 
 def pricing_paths(
@@ -489,7 +498,7 @@ def load_catalog(pricing: str | os.PathLike | Iterable[str | os.PathLike] | None
     """The merged catalog (bundled + TOKENCOST_PRICING + ``pricing`` dirs), loaded once per combination.
 
     ``pricing`` is one overlay directory or sheet file (str or Path) or a sequence of them (see
-    ``pricing_paths``). The validated catalog is cached on disk keyed by a hash of every sheet's text (see
-    ``tokencost.cache``), so a changed sheet is always re-validated and an unchanged one costs a few
+    ``pricing_paths``). The validated catalog is kept as a snapshot keyed by a hash of every sheet's text
+    (see ``catalog_store``), so a changed sheet is always re-validated and an unchanged one costs a few
     milliseconds."""
-    return _cached_catalog(pricing_paths(pricing), os.environ.get(ENV_VAR, ""))
+    return _cached_catalog(pricing_paths(pricing))

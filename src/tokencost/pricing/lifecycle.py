@@ -101,11 +101,13 @@ def _legacy(model: Any) -> bool:
     return (model.notes or "").casefold().startswith("legacy")
 
 
-def _usd_input(entry: Any, on: dt.date, per_usd: Mapping[str, Decimal]) -> Decimal | None:
+def _usd_input(entry: Any, on: dt.date, per_usd: Mapping[str, Decimal] | None) -> Decimal | None:
     card = entry.model.card_at(on) if hasattr(entry.model, "card_at") else entry.model.prices
     if card is None or card.input is None:
         return None
-    rate = per_usd.get(entry.currency)
+    if entry.currency == "USD":
+        return card.input
+    rate = per_usd.get(entry.currency) if per_usd is not None else None
     return None if rate is None else card.input / rate
 
 
@@ -136,11 +138,12 @@ def _newest_key(entry: Any, usd_input: Decimal) -> tuple:
 def default_candidates(
     catalog: Iterable[Any],
     on: dt.date,
-    per_usd: Mapping[str, Decimal],
+    per_usd: Mapping[str, Decimal] | None = None,
     vendors: Iterable[str] = MAJOR_VENDORS,
 ) -> list[Any]:
     """The default comparison set on ``on`` (see the module rule), in vendor then class order; ``per_usd``
-    converts a card's currency to USD for the size classes (models in another currency are skipped)."""
+    converts a card in another currency than USD for the size classes (without it such models are skipped:
+    every major vendor's own sheet is in USD)."""
     wanted = list(vendors)
     best: dict[tuple[str, str], tuple[tuple, Any]] = {}
     for entry in catalog:

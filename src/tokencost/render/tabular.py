@@ -72,15 +72,17 @@ def render_rows(
         for row in rows:
             writer.writerow([_csv_cell(row.get(key)) for key, _ in columns])
         return buffer.getvalue()
-    from tabulate import tabulate  # imported late: only table and markdown need it
-
     headers = [header for _, header in columns]
     body = [[_cell(row.get(key)) for key, _ in columns] for row in rows]
     if fmt == "markdown":
+        from tabulate import tabulate  # imported late: only markdown needs it
+
         table = tabulate(body, headers=headers, tablefmt="github", disable_numparse=True)
         return (f"### {title}\n\n" if title else "") + table + "\n"
     if fmt == "table":
-        table = tabulate(body, headers=headers, tablefmt="simple", disable_numparse=True)
+        from tokencost.render.simple_table import simple_table  # tabulate's "simple", without its import
+
+        table = simple_table(headers, body)
         return (f"{title}\n" if title else "") + table + "\n"
     raise ValueError(f"unknown format {fmt!r}")
 

@@ -32,7 +32,7 @@ from __future__ import annotations
 
 import json
 from functools import lru_cache
-from importlib import resources
+from pathlib import Path
 
 __all__ = ["FEATURES", "bounds", "describe", "error_band", "estimate", "features", "script_class"]
 
@@ -217,7 +217,13 @@ def features(text: str, sample: bool = True) -> list[float]:
 # ------------------------------------------------------------------------------------------- the model
 @lru_cache(maxsize=1)
 def _data() -> dict:
-    raw = resources.files("tokencost.tokenizers").joinpath("data", "estimator.json").read_text("utf-8")
+    path = Path(__file__).parent / "data" / "estimator.json"
+    if path.is_file():  # a plain install: read without importlib.resources (~5 ms of a cold command)
+        raw = path.read_text("utf-8")
+    else:
+        from importlib import resources
+
+        raw = resources.files("tokencost.tokenizers").joinpath("data", "estimator.json").read_text("utf-8")
     data = json.loads(raw)
     if tuple(data["features"]) != FEATURES:
         raise RuntimeError("tokenizers/data/estimator.json does not match this estimator's features")
