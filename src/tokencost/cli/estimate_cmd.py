@@ -146,7 +146,8 @@ def read_messages(paths: tuple[str, ...]) -> tuple[list, list[str]]:
 @click.option(
     "--messages",
     is_flag=True,
-    help="Input is OpenAI-style chat JSON/JSONL (counts message overhead); several requests: their mean.",
+    help="Input is chat JSON/JSONL in any request shape (OpenAI, Anthropic, Gemini), counted with each "
+    "vendor's framing; several requests: their mean.",
 )
 @format_option()
 @pricing_option
@@ -171,9 +172,8 @@ def estimate(
 ) -> None:
     """Tokens and cost of a prompt on each model, cheapest first.
 
-    Models: those named with --model / --vendor, else the default comparison set: each major vendor's
-    current model per size class on the date priced (--at, else today), read from the catalog; a retired
-    model is never in it, and a named one says "retired on DATE" (--all prices every chat model).
+    Models: --model / --vendor, else each major vendor's current model per size class on the date priced
+    (--at, else today), from the catalog; never a retired one (--all: every chat model).
 
     Each model is priced on its own tokenizer's count of the prompt (exact where the tokenizer is available
     offline, a measured estimate otherwise; the tokenizer column says which).
