@@ -12,7 +12,7 @@ import pytest
 import tokencost
 from tokencost.cli import cli
 from tokencost.costing.engine import Usage, price_usage
-from tokencost.costing.models import DEFAULT_MODELS
+from tokencost.costing.models import default_models
 from tokencost.costing.result import money_text
 from tokencost.pricing.catalog import load_catalog
 
@@ -27,10 +27,14 @@ def run_json(runner, *args):
     return json.loads(result.output)
 
 
-def test_every_default_model_is_in_the_catalog():
+def test_the_default_set_is_current_models_from_the_catalog():
+    import datetime as dt
+
     catalog = load_catalog()
-    missing = [name for name in DEFAULT_MODELS if catalog.find(name) is None]
-    assert not missing
+    today = dt.date.today()
+    models = default_models(catalog, today)
+    assert len(models) >= 15
+    assert all(e.model.deprecated is None or e.model.deprecated > today for e in models)
 
 
 def test_default_run_ranks_cheapest_first_and_labels_every_count(runner):
@@ -39,7 +43,7 @@ def test_default_run_ranks_cheapest_first_and_labels_every_count(runner):
     assert "assumption: output: 0.25 x each model's input tokens (default" in result.output
     document = run_json(runner, str(EN))
     rows = document["rows"]
-    assert len(rows) == len(DEFAULT_MODELS)
+    assert len(rows) == len(default_models(load_catalog()))
     totals = [Decimal(r["total"]) for r in rows]
     assert totals == sorted(totals)
     assert [r["rank"] for r in rows] == list(range(1, len(rows) + 1))

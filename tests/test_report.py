@@ -16,8 +16,6 @@ import pytest
 from tokencost.cli import cli
 from tokencost.render.svg import Bar, Series, bar_chart, compact, line_chart, nice_ticks
 
-CHROMIUM = Path("/usr/bin/chromium")
-
 WORKLOAD = """
     version: 1
     start: 2027-01-01
@@ -110,7 +108,8 @@ def test_html_report_has_charts_figures_and_tables(runner, workload, acme_dir):
     assert len(page.find("rect", "bar")) == 4  # two candidates per workload
     assert len(page.find("rect", "current")) == 2
     assert len(page.find("polyline", "series")) == 4
-    assert len(page.find("line", "marker")) == 2  # the support workload's budget on both its charts
+    # the support workload's budget on both its charts: a line, or named at the edge when far above the costs
+    assert len(page.find("line", "marker")) + len(page.find("text", "off-scale")) == 2
     # figures: the plan's own numbers appear in the page
     from tokencost.planner import plan_file
     from tokencost.render.report_markdown import money
@@ -146,7 +145,7 @@ def test_markdown_report(runner, workload, acme_dir):
     assert "## Workload support" in text and "| 1 | acme-mini" in text
     assert "## Prices used" in text and "## Assumptions" in text
     # budgets are stated even when they are not broken (the HTML report shows them as cards)
-    assert "- Monthly budget: $50.00 USD" in text and "Monthly budget $40.00 USD." in text
+    assert "- Monthly budget: $50.00" in text and "Monthly budget $40.00." in text
 
 
 def test_report_refuses_to_overwrite(runner, workload, acme_dir):
@@ -162,30 +161,6 @@ def test_report_bad_input_exits_2(runner, tmp_path, acme_dir):
     result = runner.invoke(cli, ["report", str(bad), "--out", str(tmp_path / "r.html")])
     assert result.exit_code == 2 and "w.yaml:2: workloads" in result.output
     assert not (tmp_path / "r.html").exists()
-
-
-@pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's chromium is not installed")
-def test_report_renders_in_headless_chromium(runner, workload, acme_dir, tmp_path):
-    out, _ = render(runner, workload, acme_dir)
-    png = tmp_path / "report.png"
-    subprocess.run(
-        [
-            str(CHROMIUM),
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--hide-scrollbars",
-            "--window-size=900,2400",
-            f"--screenshot={png}",
-            out.as_uri(),
-        ],
-        check=True,
-        capture_output=True,
-        timeout=120,
-        env={"HOME": str(tmp_path), "PATH": "/usr/bin:/bin"},
-    )
-    data = png.read_bytes()
-    assert data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) > 20_000
 
 
 # -- the SVG primitives --------------------------------------------------------------------------------------
@@ -231,7 +206,7 @@ def test_html_and_markdown_reports_say_over_budget(runner, workload, acme_dir):
     result = plan_file(workload, pricing=[acme_dir])
     over = result.monthly_cost - 1
     sentence = (
-        f"Over budget: total {money(result.monthly_cost, 'USD')} this month against a $1.00 USD monthly budget "
+        f"Over budget: total {money(result.monthly_cost, 'USD')} in 2027-01 against a $1.00 monthly budget "
         f"(over by {money(over, 'USD')})"
     )
     _, html = render(runner, workload, acme_dir)
@@ -263,9 +238,9 @@ def test_html_report_budget_in_the_display_currency(runner, workload, acme_dir):
     page = Page()
     page.feed(html)
     # the file's $50 / $40 budgets, converted: figures and chart markers in EUR
-    assert "€25.00 EUR" in page.all_text and "€20.00 EUR" in page.all_text
-    assert "$50.00 USD" not in page.all_text
-    assert len(page.find("line", "marker")) == 2
+    assert "€25.00" in page.all_text and "€20.00" in page.all_text
+    assert "$50.00" not in page.all_text
+    assert len(page.find("line", "marker")) + len(page.find("text", "off-scale")) == 2
 
 
 def test_html_report_of_huge_amounts(runner, workload, acme_dir):
@@ -280,7 +255,7 @@ def test_html_report_of_huge_amounts(runner, workload, acme_dir):
     assert "E+" in html  # amounts beyond 24 digits in scientific notation, with their currency
     page = Page()
     page.feed(html)
-    assert any(re.fullmatch(r"\d\.\d{4}E\+\d+ USD", cell) for cell in page.cells)
+    assert any(re.fullmatch(r"\$\d\.\d{4}E\+\d+", cell) for cell in page.cells)
     assert len(page.find("svg")) == 4
     assert not re.search(r"='[^']*\b(inf|nan)\b", html)
 
@@ -311,3 +286,88 @@ def test_report_format_follows_the_out_extension(runner, workload, acme_dir):
         == 0
     )
     assert html.read_text("utf-8").lstrip().lower().startswith("<!doctype html")
+
+
+# -- a report a procurement lead forwards ----------------------------------------------------------------------
+def _bar_colours(html: str) -> dict[str, set[str]]:
+    colours: dict[str, set[str]] = {}
+    for fill, title in re.findall(r"<rect class='bar[^']*'[^>]*fill='([^']+)'[^>]*><title>([^:<]+):", html):
+        colours.setdefault(title.replace(" (current)", ""), set()).add(fill)
+    return colours
+
+
+def test_chart_colours_are_fixed_per_model_not_by_rank(runner, tmp_path):
+    from tokencost.render.colours import PALETTE, assign, model_colour
+
+    out = tmp_path / "r.html"
+    result = runner.invoke(cli, ["report", "examples/workloads/support-zh.yaml", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    html = out.read_text("utf-8")
+    colours = _bar_colours(html)
+    assert len(colours) >= 8
+    assert all(len(c) == 1 for c in colours.values()), colours  # one colour per model across workloads
+    assert len({next(iter(c)) for c in colours.values()}) == len(colours)  # distinct within the report
+    # a model's line has its bar's colour
+    for name, stroke in re.findall(
+        r"<polyline class='series[^']*' data-name='([^']+)'[^>]*stroke='([^']+)'", html
+    ):
+        assert colours[name.replace(" (current)", "")] == {stroke}
+    # independent of order (rank): the same set gives the same colours; no collision -> the hash colour
+    ids = ["a-model", "b-model", "deepseek-v3.2", "gpt-5.4-mini"]
+    assert assign(ids) == assign(list(reversed(ids)))
+    assert model_colour("deepseek-v3.2") in PALETTE
+    lone = assign(["deepseek-v3.2"])
+    assert lone["deepseek-v3.2"] == model_colour("deepseek-v3.2")
+
+
+def _widest_bar(svg: str) -> float:
+    return max(
+        float(w) for w in re.findall(r"<rect class='bar[^']*' x='[^']+' y='[^']+' width='([^']+)'", svg)
+    )
+
+
+def test_a_budget_far_above_the_bars_does_not_squash_them():
+    bars = [Bar("a", Decimal(10), "$10"), Bar("b", Decimal(4), "$4", True)]
+    plain = bar_chart(bars, title="t", unit="u")
+    far = bar_chart(bars, title="t", unit="u", marker=("budget $1,000.00", Decimal(1000)))
+    assert _widest_bar(far) == _widest_bar(plain) > 300
+    assert "class='marker off-scale'" in far and "budget $1,000.00: beyond the axis" in far
+    near = bar_chart(bars, title="t", unit="u", marker=("budget", Decimal(12)))
+    assert "<line class='marker'" in near and _widest_bar(near) > 0.6 * _widest_bar(plain)
+    lines = line_chart(
+        [Series("a", [Decimal(1), Decimal(2)])],
+        ["m1", "m2"],
+        title="t",
+        unit="u",
+        marker=("budget", Decimal(900)),
+    )
+    assert "off-scale" in lines and "<line class='marker'" not in lines
+
+
+def test_headline_figures_name_their_month_and_the_horizon_total(runner, workload, acme_dir):
+    from tokencost.planner import plan_file
+    from tokencost.render.money import money
+
+    _, html = render(runner, workload, acme_dir)
+    result = plan_file(workload, pricing=[acme_dir])
+    assert result.start.isoformat().startswith("2027-01")
+    assert "this month" not in html.lower()
+    assert "2027-01 on the current models" in html and "2027-06 (month 6), current models" in html
+    total = sum((c for _, c in result.total_forecast()), Decimal(0))
+    assert "Total 2027-01 to 2027-06, current models" in html and money(total, "USD") in html
+    out = workload.parent / "r.md"
+    result_md = runner.invoke(cli, ["report", str(workload), "--out", str(out), "--pricing", str(acme_dir)])
+    assert result_md.exit_code == 0
+    markdown = out.read_text("utf-8")
+    assert "this month" not in markdown.lower()
+    assert f"- Total 2027-01 to 2027-06, current models: **{money(total, 'USD')}**" in markdown
+
+
+def test_long_method_texts_are_folded():
+    from tokencost.render.html_parts import folded
+
+    short = folded("exact:o200k_base")
+    assert short == "exact:o200k_base"
+    long = folded("estimate:claude (fitted estimator v3 over character classes, proxy o200k_base, ±32 %)")
+    assert long.startswith("<details class='fold'><summary>estimate:claude (fitted estimator v3")
+    assert "±32 %)</details>" in long

@@ -17,7 +17,13 @@ XOF XPF YER ZAR ZMW ZWG
 """.split()
 )
 
-_SYMBOLS = {"USD": "$", "EUR": "€", "GBP": "£", "CNY": "¥", "JPY": "¥"}
+#: Currencies shown with a symbol instead of their code ("$159.45"). Only symbols that name one currency
+#: here: CNY and JPY share "¥", so they (and every other currency) are shown by code ("159.45 CNY").
+SYMBOLS = {"USD": "$", "EUR": "€", "GBP": "£"}
+_SYMBOLS = SYMBOLS  # older name, kept for callers
+
+#: Below one unit, amounts keep this many significant digits (``$0.000102``, ``$0.0909``).
+SIGNIFICANT = 3
 
 
 def is_currency(code: str) -> bool:
@@ -25,22 +31,38 @@ def is_currency(code: str) -> bool:
     return code in ISO_4217
 
 
-def format_money(amount: Decimal, currency: str, places: int | None = None) -> str:
-    """Render ``amount`` with its currency code, e.g. ``$1.2345 USD``; small amounts keep significant digits.
+def _places_for(magnitude: Decimal) -> int:
+    """Cents from one unit up (and for zero); below, enough places for SIGNIFICANT digits (at least 2)."""
+    if magnitude >= 1 or magnitude == 0:
+        return 2
+    return max(2, SIGNIFICANT - 1 - magnitude.adjusted())
 
-    Never raises: amounts of 24 or more integer digits are shown in scientific notation (``$4.7728E+26 USD``)
-    and non-finite ones as they are, always with the currency."""
-    symbol = _SYMBOLS.get(currency, "")
+
+def _round(magnitude: Decimal, places: int) -> Decimal:
+    with localcontext() as ctx:
+        # quantize needs every digit of the result within the context's precision
+        ctx.prec = max(ctx.prec, magnitude.adjusted() + places + 2)
+        return magnitude.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_EVEN)
+
+
+def format_money(amount: Decimal, currency: str, places: int | None = None) -> str:
+    """Render ``amount`` with its currency, one way everywhere: a symbol or a code, never both.
+
+    USD, EUR and GBP take their symbol (``$159.45``, ``-€3.20``); every other currency its code after the
+    number (``159.45 CNY``). Cents from one unit up, SIGNIFICANT digits below (``$0.000102``); ``places``
+    forces a number of decimals. Never raises: 24 or more integer digits are shown in scientific notation
+    (``$4.7728E+26``), non-finite amounts as they are, always with the currency."""
+    symbol = SYMBOLS.get(currency)
     if not amount.is_finite():
         return f"{amount} {currency}"
     magnitude = abs(amount)
     if magnitude and magnitude.adjusted() >= 24:
-        return f"{symbol}{amount:.4E} {currency}"
-    if places is None:
-        places = 2 if magnitude >= 100 else 4 if magnitude >= Decimal("0.01") or magnitude == 0 else 6
-    quantum = Decimal(1).scaleb(-places)
-    with localcontext() as ctx:
-        # quantize needs every digit of the result within the context's precision
-        ctx.prec = max(ctx.prec, magnitude.adjusted() + places + 2)
-        rounded = amount.quantize(quantum, rounding=ROUND_HALF_EVEN)
-    return f"{symbol}{rounded:,} {currency}"
+        number = f"{magnitude:.4E}"
+    else:
+        rounded = _round(magnitude, _places_for(magnitude) if places is None else places)
+        if places is None and _places_for(rounded) != _places_for(magnitude):
+            rounded = _round(magnitude, _places_for(rounded))  # 0.0009996 -> $0.00100, not $0.001000
+        number = f"{rounded:,f}"
+    negative = amount < 0 and number.strip("0.,") != ""
+    sign = "-" if negative else ""
+    return f"{sign}{symbol}{number}" if symbol else f"{sign}{number} {currency}"

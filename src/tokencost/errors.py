@@ -12,6 +12,11 @@ EXIT_CHECK_FAILED = 1
 EXIT_USAGE = 2
 
 
+def every_problem(problems: Sequence[str]) -> str:
+    """Every problem, none hidden: the first on the ``Error:`` line, each further one on its own line."""
+    return "".join([problems[0], *(f"\n  {p}" for p in problems[1:])])
+
+
 class TokencostError(Exception):
     """Base class: a problem the user can fix; the CLI prints ``message`` on one line and exits."""
 
@@ -35,9 +40,7 @@ class PricingError(TokencostError):
 
     def __init__(self, problems: Sequence[str]) -> None:
         self.problems = list(problems)
-        first = self.problems[0] if self.problems else "invalid price data"
-        more = f" (and {len(self.problems) - 1} more problem(s))" if len(self.problems) > 1 else ""
-        super().__init__(first + more)
+        super().__init__(every_problem(self.problems) if self.problems else "invalid price data")
 
 
 class UnknownModelError(TokencostError):

@@ -88,3 +88,24 @@ calibration_option = click.option(
     help="Calibration file from `tokencost calibrate` (default: ~/.config/tokencost/calibration.yaml when it "
     "exists, or $TOKENCOST_CALIBRATION; empty disables).",
 )
+
+
+def loose_match_notice(name: str, entry: Any) -> str | None:
+    """A notice when ``name`` matched ``entry`` only loosely (not its id, an alias, or ``provider/name``):
+    ``gpt5`` taken as ``gpt-5`` should be said, not done silently."""
+    key = name.strip().casefold()
+    names = {entry.id.casefold(), *(a.casefold() for a in entry.model.aliases)}
+    if key in names or ("/" in key and key.split("/", 1)[1] in names):
+        return None
+    return f"model {name!r} is not an id or alias; taken as {entry.id} (a loose match: name it exactly to be sure)"
+
+
+def loose_match_notices(catalog: Any, names: Any) -> list[str]:
+    """``loose_match_notice`` for every name the catalog resolves (unknown names are reported elsewhere)."""
+    out = []
+    for name in dict.fromkeys(names):
+        entry = catalog.find(name)
+        notice = loose_match_notice(name, entry) if entry is not None else None
+        if notice:
+            out.append(notice)
+    return out

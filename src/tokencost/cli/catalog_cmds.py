@@ -6,7 +6,7 @@ import datetime as dt
 
 import click
 
-from tokencost.cli._common import DATE, echo_output, format_option, pricing_option
+from tokencost.cli._common import DATE, echo_output, format_option, loose_match_notice, pricing_option
 from tokencost.errors import InputError
 from tokencost.pricing.catalog import load_catalog
 from tokencost.pricing.schema import Capability
@@ -81,6 +81,9 @@ def models(vendor, search, capability, all_modes, resolve_id, host, fmt, pricing
 def prices(model: str, at: dt.date | None, fmt: str, pricing_dirs) -> None:
     """Every price of MODEL (tiers, variants, windows, history), its source, checked date and file."""
     entry = load_catalog(pricing_dirs).get(model)
+    notice = loose_match_notice(model, entry)
+    if notice:
+        click.echo(f"notice: {notice}", err=True)
     document = prices_document(entry, at)
     if fmt == "json":
         echo_output(render_rows([], [], "json", json_document=document))

@@ -8,7 +8,7 @@ from decimal import Decimal, InvalidOperation
 import click
 
 from tokencost.cli._common import DATE, calibration_option, echo_output, format_option, pricing_option
-from tokencost.currency import format_money, is_currency
+from tokencost.currency import is_currency
 from tokencost.errors import InputError
 from tokencost.families import accuracy_label
 from tokencost.fx import parse_overrides
@@ -166,8 +166,8 @@ def estimate(
 ) -> None:  # fmt: skip
     """Tokens and cost of a prompt on each model, cheapest first.
 
-    Models: those named with --model / --vendor, else a default comparison set of 15 current models from
-    the main vendors (--all prices every chat model in the catalog).
+    Models: --model / --vendor, else each major vendor's current model per size class on the date priced
+    (--at, else today), from the catalog; never a retired one (--all: every chat model).
 
     Each model is priced on its own tokenizer's count of the prompt (exact where the tokenizer is available
     offline, a measured estimate otherwise; the tokenizer column says which).
@@ -222,11 +222,21 @@ def estimate(
         pricing=pricing_dirs,
         model_map=mapping,
     )
-    result.notices[:0] = read_notices
+    result.notices[:0] = read_notices + _loose_notices(models, pricing_dirs)
     if fmt != "json":  # JSON carries them in "notices"
         for notice in result.notices:
             click.echo(f"notice: {notice}", err=True)
     echo_output(render(result, fmt))
+
+
+def _loose_notices(models: tuple[str, ...], pricing_dirs) -> list[str]:
+    """Say which model each loosely matched --model name was taken as."""
+    if not models:
+        return []
+    from tokencost.cli._common import loose_match_notices
+    from tokencost.pricing.catalog import load_catalog
+
+    return loose_match_notices(load_catalog(pricing_dirs), models)
 
 
 def _uncertain_ranking(result) -> list[str]:
@@ -246,6 +256,7 @@ def _uncertain_ranking(result) -> list[str]:
 def render(result, fmt: str) -> str:
     """Render an EstimateResult in ``fmt``."""
     from tokencost.costing.result import money_text
+    from tokencost.render.money import money as money_display
     from tokencost.render.tabular import render_rows
 
     if fmt == "json":
@@ -253,7 +264,7 @@ def render(result, fmt: str) -> str:
     currency = result.currency
     rows = []
     for row in result.rows:
-        money = (lambda v: format_money(v, currency)) if fmt != "csv" else money_text
+        money = (lambda v: money_display(v, currency)) if fmt != "csv" else money_text
         rows.append(
             {
                 "rank": row.rank,
@@ -311,6 +322,8 @@ def render(result, fmt: str) -> str:
 
 def _footer(result) -> list[str]:
     """The lines under the table: assumptions, hints, misfits, uncertain ranking, notes, skipped models."""
+    from tokencost.render.money import money as money_display
+
     currency = result.currency
     footer = ["", *(f"assumption: {a}" for a in result.assumptions)]
     if any(a.startswith("time of day not given") for a in result.assumptions):
@@ -318,7 +331,7 @@ def _footer(result) -> list[str]:
     if result.requests > 1 and result.rows:
         best = result.rows[0]
         footer.append(
-            f"per request on {best.entry.id}: {format_money(best.total / result.requests, currency)}"
+            f"per request on {best.entry.id}: {money_display(best.total / result.requests, currency)}"
         )
     misfits = [row for row in result.rows if not row.fits]
     if misfits:

@@ -86,13 +86,19 @@ def _common_plan_options(func):
 
 
 def _money(value: Decimal | None, currency: str) -> str:
-    from tokencost.render.report_markdown import money
+    from tokencost.render.money import money
 
     return money(value, currency, missing="")
 
 
+def _savings_pct(pct: Decimal | None) -> str:
+    from tokencost.render.money import savings_pct
+
+    return savings_pct(pct)
+
+
 def _text_output(result, top: int) -> str:
-    from tokencost.render.report_markdown import budget_alerts, whole
+    from tokencost.render.report_markdown import budget_alerts, first_month, horizon_total, when, whole
     from tokencost.render.tabular import render_rows
 
     currency = result.currency
@@ -103,7 +109,7 @@ def _text_output(result, top: int) -> str:
         model = w.resolved.id if w.resolved else f"{w.workload.model} (unknown)"
         head = (
             f"\nWorkload {w.name}: {model}, {whole(w.requests_per_month)} requests/month, "
-            f"{w.when_label} {_money(w.monthly_cost, currency) or 'n/a'}"
+            f"{when(w)} {_money(w.monthly_cost, currency) or 'n/a'}"
         )
         if w.forecast:
             last_month, last_cost = w.forecast[-1]
@@ -123,7 +129,7 @@ def _text_output(result, top: int) -> str:
                     "input_tokens": whole(row.tokens.input),
                     "monthly_cost": _money(row.monthly_cost, currency),
                     "savings": _money(row.savings, currency),
-                    "savings_pct": "" if row.savings_pct is None else f"{row.savings_pct}%",
+                    "savings_pct": _savings_pct(row.savings_pct),
                     "count": accuracy_label(row.tokens.count.exact, row.tokens.count.error_band, short=True),
                     "notes": "".join(f"[{n}]" for n in marks),
                 }
@@ -144,12 +150,13 @@ def _text_output(result, top: int) -> str:
         for problem in w.problems:
             parts.append(f"Problem: {problem}")
     parts.append(
-        f"\nTotal this month: {_money(result.monthly_cost, currency)}; "
+        f"\nTotal in {first_month(result)}: {_money(result.monthly_cost, currency)}; "
         f"on each workload's cheapest candidate: {_money(result.best_monthly_cost, currency)}"
     )
     forecast = result.total_forecast()
     if forecast:
         parts.append("Forecast: " + ", ".join(f"{m} {_money(c, currency)}" for m, c in forecast))
+        parts.append(f"Total over the horizon: {_money(horizon_total(forecast), currency)}")
     parts.extend(budget_alerts(result))
     for problem in result.problems:
         parts.append(f"Problem: {problem}")

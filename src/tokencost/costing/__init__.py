@@ -24,7 +24,7 @@ _LAZY = {
     "ModelCost": "tokencost.costing.volumes",
     "Volumes": "tokencost.costing.volumes",
     "price_volumes": "tokencost.costing.volumes",
-    "DEFAULT_MODELS": "tokencost.costing.models",
+    "default_models": "tokencost.costing.models",
     "EstimateResult": "tokencost.costing.result",
     "EstimateRow": "tokencost.costing.result",
     "estimate": "tokencost.costing.prompt_estimate",

@@ -3,30 +3,20 @@ a model's context window and output limit."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping, Sequence
 
 from tokencost.errors import InputError
 from tokencost.pricing.catalog import Catalog, Entry
 
-#: The default comparison set: current flagship, mid and budget models of the major vendors, so the first
-#: run is useful without flags. Ids must exist in the bundled catalog (a test checks).
-DEFAULT_MODELS: tuple[str, ...] = (
-    "gpt-5",
-    "gpt-5-mini",
-    "gpt-4.1-mini",
-    "claude-opus-4.6",
-    "claude-sonnet-4.5",
-    "claude-haiku-4.5",
-    "gemini-2.5-pro",
-    "gemini-2.5-flash",
-    "grok-4",
-    "deepseek-v3.2",
-    "qwen3.5-plus",
-    "kimi-k2.5",
-    "glm-5",
-    "minimax-m2.5",
-    "mistral-medium-3",
-)
+
+def default_models(catalog: Catalog, on: dt.date | None = None) -> list[Entry]:
+    """The default comparison set on ``on`` (default today): each major vendor's current model per size
+    class, read from the catalog by the rule in ``pricing/lifecycle.py`` (never a retired model)."""
+    from tokencost.pricing.lifecycle import default_candidates
+
+    # the major vendors' own sheets are in USD: no exchange rates (and no YAML read) on a cold estimate
+    return default_candidates(catalog, on or dt.date.today())
 
 
 def resolve_models(
@@ -35,9 +25,10 @@ def resolve_models(
     vendors: Sequence[str] = (),
     all_models: bool = False,
     model_map: Mapping[str, str] | None = None,
+    on: dt.date | None = None,
 ) -> list[Entry]:
-    """The entries to price: named models, a vendor's chat models, everything, or the default set. A named
-    model reached by anything but its id or alias carries ``resolution`` (how it was resolved)."""
+    """The entries to price: named models, a vendor's chat models, everything, or the default set on ``on``.
+    A named model reached by anything but its id or alias carries ``resolution`` (how it was resolved)."""
     if models:
         entries = [catalog.get(name, model_map=model_map) for name in models]
     elif vendors:
@@ -50,7 +41,7 @@ def resolve_models(
     elif all_models:
         entries = catalog.select(mode="chat")
     else:
-        entries = [entry for name in DEFAULT_MODELS if (entry := catalog.find(name)) is not None]
+        entries = default_models(catalog, on)
     unique: dict[str, Entry] = {}
     for entry in entries:
         unique.setdefault(entry.id, entry)

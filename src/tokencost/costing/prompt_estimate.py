@@ -29,6 +29,7 @@ from tokencost.costing.volumes import ModelCost, Volumes, price_volumes
 from tokencost.errors import InputError
 from tokencost.fx import FxTable, fx_table
 from tokencost.pricing.catalog import Entry, load_catalog, pricing_paths
+from tokencost.pricing.lifecycle import retired_note
 
 if TYPE_CHECKING:
     from tokencost.tokenizers import TokenCount
@@ -207,7 +208,7 @@ def _options(
 
 def _models_to_price(opts: _Options, model_map: Mapping[str, str]) -> list[Entry]:
     catalog = load_catalog(opts.pricing)
-    entries = resolve_models(catalog, opts.models, opts.vendors, opts.all_models, model_map)
+    entries = resolve_models(catalog, opts.models, opts.vendors, opts.all_models, model_map, opts.at)
     if not entries:
         raise InputError("no models to price")
     return entries
@@ -263,8 +264,17 @@ def _family_volumes(
     volumes = {}
     for family, count in counts.items():
         tokens = getattr(count, side)
-        output = 0 if embedding else _output_tokens(count, opts, tokens)
-        volumes[family] = Volumes(tokens, _cached_tokens(count, opts, tokens), output, 0, traffic)
+        # priced on the exact mean (232.5 cached tokens, 116.25 output tokens), as the planner prices a
+        # workload, so estimate and plan agree to the cent; tables show the counts rounded
+        cached = Decimal(tokens) * opts.cached
+        output = (
+            Decimal(0)
+            if embedding
+            else Decimal(opts.output_tokens)
+            if opts.output_tokens is not None
+            else Decimal(tokens) * opts.ratio
+        )
+        volumes[family] = Volumes(tokens, cached, output, 0, traffic)
     return volumes
 
 
@@ -343,6 +353,9 @@ def _priced(
             notes.append(_standard_rates_note(windows))
         if entry.model.context_window is None:
             notes.append("context window unknown: not checked")
+        lifecycle = retired_note(entry, opts.at or dt.date.today())
+        if lifecycle:  # only named (or --vendor/--all) models can be retired: the default set is current
+            notes.append(lifecycle)
         output = 0 if _embedding(entry) else _output_tokens(count, opts)
         priced.append(_Priced(entry, count, output, _cached_tokens(count, opts), cost.bills[0], notes))
     if not priced:

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 from typing import NamedTuple
 
-from tokencost.costing.models import DEFAULT_MODELS
+from tokencost.costing.models import default_models
 from tokencost.errors import InputError
 from tokencost.planner.figures import k_tokens
 from tokencost.planner.tokens import FamilyTokens
@@ -19,13 +19,19 @@ from tokencost.pricing.schema import Capability
 
 
 def resolve_candidates(
-    spec: WorkloadFile, catalog: Catalog, text: str, source: str, tolerate_unknown: bool, problems: list[str]
+    spec: WorkloadFile,
+    catalog: Catalog,
+    text: str,
+    source: str,
+    tolerate_unknown: bool,
+    problems: list[str],
+    first_day: dt.date,
 ) -> tuple[list[Entry], str]:
     if not spec.candidates:
-        entries = [e for name in DEFAULT_MODELS if (e := catalog.find(name)) is not None]
+        entries = default_models(catalog, first_day)
         return entries, (
-            "candidates: the default comparison set (assumed: candidates not given): "
-            + ", ".join(e.id for e in entries)
+            f"candidates: the default comparison set on {first_day} (assumed: candidates not given; each major "
+            "vendor's current model per size class, from the catalog): " + ", ".join(e.id for e in entries)
         )
     out: dict[str, Entry] = {}
     for i, candidate in enumerate(spec.candidates):

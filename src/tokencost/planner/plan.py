@@ -373,9 +373,11 @@ def plan_spec(
     table = _checked_fx_table(fx)
     display = currency or spec.currency or "USD"
     problems: list[str] = []
-    candidates, candidates_note = resolve_candidates(spec, catalog, text, source, tolerate_unknown, problems)
     # the plan's month grid: the file's start, else the earliest workload start
     start = spec.start or min(_workload_start(w, spec, today) for w in spec.workloads)
+    candidates, candidates_note = resolve_candidates(
+        spec, catalog, text, source, tolerate_unknown, problems, start
+    )
     planner = _Planner(
         spec,
         text,

@@ -45,7 +45,7 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from tokencost.currency import is_currency
-from tokencost.errors import InputError
+from tokencost.errors import InputError, every_problem
 from tokencost.families import FAMILIES, is_known_family
 from tokencost.planner.projection import requests_per_month
 from tokencost.pricing.schema import Capability
@@ -478,7 +478,7 @@ def parse_workload_text(text: str, source: str) -> WorkloadFile:
     except ValueError as exc:  # PyYAML builds unquoted dates itself: 2027-02-30 raises a bare ValueError
         raise InputError(_bad_date(text, source) or f"{source}: invalid value: {exc}") from None
     if data is None:
-        raise InputError(f"{source}: the workload file is empty (tokencost init writes a starter)")
+        raise InputError(f"{source}: the workload file is empty (write one with `tokencost init`)")
     if not isinstance(data, dict):
         raise InputError(
             f"{source}: expected a mapping with 'version' and 'workloads', got {type(data).__name__}"
@@ -538,8 +538,7 @@ def _raise(exc: ValidationError, text: str, source: str, prefix: tuple[str, ...]
     problems = [
         p.replace("pricing/schema.json", "tokencost/planner/data/workload.schema.json") for p in problems
     ]
-    more = f" (and {len(problems) - 1} more problem(s))" if len(problems) > 1 else ""
-    raise InputError(problems[0] + more) from None
+    raise InputError(every_problem(problems)) from None
 
 
 def load_workload(path: str | Path) -> tuple[WorkloadFile, str]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from tokencost.currency import format_money
+from tokencost.render.money import money, signed, signed_pct
 from tokencost.render.tabular import dumps_json
 
 if TYPE_CHECKING:
@@ -28,8 +28,16 @@ _HEADLINES = {
 }
 
 
+def _failures(result: CheckResult) -> list:
+    return [r for r in result.reasons if r.level == "fail"]
+
+
 def _headline(result: CheckResult) -> str:
-    """``within budget`` only when there was something to be within: a budget or an increase limit."""
+    """``within budget`` only when there was something to be within: a budget or an increase limit; a
+    failure's own sentence when one thing failed, else how many did."""
+    failures = _failures(result)
+    if result.verdict == "fail" and failures:
+        return failures[0].message if len(failures) == 1 else f"{len(failures)} budget or policy failures"
     if result.verdict == "pass":
         options = result.options
         gated = options.max_increase is not None or options.max_increase_pct is not None
@@ -38,26 +46,8 @@ def _headline(result: CheckResult) -> str:
     return _HEADLINES[result.verdict]
 
 
-def _places(amount: Decimal) -> int | None:
-    return 2 if abs(amount) >= 1 else None
-
-
 def _money(amount: Decimal | None, currency: str) -> str:
-    return "—" if amount is None else format_money(amount, currency, _places(amount))
-
-
-def _signed(amount: Decimal | None, currency: str) -> str:
-    if amount is None:
-        return "—"
-    sign = "+" if amount > 0 else "-" if amount < 0 else "±"
-    return sign + format_money(abs(amount), currency, _places(amount))
-
-
-def _signed_pct(pct: Decimal | None) -> str:
-    if pct is None:
-        return ""
-    sign = "+" if pct > 0 else "" if pct < 0 else "±"
-    return f"{sign}{pct}%"
+    return money(amount, currency, missing="—")
 
 
 def _change(diff: WorkloadDiff, currency: str) -> str:
@@ -71,8 +61,8 @@ def _change(diff: WorkloadDiff, currency: str) -> str:
         return "below noise floor"
     if diff.change is None or (diff.change == 0 and diff.status == "unchanged"):
         return "model changed" if diff.status == "changed" else "no change"
-    pct = _signed_pct(diff.change_pct)
-    return _signed(diff.change, currency) + (f" ({pct})" if pct else "")
+    pct = signed_pct(diff.change_pct)
+    return signed(diff.change, currency) + (f" ({pct})" if pct else "")
 
 
 def _model(diff: WorkloadDiff) -> str:
@@ -85,8 +75,8 @@ def _total_line(result: CheckResult) -> str:
     currency = result.currency
     line = f"monthly total {_money(result.new_total, currency)}"
     if result.baseline_info is not None:
-        pct = _signed_pct(result.change_pct)
-        line += f" (baseline {_money(result.baseline_total, currency)}, {_signed(result.change, currency)}"
+        pct = signed_pct(result.change_pct)
+        line += f" (baseline {_money(result.baseline_total, currency)}, {signed(result.change, currency)}"
         line += f", {pct})" if pct else ")"
     if result.budget is not None:
         used = result.budget_used_pct
@@ -118,7 +108,10 @@ def render_text(result: CheckResult) -> str:
             lines.append(f"    {diff.name.ljust(width)}  {_model(diff)}  {cost}/month{tail}")
     if quiet:
         lines.append(f"  {quiet} workload(s) unchanged")
+    failures = _failures(result)
     for reason in result.reasons:
+        if result.verdict == "fail" and len(failures) == 1 and reason is failures[0]:
+            continue  # it is the verdict line
         lines.append(f"  {_TEXT_MARKS[reason.level]}: {reason.message}")
     for assumption in result.assumptions:
         lines.append(f"  assumption: {assumption}")
@@ -163,8 +156,8 @@ def render_markdown(result: CheckResult) -> str:
             out.append(f"| {name} | {model} | {_money(diff.new_cost, currency)} | {budget} |")
     total_new = _money(result.new_total, currency)
     if has_baseline:
-        pct = _signed_pct(result.change_pct)
-        change = _signed(result.change, currency) + (f" ({pct})" if pct else "")
+        pct = signed_pct(result.change_pct)
+        change = signed(result.change, currency) + (f" ({pct})" if pct else "")
         out.append(
             f"| **total** | | {_money(result.baseline_total, currency)} | **{total_new}** | {change} |"
         )

@@ -1,36 +1,39 @@
 """The procurement report: one self-contained HTML file (inline CSS and SVG, no JavaScript, no network).
 
-Sections: summary, then per workload a bar chart of the projected monthly cost per candidate, a line chart
-of the forecast for the top candidates, the ranking table and the exclusions; then the tokens each
-tokenizer family makes of the sample text, the prices used with their source and checked date, and every
-assumption. Prints on A4/Letter (charts are not split across pages).
+Sections: the headline (figures named by month, the horizon total, budget alerts, one row per workload),
+then per workload its charts, ranking and forecast (``report_workload.py``), then the tokens each tokenizer
+family makes of the sample text, the prices used with their source and checked date, and every assumption.
+``render_html`` assembles a list of sections; ``page`` wraps any list of sections, so another section
+(e.g. a replay) is one more list item. Full width on screen, compact on A4/Letter (charts never split).
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from decimal import Decimal
-from html import escape
 from typing import Any
 
-from tokencost.families import FAMILIES, accuracy_label
-from tokencost.render.report_markdown import budget_alerts, display_budget, money, whole
-from tokencost.render.svg import Bar, Series, bar_chart, line_chart
-
-MAX_BARS = 16
+from tokencost.families import FAMILIES
+from tokencost.render import colours as model_colours
+from tokencost.render.html_parts import alert, bullet_list, esc, figures, folded, table
+from tokencost.render.money import money
+from tokencost.render.report_markdown import budget_alerts, display_budget, whole
+from tokencost.render.report_workload import MAX_BARS, charted_models, count_label, month_of, workload_section
 
 CSS = """
 :root { color-scheme: light; }
 body { font-family: system-ui, -apple-system, "Segoe UI", Helvetica, Arial, "Noto Sans CJK SC", sans-serif;
-       color: #222; max-width: 820px; margin: 2em auto; padding: 0 1em; line-height: 1.45; font-size: 14px; }
+       color: #222; max-width: 1240px; margin: 1.5em auto; padding: 0 1.5em; line-height: 1.45; font-size: 14px; }
 h1 { font-size: 1.6em; margin-bottom: 0.2em; }
 h2 { font-size: 1.25em; border-bottom: 2px solid #1f6fb2; padding-bottom: 0.2em; margin-top: 2em; }
 h3 { font-size: 1.05em; margin-top: 1.4em; }
 .meta { color: #555; margin-top: 0; }
-.summary { display: flex; gap: 1em; flex-wrap: wrap; margin: 1em 0; }
-.figure { border: 1px solid #d8e3ee; border-radius: 6px; padding: 0.6em 1em; min-width: 200px; background: #f6f9fc; }
+.summary { display: flex; gap: 0.8em; flex-wrap: wrap; margin: 1em 0; }
+.figure { border: 1px solid #d8e3ee; border-radius: 6px; padding: 0.5em 1em; min-width: 180px; background: #f6f9fc; }
 .figure .value { font-size: 1.35em; font-weight: 600; display: block; }
 .figure .label { color: #555; font-size: 0.9em; }
 table { border-collapse: collapse; width: 100%; margin: 0.6em 0 1em; font-size: 0.92em; }
+caption { text-align: left; caption-side: bottom; padding-top: 0.3em; }
 th, td { border-bottom: 1px solid #e3e3e3; padding: 0.3em 0.5em; text-align: left; vertical-align: top; }
 th { background: #f1f4f7; }
 td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
@@ -40,419 +43,253 @@ tr.current td { background: #fff4e5; font-weight: 600; }
          color: #8a1c14; font-weight: 600; padding: 0.5em 1em; margin: 0.6em 0; }
 .note { color: #555; font-size: 0.9em; }
 .src { font-size: 0.85em; word-break: break-all; }
+details.fold summary { cursor: pointer; list-style-position: outside; }
+details.fold[open] summary { display: none; }
 table.prices td:nth-child(1) { min-width: 8.5em; overflow-wrap: anywhere; }
 table.prices td:nth-child(9) { white-space: nowrap; }
-.chart { display: block; max-width: 100%; height: auto; margin: 0.8em 0; }
-.chart-block, table, .figure { break-inside: avoid; page-break-inside: avoid; }
+.chart { display: block; width: 100%; max-width: 1100px; height: auto; margin: 0.8em 0; }
+.chart-block, .figure, tr { break-inside: avoid; page-break-inside: avoid; }
 ul.assumptions li { margin-bottom: 0.25em; }
 a { color: #1f6fb2; }
 @media print {
-  body { margin: 0; max-width: none; font-size: 11pt; }
-  h2 { break-after: avoid; page-break-after: avoid; }
+  @page { margin: 12mm; }
+  body { margin: 0; padding: 0; max-width: none; font-size: 9pt; line-height: 1.3; }
+  h1 { font-size: 15pt; } h2 { font-size: 12pt; margin-top: 1.2em; break-after: avoid; page-break-after: avoid; }
+  h3 { font-size: 10pt; margin-top: 0.8em; }
+  .figure { background: none; padding: 0.3em 0.6em; min-width: 140px; }
+  table { font-size: 8pt; margin: 0.3em 0 0.6em; }
+  .chart { margin: 0.3em 0; }
   a { color: inherit; text-decoration: none; }
-  .figure { background: none; }
 }
 """
 
 
-def _e(value: Any) -> str:
-    return escape(str(value), quote=True)
+def first_month(result: Any) -> str:
+    """The plan's first month (``2026-12``): what its headline monthly figures are the cost of."""
+    forecast = result.total_forecast()
+    return forecast[0][0] if forecast else f"{result.start:%Y-%m}"
 
 
-def _table(
-    headers: list[tuple[str, bool]],
-    rows: list[tuple[list[str], str]],
-    caption: str | None = None,
-    klass: str = "",
-) -> str:
-    """``headers``: (text, numeric); ``rows``: (already-escaped cells, row class)."""
-    out = [f"<table class='{klass}'>" if klass else "<table>"]
-    if caption:
-        out.append(f"<caption class='note'>{_e(caption)}</caption>")
-    out.append(
-        "<thead><tr>"
-        + "".join(f"<th{' class=num' if n else ''}>{_e(h)}</th>" for h, n in headers)
-        + "</tr></thead>"
-    )
-    out.append("<tbody>")
-    for cells, klass in rows:
-        attr = f" class='{klass}'" if klass else ""
-        out.append(
-            f"<tr{attr}>"
-            + "".join(f"<td{' class=num' if headers[i][1] else ''}>{c}</td>" for i, c in enumerate(cells))
-            + "</tr>"
-        )
-    out.append("</tbody></table>")
-    return "\n".join(out)
-
-
-def _alert(text: str) -> str:
-    """A budget sentence: a red box when over, a plain note when the budget could not be compared."""
-    klass = "note" if text.startswith("Budget not compared") else "alert"
-    return f"<p class='{klass}'>{_e(text)}</p>"
-
-
-def _count_label(info: Any) -> str:
-    return accuracy_label(info.exact, info.error_band)
-
-
-def row_notes(row: Any) -> str:
-    """A candidate's pricing notes worth showing next to its cost (the count is its own column)."""
-    return "; ".join(row.notes)
-
-
-def _tokens(value: Decimal) -> str:
-    return whole(value)
-
-
-def _workload_section(result: Any, w: Any, index: int, top: int) -> list[str]:
-    cur = result.currency
-    budget = result.spec.budgets.per_workload.get(w.name)
-    model = w.resolved.id if w.resolved else f"{w.workload.model} (unknown)"
-    out = [f"<h2 id='workload-{index}'>Workload: {_e(w.name)}</h2>"]
-    line = (
-        f"Runs on <strong>{_e(model)}</strong> today: {_e(_tokens(w.requests_per_month))} requests a month, "
-        f"{_e(_tokens(w.tokens.input))} input and {_e(_tokens(w.tokens.output))} output tokens per request "
-        f"({_e(w.tokens.count.family)}, {_e(_count_label(w.tokens.count))})."
-    )
-    out.append(f"<p>{line}</p>")
-    figures = [
-        (f"{w.when_label[0].upper()}{w.when_label[1:]}, current model", money(w.monthly_cost, cur)),
-        ("Cheapest candidate", f"{money(w.best.monthly_cost, cur)}" if w.best else "n/a"),
+def _headline_figures(result: Any) -> list[tuple[str, str]]:
+    cur, month = result.currency, first_month(result)
+    items = [
+        (f"{month} on the current models", money(result.monthly_cost, cur)),
+        (f"{month} on each workload's cheapest candidate", money(result.best_monthly_cost, cur)),
     ]
-    if w.forecast:
-        figures.append(
-            (f"Month {len(w.forecast)} ({w.forecast[-1][0]}), current model", money(w.forecast[-1][1], cur))
+    forecast = result.total_forecast()
+    if forecast:
+        items.append(
+            (f"{forecast[-1][0]} (month {len(forecast)}), current models", money(forecast[-1][1], cur))
         )
+        total = sum((c for _, c in forecast), Decimal(0))
+        items.append((f"Total {month} to {forecast[-1][0]}, current models", money(total, cur)))
+    budget = result.spec.budgets.monthly_total
     if budget is not None:
         shown = display_budget(result, budget)
-        figures.append(
-            (
-                "Monthly budget",
-                money(budget, result.spec.currency or "USD") if shown is None else money(shown, cur),
-            )
-        )
-        budget = shown  # drawn on the charts only in the plan's currency
-    out.append(
-        "<div class='summary'>"
-        + "".join(
-            f"<div class='figure'><span class='value'>{_e(v)}</span><span class='label'>{_e(k)}</span></div>"
-            for k, v in figures
-        )
-        + "</div>"
-    )
-    out.extend(_alert(a) for a in budget_alerts(result, w))
-    for problem in w.problems:
-        out.append(f"<p class='neg'>Problem: {_e(problem)}</p>")
+        text = money(budget, result.spec.currency or "USD") if shown is None else money(shown, cur)
+        items.append(("Monthly budget", text))
+    return items
 
-    # bar chart: the cheapest candidates, and the current model wherever it ranks
-    shown = list(w.candidates[:MAX_BARS])
-    current = next((r for r in w.candidates if r.is_current), None)
-    if current is not None and current not in shown:
-        shown.append(current)
-    bars = [
-        Bar(
-            r.entry.id + (" (current)" if r.is_current else ""),
-            r.monthly_cost,
-            money(r.monthly_cost, cur),
-            r.is_current,
-        )
-        for r in shown
+
+def _meta(result: Any) -> str:
+    data = result.price_data()
+    checked = esc(data["oldest_checked"])
+    if data["newest_checked"] != data["oldest_checked"]:
+        checked += f" to {esc(data['newest_checked'])}"
+    return (
+        f"<p class='meta'>Workload file <code>{esc(result.workload_file)}</code> · {result.horizon_months} months "
+        f"from {esc(first_month(result))} · costs in {esc(result.currency)} · prices checked {checked} · "
+        f"generated {esc(result.generated_on)} by tokencost</p>"
+    )
+
+
+def _summary_row(result: Any, i: int, w: Any) -> tuple[list[str], str]:
+    cur, best = result.currency, w.best
+    return (
+        [
+            f"<a href='#workload-{i}'>{esc(w.name)}</a>",
+            esc(w.resolved.id if w.resolved else w.workload.model),
+            esc(month_of(w)),
+            esc(money(w.monthly_cost, cur)),
+            esc(best.entry.id) if best else "",
+            esc(money(best.monthly_cost, cur)) if best else "",
+            esc(money(w.forecast[-1][1], cur)) if w.forecast else "",
+        ],
+        "",
+    )
+
+
+def headline_section(result: Any) -> list[str]:
+    """Title, meta line, headline figures, budget alerts and one row per workload."""
+    out = ["<h1>LLM spend projection</h1>", _meta(result), figures(_headline_figures(result))]
+    out.extend(alert(a) for a in budget_alerts(result))
+    if result.fx_note:
+        out.append(f"<p class='note'>Currency conversion: {esc(result.fx_note)}</p>")
+    headers = [
+        ("workload", False),
+        ("current model", False),
+        ("first month", False),
+        ("its cost", True),
+        ("cheapest candidate", False),
+        ("its cost", True),
+        ("last forecast month", True),
     ]
-    marker = ("budget", budget) if budget is not None else None
-    more = len(w.candidates) - len([r for r in shown])
-    title = f"Projected monthly cost per candidate ({w.months[0]}, {cur})"
-    out.append("<div class='chart-block'>")
-    out.append(bar_chart(bars, title=title, unit=f"{cur} per month", marker=marker, chart_id=f"bars-{index}"))
-    if more > 0:
-        out.append(f"<p class='note'>{more} more candidate(s) in the table below.</p>")
-    out.append("</div>")
-
-    # line chart: forecast of the top candidates and the current model
-    lines_rows = list(w.candidates[:top])
-    if current is not None and current not in lines_rows:
-        lines_rows.append(current)
-    series = [
-        Series(
-            r.entry.id + (" (current)" if r.is_current else ""),
-            [c for _, c in w.candidate_forecast(r)],
-            r.is_current,
-        )
-        for r in lines_rows
-    ]
-    out.append("<div class='chart-block'>")
-    out.append(
-        line_chart(
-            series,
-            w.months,
-            title=f"Forecast over {len(w.months)} months (growth x{w.growth_factor.quantize(Decimal('0.0001'))} a month)",
-            unit=f"{cur} per month",
-            marker=marker,
-            chart_id=f"lines-{index}",
-        )
-    )
-    out.append("</div>")
-
-    rows = []
-    for r in w.candidates:
-        savings = "" if r.savings is None else _e(money(r.savings, cur))
-        pct = "" if r.savings_pct is None else f"{r.savings_pct}%"
-        neg = r.savings is not None and r.savings < 0
-        rows.append(
-            (
-                [
-                    str(r.rank),
-                    _e(r.entry.id) + (" (current)" if r.is_current else ""),
-                    _e(r.entry.provider.id),
-                    _e(r.tokens.count.family),
-                    _e(_count_label(r.tokens.count)),
-                    _e(money(r.monthly_cost, cur)),
-                    f"<span class='neg'>{savings}</span>" if neg else savings,
-                    f"<span class='neg'>{pct}</span>" if neg else pct,
-                    f"<span class='note'>{_e(row_notes(r))}</span>",
-                ],
-                "current" if r.is_current else "",
-            )
-        )
-    out.append("<h3>Ranking</h3>")
-    out.append(
-        _table(
-            [
-                ("#", True),
-                ("model", False),
-                ("provider", False),
-                ("tokenizer", False),
-                ("count", False),
-                ("monthly cost", True),
-                ("savings", True),
-                ("savings %", True),
-                ("notes", False),
-            ],
-            rows,
-        )
-    )
-    if w.excluded:
-        out.append("<h3>Excluded candidates</h3><ul>")
-        out.extend(f"<li>{_e(x.model)}: {_e(x.reason)}</li>" for x in w.excluded)
-        out.append("</ul>")
-    if w.forecast:
-        out.append("<h3>Forecast, current model</h3>")
-        for start in range(0, len(w.forecast), 6):
-            chunk = w.forecast[start : start + 6]
-            out.append(_table([(m, True) for m, _ in chunk], [([_e(money(c, cur)) for _, c in chunk], "")]))
-    out.append("<h3>Assumptions for this workload</h3><ul class='assumptions'>")
-    out.extend(f"<li>{_e(a)}</li>" for a in w.assumptions)
-    out.append("</ul>")
+    out.append(table(headers, [_summary_row(result, i, w) for i, w in enumerate(result.workloads)]))
+    out.extend(f"<p class='neg'>Problem: {esc(p)}</p>" for p in result.problems)
     return out
 
 
-def _family_section(result: Any) -> list[str]:
-    out = ["<h2 id='tokens'>Tokens per tokenizer family</h2>"]
-    any_text = False
+def _sample_groups(result: Any) -> list[list[Any]]:
+    """Workloads that share the same sample files (counted once)."""
     groups: dict[tuple, list[Any]] = {}
     for w in result.workloads:
         if w.sample_paths:
             groups.setdefault((tuple(w.sample_paths), w.chat), []).append(w)
-    for members in groups.values():
-        w = members[0]
-        counts = result.sample_counts(w, list(FAMILIES))
-        any_text = True
-        reference = counts.get("o200k_base", next(iter(counts.values())))[0]
-        rows = []
-        for family, (mean, largest, info) in sorted(counts.items(), key=lambda kv: (kv[1][0], kv[0])):
-            ratio = f"{(mean / reference):.2f}" if reference else ""
-            rows.append(
-                (
-                    [
-                        _e(family),
-                        _e(_tokens(mean)),
-                        _e(_tokens(largest)),
-                        ratio,
-                        _e(_count_label(info)),
-                        _e(info.method),
-                    ],
-                    "",
-                )
-            )
-        kind = "chat request(s)" if w.chat else "prompt file(s)"
-        names = ", ".join(m.name for m in members)
-        out.append(f"<h3>{_e(names)}: {len(w.samples)} sample {kind}</h3>")
-        out.append(f"<p class='note'>{_e(', '.join(w.samples))}</p>")
-        out.append(
-            _table(
-                [
-                    ("family", False),
-                    ("tokens / request", True),
-                    ("largest", True),
-                    ("vs o200k_base", True),
-                    ("count", False),
-                    ("method", False),
-                ],
-                rows,
-            )
-        )
-    for w in result.workloads:
-        if w.sample_paths:
-            continue
-        rows = [
-            ([_e(f), _e(_tokens(t.input)), _e(_count_label(t.count)), _e(t.count.method)], "")
-            for f, t in sorted(w.by_family.items())
+    return list(groups.values())
+
+
+def _sample_table(result: Any, members: list[Any]) -> list[str]:
+    w = members[0]
+    counts = result.sample_counts(w, list(FAMILIES))
+    reference = counts.get("o200k_base", next(iter(counts.values())))[0]
+    rows = []
+    for family, (mean, largest, info) in sorted(counts.items(), key=lambda kv: (kv[1][0], kv[0])):
+        ratio = f"{(mean / reference):.2f}" if reference else ""
+        cells = [
+            esc(family),
+            esc(whole(mean)),
+            esc(whole(largest)),
+            ratio,
+            esc(count_label(info)),
+            folded(info.method),
         ]
-        out.append(f"<h3>{_e(w.name)}: given token counts, converted</h3>")
-        out.append(
-            _table(
-                [("family", False), ("input tokens / request", True), ("count", False), ("method", False)],
-                rows,
-            )
-        )
-    if not any_text:
+        rows.append((cells, ""))
+    kind = "chat request(s)" if w.chat else "prompt file(s)"
+    headers = [
+        ("family", False),
+        ("tokens / request", True),
+        ("largest", True),
+        ("vs o200k_base", True),
+        ("count", False),
+        ("method", False),
+    ]
+    return [
+        f"<h3>{esc(', '.join(m.name for m in members))}: {len(w.samples)} sample {kind}</h3>",
+        f"<p class='note'>{esc(', '.join(w.samples))}</p>",
+        table(headers, rows),
+    ]
+
+
+def _given_counts_table(w: Any) -> list[str]:
+    rows = [
+        ([esc(f), esc(whole(t.input)), esc(count_label(t.count)), folded(t.count.method)], "")
+        for f, t in sorted(w.by_family.items())
+    ]
+    headers = [("family", False), ("input tokens / request", True), ("count", False), ("method", False)]
+    return [f"<h3>{esc(w.name)}: given token counts, converted</h3>", table(headers, rows)]
+
+
+def family_section(result: Any) -> list[str]:
+    """Tokens per request in every tokenizer family, from the sample text or converted from given counts."""
+    out = ["<h2 id='tokens'>Tokens per tokenizer family</h2>"]
+    groups = _sample_groups(result)
+    for members in groups:
+        out += _sample_table(result, members)
+    for w in result.workloads:
+        if not w.sample_paths:
+            out += _given_counts_table(w)
+    if not groups:
         out.append(
             "<p class='note'>No workload gives sample text; counts were given and converted with measured ratios.</p>"
         )
     return out
 
 
-def _prices_section(result: Any, top: int) -> list[str]:
+def _price_row(entry: Any) -> tuple[list[str], str]:
+    p = entry.model.prices
+    batch = p.variants.get("batch")
+    source = entry.source or ""
+    link = f"<a href='{esc(source)}'>{esc(source)}</a>" if source.startswith("http") else esc(source)
+
+    def price(value: Any) -> str:
+        return "" if value is None else esc(value)
+
+    batch_text = ""
+    if batch:
+        batch_text = price(batch.input) + (" / " + price(batch.output) if batch.output is not None else "")
+    cells = [
+        esc(entry.id),
+        esc(entry.provider.id),
+        esc(entry.currency),
+        price(p.input),
+        price(p.output),
+        price(p.cache_read),
+        batch_text,
+        f"<span class='src'>{link}</span>",
+        esc(entry.checked or ""),
+    ]
+    return cells, ""
+
+
+PRICE_HEADERS = [
+    ("model", False),
+    ("provider", False),
+    ("cur.", False),
+    ("input", True),
+    ("output", True),
+    ("cache read", True),
+    ("batch in / out", True),
+    ("source", False),
+    ("checked", False),
+]
+
+
+def prices_section(result: Any, top: int) -> list[str]:
+    """The price card of every model the report shows, with its source and checked date."""
     used: dict[str, Any] = {}
     for w in result.workloads:
         for r in w.candidates[: max(top, MAX_BARS)]:
             used[r.entry.id] = r.entry
         if w.resolved is not None and w.resolved.id in result.entries:
             used[w.resolved.id] = w.resolved
-    rows = []
-    for model_id in sorted(used):
-        entry = used[model_id]
-        p = entry.model.prices
-        batch = p.variants.get("batch")
-        source = entry.source or ""
-        link = f"<a href='{_e(source)}'>{_e(source)}</a>" if source.startswith("http") else _e(source)
-
-        def price(value: Any) -> str:
-            return "" if value is None else _e(value)
-
-        rows.append(
-            (
-                [
-                    _e(entry.id),
-                    _e(entry.provider.id),
-                    _e(entry.currency),
-                    price(p.input),
-                    price(p.output),
-                    price(p.cache_read),
-                    price(batch.input)
-                    + (" / " + price(batch.output) if batch and batch.output is not None else "")
-                    if batch
-                    else "",
-                    f"<span class='src'>{link}</span>",
-                    _e(entry.checked or ""),
-                ],
-                "",
-            )
-        )
     return [
         "<h2 id='prices'>Prices used</h2>",
         "<p class='note'>Per million tokens in the provider's currency (standard tier; long-context tiers apply "
         "to the whole request above their threshold).</p>",
-        _table(
-            [
-                ("model", False),
-                ("provider", False),
-                ("cur.", False),
-                ("input", True),
-                ("output", True),
-                ("cache read", True),
-                ("batch in / out", True),
-                ("source", False),
-                ("checked", False),
-            ],
-            rows,
-            klass="prices",
-        ),
+        table(PRICE_HEADERS, [_price_row(used[m]) for m in sorted(used)], klass="prices"),
     ]
 
 
-def render_html(result: Any, top: int = 5) -> str:
-    """The full report as one HTML document."""
-    cur = result.currency
-    data = result.price_data()
-    forecast = result.total_forecast()
-    budget = result.spec.budgets.monthly_total
-    figures = [
-        ("This month on the current models", money(result.monthly_cost, cur)),
-        ("On each workload's cheapest candidate", money(result.best_monthly_cost, cur)),
-    ]
-    if forecast:
-        figures.append(
-            (f"Month {len(forecast)} ({forecast[-1][0]}), current models", money(forecast[-1][1], cur))
-        )
-    if budget is not None:
-        shown = display_budget(result, budget)
-        figures.append(
-            (
-                "Monthly budget",
-                money(budget, result.spec.currency or "USD") if shown is None else money(shown, cur),
-            )
-        )
+def assumptions_section(result: Any) -> list[str]:
+    return ["<h2 id='assumptions'>Assumptions</h2>", *bullet_list(result.assumptions)]
+
+
+def page(title: str, sections: Sequence[list[str]]) -> str:
+    """A complete, self-contained HTML document of ``sections`` (each a list of HTML lines)."""
     head = [
         "<!DOCTYPE html>",
         "<html lang='en'><head><meta charset='utf-8'>",
         "<meta name='viewport' content='width=device-width, initial-scale=1'>",
-        f"<title>tokencost report: {_e(result.workload_file)}</title>",
+        f"<title>{esc(title)}</title>",
         f"<style>{CSS}</style></head><body>",
-        "<h1>LLM spend projection</h1>",
-        f"<p class='meta'>Workload file <code>{_e(result.workload_file)}</code> · {result.horizon_months} months from "
-        f"{_e(result.start)} · costs in {_e(cur)} · prices checked {_e(data['oldest_checked'])}"
-        + (f" to {_e(data['newest_checked'])}" if data["newest_checked"] != data["oldest_checked"] else "")
-        + f" · generated {_e(result.generated_on)} by tokencost</p>",
-        "<div class='summary'>"
-        + "".join(
-            f"<div class='figure'><span class='value'>{_e(v)}</span><span class='label'>{_e(k)}</span></div>"
-            for k, v in figures
-        )
-        + "</div>",
     ]
-    head.extend(_alert(a) for a in budget_alerts(result))
-    if result.fx_note:
-        head.append(f"<p class='note'>Currency conversion: {_e(result.fx_note)}</p>")
-    summary_rows = []
-    for i, w in enumerate(result.workloads):
-        best = w.best
-        summary_rows.append(
-            (
-                [
-                    f"<a href='#workload-{i}'>{_e(w.name)}</a>",
-                    _e(w.resolved.id if w.resolved else w.workload.model),
-                    _e(money(w.monthly_cost, cur))
-                    + ("" if w.when_label == "this month" else f" ({_e(w.when_label)})"),
-                    _e(best.entry.id) if best else "",
-                    _e(money(best.monthly_cost, cur)) if best else "",
-                    _e(money(w.forecast[-1][1], cur)) if w.forecast else "",
-                ],
-                "",
-            )
-        )
-    head.append(
-        _table(
-            [
-                ("workload", False),
-                ("current model", False),
-                ("this month", True),
-                ("cheapest candidate", False),
-                ("its cost", True),
-                ("last forecast month", True),
-            ],
-            summary_rows,
-        )
-    )
-    for problem in result.problems:
-        head.append(f"<p class='neg'>Problem: {_e(problem)}</p>")
-    body: list[str] = []
-    for i, w in enumerate(result.workloads):
-        body.extend(_workload_section(result, w, i, top))
-    body.extend(_family_section(result))
-    body.extend(_prices_section(result, top))
-    body.append("<h2 id='assumptions'>Assumptions</h2><ul class='assumptions'>")
-    body.extend(f"<li>{_e(a)}</li>" for a in result.assumptions)
-    body.append("</ul>")
-    body.append("</body></html>")
-    return "\n".join([*head, *body]) + "\n"
+    return "\n".join([*head, *(line for s in sections for line in s), "</body></html>"]) + "\n"
+
+
+def render_html(result: Any, top: int = 5, extra_sections: Sequence[list[str]] = ()) -> str:
+    """The full report as one HTML document; ``extra_sections`` go before the token, price and assumption
+    appendices."""
+    ids = [m for w in result.workloads for m in charted_models(w, top)]
+    colours = model_colours.assign(ids)
+    sections = [headline_section(result)]
+    sections += [workload_section(result, w, i, top, colours) for i, w in enumerate(result.workloads)]
+    sections += [
+        *extra_sections,
+        family_section(result),
+        prices_section(result, top),
+        assumptions_section(result),
+    ]
+    return page(f"tokencost report: {result.workload_file}", sections)
+
+
+__all__ = ["CSS", "page", "render_html"]

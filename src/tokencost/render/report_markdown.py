@@ -5,33 +5,12 @@ from __future__ import annotations
 from decimal import Decimal, localcontext
 from typing import Any
 
-from tokencost.currency import format_money
 from tokencost.families import accuracy_label
+from tokencost.render.money import money, savings_pct
 
 #: From this many integer digits on, amounts are shown in scientific notation (as the JSON document
 #: switches to plain ``str``): a 30-digit figure is unreadable, and exact digits there are noise.
 SCIENTIFIC_FROM = 24
-
-
-def money(value: Decimal | None, currency: str, missing: str = "n/a") -> str:
-    """A display amount: 2 decimals from 1 up, significant digits below; the sign before the symbol.
-
-    Any Decimal renders, never raises: huge amounts in scientific notation (``4.7728E+26 USD``),
-    non-finite ones as they are (``Infinity USD``), always with the currency.
-    """
-    if value is None:
-        return missing
-    if not value.is_finite():
-        return f"{value} {currency}"
-    magnitude = abs(value)
-    if magnitude and magnitude.adjusted() >= SCIENTIFIC_FROM:
-        return f"{value:.4E} {currency}"
-    places = 2 if magnitude >= 1 or value == 0 else None
-    with localcontext() as ctx:
-        # quantize needs every digit of the result within the context's precision
-        ctx.prec = max(ctx.prec, magnitude.adjusted() + 16)
-        text = format_money(magnitude, currency, places)
-    return ("-" + text) if value < 0 and text.strip("$€£¥0.,  " + currency) else text
 
 
 def whole(value: Decimal) -> str:
@@ -69,7 +48,7 @@ def display_budget(result: Any, value: Decimal | None) -> Decimal | None:
 
 
 def budget_alerts(result: Any, w: Any = None) -> list[str]:
-    """One sentence per budget the plan is over: this month, else the first forecast month over it.
+    """One sentence per budget the plan is over: in its first month, else the first forecast month over it.
 
     ``w`` given: that workload's budget only; else the monthly total's and then every workload's. Budgets
     are compared in the plan's currency (see ``display_budget``); one that cannot be converted is said so.
@@ -78,7 +57,14 @@ def budget_alerts(result: Any, w: Any = None) -> list[str]:
     budgets = result.spec.budgets
     if w is None:
         checks = [
-            (budgets.monthly_total, result.monthly_cost, result.total_forecast(), "total", "a", "this month")
+            (
+                budgets.monthly_total,
+                result.monthly_cost,
+                result.total_forecast(),
+                "total",
+                "a",
+                f"in {first_month(result)}",
+            )
         ]
         workloads = result.workloads
     else:
@@ -89,10 +75,10 @@ def budget_alerts(result: Any, w: Any = None) -> list[str]:
         if wp.monthly_cost is not None:
             if wp.first_month is None:
                 continue  # starts after the horizon: nothing of it is in the plan
-            checks.append((limit, wp.monthly_cost, wp.forecast, f"workload {wp.name}", "its", wp.when_label))
+            checks.append((limit, wp.monthly_cost, wp.forecast, f"workload {wp.name}", "its", when(wp)))
     budget_currency = result.spec.currency or "USD"
     out = []
-    for written, cost, forecast, what, article, when in checks:
+    for written, cost, forecast, what, article, period in checks:
         if written is None:
             continue
         limit = display_budget(result, written)
@@ -103,7 +89,7 @@ def budget_alerts(result: Any, w: Any = None) -> list[str]:
             )
         elif _over(cost, limit):
             out.append(
-                f"Over budget: {what} {money(cost, cur)} {when} against {article} "
+                f"Over budget: {what} {money(cost, cur)} {period} against {article} "
                 f"{money(limit, cur)} monthly budget (over by {money(cost - limit, cur)})"
             )
         else:
@@ -116,8 +102,22 @@ def budget_alerts(result: Any, w: Any = None) -> list[str]:
     return out
 
 
-def _money(value: Decimal | None, currency: str) -> str:
-    return money(value, currency)
+def first_month(result: Any) -> str:
+    """The plan's first month (``2026-12``): what its headline monthly figures are the cost of."""
+    forecast = result.total_forecast()
+    return forecast[0][0] if forecast else f"{result.start:%Y-%m}"
+
+
+def when(w: Any) -> str:
+    """When a workload's ``monthly_cost`` applies, by name: ``in 2026-12``, ``from 2027-03`` (a later start)."""
+    if w.first_month is None:
+        return "after the horizon"
+    return f"{'in' if w.first_month == 0 else 'from'} {w.first_month_label}"
+
+
+def horizon_total(forecast: list[tuple[str, Decimal]]) -> Decimal:
+    """The sum of a forecast's months: the spend over the whole horizon."""
+    return sum((c for _, c in forecast), Decimal(0))
 
 
 def _escape(text: str) -> str:
@@ -130,105 +130,118 @@ def _table(headers: list[str], rows: list[list[str]]) -> str:
     return "\n".join(lines)
 
 
-def render_markdown(result: Any, top: int | None = None, chart_top: int = 5) -> str:
-    """The plan as Markdown: summary, per-workload ranking and forecast, exclusions, prices, assumptions."""
-    cur = result.currency
+def _headline(result: Any) -> list[str]:
+    cur, month = result.currency, first_month(result)
     out = [
         f"# tokencost plan: {result.workload_file}",
         "",
-        f"{result.horizon_months} months from {result.start}, costs in {cur}. Generated {result.generated_on}.",
+        f"{result.horizon_months} months from {month}, costs in {cur}. Generated {result.generated_on}.",
         "",
-        f"- This month on the current models: **{_money(result.monthly_cost, cur)}**",
-        f"- On each workload's cheapest candidate: **{_money(result.best_monthly_cost, cur)}**",
+        f"- {month} on the current models: **{money(result.monthly_cost, cur)}**",
+        f"- {month} on each workload's cheapest candidate: **{money(result.best_monthly_cost, cur)}**",
     ]
     forecast = result.total_forecast()
     if forecast:
-        out.append(f"- Month {len(forecast)} ({forecast[-1][0]}): **{_money(forecast[-1][1], cur)}**")
-    budgets = result.spec.budgets
-    total_budget = display_budget(result, budgets.monthly_total)
+        last = forecast[-1]
+        out.append(f"- {last[0]} (month {len(forecast)}), current models: **{money(last[1], cur)}**")
+        out.append(f"- Total {month} to {last[0]}, current models: **{money(horizon_total(forecast), cur)}**")
+    total_budget = display_budget(result, result.spec.budgets.monthly_total)
     if total_budget is not None:
-        out.append(f"- Monthly budget: {_money(total_budget, cur)}")
+        out.append(f"- Monthly budget: {money(total_budget, cur)}")
     out += [f"- **{alert}**" for alert in budget_alerts(result)]
-    for w in result.workloads:
-        model = w.resolved.id if w.resolved else f"{w.workload.model} (unknown)"
-        out += ["", f"## Workload {w.name}", ""]
-        out.append(
-            f"Current model **{model}**, {whole(w.requests_per_month)} requests/month, "
-            f"{w.when_label} {_money(w.monthly_cost, cur)}."
-        )
-        workload_budget = display_budget(result, budgets.per_workload.get(w.name))
-        if workload_budget is not None:
-            out.append(f"Monthly budget {_money(workload_budget, cur)}.")
-        rows = []
-        for row in w.candidates[: top or None]:
-            count = accuracy_label(row.tokens.count.exact, row.tokens.count.error_band, short=True)
-            rows.append(
-                [
-                    str(row.rank),
-                    row.entry.id + (" (current)" if row.is_current else ""),
-                    row.entry.provider.id,
-                    row.tokens.count.family,
-                    count,
-                    _money(row.monthly_cost, cur),
-                    "" if row.savings is None else _money(row.savings, cur),
-                    "" if row.savings_pct is None else f"{row.savings_pct}%",
-                    "; ".join(row.notes),
-                ]
-            )
-        out += [
-            "",
-            _table(
-                [
-                    "#",
-                    "model",
-                    "provider",
-                    "tokenizer",
-                    "count",
-                    "monthly cost",
-                    "savings",
-                    "savings %",
-                    "notes",
-                ],
-                rows,
-            ),
-        ]
-        if top and len(w.candidates) > top:
-            out.append(f"\n{len(w.candidates) - top} more candidate(s) not shown.")
-        if w.forecast:
-            out += ["", "Forecast (current model):", ""]
-            out.append(_table(["month", "cost"], [[m, _money(c, cur)] for m, c in w.forecast]))
-        if w.excluded:
-            out += ["", "Excluded:", ""]
-            out += [f"- {x.model}: {x.reason}" for x in w.excluded]
-        if w.problems:
-            out += ["", "Problems:", ""]
-            out += [f"- {p}" for p in w.problems]
-        out += ["", "Assumptions:", ""]
-        out += [f"- {a}" for a in w.assumptions]
-    if result.problems:
-        out += ["", "## Problems", ""] + [f"- {p}" for p in result.problems]
-    out += ["", "## Prices used", ""]
-    rows = []
+    return out
+
+
+CANDIDATE_HEADERS = [
+    "#",
+    "model",
+    "provider",
+    "tokenizer",
+    "count",
+    "monthly cost",
+    "savings",
+    "savings %",
+    "notes",
+]
+
+
+def _candidate_row(row: Any, cur: str) -> list[str]:
+    return [
+        str(row.rank),
+        row.entry.id + (" (current)" if row.is_current else ""),
+        row.entry.provider.id,
+        row.tokens.count.family,
+        accuracy_label(row.tokens.count.exact, row.tokens.count.error_band, short=True),
+        money(row.monthly_cost, cur),
+        "" if row.savings is None else money(row.savings, cur),
+        savings_pct(row.savings_pct),
+        "; ".join(row.notes),
+    ]
+
+
+def _workload(result: Any, w: Any, top: int | None) -> list[str]:
+    cur = result.currency
+    model = w.resolved.id if w.resolved else f"{w.workload.model} (unknown)"
+    out = ["", f"## Workload {w.name}", ""]
+    out.append(
+        f"Current model **{model}**, {whole(w.requests_per_month)} requests/month, "
+        f"{when(w)} {money(w.monthly_cost, cur)}."
+    )
+    workload_budget = display_budget(result, result.spec.budgets.per_workload.get(w.name))
+    if workload_budget is not None:
+        out.append(f"Monthly budget {money(workload_budget, cur)}.")
+    rows = [_candidate_row(row, cur) for row in w.candidates[: top or None]]
+    out += ["", _table(CANDIDATE_HEADERS, rows)]
+    if top and len(w.candidates) > top:
+        out.append(f"\n{len(w.candidates) - top} more candidate(s) not shown.")
+    if w.forecast:
+        out += ["", f"Forecast (current model), total {money(horizon_total(w.forecast), cur)}:", ""]
+        out.append(_table(["month", "cost"], [[m, money(c, cur)] for m, c in w.forecast]))
+    for title, items in (
+        ("Excluded", [f"{x.model}: {x.reason}" for x in w.excluded]),
+        ("Problems", w.problems),
+    ):
+        if items:
+            out += ["", f"{title}:", ""] + [f"- {i}" for i in items]
+    out += ["", "Assumptions:", ""] + [f"- {a}" for a in w.assumptions]
+    return out
+
+
+def _prices(result: Any, top: int | None) -> list[str]:
     used = {r.entry.id for w in result.workloads for r in w.candidates[: top or None]}
     used |= {w.resolved.id for w in result.workloads if w.resolved}
+    rows = []
     for model_id in sorted(used):
         entry = result.entries.get(model_id)
         if entry is None:
             continue
         prices = entry.model.prices
+
+        def text(value: Any) -> str:
+            return "" if value is None else str(value)
+
         rows.append(
             [
                 entry.id,
                 entry.currency,
-                str(prices.input) if prices.input is not None else "",
-                str(prices.output) if prices.output is not None else "",
-                str(prices.cache_read) if prices.cache_read is not None else "",
+                text(prices.input),
+                text(prices.output),
+                text(prices.cache_read),
                 entry.source or "",
                 str(entry.checked or ""),
             ]
         )
-    out.append(
-        _table(["model", "currency", "input /M", "output /M", "cache read /M", "source", "checked"], rows)
-    )
+    headers = ["model", "currency", "input /M", "output /M", "cache read /M", "source", "checked"]
+    return ["", "## Prices used", "", _table(headers, rows)]
+
+
+def render_markdown(result: Any, top: int | None = None, chart_top: int = 5) -> str:
+    """The plan as Markdown: summary, per-workload ranking and forecast, exclusions, prices, assumptions."""
+    out = _headline(result)
+    for w in result.workloads:
+        out += _workload(result, w, top)
+    if result.problems:
+        out += ["", "## Problems", ""] + [f"- {p}" for p in result.problems]
+    out += _prices(result, top)
     out += ["", "## Assumptions", ""] + [f"- {a}" for a in result.assumptions]
     return "\n".join(out) + "\n"

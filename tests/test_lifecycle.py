@@ -1,0 +1,132 @@
+"""Model lifecycle: the default set is read from the catalog on the date priced, never a retired model; a
+named retired model says so; bundled examples rank only models current today."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+
+from tokencost.cli import cli
+from tokencost.fx import default_table
+from tokencost.pricing.catalog import load_catalog
+from tokencost.pricing.lifecycle import default_candidates, is_retired, retired_note, size_class
+
+EXAMPLES = sorted((Path(__file__).parent.parent / "examples" / "workloads").glob("*.yaml"))
+
+
+def _entry(model_id, vendor="acme", price="1", released=None, deprecated=None, **model):
+    card = SimpleNamespace(input=Decimal(price))
+    fields = dict(
+        mode="chat", serves=None, free=False, notes=None, released=released, deprecated=deprecated,
+        prices=card, card_at=lambda day: card,
+    )  # fmt: skip
+    fields.update(model)
+    return SimpleNamespace(
+        id=model_id, currency="USD", provider=SimpleNamespace(id=vendor), model=SimpleNamespace(**fields)
+    )
+
+
+def test_the_rule_picks_one_current_model_per_vendor_and_size_class():
+    day = dt.date(2026, 12, 4)
+    catalog = [
+        _entry("acme-5", price="3", released=dt.date(2026, 1, 1)),
+        _entry("acme-6", price="2.5"),  # undated: newest
+        _entry("acme-6.1", price="2", deprecated=day),  # retired on the day: never
+        _entry("acme-mini-5", price="0.9", released=dt.date(2025, 1, 1)),
+        _entry("acme-mini-4", price="0.6", released=dt.date(2026, 6, 1)),  # newer by date
+        _entry("acme-nano-9", price="0.1", released=dt.date(2027, 1, 1)),  # not released yet
+        _entry("acme-nano-2-preview", price="0.05"),  # speciality
+        _entry("acme-nano-1", price="0.2", notes="Legacy model"),  # legacy
+        _entry("acme-free", price="0", free=True),
+        _entry("other/acme-7", price="1"),  # a resale
+    ]
+    chosen = default_candidates(catalog, day, default_table().per_usd, vendors=["acme"])
+    assert [e.id for e in chosen] == ["acme-6", "acme-mini-4"]
+    assert size_class(Decimal("2")) == "flagship" and size_class(Decimal("0.5")) == "mid"
+    assert size_class(Decimal("0.49")) == "small"
+
+
+def test_the_default_set_follows_the_date_priced():
+    catalog = load_catalog()
+    for day in (dt.date(2026, 6, 1), dt.date(2026, 12, 4), dt.date(2027, 6, 1)):
+        chosen = default_candidates(catalog, day, default_table().per_usd)
+        assert len(chosen) >= 15
+        assert not [e.id for e in chosen if is_retired(e, day)]
+    december = {e.id for e in default_candidates(catalog, dt.date(2026, 12, 4), default_table().per_usd)}
+    # the issue's cases: retired or retiring models out, the newer cheap Haiku in
+    assert not {"kimi-k2.5", "claude-sonnet-4.5"} & december
+    assert "claude-haiku-5.5" in december
+
+
+def test_estimate_never_ranks_a_retired_model_unless_named(runner):
+    for day in ("2026-12-04", "2026-12-12"):
+        result = runner.invoke(cli, ["estimate", "examples/prompts/en.txt", "--at", day, "--format", "json"])
+        assert result.exit_code == 0, result.output
+        rows = __import__("json").loads(result.stdout)["rows"]
+        catalog = load_catalog()
+        on = dt.date.fromisoformat(day)
+        assert not [r["model"] for r in rows if is_retired(catalog.get(r["model"]), on)]
+    named = runner.invoke(
+        cli, ["estimate", "examples/prompts/en.txt", "--at", "2026-12-04", "-m", "kimi-k2.5"]
+    )
+    assert named.exit_code == 0 and "note: kimi-k2.5: retired on 2026-08-31" in named.output
+    soon = runner.invoke(cli, ["estimate", "examples/prompts/en.txt", "--at", "2026-12-04", "-m", "gpt-5"])
+    assert "note: gpt-5: retires on 2026-12-11" in soon.output
+    assert retired_note(catalog.get("gpt-5"), dt.date(2026, 12, 11)) == "retired on 2026-12-11"
+
+
+@pytest.mark.parametrize("example", EXAMPLES, ids=lambda p: p.name)
+def test_bundled_examples_rank_only_models_current_today(example):
+    """Fails when a bundled example would rank a model retired by today (or by its first month)."""
+    from tokencost.planner import plan_file
+
+    today = dt.date.today()
+    result = plan_file(example)
+    for w in result.workloads:
+        day = max(today, w.start)
+        retired = [r.entry.id for r in w.candidates if is_retired(r.entry, day)]
+        assert not retired, f"{example.name}: {w.name} ranks retired {retired}: replace them in candidates"
+        if w.resolved is not None:
+            assert not is_retired(w.resolved, day), f"{example.name}: current model {w.resolved.id} retired"
+
+
+def test_plan_default_candidates_are_current_on_the_first_month(tmp_path):
+    from tokencost.planner import plan_file
+
+    path = tmp_path / "w.yaml"
+    path.write_text(
+        "version: 1\nstart: 2027-01-01\nhorizon_months: 3\nworkloads:\n  - name: a\n    model: gpt-5.4-mini\n"
+        "    requests_per_month: 1000\n    input_tokens: 500\n    counted_with: o200k_base\n    output_tokens: 100\n",
+        encoding="utf-8",
+    )
+    result = plan_file(path, today=dt.date(2026, 12, 4))
+    ranked = [r.entry for r in result.workloads[0].candidates if not r.is_current]
+    assert len(ranked) >= 15
+    assert not [e.id for e in ranked if is_retired(e, dt.date(2027, 1, 1))]
+    assert "gpt-5-mini" not in {e.id for e in ranked}  # retires 2026-12-11, before the plan starts
+    assert any("default comparison set on 2027-01-01" in a for a in result.assumptions)
+
+
+def test_a_named_retired_model_is_marked_in_every_output(runner, tmp_path):
+    path = tmp_path / "w.yaml"
+    path.write_text(
+        "version: 1\nstart: 2027-01-01\nhorizon_months: 3\ncandidates: [kimi-k2.5, deepseek-v3.2]\n"
+        "workloads:\n  - name: a\n    model: deepseek-v3.2\n    requests_per_month: 1000\n    input_tokens: 500\n"
+        "    counted_with: deepseek-v3\n    output_tokens: 100\n",
+        encoding="utf-8",
+    )
+    table = runner.invoke(cli, ["plan", str(path)])
+    assert table.exit_code == 0 and "retired on 2026-08-31" in table.output
+    markdown = runner.invoke(cli, ["plan", str(path), "--format", "markdown"])
+    assert "retired on 2026-08-31" in markdown.output
+    document = __import__("json").loads(runner.invoke(cli, ["plan", str(path), "--format", "json"]).stdout)
+    kimi = next(c for c in document["workloads"][0]["candidates"] if c["model"] == "kimi-k2.5")
+    assert any("retired on 2026-08-31" in n for n in kimi["notes"])
+    out = tmp_path / "r.html"
+    assert runner.invoke(cli, ["report", str(path), "--out", str(out)]).exit_code == 0
+    html = out.read_text("utf-8")
+    assert "<title>kimi-k2.5 (retired on 2026-08-31):" in html  # the chart's bar says so too
