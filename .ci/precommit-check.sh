@@ -112,7 +112,7 @@ run_hook "within budget" 0 "Passed"
 
 say "2/4 over budget"
 write_target 1
-run_hook "over budget" 1 "Failed" "tokencost check: FAIL" "over the budget of \$1.00 USD" "exit code: 1"
+run_hook "over budget" 1 "Failed" "tokencost check: FAIL" "over the budget of \$1.00" "exit code: 1"
 
 say "3/4 broken workload file"
 broken

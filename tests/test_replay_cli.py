@@ -179,3 +179,16 @@ def test_jobs_give_the_same_document():
     strip = lambda text: {k: v for k, v in json.loads(text).items() if k != "generated_on"}  # noqa: E731
     assert strip(one.stdout) == strip(two.stdout)
     assert run(*args, "--jobs", "0").exit_code == 2
+
+
+def test_an_empty_log_is_a_one_line_input_error(tmp_path):
+    from click.testing import CliRunner
+
+    from tokencost.cli import cli
+
+    path = tmp_path / "empty.jsonl"
+    path.write_text("", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["replay", str(path)])
+    assert result.exit_code == 2
+    assert f"Error: {path}: empty: no usage records to replay" in result.output
+    assert "Traceback" not in result.output

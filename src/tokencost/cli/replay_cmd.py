@@ -21,6 +21,11 @@ def _report_reading(document: dict) -> None:
     for name, source in document["sources"].items():
         click.echo(f"reading {name} as {source}", err=True)
     records = document["records"]
+    sources = document["sources"]
+    if not records["read"] and not records["skipped"] and all(kind == "empty" for kind in sources.values()):
+        from tokencost.errors import InputError
+
+        raise InputError(f"{', '.join(sources) or 'the input'}: empty: no usage records to replay")
     if not records["read"]:
         click.echo("notice: no usage records to price in the log(s)", err=True)
     for reason, count in records["skipped"].items():
