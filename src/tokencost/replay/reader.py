@@ -160,3 +160,57 @@ def _csv(label: str, head: str, stream: IO[str]) -> Iterator[Document]:
 def _chain(head: str, stream: IO[str]) -> Iterator[str]:
     yield from io.StringIO(head)
     yield from stream
+
+
+def is_jsonl(name: str) -> bool:
+    """Whether ``name`` reads as JSON Lines (its first non-blank line is a whole JSON object)."""
+    with open_text(name) as stream:
+        first, _ = _first_line(stream)
+    text = first.lstrip("\ufeff").strip()
+    if not text.startswith("{"):
+        return False
+    try:
+        json.loads(text)
+    except ValueError:
+        return False
+    return True
+
+
+class JsonlRange:
+    """The documents of bytes ``[start, end)`` of an uncompressed JSONL file (both ends on line starts),
+    numbered from 1 within the range; ``lines`` is how many lines the range held once read (the merge
+    adds the lines of earlier ranges to locate skips by file line)."""
+
+    def __init__(self, name: str, start: int, end: int) -> None:
+        self.name, self.start, self.end = name, start, end
+        self.lines = 0
+
+    def __iter__(self) -> Iterator[Document]:
+        try:
+            with open(self.name, "rb") as handle:
+                handle.seek(self.start)
+                data = handle.read(self.end - self.start)
+        except OSError as exc:
+            raise InputError(f"{self.name}: cannot read ({exc.strerror or exc})") from None
+        # newline="" splits lines as open_text does (\n, \r\n and \r), so numbers match a whole-file read
+        stream = io.StringIO(data.decode("utf-8", errors="replace"), newline="")
+        for number, line in enumerate(stream, start=1):
+            self.lines = number
+            if line.strip():
+                yield _line(self.name, number, line)
+
+
+def line_cuts(name: str, size: int, part: int) -> list[int]:
+    """Byte offsets cutting ``name`` (``size`` bytes) into ranges of about ``part`` bytes, each just after a
+    newline, so a record is never split: ``[0, ..., size]``."""
+    cuts = [0]
+    with open(name, "rb") as handle:
+        while cuts[-1] + part < size:
+            handle.seek(cuts[-1] + part)
+            handle.readline()  # finish the line the guess landed in
+            at = handle.tell()
+            if at >= size:
+                break
+            cuts.append(at)
+    cuts.append(size)
+    return cuts
