@@ -34,6 +34,9 @@ ACME = textwrap.dedent(
       - id: acme/acme_small
         tokenizer: generic
         notes: We take the list price; LiteLLM still shows the launch promotion.
+        reference_checks:
+          - {reference: litellm, version: 1.0.0, checked: 2026-11-01, field: input, theirs: 0.1, verdict: stale,
+             reason: LiteLLM still shows the launch promotion.}
         prices: {input: 0.2, output: 0.4}
       - id: acme/acme-tiny
         tokenizer: generic
@@ -140,11 +143,21 @@ def test_disagreements_carry_both_figures(report):
     assert report.models_disagreeing == 4
 
 
-def test_explained_by_a_note(report):
+def test_known_by_a_reference_check(report):
     small = next(d for d in report.disagreements if d.model == "acme/acme_small")
-    assert small.explanation and "LiteLLM" in small.explanation
-    assert small.as_row()["explained"] == "yes"
-    assert len(report.unexplained) == 4
+    assert small.known is not None and small.known.verdict == "stale"
+    assert small.as_row()["status"] == "known: stale"
+    assert len(report.new) == 4 and small not in report.new
+
+
+def test_a_check_of_another_figure_is_not_known():
+    """The reference moved since the check (0.1 recorded, now something else): the disagreement is new again."""
+    moved = ACME.replace("field: input, theirs: 0.1", "field: input, theirs: 0.15")
+    report = diff_catalog(catalog_of(moved), litellm_reference(), source="litellm", tolerance=D(1))
+    small = next(d for d in report.disagreements if d.model == "acme/acme_small")
+    assert small.is_new and small.as_row()["status"] == "new"
+    other = diff_catalog(catalog_of(ACME), litellm_reference(), source="openrouter", tolerance=D(1))
+    assert all(d.is_new for d in other.disagreements)  # a litellm check says nothing of another reference
 
 
 def test_missing_components_are_listed_not_counted(report):
@@ -216,7 +229,26 @@ def test_cli_table(overlay):
     assert "reference: litellm" in result.stdout
     assert "matched: " in result.stdout and "unmatched: " in result.stdout
     row = next(line for line in result.stdout.splitlines() if line.startswith("acme/acme-large "))
-    assert "1.1" in row and "+10.0%" in row and row.split()[-1] == "no"
+    assert "1.1" in row and "+10.0%" in row and row.split()[-1] == "new"
+    small = next(line for line in result.stdout.splitlines() if line.startswith("acme/acme_small "))
+    assert small.rstrip().endswith("known: stale")
+
+
+def test_cli_fail_on_new_only_for_new_disagreements(overlay, tmp_path):
+    args = ["pricing", "diff", str(LITELLM), "--from", "litellm", "--fail-on-new"]
+    assert run(*args, "--pricing", str(overlay)).exit_code == 1  # acme-large's input is new
+    only_known = tmp_path / "known"
+    only_known.mkdir()
+    (only_known / "acme.yaml").write_text(
+        ACME.split("      - id: acme/acme-tiny")[0].replace(
+            "prices: {input: 1.1, output: 3, cache_read: 0.1}",
+            "prices: {input: 1, output: 3, cache_read: 0.1}",
+        )
+    )
+    result = run(*args, "--pricing", str(only_known), "--format", "json")
+    mine = [d for d in json.loads(result.stdout)["disagreements"] if d["model"].startswith("acme/")]
+    assert [(d["model"], d["status"], d["verdict"]) for d in mine] == [("acme/acme_small", "known", "stale")]
+    assert result.exit_code == (1 if json.loads(result.stdout)["new"] else 0)
 
 
 def test_cli_fail_on_diff(overlay):
@@ -347,36 +379,22 @@ def test_reference_equal_to_an_earlier_price_is_flagged_as_history():
     report = diff_catalog(catalog_of(sheet), litellm_reference(), source="litellm", tolerance=D(1))
     [dis] = report.disagreements
     assert dis.history_match == "2026-01-01"
-    assert dis.as_row()["explained"] == "history"
-    assert report.unexplained == []
+    assert dis.as_row()["status"] == "known: stale (= ours from 2026-01-01)"
+    assert report.new == []
 
 
-# -- the bundled catalog's recorded diff (pricing/litellm-diff.md) ------------------------------------------------
-# `pricing diff` counts any note naming the reference as an explanation. The document promises more: every
-# disagreement it marks explained is explained by a note that states the reference's figure, or the figure
-# equals an earlier card of ours. These tests hold the document (and the sheets' notes) to that promise offline.
-DIFF_DOCUMENT = Path(__file__).resolve().parents[1] / "pricing" / "litellm-diff.md"
+# -- the bundled catalog's recorded diffs (pricing/*-diff.md) ------------------------------------------------------
+# The documents are `pricing diff --format markdown` output against the newest references. Offline, these tests
+# hold them to the catalog: every row still shows the catalog's price, and every row is known through one of the
+# model's reference_checks (same reference, field and figure) or an earlier card of ours with that figure.
+DIFF_DOCUMENTS = {
+    "litellm": Path(__file__).resolve().parents[1] / "pricing" / "litellm-diff.md",
+    "genai-prices": Path(__file__).resolve().parents[1] / "pricing" / "genai-prices-diff.md",
+}
 
 
-def states_figure(text: str, figure: Decimal) -> bool:
-    """Whether ``text`` states ``figure`` as a number: 0.4 matches "$0.40", 1 matches "$1/"; 0.2 is not "$0.2288"."""
-    shown = format(figure.normalize(), "f")
-    tail = "0*" if "." in shown else r"(?:\.0+)?"
-    return re.search(r"(?<![\d.])" + re.escape(shown) + tail + r"(?!\d|\.\d)", text) is not None
-
-
-def test_states_figure():
-    assert states_figure("LiteLLM says $0.40 and", D("0.4"))
-    assert states_figure("($1/$2, cache $0.20)", D("1")) and states_figure("($1/$2, cache $0.20)", D("0.2"))
-    assert not states_figure("genai-prices $0.2288", D("0.2"))
-    assert not states_figure("LiteLLM ($1.04)", D("1"))
-    assert not states_figure("notes naming LiteLLM only", D("0.3"))
-
-
-def document_rows() -> list[dict[str, str]]:
-    text = DIFF_DOCUMENT.read_text()
-    section = text.split("\n## Disagreements\n", 1)[1].split("\n## ", 1)[0]
-    lines = [line for line in section.splitlines() if line.startswith("|")]
+def document_rows(path: Path) -> list[dict[str, str]]:
+    lines = [line for line in path.read_text().splitlines() if line.startswith("|")]
     header = [cell.strip() for cell in lines[0].strip("|").split("|")]
     return [
         dict(zip(header, (c.strip() for c in line.strip("|").split("|")), strict=True)) for line in lines[2:]
@@ -388,27 +406,29 @@ def bundled() -> Catalog:
     return Catalog.from_sheets(load_sheets([], use_env=False, bundled=True))
 
 
-def test_recorded_diff_is_current_and_every_explanation_states_the_reference_figure(bundled):
-    rows = document_rows()
-    summary = re.search(r"\*\*(\d+) price\(s\) on (\d+) model\(s\)\*\*", DIFF_DOCUMENT.read_text())
-    assert summary and int(summary.group(1)) == len(rows) > 0
-    assert int(summary.group(2)) == len({row["model"] for row in rows})
+@pytest.mark.parametrize("source", sorted(DIFF_DOCUMENTS))
+def test_recorded_diff_is_current_and_every_row_is_known(bundled, source):
+    from tokencost.pricing.diff import compared_prices
+
+    path = DIFF_DOCUMENTS[source]
+    rows = document_rows(path)
+    summary = re.search(r"(\d+) price\(s\) on (\d+) model\(s\); new [^:]*: (\d+)", path.read_text())
+    assert summary and int(summary.group(1)) == len(rows) > 0 and summary.group(3) == "0"
     for row in rows:
         model = bundled.get(row["model"]).model
         component, reference = row["component"], D(row["reference/M"])
         # a sheet changed since the document was generated: regenerate it (see the document's command line)
-        assert model.prices.components()[component] == D(row["catalog/M"]), row
-        notes = "\n".join(filter(None, (model.notes, model.prices.note)))
-        earlier = {card.components().get(component) for card in model.history}
-        assert row["explained"] in ("yes", "history"), row
-        assert states_figure(notes, reference) or reference in earlier, (
-            f"{row['model']} {component}: the note must state the reference's {reference} and why ours differs"
+        assert compared_prices(model.card_in_force(dt.date(2026, 12, 4)))[component] == D(row["catalog/M"]), (
+            row
         )
+        assert row["status"].startswith("known: "), row
+        checks = {(c.reference, c.field, c.theirs) for c in model.reference_checks}
+        earlier = {compared_prices(card).get(component) for card in model.history}
+        assert (source, component, reference) in checks or reference in earlier, row
 
 
-def test_components_missing_from_the_catalog_are_noted(bundled):
-    section = DIFF_DOCUMENT.read_text().split("\n## Components one side lacks\n", 1)[1].split("\n## ", 1)[0]
-    missing = re.findall(r"^- `([^`]+)`: (\w+) absent in catalog$", section, re.M)
-    for model_id, component in missing:
-        model = bundled.get(model_id).model
-        assert component in (model.notes or ""), f"{model_id}: say why {component} is left out"
+def test_every_reference_check_is_well_formed(bundled):
+    for entry in bundled:
+        for check in entry.model.reference_checks:
+            assert check.reference in ("litellm", "genai-prices", "openrouter"), entry.id
+            assert "\n" not in check.reason and len(check.reason) < 300, entry.id

@@ -10,13 +10,13 @@ from pathlib import Path
 
 import click
 
-from tokencost.cli._common import echo_output, format_option, pricing_option
+from tokencost.cli._common import DATE, echo_output, format_option, pricing_option
 from tokencost.errors import CheckFailed, InputError
 
 MAX_PLAN_BYTES = 64 * 1024 * 1024
 
 
-def _new_document(file: str, *, pricing_dirs, currency, fx) -> dict:
+def _new_document(file: str, *, pricing_dirs, currency, fx, at=None) -> dict:
     """The plan document of FILE: a workload file is planned; a plan JSON is read as is."""
     from tokencost.planner.check import load_plan_document, looks_like_plan_document
 
@@ -32,9 +32,9 @@ def _new_document(file: str, *, pricing_dirs, currency, fx) -> dict:
         except (OSError, UnicodeDecodeError):
             head = ""
     if head and looks_like_plan_document(head):
-        if currency or fx or pricing_dirs:
+        if currency or fx or pricing_dirs or at:
             raise InputError(
-                f"{file}: is already a plan; --currency, --fx and --pricing apply to workload files only"
+                f"{file}: is already a plan; --currency, --fx, --pricing and --at apply to workload files only"
             )
         return load_plan_document(path)
     try:
@@ -46,7 +46,7 @@ def _new_document(file: str, *, pricing_dirs, currency, fx) -> dict:
         ) from None
     # Unknown candidates are tolerated (they become the plan's `problems`, judged by the
     # block_unknown_models policy); an unknown current model is an input error, as in `tokencost plan`.
-    result = plan_file(path, pricing=pricing_dirs, currency=currency, fx=fx, tolerate_unknown=True)
+    result = plan_file(path, pricing=pricing_dirs, currency=currency, fx=fx, tolerate_unknown=True, at=at)
     document = result.to_document()
     _require_known_current_models(path, document)
     return document
@@ -135,9 +135,14 @@ Examples:
 )
 @click.option("--currency", metavar="CODE", help="Plan in this currency (workload files only).")
 @click.option("--fx", multiple=True, metavar="CODE=RATE", help="Exchange rate override, units per 1 USD.")
+@click.option(
+    "--at", type=DATE, default=None,
+    help="Price every month on the cards in force on this day (workload files only; default: current "
+    "cards, a scheduled change from its month on).",
+)  # fmt: skip
 @pricing_option
 def check(
-    file, budgets, max_increase, baseline, min_delta, warn_at, warn_only, fmt, currency, fx, pricing_dirs
+    file, budgets, max_increase, baseline, min_delta, warn_at, warn_only, fmt, currency, fx, at, pricing_dirs
 ):
     """Check projected monthly spend of FILE against budgets, policies and a baseline.
 
@@ -185,7 +190,7 @@ def check(
     )
     # Read the baseline first: a broken baseline is an input error, found before the (slower) planning.
     baseline_doc = load_plan_document(baseline) if baseline else None
-    new_doc = _new_document(file, pricing_dirs=pricing_dirs, currency=currency, fx=fx)
+    new_doc = _new_document(file, pricing_dirs=pricing_dirs, currency=currency, fx=fx, at=at)
     # A currency written on a money flag must be the plan's: the amounts are compared as they are.
     plan_currency = new_doc["currency"]
     for value in budgets:

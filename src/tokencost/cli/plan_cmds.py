@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from tokencost.cli._common import echo_output, format_option, pricing_option
+from tokencost.cli._common import DATE, echo_output, format_option, pricing_option
 from tokencost.families import accuracy_label
 
 CANDIDATE_COLUMNS = [
@@ -61,6 +61,13 @@ def _common_plan_options(func):
                 "estimate_only",
                 is_flag=True,
                 help="Use the fitted estimators even where an exact tokenizer exists.",
+            ),
+            click.option(
+                "--at",
+                type=DATE,
+                default=None,
+                help="Price every month on the cards in force on this day (default: current cards, a "
+                "scheduled price change from its month on).",
             ),
             pricing_option,
         ]
@@ -195,7 +202,7 @@ def _csv_output(result) -> str:
     help="Candidates shown per workload in the table (0: all).",
 )
 @_common_plan_options
-def plan(file, fmt, top, currency, fx, estimate_only, pricing_dirs) -> None:
+def plan(file, fmt, top, currency, fx, estimate_only, at, pricing_dirs) -> None:
     """Project the monthly spend of a workload FILE on every candidate model, ranked.
 
     Per workload: this month's cost on the current model, a month-by-month forecast with growth, and every
@@ -206,7 +213,9 @@ def plan(file, fmt, top, currency, fx, estimate_only, pricing_dirs) -> None:
     from tokencost.planner import plan_file
     from tokencost.render.tabular import dumps_json
 
-    result = plan_file(file, pricing=pricing_dirs, currency=currency, fx=fx, estimate_only=estimate_only)
+    result = plan_file(
+        file, pricing=pricing_dirs, currency=currency, fx=fx, estimate_only=estimate_only, at=at
+    )
     if fmt == "json":
         echo_output(dumps_json(result.to_document()))
     elif fmt == "csv":
@@ -277,7 +286,7 @@ def init(path, force) -> None:
     help="Add a replay of these usage logs (see `tokencost replay`) against the workload's top candidates.",
 )
 @_common_plan_options
-def report(file, out, fmt, top, force, replay_logs, currency, fx, estimate_only, pricing_dirs) -> None:
+def report(file, out, fmt, top, force, replay_logs, currency, fx, estimate_only, at, pricing_dirs) -> None:
     """Write a self-contained procurement report of a workload FILE (HTML with inline SVG charts, or Markdown).
 
     The HTML needs no network and no JavaScript, and prints cleanly: assumptions, a bar chart of projected
@@ -291,7 +300,9 @@ def report(file, out, fmt, top, force, replay_logs, currency, fx, estimate_only,
 
     if fmt is None:
         fmt = "markdown" if Path(out).suffix.lower() in (".md", ".markdown") else "html"
-    result = plan_file(file, pricing=pricing_dirs, currency=currency, fx=fx, estimate_only=estimate_only)
+    result = plan_file(
+        file, pricing=pricing_dirs, currency=currency, fx=fx, estimate_only=estimate_only, at=at
+    )
     if fmt == "html":
         from tokencost.render.report_html import render_html
 

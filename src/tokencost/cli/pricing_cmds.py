@@ -15,6 +15,7 @@ PRICING_COMMANDS = {
     "schema": "tokencost.cli.pricing_cmds:schema_cmd",
     "import": "tokencost.cli.pricing_import:import_group",
     "diff": "tokencost.cli.pricing_import:diff_cmd",
+    "update": "tokencost.cli.pricing_update:update_cmd",
 }
 
 
@@ -22,10 +23,10 @@ PRICING_COMMANDS = {
     cls=LazyGroup,
     lazy=PRICING_COMMANDS,
     help=COMMAND_HELP["pricing"],
-    epilog="Example: tokencost pricing diff litellm-1.109.1-*.whl --from litellm",
+    epilog="Example: tokencost pricing diff litellm-1.110.2-*.whl --from litellm --fail-on-new",
 )
 def pricing() -> None:
-    """Validate, import and diff price sheets."""
+    """Validate, import, diff and update price sheets."""
 
 
 @click.command(

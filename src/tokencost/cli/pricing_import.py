@@ -12,7 +12,7 @@ import click
 from tokencost.cli._common import DATE, echo_output, format_option, pricing_option
 from tokencost.errors import EXIT_CHECK_FAILED, InputError
 
-SOURCES = ("litellm", "openrouter")
+SOURCES = ("litellm", "genai-prices", "openrouter")
 
 
 class PercentType(click.ParamType):
@@ -44,6 +44,10 @@ def _load_reference(source: str, file: str, checked: dt.date | None, providers: 
 
         data, version = read_reference(Path(file), JSON_MEMBER)
         return import_litellm(data, providers=providers, checked=checked, version=version, reference=file)
+    if source == "genai-prices":
+        from tokencost.pricing.import_genai import load_genai_prices
+
+        return load_genai_prices(Path(file), today=checked, providers=providers)
     from tokencost.pricing.import_openrouter import import_openrouter
 
     data, _ = read_reference(Path(file))
@@ -173,8 +177,9 @@ def import_openrouter_cmd(file, out, force, checked, standalone, pricing_dirs) -
 
 @click.command(
     "diff",
-    short_help="Compare the catalog's prices with LiteLLM or OpenRouter data.",
-    epilog="Example: tokencost pricing diff model_prices_and_context_window_backup.json --from litellm",
+    short_help="Compare the catalog's prices with LiteLLM, genai-prices or OpenRouter data.",
+    epilog="Example: tokencost pricing diff genai_prices-0.2.5-py3-none-any.whl --from genai-prices "
+    "--fail-on-new",
 )
 @click.argument("file", type=click.Path(dir_okay=False))
 @click.option("--from", "source", type=click.Choice(SOURCES), required=True, help="Format of FILE.")
@@ -189,20 +194,32 @@ def import_openrouter_cmd(file, out, force, checked, standalone, pricing_dirs) -
 @format_option(("table", "json", "markdown"))
 @click.option("--show-unmatched", is_flag=True, help="Also list catalog models the reference lacks.")
 @click.option("--fail-on-diff", is_flag=True, help="Exit 1 when any disagreement is found.")
+@click.option(
+    "--fail-on-new",
+    is_flag=True,
+    help="Exit 1 only for new disagreements (none of the model's reference_checks records them).",
+)
+@click.option(
+    "--at", type=DATE, default=None, help="Compare the cards in force on this day (default: today)."
+)
 @pricing_option
-def diff_cmd(file, source, tolerance, fmt, show_unmatched, fail_on_diff, pricing_dirs) -> None:
-    """Compare the catalog's prices with a reference file (LiteLLM's JSON or OpenRouter's model list).
+def diff_cmd(
+    file, source, tolerance, fmt, show_unmatched, fail_on_diff, fail_on_new, at, pricing_dirs
+) -> None:
+    """Compare the catalog's prices with a reference: LiteLLM's JSON (or wheel), genai-prices' wheel,
+    installed package directory or data.py, or OpenRouter's model list.
 
-    Every model both have is compared on input, output, cache read and cache write; each disagreement
-    beyond the tolerance is listed with both figures. Exits 0 for a completed diff (1 with --fail-on-diff
-    when there are disagreements)."""
+    Every model both have is compared on the card in force today: input, output, cache read, cache writes
+    (5 min / 1 h) and long-context tiers. Each disagreement beyond the tolerance is listed with both figures,
+    as known (a reference_checks verdict, or the figure equals an earlier card of ours) or new. Exits 0 for
+    a completed diff (1 with --fail-on-diff for any disagreement, with --fail-on-new for a new one)."""
     from tokencost.pricing.catalog import load_catalog
     from tokencost.pricing.diff import diff_catalog
 
-    result = _load_reference(source, file, None)
-    report = diff_catalog(load_catalog(pricing_dirs), result, source=source, tolerance=tolerance)
+    result = _load_reference(source, file, at)
+    report = diff_catalog(load_catalog(pricing_dirs), result, source=source, tolerance=tolerance, today=at)
     echo_output(render_diff(report, fmt, show_unmatched=show_unmatched))
-    if fail_on_diff and report.disagreements:
+    if (fail_on_diff and report.disagreements) or (fail_on_new and report.new):
         raise SystemExit(EXIT_CHECK_FAILED)
 
 
@@ -220,10 +237,12 @@ def render_diff(report, fmt: str, *, show_unmatched: bool = False) -> str:
             render_rows(rows, DIFF_COLUMNS, "markdown") if rows else "No disagreement beyond the tolerance."
         )
         out += table.rstrip("\n") + "\n"
-        notes = {d.model: d.explanation for d in report.disagreements if d.explanation}
-        if notes:
-            out += "\nWhy the catalog differs, as its sheets say:\n\n"
-            out += "".join(f"- `{model}`: {' '.join(note.split())}\n" for model, note in notes.items())
+        reasons = {(d.model, d.known.reason): d.known.verdict for d in report.disagreements if d.known}
+        if reasons:
+            out += "\nWhy the catalog differs, as its reference_checks say:\n\n"
+            out += "".join(
+                f"- `{model}` ({verdict}): {reason}\n" for (model, reason), verdict in reasons.items()
+            )
         if show_unmatched and report.unmatched:
             out += (
                 "\nCatalog models the reference lacks: "

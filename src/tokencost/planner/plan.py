@@ -89,6 +89,8 @@ class CandidateRow:
     rank: int = 0
     savings: Decimal | None = None
     savings_pct: Decimal | None = None
+    #: per forecast month when a price change (scheduled or dated card) falls in the horizon, else None
+    month_costs: list[Decimal] | None = None
 
 
 @dataclass(frozen=True)
@@ -122,6 +124,8 @@ class WorkloadPlan:
     #: index in ``months`` of the first month the workload runs (its costs are for that month); None when
     #: it starts after the horizon. ``factors`` are 0 before it and relative to it from there on.
     first_month: int | None = 0
+    #: the current model's cost per forecast month when its price changes within the horizon, else None
+    month_costs: list[Decimal] | None = None
 
     @property
     def name(self) -> str:
@@ -131,10 +135,12 @@ class WorkloadPlan:
     def forecast(self) -> list[tuple[str, Decimal]]:
         if self.monthly_cost is None:
             return []
-        return [(m, self.monthly_cost * f) for m, f in zip(self.months, self.factors, strict=True)]
+        costs = self.month_costs or [self.monthly_cost] * len(self.months)
+        return [(m, c * f) for m, c, f in zip(self.months, costs, self.factors, strict=True)]
 
     def candidate_forecast(self, row: CandidateRow) -> list[tuple[str, Decimal]]:
-        return [(m, row.monthly_cost * f) for m, f in zip(self.months, self.factors, strict=True)]
+        costs = row.month_costs or [row.monthly_cost] * len(self.months)
+        return [(m, c * f) for m, c, f in zip(self.months, costs, self.factors, strict=True)]
 
     @property
     def best(self) -> CandidateRow | None:
@@ -169,6 +175,8 @@ class PlanResult:
     estimate_only: bool = False
     #: multiply the file's budgets and max prices (in the file's currency) by this to get ``currency``
     budget_rate: Decimal = Decimal(1)
+    #: the day whose cards priced every month (``--at``), or None: current cards, scheduled changes applied
+    prices_at: dt.date | None = None
 
     def sample_counts(
         self, w: WorkloadPlan, families: Sequence[str]
@@ -261,6 +269,7 @@ class PlanResult:
             "currency": self.currency,
             "fx": self.fx_note,
             "price_data": {k: (v.isoformat() if v else None) for k, v in self.price_data().items()},
+            "prices_at": self.prices_at.isoformat() if self.prices_at else None,
             "start": self.start.isoformat(),
             "horizon_months": self.horizon_months,
             "days_per_month": str(DAYS_PER_MONTH),
@@ -565,8 +574,9 @@ class _Planner:
         tolerate_unknown: bool,
         today: dt.date,
         grid_start: dt.date,
+        at: dt.date | None = None,
     ) -> None:
-        self.grid_start = grid_start
+        self.grid_start, self.at = grid_start, at
         self.explicit: set[str] = set()  # ids the file names in candidates (not through a selector)
         self.spec, self.text, self.source, self.base_dir = spec, text, source, base_dir
         self.catalog, self.table, self.currency = catalog, table, currency
@@ -608,7 +618,7 @@ class _Planner:
         return self._prepared_candidates
 
     def pricer(self, entry: Entry) -> CardPricer:
-        return self.pricers.get(entry)  # type: ignore[return-value]  # current prices always exist
+        return self.pricers.get(entry, self.at)  # type: ignore[return-value]  # asked only of a priced model
 
     def ratio(self, from_family: str, to_family: str, language: str) -> tuple[Decimal, str]:
         key = (from_family, to_family, language)
@@ -828,7 +838,7 @@ class _Planner:
             for family, (tokens, cached, _) in per_family.items()
         }
         to_price = [item[0] for item in screened if item[6] is None or item[5]]
-        costs = iter(price_volumes(to_price, volumes, pricers=self.pricers))
+        costs = iter(price_volumes(to_price, volumes, at=self.at, pricers=self.pricers))
         for entry, entry_id, tokens, window, fx_rate, is_current, reason, extra_notes in screened:
             if reason is not None and not is_current:
                 excluded.append(Excluded(entry_id, entry.provider.id, reason))
@@ -852,6 +862,9 @@ class _Planner:
                     excluded.append(Excluded(entry_id, entry.provider.id, reason))
                     continue
             rows.append(row)
+        extra = [] if current_row is None or any(r is current_row for r in rows) else [current_row]
+        for row in [*rows, *extra]:
+            self.month_costs(row, volumes, months, scale, assumptions if row is current_row else None)
         rows.sort(key=lambda r: (r.monthly_cost, not r.is_current, r.entry.id))
         base_cost = current_row.monthly_cost if current_row is not None else None
         for rank, row in enumerate(rows, start=1):
@@ -906,7 +919,47 @@ class _Planner:
             sample_paths=samples,
             chat=chat,
             first_month=first,
+            month_costs=current_row.month_costs if current_row is not None else None,
         )
+
+    def month_costs(
+        self, row: CandidateRow, volumes: dict, months: list[str], scale: Decimal, notes: list[str] | None
+    ) -> None:
+        """Price ``row`` on the card in force in each forecast month when a dated or scheduled card starts
+        within the horizon (not with ``--at``: then one day's cards price every month); say so in its notes
+        (and in the workload's assumptions for the current model)."""
+        model = row.entry.model
+        current_start = model.prices.effective_from
+        if self.at is not None or (
+            not model.scheduled and (current_start is None or current_start <= self.grid_start)
+        ):
+            return  # the common case, kept cheap: nothing changes within the horizon
+        first_day, last_day = self.grid_start, add_months(self.grid_start, len(months)) - dt.timedelta(days=1)
+        starts = [
+            c.effective_from
+            for c in model.cards()
+            if c.effective_from and first_day < c.effective_from <= last_day
+        ]
+        if self.at is not None or not starts or model.card_at(None) is None:
+            return
+        rate, by_card, costs = self.fx(row.entry.currency), {}, []
+        for i in range(len(months)):
+            card = model.card_at(add_months(self.grid_start, i)) or model.prices
+            if card is model.prices:
+                costs.append(row.monthly_cost)
+                continue
+            if id(card) not in by_card:
+                [cost] = price_volumes([row.entry], volumes, at=card.effective_from)
+                by_card[id(card)] = None if cost.total is None else cost.total * rate * scale
+            costs.append(by_card[id(card)] if by_card[id(card)] is not None else row.monthly_cost)
+        if costs == [row.monthly_cost] * len(months):
+            return
+        row.month_costs = costs
+        changes = ", ".join(f"{day} ({_card_kind(model, day)})" for day in starts)
+        text = f"price change within the forecast: {row.entry.id} from {changes}; those months use that card"
+        row.notes.append(text.replace(f"{row.entry.id} ", "", 1))
+        if notes is not None:
+            notes.append(f"prices: {text}")
 
     def _assumptions(
         self,
@@ -1021,6 +1074,10 @@ def _language_spread(base: str, family: str) -> float | None:
     return round(max(abs(v / centre - 1) for v in values), 3)
 
 
+def _card_kind(model: Any, day: dt.date) -> str:
+    return "scheduled" if any(c.effective_from == day for c in model.scheduled) else "dated card"
+
+
 def _workload_start(w: Workload, spec: WorkloadFile, today: dt.date) -> dt.date:
     return w.start or spec.start or default_start(today)
 
@@ -1041,9 +1098,11 @@ def plan_spec(
     estimate_only: bool = False,
     tolerate_unknown: bool = False,
     today: dt.date | None = None,
+    at: dt.date | None = None,
 ) -> PlanResult:
     """Plan an already-validated workload file against ``catalog`` (the benchmark calls this directly).
-    ``currency`` and ``fx`` are taken as ``plan_file`` takes them."""
+    ``currency`` and ``fx`` are taken as ``plan_file`` takes them; ``at`` prices every month on the cards in
+    force that day (default: current cards, and a scheduled or dated change from its month on)."""
     currency = currency_code(currency, "--currency")
     today = today or dt.datetime.now(dt.timezone.utc).date()
     # checked by fx_table, with the --fx wording the CLI shows
@@ -1062,7 +1121,18 @@ def plan_spec(
     # the plan's month grid: the file's start, else the earliest workload start
     start = spec.start or min(_workload_start(w, spec, today) for w in spec.workloads)
     planner = _Planner(
-        spec, text, source, base_dir, catalog, table, display, estimate_only, tolerate_unknown, today, start
+        spec,
+        text,
+        source,
+        base_dir,
+        catalog,
+        table,
+        display,
+        estimate_only,
+        tolerate_unknown,
+        today,
+        start,
+        at,
     )
     planner.explicit = {
         entry.id for name in spec.candidates if not is_selector(name) and (entry := catalog.find(name))
@@ -1081,7 +1151,12 @@ def plan_spec(
         "a month is 30.4375 days (365.25 / 12); a month's cost is the same whichever calendar month it is",
         "growth compounds month on month from each workload's start month; weekly rates convert as "
         "(1 + g) ** (30.4375 / 7); a workload costs 0 in the plan's months before its start",
-        "prices: published list prices as of each sheet's checked date (overlay negotiated prices with --pricing); "
+        (
+            f"prices: the cards in force on {at} (--at), for every month; "
+            if at
+            else "prices: current cards, a scheduled change from its month on (noted per model); "
+        )
+        + "published list prices as of each sheet's checked date (overlay negotiated prices with --pricing); "
         "time-of-day discounts not applied; long-context tiers judged per sample request when real text is "
         "given (each sample an equal share of the traffic), else on the average request",
         candidates_note + "; the current model is always priced",
@@ -1133,6 +1208,7 @@ def plan_spec(
         entries=planner.entries,
         estimate_only=estimate_only,
         budget_rate=budget_rate,
+        prices_at=at,
     )
 
 
@@ -1145,6 +1221,7 @@ def plan_file(
     estimate_only: bool = False,
     tolerate_unknown: bool = False,
     today: dt.date | None = None,
+    at: dt.date | None = None,
 ) -> PlanResult:
     """Plan the workload file at ``path``: see the module docstring and DESIGN.md for the JSON contract.
 
@@ -1175,4 +1252,5 @@ def plan_file(
         estimate_only=estimate_only,
         tolerate_unknown=tolerate_unknown,
         today=today,
+        at=at,
     )

@@ -31,7 +31,7 @@ SHEET_SUFFIXES = (".yaml", ".yml")
 CATALOG_FORMAT = 4
 #: The fields that describe a model's prices: an overriding model that gives ``prices`` replaces them all
 #: (a negotiated card has its own history, source and checked date); one that omits ``prices`` inherits them.
-PRICE_BLOCK = ("prices", "history", "free", "source", "checked")
+PRICE_BLOCK = ("prices", "history", "scheduled", "free", "source", "checked")
 
 
 @dataclass(frozen=True)

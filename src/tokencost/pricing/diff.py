@@ -1,4 +1,5 @@
-"""``tokencost pricing diff``: compare the catalog's prices with a reference (LiteLLM or OpenRouter).
+"""``tokencost pricing diff``: compare the catalog's prices with a reference (LiteLLM, genai-prices or
+OpenRouter).
 
 The reference is first converted by the matching importer, so both sides are per-million Decimal prices
 in USD. A catalog model matches a reference entry by id, alias or the reference's own key (with or without
@@ -11,17 +12,24 @@ Each reference entry is compared with exactly one catalog model, the most specif
 the seller's own model (an OpenRouter entry with ``openrouter/<id>`` when the catalog has it) before the
 vendor's model it resells, an exact id before an alias, an exact name before a loose one. A ``:free``
 variant is compared only with a free model: a free tier is a different offer, not a price of the paid one.
+genai-prices entries also match every name their own match rules accept (``claude-opus-4-6-20260101``).
+
+Both sides are compared on the card in force on the day of the diff (a scheduled change counts once it
+starts): the base components and each long-context tier both have. A disagreement is *known* when the
+model's ``reference_checks`` record this reference's figure for the field (or the figure equals an earlier
+card of ours: the reference is stale), and *new* otherwise.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
 from tokencost.pricing.import_common import ImportResult
-from tokencost.pricing.schema import Model
+from tokencost.pricing.schema import Model, PriceCard, ReferenceCheck
 
 #: Columns of the disagreement table: (row key, header).
 DIFF_COLUMNS = [
@@ -32,7 +40,7 @@ DIFF_COLUMNS = [
     ("catalog", "catalog/M"),
     ("reference_price", "reference/M"),
     ("difference", "diff"),
-    ("explained", "explained"),
+    ("status", "status"),
 ]
 
 #: The components compared, in display order.
@@ -114,8 +122,23 @@ class Disagreement:
     catalog: Decimal
     reference: Decimal
     percent: Decimal | None  # None when the reference price is 0 and ours is not
-    explanation: str | None = None  # the sheet's note that names the reference, when there is one
+    known: ReferenceCheck | None = None  # the model's recorded check of this figure, when there is one
     history_match: str | None = None  # effective_from of a history card with the reference's price
+    ref: RefEntry | None = field(default=None, repr=False)  # the reference model compared
+    best: bool = True  # compared with the model's best match (not an entry only an alias names)
+
+    @property
+    def status(self) -> str:
+        """``known: VERDICT``, ``known: stale (= ours from DATE)`` or ``new``."""
+        if self.known is not None:
+            return f"known: {self.known.verdict}"
+        if self.history_match:
+            return f"known: stale (= ours from {self.history_match})"
+        return "new"
+
+    @property
+    def is_new(self) -> bool:
+        return self.known is None and self.history_match is None
 
     def as_row(self) -> dict[str, Any]:
         return {
@@ -126,7 +149,7 @@ class Disagreement:
             "catalog": self.catalog,
             "reference_price": self.reference,
             "difference": format_percent(self.percent),
-            "explained": "yes" if self.explanation else ("history" if self.history_match else "no"),
+            "status": self.status,
         }
 
 
@@ -136,6 +159,7 @@ class Match:
     provider: str
     reference_key: str
     how: str
+    ref: RefEntry | None = field(default=None, repr=False, compare=False)
 
 
 @dataclass
@@ -150,14 +174,16 @@ class DiffReport:
     not_comparable: list[tuple[str, str]] = field(default_factory=list)
     disagreements: list[Disagreement] = field(default_factory=list)
     missing: list[tuple[str, str, str]] = field(default_factory=list)  # (model, component, which side)
+    refs: list[RefEntry] = field(default_factory=list, repr=False)  # every reference model, with its names
 
     @property
     def models_disagreeing(self) -> int:
         return len({d.model for d in self.disagreements})
 
     @property
-    def unexplained(self) -> list[Disagreement]:
-        return [d for d in self.disagreements if not d.explanation and not d.history_match]
+    def new(self) -> list[Disagreement]:
+        """Disagreements no reference check (nor an earlier card of ours) accounts for."""
+        return [d for d in self.disagreements if d.is_new]
 
 
 def format_percent(percent: Decimal | None) -> str:
@@ -188,14 +214,19 @@ def _percent(ours: Decimal, theirs: Decimal) -> Decimal | None:
     return (ours - theirs) / theirs * 100
 
 
-def diff_catalog(catalog: Any, result: ImportResult, *, source: str, tolerance: Decimal) -> DiffReport:
+def diff_catalog(
+    catalog: Any, result: ImportResult, *, source: str, tolerance: Decimal, today: dt.date | None = None
+) -> DiffReport:
     """Compare every catalog model the reference also has; see the module docstring for matching.
 
     Besides the best match, every other reference entry that one of the model's aliases names exactly
     (same seller) is compared too: an alias promises the same price, so a differently priced snapshot or
     regional endpoint behind an alias is a disagreement worth seeing."""
+    today = today or dt.date.today()
     report = DiffReport(source, result.reference, result.version, tolerance)
-    refs = reference_entries(result, source)
+    refs = report.refs = reference_entries(result, source)
+    entries = sorted(catalog, key=lambda e: (e.provider.id, e.id))
+    _claim_by_rules(entries, refs, result)
     by_name: dict[str, list[RefEntry]] = {}
     by_loose: dict[str, list[RefEntry]] = {}
     for ref in refs:
@@ -203,7 +234,7 @@ def diff_catalog(catalog: Any, result: ImportResult, *, source: str, tolerance: 
             by_name.setdefault(name.casefold(), []).append(ref)
             by_loose.setdefault(_loose(name), []).append(ref)
     considered: list[tuple[Any, list[tuple[tuple[int, ...], RefEntry, str]]]] = []
-    for entry in sorted(catalog, key=lambda e: (e.provider.id, e.id)):
+    for entry in entries:
         report.catalog_models += 1
         model = entry.model
         if entry.currency != "USD":
@@ -222,23 +253,20 @@ def diff_catalog(catalog: Any, result: ImportResult, *, source: str, tolerance: 
         if not found:
             report.unmatched.append(model.id)
             continue
-        ref, how = found[0]
-        report.matches.append(Match(model.id, entry.provider.id, ref.key, how))
-        explanation = _explanation(model, source)
-        ours = model.prices.components()
+        report.matches.append(Match(model.id, entry.provider.id, found[0][0].key, found[0][1], found[0][0]))
+        ours = compared_prices(model.card_in_force(today))
         for position, (ref, _how) in enumerate(found):
-            theirs = ref.model.prices.components()
-            for component in COMPARED:
+            theirs = compared_prices(ref.model.card_in_force(today))
+            for component in sorted(set(ours) | set(theirs), key=_field_order):
                 a, b = ours.get(component), theirs.get(component)
-                if a is None and b is None:
-                    continue
                 if a is None or b is None:
-                    if position == 0:
+                    if position == 0 and "." not in component:
                         side = "catalog" if a is None else "reference"
                         report.missing.append((model.id, component, f"absent in {side}"))
                     continue
                 percent = _percent(a, b)
                 if percent is None or abs(percent) > tolerance:
+                    known = _known(model, source, component, b)
                     report.disagreements.append(
                         Disagreement(
                             model.id,
@@ -248,26 +276,69 @@ def diff_catalog(catalog: Any, result: ImportResult, *, source: str, tolerance: 
                             a,
                             b,
                             percent,
-                            explanation,
-                            _history_match(model, component, b),
+                            known,
+                            None if known else _history_match(model, component, b),
+                            ref,
+                            position == 0,
                         )
                     )
     return report
 
 
-def _history_match(model: Model, component: str, reference: Decimal) -> str | None:
-    """The start date of an earlier card of ours whose price equals the reference's: a stale reference."""
-    for card in reversed(model.history):
-        if getattr(card, component) == reference:
-            return card.effective_from.isoformat()
+def compared_prices(card: PriceCard) -> dict[str, Decimal]:
+    """The compared figures of a card: base components, then ``tier>N.COMPONENT`` for each tier."""
+    out = {name: value for name in COMPARED if (value := getattr(card, name)) is not None}
+    for tier in card.tiers:
+        for name in COMPARED:
+            value = getattr(tier, name)
+            if value is not None:
+                out[f"tier>{tier.above}.{name}"] = value
+    return out
+
+
+def _field_order(name: str) -> tuple[int, str]:
+    base = name.rsplit(".", 1)[-1]
+    return (COMPARED.index(base) if base in COMPARED else len(COMPARED), name)
+
+
+def _claim_by_rules(entries: list[Any], refs: list[RefEntry], result: ImportResult) -> None:
+    """Give each catalog name to the first reference model whose own match rules accept it (genai-prices
+    resolves a model name this way), so dated ids and spelling variants match."""
+    if not result.matchers:
+        return
+    by_id = {ref.model.id: ref for ref in refs}
+    rules: dict[str, list[tuple[RefEntry, Any]]] = {}
+    for model_id, (provider, rule) in result.matchers.items():
+        if model_id in by_id:
+            rules.setdefault(provider.casefold(), []).append((by_id[model_id], rule))
+    for entry in entries:
+        mine = provider_keys(entry.provider.id) | HOME_HOSTS.get(entry.provider.id.casefold(), frozenset())
+        model = entry.model
+        names = [model.id, *model.aliases]
+        prefix = f"{entry.provider.id.casefold()}/"
+        names += [n[len(prefix) :] for n in names if n.casefold().startswith(prefix)]
+        for provider in mine & rules.keys():
+            for name in names:
+                lowered = name.casefold()
+                ref = next((ref for ref, rule in rules[provider] if rule(lowered)), None)
+                if ref is not None:
+                    ref.names.add(name)
+
+
+def _known(model: Model, source: str, component: str, reference: Decimal) -> ReferenceCheck | None:
+    """The model's recorded check of this reference's figure for ``component``, if any."""
+    for check in model.reference_checks:
+        same = check.reference.casefold() == source.casefold() and check.field == component
+        if same and (check.theirs is None or check.theirs == reference):
+            return check
     return None
 
 
-def _explanation(model: Model, source: str) -> str | None:
-    """The sheet's note about this reference (a deliberate choice is documented where the price is)."""
-    for text in (model.prices.note, model.notes):
-        if text and source.casefold() in text.casefold():
-            return text
+def _history_match(model: Model, component: str, reference: Decimal) -> str | None:
+    """The start date of an earlier card of ours whose price equals the reference's: a stale reference."""
+    for card in reversed(model.history):
+        if compared_prices(card).get(component) == reference:
+            return card.effective_from.isoformat() if card.effective_from else "the first card"
     return None
 
 
@@ -342,7 +413,7 @@ def diff_document(report: DiffReport, show_unmatched: bool = True) -> dict[str, 
         "unmatched": len(report.unmatched),
         "not_comparable": len(report.not_comparable),
         "models_disagreeing": report.models_disagreeing,
-        "unexplained": len(report.unexplained),
+        "new": len(report.new),
         "disagreements": [
             {
                 "model": d.model,
@@ -352,12 +423,17 @@ def diff_document(report: DiffReport, show_unmatched: bool = True) -> dict[str, 
                 "catalog": d.catalog,
                 "reference": d.reference,
                 "difference_percent": None if d.percent is None else d.percent.quantize(Decimal("0.01")),
-                "explanation": d.explanation,
+                "status": "new" if d.is_new else "known",
+                "verdict": d.known.verdict if d.known else ("stale" if d.history_match else None),
+                "reason": d.known.reason if d.known else None,
                 "reference_equals_history_from": d.history_match,
             }
             for d in report.disagreements
         ],
-        "matches": [m.__dict__ for m in report.matches],
+        "matches": [
+            {"model": m.model, "provider": m.provider, "reference_key": m.reference_key, "how": m.how}
+            for m in report.matches
+        ],
         "missing_components": [
             {"model": model, "component": component, "where": where}
             for model, component, where in report.missing
@@ -374,5 +450,6 @@ def summary_lines(report: DiffReport) -> list[str]:
         f"catalog models: {report.catalog_models}; matched: {len(report.matches)}; "
         f"unmatched: {len(report.unmatched)}; not comparable (currency): {len(report.not_comparable)}",
         f"disagreements over {report.tolerance}%: {len(report.disagreements)} price(s) on "
-        f"{report.models_disagreeing} model(s), {len(report.unexplained)} explained neither by a note nor by the catalog's price history",
+        f"{report.models_disagreeing} model(s); new (no reference check, no earlier card of ours): "
+        f"{len(report.new)}",
     ]

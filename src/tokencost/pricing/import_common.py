@@ -207,6 +207,14 @@ class ImportResult:
     keys: dict[str, str] = field(default_factory=dict)  # model id -> reference key it came from
     reference: str = ""
     version: str | None = None
+    #: model id -> (our provider id, predicate on a lower-cased name): genai-prices' own match rules
+    matchers: dict[str, tuple[str, Callable[[str], bool]]] = field(default_factory=dict)
+    #: model id -> announced future cards (as card dicts with effective_from) the reference records
+    scheduled: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    #: model ids the reference marks deprecated without a date (genai-prices' ``deprecated=True``)
+    retired: set[str] = field(default_factory=set)
+    #: model ids with time-of-day prices the conversion left out (their cards are not the whole story)
+    windowed: set[str] = field(default_factory=set)
 
     @property
     def models(self) -> int:

@@ -50,7 +50,7 @@ class TimeWindowMethods:
 
 
 class ModelMethods:
-    """Methods of a model (``id``, ``name``, ``prices``, ``history``, ``released``)."""
+    """Methods of a model (``id``, ``name``, ``prices``, ``history``, ``scheduled``, ``released``)."""
 
     __slots__ = ()
 
@@ -59,12 +59,17 @@ class ModelMethods:
         return self.name or self.id  # type: ignore[attr-defined]
 
     def cards(self) -> list[Any]:
-        """All price cards, oldest first (history, then the current prices)."""
-        return [*self.history, self.prices]  # type: ignore[attr-defined]
+        """All price cards, oldest first (history, the current prices, then scheduled changes)."""
+        return [*self.history, self.prices, *self.scheduled]  # type: ignore[attr-defined]
+
+    def card_in_force(self, day: dt.date) -> Any:
+        """The card in force on ``day``, or the current card when ``day`` precedes all known prices."""
+        return self.card_at(day) or self.prices  # type: ignore[attr-defined]
 
     def card_at(self, day: dt.date | None) -> Any:
-        """The card in force on ``day`` (None = today's current prices), or None if ``day`` precedes all known
-        prices. A card without ``effective_from`` applies from the model's release date when that is known."""
+        """The card in force on ``day`` (None = the current ``prices``), or None if ``day`` precedes all known
+        prices. A card without ``effective_from`` applies from the model's release date when that is known;
+        a scheduled card applies once its day comes."""
         if day is None:
             return self.prices  # type: ignore[attr-defined]
         chosen = None

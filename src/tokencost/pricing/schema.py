@@ -187,9 +187,33 @@ class PriceCard(PriceComponents):
 
 
 class HistoricalCard(PriceCard):
-    """An earlier price card; applies from ``effective_from`` until the next card starts."""
+    """An earlier (or scheduled) price card; applies from ``effective_from`` until the next card starts.
+    Only the oldest history card may omit its start (unknown: it applies from the model's release)."""
 
-    effective_from: dt.date  # type: ignore[assignment]  # required here
+
+#: How a maintainer judged a reference's figure that differs from ours.
+Verdict = Literal["stale", "theirs-wrong-unit", "different-offer", "adopted"]
+
+
+class ReferenceCheck(_Strict):
+    """A reference figure we checked and judged, so ``pricing diff`` can tell a known, argued disagreement
+    from a new one. It stays known while the reference still says ``theirs`` for ``field``."""
+
+    reference: str = Field(min_length=1, description="litellm, genai-prices or openrouter.")
+    version: str | None = Field(None, description="The reference's version that was checked.")
+    key: str | None = Field(None, description="The reference's own key or id for the model.")
+    checked: dt.date
+    field: str = Field(
+        min_length=1,
+        description="The compared price: input, output, cache_read, cache_write, cache_write_1h, or "
+        "tier>N.COMPONENT for a long-context tier.",
+    )
+    theirs: Price | None = Field(None, description="The reference's figure, per million tokens.")
+    verdict: Verdict = Field(
+        description="stale (they lag a price change), theirs-wrong-unit, different-offer (they price another "
+        "endpoint/tier), adopted (we took their figure)."
+    )
+    reason: str = Field(min_length=1, description="One line: why.")
 
 
 def _check_family(value: str) -> str:
@@ -254,6 +278,15 @@ class Model(ModelMethods, _Strict):
         "checked); when omitted the block is inherited.",
     )
     history: list[HistoricalCard] = Field(default_factory=list, description="Earlier prices, oldest first.")
+    scheduled: list[HistoricalCard] = Field(
+        default_factory=list,
+        description="Announced price changes, oldest first, each starting after the current card; "
+        "lookups by date choose one once it starts.",
+    )
+    reference_checks: list[ReferenceCheck] = Field(
+        default_factory=list,
+        description="Reference figures that differ from ours, each with a verdict and a one-line reason.",
+    )
 
     @field_validator("aliases")
     @classmethod
@@ -277,10 +310,12 @@ class Model(ModelMethods, _Strict):
             raise ValueError(f"max_input_tokens {most_in:,} is larger than context_window {window:,}")
         if self.prices is None:
             # only an overlay override may omit prices (the catalog checks that); it inherits the block
-            if self.history:
-                raise ValueError("history needs the current card: give prices too")
+            if self.history or self.scheduled:
+                raise ValueError("history and scheduled need the current card: give prices too")
             return self
-        dates = [card.effective_from for card in self.history]
+        if any(card.effective_from is None for card in self.history[1:]):
+            raise ValueError("every history card but the oldest needs effective_from")
+        dates = [card.effective_from for card in self.history if card.effective_from is not None]
         if dates != sorted(set(dates)):
             raise ValueError(
                 f"history must be oldest first with distinct effective_from dates (got {[str(d) for d in dates]})"
@@ -289,16 +324,30 @@ class Model(ModelMethods, _Strict):
             raise ValueError(
                 f"prices.effective_from {self.prices.effective_from} must be after the last history entry {dates[-1]}"
             )
-        if dates and self.prices.effective_from is None:
+        if self.history and self.prices.effective_from is None:
             raise ValueError(
                 "prices.effective_from is required when history is given (it ends the last history entry)"
             )
+        self._check_scheduled()
         if self.free:
-            for card in (self.prices, *self.history):
+            for card in self.cards():
                 paid = {k: v for k, v in card.components().items() if v != 0}
                 if paid:
                     raise ValueError(f"a model marked free cannot have non-zero prices (got {sorted(paid)})")
         return self
+
+    def _check_scheduled(self) -> None:
+        if not self.scheduled:
+            return
+        start = self.prices.effective_from if self.prices else None
+        dates = [card.effective_from for card in self.scheduled]
+        if None in dates:
+            raise ValueError("every scheduled card needs effective_from")
+        if dates != sorted(set(dates)) or (start is not None and dates[0] <= start):
+            raise ValueError(
+                f"scheduled cards must start after prices.effective_from {start}, oldest first with distinct "
+                f"dates (got {[str(d) for d in dates]})"
+            )
 
 
 class Provider(_Strict):

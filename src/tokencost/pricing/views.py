@@ -78,7 +78,7 @@ def card_rows(card: PriceCard, label: str) -> list[dict[str, Any]]:
 
 def _card_label(card: PriceCard, current: bool) -> str:
     start = f"from {card.effective_from}" if card.effective_from else ""
-    return ("current " + start).strip() if current else start
+    return ("current " + start).strip() if current else (start or "earliest")
 
 
 def price_rows(entry: Entry, at: dt.date | None = None) -> list[dict[str, Any]]:
@@ -86,8 +86,14 @@ def price_rows(entry: Entry, at: dt.date | None = None) -> list[dict[str, Any]]:
     model = entry.model
     if at is not None:
         card = _card_at_or_fail(entry, at)
-        return card_rows(card, _card_label(card, card is model.prices) or "in force")
-    rows = card_rows(model.prices, _card_label(model.prices, True))
+        label = _card_label(card, card is model.prices) or "in force"
+        if any(card is later for later in model.scheduled):
+            label = f"scheduled from {card.effective_from}"
+        return card_rows(card, label)
+    rows = []
+    for card in reversed(model.scheduled):
+        rows += card_rows(card, f"scheduled from {card.effective_from}")
+    rows += card_rows(model.prices, _card_label(model.prices, True))
     for card in reversed(model.history):
         rows += card_rows(card, _card_label(card, False))
     return rows
@@ -134,4 +140,7 @@ def prices_document(entry: Entry, at: dt.date | None = None) -> dict[str, Any]:
     else:
         document["prices"] = model.prices.model_dump(mode="python", exclude_none=True)
         document["history"] = [card.model_dump(mode="python", exclude_none=True) for card in model.history]
+        document["scheduled"] = [
+            card.model_dump(mode="python", exclude_none=True) for card in model.scheduled
+        ]
     return document
