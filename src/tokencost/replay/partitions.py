@@ -15,13 +15,13 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
-import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import localcontext
 from typing import Any
 
 from tokencost.errors import InputError
+from tokencost.remote import size_any
 from tokencost.replay.pipeline import ReadStats, choose, records_of
 from tokencost.replay.reader import MALFORMED, JsonlRange, documents, expand, is_jsonl, line_cuts
 from tokencost.replay.sources import Context
@@ -108,7 +108,7 @@ def plan(
     parents: set = set()
     for name, module, _ in choose(files, stats, source, ctx):
         inputs = ctx.batch_inputs if module.NAME == "openai" and ctx.batch_inputs else None
-        size = os.path.getsize(name)
+        size = size_any(name)
         if module.NAME == "otel":
             for doc in documents(name):
                 if doc.value is not MALFORMED and module.sniff(doc):
