@@ -145,3 +145,19 @@ def test_cli_engine_errors_are_one_line(usage_log):
     result = runner.invoke(cli, ["replay", "-", "--jobs", "2"], input="{}\n")
     assert result.exit_code == 2
     assert "stdin cannot be replayed on an engine" in result.output
+
+
+def test_progress_counts_partitions_and_bytes(usage_log, small_partitions):
+    name = str(usage_log / "usage.jsonl")
+    calls = []
+    replay([name], MODELS, engine=LocalEngine(1), progress=lambda *args: calls.append(args))
+    size = (usage_log / "usage.jsonl").stat().st_size
+    assert len(calls) >= 8
+    assert calls[-1] == (len(calls), len(calls), size, size)
+    assert [c[0] for c in calls] == list(range(1, len(calls) + 1))
+
+
+def test_quiet_is_accepted_and_stderr_is_not_a_tty(usage_log, small_partitions):
+    result = CliRunner().invoke(cli, ["replay", str(usage_log), "--jobs", "2", "--quiet", "--format", "json"])
+    assert result.exit_code == 0, result.output
+    assert "partitions" not in result.stderr  # the progress bar is for terminals only

@@ -133,6 +133,7 @@ def _resolve_model(model: str) -> tuple[str, str]:
 )
 @click.option("--per-file", is_flag=True, help="One row per input file (and family).")
 @click.option("--jobs", "-j", type=int, default=1, show_default=True, help="Worker processes (at least 1).")
+@click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
 @click.option(
     "--include", multiple=True, metavar="GLOB", help="In directories, count only files matching GLOB."
 )
@@ -165,6 +166,7 @@ def count(
     engine: str,
     scheduler: str | None,
     fmt: str,
+    quiet: bool = False,
 ) -> None:
     """Count tokens in PATHS (files, directories, or - for stdin), exactly where the tokenizer is available.
 
@@ -218,6 +220,7 @@ def count(
             raise InputError("--online counts in this process: it does not go with --engine dask")
         runner = open_engine(engine, jobs, scheduler)
         progress = Progress(sum(s.size or 0 for s in collected.sources))
+        progress.enabled = progress.enabled and not quiet
         try:
             per_source = count_sources(collected.sources, keys, jobs=jobs, progress=progress, engine=runner)
         finally:
