@@ -168,7 +168,11 @@ def test_messages_mode(tmp_path):
     content = count("You are terse.") + count("Hi!")
     overhead = 2 * 3 + count("system") + count("user") + 3
     assert doc["tokens"] == content + overhead
-    assert doc["messages"]["basis"] == "openai-rule" and doc["messages"]["overhead"] == overhead
+    assert doc["messages"]["basis"] == "fitted:openai:chat" and doc["messages"]["overhead"] == overhead
+    (request,) = doc["messages"]["per_request"]
+    assert request["shape"] == "openai_chat" and request["tokens"] == doc["tokens"]
+    assert request["exact"] == content + count("system") + count("user")
+    assert request["estimated"] == doc["tokens"] - request["exact"] and request["unknown_parts"] == 0
     bad = tmp_path / "bad.json"
     bad.write_text("{oops", encoding="utf-8")
     result = run(str(bad), "--messages")
@@ -525,14 +529,12 @@ def test_messages_nested_tool_schema_counted_and_labelled_approximate(tmp_path):
     long.write_text(json.dumps(_nested_chat(300)), encoding="utf-8")
     docs = [json.loads(run(str(p), "--messages", "--format", "json").stdout) for p in (short, long)]
     assert docs[1]["tokens"] - docs[0]["tokens"] == 299  # each extra " long" is one o200k token
-    assert docs[1]["messages"]["approximated"] > 300
-    assert "approximated" in docs[1]["method"] and docs[1]["method"].startswith("exact:o200k_base (+")
-    assert any("counted as compact JSON" in n and "o200k_base" in n for n in docs[1]["notices"])
+    # nested schemas are rendered (namespace functions), not approximated; the framing error is stated
+    assert docs[1]["messages"]["approximated"] == 0 and docs[1]["messages"]["error"] > 0
     result = run(str(long), "--messages", "--format", "csv")
     assert result.exit_code == 0
     row = next(csv.DictReader(io.StringIO(result.stdout)))
-    assert int(row["tokens"]) == docs[1]["tokens"] and "approximated" in row["method"]
-    assert "counted as compact JSON" in result.stderr
+    assert int(row["tokens"]) == docs[1]["tokens"]
     # a flat schema (the cookbook formula covers it) keeps the plain method and no notice
     chat = _nested_chat(1)
     chat["tools"][0]["function"]["parameters"]["properties"] = {"a": {"type": "string", "enum": ["x"]}}
@@ -557,7 +559,10 @@ def test_messages_legacy_function_call_counted(tmp_path):
     assert all(r.exit_code == 0 for r in results), results[1].output
     tokens = [json.loads(r.stdout)["tokens"] for r in results]
     count = get_counter("o200k_base").count
-    assert tokens[1] - tokens[0] == count("get_weather") + count('{"city":"Paris"}')
+    from tokencost.tokenizers.chat.framing import constants
+
+    per_call = constants()["generations"]["openai:chat"]["coef"]["calls"]
+    assert tokens[1] - tokens[0] == count("get_weather") + count('{"city":"Paris"}') + per_call
 
 
 def test_messages_response_format_schema_counted(tmp_path):
@@ -571,10 +576,15 @@ def test_messages_response_format_schema_counted(tmp_path):
         encoding="utf-8",
     )
     docs = [json.loads(run(str(p), "--messages", "--format", "json").stdout) for p in (plain, structured)]
-    expected = get_counter("o200k_base").count(json.dumps(schema, separators=(",", ":")))
+    from tokencost.tokenizers.chat.framing import constants, render
+    from tokencost.tokenizers.chat.model import Schema
+
+    rendered = render.openai_schema(Schema("w", schema["schema"]))
+    expected = get_counter("o200k_base").count(rendered)
+    expected += constants()["generations"]["openai:chat"]["coef"]["schema"]
     assert docs[1]["tokens"] - docs[0]["tokens"] == expected
     assert docs[1]["messages"]["response_format"] == expected and docs[0]["messages"]["response_format"] == 0
-    assert any("response_format" in n and "compact JSON" in n for n in docs[1]["notices"])
+    assert any("response-format" in n for n in docs[1]["notices"])
     bad = tmp_path / "bad.json"
     bad.write_text(json.dumps({**base, "response_format": {"type": "json_schema"}}), encoding="utf-8")
     result = run(str(bad), "--messages")
@@ -591,8 +601,15 @@ def test_messages_custom_tool_counted(tmp_path):
     assert result.exit_code == 0, result.output
     doc = json.loads(result.stdout)
     count = get_counter("o200k_base").count
-    assert doc["messages"]["tools"] == 7 + count("code_exec:Executes python code") + 12
-    assert "approximated" in doc["method"]
+    from tokencost.tokenizers.chat.framing import constants, render
+    from tokencost.tokenizers.chat.model import Tool
+
+    coef = constants()["generations"]["openai:chat"]["coef"]
+    rendered = render.openai_tools((Tool("code_exec", "Executes python code", None, "custom"),))
+    assert (
+        doc["messages"]["tools"]
+        == count(rendered) + coef["tools"] + coef["tools_no_system"] + coef["tool_defs"]
+    )
     path.write_text(json.dumps({"messages": [{"role": "user", "content": "hi"}], "tools": [{"type": "mcp"}]}))
     result = run(str(path), "--messages")
     assert result.exit_code == 2

@@ -482,9 +482,13 @@ def test_estimate_says_when_part_of_a_chat_count_is_approximated():
             },
         },
     }
-    chat = {"messages": [{"role": "user", "content": "hi"}], "tools": [nested]}
+    schema = {
+        "type": "json_schema",
+        "json_schema": {"name": "order", "schema": nested["function"]["parameters"]},
+    }
+    chat = {"messages": [{"role": "user", "content": "hi"}], "response_format": schema}
     (row,) = tokencost.estimate(chat, models="gpt-4o", output_tokens=10).rows
     assert (
-        "tokens approximated: schema parts without a documented rule counted as compact JSON"
+        "tokens approximated: response-format schemas rendered as the vendor does not publish"
         in row.count.method
     )

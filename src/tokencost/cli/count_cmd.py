@@ -128,8 +128,9 @@ def _resolve_model(model: str) -> tuple[str, str]:
 @click.option(
     "--messages",
     is_flag=True,
-    help="Inputs are OpenAI-format chat requests (JSON/JSONL): add per-message overhead and tools. "
-    "Several requests (one per JSONL line, or a JSON list of requests) are counted separately and summed.",
+    help="Inputs are chat requests (JSON/JSONL) in any shape (OpenAI Chat Completions or Responses, "
+    "Anthropic Messages, Gemini generateContent), counted as each model's vendor frames them (tools, tool "
+    "results, schemas). Several requests (one per JSONL line, or a JSON list) are counted separately and summed.",
 )
 @click.option("--per-file", is_flag=True, help="One row per input file (and family).")
 @click.option("--jobs", "-j", type=int, default=1, show_default=True, help="Worker processes (at least 1).")
@@ -212,7 +213,10 @@ def count(
         return
 
     if messages:
-        per_source = _count_messages(collected.sources, keys, counters, notices)
+        models = {}
+        for model, family in selections:
+            models.setdefault((family, estimate), model)
+        per_source = _count_messages(collected.sources, keys, counters, notices, models)
     else:
         from tokencost.tokenizers.files import count_sources
 
@@ -344,8 +348,10 @@ def _list_families(fmt: str) -> None:
 
 def _sum_breakdowns(per_source, key) -> dict[str, Any]:
     names = ("content", "overhead", "tools", "response_format", "messages", "requests", "approximated")
+    names += ("exact", "estimated", "error", "unknown_parts")
     total: dict[str, Any] = dict.fromkeys(names, 0)
     total["basis"] = None
+    total["per_request"] = []
     for item in per_source:
         breakdown = item.breakdown.get(key)
         if breakdown is None:
@@ -353,6 +359,7 @@ def _sum_breakdowns(per_source, key) -> dict[str, Any]:
         for name in names:
             total[name] += getattr(breakdown, name)
         total["basis"] = breakdown.basis
+        total["per_request"].extend({"source": item.name, **r.as_dict()} for r in breakdown.per_request)
     return total
 
 
@@ -362,7 +369,7 @@ def _bounds(item, key) -> tuple[int, int]:
     return low, high
 
 
-def _count_messages(sources, keys, counters, notices):
+def _count_messages(sources, keys, counters, notices, models=None):
     from tokencost.inputs import display_name, read_input
     from tokencost.tokenizers.files import SourceCount
     from tokencost.tokenizers.messages import count_requests, parse_requests
@@ -379,10 +386,21 @@ def _count_messages(sources, keys, counters, notices):
         approximated = {}
         for key in keys:
             tally = RangeTally(counters[key])
-            result = count_requests(requests, key[0], tally)
+            model = (models or {}).get(key)
+            result = count_requests(requests, key[0], tally, model, counters[key].exact)
             item.tokens[key] = result.tokens
-            if not counters[key].exact:
-                item.ranges[key] = list(tally.bounds(result.tokens))
+            if not counters[key].exact or result.error:
+                low, high = tally.bounds(result.tokens)
+                # the framing can be off by its held-out p90; on estimated families that figure already
+                # holds the content estimate's error, so the wider of the two ranges is kept
+                if counters[key].exact:
+                    low, high = low - result.error, high + result.error
+                else:
+                    low, high = (
+                        min(low, result.tokens - result.error),
+                        max(high, result.tokens + result.error),
+                    )
+                item.ranges[key] = [max(0, low), high]
             item.breakdown[key] = result
             skipped = result.skipped_parts
             if result.approximated:
@@ -392,9 +410,14 @@ def _count_messages(sources, keys, counters, notices):
         if approximated:
             per_family = ", ".join(f"{family} {tokens}" for family, tokens in approximated.items())
             notices.append(
-                f"{source.name}: tokens approximated ({per_family}): nested tool schemas (properties, "
-                "items, anyOf, ...), custom tools and response_format JSON schemas counted as compact JSON; the "
-                "provider's own rendering is not published"
+                f"{source.name}: tokens approximated ({per_family}): response-format JSON schemas rendered as "
+                "the vendor's prompt section is not published; the framing error per request is in the JSON"
+            )
+        unknown = max((item.breakdown[k].unknown_parts for k in keys), default=0)
+        if unknown:
+            notices.append(
+                f"{source.name}: {unknown} part(s) carry reasoning signatures (thoughtSignature, encrypted "
+                "reasoning): billed for context we cannot see, not counted (unknown, not zero)"
             )
         out.append(item)
     return out

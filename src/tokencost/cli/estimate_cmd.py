@@ -146,7 +146,8 @@ def read_messages(paths: tuple[str, ...]) -> tuple[list, list[str]]:
 @click.option(
     "--messages",
     is_flag=True,
-    help="Input is OpenAI-style chat JSON/JSONL (counts message overhead); several requests: their mean.",
+    help="Input is chat JSON/JSONL in any request shape (OpenAI, Anthropic, Gemini), counted with each "
+    "vendor's framing; several requests: their mean.",
 )
 @format_option()
 @pricing_option

@@ -420,14 +420,14 @@ class _Counts:
             self._texts[path] = text
         return self._texts[path]
 
-    def count(self, path: Path, family: str, chat: bool) -> tuple[int, ...]:
+    def count(self, path: Path, family: str, chat: bool, model: str | None = None) -> tuple[int, ...]:
         """Input tokens of each sample request in ``path`` for ``family``: one for a text file, one per
         request for a chat file (a JSONL of logged requests is a list of samples, each its own request)."""
-        key = (path, family, chat)
+        key = (path, family, chat, model)
         if key not in self._counts:
             counter = self.counter(family)
             if chat:
-                from tokencost.tokenizers.messages import count_messages, parse_requests
+                from tokencost.tokenizers.messages import count_requests, parse_requests
 
                 if path not in self._chats:
                     requests = parse_requests(self.text(path), str(path))
@@ -435,7 +435,7 @@ class _Counts:
                         raise InputError(f"{path}: no chat messages found")
                     self._chats[path] = requests
                 counted = [
-                    count_messages(r.messages, r.tools, family, counter.count, r.response_format)
+                    count_requests([r], family, counter.count, model, counter.exact)
                     for r in self._chats[path]
                 ]
                 self.skipped_parts[path] = sum(c.skipped_parts for c in counted)
@@ -637,7 +637,8 @@ class _Planner:
             per_family: dict[str, tuple[Decimal, Decimal, CountInfo]] = {}
             for family in dict.fromkeys([base, *families]):
                 counter = self.counts.counter(family)
-                numbers = [n for p in samples for n in self.counts.count(p, family, chat)]
+                model = w.model if family == base else None  # the model picks OpenAI's chat framing
+                numbers = [n for p in samples for n in self.counts.count(p, family, chat, model)]
                 method = counter.method + (" + chat overhead" if chat else "")
                 info = CountInfo(counter.family, counter.exact, method, counter.error_band)
                 per_family[family] = (

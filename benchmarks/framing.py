@@ -1,0 +1,321 @@
+"""How close chat counts come to what the vendors billed, on recorded API calls (held out by source).
+
+Usage: ``python benchmarks/framing.py [PAIRS.jsonl] [--fit] [--swap] [--harmony]``
+
+``PAIRS.jsonl`` comes from ``benchmarks/framing_extract.py`` (default ``/work/ref/framing_pairs.jsonl``).
+Pairs from the FIT sources fit the constants (``--fit`` writes them into ``tokenizers/data/framing.json``);
+the others are held out. Prints, per vendor x request kind on the held-out set: n, share exact, median and
+p90 |error| relative to the billed input tokens. ``--swap`` fits on the held-out sources and checks on the
+fit sources (a check of the split; nothing is written). ``--harmony`` also checks our ``namespace functions``
+rendering against OpenAI's ``openai-harmony`` package (a measuring reference only: ``pip install
+openai-harmony``; it needs ``o200k_base.tiktoken`` in ``$TIKTOKEN_ENCODINGS_BASE``) on every tool list.
+"""
+
+from __future__ import annotations
+
+import json
+import statistics
+import sys
+from collections import defaultdict
+from pathlib import Path
+
+import numpy as np
+
+from tokencost.errors import InputError
+from tokencost.tokenizers import get_counter
+from tokencost.tokenizers.chat import framing, parse_request
+from tokencost.tokenizers.chat.framing.features import features
+
+#: sources whose pairs fit the constants; every other source is held out
+FIT = frozenset({"pydantic-ai", "mirascope"})
+DATA = Path(__file__).resolve().parents[1] / "src/tokencost/tokenizers/data/framing.json"
+#: token features whose weight is fitted (no exact tokenizer, or a rendering we do not know)
+_FREE_TOKENS = {
+    "anthropic": ("text", "tools_text", "call_text", "result_text", "thinking_text", "schema_text"),
+    "gemini": ("text", "tools_text", "call_text", "result_text", "thinking_text"),
+}
+#: Gemini does not bill the response schema in promptTokenCount (measured: billed = the text alone)
+_UNBILLED = {"gemini": ("schema_text", "schema")}
+
+
+def family_of(vendor: str, model: str | None) -> str:
+    if vendor == "anthropic":
+        return "claude"
+    if vendor == "gemini":
+        return "gemini"
+    if model and model.startswith(("gpt-4-", "gpt-3.5", "gpt-4-0")) and not model.startswith("gpt-4o"):
+        return "cl100k_base"
+    return "o200k_base"
+
+
+def kind_of(pair: dict, request, gen: str) -> str:
+    """plain, tools, tool results or structured; prefixed ``reasoning`` for reasoning models (GPT-5,
+    o-series, Claude or Gemini with thinking on); ``signed (unknown)`` for requests that carry reasoning
+    signatures (billed context we cannot see)."""
+    body = pair["request"]
+    thinking = bool(body.get("thinking") or body.get("reasoning") or body.get("reasoning_effort"))
+    config = body.get("generationConfig") or {}
+    thinking = thinking or bool(config.get("thinkingConfig"))
+    if request.signatures:
+        return "signed (unknown)"  # billed reasoning context we cannot see: reported apart, not fitted
+    if request.results:
+        kind = "tool results"
+    elif request.tools:
+        kind = "tools"
+    elif request.response_schema is not None:
+        kind = "structured"
+    else:
+        kind = "plain"
+    if gen in ("openai:reasoning", "openai:o-series") or thinking:
+        return f"reasoning {kind}"
+    return kind
+
+
+def load(path: Path) -> tuple[list[dict], dict[str, int]]:
+    rows, dropped = [], defaultdict(int)
+    counters = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        pair = json.loads(line)
+        try:
+            request = parse_request(pair["request"], pair["file"])
+        except InputError as exc:
+            dropped[str(exc).split(": ")[-1][:60]] += 1
+            continue
+        if request.skipped_parts:
+            dropped["non-text parts"] += 1
+            continue
+        family = family_of(pair["vendor"], pair["model"])
+        if family not in counters:
+            counters[family] = get_counter(family)
+        gen = framing.generation(family, pair["model"])
+        vendor = framing.vendor_of(family)
+        prompt = framing.tool_prompt(pair["model"], request.tool_choice) if vendor == "anthropic" else 0
+        feats = features(request, vendor, counters[family].count, prompt if request.tools else 0)
+        rows.append(
+            {
+                "source": pair["source"],
+                "vendor": f"{pair['vendor']}-{pair['endpoint']}" if vendor == "openai" else pair["vendor"],
+                "gen": gen,
+                "kind": kind_of(pair, request, gen),
+                "billed": pair["input_tokens"],
+                "features": feats,
+                "family": family,
+                "unknown": request.signatures,
+            }
+        )
+    return rows, dict(dropped)
+
+
+def _robust(rows: list[dict], names: list[str], fixed: dict, whole: bool) -> dict[str, float]:
+    """Least squares of ``names`` on the residual of ``rows`` after ``fixed``, refitted without the rows
+    more than 3 median deviations off (odd recordings must not move the constants)."""
+    columns, seen = [], set()
+    for name in names:
+        column = tuple(r["features"][name] for r in rows)
+        if any(column) and column not in seen:
+            seen.add(column)
+            columns.append(name)
+    if not columns:
+        return {}
+    x = np.array([[r["features"][n] for n in columns] for r in rows], dtype=float)
+    y = np.array([r["billed"] - predict(r, fixed) for r in rows], dtype=float)
+    keep = np.ones(len(rows), dtype=bool)
+    for _ in range(3):
+        solution, *_ = np.linalg.lstsq(x[keep], y[keep], rcond=None)
+        residual = y - x @ solution
+        spread = max(1.0, float(np.median(np.abs(residual[keep]))))
+        keep = np.abs(residual) <= 3 * spread
+    return {
+        n: (round(float(v)) if whole else round(float(v), 2)) for n, v in zip(columns, solution, strict=True)
+    }
+
+
+def fit(rows: list[dict], gen: str, coef: dict) -> dict:
+    """Robust, sequential fit of the framing constants of ``gen`` on ``rows``.
+
+    1. Claude and Gemini only: one scale for text counted with the estimate (median billed / counted on
+       plain requests). 2. The reply priming (``base``): median residual of plain requests. 3. The schema
+       constant on structured-output requests, 4. the tool constants (per request, without a system
+       message, per tool, named or required tool_choice, Chat Completions endpoint, strict) on requests
+       with tools but no calls (``_robust``), 5. one constant per tool call and per tool result (median).
+       OpenAI constants are integers.
+    """
+    vendor = gen.split(":")[0]
+    out = dict(coef)
+    if not rows:
+        return out
+    whole = vendor == "openai"
+
+    def only(*present: str, absent: tuple[str, ...] = ()) -> list[dict]:
+        return [
+            r
+            for r in rows
+            if all(r["features"][p] for p in present) and not any(r["features"][a] for a in absent)
+        ]
+
+    extras = ("tools", "calls", "results", "schema", "thinking_text")
+    plain = only(absent=extras if whole else (*extras, "system", "thinking_on"))
+    if not whole and plain:
+        out.update(dict.fromkeys(_FREE_TOKENS[vendor], 1))
+        scale = statistics.median(r["billed"] / max(1, predict(r, out)) for r in plain)
+        out.update(dict.fromkeys(_FREE_TOKENS[vendor], round(scale, 4)))
+    if plain:
+        value = statistics.median(r["billed"] - predict(r, {**out, "base": 0}) for r in plain)
+        out["base"] = round(value) if whole else round(value, 2)
+    tool_names = ["tools", "tools_no_system", "tool_defs", "tool_named", "tool_required"]
+    tool_names += ["tools_chat_endpoint", "strict"]
+    if not whole:  # the rendering of Claude's and Gemini's tool lists is not published: weigh it too
+        tool_names.append("tools_text")
+    steps = [] if whole else [(["system", "thinking_on"], only(absent=extras))]
+    steps += [
+        (["schema"], only("schema", absent=("tools", "calls", "results"))),
+        (tool_names, only("tools", absent=("calls", "results", "schema"))),
+    ]
+    for names, subset in steps:
+        if subset:
+            zeroed = {**out, **dict.fromkeys(names, 0)}
+            out.update({**dict.fromkeys(names, 0), **_robust(subset, names, zeroed, whole)})
+    for name in _UNBILLED.get(vendor, ()):
+        out[name] = 0
+    calls = only("calls", absent=("schema",))
+    if calls:  # one constant per call and its result: the median, as calls and results come in pairs
+        zeroed = {**out, "calls": 0, "results": 0}
+        value = statistics.median(
+            (r["billed"] - predict(r, zeroed)) / (r["features"]["calls"] + r["features"]["results"])
+            for r in calls
+        )
+        out["calls"] = out["results"] = round(value) if whole else round(value, 2)
+    return out
+
+
+def predict(row: dict, coef: dict) -> int:
+    return max(0, round(sum(coef.get(name, 0) * value for name, value in row["features"].items())))
+
+
+def table(rows: list[dict], data: dict) -> tuple[list[str], dict]:
+    groups: dict[tuple[str, str], list[float]] = defaultdict(list)
+    exact: dict[tuple[str, str], int] = defaultdict(int)
+    per_gen: dict[str, list[float]] = defaultdict(list)
+    for row in rows:
+        coef = data["generations"][row["gen"]]["coef"]
+        error = (predict(row, coef) - row["billed"]) / row["billed"]
+        key = (row["vendor"], row["kind"])
+        groups[key].append(abs(error))
+        exact[key] += predict(row, coef) == row["billed"]
+        per_gen[row["gen"]].append(abs(error))
+    lines = [f"{'vendor':17} {'kind':22} {'n':>5} {'exact':>6} {'median':>7} {'p90':>7}"]
+    for key in sorted(groups):
+        errors = sorted(groups[key])
+        p90 = errors[min(len(errors) - 1, int(0.9 * len(errors)))]
+        lines.append(
+            f"{key[0]:17} {key[1]:22} {len(errors):5} {exact[key] / len(errors):6.0%} "
+            f"{statistics.median(errors):7.2%} {p90:7.2%}"
+        )
+    p90s = {}
+    for gen, errors in per_gen.items():
+        errors.sort()
+        p90s[gen] = round(errors[min(len(errors) - 1, int(0.9 * len(errors)))], 4)
+    by_kind: dict[tuple[str, str], list[float]] = defaultdict(list)
+    for row in rows:
+        if row["kind"] == "signed (unknown)":
+            continue
+        coef = data["generations"][row["gen"]]["coef"]
+        error = abs(predict(row, coef) - row["billed"]) / row["billed"]
+        by_kind[(row["gen"], row["kind"].removeprefix("reasoning "))].append(error)
+    for (gen, kind), errors in by_kind.items():
+        errors.sort()
+        p90s[f"{gen}/{kind}"] = round(errors[min(len(errors) - 1, int(0.9 * len(errors)))], 4)
+    return lines, p90s
+
+
+def harmony_check(path: Path) -> str:
+    """How many distinct tool lists of the recorded OpenAI requests our rendering gets exactly as
+    ``openai-harmony`` renders them in its developer message."""
+    from openai_harmony import (
+        Conversation,
+        DeveloperContent,
+        HarmonyEncodingName,
+        Message,
+        Role,
+        SystemContent,
+        ToolDescription,
+        load_harmony_encoding,
+    )
+
+    from tokencost.tokenizers.chat.framing import render
+
+    encoding = load_harmony_encoding(HarmonyEncodingName.HARMONY_GPT_OSS)
+    seen, same = set(), 0
+    for line in path.read_text(encoding="utf-8").splitlines():
+        pair = json.loads(line)
+        if pair["vendor"] != "openai":
+            continue
+        try:
+            request = parse_request(pair["request"])
+        except InputError:
+            continue
+        if not request.tools or any(t.kind != "function" for t in request.tools):
+            continue
+        key = json.dumps([(t.name, t.description, t.parameters) for t in request.tools], sort_keys=True)
+        if key in seen:
+            continue
+        seen.add(key)
+        described = [
+            ToolDescription.new(t.name, t.description, parameters=t.parameters) for t in request.tools
+        ]
+        conversation = Conversation.from_messages(
+            [
+                Message.from_role_and_content(Role.SYSTEM, SystemContent.new()),
+                Message.from_role_and_content(
+                    Role.DEVELOPER, DeveloperContent.new().with_function_tools(described)
+                ),
+            ]
+        )
+        text = encoding.decode(encoding.render_conversation(conversation))
+        theirs = text[text.index("# Tools") : text.index("} // namespace functions") + 24]
+        same += theirs == render.openai_tools(request.tools)
+    return f"namespace functions rendering identical to openai-harmony on {same} of {len(seen)} tool lists"
+
+
+def main(argv: list[str]) -> int:
+    do_fit = "--fit" in argv
+    paths = [a for a in argv if not a.startswith("--")]
+    path = Path(paths[0]) if paths else Path("/work/ref/framing_pairs.jsonl")
+    rows, dropped = load(path)
+    fit_sources = FIT
+    if "--swap" in argv:  # the other way round, as a check of the split (refits, never writes)
+        fit_sources = frozenset({r["source"] for r in rows}) - FIT
+        do_fit = False
+    fit_rows = [r for r in rows if r["source"] in fit_sources and r["kind"] != "signed (unknown)"]
+    held = [r for r in rows if r["source"] not in fit_sources]
+    data = json.loads(DATA.read_text(encoding="utf-8"))
+    if "--swap" in argv:
+        for gen, spec in data["generations"].items():
+            spec["coef"] = fit([r for r in fit_rows if r["gen"] == gen], gen, spec["coef"])
+    if do_fit:
+        for gen, spec in data["generations"].items():
+            spec["coef"] = fit([r for r in fit_rows if r["gen"] == gen], gen, spec["coef"])
+    lines, p90s = table(held, data)
+    fit_lines, _ = table(fit_rows, data)
+    print(f"held out ({len(held)} requests from {sorted({r['source'] for r in held})}):")
+    print("\n".join(lines))
+    print(f"\nfit set ({len(fit_rows)} requests from {sorted(fit_sources)}):")
+    print("\n".join(fit_lines))
+    print(f"\nleft out: {dropped}")
+    if "--harmony" in argv:
+        print(harmony_check(path))
+    if do_fit:
+        for key, p90 in p90s.items():
+            gen, _, kind = key.partition("/")
+            if kind:
+                data["generations"][gen].setdefault("error_p90_by_kind", {})[kind] = p90
+            else:
+                data["generations"][gen]["error_p90"] = p90
+        data["fit_sources"] = sorted(FIT)
+        data["held_out"] = {"sources": sorted({r["source"] for r in held}), "table": lines}
+        DATA.write_text(json.dumps(data, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))

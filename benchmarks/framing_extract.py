@@ -1,0 +1,307 @@
+"""Extract text-only (request, billed input tokens) pairs from recorded API calls (VCR cassettes).
+
+Usage: ``python benchmarks/framing_extract.py CASSETTE_DIR [OUT.jsonl]``
+
+``CASSETTE_DIR`` holds one folder per source repository (``CASSETTE_DIR/<source>/...*.yaml``), copied from
+public SDK and agent-framework test suites; the recordings are reference data and stay outside this
+repository. Each interaction that POSTs a chat request (OpenAI Chat Completions or Responses, Anthropic
+Messages, Gemini ``generateContent``) and got a usage block back becomes one JSON line: source, file, vendor,
+endpoint, model, the request body and the billed input tokens (prompt tokens; for Claude input plus cache
+creation and cache reads). Requests with non-text content (images, files, audio), server-side tools or other
+features the count does not model are left out and counted by reason on stderr.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections import Counter
+from pathlib import Path
+
+import yaml
+
+#: keys whose presence anywhere in a request makes it not text-only
+_NON_TEXT_KEYS = frozenset(
+    {
+        "image_url",
+        "input_image",
+        "inlineData",
+        "inline_data",
+        "fileData",
+        "file_data",
+        "input_audio",
+        "image",
+        "document",
+        "file",
+        "file_id",
+        "mcp_servers",
+        "container",
+        "previous_response_id",
+        "cachedContent",
+        "context_management",
+        "web_search_options",
+        "conversation",
+    }
+)
+_NON_TEXT_TYPES = frozenset(
+    {
+        "image",
+        "document",
+        "input_image",
+        "input_file",
+        "file",
+        "image_url",
+        "input_audio",
+        "search_result",
+        "server_tool_use",
+        "web_search_tool_result",
+        "code_execution_tool_result",
+        "mcp_tool_use",
+        "mcp_tool_result",
+        "container_upload",
+        "redacted_thinking",
+        "web_search_call",
+        "file_search_call",
+        "computer_call",
+        "image_generation_call",
+        "code_interpreter_call",
+        "mcp_call",
+        "mcp_list_tools",
+        "local_shell_call",
+        "compaction",
+        "item_reference",
+    }
+)
+
+
+#: the vendors' own API hosts (OpenAI-compatible endpoints of other vendors bill with their own tokenizers)
+_HOSTS = (
+    "api.openai.com",
+    "api.anthropic.com",
+    "generativelanguage.googleapis.com",
+    "aiplatform.googleapis.com",
+)
+
+
+def _vendor(uri: str) -> tuple[str, str] | None:
+    """(vendor, endpoint) of a request URI, or None for one that is not a chat request."""
+    if "count_tokens" in uri or "countTokens" in uri:
+        return None
+    if not any(host in uri for host in _HOSTS):
+        return None  # an OpenAI-compatible server of another vendor, or a proxy
+    if uri.endswith("/chat/completions") or "/chat/completions?" in uri:
+        return "openai", "chat"
+    if uri.endswith("/responses") or "/responses?" in uri:
+        return "openai", "responses"
+    if uri.endswith("/v1/messages") or "/v1/messages?" in uri:
+        return "anthropic", "messages"
+    if ":generateContent" in uri or ":streamGenerateContent" in uri:
+        return "gemini", "generate"
+    return None
+
+
+def _body(part: dict) -> object:
+    """The JSON body of a recorded request or response (``parsed_body``, ``body`` or ``body.string``)."""
+    if "parsed_body" in part:
+        return part["parsed_body"]
+    body = part.get("body")
+    if isinstance(body, dict):
+        body = body.get("string")
+    if isinstance(body, bytes):
+        body = body.decode("utf-8", "replace")
+    if not isinstance(body, str) or not body.strip():
+        return None
+    try:
+        return json.loads(body)
+    except json.JSONDecodeError:
+        return body  # an event stream
+
+
+def _stream_usage(text: str) -> dict | None:
+    """The usage of a server-sent event stream: the last usage block, merged with Claude's message_start."""
+    usage: dict = {}
+    for line in text.splitlines():
+        if not line.startswith("data:"):
+            continue
+        try:
+            event = json.loads(line[5:].strip())
+        except json.JSONDecodeError:
+            continue
+        if not isinstance(event, dict):
+            continue
+        if event.get("type") == "message_start":
+            usage.update(event.get("message", {}).get("usage") or {})
+        elif event.get("type") == "response.completed":
+            usage.update(event.get("response", {}).get("usage") or {})
+        elif isinstance(event.get("usage"), dict) and event["usage"]:
+            found = event["usage"]
+            if "input_tokens" in usage and "input_tokens" in found and not found.get("input_tokens"):
+                found = {k: v for k, v in found.items() if k != "input_tokens"}
+            usage.update(found)
+        elif isinstance(event.get("usageMetadata"), dict):
+            usage.update(event["usageMetadata"])
+    return usage or None
+
+
+def _usage(response: object) -> dict | None:
+    if isinstance(response, str):
+        return _stream_usage(response)
+    if isinstance(response, list):  # Gemini streams recorded as a JSON array
+        merged: dict = {}
+        for item in response:
+            if isinstance(item, dict) and isinstance(item.get("usageMetadata"), dict):
+                merged.update(item["usageMetadata"])
+        return merged or None
+    if isinstance(response, dict):
+        for key in ("usage", "usageMetadata"):
+            if isinstance(response.get(key), dict):
+                return response[key]
+    return None
+
+
+def _billed(vendor: str, usage: dict) -> int | None:
+    if vendor == "openai":
+        value = usage.get("prompt_tokens", usage.get("input_tokens"))
+    elif vendor == "anthropic":
+        if usage.get("input_tokens") is None:
+            return None
+        value = (
+            usage["input_tokens"]
+            + (usage.get("cache_creation_input_tokens") or 0)
+            + (usage.get("cache_read_input_tokens") or 0)
+        )
+    else:
+        value = usage.get("promptTokenCount")
+        if value is not None and usage.get("toolUsePromptTokenCount"):
+            return None  # built-in tools ran and added their own prompt
+    return value if isinstance(value, int) and value > 0 else None
+
+
+def _not_text(value: object) -> str | None:
+    """Why a request is not text-only (a key or part type the count does not model), or None."""
+    if isinstance(value, dict):
+        kind = value.get("type")
+        if isinstance(kind, str) and kind in _NON_TEXT_TYPES:
+            return f"type {kind}"
+        for key, item in value.items():
+            if key in _NON_TEXT_KEYS:
+                return f"key {key}"
+            reason = _not_text(item)
+            if reason:
+                return reason
+    elif isinstance(value, list):
+        for item in value:
+            reason = _not_text(item)
+            if reason:
+                return reason
+    return None
+
+
+def _tools_reason(vendor: str, request: dict) -> str | None:
+    """Why a request's tools are not all plain functions (server-side and built-in tools), or None."""
+    tools = request.get("tools") or []
+    if not isinstance(tools, list):
+        return "tools not a list"
+    for tool in tools:
+        if not isinstance(tool, dict):
+            return "tool not an object"
+        if vendor == "openai" and tool.get("type", "function") not in ("function", "custom"):
+            return f"tool {tool.get('type')}"
+        if vendor == "anthropic" and tool.get("type") not in (None, "custom"):
+            return f"tool {tool.get('type')}"
+        if vendor == "gemini" and set(tool) - {"functionDeclarations", "function_declarations"}:
+            return f"tool {sorted(tool)[0]}"
+    return None
+
+
+def _model(vendor: str, uri: str, request: dict, response: object) -> str | None:
+    if vendor == "gemini":
+        tail = uri.split("/models/")[-1]
+        return tail.split(":")[0]
+    model = request.get("model")
+    if isinstance(response, dict) and isinstance(response.get("model"), str):
+        model = response["model"]
+    return model if isinstance(model, str) else None
+
+
+def extract(root: Path) -> tuple[list[dict], Counter]:
+    """Every usable pair under ``root`` (one folder per source) and the reasons others were left out."""
+    pairs: list[dict] = []
+    dropped: Counter = Counter()
+    seen: set[tuple[str, str, int]] = set()
+    for path in sorted(root.rglob("*.y*ml")):
+        source = path.relative_to(root).parts[0]
+        try:
+            document = yaml.load(path.read_text(encoding="utf-8"), Loader=yaml.CSafeLoader)
+        except (yaml.YAMLError, UnicodeDecodeError):
+            dropped["unreadable yaml"] += 1
+            continue
+        interactions = document.get("interactions") if isinstance(document, dict) else None
+        if not isinstance(interactions, list):
+            continue
+        for interaction in interactions:
+            if not isinstance(interaction, dict):
+                continue
+            pair = _pair(interaction, source, str(path.relative_to(root)), dropped)
+            if pair is None:
+                continue
+            key = (pair["vendor"], json.dumps(pair["request"], sort_keys=True), pair["input_tokens"])
+            if key in seen:
+                dropped["duplicate"] += 1
+                continue
+            seen.add((key[0], key[1], key[2]))
+            pairs.append(pair)
+    return pairs, dropped
+
+
+def _pair(interaction: dict, source: str, file: str, dropped: Counter) -> dict | None:
+    request_part, response_part = interaction.get("request") or {}, interaction.get("response") or {}
+    found = _vendor(str(request_part.get("uri", "")).split("?")[0] + "")
+    if found is None:
+        return None
+    vendor, endpoint = found
+    request = _body(request_part)
+    if not isinstance(request, dict):
+        dropped["request not JSON"] += 1
+        return None
+    usage = _usage(_body(response_part))
+    billed = _billed(vendor, usage) if usage else None
+    if billed is None:
+        dropped["no usage"] += 1
+        return None
+    reason = _not_text(request) or _tools_reason(vendor, request)
+    if reason:
+        dropped[f"{vendor}: {reason}"] += 1
+        return None
+    return {
+        "source": source,
+        "file": file,
+        "vendor": vendor,
+        "endpoint": endpoint,
+        "model": _model(vendor, str(request_part.get("uri", "")), request, _body(response_part)),
+        "request": request,
+        "input_tokens": billed,
+    }
+
+
+def main(argv: list[str]) -> int:
+    if not argv or len(argv) > 2:
+        print(__doc__.strip().splitlines()[2], file=sys.stderr)
+        return 2
+    root = Path(argv[0])
+    out = Path(argv[1]) if len(argv) > 1 else Path("/work/ref/framing_pairs.jsonl")
+    pairs, dropped = extract(root)
+    with out.open("w", encoding="utf-8") as handle:
+        for pair in pairs:
+            handle.write(json.dumps(pair, ensure_ascii=False) + "\n")
+    by = Counter((p["source"], p["vendor"], p["endpoint"]) for p in pairs)
+    for (source, vendor, endpoint), n in sorted(by.items()):
+        print(f"{source:16} {vendor:10} {endpoint:10} {n:5}")
+    print(f"{len(pairs)} pairs written to {out}", file=sys.stderr)
+    for reason, n in dropped.most_common(25):
+        print(f"  left out: {reason}: {n}", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))

@@ -1,0 +1,193 @@
+"""Count a normalised request the way its vendor bills it.
+
+OpenAI families (``o200k_base``, ``cl100k_base``): the models' own rendering (``render.openai_tools``), with
+per-message, priming, tool-call, tool-result and schema constants per model generation (``chat``: GPT-4o
+era; ``reasoning``: GPT-5 / o-series, harmony). Claude: Anthropic's documented tool-use system prompt per
+model and ``tool_choice`` plus fitted per-message and per-block constants. Gemini: compact declarations and
+fitted constants; parts with a ``thoughtSignature`` are billed context we cannot see (``unknown_parts``).
+Other families: their chat template (``template``). Constants: ``tokenizers/data/framing.json``.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+from tokencost.tokenizers.chat.framing import template
+from tokencost.tokenizers.chat.framing.features import TOKEN_FEATURES, features
+from tokencost.tokenizers.chat.model import Request
+
+_OPENAI = frozenset({"o200k_base", "cl100k_base"})
+_REASONING = re.compile(r"^(?:openai/)?(?:gpt-5(?!-chat)|gpt-oss|codex)", re.IGNORECASE)
+_O_SERIES = re.compile(r"^(?:openai/)?o\d", re.IGNORECASE)
+#: Claude models before 4.5 (their tool prompt is the documented one; later models bill ~150 tokens more)
+_CLAUDE_EARLY = re.compile(
+    r"^(?:anthropic/)?claude-(?:[123]|instant|(?:sonnet|opus|haiku)-4-(?:0|1|2025)|opus-4$|sonnet-4$)"
+)
+
+
+@dataclass(frozen=True)
+class RequestCount:
+    """Input tokens of one request. ``exact``: of ``tokens``, those of text counted with the family's exact
+    tokenizer; ``estimated``: the rest (framing constants, and all of it on families without a public
+    tokenizer); ``error``: how many tokens the framing can be off (held-out p90); ``unknown_parts``: parts
+    billed for context we cannot see (reasoning signatures), not counted."""
+
+    tokens: int
+    content: int
+    overhead: int
+    tools: int
+    response_format: int
+    exact: int
+    estimated: int
+    error: int
+    basis: str
+    messages: int
+    skipped_parts: int = 0
+    unknown_parts: int = 0
+    shape: str = ""
+    where: str = ""
+
+    def as_dict(self) -> dict:
+        return {
+            "where": self.where,
+            "shape": self.shape,
+            "tokens": self.tokens,
+            "exact": self.exact,
+            "estimated": self.estimated,
+            "framing_error": self.error,
+            "basis": self.basis,
+            "unknown_parts": self.unknown_parts,
+            "skipped_parts": self.skipped_parts,
+        }
+
+
+@cache
+def constants() -> dict:
+    """``tokenizers/data/framing.json``: fitted constants, their source and held-out figures."""
+    text = resources.files("tokencost.tokenizers").joinpath("data/framing.json").read_text(encoding="utf-8")
+    return json.loads(text)
+
+
+def vendor_of(family: str) -> str:
+    if family in _OPENAI:
+        return "openai"
+    if family == "claude":
+        return "anthropic"
+    if family == "gemini":
+        return "gemini"
+    return "template"
+
+
+def generation(family: str, model: str | None) -> str:
+    """The framing generation: ``openai:chat`` (GPT-4o era, the default) / ``openai:reasoning`` (GPT-5) /
+    ``openai:o-series``, ``anthropic`` (Claude before 4.5) / ``anthropic:4.5`` (4.5 and later, the
+    default), ``gemini``."""
+    vendor = vendor_of(family)
+    if vendor == "openai":
+        if model and _O_SERIES.match(model):
+            return "openai:o-series"
+        return "openai:reasoning" if model and _REASONING.match(model) else "openai:chat"
+    if vendor == "anthropic":
+        return "anthropic" if model and _CLAUDE_EARLY.match(model) else "anthropic:4.5"
+    return vendor
+
+
+def tool_prompt(model: str | None, choice: str | None) -> int:
+    """Tokens of Claude's tool-use system prompt for ``model`` and ``tool_choice`` (Anthropic's table)."""
+    table = constants()["anthropic_tool_prompt"]
+    row = table["default"]
+    for prefix, values in table["models"].items():
+        if model and model.startswith(prefix):
+            row = values
+            break
+    return row["any" if choice in ("any", "tool") else "auto"]
+
+
+def kind_of(request: Request) -> str:
+    """The request kind the held-out error is measured per: tool results, tools, structured or plain."""
+    if request.results:
+        return "tool results"
+    if request.tools:
+        return "tools"
+    return "structured" if request.response_schema is not None else "plain"
+
+
+def count_request(
+    request: Request, family: str, count: Callable[[str], int], exact: bool = True, model: str | None = None
+) -> RequestCount:
+    """Input tokens of ``request`` on ``family`` (``count``: the family's counter; ``exact``: whether it is
+    the vendor's exact tokenizer); ``model`` picks the generation (default: the request's own)."""
+    model = model or request.model
+    vendor = vendor_of(family)
+    if vendor == "template":
+        content, overhead, tools, schema = template.count(request, family, count)
+        total = content + overhead + tools + schema
+        basis = template.overhead_for(family).basis
+        exact_part = content if exact else 0
+        return _result(request, total, content, overhead, tools, schema, exact_part, 0, basis)
+    if not (request.messages or request.system or request.tools or request.response_schema):
+        return _result(request, 0, 0, 0, 0, 0, 0, 0, f"fitted:{generation(family, model)}")
+    gen = generation(family, model)
+    spec = constants()["generations"][gen]
+    coef = spec["coef"]
+    prompt = tool_prompt(model, request.tool_choice) if vendor == "anthropic" and request.tools else 0
+    f = features(request, vendor, count, prompt)
+    weighed = {name: coef.get(name, 0) * value for name, value in f.items()}
+    total = max(0, round(sum(weighed.values())))
+    tools = round(
+        sum(weighed[k] for k in ("tools_text", "tools", "tools_no_system", "tool_defs", "tool_prompt"))
+    )
+    schema = round(weighed["schema_text"] + weighed["schema"])
+    content = round(sum(weighed[k] for k in ("text", "names", "call_text", "result_text", "thinking_text")))
+    overhead = total - tools - schema - content
+    exact_part = 0
+    if exact:
+        exact_part = sum(f[k] for k in TOKEN_FEATURES if coef.get(k) == 1)
+    p90 = spec.get("error_p90_by_kind", {}).get(kind_of(request), spec.get("error_p90", 0.1))
+    error = math.ceil(p90 * total) if total else 0
+    return _result(
+        request,
+        total,
+        content,
+        overhead,
+        tools,
+        schema,
+        exact_part,
+        error,
+        f"fitted:{gen}",
+    )
+
+
+def _result(
+    request: Request,
+    total: int,
+    content: int,
+    overhead: int,
+    tools: int,
+    schema: int,
+    exact_part: int,
+    error: int,
+    basis: str,
+) -> RequestCount:
+    return RequestCount(
+        total,
+        content,
+        overhead,
+        tools,
+        schema,
+        min(exact_part, total),
+        total - min(exact_part, total),
+        error,
+        basis,
+        len(request.messages) + (1 if request.system else 0),
+        request.skipped_parts,
+        request.signatures,
+        request.shape,
+        request.where,
+    )

@@ -1,0 +1,205 @@
+"""Text renderings of tool definitions and response schemas, the way each vendor's models receive them.
+
+OpenAI (both generations): the TypeScript-like ``namespace functions`` block that GPT-4o-era models see
+in their system message and harmony (GPT-5 / o-series) puts in the developer message. Claude: each tool
+as JSON in a ``<functions>`` list. Gemini: compact JSON of the declarations. Tests pin each rendering.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from tokencost.tokenizers.chat.model import Schema, Tool, compact_json
+
+
+def openai_tools(tools: tuple[Tool, ...]) -> str:
+    """The ``# Tools`` section OpenAI's models receive for function (and custom) tools: a TypeScript-like
+    ``namespace functions`` (the rendering OpenAI publishes for harmony; checked against ``openai-harmony``
+    in ``benchmarks/framing.py``)."""
+    lines = ["## functions\n", "namespace functions {\n"]
+    for tool in tools:
+        lines.extend(f"// {line}" for line in tool.description.splitlines())
+        if tool.kind == "custom":
+            fmt = f" // format: {compact_json(tool.format)}" if tool.format else ""
+            lines.append(f"type {tool.name} = (_: string) => any;{fmt}\n")
+        elif tool.parameters is not None:
+            lines.append(f"type {tool.name} = (_: {_ts(tool.parameters, '')}) => any;\n")
+        else:
+            lines.append(f"type {tool.name} = () => any;\n")
+    lines.append("} // namespace functions")
+    return "# Tools\n\n" + "\n".join(lines)
+
+
+def _default(schema: dict[str, Any]) -> str:
+    """A ``default`` as harmony comments it: strings quoted unless the schema is an enum."""
+    value = schema["default"]
+    if isinstance(value, str):
+        return f'default: "{value}"' if not _is_enum(schema) else f"default: {value}"
+    return f"default: {_json_value(value)}"
+
+
+def _json_value(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+def _is_enum(schema: dict[str, Any]) -> bool:
+    return isinstance(schema.get("enum"), list) and bool(schema["enum"])
+
+
+def _ts(schema: Any, indent: str) -> str:
+    """A JSON Schema as a TypeScript type, the way harmony renders it (``oneOf`` unions, ``T[]``, objects
+    with comment lines for title, description, examples and defaults; ``anyOf`` and ``$ref`` are ``any``)."""
+    if not isinstance(schema, dict):
+        return "any"
+    if isinstance(schema.get("oneOf"), list):
+        return _one_of(schema["oneOf"], indent)
+    kind = schema.get("type")
+    if isinstance(kind, list):
+        names = ["number" if k == "integer" else k for k in kind if isinstance(k, str)]
+        if names:
+            return " | ".join(names)
+        kind = None
+    if kind == "object":
+        return _ts_object(schema, indent)
+    if kind == "string":
+        values = [f'"{v}"' for v in schema.get("enum") or [] if isinstance(v, str)]
+        return " | ".join(values) if values else "string"
+    if kind in ("number", "integer"):
+        return "number"
+    if kind == "boolean":
+        return "boolean"
+    if kind == "array":
+        return f"{_ts(schema['items'], indent)}[]" if "items" in schema else "Array<any>"
+    return "any"
+
+
+def _nullable(schema: Any, text: str) -> str:
+    if isinstance(schema, dict) and schema.get("nullable") is True and "null" not in text:
+        return f"{text} | null"
+    return text
+
+
+def _one_of(variants: list, indent: str) -> str:
+    out = ""
+    for variant in variants:
+        out += f"\n{indent} | " + _nullable(variant, _ts(variant, indent + "   "))
+        trailing = []
+        if isinstance(variant, dict) and isinstance(variant.get("description"), str):
+            trailing.append(variant["description"])
+        if isinstance(variant, dict) and "default" in variant:
+            trailing.append(_default(variant))
+        if trailing:
+            out += " // " + " ".join(trailing)
+    return out
+
+
+def _ts_object(schema: dict[str, Any], indent: str) -> str:
+    out = f"{indent}// {schema['description']}\n" if isinstance(schema.get("description"), str) else ""
+    out += "{\n"
+    properties = schema.get("properties")
+    required = {r for r in schema.get("required") or [] if isinstance(r, str)}
+    for key, value in (properties if isinstance(properties, dict) else {}).items():
+        value = value if isinstance(value, dict) else {}
+        mark = "" if key in required else "?"
+        if isinstance(value.get("title"), str):
+            out += f"{indent}// {value['title']}\n{indent}//\n"
+        if "oneOf" not in value and isinstance(value.get("description"), str):
+            out += f"{indent}// {value['description']}\n"
+        examples = [e for e in value.get("examples") or [] if isinstance(e, str)]
+        if isinstance(value.get("examples"), list) and value["examples"]:
+            out += f"{indent}// Examples:\n" + "".join(f'{indent}// - "{e}"\n' for e in examples)
+        if isinstance(value.get("oneOf"), list):
+            out += _one_of_property(key, mark, value, indent)
+            continue
+        out += f"{indent}{key}{mark}: " + _nullable(value, _ts(value, indent + "    ")) + ","
+        if "default" in value:
+            out += " // " + _default(value)
+        out += "\n"
+    return out + f"{indent}}}"
+
+
+def _one_of_property(key: str, mark: str, value: dict[str, Any], indent: str) -> str:
+    """A property whose schema is a ``oneOf``: its comments above, one ``| variant`` line each."""
+    variants = value["oneOf"]
+    description = value.get("description") if isinstance(value.get("description"), str) else None
+    first = variants[0] if variants and isinstance(variants[0], dict) else {}
+    above = description is not None and first.get("description") != description
+    out = f"{indent}// {description}\n" if above else ""
+    if "default" in value:
+        out += f"{indent}// {_default(value)}\n"
+    out += f"{indent}{key}{mark}:\n"
+    for index, variant in enumerate(variants):
+        out += f"{indent} | " + _nullable(variant, _ts(variant, indent + "   "))
+        trailing = []
+        own = variant.get("description") if isinstance(variant, dict) else None
+        if not (index == 0 and above) and isinstance(own, str) and own != description:
+            trailing.append(own)
+        if isinstance(variant, dict) and "default" in variant:
+            trailing.append(_default(variant))
+        if trailing:
+            out += " // " + " ".join(trailing)
+        out += "\n"
+    return out + f"{indent},\n"
+
+
+def openai_schema(schema: Schema) -> str:
+    """The ``# Response Formats`` section of a structured-output request: the schema as compact JSON
+    without ``title`` and ``additionalProperties`` (the variant closest to billed counts, see
+    ``benchmarks/README.md``)."""
+    lines = ["# Response Formats", "", f"## {schema.name or 'response'}", ""]
+    if schema.description:
+        lines.append(f"// {schema.description}")
+    lines.append(compact_json(_strip_keywords(schema.schema)))
+    return "\n".join(lines)
+
+
+_DROPPED_KEYWORDS = frozenset({"title", "additionalProperties"})
+
+
+def _strip_keywords(schema: Any) -> Any:
+    """``schema`` without the dropped keywords (property names under ``properties`` are kept)."""
+    if isinstance(schema, list):
+        return [_strip_keywords(item) for item in schema]
+    if not isinstance(schema, dict):
+        return schema
+    out = {}
+    for key, value in schema.items():
+        if key in _DROPPED_KEYWORDS:
+            continue
+        if key in ("properties", "$defs", "definitions") and isinstance(value, dict):
+            out[key] = {name: _strip_keywords(item) for name, item in value.items()}
+        else:
+            out[key] = _strip_keywords(value)
+    return out
+
+
+def claude_tools(tools: tuple[Tool, ...]) -> str:
+    """Claude's tool list: each tool's description, name and parameters as JSON in ``<functions>``."""
+    lines = ["<functions>"]
+    for tool in tools:
+        body = {"description": tool.description, "name": tool.name, "parameters": tool.parameters or {}}
+        lines.append(f"<function>{json.dumps(body, ensure_ascii=False)}</function>")
+    lines.append("</functions>")
+    return "\n".join(lines)
+
+
+def gemini_tools(tools: tuple[Tool, ...]) -> str:
+    """Gemini's function declarations, compact: name, description and parameters without JSON punctuation
+    that carries no meaning (quotes around keys)."""
+    return "\n".join(
+        _unquote(
+            compact_json({"name": t.name, "description": t.description, "parameters": t.parameters or {}})
+        )
+        for t in tools
+    )
+
+
+def _unquote(text: str) -> str:
+    import re
+
+    return re.sub(r'"([A-Za-z_][A-Za-z0-9_]*)":', r"\1:", text)
+
+
+def compact_schema(schema: Schema) -> str:
+    return compact_json(schema.schema)

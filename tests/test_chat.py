@@ -1,0 +1,370 @@
+"""Chat requests in every shape: parsers (with malformed fields named), renderings pinned, conversion."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from tokencost.errors import InputError
+from tokencost.tokenizers import get_counter
+from tokencost.tokenizers.chat import count_request, parse_request, parse_requests
+from tokencost.tokenizers.chat.framing import generation, render, tool_prompt
+from tokencost.tokenizers.chat.model import TOOL_CALL, TOOL_RESULT, Schema, Tool
+
+PARAMS = {
+    "type": "object",
+    "properties": {
+        "city": {"type": "string", "description": "The city"},
+        "unit": {"type": "string", "enum": ["c", "f"], "default": "c"},
+        "days": {"type": "array", "items": {"type": "integer"}},
+        "where": {"type": "object", "properties": {"lat": {"type": "number"}}, "required": ["lat"]},
+    },
+    "required": ["city"],
+}
+WEATHER = Tool("get_weather", "Get the weather", PARAMS)
+
+OPENAI_CHAT = {
+    "model": "gpt-4o",
+    "messages": [
+        {"role": "system", "content": "Be brief."},
+        {"role": "user", "content": "Weather in Paris?"},
+        {
+            "role": "assistant",
+            "content": None,
+            "tool_calls": [
+                {
+                    "id": "c1",
+                    "type": "function",
+                    "function": {"name": "get_weather", "arguments": '{"city":"Paris"}'},
+                }
+            ],
+        },
+        {"role": "tool", "tool_call_id": "c1", "content": "18C"},
+    ],
+    "tools": [
+        {
+            "type": "function",
+            "function": {"name": "get_weather", "description": "Get the weather", "parameters": PARAMS},
+        }
+    ],
+}
+ANTHROPIC = {
+    "model": "claude-sonnet-4-5",
+    "system": [{"type": "text", "text": "Be brief."}],
+    "messages": [
+        {"role": "user", "content": "Weather in Paris?"},
+        {
+            "role": "assistant",
+            "content": [{"type": "tool_use", "id": "c1", "name": "get_weather", "input": {"city": "Paris"}}],
+        },
+        {"role": "user", "content": [{"type": "tool_result", "tool_use_id": "c1", "content": "18C"}]},
+    ],
+    "tools": [{"name": "get_weather", "description": "Get the weather", "input_schema": PARAMS}],
+}
+RESPONSES = {
+    "model": "gpt-5",
+    "instructions": "Be brief.",
+    "input": [
+        {"role": "user", "content": [{"type": "input_text", "text": "Weather in Paris?"}]},
+        {"type": "function_call", "call_id": "c1", "name": "get_weather", "arguments": '{"city":"Paris"}'},
+        {"type": "function_call_output", "call_id": "c1", "output": "18C"},
+    ],
+    "tools": [
+        {"type": "function", "name": "get_weather", "description": "Get the weather", "parameters": PARAMS}
+    ],
+}
+GEMINI = {
+    "systemInstruction": {"parts": [{"text": "Be brief."}]},
+    "contents": [
+        {"role": "user", "parts": [{"text": "Weather in Paris?"}]},
+        {
+            "role": "model",
+            "parts": [
+                {
+                    "functionCall": {"name": "get_weather", "args": {"city": "Paris"}},
+                    "thoughtSignature": "abc",
+                }
+            ],
+        },
+        {"role": "user", "parts": [{"functionResponse": {"name": "get_weather", "response": {"t": "18C"}}}]},
+    ],
+    "tools": [
+        {
+            "functionDeclarations": [
+                {"name": "get_weather", "description": "Get the weather", "parameters": PARAMS}
+            ]
+        }
+    ],
+}
+
+
+def test_openai_tools_rendering_pinned():
+    """Harmony's rendering (checked against ``openai-harmony`` by ``benchmarks/framing.py --harmony``)."""
+    assert render.openai_tools((WEATHER, Tool("ping"))) == (
+        "# Tools\n\n## functions\n\nnamespace functions {\n\n"
+        "// Get the weather\n"
+        "type get_weather = (_: {\n"
+        "// The city\n"
+        "city: string,\n"
+        'unit?: "c" | "f", // default: c\n'
+        "days?: number[],\n"
+        "where?: {\n    lat: number,\n    },\n"
+        "}) => any;\n\n"
+        "type ping = () => any;\n\n"
+        "} // namespace functions"
+    )
+
+
+def test_openai_tools_rendering_of_titles_unions_and_defaults():
+    params = {
+        "type": "object",
+        "properties": {
+            "q": {"type": "string", "title": "Query", "default": "x", "examples": ["a"]},
+            "n": {"type": ["integer", "null"]},
+            "v": {
+                "oneOf": [{"type": "string", "description": "a name"}, {"type": "number"}],
+                "description": "V",
+            },
+            "z": {"anyOf": [{"type": "string"}]},
+            "m": {"type": "string", "nullable": True},
+        },
+        "required": ["v"],
+    }
+    text = render.openai_tools((Tool("f", "", params),))
+    body = text[text.index("type f") : text.index("} // namespace")]
+    assert body == (
+        "type f = (_: {\n"
+        "// Query\n//\n"
+        '// Examples:\n// - "a"\n'
+        'q?: string, // default: "x"\n'
+        "n?: number | null,\n"
+        "// V\n"
+        "v:\n | string\n | number\n,\n"
+        "z?: any,\n"
+        "m?: string | null,\n"
+        "}) => any;\n\n"
+    )
+
+
+def test_schema_claude_and_gemini_renderings_pinned():
+    schema = Schema("answer", {"type": "object", "properties": {"a": {"type": "string"}}}, "The answer")
+    assert render.openai_schema(schema) == (
+        '# Response Formats\n\n## answer\n\n// The answer\n{"type":"object","properties":{"a":{"type":"string"}}}'
+    )
+    titled = Schema(
+        "s",
+        {
+            "title": "T",
+            "type": "object",
+            "additionalProperties": False,
+            "properties": {"title": {"title": "X"}},
+        },
+    )
+    assert render.openai_schema(titled).endswith('{"type":"object","properties":{"title":{}}}')
+    small = Tool("f", "Do f", {"type": "object", "properties": {"x": {"type": "integer"}}})
+    assert render.claude_tools((small,)) == (
+        '<functions>\n<function>{"description": "Do f", "name": "f", "parameters": {"type": "object", '
+        '"properties": {"x": {"type": "integer"}}}}</function>\n</functions>'
+    )
+    assert render.gemini_tools((small,)) == (
+        'name:"f",description:"Do f",parameters:{type:"object",properties:{x:{type:"integer"}}}'.join("{}")
+    )
+
+
+@pytest.mark.parametrize(
+    "document,shape",
+    [
+        (OPENAI_CHAT, "openai_chat"),
+        (ANTHROPIC, "anthropic"),
+        (RESPONSES, "openai_responses"),
+        (GEMINI, "gemini"),
+    ],
+)
+def test_every_shape_normalises_to_the_same_conversation(document, shape):
+    request = parse_request(document)
+    assert request.shape == shape
+    assert [t.name for t in request.tools] == ["get_weather"]
+    assert request.tools[0].parameters == PARAMS
+    calls = [p for m in request.messages for p in m.parts if p.kind == TOOL_CALL]
+    results = [p for m in request.messages for p in m.parts if p.kind == TOOL_RESULT]
+    assert [(c.name, json.loads(c.text)) for c in calls] == [("get_weather", {"city": "Paris"})]
+    assert [r.name for r in results] == ["get_weather"]  # named after the call it answers, not its id
+    texts = [*request.system, *(p.text for m in request.messages for p in m.parts if p.kind == "text")]
+    assert texts[:2] == ["Be brief.", "Weather in Paris?"]
+
+
+def test_openai_request_counted_on_claude_is_the_claude_request():
+    """Conversion: an OpenAI-shaped log counted on Claude is counted as the Claude request it would be."""
+    count = get_counter("claude").count
+    as_openai = count_request(OPENAI_CHAT, "claude", model="claude-sonnet-4-5", count=count)
+    as_claude = count_request(ANTHROPIC, "claude", model="claude-sonnet-4-5", count=count)
+    assert as_openai.tokens == as_claude.tokens
+    assert as_openai.tools >= tool_prompt("claude-sonnet-4-5", "auto") == 346
+    assert tool_prompt("claude-3-opus-20240229", "any") == 281
+
+
+def test_generations_and_exact_parts():
+    assert generation("o200k_base", "gpt-4o-2024-08-06") == "openai:chat"
+    assert generation("o200k_base", "gpt-5-mini") == "openai:reasoning"
+    assert generation("o200k_base", "o3-mini") == "openai:o-series"
+    plain = {"messages": [{"role": "user", "content": "hi"}]}
+    result = count_request(plain, "o200k_base")
+    assert result.tokens == 8 and result.exact == 2 and result.estimated == 6  # cookbook: 3 + 1 + 1 + 3
+    claude = count_request(plain, "claude")
+    assert claude.exact == 0 and claude.estimated == claude.tokens and claude.error >= 1
+
+
+def test_gemini_thought_signature_is_unknown_not_zero():
+    result = count_request(GEMINI, "gemini")
+    assert result.unknown_parts == 1
+    assert result.as_dict()["unknown_parts"] == 1
+
+
+@pytest.mark.parametrize(
+    "document,message",
+    [
+        ({"input": 5}, "x: input: expected a string or a list of items, got a number"),
+        (
+            {"input": [{"type": "function_call", "name": 3}]},
+            "x: input[0].name: expected a string, got a number",
+        ),
+        ({"input": [{"type": "nope"}]}, "x: input[0].type: unsupported input item type 'nope'"),
+        (
+            {"input": "hi", "tools": [{"type": "web_search"}]},
+            "x: tools[0].type: unsupported tool type 'web_search'",
+        ),
+        (
+            {"input": "hi", "text": {"format": {"type": "json_schema", "schema": 1}}},
+            "x: text.format.schema: expected",
+        ),
+        (
+            {"system": 3, "messages": []},
+            "x: system: expected a string or a list of text blocks, got a number",
+        ),
+        (
+            {"system": "s", "messages": [{"role": "user", "content": [{"type": "tool_use", "input": {}}]}]},
+            "x: messages[0].content[0].name: expected a string, got null",
+        ),
+        (
+            {"system": "s", "messages": [], "tools": [{"input_schema": {}}]},
+            "x: tools[0].name: expected a string",
+        ),
+        ({"system": "s", "messages": [], "tool_choice": "auto"}, "x: tool_choice: expected an object"),
+        ({"contents": [{"parts": [{"text": 1}]}]}, "x: contents[0].parts[0].text: expected a string"),
+        (
+            {"contents": [{"parts": [{"functionCall": {"args": {}}}]}]},
+            "x: contents[0].parts[0].functionCall.name",
+        ),
+        ({"contents": [], "tools": [{"googleSearch": {}}]}, "x: tools[0]: expected 'functionDeclarations'"),
+        (
+            {"contents": [], "tools": [{"functionDeclarations": [{"name": "f", "parameters": []}]}]},
+            "x: tools[0].functionDeclarations[0].parameters: expected a schema object, got a list",
+        ),
+        ({"contents": [], "generationConfig": {"responseSchema": 2}}, "x: generationConfig.responseSchema"),
+    ],
+)
+def test_malformed_fields_are_named(document, message):
+    with pytest.raises(InputError) as caught:
+        parse_requests(json.dumps(document), "x")
+    assert str(caught.value).startswith(message) and "\n" not in str(caught.value)
+
+
+def test_jsonl_of_mixed_shapes_is_one_request_per_line():
+    text = "\n".join(json.dumps(d) for d in (OPENAI_CHAT, ANTHROPIC, RESPONSES, GEMINI))
+    requests = parse_requests(text, "log.jsonl")
+    assert [r.normalised().shape for r in requests] == [
+        "openai_chat",
+        "anthropic",
+        "openai_responses",
+        "gemini",
+    ]
+    assert [r.where for r in requests] == ["line 1", "line 2", "line 3", "line 4"]
+
+
+def _run(*args):
+    from click.testing import CliRunner
+
+    from tokencost.cli import cli
+
+    return CliRunner().invoke(cli, ["count", *args])
+
+
+def test_count_cli_reads_every_shape_and_reports_each_request(tmp_path):
+    log = tmp_path / "log.jsonl"
+    log.write_text("\n".join(json.dumps(d) for d in (OPENAI_CHAT, ANTHROPIC, RESPONSES, GEMINI)), "utf-8")
+    result = _run(str(log), "--messages", "--model", "gpt-4o", "--format", "json")
+    assert result.exit_code == 0, result.output
+    doc = json.loads(result.stdout)
+    row = doc  # one model: the document is its row
+    per_request = row["messages"]["per_request"]
+    assert [r["shape"] for r in per_request] == ["openai_chat", "anthropic", "openai_responses", "gemini"]
+    assert [r["where"] for r in per_request] == ["line 1", "line 2", "line 3", "line 4"]
+    assert sum(r["tokens"] for r in per_request) == row["tokens"]
+    assert all(r["exact"] + r["estimated"] == r["tokens"] and r["framing_error"] > 0 for r in per_request)
+    assert row["low"] < row["tokens"] < row["high"]  # the framing error widens even an exact count
+    assert per_request[3]["unknown_parts"] == 1
+    assert any("thoughtSignature" in n and "unknown, not zero" in n for n in doc["notices"])
+
+
+def test_count_cli_names_the_bad_field_of_any_shape(tmp_path):
+    path = tmp_path / "bad.json"
+    path.write_text(json.dumps({"contents": [{"parts": [{"functionCall": {"args": {}}}]}]}), "utf-8")
+    result = _run(str(path), "--messages")
+    assert result.exit_code == 2
+    assert "bad.json: contents[0].parts[0].functionCall.name: expected a string, got null" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_estimate_and_plan_read_other_shapes(tmp_path):
+    import tokencost
+
+    (row,) = tokencost.estimate(ANTHROPIC, models="claude-sonnet-4.5", output_tokens=10).rows
+    claude = count_request(ANTHROPIC, "claude", model="claude-sonnet-4-5")
+    assert row.count.tokens == claude.tokens
+
+
+_TURNS = st.lists(
+    st.tuples(st.sampled_from(["user", "assistant"]), st.text(min_size=1, max_size=40)),
+    min_size=1,
+    max_size=6,
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(turns=_TURNS, system=st.text(max_size=30))
+def test_plain_openai_requests_follow_the_documented_rule_in_every_shape(turns, system):
+    """Plain requests are exact on OpenAI families (100 % of held-out ones): 3 per message plus its role
+    and content, 3 to prime the reply; the same conversation in Responses shape counts the same."""
+    count = get_counter("o200k_base").count
+    messages = ([{"role": "system", "content": system}] if system else []) + [
+        {"role": role, "content": text} for role, text in turns
+    ]
+    expected = sum(3 + count(m["role"]) + count(m["content"]) for m in messages) + 3
+    assert count_request({"messages": messages}, "o200k_base", model="gpt-4o").tokens == expected
+    responses = {
+        "input": [{"role": r, "content": t} for r, t in turns],
+        **({"instructions": system} if system else {}),
+    }
+    assert count_request(responses, "o200k_base", model="gpt-4o").tokens == expected
+
+
+@settings(max_examples=40, deadline=None)
+@given(turns=_TURNS, system=st.text(max_size=30))
+def test_a_conversation_counts_the_same_whatever_shape_it_was_logged_in(turns, system):
+    """Conversion: Chat Completions, Anthropic and Gemini forms of one conversation are one request."""
+    openai = {"messages": ([{"role": "system", "content": system}] if system else [])}
+    openai["messages"] += [{"role": r, "content": t} for r, t in turns]
+    anthropic = {
+        "system": system,
+        "messages": [{"role": r, "content": [{"type": "text", "text": t}]} for r, t in turns],
+    }
+    gemini = {
+        "contents": [{"role": "model" if r == "assistant" else r, "parts": [{"text": t}]} for r, t in turns],
+        **({"systemInstruction": {"parts": [{"text": system}]}} if system else {}),
+    }
+    for family in ("claude", "gemini", "o200k_base"):
+        counts = {count_request(doc, family).tokens for doc in (openai, anthropic, gemini)}
+        assert len(counts) == 1, (family, counts)
