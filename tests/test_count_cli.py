@@ -283,7 +283,6 @@ def test_progress_bar_only_on_a_terminal_after_a_second(monkeypatch):
 
 
 def test_explain_classes_and_limit(monkeypatch, tmp_path):
-    from tokencost.cli import count_cmd
     from tokencost.tokenizers.explain import (
         DIGITS,
         EMOJI,
@@ -316,7 +315,9 @@ def test_explain_classes_and_limit(monkeypatch, tmp_path):
     # a run with no variant-specific character follows the run before it
     assert runs("這個說法，中文")[-1] == (HAN_T, "中文")
 
-    monkeypatch.setattr(count_cmd, "EXPLAIN_LIMIT", 10)
+    from tokencost.cli import count_explain
+
+    monkeypatch.setattr(count_explain, "EXPLAIN_LIMIT", 10)
     path = tmp_path / "long.txt"
     path.write_text("abcdefghij" * 5, encoding="utf-8")
     other = tmp_path / "other.txt"

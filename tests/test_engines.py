@@ -147,3 +147,16 @@ def test_scheduler_without_dask_engine_is_a_usage_error(tmp_path):
     result = CliRunner().invoke(cli, ["count", str(path), "--scheduler", "tcp://127.0.0.1:9"])
     assert result.exit_code == 2
     assert "--scheduler goes with --engine dask" in result.output
+
+
+def needs_tiktoken(unit):
+    """A partition function on a worker without the tokenizers extra."""
+    raise ModuleNotFoundError("No module named 'tiktoken'", name="tiktoken")
+
+
+def test_a_worker_without_the_tokenizers_extra_is_named(dask_engine):
+    with pytest.raises(InputError) as caught:
+        list(dask_engine.map_unordered(needs_tiktoken, [1, 2]))
+    message = str(caught.value)
+    assert "Dask worker tcp://" in message and "cannot import 'tiktoken'" in message
+    assert "pip install 'tokencost-advisor[tokenizers]'" in message and "\n" not in message

@@ -27,6 +27,7 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
             "tokencost.cache",
             "tokencost.fx",
             "tokencost.engines",
+            "tokencost.remote",
         ),
     ),
     ("price data", ("tokencost.pricing.schema", "tokencost.pricing.methods")),

@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from tokencost.errors import InputError
+from tokencost.remote import is_url, open_any
 
 STDIN = "-"
 _SNIFF = 8192
@@ -44,10 +45,11 @@ _BOMS = (
 
 @dataclass(frozen=True)
 class Source:
-    """One input: a file (``path``) or stdin (``path`` None, ``name`` ``-``)."""
+    """One input: a file (``path``; a URL is kept as its string, read through fsspec) or stdin (``path``
+    None, ``name`` ``-``)."""
 
     name: str
-    path: Path | None
+    path: Path | str | None
     size: int | None = None
     #: the encoding ``collect`` sniffed for a regular file (``utf-8``, ``utf-16``, ``utf-32``)
     encoding: str = UTF8
@@ -198,6 +200,9 @@ def collect(paths: Sequence[str], include: Sequence[str] = (), exclude: Sequence
             stdin_seen = True
             out.sources.append(Source(STDIN, None))
             continue
+        if is_url(raw):
+            _collect_url(raw, out)
+            continue
         path = Path(raw)
         st = _stat(raw, path)
         if stat.S_ISDIR(st.st_mode):
@@ -218,6 +223,25 @@ def collect(paths: Sequence[str], include: Sequence[str] = (), exclude: Sequence
     return out
 
 
+def _collect_url(raw: str, out: Collected) -> None:
+    """The files a URL names (fsspec), each sniffed like a local file; binary files under a URL directory
+    are skipped with a notice, a binary file named directly is an error."""
+    from tokencost.remote import expand, size
+
+    skipped = 0
+    for url in expand(raw):
+        with open_any(url) as handle:
+            encoding = sniff_encoding(handle.read(_SNIFF))
+        if encoding is None:
+            if url == raw:
+                raise binary_error(raw)
+            skipped += 1
+            continue
+        out.sources.append(Source(url, url, size(url), encoding))
+    if skipped:
+        out.notices.append(f"{raw}: {skipped} binary file(s) skipped")
+
+
 def _stat(raw: str, path: Path) -> os.stat_result:
     try:
         return path.stat()
@@ -231,7 +255,7 @@ def open_binary(source: Source) -> BinaryIO:
     if source.path is None:
         return sys.stdin.buffer
     try:
-        return open(source.path, "rb")
+        return open_any(str(source.path))
     except OSError as exc:
         raise InputError(f"{source.name}: cannot read: {exc.strerror or exc}") from None
 

@@ -20,8 +20,6 @@ from tokencost.families import accuracy_label
 SCHEMA = "tokencost.count/1"
 DEFAULT_FAMILY = "o200k_base"
 _FORMATS = ("table", "json", "csv")
-#: --explain classifies characters in Python: it reads at most this many characters of input
-EXPLAIN_LIMIT = 8_000_000
 
 
 class Progress:
@@ -134,6 +132,7 @@ def _resolve_model(model: str) -> tuple[str, str]:
 )
 @click.option("--per-file", is_flag=True, help="One row per input file (and family).")
 @click.option("--jobs", "-j", type=int, default=1, show_default=True, help="Worker processes (at least 1).")
+@click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
 @click.option(
     "--include", multiple=True, metavar="GLOB", help="In directories, count only files matching GLOB."
 )
@@ -171,6 +170,7 @@ def count(
     engine: str,
     scheduler: str | None,
     fmt: str,
+    quiet: bool = False,
 ) -> None:
     """Count tokens in PATHS (files, directories, or - for stdin), exactly where the tokenizer is available.
 
@@ -194,7 +194,9 @@ def count(
         for model, family in dict.fromkeys(selections):
             if model is not None:
                 notices.append(f"--explain works per tokenizer: {model} is explained with {family}")
-        _explain(collected.sources, selections, counters, estimate, fmt, notices)
+        from tokencost.cli.count_explain import explain
+
+        explain(collected.sources, selections, counters, estimate, fmt, notices)
         return
     if messages:
         chat_models: dict = {}
@@ -202,7 +204,7 @@ def count(
             chat_models.setdefault((family, estimate), model)
         per_source = _count_messages(collected.sources, keys, counters, notices, chat_models)
     else:
-        per_source = _count_files(collected.sources, keys, jobs, online, engine, scheduler, notices)
+        per_source = _count_files(collected.sources, keys, jobs, online, engine, scheduler, notices, quiet)
     if verbose:
         notices += backend_notices(counters.values())
     for notice in notices:
@@ -254,8 +256,9 @@ def _counters(selections, keys, estimate: bool, online: bool, notices: list[str]
 
 
 def _count_files(
-    sources, keys, jobs: int, online: bool, engine: str, scheduler: str | None, notices: list[str]
-):
+    sources, keys, jobs: int, online: bool, engine: str, scheduler: str | None, notices: list[str],
+    quiet: bool = False,
+):  # fmt: skip
     """Count every source file with every counter (on the chosen engine), with a progress bar; notes on
     decoding and invalid bytes."""
     from tokencost.inputs import decoded_notice, invalid_notice
@@ -265,6 +268,7 @@ def _count_files(
         raise InputError("--online counts in this process: it does not go with --engine dask")
     runner = open_engine(engine, jobs, scheduler)
     progress = Progress(sum(s.size or 0 for s in sources))
+    progress.enabled = progress.enabled and not quiet
     try:
         per_source = count_sources(sources, keys, jobs=jobs, progress=progress, engine=runner)
     finally:
@@ -481,119 +485,3 @@ def _count_messages(sources, keys, counters, notices, models=None):
             )
         out.append(item)
     return out
-
-
-def _explain(sources, selections, counters, estimate, fmt, notices) -> None:
-    """``--explain``: the text broken down by script, tokens per character per family."""
-    from tokencost.render.tabular import render_rows
-    from tokencost.tokenizers.explain import explain_text
-
-    text = "\n".join(_explain_texts(sources, notices))
-    for notice in notices:
-        click.echo(f"note: {notice}", err=True)
-    families = [family for _, family in selections]
-    report = explain_text(text, [counters[(family, estimate)] for family in dict.fromkeys(families)])
-    rows = [
-        _explain_cells(report, row.script, row.characters, f"{row.share:.1%}", row.tokens)
-        for row in report.rows
-    ]
-    document = _explain_document(report, selections, notices)
-    rows.append(_explain_cells(report, "all (whole text)", report.characters, "100.0%", report.totals))
-    title = (
-        "Tokens per character by script (each script's runs tokenized alone; exact/estimate per family below)"
-    )
-    columns = _explain_columns(report, fmt)
-    output = render_rows(rows, columns, fmt, json_document=document, title=title if fmt == "table" else None)
-    if fmt == "table":
-        output += "".join(
-            f"  {c.family}: {accuracy_label(c.exact, c.error_band)} ({c.method})\n" for c in report.counters
-        )
-    echo_output(output)
-
-
-def _explain_texts(sources, notices: list[str]) -> list[str]:
-    """The text of each source, up to EXPLAIN_LIMIT characters in all (what is left out is a notice)."""
-    from tokencost.inputs import TextStream, decoded_notice, invalid_notice
-
-    texts = []
-    budget = EXPLAIN_LIMIT
-    for source in sources:
-        if budget <= 0:
-            notices.append(
-                f"{source.name}: not analysed (--explain reads the first {EXPLAIN_LIMIT:,} characters)"
-            )
-            continue
-        stream = TextStream(source)
-        parts = []
-        for piece in stream:
-            parts.append(piece[:budget])
-            budget -= len(piece)
-            if budget <= 0:
-                notices.append(
-                    f"{source.name}: --explain analysed only the first {EXPLAIN_LIMIT:,} characters"
-                )
-                break
-        if stream.encoding != "utf-8":
-            notices.append(decoded_notice(source.name, stream.encoding))
-        if stream.invalid_bytes:
-            notices.append(invalid_notice(source.name, stream.invalid_bytes, stream.encoding))
-        texts.append("".join(parts))
-    return texts
-
-
-def _explain_columns(report, fmt: str) -> list[tuple[str, str]]:
-    columns = [("script", "script"), ("characters", "chars"), ("share", "share")]
-    for counter in report.counters:
-        columns.append((f"tokens_per_char:{counter.family}", f"{counter.family} tok/char"))
-        if fmt == "csv":  # the table says it below, JSON per family
-            columns += [(f"kind:{counter.family}", ""), (f"method:{counter.family}", "")]
-    return columns
-
-
-def _explain_cells(
-    report, script: str, characters: int, share: str, tokens: dict[str, int]
-) -> dict[str, Any]:
-    """One table row: the script, then tokens per character and the method of each family."""
-    out: dict[str, Any] = {"script": script, "characters": characters, "share": share}
-    for counter in report.counters:
-        ratio = tokens[counter.family] / characters if characters else None
-        out[f"tokens_per_char:{counter.family}"] = f"{ratio:.3f}" if ratio is not None else ""
-        out[f"kind:{counter.family}"] = accuracy_label(counter.exact, counter.error_band)
-        out[f"method:{counter.family}"] = counter.method
-    return out
-
-
-def _explain_document(report, selections, notices: list[str]) -> dict[str, Any]:
-    """The ``tokencost.count.explain/1`` document."""
-    with_models = any(m is not None for m, _ in selections)
-    return {
-        "schema": "tokencost.count.explain/1",
-        "characters": report.characters,
-        "families": [
-            {
-                "family": counter.family,
-                **(
-                    {"models": [m for m, family in selections if family == counter.family]}
-                    if with_models
-                    else {}
-                ),
-                "exact": counter.exact,
-                "method": counter.method,
-                "tokens": report.totals[counter.family],
-            }
-            for counter in report.counters
-        ],
-        "scripts": [
-            {
-                "script": row.script,
-                "characters": row.characters,
-                "tokens": row.tokens,
-                "tokens_per_char": {
-                    family: (tokens / row.characters if row.characters else None)
-                    for family, tokens in row.tokens.items()
-                },
-            }
-            for row in report.rows
-        ],
-        "notices": notices,
-    }

@@ -7,13 +7,24 @@ import sys
 import click
 
 from tokencost.cli._common import DATE, calibration_option, echo_output, format_option, pricing_option
+from tokencost.cli.engine_opt import engine_options
 
 SOURCES = ("auto", "openai", "anthropic", "openrouter", "litellm", "langfuse", "otel", "pairs", "generic")
 
 
-def _progress(number: int) -> None:
-    if number % 10_000 == 0:
+def _progress(number: int, total: int | None = None, done: int = 0, size: int = 0) -> None:
+    """Records read (one pass), or partitions and bytes done (on an engine): stderr, on a TTY only."""
+    if total is not None:
+        mb = f"{done / 1e6:,.1f} of {size / 1e6:,.1f} MB"
+        end = "\n" if number == total else ""
+        click.echo(f"\r{number}/{total} partitions, {mb}", nl=False, err=True)
+        click.echo(end, nl=False, err=True)
+    elif number % 10_000 == 0:
         click.echo(f"\r{number:,} records read", nl=False, err=True)
+
+
+def _notice(text: str) -> None:
+    click.echo(text, err=True)
 
 
 def _report_reading(document: dict) -> None:
@@ -67,12 +78,14 @@ def _report_reading(document: dict) -> None:
     default=1,
     show_default=True,
     type=click.IntRange(min=1),
-    help="Worker processes that re-tokenise logged text.",
+    help="Worker processes that re-tokenise logged text (with --engine dask: the local cluster's workers).",
 )
 @click.option(
     "--emit-workload", "emit", type=click.Path(dir_okay=False), help="Write a workload YAML for plan."
 )
 @click.option("--force", is_flag=True, help="Overwrite the --emit-workload file if it exists.")
+@engine_options
+@click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
 @pricing_option
 @calibration_option
 def replay(
@@ -90,6 +103,9 @@ def replay(
     jobs,
     emit,
     force,
+    engine,
+    scheduler,
+    quiet,
     pricing_dirs,
 ):
     """Read usage logs and price that traffic as logged and on candidate models.
@@ -105,6 +121,10 @@ def replay(
 
     if mapping and source not in ("generic", "auto"):
         raise click.UsageError("--map goes with --source generic")
+    if jobs < 1:
+        raise InputError(f"--jobs must be at least 1, got {jobs}")
+    if engine == "local" and scheduler:
+        raise InputError("--scheduler goes with --engine dask")
     if since and until and since > until:
         raise click.UsageError(f"--since {since} is after --until {until}")
     document = run(
@@ -118,8 +138,11 @@ def replay(
         mapping=mapping,
         currency=currency.upper() if currency else None,
         pricing=list(pricing_dirs),
-        progress=_progress if sys.stderr.isatty() else None,
+        progress=_progress if sys.stderr.isatty() and not quiet else None,
+        engine=engine if engine == "dask" or jobs > 1 or scheduler else None,
         jobs=jobs,
+        scheduler=scheduler,
+        notice=_notice,
     )
     _report_reading(document)
     if emit:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterable, Iterator
+from functools import partial
 from typing import Any
 
 from tokencost.errors import InputError
@@ -60,7 +61,7 @@ class DaskEngine:
         units = list(units)
         if not units:
             return
-        futures = self.client.map(fn, units, retries=RETRIES, pure=False)
+        futures = self.client.map(partial(on_worker, fn), units, retries=RETRIES, pure=False)
         for future in distributed.as_completed(futures, loop=self.client.loop):
             yield _result(future)
 
@@ -68,6 +69,41 @@ class DaskEngine:
         self.client.close()
         if self._cluster is not None:
             self._cluster.close()
+
+
+#: modules of the tokenizers extra (a worker without them cannot count exactly)
+TOKENIZER_MODULES = ("tiktoken", "tokenizers", "sentencepiece", "huggingface_hub")
+
+
+class WorkerImportError(Exception):
+    """A partition failed on a worker that lacks a module: carries the worker's address and the module."""
+
+    def __init__(self, worker: str, module: str) -> None:
+        super().__init__(worker, module)
+        self.worker, self.module = worker, module
+
+
+def on_worker(fn: Callable[[Any], Any], unit: Any) -> Any:
+    """``fn(unit)`` on a Dask worker; a missing module is reported with the worker that lacks it."""
+    try:
+        return fn(unit)
+    except ImportError as exc:
+        try:
+            from distributed import get_worker
+
+            where = get_worker().address
+        except (ImportError, ValueError):
+            where = "(unknown worker)"
+        raise WorkerImportError(where, exc.name or str(exc)) from None
+
+
+def _missing(exc: WorkerImportError) -> InputError:
+    top = exc.module.split(".")[0]
+    extra = "tokenizers" if top in TOKENIZER_MODULES else None
+    install = (
+        f"pip install 'tokencost-advisor[{extra}]'" if extra else f"install {top} (or tokencost-advisor)"
+    )
+    return InputError(f"Dask worker {exc.worker} cannot import {top!r}: {install} on every worker")
 
 
 def _result(future) -> Any:
@@ -78,6 +114,8 @@ def _result(future) -> Any:
         return future.result()
     except TokencostError:
         raise
+    except WorkerImportError as exc:
+        raise _missing(exc) from None
     except ModuleNotFoundError as exc:
         raise InputError(
             f"a Dask worker cannot import {exc.name!r}: install tokencost-advisor with the same extras on "

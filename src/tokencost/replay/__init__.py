@@ -9,6 +9,7 @@ Layer: planner/replay (imports catalog, tokenizers and the cost engine; never th
 from __future__ import annotations
 
 import datetime as dt
+import decimal
 import os
 import sys
 import types
@@ -42,7 +43,10 @@ def replay(
     currency: str | None = None,
     pricing: str | os.PathLike | Sequence[str | os.PathLike] | None = (),
     progress: Any = None,
+    engine: Any = None,
     jobs: int = 1,
+    scheduler: str | None = None,
+    notice: Any = None,
 ) -> dict[str, Any]:
     """Replay usage logs: the ``tokencost.replay/1`` document (money as decimal strings).
 
@@ -50,11 +54,16 @@ def replay(
     set; ``all_models`` every chat model); ``mapping``: the generic source's column map (a dict or
     ``"model=col,input=col"``); ``progress``: called with each record count step (for a progress bar);
     ``jobs``: worker processes that re-tokenise logged text (the result is the same as with one).
+    ``engine``: None reads here in one pass; ``"local"``/``"dask"`` (with ``jobs``, ``scheduler``) or an
+    engine from ``tokencost.engines.get_engine`` runs partitions there (same document byte for byte); on an
+    engine ``progress`` gets (partitions done, partitions, bytes done, bytes) and ``notice`` is told what the
+    user should know about the partitioning (whole-file partitions).
     """
     from tokencost.costing.models import resolve_models
     from tokencost.pricing.catalog import load_catalog, pricing_paths
     from tokencost.replay.engine import Engine
     from tokencost.replay.lookup import ModelLookup
+    from tokencost.replay.partitions import PRECISION
     from tokencost.replay.pipeline import ReadStats, read_records
     from tokencost.replay.result import build
     from tokencost.replay.sources.generic import parse_map
@@ -63,13 +72,21 @@ def replay(
     names = [models] if isinstance(models, str) else list(models)
     if isinstance(mapping, str):
         mapping = parse_map(mapping)
+    group_by = _check_group(group_by)
     catalog = load_catalog(pricing_paths(pricing))
     candidates = resolve_models(catalog, names, (), all_models)
-    engine = Engine(ModelLookup(catalog, model_map), candidates, _check_group(group_by))
     if not isinstance(jobs, int) or isinstance(jobs, bool) or jobs < 1:
         from tokencost.errors import InputError
 
         raise InputError(f"jobs must be a whole number of at least 1, got {jobs!r}")
+    if engine is not None or scheduler:
+        from tokencost.replay.run import run_on_engine
+
+        spec_args = (pricing, model_map, candidates, group_by, mapping, since, until)
+        runner = (engine, jobs, scheduler)
+        document = run_on_engine(paths, catalog, spec_args, source, runner, progress, notice)
+        return build(*document, currency)
+    engine = Engine(ModelLookup(catalog, model_map), candidates, _check_group(group_by))
     stats = ReadStats()
     records = read_records(paths, stats, source=source, mapping=mapping, since=since, until=until)
     if jobs > 1 and candidates:
@@ -78,10 +95,12 @@ def replay(
         paired = with_counts(records, engine, jobs)
     else:
         paired = ((record, None) for record in records)
-    for number, (record, counts) in enumerate(paired, start=1):
-        engine.add(record, counts)
-        if progress is not None and number % 1000 == 0:
-            progress(number)
+    with decimal.localcontext() as context:
+        context.prec = PRECISION  # exact sums, as on partitions
+        for number, (record, counts) in enumerate(paired, start=1):
+            engine.add(record, counts)
+            if progress is not None and number % 1000 == 0:
+                progress(number)
     return build(engine, stats, currency)
 
 

@@ -79,13 +79,28 @@ def read_records(
     until: dt.date | None = None,
 ) -> Iterator[UsageRecord]:
     """Every checked record of ``paths`` (streamed), counting the rest in ``stats``."""
-    from tokencost.replay.requests import to_chat
-
     files = expand(paths)
     if not files:
         raise InputError("no log files given")
-    stats.files = len(files)
     ctx = Context(mapping=dict(mapping or {}))
+    chosen = choose(files, stats, source, ctx)
+    for name, module, stdin in chosen:
+        if module.NAME == "otel" and name != "-":
+            for doc in documents(name):
+                if doc.value is not MALFORMED and module.sniff(doc):
+                    module.collect_parents(doc, ctx)
+        stream = stdin if stdin is not None else documents(name)
+        yield from records_of(stream, module, ctx, stats, since, until)
+
+
+def choose(
+    files: Sequence[str], stats: ReadStats, source: str, ctx: Context
+) -> list[tuple[str, Any, Iterator[Document] | None]]:
+    """Each file's parser (``stats.sources`` says which), OpenAI batch input files read into
+    ``ctx.batch_inputs`` (they are joined, not priced): ``(file, parser, stdin stream or None)`` to read."""
+    from tokencost.replay.requests import to_chat
+
+    stats.files = len(files)
     chosen: list[tuple[str, Any, Iterator[Document] | None]] = []
     for name in files:
         docs = documents(name)
@@ -110,16 +125,10 @@ def read_records(
         else:
             docs.close()
             chosen.append((name, module, None))
-    for name, module, stdin in chosen:
-        if module.NAME == "otel" and name != "-":
-            for doc in documents(name):
-                if doc.value is not MALFORMED and module.sniff(doc):
-                    module.collect_parents(doc, ctx)
-        stream = stdin if stdin is not None else documents(name)
-        yield from _records(stream, module, ctx, stats, since, until)
+    return chosen
 
 
-def _records(
+def records_of(
     stream: Any, module: Any, ctx: Context, stats: ReadStats, since: dt.date | None, until: dt.date | None
 ) -> Iterator[UsageRecord]:
     for doc in stream:

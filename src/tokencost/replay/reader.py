@@ -19,6 +19,8 @@ from pathlib import Path
 from typing import IO, Any
 
 from tokencost.errors import InputError
+from tokencost.remote import expand as remote_expand
+from tokencost.remote import is_url, open_any
 
 #: a JSON document (not JSON Lines) larger than this is refused: it would have to be held in memory
 MAX_JSON_DOCUMENT = 512 * 1024 * 1024
@@ -41,6 +43,9 @@ def expand(paths: Sequence[str]) -> list[str]:
         if raw == "-":
             out.append("-")
             continue
+        if is_url(raw):
+            out += remote_expand(raw)
+            continue
         path = Path(raw)
         if path.is_dir():
             found = sorted(p for p in path.rglob("*") if p.is_file() and not p.name.startswith("."))
@@ -58,28 +63,34 @@ def expand(paths: Sequence[str]) -> list[str]:
 
 
 def open_text(name: str) -> IO[str]:
-    """A text stream of ``name`` (``-`` = stdin), decompressing ``.gz`` / ``.zst`` transparently."""
+    """A text stream of ``name`` (``-`` = stdin; a URL through fsspec), decompressing ``.gz`` / ``.zst``
+    transparently."""
     if name == "-":
         return io.TextIOWrapper(sys.stdin.buffer, encoding="utf-8", errors="replace")
+    zstandard = _zstandard(name) if name.endswith(".zst") else None
     try:
-        if name.endswith(".gz"):
-            import gzip
-
-            return gzip.open(name, "rt", encoding="utf-8", errors="replace", newline="")
-        if name.endswith(".zst"):
-            try:
-                import zstandard  # type: ignore[import-not-found]
-            except ImportError:
-                raise InputError(
-                    f"{name}: reading .zst needs the zstandard package",
-                    "pip install 'tokencost-advisor[zstd]', or decompress it first",
-                ) from None
-            raw = open(name, "rb")  # noqa: SIM115 - closed with the wrapper
-            reader = zstandard.ZstdDecompressor().stream_reader(raw, closefd=True)
-            return io.TextIOWrapper(reader, encoding="utf-8", errors="replace", newline="")
-        return open(name, encoding="utf-8", errors="replace", newline="")
+        raw: Any = open_any(name)
     except OSError as exc:
         raise InputError(f"{name}: cannot read ({exc.strerror or exc})") from None
+    if name.endswith(".gz"):
+        import gzip
+
+        raw = gzip.GzipFile(fileobj=raw)
+        raw.myfileobj = raw.fileobj  # closed with the wrapper, as gzip.open does
+    elif zstandard is not None:
+        raw = zstandard.ZstdDecompressor().stream_reader(raw, closefd=True)
+    return io.TextIOWrapper(raw, encoding="utf-8", errors="replace", newline="")
+
+
+def _zstandard(name: str) -> Any:
+    try:
+        import zstandard  # type: ignore[import-not-found]
+    except ImportError:
+        raise InputError(
+            f"{name}: reading .zst needs the zstandard package",
+            "pip install 'tokencost-advisor[zstd]', or decompress it first",
+        ) from None
+    return zstandard
 
 
 def _first_line(stream: IO[str]) -> tuple[str, str]:
@@ -200,3 +211,57 @@ def _csv(label: str, head: str, stream: IO[str]) -> Iterator[Document]:
 def _chain(head: str, stream: IO[str]) -> Iterator[str]:
     yield from io.StringIO(head)
     yield from stream
+
+
+def is_jsonl(name: str) -> bool:
+    """Whether ``name`` reads as JSON Lines (its first non-blank line is a whole JSON object)."""
+    with open_text(name) as stream:
+        first, _ = _first_line(stream)
+    text = first.lstrip("\ufeff").strip()
+    if not text.startswith("{"):
+        return False
+    try:
+        json.loads(text)
+    except ValueError:
+        return False
+    return True
+
+
+class JsonlRange:
+    """The documents of bytes ``[start, end)`` of an uncompressed JSONL file (both ends on line starts),
+    numbered from 1 within the range; ``lines`` is how many lines the range held once read (the merge
+    adds the lines of earlier ranges to locate skips by file line)."""
+
+    def __init__(self, name: str, start: int, end: int) -> None:
+        self.name, self.start, self.end = name, start, end
+        self.lines = 0
+
+    def __iter__(self) -> Iterator[Document]:
+        try:
+            with open_any(self.name) as handle:
+                handle.seek(self.start)
+                data = handle.read(self.end - self.start)
+        except OSError as exc:
+            raise InputError(f"{self.name}: cannot read ({exc.strerror or exc})") from None
+        # newline="" splits lines as open_text does (\n, \r\n and \r), so numbers match a whole-file read
+        stream = io.StringIO(data.decode("utf-8", errors="replace"), newline="")
+        for number, line in enumerate(stream, start=1):
+            self.lines = number
+            if line.strip():
+                yield _line(self.name, number, line)
+
+
+def line_cuts(name: str, size: int, part: int) -> list[int]:
+    """Byte offsets cutting ``name`` (``size`` bytes) into ranges of about ``part`` bytes, each just after a
+    newline, so a record is never split: ``[0, ..., size]``."""
+    cuts = [0]
+    with open_any(name) as handle:
+        while cuts[-1] + part < size:
+            handle.seek(cuts[-1] + part)
+            handle.readline()  # finish the line the guess landed in
+            at = handle.tell()
+            if at >= size:
+                break
+            cuts.append(at)
+    cuts.append(size)
+    return cuts

@@ -7,6 +7,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from tokencost.inputs import UTF8, Source, TextStream, decode_bytes
+from tokencost.remote import open_any
 from tokencost.tokenizers import chunking
 
 #: (family, estimate) pairs: what to count with
@@ -47,7 +48,7 @@ def count_partition(unit: Partition) -> tuple[int, dict, int, int, int]:
     """Count one byte range of one file with every counter: the same function on every engine (this
     process, worker processes, Dask workers). Counters load once per process (``get_counter`` caches)."""
     index, path, start, end, keys = unit
-    with open(path, "rb") as handle:
+    with open_any(path) as handle:
         handle.seek(start)
         data = handle.read(end - start)
     text, bad = decode_bytes(data, strip_bom=start == 0)
@@ -91,7 +92,7 @@ def count_sources(
         if source.size <= segment_bytes or not all(counter.chunk_safe for _, counter in counters):
             units.append((index, str(source.path), 0, source.size, frozen))
             continue
-        with open(source.path, "rb") as handle:
+        with open_any(str(source.path)) as handle:
             for start, end in chunking.plan_segments(handle, source.size, segment_bytes):
                 units.append((index, str(source.path), start, end, frozen))
 

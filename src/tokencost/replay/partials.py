@@ -1,0 +1,145 @@
+"""A replay partition's result as a small picklable partial, and the exact merge of partials into the
+driver's engine. Catalog entries travel as ids and price cards as their index in the model's card list
+(object identities differ between processes); merging in partition order keeps every dict in the order a
+single read would have built it, so the document is byte-for-byte the local one."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import localcontext
+from typing import Any
+
+from tokencost.replay.billing import Buckets
+from tokencost.replay.engine import Engine, ModelTotals
+from tokencost.replay.lookup import Resolved
+from tokencost.replay.partitions import PRECISION
+from tokencost.replay.pipeline import LOCATIONS_PER_REASON, ReadStats
+
+
+@dataclass
+class Partial:
+    stats: ReadStats
+    actual: dict[str, ModelTotals]
+    unknown: dict[str, ModelTotals]
+    cand_totals: dict[str, ModelTotals]
+    resolved: dict[str, tuple]
+    buckets: dict[str, list[tuple]]
+    notes: dict[str, None]
+    start: Any
+    end: Any
+    untimed: int
+    priced: int
+
+
+def _all_buckets(engine: Engine) -> dict[str, Buckets]:
+    return {"actual": engine.actual_buckets, "billed": engine.billed_buckets, **engine.cand_buckets}
+
+
+def _export_buckets(buckets: Buckets) -> list[tuple]:
+    out = []
+    for key, volume in buckets.volumes.items():
+        entry, day, at, no_tiers = buckets.cards[key]
+        index = next(i for i, card in enumerate(entry.model.cards()) if id(card) == key[2])
+        out.append(((*key[:2], index, *key[3:]), volume, (entry.id, day, at, no_tiers)))
+    return out
+
+
+def export(engine: Engine, stats: ReadStats) -> Partial:
+    """The partial of one partition's engine and read statistics (no catalog objects in it)."""
+    resolved = {
+        k: (r.logged, r.entry.id if r.entry else None, r.resolved_by, r.suggestions)
+        for k, r in engine.resolved.items()
+    }
+    return Partial(
+        stats,
+        engine.actual,
+        engine.unknown,
+        engine.cand_totals,
+        resolved,
+        {name: _export_buckets(b) for name, b in _all_buckets(engine).items()},
+        engine.notes,
+        engine.start,
+        engine.end,
+        engine.untimed,
+        engine.priced,
+    )
+
+
+def _merge_totals(into: dict[str, ModelTotals], part: dict[str, ModelTotals]) -> None:
+    for key, totals in part.items():
+        mine = into.setdefault(key, ModelTotals())
+        mine.records += totals.records
+        mine.billed += totals.billed
+        mine.billed_records += totals.billed_records
+        mine.currencies |= totals.currencies
+        for target, source in ((mine.counts, totals.counts), (mine.methods, totals.methods)):
+            for name, value in source.items():
+                target[name] += value
+        for day, value in totals.daily.items():
+            mine.daily[day] += value
+        mine.notes.update(totals.notes)
+
+
+def _merge_stats(into: ReadStats, part: ReadStats, fix: Any) -> None:
+    into.read += part.read
+    into.filtered += part.filtered
+    for target, source in ((into.skipped, part.skipped), (into.ignored, part.ignored)):
+        for reason, count in source.items():
+            target[reason] += count
+    for reason, places in part.locations.items():
+        mine = into.locations.setdefault(reason, [])
+        mine.extend(fix(p) for p in places[: LOCATIONS_PER_REASON - len(mine)])
+
+
+def relocate(name: str, offset: int):
+    """A function moving ``name:LINE`` locations of a byte range down by the lines before the range."""
+    if not offset:
+        return lambda where: where
+    pattern = re.compile(re.escape(name) + r":(\d+)")
+    return lambda where: pattern.sub(lambda m: f"{name}:{int(m.group(1)) + offset}", where, count=1)
+
+
+def merge(engine: Engine, stats: ReadStats, part: Partial, fix: Any = None) -> None:
+    """Add one partial to the driver's engine and stats (call in partition order)."""
+    catalog = engine.lookup.catalog
+    _merge_stats(stats, part.stats, fix or (lambda where: where))
+    with localcontext() as context:
+        context.prec = PRECISION
+        _merge_totals(engine.actual, part.actual)
+        _merge_totals(engine.unknown, part.unknown)
+        _merge_totals(engine.cand_totals, part.cand_totals)
+        for name, rows in part.buckets.items():
+            _merge_buckets(_all_buckets(engine)[name], rows, catalog)
+    for key, (logged, entry_id, by, suggestions) in part.resolved.items():
+        if key not in engine.resolved:
+            entry = catalog.entries[entry_id] if entry_id is not None else None
+            engine.resolved[key] = Resolved(logged, entry, by, suggestions)
+    engine.notes.update(part.notes)
+    if part.start is not None:
+        engine.start = part.start if engine.start is None else min(engine.start, part.start)
+    if part.end is not None:
+        engine.end = part.end if engine.end is None else max(engine.end, part.end)
+    engine.untimed += part.untimed
+    engine.priced += part.priced
+
+
+def _merge_buckets(buckets: Buckets, rows: list[tuple], catalog: Any) -> None:
+    for key, volume, (entry_id, day, at, no_tiers) in rows:
+        entry = catalog.entries[entry_id]
+        card = entry.model.cards()[key[2]]
+        local = (*key[:2], id(card), *key[3:])
+        mine = buckets.volumes.get(local)
+        if mine is None:
+            buckets.volumes[local] = volume
+            buckets.cards[local] = (entry, day, at, no_tiers)
+        else:
+            mine.add(
+                volume.requests,
+                volume.input,
+                volume.cache_read,
+                volume.cache_write_5m,
+                volume.cache_write_1h,
+                volume.output,
+                volume.reasoning,
+            )
