@@ -232,3 +232,109 @@ def test_online_package_is_not_imported_by_offline_commands():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+def _body_tokens(body: dict) -> int:
+    """The chat fakes' count: one token per character of the whole request body as compact JSON."""
+    return len(json.dumps(body, ensure_ascii=False, separators=(",", ":")))
+
+
+CHAT = {
+    "model": "gpt-4o",
+    "messages": [
+        {"role": "system", "content": "Be brief."},
+        {"role": "user", "content": "Weather in Paris?"},
+        {
+            "role": "assistant",
+            "content": None,
+            "tool_calls": [
+                {
+                    "id": "c1",
+                    "type": "function",
+                    "function": {"name": "weather", "arguments": '{"city":"Paris"}'},
+                }
+            ],
+        },
+        {"role": "tool", "tool_call_id": "c1", "content": "18C"},
+    ],
+    "tools": [
+        {
+            "type": "function",
+            "function": {
+                "name": "weather",
+                "description": "Weather of a city",
+                "parameters": {"type": "object", "properties": {"city": {"type": "string"}}},
+            },
+        }
+    ],
+}
+
+
+def _count_chat(args, requests):
+    text = "\n".join(json.dumps(r) for r in requests)
+    return CliRunner().invoke(cli, ["count", "-", "--messages", *args, "--format", "json"], input=text)
+
+
+def test_chat_is_sent_as_an_anthropic_request_and_counted_whole(anthropic):
+    anthropic.tokens = _body_tokens
+    result = _count_chat(["--tokenizer", "claude", "--online"], [CHAT])
+    assert result.exit_code == 0, result.output
+    doc = json.loads(result.stdout)
+    (sent,) = anthropic.requests
+    body = sent["body"]
+    assert body["system"] == "Be brief."
+    assert [m["role"] for m in body["messages"]] == ["user", "assistant", "user"]
+    use = body["messages"][1]["content"][0]
+    assert use["type"] == "tool_use" and use["name"] == "weather" and use["input"] == {"city": "Paris"}
+    answer = body["messages"][2]["content"][0]
+    assert answer == {"type": "tool_result", "tool_use_id": use["id"], "content": "18C"}
+    assert body["tools"][0]["input_schema"]["properties"]["city"] == {"type": "string"}
+    # the endpoint's count, framing included (what is billed), exact
+    assert doc["tokens"] == _body_tokens(body) + FRAMING
+    assert doc["exact"] is True and doc["low"] == doc["high"] == doc["tokens"]
+    assert doc["messages"]["per_request"][0]["basis"] == "vendor count endpoint"
+    rerun = _count_chat(["--tokenizer", "claude", "--online"], [CHAT])
+    assert json.loads(rerun.stdout)["tokens"] == doc["tokens"] and len(anthropic.requests) == 1
+
+
+def test_chat_bodies_for_gemini_and_moonshot(monkeypatch):
+    gemini, moonshot = FakeVendor("gemini"), FakeVendor("moonshot")
+    gemini.tokens = moonshot.tokens = _body_tokens
+    try:
+        monkeypatch.setenv("GOOGLE_GEMINI_BASE_URL", gemini.url)
+        monkeypatch.setenv("GEMINI_API_KEY", KEY)
+        monkeypatch.setenv("MOONSHOT_BASE_URL", moonshot.url)
+        monkeypatch.setenv("MOONSHOT_API_KEY", KEY)
+        result = _count_chat(["--tokenizer", "gemini", "--tokenizer", "kimi", "--online"], [CHAT])
+        assert result.exit_code == 0, result.output
+        gem, kimi = json.loads(result.stdout)["results"]
+        inner = gemini.requests[0]["body"]["generateContentRequest"]
+        assert inner["model"] == "models/gemini-2.5-flash"
+        assert inner["systemInstruction"] == {"parts": [{"text": "Be brief."}]}
+        assert [c["role"] for c in inner["contents"]] == ["user", "model", "user"]
+        assert inner["contents"][1]["parts"][0]["functionCall"] == {
+            "name": "weather",
+            "args": {"city": "Paris"},
+        }
+        assert inner["contents"][2]["parts"][0]["functionResponse"]["name"] == "weather"
+        assert inner["tools"][0]["functionDeclarations"][0]["name"] == "weather"
+        assert gem["tokens"] == _body_tokens(gemini.requests[0]["body"]) + FRAMING and gem["exact"]
+        body = moonshot.requests[0]["body"]
+        assert [m["role"] for m in body["messages"]] == ["system", "user", "assistant", "tool"]
+        call = body["messages"][2]["tool_calls"][0]
+        assert body["messages"][3]["tool_call_id"] == call["id"]
+        assert body["tools"][0]["function"]["name"] == "weather"
+        assert kimi["tokens"] == _body_tokens(body) + FRAMING and kimi["exact"]
+    finally:
+        gemini.close()
+        moonshot.close()
+
+
+def test_chat_with_parts_a_vendor_body_cannot_carry_is_counted_offline(anthropic):
+    image = {"role": "user", "content": [{"type": "image_url", "image_url": {"url": "data:,"}}, "hi"]}
+    result = _count_chat(["--tokenizer", "claude", "--online"], [{"messages": [image]}, CHAT])
+    assert result.exit_code == 0, result.output
+    assert "1 request(s) hold non-text parts (images, files)" in result.output
+    bases = [r["basis"] for r in json.loads(result.stdout)["messages"]["per_request"]]
+    assert bases[1] == "vendor count endpoint" and bases[0] != bases[1]
+    assert not any("image" in json.dumps(r["body"]) for r in anthropic.requests)  # the image is never sent

@@ -234,6 +234,10 @@ def count(
             if item.invalid_bytes:
                 notices.append(invalid_notice(item.name, item.invalid_bytes, item.encoding))
 
+    if online:
+        from tokencost.cli.online_opt import online_notices
+
+        notices.extend(online_notices(counters))
     for notice in notices:
         click.echo(f"note: {notice}", err=True)
 

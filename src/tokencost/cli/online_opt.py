@@ -42,3 +42,15 @@ def go_online(selections, counters: dict, estimate: bool, notices: list[str]) ->
         counters[(family, False)] = counter
         done.add(family)
     return counters
+
+
+def online_notices(counters) -> list[str]:
+    """Notices of chat requests an online counter counted offline (parts the vendor request cannot carry)."""
+    notices = []
+    for counter in dict.fromkeys(counters.values() if isinstance(counters, dict) else counters):
+        for reason, n in sorted(getattr(counter, "offline", {}).items()):
+            notices.append(
+                f"{counter.family}: {n} request(s) hold {reason}, which the vendor request cannot carry: "
+                "counted offline (framing estimated)"
+            )
+    return notices
