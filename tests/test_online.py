@@ -96,6 +96,9 @@ def _isolate(monkeypatch, tmp_path):
     yield
     tokenizers._COUNTERS.clear()
     tokenizers._COUNTERS.update(saved)
+    from tokencost.replay import translate
+
+    translate.counter.cache_clear()  # replay keeps its counters per process: drop the online ones
 
 
 @pytest.fixture
@@ -338,3 +341,103 @@ def test_chat_with_parts_a_vendor_body_cannot_carry_is_counted_offline(anthropic
     bases = [r["basis"] for r in json.loads(result.stdout)["messages"]["per_request"]]
     assert bases[1] == "vendor count endpoint" and bases[0] != bases[1]
     assert not any("image" in json.dumps(r["body"]) for r in anthropic.requests)  # the image is never sent
+
+
+WORKLOAD = """version: 1
+currency: USD
+start: 2026-12-01
+horizon_months: 2
+candidates: [claude-haiku-4.5, gpt-5.4-mini]
+workloads:
+  - name: w
+    model: claude-sonnet-4.6
+    requests_per_week: 1000
+    prompt: p/*.txt
+    output_tokens: 100
+"""
+
+
+def test_estimate_online_counts_claude_exactly_and_reruns_from_the_cache(anthropic, tmp_path):
+    prompt = tmp_path / "prompt.txt"
+    prompt.write_text("Summarise this: 你好，世界。", encoding="utf-8")
+    args = [
+        "estimate",
+        str(prompt),
+        "-m",
+        "claude-haiku-4.5",
+        "-m",
+        "gpt-5.4-mini",
+        "--online",
+        "--format",
+        "json",
+    ]
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 0, result.output
+    rows = {row["model"]: row for row in json.loads(result.stdout)["rows"]}
+    claude = rows["claude-haiku-4.5"]
+    assert claude["input_tokens"] == len("Summarise this: 你好，世界。")
+    assert "vendor count endpoint: Anthropic, model claude-haiku-4-5" in json.dumps(claude)
+    assert claude["cost_low"] == claude["cost_high"]
+    bodies = [r["body"] for r in anthropic.requests]
+    assert {b["model"] for b in bodies} == {"claude-haiku-4-5"}
+    assert len(bodies) == 2  # the text and the one-character framing probe, nothing for the OpenAI model
+    rerun = CliRunner().invoke(cli, args)
+    assert rerun.exit_code == 0 and len(anthropic.requests) == 2  # the cache answered
+    assert KEY not in result.output + rerun.output
+
+
+def test_estimate_online_messages_send_the_chat(anthropic, tmp_path):
+    anthropic.tokens = _body_tokens
+    chat = tmp_path / "chat.json"
+    chat.write_text(json.dumps(CHAT), encoding="utf-8")
+    args = ["estimate", str(chat), "--messages", "-m", "claude-haiku-4.5", "--online", "--format", "json"]
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 0, result.output
+    (sent,) = anthropic.requests
+    (row,) = json.loads(result.stdout)["rows"]
+    assert row["input_tokens"] == _body_tokens(sent["body"]) + FRAMING
+
+
+def test_estimate_online_missing_key_names_the_variable(tmp_path):
+    prompt = tmp_path / "prompt.txt"
+    prompt.write_text("hello", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["estimate", str(prompt), "-m", "gemini-2.5-flash", "--online"])
+    assert result.exit_code == 2 and "GEMINI_API_KEY" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_plan_online_sends_each_distinct_text_once_and_reruns_from_the_cache(anthropic, tmp_path):
+    (tmp_path / "p").mkdir()
+    (tmp_path / "p" / "a.txt").write_text("Hello there, how are you?", encoding="utf-8")
+    (tmp_path / "p" / "b.txt").write_text("你好，世界", encoding="utf-8")
+    (tmp_path / "w.yaml").write_text(WORKLOAD, encoding="utf-8")
+    args = ["plan", str(tmp_path / "w.yaml"), "--online", "--format", "json"]
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 0, result.output
+    texts = [r["body"]["messages"][0]["content"] for r in anthropic.requests]
+    assert sorted(texts) == sorted([".", "Hello there, how are you?", "你好，世界"])  # one request per text
+    assert "vendor count endpoint: Anthropic" in result.stdout
+    rerun = CliRunner().invoke(cli, args)
+    assert rerun.exit_code == 0 and len(anthropic.requests) == 3
+    assert json.loads(rerun.stdout)["workloads"] == json.loads(result.stdout)["workloads"]
+
+
+def test_plan_online_without_a_key_exits_2(tmp_path):
+    (tmp_path / "p").mkdir()
+    (tmp_path / "p" / "a.txt").write_text("Hello", encoding="utf-8")
+    (tmp_path / "w.yaml").write_text(WORKLOAD, encoding="utf-8")
+    result = CliRunner().invoke(cli, ["plan", str(tmp_path / "w.yaml"), "--online"])
+    assert result.exit_code == 2 and "ANTHROPIC_API_KEY" in result.output
+
+
+def test_replay_online_retokenises_claude_candidates_with_the_endpoint(anthropic):
+    from pathlib import Path
+
+    log = Path(__file__).parent.parent / "examples" / "usage" / "pairs.jsonl"
+    args = ["replay", str(log), "-m", "claude-haiku-4.5", "--online", "--format", "json"]
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 0, result.output
+    (candidate,) = json.loads(result.stdout)["candidates"]
+    assert candidate["records_by_method"] == {"retokenized": 3}
+    assert candidate["cost_low"] == candidate["cost_high"]  # exact counts: no range
+    assert any("messages" in r["body"] and "system" in r["body"] for r in anthropic.requests)

@@ -8,6 +8,7 @@ from decimal import Decimal, InvalidOperation
 import click
 
 from tokencost.cli._common import DATE, echo_output, format_option, pricing_option
+from tokencost.cli.online_opt import online_option
 from tokencost.currency import format_money, is_currency
 from tokencost.errors import InputError
 from tokencost.families import accuracy_label
@@ -149,6 +150,7 @@ def read_messages(paths: tuple[str, ...]) -> tuple[list, list[str]]:
     help="Input is chat JSON/JSONL in any request shape (OpenAI, Anthropic, Gemini), counted with each "
     "vendor's framing; several requests: their mean.",
 )
+@online_option
 @format_option()
 @pricing_option
 def estimate(
@@ -167,6 +169,7 @@ def estimate(
     fx,
     estimate_only,
     messages,
+    online,
     fmt,
     pricing_dirs,
 ) -> None:
@@ -209,6 +212,11 @@ def estimate(
     source, read_notices = read_messages(paths) if messages else read_prompt(paths)
     if not messages and not source.strip():
         raise InputError("the prompt is empty: nothing to price")
+    if online:
+        from tokencost.cli.online_opt import install, refuse_estimate
+
+        refuse_estimate(estimate_only)
+        online_counters = install(models, pricing=pricing_dirs)
     result = run_estimate(
         source,
         models,
@@ -227,6 +235,10 @@ def estimate(
         pricing=pricing_dirs,
     )
     result.notices[:0] = read_notices
+    if online:
+        from tokencost.cli.online_opt import online_notices
+
+        result.notices.extend(online_notices(online_counters))
     if fmt != "json":  # JSON carries them in "notices"
         for notice in result.notices:
             click.echo(f"notice: {notice}", err=True)

@@ -16,32 +16,63 @@ online_option = click.option(
 def go_online(selections, counters: dict, estimate: bool, notices: list[str]) -> dict:
     """Replace the counters of families with a count endpoint by online counters (for the first model named
     of that family, else the vendor's default model) and register them for every layer that counts."""
-    from tokencost.online import online_counter, vendor_for_family
+    from tokencost.online import vendor_for_family
+
+    refuse_estimate(estimate)
+    models = [model for model, _ in selections if model is not None]
+    online = install(models, families=[family for _, family in selections])
+    for _, family in selections:
+        if family in online:
+            counters[(family, False)] = online[family]
+        elif vendor_for_family(family) is None and not counters[(family, False)].exact:
+            notice = f"{family}: no vendor count endpoint, estimated offline"
+            if notice not in notices:
+                notices.append(notice)
+    return counters
+
+
+def refuse_estimate(estimate: bool) -> None:
+    if estimate:
+        raise click.UsageError("--online asks the vendor for exact counts: it does not go with --estimate")
+
+
+def install(models=(), families=None, pricing=()) -> dict:
+    """Online counters (family -> counter) put in place for every layer that counts (``use_counter``).
+
+    A family's model is the API id of the first of ``models`` (catalog ids or aliases) of that family, else
+    the vendor's default. Families in ``families`` (default: those of ``models``) need their key now (exit 2
+    naming the variable); the other vendor families are put in place too and ask for their key at their
+    first request, so that commands whose models are only known while counting (plan, replay) go online."""
+    import sys
+
+    from tokencost.online import VENDORS, OnlineCounter
     from tokencost.online.vendors import api_model_id
     from tokencost.tokenizers import use_counter
 
-    if estimate:
-        raise click.UsageError("--online asks the vendor for exact counts: it does not go with --estimate")
-    done: set[str] = set()
-    for model, family in selections:
-        if family in done:
-            continue
-        vendor = vendor_for_family(family)
-        if vendor is None:
-            if not counters[(family, False)].exact:
-                notices.append(f"{family}: no vendor count endpoint, estimated offline")
-            continue
-        api_id = None
-        if model is not None:
-            from tokencost.pricing.catalog import load_catalog
+    chosen: dict[str, str] = {}
+    needed = set(families or ())
+    if models:
+        from tokencost.pricing.catalog import load_catalog
 
-            entry = load_catalog().get(model).model
-            api_id = api_model_id(vendor, entry.id, list(entry.aliases))
-        counter = online_counter(family, api_id)
+        catalog = load_catalog(pricing) if pricing else load_catalog()
+        for model in models:
+            entry = catalog.get(model).model
+            vendor = next((v for v in VENDORS.values() if v.family == entry.tokenizer), None)
+            if families is None:
+                needed.add(entry.tokenizer)
+            if vendor is not None and entry.tokenizer not in chosen:
+                chosen[entry.tokenizer] = api_model_id(vendor, entry.id, list(entry.aliases))
+    online = {}
+    for vendor in VENDORS.values():
+        if vendor.family in needed:
+            vendor.api_key()  # a missing key is an error before anything is counted
+        counter = OnlineCounter(vendor, chosen.get(vendor.family) or vendor.default_model)
         use_counter(counter)
-        counters[(family, False)] = counter
-        done.add(family)
-    return counters
+        online[vendor.family] = counter
+    replay = sys.modules.get("tokencost.replay.translate")
+    if replay is not None:  # its per-process counter cache may hold an offline counter
+        replay.counter.cache_clear()
+    return online
 
 
 def online_notices(counters) -> list[str]:

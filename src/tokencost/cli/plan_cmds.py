@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from tokencost.cli._common import DATE, echo_output, format_option, pricing_option
+from tokencost.cli.online_opt import online_option
 from tokencost.families import accuracy_label
 
 CANDIDATE_COLUMNS = [
@@ -201,8 +202,9 @@ def _csv_output(result) -> str:
     type=click.IntRange(min=0),
     help="Candidates shown per workload in the table (0: all).",
 )
+@online_option
 @_common_plan_options
-def plan(file, fmt, top, currency, fx, estimate_only, at, pricing_dirs) -> None:
+def plan(file, fmt, top, online, currency, fx, estimate_only, at, pricing_dirs) -> None:
     """Project the monthly spend of a workload FILE on every candidate model, ranked.
 
     Per workload: this month's cost on the current model, a month-by-month forecast with growth, and every
@@ -213,6 +215,11 @@ def plan(file, fmt, top, currency, fx, estimate_only, at, pricing_dirs) -> None:
     from tokencost.planner import plan_file
     from tokencost.render.tabular import dumps_json
 
+    if online:
+        from tokencost.cli.online_opt import install, refuse_estimate
+
+        refuse_estimate(estimate_only)
+        install()
     result = plan_file(
         file, pricing=pricing_dirs, currency=currency, fx=fx, estimate_only=estimate_only, at=at
     )

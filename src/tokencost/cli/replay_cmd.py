@@ -7,6 +7,7 @@ import sys
 import click
 
 from tokencost.cli._common import DATE, echo_output, format_option, pricing_option
+from tokencost.cli.online_opt import online_option
 
 SOURCES = ("auto", "openai", "anthropic", "openrouter", "litellm", "langfuse", "otel", "pairs", "generic")
 
@@ -58,6 +59,7 @@ def _report_reading(document: dict) -> None:
     "--emit-workload", "emit", type=click.Path(dir_okay=False), help="Write a workload YAML for plan."
 )
 @click.option("--force", is_flag=True, help="Overwrite the --emit-workload file if it exists.")
+@online_option
 @pricing_option
 def replay(
     logs,
@@ -73,6 +75,7 @@ def replay(
     strict,
     emit,
     force,
+    online,
     pricing_dirs,
 ):
     """Read usage logs and price that traffic as logged and on candidate models.
@@ -90,6 +93,10 @@ def replay(
         raise click.UsageError("--map goes with --source generic")
     if since and until and since > until:
         raise click.UsageError(f"--since {since} is after --until {until}")
+    if online:
+        from tokencost.cli.online_opt import install
+
+        install(models, pricing=pricing_dirs)
     document = run(
         list(logs),
         list(models),
