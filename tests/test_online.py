@@ -416,7 +416,10 @@ def test_plan_online_sends_each_distinct_text_once_and_reruns_from_the_cache(ant
     assert result.exit_code == 0, result.output
     texts = [r["body"]["messages"][0]["content"] for r in anthropic.requests]
     assert sorted(texts) == sorted([".", "Hello there, how are you?", "你好，世界"])  # one request per text
-    assert "vendor count endpoint: Anthropic" in result.stdout
+    assert (
+        "vendor count endpoint: Anthropic, model claude-sonnet-4-6" in result.stdout
+    )  # the workload's model
+    assert {r["body"]["model"] for r in anthropic.requests} == {"claude-sonnet-4-6"}
     rerun = CliRunner().invoke(cli, args)
     assert rerun.exit_code == 0 and len(anthropic.requests) == 3
     assert json.loads(rerun.stdout)["workloads"] == json.loads(result.stdout)["workloads"]
@@ -441,3 +444,13 @@ def test_replay_online_retokenises_claude_candidates_with_the_endpoint(anthropic
     assert candidate["records_by_method"] == {"retokenized": 3}
     assert candidate["cost_low"] == candidate["cost_high"]  # exact counts: no range
     assert any("messages" in r["body"] and "system" in r["body"] for r in anthropic.requests)
+
+
+def test_replay_online_stops_on_a_refused_key(anthropic):
+    from pathlib import Path
+
+    anthropic.script = [401]
+    log = Path(__file__).parent.parent / "examples" / "usage" / "pairs.jsonl"
+    result = CliRunner().invoke(cli, ["replay", str(log), "--all", "--online"])
+    assert result.exit_code == 2 and "refused the API key (HTTP 401)" in result.output
+    assert KEY not in result.output

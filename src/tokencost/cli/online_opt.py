@@ -45,6 +45,7 @@ def install(models=(), families=None, pricing=()) -> dict:
     first request, so that commands whose models are only known while counting (plan, replay) go online."""
     import sys
 
+    from tokencost.errors import TokencostError
     from tokencost.online import VENDORS, OnlineCounter
     from tokencost.online.vendors import api_model_id
     from tokencost.tokenizers import use_counter
@@ -56,7 +57,10 @@ def install(models=(), families=None, pricing=()) -> dict:
 
         catalog = load_catalog(pricing) if pricing else load_catalog()
         for model in models:
-            entry = catalog.get(model).model
+            try:
+                entry = catalog.get(model).model
+            except TokencostError:  # an unknown model is the command's own error to report
+                continue
             vendor = next((v for v in VENDORS.values() if v.family == entry.tokenizer), None)
             if families is None:
                 needed.add(entry.tokenizer)
@@ -85,3 +89,20 @@ def online_notices(counters) -> list[str]:
                 "counted offline (framing estimated)"
             )
     return notices
+
+
+def workload_models(path) -> list[str]:
+    """The models a workload file names (current models, then plain candidates, not selectors), in order:
+    ``plan --online`` sends each family's requests as the first of them."""
+    from tokencost.planner.workload import load_workload
+
+    spec, _ = load_workload(path)
+    return [w.model for w in spec.workloads] + [c for c in spec.candidates if ":" not in c]
+
+
+def raise_failure(counters) -> None:
+    """Stop with the first endpoint error an online counter met (a command that tolerates bad records, such
+    as replay, would otherwise turn a missing key or a refused one into a note per record)."""
+    for counter in counters.values():
+        if getattr(counter, "failure", None) is not None:
+            raise counter.failure

@@ -216,10 +216,10 @@ def plan(file, fmt, top, online, currency, fx, estimate_only, at, pricing_dirs) 
     from tokencost.render.tabular import dumps_json
 
     if online:
-        from tokencost.cli.online_opt import install, refuse_estimate
+        from tokencost.cli.online_opt import install, refuse_estimate, workload_models
 
         refuse_estimate(estimate_only)
-        install()
+        install(workload_models(file), families=(), pricing=pricing_dirs)
     result = plan_file(
         file, pricing=pricing_dirs, currency=currency, fx=fx, estimate_only=estimate_only, at=at
     )

@@ -96,7 +96,7 @@ def replay(
     if online:
         from tokencost.cli.online_opt import install
 
-        install(models, pricing=pricing_dirs)
+        online_counters = install(models, pricing=pricing_dirs)
     document = run(
         list(logs),
         list(models),
@@ -110,6 +110,10 @@ def replay(
         pricing=list(pricing_dirs),
         progress=_progress if sys.stderr.isatty() else None,
     )
+    if online:
+        from tokencost.cli.online_opt import raise_failure
+
+        raise_failure(online_counters)
     _report_reading(document)
     if emit:
         from pathlib import Path

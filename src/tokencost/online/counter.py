@@ -6,6 +6,7 @@ import hashlib
 import json
 
 from tokencost import cache
+from tokencost.errors import InputError
 from tokencost.online import http
 from tokencost.online.chat import carried, vendor_body
 from tokencost.online.vendors import Vendor, vendor_for_family
@@ -37,6 +38,8 @@ class OnlineCounter(Counter):
         self.requests_sent = 0
         #: why chat requests were counted offline (reason -> how many): parts a vendor body cannot carry
         self.offline: dict[str, int] = {}
+        #: the first error the endpoint (or a missing key) gave, if any
+        self.failure: InputError | None = None
 
     def count(self, text: str) -> int:
         if not text:
@@ -72,9 +75,13 @@ class OnlineCounter(Counter):
         if cached is not None:
             return cached
         url = self.vendor.base_url() + self.vendor.path(self.model)
-        answer = http.post_json(url, self.vendor.headers(self.vendor.api_key()), body, self.vendor.name)
-        self.requests_sent += 1
-        tokens = self.vendor.read_count(answer)
+        try:
+            answer = http.post_json(url, self.vendor.headers(self.vendor.api_key()), body, self.vendor.name)
+            self.requests_sent += 1
+            tokens = self.vendor.read_count(answer)
+        except InputError as error:  # kept so a caller that tolerates bad records still stops (replay)
+            self.failure = error
+            raise
         _store(key, tokens)
         return tokens
 
