@@ -454,3 +454,47 @@ def test_replay_online_stops_on_a_refused_key(anthropic):
     result = CliRunner().invoke(cli, ["replay", str(log), "--all", "--online"])
     assert result.exit_code == 2 and "refused the API key (HTTP 401)" in result.output
     assert KEY not in result.output
+
+
+def test_one_conversation_in_any_shape_becomes_the_same_vendor_request():
+    from tokencost.online.chat import vendor_body
+    from tokencost.tokenizers.chat import parse_request
+
+    anthropic_shape = {
+        "model": "claude-sonnet-4-5",
+        "system": "Be brief.",
+        "messages": [
+            {"role": "user", "content": "Weather in Paris?"},
+            {
+                "role": "assistant",
+                "content": [{"type": "tool_use", "id": "x", "name": "weather", "input": {"city": "Paris"}}],
+            },
+            {"role": "user", "content": [{"type": "tool_result", "tool_use_id": "x", "content": "18C"}]},
+        ],
+        "tools": [
+            {
+                "name": "weather",
+                "description": "Weather of a city",
+                "input_schema": CHAT["tools"][0]["function"]["parameters"],
+            }
+        ],
+    }
+    for family in ("claude", "gemini", "kimi"):
+        bodies = [vendor_body(family, "m", parse_request(r)) for r in (CHAT, anthropic_shape)]
+        assert bodies[0] == bodies[1] and bodies[0] is not None
+
+
+def test_thinking_and_response_schemas_are_not_carried():
+    from tokencost.online.chat import carried, vendor_body
+    from tokencost.tokenizers.chat import parse_request
+
+    thinking = {
+        "messages": [
+            {"role": "user", "content": "hi"},
+            {"role": "assistant", "content": [{"type": "thinking", "thinking": "hm", "signature": "s"}]},
+        ],
+        "system": "x",
+    }
+    assert carried(parse_request(thinking)) == "thinking or reasoning signatures"
+    schema = {**CHAT, "response_format": {"type": "json_schema", "json_schema": {"name": "a", "schema": {}}}}
+    assert vendor_body("claude", "m", parse_request(schema)) is None
