@@ -96,6 +96,9 @@ def _isolate(monkeypatch, tmp_path):
     yield
     tokenizers._COUNTERS.clear()
     tokenizers._COUNTERS.update(saved)
+    from tokencost.replay import translate
+
+    translate.counter.cache_clear()  # replay keeps its counters per process: drop the online ones
 
 
 @pytest.fixture
@@ -243,3 +246,266 @@ def test_online_base_url_that_is_not_a_url_is_a_one_line_error(monkeypatch):
         result.stderr.strip() == "Error: GOOGLE_GEMINI_BASE_URL='not-a-url' is not an http:// or https:// URL"
     )
     assert KEY not in result.output
+
+
+def _body_tokens(body: dict) -> int:
+    """The chat fakes' count: one token per character of the whole request body as compact JSON."""
+    return len(json.dumps(body, ensure_ascii=False, separators=(",", ":")))
+
+
+CHAT = {
+    "model": "gpt-4o",
+    "messages": [
+        {"role": "system", "content": "Be brief."},
+        {"role": "user", "content": "Weather in Paris?"},
+        {
+            "role": "assistant",
+            "content": None,
+            "tool_calls": [
+                {
+                    "id": "c1",
+                    "type": "function",
+                    "function": {"name": "weather", "arguments": '{"city":"Paris"}'},
+                }
+            ],
+        },
+        {"role": "tool", "tool_call_id": "c1", "content": "18C"},
+    ],
+    "tools": [
+        {
+            "type": "function",
+            "function": {
+                "name": "weather",
+                "description": "Weather of a city",
+                "parameters": {"type": "object", "properties": {"city": {"type": "string"}}},
+            },
+        }
+    ],
+}
+
+
+def _count_chat(args, requests):
+    text = "\n".join(json.dumps(r) for r in requests)
+    return CliRunner().invoke(cli, ["count", "-", "--messages", *args, "--format", "json"], input=text)
+
+
+def test_chat_is_sent_as_an_anthropic_request_and_counted_whole(anthropic):
+    anthropic.tokens = _body_tokens
+    result = _count_chat(["--tokenizer", "claude", "--online"], [CHAT])
+    assert result.exit_code == 0, result.output
+    doc = json.loads(result.stdout)
+    (sent,) = anthropic.requests
+    body = sent["body"]
+    assert body["system"] == "Be brief."
+    assert [m["role"] for m in body["messages"]] == ["user", "assistant", "user"]
+    use = body["messages"][1]["content"][0]
+    assert use["type"] == "tool_use" and use["name"] == "weather" and use["input"] == {"city": "Paris"}
+    answer = body["messages"][2]["content"][0]
+    assert answer == {"type": "tool_result", "tool_use_id": use["id"], "content": "18C"}
+    assert body["tools"][0]["input_schema"]["properties"]["city"] == {"type": "string"}
+    # the endpoint's count, framing included (what is billed), exact
+    assert doc["tokens"] == _body_tokens(body) + FRAMING
+    assert doc["exact"] is True and doc["low"] == doc["high"] == doc["tokens"]
+    assert doc["messages"]["per_request"][0]["basis"] == "vendor count endpoint"
+    rerun = _count_chat(["--tokenizer", "claude", "--online"], [CHAT])
+    assert json.loads(rerun.stdout)["tokens"] == doc["tokens"] and len(anthropic.requests) == 1
+
+
+def test_chat_bodies_for_gemini_and_moonshot(monkeypatch):
+    gemini, moonshot = FakeVendor("gemini"), FakeVendor("moonshot")
+    gemini.tokens = moonshot.tokens = _body_tokens
+    try:
+        monkeypatch.setenv("GOOGLE_GEMINI_BASE_URL", gemini.url)
+        monkeypatch.setenv("GEMINI_API_KEY", KEY)
+        monkeypatch.setenv("MOONSHOT_BASE_URL", moonshot.url)
+        monkeypatch.setenv("MOONSHOT_API_KEY", KEY)
+        result = _count_chat(["--tokenizer", "gemini", "--tokenizer", "kimi", "--online"], [CHAT])
+        assert result.exit_code == 0, result.output
+        gem, kimi = json.loads(result.stdout)["results"]
+        inner = gemini.requests[0]["body"]["generateContentRequest"]
+        assert inner["model"] == "models/gemini-2.5-flash"
+        assert inner["systemInstruction"] == {"parts": [{"text": "Be brief."}]}
+        assert [c["role"] for c in inner["contents"]] == ["user", "model", "user"]
+        assert inner["contents"][1]["parts"][0]["functionCall"] == {
+            "name": "weather",
+            "args": {"city": "Paris"},
+        }
+        assert inner["contents"][2]["parts"][0]["functionResponse"]["name"] == "weather"
+        assert inner["tools"][0]["functionDeclarations"][0]["name"] == "weather"
+        assert gem["tokens"] == _body_tokens(gemini.requests[0]["body"]) + FRAMING and gem["exact"]
+        body = moonshot.requests[0]["body"]
+        assert [m["role"] for m in body["messages"]] == ["system", "user", "assistant", "tool"]
+        call = body["messages"][2]["tool_calls"][0]
+        assert body["messages"][3]["tool_call_id"] == call["id"]
+        assert body["tools"][0]["function"]["name"] == "weather"
+        assert kimi["tokens"] == _body_tokens(body) + FRAMING and kimi["exact"]
+    finally:
+        gemini.close()
+        moonshot.close()
+
+
+def test_chat_with_parts_a_vendor_body_cannot_carry_is_counted_offline(anthropic):
+    image = {"role": "user", "content": [{"type": "image_url", "image_url": {"url": "data:,"}}, "hi"]}
+    result = _count_chat(["--tokenizer", "claude", "--online"], [{"messages": [image]}, CHAT])
+    assert result.exit_code == 0, result.output
+    assert "1 request(s) hold non-text parts (images, files)" in result.output
+    bases = [r["basis"] for r in json.loads(result.stdout)["messages"]["per_request"]]
+    assert bases[1] == "vendor count endpoint" and bases[0] != bases[1]
+    assert not any("image" in json.dumps(r["body"]) for r in anthropic.requests)  # the image is never sent
+
+
+WORKLOAD = """version: 1
+currency: USD
+start: 2026-12-01
+horizon_months: 2
+candidates: [claude-haiku-4.5, gpt-5.4-mini]
+workloads:
+  - name: w
+    model: claude-sonnet-4.6
+    requests_per_week: 1000
+    prompt: p/*.txt
+    output_tokens: 100
+"""
+
+
+def test_estimate_online_counts_claude_exactly_and_reruns_from_the_cache(anthropic, tmp_path):
+    prompt = tmp_path / "prompt.txt"
+    prompt.write_text("Summarise this: 你好，世界。", encoding="utf-8")
+    args = [
+        "estimate",
+        str(prompt),
+        "-m",
+        "claude-haiku-4.5",
+        "-m",
+        "gpt-5.4-mini",
+        "--online",
+        "--format",
+        "json",
+    ]
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 0, result.output
+    rows = {row["model"]: row for row in json.loads(result.stdout)["rows"]}
+    claude = rows["claude-haiku-4.5"]
+    assert claude["input_tokens"] == len("Summarise this: 你好，世界。")
+    assert "vendor count endpoint: Anthropic, model claude-haiku-4-5" in json.dumps(claude)
+    assert claude["cost_low"] == claude["cost_high"]
+    bodies = [r["body"] for r in anthropic.requests]
+    assert {b["model"] for b in bodies} == {"claude-haiku-4-5"}
+    assert len(bodies) == 2  # the text and the one-character framing probe, nothing for the OpenAI model
+    rerun = CliRunner().invoke(cli, args)
+    assert rerun.exit_code == 0 and len(anthropic.requests) == 2  # the cache answered
+    assert KEY not in result.output + rerun.output
+
+
+def test_estimate_online_messages_send_the_chat(anthropic, tmp_path):
+    anthropic.tokens = _body_tokens
+    chat = tmp_path / "chat.json"
+    chat.write_text(json.dumps(CHAT), encoding="utf-8")
+    args = ["estimate", str(chat), "--messages", "-m", "claude-haiku-4.5", "--online", "--format", "json"]
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 0, result.output
+    (sent,) = anthropic.requests
+    (row,) = json.loads(result.stdout)["rows"]
+    assert row["input_tokens"] == _body_tokens(sent["body"]) + FRAMING
+
+
+def test_estimate_online_missing_key_names_the_variable(tmp_path):
+    prompt = tmp_path / "prompt.txt"
+    prompt.write_text("hello", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["estimate", str(prompt), "-m", "gemini-2.5-flash", "--online"])
+    assert result.exit_code == 2 and "GEMINI_API_KEY" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_plan_online_sends_each_distinct_text_once_and_reruns_from_the_cache(anthropic, tmp_path):
+    (tmp_path / "p").mkdir()
+    (tmp_path / "p" / "a.txt").write_text("Hello there, how are you?", encoding="utf-8")
+    (tmp_path / "p" / "b.txt").write_text("你好，世界", encoding="utf-8")
+    (tmp_path / "w.yaml").write_text(WORKLOAD, encoding="utf-8")
+    args = ["plan", str(tmp_path / "w.yaml"), "--online", "--format", "json"]
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 0, result.output
+    texts = [r["body"]["messages"][0]["content"] for r in anthropic.requests]
+    assert sorted(texts) == sorted([".", "Hello there, how are you?", "你好，世界"])  # one request per text
+    assert (
+        "vendor count endpoint: Anthropic, model claude-sonnet-4-6" in result.stdout
+    )  # the workload's model
+    assert {r["body"]["model"] for r in anthropic.requests} == {"claude-sonnet-4-6"}
+    rerun = CliRunner().invoke(cli, args)
+    assert rerun.exit_code == 0 and len(anthropic.requests) == 3
+    assert json.loads(rerun.stdout)["workloads"] == json.loads(result.stdout)["workloads"]
+
+
+def test_plan_online_without_a_key_exits_2(tmp_path):
+    (tmp_path / "p").mkdir()
+    (tmp_path / "p" / "a.txt").write_text("Hello", encoding="utf-8")
+    (tmp_path / "w.yaml").write_text(WORKLOAD, encoding="utf-8")
+    result = CliRunner().invoke(cli, ["plan", str(tmp_path / "w.yaml"), "--online"])
+    assert result.exit_code == 2 and "ANTHROPIC_API_KEY" in result.output
+
+
+def test_replay_online_retokenises_claude_candidates_with_the_endpoint(anthropic):
+    from pathlib import Path
+
+    log = Path(__file__).parent.parent / "examples" / "usage" / "pairs.jsonl"
+    args = ["replay", str(log), "-m", "claude-haiku-4.5", "--online", "--format", "json"]
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 0, result.output
+    (candidate,) = json.loads(result.stdout)["candidates"]
+    assert candidate["records_by_method"] == {"retokenized": 3}
+    assert candidate["cost_low"] == candidate["cost_high"]  # exact counts: no range
+    assert any("messages" in r["body"] and "system" in r["body"] for r in anthropic.requests)
+
+
+def test_replay_online_stops_on_a_refused_key(anthropic):
+    from pathlib import Path
+
+    anthropic.script = [401]
+    log = Path(__file__).parent.parent / "examples" / "usage" / "pairs.jsonl"
+    result = CliRunner().invoke(cli, ["replay", str(log), "--all", "--online"])
+    assert result.exit_code == 2 and "refused the API key (HTTP 401)" in result.output
+    assert KEY not in result.output
+
+
+def test_one_conversation_in_any_shape_becomes_the_same_vendor_request():
+    from tokencost.online.chat import vendor_body
+    from tokencost.tokenizers.chat import parse_request
+
+    anthropic_shape = {
+        "model": "claude-sonnet-4-5",
+        "system": "Be brief.",
+        "messages": [
+            {"role": "user", "content": "Weather in Paris?"},
+            {
+                "role": "assistant",
+                "content": [{"type": "tool_use", "id": "x", "name": "weather", "input": {"city": "Paris"}}],
+            },
+            {"role": "user", "content": [{"type": "tool_result", "tool_use_id": "x", "content": "18C"}]},
+        ],
+        "tools": [
+            {
+                "name": "weather",
+                "description": "Weather of a city",
+                "input_schema": CHAT["tools"][0]["function"]["parameters"],
+            }
+        ],
+    }
+    for family in ("claude", "gemini", "kimi"):
+        bodies = [vendor_body(family, "m", parse_request(r)) for r in (CHAT, anthropic_shape)]
+        assert bodies[0] == bodies[1] and bodies[0] is not None
+
+
+def test_thinking_and_response_schemas_are_not_carried():
+    from tokencost.online.chat import carried, vendor_body
+    from tokencost.tokenizers.chat import parse_request
+
+    thinking = {
+        "messages": [
+            {"role": "user", "content": "hi"},
+            {"role": "assistant", "content": [{"type": "thinking", "thinking": "hm", "signature": "s"}]},
+        ],
+        "system": "x",
+    }
+    assert carried(parse_request(thinking)) == "thinking or reasoning signatures"
+    schema = {**CHAT, "response_format": {"type": "json_schema", "json_schema": {"name": "a", "schema": {}}}}
+    assert vendor_body("claude", "m", parse_request(schema)) is None

@@ -207,6 +207,10 @@ def count(
         per_source = _count_files(collected.sources, keys, jobs, online, engine, scheduler, notices, quiet)
     if verbose:
         notices += backend_notices(counters.values())
+    if online:
+        from tokencost.cli.online_opt import online_notices
+
+        notices.extend(online_notices(counters))
     for notice in notices:
         click.echo(f"note: {notice}", err=True)
     results, rows = [], []

@@ -8,6 +8,7 @@ from decimal import Decimal, InvalidOperation
 import click
 
 from tokencost.cli._common import DATE, calibration_option, echo_output, format_option, pricing_option
+from tokencost.cli.online_opt import online_option
 from tokencost.currency import is_currency
 from tokencost.errors import InputError
 from tokencost.families import accuracy_label
@@ -157,12 +158,13 @@ def read_messages(paths: tuple[str, ...]) -> tuple[list, list[str]]:
     metavar="LOGGED=CATALOG",
     help="Price a name (an Azure deployment, an in-house alias) as a catalog model (repeatable).",
 )
+@online_option
 @format_option()
 @pricing_option
 @calibration_option
 def estimate(
     paths, models, vendors, all_models, output_tokens, output_ratio, cached_ratio, requests, batch,
-    at: dt.date | None, at_time, currency, fx, estimate_only, messages, model_map, fmt, pricing_dirs,
+    at: dt.date | None, at_time, currency, fx, estimate_only, messages, model_map, online, fmt, pricing_dirs,
 ) -> None:  # fmt: skip
     """Tokens and cost of a prompt on each model, cheapest first.
 
@@ -204,6 +206,11 @@ def estimate(
     source, read_notices = read_messages(paths) if messages else read_prompt(paths)
     if not messages and not source.strip():
         raise InputError("the prompt is empty: nothing to price")
+    if online:
+        from tokencost.cli.online_opt import install, refuse_estimate
+
+        refuse_estimate(estimate_only)
+        online_counters = install(models, pricing=pricing_dirs)
     result = run_estimate(
         source,
         models,
@@ -223,6 +230,10 @@ def estimate(
         model_map=mapping,
     )
     result.notices[:0] = read_notices + _loose_notices(models, pricing_dirs)
+    if online:
+        from tokencost.cli.online_opt import online_notices
+
+        result.notices.extend(online_notices(online_counters))
     if fmt != "json":  # JSON carries them in "notices"
         for notice in result.notices:
             click.echo(f"notice: {notice}", err=True)

@@ -15,6 +15,7 @@ from tokencost.cli._common import (
     map_option,
     pricing_option,
 )
+from tokencost.cli.online_opt import online_option
 from tokencost.families import accuracy_label
 from tokencost.pricing.resolve import model_map_scope, parse_model_map
 
@@ -217,9 +218,10 @@ def _csv_output(result) -> str:
     type=click.IntRange(min=0),
     help="Candidates shown per workload in the table (0: all).",
 )
+@online_option
 @_common_plan_options
 @calibration_option
-def plan(file, fmt, top, currency, fx, estimate_only, at, pricing_dirs, model_map) -> None:
+def plan(file, fmt, top, online, currency, fx, estimate_only, at, pricing_dirs, model_map) -> None:
     """Project the monthly spend of a workload FILE on every candidate model, ranked.
 
     Per workload: this month's cost on the current model, a month-by-month forecast with growth, and every
@@ -230,6 +232,11 @@ def plan(file, fmt, top, currency, fx, estimate_only, at, pricing_dirs, model_ma
     from tokencost.planner import plan_file
     from tokencost.render.tabular import dumps_json
 
+    if online:
+        from tokencost.cli.online_opt import install, refuse_estimate, workload_models
+
+        refuse_estimate(estimate_only)
+        install(workload_models(file), families=(), pricing=pricing_dirs)
     with model_map_scope(parse_model_map(model_map)):
         result = plan_file(
             file, pricing=pricing_dirs, currency=currency, fx=fx, estimate_only=estimate_only, at=at

@@ -8,6 +8,7 @@ import click
 
 from tokencost.cli._common import DATE, calibration_option, echo_output, format_option, pricing_option
 from tokencost.cli.engine_opt import engine_options
+from tokencost.cli.online_opt import online_option
 
 SOURCES = ("auto", "openai", "anthropic", "openrouter", "litellm", "langfuse", "otel", "pairs", "generic")
 
@@ -86,6 +87,7 @@ def _report_reading(document: dict) -> None:
 @click.option("--force", is_flag=True, help="Overwrite the --emit-workload file if it exists.")
 @engine_options
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
+@online_option
 @pricing_option
 @calibration_option
 def replay(
@@ -106,6 +108,7 @@ def replay(
     engine,
     scheduler,
     quiet,
+    online,
     pricing_dirs,
 ):
     """Read usage logs and price that traffic as logged and on candidate models.
@@ -127,6 +130,12 @@ def replay(
         raise InputError("--scheduler goes with --engine dask")
     if since and until and since > until:
         raise click.UsageError(f"--since {since} is after --until {until}")
+    if online:
+        if engine == "dask" or jobs > 1:
+            raise InputError("--online counts in this process: it does not go with --engine dask or --jobs")
+        from tokencost.cli.online_opt import install
+
+        online_counters = install(models, pricing=pricing_dirs)
     document = run(
         list(logs),
         list(models),
@@ -144,6 +153,10 @@ def replay(
         scheduler=scheduler,
         notice=_notice,
     )
+    if online:
+        from tokencost.cli.online_opt import raise_failure
+
+        raise_failure(online_counters)
     _report_reading(document)
     if emit:
         from pathlib import Path

@@ -6,9 +6,12 @@ import hashlib
 import json
 
 from tokencost import cache
+from tokencost.errors import InputError
 from tokencost.online import http
+from tokencost.online.chat import carried, vendor_body
 from tokencost.online.vendors import Vendor, vendor_for_family
 from tokencost.tokenizers import chunking
+from tokencost.tokenizers.chat.model import Request
 from tokencost.tokenizers.exact import Counter
 
 #: the longest piece of text sent in one request (a long file is counted piece by piece at safe cuts)
@@ -34,6 +37,10 @@ class OnlineCounter(Counter):
         self._framing: int | None = None
         self.method = f"exact:{vendor.family} (vendor count endpoint: {vendor.name}, model {model})"
         self.requests_sent = 0
+        #: why chat requests were counted offline (reason -> how many): parts a vendor body cannot carry
+        self.offline: dict[str, int] = {}
+        #: the first error the endpoint (or a missing key) gave, if any
+        self.failure: InputError | None = None
 
     def count(self, text: str) -> int:
         if not text:
@@ -42,6 +49,18 @@ class OnlineCounter(Counter):
 
     def _count(self, text: str) -> int:
         return max(0, self.count_request(self.vendor.text_request(self.model, text)) - self.framing())
+
+    def count_chat(self, request: Request) -> int | None:
+        """The endpoint's count of a chat request sent as the vendor's own request (framing included: what is
+        billed), or None when the request holds parts the vendor body cannot carry (counted offline)."""
+        if not any(m.role not in ("system", "developer") for m in request.messages):
+            return None  # no turn to send (a tools-only count): the framing model counts it
+        body = vendor_body(self.family, self.model, request)
+        if body is None:
+            reason = carried(request) or "unsupported parts"
+            self.offline[reason] = self.offline.get(reason, 0) + 1
+            return None
+        return self.count_request(body)
 
     def framing(self) -> int:
         """Tokens the endpoint adds around one user message (the count of ``.`` minus its one token)."""
@@ -57,9 +76,13 @@ class OnlineCounter(Counter):
         if cached is not None:
             return cached
         url = self.vendor.base_url() + self.vendor.path(self.model)
-        answer = http.post_json(url, self.vendor.headers(self.vendor.api_key()), body, self.vendor.name)
-        self.requests_sent += 1
-        tokens = self.vendor.read_count(answer)
+        try:
+            answer = http.post_json(url, self.vendor.headers(self.vendor.api_key()), body, self.vendor.name)
+            self.requests_sent += 1
+            tokens = self.vendor.read_count(answer)
+        except InputError as error:  # kept so a caller that tolerates bad records still stops (replay)
+            self.failure = error
+            raise
         _store(key, tokens)
         return tokens
 

@@ -51,6 +51,8 @@ class MemoCounter:
         self.inner = inner
         self.family, self.exact, self.error_band = inner.family, inner.exact, inner.error_band
         self._counts: dict[tuple[int, int], tuple[int, int, int]] = {}
+        if hasattr(inner, "count_chat"):  # a vendor's count endpoint counts a chat whole (--online)
+            self.count_chat = inner.count_chat
 
     def count_range(self, text: str) -> tuple[int, int, int]:
         key = (len(text), hash(text))

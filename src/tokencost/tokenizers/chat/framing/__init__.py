@@ -31,6 +31,10 @@ _CLAUDE_EARLY = re.compile(
 )
 
 
+#: basis of a request counted whole by the vendor's count endpoint (framing included; no split is known)
+VENDOR_BASIS = "vendor count endpoint"
+
+
 @dataclass(frozen=True)
 class RequestCount:
     """Input tokens of one request. ``exact``: of ``tokens``, those of text counted with the family's exact
@@ -124,6 +128,9 @@ def count_request(
     """Input tokens of ``request`` on ``family`` (``count``: the family's counter; ``exact``: whether it is
     the vendor's exact tokenizer); ``model`` picks the generation (default: the request's own)."""
     model = model or request.model
+    vendor_total = _vendor_count(count, request)
+    if vendor_total is not None:
+        return _result(request, vendor_total, vendor_total, 0, 0, 0, vendor_total, 0, VENDOR_BASIS)
     vendor = vendor_of(family)
     if vendor == "template":
         content, overhead, tools, schema = template.count(request, family, count)
@@ -162,6 +169,14 @@ def count_request(
         error,
         f"fitted:{gen}",
     )
+
+
+def _vendor_count(count: Callable[[str], int], request: Request) -> int | None:
+    """The vendor's own count of ``request`` when ``count`` belongs to a counter that asks the vendor (``--online``:
+    its ``count_chat`` sends the request as the vendor's request), else None (the framing is modelled)."""
+    owner = getattr(count, "counter", None) or getattr(count, "__self__", None)
+    count_chat = getattr(owner, "count_chat", None)
+    return count_chat(request) if callable(count_chat) else None
 
 
 def _result(
