@@ -198,3 +198,37 @@ def test_an_empty_log_is_a_one_line_input_error(tmp_path):
     assert result.exit_code == 2
     assert f"Error: {path}: empty: no usage records to replay" in result.output
     assert "Traceback" not in result.output
+
+
+def test_at_prices_every_record_on_that_days_cards(tmp_path):
+    """--at prices the log on the cards in force that day (here across gemini-4-argon's 2026-12-01 price
+    rise), says so in the JSON, and gives the same document on the partition engine."""
+    import json as _json
+
+    record = {
+        "time": "2026-11-15T10:00:00Z",
+        "request": {"model": "gemini-4-argon", "contents": [{"role": "user", "parts": [{"text": "Hello"}]}]},
+        "response": {
+            "modelVersion": "gemini-4-argon",
+            "candidates": [{"content": {"role": "model", "parts": [{"text": "Hi"}]}}],
+            "usageMetadata": {
+                "promptTokenCount": 1000000,
+                "candidatesTokenCount": 100000,
+                "totalTokenCount": 1100000,
+            },
+        },
+    }
+    log = tmp_path / "argon.jsonl"
+    log.write_text(_json.dumps(record) + "\n", encoding="utf-8")
+    own = run(str(log), "-m", "gemini-4-argon", "--format", "json")
+    assert own.exit_code == 0, own.output
+    later = run(str(log), "-m", "gemini-4-argon", "--at", "2026-12-04", "--format", "json")
+    assert later.exit_code == 0, later.output
+    own_doc, doc = _json.loads(own.stdout), _json.loads(later.stdout)
+    assert own_doc["prices_at"] is None and doc["prices_at"] == "2026-12-04"
+    assert doc["assumptions"][0].startswith("prices: every record, as logged and on candidates, on the cards")
+    # the introductory $2 / $10 card on its own date, the $4 / $20 card from 2026-12-01
+    assert Decimal(own_doc["actual_total"]["computed_cost"]) == Decimal("3")
+    assert Decimal(doc["actual_total"]["computed_cost"]) == Decimal("6")
+    parallel = run(str(log), "-m", "gemini-4-argon", "--at", "2026-12-04", "--jobs", "2", "--format", "json")
+    assert _json.loads(parallel.stdout) == doc

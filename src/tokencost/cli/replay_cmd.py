@@ -46,6 +46,22 @@ def _report_reading(document: dict) -> None:
         click.echo(f"skipped {count} record(s): {reason} (at {where}{more})", err=True)
 
 
+def _check_flags(mapping, source, jobs, engine, scheduler, since, until, online) -> None:
+    """Flag combinations that cannot work, as one-line usage or input errors, before anything is read."""
+    from tokencost.errors import InputError
+
+    if mapping and source not in ("generic", "auto"):
+        raise click.UsageError("--map goes with --source generic")
+    if jobs < 1:
+        raise InputError(f"--jobs must be at least 1, got {jobs}")
+    if engine == "local" and scheduler:
+        raise InputError("--scheduler goes with --engine dask")
+    if since and until and since > until:
+        raise click.UsageError(f"--since {since} is after --until {until}")
+    if online and (engine == "dask" or jobs > 1):
+        raise InputError("--online counts in this process: it does not go with --engine dask or --jobs")
+
+
 @click.command(
     "replay",
     epilog="Example: tokencost replay logs/ -m deepseek-v3.2 -m claude-sonnet-4.5 --since 2026-11-01",
@@ -72,6 +88,12 @@ def _report_reading(document: dict) -> None:
 )
 @click.option("--currency", metavar="CODE", help="Show every cost in this currency.")
 @format_option()
+@click.option(
+    "--at",
+    type=DATE,
+    default=None,
+    help="Price every record on the cards in force on this day (default: each record at its own date).",
+)
 @click.option("--strict", is_flag=True, help="Exit 2 when any record was skipped.")
 @click.option(
     "-j",
@@ -110,6 +132,7 @@ def replay(
     quiet,
     online,
     pricing_dirs,
+    at,
 ):
     """Read usage logs and price that traffic as logged and on candidate models.
 
@@ -122,17 +145,8 @@ def replay(
     from tokencost.render.replay_render import render_replay
     from tokencost.replay import replay as run
 
-    if mapping and source not in ("generic", "auto"):
-        raise click.UsageError("--map goes with --source generic")
-    if jobs < 1:
-        raise InputError(f"--jobs must be at least 1, got {jobs}")
-    if engine == "local" and scheduler:
-        raise InputError("--scheduler goes with --engine dask")
-    if since and until and since > until:
-        raise click.UsageError(f"--since {since} is after --until {until}")
+    _check_flags(mapping, source, jobs, engine, scheduler, since, until, online)
     if online:
-        if engine == "dask" or jobs > 1:
-            raise InputError("--online counts in this process: it does not go with --engine dask or --jobs")
         from tokencost.cli.online_opt import install
 
         online_counters = install(models, pricing=pricing_dirs)
@@ -152,6 +166,7 @@ def replay(
         jobs=jobs,
         scheduler=scheduler,
         notice=_notice,
+        at=at,
     )
     if online:
         from tokencost.cli.online_opt import raise_failure

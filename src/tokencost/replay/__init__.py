@@ -47,6 +47,7 @@ def replay(
     jobs: int = 1,
     scheduler: str | None = None,
     notice: Any = None,
+    at: dt.date | None = None,
 ) -> dict[str, Any]:
     """Replay usage logs: the ``tokencost.replay/1`` document (money as decimal strings).
 
@@ -82,11 +83,11 @@ def replay(
     if engine is not None or scheduler:
         from tokencost.replay.run import run_on_engine
 
-        spec_args = (pricing, model_map, candidates, group_by, mapping, since, until)
+        spec_args = (pricing, model_map, candidates, group_by, mapping, since, until, at)
         runner = (engine, jobs, scheduler)
         document = run_on_engine(paths, catalog, spec_args, source, runner, progress, notice)
         return build(*document, currency)
-    engine = Engine(ModelLookup(catalog, model_map), candidates, _check_group(group_by))
+    engine = Engine(ModelLookup(catalog, model_map), candidates, _check_group(group_by), at=at)
     stats = ReadStats()
     records = read_records(paths, stats, source=source, mapping=mapping, since=since, until=until)
     if jobs > 1 and candidates:

@@ -92,6 +92,8 @@ class Engine:
     end: dt.datetime | None = None
     untimed: int = 0
     priced: int = 0
+    #: price every record on the cards in force this day (``--at``) instead of its own date
+    at: dt.date | None = None
     _by_family: dict[str, tuple] = field(default_factory=dict)
 
     def logged_family(self, record: UsageRecord) -> str | None:
@@ -114,7 +116,7 @@ class Engine:
         totals = self.actual.setdefault(entry.id, ModelTotals())
         totals.add_record(record)
         group = group_key(record, self.group_by, entry.id)
-        day = record.time.date() if record.time else None
+        day = self.at or (record.time.date() if record.time else None)
         variant = variant_for(record.batch, record.service_tier)
         no_tiers = record.aggregated and record.requests == 0
         if no_tiers:

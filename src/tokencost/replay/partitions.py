@@ -46,6 +46,7 @@ class Spec:
     mapping: dict[str, str]
     since: dt.date | None
     until: dt.date | None
+    at: dt.date | None = None
 
 
 @dataclass(frozen=True)
@@ -67,7 +68,7 @@ def new_engine(catalog, spec: Spec, candidates=None):
 
     if candidates is None:
         candidates = [catalog.entries[c] for c in spec.candidates]
-    return Engine(ModelLookup(catalog, spec.model_map), candidates, spec.group_by)
+    return Engine(ModelLookup(catalog, spec.model_map), candidates, spec.group_by, at=spec.at)
 
 
 def replay_partition(unit: Unit) -> tuple[int, int, Any]:

@@ -178,12 +178,17 @@ def build(engine: Engine, stats: ReadStats, currency: str | None = None) -> dict
     candidates = _candidates(engine, convert, total, monthly_factor, per_group, problems)
     billed_total = sum((t.billed for t in engine.actual.values()), ZERO)
     assumptions = _assumptions(span, monthly_factor, convert)
+    if engine.at is not None:
+        assumptions[0] = (
+            f"prices: every record, as logged and on candidates, on the cards in force on {engine.at} (--at)"
+        )
     return {
         "schema": SCHEMA,
         "tokencost_version": __version__,
         "generated_on": dt.date.today().isoformat(),
         "currency": display,
         "group_by": engine.group_by,
+        "prices_at": engine.at.isoformat() if engine.at else None,
         "sources": dict(stats.sources),
         "records": _records(engine, stats),
         "period": span,

@@ -24,7 +24,7 @@ def run_on_engine(
     from tokencost.replay.partials import merge, relocate
     from tokencost.replay.partitions import Spec, new_engine, plan, replay_partition
 
-    pricing, model_map, candidates, group_by, mapping, since, until = spec_args
+    pricing, model_map, candidates, group_by, mapping, since, until, at = spec_args
     spec = Spec(
         pricing_paths(pricing),
         dict(model_map) if model_map else None,
@@ -33,6 +33,7 @@ def run_on_engine(
         dict(mapping or {}),
         since,
         until,
+        at,
     )
     stats = ReadStats()
     units = plan(paths, spec, source, stats, notice)
