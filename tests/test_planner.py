@@ -187,7 +187,13 @@ def test_plan_document_follows_the_contract(tmp_path, acme_dir):
     (w,) = doc["workloads"]
     assert w["resolved_model"] == "acme-large" and w["provider"] == "acme"
     assert w["requests_per_month"] == "1000"
-    assert w["tokens_per_request"] == {"input": "1000", "cached": "0", "output": "500", "reasoning": "0"}
+    assert w["tokens_per_request"] == {
+        "input": "1000",
+        "cached": "0",
+        "cache_write": "0",
+        "output": "500",
+        "reasoning": "0",
+    }
     assert w["count"] == {
         "family": "o200k_base",
         "exact": True,

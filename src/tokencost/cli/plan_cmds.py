@@ -98,7 +98,7 @@ def _savings_pct(pct: Decimal | None) -> str:
     return savings_pct(pct)
 
 
-def _text_output(result, top: int) -> str:
+def _text_output(result, top: int, breakdown: bool = False) -> str:
     from tokencost.render.report_markdown import budget_alerts, first_month, horizon_total, when, whole
     from tokencost.render.tabular import render_rows
 
@@ -159,6 +159,10 @@ def _text_output(result, top: int) -> str:
         parts.append("Forecast: " + ", ".join(f"{m} {_money(c, currency)}" for m, c in forecast))
         parts.append(f"Total over the horizon: {_money(horizon_total(forecast), currency)}")
     parts.extend(budget_alerts(result))
+    if breakdown:
+        from tokencost.render.breakdown import breakdown_text
+
+        parts.extend(breakdown_text(result, top))
     for problem in result.problems:
         parts.append(f"Problem: {problem}")
     parts.append("\nAssumptions:")
@@ -218,10 +222,16 @@ def _csv_output(result) -> str:
     type=click.IntRange(min=0),
     help="Candidates shown per workload in the table (0: all).",
 )
+@click.option(
+    "--breakdown",
+    is_flag=True,
+    help="Split each shown model's month into input, cached input, cache writes, output and reasoning "
+    "(cost and tokens), with its total over the horizon (the table; JSON and Markdown always have it).",
+)
 @online_option
 @_common_plan_options
 @calibration_option
-def plan(file, fmt, top, online, currency, fx, estimate_only, at, pricing_dirs, model_map) -> None:
+def plan(file, fmt, top, breakdown, online, currency, fx, estimate_only, at, pricing_dirs, model_map) -> None:
     """Project the monthly spend of a workload FILE on every candidate model, ranked.
 
     Per workload: this month's cost on the current model, a month-by-month forecast with growth, and every
@@ -250,7 +260,7 @@ def plan(file, fmt, top, online, currency, fx, estimate_only, at, pricing_dirs, 
 
         echo_output(render_markdown(result, top=top or None))
     else:
-        echo_output(_text_output(result, top))
+        echo_output(_text_output(result, top, breakdown))
 
 
 @click.command(

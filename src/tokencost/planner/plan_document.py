@@ -31,6 +31,7 @@ def workload_document(w: WorkloadPlan) -> dict[str, Any]:
         "tokens_per_request": {
             "input": tokens_text(w.tokens.input),
             "cached": tokens_text(w.cached_per_request),
+            "cache_write": tokens_text(w.tokens.input * w.cache_write_share),
             "output": tokens_text(w.tokens.output),
             "reasoning": tokens_text(w.tokens.reasoning),
         },
@@ -47,6 +48,8 @@ def workload_document(w: WorkloadPlan) -> dict[str, Any]:
         "price_per_mtok": w.price_per_mtok,
         "monthly_cost": money(w.monthly_cost),
         "forecast": [{"month": m, "cost": money(c)} for m, c in w.forecast],
+        "horizon_total": money(w.horizon_total),
+        "breakdown": None if w.current_row is None else w.breakdown(w.current_row).to_document(),
         "candidates": [
             {
                 "rank": row.rank,
@@ -61,6 +64,7 @@ def workload_document(w: WorkloadPlan) -> dict[str, Any]:
                 "exact": row.tokens.count.exact,
                 "method": row.tokens.count.method,
                 "notes": list(row.notes),
+                "breakdown": w.breakdown(row).to_document(),
             }
             for row in w.candidates
         ],
@@ -96,6 +100,8 @@ def plan_document(result: PlanResult) -> dict[str, Any]:
             "monthly_cost": money(result.monthly_cost),
             "best_monthly_cost": money(result.best_monthly_cost),
             "forecast": [{"month": m, "cost": money(c)} for m, c in result.total_forecast()],
+            "horizon_total": money(result.horizon_total),
+            "best_horizon_total": money(result.best_horizon_total),
         },
         "problems": list(result.problems),
     }

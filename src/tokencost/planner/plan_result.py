@@ -11,6 +11,7 @@ from decimal import ROUND_HALF_EVEN, Decimal, localcontext
 from pathlib import Path
 from typing import Any
 
+from tokencost.planner.breakdown import Breakdown, breakdown_of
 from tokencost.planner.figures import MONEY_QUANTUM
 from tokencost.planner.plan_document import plan_document
 from tokencost.planner.projection import month_labels
@@ -31,6 +32,8 @@ class CandidateRow:
     savings_pct: Decimal | None = None
     #: per forecast month when a price change (scheduled or dated card) falls in the horizon, else None
     month_costs: list[Decimal] | None = None
+    #: ``monthly_cost`` split into ``costing.card_pricer.PARTS`` (display currency, same month)
+    parts: tuple[Decimal, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -66,6 +69,13 @@ class WorkloadPlan:
     first_month: int | None = 0
     #: the current model's cost per forecast month when its price changes within the horizon, else None
     month_costs: list[Decimal] | None = None
+    #: cache-write tokens per request as a share of input, and their TTL (``planner.cache_writes``)
+    cache_write_share: Decimal = Decimal(0)
+    cache_ttl: str = "5m"
+    #: growth before the plan's first month of a workload that started earlier (its costs include it)
+    scale: Decimal = Decimal(1)
+    #: the current model's priced row (also when a constraint keeps it out of ``candidates``)
+    current_row: CandidateRow | None = None
 
     @property
     def name(self) -> str:
@@ -81,6 +91,16 @@ class WorkloadPlan:
     def candidate_forecast(self, row: CandidateRow) -> list[tuple[str, Decimal]]:
         costs = row.month_costs or [row.monthly_cost] * len(self.months)
         return [(m, c * f) for m, c, f in zip(self.months, costs, self.factors, strict=True)]
+
+    def breakdown(self, row: CandidateRow) -> Breakdown:
+        """``row``'s monthly cost split into input, cached input, cache writes, output, reasoning and fees,
+        with its total over the horizon."""
+        return breakdown_of(self, row)
+
+    @property
+    def horizon_total(self) -> Decimal | None:
+        """The current model's cost summed over the plan's months (None when it cannot be priced)."""
+        return None if self.monthly_cost is None else sum((c for _, c in self.forecast), Decimal(0))
 
     @property
     def best(self) -> CandidateRow | None:
@@ -144,6 +164,20 @@ class PlanResult:
                 total += w.best.monthly_cost * w.factors[0]
             elif w.monthly_cost is not None:
                 total += w.monthly_cost * w.factors[0]
+        return total
+
+    @property
+    def horizon_total(self) -> Decimal:
+        """Every workload's current model summed over the plan's months (the forecast's sum)."""
+        return sum((cost for _, cost in self.total_forecast()), Decimal(0))
+
+    @property
+    def best_horizon_total(self) -> Decimal:
+        """Each workload's cheapest candidate (else its current model) summed over the plan's months."""
+        total = Decimal(0)
+        for w in self.workloads:
+            months = w.candidate_forecast(w.best) if w.best is not None else w.forecast
+            total += sum((cost for _, cost in months), Decimal(0))
         return total
 
     def total_forecast(self) -> list[tuple[str, Decimal]]:

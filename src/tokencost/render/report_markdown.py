@@ -6,6 +6,7 @@ from decimal import Decimal, localcontext
 from typing import Any
 
 from tokencost.families import accuracy_label
+from tokencost.render.breakdown import breakdown_markdown
 from tokencost.render.money import money, savings_pct
 
 #: From this many integer digits on, amounts are shown in scientific notation (as the JSON document
@@ -179,7 +180,7 @@ def _candidate_row(row: Any, cur: str) -> list[str]:
     ]
 
 
-def _workload(result: Any, w: Any, top: int | None) -> list[str]:
+def _workload(result: Any, w: Any, top: int | None, breakdown_top: int | None = 5) -> list[str]:
     cur = result.currency
     model = w.resolved.id if w.resolved else f"{w.workload.model} (unknown)"
     out = ["", f"## Workload {w.name}", ""]
@@ -194,6 +195,7 @@ def _workload(result: Any, w: Any, top: int | None) -> list[str]:
     out += ["", _table(CANDIDATE_HEADERS, rows)]
     if top and len(w.candidates) > top:
         out.append(f"\n{len(w.candidates) - top} more candidate(s) not shown.")
+    out += breakdown_markdown(result, w, breakdown_top)
     if w.forecast:
         out += ["", f"Forecast (current model), total {money(horizon_total(w.forecast), cur)}:", ""]
         out.append(_table(["month", "cost"], [[m, money(c, cur)] for m, c in w.forecast]))
@@ -239,7 +241,7 @@ def render_markdown(result: Any, top: int | None = None, chart_top: int = 5) -> 
     """The plan as Markdown: summary, per-workload ranking and forecast, exclusions, prices, assumptions."""
     out = _headline(result)
     for w in result.workloads:
-        out += _workload(result, w, top)
+        out += _workload(result, w, top, chart_top)
     if result.problems:
         out += ["", "## Problems", ""] + [f"- {p}" for p in result.problems]
     out += _prices(result, top)

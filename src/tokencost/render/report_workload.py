@@ -10,6 +10,7 @@ from decimal import Decimal
 from typing import Any
 
 from tokencost.families import accuracy_label
+from tokencost.render.breakdown import breakdown_html
 from tokencost.render.html_parts import alert, bullet_list, esc, figures, folded, table
 from tokencost.render.money import money, savings_pct
 from tokencost.render.report_markdown import budget_alerts, display_budget, whole
@@ -217,6 +218,7 @@ def workload_section(result: Any, w: Any, index: int, top: int, colours: dict[st
     out += _line_block(result, w, index, top, marker, colours)
     out += ["</div>"]
     out += _ranking(result, w)
+    out += breakdown_html(result, w, top)
     out += _excluded(w)
     out += _forecast_table(result, w)
     out.append("<h3>Assumptions for this workload</h3>")
