@@ -12,7 +12,7 @@ from decimal import ROUND_HALF_EVEN, Decimal, localcontext
 from typing import TYPE_CHECKING, Any
 
 from tokencost.costing.card_pricer import PARTS
-from tokencost.planner.figures import MONEY_QUANTUM, money, tokens_text
+from tokencost.planner.figures import MONEY_QUANTUM, money, tokens_text, written_sum
 
 if TYPE_CHECKING:
     from tokencost.planner.plan_result import CandidateRow, WorkloadPlan
@@ -117,7 +117,7 @@ def breakdown_of(w: WorkloadPlan, row: CandidateRow) -> Breakdown:
         Part(name, tokens.get(name), None if name not in tokens else tokens[name] * requests, cost)
         for name, cost in zip(PARTS, costs, strict=True)
     )
-    horizon = sum((cost for _, cost in w.candidate_forecast(row)), ZERO)
+    horizon = written_sum(cost for _, cost in w.candidate_forecast(row))
     return Breakdown(w.first_month_label, requests, parts, row.monthly_cost, horizon, w.cache_ttl)
 
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import NamedTuple
 
-from tokencost.planner.figures import grouped, percent
+from tokencost.planner.figures import grouped
 from tokencost.planner.projection import DAYS_PER_MONTH
 from tokencost.planner.workload import CacheRefresh, Workload
 
@@ -46,20 +46,20 @@ def windows_per_month(ttl: str) -> Decimal:
     return (DAYS_PER_MONTH * 24 * 60 / TTL_MINUTES[ttl]).normalize()
 
 
-def _write_share(refresh: CacheRefresh, monthly_requests: Decimal) -> tuple[Decimal, str]:
-    """The share of requests that write the prefix and how it was found."""
+def _write_share(refresh: CacheRefresh, monthly_requests: Decimal, given: str) -> tuple[Decimal, str]:
+    """The share of requests that write the prefix and the assumption's opening words."""
     if refresh.write_ratio is not None:
-        return refresh.write_ratio, f"{percent(refresh.write_ratio)} of requests write it (given)"
+        return refresh.write_ratio, "{m} of requests write the cached prefix (given: write_ratio)"
     windows = windows_per_month(refresh.ttl)
     writes = refresh.writes_per_window or Decimal(1)
     per_window = refresh.requests_per_window
     if per_window is None:
         per_window = monthly_requests / windows
-        spread = f"{grouped(windows)} windows a month over {grouped(monthly_requests)} requests"
+        spread = f"{grouped(windows)} windows a month over {grouped(monthly_requests)} requests, at the start traffic"
     else:
-        spread = f"{grouped(per_window)} requests per window (given)"
-    times = "once" if writes == 1 else f"{grouped(writes)} times"
-    how = f"written {times} per {TTL_WORDS[refresh.ttl]} window ({spread})"
+        spread = f"{grouped(per_window)} requests per window, given"
+    times = {1: "once", 2: "twice"}.get(writes, f"{grouped(writes)} times")
+    how = f"the cached prefix is written {times} per {TTL_WORDS[refresh.ttl]} window ({spread}{given}): {{m}} of requests write it"
     return (writes / per_window if per_window else ZERO), how
 
 
@@ -70,20 +70,20 @@ def cache_writes(w: Workload, monthly_requests: Decimal) -> CacheWrites:
     if not hits:
         said = "cache writes: none (no cache hits, so no cached prefix to write)" if w.cache else None
         return CacheWrites(refresh.ttl, ZERO, said)
-    share_of_requests, how = _write_share(refresh, monthly_requests)
+    given = "" if w.cache else "; assumed: no cache refresh spec given"
+    share_of_requests, how = _write_share(refresh, monthly_requests, given)
     capped = ""
     if share_of_requests > 1 - hits:
         share_of_requests = 1 - hits
         capped = (
-            f"; capped at {share_text(share_of_requests)} of requests (every input token not read from the cache "
-            "is written: the traffic is too thin for the cache to stay warm)"
+            " (capped: the traffic is too thin for the cache to stay warm, so every input token not read "
+            "from the cache is written)"
         )
     share = hits * share_of_requests / (1 - share_of_requests)
-    given = "" if w.cache else " (assumed: no cache refresh spec given)"
     rate = "1 h" if refresh.ttl == "1h" else "5 min"
     text = (
-        f"cache writes: the cached prefix is {how}{given}: {share_text(share_of_requests)} of requests write "
-        f"it{capped}, {share_text(share)} of input tokens per request billed at the card's {rate} cache-write "
-        "rate (as input where a card publishes none, noted per model), at the start month's traffic"
+        f"cache writes: {how.format(m=share_text(share_of_requests))}{capped}, {share_text(share)} of input "
+        f"tokens per request, billed at the card's {rate} cache-write rate (as input where a card publishes "
+        "none, noted per model)"
     )
     return CacheWrites(refresh.ttl, share, text)

@@ -32,6 +32,12 @@ def money(value: Decimal | None) -> str | None:
     return f"{rounded:f}" if rounded else "0"
 
 
+def written_sum(values) -> Decimal:
+    """The sum of figures as the JSON document writes them (each rounded by ``money``), so a total over
+    months equals the sum of the months a reader sees, exactly."""
+    return sum((Decimal(money(v)) for v in values), Decimal(0))  # type: ignore[arg-type]
+
+
 def tokens_text(value: Decimal) -> str:
     """A count in the JSON document, always in plain notation (``1000000000000000``, never ``1E+15``)."""
     if value == value.to_integral_value():

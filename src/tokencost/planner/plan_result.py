@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from tokencost.planner.breakdown import Breakdown, breakdown_of
-from tokencost.planner.figures import MONEY_QUANTUM
+from tokencost.planner.figures import MONEY_QUANTUM, written_sum
 from tokencost.planner.plan_document import plan_document
 from tokencost.planner.projection import month_labels
 from tokencost.planner.tokens import CountInfo, FamilyTokens, sample_counts
@@ -100,7 +100,7 @@ class WorkloadPlan:
     @property
     def horizon_total(self) -> Decimal | None:
         """The current model's cost summed over the plan's months (None when it cannot be priced)."""
-        return None if self.monthly_cost is None else sum((c for _, c in self.forecast), Decimal(0))
+        return None if self.monthly_cost is None else written_sum(c for _, c in self.forecast)
 
     @property
     def best(self) -> CandidateRow | None:
@@ -169,7 +169,7 @@ class PlanResult:
     @property
     def horizon_total(self) -> Decimal:
         """Every workload's current model summed over the plan's months (the forecast's sum)."""
-        return sum((cost for _, cost in self.total_forecast()), Decimal(0))
+        return written_sum(cost for _, cost in self.total_forecast())
 
     @property
     def best_horizon_total(self) -> Decimal:
@@ -177,7 +177,7 @@ class PlanResult:
         total = Decimal(0)
         for w in self.workloads:
             months = w.candidate_forecast(w.best) if w.best is not None else w.forecast
-            total += sum((cost for _, cost in months), Decimal(0))
+            total += written_sum(cost for _, cost in months)
         return total
 
     def total_forecast(self) -> list[tuple[str, Decimal]]:
