@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -20,6 +21,8 @@ from tokencost.planner import plan_file
 from tokencost.planner.breakdown import Breakdown, Part
 from tokencost.planner.cache_writes import windows_per_month
 from tokencost.pricing.schema import PriceCard
+
+REPO = Path(__file__).resolve().parents[1]
 
 # An Anthropic-like card (writes 1.25x input for 5 min, 2x for 1 h) and a slightly dearer one with no write
 # price (writes billed as input, as OpenAI and DeepSeek bill a cache miss).
@@ -126,7 +129,7 @@ def test_thin_traffic_caps_the_writes_at_the_input_not_read_from_cache(tmp_path)
     (w,) = doc["workloads"]
     assert w["tokens_per_request"]["cache_write"] == "400"  # every token not read is written
     parts = w["breakdown"]["parts"]
-    assert parts["input"]["tokens_per_request"] == "0"
+    assert parts["input"]["tokens"] == "0"
     assert any("40% of requests write it (capped: the traffic is too thin" in a for a in w["assumptions"])
 
 
@@ -281,3 +284,16 @@ def test_plan_breakdown_table_markdown_and_html_show_the_parts_with_the_month(tm
     doc = json.loads(runner.invoke(cli, ["plan", path, "--pricing", sheets, "--format", "json"]).output)
     assert doc["totals"]["horizon_total"] == "3630" and doc["workloads"][0]["horizon_total"] == "3630"
     assert doc["totals"]["best_horizon_total"] == "3516"  # plain: 1,172 a month
+
+
+def test_the_documents_lean_breakdown_equals_the_objects(tmp_path):
+    from tokencost.planner.breakdown import breakdown_document
+
+    path, sheets = workload(tmp_path, cache="cache: {ttl: 1h, write_ratio: 0.1}")
+    result = plan_file(path, pricing=sheets, today=dt.date(2026, 12, 4))
+    example = plan_file(REPO / "examples/workloads/support-zh.yaml", today=dt.date(2026, 12, 4))
+    rows = [(w, row) for r in (result, example) for w in r.workloads for row in w.candidates]
+    assert len(rows) > 10
+    memo: dict = {}
+    for w, row in rows:
+        assert breakdown_document(w, row, memo if w is rows[0][0] else {}) == w.breakdown(row).to_document()

@@ -6,6 +6,7 @@ from __future__ import annotations
 from decimal import ROUND_HALF_EVEN, Decimal, localcontext
 
 MONEY_QUANTUM = Decimal("1e-10")  # see money
+_CENT = Decimal("0.01")
 
 
 def plain(value: Decimal | None) -> str | None:
@@ -24,11 +25,15 @@ def money(value: Decimal | None) -> str | None:
     Fine enough that ``check`` never decides on a rounded figure (a $0.000316 request is not $0.0003)."""
     if value is None:
         return None
-    if value.adjusted() >= 24:
+    digits = value.adjusted()
+    if digits >= 24:
         return str(value)
-    with localcontext() as ctx:
-        ctx.prec = max(ctx.prec, value.adjusted() + 12)
+    if digits < 16:  # fits the default 28-digit context: no context switch (a plan writes ~1M of these)
         rounded = value.quantize(MONEY_QUANTUM, rounding=ROUND_HALF_EVEN).normalize()
+    else:
+        with localcontext() as ctx:
+            ctx.prec = max(ctx.prec, digits + 12)
+            rounded = value.quantize(MONEY_QUANTUM, rounding=ROUND_HALF_EVEN).normalize()
     return f"{rounded:f}" if rounded else "0"
 
 
@@ -40,9 +45,10 @@ def written_sum(values) -> Decimal:
 
 def tokens_text(value: Decimal) -> str:
     """A count in the JSON document, always in plain notation (``1000000000000000``, never ``1E+15``)."""
-    if value == value.to_integral_value():
-        return f"{value.to_integral_value():f}"
-    return f"{value.quantize(Decimal('0.01'), rounding=ROUND_HALF_EVEN).normalize():f}"
+    whole = value.to_integral_value()
+    if value == whole:
+        return f"{whole:f}"
+    return f"{value.quantize(_CENT, rounding=ROUND_HALF_EVEN).normalize():f}"
 
 
 def percent(fraction: Decimal) -> str:

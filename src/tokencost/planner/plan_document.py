@@ -7,6 +7,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from tokencost._version import __version__
+from tokencost.planner.breakdown import breakdown_document
 from tokencost.planner.figures import money, plain, tokens_text
 from tokencost.planner.projection import DAYS_PER_MONTH
 
@@ -18,6 +19,7 @@ SCHEMA = "tokencost.plan/1"
 
 def workload_document(w: WorkloadPlan) -> dict[str, Any]:
     entry = w.resolved
+    memo: dict[int, list[str | None]] = {}  # token texts of each tokenizer family's breakdown
     return {
         "name": w.name,
         "model": w.workload.model,
@@ -49,7 +51,7 @@ def workload_document(w: WorkloadPlan) -> dict[str, Any]:
         "monthly_cost": money(w.monthly_cost),
         "forecast": [{"month": m, "cost": money(c)} for m, c in w.forecast],
         "horizon_total": money(w.horizon_total),
-        "breakdown": None if w.current_row is None else w.breakdown(w.current_row).to_document(),
+        "breakdown": None if w.current_row is None else breakdown_document(w, w.current_row, memo),
         "candidates": [
             {
                 "rank": row.rank,
@@ -64,7 +66,7 @@ def workload_document(w: WorkloadPlan) -> dict[str, Any]:
                 "exact": row.tokens.count.exact,
                 "method": row.tokens.count.method,
                 "notes": list(row.notes),
-                "breakdown": w.breakdown(row).to_document(),
+                "breakdown": breakdown_document(w, row, memo),
             }
             for row in w.candidates
         ],

@@ -8,6 +8,7 @@ import gc
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_EVEN, Decimal, localcontext
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -32,8 +33,10 @@ class CandidateRow:
     savings_pct: Decimal | None = None
     #: per forecast month when a price change (scheduled or dated card) falls in the horizon, else None
     month_costs: list[Decimal] | None = None
-    #: ``monthly_cost`` split into ``costing.card_pricer.PARTS`` (display currency, same month)
+    #: ``monthly_cost`` split into ``costing.card_pricer.PARTS`` in the card's currency and for the priced
+    #: traffic; times ``parts_rate`` (FX rate x growth before the plan) they are in the display currency
     parts: tuple[Decimal, ...] = ()
+    parts_rate: Decimal = Decimal(1)
 
 
 @dataclass(frozen=True)
@@ -96,6 +99,12 @@ class WorkloadPlan:
         """``row``'s monthly cost split into input, cached input, cache writes, output, reasoning and fees,
         with its total over the horizon."""
         return breakdown_of(self, row)
+
+    @cached_property
+    def factor_sum(self) -> Decimal:
+        """The growth factors of the plan's months added up (a constant monthly cost times this is its
+        total over the horizon)."""
+        return sum(self.factors, Decimal(0))
 
     @property
     def horizon_total(self) -> Decimal | None:

@@ -97,7 +97,7 @@ def price_candidates(
             notes.append("context window unknown: not checked")
         notes.extend(extra_notes)
         row = CandidateRow(entry, tokens, cost.total * fx_rate * scale, notes, is_current)
-        row.parts = tuple(part * fx_rate * scale for part in cost.parts)
+        row.parts, row.parts_rate = cost.parts, fx_rate * scale
         if is_current:
             current = row
             if reason is not None:
