@@ -15,9 +15,10 @@ from decimal import Decimal
 
 from tokencost.errors import TokencostError
 from tokencost.pricing.catalog import Entry
+from tokencost.pricing.resolve import Resolution
 from tokencost.pricing.schema import Capability
 from tokencost.replay.billing import Buckets, card_for, variant_for
-from tokencost.replay.lookup import ModelLookup, Resolved
+from tokencost.replay.lookup import ModelLookup
 from tokencost.replay.record import UsageRecord
 from tokencost.replay.translate import conversion, retokenized, scaled
 
@@ -78,8 +79,13 @@ class Engine:
     candidates: Sequence[Entry]
     group_by: str = "model"
     actual: dict[str, ModelTotals] = field(default_factory=dict)
-    resolved: dict[str, Resolved] = field(default_factory=dict)
+    #: catalog id -> the first resolution that reached it
+    resolved: dict[str, Resolution] = field(default_factory=dict)
     unknown: dict[str, ModelTotals] = field(default_factory=dict)
+    #: self-hosted ids (``name:tag``, a self-hosted host): no vendor price, reported as their own group
+    self_hosted: dict[str, ModelTotals] = field(default_factory=dict)
+    #: (logged id, host) -> records, in first-seen order: how each id the log wrote was resolved
+    logged_ids: Counter = field(default_factory=Counter)
     cand_totals: dict[str, ModelTotals] = field(default_factory=dict)
     actual_buckets: Buckets = field(default_factory=Buckets)
     #: the records that carry a billed cost, priced apart to reconcile like with like
@@ -98,16 +104,22 @@ class Engine:
 
     def logged_family(self, record: UsageRecord) -> str | None:
         """The tokenizer family of a record's logged model (None when the model is unknown)."""
-        entry = self.lookup.resolve(record.model, record.host or record.provider).entry
+        entry = self.resolution(record).entry
         return entry.model.tokenizer if entry is not None else None
+
+    def resolution(self, record: UsageRecord) -> Resolution:
+        """The record's model through the one resolver, on the host its log names (``record.host``; a
+        source's wire format, ``record.provider``, is not a host: Groq answers in OpenAI's format)."""
+        return self.lookup.resolve(record.model, record.host)
 
     def add(self, record: UsageRecord, counts: dict | None = None) -> None:
         """Price one record as logged and on every candidate; ``counts`` are its per-family re-tokenised
         tuples when a worker process already counted them (``parallel.with_counts``)."""
-        resolved = self.lookup.resolve(record.model, record.host or record.provider)
+        resolved = self.resolution(record)
+        self.logged_ids[(record.model, record.host)] += 1
         if resolved.entry is None:
-            self.unknown.setdefault(record.model, ModelTotals()).add_record(record)
-            self.resolved.setdefault(record.model, resolved)
+            group = self.self_hosted if resolved.self_hosted else self.unknown
+            group.setdefault(record.model, ModelTotals()).add_record(record)
             return
         entry = resolved.entry
         self.resolved.setdefault(entry.id, resolved)

@@ -12,6 +12,7 @@ from tokencost._version import __version__
 from tokencost.costing.engine import Unpriceable
 from tokencost.costing.result import money_text
 from tokencost.planner.projection import DAYS_PER_MONTH
+from tokencost.replay import ids
 from tokencost.replay.billing import Buckets, price_volume
 from tokencost.replay.engine import Engine, ModelTotals
 from tokencost.replay.pipeline import ReadStats
@@ -201,15 +202,9 @@ def build(engine: Engine, stats: ReadStats, currency: str | None = None) -> dict
             "monthly_cost": money_text(total * monthly_factor) if monthly_factor is not None else None,
             "currency": display,
         },
-        "unknown_models": [
-            {
-                "model": name,
-                "requests": t.counts["requests"],
-                "records": t.records,
-                "suggestions": list(engine.resolved[name].suggestions),
-            }
-            for name, t in engine.unknown.items()
-        ],
+        "unknown_models": ids.unknown_models(engine),
+        "self_hosted_models": ids.self_hosted_models(engine),
+        "model_ids": ids.logged_ids(engine),
         "candidates": candidates,
         "groups": [
             {"group": g, **{k: money_text(v) for k, v in sorted(costs.items())}}
@@ -229,6 +224,7 @@ def _records(engine: Engine, stats: ReadStats) -> dict[str, Any]:
         "ignored": dict(stats.ignored),
         "outside_period": stats.filtered,
         "unknown_model": sum(t.records for t in engine.unknown.values()),
+        "self_hosted": sum(t.records for t in engine.self_hosted.values()),
     }
 
 
