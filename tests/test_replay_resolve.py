@@ -150,3 +150,18 @@ def test_check_json_says_each_workloads_card_and_rule(tmp_path):
     rows = {w["name"]: w for w in json.loads(result.stdout)["workloads"]}
     assert (rows["bot"]["catalog_id"], rows["bot"]["resolved_by"]) == ("azure/gpt-4o", "map")
     assert rows["snap"]["catalog_id"] == "gpt-4o" and rows["snap"]["resolved_by"] in ("exact", "normalised")
+
+
+def test_an_overlay_sheets_model_map_reaches_replay_and_the_cli_flag_wins(spend_log, tmp_path):
+    overlay = tmp_path / "deployments.yaml"
+    overlay.write_text(
+        "provider: {id: my-azure-names, name: Our Azure deployments, kind: host, currency: USD,"
+        " checked: 2026-11-01}\nmodel_map:\n  prod-4o: azure/gpt-4o\n",
+        encoding="utf-8",
+    )
+    document = replay([str(spend_log)], ["gpt-4o-mini"], pricing=[str(overlay)])
+    assert _ids(document)[("prod-4o", "azure")]["catalog_id"] == "azure/gpt-4o"
+    flagged = replay(
+        [str(spend_log)], ["gpt-4o-mini"], pricing=[str(overlay)], model_map={"prod-4o": "gpt-4o"}
+    )
+    assert _ids(flagged)[("prod-4o", "azure")]["catalog_id"] == "gpt-4o"
