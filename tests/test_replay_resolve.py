@@ -5,6 +5,7 @@ are listed with their candidates, self-hosted ids are their own group; partition
 from __future__ import annotations
 
 import json
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -95,6 +96,8 @@ def test_ambiguous_ids_are_listed_with_candidates_and_self_hosted_is_its_own_gro
     assert set(qwen["ambiguous"]) == {"deepinfra/Qwen/Qwen3.5-397B-A17B", "openrouter/qwen/qwen3.5-397b-a17b"}
     [own] = document["self_hosted_models"]
     assert own["model"] == "qwen3:0.6b" and own["self_hosted"] is True and own["requests"] == 20
+    # no vendor cost, yet priced on every candidate: what the traffic would cost on an API
+    assert set(own["on_candidates"]) == {"gpt-4o-mini"} and Decimal(own["on_candidates"]["gpt-4o-mini"]) > 0
     assert document["records"]["self_hosted"] == 20
     assert document["records"]["unknown_model"] == 60
     assert document["records"]["priced"] == 60

@@ -146,8 +146,10 @@ def _footer(document: dict[str, Any]) -> list[str]:
             lines.append(f"unknown model {unknown['model']!r} not priced (did you mean: {hint})")
     for own in document.get("self_hosted_models", ()):
         api = f"; on an API it is {own['api_equivalent']}" if own["api_equivalent"] else ""
+        costs = ", ".join(f"{m} {c} {document['currency']}" for m, c in own.get("on_candidates", {}).items())
+        on = f"; on the candidates: {costs}" if costs else ""
         lines.append(
-            f"self-hosted model {own['model']!r}: {own['requests']:,} request(s), no vendor price{api}"
+            f"self-hosted model {own['model']!r}: {own['requests']:,} request(s), no vendor price{api}{on}"
         )
     for row in document["candidates"]:
         for note in row["notes"]:

@@ -86,6 +86,8 @@ class Engine:
     self_hosted: dict[str, ModelTotals] = field(default_factory=dict)
     #: (logged id, host) -> records, in first-seen order: how each id the log wrote was resolved
     logged_ids: Counter = field(default_factory=Counter)
+    #: self-hosted records on every candidate (counts converted), by (candidate id, logged id)
+    self_hosted_buckets: Buckets = field(default_factory=Buckets)
     cand_totals: dict[str, ModelTotals] = field(default_factory=dict)
     actual_buckets: Buckets = field(default_factory=Buckets)
     #: the records that carry a billed cost, priced apart to reconcile like with like
@@ -117,9 +119,11 @@ class Engine:
         tuples when a worker process already counted them (``parallel.with_counts``)."""
         resolved = self.resolution(record)
         self.logged_ids[(record.model, record.host)] += 1
+        if resolved.self_hosted:
+            self._self_hosted(record, resolved)
+            return
         if resolved.entry is None:
-            group = self.self_hosted if resolved.self_hosted else self.unknown
-            group.setdefault(record.model, ModelTotals()).add_record(record)
+            self.unknown.setdefault(record.model, ModelTotals()).add_record(record)
             return
         entry = resolved.entry
         self.resolved.setdefault(entry.id, resolved)
@@ -154,6 +158,23 @@ class Engine:
             self._by_family = dict(counts)
         for candidate in self.candidates:
             self._candidate(record, entry, candidate, group, day, variant, no_tiers)
+
+    def _self_hosted(self, record: UsageRecord, resolved: Resolution) -> None:
+        """Self-hosted traffic: no vendor cost, but priced on every candidate (what it would cost on an API),
+        its counts converted from the API model's tokenizer (generic when it has none)."""
+        self.self_hosted.setdefault(record.model, ModelTotals()).add_record(record)
+        api = self.lookup.catalog.entries.get(resolved.alternatives[0]) if resolved.alternatives else None
+        logged_family = api.model.tokenizer if api is not None else "generic"
+        day = self.at or (record.time.date() if record.time else None)
+        variant = variant_for(record.batch, record.service_tier)
+        no_tiers = record.aggregated and record.requests == 0
+        for candidate in self.candidates:
+            ratio = conversion(logged_family, candidate.model.tokenizer).central
+            values = scaled(record, ratio, ratio)
+            card, on, _ = card_for(candidate, day)
+            per_request = values[1] / max(record.requests, 1)
+            where = (candidate, card, on, variant, record.time, per_request, values, no_tiers)
+            self.self_hosted_buckets.add((candidate.id, record.model), *where)
 
     def _period(self, record: UsageRecord) -> None:
         if record.time is None:

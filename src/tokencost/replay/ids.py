@@ -4,8 +4,11 @@ guessed) and the self-hosted ids (no vendor price: their own group)."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from decimal import Decimal
 from typing import Any
 
+from tokencost.costing.result import money_text
 from tokencost.pricing.resolve import Resolution
 from tokencost.replay.engine import Engine, ModelTotals
 from tokencost.replay.lookup import suggestions
@@ -66,11 +69,15 @@ def unknown_models(engine: Engine) -> list[dict[str, Any]]:
     return rows
 
 
-def self_hosted_models(engine: Engine) -> list[dict[str, Any]]:
-    """Self-hosted ids (``name:tag``, a self-hosted host): no vendor cost; the API card of the same model."""
+def self_hosted_models(engine: Engine, costs: Mapping[tuple, Decimal]) -> list[dict[str, Any]]:
+    """Self-hosted ids (``name:tag``, a self-hosted host): no vendor cost; the API card of the same model and
+    what the traffic would cost on each candidate (``costs`` by (candidate id, logged id), display currency)."""
     rows = []
     for model, totals in engine.self_hosted.items():
         found = _first(engine, model, True)
         api = found.alternatives[0] if found is not None and found.alternatives else None
-        rows.append({**_totals_row(model, totals), "self_hosted": True, "api_equivalent": api})
+        on = {c.id: money_text(costs[(c.id, model)]) for c in engine.candidates if (c.id, model) in costs}
+        rows.append(
+            {**_totals_row(model, totals), "self_hosted": True, "api_equivalent": api, "on_candidates": on}
+        )
     return rows

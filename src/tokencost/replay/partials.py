@@ -34,7 +34,12 @@ class Partial:
 
 
 def _all_buckets(engine: Engine) -> dict[str, Buckets]:
-    return {"actual": engine.actual_buckets, "billed": engine.billed_buckets, **engine.cand_buckets}
+    return {
+        "actual": engine.actual_buckets,
+        "billed": engine.billed_buckets,
+        "self_hosted": engine.self_hosted_buckets,
+        **engine.cand_buckets,
+    }
 
 
 def _export_buckets(buckets: Buckets) -> list[tuple]:

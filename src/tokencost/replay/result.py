@@ -203,7 +203,7 @@ def build(engine: Engine, stats: ReadStats, currency: str | None = None) -> dict
             "currency": display,
         },
         "unknown_models": ids.unknown_models(engine),
-        "self_hosted_models": ids.self_hosted_models(engine),
+        "self_hosted_models": ids.self_hosted_models(engine, _price(engine.self_hosted_buckets, convert, {})),
         "model_ids": ids.logged_ids(engine),
         "candidates": candidates,
         "groups": [
