@@ -168,3 +168,36 @@ def test_an_overlay_sheets_model_map_reaches_replay_and_the_cli_flag_wins(spend_
         [str(spend_log)], ["gpt-4o-mini"], pricing=[str(overlay)], model_map={"prod-4o": "gpt-4o"}
     )
     assert _ids(flagged)[("prod-4o", "azure")]["catalog_id"] == "gpt-4o"
+
+
+def test_replay_of_the_realistic_fixture_prices_99_percent_on_the_expected_cards(tmp_path):
+    """Every id of tests/fixtures/logged_models.yaml as a LiteLLM spend row (its host as
+    ``custom_llm_provider``): replay prices or reports self-hosted at least 99 % of the records, each on the
+    card the resolver test expects, and lists the rest."""
+    import yaml
+
+    fixture = Path(__file__).parent / "fixtures" / "logged_models.yaml"
+    records = yaml.safe_load(fixture.read_text(encoding="utf-8"))["records"]
+    model_map: dict[str, str] = {}
+    rows = []
+    for i, record in enumerate(records):
+        model_map.update(record.get("map") or {})
+        row = {"request_id": f"r{i}", "spend": 0.001, "prompt_tokens": 1000, "completion_tokens": 100}
+        row |= {"startTime": "2025-12-01T10:00:00Z", "model": record["id"], "status": "success"}
+        if record.get("host"):
+            row["custom_llm_provider"] = record["host"]
+        rows.append(row)
+    log = tmp_path / "spend.jsonl"
+    log.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    document = replay([str(log)], ["gpt-4o-mini"], model_map=model_map)
+    counts = document["records"]
+    assert counts["read"] == len(records)
+    assert (counts["priced"] + counts["self_hosted"]) / counts["read"] >= 0.99
+    assert [u["model"] for u in document["unknown_models"]] == ["x-ai/grok-4", "groq/compound"]
+    expected = {(r["id"], r.get("host")): r["expect"] for r in records}
+    for row in document["model_ids"]:
+        want = expected[(row["logged_id"], row["host"])]
+        if want == "self-hosted":
+            assert row["self_hosted"], row
+        elif want != "unpriced":
+            assert row["catalog_id"] == want, row
