@@ -201,3 +201,23 @@ def test_replay_of_the_realistic_fixture_prices_99_percent_on_the_expected_cards
             assert row["self_hosted"], row
         elif want != "unpriced":
             assert row["catalog_id"] == want, row
+
+
+def test_embeddings_responses_are_read_and_priced_on_input_only(tmp_path):
+    def body(tokens: int) -> dict:
+        return {
+            "object": "list",
+            "data": [{"object": "embedding", "index": 0, "embedding": [0.1, -0.2]}],
+            "model": "text-embedding-3-small",
+            "usage": {"prompt_tokens": tokens, "total_tokens": tokens},
+        }
+
+    log = tmp_path / "embeddings.jsonl"
+    log.write_text(json.dumps(body(8000)) + "\n" + json.dumps(body(2000)) + "\n", encoding="utf-8")
+    document = replay([str(log)], ["text-embedding-3-large"])
+    assert document["sources"][str(log)].startswith("openai")
+    [row] = document["actual"]
+    assert (row["model"], row["input_tokens"], row["output_tokens"]) == ("text-embedding-3-small", 10000, 0)
+    assert Decimal(row["computed_cost"]) == Decimal("0.0002")  # 10k tokens at $0.02/M
+    [large] = document["candidates"]
+    assert Decimal(large["cost"]) == Decimal("0.0013")  # same tokenizer: 10k tokens at $0.13/M
