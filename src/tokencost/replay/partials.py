@@ -153,4 +153,5 @@ def _merge_buckets(buckets: Buckets, rows: list[tuple], catalog: Any) -> None:
                 volume.cache_write_1h,
                 volume.output,
                 volume.reasoning,
+                *volume.media,
             )

@@ -162,7 +162,8 @@ def build(engine: Engine, stats: ReadStats, currency: str | None = None) -> dict
     display = currency or (next(iter(currencies)) if len(currencies) == 1 else "USD")
     convert = Converter(display)
     problems: dict[str, str] = {}
-    actual_cost = _price(engine.actual_buckets, convert, problems)
+    bill_notes: dict[str, set[str]] = {}
+    actual_cost = _price(engine.actual_buckets, convert, problems, bill_notes)
     per_model: dict[str, Decimal] = defaultdict(lambda: ZERO)
     per_group: dict[str, dict[str, Decimal]] = defaultdict(dict)
     for (model_id, group), cost in actual_cost.items():
@@ -173,6 +174,8 @@ def build(engine: Engine, stats: ReadStats, currency: str | None = None) -> dict
         _actual_row(m, t, None if m in problems else per_model[m], display, engine, billed_part.get(m))
         for m, t in engine.actual.items()
     ]
+    for row in actual_rows:  # audio/image billed at a text rate (the card has no modality rate): say so
+        row["notes"] += sorted(n for n in bill_notes.get(row["model"], ()) if " billed at the text " in n)
     total = sum((per_model[m] for m in engine.actual if m not in problems), ZERO)
     span = period(engine)
     monthly_factor = DAYS_PER_MONTH / span["days"] if span["days"] else None

@@ -78,11 +78,17 @@ def _round(value: Decimal) -> Decimal:
     return value.to_integral_value(rounding=ROUND_HALF_EVEN)
 
 
+_MEDIA = ("input_audio", "input_image", "output_audio", "output_image")
+
+
 def scaled(record: UsageRecord, input_factor: Decimal, output_factor: Decimal) -> tuple:
-    """(requests, input, cache_read, write_5m, write_1h, output incl. reasoning, reasoning) with input
-    parts scaled by ``input_factor`` and visible output by ``output_factor``; reasoning kept."""
+    """(requests, input, cache_read, write_5m, write_1h, output incl. reasoning, reasoning, then the audio
+    and image parts: input audio, input image, output audio, output image) with input parts scaled by
+    ``input_factor`` and visible output by ``output_factor``; reasoning kept; audio and image tokens kept as
+    logged (they are not text: another tokenizer does not change them)."""
     visible = Decimal(record.visible_output_tokens) * output_factor
     reasoning = Decimal(record.reasoning_tokens)
+    media = record.modalities
     return (
         Decimal(record.requests),
         Decimal(record.input_tokens) * input_factor,
@@ -91,6 +97,7 @@ def scaled(record: UsageRecord, input_factor: Decimal, output_factor: Decimal) -
         Decimal(record.cache_write_1h_tokens) * input_factor,
         visible + reasoning,
         reasoning,
+        *(Decimal(media.get(name, 0)) for name in _MEDIA),
     )
 
 
