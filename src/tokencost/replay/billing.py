@@ -47,7 +47,7 @@ class Volume:
         self.cache_write_1h += cache_write_1h
         self.output += output
         self.reasoning += reasoning
-        if media and any(media):
+        if media:  # only records that carry audio/image details have them
             self.media = tuple(a + b for a, b in zip(self.media, media, strict=True))  # type: ignore[assignment]
 
 
