@@ -40,6 +40,12 @@ class Volumes(NamedTuple):
     #: cache writes of the average request (5 min and 1 h), subsets of ``input`` like ``cached``
     cache_write: Decimal | int = 0
     cache_write_1h: Decimal | int = 0
+    #: audio and image parts of the average request's input and visible output (subsets, like ``cached``),
+    #: billed at the card's modality rates through the itemised path (the text rate where a card has none)
+    input_audio: Decimal | int = 0
+    input_image: Decimal | int = 0
+    output_audio: Decimal | int = 0
+    output_image: Decimal | int = 0
     #: shares of a sample's input written to the cache (5 min, 1 h), as ``cache_ratio`` is for reads
     write_ratio: Decimal = ZERO
     write_1h_ratio: Decimal = ZERO
@@ -94,7 +100,8 @@ def price_volumes(
     ``itemised`` (or a time of day, for off-peak windows) bills through the cost engine's ``price_usage``
     and keeps each ``Bill``; otherwise the fast ``CardPricer`` gives the same totals and notes (tested).
     A model without a price on ``at`` or lacking a needed price gets a ``problem``, never a cost of 0."""
-    if itemised or at_time is not None:
+    media = any(v.input_audio or v.input_image or v.output_audio or v.output_image for v in volumes.values())
+    if itemised or at_time is not None or media:
         return [_itemised(entry, volumes[entry.model.tokenizer], at, at_time) for entry in entries]
     return _fast(entries, volumes, pricers if pricers is not None else CardPricers(), at)
 
@@ -120,6 +127,10 @@ def _itemised(entry: Entry, v: Volumes, at: dt.date | None, at_time: dt.time | N
                 cache_write_1h_tokens=v.cache_write_1h,
                 reasoning_tokens=v.reasoning,
                 requests=requests,
+                input_audio_tokens=v.input_audio,
+                input_image_tokens=v.input_image,
+                output_audio_tokens=v.output_audio,
+                output_image_tokens=v.output_image,
             )
             bills.append(
                 price_usage(

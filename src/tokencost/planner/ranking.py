@@ -54,10 +54,10 @@ def family_volumes(by_family: dict[str, FamilyTokens], traffic: Traffic) -> dict
             tokens.samples,
             tokens.largest_input,
             traffic.cache_ratio,
-            tokens.input * w5,
-            tokens.input * w1h,
-            w5,
-            w1h,
+            cache_write=tokens.input * w5,
+            cache_write_1h=tokens.input * w1h,
+            write_ratio=w5,
+            write_1h_ratio=w1h,
         )
         for family, tokens in by_family.items()
     }
