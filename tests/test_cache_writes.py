@@ -297,3 +297,33 @@ def test_the_documents_lean_breakdown_equals_the_objects(tmp_path):
     memo: dict = {}
     for w, row in rows:
         assert breakdown_document(w, row, memo if w is rows[0][0] else {}) == w.breakdown(row).to_document()
+
+
+def test_a_claude_workload_on_the_bundled_card_costs_its_cache_writes(tmp_path):
+    # claude-haiku-4.5 on the card of 2026-12-04: $1 input, $0.10 cache read, $1.25 5-min write, $2 1-h, $5 output
+    body = """
+        version: 1
+        start: 2027-01-01
+        horizon_months: 1
+        candidates: [claude-haiku-4.5, gpt-5.4-mini]
+        workloads:
+          - name: bot
+            model: claude-haiku-4.5
+            requests_per_month: 1000000
+            input_tokens: 1200
+            counted_with: claude
+            output_tokens: 100
+            cache_hit_ratio: 0.5
+            cache: {write_ratio: 0.25}
+    """
+    path = write_sheet(tmp_path, "claude.yaml", body)
+    doc = plan_file(path, today=dt.date(2026, 12, 4), at=dt.date(2026, 12, 4)).to_document()
+    (w,) = doc["workloads"]
+    # 400 x $1 + 600 x $0.10 + 200 x $1.25 + 100 x $5 per request, x 1,000,000 requests / 1,000,000 tokens
+    assert w["monthly_cost"] == "1210"
+    parts = w["breakdown"]["parts"]
+    assert parts["cache_writes"] == {"tokens": "200000000", "cost": "250", "ttl": "5m"}
+    assert parts["cached_input"]["cost"] == "60" and parts["input"]["cost"] == "400"
+    assert parts["output"]["cost"] == "500"
+    gpt = next(c for c in w["candidates"] if c["model"] == "gpt-5.4-mini")
+    assert "no cache-write price: cache writes billed as input" in gpt["notes"]
