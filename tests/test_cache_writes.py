@@ -327,3 +327,19 @@ def test_a_claude_workload_on_the_bundled_card_costs_its_cache_writes(tmp_path):
     assert parts["output"]["cost"] == "500"
     gpt = next(c for c in w["candidates"] if c["model"] == "gpt-5.4-mini")
     assert "no cache-write price: cache writes billed as input" in gpt["notes"]
+
+
+def test_a_replayed_log_with_cache_writes_emits_a_valid_refresh_spec(tmp_path):
+    # the example log: 8,000 tokens read from the cache and 5,000 written (2,000 for 5 min, 3,000 for 1 h)
+    target = tmp_path / "from-log.yaml"
+    log = str(REPO / "examples/usage/anthropic-messages.jsonl")
+    result = CliRunner().invoke(cli, ["replay", log, "--emit-workload", str(target), "--format", "json"])
+    assert result.exit_code == 0, result.output
+    text = target.read_text("utf-8")
+    assert "cache: {write_ratio: 0.384615}  # as logged" in text  # 5,000 / (8,000 + 5,000), rounded down
+    assert '"cache writes: cache.write_ratio is the logged writes over reads plus writes' in text
+    planned = CliRunner().invoke(cli, ["plan", str(target), "--format", "json"])
+    assert planned.exit_code == 0, planned.output  # the assumption lines are quoted YAML strings
+    (sonnet, _) = json.loads(planned.stdout)["workloads"]
+    # 5,000 of 14,050 input tokens written over the log's two requests
+    assert Decimal(sonnet["tokens_per_request"]["cache_write"]) == Decimal("2500")
