@@ -98,8 +98,22 @@ def test_a_task_that_fails_once_is_retried_and_counted_once(corpus, dask_engine,
 
 def test_a_partition_the_workers_cannot_read_is_an_input_error(dask_engine, tmp_path):
     missing = str(tmp_path / "gone.txt")
-    with pytest.raises(InputError, match="cannot read"):
+    with pytest.raises(InputError) as caught:
         list(dask_engine.map_unordered(count_partition, [(0, missing, 0, 10, (("o200k_base", False),))]))
+    message = str(caught.value)  # one line naming the worker and the path, not retried
+    assert message.startswith("Dask worker tcp://") and f"cannot read {missing} (No such file" in message
+    assert "\n" not in message
+
+
+def test_relative_paths_reach_workers_started_in_another_directory(corpus, dask_engine, monkeypatch):
+    """The cluster's workers were spawned in the test's first directory; the driver now runs in the corpus
+    directory and names files relative to it: partitions carry absolute paths, results the names given."""
+    monkeypatch.chdir(corpus)
+    sources = collect(["zh.txt", "code.py"], (), ()).sources
+    local = count_sources(sources, KEYS[:2], segment_bytes=4096)
+    on_dask = count_sources(sources, KEYS[:2], segment_bytes=4096, engine=dask_engine)
+    assert _totals(on_dask) == _totals(local)
+    assert [r.name for r in on_dask] == ["zh.txt", "code.py"]
 
 
 def test_count_cli_engine_dask_matches_local(corpus):
@@ -111,20 +125,21 @@ def test_count_cli_engine_dask_matches_local(corpus):
     assert json.loads(dask.stdout)["results"] == json.loads(local.stdout)["results"]
 
 
-def test_engine_dask_without_the_extra_names_the_install(monkeypatch, tmp_path):
+@pytest.mark.parametrize("command", ["count", "replay", "calibrate"])
+def test_engine_dask_without_the_extra_names_the_install(monkeypatch, tmp_path, command):
     real_import = builtins.__import__
 
     def no_distributed(name, *args, **kwargs):
-        if name == "distributed" or name.startswith("distributed."):
+        if name == "distributed":  # (the module cluster's own threads import distributed.* meanwhile)
             raise ImportError(name)
         return real_import(name, *args, **kwargs)
 
     monkeypatch.setattr(builtins, "__import__", no_distributed)
-    path = tmp_path / "a.txt"
-    path.write_text("hello", encoding="utf-8")
-    result = CliRunner().invoke(cli, ["count", str(path), "--engine", "dask"])
-    assert result.exit_code == 2
-    assert "pip install 'tokencost-advisor[dask]'" in result.output
+    path = tmp_path / "a.jsonl"
+    path.write_text('{"model": "gpt-4o-mini", "usage": {"prompt_tokens": 3, "completion_tokens": 1}}\n')
+    result = CliRunner().invoke(cli, [command, str(path), "--engine", "dask"])
+    assert result.exit_code == 2, result.output
+    assert result.output.strip() == "Error: --engine dask needs Dask: pip install 'tokencost-advisor[dask]'"
 
 
 def test_unreachable_scheduler_is_a_bounded_one_line_error(monkeypatch, tmp_path):

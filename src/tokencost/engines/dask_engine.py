@@ -47,7 +47,8 @@ class DaskEngine:
                     threads_per_worker=1,
                     processes=True,
                     dashboard_address=":0",
-                    silence_logs=logging.ERROR,
+                    # a task's failure reaches the user as one line through its future, not as worker logs
+                    silence_logs=logging.CRITICAL,
                 )
                 self.client = distributed.Client(self._cluster, set_as_default=False)
         except (OSError, TimeoutError) as exc:
@@ -63,7 +64,10 @@ class DaskEngine:
             return
         futures = self.client.map(partial(on_worker, fn), units, retries=RETRIES, pure=False)
         for future in distributed.as_completed(futures, loop=self.client.loop):
-            yield _result(future)
+            result = _result(future)
+            if isinstance(result, Failed):
+                raise _as_input_error(result.error)
+            yield result
 
     def close(self) -> None:
         self.client.close()
@@ -83,18 +87,53 @@ class WorkerImportError(Exception):
         self.worker, self.module = worker, module
 
 
+class WorkerReadError(Exception):
+    """A partition failed on a worker that cannot read its file: carries the worker's address and the path."""
+
+    def __init__(self, worker: str, path: str, reason: str) -> None:
+        super().__init__(worker, path, reason)
+        self.worker, self.path, self.reason = worker, path, reason
+
+
+def _worker_address() -> str:
+    try:
+        from distributed import get_worker
+
+        return get_worker().address
+    except (ImportError, ValueError):
+        return "(unknown worker)"
+
+
+class Failed:
+    """What a task returns when its worker lacks a module or cannot read its file: the same on every retry,
+    so it is returned (not raised: no retries, no worker log) and the driver stops with one line."""
+
+    def __init__(self, error: Exception) -> None:
+        self.error = error
+
+
 def on_worker(fn: Callable[[Any], Any], unit: Any) -> Any:
-    """``fn(unit)`` on a Dask worker; a missing module is reported with the worker that lacks it."""
+    """``fn(unit)`` on a Dask worker; a missing module or an unreadable file is reported with the worker."""
+    from tokencost.remote import Unreadable
+
     try:
         return fn(unit)
     except ImportError as exc:
-        try:
-            from distributed import get_worker
+        return Failed(WorkerImportError(_worker_address(), exc.name or str(exc)))
+    except Unreadable as exc:
+        return Failed(WorkerReadError(_worker_address(), exc.path, exc.reason))
+    except OSError as exc:
+        path = str(exc.filename) if exc.filename else "a file"
+        return Failed(WorkerReadError(_worker_address(), path, exc.strerror or str(exc)))
 
-            where = get_worker().address
-        except (ImportError, ValueError):
-            where = "(unknown worker)"
-        raise WorkerImportError(where, exc.name or str(exc)) from None
+
+def _as_input_error(exc: WorkerImportError | WorkerReadError) -> InputError:
+    if isinstance(exc, WorkerImportError):
+        return _missing(exc)
+    return InputError(
+        f"Dask worker {exc.worker} cannot read {exc.path} ({exc.reason}): workers need the same paths "
+        "(a shared filesystem) or URLs"
+    )
 
 
 def _missing(exc: WorkerImportError) -> InputError:
@@ -114,8 +153,8 @@ def _result(future) -> Any:
         return future.result()
     except TokencostError:
         raise
-    except WorkerImportError as exc:
-        raise _missing(exc) from None
+    except (WorkerImportError, WorkerReadError) as exc:
+        raise _as_input_error(exc) from None
     except ModuleNotFoundError as exc:
         raise InputError(
             f"a Dask worker cannot import {exc.name!r}: install tokencost-advisor with the same extras on "

@@ -81,7 +81,7 @@ def _merge_totals(into: dict[str, ModelTotals], part: dict[str, ModelTotals]) ->
         mine.notes.update(totals.notes)
 
 
-def _merge_stats(into: ReadStats, part: ReadStats, fix: Any) -> None:
+def merge_stats(into: ReadStats, part: ReadStats, fix: Any) -> None:
     into.read += part.read
     into.filtered += part.filtered
     for target, source in ((into.skipped, part.skipped), (into.ignored, part.ignored)):
@@ -103,7 +103,7 @@ def relocate(name: str, offset: int):
 def merge(engine: Engine, stats: ReadStats, part: Partial, fix: Any = None) -> None:
     """Add one partial to the driver's engine and stats (call in partition order)."""
     catalog = engine.lookup.catalog
-    _merge_stats(stats, part.stats, fix or (lambda where: where))
+    merge_stats(stats, part.stats, fix or (lambda where: where))
     with localcontext() as context:
         context.prec = PRECISION
         _merge_totals(engine.actual, part.actual)

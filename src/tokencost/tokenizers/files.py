@@ -7,7 +7,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from tokencost.inputs import UTF8, Source, TextStream, decode_bytes
-from tokencost.remote import open_any
+from tokencost.remote import for_workers, open_any
 from tokencost.tokenizers import chunking
 
 #: (family, estimate) pairs: what to count with
@@ -89,12 +89,13 @@ def count_sources(
         if source.path is None or source.size is None or source.encoding != UTF8:
             _count_stream(source, counters, results[index], progress)
             continue
+        path = for_workers(str(source.path))  # workers may run in another directory, on another machine
         if source.size <= segment_bytes or not all(counter.chunk_safe for _, counter in counters):
-            units.append((index, str(source.path), 0, source.size, frozen))
+            units.append((index, path, 0, source.size, frozen))
             continue
-        with open_any(str(source.path)) as handle:
+        with open_any(path) as handle:
             for start, end in chunking.plan_segments(handle, source.size, segment_bytes):
-                units.append((index, str(source.path), start, end, frozen))
+                units.append((index, path, start, end, frozen))
 
     from tokencost.tokenizers.counter import BpeCounter
 
