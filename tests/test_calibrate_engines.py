@@ -82,6 +82,19 @@ def test_calibration_file_on_dask_and_jobs_equals_local_byte_for_byte(pairs_log,
     assert "claude" in local and "logs_sha256" in local
     assert jobs == local and dask == local
     assert jobs_err == local_err and dask_err == local_err  # the same requests left out, at the same lines
+    # the client's --calibration reaches the workers (they were not started with it): same calibrated count
+    text = tmp_path / "zh.txt"
+    text.write_text("退货需要在三十天内完成，请保留收据。今天天气很好。" * 40, encoding="utf-8")
+    args = ["count", str(text), "--tokenizer", "claude", "--format", "json"]
+    plain = json.loads(CliRunner().invoke(cli, args).stdout)["tokens"]
+    counts = []
+    for engine in ("local", "dask"):
+        result = CliRunner().invoke(
+            cli, [*args, "--calibration", str(tmp_path / "local.yaml"), "--engine", engine]
+        )
+        assert result.exit_code == 0, result.output
+        counts.append(json.loads(result.stdout)["tokens"])
+    assert counts[0] == counts[1] != plain
 
 
 def test_relative_paths_reach_workers_in_another_directory(
@@ -124,3 +137,30 @@ def test_calibrate_engine_flags_are_checked(pairs_log):
     assert result.output.strip() == "Error: --scheduler goes with --engine dask"
     result = CliRunner().invoke(cli, ["calibrate", "-", "--jobs", "2"], input="{}\n")
     assert result.exit_code == 2 and "stdin cannot be read on an engine" in result.output
+
+
+def test_settings_travel_with_partitions(tmp_path, monkeypatch):
+    """What a worker takes from the client: the calibration file in use (or none, not even its own default)
+    and $TOKENCOST_PRICING, with relative paths made absolute."""
+    from tokencost.pricing.catalog import ENV_VAR
+    from tokencost.tokenizers import calibrated, settings
+
+    assert settings.ENV_VAR == ENV_VAR
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("TOKENCOST_PRICING", "mine")
+    (tmp_path / "c.yaml").write_text("format: 1\nfamilies: {}\n", encoding="utf-8")
+    calibrated.use_file("c.yaml")
+    try:
+        client = settings.current()
+        assert client == (str(tmp_path / "c.yaml"), str(tmp_path / "mine"))
+        calibrated.use_file(None)
+        monkeypatch.delenv("TOKENCOST_PRICING")
+        assert calibrated.active_path() is None
+        settings.apply(client)
+        assert calibrated.active_path() == tmp_path / "c.yaml"
+        assert os.environ["TOKENCOST_PRICING"] == str(tmp_path / "mine")
+        settings.apply((None, None))
+        assert calibrated.active_path() is None and "TOKENCOST_PRICING" not in os.environ
+    finally:
+        os.environ.pop("TOKENCOST_CALIBRATION", None)
+        calibrated.use_file(None)

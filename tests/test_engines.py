@@ -156,6 +156,40 @@ def test_unreachable_scheduler_is_a_bounded_one_line_error(monkeypatch, tmp_path
     assert "Traceback" not in result.output
 
 
+def test_an_address_where_something_else_answers_is_a_one_line_error(monkeypatch, tmp_path):
+    """Not a Dask scheduler (an HTTP server, a proxy): its answer is not a handshake; one line, exit 2."""
+    import socket
+    import threading
+
+    from tokencost.engines import dask_engine
+
+    monkeypatch.setattr(dask_engine, "CONNECT_TIMEOUT", 2)
+    server = socket.create_server(("127.0.0.1", 0))
+    port = server.getsockname()[1]
+
+    def answer() -> None:
+        for _ in range(5):
+            try:
+                conn, _ = server.accept()
+            except OSError:
+                return
+            conn.sendall(b"HTTP/1.1 400 Bad Request\r\n\r\n" * 4)
+            conn.close()
+
+    threading.Thread(target=answer, daemon=True).start()
+    path = tmp_path / "a.txt"
+    path.write_text("hello", encoding="utf-8")
+    try:
+        result = CliRunner().invoke(
+            cli, ["count", str(path), "--engine", "dask", "--scheduler", f"tcp://127.0.0.1:{port}"]
+        )
+    finally:
+        server.close()
+    assert result.exit_code == 2
+    assert result.output.startswith(f"Error: cannot reach the Dask scheduler at tcp://127.0.0.1:{port} (")
+    assert result.output.count("\n") == 1 and "Traceback" not in result.output
+
+
 def test_scheduler_without_dask_engine_is_a_usage_error(tmp_path):
     path = tmp_path / "a.txt"
     path.write_text("hello", encoding="utf-8")

@@ -65,6 +65,7 @@ def collect_on_engine(
     from tokencost.remote import for_workers
     from tokencost.replay.partials import relocate
     from tokencost.replay.partitions import Spec, plan
+    from tokencost.tokenizers.settings import carried
 
     # overlay sheets by absolute path: workers elsewhere load the same catalog
     spec = Spec(tuple(for_workers(p) for p in pricing_paths(pricing)), None, (), "model", {}, None, None)
@@ -78,7 +79,9 @@ def collect_on_engine(
     try:
         units = plan(list(paths), spec, source, out.stats, notice)
         total = sum(unit.size for unit in units)
-        for done, (index, lines, part) in enumerate(engine.map_unordered(sample_partition, units), 1):
+        for done, (index, lines, part) in enumerate(
+            engine.map_unordered(carried(sample_partition), units), 1
+        ):
             parts[index] = (lines, part)
             done_bytes += units[index].size
             if progress is not None:

@@ -40,6 +40,7 @@ class DaskEngine:
         self.scheduler = scheduler
         try:
             if scheduler:
+                _probe(scheduler)
                 self.client = distributed.Client(scheduler, timeout=CONNECT_TIMEOUT, set_as_default=False)
             else:
                 self._cluster = distributed.LocalCluster(
@@ -51,11 +52,12 @@ class DaskEngine:
                     silence_logs=logging.CRITICAL,
                 )
                 self.client = distributed.Client(self._cluster, set_as_default=False)
-        except (OSError, TimeoutError) as exc:
+        except Exception as exc:  # refused, timed out, or something else answering there
             where = scheduler or "a local cluster"
-            raise InputError(
-                f"cannot reach the Dask scheduler at {where} ({type(exc).__name__}: {exc})"
-            ) from None
+            reason = f"{type(exc).__name__}: {exc}".splitlines()[0][:200]
+            if not isinstance(exc, (OSError, TimeoutError, ValueError)):
+                reason = f"what answered there is not a Dask scheduler: {reason}"
+            raise InputError(f"cannot reach the Dask scheduler at {where} ({reason})") from None
 
     def map_unordered(self, fn: Callable[[Any], Any], units: Iterable[Any]) -> Iterator[Any]:
         distributed = _distributed()
@@ -73,6 +75,21 @@ class DaskEngine:
         self.client.close()
         if self._cluster is not None:
             self._cluster.close()
+
+
+def _probe(address: str) -> None:
+    """Connect to ``address`` and shake hands, within CONNECT_TIMEOUT: an address where nothing listens, or
+    where something that is not a Dask scheduler answers, fails here before a Client half-starts (whose
+    clean-up would print to stderr and wait)."""
+    import asyncio
+
+    from distributed.comm import connect
+
+    async def handshake() -> None:
+        comm = await asyncio.wait_for(connect(address, timeout=CONNECT_TIMEOUT), CONNECT_TIMEOUT + 1)
+        await comm.close()
+
+    asyncio.run(handshake())
 
 
 #: modules of the tokenizers extra (a worker without them cannot count exactly)

@@ -24,6 +24,7 @@ def run_on_engine(
     from tokencost.remote import for_workers
     from tokencost.replay.partials import merge, relocate
     from tokencost.replay.partitions import Spec, new_engine, plan, replay_partition
+    from tokencost.tokenizers.settings import carried
 
     pricing, model_map, candidates, group_by, mapping, since, until, at = spec_args
     spec = Spec(
@@ -46,7 +47,9 @@ def run_on_engine(
     try:
         units = plan(paths, spec, source, stats, notice)
         sizes = [unit.size for unit in units]
-        for done, (index, lines, partial) in enumerate(engine.map_unordered(replay_partition, units), 1):
+        for done, (index, lines, partial) in enumerate(
+            engine.map_unordered(carried(replay_partition), units), 1
+        ):
             partials[index] = (lines, partial)
             done_bytes += sizes[index]
             if progress is not None:

@@ -118,7 +118,9 @@ def count_sources(
         from tokencost.engines.local import LocalEngine
 
         engine = LocalEngine(jobs)
-    for outcome in engine.map_unordered(count_partition, units):
+    from tokencost.tokenizers.settings import carried
+
+    for outcome in engine.map_unordered(carried(count_partition), units):
         merge(outcome)
     return results
 
