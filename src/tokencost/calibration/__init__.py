@@ -39,8 +39,11 @@ def calibrate(
     ``engine`` None reads the logs here; ``"local"``/``"dask"`` (with ``jobs``, ``scheduler``) or an engine from
     ``tokencost.engines.get_engine`` extracts the samples partition by partition there (the same samples, so
     the same fit and file); the fit runs here. ``progress``/``notice`` as in ``tokencost.replay``."""
+    import os
+
     from tokencost.errors import InputError
 
+    paths = [os.fspath(paths)] if isinstance(paths, (str, os.PathLike)) else [os.fspath(p) for p in paths]
     collected = collect_samples(
         paths, source=source, pricing=pricing, engine=engine, jobs=jobs, scheduler=scheduler,
         progress=progress, notice=notice,

@@ -99,7 +99,8 @@ def count_sources(
 
     from tokencost.tokenizers.counter import BpeCounter
 
-    if sum(unit[3] - unit[2] for unit in units) > BpeCounter.SMALL_TEXT:
+    here = engine is None or getattr(engine, "name", None) == "local"  # Dask workers build their own
+    if here and sum(unit[3] - unit[2] for unit in units) > BpeCounter.SMALL_TEXT:
         for _, counter in counters:
             if isinstance(counter, BpeCounter):
                 counter.warm()  # build the engine once here; forked workers inherit it
