@@ -185,3 +185,19 @@ def test_replay_partitions_that_fail_once_are_counted_once(
     on_dask = replay([str(log)], MODELS, engine=dask_engine)
     assert len(list(tmp_path.glob(f"*.{_FAILED_ONCE}"))) >= 8  # every partition failed once
     assert json.dumps(on_dask) == json.dumps(local)
+
+
+def test_relative_logs_and_pricing_reach_workers_started_elsewhere(
+    usage_log, dask_engine, tmp_path, monkeypatch
+):
+    """The cluster's workers were spawned in the first test's directory; here the client names the log and a
+    --pricing overlay relative to another one: partitions carry absolute paths, the document the names given."""
+    from conftest import ACME_SHEET, write_sheet
+
+    write_sheet(tmp_path / "sheets", "acme.yaml", ACME_SHEET)
+    (tmp_path / "usage.jsonl").write_bytes((usage_log / "usage.jsonl").read_bytes())
+    monkeypatch.chdir(tmp_path)
+    local = replay(["usage.jsonl"], ["acme-mini", *MODELS], pricing="sheets")
+    on_dask = replay(["usage.jsonl"], ["acme-mini", *MODELS], pricing="sheets", engine=dask_engine)
+    assert json.dumps(on_dask) == json.dumps(local)
+    assert local["records"]["skipped_at"]["malformed JSON line"][0] == "usage.jsonl:7"
