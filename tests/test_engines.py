@@ -209,3 +209,29 @@ def test_a_worker_without_the_tokenizers_extra_is_named(dask_engine):
     message = str(caught.value)
     assert "Dask worker tcp://" in message and "cannot import 'tiktoken'" in message
     assert "pip install 'tokencost-advisor[tokenizers]'" in message and "\n" not in message
+
+
+_KILLED_ONCE = "tokencost-test-killed-once"
+
+
+def dying_count(unit):
+    """count_partition, but the worker process running partition 3 dies the first time (a machine lost)."""
+    import os
+
+    marker = Path(unit[1] + f".{unit[2]}.{_KILLED_ONCE}")
+    if unit[2] == 3 * 4096 and not marker.exists():
+        marker.write_text("x")
+        os._exit(1)
+    return count_partition(unit)
+
+
+def test_a_worker_killed_mid_run_changes_nothing(corpus, dask_engine, tmp_path):
+    path = tmp_path / "en.txt"
+    path.write_text((corpus / "en.txt").read_text("utf-8"), encoding="utf-8")
+    size = path.stat().st_size
+    keys = (("o200k_base", False),)
+    units = [(0, str(path), start, min(start + 4096, size), keys) for start in range(0, size, 4096)]
+    expected = sorted(map(repr, map(count_partition, units)))
+    got = sorted(map(repr, dask_engine.map_unordered(dying_count, units)))
+    assert list(tmp_path.glob(f"*.{_KILLED_ONCE}"))  # a worker did die
+    assert got == expected
