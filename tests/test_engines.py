@@ -198,6 +198,25 @@ def test_scheduler_without_dask_engine_is_a_usage_error(tmp_path):
     assert "--scheduler goes with --engine dask" in result.output
 
 
+def bad_input(marker: str):
+    """A partition that stops on tokencost's own error (as a log a worker cannot parse), counting attempts."""
+    with open(marker, "a", encoding="utf-8") as handle:
+        handle.write("x")
+    raise InputError("logs/a.jsonl.zst: reading .zst needs the zstandard package")
+
+
+def test_an_input_error_on_a_worker_is_one_line_naming_it_and_not_retried(dask_engine, tmp_path):
+    marker = str(tmp_path / "attempts")
+    with pytest.raises(InputError) as caught:
+        list(dask_engine.map_unordered(bad_input, [marker]))
+    message = str(caught.value)
+    assert message.startswith(
+        "logs/a.jsonl.zst: reading .zst needs the zstandard package (on Dask worker tcp://"
+    )
+    assert "\n" not in message
+    assert Path(marker).read_text() == "x"  # the same input fails the same way: tried once
+
+
 def needs_tiktoken(unit):
     """A partition function on a worker without the tokenizers extra."""
     raise ModuleNotFoundError("No module named 'tiktoken'", name="tiktoken")

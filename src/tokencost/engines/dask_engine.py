@@ -112,6 +112,15 @@ class WorkerReadError(Exception):
         self.worker, self.path, self.reason = worker, path, reason
 
 
+class WorkerInputError(Exception):
+    """A partition stopped on a worker with tokencost's own one-line error (a log it cannot parse, a package a
+    format needs): carries the worker's address and the message."""
+
+    def __init__(self, worker: str, message: str) -> None:
+        super().__init__(worker, message)
+        self.worker, self.message = worker, message
+
+
 def _worker_address() -> str:
     try:
         from distributed import get_worker
@@ -122,8 +131,9 @@ def _worker_address() -> str:
 
 
 class Failed:
-    """What a task returns when its worker lacks a module or cannot read its file: the same on every retry,
-    so it is returned (not raised: no retries, no worker log) and the driver stops with one line."""
+    """What a task returns when its worker lacks a module, cannot read its file or stops on tokencost's own
+    error: the same on every retry, so it is returned (not raised: no retries, no worker log) and the driver
+    stops with one line."""
 
     def __init__(self, error: Exception) -> None:
         self.error = error
@@ -131,6 +141,7 @@ class Failed:
 
 def on_worker(fn: Callable[[Any], Any], unit: Any) -> Any:
     """``fn(unit)`` on a Dask worker; a missing module or an unreadable file is reported with the worker."""
+    from tokencost.errors import TokencostError
     from tokencost.remote import Unreadable
 
     try:
@@ -142,11 +153,15 @@ def on_worker(fn: Callable[[Any], Any], unit: Any) -> Any:
     except OSError as exc:
         path = str(exc.filename) if exc.filename else "a file"
         return Failed(WorkerReadError(_worker_address(), path, exc.strerror or str(exc)))
+    except TokencostError as exc:
+        return Failed(WorkerInputError(_worker_address(), str(exc)))
 
 
-def _as_input_error(exc: WorkerImportError | WorkerReadError) -> InputError:
+def _as_input_error(exc: WorkerImportError | WorkerReadError | WorkerInputError) -> InputError:
     if isinstance(exc, WorkerImportError):
         return _missing(exc)
+    if isinstance(exc, WorkerInputError):
+        return InputError(f"{exc.message} (on Dask worker {exc.worker})")
     return InputError(
         f"Dask worker {exc.worker} cannot read {exc.path} ({exc.reason}): workers need the same paths "
         "(a shared filesystem) or URLs"
@@ -170,7 +185,7 @@ def _result(future) -> Any:
         return future.result()
     except TokencostError:
         raise
-    except (WorkerImportError, WorkerReadError) as exc:
+    except (WorkerImportError, WorkerReadError, WorkerInputError) as exc:
         raise _as_input_error(exc) from None
     except ModuleNotFoundError as exc:
         raise InputError(
