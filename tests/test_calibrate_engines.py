@@ -63,7 +63,10 @@ def test_samples_on_partitions_equal_a_local_read(pairs_log, small_partitions):
     spec = partitions.Spec((), None, (), "model", {}, None, None)
     assert len(partitions.plan([log], spec, "auto", ReadStats(), None)) >= 8
     local = calibrate([log])
-    parted = calibrate([log], engine=LocalEngine(2))
+    calls = []
+    parted = calibrate(log, engine=LocalEngine(2), progress=lambda *args: calls.append(args))
+    size = (pairs_log / "pairs.jsonl").stat().st_size
+    assert calls[-1] == (len(calls), len(calls), size, size) and len(calls) >= 8  # partitions and bytes done
     assert parted["families"] == local["families"] and parted["checks"] == local["checks"]
     assert parted["excluded"] == local["excluded"]  # located by file line across partitions
     assert any(where == f"{log}:9" for _, where in local["excluded"])  # line 9 is an unknown model
