@@ -167,3 +167,24 @@ def test_settings_travel_with_partitions(tmp_path, monkeypatch):
     finally:
         os.environ.pop("TOKENCOST_CALIBRATION", None)
         calibrated.use_file(None)
+
+
+def test_a_log_the_workers_cannot_read_exits_2_naming_the_worker_and_the_path(pairs_log):
+    """memory:// lives in the client's process: the client plans the partitions, the workers find nothing."""
+    pytest.importorskip("distributed", reason="the dask extra is not installed")
+    fsspec = pytest.importorskip("fsspec")
+    fs = fsspec.filesystem("memory")
+    fs.pipe("/dask2-calib/pairs.jsonl", (pairs_log / "pairs.jsonl").read_bytes())
+    try:
+        result = CliRunner().invoke(
+            cli, ["calibrate", "memory://dask2-calib/pairs.jsonl", "--engine", "dask", "--jobs", "1"]
+        )
+    finally:
+        fs.rm("/dask2-calib", recursive=True)
+    assert result.exit_code == 2
+    line = result.output.strip()
+    assert line.startswith("Error: Dask worker tcp://") and "\n" not in line
+    assert (
+        "cannot read memory://dask2-calib/pairs.jsonl" in line
+        or "cannot read /dask2-calib/pairs.jsonl" in line
+    )
