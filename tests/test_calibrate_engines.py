@@ -184,7 +184,4 @@ def test_a_log_the_workers_cannot_read_exits_2_naming_the_worker_and_the_path(pa
     assert result.exit_code == 2
     line = result.output.strip()
     assert line.startswith("Error: Dask worker tcp://") and "\n" not in line
-    assert (
-        "cannot read memory://dask2-calib/pairs.jsonl" in line
-        or "cannot read /dask2-calib/pairs.jsonl" in line
-    )
+    assert " cannot read memory://dask2-calib/pairs.jsonl (" in line
