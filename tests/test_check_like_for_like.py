@@ -1,0 +1,131 @@
+"""Like-for-like CI (issue 21, point 2): a baseline counted with the ``tokenizers`` extra and a check without
+it (same workload) pass with a notice; a real rise in traffic still fails; old baselines still work."""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+import tokencost.tokenizers as tokenizers
+from tokencost.cli import cli
+from tokencost.errors import TokenizerUnavailableError
+
+ZH = Path(__file__).parent.parent / "examples" / "prompts" / "zh.txt"
+
+WORKLOAD = """version: 1
+start: 2027-01-01
+horizon_months: 3
+candidates: [deepseek-v3.2]
+workloads:
+  - name: bot
+    model: deepseek-v3.2
+    requests_per_day: {requests}
+    prompt: zh.txt
+    output_tokens: 200
+"""
+
+
+def _workload(tmp_path: Path, requests: int = 20000) -> str:
+    (tmp_path / "zh.txt").write_text(ZH.read_text(encoding="utf-8"), encoding="utf-8")
+    path = tmp_path / "w.yaml"
+    path.write_text(WORKLOAD.format(requests=requests), encoding="utf-8")
+    return str(path)
+
+
+@pytest.fixture
+def without_the_extra(monkeypatch):
+    """The ``tokenizers`` extra missing, as in a CI job that installs tokencost without it: every family
+    that needs a vocabulary falls back to the estimator."""
+
+    def unavailable(family_spec):
+        raise TokenizerUnavailableError(f"{family_spec.id}: the tokenizers extra is not installed")
+
+    def switch():
+        tokenizers._COUNTERS.clear()
+        monkeypatch.setattr(tokenizers, "load_exact", unavailable)
+
+    yield switch
+    tokenizers._COUNTERS.clear()
+
+
+def _baseline(runner, workload: str, out: Path) -> dict:
+    result = runner.invoke(cli, ["plan", workload, "--format", "json"])
+    assert result.exit_code == 0, result.output
+    out.write_text(result.stdout, encoding="utf-8")
+    return json.loads(result.stdout)
+
+
+def test_an_extra_missing_in_ci_is_not_a_rise_in_spend(runner, tmp_path, without_the_extra):
+    workload = _workload(tmp_path)
+    baseline = _baseline(runner, workload, tmp_path / "base.json")
+    record = baseline["workloads"][0]["instrument"]
+    assert record["families"]["deepseek-v3"]["exact"] is True
+    assert record["families"]["deepseek-v3"]["counter"].startswith("vocabulary sha256:")
+    assert record["price_card"]["model"] == "deepseek-v3.2" and record["price_card"]["checked"]
+    without_the_extra()
+    args = ["check", workload, "--baseline", str(tmp_path / "base.json"), "--max-increase", "1%"]
+    result = runner.invoke(cli, [*args, "--format", "json"])
+    document = json.loads(result.stdout)
+    assert result.exit_code == 0, result.stderr
+    # the instrument changed the plan's figure ...
+    new_doc = json.loads(runner.invoke(cli, ["plan", workload, "--format", "json"]).stdout)
+    assert new_doc["workloads"][0]["count"]["exact"] is False
+    assert new_doc["workloads"][0]["monthly_cost"] != baseline["workloads"][0]["monthly_cost"]
+    # ... but not the change the check shows or gates, and it says what changed in the instrument
+    assert document["verdict"] == "pass"
+    assert Decimal(document["totals"]["change"]) == 0
+    notice = next(r for r in document["reasons"] if r["code"] == "instrument.changed")
+    assert notice["level"] == "info"
+    assert "deepseek-v3 counted exact (vocabulary sha256:" in notice["message"]
+    assert "estimate (estimator sha256:" in notice["message"] and "traffic or prices" in notice["message"]
+    text = runner.invoke(cli, args)
+    assert text.exit_code == 0 and "counted exact" in text.stderr
+
+
+def test_a_real_rise_in_traffic_still_fails_across_instruments(runner, tmp_path, without_the_extra):
+    workload = _workload(tmp_path)
+    _baseline(runner, workload, tmp_path / "base.json")
+    without_the_extra()
+    more = _workload(tmp_path, requests=24000)  # +20 % traffic
+    result = runner.invoke(
+        cli, ["check", more, "--baseline", str(tmp_path / "base.json"), "--max-increase", "10%"]
+    )
+    assert result.exit_code == 1, result.stderr
+    assert "total rose" in result.stderr and "+20.0%" in result.stderr
+    assert "counted exact" in result.stderr  # the instrument's change is still named
+
+
+def test_an_old_baseline_without_the_record_still_works_and_says_so(runner, tmp_path, without_the_extra):
+    workload = _workload(tmp_path)
+    baseline = _baseline(runner, workload, tmp_path / "base.json")
+    for w in baseline["workloads"]:
+        del w["instrument"]
+    old = tmp_path / "old.json"
+    old.write_text(json.dumps(baseline), encoding="utf-8")
+    same = runner.invoke(cli, ["check", workload, "--baseline", str(old), "--max-increase", "1%"])
+    assert same.exit_code == 0, same.stderr
+    assert "does not record how each workload was counted" in same.stderr
+    # counted differently and no common basis: the workload's change is not gated
+    without_the_extra()
+    result = runner.invoke(cli, ["check", workload, "--baseline", str(old), "--max-increase", "1%"])
+    assert result.exit_code == 0, result.stderr
+    assert (
+        "deepseek-v3 counted exact (exact:deepseek-v3) then, estimate (estimate:deepseek-v3) now"
+        in result.stderr
+    )
+    assert "its change is not gated" in result.stderr
+
+
+def test_the_same_instrument_changes_nothing(runner, tmp_path):
+    workload = _workload(tmp_path)
+    _baseline(runner, workload, tmp_path / "base.json")
+    result = runner.invoke(
+        cli, ["check", workload, "--baseline", str(tmp_path / "base.json"), "--format", "json"]
+    )
+    assert result.exit_code == 0
+    codes = {r["code"] for r in json.loads(result.stdout)["reasons"]}
+    assert "instrument.changed" not in codes
+    assert "does not record" not in result.stderr
