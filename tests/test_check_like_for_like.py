@@ -129,3 +129,16 @@ def test_the_same_instrument_changes_nothing(runner, tmp_path):
     codes = {r["code"] for r in json.loads(result.stdout)["reasons"]}
     assert "instrument.changed" not in codes
     assert "does not record" not in result.stderr
+
+
+def test_a_changed_price_card_is_named_as_a_price_change(runner, tmp_path):
+    workload = _workload(tmp_path)
+    baseline = _baseline(runner, workload, tmp_path / "base.json")
+    card = baseline["workloads"][0]["instrument"]["price_card"]
+    card["effective_from"], card["checked"] = "2025-01-01", "2025-06-01"
+    (tmp_path / "base.json").write_text(json.dumps(baseline), encoding="utf-8")
+    result = runner.invoke(cli, ["check", workload, "--baseline", str(tmp_path / "base.json")])
+    assert result.exit_code == 0
+    assert "deepseek-v3.2's price card differs (card from 2025-01-01, checked 2025-06-01 in the baseline" in (
+        result.stderr
+    )

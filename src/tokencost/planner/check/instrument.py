@@ -66,6 +66,30 @@ def _basis(workload: Mapping[str, Any], name: str, source: str) -> tuple[Decimal
     return cost, record.get("estimator")
 
 
+def _card(workload: Mapping[str, Any]) -> tuple[Any, Any] | None:
+    record = workload.get("instrument")
+    card = record.get("price_card") if isinstance(record, dict) else None
+    return (card.get("effective_from"), card.get("checked")) if isinstance(card, dict) else None
+
+
+def _name_price_change(
+    findings: Findings, name: Any, before: Mapping[str, Any], after: Mapping[str, Any]
+) -> None:
+    """A price card that differs between the plans is a price change: gated as such, and named."""
+    old, new = _card(before), _card(after)
+    if old is None or new is None or old == new:
+        return
+    model = after.get("resolved_model")
+    findings.add(
+        INFO,
+        "prices.changed",
+        f"workload {name!r}: {model}'s price card differs (card from {old[0] or 'its release'}, checked "
+        f"{old[1]} in the baseline; from {new[0] or 'its release'}, checked {new[1]} now): part of the change "
+        "is prices",
+        name,
+    )
+
+
 def like_for_like(
     findings: Findings,
     new: Mapping[str, Any],
@@ -88,6 +112,7 @@ def like_for_like(
             after.get("resolved_model") or after.get("model")
         ):
             continue  # another model: a real change, compared as it is
+        _name_price_change(findings, name, before, after)
         changes = instrument_change(before, after)
         if not changes:
             continue
