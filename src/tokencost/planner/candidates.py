@@ -15,6 +15,7 @@ from tokencost.planner.figures import k_tokens
 from tokencost.planner.tokens import FamilyTokens
 from tokencost.planner.workload import WorkloadFile, is_selector, where
 from tokencost.pricing.catalog import Catalog, Entry
+from tokencost.pricing.lifecycle import retired_note
 from tokencost.pricing.schema import Capability
 
 
@@ -159,15 +160,19 @@ class Screen(NamedTuple):
         problems: list[str],
     ) -> str | None:
         """A model retired by the workload's first month is not ranked unless the file names it; one that
-        retires within the forecast is noted."""
+        retires within the forecast is noted with the month it can no longer be bought from (both also a
+        problem of the workload when it is the current model)."""
+        note = retired_note(item.entry, self.first_day, self.last_day)
         if deprecated > self.first_day:
-            notes.append(f"retires on {deprecated}, within the forecast")
+            notes.append(note)
+            if is_current:
+                problems.append(f"current model {item.id} {note}")
         elif reason is None and not is_current and item.id not in self.explicit:
             reason = f"retired on {deprecated} (name it in candidates to rank it anyway)"
         else:
-            notes.append(f"retired on {deprecated}")
+            notes.append(note)
             if is_current:
-                problems.append(f"current model {item.id} was retired on {deprecated}")
+                problems.append(f"current model {item.id} was {note}")
         return reason
 
     def _limits(self, item: Prepared, tokens: FamilyTokens, needed: Decimal) -> str | None:

@@ -21,6 +21,7 @@ from tokencost.planner.check.documents import (
     workloads_by_name,
 )
 from tokencost.planner.check.instrument import like_for_like
+from tokencost.planner.check.lifecycle import check_lifecycle
 from tokencost.planner.check.options import CheckOptions
 from tokencost.planner.check.policies import check_policies
 from tokencost.planner.check.result import CheckResult, Findings, format_amount
@@ -51,6 +52,7 @@ def run_check(
     assumptions = _late_start_assumptions(late)
     check_budgets(findings, new, budgets, workloads, new_total, late, options, new_source)
     assumptions += check_policies(findings, new, workloads, new_source)
+    check_lifecycle(findings, workloads)
     sources = (new_source, baseline_source)
     # counted differently (an extra missing, another estimator): compare on a common basis, never the instrument
     compared = None
