@@ -142,3 +142,38 @@ def test_a_changed_price_card_is_named_as_a_price_change(runner, tmp_path):
     assert "deepseek-v3.2's price card differs (card from 2025-01-01, checked 2025-06-01 in the baseline" in (
         result.stderr
     )
+
+
+GIVEN = """version: 1
+start: 2027-01-01
+horizon_months: 3
+candidates: [claude-haiku-4.5]
+workloads:
+  - name: bot
+    model: claude-haiku-4.5
+    requests_per_day: {requests}
+    input_tokens: 800
+    counted_with: o200k_base
+    output_tokens: 200
+"""
+
+
+def test_given_counts_converted_by_another_ratio_table_are_not_gated(runner, tmp_path):
+    path = tmp_path / "g.yaml"
+    path.write_text(GIVEN.format(requests=1000), encoding="utf-8")
+    baseline = _baseline(runner, str(path), tmp_path / "base.json")
+    record = baseline["workloads"][0]["instrument"]
+    assert record["families"]["claude"]["counter"].startswith("ratios sha256:")
+    assert record["families"]["o200k_base"] == {"exact": True, "method": "given:o200k_base"}
+    assert record["estimator_basis"]["monthly_cost"] is None  # a conversion is no common ground
+    # the same table: a rise in traffic is a rise
+    path.write_text(GIVEN.format(requests=2000), encoding="utf-8")
+    base = str(tmp_path / "base.json")
+    rise = runner.invoke(cli, ["check", str(path), "--baseline", base, "--max-increase", "10%"])
+    assert rise.exit_code == 1 and "counted" not in rise.stderr
+    # another ratio table (a tokencost upgrade): the change cannot be told from the instrument's
+    record["families"]["claude"]["counter"] = "ratios sha256:0000000000000000"
+    (tmp_path / "base.json").write_text(json.dumps(baseline), encoding="utf-8")
+    result = runner.invoke(cli, ["check", str(path), "--baseline", base, "--max-increase", "10%"])
+    assert result.exit_code == 0, result.stderr
+    assert "converted by another ratio table" in result.stderr and "its change is not gated" in result.stderr

@@ -29,13 +29,32 @@ if TYPE_CHECKING:
 INSTRUMENT_VERSION = 1
 
 
-@cache
-def estimator_id() -> str:
-    """The shipped estimator, named by the sha256 of its coefficients (a refit is another instrument)."""
+def _data_id(package: str, *names: str) -> str:
+    """sha256 (16 hex digits) of shipped data files: a refit or a new table is another instrument."""
     from importlib import resources
 
-    data = resources.files("tokencost.tokenizers").joinpath("data", "estimator.json").read_bytes()
-    return "estimator sha256:" + hashlib.sha256(data).hexdigest()[:16]
+    digest = hashlib.sha256()
+    for name in names:
+        digest.update(resources.files(package).joinpath("data", name).read_bytes())
+    return digest.hexdigest()[:16]
+
+
+@cache
+def estimator_id() -> str:
+    """The shipped estimator (its coefficients and the chat framing weights it adds)."""
+    return "estimator sha256:" + _data_id("tokencost.tokenizers", "estimator.json", "framing.json")
+
+
+@cache
+def framing_id() -> str:
+    """The chat framing weights (``framing.json``): part of every count of a chat sample."""
+    return "framing sha256:" + _data_id("tokencost.tokenizers", "framing.json")
+
+
+@cache
+def ratios_id() -> str:
+    """The measured ratios between tokenizers that convert given counts (``family_ratios.json``)."""
+    return "ratios sha256:" + _data_id("tokencost.planner", "family_ratios.json")
 
 
 def counter_id(family: str, estimate_only: bool) -> str:
@@ -54,10 +73,12 @@ def counter_id(family: str, estimate_only: bool) -> str:
     return estimator_id()
 
 
-def _family_record(info: CountInfo, estimate_only: bool, counted: bool) -> dict[str, Any]:
+def _family_record(info: CountInfo, estimate_only: bool, counted: bool, chat: bool) -> dict[str, Any]:
     record: dict[str, Any] = {"exact": info.exact, "method": info.method}
-    if counted:  # counted from sample text (not given or converted)
-        record["counter"] = counter_id(info.family, estimate_only)
+    if counted:  # counted from sample text
+        record["counter"] = counter_id(info.family, estimate_only) + (f" + {framing_id()}" if chat else "")
+    elif info.method.startswith("converted:"):  # given in another family, converted by the ratio table
+        record["counter"] = ratios_id()
     return record
 
 
@@ -71,10 +92,11 @@ def workload_instrument(
     base = w.workload.counted_with or entry.model.tokenizer
     counted = bool(w.sample_paths)
     families = {
-        family: _family_record(w.by_family[family].count, estimate_only, counted)
+        family: _family_record(w.by_family[family].count, estimate_only, counted, w.chat)
         for family in dict.fromkeys([entry.model.tokenizer, base])
         if family in w.by_family
     }
+    converted = any(r["method"].startswith("converted:") for r in families.values())
     card = entry.model.card_at(at) if at is not None else entry.model.prices
     checked = entry.checked
     return {
@@ -86,7 +108,8 @@ def workload_instrument(
             "checked": checked.isoformat() if checked else None,
         },
         "estimator": estimator_id(),
-        "estimator_basis": {"monthly_cost": money(basis)},
+        # a conversion by the ratio table is part of the basis too: then it is no common ground
+        "estimator_basis": {"monthly_cost": None if converted else money(basis)},
     }
 
 
@@ -118,4 +141,12 @@ def attach_instruments(
         w.instrument = workload_instrument(w, estimate_only, at, basis)
 
 
-__all__ = ["INSTRUMENT_VERSION", "attach_instruments", "counter_id", "estimator_id", "workload_instrument"]
+__all__ = [
+    "INSTRUMENT_VERSION",
+    "attach_instruments",
+    "counter_id",
+    "estimator_id",
+    "framing_id",
+    "ratios_id",
+    "workload_instrument",
+]

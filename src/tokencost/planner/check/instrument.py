@@ -128,8 +128,15 @@ def like_for_like(
             how = "compared on the shipped estimator's counts for both, so the change shown is traffic or prices"
         else:
             re_expressed = new_cost
-            why = "the baseline does not record how it was counted" if not old_record else "no common basis"
-            how = f"{why} (plan it again with this tokencost): its change is not gated"
+            if not old_record:
+                why = "the baseline does not record how it was counted (plan it again with this tokencost)"
+            elif old_estimator != new_estimator:
+                why = "the estimator changed too, so the two plans share no basis"
+            else:
+                why = (
+                    "its given counts were converted by another ratio table, so the two plans share no basis"
+                )
+            how = f"{why}: its change is not gated"
         findings.add(INFO, "instrument.changed", f"workload {name!r}: {what}; {how}", name)
         before["monthly_cost"] = str(re_expressed)
         if not (name in excluded and excluded[name] is None):
