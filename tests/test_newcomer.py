@@ -98,3 +98,18 @@ def test_pricing_validate_lists_every_problem_on_the_standard_error_line(runner,
     assert "error:" not in result.stderr and "problem(s)" not in result.stderr
     assert any("a price cannot be negative" in x for x in lines)
     assert any("unknown tokenizer family 'nope'" in x for x in lines)
+
+
+def test_pricing_update_lists_every_problem_that_stops_a_write(monkeypatch, tmp_path):
+    import pytest
+
+    from tokencost.errors import InputError
+    from tokencost.pricing import update_run
+
+    problems = [f"s.yaml:{i}: problem {i}" for i in range(1, 6)]
+    monkeypatch.setattr(update_run, "problems_after", lambda directory, proposal: problems)
+    with pytest.raises(InputError) as caught:
+        update_run.write(tmp_path, None)
+    text = str(caught.value)
+    assert all(p in text for p in problems) and "more" not in text
+    assert text.count("\n") == 4  # one problem per line after the first
