@@ -81,6 +81,7 @@ def test_an_extra_missing_in_ci_is_not_a_rise_in_spend(runner, tmp_path, without
     assert notice["level"] == "info"
     assert "deepseek-v3 counted exact (vocabulary sha256:" in notice["message"]
     assert "estimate (estimator sha256:" in notice["message"] and "traffic or prices" in notice["message"]
+    assert "the baseline's $" in notice["message"] and " is compared as $" in notice["message"]
     text = runner.invoke(cli, args)
     assert text.exit_code == 0 and "counted exact" in text.stderr
 

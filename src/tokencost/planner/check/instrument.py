@@ -18,7 +18,7 @@ from decimal import Decimal
 from typing import Any
 
 from tokencost.planner.check.documents import late_starts, money_field
-from tokencost.planner.check.result import INFO, Findings
+from tokencost.planner.check.result import INFO, Findings, format_amount
 
 
 def _families(workload: Mapping[str, Any]) -> dict[str, tuple[Any, Any]] | None:
@@ -125,7 +125,11 @@ def like_for_like(
         what = "; ".join(changes)
         if old_basis is not None and new_basis is not None and old_estimator == new_estimator:
             re_expressed = new_cost - (new_basis - old_basis)
-            how = "compared on the shipped estimator's counts for both, so the change shown is traffic or prices"
+            money = lambda amount: format_amount(amount, str(new.get("currency")))  # noqa: E731
+            how = (
+                f"the baseline's {money(old_cost)} is compared as {money(re_expressed)} (the change on the shipped "
+                "estimator's counts of both plans), so the change shown is traffic or prices"
+            )
         else:
             re_expressed = new_cost
             if not old_record:
