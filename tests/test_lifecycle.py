@@ -208,3 +208,21 @@ def test_a_successor_must_be_a_model_of_the_catalog(tmp_path):
     with pytest.raises(PricingError, match="successor 'gpt-99' is not a model id or alias"):
         load_catalog([str(sheets)])
     assert load_catalog().get("gpt-5").model.successor == "gpt-5.4"
+
+
+def test_report_and_check_never_show_a_retired_model_from_the_default_set(runner, tmp_path):
+    path = tmp_path / "w.yaml"
+    path.write_text(
+        "version: 1\nstart: 2027-01-01\nhorizon_months: 3\nworkloads:\n  - name: a\n    model: gpt-5.4-mini\n"
+        "    requests_per_month: 1000\n    input_tokens: 500\n    counted_with: o200k_base\n    output_tokens: 100\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "r.html"
+    assert runner.invoke(cli, ["report", str(path), "--out", str(out)]).exit_code == 0
+    html = out.read_text("utf-8")
+    catalog = load_catalog()
+    retired = [e.id for e in catalog if is_retired(e, dt.date(2027, 1, 1)) and f">{e.id}<" in html]
+    assert ">gpt-5.4-mini<" in html  # ids appear as cell text, so a retired one would be found
+    assert retired == [] and "retired on" not in html
+    check = runner.invoke(cli, ["check", str(path), "--format", "markdown"])
+    assert check.exit_code == 0 and "retired on" not in check.output and "lifecycle" not in check.output
