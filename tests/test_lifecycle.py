@@ -226,3 +226,21 @@ def test_report_and_check_never_show_a_retired_model_from_the_default_set(runner
     assert retired == [] and "retired on" not in html
     check = runner.invoke(cli, ["check", str(path), "--format", "markdown"])
     assert check.exit_code == 0 and "retired on" not in check.output and "lifecycle" not in check.output
+
+
+def test_a_model_released_within_the_horizon_is_named_with_its_month(monkeypatch):
+    from tokencost.planner import candidates
+
+    def entry(model_id, released):
+        return SimpleNamespace(id=model_id, model=SimpleNamespace(released=released))
+
+    old, new = entry("acme-6", None), entry("acme-7", dt.date(2027, 3, 2))
+    older = entry("acme-5", dt.date(2026, 1, 1))  # takes a retiring model's place: not new, not listed
+    by_date = lambda catalog, day: [old, new, older] if day >= dt.date(2027, 3, 2) else [old]  # noqa: E731
+    monkeypatch.setattr(candidates, "default_models", by_date)
+    note = candidates._later_defaults(None, [old], dt.date(2027, 1, 1), 6)
+    assert (
+        note
+        == "; joining it within the horizon, not ranked (not yet released on 2027-01-01): acme-7 from 2027-04"
+    )
+    assert candidates._later_defaults(None, [old], dt.date(2027, 1, 1), 2) == ""
