@@ -178,3 +178,21 @@ def test_given_counts_converted_by_another_ratio_table_are_not_gated(runner, tmp
     result = runner.invoke(cli, ["check", str(path), "--baseline", base, "--max-increase", "10%"])
     assert result.exit_code == 0, result.stderr
     assert "converted by another ratio table" in result.stderr and "its change is not gated" in result.stderr
+
+
+def test_run_check_leaves_the_baseline_document_as_it_was(runner, tmp_path, without_the_extra):
+    import copy
+
+    from tokencost.planner.check import run_check
+
+    workload = _workload(tmp_path)
+    baseline = _baseline(runner, workload, tmp_path / "base.json")
+    kept = copy.deepcopy(baseline)
+    without_the_extra()
+    new = json.loads(runner.invoke(cli, ["plan", workload, "--format", "json"]).stdout)
+    result = run_check(new, baseline)
+    assert baseline == kept
+    (diff,) = result.workloads
+    assert diff.status == "unchanged" and diff.baseline_cost == diff.new_cost != Decimal(
+        kept["workloads"][0]["monthly_cost"]
+    )

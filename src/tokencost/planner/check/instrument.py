@@ -12,7 +12,6 @@ failure. A changed price card is a price change (shown, gated) and is only named
 
 from __future__ import annotations
 
-import copy
 from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
@@ -101,7 +100,11 @@ def like_for_like(
     baseline without the instrument record)."""
     new_source, base_source = sources
     new_workloads = {w.get("name"): w for w in new.get("workloads") or []}
-    adjusted = copy.deepcopy(dict(baseline))
+    # copies of only what may change (a large baseline holds every candidate of every workload)
+    adjusted = dict(baseline)
+    adjusted["workloads"] = [dict(w) if isinstance(w, dict) else w for w in baseline.get("workloads") or []]
+    if isinstance(baseline.get("totals"), dict):
+        adjusted["totals"] = dict(baseline["totals"])
     shift = Decimal(0)
     excluded = late_starts(adjusted)
     old_record = any(isinstance(w.get("instrument"), dict) for w in adjusted.get("workloads") or [])
