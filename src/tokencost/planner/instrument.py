@@ -64,7 +64,7 @@ def counter_id(family: str, estimate_only: bool) -> str:
     counter = get_counter(family, estimate=estimate_only)
     vocab = getattr(counter, "vocab", None)
     if vocab is not None and getattr(vocab, "digest", None):
-        return f"vocabulary sha256:{str(vocab.digest)[:16]}"
+        return f"vocabulary {str(vocab.digest)[:22]}"  # its sha256 (or a key derived from it)
     calibration = getattr(counter, "calibration", None)
     if calibration is not None:
         return f"calibrated estimator ({calibration.describe()})"
