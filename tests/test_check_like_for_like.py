@@ -136,12 +136,18 @@ def test_a_changed_price_card_is_named_as_a_price_change(runner, tmp_path):
     workload = _workload(tmp_path)
     baseline = _baseline(runner, workload, tmp_path / "base.json")
     card = baseline["workloads"][0]["instrument"]["price_card"]
-    card["effective_from"], card["checked"] = "2025-01-01", "2025-06-01"
+    card["effective_from"] = "2025-01-01"
+    baseline["workloads"][0]["price_per_mtok"]["input"] = "0.5"
     (tmp_path / "base.json").write_text(json.dumps(baseline), encoding="utf-8")
     result = runner.invoke(cli, ["check", workload, "--baseline", str(tmp_path / "base.json")])
     assert result.exit_code == 0
-    assert "deepseek-v3.2's price card differs (card from 2025-01-01, checked 2025-06-01 in the baseline" in (
-        result.stderr
+    assert (
+        "deepseek-v3.2's price differs (card from 2025-01-01, 0.5 in / 0.42 out per Mtok in the baseline; "
+        in (result.stderr)
+    )
+    assert (
+        "card from its release, 0.28 in / 0.42 out per Mtok now): part of the change is prices"
+        in result.stderr
     )
 
 
@@ -196,3 +202,12 @@ def test_run_check_leaves_the_baseline_document_as_it_was(runner, tmp_path, with
     assert diff.status == "unchanged" and diff.baseline_cost == diff.new_cost != Decimal(
         kept["workloads"][0]["monthly_cost"]
     )
+
+
+def test_a_price_sheet_checked_again_is_no_price_change(runner, tmp_path):
+    workload = _workload(tmp_path)
+    baseline = _baseline(runner, workload, tmp_path / "base.json")
+    baseline["workloads"][0]["instrument"]["price_card"]["checked"] = "2025-06-01"
+    (tmp_path / "base.json").write_text(json.dumps(baseline), encoding="utf-8")
+    result = runner.invoke(cli, ["check", workload, "--baseline", str(tmp_path / "base.json")])
+    assert result.exit_code == 0 and "price differs" not in result.stderr

@@ -65,10 +65,14 @@ def _basis(workload: Mapping[str, Any], name: str, source: str) -> tuple[Decimal
     return cost, record.get("estimator")
 
 
-def _card(workload: Mapping[str, Any]) -> tuple[Any, Any] | None:
+def _card(workload: Mapping[str, Any]) -> tuple[Any, Any, Any] | None:
+    """The current model's card start and its input and output rates (a re-check alone is no change)."""
     record = workload.get("instrument")
     card = record.get("price_card") if isinstance(record, dict) else None
-    return (card.get("effective_from"), card.get("checked")) if isinstance(card, dict) else None
+    rates = workload.get("price_per_mtok") if isinstance(workload.get("price_per_mtok"), dict) else {}
+    if not isinstance(card, dict):
+        return None
+    return card.get("effective_from"), rates.get("input"), rates.get("output")
 
 
 def _name_price_change(
@@ -78,13 +82,15 @@ def _name_price_change(
     old, new = _card(before), _card(after)
     if old is None or new is None or old == new:
         return
-    model = after.get("resolved_model")
+
+    def card(c: tuple[Any, Any, Any]) -> str:
+        return f"card from {c[0] or 'its release'}, {c[1]} in / {c[2]} out per Mtok"
+
     findings.add(
         INFO,
         "prices.changed",
-        f"workload {name!r}: {model}'s price card differs (card from {old[0] or 'its release'}, checked "
-        f"{old[1]} in the baseline; from {new[0] or 'its release'}, checked {new[1]} now): part of the change "
-        "is prices",
+        f"workload {name!r}: {after.get('resolved_model')}'s price differs ({card(old)} in the baseline; "
+        f"{card(new)} now): part of the change is prices",
         name,
     )
 
