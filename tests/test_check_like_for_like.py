@@ -137,16 +137,16 @@ def test_a_changed_price_card_is_named_as_a_price_change(runner, tmp_path):
     baseline = _baseline(runner, workload, tmp_path / "base.json")
     card = baseline["workloads"][0]["instrument"]["price_card"]
     card["effective_from"] = "2025-01-01"
-    baseline["workloads"][0]["price_per_mtok"]["input"] = "0.5"
+    card["input"] = "0.5"
     (tmp_path / "base.json").write_text(json.dumps(baseline), encoding="utf-8")
     result = runner.invoke(cli, ["check", workload, "--baseline", str(tmp_path / "base.json")])
     assert result.exit_code == 0
     assert (
-        "deepseek-v3.2's price differs (card from 2025-01-01, 0.5 in / 0.42 out per Mtok in the baseline; "
+        "deepseek-v3.2's price differs (card from 2025-01-01, 0.5 in / 0.42 out USD per Mtok in the baseline; "
         in (result.stderr)
     )
     assert (
-        "card from its release, 0.28 in / 0.42 out per Mtok now): part of the change is prices"
+        "card from its release, 0.28 in / 0.42 out USD per Mtok now): part of the change is prices"
         in result.stderr
     )
 

@@ -106,6 +106,10 @@ def workload_instrument(
             "model": entry.id,
             "effective_from": getattr(card, "effective_from", None) and card.effective_from.isoformat(),
             "checked": checked.isoformat() if checked else None,
+            # the card's own rates in its own currency (an exchange rate is not a price change)
+            "input": None if card is None or card.input is None else str(card.input),
+            "output": None if card is None or card.output is None else str(card.output),
+            "currency": entry.currency,
         },
         "estimator": estimator_id(),
         # a conversion by the ratio table is part of the basis too: then it is no common ground

@@ -65,14 +65,14 @@ def _basis(workload: Mapping[str, Any], name: str, source: str) -> tuple[Decimal
     return cost, record.get("estimator")
 
 
-def _card(workload: Mapping[str, Any]) -> tuple[Any, Any, Any] | None:
-    """The current model's card start and its input and output rates (a re-check alone is no change)."""
+def _card(workload: Mapping[str, Any]) -> tuple[Any, ...] | None:
+    """The current model's card: its start, input and output rates in its own currency (a re-check alone or
+    another exchange rate is no price change)."""
     record = workload.get("instrument")
     card = record.get("price_card") if isinstance(record, dict) else None
-    rates = workload.get("price_per_mtok") if isinstance(workload.get("price_per_mtok"), dict) else {}
     if not isinstance(card, dict):
         return None
-    return card.get("effective_from"), rates.get("input"), rates.get("output")
+    return card.get("effective_from"), card.get("input"), card.get("output"), card.get("currency")
 
 
 def _name_price_change(
@@ -83,8 +83,8 @@ def _name_price_change(
     if old is None or new is None or old == new:
         return
 
-    def card(c: tuple[Any, Any, Any]) -> str:
-        return f"card from {c[0] or 'its release'}, {c[1]} in / {c[2]} out per Mtok"
+    def card(c: tuple[Any, ...]) -> str:
+        return f"card from {c[0] or 'its release'}, {c[1]} in / {c[2]} out {c[3]} per Mtok"
 
     findings.add(
         INFO,
