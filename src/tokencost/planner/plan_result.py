@@ -79,6 +79,8 @@ class WorkloadPlan:
     scale: Decimal = Decimal(1)
     #: the current model's priced row (also when a constraint keeps it out of ``candidates``)
     current_row: CandidateRow | None = None
+    #: how the workload was counted and priced (``planner/instrument.py``), for a like-for-like check
+    instrument: dict[str, Any] | None = None
 
     @property
     def name(self) -> str:
