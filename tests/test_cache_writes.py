@@ -343,3 +343,21 @@ def test_a_replayed_log_with_cache_writes_emits_a_valid_refresh_spec(tmp_path):
     (sonnet, _) = json.loads(planned.stdout)["workloads"]
     # 5,000 of 14,050 input tokens written over the log's two requests
     assert Decimal(sonnet["tokens_per_request"]["cache_write"]) == Decimal("2500")
+
+
+def test_plan_csv_carries_each_candidates_breakdown(tmp_path):
+    import csv
+    import io
+
+    path, sheets = workload(tmp_path, cache="cache: {write_ratio: 0.25}")
+    result = CliRunner().invoke(cli, ["plan", path, "--pricing", sheets, "--format", "csv"])
+    assert result.exit_code == 0, result.output
+    rows = {r["model"]: r for r in csv.DictReader(io.StringIO(result.output))}
+    cachy = rows["cachy"]
+    assert (cachy["cost_input"], cachy["cost_cached_input"], cachy["cost_cache_writes"]) == (
+        "400",
+        "60",
+        "250",
+    )
+    assert cachy["tokens_cache_writes"] == "200000000" and cachy["breakdown_month"] == "2027-01"
+    assert cachy["horizon_total"] == "3630" and rows["plain"]["cost_cache_writes"] == "204"

@@ -174,7 +174,10 @@ def _text_output(result, top: int, breakdown: bool = False) -> str:
 
 
 def _csv_output(result) -> str:
-    """One row per candidate and per excluded model, with the JSON document's exact decimal strings."""
+    """One row per candidate and per excluded model, with the JSON document's exact decimal strings (and each
+    candidate's cost breakdown after the plan's columns)."""
+    from tokencost.render.breakdown import CSV_COLUMNS as BREAKDOWN_COLUMNS
+    from tokencost.render.breakdown import csv_cells
     from tokencost.render.tabular import render_rows
 
     document = result.to_document()
@@ -189,6 +192,7 @@ def _csv_output(result) -> str:
                     **{key: row[key] for key, _ in CSV_COLUMNS if key in row},
                     "currency": document["currency"],
                     "notes": row["notes"],
+                    **csv_cells(row.get("breakdown")),
                 }
             )
         for x in w["excluded"]:
@@ -202,7 +206,7 @@ def _csv_output(result) -> str:
                     "excluded_reason": x["reason"],
                 }
             )
-    return render_rows(rows, CSV_COLUMNS, "csv")
+    return render_rows(rows, CSV_COLUMNS + BREAKDOWN_COLUMNS, "csv")
 
 
 @click.command(

@@ -141,4 +141,36 @@ def breakdown_html(result: Any, w: Any, top: int | None) -> list[str]:
     return [f"<h3>{esc(title(result, w))}</h3>", table(headers, body, klass="breakdown")]
 
 
-__all__ = ["breakdown_html", "breakdown_markdown", "breakdown_table", "breakdown_text", "compact_tokens"]
+#: the breakdown's CSV columns (after the plan's own): costs and tokens in the month, the month, the horizon
+CSV_COLUMNS = [
+    *((f"cost_{name}", f"cost_{name}") for name in PART_NAMES),
+    *((f"tokens_{name}", f"tokens_{name}") for name in PART_NAMES if name != "request_fees"),
+    ("breakdown_month", "breakdown_month"),
+    ("horizon_total", "horizon_total"),
+]
+
+
+def csv_cells(breakdown: dict[str, Any] | None) -> dict[str, Any]:
+    """A candidate's breakdown (the JSON document's, exact decimal strings) as CSV cells."""
+    if not breakdown:
+        return {}
+    cells: dict[str, Any] = {
+        "breakdown_month": breakdown["month"],
+        "horizon_total": breakdown["horizon_total"],
+    }
+    for name, part in breakdown["parts"].items():
+        cells[f"cost_{name}"] = part["cost"]
+        if "tokens" in part:
+            cells[f"tokens_{name}"] = part["tokens"]
+    return cells
+
+
+__all__ = [
+    "CSV_COLUMNS",
+    "breakdown_html",
+    "breakdown_markdown",
+    "breakdown_table",
+    "breakdown_text",
+    "compact_tokens",
+    "csv_cells",
+]
