@@ -5,7 +5,7 @@ measured ratios between tokenizers."""
 from __future__ import annotations
 
 import glob as globlib
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -173,27 +173,42 @@ class WorkloadTokens:
         return sum(self.counts.skipped_parts.get(p, 0) for p in samples) if chat else 0
 
     def family_tokens(
-        self, w: Workload, families: Sequence[str], base: str, samples: list[Path], chat: bool
+        self,
+        w: Workload,
+        families: Sequence[str],
+        base: str,
+        samples: list[Path],
+        chat: bool,
+        framed: Mapping[str, tuple[str, str]] | None = None,
     ) -> dict[str, FamilyTokens]:
         """Per family: the samples counted (output and reasoning scaled by the family's ratio to ``base``), or
-        the given counts (in ``base``) converted."""
+        the given counts (in ``base``) converted. ``framed``: chat samples are also counted under each
+        ``framing_key`` as its (family, model) frames them (GPT-5 apart from GPT-4o)."""
         if samples:
-            return self._from_samples(w, families, base, samples, chat)
+            return self._from_samples(w, families, base, samples, chat, framed or {})
         return self._from_given(w, families, base)
 
     def _from_samples(
-        self, w: Workload, families: Sequence[str], base: str, samples: list[Path], chat: bool
+        self,
+        w: Workload,
+        families: Sequence[str],
+        base: str,
+        samples: list[Path],
+        chat: bool,
+        framed: Mapping[str, tuple[str, str]],
     ) -> dict[str, FamilyTokens]:
         output = w.output_tokens
         reasoning = w.reasoning_tokens or Decimal(0)
         per_family: dict[str, tuple[Decimal, Decimal, CountInfo, tuple[Decimal, ...]]] = {}
-        for family in dict.fromkeys([base, *families]):
+        keys = {f: (f, None) for f in dict.fromkeys([base, *families])}
+        if chat:
+            keys.update(framed)
+        for key, (family, model) in keys.items():
             counter = self.counts.counter(family)
-            model = w.model if family == base else None  # the model picks OpenAI's chat framing
             numbers = [n for p in samples for n in self.counts.count(p, family, chat, model)]
             method = counter.method + (" + chat overhead" if chat else "")
             info = CountInfo(counter.family, counter.exact, method, counter.error_band)
-            per_family[family] = (
+            per_family[key] = (
                 Decimal(sum(numbers)) / len(numbers),
                 Decimal(max(numbers)),
                 info,
@@ -201,7 +216,7 @@ class WorkloadTokens:
             )
         base_mean = per_family[base][0]
         out: dict[str, FamilyTokens] = {}
-        for family in families:
+        for family in [*families, *(k for k in keys if k not in families and k != base)]:
             mean, largest, info, each = per_family[family]
             r = mean / base_mean if base_mean else Decimal(1)
             out_tokens = output * r if output is not None else mean * DEFAULT_OUTPUT_RATIO
