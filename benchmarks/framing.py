@@ -90,7 +90,7 @@ def load(path: Path) -> tuple[list[dict], dict[str, int]]:
         gen = framing.generation(family, pair["model"])
         vendor = framing.vendor_of(family)
         prompt = framing.tool_prompt(pair["model"], request.tool_choice) if vendor == "anthropic" else 0
-        feats = features(request, vendor, counters[family].count, prompt if request.tools else 0)
+        feats = features(request, vendor, counters[family].count, prompt if request.tools else 0, gen)
         rows.append(
             {
                 "source": pair["source"],
@@ -130,6 +130,32 @@ def _robust(rows: list[dict], names: list[str], fixed: dict, whole: bool) -> dic
     }
 
 
+def _exact_most(rows: list[dict], names: list[str], coef: dict) -> dict[str, int]:
+    """``names``' integer constants moved one at a time (by up to 3) while more ``rows`` come out exact
+    (ties: the smaller sum of |error|): least squares spreads an odd recording over every row, billing is
+    exact integer arithmetic."""
+    best = dict(coef)
+
+    def score(candidate: dict) -> tuple[int, int]:
+        errors = [predict(r, candidate) - r["billed"] for r in rows]
+        return (-sum(e == 0 for e in errors), sum(abs(e) for e in errors))
+
+    current = score(best)
+    used = [name for name in names if any(r["features"][name] for r in rows)]
+    moves = [((name,), (step,)) for name in used for step in (-3, -2, -1, 1, 2, 3)]
+    moves += [((a, b), (step, -step)) for a in used for b in used if a < b for step in (-2, -1, 1, 2)]
+    for _ in range(6):
+        moved = False
+        for keys, steps in moves:
+            candidate = {**best, **{k: best[k] + d for k, d in zip(keys, steps, strict=True)}}
+            value = score(candidate)
+            if value < current:
+                best, current, moved = candidate, value, True
+        if not moved:
+            break
+    return {name: best[name] for name in names}
+
+
 def fit(rows: list[dict], gen: str, coef: dict) -> dict:
     """Robust, sequential fit of the framing constants of ``gen`` on ``rows``.
 
@@ -162,8 +188,11 @@ def fit(rows: list[dict], gen: str, coef: dict) -> dict:
     if plain:
         value = statistics.median(r["billed"] - predict(r, {**out, "base": 0}) for r in plain)
         out["base"] = round(value) if whole else round(value, 2)
-    tool_names = ["tools", "tools_no_system", "tool_defs", "tool_named", "tool_required"]
-    tool_names += ["tools_chat_endpoint", "strict"]
+    tool_names = ["tools", "tools_no_system", "tool_named", "tool_required", "tools_chat_endpoint"]
+    if gen != "openai:chat":  # GPT-4o's own rendering leaves no per-tool or strict-mode constant to fit
+        tool_names += ["tool_defs", "strict"]
+    else:
+        out.update(tool_defs=0, strict=0)
     if not whole:  # the rendering of Claude's and Gemini's tool lists is not published: weigh it too
         tool_names.append("tools_text")
     steps = [] if whole else [(["system", "thinking_on"], only(absent=extras))]
@@ -175,6 +204,8 @@ def fit(rows: list[dict], gen: str, coef: dict) -> dict:
         if subset:
             zeroed = {**out, **dict.fromkeys(names, 0)}
             out.update({**dict.fromkeys(names, 0), **_robust(subset, names, zeroed, whole)})
+            if whole:  # integer constants: the least squares rounded, then moved to bill exactly most rows
+                out.update(_exact_most(subset, names, out))
     for name in _UNBILLED.get(vendor, ()):
         out[name] = 0
     calls = only("calls", absent=("schema",))

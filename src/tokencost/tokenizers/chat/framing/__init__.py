@@ -164,7 +164,7 @@ def count_request(
     spec = constants()["generations"][gen]
     coef = spec["coef"]
     prompt = tool_prompt(model, request.tool_choice) if vendor == "anthropic" and request.tools else 0
-    f = features(request, vendor, count, prompt)
+    f = features(request, vendor, count, prompt, gen)
     weighed = {name: coef.get(name, 0) * value for name, value in f.items()}
     total = max(0, round(sum(weighed.values())))
     tools = round(
