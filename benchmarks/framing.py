@@ -5,7 +5,8 @@ Usage: ``python benchmarks/framing.py [PAIRS.jsonl] [--fit] [--swap] [--harmony]
 ``PAIRS.jsonl`` comes from ``benchmarks/framing_extract.py`` (default ``/work/ref/framing_pairs.jsonl``).
 Pairs from the FIT sources fit the constants (``--fit`` writes them into ``tokenizers/data/framing.json``);
 the others are held out. Prints, per vendor x request kind on the held-out set: n, share exact, median and
-p90 |error| relative to the billed input tokens. ``--swap`` fits on the held-out sources and checks on the
+p90 |error| relative to the billed input tokens; for Claude and Gemini (estimated text) also the error beyond
+the text estimate's own error, the framing's part. ``--swap`` fits on the held-out sources and checks on the
 fit sources (a check of the split; nothing is written). ``--harmony`` also checks our ``namespace functions``
 rendering against OpenAI's ``openai-harmony`` package (a measuring reference only: ``pip install
 openai-harmony``; it needs ``o200k_base.tiktoken`` in ``$TIKTOKEN_ENCODINGS_BASE``) on every tool list.
