@@ -179,6 +179,15 @@ def test_gpt4o_tools_rendering_pinned():
         "type ping = () => any;\n\n"
         "} // namespace functions"
     )
+    nested = {
+        "type": "object",
+        "properties": {
+            "address": {"type": "object", "description": "Where", "properties": {"city": {"type": "string"}}}
+        },
+    }
+    where = render.openai_tools((Tool("f", "", nested),), gpt4o=True)
+    assert "// Where\naddress?: {\n    city?: string,\n    },\n" in where  # said once, above
+    assert "// Where\naddress?:     // Where\n{" in render.openai_tools((Tool("f", "", nested),))
     # harmony (GPT-5 / o-series) keeps each line, the empty object, the title spacer and the $ref as any
     harmony = render.openai_tools(tools)
     assert "//     Args:" in harmony and "type ping = (_: {\n}) => any;" in harmony

@@ -127,7 +127,9 @@ def _one_of(variants: list, indent: str, gpt4o: bool = False) -> str:
 
 
 def _ts_object(schema: dict[str, Any], indent: str, gpt4o: bool = False) -> str:
-    out = f"{indent}// {schema['description']}\n" if isinstance(schema.get("description"), str) else ""
+    # harmony repeats a nested object's description inside it (its property already carries it above)
+    own = isinstance(schema.get("description"), str) and not (gpt4o and indent)
+    out = f"{indent}// {schema['description']}\n" if own else ""
     out += "{\n"
     properties = schema.get("properties")
     required = {r for r in schema.get("required") or [] if isinstance(r, str)}
