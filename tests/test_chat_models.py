@@ -128,3 +128,29 @@ def test_replay_keeps_a_logged_body_for_the_chat_package_to_convert():
     assert count_request(kept, "o200k_base").tokens == count_request(ANTHROPIC_LOGGED, "o200k_base").tokens
     # what the chat package cannot read is still converted leniently (a bare prompt)
     assert to_chat({"prompt": "hello"}) == {"messages": [{"role": "user", "content": "hello"}], "tools": []}
+
+
+def test_replay_frames_each_candidate_as_its_generation(tmp_path):
+    """A logged GPT-4o request with tools, replayed on GPT-4o and GPT-5: each candidate is counted as its
+    own generation frames the chat (not as the logged model), alike with worker processes."""
+    from tokencost.replay import replay
+
+    body = {"model": "gpt-4o", **TOOLS_CHAT}
+    response = {
+        "id": "c1",
+        "object": "chat.completion",
+        "model": "gpt-4o-2024-08-06",
+        "choices": [{"index": 0, "message": {"role": "assistant", "content": "Sunny."}}],
+        "usage": {"prompt_tokens": 60, "completion_tokens": 2, "total_tokens": 62},
+    }
+    log = tmp_path / "pairs.jsonl"
+    log.write_text(
+        json.dumps({"ts": "2025-12-04T10:00:00Z", "request": body, "response": response}) + "\n",
+        encoding="utf-8",
+    )
+    serial = replay(str(log), ["gpt-4o", "gpt-5"])
+    tokens = {c["model"]: c["input_tokens"] for c in serial["candidates"]}
+    assert tokens["gpt-4o"] == own("gpt-4o", "o200k_base")
+    assert tokens["gpt-5"] == own("gpt-5", "o200k_base") != tokens["gpt-4o"]
+    parallel = replay(str(log), ["gpt-4o", "gpt-5"], jobs=2)
+    assert {c["model"]: c["input_tokens"] for c in parallel["candidates"]} == tokens

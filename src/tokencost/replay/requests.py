@@ -142,9 +142,10 @@ def to_chat(body: Any) -> dict[str, Any] | None:
     return {"messages": messages, "tools": _tools(body.get("tools"))}
 
 
-def count_chat(request: dict[str, Any], family: str, count: Any) -> int:
+def count_chat(request: dict[str, Any], family: str, count: Any, model: str | None = None) -> int:
     """Tokens of a chat request on ``family`` with its chat framing, through the tokenizers' public chat
-    entry point (``tokenizers.chat.count_request``: the same numbers as ``tokencost count --messages``)."""
+    entry point (``tokenizers.chat.count_request``: the same numbers as ``tokencost count --messages``);
+    ``model``: the candidate the request is framed for (else the logged request's own model)."""
     from tokencost.tokenizers.chat import count_request
 
-    return count_request(request, family, count=count).tokens
+    return count_request(request, family, model=model, count=count).tokens
