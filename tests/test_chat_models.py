@@ -154,3 +154,31 @@ def test_replay_frames_each_candidate_as_its_generation(tmp_path):
     assert tokens["gpt-5"] == own("gpt-5", "o200k_base") != tokens["gpt-4o"]
     parallel = replay(str(log), ["gpt-4o", "gpt-5"], jobs=2)
     assert {c["model"]: c["input_tokens"] for c in parallel["candidates"]} == tokens
+
+
+def test_plan_scales_output_by_the_text_not_by_the_framing(tmp_path):
+    """Output tokens given in one tokenizer scale to another by the sample's text alone: GPT-5 (same
+    tokenizer as GPT-4o) keeps them, and Claude's tool prompt does not make its replies longer."""
+    from decimal import Decimal
+
+    from tokencost.planner.plan import plan_file
+    from tokencost.tokenizers.messages import count_requests, parse_requests
+
+    (tmp_path / "sample.json").write_text(json.dumps(TOOLS_CHAT), encoding="utf-8")
+    (tmp_path / "work.yaml").write_text(
+        "workloads:\n  - name: agent\n    model: gpt-4o\n    requests_per_day: 100\n"
+        "    messages: sample.json\n    output_tokens: 100\n"
+        "candidates: [gpt-4o, gpt-5, claude-3-haiku, claude-sonnet-4.5]\n",
+        encoding="utf-8",
+    )
+    (workload,) = plan_file(tmp_path / "work.yaml").workloads
+    tokens = workload.by_family
+    assert tokens["o200k_base"].output == tokens["o200k_base (openai:reasoning framing)"].output == 100
+    requests = parse_requests(json.dumps(TOOLS_CHAT), "sample")
+    from tokencost.tokenizers import get_counter
+
+    text = {f: count_requests(requests, f, get_counter(f).count).content for f in ("o200k_base", "claude")}
+    expected = Decimal(100) * text["claude"] / text["o200k_base"]
+    assert tokens["claude"].output == expected
+    assert tokens["claude (anthropic framing, tool prompt 264/340 tokens)"].output == expected
+    assert tokens["claude"].output < 2 * 100  # not the ~10x the whole request's ratio gave

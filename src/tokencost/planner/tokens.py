@@ -57,6 +57,8 @@ class SampleCounts:
         self._texts: dict[Path, str] = {}
         self._chats: dict[Path, list] = {}  # the chat requests of each chat sample file
         self._counts: dict[tuple[Path, str, bool], tuple[int, ...]] = {}
+        #: tokens of the text alone (a chat's content, without its framing and tool definitions)
+        self._content: dict[tuple[Path, str, bool], tuple[int, ...]] = {}
         self.skipped_parts: dict[Path, int] = {}  # non-text parts (images, audio) of each chat sample
 
     def counter(self, family: str):
@@ -94,9 +96,16 @@ class SampleCounts:
                 ]
                 self.skipped_parts[path] = sum(c.skipped_parts for c in counted)
                 self._counts[key] = tuple(c.tokens for c in counted)
+                self._content[key] = tuple(c.content for c in counted)
             else:
-                self._counts[key] = (counter.count(self.text(path)),)
+                self._counts[key] = self._content[key] = (counter.count(self.text(path)),)
         return self._counts[key]
+
+    def content(self, path: Path, family: str, chat: bool, model: str | None = None) -> tuple[int, ...]:
+        """Like ``count``, the tokens of the text alone: what scales output between tokenizers (a Claude
+        tool prompt is input framing, not a sign that Claude's replies take more tokens)."""
+        self.count(path, family, chat, model)
+        return self._content[(path, family, chat, model)]
 
 
 def sample_files(
@@ -214,11 +223,16 @@ class WorkloadTokens:
                 info,
                 tuple(Decimal(n) for n in numbers),
             )
-        base_mean = per_family[base][0]
+        text = {  # output and reasoning scale by the tokenizers' counts of the text alone
+            f: sum(n for p in samples for n in self.counts.content(p, f, chat))
+            for f in dict.fromkeys(f for f, _ in keys.values())
+        }
+        text_base = text[base]
         out: dict[str, FamilyTokens] = {}
         for family in [*families, *(k for k in keys if k not in families and k != base)]:
             mean, largest, info, each = per_family[family]
-            r = mean / base_mean if base_mean else Decimal(1)
+            own = text[keys[family][0]]  # a framing key: its family's text count
+            r = Decimal(own) / text_base if text_base else Decimal(1)
             out_tokens = output * r if output is not None else mean * DEFAULT_OUTPUT_RATIO
             out[family] = FamilyTokens(mean, largest, out_tokens, reasoning * r, info, each)
         return out
