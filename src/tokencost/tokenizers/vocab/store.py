@@ -95,7 +95,7 @@ class RankIndex:
     (no 200k Python objects), for counting short texts without building the whole dict or tiktoken's
     encoder. Same answers as the dict it was made from."""
 
-    SEEN = 1 << 18
+    SEEN = 1 << 16
 
     def __init__(self, data: bytes) -> None:
         (n,) = struct.unpack_from("<I", data, 0)
