@@ -21,12 +21,33 @@ __all__ = ["FamilyFit", "Sample", "calibrate", "collect_samples", "fit_family", 
 MIN_REQUESTS = 30
 
 
-def calibrate(paths, *, source: str = "auto", pricing=(), holdout: float = 0.2) -> dict:
+def calibrate(
+    paths,
+    *,
+    source: str = "auto",
+    pricing=(),
+    holdout: float = 0.2,
+    engine=None,
+    jobs: int = 1,
+    scheduler: str | None = None,
+    progress=None,
+    notice=None,
+) -> dict:
     """Fit every family the logs cover; returns ``{"families": {family: FamilyFit}, "checks": {...},
-    "refused": {family: reason}, "excluded": [...], "stats": ReadStats, "sha256": {file: digest}}``."""
+    "refused": {family: reason}, "excluded": [...], "stats": ReadStats, "sha256": {file: digest}}``.
+
+    ``engine`` None reads the logs here; ``"local"``/``"dask"`` (with ``jobs``, ``scheduler``) or an engine from
+    ``tokencost.engines.get_engine`` extracts the samples partition by partition there (the same samples, so
+    the same fit and file); the fit runs here. ``progress``/``notice`` as in ``tokencost.replay``."""
+    import os
+
     from tokencost.errors import InputError
 
-    collected = collect_samples(paths, source=source, pricing=pricing)
+    paths = [os.fspath(paths)] if isinstance(paths, (str, os.PathLike)) else [os.fspath(p) for p in paths]
+    collected = collect_samples(
+        paths, source=source, pricing=pricing, engine=engine, jobs=jobs, scheduler=scheduler,
+        progress=progress, notice=notice,
+    )  # fmt: skip
     fits, checks, refused = {}, {}, dict(collected.refused)
     for family, samples in sorted(collected.by_family.items()):
         if collected.exact.get(family):

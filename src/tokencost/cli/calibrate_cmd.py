@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from tokencost.cli._common import echo_output, format_option, pricing_option
+from tokencost.cli.engine_opt import engine_arguments, engine_options
 
 
 @click.command(
@@ -28,14 +29,19 @@ from tokencost.cli._common import echo_output, format_option, pricing_option
               help="Share of requests kept out of the fit to measure it.")  # fmt: skip
 @pricing_option
 @format_option(("table", "json"))
-def calibrate(logs, source, out, force, holdout, pricing_dirs, fmt) -> None:
+@click.option("-j", "--jobs", default=1, show_default=True, type=click.IntRange(min=1),
+              help="Worker processes reading the logs (with --engine dask: the local cluster's workers).")  # fmt: skip
+@engine_options
+@click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
+def calibrate(logs, source, out, force, holdout, pricing_dirs, fmt, jobs, engine, scheduler, quiet) -> None:
     """Fit per-family estimates to the billed input counts in LOGS (logs holding the prompt text and the
     billed usage: request/response pairs, stored messages, captured span content)."""
     from tokencost.calibration import calibrate as run
     from tokencost.calibration import write_calibration
     from tokencost.tokenizers.calibrated import default_path
 
-    result = run(list(logs), source=source, pricing=pricing_dirs, holdout=holdout)
+    result = run(list(logs), source=source, pricing=pricing_dirs, holdout=holdout,
+                 **engine_arguments(engine, jobs, scheduler, quiet))  # fmt: skip
     for reason, where in result["excluded"][:5]:
         click.echo(f"note: left out {where}: {reason}", err=True)
     if len(result["excluded"]) > 5:

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from tokencost.costing.arguments import currency_code, fx_overrides
+from tokencost.costing.framing_keys import framing_key, volumes_key
 from tokencost.costing.volumes import CardPricers
 from tokencost.errors import InputError
 from tokencost.fx import FxTable, fx_table
@@ -148,7 +149,8 @@ class _Planner:
         samples, chat = self._samples(index, w)
         base = w.counted_with or (current.model.tokenizer if current else "generic")
         families = self._families(base, current, candidates)
-        by_family = self.tokens.family_tokens(w, families, base, samples, chat)
+        framed = self._framed(current, candidates) if chat else None
+        by_family = self.tokens.family_tokens(w, families, base, samples, chat, framed)
         skipped = self._skipped_parts(samples, chat, problems)
         monthly_requests, factor, traffic = _traffic(w)
         start = _workload_start(w, self.spec, self.today)
@@ -166,7 +168,7 @@ class _Planner:
         self._month_costs(ranking, volumes, timeline, assumptions)
         rank_rows(ranking.rows, ranking.current)
         self._require_a_candidate(w, ranking, problems)
-        tokens = by_family[current.model.tokenizer] if current else by_family[base]
+        tokens = by_family[volumes_key(current, by_family)] if current else by_family[base]
         return WorkloadPlan(
             workload=w,
             resolved=current,
@@ -217,6 +219,17 @@ class _Planner:
         self.prepared_candidates(candidates)
         own = [current.model.tokenizer] if current else []
         return list(dict.fromkeys([base, *own, *self._candidate_families]))
+
+    def _framed(self, current: Entry | None, candidates: list[Entry]) -> dict[str, tuple[str, str]]:
+        """The chat framings other than their family's default among the models (GPT-5 beside GPT-4o):
+        ``framing_key`` -> (family, a model framed so)."""
+        out: dict[str, tuple[str, str]] = {}
+        for entry in [*([current] if current else []), *candidates]:
+            family = entry.model.tokenizer
+            key = framing_key(entry.id, family)
+            if key != family:
+                out.setdefault(key, (family, entry.id))
+        return out
 
     def _skipped_parts(self, samples: list[Path], chat: bool, problems: list[str]) -> int:
         skipped = self.tokens.skipped_parts(samples, chat)
@@ -357,6 +370,23 @@ def _currency_notes(
     return budget_rate, fx_note
 
 
+def _record_instruments(planner: _Planner, plans: list[WorkloadPlan], estimate_only: bool, at) -> None:
+    """How each workload was counted and priced, with its estimator basis (``planner/instrument.py``): a
+    second pass over the workloads counted with an exact tokenizer, pricing only their current model."""
+    from tokencost.planner.instrument import attach_instruments
+
+    p = planner
+    basis_planner = _Planner(
+        p.spec, p.text, p.source, p.base_dir, p.catalog, p.table, p.currency, True, p.tolerate_unknown, p.today,
+        p.grid_start, at,
+    )  # fmt: skip
+
+    def basis(index: int, plan: WorkloadPlan) -> Decimal | None:
+        return basis_planner.plan_workload(index, plan.workload, []).monthly_cost
+
+    attach_instruments(plans, estimate_only, at, basis)
+
+
 def plan_spec(
     spec: WorkloadFile,
     text: str,
@@ -399,6 +429,7 @@ def plan_spec(
         at,
     )
     plans = _plan_workloads(planner, spec, candidates)
+    _record_instruments(planner, plans, estimate_only, at)
     assumptions = plan_assumptions(spec, candidates_note, display, bool(currency), estimate_only, at)
     budget_rate, fx_note = _currency_notes(spec, planner.entries, table, display, assumptions)
     return PlanResult(

@@ -66,6 +66,8 @@ class WorkloadPlan:
     first_month: int | None = 0
     #: the current model's cost per forecast month when its price changes within the horizon, else None
     month_costs: list[Decimal] | None = None
+    #: how the workload was counted and priced (``planner/instrument.py``), for a like-for-like check
+    instrument: dict[str, Any] | None = None
 
     @property
     def name(self) -> str:
