@@ -25,6 +25,7 @@ from tokencost.costing.volumes import CardPricers
 from tokencost.errors import InputError
 from tokencost.fx import FxTable, fx_table
 from tokencost.planner.assumptions import conversion_assumptions, plan_assumptions, workload_assumptions
+from tokencost.planner.bands import apply_bands
 from tokencost.planner.candidates import Prepared, Screen, resolve_candidates, screen, static_exclusion
 from tokencost.planner.figures import grouped, plain
 from tokencost.planner.plan_document import SCHEMA
@@ -159,6 +160,7 @@ class _Planner:
         self.entries.update(ranking.priced)
         self._month_costs(ranking, volumes, timeline, assumptions)
         rank_rows(ranking.rows, ranking.current)
+        cost_range = apply_bands(ranking, by_family, traffic, self.pricers, self.at, timeline.scale, self.fx)
         self._require_a_candidate(w, ranking, problems)
         tokens = by_family[current.model.tokenizer] if current else by_family[base]
         return WorkloadPlan(
@@ -183,6 +185,7 @@ class _Planner:
             chat=chat,
             first_month=timeline.first,
             month_costs=ranking.current.month_costs if ranking.current is not None else None,
+            cost_range=cost_range,
         )
 
     # -- its steps ---------------------------------------------------------------------------------------

@@ -31,6 +31,17 @@ class CandidateRow:
     savings_pct: Decimal | None = None
     #: per forecast month when a price change (scheduled or dated card) falls in the horizon, else None
     month_costs: list[Decimal] | None = None
+    #: the monthly cost at the low and high bounds of an estimated count (= monthly_cost when exact)
+    cost_low: Decimal | None = None
+    cost_high: Decimal | None = None
+    #: ranked candidates whose cost range meets this one's: the order between them is not certain
+    overlaps: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        if self.cost_low is None:
+            self.cost_low = self.monthly_cost
+        if self.cost_high is None:
+            self.cost_high = self.monthly_cost
 
 
 @dataclass(frozen=True)
@@ -66,6 +77,8 @@ class WorkloadPlan:
     first_month: int | None = 0
     #: the current model's cost per forecast month when its price changes within the horizon, else None
     month_costs: list[Decimal] | None = None
+    #: the current model's monthly cost at the low and high bounds of its estimated count (None: unpriced)
+    cost_range: tuple[Decimal, Decimal] | None = None
 
     @property
     def name(self) -> str:
