@@ -4,8 +4,9 @@ count, and the estimator's per-group contributions of its texts."""
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from tokencost.replay.pipeline import ReadStats, read_records
 
@@ -32,6 +33,12 @@ class Collected:
     stats: ReadStats = field(default_factory=ReadStats)
     digests: dict[str, str] = field(default_factory=dict)
     sources: set[str] = field(default_factory=set)
+    #: ``--online``: per family, (billed count or None when it was impossible, the vendor's count) per request
+    vendor: dict[str, list[tuple[int | None, int]]] = field(default_factory=dict)
+
+
+#: ``--online``: the vendor's count of a logged request (its catalog entry given), or None (no endpoint)
+VendorCount = Callable[[dict[str, Any], Any], "int | None"]
 
 
 class _Recorder:
@@ -53,7 +60,12 @@ def _digest(path: str) -> str:
     return h.hexdigest()
 
 
-def collect_samples(paths: Sequence[str], *, source: str = "auto", pricing=()) -> Collected:
+def collect_samples(
+    paths: Sequence[str], *, source: str = "auto", pricing=(), vendor_count: VendorCount | None = None
+) -> Collected:
+    """Every usable request of ``paths`` as a sample of its family. With ``vendor_count`` (``--online``) each
+    request of a family with a count endpoint is also counted by the vendor: the billed count is checked
+    against it, and it stands in for a billed count that is impossible (0, smaller than the text could be)."""
     from tokencost.pricing.catalog import load_catalog
     from tokencost.replay.lookup import ModelLookup
     from tokencost.replay.reader import expand
@@ -74,7 +86,13 @@ def collect_samples(paths: Sequence[str], *, source: str = "auto", pricing=()) -
         recorder = _Recorder()
         framing = count_chat(record.request, family, recorder)
         text = "\n".join(recorder.texts)
-        if record.input_tokens <= framing or record.input_tokens * 32 < len(text):
+        billed = record.input_tokens
+        impossible = billed <= framing or billed * 32 < len(text)
+        vendor = vendor_count(record.request, resolved.entry) if vendor_count is not None else None
+        if vendor is not None:
+            out.vendor.setdefault(family, []).append((None if impossible else billed, vendor))
+            billed = vendor if impossible else billed
+        elif impossible:
             out.excluded.append((f"impossible billed input count {record.input_tokens}", record.where))
             continue
         exact = get_counter(family).exact
@@ -85,7 +103,7 @@ def collect_samples(paths: Sequence[str], *, source: str = "auto", pricing=()) -
                 features = [a + b for a, b in zip(features, estimator.features(piece), strict=True)]
         out.by_family.setdefault(family, []).append(
             Sample(
-                record.input_tokens, framing, tuple(features), text,
+                billed, framing, tuple(features), text,
                 sum(get_counter(family).count(t) for t in recorder.texts) if exact else None,
                 resolved.entry.id, record.time.date().isoformat() if record.time else None, record.where,
             )
