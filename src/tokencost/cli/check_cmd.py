@@ -250,7 +250,9 @@ def check(
     from tokencost.pricing.resolve import model_map_scope, parse_model_map
 
     with model_map_scope(parse_model_map(model_map)):
-        new_doc = _new_document(file, pricing_dirs=pricing_dirs, currency=currency, fx=fx, at=at, online=online)
+        new_doc = _new_document(
+            file, pricing_dirs=pricing_dirs, currency=currency, fx=fx, at=at, online=online
+        )
     # Money flags in another currency than the plan's are converted at the plan's rate, and say so.
     flags = FlagMoney(new_doc["currency"], new_doc.get("fx"), tuple(fx))
     total_budget, workload_budgets = _parse_budgets(budgets, flags.amount)
