@@ -164,3 +164,44 @@ def test_all_exact_plan_has_no_range_column(tmp_path):
     (w,) = doc["workloads"]
     assert all(c["cost_low"] == c["cost_high"] == c["monthly_cost"] for c in w["candidates"])
     assert w["count"]["low"] == w["count"]["high"]
+
+
+def test_proportional_shortcut_agrees_with_pricing_at_the_bounds(tmp_path):
+    # converted counts move every volume by one factor: where the cost is proportional (no per-request fee, no
+    # long-context tier reached) the range is the cost times that factor, else the bounds are priced; both must
+    # give what price_volumes gives at the bounds
+    import dataclasses
+
+    from tokencost.costing.volumes import CardPricers
+    from tokencost.planner import bands
+    from tokencost.planner.plan import _traffic
+
+    sheet = SHEET + (
+        "      - {id: band-fee, tokenizer: claude, prices: {input: 1, output: 4, per_request: 0.002}}\n"
+        "      - id: band-tier\n"
+        "        tokenizer: claude\n"
+        "        prices: {input: 1, output: 4, tiers: [{above: 1200, input: 2, output: 8}]}\n"
+    )
+    write_sheet(tmp_path / "sheets", "band.yaml", sheet)
+    body = WORKLOAD.replace("prompt: prompts/*.txt", "input_tokens: 1000\n        counted_with: o200k_base")
+    body = body.replace("band-exact, band-exact-2]", "band-exact, band-exact-2, band-fee, band-tier]")
+    path = write_sheet(tmp_path, "w.yaml", body)
+    (w,) = plan_file(path, pricing=[tmp_path / "sheets"], today=TODAY).workloads
+    claude = w.by_family["claude"]
+    assert claude.bounds[0] < 1200 < claude.bounds[1]  # band-tier's tier is reached at the high bound only
+    rows = {row.entry.id: row for row in w.candidates}
+    assert {"band-fee", "band-tier", "band-est-a"} <= set(rows)
+    for name in ("band-est-a", "band-est-b", "band-fee", "band-tier"):
+        row = rows[name]
+        fresh = dataclasses.replace(row, cost_low=None, cost_high=None)
+        traffic = _traffic(w.workload)[2]
+        bands._price_at_bounds([fresh], w.by_family, traffic, CardPricers(), None, Decimal(1), lambda c: 1)
+        assert abs(row.cost_low - fresh.cost_low) <= Decimal("1e-18") * row.monthly_cost, name
+        assert abs(row.cost_high - fresh.cost_high) <= Decimal("1e-18") * row.monthly_cost, name
+        assert row.cost_low < row.monthly_cost < row.cost_high
+    # the fee does not scale with the tokens: the shortcut would have been wrong there
+    fee = rows["band-fee"]
+    factor = claude.bounds[0] / claude.input
+    assert abs(fee.cost_low - fee.monthly_cost * factor) > Decimal("0.01")
+    tier = rows["band-tier"]  # the dearer tier applies at the high bound only
+    assert tier.cost_high > tier.monthly_cost * claude.bounds[1] / claude.input * Decimal("1.5")

@@ -6,10 +6,12 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import itertools
 from collections.abc import Callable, Sequence
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
+from tokencost.costing.card_pricer import CardPricer
 from tokencost.costing.volumes import CardPricers, price_volumes
 from tokencost.planner.ranking import Ranking, Traffic, family_volumes
 from tokencost.planner.tokens import FamilyTokens
@@ -53,17 +55,48 @@ def apply_cost_ranges(
     fx: Callable[[str], Decimal],
 ) -> None:
     """Set ``cost_low`` / ``cost_high`` (monthly, display currency) on every row whose family's count is an
-    estimate, from its token bounds; exact rows keep low = high = monthly cost."""
-    estimated = [row for row in rows if by_family[row.tokens.count.family].bounds is not None]
-    if not estimated:
+    estimate, from its token bounds; exact rows keep low = high = monthly cost.
+
+    Where every volume moves by one factor between the bounds (a converted count) and the model's cost is
+    proportional to its tokens there (no per-request fee, no long-context tier reached), the range is the
+    monthly cost times that factor: what ``price_volumes`` would return, without pricing each model twice
+    more (a plan of 2,000 models x 50 workloads). Every other row is priced at both bounds."""
+    factors = {family: _uniform_factors(t) for family, t in by_family.items() if t.bounds is not None}
+    if not factors:
         return
-    entries = list({id(row.entry): row.entry for row in estimated}.values())
+    to_price = []
+    by_id = pricers.on(at)
+    for row in rows:
+        family = row.tokens.count.family
+        if family not in factors:
+            continue
+        uniform = factors[family]
+        pricer = by_id.get(row.entry.model.id) or pricers.get(row.entry, at)
+        if uniform is not None and _proportional(pricer, by_family[family], uniform[1]):
+            row.cost_low, row.cost_high = row.monthly_cost * uniform[0], row.monthly_cost * uniform[1]
+        else:
+            to_price.append(row)
+    if to_price:
+        _price_at_bounds(to_price, by_family, traffic, pricers, at, scale, fx)
+
+
+def _price_at_bounds(
+    rows: list[CandidateRow],
+    by_family: dict[str, FamilyTokens],
+    traffic: Traffic,
+    pricers: CardPricers,
+    at: dt.date | None,
+    scale: Decimal,
+    fx: Callable[[str], Decimal],
+) -> None:
+    """``rows``' ranges priced with ``price_volumes`` on their family's volumes at the low and high bounds."""
+    entries = list({id(row.entry): row.entry for row in rows}.values())
     totals = []
     for side in (LOW, HIGH):
         volumes = family_volumes({f: at_bound(t, side) for f, t in by_family.items()}, traffic)
         costs = price_volumes(entries, volumes, at=at, pricers=pricers)
         totals.append({id(c.entry): c for c in costs})
-    for row in estimated:
+    for row in rows:
         low, high = totals[LOW][id(row.entry)], totals[HIGH][id(row.entry)]
         if low.problem is None and high.problem is None:
             rate = fx(row.entry.currency) * scale
@@ -71,13 +104,33 @@ def apply_cost_ranges(
             row.cost_high = max(high.total * rate, row.monthly_cost)
 
 
-def mark_overlaps(rows: Sequence[CandidateRow]) -> None:
-    """Set each ranked row's ``overlaps``: the candidates whose cost range meets its own."""
-    from tokencost.costing.overlaps import overlapping
+def _uniform_factors(tokens: FamilyTokens) -> tuple[Decimal, Decimal] | None:
+    """(low, high) / input when ``at_bound`` moves every volume by that one factor, else None."""
+    if tokens.bounds is None or tokens.fixed_output or tokens.sample_bounds or not tokens.input:
+        return None
+    low, high = (bound / tokens.input for bound in tokens.bounds)
+    return (low, high) if low > 0 else None
 
-    found = overlapping([(row.entry.id, row.cost_low, row.cost_high) for row in rows])
-    for row in rows:
-        row.overlaps = found.get(row.entry.id, ())
+
+def _proportional(pricer: CardPricer | None, tokens: FamilyTokens, high: Decimal) -> bool:
+    """Whether a model's cost is proportional to its tokens up to the high bound: same rates all the way (no
+    long-context tier reached by the largest request) and no per-request fee on its card."""
+    if pricer is None:
+        return False
+    if pricer.lowest_tier is not None and tokens.largest_input * high > pricer.lowest_tier:
+        return False
+    return not pricer.per_request_fee
+
+
+def mark_overlaps(rows: Sequence[CandidateRow]) -> None:
+    """Set each ranked row's ``overlaps``: its ranked neighbours whose cost range meets its own (the order
+    between them is not certain)."""
+    from tokencost.costing.overlaps import ranges_meet
+
+    for a, b in itertools.pairwise(rows):
+        if ranges_meet(a.cost_low, a.cost_high, b.cost_low, b.cost_high):  # type: ignore[arg-type]
+            a.overlaps = (*a.overlaps, b.entry.model.id)
+            b.overlaps = (a.entry.model.id,)
 
 
 def apply_bands(
