@@ -431,6 +431,10 @@ def test_plan_online_sends_each_distinct_text_once_and_reruns_from_the_cache(ant
         "vendor count endpoint: Anthropic, model claude-sonnet-4-6" in result.stdout
     )  # the workload's model
     assert {r["body"]["model"] for r in anthropic.requests} == {"claude-sonnet-4-6"}
+    (w,) = json.loads(result.stdout)["workloads"]
+    claude = w["tokens_by_family"]["claude"]  # exact from the endpoint: no band, no cost range
+    assert claude["exact"] and claude["low"] == claude["high"] == claude["input"]
+    assert all(c["cost_low"] == c["cost_high"] == c["monthly_cost"] for c in w["candidates"])
     rerun = CliRunner().invoke(cli, args)
     assert rerun.exit_code == 0 and len(anthropic.requests) == 3
     assert json.loads(rerun.stdout)["workloads"] == json.loads(result.stdout)["workloads"]

@@ -123,6 +123,8 @@ def test_plan_table_shows_the_range_column_and_the_uncertain_ranking(workload):
     assert result.exit_code == 0, result.output
     out = result.stdout
     assert "if counts are off" in out
+    head = next(line for line in out.splitlines() if line.startswith("Workload bot"))
+    assert re.search(r"\$[\d,.]+ \(if counts are off: \$[\d,.]+ – \$[\d,.]+\)", head)  # the current model's
     assert "ranking not certain: #1 band-est-a and #2 band-est-b (their cost ranges overlap)" in out
     assert "band-exact and" not in out  # exact neighbours are a certain ranking
     row = next(line for line in out.splitlines() if line.startswith("3 ") and "band-exact" in line)
@@ -132,6 +134,7 @@ def test_plan_table_shows_the_range_column_and_the_uncertain_ranking(workload):
     markdown = CliRunner().invoke(cli, ["plan", str(path), "--pricing", str(sheets), "--format", "markdown"])
     assert markdown.exit_code == 0, markdown.output
     assert "| if counts are off |" in markdown.stdout
+    assert "(if counts are off: $" in markdown.stdout.split("| # |")[0]
     assert "- ranking not certain: #1 band-est-a and #2 band-est-b" in markdown.stdout
 
 

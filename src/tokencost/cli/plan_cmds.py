@@ -102,7 +102,7 @@ def _savings_pct(pct: Decimal | None) -> str:
 
 def _text_output(result, top: int) -> str:
     from tokencost.render.plan_ranges import HEADER as RANGE_HEADER
-    from tokencost.render.plan_ranges import has_ranges, range_lines, range_text
+    from tokencost.render.plan_ranges import current_range, has_ranges, range_lines, range_text
     from tokencost.render.report_markdown import budget_alerts, first_month, horizon_total, when, whole
     from tokencost.render.tabular import render_rows
 
@@ -114,7 +114,7 @@ def _text_output(result, top: int) -> str:
         model = w.resolved.id if w.resolved else f"{w.workload.model} (unknown)"
         head = (
             f"\nWorkload {w.name}: {model}, {whole(w.requests_per_month)} requests/month, "
-            f"{when(w)} {_money(w.monthly_cost, currency) or 'n/a'}"
+            f"{when(w)} {_money(w.monthly_cost, currency) or 'n/a'}{current_range(w, currency)}"
         )
         if w.forecast:
             last_month, last_cost = w.forecast[-1]

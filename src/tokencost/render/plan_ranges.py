@@ -66,3 +66,12 @@ def with_range_column(
         cells = [*cells[:at], escape(range_text(candidate, currency)), *cells[at:]]
         new_rows.append(cells if klass is None else (cells, klass))
     return new_headers, new_rows
+
+
+def current_range(w: Any, currency: str) -> str:
+    """`` (if counts are off: $22.60 – $50.30)`` after the current model's monthly cost when its count is an
+    estimate; empty when exact or unpriced."""
+    if w.cost_range is None or w.cost_range[0] == w.cost_range[1]:
+        return ""
+    low, high = w.cost_range
+    return f" (if counts are off: {money(low, currency)} – {money(high, currency)})"

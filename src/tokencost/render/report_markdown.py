@@ -7,7 +7,7 @@ from typing import Any
 
 from tokencost.families import accuracy_label
 from tokencost.render.money import money, savings_pct
-from tokencost.render.plan_ranges import range_lines, with_range_column
+from tokencost.render.plan_ranges import current_range, range_lines, with_range_column
 
 #: From this many integer digits on, amounts are shown in scientific notation (as the JSON document
 #: switches to plain ``str``): a 30-digit figure is unreadable, and exact digits there are noise.
@@ -186,7 +186,7 @@ def _workload(result: Any, w: Any, top: int | None) -> list[str]:
     out = ["", f"## Workload {w.name}", ""]
     out.append(
         f"Current model **{model}**, {whole(w.requests_per_month)} requests/month, "
-        f"{when(w)} {money(w.monthly_cost, cur)}."
+        f"{when(w)} {money(w.monthly_cost, cur)}{current_range(w, cur)}."
     )
     workload_budget = display_budget(result, result.spec.budgets.per_workload.get(w.name))
     if workload_budget is not None:
