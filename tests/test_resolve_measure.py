@@ -49,10 +49,10 @@ def test_the_fixture_covers_every_kind_of_logged_id():
     assert len(RECORDS) >= 200
 
 
-#: the records no reference prices: Meta's muse-spark (a vendor we carry no sheet for), Groq's compound
-#: system (billed by the models it calls, not per token) and OpenRouter's x-ai/grok-4 (no OpenRouter card in
-#: LiteLLM 1.110.2 or genai-prices 0.2.5; never priced on xAI's card because the log names OpenRouter)
-KNOWN_MISSES = ["x-ai/grok-4", "groq/compound", "muse-spark-1.1"]
+#: the records no reference prices: Groq's compound system (billed by the models and tools it calls, not per
+#: token) and OpenRouter's x-ai/grok-4 (no OpenRouter card in LiteLLM 1.110.2 or genai-prices 0.2.5/0.2.3;
+#: never priced on xAI's card because the log names OpenRouter)
+KNOWN_MISSES = ["x-ai/grok-4", "groq/compound"]
 
 
 def test_resolve_rate_and_the_known_misses():
@@ -60,7 +60,7 @@ def test_resolve_rate_and_the_known_misses():
     good = sum(1 for f in found if f.entry is not None or f.self_hosted)
     misses = [r["id"] for r, f in zip(RECORDS, found, strict=True) if f.entry is None and not f.self_hosted]
     assert misses == KNOWN_MISSES  # anything else that stops resolving fails here
-    assert good / len(RECORDS) >= 0.985, f"{good}/{len(RECORDS)} resolved"
+    assert good / len(RECORDS) >= 0.99, f"{good}/{len(RECORDS)} resolved"
 
 
 @pytest.mark.parametrize("record", RECORDS, ids=lambda r: f"{r.get('host', '-')}:{r['id']}")

@@ -86,6 +86,14 @@ def _check_flags(mapping, source, jobs, engine, scheduler, since, until, online)
     help="Column map of a generic CSV/JSONL log: model=,input=|uncached=,cached=,cache_write=,output=,"
     "reasoning=,requests=,time=,cost=,provider=,tag.NAME=.",
 )
+@click.option(
+    "--model-map",
+    "model_map",
+    multiple=True,
+    metavar="LOGGED=CATALOG",
+    help="Price a logged model id (an Azure deployment, an in-house alias) as a catalog model (repeatable; "
+    "--map is the generic log's column map).",
+)
 @click.option("--currency", metavar="CODE", help="Show every cost in this currency.")
 @format_option()
 @click.option(
@@ -121,6 +129,7 @@ def replay(
     group_by,
     source,
     mapping,
+    model_map,
     currency,
     fmt,
     strict,
@@ -142,6 +151,7 @@ def replay(
     CSV/JSONL with --source generic --map.
     """
     from tokencost.errors import InputError
+    from tokencost.pricing.resolve import parse_model_map
     from tokencost.render.replay_render import render_replay
     from tokencost.replay import replay as run
 
@@ -159,6 +169,7 @@ def replay(
         group_by=group_by,
         source="generic" if mapping else source,
         mapping=mapping,
+        model_map=parse_model_map(model_map, "--model-map"),
         currency=currency.upper() if currency else None,
         pricing=list(pricing_dirs),
         progress=_progress if sys.stderr.isatty() and not quiet else None,

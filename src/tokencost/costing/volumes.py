@@ -41,6 +41,12 @@ class Volumes(NamedTuple):
     #: through the itemised path (the fast pricer has no cache-write rates)
     cache_write: Decimal | int = 0
     cache_write_1h: Decimal | int = 0
+    #: audio and image parts of the average request's input and visible output (subsets, like ``cached``),
+    #: billed at the card's modality rates through the itemised path (the text rate where a card has none)
+    input_audio: Decimal | int = 0
+    input_image: Decimal | int = 0
+    output_audio: Decimal | int = 0
+    output_image: Decimal | int = 0
 
 
 class ModelCost(NamedTuple):
@@ -89,7 +95,15 @@ def price_volumes(
     ``itemised`` (or a time of day, for off-peak windows) bills through the cost engine's ``price_usage``
     and keeps each ``Bill``; otherwise the fast ``CardPricer`` gives the same totals and notes (tested).
     A model without a price on ``at`` or lacking a needed price gets a ``problem``, never a cost of 0."""
-    writes = any(v.cache_write or v.cache_write_1h for v in volumes.values())
+    writes = any(
+        v.cache_write
+        or v.cache_write_1h
+        or v.input_audio
+        or v.input_image
+        or v.output_audio
+        or v.output_image
+        for v in volumes.values()
+    )
     if itemised or at_time is not None or writes:
         return [_itemised(entry, volumes[entry.model.tokenizer], at, at_time) for entry in entries]
     return _fast(entries, volumes, pricers if pricers is not None else CardPricers(), at)
@@ -116,6 +130,10 @@ def _itemised(entry: Entry, v: Volumes, at: dt.date | None, at_time: dt.time | N
                 cache_write_1h_tokens=v.cache_write_1h,
                 reasoning_tokens=v.reasoning,
                 requests=requests,
+                input_audio_tokens=v.input_audio,
+                input_image_tokens=v.input_image,
+                output_audio_tokens=v.output_audio,
+                output_image_tokens=v.output_image,
             )
             bills.append(
                 price_usage(

@@ -27,6 +27,7 @@ from tokencost.fx import FxTable, fx_table
 from tokencost.planner.assumptions import conversion_assumptions, plan_assumptions, workload_assumptions
 from tokencost.planner.bands import apply_bands
 from tokencost.planner.candidates import Prepared, Screen, resolve_candidates, screen, static_exclusion
+from tokencost.planner.embedding import embedding_step, step_assumptions
 from tokencost.planner.figures import grouped, plain
 from tokencost.planner.plan_document import SCHEMA
 from tokencost.planner.plan_result import CandidateRow, PlanResult, WorkloadPlan
@@ -105,6 +106,7 @@ class _Planner:
         self.pricers = CardPricers()
         self._prepared: dict[str, Prepared] = {}
         self._prepared_candidates: list[Prepared] | None = None
+        self._prepared_key: tuple[str, ...] = ()
         self._candidate_families: list[str] = []
         self._fx: dict[str, Decimal] = {}
         self.entries: dict[str, Entry] = {}  # every model priced, by id
@@ -132,15 +134,18 @@ class _Planner:
 
     def prepared_candidates(self, candidates: list[Entry]) -> list[Prepared]:
         """Every candidate prepared, built once per plan."""
-        if self._prepared_candidates is None:
+        key = tuple(e.id for e in candidates)  # an embedding step has its own candidates
+        if self._prepared_candidates is None or self._prepared_key != key:
             self._prepared_candidates = [self.prepared(e) for e in candidates]
             self._candidate_families = list(dict.fromkeys(e.model.tokenizer for e in candidates))
+            self._prepared_key = key
         return self._prepared_candidates
 
     # -- one workload: the pipeline ----------------------------------------------------------------------
     def plan_workload(self, index: int, w: Workload, candidates: list[Entry]) -> WorkloadPlan:
         problems: list[str] = []
         current = self._current_model(index, w, problems)
+        w, candidates, step = embedding_step(w, current, self.catalog, candidates, self.grid_start)
         samples, chat = self._samples(index, w)
         base = w.counted_with or (current.model.tokenizer if current else "generic")
         families = self._families(base, current, candidates)
@@ -153,6 +158,7 @@ class _Planner:
             w, self.spec, samples, self._chat_requests(samples, chat, base), base, monthly_requests, factor,
             timeline, skipped, [] if samples else conversion_assumptions(w, families, base, self.tokens.ratio),
         )  # fmt: skip
+        assumptions = step_assumptions(assumptions, step)
         rules = self._screen_rules(by_family, current, timeline, monthly_requests)
         screened = screen(self._to_screen(current, candidates), rules, problems)
         volumes = family_volumes(by_family, traffic)

@@ -115,6 +115,8 @@ def _period_line(document: dict[str, Any]) -> str:
         read += f" ({records['outside_period']:,} more outside --since/--until, not counted)"
     if records.get("unknown_model"):
         read += f", {records['unknown_model']:,} on unknown models"
+    if records.get("self_hosted"):
+        read += f", {records['self_hosted']:,} self-hosted (no vendor price)"
     if period["days"] is None:
         return f"{read}; period unknown (the records carry no time): no monthly run rate"
     return f"{read}; period {period['start'][:10]} .. {period['end'][:10]} ({period['days']} day(s))"
@@ -133,7 +135,22 @@ def _footer(document: dict[str, Any]) -> list[str]:
             lines.append(f"reconcile {row['model']}: {row['reconcile']}")
     for unknown in document["unknown_models"]:
         hint = ", ".join(unknown["suggestions"]) or "none"
-        lines.append(f"unknown model {unknown['model']!r} not priced (did you mean: {hint})")
+        if unknown.get("ambiguous"):
+            lines.append(
+                f"ambiguous model {unknown['model']!r} not priced (name one with --model-map: {hint})"
+            )
+        elif unknown.get("host"):
+            on = f"host {unknown['host']!r} has no card for it; other hosts: {hint}"
+            lines.append(f"model {unknown['model']!r} not priced ({on})")
+        else:
+            lines.append(f"unknown model {unknown['model']!r} not priced (did you mean: {hint})")
+    for own in document.get("self_hosted_models", ()):
+        api = f"; on an API it is {own['api_equivalent']}" if own["api_equivalent"] else ""
+        costs = ", ".join(f"{m} {c} {document['currency']}" for m, c in own.get("on_candidates", {}).items())
+        on = f"; on the candidates: {costs}" if costs else ""
+        lines.append(
+            f"self-hosted model {own['model']!r}: {own['requests']:,} request(s), no vendor price{api}{on}"
+        )
     for row in document["candidates"]:
         for note in row["notes"]:
             lines.append(f"{row['model']}: {note}")

@@ -34,8 +34,12 @@ class Volume:
     cache_write_1h: Decimal = ZERO
     output: Decimal = ZERO
     reasoning: Decimal = ZERO
+    #: (input audio, input image, output audio, output image): subsets of input and visible output
+    media: tuple[Decimal, Decimal, Decimal, Decimal] = (ZERO, ZERO, ZERO, ZERO)
 
-    def add(self, requests, input, cache_read, cache_write_5m, cache_write_1h, output, reasoning) -> None:
+    def add(
+        self, requests, input, cache_read, cache_write_5m, cache_write_1h, output, reasoning, *media
+    ) -> None:
         self.requests += requests
         self.input += input
         self.cache_read += cache_read
@@ -43,6 +47,8 @@ class Volume:
         self.cache_write_1h += cache_write_1h
         self.output += output
         self.reasoning += reasoning
+        if media:  # only records that carry audio/image details have them
+            self.media = tuple(a + b for a, b in zip(self.media, media, strict=True))  # type: ignore[assignment]
 
 
 def card_for(entry: Entry, day: dt.date | None) -> tuple[PriceCard, dt.date | None, str | None]:
@@ -143,19 +149,45 @@ def price_volume(
         volume.cache_write_5m / requests,
         volume.cache_write_1h / requests,
     )
+    prompt = max(volume.input / requests, read + w5 + w1)
+    visible = (volume.output - volume.reasoning) / requests
+    audio_in, image_in, audio_out, image_out = _media(
+        volume.media, requests, prompt - read - w5 - w1, visible
+    )
     volumes = Volumes(
-        input=max(volume.input / requests, read + w5 + w1),
+        input=prompt,
         cached=read,
-        output=(volume.output - volume.reasoning) / requests,
+        output=visible,
         reasoning=volume.reasoning / requests,
         traffic=((variant, requests),),
         cache_write=w5,
         cache_write_1h=w1,
+        input_audio=audio_in,
+        input_image=image_in,
+        output_audio=audio_out,
+        output_image=image_out,
     )
     [cost] = price_volumes([entry], {entry.model.tokenizer: volumes}, at=day, at_time=at)
     if cost.total is None:
         raise Unpriceable(cost.problem or "cannot be priced")
     return cost.total, cost.notes
+
+
+def _media(media: tuple, requests: Decimal, room_in: Decimal, room_out: Decimal) -> tuple[Decimal, ...]:
+    """A bucket's audio/image tokens per request, each part at most what its side leaves (a log whose
+    details exceed its totals never bills more tokens than it counted)."""
+    if not any(media):
+        return (ZERO, ZERO, ZERO, ZERO)
+    out = []
+    for index, value in enumerate(media):
+        room = room_in if index < 2 else room_out
+        part = min(value / requests, max(room, ZERO))
+        out.append(part)
+        if index < 2:
+            room_in -= part
+        else:
+            room_out -= part
+    return tuple(out)
 
 
 __all__ = ["Buckets", "Unpriceable", "Volume", "card_for", "price_volume", "variant_for"]

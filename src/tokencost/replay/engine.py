@@ -15,9 +15,10 @@ from decimal import Decimal
 
 from tokencost.errors import TokencostError
 from tokencost.pricing.catalog import Entry
+from tokencost.pricing.resolve import Resolution
 from tokencost.pricing.schema import Capability
 from tokencost.replay.billing import Buckets, card_for, variant_for
-from tokencost.replay.lookup import ModelLookup, Resolved
+from tokencost.replay.lookup import ModelLookup
 from tokencost.replay.record import UsageRecord
 from tokencost.replay.translate import conversion, retokenized, scaled
 
@@ -78,8 +79,15 @@ class Engine:
     candidates: Sequence[Entry]
     group_by: str = "model"
     actual: dict[str, ModelTotals] = field(default_factory=dict)
-    resolved: dict[str, Resolved] = field(default_factory=dict)
+    #: catalog id -> the first resolution that reached it
+    resolved: dict[str, Resolution] = field(default_factory=dict)
     unknown: dict[str, ModelTotals] = field(default_factory=dict)
+    #: self-hosted ids (``name:tag``, a self-hosted host): no vendor price, reported as their own group
+    self_hosted: dict[str, ModelTotals] = field(default_factory=dict)
+    #: (logged id, host) -> records, in first-seen order: how each id the log wrote was resolved
+    logged_ids: Counter = field(default_factory=Counter)
+    #: self-hosted records on every candidate (counts converted), by (candidate id, logged id)
+    self_hosted_buckets: Buckets = field(default_factory=Buckets)
     cand_totals: dict[str, ModelTotals] = field(default_factory=dict)
     actual_buckets: Buckets = field(default_factory=Buckets)
     #: the records that carry a billed cost, priced apart to reconcile like with like
@@ -98,16 +106,24 @@ class Engine:
 
     def logged_family(self, record: UsageRecord) -> str | None:
         """The tokenizer family of a record's logged model (None when the model is unknown)."""
-        entry = self.lookup.resolve(record.model, record.host or record.provider).entry
+        entry = self.resolution(record).entry
         return entry.model.tokenizer if entry is not None else None
+
+    def resolution(self, record: UsageRecord) -> Resolution:
+        """The record's model through the one resolver, on the host its log names (``record.host``; a
+        source's wire format, ``record.provider``, is not a host: Groq answers in OpenAI's format)."""
+        return self.lookup.resolve(record.model, record.host)
 
     def add(self, record: UsageRecord, counts: dict | None = None) -> None:
         """Price one record as logged and on every candidate; ``counts`` are its per-family re-tokenised
         tuples when a worker process already counted them (``parallel.with_counts``)."""
-        resolved = self.lookup.resolve(record.model, record.host or record.provider)
+        resolved = self.resolution(record)
+        self.logged_ids[(record.model, record.host)] += 1
+        if resolved.self_hosted:
+            self._self_hosted(record, resolved)
+            return
         if resolved.entry is None:
             self.unknown.setdefault(record.model, ModelTotals()).add_record(record)
-            self.resolved.setdefault(record.model, resolved)
             return
         entry = resolved.entry
         self.resolved.setdefault(entry.id, resolved)
@@ -142,6 +158,23 @@ class Engine:
             self._by_family = dict(counts)
         for candidate in self.candidates:
             self._candidate(record, entry, candidate, group, day, variant, no_tiers)
+
+    def _self_hosted(self, record: UsageRecord, resolved: Resolution) -> None:
+        """Self-hosted traffic: no vendor cost, but priced on every candidate (what it would cost on an API),
+        its counts converted from the API model's tokenizer (generic when it has none)."""
+        self.self_hosted.setdefault(record.model, ModelTotals()).add_record(record)
+        api = self.lookup.catalog.entries.get(resolved.alternatives[0]) if resolved.alternatives else None
+        logged_family = api.model.tokenizer if api is not None else "generic"
+        day = self.at or (record.time.date() if record.time else None)
+        variant = variant_for(record.batch, record.service_tier)
+        no_tiers = record.aggregated and record.requests == 0
+        for candidate in self.candidates:
+            ratio = conversion(logged_family, candidate.model.tokenizer).central
+            values = scaled(record, ratio, ratio)
+            card, on, _ = card_for(candidate, day)
+            per_request = values[1] / max(record.requests, 1)
+            where = (candidate, card, on, variant, record.time, per_request, values, no_tiers)
+            self.self_hosted_buckets.add((candidate.id, record.model), *where)
 
     def _period(self, record: UsageRecord) -> None:
         if record.time is None:

@@ -1,73 +1,45 @@
-"""Logged model id -> catalog entry, with the log's host context (an OpenRouter slug is looked up as
-OpenRouter's model first). Dated snapshots and provider prefixes resolve through the catalog's aliases
-and loose matching; what is left is tried without a trailing date and without a resource path
-(``projects/.../models/gemini-2.5-flash``). An unknown id is reported with suggestions, never priced at 0.
+"""Logged model id -> catalog card through the one resolver (``pricing.resolve``) every command uses, with
+the record's host context: a record whose log names its host (an OpenRouter export, LiteLLM's
+``custom_llm_provider``, OTel ``gen_ai.provider.name``) is priced on that host's card or not at all. An
+ambiguous id is reported with its candidates, an unknown one with suggestions, never priced at 0.
 """
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass
+from collections.abc import Mapping
 
-from tokencost.pricing.catalog import Catalog, Entry
-
-_DATE_SUFFIX = re.compile(r"(?:[-@]\d{8}|-\d{4}-\d{2}-\d{2}|-\d{4}|-latest)$")
-#: host context (a log's provider/host field) -> catalog provider prefix that serves those ids
-_HOST_PREFIX = {"openrouter": "openrouter", "bedrock": "bedrock", "azure": "azure", "vertex_ai": "vertex"}
+from tokencost.pricing.catalog import Catalog
+from tokencost.pricing.resolve import Resolution, effective_map, resolve
 
 
-@dataclass(frozen=True)
-class Resolved:
-    """A logged id's entry (None when unknown), how it was found, and suggestions when it was not."""
-
-    logged: str
-    entry: Entry | None
-    resolved_by: str
-    suggestions: tuple[str, ...] = ()
-
-
-def _candidates(logged: str, host: str | None) -> list[tuple[str, str]]:
-    name = logged.strip()
-    if "/models/" in name:
-        name = name.rsplit("/models/", 1)[1]
-    name = name.removeprefix("models/")
-    tries = []
-    prefix = _HOST_PREFIX.get((host or "").lower())
-    if prefix and not name.lower().startswith(prefix + "/"):
-        tries.append((f"{prefix}/{name}", f"host {host}"))
-    tries.append((name, "id or alias"))
-    bare = name.split("/")[-1]
-    if bare != name:
-        tries.append((bare, "without the provider prefix"))
-    undated = _DATE_SUFFIX.sub("", bare)
-    if undated != bare:
-        tries.append((undated, "without the date suffix"))
-    return tries
+def suggestions(catalog: Catalog, found: Resolution) -> tuple[str, ...]:
+    """What to offer for an id that did not resolve: its candidates, the API card of a self-hosted tag,
+    else the closest catalog names."""
+    if found.ambiguous:
+        return found.ambiguous
+    if found.self_hosted or found.alternatives:
+        return found.alternatives
+    return tuple(catalog.suggest(found.logged_id.split("/")[-1]))
 
 
 class ModelLookup:
-    """Resolves logged ids once each (logs repeat a handful of ids millions of times)."""
+    """Resolves each (logged id, host) once (logs repeat a handful of ids millions of times)."""
 
-    def __init__(self, catalog: Catalog, model_map: dict[str, str] | None = None) -> None:
+    def __init__(self, catalog: Catalog, model_map: Mapping[str, str] | None = None) -> None:
         self.catalog = catalog
-        self.model_map = dict(model_map or {})
-        self._cache: dict[tuple[str, str | None], Resolved] = {}
+        self.model_map = effective_map(catalog, model_map)  # the sheets' and scope's maps, then ours
+        self._cache: dict[tuple[str, str | None], Resolution] = {}
 
-    def resolve(self, logged: str, host: str | None = None) -> Resolved:
+    def resolve(self, logged: str, host: str | None = None) -> Resolution:
         key = (logged, host)
         found = self._cache.get(key)
         if found is None:
             found = self._cache[key] = self._resolve(logged, host)
         return found
 
-    def _resolve(self, logged: str, host: str | None) -> Resolved:
-        mapped = self.model_map.get(logged)
-        if mapped:
-            entry = self.catalog.find(mapped)
-            if entry is not None:
-                return Resolved(logged, entry, "model map")
-        for name, how in _candidates(logged, host):
-            entry = self.catalog.find(name)
-            if entry is not None:
-                return Resolved(logged, entry, how)
-        return Resolved(logged, None, "unknown", tuple(self.catalog.suggest(logged.split("/")[-1])))
+    def _resolve(self, logged: str, host: str | None) -> Resolution:
+        if not logged.strip():
+            return Resolution(
+                logged, None, None, host, host is not None, chain=("the record names no model",)
+            )
+        return resolve(self.catalog, logged, host=host, model_map=self.model_map)

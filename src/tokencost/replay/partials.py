@@ -12,7 +12,6 @@ from typing import Any
 
 from tokencost.replay.billing import Buckets
 from tokencost.replay.engine import Engine, ModelTotals
-from tokencost.replay.lookup import Resolved
 from tokencost.replay.partitions import PRECISION
 from tokencost.replay.pipeline import LOCATIONS_PER_REASON, ReadStats
 
@@ -22,8 +21,10 @@ class Partial:
     stats: ReadStats
     actual: dict[str, ModelTotals]
     unknown: dict[str, ModelTotals]
+    self_hosted: dict[str, ModelTotals]
     cand_totals: dict[str, ModelTotals]
-    resolved: dict[str, tuple]
+    #: (logged id, host) -> records, first-seen order; the driver resolves them again (same resolver)
+    logged_ids: dict[tuple, int]
     buckets: dict[str, list[tuple]]
     notes: dict[str, None]
     start: Any
@@ -33,7 +34,12 @@ class Partial:
 
 
 def _all_buckets(engine: Engine) -> dict[str, Buckets]:
-    return {"actual": engine.actual_buckets, "billed": engine.billed_buckets, **engine.cand_buckets}
+    return {
+        "actual": engine.actual_buckets,
+        "billed": engine.billed_buckets,
+        "self_hosted": engine.self_hosted_buckets,
+        **engine.cand_buckets,
+    }
 
 
 def _export_buckets(buckets: Buckets) -> list[tuple]:
@@ -47,16 +53,13 @@ def _export_buckets(buckets: Buckets) -> list[tuple]:
 
 def export(engine: Engine, stats: ReadStats) -> Partial:
     """The partial of one partition's engine and read statistics (no catalog objects in it)."""
-    resolved = {
-        k: (r.logged, r.entry.id if r.entry else None, r.resolved_by, r.suggestions)
-        for k, r in engine.resolved.items()
-    }
     return Partial(
         stats,
         engine.actual,
         engine.unknown,
+        engine.self_hosted,
         engine.cand_totals,
-        resolved,
+        dict(engine.logged_ids),
         {name: _export_buckets(b) for name, b in _all_buckets(engine).items()},
         engine.notes,
         engine.start,
@@ -103,18 +106,16 @@ def relocate(name: str, offset: int):
 def merge(engine: Engine, stats: ReadStats, part: Partial, fix: Any = None) -> None:
     """Add one partial to the driver's engine and stats (call in partition order)."""
     catalog = engine.lookup.catalog
+    _merge_resolutions(engine, part.logged_ids)
     _merge_stats(stats, part.stats, fix or (lambda where: where))
     with localcontext() as context:
         context.prec = PRECISION
         _merge_totals(engine.actual, part.actual)
         _merge_totals(engine.unknown, part.unknown)
+        _merge_totals(engine.self_hosted, part.self_hosted)
         _merge_totals(engine.cand_totals, part.cand_totals)
         for name, rows in part.buckets.items():
             _merge_buckets(_all_buckets(engine)[name], rows, catalog)
-    for key, (logged, entry_id, by, suggestions) in part.resolved.items():
-        if key not in engine.resolved:
-            entry = catalog.entries[entry_id] if entry_id is not None else None
-            engine.resolved[key] = Resolved(logged, entry, by, suggestions)
     engine.notes.update(part.notes)
     if part.start is not None:
         engine.start = part.start if engine.start is None else min(engine.start, part.start)
@@ -122,6 +123,16 @@ def merge(engine: Engine, stats: ReadStats, part: Partial, fix: Any = None) -> N
         engine.end = part.end if engine.end is None else max(engine.end, part.end)
     engine.untimed += part.untimed
     engine.priced += part.priced
+
+
+def _merge_resolutions(engine: Engine, logged_ids: dict[tuple, int]) -> None:
+    """The partition's logged ids, resolved again on the driver in first-seen order: the same resolver on
+    the same catalog gives the same cards, and the engine's dicts fill in the order one read fills them."""
+    for (logged, host), records in logged_ids.items():
+        found = engine.lookup.resolve(logged, host)
+        if found.entry is not None:
+            engine.resolved.setdefault(found.entry.id, found)
+        engine.logged_ids[(logged, host)] += records
 
 
 def _merge_buckets(buckets: Buckets, rows: list[tuple], catalog: Any) -> None:
@@ -142,4 +153,5 @@ def _merge_buckets(buckets: Buckets, rows: list[tuple], catalog: Any) -> None:
                 volume.cache_write_1h,
                 volume.output,
                 volume.reasoning,
+                *volume.media,
             )

@@ -12,6 +12,7 @@ from tokencost._version import __version__
 from tokencost.costing.engine import Unpriceable
 from tokencost.costing.result import money_text
 from tokencost.planner.projection import DAYS_PER_MONTH
+from tokencost.replay import ids
 from tokencost.replay.billing import Buckets, price_volume
 from tokencost.replay.engine import Engine, ModelTotals
 from tokencost.replay.pipeline import ReadStats
@@ -161,7 +162,8 @@ def build(engine: Engine, stats: ReadStats, currency: str | None = None) -> dict
     display = currency or (next(iter(currencies)) if len(currencies) == 1 else "USD")
     convert = Converter(display)
     problems: dict[str, str] = {}
-    actual_cost = _price(engine.actual_buckets, convert, problems)
+    bill_notes: dict[str, set[str]] = {}
+    actual_cost = _price(engine.actual_buckets, convert, problems, bill_notes)
     per_model: dict[str, Decimal] = defaultdict(lambda: ZERO)
     per_group: dict[str, dict[str, Decimal]] = defaultdict(dict)
     for (model_id, group), cost in actual_cost.items():
@@ -172,6 +174,8 @@ def build(engine: Engine, stats: ReadStats, currency: str | None = None) -> dict
         _actual_row(m, t, None if m in problems else per_model[m], display, engine, billed_part.get(m))
         for m, t in engine.actual.items()
     ]
+    for row in actual_rows:  # audio/image billed at a text rate (the card has no modality rate): say so
+        row["notes"] += sorted(n for n in bill_notes.get(row["model"], ()) if " billed at the text " in n)
     total = sum((per_model[m] for m in engine.actual if m not in problems), ZERO)
     span = period(engine)
     monthly_factor = DAYS_PER_MONTH / span["days"] if span["days"] else None
@@ -201,15 +205,9 @@ def build(engine: Engine, stats: ReadStats, currency: str | None = None) -> dict
             "monthly_cost": money_text(total * monthly_factor) if monthly_factor is not None else None,
             "currency": display,
         },
-        "unknown_models": [
-            {
-                "model": name,
-                "requests": t.counts["requests"],
-                "records": t.records,
-                "suggestions": list(engine.resolved[name].suggestions),
-            }
-            for name, t in engine.unknown.items()
-        ],
+        "unknown_models": ids.unknown_models(engine),
+        "self_hosted_models": ids.self_hosted_models(engine, _price(engine.self_hosted_buckets, convert, {})),
+        "model_ids": ids.logged_ids(engine),
         "candidates": candidates,
         "groups": [
             {"group": g, **{k: money_text(v) for k, v in sorted(costs.items())}}
@@ -229,6 +227,7 @@ def _records(engine: Engine, stats: ReadStats) -> dict[str, Any]:
         "ignored": dict(stats.ignored),
         "outside_period": stats.filtered,
         "unknown_model": sum(t.records for t in engine.unknown.values()),
+        "self_hosted": sum(t.records for t in engine.self_hosted.values()),
     }
 
 

@@ -68,12 +68,32 @@ def gemini_usage(usage: dict) -> dict[str, int]:
     """Gemini ``usageMetadata``: cached content is a subset of the prompt; ``thoughtsTokenCount`` sits
     OUTSIDE ``candidatesTokenCount`` and is added to output; tool-use prompt tokens are input."""
     thoughts = as_int(usage.get("thoughtsTokenCount"))
-    return {
+    fields: dict = {
         "input_tokens": as_int(usage.get("promptTokenCount")) + as_int(usage.get("toolUsePromptTokenCount")),
         "cache_read_tokens": as_int(usage.get("cachedContentTokenCount")),
         "output_tokens": as_int(usage.get("candidatesTokenCount")) + thoughts,
         "reasoning_tokens": thoughts,
     }
+    modalities = {
+        f"{side}_{kind}": count
+        for side, key in (("input", "promptTokensDetails"), ("output", "candidatesTokensDetails"))
+        for kind in ("audio", "image")
+        if (count := _gemini_modality(usage.get(key), kind))
+    }
+    if modalities:
+        fields["modalities"] = modalities
+    return fields
+
+
+def _gemini_modality(details: Any, kind: str) -> int:
+    """Tokens of one modality in Gemini's ``[{"modality": "AUDIO", "tokenCount": n}, ...]``."""
+    if not isinstance(details, list):
+        return 0
+    return sum(
+        as_int(d.get("tokenCount"))
+        for d in details
+        if isinstance(d, dict) and str(d.get("modality", "")).casefold() == kind
+    )
 
 
 def usage_shape(usage: Any) -> str | None:

@@ -78,12 +78,17 @@ def _round(value: Decimal) -> Decimal:
     return value.to_integral_value(rounding=ROUND_HALF_EVEN)
 
 
+_MEDIA = ("input_audio", "input_image", "output_audio", "output_image")
+
+
 def scaled(record: UsageRecord, input_factor: Decimal, output_factor: Decimal) -> tuple:
-    """(requests, input, cache_read, write_5m, write_1h, output incl. reasoning, reasoning) with input
-    parts scaled by ``input_factor`` and visible output by ``output_factor``; reasoning kept."""
+    """(requests, input, cache_read, write_5m, write_1h, output incl. reasoning, reasoning, then, only for a
+    record that has them, input audio, input image, output audio, output image) with input parts scaled by
+    ``input_factor`` and visible output by ``output_factor``; reasoning kept; audio and image tokens kept as
+    logged (they are not text: another tokenizer does not change them)."""
     visible = Decimal(record.visible_output_tokens) * output_factor
     reasoning = Decimal(record.reasoning_tokens)
-    return (
+    values = (
         Decimal(record.requests),
         Decimal(record.input_tokens) * input_factor,
         Decimal(record.cache_read_tokens) * input_factor,
@@ -92,6 +97,8 @@ def scaled(record: UsageRecord, input_factor: Decimal, output_factor: Decimal) -
         visible + reasoning,
         reasoning,
     )
+    media = record.modalities
+    return (*values, *(Decimal(media.get(name, 0)) for name in _MEDIA)) if media else values
 
 
 def _values(record: UsageRecord, tokens: Decimal, out_factor: Decimal) -> tuple:

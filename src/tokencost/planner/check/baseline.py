@@ -43,6 +43,8 @@ def diff_workloads(
             "new_cost": cost,
             "budget": per_workload.get(name),
             "exact": (count or {}).get("exact") if isinstance(count, dict) else None,
+            "catalog_id": workload.get("resolved_model"),
+            "resolved_by": workload.get("resolved_by"),
         }
         if baseline is None:
             diffs.append(WorkloadDiff(status="new", baseline_model=None, baseline_cost=None, change=None,

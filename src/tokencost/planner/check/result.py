@@ -56,6 +56,9 @@ class WorkloadDiff:
     budget: Decimal | None = None
     exact: bool | None = None
     below_noise: bool = False
+    #: how the plan's model id resolved (the resolver's card and rule), for the JSON
+    catalog_id: str | None = None
+    resolved_by: str | None = None
 
     @property
     def reported(self) -> bool:
@@ -68,6 +71,8 @@ class WorkloadDiff:
             "reported": self.reported,
             "below_noise": self.below_noise,
             "model": self.model,
+            "catalog_id": self.catalog_id,
+            "resolved_by": self.resolved_by,
             "baseline_model": self.baseline_model,
             "baseline_cost": _s(self.baseline_cost),
             "new_cost": _s(self.new_cost),

@@ -1,4 +1,4 @@
-"""OpenAI: Chat Completions and Responses objects (also stream chunks and ``response.completed`` events),
+"""OpenAI: Chat Completions, Responses and Embeddings objects (also stream chunks and ``response.completed`` events),
 Batch output lines (joined with the batch input file by ``custom_id``, priced at batch rates), batch input
 lines (the join side: no usage of their own), and organization Usage API pages / dashboard CSV exports.
 
@@ -24,6 +24,20 @@ def _is_response(value: Any) -> bool:
     return isinstance(value, dict) and (
         value.get("object") in _OBJECTS
         or (isinstance(value.get("usage"), dict) and "model" in value and "choices" in value)
+        or _is_embeddings(value)
+    )
+
+
+def _is_embeddings(value: dict) -> bool:
+    """An Embeddings response (``object: list`` of ``embedding`` items, ``usage.prompt_tokens``): input only."""
+    data, usage = value.get("data"), value.get("usage")
+    return (
+        value.get("object") == "list"
+        and "model" in value
+        and isinstance(usage, dict)
+        and "prompt_tokens" in usage
+        and isinstance(data, list)
+        and all(isinstance(item, dict) and item.get("object") == "embedding" for item in data)
     )
 
 
