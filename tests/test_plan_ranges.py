@@ -135,6 +135,10 @@ def test_plan_table_shows_the_range_column_and_the_uncertain_ranking(workload):
     assert markdown.exit_code == 0, markdown.output
     assert "| if counts are off |" in markdown.stdout
     assert "(if counts are off: $" in markdown.stdout.split("| # |")[0]
+    csv = CliRunner().invoke(cli, ["plan", str(path), "--pricing", str(sheets), "--format", "csv"])
+    header, first_row = csv.stdout.splitlines()[:2]
+    columns = dict(zip(header.split(","), first_row.split(","), strict=False))
+    assert Decimal(columns["cost_low"]) < Decimal(columns["monthly_cost"]) < Decimal(columns["cost_high"])
     assert "- ranking not certain: #1 band-est-a and #2 band-est-b" in markdown.stdout
 
 
