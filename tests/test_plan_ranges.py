@@ -149,6 +149,7 @@ def test_html_report_shows_ranges(workload, tmp_path):
     assert result.exit_code == 0, result.output
     html = out.read_text("utf-8")
     assert "<th class=num>if counts are off</th>" in html
+    assert re.search(r"current model \(if counts are off: \$[\d,.]+ – \$[\d,.]+\)</p>", html)
     assert "ranking not certain: #1 band-est-a and #2 band-est-b" in html
 
 

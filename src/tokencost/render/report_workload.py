@@ -12,7 +12,7 @@ from typing import Any
 from tokencost.families import accuracy_label
 from tokencost.render.html_parts import alert, bullet_list, esc, figures, folded, table
 from tokencost.render.money import money, savings_pct
-from tokencost.render.plan_ranges import range_lines, with_range_column
+from tokencost.render.plan_ranges import current_range, range_lines, with_range_column
 from tokencost.render.report_markdown import budget_alerts, display_budget, whole
 from tokencost.render.svg import Bar, Series, bar_chart, line_chart
 
@@ -213,6 +213,10 @@ def workload_section(result: Any, w: Any, index: int, top: int, colours: dict[st
         _intro(w),
         _figures(result, w, budget_text),
     ]
+    if current_range(w, result.currency):  # the current model's count is an estimate
+        out.append(
+            f"<p class='note'>{esc(f'{month_of(w)}, current model{current_range(w, result.currency)}')}</p>"
+        )
     out.extend(alert(a) for a in budget_alerts(result, w))
     out += _problems(w)
     out += ["<div class='charts'>"]
