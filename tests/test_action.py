@@ -148,3 +148,22 @@ def test_action_without_a_pull_request_checks_without_a_baseline(pull_request):
     assert outputs["check.outputs.status"] == "0", ran
     report = Path(outputs["check.outputs.report"]).read_text(encoding="utf-8")
     assert report.startswith(MARKER) and "| workload | model | monthly cost | budget |" in report
+
+
+def test_ci_templates_install_tokencost_from_the_repository_never_pypi():
+    """tokencost-advisor is not published on PyPI: every template installs it from the repository (a git URL
+    or the action's own checkout), and the README claims no PyPI release."""
+    texts = {
+        p.name: p.read_text(encoding="utf-8") for p in [ACTION, *(ROOT / "examples" / "ci").glob("*.yml")]
+    }
+    for name, text in texts.items():
+        for line in text.splitlines():
+            if "pip install" in line and "tokencost" in line.lower():
+                assert "git+https://" in line or "GITHUB_ACTION_PATH" in line, (name, line)
+    default = _action()["inputs"]["version"]["default"]
+    assert (
+        default == "" and '"${TOKENCOST_REQUIREMENT:-$GITHUB_ACTION_PATH[tokenizers]}"' in texts["action.yml"]
+    )
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert not re.search(r"pip install '?tokencost-advisor", readme)
+    assert "not published on PyPI" in readme

@@ -299,7 +299,7 @@ def test_pricing_validate_names_the_line_of_a_duplicate_id(runner, tmp_path):
     )
     result = runner.invoke(cli, ["pricing", "validate", str(path)])
     assert result.exit_code == 2
-    assert f"error: {path}:4: models[1].id: model id 'm1' appears twice (first at line 3)" in result.output
+    assert f"Error: {path}:4: models[1].id: model id 'm1' appears twice (first at line 3)" in result.output
 
 
 def test_prices_csv_names_the_currency_on_every_row(runner):

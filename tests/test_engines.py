@@ -98,8 +98,22 @@ def test_a_task_that_fails_once_is_retried_and_counted_once(corpus, dask_engine,
 
 def test_a_partition_the_workers_cannot_read_is_an_input_error(dask_engine, tmp_path):
     missing = str(tmp_path / "gone.txt")
-    with pytest.raises(InputError, match="cannot read"):
+    with pytest.raises(InputError) as caught:
         list(dask_engine.map_unordered(count_partition, [(0, missing, 0, 10, (("o200k_base", False),))]))
+    message = str(caught.value)  # one line naming the worker and the path, not retried
+    assert message.startswith("Dask worker tcp://") and f"cannot read {missing} (No such file" in message
+    assert "\n" not in message
+
+
+def test_relative_paths_reach_workers_started_in_another_directory(corpus, dask_engine, monkeypatch):
+    """The cluster's workers were spawned in the test's first directory; the driver now runs in the corpus
+    directory and names files relative to it: partitions carry absolute paths, results the names given."""
+    monkeypatch.chdir(corpus)
+    sources = collect(["zh.txt", "code.py"], (), ()).sources
+    local = count_sources(sources, KEYS[:2], segment_bytes=4096)
+    on_dask = count_sources(sources, KEYS[:2], segment_bytes=4096, engine=dask_engine)
+    assert _totals(on_dask) == _totals(local)
+    assert [r.name for r in on_dask] == ["zh.txt", "code.py"]
 
 
 def test_count_cli_engine_dask_matches_local(corpus):
@@ -111,20 +125,21 @@ def test_count_cli_engine_dask_matches_local(corpus):
     assert json.loads(dask.stdout)["results"] == json.loads(local.stdout)["results"]
 
 
-def test_engine_dask_without_the_extra_names_the_install(monkeypatch, tmp_path):
+@pytest.mark.parametrize("command", ["count", "replay", "calibrate"])
+def test_engine_dask_without_the_extra_names_the_install(monkeypatch, tmp_path, command):
     real_import = builtins.__import__
 
     def no_distributed(name, *args, **kwargs):
-        if name == "distributed" or name.startswith("distributed."):
+        if name == "distributed":  # (the module cluster's own threads import distributed.* meanwhile)
             raise ImportError(name)
         return real_import(name, *args, **kwargs)
 
     monkeypatch.setattr(builtins, "__import__", no_distributed)
-    path = tmp_path / "a.txt"
-    path.write_text("hello", encoding="utf-8")
-    result = CliRunner().invoke(cli, ["count", str(path), "--engine", "dask"])
-    assert result.exit_code == 2
-    assert "pip install 'tokencost-advisor[dask]'" in result.output
+    path = tmp_path / "a.jsonl"
+    path.write_text('{"model": "gpt-4o-mini", "usage": {"prompt_tokens": 3, "completion_tokens": 1}}\n')
+    result = CliRunner().invoke(cli, [command, str(path), "--engine", "dask"])
+    assert result.exit_code == 2, result.output
+    assert result.output.strip() == "Error: --engine dask needs Dask: pip install 'tokencost-advisor[dask]'"
 
 
 def test_unreachable_scheduler_is_a_bounded_one_line_error(monkeypatch, tmp_path):
@@ -141,12 +156,65 @@ def test_unreachable_scheduler_is_a_bounded_one_line_error(monkeypatch, tmp_path
     assert "Traceback" not in result.output
 
 
+def test_an_address_where_something_else_answers_is_a_one_line_error(monkeypatch, tmp_path):
+    """Not a Dask scheduler (an HTTP server, a proxy): its answer is not a handshake; one line, exit 2."""
+    import socket
+    import threading
+
+    from tokencost.engines import dask_engine
+
+    monkeypatch.setattr(dask_engine, "CONNECT_TIMEOUT", 2)
+    server = socket.create_server(("127.0.0.1", 0))
+    port = server.getsockname()[1]
+
+    def answer() -> None:
+        for _ in range(5):
+            try:
+                conn, _ = server.accept()
+            except OSError:
+                return
+            conn.sendall(b"HTTP/1.1 400 Bad Request\r\n\r\n" * 4)
+            conn.close()
+
+    threading.Thread(target=answer, daemon=True).start()
+    path = tmp_path / "a.txt"
+    path.write_text("hello", encoding="utf-8")
+    try:
+        result = CliRunner().invoke(
+            cli, ["count", str(path), "--engine", "dask", "--scheduler", f"tcp://127.0.0.1:{port}"]
+        )
+    finally:
+        server.close()
+    assert result.exit_code == 2
+    assert result.output.startswith(f"Error: cannot reach the Dask scheduler at tcp://127.0.0.1:{port} (")
+    assert result.output.count("\n") == 1 and "Traceback" not in result.output
+
+
 def test_scheduler_without_dask_engine_is_a_usage_error(tmp_path):
     path = tmp_path / "a.txt"
     path.write_text("hello", encoding="utf-8")
     result = CliRunner().invoke(cli, ["count", str(path), "--scheduler", "tcp://127.0.0.1:9"])
     assert result.exit_code == 2
     assert "--scheduler goes with --engine dask" in result.output
+
+
+def bad_input(marker: str):
+    """A partition that stops on tokencost's own error (as a log a worker cannot parse), counting attempts."""
+    with open(marker, "a", encoding="utf-8") as handle:
+        handle.write("x")
+    raise InputError("logs/a.jsonl.zst: reading .zst needs the zstandard package")
+
+
+def test_an_input_error_on_a_worker_is_one_line_naming_it_and_not_retried(dask_engine, tmp_path):
+    marker = str(tmp_path / "attempts")
+    with pytest.raises(InputError) as caught:
+        list(dask_engine.map_unordered(bad_input, [marker]))
+    message = str(caught.value)
+    assert message.startswith(
+        "logs/a.jsonl.zst: reading .zst needs the zstandard package (on Dask worker tcp://"
+    )
+    assert "\n" not in message
+    assert Path(marker).read_text() == "x"  # the same input fails the same way: tried once
 
 
 def needs_tiktoken(unit):
@@ -160,3 +228,29 @@ def test_a_worker_without_the_tokenizers_extra_is_named(dask_engine):
     message = str(caught.value)
     assert "Dask worker tcp://" in message and "cannot import 'tiktoken'" in message
     assert "pip install 'tokencost-advisor[tokenizers]'" in message and "\n" not in message
+
+
+_KILLED_ONCE = "tokencost-test-killed-once"
+
+
+def dying_count(unit):
+    """count_partition, but the worker process running partition 3 dies the first time (a machine lost)."""
+    import os
+
+    marker = Path(unit[1] + f".{unit[2]}.{_KILLED_ONCE}")
+    if unit[2] == 3 * 4096 and not marker.exists():
+        marker.write_text("x")
+        os._exit(1)
+    return count_partition(unit)
+
+
+def test_a_worker_killed_mid_run_changes_nothing(corpus, dask_engine, tmp_path):
+    path = tmp_path / "en.txt"
+    path.write_text((corpus / "en.txt").read_text("utf-8"), encoding="utf-8")
+    size = path.stat().st_size
+    keys = (("o200k_base", False),)
+    units = [(0, str(path), start, min(start + 4096, size), keys) for start in range(0, size, 4096)]
+    expected = sorted(map(repr, map(count_partition, units)))
+    got = sorted(map(repr, dask_engine.map_unordered(dying_count, units)))
+    assert list(tmp_path.glob(f"*.{_KILLED_ONCE}"))  # a worker did die
+    assert got == expected

@@ -15,7 +15,20 @@ from tokencost.fx import default_table
 from tokencost.pricing.catalog import load_catalog
 from tokencost.pricing.lifecycle import default_candidates, is_retired, retired_note, size_class
 
-EXAMPLES = sorted((Path(__file__).parent.parent / "examples" / "workloads").glob("*.yaml"))
+
+def _workload_files() -> list[Path]:
+    """Every bundled workload file (examples/workloads, examples/ci, anywhere under examples/)."""
+    import yaml
+
+    found = []
+    for path in sorted((Path(__file__).parent.parent / "examples").rglob("*.y*ml")):
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        if isinstance(data, dict) and "workloads" in data:
+            found.append(path)
+    return found
+
+
+EXAMPLES = _workload_files()
 
 
 def _entry(model_id, vendor="acme", price="1", released=None, deprecated=None, **model):
@@ -76,7 +89,10 @@ def test_estimate_never_ranks_a_retired_model_unless_named(runner):
     assert named.exit_code == 0 and "note: kimi-k2.5: retired on 2026-08-31" in named.output
     soon = runner.invoke(cli, ["estimate", "examples/prompts/en.txt", "--at", "2026-12-04", "-m", "gpt-5"])
     assert "note: gpt-5: retires on 2026-12-11" in soon.output
-    assert retired_note(catalog.get("gpt-5"), dt.date(2026, 12, 11)) == "retired on 2026-12-11"
+    assert (
+        retired_note(catalog.get("gpt-5"), dt.date(2026, 12, 11))
+        == "retired on 2026-12-11; successor gpt-5.4"
+    )
 
 
 @pytest.mark.parametrize("example", EXAMPLES, ids=lambda p: p.name)
@@ -130,3 +146,101 @@ def test_a_named_retired_model_is_marked_in_every_output(runner, tmp_path):
     assert runner.invoke(cli, ["report", str(path), "--out", str(out)]).exit_code == 0
     html = out.read_text("utf-8")
     assert "<title>kimi-k2.5 (retired on 2026-08-31):" in html  # the chart's bar says so too
+
+
+def test_bundled_workload_files_are_found():
+    assert {p.name for p in EXAMPLES} >= {"support-zh.yaml", "rag-en.yaml", "market-scale.yaml"}
+
+
+RETIRING = (
+    "version: 1\nstart: 2026-12-01\nhorizon_months: 3\ncandidates: [gpt-5-mini, deepseek-v3.2]\n"
+    "workloads:\n  - name: a\n    model: {model}\n    requests_per_month: 1000\n    input_tokens: 500\n"
+    "    counted_with: o200k_base\n    output_tokens: 100\n"
+)
+
+
+def test_a_model_retiring_in_the_horizon_says_from_which_month_in_every_output(runner, tmp_path):
+    path = tmp_path / "w.yaml"
+    path.write_text(RETIRING.format(model="gpt-5"), encoding="utf-8")
+    flag = "retires on 2026-12-11: cannot be bought from 2026-12; successor gpt-5.4-mini"
+    table = runner.invoke(cli, ["plan", str(path)])
+    assert table.exit_code == 0 and flag in table.output
+    assert (
+        "Problem: current model gpt-5 retires on 2026-12-11: cannot be bought from 2026-12; successor gpt-5.4"
+        in (table.output)
+    )
+    assert flag in runner.invoke(cli, ["plan", str(path), "--format", "markdown"]).output
+    document = __import__("json").loads(runner.invoke(cli, ["plan", str(path), "--format", "json"]).stdout)
+    mini = next(c for c in document["workloads"][0]["candidates"] if c["model"] == "gpt-5-mini")
+    assert flag in mini["notes"]
+    out = tmp_path / "r.html"
+    assert runner.invoke(cli, ["report", str(path), "--out", str(out)]).exit_code == 0
+    html = out.read_text("utf-8")
+    assert "cannot be bought from 2026-12" in html and "successor gpt-5.4-mini" in html
+    comment = runner.invoke(cli, ["check", str(path), "--format", "markdown"])
+    assert comment.exit_code == 0
+    current = "current model gpt-5 retires on 2026-12-11: cannot be bought from 2026-12; successor gpt-5.4"
+    assert current in comment.stdout and current in comment.stderr
+
+
+def test_a_retired_current_model_says_so_in_the_check_and_its_comment(runner, tmp_path):
+    path = tmp_path / "w.yaml"
+    path.write_text(RETIRING.format(model="kimi-k2.5").replace("2026-12-01", "2027-01-01"), encoding="utf-8")
+    result = runner.invoke(cli, ["check", str(path), "--format", "markdown"])
+    assert result.exit_code == 0, result.output
+    line = "current model kimi-k2.5 was retired on 2026-08-31; successor kimi-k2.6"
+    assert f"WARN: workload 'a': {line}" in result.stderr
+    assert line in result.stdout  # the PR comment
+    document = __import__("json").loads(runner.invoke(cli, ["check", str(path), "--format", "json"]).stdout)
+    assert document["verdict"] == "warn"
+    assert any(r["code"] == "lifecycle.retired" for r in document["reasons"])
+
+
+def test_a_successor_must_be_a_model_of_the_catalog(tmp_path):
+    from tokencost.errors import PricingError
+
+    sheets = tmp_path / "p"
+    sheets.mkdir()
+    (sheets / "o.yaml").write_text(
+        "provider: {id: openai, name: OpenAI, kind: vendor, currency: USD, checked: 2026-11-01}\nmodels:\n  - id: gpt-5\n    successor: gpt-99\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(PricingError, match="successor 'gpt-99' is not a model id or alias"):
+        load_catalog([str(sheets)])
+    assert load_catalog().get("gpt-5").model.successor == "gpt-5.4"
+
+
+def test_report_and_check_never_show_a_retired_model_from_the_default_set(runner, tmp_path):
+    path = tmp_path / "w.yaml"
+    path.write_text(
+        "version: 1\nstart: 2027-01-01\nhorizon_months: 3\nworkloads:\n  - name: a\n    model: gpt-5.4-mini\n"
+        "    requests_per_month: 1000\n    input_tokens: 500\n    counted_with: o200k_base\n    output_tokens: 100\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "r.html"
+    assert runner.invoke(cli, ["report", str(path), "--out", str(out)]).exit_code == 0
+    html = out.read_text("utf-8")
+    catalog = load_catalog()
+    retired = [e.id for e in catalog if is_retired(e, dt.date(2027, 1, 1)) and f">{e.id}<" in html]
+    assert ">gpt-5.4-mini<" in html  # ids appear as cell text, so a retired one would be found
+    assert retired == [] and "retired on" not in html
+    check = runner.invoke(cli, ["check", str(path), "--format", "markdown"])
+    assert check.exit_code == 0 and "retired on" not in check.output and "lifecycle" not in check.output
+
+
+def test_a_model_released_within_the_horizon_is_named_with_its_month(monkeypatch):
+    from tokencost.planner import candidates
+
+    def entry(model_id, released):
+        return SimpleNamespace(id=model_id, model=SimpleNamespace(released=released))
+
+    old, new = entry("acme-6", None), entry("acme-7", dt.date(2027, 3, 2))
+    older = entry("acme-5", dt.date(2026, 1, 1))  # takes a retiring model's place: not new, not listed
+    by_date = lambda catalog, day: [old, new, older] if day >= dt.date(2027, 3, 2) else [old]  # noqa: E731
+    monkeypatch.setattr(candidates, "default_models", by_date)
+    note = candidates._later_defaults(None, [old], dt.date(2027, 1, 1), 6)
+    assert (
+        note
+        == "; joining it within the horizon, not ranked (not yet released on 2027-01-01): acme-7 from 2027-04"
+    )
+    assert candidates._later_defaults(None, [old], dt.date(2027, 1, 1), 2) == ""

@@ -658,3 +658,10 @@ def test_calibrate_online_with_no_endpoint_family_sends_nothing_and_says_so(tmp_
     )  # no key needed: o200k has no endpoint
     assert result.exit_code == 0, result.output
     assert "no request is of a family with a vendor count endpoint; nothing was sent" in result.output
+
+
+def test_calibrate_online_does_not_go_with_jobs(anthropic, tmp_path):
+    log = _calibration_log(tmp_path)
+    result = CliRunner().invoke(cli, ["calibrate", str(log), "--online", "--jobs", "2"])
+    assert result.exit_code == 2 and "does not go with --engine dask or --jobs" in result.output
+    assert anthropic.requests == []

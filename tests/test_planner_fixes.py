@@ -323,7 +323,7 @@ def test_retired_model_from_a_selector_is_excluded_with_its_date(tmp_path):
         "provider": "oldco",
         "reason": "retired on 2026-10-01 (name it in candidates to rank it anyway)",
     } in w["excluded"]
-    assert "retires on 2027-02-01, within the forecast" in ranked["old-soon"]["notes"]
+    assert "retires on 2027-02-01: cannot be bought from 2027-02" in ranked["old-soon"]["notes"]
     assert not any("retire" in n for n in ranked["old-main"]["notes"])
 
 

@@ -78,9 +78,9 @@ def test_readme_commands_read_only_files_the_repo_has():
     assert missing == []
 
 
-def _shell_commands() -> list[str]:
-    """Every `tokencost ...` line of the README's ```sh blocks (comments dropped), pipes kept."""
-    text = (REPO / "README.md").read_text(encoding="utf-8")
+def _shell_commands(doc: str = "README.md") -> list[str]:
+    """Every `tokencost ...` line of a document's ```sh blocks (comments dropped), pipes kept."""
+    text = (REPO / doc).read_text(encoding="utf-8")
     out = []
     for block in text.split("```sh")[1:]:
         for line in block.split("```")[0].splitlines():
@@ -93,13 +93,14 @@ def _shell_commands() -> list[str]:
     return out
 
 
-def test_readme_commands_run_on_bundled_files(tmp_path, monkeypatch):
+@pytest.mark.parametrize("doc", ["README.md", "examples/workloads/README.md"])
+def test_readme_commands_run_on_bundled_files(doc, tmp_path, monkeypatch):
     """Every command the README shows runs as written, on files the repository ships (no `docs/`,
     `chat.json` a reader does not have); outputs it redirects to a file are written there."""
     (tmp_path / "examples").symlink_to(REPO / "examples")
     monkeypatch.chdir(tmp_path)
-    commands = _shell_commands()
-    assert len(commands) >= 8
+    commands = _shell_commands(doc)
+    assert len(commands) >= (8 if doc == "README.md" else 4)
     for line in commands:
         stdin = None
         if "|" in line:
@@ -113,7 +114,7 @@ def test_readme_commands_run_on_bundled_files(tmp_path, monkeypatch):
         assert args[0] == "tokencost", line
         for arg in args[1:]:
             if arg.startswith("examples/"):
-                assert (REPO / arg).exists(), f"README names {arg}, which the repository lacks"
+                assert (REPO / arg).exists(), f"{doc} names {arg}, which the repository lacks"
         result = CliRunner().invoke(cli, args[1:], input=stdin)
         allowed = (0, 1) if args[1] == "check" else (0,)
         assert result.exit_code in allowed, (line, result.output)

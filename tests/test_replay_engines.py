@@ -144,7 +144,7 @@ def test_cli_engine_errors_are_one_line(usage_log):
     assert result.output.strip() == "Error: --scheduler goes with --engine dask"
     result = runner.invoke(cli, ["replay", "-", "--jobs", "2"], input="{}\n")
     assert result.exit_code == 2
-    assert "stdin cannot be replayed on an engine" in result.output
+    assert "stdin cannot be read on an engine" in result.output
 
 
 def test_progress_counts_partitions_and_bytes(usage_log, small_partitions):
@@ -161,3 +161,43 @@ def test_quiet_is_accepted_and_stderr_is_not_a_tty(usage_log, small_partitions):
     result = CliRunner().invoke(cli, ["replay", str(usage_log), "--jobs", "2", "--quiet", "--format", "json"])
     assert result.exit_code == 0, result.output
     assert "partitions" not in result.stderr  # the progress bar is for terminals only
+
+
+_FAILED_ONCE = "tokencost-replay-failed-once"
+
+
+def flaky_replay_partition(unit):
+    """replay_partition, but the first attempt at each partition dies (a worker lost mid-task)."""
+    marker = Path(f"{unit.path}.{unit.index}.{_FAILED_ONCE}")
+    if not marker.exists():
+        marker.write_text("x")
+        raise RuntimeError("worker lost")
+    return partitions.replay_partition(unit)
+
+
+def test_replay_partitions_that_fail_once_are_counted_once(
+    usage_log, small_partitions, dask_engine, tmp_path, monkeypatch
+):
+    log = tmp_path / "usage.jsonl"
+    log.write_bytes((usage_log / "usage.jsonl").read_bytes())
+    local = replay([str(log)], MODELS)
+    monkeypatch.setattr(partitions, "replay_partition", flaky_replay_partition)
+    on_dask = replay([str(log)], MODELS, engine=dask_engine)
+    assert len(list(tmp_path.glob(f"*.{_FAILED_ONCE}"))) >= 8  # every partition failed once
+    assert json.dumps(on_dask) == json.dumps(local)
+
+
+def test_relative_logs_and_pricing_reach_workers_started_elsewhere(
+    usage_log, dask_engine, tmp_path, monkeypatch
+):
+    """The cluster's workers were spawned in the first test's directory; here the client names the log and a
+    --pricing overlay relative to another one: partitions carry absolute paths, the document the names given."""
+    from conftest import ACME_SHEET, write_sheet
+
+    write_sheet(tmp_path / "sheets", "acme.yaml", ACME_SHEET)
+    (tmp_path / "usage.jsonl").write_bytes((usage_log / "usage.jsonl").read_bytes())
+    monkeypatch.chdir(tmp_path)
+    local = replay(["usage.jsonl"], ["acme-mini", *MODELS], pricing="sheets")
+    on_dask = replay(["usage.jsonl"], ["acme-mini", *MODELS], pricing="sheets", engine=dask_engine)
+    assert json.dumps(on_dask) == json.dumps(local)
+    assert local["records"]["skipped_at"]["malformed JSON line"][0] == "usage.jsonl:7"

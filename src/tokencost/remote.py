@@ -24,6 +24,26 @@ PACKAGES = {
 }
 
 
+class Unreadable(InputError):
+    """A file or URL that exists in name but cannot be read here (permissions, gone, no such bucket): the
+    Dask engine names the worker that could not read it."""
+
+    def __init__(self, path: str, reason: object) -> None:
+        super().__init__(f"{path}: cannot read ({reason})")
+        self.path, self.reason = path, str(reason)
+
+    def __reduce__(self):
+        return Unreadable, (self.path, self.reason)
+
+
+def for_workers(name: str) -> str:
+    """``name`` as other processes (Dask workers started elsewhere, in another directory) can open it: a URL
+    as it is, a local path made absolute."""
+    import os
+
+    return name if is_url(name) or name == "-" else os.path.abspath(name)
+
+
 def is_url(name: str) -> bool:
     """Whether ``name`` is a URL (``scheme://...``) rather than a local path."""
     return bool(_URL.match(str(name)))
@@ -71,7 +91,7 @@ def open_bytes(name: str) -> IO[bytes]:
     try:
         return fs.open(path, "rb")
     except OSError as exc:
-        raise InputError(f"{name}: cannot read ({exc})") from None
+        raise Unreadable(name, exc) from None
 
 
 def size(name: str) -> int:

@@ -21,13 +21,35 @@ __all__ = ["FamilyFit", "Sample", "calibrate", "collect_samples", "fit_family", 
 MIN_REQUESTS = 30
 
 
-def calibrate(paths, *, source: str = "auto", pricing=(), holdout: float = 0.2, vendor_count=None) -> dict:
+def calibrate(
+    paths,
+    *,
+    source: str = "auto",
+    pricing=(),
+    holdout: float = 0.2,
+    engine=None,
+    jobs: int = 1,
+    scheduler: str | None = None,
+    progress=None,
+    notice=None,
+    vendor_count=None,
+) -> dict:
     """Fit every family the logs cover; returns ``{"families": {family: FamilyFit}, "checks": {...},
     "refused": {family: reason}, "excluded": [...], "stats": ReadStats, "sha256": {file: digest},
-    "vendor": {family: summary}}``. ``vendor_count`` (``--online``): see ``collect_samples``."""
+    "vendor": {family: summary}}``. ``vendor_count`` (``--online``): see ``samples.add_sample``.
+
+    ``engine`` None reads the logs here; ``"local"``/``"dask"`` (with ``jobs``, ``scheduler``) or an engine from
+    ``tokencost.engines.get_engine`` extracts the samples partition by partition there (the same samples, so
+    the same fit and file); the fit runs here. ``progress``/``notice`` as in ``tokencost.replay``."""
+    import os
+
     from tokencost.errors import InputError
 
-    collected = collect_samples(paths, source=source, pricing=pricing, vendor_count=vendor_count)
+    paths = [os.fspath(paths)] if isinstance(paths, (str, os.PathLike)) else [os.fspath(p) for p in paths]
+    collected = collect_samples(
+        paths, source=source, pricing=pricing, engine=engine, jobs=jobs, scheduler=scheduler,
+        progress=progress, notice=notice, vendor_count=vendor_count,
+    )  # fmt: skip
     fits, checks, refused = {}, {}, dict(collected.refused)
     for family, samples in sorted(collected.by_family.items()):
         if collected.exact.get(family):

@@ -53,61 +53,91 @@ class _Recorder:
 
 
 def _digest(path: str) -> str:
+    from tokencost.remote import open_any
+
     h = hashlib.sha256()
-    with open(path, "rb") as handle:
+    with open_any(path) as handle:
         for block in iter(lambda: handle.read(1 << 20), b""):
             h.update(block)
     return h.hexdigest()
 
 
-def collect_samples(
-    paths: Sequence[str], *, source: str = "auto", pricing=(), vendor_count: VendorCount | None = None
-) -> Collected:
-    """Every usable request of ``paths`` as a sample of its family. With ``vendor_count`` (``--online``) each
-    request of a family with a count endpoint is also counted by the vendor: the billed count is checked
-    against it, and it stands in for a billed count that is impossible (0, smaller than the text could be)."""
-    from tokencost.pricing.catalog import load_catalog
-    from tokencost.replay.lookup import ModelLookup
-    from tokencost.replay.reader import expand
+def add_sample(out: Collected, record, lookup, vendor_count: VendorCount | None = None) -> None:
+    """One record -> a sample of its family in ``out``, or an exclusion saying why (the same code on every
+    engine). With ``vendor_count`` (``--online``, this process only) a request of a family with a count
+    endpoint is also counted by the vendor: the billed count is checked against it, and it stands in for a
+    billed count that is impossible (0, smaller than the text could be)."""
     from tokencost.replay.requests import count_chat
     from tokencost.tokenizers import estimator, get_counter
 
-    out = Collected()
-    lookup = ModelLookup(load_catalog(pricing))
-    for record in read_records(paths, out.stats, source=source):
-        if record.request is None or record.aggregated:
-            out.excluded.append(("no prompt text in the log", record.where))
-            continue
-        resolved = lookup.resolve(record.model, record.host)
-        if resolved.entry is None:
-            out.excluded.append((f"unknown model {record.model!r}", record.where))
-            continue
-        family = resolved.entry.model.tokenizer
-        recorder = _Recorder()
-        framing = count_chat(record.request, family, recorder)
-        text = "\n".join(recorder.texts)
-        billed = record.input_tokens
-        impossible = billed <= framing or billed * 32 < len(text)
-        vendor = vendor_count(record.request, resolved.entry) if vendor_count is not None else None
-        if vendor is not None:
-            out.vendor.setdefault(family, []).append((None if impossible else billed, vendor))
-            billed = vendor if impossible else billed
-        elif impossible:
-            out.excluded.append((f"impossible billed input count {record.input_tokens}", record.where))
-            continue
-        exact = get_counter(family).exact
-        out.exact[family] = exact
-        features = [0.0] * len(estimator.FEATURES)
-        for piece in recorder.texts:
-            if piece:
-                features = [a + b for a, b in zip(features, estimator.features(piece), strict=True)]
-        out.by_family.setdefault(family, []).append(
-            Sample(
-                billed, framing, tuple(features), text,
-                sum(get_counter(family).count(t) for t in recorder.texts) if exact else None,
-                resolved.entry.id, record.time.date().isoformat() if record.time else None, record.where,
-            )
-        )  # fmt: skip
-        out.sources.add(record.source)
+    if record.request is None or record.aggregated:
+        out.excluded.append(("no prompt text in the log", record.where))
+        return
+    resolved = lookup.resolve(record.model, record.host)
+    if resolved.entry is None:
+        out.excluded.append((f"unknown model {record.model!r}", record.where))
+        return
+    family = resolved.entry.model.tokenizer
+    recorder = _Recorder()
+    framing = count_chat(record.request, family, recorder)
+    text = "\n".join(recorder.texts)
+    billed = record.input_tokens
+    impossible = billed <= framing or billed * 32 < len(text)
+    vendor = vendor_count(record.request, resolved.entry) if vendor_count is not None else None
+    if vendor is not None:
+        out.vendor.setdefault(family, []).append((None if impossible else billed, vendor))
+        billed = vendor if impossible else billed
+    elif impossible:
+        out.excluded.append((f"impossible billed input count {record.input_tokens}", record.where))
+        return
+    exact = get_counter(family).exact
+    out.exact[family] = exact
+    features = [0.0] * len(estimator.FEATURES)
+    for piece in recorder.texts:
+        if piece:
+            features = [a + b for a, b in zip(features, estimator.features(piece), strict=True)]
+    out.by_family.setdefault(family, []).append(
+        Sample(
+            billed, framing, tuple(features), text,
+            sum(get_counter(family).count(t) for t in recorder.texts) if exact else None,
+            resolved.entry.id, record.time.date().isoformat() if record.time else None, record.where,
+        )
+    )  # fmt: skip
+    out.sources.add(record.source)
+
+
+def collect_samples(
+    paths: Sequence[str],
+    *,
+    source: str = "auto",
+    pricing=(),
+    engine: Any = None,
+    jobs: int = 1,
+    scheduler: str | None = None,
+    progress: Any = None,
+    notice: Any = None,
+    vendor_count: VendorCount | None = None,
+) -> Collected:
+    """Every billed request of ``paths`` as a sample. ``engine`` None reads here in one pass; ``"local"`` /
+    ``"dask"`` (with ``jobs``, ``scheduler``) or an engine object reads partitions there, merged in order
+    into the same samples (see ``calibration.partitions``). ``vendor_count``: see ``add_sample`` (here only:
+    not with an engine)."""
+    from tokencost.pricing.catalog import load_catalog
+    from tokencost.replay.lookup import ModelLookup
+    from tokencost.replay.reader import expand
+
+    if (engine is not None or scheduler) and vendor_count is not None:
+        from tokencost.errors import InputError
+
+        raise InputError("--online counts in this process: it does not go with --engine dask or --jobs")
+    if engine is not None or scheduler:
+        from tokencost.calibration.partitions import collect_on_engine
+
+        out = collect_on_engine(paths, source, pricing, (engine, jobs, scheduler), progress, notice)
+    else:
+        out = Collected()
+        lookup = ModelLookup(load_catalog(pricing))
+        for record in read_records(paths, out.stats, source=source):
+            add_sample(out, record, lookup, vendor_count)
     out.digests = {name: _digest(name) for name in expand(paths) if name != "-"}
     return out

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import click
@@ -105,7 +106,18 @@ def loose_match_notices(catalog: Any, names: Any) -> list[str]:
     out = []
     for name in dict.fromkeys(names):
         entry = catalog.find(name)
-        notice = loose_match_notice(name, entry) if entry is not None else None
+        mapped = entry is not None and getattr(entry.resolution, "resolved_by", None) == "map"
+        notice = loose_match_notice(name, entry) if entry is not None and not mapped else None
         if notice:
             out.append(notice)
     return out
+
+
+def workload_loose_notices(path: Any, pricing_dirs: Any) -> list[str]:
+    """``loose_match_notices`` for the models a workload file names (each workload's and the candidates)."""
+    from tokencost.planner.workload import is_selector, load_workload
+    from tokencost.pricing.catalog import load_catalog
+
+    spec, _ = load_workload(Path(path))
+    names = [w.model for w in spec.workloads] + [c for c in spec.candidates if not is_selector(c)]
+    return loose_match_notices(load_catalog(pricing_dirs), names)

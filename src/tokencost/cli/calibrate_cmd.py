@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from tokencost.cli._common import echo_output, format_option, pricing_option
+from tokencost.cli.engine_opt import engine_arguments, engine_options
 from tokencost.cli.online_opt import online_option
 
 
@@ -28,9 +29,15 @@ from tokencost.cli.online_opt import online_option
 @click.option("--holdout", type=click.FloatRange(0.05, 0.5), default=0.2, show_default=True,
               help="Share of requests kept out of the fit to measure it.")  # fmt: skip
 @pricing_option
-@online_option
 @format_option(("table", "json"))
-def calibrate(logs, source, out, force, holdout, pricing_dirs, online, fmt) -> None:
+@click.option("-j", "--jobs", default=1, show_default=True, type=click.IntRange(min=1),
+              help="Worker processes reading the logs (with --engine dask: the local cluster's workers).")  # fmt: skip
+@engine_options
+@click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
+@online_option
+def calibrate(
+    logs, source, out, force, holdout, pricing_dirs, fmt, jobs, engine, scheduler, quiet, online
+) -> None:  # fmt: skip
     """Fit per-family estimates to the billed input counts in LOGS (logs holding the prompt text and the
     billed usage: request/response pairs, stored messages, captured span content).
 
@@ -46,7 +53,8 @@ def calibrate(logs, source, out, force, holdout, pricing_dirs, online, fmt) -> N
         from tokencost.cli.online_opt import vendor_request_counter
 
         vendor_count = vendor_request_counter()
-    result = run(list(logs), source=source, pricing=pricing_dirs, holdout=holdout, vendor_count=vendor_count)
+    result = run(list(logs), source=source, pricing=pricing_dirs, holdout=holdout, vendor_count=vendor_count,
+                 **engine_arguments(engine, jobs, scheduler, quiet))  # fmt: skip
     if online and not result["vendor"]:
         click.echo(
             "note: --online: no request is of a family with a vendor count endpoint; nothing was sent",

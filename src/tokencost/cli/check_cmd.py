@@ -61,6 +61,10 @@ def _new_document(file: str, *, pricing_dirs, currency, fx, at=None, online: boo
     result = plan_file(path, pricing=pricing_dirs, currency=currency, fx=fx, tolerate_unknown=True, at=at)
     document = result.to_document()
     _require_known_current_models(path, document)
+    from tokencost.cli._common import workload_loose_notices
+
+    for notice in workload_loose_notices(path, pricing_dirs):
+        click.echo(f"notice: {notice}", err=True)
     return document
 
 

@@ -14,6 +14,7 @@ from tokencost.cli._common import (
     format_option,
     map_option,
     pricing_option,
+    workload_loose_notices,
 )
 from tokencost.cli.online_opt import online_option
 from tokencost.families import accuracy_label
@@ -249,6 +250,8 @@ def plan(file, fmt, top, online, currency, fx, estimate_only, at, pricing_dirs, 
         result = plan_file(
             file, pricing=pricing_dirs, currency=currency, fx=fx, estimate_only=estimate_only, at=at
         )
+        for notice in workload_loose_notices(file, pricing_dirs):
+            click.echo(f"notice: {notice}", err=True)
     if fmt == "json":
         echo_output(dumps_json(result.to_document()))
     elif fmt == "csv":

@@ -8,7 +8,6 @@ import click
 
 from tokencost.cli import COMMAND_HELP, LazyGroup
 from tokencost.cli._common import echo_output
-from tokencost.errors import EXIT_USAGE
 
 PRICING_COMMANDS = {
     "validate": "tokencost.cli.pricing_cmds:validate_cmd",
@@ -48,7 +47,7 @@ def validate_cmd(paths, max_age: int, quiet: bool) -> None:
 
     PATHS are checked exactly as `--pricing PATH...` loads them: in order over the bundled catalog and
     $TOKENCOST_PRICING, a later path overriding an earlier one, with the same clash rules. Exits 0 when
-    valid (stale sheets only warn), 2 with one line per problem otherwise."""
+    valid (stale sheets only warn), 2 with `Error:` and one line per problem otherwise."""
     from pathlib import Path
 
     from tokencost.pricing.validate import validate
@@ -56,11 +55,10 @@ def validate_cmd(paths, max_age: int, quiet: bool) -> None:
     report = validate([Path(p) for p in paths], max_age_days=max_age)
     for warning in report.warnings:
         click.echo(f"warning: {warning}", err=True)
-    for error in report.errors:
-        click.echo(f"error: {error}", err=True)
-    if not report.ok:
-        click.echo(f"invalid: {len(report.errors)} problem(s)", err=True)
-        raise SystemExit(EXIT_USAGE)
+    if not report.ok:  # the standard `Error:` line, every problem listed (one per line after the first)
+        from tokencost.errors import PricingError
+
+        raise PricingError(report.errors)
     if not quiet:
         layered = " (layered over the bundled catalog)" if paths else ""
         click.echo(f"ok: {report.models} models in {report.files} sheet(s){layered}")

@@ -40,6 +40,7 @@ class DaskEngine:
         self.scheduler = scheduler
         try:
             if scheduler:
+                _probe(scheduler)
                 self.client = distributed.Client(scheduler, timeout=CONNECT_TIMEOUT, set_as_default=False)
             else:
                 self._cluster = distributed.LocalCluster(
@@ -47,14 +48,16 @@ class DaskEngine:
                     threads_per_worker=1,
                     processes=True,
                     dashboard_address=":0",
-                    silence_logs=logging.ERROR,
+                    # a task's failure reaches the user as one line through its future, not as worker logs
+                    silence_logs=logging.CRITICAL,
                 )
                 self.client = distributed.Client(self._cluster, set_as_default=False)
-        except (OSError, TimeoutError) as exc:
+        except Exception as exc:  # refused, timed out, or something else answering there
             where = scheduler or "a local cluster"
-            raise InputError(
-                f"cannot reach the Dask scheduler at {where} ({type(exc).__name__}: {exc})"
-            ) from None
+            reason = f"{type(exc).__name__}: {exc}".splitlines()[0][:200]
+            if not isinstance(exc, (OSError, TimeoutError, ValueError)):
+                reason = f"what answered there is not a Dask scheduler: {reason}"
+            raise InputError(f"cannot reach the Dask scheduler at {where} ({reason})") from None
 
     def map_unordered(self, fn: Callable[[Any], Any], units: Iterable[Any]) -> Iterator[Any]:
         distributed = _distributed()
@@ -63,12 +66,30 @@ class DaskEngine:
             return
         futures = self.client.map(partial(on_worker, fn), units, retries=RETRIES, pure=False)
         for future in distributed.as_completed(futures, loop=self.client.loop):
-            yield _result(future)
+            result = _result(future)
+            if isinstance(result, Failed):
+                raise _as_input_error(result.error)
+            yield result
 
     def close(self) -> None:
         self.client.close()
         if self._cluster is not None:
             self._cluster.close()
+
+
+def _probe(address: str) -> None:
+    """Connect to ``address`` and shake hands, within CONNECT_TIMEOUT: an address where nothing listens, or
+    where something that is not a Dask scheduler answers, fails here before a Client half-starts (whose
+    clean-up would print to stderr and wait)."""
+    import asyncio
+
+    from distributed.comm import connect
+
+    async def handshake() -> None:
+        comm = await asyncio.wait_for(connect(address, timeout=CONNECT_TIMEOUT), CONNECT_TIMEOUT + 1)
+        await comm.close()
+
+    asyncio.run(handshake())
 
 
 #: modules of the tokenizers extra (a worker without them cannot count exactly)
@@ -83,18 +104,68 @@ class WorkerImportError(Exception):
         self.worker, self.module = worker, module
 
 
+class WorkerReadError(Exception):
+    """A partition failed on a worker that cannot read its file: carries the worker's address and the path."""
+
+    def __init__(self, worker: str, path: str, reason: str) -> None:
+        super().__init__(worker, path, reason)
+        self.worker, self.path, self.reason = worker, path, reason
+
+
+class WorkerInputError(Exception):
+    """A partition stopped on a worker with tokencost's own one-line error (a log it cannot parse, a package a
+    format needs): carries the worker's address and the message."""
+
+    def __init__(self, worker: str, message: str) -> None:
+        super().__init__(worker, message)
+        self.worker, self.message = worker, message
+
+
+def _worker_address() -> str:
+    try:
+        from distributed import get_worker
+
+        return get_worker().address
+    except (ImportError, ValueError):
+        return "(unknown worker)"
+
+
+class Failed:
+    """What a task returns when its worker lacks a module, cannot read its file or stops on tokencost's own
+    error: the same on every retry, so it is returned (not raised: no retries, no worker log) and the driver
+    stops with one line."""
+
+    def __init__(self, error: Exception) -> None:
+        self.error = error
+
+
 def on_worker(fn: Callable[[Any], Any], unit: Any) -> Any:
-    """``fn(unit)`` on a Dask worker; a missing module is reported with the worker that lacks it."""
+    """``fn(unit)`` on a Dask worker; a missing module or an unreadable file is reported with the worker."""
+    from tokencost.errors import TokencostError
+    from tokencost.remote import Unreadable
+
     try:
         return fn(unit)
     except ImportError as exc:
-        try:
-            from distributed import get_worker
+        return Failed(WorkerImportError(_worker_address(), exc.name or str(exc)))
+    except Unreadable as exc:
+        return Failed(WorkerReadError(_worker_address(), exc.path, exc.reason))
+    except OSError as exc:
+        path = str(exc.filename) if exc.filename else "a file"
+        return Failed(WorkerReadError(_worker_address(), path, exc.strerror or str(exc)))
+    except TokencostError as exc:
+        return Failed(WorkerInputError(_worker_address(), str(exc)))
 
-            where = get_worker().address
-        except (ImportError, ValueError):
-            where = "(unknown worker)"
-        raise WorkerImportError(where, exc.name or str(exc)) from None
+
+def _as_input_error(exc: WorkerImportError | WorkerReadError | WorkerInputError) -> InputError:
+    if isinstance(exc, WorkerImportError):
+        return _missing(exc)
+    if isinstance(exc, WorkerInputError):
+        return InputError(f"{exc.message} (on Dask worker {exc.worker})")
+    return InputError(
+        f"Dask worker {exc.worker} cannot read {exc.path} ({exc.reason}): workers need the same paths "
+        "(a shared filesystem) or URLs"
+    )
 
 
 def _missing(exc: WorkerImportError) -> InputError:
@@ -114,8 +185,8 @@ def _result(future) -> Any:
         return future.result()
     except TokencostError:
         raise
-    except WorkerImportError as exc:
-        raise _missing(exc) from None
+    except (WorkerImportError, WorkerReadError, WorkerInputError) as exc:
+        raise _as_input_error(exc) from None
     except ModuleNotFoundError as exc:
         raise InputError(
             f"a Dask worker cannot import {exc.name!r}: install tokencost-advisor with the same extras on "

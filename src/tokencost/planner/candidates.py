@@ -15,6 +15,7 @@ from tokencost.planner.figures import k_tokens
 from tokencost.planner.tokens import FamilyTokens
 from tokencost.planner.workload import WorkloadFile, is_selector, where
 from tokencost.pricing.catalog import Catalog, Entry
+from tokencost.pricing.lifecycle import retired_note
 from tokencost.pricing.schema import Capability
 
 
@@ -32,7 +33,7 @@ def resolve_candidates(
         return entries, (
             f"candidates: the default comparison set on {first_day} (assumed: candidates not given; each major "
             "vendor's current model per size class, from the catalog): " + ", ".join(e.id for e in entries)
-        )
+        ) + _later_defaults(catalog, entries, first_day, spec.horizon_months)
     out: dict[str, Entry] = {}
     for i, candidate in enumerate(spec.candidates):
         if is_selector(candidate):
@@ -64,6 +65,25 @@ def resolve_candidates(
                 raise InputError(message, hint)
             out.setdefault(entry.id, entry)
     return list(out.values()), "candidates: " + ", ".join(spec.candidates) + " (as listed in the file)"
+
+
+def _later_defaults(catalog: Catalog, entries: list[Entry], first_day: dt.date, horizon: int) -> str:
+    """The models the default set takes in within the horizon (released later), named with their month:
+    they are not ranked, since they cannot be bought from the plan's first month."""
+    from tokencost.planner.projection import add_months
+
+    ranked = {e.id for e in entries}
+    later: dict[str, str] = {}
+    for month in range(1, horizon):
+        day = add_months(first_day, month)
+        for entry in default_models(catalog, day):
+            released = entry.model.released
+            if entry.id not in ranked and released is not None and released > first_day:
+                later.setdefault(entry.id, f"{day:%Y-%m}")
+    if not later:
+        return ""
+    joined = ", ".join(f"{model} from {month}" for model, month in later.items())
+    return f"; joining it within the horizon, not ranked (not yet released on {first_day}): {joined}"
 
 
 def static_exclusion(entry: Entry, spec: WorkloadFile) -> str | None:
@@ -159,15 +179,19 @@ class Screen(NamedTuple):
         problems: list[str],
     ) -> str | None:
         """A model retired by the workload's first month is not ranked unless the file names it; one that
-        retires within the forecast is noted."""
+        retires within the forecast is noted with the month it can no longer be bought from (both also a
+        problem of the workload when it is the current model)."""
+        note = retired_note(item.entry, self.first_day, self.last_day)
         if deprecated > self.first_day:
-            notes.append(f"retires on {deprecated}, within the forecast")
+            notes.append(note)
+            if is_current:
+                problems.append(f"current model {item.id} {note}")
         elif reason is None and not is_current and item.id not in self.explicit:
             reason = f"retired on {deprecated} (name it in candidates to rank it anyway)"
         else:
-            notes.append(f"retired on {deprecated}")
+            notes.append(note)
             if is_current:
-                problems.append(f"current model {item.id} was retired on {deprecated}")
+                problems.append(f"current model {item.id} was {note}")
         return reason
 
     def _limits(self, item: Prepared, tokens: FamilyTokens, needed: Decimal) -> str | None:

@@ -360,6 +360,23 @@ def _currency_notes(
     return budget_rate, fx_note
 
 
+def _record_instruments(planner: _Planner, plans: list[WorkloadPlan], estimate_only: bool, at) -> None:
+    """How each workload was counted and priced, with its estimator basis (``planner/instrument.py``): a
+    second pass over the workloads counted with an exact tokenizer, pricing only their current model."""
+    from tokencost.planner.instrument import attach_instruments
+
+    p = planner
+    basis_planner = _Planner(
+        p.spec, p.text, p.source, p.base_dir, p.catalog, p.table, p.currency, True, p.tolerate_unknown, p.today,
+        p.grid_start, at,
+    )  # fmt: skip
+
+    def basis(index: int, plan: WorkloadPlan) -> Decimal | None:
+        return basis_planner.plan_workload(index, plan.workload, []).monthly_cost
+
+    attach_instruments(plans, estimate_only, at, basis)
+
+
 def plan_spec(
     spec: WorkloadFile,
     text: str,
@@ -402,6 +419,7 @@ def plan_spec(
         at,
     )
     plans = _plan_workloads(planner, spec, candidates)
+    _record_instruments(planner, plans, estimate_only, at)
     assumptions = plan_assumptions(spec, candidates_note, display, bool(currency), estimate_only, at)
     budget_rate, fx_note = _currency_notes(spec, planner.entries, table, display, assumptions)
     return PlanResult(

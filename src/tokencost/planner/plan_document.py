@@ -71,6 +71,7 @@ def workload_document(w: WorkloadPlan) -> dict[str, Any]:
         "excluded": [{"model": x.model, "provider": x.provider, "reason": x.reason} for x in w.excluded],
         "assumptions": list(w.assumptions),
         "problems": list(w.problems),
+        "instrument": w.instrument,
     }
 
 

@@ -79,6 +79,8 @@ class WorkloadPlan:
     month_costs: list[Decimal] | None = None
     #: the current model's monthly cost at the low and high bounds of its estimated count (None: unpriced)
     cost_range: tuple[Decimal, Decimal] | None = None
+    #: how the workload was counted and priced (``planner/instrument.py``), for a like-for-like check
+    instrument: dict[str, Any] | None = None
 
     @property
     def name(self) -> str:

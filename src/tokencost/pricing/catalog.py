@@ -255,6 +255,7 @@ class Catalog:
                     if loc is not None or _normal(name) not in origin:
                         origin[_normal(name)] = (loaded, loc or id_loc)
         problems += catalog._add_model_maps(sheets)
+        problems += catalog._check_successors()
         if problems:
             raise PricingError(problems)
         return catalog
@@ -272,6 +273,14 @@ class Catalog:
                     continue
                 self.model_map[logged] = target
         return problems
+
+    def _check_successors(self) -> list[str]:
+        """A ``successor`` must name a model of the catalog."""
+        return [
+            f"{entry.file}: model {entry.id!r}: successor {entry.model.successor!r} is not a model id or alias"
+            for entry in self.entries.values()
+            if getattr(entry.model, "successor", None) and self._lookup(entry.model.successor) is None
+        ]
 
     def _add(self, entry: Entry) -> None:
         self.entries[entry.id] = entry

@@ -72,12 +72,21 @@ def is_retired(entry: Any, on: dt.date) -> bool:
     return retired is not None and retired <= on
 
 
-def retired_note(entry: Any, on: dt.date) -> str | None:
-    """``retired on DATE`` (or ``retires on DATE`` when it is still ahead of ``on``); None without a date."""
+def retired_note(entry: Any, on: dt.date, horizon_end: dt.date | None = None) -> str | None:
+    """``retired on DATE`` (or ``retires on DATE`` when it is still ahead of ``on``; with ``: cannot be bought
+    from MONTH`` when that falls on or before ``horizon_end``), then ``; successor ID`` when the catalog names
+    one; None without a date. Every output shows this one wording."""
     retired = entry.model.deprecated
     if retired is None:
         return None
-    return f"retired on {retired}" if retired <= on else f"retires on {retired}"
+    if retired <= on:
+        text = f"retired on {retired}"
+    elif horizon_end is not None and retired <= horizon_end:
+        text = f"retires on {retired}: cannot be bought from {retired:%Y-%m}"
+    else:
+        text = f"retires on {retired}"
+    successor = getattr(entry.model, "successor", None)
+    return f"{text}; successor {successor}" if successor else text
 
 
 def retires_within(entry: Any, first: dt.date, last: dt.date) -> dt.date | None:

@@ -266,6 +266,11 @@ class Model(ModelMethods, _Strict):
     capabilities: list[Capability] = Field(default_factory=list)
     released: dt.date | None = None
     deprecated: dt.date | None = Field(None, description="Date the provider deprecated (or will retire) it.")
+    successor: str | None = Field(
+        None,
+        description="The model the provider names as its replacement (a catalog id or alias), shown beside the "
+        "retirement date.",
+    )
     free: bool = False
     source: str | None = Field(
         None, description="Pricing page or reference dataset (with version); defaults to the provider's."

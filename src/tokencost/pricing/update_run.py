@@ -9,7 +9,7 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from tokencost.errors import InputError, PricingError
+from tokencost.errors import InputError, PricingError, every_problem
 from tokencost.fileio import write_atomic
 from tokencost.pricing.catalog import Catalog, LoadedSheet, parse_sheet, sheet_paths
 from tokencost.pricing.import_common import ImportResult
@@ -137,8 +137,8 @@ def write(directory: Path, proposal: Proposal) -> list[Path]:
     """Write the edited sheets atomically, after checking the whole directory still validates."""
     problems = problems_after(directory, proposal)
     if problems:
-        shown = "; ".join(problems[:3]) + (f" (and {len(problems) - 3} more)" if len(problems) > 3 else "")
-        raise InputError(f"the updated sheets would not validate, nothing written: {shown}")
+        # every problem listed, one per line after the first (never "and N more")
+        raise InputError(f"the updated sheets would not validate, nothing written: {every_problem(problems)}")
     for path, (_old, new) in sorted(proposal.texts.items()):
         write_atomic(path, new, force=True)
     return sorted(proposal.texts)

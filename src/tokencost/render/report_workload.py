@@ -50,7 +50,7 @@ def label(row: Any) -> str:
     """A candidate's name on the charts: ``(current)`` and its retirement, so no chart shows it unmarked."""
     text = row.entry.id + (" (current)" if row.is_current else "")
     retirement = next((n for n in row.notes if n.startswith(("retired on", "retires on"))), None)
-    return text + (f" ({retirement.split(',')[0]})" if retirement else "")
+    return text + (f" ({retirement.split(';')[0]})" if retirement else "")
 
 
 def workload_budget(result: Any, w: Any) -> tuple[Decimal | None, str | None]:

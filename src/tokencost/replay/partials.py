@@ -84,7 +84,7 @@ def _merge_totals(into: dict[str, ModelTotals], part: dict[str, ModelTotals]) ->
         mine.notes.update(totals.notes)
 
 
-def _merge_stats(into: ReadStats, part: ReadStats, fix: Any) -> None:
+def merge_stats(into: ReadStats, part: ReadStats, fix: Any) -> None:
     into.read += part.read
     into.filtered += part.filtered
     for target, source in ((into.skipped, part.skipped), (into.ignored, part.ignored)):
@@ -107,7 +107,7 @@ def merge(engine: Engine, stats: ReadStats, part: Partial, fix: Any = None) -> N
     """Add one partial to the driver's engine and stats (call in partition order)."""
     catalog = engine.lookup.catalog
     _merge_resolutions(engine, part.logged_ids)
-    _merge_stats(stats, part.stats, fix or (lambda where: where))
+    merge_stats(stats, part.stats, fix or (lambda where: where))
     with localcontext() as context:
         context.prec = PRECISION
         _merge_totals(engine.actual, part.actual)

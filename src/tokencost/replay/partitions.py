@@ -21,7 +21,7 @@ from decimal import localcontext
 from typing import Any
 
 from tokencost.errors import InputError
-from tokencost.remote import size_any
+from tokencost.remote import for_workers, size_any
 from tokencost.replay.pipeline import ReadStats, choose, records_of
 from tokencost.replay.reader import MALFORMED, JsonlRange, documents, expand, is_jsonl, line_cuts
 from tokencost.replay.sources import Context
@@ -60,6 +60,14 @@ class Unit:
     batch_inputs: dict | None = None
     otel_parents: frozenset | None = None
     size: int = 0  # bytes to read (for progress)
+    path: str = ""  # what workers open (an absolute path or a URL); ``name`` labels locations
+
+    def stream(self):
+        """The documents of this partition: the whole file, or its byte range."""
+        path = self.path or self.name
+        if self.end is None:
+            return documents(path, self.name)
+        return JsonlRange(path, self.start, self.end, self.name)
 
 
 def new_engine(catalog, spec: Spec, candidates=None):
@@ -86,7 +94,7 @@ def replay_partition(unit: Unit) -> tuple[int, int, Any]:
         batch_inputs=dict(unit.batch_inputs or {}),
         otel_parents=set(unit.otel_parents or ()),
     )
-    stream = documents(unit.name) if unit.end is None else JsonlRange(unit.name, unit.start, unit.end)
+    stream = unit.stream()
     with localcontext() as context:
         context.prec = PRECISION
         for record in records_of(stream, by_name()[unit.source], ctx, stats, spec.since, spec.until):
@@ -103,13 +111,14 @@ def plan(
     if not files:
         raise InputError("no log files given")
     if "-" in files:
-        raise InputError("stdin cannot be replayed on an engine: save it to a file (or use --engine local)")
+        raise InputError("stdin cannot be read on an engine: save it to a file (or use --engine local)")
     ctx = Context(mapping=dict(spec.mapping))
     units: list[Unit] = []
     parents: set = set()
     for name, module, _ in choose(files, stats, source, ctx):
         inputs = ctx.batch_inputs if module.NAME == "openai" and ctx.batch_inputs else None
         size = size_any(name)
+        path = for_workers(name)
         if module.NAME == "otel":
             for doc in documents(name):
                 if doc.value is not MALFORMED and module.sniff(doc):
@@ -120,11 +129,13 @@ def plan(
             if size > PARTITION_BYTES and notice is not None:
                 notice(f"{name}: read as one partition ({whole})")
             otel = frozenset(parents) if module.NAME == "otel" else None
-            units.append(Unit(len(units), spec, name, module.NAME, 0, None, inputs, otel, size))
+            units.append(Unit(len(units), spec, name, module.NAME, 0, None, inputs, otel, size, path))
             continue
         cuts = line_cuts(name, size, PARTITION_BYTES)
         for start, end in itertools.pairwise(cuts):
-            units.append(Unit(len(units), spec, name, module.NAME, start, end, inputs, None, end - start))
+            units.append(
+                Unit(len(units), spec, name, module.NAME, start, end, inputs, None, end - start, path)
+            )
     return units
 
 

@@ -19,8 +19,8 @@ from pathlib import Path
 from typing import IO, Any
 
 from tokencost.errors import InputError
+from tokencost.remote import Unreadable, is_url, open_any
 from tokencost.remote import expand as remote_expand
-from tokencost.remote import is_url, open_any
 
 #: a JSON document (not JSON Lines) larger than this is refused: it would have to be held in memory
 MAX_JSON_DOCUMENT = 512 * 1024 * 1024
@@ -71,7 +71,7 @@ def open_text(name: str) -> IO[str]:
     try:
         raw: Any = open_any(name)
     except OSError as exc:
-        raise InputError(f"{name}: cannot read ({exc.strerror or exc})") from None
+        raise Unreadable(name, exc.strerror or exc) from None
     if name.endswith(".gz"):
         import gzip
 
@@ -103,9 +103,10 @@ def _first_line(stream: IO[str]) -> tuple[str, str]:
     return "", "".join(consumed)
 
 
-def documents(name: str) -> Iterator[Document]:
-    """The documents of one file, streamed; a malformed JSONL line is a Document whose value is MALFORMED."""
-    label = "<stdin>" if name == "-" else name
+def documents(name: str, label: str | None = None) -> Iterator[Document]:
+    """The documents of one file, streamed; a malformed JSONL line is a Document whose value is MALFORMED.
+    ``label`` names the file in locations when it is opened under another name (an absolute path)."""
+    label = label or ("<stdin>" if name == "-" else name)
     with open_text(name) as stream:
         first, head = _first_line(stream)
         text = first.lstrip("\ufeff").strip()
@@ -232,8 +233,9 @@ class JsonlRange:
     numbered from 1 within the range; ``lines`` is how many lines the range held once read (the merge
     adds the lines of earlier ranges to locate skips by file line)."""
 
-    def __init__(self, name: str, start: int, end: int) -> None:
+    def __init__(self, name: str, start: int, end: int, label: str | None = None) -> None:
         self.name, self.start, self.end = name, start, end
+        self.label = label or name
         self.lines = 0
 
     def __iter__(self) -> Iterator[Document]:
@@ -242,13 +244,13 @@ class JsonlRange:
                 handle.seek(self.start)
                 data = handle.read(self.end - self.start)
         except OSError as exc:
-            raise InputError(f"{self.name}: cannot read ({exc.strerror or exc})") from None
+            raise Unreadable(self.name, exc.strerror or exc) from None
         # newline="" splits lines as open_text does (\n, \r\n and \r), so numbers match a whole-file read
         stream = io.StringIO(data.decode("utf-8", errors="replace"), newline="")
         for number, line in enumerate(stream, start=1):
             self.lines = number
             if line.strip():
-                yield _line(self.name, number, line)
+                yield _line(self.label, number, line)
 
 
 def line_cuts(name: str, size: int, part: int) -> list[int]:

@@ -21,12 +21,14 @@ def run_on_engine(
     """``(engine, stats)`` of the whole log, computed partition by partition on ``runner``'s engine."""
     from tokencost.engines import get_engine
     from tokencost.pricing.catalog import pricing_paths
+    from tokencost.remote import for_workers
     from tokencost.replay.partials import merge, relocate
     from tokencost.replay.partitions import Spec, new_engine, plan, replay_partition
+    from tokencost.tokenizers.settings import carried
 
     pricing, model_map, candidates, group_by, mapping, since, until, at = spec_args
     spec = Spec(
-        pricing_paths(pricing),
+        tuple(for_workers(p) for p in pricing_paths(pricing)),  # workers elsewhere load the same sheets
         dict(model_map) if model_map else None,
         tuple(c.id for c in candidates),
         group_by,
@@ -36,16 +38,18 @@ def run_on_engine(
         at,
     )
     stats = ReadStats()
-    units = plan(paths, spec, source, stats, notice)
     engine, jobs, scheduler = runner
     own = engine is None or isinstance(engine, str)
-    if own:
+    if own:  # first: a missing extra or an unreachable scheduler is said before the log is read
         engine = get_engine(engine or "local", jobs=jobs, scheduler=scheduler)
     partials: dict[int, tuple[int, Any]] = {}
-    sizes = [unit.size for unit in units]
     done_bytes = 0
     try:
-        for done, (index, lines, partial) in enumerate(engine.map_unordered(replay_partition, units), 1):
+        units = plan(paths, spec, source, stats, notice)
+        sizes = [unit.size for unit in units]
+        for done, (index, lines, partial) in enumerate(
+            engine.map_unordered(carried(replay_partition), units), 1
+        ):
             partials[index] = (lines, partial)
             done_bytes += sizes[index]
             if progress is not None:

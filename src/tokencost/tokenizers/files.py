@@ -7,7 +7,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from tokencost.inputs import UTF8, Source, TextStream, decode_bytes
-from tokencost.remote import open_any
+from tokencost.remote import for_workers, open_any
 from tokencost.tokenizers import chunking
 
 #: (family, estimate) pairs: what to count with
@@ -89,16 +89,18 @@ def count_sources(
         if source.path is None or source.size is None or source.encoding != UTF8:
             _count_stream(source, counters, results[index], progress)
             continue
+        path = for_workers(str(source.path))  # workers may run in another directory, on another machine
         if source.size <= segment_bytes or not all(counter.chunk_safe for _, counter in counters):
-            units.append((index, str(source.path), 0, source.size, frozen))
+            units.append((index, path, 0, source.size, frozen))
             continue
-        with open_any(str(source.path)) as handle:
+        with open_any(path) as handle:
             for start, end in chunking.plan_segments(handle, source.size, segment_bytes):
-                units.append((index, str(source.path), start, end, frozen))
+                units.append((index, path, start, end, frozen))
 
     from tokencost.tokenizers.counter import BpeCounter
 
-    if sum(unit[3] - unit[2] for unit in units) > BpeCounter.SMALL_TEXT:
+    here = engine is None or getattr(engine, "name", None) == "local"  # Dask workers build their own
+    if here and sum(unit[3] - unit[2] for unit in units) > BpeCounter.SMALL_TEXT:
         for _, counter in counters:
             if isinstance(counter, BpeCounter):
                 counter.warm()  # build the engine once here; forked workers inherit it
@@ -117,7 +119,9 @@ def count_sources(
         from tokencost.engines.local import LocalEngine
 
         engine = LocalEngine(jobs)
-    for outcome in engine.map_unordered(count_partition, units):
+    from tokencost.tokenizers.settings import carried
+
+    for outcome in engine.map_unordered(carried(count_partition), units):
         merge(outcome)
     return results
 

@@ -20,6 +20,8 @@ from tokencost.planner.check.documents import (
     validate_plan_document,
     workloads_by_name,
 )
+from tokencost.planner.check.instrument import like_for_like
+from tokencost.planner.check.lifecycle import check_lifecycle
 from tokencost.planner.check.options import CheckOptions
 from tokencost.planner.check.policies import check_policies
 from tokencost.planner.check.result import CheckResult, Findings, format_amount
@@ -50,10 +52,16 @@ def run_check(
     assumptions = _late_start_assumptions(late)
     check_budgets(findings, new, budgets, workloads, new_total, late, options, new_source)
     assumptions += check_policies(findings, new, workloads, new_source)
-    base_workloads = workloads_by_name(baseline) if baseline is not None else {}
+    check_lifecycle(findings, workloads)
     sources = (new_source, baseline_source)
-    diffs = diff_workloads(workloads, baseline, base_workloads, budgets.per_workload, options, sources)
-    totals = compare_totals(findings, new, baseline, new_total, options, baseline_source)
+    # counted differently (an extra missing, another estimator): compare on a common basis, never the instrument
+    compared = None
+    if baseline is not None:
+        compared, instrument_notes = like_for_like(findings, new, baseline, sources)
+        assumptions += instrument_notes
+    base_workloads = workloads_by_name(compared) if compared is not None else {}
+    diffs = diff_workloads(workloads, compared, base_workloads, budgets.per_workload, options, sources)
+    totals = compare_totals(findings, new, compared, new_total, options, baseline_source)
     if baseline is not None:
         assumptions += compare_conditions(findings, new, baseline)
     assumptions += _closing_assumptions(new, options)
