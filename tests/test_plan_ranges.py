@@ -11,6 +11,8 @@ from decimal import Decimal
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from conftest import write_sheet
 from tokencost.cli import cli
@@ -213,3 +215,23 @@ def test_proportional_shortcut_agrees_with_pricing_at_the_bounds(tmp_path):
     assert abs(fee.cost_low - fee.monthly_cost * factor) > Decimal("0.01")
     tier = rows["band-tier"]  # the dearer tier applies at the high bound only
     assert tier.cost_high > tier.monthly_cost * claude.bounds[1] / claude.input * Decimal("1.5")
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.decimals(allow_nan=False, allow_infinity=False, min_value=Decimal("-1e30"), max_value=Decimal("1e30"))
+)
+def test_money_strings_are_those_of_a_context_wide_enough_for_every_figure(value):
+    # the JSON's money skips its local context when the current one is precise enough: the same string
+    from decimal import ROUND_HALF_EVEN, localcontext
+
+    from tokencost.planner.figures import MONEY_QUANTUM, money
+
+    if value.adjusted() >= 24:
+        expected = str(value)
+    else:
+        with localcontext() as ctx:
+            ctx.prec = max(ctx.prec, value.adjusted() + 12)
+            rounded = value.quantize(MONEY_QUANTUM, rounding=ROUND_HALF_EVEN).normalize()
+        expected = f"{rounded:f}" if rounded else "0"
+    assert money(value) == expected
