@@ -149,6 +149,65 @@ def test_openai_tools_rendering_of_titles_unions_and_defaults():
     )
 
 
+def test_gpt4o_tools_rendering_pinned():
+    """The GPT-4o generation's rendering, measured on billed calls: description lines stripped and blank
+    ones dropped, ``() => any`` without properties, a title's spacer only before a description, ``$ref``
+    inlined from ``$defs``."""
+    params = {
+        "type": "object",
+        "$defs": {"Author": {"type": "object", "properties": {"name": {"type": "string"}}}},
+        "properties": {
+            "q": {"type": "string", "title": "Query"},
+            "k": {"type": "integer", "title": "Count", "description": "How many"},
+            "author": {"$ref": "#/$defs/Author"},
+        },
+        "required": ["q"],
+    }
+    doc = "Search the web.\n\n    Args:\n        q: the query\n"
+    tools = (Tool("search", doc, params), Tool("ping", "Ping", {"type": "object", "properties": {}}))
+    assert render.openai_tools(tools, gpt4o=True) == (
+        "# Tools\n\n## functions\n\nnamespace functions {\n\n"
+        "// Search the web.\n// Args:\n// q: the query\n"
+        "type search = (_: {\n"
+        "// Query\n"
+        "q: string,\n"
+        "// Count\n//\n// How many\n"
+        "k?: number,\n"
+        "author?: {\n    name?: string,\n    },\n"
+        "}) => any;\n\n"
+        "// Ping\n"
+        "type ping = () => any;\n\n"
+        "} // namespace functions"
+    )
+    nested = {
+        "type": "object",
+        "properties": {
+            "address": {"type": "object", "description": "Where", "properties": {"city": {"type": "string"}}}
+        },
+    }
+    where = render.openai_tools((Tool("f", "", nested),), gpt4o=True)
+    assert "// Where\naddress?: {\n    city?: string,\n    },\n" in where  # said once, above
+    assert "// Where\naddress?:     // Where\n{" in render.openai_tools((Tool("f", "", nested),))
+    # harmony (GPT-5 / o-series) keeps each line, the empty object, the title spacer and the $ref as any
+    harmony = render.openai_tools(tools)
+    assert "//     Args:" in harmony and "type ping = (_: {\n}) => any;" in harmony
+    assert "author?: any," in harmony
+
+
+def test_gpt4o_tools_follow_the_system_text_and_tool_names_are_not_billed_twice():
+    from tokencost.tokenizers.chat.framing.features import features
+
+    counter = get_counter("o200k_base")
+    request = parse_request(OPENAI_CHAT)
+    f = features(request, "openai", counter.count, 0, "openai:chat")
+    text = render.openai_tools(request.tools, gpt4o=True)
+    assert f["tools_text"] == counter.count("Be brief.\n\n" + text) - counter.count("Be brief.")
+    named = json.loads(json.dumps(OPENAI_CHAT))
+    named["messages"][3]["name"] = "get_weather"  # a tool message's name is framed with its result
+    g = features(parse_request(named), "openai", counter.count, 0, "openai:chat")
+    assert (g["names"], g["named"]) == (f["names"], f["named"])
+
+
 def test_schema_claude_and_gemini_renderings_pinned():
     schema = Schema("answer", {"type": "object", "properties": {"a": {"type": "string"}}}, "The answer")
     assert render.openai_schema(schema) == (

@@ -198,11 +198,14 @@ def count(
 
         explain(collected.sources, selections, counters, estimate, fmt, notices)
         return
-    if messages:
-        chat_models: dict = {}
-        for model, family in selections:
-            chat_models.setdefault((family, estimate), model)
-        per_source = _count_messages(collected.sources, keys, counters, notices, chat_models)
+    if messages:  # a chat is framed per model (GPT-5 otherwise than GPT-4o): one count per framing
+        keys = _framing_keys(selections, estimate)
+        for key in keys:
+            counters.setdefault(key, counters[key[:2]])
+        chat_models = dict(zip(keys, (model for model, _ in selections), strict=True))
+        per_source = _count_messages(
+            collected.sources, list(dict.fromkeys(keys)), counters, notices, chat_models
+        )
     else:
         per_source = _count_files(collected.sources, keys, jobs, online, engine, scheduler, notices, quiet)
     if verbose:
@@ -214,8 +217,7 @@ def count(
     for notice in notices:
         click.echo(f"note: {notice}", err=True)
     results, rows = [], []
-    for (model, family), requested in zip(selections, requested_models, strict=True):
-        key = (family, estimate)
+    for (model, _family), requested, key in zip(selections, requested_models, keys, strict=True):
         result = _family_result(model, requested, counters[key], key, per_source, messages, per_file)
         results.append(result)
         rows += _family_rows(
@@ -239,6 +241,18 @@ def _check_arguments(
         raise InputError(
             f"--explain breaks the whole text down by script: it does not take {flag} (count without --explain)"
         )
+
+
+def _framing_keys(selections, estimate: bool) -> list[tuple]:
+    """Per selection, the key of its chat count: (family, estimate), with the model's framing third when it
+    frames chats otherwise than its family's default (``costing.framing_keys``)."""
+    from tokencost.costing.framing_keys import framing_key
+
+    keys = []
+    for model, family in selections:
+        framed = framing_key(model, family) if model else family
+        keys.append((family, estimate) if framed == family else (family, estimate, framed))
+    return keys
 
 
 def _counters(selections, keys, estimate: bool, online: bool, notices: list[str]) -> dict:

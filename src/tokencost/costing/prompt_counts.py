@@ -23,19 +23,19 @@ def count_family(text: str, family: str, estimate_only: bool) -> TokenCount:
 
 
 def count_requests_family(
-    requests: Sequence[ChatRequest], family: str, estimate_only: bool
+    requests: Sequence[ChatRequest], family: str, estimate_only: bool, model: str | None = None
 ) -> tuple[TokenCount, int, int]:
     """The mean chat request of ``requests`` counted with ``family`` (each request with its own per-message
     overhead and reply priming, the mean rounded half-even to whole tokens); the number of non-text content
     parts (images, audio) it could not count, over all requests; and the largest request's tokens (what the
-    context window must hold)."""
+    context window must hold). ``model`` picks the vendor's framing (GPT-5 is not framed as GPT-4o)."""
     from tokencost.tokenizers import TokenCount, get_counter, with_range
     from tokencost.tokenizers.messages import count_requests
     from tokencost.tokenizers.ranges import RangeTally
 
     counter = get_counter(family, estimate=estimate_only)
     tally = RangeTally(counter)
-    each = [count_requests([r], family, tally) for r in requests]
+    each = [count_requests([r], family, tally, model) for r in requests]
     total = sum(c.tokens for c in each)
     n = max(len(requests), 1)
     mean = (Decimal(total) / n).to_integral_value(rounding=ROUND_HALF_EVEN)

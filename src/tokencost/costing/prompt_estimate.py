@@ -22,6 +22,7 @@ from tokencost.costing.arguments import (
     whole_number,
 )
 from tokencost.costing.engine import Bill
+from tokencost.costing.framing_keys import framing_key, volumes_key
 from tokencost.costing.models import limit_problems, resolve_models
 from tokencost.costing.prompt_counts import chat_requests, count_family, count_requests_family
 from tokencost.costing.result import EstimateResult, EstimateRow
@@ -232,9 +233,10 @@ def _count_per_family(
     for family in dict.fromkeys(e.model.tokenizer for e in entries):
         if chat is None:
             counts[family] = count_family(text_or_messages, family, estimate_only)
-        else:
-            counts[family], skipped_parts, largest[family] = count_requests_family(
-                chat, family, estimate_only
+    if chat is not None:  # one count per framing: GPT-5 frames a chat otherwise than GPT-4o does
+        for key, (family, model) in _framings(entries).items():
+            counts[key], skipped_parts, largest[key] = count_requests_family(
+                chat, family, estimate_only, model
             )
     if skipped_parts:
         notices.append(
@@ -242,6 +244,21 @@ def _count_per_family(
             "by other rules): the input cost covers text only"
         )
     return counts, largest, notices
+
+
+def _framings(entries: list[Entry]) -> dict[str, tuple[str, str]]:
+    """The chat counts to make: key -> (family, a model framed so). A family whose models frame alike is
+    one count under its name; else each framing its own (``framing_keys.framing_key``)."""
+    keys = {e.id: framing_key(e.id, e.model.tokenizer) for e in entries}
+    by_family: dict[str, set[str]] = {}
+    for entry in entries:
+        by_family.setdefault(entry.model.tokenizer, set()).add(keys[entry.id])
+    out: dict[str, tuple[str, str]] = {}
+    for entry in entries:
+        family = entry.model.tokenizer
+        key = family if len(by_family[family]) == 1 else keys[entry.id]
+        out.setdefault(key, (family, entry.id))
+    return out
 
 
 def _output_tokens(count: TokenCount, opts: _Options, tokens: int | None = None) -> int:
@@ -299,7 +316,7 @@ def _cost_ranges(
 ) -> dict[str, tuple[Decimal, Decimal]]:
     """Per model id, the total cost at the low and at the high bound of its family's count (display
     currency): what an estimated count may really cost. Exact counts give no range (not in the dict)."""
-    estimated = [e for e in entries if not counts[e.model.tokenizer].exact]
+    estimated = [e for e in entries if not counts[volumes_key(e, counts)].exact]
     if not estimated:
         return {}
     sides = [{c.entry.id: c for c in _price(estimated, counts, opts, side)} for side in ("low", "high")]
@@ -340,7 +357,7 @@ def _priced(
             skipped.append((cost.entry.id, cost.problem))
             continue
         entry = cost.entry
-        count = counts[entry.model.tokenizer]
+        count = counts[volumes_key(entry, counts)]
         notes = ["embedding model: input tokens only (no output)"] if _embedding(entry) else []
         windows = entry.model.card_at(opts.at).windows  # type: ignore[union-attr]
         if opts.at_time is None and windows:
@@ -389,7 +406,9 @@ def _ranked_rows(
         (
             (
                 convert(p.bill.total, p.bill.currency),
-                limit_problems(p.entry, max(p.count.tokens, largest.get(p.count.family, 0)), p.output),
+                limit_problems(
+                    p.entry, max(p.count.tokens, largest.get(volumes_key(p.entry, largest), 0)), p.output
+                ),
                 p,
             )
             for p in priced

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, NamedTuple
 
 from tokencost.costing.card_pricer import CardPricer
 from tokencost.costing.engine import Bill, Unpriceable, Usage, price_usage
+from tokencost.costing.framing_keys import volumes_key
 
 if TYPE_CHECKING:
     from tokencost.pricing.catalog import Entry
@@ -90,7 +91,8 @@ def price_volumes(
     itemised: bool = False,
     pricers: CardPricers | None = None,
 ) -> list[ModelCost]:
-    """Price each model's family volumes (``volumes[entry.model.tokenizer]``) on the card in force on ``at``.
+    """Price each model's family volumes (``volumes[entry.model.tokenizer]``, or its chat framing's when
+    counted apart: ``framing_keys.volumes_key``) on the card in force on ``at``.
 
     ``itemised`` (or a time of day, for off-peak windows) bills through the cost engine's ``price_usage``
     and keeps each ``Bill``; otherwise the fast ``CardPricer`` gives the same totals and notes (tested).
@@ -105,7 +107,7 @@ def price_volumes(
         for v in volumes.values()
     )
     if itemised or at_time is not None or writes:
-        return [_itemised(entry, volumes[entry.model.tokenizer], at, at_time) for entry in entries]
+        return [_itemised(entry, volumes[volumes_key(entry, volumes)], at, at_time) for entry in entries]
     return _fast(entries, volumes, pricers if pricers is not None else CardPricers(), at)
 
 
@@ -160,7 +162,7 @@ def _fast(
     out = []
     for entry in entries:
         model = entry.model
-        family = model.tokenizer
+        family = volumes_key(entry, volumes)
         v = volumes[family]
         parts = parts_of.get(family)
         if parts is None:

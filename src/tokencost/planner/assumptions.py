@@ -69,7 +69,7 @@ def output_assumptions(w: Workload, has_samples: bool, base: str) -> list[str]:
     unit = (
         f"{base} tokens"
         if not has_samples
-        else f"{base} tokens, scaled to each tokenizer by the sample's counts"
+        else f"{base} tokens, scaled to each tokenizer by the sample's text counts (chat framing and tools aside)"
     )
     out = []
     if w.output_tokens is None:

@@ -61,18 +61,21 @@ def apply_cost_ranges(
     proportional to its tokens there (no per-request fee, no long-context tier reached), the range is the
     monthly cost times that factor: what ``price_volumes`` would return, without pricing each model twice
     more (a plan of 2,000 models x 50 workloads). Every other row is priced at both bounds."""
-    factors = {family: _uniform_factors(t) for family, t in by_family.items() if t.bounds is not None}
-    if not factors:
+    if all(t.bounds is None for t in by_family.values()):
         return
+    factors: dict[int, tuple[Decimal, Decimal] | None] = {}  # by the id of a family's (or framing's) tokens
     to_price = []
     by_id = pricers.on(at)
     for row in rows:
-        family = row.tokens.count.family
-        if family not in factors:
+        tokens = row.tokens  # its family's figures, or its chat framing's (``costing.framing_keys``)
+        if tokens.bounds is None:
             continue
-        uniform = factors[family]
+        key = id(tokens)
+        if key not in factors:
+            factors[key] = _uniform_factors(tokens)
+        uniform = factors[key]
         pricer = by_id.get(row.entry.model.id) or pricers.get(row.entry, at)
-        if uniform is not None and _proportional(pricer, by_family[family], uniform[1]):
+        if uniform is not None and _proportional(pricer, tokens, uniform[1]):
             row.cost_low, row.cost_high = row.monthly_cost * uniform[0], row.monthly_cost * uniform[1]
         else:
             to_price.append(row)

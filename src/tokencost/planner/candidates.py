@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 from typing import NamedTuple
 
+from tokencost.costing.framing_keys import volumes_key
 from tokencost.costing.models import default_models
 from tokencost.errors import InputError
 from tokencost.planner.figures import k_tokens
@@ -152,8 +153,8 @@ class Screen(NamedTuple):
         """Screen one candidate; a retired current model is also a problem of the workload.
 
         Runs once per (candidate, workload), ~100,000 times in a large plan: locals, not attributes."""
-        entry, item_id, family, window, fx_rate, reason = item
-        tokens, needed = self.tokens[family]
+        entry, item_id, _family, window, fx_rate, reason = item
+        tokens, needed = self.tokens[volumes_key(entry, self.tokens)]
         is_current = item_id == self.current_id
         model = entry.model
         notes: list[str] = []

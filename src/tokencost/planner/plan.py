@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from tokencost.costing.arguments import currency_code, fx_overrides
+from tokencost.costing.framing_keys import framing_key, volumes_key
 from tokencost.costing.volumes import CardPricers
 from tokencost.errors import InputError
 from tokencost.fx import FxTable, fx_table
@@ -149,7 +150,8 @@ class _Planner:
         samples, chat = self._samples(index, w)
         base = w.counted_with or (current.model.tokenizer if current else "generic")
         families = self._families(base, current, candidates)
-        by_family = self.tokens.family_tokens(w, families, base, samples, chat)
+        framed = self._framed(current, candidates) if chat else None
+        by_family = self.tokens.family_tokens(w, families, base, samples, chat, framed)
         skipped = self._skipped_parts(samples, chat, problems)
         monthly_requests, factor, traffic = _traffic(w)
         start = _workload_start(w, self.spec, self.today)
@@ -168,7 +170,7 @@ class _Planner:
         rank_rows(ranking.rows, ranking.current)
         cost_range = apply_bands(ranking, by_family, traffic, self.pricers, self.at, timeline.scale, self.fx)
         self._require_a_candidate(w, ranking, problems)
-        tokens = by_family[current.model.tokenizer] if current else by_family[base]
+        tokens = by_family[volumes_key(current, by_family)] if current else by_family[base]
         return WorkloadPlan(
             workload=w,
             resolved=current,
@@ -220,6 +222,17 @@ class _Planner:
         self.prepared_candidates(candidates)
         own = [current.model.tokenizer] if current else []
         return list(dict.fromkeys([base, *own, *self._candidate_families]))
+
+    def _framed(self, current: Entry | None, candidates: list[Entry]) -> dict[str, tuple[str, str]]:
+        """The chat framings other than their family's default among the models (GPT-5 beside GPT-4o):
+        ``framing_key`` -> (family, a model framed so)."""
+        out: dict[str, tuple[str, str]] = {}
+        for entry in [*([current] if current else []), *candidates]:
+            family = entry.model.tokenizer
+            key = framing_key(entry.id, family)
+            if key != family:
+                out.setdefault(key, (family, entry.id))
+        return out
 
     def _skipped_parts(self, samples: list[Path], chat: bool, problems: list[str]) -> int:
         skipped = self.tokens.skipped_parts(samples, chat)

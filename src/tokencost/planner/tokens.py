@@ -5,7 +5,7 @@ measured ratios between tokenizers."""
 from __future__ import annotations
 
 import glob as globlib
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -64,6 +64,8 @@ class SampleCounts:
         self._chats: dict[Path, list] = {}  # the chat requests of each chat sample file
         self._counts: dict[tuple[Path, str, bool], tuple[int, ...]] = {}
         self._bounds: dict[tuple[Path, str, bool], tuple[tuple[int, int], ...]] = {}
+        #: tokens of the text alone (a chat's content, without its framing and tool definitions)
+        self._content: dict[tuple[Path, str, bool], tuple[int, ...]] = {}
         self.skipped_parts: dict[Path, int] = {}  # non-text parts (images, audio) of each chat sample
 
     def counter(self, family: str):
@@ -106,9 +108,10 @@ class SampleCounts:
                 self.skipped_parts[path] = sum(c.skipped_parts for c in counted)
                 self._counts[key] = tuple(c.tokens for c in counted)
                 self._bounds[key] = tuple(bounds)
+                self._content[key] = tuple(c.content for c in counted)
             else:
                 n, low, high = counter.count_range(self.text(path))
-                self._counts[key] = (n,)
+                self._counts[key] = self._content[key] = (n,)
                 self._bounds[key] = ((low, high),)
         return self._counts[key]
 
@@ -118,6 +121,12 @@ class SampleCounts:
         """Inclusive (low, high) of each of ``count``'s sample requests (equal to the count when exact)."""
         self.count(path, family, chat, model)
         return self._bounds[(path, family, chat, model)]
+
+    def content(self, path: Path, family: str, chat: bool, model: str | None = None) -> tuple[int, ...]:
+        """Like ``count``, the tokens of the text alone: what scales output between tokenizers (a Claude
+        tool prompt is input framing, not a sign that Claude's replies take more tokens)."""
+        self.count(path, family, chat, model)
+        return self._content[(path, family, chat, model)]
 
 
 def sample_files(
@@ -194,43 +203,63 @@ class WorkloadTokens:
         return sum(self.counts.skipped_parts.get(p, 0) for p in samples) if chat else 0
 
     def family_tokens(
-        self, w: Workload, families: Sequence[str], base: str, samples: list[Path], chat: bool
+        self,
+        w: Workload,
+        families: Sequence[str],
+        base: str,
+        samples: list[Path],
+        chat: bool,
+        framed: Mapping[str, tuple[str, str]] | None = None,
     ) -> dict[str, FamilyTokens]:
         """Per family: the samples counted (output and reasoning scaled by the family's ratio to ``base``), or
-        the given counts (in ``base``) converted."""
+        the given counts (in ``base``) converted. ``framed``: chat samples are also counted under each
+        ``framing_key`` as its (family, model) frames them (GPT-5 apart from GPT-4o)."""
         if samples:
-            return self._from_samples(w, families, base, samples, chat)
+            return self._from_samples(w, families, base, samples, chat, framed or {})
         return self._from_given(w, families, base)
 
     def _from_samples(
-        self, w: Workload, families: Sequence[str], base: str, samples: list[Path], chat: bool
+        self,
+        w: Workload,
+        families: Sequence[str],
+        base: str,
+        samples: list[Path],
+        chat: bool,
+        framed: Mapping[str, tuple[str, str]],
     ) -> dict[str, FamilyTokens]:
         output = w.output_tokens
         reasoning = w.reasoning_tokens or Decimal(0)
         per_family: dict[str, tuple[Decimal, Decimal, CountInfo, tuple[Decimal, ...], tuple]] = {}
-        for family in dict.fromkeys([base, *families]):
+        keys = {f: (f, None) for f in dict.fromkeys([base, *families])}
+        if chat:
+            keys.update(framed)
+        for key, (family, model) in keys.items():
             counter = self.counts.counter(family)
-            model = w.model if family == base else None  # the model picks OpenAI's chat framing
             numbers = [n for p in samples for n in self.counts.count(p, family, chat, model)]
             method = counter.method + (" + chat overhead" if chat else "")
             info = CountInfo(counter.family, counter.exact, method, counter.error_band)
             bounds = () if counter.exact else self._sample_bounds(samples, family, chat, model)
-            per_family[family] = (
+            per_family[key] = (
                 Decimal(sum(numbers)) / len(numbers),
                 Decimal(max(numbers)),
                 info,
                 tuple(Decimal(n) for n in numbers),
                 bounds,
             )
-        base_mean = per_family[base][0]
+        text = {  # output and reasoning scale by the tokenizers' counts of the text alone
+            f: sum(n for p in samples for n in self.counts.content(p, f, chat))
+            for f in dict.fromkeys(f for f, _ in keys.values())
+        }
+        text_base = text[base]
         out: dict[str, FamilyTokens] = {}
-        for family in families:
+        for family in [*families, *(k for k in keys if k not in families and k != base)]:
             mean, largest, info, each, bounds = per_family[family]
-            r = mean / base_mean if base_mean else Decimal(1)
+            own = text[keys[family][0]]  # a framing key: its family's text count
+            r = Decimal(own) / text_base if text_base else Decimal(1)
             out_tokens = output * r if output is not None else mean * DEFAULT_OUTPUT_RATIO
             out[family] = FamilyTokens(
                 mean, largest, out_tokens, reasoning * r, info, each,
-                _mean_bounds(bounds), bounds, fixed_output=output is not None and family == base,
+                _mean_bounds(bounds), bounds, fixed_output=output is not None and keys[family][0] == base,
             )  # fmt: skip
         return out
 

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from tokencost.costing.framing_keys import framing_key
 from tokencost.errors import TokencostError
 from tokencost.pricing.catalog import Entry
 from tokencost.pricing.resolve import Resolution
@@ -188,10 +189,11 @@ class Engine:
         family, logged_family = candidate.model.tokenizer, entry.model.tokenizer
         totals = self.cand_totals.setdefault(candidate.id, ModelTotals())
         if record.request is not None and not record.aggregated:
-            known = self._by_family.get(family)
+            key = framing_key(candidate.id, family)  # GPT-5 frames a chat otherwise than GPT-4o
+            known = self._by_family.get(key)
             if known is None:
                 try:
-                    known = self._by_family[family] = retokenized(record, family, logged_family)
+                    known = self._by_family[key] = retokenized(record, family, logged_family, candidate.id)
                 except TokencostError as exc:  # logged text that is not a countable chat request
                     self.notes[f"request text not countable, counts converted instead ({exc})"[:200]] = None
                     record.request = None

@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from typing import Any
 
+from tokencost.costing.framing_keys import framing_key
 from tokencost.errors import TokencostError
 from tokencost.replay.record import UsageRecord
 
@@ -20,10 +21,10 @@ BATCH = 256
 
 
 def count_batch(
-    batch: list[tuple[UsageRecord, str | None]], families: tuple[str, ...]
+    batch: list[tuple[UsageRecord, str | None]], families: tuple[tuple[str, str, str], ...]
 ) -> list[dict[str, Any]]:
-    """Per record, ``{family: (central, low, high)}`` (empty without text; ``{"error": message}`` when the
-    logged text is not a countable chat request)."""
+    """Per record, ``{framing key: (central, low, high)}`` for each (key, family, model) of ``families``
+    (empty without text; ``{"error": message}`` when the logged text is not a countable chat request)."""
     from tokencost.replay.translate import retokenized
 
     out: list[dict[str, Any]] = []
@@ -31,8 +32,8 @@ def count_batch(
         counts: dict[str, Any] = {}
         if record.request is not None and not record.aggregated and logged_family is not None:
             try:
-                for family in families:
-                    counts[family] = retokenized(record, family, logged_family)
+                for key, family, model in families:
+                    counts[key] = retokenized(record, family, logged_family, model)
             except TokencostError as exc:
                 counts = {"error": str(exc)}
         out.append(counts)
@@ -41,7 +42,11 @@ def count_batch(
 
 def with_counts(records: Iterator[UsageRecord], engine: Any, jobs: int) -> Iterator[tuple[UsageRecord, dict]]:
     """``records`` paired with their per-family counts, counted by ``jobs`` worker processes, in order."""
-    families = tuple(dict.fromkeys(c.model.tokenizer for c in engine.candidates))
+    framings: dict[str, tuple[str, str, str]] = {}
+    for c in engine.candidates:  # one count per framing (``costing.framing_keys``), as the engine keys them
+        key = framing_key(c.id, c.model.tokenizer)
+        framings.setdefault(key, (key, c.model.tokenizer, c.id))
+    families = tuple(framings.values())
     pending: deque = deque()
     with ProcessPoolExecutor(max_workers=jobs) as pool:
         while True:

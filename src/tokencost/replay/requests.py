@@ -1,8 +1,11 @@
-"""Request bodies in OpenAI, OpenAI Responses, Anthropic or Gemini shape -> one OpenAI-format chat request.
+"""Logged request bodies -> the chat request replay re-tokenises.
 
-Re-tokenising a logged request on another vendor's tokenizer needs the text in one shape: the OpenAI chat
-format that ``tokenizers.messages`` counts (with each family's per-message overhead). Non-text parts
-(images, audio, files) are dropped here and their tokens carried over as logged, as the count commands do.
+A body of a shape the chat package reads (OpenAI Chat Completions or Responses, Anthropic Messages, Gemini
+``generateContent``) is kept as logged: ``tokenizers.chat`` parses it and converts it to the candidate
+vendor's own request when counting (one conversion, the one ``count --messages`` uses: a Claude
+``tool_use`` block stays a tool call on GPT). Anything else (OTel message lists, legacy ``prompt``, bodies
+the strict parser refuses) becomes an OpenAI-format chat request here, leniently. Non-text parts (images,
+audio, files) are not counted, and their tokens carried over as logged, as the count commands do.
 """
 
 from __future__ import annotations
@@ -82,6 +85,17 @@ def _openai_chat(body: dict) -> bool:
     return True
 
 
+def _readable(body: dict) -> bool:
+    """Whether the chat package reads ``body`` as a request of its own shape (kept as logged)."""
+    from tokencost.errors import InputError
+    from tokencost.tokenizers.chat import parse_request
+
+    try:
+        return bool(parse_request(body).messages)
+    except InputError:
+        return False
+
+
 def to_chat(body: Any) -> dict[str, Any] | None:
     """An OpenAI chat request ``{"messages": [...], "tools": [...]}`` from a request body of any supported
     shape, or None when it holds no text."""
@@ -94,6 +108,8 @@ def to_chat(body: Any) -> dict[str, Any] | None:
         if isinstance(body, str) and body:
             return {"messages": [{"role": "user", "content": body}], "tools": []}
         return None
+    if _readable(body):
+        return body
     if _openai_chat(body):
         chat = {"messages": body["messages"], "tools": body.get("tools") or []}
         if isinstance(body.get("response_format"), dict):
@@ -126,9 +142,10 @@ def to_chat(body: Any) -> dict[str, Any] | None:
     return {"messages": messages, "tools": _tools(body.get("tools"))}
 
 
-def count_chat(request: dict[str, Any], family: str, count: Any) -> int:
+def count_chat(request: dict[str, Any], family: str, count: Any, model: str | None = None) -> int:
     """Tokens of a chat request on ``family`` with its chat framing, through the tokenizers' public chat
-    entry point (``tokenizers.chat.count_request``: the same numbers as ``tokencost count --messages``)."""
+    entry point (``tokenizers.chat.count_request``: the same numbers as ``tokencost count --messages``);
+    ``model``: the candidate the request is framed for (else the logged request's own model)."""
     from tokencost.tokenizers.chat import count_request
 
-    return count_request(request, family, count=count).tokens
+    return count_request(request, family, model=model, count=count).tokens

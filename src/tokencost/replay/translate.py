@@ -107,9 +107,12 @@ def _values(record: UsageRecord, tokens: Decimal, out_factor: Decimal) -> tuple:
     return (values[0], tokens, *values[2:])
 
 
-def retokenized(record: UsageRecord, family: str, logged_family: str | None) -> tuple[tuple, tuple, tuple]:
-    """The record's tokens counted with ``family`` from its text: (central, low, high) value tuples, low
-    and high from an estimate's fitted bounds (equal to central when the tokenizer is exact).
+def retokenized(
+    record: UsageRecord, family: str, logged_family: str | None, model: str | None = None
+) -> tuple[tuple, tuple, tuple]:
+    """The record's tokens counted with ``family`` from its text, its chat framed for ``model`` (the
+    candidate): (central, low, high) value tuples, low and high from an estimate's fitted bounds (equal to
+    central when the tokenizer is exact).
 
     Input parts the text cannot show (cache) keep their logged share of the input; an output without
     logged text converts with the measured ratio and its band."""
@@ -119,7 +122,7 @@ def retokenized(record: UsageRecord, family: str, logged_family: str | None) -> 
     count = counter(family)
     assert record.request is not None
     tally = RangeTally(count)
-    central_in = count_chat(record.request, family, tally if not count.exact else count.count)
+    central_in = count_chat(record.request, family, tally if not count.exact else count.count, model)
     low_in, high_in = tally.bounds(central_in)
     visible = Decimal(record.visible_output_tokens)
     if record.response_text is not None:

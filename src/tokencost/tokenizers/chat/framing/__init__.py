@@ -93,6 +93,7 @@ def generation(family: str, model: str | None) -> str:
     ``openai:o-series``, ``anthropic`` (Claude before 4.5) / ``anthropic:4.5`` (4.5 and later, the
     default), ``gemini``."""
     vendor = vendor_of(family)
+    model = _catalog_form(model)
     if vendor == "openai":
         if model and _O_SERIES.match(model):
             return "openai:o-series"
@@ -104,13 +105,32 @@ def generation(family: str, model: str | None) -> str:
 
 def tool_prompt(model: str | None, choice: str | None) -> int:
     """Tokens of Claude's tool-use system prompt for ``model`` and ``tool_choice`` (Anthropic's table)."""
+    return _tool_prompt_row(model)["any" if choice in ("any", "tool") else "auto"]
+
+
+def _tool_prompt_row(model: str | None) -> dict[str, int]:
     table = constants()["anthropic_tool_prompt"]
-    row = table["default"]
+    model = _catalog_form(model)
     for prefix, values in table["models"].items():
-        if model and model.startswith(prefix):
-            row = values
-            break
-    return row["any" if choice in ("any", "tool") else "auto"]
+        if model and model.removeprefix("anthropic/").startswith(prefix):
+            return values
+    return table["default"]
+
+
+def _catalog_form(model: str | None) -> str | None:
+    """``model`` with the dots of catalog ids as the vendors' dashes (``claude-opus-4.1``:
+    ``claude-opus-4-1``), lower case."""
+    return model.lower().replace(".", "-") if model else model
+
+
+def variant(family: str, model: str | None) -> tuple:
+    """What of ``model`` changes how a chat request is framed on ``family`` (OpenAI's generation; Claude's
+    generation and tool prompt); models of one variant frame every request alike, so a request counted
+    for one of them holds for all."""
+    vendor = vendor_of(family)
+    if vendor == "anthropic":
+        return (generation(family, model), tuple(sorted(_tool_prompt_row(model).items())))
+    return (generation(family, model),) if vendor == "openai" else ()
 
 
 def kind_of(request: Request) -> str:
@@ -144,7 +164,7 @@ def count_request(
     spec = constants()["generations"][gen]
     coef = spec["coef"]
     prompt = tool_prompt(model, request.tool_choice) if vendor == "anthropic" and request.tools else 0
-    f = features(request, vendor, count, prompt)
+    f = features(request, vendor, count, prompt, gen)
     weighed = {name: coef.get(name, 0) * value for name, value in f.items()}
     total = max(0, round(sum(weighed.values())))
     tools = round(

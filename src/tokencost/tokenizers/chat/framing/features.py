@@ -40,9 +40,10 @@ FRAMING_FEATURES = (
 
 
 def features(
-    request: Request, vendor: str, count: Callable[[str], int], tool_prompt: int = 0
+    request: Request, vendor: str, count: Callable[[str], int], tool_prompt: int = 0, gen: str = ""
 ) -> dict[str, int]:
-    """The features of ``request`` for ``vendor`` (``openai``, ``anthropic``, ``gemini``)."""
+    """The features of ``request`` for ``vendor`` (``openai``, ``anthropic``, ``gemini``) and its
+    generation ``gen`` (``openai:chat``: tools rendered as GPT-4o bills them, after the system text)."""
     f = dict.fromkeys(TOKEN_FEATURES + FRAMING_FEATURES, 0)
     f["base"] = 1
     system_texts = list(request.system)
@@ -61,7 +62,8 @@ def features(
         f["messages"] += 1
         if vendor == "openai":
             f["roles"] += count(message.role)
-        if message.name:
+        # a tool message's ``name`` is not billed apart: its result is framed with the function's name
+        if message.name and not (vendor == "openai" and message.role == "tool"):
             f["names"] += count(message.name)
             f["named"] += 1
         for part in message.parts:
@@ -81,7 +83,7 @@ def features(
         f["tools"] = 1
         f["tools_no_system"] = 0 if has_system else 1
         f["tool_defs"] = len(request.tools)
-        f["tools_text"] = count(_tools_text(request, vendor))
+        f["tools_text"] = _tools_tokens(request, vendor, count, gen == "openai:chat")
         f["tool_prompt"] = tool_prompt
         f["tool_named"] = int(request.tool_choice == "tool")
         f["tool_required"] = int(request.tool_choice == "any")
@@ -98,9 +100,28 @@ def features(
     return f
 
 
-def _tools_text(request: Request, vendor: str) -> str:
+def _tools_tokens(request: Request, vendor: str, count: Callable[[str], int], gpt4o: bool) -> int:
+    """Tokens of the tool definitions; on the GPT-4o generation they follow the system text in the same
+    message (``\n\n`` between), so they are counted joined to it (the merge at the seam included)."""
+    text = _tools_text(request, vendor, gpt4o)
+    system = _first_system(request) if gpt4o else ""
+    if not system:
+        return count(text)
+    return count(f"{system}\n\n{text}") - count(system)
+
+
+def _first_system(request: Request) -> str:
+    if request.system:
+        return request.system[0]
+    for message in request.messages:
+        if message.role in ("system", "developer"):
+            return "".join(p.text for p in message.parts if p.kind == TEXT)
+    return ""
+
+
+def _tools_text(request: Request, vendor: str, gpt4o: bool = False) -> str:
     if vendor == "openai":
-        return render.openai_tools(request.tools)
+        return render.openai_tools(request.tools, gpt4o)
     if vendor == "anthropic":
         return render.claude_tools(request.tools)
     return render.gemini_tools(request.tools)

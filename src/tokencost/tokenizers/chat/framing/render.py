@@ -13,22 +13,54 @@ from typing import Any
 from tokencost.tokenizers.chat.model import Schema, Tool, compact_json
 
 
-def openai_tools(tools: tuple[Tool, ...]) -> str:
+def openai_tools(tools: tuple[Tool, ...], gpt4o: bool = False) -> str:
     """The ``# Tools`` section OpenAI's models receive for function (and custom) tools: a TypeScript-like
     ``namespace functions`` (the rendering OpenAI publishes for harmony; checked against ``openai-harmony``
-    in ``benchmarks/framing.py``)."""
+    in ``benchmarks/framing.py``). ``gpt4o``: as the GPT-4o generation bills it (measured on recorded
+    calls): description lines stripped and blank ones dropped, ``() => any`` for a tool without
+    properties, and a title's ``//`` spacer line only when a description follows."""
     lines = ["## functions\n", "namespace functions {\n"]
     for tool in tools:
-        lines.extend(f"// {line}" for line in tool.description.splitlines())
+        described = tool.description.splitlines()
+        if gpt4o:
+            described = [line.strip() for line in described if line.strip()]
+        lines.extend(f"// {line}" for line in described)
+        parameters = tool.parameters
+        if gpt4o and isinstance(parameters, dict):
+            parameters = _inline_refs(parameters) if parameters.get("properties") else None
         if tool.kind == "custom":
             fmt = f" // format: {compact_json(tool.format)}" if tool.format else ""
             lines.append(f"type {tool.name} = (_: string) => any;{fmt}\n")
-        elif tool.parameters is not None:
-            lines.append(f"type {tool.name} = (_: {_ts(tool.parameters, '')}) => any;\n")
+        elif parameters is not None:
+            lines.append(f"type {tool.name} = (_: {_ts(parameters, '', gpt4o)}) => any;\n")
         else:
             lines.append(f"type {tool.name} = () => any;\n")
     lines.append("} // namespace functions")
     return "# Tools\n\n" + "\n".join(lines)
+
+
+def _inline_refs(schema: dict[str, Any]) -> dict[str, Any]:
+    """``schema`` with each local ``$ref`` (``#/$defs/X``, ``#/definitions/X``) replaced by the definition
+    it names (the GPT-4o generation bills the referenced properties; harmony renders a ``$ref`` as any)."""
+    defs = {**(schema.get("definitions") or {}), **(schema.get("$defs") or {})}
+
+    def inline(value: Any, depth: int) -> Any:
+        if isinstance(value, list):
+            return [inline(item, depth) for item in value]
+        if not isinstance(value, dict):
+            return value
+        ref = value.get("$ref")
+        if isinstance(ref, str) and depth < 8 and ref.rsplit("/", 1)[-1] in defs:
+            target = defs[ref.rsplit("/", 1)[-1]]
+            merged = (
+                {**target, **{k: v for k, v in value.items() if k != "$ref"}}
+                if isinstance(target, dict)
+                else {}
+            )
+            return inline(merged, depth + 1)
+        return {k: inline(v, depth) for k, v in value.items() if k not in ("$defs", "definitions")}
+
+    return inline(schema, 0) if defs else schema
 
 
 def _default(schema: dict[str, Any]) -> str:
@@ -47,13 +79,13 @@ def _is_enum(schema: dict[str, Any]) -> bool:
     return isinstance(schema.get("enum"), list) and bool(schema["enum"])
 
 
-def _ts(schema: Any, indent: str) -> str:
+def _ts(schema: Any, indent: str, gpt4o: bool = False) -> str:
     """A JSON Schema as a TypeScript type, the way harmony renders it (``oneOf`` unions, ``T[]``, objects
     with comment lines for title, description, examples and defaults; ``anyOf`` and ``$ref`` are ``any``)."""
     if not isinstance(schema, dict):
         return "any"
     if isinstance(schema.get("oneOf"), list):
-        return _one_of(schema["oneOf"], indent)
+        return _one_of(schema["oneOf"], indent, gpt4o)
     kind = schema.get("type")
     if isinstance(kind, list):
         names = ["number" if k == "integer" else k for k in kind if isinstance(k, str)]
@@ -61,7 +93,7 @@ def _ts(schema: Any, indent: str) -> str:
             return " | ".join(names)
         kind = None
     if kind == "object":
-        return _ts_object(schema, indent)
+        return _ts_object(schema, indent, gpt4o)
     if kind == "string":
         values = [f'"{v}"' for v in schema.get("enum") or [] if isinstance(v, str)]
         return " | ".join(values) if values else "string"
@@ -70,7 +102,7 @@ def _ts(schema: Any, indent: str) -> str:
     if kind == "boolean":
         return "boolean"
     if kind == "array":
-        return f"{_ts(schema['items'], indent)}[]" if "items" in schema else "Array<any>"
+        return f"{_ts(schema['items'], indent, gpt4o)}[]" if "items" in schema else "Array<any>"
     return "any"
 
 
@@ -80,10 +112,10 @@ def _nullable(schema: Any, text: str) -> str:
     return text
 
 
-def _one_of(variants: list, indent: str) -> str:
+def _one_of(variants: list, indent: str, gpt4o: bool = False) -> str:
     out = ""
     for variant in variants:
-        out += f"\n{indent} | " + _nullable(variant, _ts(variant, indent + "   "))
+        out += f"\n{indent} | " + _nullable(variant, _ts(variant, indent + "   ", gpt4o))
         trailing = []
         if isinstance(variant, dict) and isinstance(variant.get("description"), str):
             trailing.append(variant["description"])
@@ -94,32 +126,36 @@ def _one_of(variants: list, indent: str) -> str:
     return out
 
 
-def _ts_object(schema: dict[str, Any], indent: str) -> str:
-    out = f"{indent}// {schema['description']}\n" if isinstance(schema.get("description"), str) else ""
+def _ts_object(schema: dict[str, Any], indent: str, gpt4o: bool = False) -> str:
+    # harmony repeats a nested object's description inside it (its property already carries it above)
+    own = isinstance(schema.get("description"), str) and not (gpt4o and indent)
+    out = f"{indent}// {schema['description']}\n" if own else ""
     out += "{\n"
     properties = schema.get("properties")
     required = {r for r in schema.get("required") or [] if isinstance(r, str)}
     for key, value in (properties if isinstance(properties, dict) else {}).items():
         value = value if isinstance(value, dict) else {}
         mark = "" if key in required else "?"
+        described = "oneOf" not in value and isinstance(value.get("description"), str)
         if isinstance(value.get("title"), str):
-            out += f"{indent}// {value['title']}\n{indent}//\n"
-        if "oneOf" not in value and isinstance(value.get("description"), str):
+            spacer = f"{indent}//\n" if described or not gpt4o else ""
+            out += f"{indent}// {value['title']}\n{spacer}"
+        if described:
             out += f"{indent}// {value['description']}\n"
         examples = [e for e in value.get("examples") or [] if isinstance(e, str)]
         if isinstance(value.get("examples"), list) and value["examples"]:
             out += f"{indent}// Examples:\n" + "".join(f'{indent}// - "{e}"\n' for e in examples)
         if isinstance(value.get("oneOf"), list):
-            out += _one_of_property(key, mark, value, indent)
+            out += _one_of_property(key, mark, value, indent, gpt4o)
             continue
-        out += f"{indent}{key}{mark}: " + _nullable(value, _ts(value, indent + "    ")) + ","
+        out += f"{indent}{key}{mark}: " + _nullable(value, _ts(value, indent + "    ", gpt4o)) + ","
         if "default" in value:
             out += " // " + _default(value)
         out += "\n"
     return out + f"{indent}}}"
 
 
-def _one_of_property(key: str, mark: str, value: dict[str, Any], indent: str) -> str:
+def _one_of_property(key: str, mark: str, value: dict[str, Any], indent: str, gpt4o: bool = False) -> str:
     """A property whose schema is a ``oneOf``: its comments above, one ``| variant`` line each."""
     variants = value["oneOf"]
     description = value.get("description") if isinstance(value.get("description"), str) else None
@@ -130,7 +166,7 @@ def _one_of_property(key: str, mark: str, value: dict[str, Any], indent: str) ->
         out += f"{indent}// {_default(value)}\n"
     out += f"{indent}{key}{mark}:\n"
     for index, variant in enumerate(variants):
-        out += f"{indent} | " + _nullable(variant, _ts(variant, indent + "   "))
+        out += f"{indent} | " + _nullable(variant, _ts(variant, indent + "   ", gpt4o))
         trailing = []
         own = variant.get("description") if isinstance(variant, dict) else None
         if not (index == 0 and above) and isinstance(own, str) and own != description:

@@ -1,0 +1,184 @@
+"""Chats are framed per model, not per tokenizer family: estimate, plan and count --messages frame a GPT-5
+request as GPT-5 (not GPT-4o) and a Claude 3 one with Claude 3's tool prompt; replay keeps logged bodies in
+their own shape so the chat package converts them."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from click.testing import CliRunner
+
+import tokencost
+from tokencost.cli import cli
+from tokencost.costing.framing_keys import framing_key
+from tokencost.replay.requests import to_chat
+from tokencost.tokenizers.chat import count_request, parse_request
+from tokencost.tokenizers.chat.framing import generation, tool_prompt
+
+TOOLS_CHAT = {
+    "messages": [
+        {"role": "system", "content": "You answer weather questions."},
+        {"role": "user", "content": "What is the weather in Paris today?"},
+    ],
+    "tools": [
+        {
+            "type": "function",
+            "function": {
+                "name": "get_weather",
+                "description": "Get the weather of a city",
+                "parameters": {
+                    "type": "object",
+                    "properties": {"city": {"type": "string"}},
+                    "required": ["city"],
+                },
+            },
+        }
+    ],
+}
+
+
+def own(model: str, family: str) -> int:
+    return count_request(TOOLS_CHAT, family, model=model).tokens
+
+
+def test_catalog_ids_with_dots_pick_the_vendor_generation():
+    assert generation("claude", "claude-opus-4.1") == "anthropic"  # catalog spelling of claude-opus-4-1
+    assert generation("claude", "claude-opus-4.5") == "anthropic:4.5"
+    assert generation("o200k_base", "gpt-5.4-mini") == "openai:reasoning"
+    assert generation("o200k_base", "gpt-4.1") == "openai:chat"
+    assert tool_prompt("claude-3.5-haiku", "auto") == tool_prompt("claude-3-5-haiku-20241022", "auto") == 264
+    assert framing_key("gpt-4o", "o200k_base") == "o200k_base"
+    assert framing_key("gpt-5", "o200k_base") == "o200k_base (openai:reasoning framing)"
+    assert framing_key("claude-3-haiku", "claude").startswith("claude (anthropic framing, tool prompt 264/")
+
+
+def test_estimate_frames_each_model_as_its_generation():
+    result = tokencost.estimate(
+        TOOLS_CHAT, models=["gpt-4o", "gpt-5", "claude-3-haiku", "claude-sonnet-4.5"], output_tokens=0
+    )
+    tokens = {row.entry.id: row.input_tokens for row in result.rows}
+    assert tokens["gpt-4o"] == own("gpt-4o", "o200k_base")
+    assert tokens["gpt-5"] == own("gpt-5", "o200k_base")
+    assert tokens["gpt-5"] != tokens["gpt-4o"]
+    assert tokens["claude-3-haiku"] == own("claude-3-haiku", "claude")
+    assert tokens["claude-sonnet-4.5"] == own("claude-sonnet-4.5", "claude")
+    assert tokens["claude-3-haiku"] != tokens["claude-sonnet-4.5"]
+    # alone, a model keeps its family's key in the JSON and the same count
+    (alone,) = tokencost.estimate(TOOLS_CHAT, models="gpt-5", output_tokens=0).rows
+    assert alone.input_tokens == tokens["gpt-5"]
+    document = tokencost.estimate(TOOLS_CHAT, models=["gpt-5"], output_tokens=0).to_document()
+    assert list(document["token_counts"]) == ["o200k_base"]
+
+
+def test_count_messages_frames_each_model(tmp_path):
+    path = tmp_path / "chat.json"
+    path.write_text(json.dumps(TOOLS_CHAT), encoding="utf-8")
+    result = CliRunner().invoke(
+        cli, ["count", "--messages", str(path), "-m", "gpt-4o", "-m", "gpt-5", "--format", "json"]
+    )
+    assert result.exit_code == 0, result.output
+    rows = {r["model"]: r for r in json.loads(result.output)["results"]}
+    assert rows["gpt-4o"]["tokens"] == own("gpt-4o", "o200k_base")
+    assert rows["gpt-5"]["tokens"] == own("gpt-5", "o200k_base")
+    assert rows["gpt-5"]["messages"]["basis"] == "fitted:openai:reasoning"
+
+
+def test_plan_frames_chat_samples_per_candidate(tmp_path):
+    (tmp_path / "sample.json").write_text(json.dumps(TOOLS_CHAT), encoding="utf-8")
+    (tmp_path / "work.yaml").write_text(
+        "workloads:\n  - name: agent\n    model: gpt-4o\n    requests_per_day: 100\n"
+        "    messages: sample.json\n    output_tokens: 10\n"
+        "candidates: [gpt-4o, gpt-5, claude-3-haiku, claude-sonnet-4.5]\n",
+        encoding="utf-8",
+    )
+    result = CliRunner().invoke(cli, ["plan", str(tmp_path / "work.yaml"), "--format", "json"])
+    assert result.exit_code == 0, result.output
+    (workload,) = json.loads(result.output)["workloads"]
+    tokens = {c["model"]: c["input_tokens"] for c in workload["candidates"]}
+    expected = {"gpt-4o": "o200k_base", "gpt-5": "o200k_base", "claude-3-haiku": "claude"}
+    expected["claude-sonnet-4.5"] = "claude"
+    for model, family in expected.items():
+        assert float(tokens[model]) == pytest.approx(own(model, family)), model
+    assert "o200k_base (openai:reasoning framing)" in workload["tokens_by_family"]
+
+
+ANTHROPIC_LOGGED = {
+    "model": "claude-sonnet-4-5",
+    "max_tokens": 100,
+    "system": "Be brief.",
+    "tools": [{"name": "get_weather", "description": "Weather", "input_schema": {"type": "object"}}],
+    "messages": [
+        {"role": "user", "content": "Weather in Paris?"},
+        {
+            "role": "assistant",
+            "content": [{"type": "tool_use", "id": "t1", "name": "get_weather", "input": {"city": "Paris"}}],
+        },
+        {"role": "user", "content": [{"type": "tool_result", "tool_use_id": "t1", "content": "18C"}]},
+    ],
+}
+
+
+def test_replay_keeps_a_logged_body_for_the_chat_package_to_convert():
+    kept = to_chat(ANTHROPIC_LOGGED)
+    request = parse_request(kept)
+    assert request.shape == "anthropic" and request.calls == 1 and request.results == 1
+    assert request.tools[0].name == "get_weather"
+    # replayed on GPT-4o it is counted as the OpenAI request it would be: tool call, result and tools
+    assert count_request(kept, "o200k_base").tokens == count_request(ANTHROPIC_LOGGED, "o200k_base").tokens
+    # what the chat package cannot read is still converted leniently (a bare prompt)
+    assert to_chat({"prompt": "hello"}) == {"messages": [{"role": "user", "content": "hello"}], "tools": []}
+
+
+def test_replay_frames_each_candidate_as_its_generation(tmp_path):
+    """A logged GPT-4o request with tools, replayed on GPT-4o and GPT-5: each candidate is counted as its
+    own generation frames the chat (not as the logged model), alike with worker processes."""
+    from tokencost.replay import replay
+
+    body = {"model": "gpt-4o", **TOOLS_CHAT}
+    response = {
+        "id": "c1",
+        "object": "chat.completion",
+        "model": "gpt-4o-2024-08-06",
+        "choices": [{"index": 0, "message": {"role": "assistant", "content": "Sunny."}}],
+        "usage": {"prompt_tokens": 60, "completion_tokens": 2, "total_tokens": 62},
+    }
+    log = tmp_path / "pairs.jsonl"
+    log.write_text(
+        json.dumps({"ts": "2025-12-04T10:00:00Z", "request": body, "response": response}) + "\n",
+        encoding="utf-8",
+    )
+    serial = replay(str(log), ["gpt-4o", "gpt-5"])
+    tokens = {c["model"]: c["input_tokens"] for c in serial["candidates"]}
+    assert tokens["gpt-4o"] == own("gpt-4o", "o200k_base")
+    assert tokens["gpt-5"] == own("gpt-5", "o200k_base") != tokens["gpt-4o"]
+    parallel = replay(str(log), ["gpt-4o", "gpt-5"], jobs=2)
+    assert {c["model"]: c["input_tokens"] for c in parallel["candidates"]} == tokens
+
+
+def test_plan_scales_output_by_the_text_not_by_the_framing(tmp_path):
+    """Output tokens given in one tokenizer scale to another by the sample's text alone: GPT-5 (same
+    tokenizer as GPT-4o) keeps them, and Claude's tool prompt does not make its replies longer."""
+    from decimal import Decimal
+
+    from tokencost.planner.plan import plan_file
+    from tokencost.tokenizers.messages import count_requests, parse_requests
+
+    (tmp_path / "sample.json").write_text(json.dumps(TOOLS_CHAT), encoding="utf-8")
+    (tmp_path / "work.yaml").write_text(
+        "workloads:\n  - name: agent\n    model: gpt-4o\n    requests_per_day: 100\n"
+        "    messages: sample.json\n    output_tokens: 100\n"
+        "candidates: [gpt-4o, gpt-5, claude-3-haiku, claude-sonnet-4.5]\n",
+        encoding="utf-8",
+    )
+    (workload,) = plan_file(tmp_path / "work.yaml").workloads
+    tokens = workload.by_family
+    assert tokens["o200k_base"].output == tokens["o200k_base (openai:reasoning framing)"].output == 100
+    requests = parse_requests(json.dumps(TOOLS_CHAT), "sample")
+    from tokencost.tokenizers import get_counter
+
+    text = {f: count_requests(requests, f, get_counter(f).count).content for f in ("o200k_base", "claude")}
+    expected = Decimal(100) * text["claude"] / text["o200k_base"]
+    assert tokens["claude"].output == expected
+    assert tokens["claude (anthropic framing, tool prompt 264/340 tokens)"].output == expected
+    assert tokens["claude"].output < 2 * 100  # not the ~10x the whole request's ratio gave
