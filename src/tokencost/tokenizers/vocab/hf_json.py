@@ -4,7 +4,6 @@ byte-level BPE whose merges become ranks in merge order and whose pre-tokenizer 
 
 from __future__ import annotations
 
-import hashlib
 import json
 from pathlib import Path
 
@@ -94,14 +93,21 @@ def merge_ranks(config: dict) -> dict[bytes, int] | None:
 
 def vocabulary(family: str, path: Path) -> Vocabulary | None:
     """The vocabulary of a fitting tokenizer.json (plan cached by the file's sha256), or None."""
-    data = path.read_bytes()
-    key = f"hfbpe-{hashlib.sha256(data).hexdigest()}"
+    from tokencost.tokenizers.vocab import digests
+
+    digest, data = digests.sha256_of(path, Path.read_bytes)
+    key = f"hfbpe-{digest}"
     plan = store.read_ranks_cache(f"{key}-plan")
     if plan is not None and store.read_index_cache(key) is not None:
         normalize = (plan.get(b"normalize") or b"").decode() or None
-        return Vocabulary(
-            family, key, plan[b"pattern"].decode(), lambda: _ranks_or_fail(data, path), normalize
-        )
+
+        def parse() -> dict[bytes, int]:
+            content = data if data is not None else digests.verified_bytes(path, digest, Path.read_bytes)
+            return _ranks_or_fail(content, path)
+
+        return Vocabulary(family, key, plan[b"pattern"].decode(), parse, normalize)
+    if data is None:
+        data = digests.verified_bytes(path, digest, Path.read_bytes)
     try:
         config = json.loads(data)
     except ValueError:

@@ -95,6 +95,8 @@ class RankIndex:
     (no 200k Python objects), for counting short texts without building the whole dict or tiktoken's
     encoder. Same answers as the dict it was made from."""
 
+    SEEN = 1 << 16
+
     def __init__(self, data: bytes) -> None:
         (n,) = struct.unpack_from("<I", data, 0)
         view = memoryview(data)
@@ -104,24 +106,42 @@ class RankIndex:
         self._ranks = view[start : start + 4 * n].cast("I")
         self._blob = data[start + 4 * n :]
         self._n = n
+        self._starts: list[int] | None = None
+        #: answers already looked up (BPE asks for the same pairs again and again); cleared past ``SEEN``
+        self._seen: dict[bytes, int | None] = {}
         if len(self._blob) != self._offsets[n]:
             raise ValueError("truncated rank index")
 
     def __len__(self) -> int:
         return self._n
 
-    def get(self, token: bytes, default: int | None = None) -> int | None:
+    def _search(self, token: bytes, lo: int, hi: int) -> int:
+        """First position in ``[lo, hi)`` whose token is not below ``token``."""
         offsets, blob = self._offsets, self._blob
-        lo, hi = 0, self._n
         while lo < hi:
             mid = (lo + hi) // 2
             if blob[offsets[mid] : offsets[mid + 1]] < token:
                 lo = mid + 1
             else:
                 hi = mid
-        if lo < self._n and blob[offsets[lo] : offsets[lo + 1]] == token:
-            return self._ranks[lo]
-        return default
+        return lo
+
+    def get(self, token: bytes, default: int | None = None) -> int | None:
+        found = self._seen.get(token, -1)
+        if found == -1:
+            if self._starts is None:  # where each first byte's tokens start: 8 fewer steps per search
+                self._starts = [self._search(bytes([b]), 0, self._n) for b in range(256)] + [self._n]
+            if not token:
+                return default
+            first = token[0]
+            lo = self._search(token, self._starts[first], self._starts[first + 1])
+            offsets = self._offsets
+            hit = lo < self._n and self._blob[offsets[lo] : offsets[lo + 1]] == token
+            found = self._ranks[lo] if hit else None
+            if len(self._seen) >= self.SEEN:
+                self._seen.clear()
+            self._seen[token] = found
+        return default if found is None else found
 
     def __contains__(self, token: bytes) -> bool:
         return self.get(token) is not None

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 from pathlib import Path
 
@@ -21,14 +20,20 @@ def parse_tekken(data: bytes) -> tuple[dict[bytes, int], str]:
 
 
 def vocabulary(family: str, path: Path) -> Vocabulary:
-    """The tekken vocabulary of ``path`` (read and hashed once; the pattern is cached beside the ranks)."""
-    data = path.read_bytes()
-    digest = hashlib.sha256(data).hexdigest()
+    """The tekken vocabulary of ``path`` (hashed once per file version, ``digests``; the pattern is cached
+    beside the ranks, so a warm run does not read the file)."""
+    from tokencost.tokenizers.vocab import digests
+
+    digest, data = digests.sha256_of(path, Path.read_bytes)
+
+    def content() -> bytes:
+        return data if data is not None else digests.verified_bytes(path, digest, Path.read_bytes)
+
     pattern_key = f"tekken-pattern-{digest}"
     cached = store.read_ranks_cache(pattern_key)
     if cached is not None and isinstance(cached.get(b"pattern"), bytes):
         pattern = cached[b"pattern"].decode()
     else:
-        pattern = parse_tekken(data)[1]
+        pattern = parse_tekken(content())[1]
         store.write_ranks_cache(pattern_key, {b"pattern": pattern.encode()})
-    return Vocabulary(family, f"tekken-{digest}", pattern, lambda: parse_tekken(data)[0])
+    return Vocabulary(family, f"tekken-{digest}", pattern, lambda: parse_tekken(content())[0])

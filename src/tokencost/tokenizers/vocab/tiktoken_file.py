@@ -25,21 +25,29 @@ def parse_tiktoken_bpe(data: bytes, source: str) -> dict[bytes, int]:
     return ranks
 
 
-def read(path: Path) -> tuple[bytes, str]:
-    """The (decompressed) content of a ``.tiktoken`` file and its sha256."""
+def _content(path: Path) -> bytes:
     try:
-        data = locate.read_maybe_gz(path)
+        return locate.read_maybe_gz(path)
     except (OSError, EOFError) as exc:
         raise InputError(f"{path}: cannot read tiktoken file: {exc}") from None
+
+
+def read(path: Path) -> tuple[bytes, str]:
+    """The (decompressed) content of a ``.tiktoken`` file and its sha256."""
+    data = _content(path)
     return data, hashlib.sha256(data).hexdigest()
 
 
 def vocabulary(family: str, path: Path, pat_str: str = "", normalize: str | None = None) -> Vocabulary:
-    """The vocabulary of a ``.tiktoken`` file, keyed by the sha256 of its content (read once, here)."""
-    data, digest = read(path)
+    """The vocabulary of a ``.tiktoken`` file, keyed by the sha256 of its content (hashed once per file
+    version, ``digests``; read again only when its ranks must be parsed)."""
+    from tokencost.tokenizers.vocab import digests
+
+    digest, data = digests.sha256_of(path, _content)
 
     def parse() -> dict[bytes, int]:
-        ranks = parse_tiktoken_bpe(data, str(path))
+        content = data if data is not None else digests.verified_bytes(path, digest, _content)
+        ranks = parse_tiktoken_bpe(content, str(path))
         if not ranks:
             raise InputError(f"{path}: empty tiktoken file")
         return ranks

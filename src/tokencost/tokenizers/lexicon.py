@@ -1,0 +1,120 @@
+"""Word and Han-character costs that make short estimates honest (``benchmarks/fit_estimator.py lexicon``).
+
+On a short prompt the error of a character-class model is mostly *which* words it holds: a common word is
+one token, a rare one of the same length two to four. ``data/lexicon.txt`` lists the corpus's most frequent
+ASCII words and Han characters with what each costs beyond one token in every measured tokenizer (the word
+after a space, the character alone), taken from the installed tokenizers when fitting; one line per cost
+pattern (``01001000<TAB>word word ...``) keeps it small; the ASCII words and the Han entries are two sections,
+each parsed only when a text needs it. Texts shorter than
+``SHORT_BELOW`` characters add six counts to the estimator's features: the extra tokens of known words and
+characters, how many unknown ones there are (and their letters), whose cost the fitted weights price, and how
+how many tokens common two- and three-character Han words save where the tokenizers hold them whole
+(CJK-rich vocabularies: Qwen, DeepSeek).
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from itertools import repeat
+from pathlib import Path
+
+__all__ = ["EXTRA", "SHORT_BELOW", "extra_features"]
+
+#: texts shorter than this (characters) are estimated with the lexicon features and their own weights
+SHORT_BELOW = 2000
+#: names of the counts ``extra_features`` adds, in order (after ``estimator.FEATURES``)
+EXTRA = (
+    "known_word_cost", "unknown_words", "unknown_word_letters", "known_han_cost", "unknown_han", "han_merges",
+)  # fmt: skip
+_WORD = re.compile(r"[A-Za-z]+")
+
+
+@lru_cache(maxsize=1)
+def _raw() -> tuple[tuple[str, ...], str, str]:
+    """(tokenizer names, the words section, the Han section) of the data file, unparsed."""
+    path = Path(__file__).parent / "data" / "lexicon.txt"
+    if path.is_file():
+        raw = path.read_text("utf-8")
+    else:  # zipped installs
+        from importlib import resources
+
+        raw = resources.files("tokencost.tokenizers").joinpath("data", "lexicon.txt").read_text("utf-8")
+    head, _, body = raw.partition("\n")
+    words, _, han = body.partition("# han\n")
+    return tuple(head.split()[1:]), words, han  # "# o200k_base cl100k_base ..."
+
+
+@lru_cache(maxsize=2)
+def _table(han: bool) -> dict[str, bytes]:
+    """Word (or Han character, pair, triple) -> one ASCII digit of extra cost per tokenizer; each section is
+    parsed only when a text needs it (an English prompt never pays for the 20k Han entries)."""
+    section = _raw()[2 if han else 1]
+    table: dict[str, bytes] = {}
+    for line in section.splitlines():  # "<one digit per tokenizer>\t<items with those costs>"
+        costs, _, items = line.partition("\t")
+        table.update(zip(items.split(" "), repeat(costs.encode("ascii"))))
+    return table
+
+
+def _cost(items: list[str], table: dict[str, bytes], cols: tuple[int, ...]) -> tuple[float, int, int]:
+    """(extra tokens of the known items, averaged over ``cols``; unknown items; their characters)."""
+    known = unknown = letters = 0
+    for item in items:
+        costs = table.get(item)
+        if costs is None:
+            unknown += 1
+            letters += len(item)
+        else:
+            known += sum(costs[c] for c in cols) - 48 * len(cols)
+    return known / len(cols), unknown, letters
+
+
+def _merges(runs: list[str], table: dict[str, bytes], cols: tuple[int, ...]) -> float:
+    """Tokens saved on runs of Han characters by words the tokenizers hold whole (a common two- or
+    three-character word is one token, not one per character), matched left to right without overlap and
+    averaged over ``cols``."""
+    saved = 0.0
+    for run in runs:
+        i, end = 0, len(run) - 1
+        while i < end:
+            for size in (3, 2):
+                costs = table.get(run[i : i + size]) if i + size <= len(run) else None
+                gain = sum(max(0, size + 47 - costs[c]) for c in cols) / len(cols) if costs else 0.0
+                if gain:
+                    saved += gain
+                    i += size
+                    break
+            else:
+                i += 1
+    return saved
+
+
+def han_runs(text: str) -> list[str]:
+    """The runs of CJK unified ideographs (U+4E00-9FFF) in ``text``: a plain loop, cheaper on a short text
+    than compiling a regular expression over that range (~1.5 ms) in every cold process."""
+    runs, start = [], -1
+    for i, ch in enumerate(text):
+        if "\u4e00" <= ch <= "\u9fff":
+            if start < 0:
+                start = i
+        elif start >= 0:
+            runs.append(text[start:i])
+            start = -1
+    if start >= 0:
+        runs.append(text[start:])
+    return runs
+
+
+def extra_features(text: str, tokenizers: list[str], has_letters: bool, has_han: bool) -> list[float]:
+    """The ``EXTRA`` counts of ``text`` for a family standing for ``tokenizers`` (their mean cost)."""
+    names = _raw()[0]
+    cols = tuple(names.index(t) for t in tokenizers)
+    words = _WORD.findall(text) if has_letters else None
+    word_cost, unknown, letters = _cost(words, _table(False), cols) if words else (0.0, 0, 0)
+    if not has_han:
+        return [word_cost, unknown, letters, 0.0, 0, 0.0]
+    table, runs = _table(True), han_runs(text)
+    han_cost, unknown_han, _ = _cost([ch for run in runs for ch in run], table, cols)
+    merged = _merges([run for run in runs if len(run) > 1], table, cols)
+    return [word_cost, unknown, letters, han_cost, unknown_han, merged]
