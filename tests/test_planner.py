@@ -199,6 +199,8 @@ def test_plan_document_follows_the_contract(tmp_path, acme_dir):
         "exact": True,
         "method": "given:o200k_base",
         "error_band": None,
+        "low": "1000",
+        "high": "1000",
     }
     assert w["price_per_mtok"] == {"input": "2.5", "output": "10", "currency": "USD"}
     # 1000 requests x (1000 x 2.5 + 500 x 10) / 1e6 = 7.5

@@ -44,6 +44,8 @@ CSV_COLUMNS = [
     ("input_tokens", "input_tokens"),
     ("exact", "exact"),
     ("monthly_cost", "monthly_cost"),
+    ("cost_low", "cost_low"),
+    ("cost_high", "cost_high"),
     ("savings", "savings"),
     ("savings_pct", "savings_pct"),
     ("currency", "currency"),
@@ -100,6 +102,8 @@ def _savings_pct(pct: Decimal | None) -> str:
 
 
 def _text_output(result, top: int, breakdown: bool = False) -> str:
+    from tokencost.render.plan_ranges import HEADER as RANGE_HEADER
+    from tokencost.render.plan_ranges import current_range, has_ranges, range_lines, range_text
     from tokencost.render.report_markdown import budget_alerts, first_month, horizon_total, when, whole
     from tokencost.render.tabular import render_rows
 
@@ -111,7 +115,7 @@ def _text_output(result, top: int, breakdown: bool = False) -> str:
         model = w.resolved.id if w.resolved else f"{w.workload.model} (unknown)"
         head = (
             f"\nWorkload {w.name}: {model}, {whole(w.requests_per_month)} requests/month, "
-            f"{when(w)} {_money(w.monthly_cost, currency) or 'n/a'}"
+            f"{when(w)} {_money(w.monthly_cost, currency) or 'n/a'}{current_range(w, currency)}"
         )
         if w.forecast:
             last_month, last_cost = w.forecast[-1]
@@ -134,11 +138,15 @@ def _text_output(result, top: int, breakdown: bool = False) -> str:
                     "savings_pct": _savings_pct(row.savings_pct),
                     "count": accuracy_label(row.tokens.count.exact, row.tokens.count.error_band, short=True),
                     "notes": "".join(f"[{n}]" for n in marks),
+                    "range": range_text(row, currency),
                 }
             )
         columns = CANDIDATE_COLUMNS if footnotes else CANDIDATE_COLUMNS[:-1]
+        if has_ranges(shown):
+            columns = [*columns[:6], ("range", RANGE_HEADER), *columns[6:]]
         parts.append(render_rows(rows, columns, "table").rstrip("\n"))
         parts.extend(f"[{n}] {note}" for note, n in footnotes.items())
+        parts.extend(range_lines(shown))
         hidden = len(w.candidates) - len(shown)
         if hidden > 0:
             parts.append(f"... {hidden} more candidate(s) (--top 0 shows all)")

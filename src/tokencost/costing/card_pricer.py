@@ -9,6 +9,7 @@ prices a usage with the same Decimal arithmetic in the same order, so the totals
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING, NamedTuple
@@ -67,6 +68,12 @@ class CardPricer:
         ]
         #: the smallest long-context threshold of the card or its variants; None without tiers
         self.lowest_tier: int | None = min(thresholds) if thresholds else None
+
+    @functools.cached_property
+    def per_request_fee(self) -> bool:
+        """Whether the card charges a fee per request (standard or batch): its cost is then not proportional
+        to its tokens."""
+        return any(self.rates(variant, ZERO).per_request for variant in (None, "batch"))
 
     def _tier(self, variant: str | None, prompt_tokens: Decimal) -> int | None:
         thresholds = self._thresholds.get(variant)

@@ -3,7 +3,7 @@ the short forms of its assumption and note texts (``21,741.07``, ``12.5%``, ``12
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_EVEN, Decimal, localcontext
+from decimal import ROUND_HALF_EVEN, Decimal, getcontext, localcontext
 
 MONEY_QUANTUM = Decimal("1e-10")  # see money
 _CENT = Decimal("0.01")
@@ -25,14 +25,14 @@ def money(value: Decimal | None) -> str | None:
     Fine enough that ``check`` never decides on a rounded figure (a $0.000316 request is not $0.0003)."""
     if value is None:
         return None
-    digits = value.adjusted()
-    if digits >= 24:
+    adjusted = value.adjusted()
+    if adjusted >= 24:
         return str(value)
-    if digits < 16:  # fits the default 28-digit context: no context switch (a plan writes ~1M of these)
+    if adjusted + 12 <= getcontext().prec:  # the usual case: the context is precise enough as it is
         rounded = value.quantize(MONEY_QUANTUM, rounding=ROUND_HALF_EVEN).normalize()
     else:
         with localcontext() as ctx:
-            ctx.prec = max(ctx.prec, digits + 12)
+            ctx.prec = adjusted + 12
             rounded = value.quantize(MONEY_QUANTUM, rounding=ROUND_HALF_EVEN).normalize()
     return f"{rounded:f}" if rounded else "0"
 

@@ -26,6 +26,7 @@ from tokencost.costing.volumes import CardPricers
 from tokencost.errors import InputError
 from tokencost.fx import FxTable, fx_table
 from tokencost.planner.assumptions import conversion_assumptions, plan_assumptions, workload_assumptions
+from tokencost.planner.bands import apply_bands
 from tokencost.planner.cache_writes import cache_writes
 from tokencost.planner.candidates import Prepared, Screen, resolve_candidates, screen, static_exclusion
 from tokencost.planner.embedding import embedding_step, step_assumptions
@@ -175,6 +176,7 @@ class _Planner:
         self.entries.update(ranking.priced)
         self._month_costs(ranking, volumes, timeline, assumptions)
         rank_rows(ranking.rows, ranking.current)
+        cost_range = apply_bands(ranking, by_family, traffic, self.pricers, self.at, timeline.scale, self.fx)
         self._require_a_candidate(w, ranking, problems)
         tokens = by_family[volumes_key(current, by_family)] if current else by_family[base]
         return WorkloadPlan(
@@ -203,6 +205,7 @@ class _Planner:
             cache_ttl=traffic.ttl,
             scale=timeline.scale,
             current_row=ranking.current,
+            cost_range=cost_range,
         )
 
     # -- its steps ---------------------------------------------------------------------------------------

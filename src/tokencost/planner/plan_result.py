@@ -37,6 +37,17 @@ class CandidateRow:
     #: traffic; times ``parts_rate`` (FX rate x growth before the plan) they are in the display currency
     parts: tuple[Decimal, ...] = ()
     parts_rate: Decimal = Decimal(1)
+    #: the monthly cost at the low and high bounds of an estimated count (= monthly_cost when exact)
+    cost_low: Decimal | None = None
+    cost_high: Decimal | None = None
+    #: ranked candidates whose cost range meets this one's: the order between them is not certain
+    overlaps: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        if self.cost_low is None:
+            self.cost_low = self.monthly_cost
+        if self.cost_high is None:
+            self.cost_high = self.monthly_cost
 
 
 @dataclass(frozen=True)
@@ -79,6 +90,8 @@ class WorkloadPlan:
     scale: Decimal = Decimal(1)
     #: the current model's priced row (also when a constraint keeps it out of ``candidates``)
     current_row: CandidateRow | None = None
+    #: the current model's monthly cost at the low and high bounds of its estimated count (None: unpriced)
+    cost_range: tuple[Decimal, Decimal] | None = None
     #: how the workload was counted and priced (``planner/instrument.py``), for a like-for-like check
     instrument: dict[str, Any] | None = None
 

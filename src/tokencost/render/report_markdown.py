@@ -8,6 +8,7 @@ from typing import Any
 from tokencost.families import accuracy_label
 from tokencost.render.breakdown import breakdown_markdown
 from tokencost.render.money import money, savings_pct
+from tokencost.render.plan_ranges import current_range, range_lines, with_range_column
 
 #: From this many integer digits on, amounts are shown in scientific notation (as the JSON document
 #: switches to plain ``str``): a 30-digit figure is unreadable, and exact digits there are noise.
@@ -186,13 +187,15 @@ def _workload(result: Any, w: Any, top: int | None, breakdown_top: int | None = 
     out = ["", f"## Workload {w.name}", ""]
     out.append(
         f"Current model **{model}**, {whole(w.requests_per_month)} requests/month, "
-        f"{when(w)} {money(w.monthly_cost, cur)}."
+        f"{when(w)} {money(w.monthly_cost, cur)}{current_range(w, cur)}."
     )
     workload_budget = display_budget(result, result.spec.budgets.per_workload.get(w.name))
     if workload_budget is not None:
         out.append(f"Monthly budget {money(workload_budget, cur)}.")
-    rows = [_candidate_row(row, cur) for row in w.candidates[: top or None]]
-    out += ["", _table(CANDIDATE_HEADERS, rows)]
+    shown = w.candidates[: top or None]
+    rows = [_candidate_row(row, cur) for row in shown]
+    out += ["", _table(*with_range_column(CANDIDATE_HEADERS, rows, shown, cur))]
+    out += [f"\n- {line}" if i == 0 else f"- {line}" for i, line in enumerate(range_lines(shown))]
     if top and len(w.candidates) > top:
         out.append(f"\n{len(w.candidates) - top} more candidate(s) not shown.")
     out += breakdown_markdown(result, w, breakdown_top)
