@@ -186,9 +186,11 @@ def test_charts_escape_labels_and_scale():
         [Series("a", [Decimal(1), Decimal(2)]), Series("b", [Decimal(3), Decimal(1)])],
         ["m1", "m2"],
         title="t",
-        unit="u",
+        unit="USD per month",
     )
     assert svg.count("class='series'") == 2
+    # the screen-reader text says what the figures are in, as the axis does
+    assert "<desc id='lines-desc'>USD per month: a: 1 in m1 to 2 in m2; b: 3 in m1 to 1 in m2</desc>" in svg
     ElementTree.fromstring(svg)  # well-formed XML
     if shutil.which("xmllint"):
         subprocess.run(["xmllint", "--noout", "-"], input=svg.encode(), check=True)

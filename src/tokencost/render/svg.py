@@ -311,8 +311,9 @@ def _legend_item(f: _LineFrame, k: int, s: Series, colour: str, columns: int) ->
     ]
 
 
-def _line_desc(series: Sequence[Series], x_labels: Sequence[str]) -> str:
-    return "; ".join(
+def _line_desc(series: Sequence[Series], x_labels: Sequence[str], unit: str) -> str:
+    """Screen-reader text: each series' first and last value, after the unit they are in (a currency)."""
+    return f"{unit}: " + "; ".join(
         f"{s.name}: {compact(_num(s.values[0]))} in {x_labels[0]} to {compact(_num(s.values[-1]))} in {x_labels[-1]}"
         for s in series
         if s.values and x_labels
@@ -339,7 +340,7 @@ def line_chart(
     ticks, on_scale = scale_ticks([_num(v) for s in series for v in s.values], marker)
     y_scale = plot_height / ticks[-1] if ticks[-1] else 0
     f = _LineFrame(left, top, width - left - right, plot_height, max(len(x_labels), 1), y_scale)
-    out = _svg_open("line-chart", chart_id, width, height, 11, title, _line_desc(series, x_labels))
+    out = _svg_open("line-chart", chart_id, width, height, 11, title, _line_desc(series, x_labels, unit))
     out += _line_grid(f, ticks, unit)
     out += _month_axis(f, x_labels)
     if marker is not None:
