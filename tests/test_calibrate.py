@@ -249,3 +249,14 @@ def test_openai_shaped_log_of_an_exact_family_reports_the_framing_overhead(tmp_p
         "o200k_base: exact tokenizer, not calibrated; billed minus our chat count: median +4.0"
         in table.stdout
     )
+
+
+def test_a_refused_family_beside_an_exact_one_says_nothing_was_written(tmp_path):
+    # the bundled pairs log: two OpenAI requests (an exact family: framing check) and one Claude, one Gemini
+    # request (too few to fit): exit 0 with the check, and the output says no file was written
+    log = Path(__file__).resolve().parents[1] / "examples" / "usage" / "pairs.jsonl"
+    result = CliRunner().invoke(cli, ["calibrate", str(log), "--out", str(tmp_path / "c.yaml")])
+    assert result.exit_code == 0, result.output
+    assert "claude: not calibrated" in result.stdout and "o200k_base: exact tokenizer" in result.stdout
+    assert "written: nothing (no family was calibrated)" in result.stdout
+    assert not (tmp_path / "c.yaml").exists()

@@ -123,6 +123,8 @@ def _render(result: dict, written: Path | None, fmt: str) -> str:
     lines += [_vendor_line(family, v) for family, v in result.get("vendor", {}).items()]
     if written:
         lines.append(f"written: {written}")
+    elif result["refused"]:
+        lines.append("written: nothing (no family was calibrated)")
     return "\n".join(lines) + "\n"
 
 
