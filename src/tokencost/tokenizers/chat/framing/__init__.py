@@ -29,6 +29,9 @@ _O_SERIES = re.compile(r"^(?:openai/)?o\d", re.IGNORECASE)
 _CLAUDE_EARLY = re.compile(
     r"^(?:anthropic/)?claude-(?:[123]|instant|(?:sonnet|opus|haiku)-4-(?:0|1|2025)|opus-4$|sonnet-4$)"
 )
+#: Claude models on the tokenizer Opus 4.7 introduced (recorded: Opus 4.7, 4.8, 5 and Fable 5 bill ~1.4x the
+#: text of the earlier tokenizer; Sonnet 5 bills like Sonnet 4.6, so it is not assumed to share it)
+_CLAUDE_TOKENIZER_47 = re.compile(r"^(?:anthropic/)?claude-(?:opus-(?:4-[7-9]|[5-9])|fable-)")
 
 
 #: basis of a request counted whole by the vendor's count endpoint (framing included; no split is known)
@@ -91,7 +94,7 @@ def vendor_of(family: str) -> str:
 def generation(family: str, model: str | None) -> str:
     """The framing generation: ``openai:chat`` (GPT-4o era, the default) / ``openai:reasoning`` (GPT-5) /
     ``openai:o-series``, ``anthropic`` (Claude before 4.5) / ``anthropic:4.5`` (4.5 and later, the
-    default), ``gemini``."""
+    default) / ``anthropic:4.7`` (Opus 4.7 and later, Fable: the newer tokenizer), ``gemini``."""
     vendor = vendor_of(family)
     model = _catalog_form(model)
     if vendor == "openai":
@@ -99,7 +102,9 @@ def generation(family: str, model: str | None) -> str:
             return "openai:o-series"
         return "openai:reasoning" if model and _REASONING.match(model) else "openai:chat"
     if vendor == "anthropic":
-        return "anthropic" if model and _CLAUDE_EARLY.match(model) else "anthropic:4.5"
+        if model and _CLAUDE_EARLY.match(model):
+            return "anthropic"
+        return "anthropic:4.7" if model and _CLAUDE_TOKENIZER_47.match(model) else "anthropic:4.5"
     return vendor
 
 
