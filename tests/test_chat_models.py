@@ -205,3 +205,39 @@ def test_claude_opus_4_7_and_later_are_their_own_tokenizer_generation():
     assert newer.basis == "fitted:anthropic:4.7"
     # its band is the fit set's spread over every kind (no held-out recording of this generation exists)
     assert newer.error >= 0.1 * newer.tokens
+
+
+GEMINI_TOOLS = {
+    "contents": [{"role": "user", "parts": [{"text": "What is the weather in Paris today?"}]}],
+    "tools": [
+        {
+            "functionDeclarations": [
+                {
+                    "name": "get_weather",
+                    "description": "Current weather for a city, in degrees Celsius.",
+                    "parameters": {
+                        "type": "OBJECT",
+                        "properties": {"city": {"type": "STRING", "description": "City name"}},
+                        "required": ["city"],
+                    },
+                }
+            ]
+        }
+    ],
+}
+
+
+def test_gemini_2_0_bills_a_fraction_of_the_tool_declarations():
+    """Gemini 2.0 bills about 0.4x the compact declarations (recorded), later models about all of them: each
+    generation is framed (and kept apart in replay and estimate) as its own."""
+    assert generation("gemini", "gemini-2.0-flash") == generation("gemini", "models/gemini-2.0-flash-001")
+    assert generation("gemini", "gemini-2.0-flash") == "gemini:2.0"
+    assert (
+        generation("gemini", "gemini-2.5-flash") == generation("gemini", "gemini-3-pro-preview") == "gemini"
+    )
+    request = parse_request(GEMINI_TOOLS)
+    older = count_request(request, "gemini", model="gemini-2.0-flash")
+    newer = count_request(request, "gemini", model="gemini-2.5-flash")
+    assert older.tools < 0.6 * newer.tools and older.basis == "fitted:gemini:2.0"
+    assert framing_key("gemini-2.0-flash", "gemini") == "gemini (gemini:2.0 framing)"
+    assert framing_key("gemini-2.5-flash", "gemini") == "gemini"
