@@ -241,3 +241,15 @@ def test_gemini_2_0_bills_a_fraction_of_the_tool_declarations():
     assert older.tools < 0.6 * newer.tools and older.basis == "fitted:gemini:2.0"
     assert framing_key("gemini-2.0-flash", "gemini") == "gemini (gemini:2.0 framing)"
     assert framing_key("gemini-2.5-flash", "gemini") == "gemini"
+
+
+def test_count_says_a_claude_opus_4_8_chat_is_framed_with_the_newer_tokenizer_factor(tmp_path):
+    path = tmp_path / "req.json"
+    path.write_text(json.dumps({"system": "Be brief.", "messages": [{"role": "user", "content": "Hi"}]}))
+    args = ["count", "--messages", str(path), "--format", "json"]
+    result = CliRunner().invoke(cli, [*args, "--model", "claude-opus-4.8"])
+    assert result.exit_code == 0, result.output
+    method = json.loads(result.stdout)["method"]
+    assert "chat framed as anthropic:4.7: Claude Opus 4.7 and later" in method and "factor" in method
+    older = CliRunner().invoke(cli, [*args, "--model", "claude-sonnet-4.5"])
+    assert "chat framed as" not in json.loads(older.stdout)["method"]

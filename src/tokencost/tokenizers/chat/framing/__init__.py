@@ -114,6 +114,14 @@ def generation(family: str, model: str | None) -> str:
     return vendor
 
 
+def generation_note(basis: str | None) -> str | None:
+    """What a fitted generation is, from ``framing.json`` (``about``), for a count's method text: e.g. the
+    Opus 4.7 tokenizer's text factor and how it was measured; None for a generation without a note."""
+    gen = basis.removeprefix("fitted:") if basis and basis.startswith("fitted:") else None
+    about = constants()["generations"].get(gen, {}).get("about") if gen else None
+    return f"chat framed as {gen}: {about}" if about else None
+
+
 def tool_prompt(model: str | None, choice: str | None) -> int:
     """Tokens of Claude's tool-use system prompt for ``model`` and ``tool_choice`` (Anthropic's table)."""
     return _tool_prompt_row(model)["any" if choice in ("any", "tool") else "auto"]
