@@ -132,3 +132,33 @@ def test_without_cache_hits_an_old_baseline_says_nothing(runner, tmp_path):
     (tmp_path / "old.json").write_text(json.dumps(_old_document(_plan(runner, str(plain)))), encoding="utf-8")
     code, document = _check(runner, str(plain), tmp_path / "old.json")
     assert code == 0 and not any(r["code"] == "cost_model.changed" for r in document["reasons"])
+
+
+def test_counting_and_cost_model_changed_together_pass_with_both_notices(runner, tmp_path, monkeypatch):
+    """A baseline counted exactly with writes off, checked without the extra and with writes: neither the
+    instrument nor the cost model is a rise in spend."""
+    import tokencost.tokenizers as tokenizers
+    from tokencost.errors import TokenizerUnavailableError
+
+    def text(cache: str) -> str:
+        return WORKLOAD.replace("claude-sonnet-4.6", "qwen3.8-flash").format(requests=20000, cache=cache)
+
+    (tmp_path / "zh.txt").write_text(ZH.read_text(encoding="utf-8"), encoding="utf-8")
+    (tmp_path / "off.yaml").write_text(text("    cache: {write_ratio: 0}\n"), encoding="utf-8")
+    (tmp_path / "w.yaml").write_text(text(""), encoding="utf-8")
+    baseline = _plan(runner, str(tmp_path / "off.yaml"), tmp_path / "base.json")
+    assert baseline["workloads"][0]["count"]["exact"] is True
+
+    def unavailable(family_spec):
+        raise TokenizerUnavailableError(f"{family_spec.id}: the tokenizers extra is not installed")
+
+    tokenizers._COUNTERS.clear()
+    monkeypatch.setattr(tokenizers, "load_exact", unavailable)
+    try:
+        code, document = _check(runner, str(tmp_path / "w.yaml"), tmp_path / "base.json")
+    finally:
+        tokenizers._COUNTERS.clear()
+    assert code == 0, document
+    codes = {r["code"] for r in document["reasons"]}
+    assert {"cost_model.changed", "instrument.changed"} <= codes
+    assert abs(Decimal(document["totals"]["change"])) < Decimal("0.01")
