@@ -63,6 +63,67 @@ def test_the_rule_picks_one_current_model_per_vendor_and_size_class():
     assert size_class(Decimal("0.49")) == "small"
 
 
+def test_a_newer_dated_release_replaces_the_undated_one_of_its_vendor_and_class():
+    """Undated models count as released on their sheet's checked date, so a dated release after it (a new
+    Haiku) replaces the older model of its size class from its release on, and not before."""
+    catalog = load_catalog()
+    older = catalog.get("claude-haiku-5.5")
+    assert older.model.released is None and size_class(older.model.prices.input) == "small"
+    newer = _entry("claude-haiku-6", vendor="anthropic", price="0.08", released=dt.date(2027, 1, 15))
+    newer.checked = dt.date(2027, 1, 15)
+    with_newer = [*catalog, newer]
+
+    def small_anthropic(day):
+        chosen = default_candidates(with_newer, day, default_table().per_usd)
+        return [e.id for e in chosen if e.provider.id == "anthropic" and size_class(_usd(e, day)) == "small"]
+
+    assert small_anthropic(dt.date(2026, 12, 5)) == ["claude-haiku-5.5"]
+    assert small_anthropic(dt.date(2027, 1, 14)) == ["claude-haiku-5.5"]  # not released yet
+    assert small_anthropic(dt.date(2027, 2, 1)) == ["claude-haiku-6"]
+    # an undated model checked after a dated release still counts as the newer
+    rule = [
+        _entry("acme-mini-5", price="0.3", released=dt.date(2026, 3, 1)),
+        SimpleNamespace(**{**vars(_entry("acme-mini-4.5", price="0.2")), "checked": dt.date(2026, 6, 1)}),
+    ]
+    assert [e.id for e in default_candidates(rule, dt.date(2026, 7, 1), vendors=["acme"])] == [
+        "acme-mini-4.5"
+    ]
+
+
+def _usd(entry, day):
+    return entry.model.card_at(day).input
+
+
+def test_the_version_is_the_first_number_of_the_id_not_a_size():
+    december = [
+        e.id for e in default_candidates(load_catalog(), dt.date(2026, 12, 5), default_table().per_usd)
+    ]
+    assert "qwen3.8-flash" in december and "qwen3-next-80b-a3b-instruct" not in december
+    catalog = [
+        _entry("acme-3-80b", price="0.1"),
+        _entry("acme-3.8", price="0.2"),
+        _entry("acme-12b", price="0.1"),
+    ]
+    assert [e.id for e in default_candidates(catalog, dt.date(2026, 12, 5), vendors=["acme"])] == ["acme-3.8"]
+
+
+def test_no_retired_model_is_in_the_default_set_on_any_day_of_a_horizon():
+    """Every day the set can change on (each retirement and release inside a year's horizon, each month)."""
+    from tokencost.planner.projection import add_months
+
+    catalog = load_catalog()
+    first, last = dt.date(2026, 12, 1), dt.date(2027, 12, 1)
+    days = {add_months(first, m) for m in range(12)}
+    for entry in catalog:
+        for day in (entry.model.deprecated, entry.model.released):
+            if day is not None and first <= day <= last:
+                days |= {day - dt.timedelta(days=1), day}
+    for day in sorted(days):
+        chosen = default_candidates(catalog, day, default_table().per_usd)
+        assert not [e.id for e in chosen if is_retired(e, day)], day
+        assert len({(e.provider.id, size_class(_usd(e, day))) for e in chosen}) == len(chosen)
+
+
 def test_the_default_set_follows_the_date_priced():
     catalog = load_catalog()
     for day in (dt.date(2026, 6, 1), dt.date(2026, 12, 4), dt.date(2027, 6, 1)):

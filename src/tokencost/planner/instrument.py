@@ -7,6 +7,11 @@ a calibration, given or converted counts), the current model's price card (its s
 date), and the **estimator basis**: the current model's monthly cost with every count made by the shipped
 estimator. The estimator ships inside tokencost and never depends on an extra, so two plans that were counted
 differently (a baseline made with the ``tokenizers`` extra, a check without it) still share one basis.
+
+It also records the **cost model** (``cost_model``): its version (``COST_MODEL_VERSION``; 2 bills cache writes,
+plans before it billed none), the cache-write assumption (the workload's ``cache:`` spec or the default, the
+TTL and the derived share) and the **no-writes basis**: the current model's monthly cost with no cache writes,
+the basis a plan of either cost model shares.
 """
 
 from __future__ import annotations
@@ -27,6 +32,9 @@ if TYPE_CHECKING:
 
 #: version of the ``instrument`` record in the plan document
 INSTRUMENT_VERSION = 1
+#: version of the cost model: 2 bills cache writes (``planner/cache_writes.py``); 1 (plans without the record
+#: and without ``tokens_per_request.cache_write``) billed none
+COST_MODEL_VERSION = 2
 
 
 def _data_id(package: str, *names: str) -> str:
@@ -82,8 +90,27 @@ def _family_record(info: CountInfo, estimate_only: bool, counted: bool, chat: bo
     return record
 
 
+def cost_model(w: WorkloadPlan, without_writes: Any | None) -> dict[str, Any]:
+    """The cost model a workload was priced with: the cache-write assumption and the no-writes basis."""
+    spec = w.workload.cache
+    assumption = (
+        {"given": False, "ttl": w.cache_ttl}
+        if spec is None
+        else {"given": True, **spec.model_dump(mode="json", exclude_none=True)}
+    )
+    return {
+        "version": COST_MODEL_VERSION,
+        "cache_writes": {**assumption, "share_of_input": str(w.cache_write_share.normalize())},
+        "without_cache_writes": {"monthly_cost": money(without_writes)},
+    }
+
+
 def workload_instrument(
-    w: WorkloadPlan, estimate_only: bool, at: dt.date | None, basis: Any | None
+    w: WorkloadPlan,
+    estimate_only: bool,
+    at: dt.date | None,
+    basis: Any | None,
+    without_writes: Any | None = None,
 ) -> dict[str, Any] | None:
     """The ``instrument`` record of one workload (None when its current model is unknown)."""
     entry = w.resolved
@@ -114,6 +141,7 @@ def workload_instrument(
         "estimator": estimator_id(),
         # a conversion by the ratio table is part of the basis too: then it is no common ground
         "estimator_basis": {"monthly_cost": None if converted else money(basis)},
+        "cost_model": cost_model(w, without_writes),
     }
 
 
@@ -132,9 +160,11 @@ def attach_instruments(
     estimate_only: bool,
     at: dt.date | None,
     plan_basis: Callable[[int, WorkloadPlan], Any],
+    plan_without_writes: Callable[[int, WorkloadPlan], Any] | None = None,
 ) -> None:
     """Record every workload's instrument; ``plan_basis(index, plan)`` plans one workload with the estimator
-    only and returns its current model's monthly cost (None when it cannot)."""
+    only and ``plan_without_writes(index, plan)`` with no cache writes, each returning its current model's
+    monthly cost (None when it cannot)."""
     for index, w in enumerate(plans):
         basis = w.monthly_cost
         if needs_basis(w):
@@ -142,12 +172,20 @@ def attach_instruments(
                 basis = plan_basis(index, w)
             except InputError:
                 basis = None
-        w.instrument = workload_instrument(w, estimate_only, at, basis)
+        without = w.monthly_cost
+        if w.cache_write_share and plan_without_writes is not None:
+            try:
+                without = plan_without_writes(index, w)
+            except InputError:
+                without = None
+        w.instrument = workload_instrument(w, estimate_only, at, basis, without)
 
 
 __all__ = [
+    "COST_MODEL_VERSION",
     "INSTRUMENT_VERSION",
     "attach_instruments",
+    "cost_model",
     "counter_id",
     "estimator_id",
     "framing_id",

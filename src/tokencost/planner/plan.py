@@ -44,7 +44,7 @@ from tokencost.planner.projection import (
 )
 from tokencost.planner.ranking import Ranking, Traffic, family_volumes, price_candidates, rank_rows
 from tokencost.planner.tokens import FamilyTokens, WorkloadTokens, sample_files
-from tokencost.planner.workload import Workload, WorkloadFile, is_selector, load_workload, where
+from tokencost.planner.workload import CacheRefresh, Workload, WorkloadFile, is_selector, load_workload, where
 from tokencost.pricing.catalog import Catalog, Entry, load_catalog, pricing_paths
 
 __all__ = ["SCHEMA", "PlanResult", "WorkloadPlan", "plan_file", "plan_spec"]
@@ -399,7 +399,11 @@ def _record_instruments(planner: _Planner, plans: list[WorkloadPlan], estimate_o
     def basis(index: int, plan: WorkloadPlan) -> Decimal | None:
         return basis_planner.plan_workload(index, plan.workload, []).monthly_cost
 
-    attach_instruments(plans, estimate_only, at, basis)
+    def without_writes(index: int, plan: WorkloadPlan) -> Decimal | None:
+        no_writes = plan.workload.model_copy(update={"cache": CacheRefresh(write_ratio=Decimal(0))})
+        return planner.plan_workload(index, no_writes, []).monthly_cost
+
+    attach_instruments(plans, estimate_only, at, basis, without_writes)
 
 
 def plan_spec(

@@ -9,9 +9,11 @@ The default set is not a fixed list: it is read from the catalog on the date bei
   "-latest" pointers, ...) are left out.
 * **Size classes** by the standard input price in USD per million tokens (default exchange rates):
   flagship >= 2, mid 0.5 to 2, small < 0.5.
-* **One model per vendor and class**: the newest. Undated models count as newest (the catalog dates the models
-  it has had for a while; recent additions are undated), then the highest version number in the id
-  (``gpt-6.1`` > ``gpt-6`` > ``gpt-5.6``), then the lower price, then the id.
+* **One model per vendor and class**: the newest. Newest by release date, an undated model counting as
+  released on its sheet's ``checked`` date (the catalog dates the models it has had for a while; recent
+  additions are undated, and were on sale when checked), so a dated release after that date replaces it; then
+  the highest version (the first number in the id, not a size or a date: ``gpt-6.1`` > ``gpt-6`` >
+  ``gpt-5.6``, ``qwen3.8-flash`` > ``qwen3-next-80b``), then the lower price, then the id.
 
 A retired model is never in the default set; named by the user it is still priced, and ``retired_note`` says
 "retired on DATE" so every output can show it.
@@ -125,23 +127,27 @@ def size_class(usd_input: Decimal) -> str:
     return next(name for name, floor in CLASSES if usd_input >= floor)
 
 
+#: a dash-separated part of an id that carries a version: letters, the number, at most one letter (``k2.6``,
+#: ``qwen3.8``, ``4o``, ``m3.1``); a trailing b, k or m marks a size or a context length (``80b``, ``128k``)
+_VERSION_PART = re.compile(r"[a-z]*(\d+(?:\.\d+)*)([a-z]?)")
+
+
 def _version(model_id: str) -> tuple[int, ...]:
-    """The numbers in an id, padded to compare as versions: gpt-6.1 (6, 1, 0, 0) > gpt-6 (6, 0, 0, 0)."""
-    numbers = tuple(int(n) for n in re.findall(r"\d+", model_id))[:4]
-    return numbers + (0,) * (4 - len(numbers))
+    """The id's version, padded to compare: gpt-6.1 (6, 1, 0, 0) > gpt-6 (6, 0, 0, 0); the first versioned
+    part only, so sizes and dates further on do not count (qwen3-next-80b is (3, 0, 0, 0))."""
+    for part in model_id.casefold().split("-"):
+        match = _VERSION_PART.fullmatch(part)
+        if match and match.group(2) not in ("b", "k", "m"):
+            numbers = tuple(int(n) for n in match.group(1).split("."))[:4]
+            return numbers + (0,) * (4 - len(numbers))
+    return (0, 0, 0, 0)
 
 
 def _newest_key(entry: Any, usd_input: Decimal) -> tuple:
-    released = entry.model.released
-    undated = released is None
-    # sort ascending: undated first, then newest date, highest version, lowest price, id
-    return (
-        not undated,
-        -(released or dt.date.min).toordinal(),
-        tuple(-n for n in _version(entry.id)),
-        usd_input,
-        entry.id,
-    )
+    """Sort key, newest first: release date (undated: its sheet's checked date, else the newest), version,
+    lower price, id."""
+    released = entry.model.released or getattr(entry, "checked", None) or dt.date.max
+    return (-released.toordinal(), tuple(-n for n in _version(entry.id)), usd_input, entry.id)
 
 
 def default_candidates(

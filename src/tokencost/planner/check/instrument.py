@@ -7,7 +7,8 @@ taken on the **estimator basis** both plans carry (the cost with every count by 
 change shown is traffic or prices, never the instrument: the baseline's cost is re-expressed on today's
 instrument as ``new cost - (new basis - baseline basis)``. Without a common basis (a baseline from before the
 record, or another estimator) the workload's change is not gated. Each case is an ``info`` finding, never a
-failure. A changed price card is a price change (shown, gated) and is only named.
+failure. A changed price card is a price change (shown, gated) and is only named. A changed cost model (cache
+writes billed, another cache-write assumption) is re-expressed first (``check/cost_model.py``).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
+from tokencost.planner.check.cost_model import cost_model_change
 from tokencost.planner.check.documents import late_starts, money_field
 from tokencost.planner.check.result import INFO, Findings, format_amount
 
@@ -122,6 +124,9 @@ def like_for_like(
         ):
             continue  # another model: a real change, compared as it is
         _name_price_change(findings, name, before, after)
+        move = cost_model_change(findings, name, before, after, str(new.get("currency")), sources)
+        if not (name in excluded and excluded[name] is None):
+            shift += move
         changes = instrument_change(before, after)
         if not changes:
             continue
