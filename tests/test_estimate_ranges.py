@@ -47,7 +47,19 @@ def test_json_and_table_show_ranges():
         assert row["rank_uncertain_with"]
     table = runner.invoke(cli, ["estimate", "-", "-m", "glm-5", "-m", "kimi-k2.6"], input=EN)
     assert "total if counts are off" in table.output
-    assert "ranking not certain: glm-5 and kimi-k2.6" in table.output
+    assert "ranking not certain: #1 glm-5 and #2 kimi-k2.6 (their cost ranges overlap)" in table.output
+
+
+def test_table_names_runs_of_neighbours_once():
+    """Overlaps among neighbouring ranks read as one line per run, not one per pair; a model whose range
+    stands apart (minimax-m2.5, about a third of the others) breaks no run it is not in."""
+    models = ["-m", "minimax-m2.5", "-m", "glm-5", "-m", "kimi-k2.6", "-m", "claude-haiku-4.5"]
+    table = CliRunner().invoke(cli, ["estimate", "-", *models], input=EN)
+    assert table.exit_code == 0, table.output
+    lines = [line for line in table.output.splitlines() if line.startswith("ranking not certain")]
+    assert lines == [
+        "ranking not certain: #2 glm-5, #3 kimi-k2.6 and #4 claude-haiku-4.5 (their cost ranges overlap)"
+    ]
 
 
 def test_chat_requests_carry_bounds():

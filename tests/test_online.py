@@ -431,6 +431,10 @@ def test_plan_online_sends_each_distinct_text_once_and_reruns_from_the_cache(ant
         "vendor count endpoint: Anthropic, model claude-sonnet-4-6" in result.stdout
     )  # the workload's model
     assert {r["body"]["model"] for r in anthropic.requests} == {"claude-sonnet-4-6"}
+    (w,) = json.loads(result.stdout)["workloads"]
+    claude = w["tokens_by_family"]["claude"]  # exact from the endpoint: no band, no cost range
+    assert claude["exact"] and claude["low"] == claude["high"] == claude["input"]
+    assert all(c["cost_low"] == c["cost_high"] == c["monthly_cost"] for c in w["candidates"])
     rerun = CliRunner().invoke(cli, args)
     assert rerun.exit_code == 0 and len(anthropic.requests) == 3
     assert json.loads(rerun.stdout)["workloads"] == json.loads(result.stdout)["workloads"]
@@ -509,3 +513,155 @@ def test_thinking_and_response_schemas_are_not_carried():
     assert carried(parse_request(thinking)) == "thinking or reasoning signatures"
     schema = {**CHAT, "response_format": {"type": "json_schema", "json_schema": {"name": "a", "schema": {}}}}
     assert vendor_body("claude", "m", parse_request(schema)) is None
+
+
+# -- check --online and calibrate --online -------------------------------------------------------------------
+CHECK_WORKLOAD = WORKLOAD + "policies:\n  require_exact_counts: true\n"
+
+
+def _check_files(tmp_path):
+    (tmp_path / "p").mkdir()
+    (tmp_path / "p" / "a.txt").write_text("Hello there, how are you?", encoding="utf-8")
+    (tmp_path / "p" / "b.txt").write_text("你好，世界", encoding="utf-8")
+    path = tmp_path / "w.yaml"
+    path.write_text(CHECK_WORKLOAD, encoding="utf-8")
+    return path
+
+
+def test_check_online_counts_exactly_so_the_exact_counts_policy_passes(anthropic, tmp_path):
+    path = _check_files(tmp_path)
+    offline = CliRunner().invoke(cli, ["check", str(path), "--format", "json"])
+    assert offline.exit_code == 1, offline.output  # Claude is estimated offline: the policy fails
+    assert anthropic.requests == []  # no socket without the flag
+    online = CliRunner().invoke(cli, ["check", str(path), "--online", "--format", "json"])
+    assert online.exit_code == 0, online.output
+    texts = sorted(r["body"]["messages"][0]["content"] for r in anthropic.requests)
+    assert texts == sorted([".", "Hello there, how are you?", "你好，世界"])
+    assert KEY not in online.output
+    sent = len(anthropic.requests)
+    rerun = CliRunner().invoke(cli, ["check", str(path), "--online", "--format", "json"])
+    assert rerun.exit_code == 0 and len(anthropic.requests) == sent  # a CI rerun sends nothing
+
+
+def test_check_online_without_a_key_or_with_a_refused_key_exits_2(monkeypatch, tmp_path):
+    path = _check_files(tmp_path)
+    result = CliRunner().invoke(cli, ["check", str(path), "--online"])
+    assert result.exit_code == 2 and "ANTHROPIC_API_KEY" in result.output
+    assert "Traceback" not in result.output
+    fake = FakeVendor("anthropic")
+    try:
+        monkeypatch.setenv("ANTHROPIC_BASE_URL", fake.url)
+        monkeypatch.setenv("ANTHROPIC_API_KEY", KEY)
+        fake.script = [401]
+        refused = CliRunner().invoke(cli, ["check", str(path), "--online"])
+    finally:
+        fake.close()
+    assert refused.exit_code == 2 and "refused the API key (HTTP 401)" in refused.output
+    assert KEY not in refused.output and "Traceback" not in refused.output
+
+
+def test_check_online_on_a_plan_json_is_refused(tmp_path):
+    plan_json = tmp_path / "plan.json"
+    fixture = __import__("pathlib").Path(__file__).parent / "fixtures" / "plans" / "head-pass.json"
+    plan_json.write_text(fixture.read_text("utf-8"), encoding="utf-8")
+    result = CliRunner().invoke(cli, ["check", str(plan_json), "--online"])
+    assert result.exit_code == 2 and "--online apply to workload files only" in result.output
+
+
+def _calibration_log(tmp_path, n=40, zero=(3, 11, 25)):
+    """Anthropic request/response pairs whose billed counts are what the fake endpoint answers (one token per
+    character of the message plus its framing); the requests at ``zero`` were logged with a billed count of 0."""
+    rows = []
+    for i in range(n):
+        text = f"Request {i}: " + "please summarise the attached report in three bullet points. " * (
+            1 + i % 5
+        )
+        billed = 0 if i in zero else len(text) + FRAMING
+        request = {
+            "model": "claude-sonnet-4-5",
+            "max_tokens": 50,
+            "messages": [{"role": "user", "content": text}],
+        }
+        response = {"id": f"msg_{i}", "type": "message", "role": "assistant", "model": "claude-sonnet-4-5",
+                    "content": [{"type": "text", "text": "ok"}],
+                    "usage": {"input_tokens": billed, "output_tokens": 2}}  # fmt: skip
+        rows.append(json.dumps({"request": request, "response": response}))
+    log = tmp_path / "pairs.jsonl"
+    log.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    return log
+
+
+def _message_chars(body: dict) -> int:
+    """One token per character of the messages' text, whether a message holds a string or text blocks."""
+    contents = [m["content"] for m in body["messages"]]
+    return sum(len(c) if isinstance(c, str) else sum(len(b.get("text", "")) for b in c) for c in contents)
+
+
+def test_calibrate_online_checks_billed_counts_and_fills_impossible_ones(anthropic, tmp_path):
+    anthropic.tokens = _message_chars
+    log = _calibration_log(tmp_path)
+    args = ["calibrate", str(log), "--out", str(tmp_path / "cal.yaml"), "--format", "json"]
+    offline = CliRunner().invoke(cli, args)
+    assert offline.exit_code == 0, offline.output
+    assert anthropic.requests == []  # no socket without the flag
+    assert json.loads(offline.stdout)["excluded"] == 3  # the billed 0s are left out
+    assert json.loads(offline.stdout)["vendor_counts"] == {}
+    online = CliRunner().invoke(cli, [*args, "--online", "--force"])
+    assert online.exit_code == 0, online.output
+    doc = json.loads(online.stdout)
+    assert doc["excluded"] == 0
+    claude = doc["vendor_counts"]["claude"]
+    assert claude["requests"] == 40 and claude["compared"] == 37 and claude["vendor_count_used"] == 3
+    assert claude["equal"] == 37 and claude["difference_median"] == 0  # the log's billed counts agree
+    assert doc["families"]["claude"]["requests"] + doc["families"]["claude"]["held_back"] == 40
+    assert {r["body"]["model"] for r in anthropic.requests} == {"claude-sonnet-4-5"}
+    assert KEY not in online.output
+    sent = len(anthropic.requests)
+    table = CliRunner().invoke(cli, ["calibrate", str(log), "--out", str(tmp_path / "c2.yaml"), "--online"])
+    assert table.exit_code == 0, table.output
+    assert len(anthropic.requests) == sent  # answered from the cache
+    assert "claude: vendor count endpoint on 40 requests: billed = vendor count on 37 of 37" in table.stdout
+    assert "stood in for 3 impossible billed count(s)" in table.stdout
+
+
+def test_calibrate_online_errors_exit_2_without_the_key(monkeypatch, tmp_path):
+    log = _calibration_log(tmp_path)
+    result = CliRunner().invoke(cli, ["calibrate", str(log), "--out", str(tmp_path / "c.yaml"), "--online"])
+    assert result.exit_code == 2 and "ANTHROPIC_API_KEY" in result.output
+    assert not (tmp_path / "c.yaml").exists()
+    fake = FakeVendor("anthropic")
+    try:
+        monkeypatch.setenv("ANTHROPIC_BASE_URL", fake.url)
+        monkeypatch.setenv("ANTHROPIC_API_KEY", KEY)
+        fake.script = [401]
+        refused = CliRunner().invoke(
+            cli, ["calibrate", str(log), "--out", str(tmp_path / "c.yaml"), "--online"]
+        )
+    finally:
+        fake.close()
+    assert refused.exit_code == 2 and "refused the API key (HTTP 401)" in refused.output
+    assert KEY not in refused.output and "Traceback" not in refused.output
+
+
+def test_calibrate_online_with_no_endpoint_family_sends_nothing_and_says_so(tmp_path):
+    rows = []
+    for i in range(3):
+        request = {"model": "gpt-4o", "messages": [{"role": "user", "content": f"hello {i}"}]}
+        response = {"id": f"c{i}", "object": "chat.completion", "model": "gpt-4o",
+                    "choices": [{"index": 0, "message": {"role": "assistant", "content": "ok"}}],
+                    "usage": {"prompt_tokens": 12, "completion_tokens": 1, "total_tokens": 13}}  # fmt: skip
+        rows.append(json.dumps({"request": request, "response": response}))
+    log = tmp_path / "openai.jsonl"
+    log.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    result = CliRunner().invoke(
+        cli, ["calibrate", str(log), "--online"]
+    )  # no key needed: o200k has no endpoint
+    assert result.exit_code == 0, result.output
+    assert "no request is of a family with a vendor count endpoint; nothing was sent" in result.output
+
+
+def test_calibrate_online_does_not_go_with_jobs(anthropic, tmp_path):
+    log = _calibration_log(tmp_path)
+    result = CliRunner().invoke(cli, ["calibrate", str(log), "--online", "--jobs", "2"])
+    assert result.exit_code == 2 and "does not go with --engine dask or --jobs" in result.output
+    assert anthropic.requests == []

@@ -187,12 +187,20 @@ def test_plan_document_follows_the_contract(tmp_path, acme_dir):
     (w,) = doc["workloads"]
     assert w["resolved_model"] == "acme-large" and w["provider"] == "acme"
     assert w["requests_per_month"] == "1000"
-    assert w["tokens_per_request"] == {"input": "1000", "cached": "0", "output": "500", "reasoning": "0"}
+    assert w["tokens_per_request"] == {
+        "input": "1000",
+        "cached": "0",
+        "cache_write": "0",
+        "output": "500",
+        "reasoning": "0",
+    }
     assert w["count"] == {
         "family": "o200k_base",
         "exact": True,
         "method": "given:o200k_base",
         "error_band": None,
+        "low": "1000",
+        "high": "1000",
     }
     assert w["price_per_mtok"] == {"input": "2.5", "output": "10", "currency": "USD"}
     # 1000 requests x (1000 x 2.5 + 500 x 10) / 1e6 = 7.5

@@ -32,9 +32,11 @@ def calibrate(
     scheduler: str | None = None,
     progress=None,
     notice=None,
+    vendor_count=None,
 ) -> dict:
     """Fit every family the logs cover; returns ``{"families": {family: FamilyFit}, "checks": {...},
-    "refused": {family: reason}, "excluded": [...], "stats": ReadStats, "sha256": {file: digest}}``.
+    "refused": {family: reason}, "excluded": [...], "stats": ReadStats, "sha256": {file: digest},
+    "vendor": {family: summary}}``. ``vendor_count`` (``--online``): see ``samples.add_sample``.
 
     ``engine`` None reads the logs here; ``"local"``/``"dask"`` (with ``jobs``, ``scheduler``) or an engine from
     ``tokencost.engines.get_engine`` extracts the samples partition by partition there (the same samples, so
@@ -46,7 +48,7 @@ def calibrate(
     paths = [os.fspath(paths)] if isinstance(paths, (str, os.PathLike)) else [os.fspath(p) for p in paths]
     collected = collect_samples(
         paths, source=source, pricing=pricing, engine=engine, jobs=jobs, scheduler=scheduler,
-        progress=progress, notice=notice,
+        progress=progress, notice=notice, vendor_count=vendor_count,
     )  # fmt: skip
     fits, checks, refused = {}, {}, dict(collected.refused)
     for family, samples in sorted(collected.by_family.items()):
@@ -68,4 +70,23 @@ def calibrate(
     return {
         "families": fits, "checks": checks, "refused": refused, "excluded": collected.excluded,
         "stats": collected.stats, "sha256": collected.digests,
+        "vendor": {family: vendor_summary(pairs) for family, pairs in sorted(collected.vendor.items())},
     }  # fmt: skip
+
+
+def vendor_summary(pairs: list[tuple[int | None, int]]) -> dict:
+    """How the billed counts of one family compare with the vendor's count endpoint (``--online``): requests
+    counted, how many had a usable billed count, how many of those equal the vendor's, the median and p90 of
+    |billed - vendor| / vendor, and how many requests used the vendor's count for a missing or impossible one."""
+    from tokencost.calibration.fit import _quantile
+
+    compared = [(billed, vendor) for billed, vendor in pairs if billed is not None]
+    gaps = [abs(billed - vendor) / vendor for billed, vendor in compared if vendor]
+    return {
+        "requests": len(pairs),
+        "compared": len(compared),
+        "equal": sum(1 for billed, vendor in compared if billed == vendor),
+        "difference_median": _quantile(gaps, 0.5) if gaps else None,
+        "difference_p90": _quantile(gaps, 0.9) if gaps else None,
+        "vendor_count_used": len(pairs) - len(compared),
+    }

@@ -4,7 +4,7 @@ count, and the estimator's per-group contributions of its texts."""
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -33,6 +33,12 @@ class Collected:
     stats: ReadStats = field(default_factory=ReadStats)
     digests: dict[str, str] = field(default_factory=dict)
     sources: set[str] = field(default_factory=set)
+    #: ``--online``: per family, (billed count or None when it was impossible, the vendor's count) per request
+    vendor: dict[str, list[tuple[int | None, int]]] = field(default_factory=dict)
+
+
+#: ``--online``: the vendor's count of a logged request (its catalog entry given), or None (no endpoint)
+VendorCount = Callable[[dict[str, Any], Any], "int | None"]
 
 
 class _Recorder:
@@ -56,9 +62,11 @@ def _digest(path: str) -> str:
     return h.hexdigest()
 
 
-def add_sample(out: Collected, record, lookup) -> None:
+def add_sample(out: Collected, record, lookup, vendor_count: VendorCount | None = None) -> None:
     """One record -> a sample of its family in ``out``, or an exclusion saying why (the same code on every
-    engine)."""
+    engine). With ``vendor_count`` (``--online``, this process only) a request of a family with a count
+    endpoint is also counted by the vendor: the billed count is checked against it, and it stands in for a
+    billed count that is impossible (0, smaller than the text could be)."""
     from tokencost.replay.requests import count_chat
     from tokencost.tokenizers import estimator, get_counter
 
@@ -73,7 +81,13 @@ def add_sample(out: Collected, record, lookup) -> None:
     recorder = _Recorder()
     framing = count_chat(record.request, family, recorder)
     text = "\n".join(recorder.texts)
-    if record.input_tokens <= framing or record.input_tokens * 32 < len(text):
+    billed = record.input_tokens
+    impossible = billed <= framing or billed * 32 < len(text)
+    vendor = vendor_count(record.request, resolved.entry) if vendor_count is not None else None
+    if vendor is not None:
+        out.vendor.setdefault(family, []).append((None if impossible else billed, vendor))
+        billed = vendor if impossible else billed
+    elif impossible:
         out.excluded.append((f"impossible billed input count {record.input_tokens}", record.where))
         return
     exact = get_counter(family).exact
@@ -84,7 +98,7 @@ def add_sample(out: Collected, record, lookup) -> None:
             features = [a + b for a, b in zip(features, estimator.features(piece), strict=True)]
     out.by_family.setdefault(family, []).append(
         Sample(
-            record.input_tokens, framing, tuple(features), text,
+            billed, framing, tuple(features), text,
             sum(get_counter(family).count(t) for t in recorder.texts) if exact else None,
             resolved.entry.id, record.time.date().isoformat() if record.time else None, record.where,
         )
@@ -102,14 +116,20 @@ def collect_samples(
     scheduler: str | None = None,
     progress: Any = None,
     notice: Any = None,
+    vendor_count: VendorCount | None = None,
 ) -> Collected:
     """Every billed request of ``paths`` as a sample. ``engine`` None reads here in one pass; ``"local"`` /
     ``"dask"`` (with ``jobs``, ``scheduler``) or an engine object reads partitions there, merged in order
-    into the same samples (see ``calibration.partitions``)."""
+    into the same samples (see ``calibration.partitions``). ``vendor_count``: see ``add_sample`` (here only:
+    not with an engine)."""
     from tokencost.pricing.catalog import load_catalog
     from tokencost.replay.lookup import ModelLookup
     from tokencost.replay.reader import expand
 
+    if (engine is not None or scheduler) and vendor_count is not None:
+        from tokencost.errors import InputError
+
+        raise InputError("--online counts in this process: it does not go with --engine dask or --jobs")
     if engine is not None or scheduler:
         from tokencost.calibration.partitions import collect_on_engine
 
@@ -118,6 +138,6 @@ def collect_samples(
         out = Collected()
         lookup = ModelLookup(load_catalog(pricing))
         for record in read_records(paths, out.stats, source=source):
-            add_sample(out, record, lookup)
+            add_sample(out, record, lookup, vendor_count)
     out.digests = {name: _digest(name) for name in expand(paths) if name != "-"}
     return out

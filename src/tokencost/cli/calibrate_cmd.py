@@ -8,6 +8,7 @@ import click
 
 from tokencost.cli._common import echo_output, format_option, pricing_option
 from tokencost.cli.engine_opt import engine_arguments, engine_options
+from tokencost.cli.online_opt import online_option
 
 
 @click.command(
@@ -33,15 +34,32 @@ from tokencost.cli.engine_opt import engine_arguments, engine_options
               help="Worker processes reading the logs (with --engine dask: the local cluster's workers).")  # fmt: skip
 @engine_options
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
-def calibrate(logs, source, out, force, holdout, pricing_dirs, fmt, jobs, engine, scheduler, quiet) -> None:
+@online_option
+def calibrate(
+    logs, source, out, force, holdout, pricing_dirs, fmt, jobs, engine, scheduler, quiet, online
+) -> None:  # fmt: skip
     """Fit per-family estimates to the billed input counts in LOGS (logs holding the prompt text and the
-    billed usage: request/response pairs, stored messages, captured span content)."""
+    billed usage: request/response pairs, stored messages, captured span content).
+
+    With --online, each request of a family with a vendor count endpoint (Claude, Gemini, Kimi) is also
+    counted there: the billed counts are checked against it, and it stands in for a billed count that is
+    impossible (0, smaller than the text could be) instead of leaving the request out."""
     from tokencost.calibration import calibrate as run
     from tokencost.calibration import write_calibration
     from tokencost.tokenizers.calibrated import default_path
 
-    result = run(list(logs), source=source, pricing=pricing_dirs, holdout=holdout,
+    vendor_count = None
+    if online:
+        from tokencost.cli.online_opt import vendor_request_counter
+
+        vendor_count = vendor_request_counter()
+    result = run(list(logs), source=source, pricing=pricing_dirs, holdout=holdout, vendor_count=vendor_count,
                  **engine_arguments(engine, jobs, scheduler, quiet))  # fmt: skip
+    if online and not result["vendor"]:
+        click.echo(
+            "note: --online: no request is of a family with a vendor count endpoint; nothing was sent",
+            err=True,
+        )
     for reason, where in result["excluded"][:5]:
         click.echo(f"note: left out {where}: {reason}", err=True)
     if len(result["excluded"]) > 5:
@@ -86,6 +104,7 @@ def _render(result: dict, written: Path | None, fmt: str) -> str:
             "exact_families": checks,
             "refused": result["refused"],
             "excluded": len(result["excluded"]),
+            "vendor_counts": result.get("vendor", {}),
         }
         return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
     lines = []
@@ -101,6 +120,20 @@ def _render(result: dict, written: Path | None, fmt: str) -> str:
             f"{c['framing_tokens']:+.1f} tokens/request over {c['requests']} requests (a check of the chat framing)"
         )
     lines += [f"{family}: not calibrated: {reason}" for family, reason in result["refused"].items()]
+    lines += [_vendor_line(family, v) for family, v in result.get("vendor", {}).items()]
     if written:
         lines.append(f"written: {written}")
     return "\n".join(lines) + "\n"
+
+
+def _vendor_line(family: str, v: dict) -> str:
+    """``--online``: how the billed counts of ``family`` compare with its vendor's count endpoint."""
+    line = f"{family}: vendor count endpoint on {v['requests']} requests"
+    if v["compared"]:
+        line += (
+            f": billed = vendor count on {v['equal']} of {v['compared']}; |billed - vendor| median "
+            f"{v['difference_median']:.1%}, p90 {v['difference_p90']:.1%}"
+        )
+    if v["vendor_count_used"]:
+        line += f"; the vendor count stood in for {v['vendor_count_used']} impossible billed count(s)"
+    return line

@@ -19,12 +19,13 @@ from tokencost.cli._common import (
     pricing_option,
 )
 from tokencost.cli.check_money import FlagMoney
+from tokencost.cli.online_opt import online_option
 from tokencost.errors import EXIT_CHECK_FAILED, InputError
 
 MAX_PLAN_BYTES = 64 * 1024 * 1024
 
 
-def _new_document(file: str, *, pricing_dirs, currency, fx, at=None) -> dict:
+def _new_document(file: str, *, pricing_dirs, currency, fx, at=None, online: bool = False) -> dict:
     """The plan document of FILE: a workload file is planned; a plan JSON is read as is."""
     from tokencost.planner.check import load_plan_document, looks_like_plan_document
 
@@ -40,11 +41,14 @@ def _new_document(file: str, *, pricing_dirs, currency, fx, at=None) -> dict:
         except (OSError, UnicodeDecodeError):
             head = ""
     if head and looks_like_plan_document(head):
-        if currency or fx or pricing_dirs or at:
+        if currency or fx or pricing_dirs or at or online:
             raise InputError(
-                f"{file}: is already a plan; --currency, --fx, --pricing and --at apply to workload files only"
+                f"{file}: is already a plan; --currency, --fx, --pricing, --at and --online apply to workload "
+                "files only"
             )
         return load_plan_document(path)
+    if online:
+        _go_online(file, pricing_dirs)
     try:
         from tokencost.planner import plan_file
     except ImportError:
@@ -62,6 +66,13 @@ def _new_document(file: str, *, pricing_dirs, currency, fx, at=None) -> dict:
     for notice in workload_loose_notices(path, pricing_dirs):
         click.echo(f"notice: {notice}", err=True)
     return document
+
+
+def _go_online(file: str, pricing_dirs) -> None:
+    """``--online``: the workload's texts are counted by the vendors' count endpoints, as in ``plan --online``."""
+    from tokencost.cli.online_opt import install, workload_models
+
+    install(workload_models(file), families=(), pricing=pricing_dirs)
 
 
 def _require_known_current_models(path: Path, document: dict) -> None:
@@ -204,10 +215,11 @@ Examples:
 )  # fmt: skip
 @pricing_option
 @map_option
+@online_option
 @calibration_option
 def check(
     file, budgets, max_increase, baseline, min_delta, warn_at, warn_only, fmt, currency, fx, at, pricing_dirs,
-    model_map,
+    model_map, online,
 ):  # fmt: skip
     """Check projected monthly spend of FILE against budgets, policies and a baseline.
 
@@ -242,7 +254,9 @@ def check(
     from tokencost.pricing.resolve import model_map_scope, parse_model_map
 
     with model_map_scope(parse_model_map(model_map)):
-        new_doc = _new_document(file, pricing_dirs=pricing_dirs, currency=currency, fx=fx, at=at)
+        new_doc = _new_document(
+            file, pricing_dirs=pricing_dirs, currency=currency, fx=fx, at=at, online=online
+        )
     # Money flags in another currency than the plan's are converted at the plan's rate, and say so.
     flags = FlagMoney(new_doc["currency"], new_doc.get("fx"), tuple(fx))
     total_budget, workload_budgets = _parse_budgets(budgets, flags.amount)

@@ -251,13 +251,25 @@ def _loose_notices(models: tuple[str, ...], pricing_dirs) -> list[str]:
 
 
 def _uncertain_ranking(result) -> list[str]:
-    """One line per pair of ranked models whose cost ranges overlap: their order is not certain."""
+    """One line per run of neighbouring ranks whose cost ranges overlap: their order is not certain (a pair
+    reads as ``plan`` says it). Every overlapping pair, neighbours or not, is in the JSON's ``uncertain_vs``."""
+    rows = result.rows
+    runs: list[list[int]] = []
+    for rank, (row, after) in enumerate(zip(rows, rows[1:]), start=1):
+        if after.entry.id not in row.uncertain_vs:
+            continue
+        if runs and runs[-1][-1] == rank:
+            runs[-1].append(rank + 1)
+        else:
+            runs.append([rank, rank + 1])
     lines = []
-    for row in result.rows:
-        for other in row.uncertain_vs:
-            if other > row.entry.id:
-                lines.append(f"ranking not certain: {row.entry.id} and {other} (their cost ranges overlap)")
-    if lines:
+    for run in runs:
+        named = [f"#{rank} {rows[rank - 1].entry.id}" for rank in run]
+        joined = (
+            f"{named[0]} and {named[1]}" if len(named) == 2 else ", ".join(named[:-1]) + f" and {named[-1]}"
+        )
+        lines.append(f"ranking not certain: {joined} (their cost ranges overlap)")
+    if any(row.uncertain_vs for row in rows):
         lines.insert(
             0, "range: the total at the low and high bounds of an estimated count (9 texts in 10 fall inside)"
         )

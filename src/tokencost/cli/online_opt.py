@@ -106,3 +106,26 @@ def raise_failure(counters) -> None:
     for counter in counters.values():
         if getattr(counter, "failure", None) is not None:
             raise counter.failure
+
+
+def vendor_request_counter():
+    """``calibrate --online``: a function giving the vendor's count of a logged request (sent as the vendor's
+    own request, for the record's model) for a family with a count endpoint, else None. Counters are made at
+    the first request of their family, so a key is only asked for when a family needs it."""
+    from tokencost.online import OnlineCounter, vendor_for_family
+    from tokencost.online.vendors import api_model_id
+    from tokencost.tokenizers.chat import parse_request
+
+    counters: dict = {}
+
+    def count(request: dict, entry) -> int | None:
+        vendor = vendor_for_family(entry.model.tokenizer)
+        if vendor is None:
+            return None
+        model = api_model_id(vendor, entry.id, list(entry.model.aliases))
+        if (vendor.name, model) not in counters:
+            vendor.api_key()  # a missing key: exit 2 naming the variable
+            counters[(vendor.name, model)] = OnlineCounter(vendor, model)
+        return counters[(vendor.name, model)].count_chat(parse_request(request))
+
+    return count

@@ -44,6 +44,8 @@ CSV_COLUMNS = [
     ("input_tokens", "input_tokens"),
     ("exact", "exact"),
     ("monthly_cost", "monthly_cost"),
+    ("cost_low", "cost_low"),
+    ("cost_high", "cost_high"),
     ("savings", "savings"),
     ("savings_pct", "savings_pct"),
     ("currency", "currency"),
@@ -99,7 +101,9 @@ def _savings_pct(pct: Decimal | None) -> str:
     return savings_pct(pct)
 
 
-def _text_output(result, top: int) -> str:
+def _text_output(result, top: int, breakdown: bool = False) -> str:
+    from tokencost.render.plan_ranges import HEADER as RANGE_HEADER
+    from tokencost.render.plan_ranges import current_range, has_ranges, range_lines, range_text
     from tokencost.render.report_markdown import budget_alerts, first_month, horizon_total, when, whole
     from tokencost.render.tabular import render_rows
 
@@ -111,7 +115,7 @@ def _text_output(result, top: int) -> str:
         model = w.resolved.id if w.resolved else f"{w.workload.model} (unknown)"
         head = (
             f"\nWorkload {w.name}: {model}, {whole(w.requests_per_month)} requests/month, "
-            f"{when(w)} {_money(w.monthly_cost, currency) or 'n/a'}"
+            f"{when(w)} {_money(w.monthly_cost, currency) or 'n/a'}{current_range(w, currency)}"
         )
         if w.forecast:
             last_month, last_cost = w.forecast[-1]
@@ -134,11 +138,15 @@ def _text_output(result, top: int) -> str:
                     "savings_pct": _savings_pct(row.savings_pct),
                     "count": accuracy_label(row.tokens.count.exact, row.tokens.count.error_band, short=True),
                     "notes": "".join(f"[{n}]" for n in marks),
+                    "range": range_text(row, currency),
                 }
             )
         columns = CANDIDATE_COLUMNS if footnotes else CANDIDATE_COLUMNS[:-1]
+        if has_ranges(shown):
+            columns = [*columns[:6], ("range", RANGE_HEADER), *columns[6:]]
         parts.append(render_rows(rows, columns, "table").rstrip("\n"))
         parts.extend(f"[{n}] {note}" for note, n in footnotes.items())
+        parts.extend(range_lines(shown))
         hidden = len(w.candidates) - len(shown)
         if hidden > 0:
             parts.append(f"... {hidden} more candidate(s) (--top 0 shows all)")
@@ -160,6 +168,10 @@ def _text_output(result, top: int) -> str:
         parts.append("Forecast: " + ", ".join(f"{m} {_money(c, currency)}" for m, c in forecast))
         parts.append(f"Total over the horizon: {_money(horizon_total(forecast), currency)}")
     parts.extend(budget_alerts(result))
+    if breakdown:
+        from tokencost.render.breakdown import breakdown_text
+
+        parts.extend(breakdown_text(result, top))
     for problem in result.problems:
         parts.append(f"Problem: {problem}")
     parts.append("\nAssumptions:")
@@ -170,7 +182,10 @@ def _text_output(result, top: int) -> str:
 
 
 def _csv_output(result) -> str:
-    """One row per candidate and per excluded model, with the JSON document's exact decimal strings."""
+    """One row per candidate and per excluded model, with the JSON document's exact decimal strings (and each
+    candidate's cost breakdown after the plan's columns)."""
+    from tokencost.render.breakdown import CSV_COLUMNS as BREAKDOWN_COLUMNS
+    from tokencost.render.breakdown import csv_cells
     from tokencost.render.tabular import render_rows
 
     document = result.to_document()
@@ -185,6 +200,7 @@ def _csv_output(result) -> str:
                     **{key: row[key] for key, _ in CSV_COLUMNS if key in row},
                     "currency": document["currency"],
                     "notes": row["notes"],
+                    **csv_cells(row.get("breakdown")),
                 }
             )
         for x in w["excluded"]:
@@ -198,7 +214,7 @@ def _csv_output(result) -> str:
                     "excluded_reason": x["reason"],
                 }
             )
-    return render_rows(rows, CSV_COLUMNS, "csv")
+    return render_rows(rows, CSV_COLUMNS + BREAKDOWN_COLUMNS, "csv")
 
 
 @click.command(
@@ -219,10 +235,16 @@ def _csv_output(result) -> str:
     type=click.IntRange(min=0),
     help="Candidates shown per workload in the table (0: all).",
 )
+@click.option(
+    "--breakdown",
+    is_flag=True,
+    help="Split each shown model's month into input, cached input, cache writes, output and reasoning "
+    "(cost and tokens), with its total over the horizon (the table; JSON and Markdown always have it).",
+)
 @online_option
 @_common_plan_options
 @calibration_option
-def plan(file, fmt, top, online, currency, fx, estimate_only, at, pricing_dirs, model_map) -> None:
+def plan(file, fmt, top, breakdown, online, currency, fx, estimate_only, at, pricing_dirs, model_map) -> None:
     """Project the monthly spend of a workload FILE on every candidate model, ranked.
 
     Per workload: this month's cost on the current model, a month-by-month forecast with growth, and every
@@ -253,7 +275,7 @@ def plan(file, fmt, top, online, currency, fx, estimate_only, at, pricing_dirs, 
 
         echo_output(render_markdown(result, top=top or None))
     else:
-        echo_output(_text_output(result, top))
+        echo_output(_text_output(result, top, breakdown))
 
 
 @click.command(

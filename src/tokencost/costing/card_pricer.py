@@ -9,6 +9,7 @@ prices a usage with the same Decimal arithmetic in the same order, so the totals
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING, NamedTuple
@@ -18,7 +19,7 @@ from tokencost.costing.engine import MILLION, ZERO, Unpriceable, effective_rates
 if TYPE_CHECKING:  # a card is a pydantic model or a catalog snapshot record: only its fields are read
     from tokencost.pricing.schema import PriceCard
 
-_COMPONENTS = ("input", "cache_read", "output", "reasoning")
+_COMPONENTS = ("input", "cache_read", "cache_write", "cache_write_1h", "output", "reasoning")
 
 
 @dataclass(frozen=True)
@@ -29,6 +30,8 @@ class Rates:
     cache_read: Decimal | None
     output: Decimal | None
     reasoning: Decimal | None
+    cache_write: Decimal | None
+    cache_write_1h: Decimal | None
     per_request: Decimal
     notes: tuple[str, ...]
     problems: dict[str, str]
@@ -37,13 +40,19 @@ class Rates:
     notes_by_use: dict[tuple[bool, ...], tuple[str, ...]] = field(default_factory=dict)
 
 
+#: The parts of a bill, in the cost engine's display order: uncached input, cached input (reads), cache
+#: writes (5 min and 1 h), output, reasoning, per-request fees. Their sum, in this order, is the total.
+PARTS = ("input", "cached_input", "cache_writes", "output", "reasoning", "request_fees")
+
+
 class Priced(NamedTuple):
     """The cost of ``requests`` requests of one usage on one variant, in the card's currency (a named
-    tuple: built once per priced pair, so it has to be cheap)."""
+    tuple: built once per priced pair, so it has to be cheap); ``parts`` is the total split as ``PARTS``."""
 
     total: Decimal
     notes: tuple[str, ...]
     rates: Rates
+    parts: tuple[Decimal, ...] = ()
 
 
 class CardPricer:
@@ -59,6 +68,12 @@ class CardPricer:
         ]
         #: the smallest long-context threshold of the card or its variants; None without tiers
         self.lowest_tier: int | None = min(thresholds) if thresholds else None
+
+    @functools.cached_property
+    def per_request_fee(self) -> bool:
+        """Whether the card charges a fee per request (standard or batch): its cost is then not proportional
+        to its tokens."""
+        return any(self.rates(variant, ZERO).per_request for variant in (None, "batch"))
 
     def _tier(self, variant: str | None, prompt_tokens: Decimal) -> int | None:
         thresholds = self._thresholds.get(variant)
@@ -99,6 +114,8 @@ class CardPricer:
             resolved["cache_read"],
             resolved["output"],
             resolved["reasoning"],
+            resolved["cache_write"],
+            resolved["cache_write_1h"],
             raw.get("per_request") or ZERO,
             tuple(notes),
             problems,
@@ -116,41 +133,67 @@ class CardPricer:
         reasoning_tokens: Decimal,
         requests: Decimal,
         variant: str | None = None,
+        write_tokens: Decimal = ZERO,
+        write_1h_tokens: Decimal = ZERO,
     ) -> Priced:
         """Cost of ``requests`` requests, each with these average tokens; raises Unpriceable like price_usage.
 
-        Same arithmetic, in the same order, as ``price_usage``: each component's tokens x requests x rate /
-        1e6, summed in display order, then the per-request fee."""
+        ``cached_tokens`` (reads) and the cache writes (5 min, 1 h) are parts of ``input_tokens``. Same
+        arithmetic, in the same order, as ``price_usage``: each component's tokens x requests x rate / 1e6,
+        summed in display order, then the per-request fee."""
         if self._thresholds.get(variant) == ():
             rates = self._cache[(variant, None)]  # no long-context tiers: one set of rates
         else:
             rates = self.rates(variant, input_tokens)
-        total = ZERO
+        total = p_in = p_read = p_write = p_out = p_reason = ZERO
         uncached = input_tokens - cached_tokens
+        if write_tokens or write_1h_tokens:
+            uncached = uncached - write_tokens - write_1h_tokens
         if uncached:
             if rates.input is None:
                 raise Unpriceable(rates.problems["input"])
-            total += uncached * requests * rates.input / MILLION
+            total += (p_in := uncached * requests * rates.input / MILLION)
         if cached_tokens:
             if rates.cache_read is None:
                 raise Unpriceable(rates.problems["cache_read"])
-            total += cached_tokens * requests * rates.cache_read / MILLION
+            total += (p_read := cached_tokens * requests * rates.cache_read / MILLION)
+        if write_tokens:
+            if rates.cache_write is None:
+                raise Unpriceable(rates.problems["cache_write"])
+            total += (p_write := write_tokens * requests * rates.cache_write / MILLION)
+        if write_1h_tokens:
+            if rates.cache_write_1h is None:
+                raise Unpriceable(rates.problems["cache_write_1h"])
+            cost = write_1h_tokens * requests * rates.cache_write_1h / MILLION
+            total += cost
+            p_write += cost
         if output_tokens:
             if rates.output is None:
                 raise Unpriceable(rates.problems["output"])
-            total += output_tokens * requests * rates.output / MILLION
+            total += (p_out := output_tokens * requests * rates.output / MILLION)
         if reasoning_tokens:
             if rates.reasoning is None:
                 raise Unpriceable(rates.problems["reasoning"])
-            total += reasoning_tokens * requests * rates.reasoning / MILLION
-        used_any = uncached or cached_tokens or output_tokens or reasoning_tokens
+            total += (p_reason := reasoning_tokens * requests * rates.reasoning / MILLION)
+        used_any = (
+            uncached or cached_tokens or write_tokens or write_1h_tokens or output_tokens or reasoning_tokens
+        )
         if not used_any and rates.input is None and not self.free:
             raise Unpriceable("no input price")
+        fee = ZERO
         if rates.per_request:
-            total += rates.per_request * requests
+            total += (fee := rates.per_request * requests)
+        parts = (p_in, p_read, p_write, p_out, p_reason, fee)
         if not rates.any_fallback_note and not self.free:
-            return Priced(total, rates.notes, rates)
-        mask = (bool(uncached), bool(cached_tokens), bool(output_tokens), bool(reasoning_tokens))
+            return Priced(total, rates.notes, rates, parts)
+        mask = (
+            bool(uncached),
+            bool(cached_tokens),
+            bool(write_tokens),
+            bool(write_1h_tokens),
+            bool(output_tokens),
+            bool(reasoning_tokens),
+        )
         notes = rates.notes_by_use.get(mask)
         if notes is None:
             merged = list(rates.notes)
@@ -161,4 +204,4 @@ class CardPricer:
             if self.free:
                 merged.append("free model")
             notes = rates.notes_by_use[mask] = tuple(merged)
-        return Priced(total, notes, rates)
+        return Priced(total, notes, rates, parts)

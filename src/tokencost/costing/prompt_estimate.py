@@ -335,18 +335,13 @@ def _mark_overlaps(rows: list[EstimateRow]) -> list[EstimateRow]:
     """Each row with the models whose cost range overlaps its own: the ranking between them is not certain."""
     import dataclasses
 
-    out = []
-    for row in rows:
-        others = tuple(
-            other.model_id
-            for other in rows
-            if other is not row
-            and (row.cost_low != row.cost_high or other.cost_low != other.cost_high)
-            and other.cost_low <= row.cost_high
-            and row.cost_low <= other.cost_high
-        )
-        out.append(dataclasses.replace(row, uncertain_vs=others) if others else row)
-    return out
+    from tokencost.costing.overlaps import overlapping
+
+    found = overlapping([(row.model_id, row.cost_low, row.cost_high) for row in rows])
+    return [
+        dataclasses.replace(row, uncertain_vs=found[row.model_id]) if row.model_id in found else row
+        for row in rows
+    ]
 
 
 def _priced(

@@ -14,7 +14,7 @@ from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import TYPE_CHECKING, NamedTuple
 
-from tokencost.costing.card_pricer import CardPricer
+from tokencost.costing.card_pricer import PARTS, CardPricer
 from tokencost.costing.engine import Bill, Unpriceable, Usage, price_usage
 from tokencost.costing.framing_keys import volumes_key
 
@@ -38,8 +38,7 @@ class Volumes(NamedTuple):
     samples: tuple[Decimal, ...] = ()
     largest: Decimal | int = 0
     cache_ratio: Decimal = ZERO  # share of a sample's input read from cache
-    #: cache writes of the average request (5 min and 1 h), subsets of ``input`` like ``cached``; priced
-    #: through the itemised path (the fast pricer has no cache-write rates)
+    #: cache writes of the average request (5 min and 1 h), subsets of ``input`` like ``cached``
     cache_write: Decimal | int = 0
     cache_write_1h: Decimal | int = 0
     #: audio and image parts of the average request's input and visible output (subsets, like ``cached``),
@@ -48,6 +47,9 @@ class Volumes(NamedTuple):
     input_image: Decimal | int = 0
     output_audio: Decimal | int = 0
     output_image: Decimal | int = 0
+    #: shares of a sample's input written to the cache (5 min, 1 h), as ``cache_ratio`` is for reads
+    write_ratio: Decimal = ZERO
+    write_1h_ratio: Decimal = ZERO
 
 
 class ModelCost(NamedTuple):
@@ -60,6 +62,9 @@ class ModelCost(NamedTuple):
     notes: tuple[str, ...]
     problem: str | None = None
     bills: tuple[Bill, ...] = ()
+    #: ``total`` split into ``card_pricer.PARTS`` (uncached input, cached input, cache writes, output,
+    #: reasoning, request fees), each in the card's currency; empty when it cannot be priced
+    parts: tuple[Decimal, ...] = ()
 
 
 class CardPricers:
@@ -97,16 +102,8 @@ def price_volumes(
     ``itemised`` (or a time of day, for off-peak windows) bills through the cost engine's ``price_usage``
     and keeps each ``Bill``; otherwise the fast ``CardPricer`` gives the same totals and notes (tested).
     A model without a price on ``at`` or lacking a needed price gets a ``problem``, never a cost of 0."""
-    writes = any(
-        v.cache_write
-        or v.cache_write_1h
-        or v.input_audio
-        or v.input_image
-        or v.output_audio
-        or v.output_image
-        for v in volumes.values()
-    )
-    if itemised or at_time is not None or writes:
+    media = any(v.input_audio or v.input_image or v.output_audio or v.output_image for v in volumes.values())
+    if itemised or at_time is not None or media:
         return [_itemised(entry, volumes[volumes_key(entry, volumes)], at, at_time) for entry in entries]
     return _fast(entries, volumes, pricers if pricers is not None else CardPricers(), at)
 
@@ -149,7 +146,30 @@ def _itemised(entry: Entry, v: Volumes, at: dt.date | None, at_time: dt.time | N
     for bill in bills[1:]:
         total += bill.total
         notes.extend(n for n in bill.notes if n not in notes)
-    return ModelCost(entry, total, tuple(notes), None, tuple(bills))
+    return ModelCost(entry, total, tuple(notes), None, tuple(bills), bill_parts(bills))
+
+
+#: the cost engine's components in each part of ``PARTS`` (audio and image input count as input)
+_PART_COMPONENTS = (
+    ("input", "input_audio", "input_image"),
+    ("cache_read",),
+    ("cache_write", "cache_write_1h"),
+    ("output", "output_audio", "output_image"),
+    ("reasoning",),
+)
+
+
+def bill_parts(bills: Sequence[Bill]) -> tuple[Decimal, ...]:
+    """The bills' costs split into ``PARTS`` (the last part is the per-request fees)."""
+    parts = [sum((b.cost_of(*names) for b in bills), ZERO) for names in _PART_COMPONENTS]
+    return (*parts, sum((b.request_fee for b in bills), ZERO))
+
+
+def add_parts(a: tuple[Decimal, ...], b: tuple[Decimal, ...]) -> tuple[Decimal, ...]:
+    """Two splits of ``PARTS`` added part by part (an empty split is zero)."""
+    if not a:
+        return b
+    return tuple(x + y for x, y in zip(a, b, strict=True))
 
 
 def _fast(
@@ -173,48 +193,57 @@ def _fast(
             continue
         try:
             if v.samples and pricer.lowest_tier is not None and v.largest > pricer.lowest_tier:
-                total, notes = _price_samples(pricer, v)
+                total, notes, split = _price_samples(pricer, v)
             elif len(parts) == 1:
-                priced = pricer.price(v.input, v.cached, v.output, v.reasoning, parts[0][1], parts[0][0])
-                total, notes = priced.total, priced.notes
+                priced = pricer.price(
+                    v.input, v.cached, v.output, v.reasoning, parts[0][1], parts[0][0], v.cache_write,
+                    v.cache_write_1h,
+                )  # fmt: skip
+                total, notes, split = priced.total, priced.notes, priced.parts
             else:
-                total, notes = _price_average(pricer, v, parts)
+                total, notes, split = _price_average(pricer, v, parts)
         except Unpriceable as exc:
             out.append(ModelCost(entry, None, (), str(exc)))
             continue
-        out.append(ModelCost(entry, total, notes))
+        out.append(ModelCost(entry, total, notes, None, (), split))
     return out
 
 
 def _price_average(
     pricer: CardPricer, v: Volumes, parts: tuple[tuple[str | None, Decimal | int], ...]
-) -> tuple[Decimal, tuple[str, ...]]:
+) -> tuple[Decimal, tuple[str, ...], tuple[Decimal, ...]]:
     """The average request on each traffic part that has requests (with none at all, priced once on no
     requests: the card must still be able to price the request, and there is nothing to note)."""
+    writes = (v.cache_write, v.cache_write_1h)
     if not parts:
         variant = v.traffic[0][0] if v.traffic else None
-        return pricer.price(v.input, v.cached, v.output, v.reasoning, ZERO, variant).total, ()
-    priced = pricer.price(v.input, v.cached, v.output, v.reasoning, parts[0][1], parts[0][0])
-    total, notes = priced.total, list(priced.notes)
+        priced = pricer.price(v.input, v.cached, v.output, v.reasoning, ZERO, variant, *writes)
+        return priced.total, (), priced.parts
+    priced = pricer.price(v.input, v.cached, v.output, v.reasoning, parts[0][1], parts[0][0], *writes)
+    total, notes, split = priced.total, list(priced.notes), priced.parts
     for variant, requests in parts[1:]:
-        priced = pricer.price(v.input, v.cached, v.output, v.reasoning, requests, variant)
+        priced = pricer.price(v.input, v.cached, v.output, v.reasoning, requests, variant, *writes)
         total += priced.total
+        split = add_parts(split, priced.parts)
         notes.extend(n for n in priced.notes if n not in notes)
-    return total, tuple(notes)
+    return total, tuple(notes), split
 
 
-def _price_samples(pricer: CardPricer, v: Volumes) -> tuple[Decimal, tuple[str, ...]]:
+def _price_samples(pricer: CardPricer, v: Volumes) -> tuple[Decimal, tuple[str, ...], tuple[Decimal, ...]]:
     """Each sample request on its own equal share of every traffic part (so tiers see real sizes)."""
     share = Decimal(len(v.samples))
     total = ZERO
+    split: tuple[Decimal, ...] = ()
     notes: list[str] = []
     for size in v.samples:
         for variant, requests in v.traffic:
             if not requests:
                 continue
             priced = pricer.price(
-                size, size * v.cache_ratio, v.output, v.reasoning, requests / share, variant
-            )
+                size, size * v.cache_ratio, v.output, v.reasoning, requests / share, variant,
+                size * v.write_ratio, size * v.write_1h_ratio,
+            )  # fmt: skip
             total += priced.total
+            split = add_parts(split, priced.parts)
             notes.extend(n for n in priced.notes if n not in notes)
-    return total, tuple(notes)
+    return total, tuple(notes), split or (ZERO,) * len(PARTS)

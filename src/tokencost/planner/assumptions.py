@@ -89,8 +89,9 @@ def output_assumptions(w: Workload, has_samples: bool, base: str) -> list[str]:
     return out
 
 
-def billing_assumptions(w: Workload, factor: Decimal) -> list[str]:
-    """Cache hits, batch share and growth, given or assumed."""
+def billing_assumptions(w: Workload, factor: Decimal, cache_note: str | None = None) -> list[str]:
+    """Cache hits and writes (``cache_note``, from ``cache_writes``), batch share and growth, given or
+    assumed."""
     out = []
     if w.cache_hit_ratio is None:
         out.append("cache hits: none (assumed: cache_hit_ratio not given)")
@@ -99,8 +100,10 @@ def billing_assumptions(w: Workload, factor: Decimal) -> list[str]:
     else:
         out.append(
             f"cache hits: {percent(w.cache_hit_ratio)} of input tokens billed at the cache-read rate "
-            "(input rate where none is published); cache writes not billed"
+            "(input rate where none is published)"
         )
+    if cache_note:
+        out.append(cache_note)
     if w.batch_share is None:
         out.append("batch: none (assumed: batch_share not given)")
     elif not w.batch_share:
@@ -173,13 +176,14 @@ def workload_assumptions(
     timeline: Timeline,
     skipped_parts: int,
     conversions: list[str],
+    cache_note: str | None = None,
 ) -> list[str]:
     """Every assumption line of one workload, in the order the plan states them."""
     out = [
         traffic_assumption(w, monthly_requests),
         input_assumption(w, samples, chat_requests, base),
         *output_assumptions(w, bool(samples), base),
-        *billing_assumptions(w, factor),
+        *billing_assumptions(w, factor, cache_note),
         *(f"{note} (stated in the workload file)" for note in w.assumptions),
     ]
     if w.start is None and spec.start is None:

@@ -3,9 +3,10 @@ the short forms of its assumption and note texts (``21,741.07``, ``12.5%``, ``12
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_EVEN, Decimal, localcontext
+from decimal import ROUND_HALF_EVEN, Decimal, getcontext, localcontext
 
 MONEY_QUANTUM = Decimal("1e-10")  # see money
+_CENT = Decimal("0.01")
 
 
 def plain(value: Decimal | None) -> str | None:
@@ -24,19 +25,30 @@ def money(value: Decimal | None) -> str | None:
     Fine enough that ``check`` never decides on a rounded figure (a $0.000316 request is not $0.0003)."""
     if value is None:
         return None
-    if value.adjusted() >= 24:
+    adjusted = value.adjusted()
+    if adjusted >= 24:
         return str(value)
-    with localcontext() as ctx:
-        ctx.prec = max(ctx.prec, value.adjusted() + 12)
+    if adjusted + 12 <= getcontext().prec:  # the usual case: the context is precise enough as it is
         rounded = value.quantize(MONEY_QUANTUM, rounding=ROUND_HALF_EVEN).normalize()
+    else:
+        with localcontext() as ctx:
+            ctx.prec = adjusted + 12
+            rounded = value.quantize(MONEY_QUANTUM, rounding=ROUND_HALF_EVEN).normalize()
     return f"{rounded:f}" if rounded else "0"
+
+
+def written_sum(values) -> Decimal:
+    """The sum of figures as the JSON document writes them (each rounded by ``money``), so a total over
+    months equals the sum of the months a reader sees, exactly."""
+    return sum((Decimal(money(v)) for v in values), Decimal(0))  # type: ignore[arg-type]
 
 
 def tokens_text(value: Decimal) -> str:
     """A count in the JSON document, always in plain notation (``1000000000000000``, never ``1E+15``)."""
-    if value == value.to_integral_value():
-        return f"{value.to_integral_value():f}"
-    return f"{value.quantize(Decimal('0.01'), rounding=ROUND_HALF_EVEN).normalize():f}"
+    whole = value.to_integral_value()
+    if value == whole:
+        return f"{whole:f}"
+    return f"{value.quantize(_CENT, rounding=ROUND_HALF_EVEN).normalize():f}"
 
 
 def percent(fraction: Decimal) -> str:

@@ -26,6 +26,8 @@ from tokencost.costing.volumes import CardPricers
 from tokencost.errors import InputError
 from tokencost.fx import FxTable, fx_table
 from tokencost.planner.assumptions import conversion_assumptions, plan_assumptions, workload_assumptions
+from tokencost.planner.bands import apply_bands
+from tokencost.planner.cache_writes import cache_writes
 from tokencost.planner.candidates import Prepared, Screen, resolve_candidates, screen, static_exclusion
 from tokencost.planner.embedding import embedding_step, step_assumptions
 from tokencost.planner.figures import grouped, plain
@@ -63,16 +65,22 @@ def _workload_start(w: Workload, spec: WorkloadFile, today: dt.date) -> dt.date:
     return w.start or spec.start or default_start(today)
 
 
-def _traffic(w: Workload) -> tuple[Decimal, Decimal, Traffic]:
-    """Requests per month, the monthly growth factor, and the traffic at standard and batch prices."""
+def _traffic(w: Workload) -> tuple[Decimal, Decimal, Traffic, str | None]:
+    """Requests per month, the monthly growth factor, the traffic at standard and batch prices with its
+    cache reads and writes, and the cache writes' assumption."""
     period, count = w.traffic
     monthly_requests = requests_per_month(count, period)
     factor = monthly_growth_factor(w.growth or Decimal(0), w.growth_per or "month")
     batch_share = w.batch_share or Decimal(0)
+    writes = cache_writes(w, monthly_requests)
     traffic = Traffic(
-        monthly_requests * (1 - batch_share), monthly_requests * batch_share, w.cache_hit_ratio or Decimal(0)
+        monthly_requests * (1 - batch_share),
+        monthly_requests * batch_share,
+        w.cache_hit_ratio or Decimal(0),
+        writes.share,
+        writes.ttl,
     )
-    return monthly_requests, factor, traffic
+    return monthly_requests, factor, traffic, writes.assumption
 
 
 class _Planner:
@@ -152,12 +160,13 @@ class _Planner:
         framed = self._framed(current, candidates) if chat else None
         by_family = self.tokens.family_tokens(w, families, base, samples, chat, framed)
         skipped = self._skipped_parts(samples, chat, problems)
-        monthly_requests, factor, traffic = _traffic(w)
+        monthly_requests, factor, traffic, cache_note = _traffic(w)
         start = _workload_start(w, self.spec, self.today)
         timeline = workload_timeline(start, self.grid_start, self.spec.horizon_months, factor)
         assumptions = workload_assumptions(
             w, self.spec, samples, self._chat_requests(samples, chat, base), base, monthly_requests, factor,
             timeline, skipped, [] if samples else conversion_assumptions(w, families, base, self.tokens.ratio),
+            cache_note,
         )  # fmt: skip
         assumptions = step_assumptions(assumptions, step)
         rules = self._screen_rules(by_family, current, timeline, monthly_requests)
@@ -167,6 +176,7 @@ class _Planner:
         self.entries.update(ranking.priced)
         self._month_costs(ranking, volumes, timeline, assumptions)
         rank_rows(ranking.rows, ranking.current)
+        cost_range = apply_bands(ranking, by_family, traffic, self.pricers, self.at, timeline.scale, self.fx)
         self._require_a_candidate(w, ranking, problems)
         tokens = by_family[volumes_key(current, by_family)] if current else by_family[base]
         return WorkloadPlan(
@@ -191,6 +201,11 @@ class _Planner:
             chat=chat,
             first_month=timeline.first,
             month_costs=ranking.current.month_costs if ranking.current is not None else None,
+            cache_write_share=traffic.write_ratio,
+            cache_ttl=traffic.ttl,
+            scale=timeline.scale,
+            current_row=ranking.current,
+            cost_range=cost_range,
         )
 
     # -- its steps ---------------------------------------------------------------------------------------

@@ -7,17 +7,20 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from tokencost._version import __version__
+from tokencost.planner.breakdown import breakdown_document
 from tokencost.planner.figures import money, plain, tokens_text
 from tokencost.planner.projection import DAYS_PER_MONTH
 
 if TYPE_CHECKING:
-    from tokencost.planner.plan_result import PlanResult, WorkloadPlan
+    from tokencost.planner.plan_result import CandidateRow, PlanResult, WorkloadPlan
+    from tokencost.planner.tokens import FamilyTokens
 
 SCHEMA = "tokencost.plan/1"
 
 
 def workload_document(w: WorkloadPlan) -> dict[str, Any]:
     entry = w.resolved
+    memo: dict[int, list[str | None]] = {}  # token texts of each tokenizer family's breakdown
     return {
         "name": w.name,
         "model": w.workload.model,
@@ -31,22 +34,27 @@ def workload_document(w: WorkloadPlan) -> dict[str, Any]:
         "tokens_per_request": {
             "input": tokens_text(w.tokens.input),
             "cached": tokens_text(w.cached_per_request),
+            "cache_write": tokens_text(w.tokens.input * w.cache_write_share),
             "output": tokens_text(w.tokens.output),
             "reasoning": tokens_text(w.tokens.reasoning),
         },
-        "count": w.tokens.count.as_dict(),
+        "count": {**w.tokens.count.as_dict(), **token_bounds(w.tokens)},
         "tokens_by_family": {
             family: {
                 "input": tokens_text(t.input),
                 "largest_input": tokens_text(t.largest_input),
                 **t.count.as_dict(),
+                **token_bounds(t),
             }
             for family, t in sorted(w.by_family.items())
         },
         "samples": list(w.samples),
         "price_per_mtok": w.price_per_mtok,
         "monthly_cost": money(w.monthly_cost),
+        **workload_range(w),
         "forecast": [{"month": m, "cost": money(c)} for m, c in w.forecast],
+        "horizon_total": money(w.horizon_total),
+        "breakdown": None if w.current_row is None else breakdown_document(w, w.current_row, memo),
         "candidates": [
             {
                 "rank": row.rank,
@@ -61,6 +69,8 @@ def workload_document(w: WorkloadPlan) -> dict[str, Any]:
                 "exact": row.tokens.count.exact,
                 "method": row.tokens.count.method,
                 "notes": list(row.notes),
+                "breakdown": breakdown_document(w, row, memo),
+                **candidate_range(row),
             }
             for row in w.candidates
         ],
@@ -69,6 +79,27 @@ def workload_document(w: WorkloadPlan) -> dict[str, Any]:
         "problems": list(w.problems),
         "instrument": w.instrument,
     }
+
+
+def token_bounds(tokens: FamilyTokens) -> dict[str, Any]:
+    """``low`` / ``high``: inclusive bounds of a family's input tokens per request (equal to it when exact)."""
+    low, high = tokens.bounds or (tokens.input, tokens.input)
+    return {"low": tokens_text(low), "high": tokens_text(high)}
+
+
+def candidate_range(row: CandidateRow) -> dict[str, Any]:
+    """A ranked candidate's monthly ``cost_low`` / ``cost_high`` and the candidates whose range it meets."""
+    return {
+        "cost_low": money(row.cost_low),
+        "cost_high": money(row.cost_high),
+        "overlaps": list(row.overlaps),
+    }
+
+
+def workload_range(w: WorkloadPlan) -> dict[str, Any]:
+    """The current model's monthly ``cost_low`` / ``cost_high`` (null when it is not priced)."""
+    low, high = w.cost_range or (None, None)
+    return {"cost_low": money(low), "cost_high": money(high)}
 
 
 def plan_document(result: PlanResult) -> dict[str, Any]:
@@ -97,6 +128,8 @@ def plan_document(result: PlanResult) -> dict[str, Any]:
             "monthly_cost": money(result.monthly_cost),
             "best_monthly_cost": money(result.best_monthly_cost),
             "forecast": [{"month": m, "cost": money(c)} for m, c in result.total_forecast()],
+            "horizon_total": money(result.horizon_total),
+            "best_horizon_total": money(result.best_horizon_total),
         },
         "problems": list(result.problems),
     }

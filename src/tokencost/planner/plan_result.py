@@ -8,10 +8,12 @@ import gc
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_EVEN, Decimal, localcontext
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from tokencost.planner.figures import MONEY_QUANTUM
+from tokencost.planner.breakdown import Breakdown, breakdown_of
+from tokencost.planner.figures import MONEY_QUANTUM, written_sum
 from tokencost.planner.plan_document import plan_document
 from tokencost.planner.projection import month_labels
 from tokencost.planner.tokens import CountInfo, FamilyTokens, sample_counts
@@ -31,6 +33,21 @@ class CandidateRow:
     savings_pct: Decimal | None = None
     #: per forecast month when a price change (scheduled or dated card) falls in the horizon, else None
     month_costs: list[Decimal] | None = None
+    #: ``monthly_cost`` split into ``costing.card_pricer.PARTS`` in the card's currency and for the priced
+    #: traffic; times ``parts_rate`` (FX rate x growth before the plan) they are in the display currency
+    parts: tuple[Decimal, ...] = ()
+    parts_rate: Decimal = Decimal(1)
+    #: the monthly cost at the low and high bounds of an estimated count (= monthly_cost when exact)
+    cost_low: Decimal | None = None
+    cost_high: Decimal | None = None
+    #: ranked candidates whose cost range meets this one's: the order between them is not certain
+    overlaps: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        if self.cost_low is None:
+            self.cost_low = self.monthly_cost
+        if self.cost_high is None:
+            self.cost_high = self.monthly_cost
 
 
 @dataclass(frozen=True)
@@ -66,6 +83,15 @@ class WorkloadPlan:
     first_month: int | None = 0
     #: the current model's cost per forecast month when its price changes within the horizon, else None
     month_costs: list[Decimal] | None = None
+    #: cache-write tokens per request as a share of input, and their TTL (``planner.cache_writes``)
+    cache_write_share: Decimal = Decimal(0)
+    cache_ttl: str = "5m"
+    #: growth before the plan's first month of a workload that started earlier (its costs include it)
+    scale: Decimal = Decimal(1)
+    #: the current model's priced row (also when a constraint keeps it out of ``candidates``)
+    current_row: CandidateRow | None = None
+    #: the current model's monthly cost at the low and high bounds of its estimated count (None: unpriced)
+    cost_range: tuple[Decimal, Decimal] | None = None
     #: how the workload was counted and priced (``planner/instrument.py``), for a like-for-like check
     instrument: dict[str, Any] | None = None
 
@@ -83,6 +109,22 @@ class WorkloadPlan:
     def candidate_forecast(self, row: CandidateRow) -> list[tuple[str, Decimal]]:
         costs = row.month_costs or [row.monthly_cost] * len(self.months)
         return [(m, c * f) for m, c, f in zip(self.months, costs, self.factors, strict=True)]
+
+    def breakdown(self, row: CandidateRow) -> Breakdown:
+        """``row``'s monthly cost split into input, cached input, cache writes, output, reasoning and fees,
+        with its total over the horizon."""
+        return breakdown_of(self, row)
+
+    @cached_property
+    def factor_sum(self) -> Decimal:
+        """The growth factors of the plan's months added up (a constant monthly cost times this is its
+        total over the horizon)."""
+        return sum(self.factors, Decimal(0))
+
+    @property
+    def horizon_total(self) -> Decimal | None:
+        """The current model's cost summed over the plan's months (None when it cannot be priced)."""
+        return None if self.monthly_cost is None else written_sum(c for _, c in self.forecast)
 
     @property
     def best(self) -> CandidateRow | None:
@@ -146,6 +188,20 @@ class PlanResult:
                 total += w.best.monthly_cost * w.factors[0]
             elif w.monthly_cost is not None:
                 total += w.monthly_cost * w.factors[0]
+        return total
+
+    @property
+    def horizon_total(self) -> Decimal:
+        """Every workload's current model summed over the plan's months (the forecast's sum)."""
+        return written_sum(cost for _, cost in self.total_forecast())
+
+    @property
+    def best_horizon_total(self) -> Decimal:
+        """Each workload's cheapest candidate (else its current model) summed over the plan's months."""
+        total = Decimal(0)
+        for w in self.workloads:
+            months = w.candidate_forecast(w.best) if w.best is not None else w.forecast
+            total += written_sum(cost for _, cost in months)
         return total
 
     def total_forecast(self) -> list[tuple[str, Decimal]]:

@@ -19,11 +19,14 @@ _PCT = Decimal("0.1")
 
 
 class Traffic(NamedTuple):
-    """A workload's monthly requests at standard and batch prices, and its share of input read from cache."""
+    """A workload's monthly requests at standard and batch prices, its share of input read from cache, and
+    its share written to the cache (``planner.cache_writes``) for ``ttl`` (``5m`` or ``1h``)."""
 
     standard: Decimal
     batch: Decimal
     cache_ratio: Decimal
+    write_ratio: Decimal = Decimal(0)
+    ttl: str = "5m"
 
 
 class Ranking(NamedTuple):
@@ -39,6 +42,8 @@ class Ranking(NamedTuple):
 def family_volumes(by_family: dict[str, FamilyTokens], traffic: Traffic) -> dict[str, Volumes]:
     """Per family, the average request (and each sample request) on the workload's traffic."""
     parts = ((None, traffic.standard), ("batch", traffic.batch))
+    zero, share = Decimal(0), traffic.write_ratio
+    w5, w1h = (zero, share) if traffic.ttl == "1h" else (share, zero)
     return {
         family: Volumes(
             tokens.input,
@@ -49,6 +54,10 @@ def family_volumes(by_family: dict[str, FamilyTokens], traffic: Traffic) -> dict
             tokens.samples,
             tokens.largest_input,
             traffic.cache_ratio,
+            cache_write=tokens.input * w5,
+            cache_write_1h=tokens.input * w1h,
+            write_ratio=w5,
+            write_1h_ratio=w1h,
         )
         for family, tokens in by_family.items()
     }
@@ -88,6 +97,7 @@ def price_candidates(
             notes.append("context window unknown: not checked")
         notes.extend(extra_notes)
         row = CandidateRow(entry, tokens, cost.total * fx_rate * scale, notes, is_current)
+        row.parts, row.parts_rate = cost.parts, fx_rate * scale
         if is_current:
             current = row
             if reason is not None:

@@ -14,6 +14,7 @@ horizon_months: 12         # months to forecast
 # Fields every workload inherits unless it sets them itself.
 defaults:
   cache_hit_ratio: 0.2     # share of input tokens read from the prompt cache (0-1)
+  cache: {ttl: 5m, writes_per_window: 1}   # the cached prefix rewritten once per 5-minute window (or write_ratio)
   growth: 5%               # traffic growth, compounding ...
   growth_per: month        # ... per month or per week
 

@@ -47,6 +47,12 @@ class FamilyTokens:
     reasoning: Decimal
     count: CountInfo
     samples: tuple[Decimal, ...] = ()  # input tokens of each sample request (real text only)
+    #: inclusive (low, high) of ``input`` when the count is an estimate (None: exact, low = high = input)
+    bounds: tuple[Decimal, Decimal] | None = None
+    #: (low, high) of each sample request, beside ``samples``
+    sample_bounds: tuple[tuple[Decimal, Decimal], ...] = ()
+    #: output and reasoning were given in this family's tokens: they do not move with the input's bounds
+    fixed_output: bool = False
 
 
 class SampleCounts:
@@ -57,6 +63,7 @@ class SampleCounts:
         self._texts: dict[Path, str] = {}
         self._chats: dict[Path, list] = {}  # the chat requests of each chat sample file
         self._counts: dict[tuple[Path, str, bool], tuple[int, ...]] = {}
+        self._bounds: dict[tuple[Path, str, bool], tuple[tuple[int, int], ...]] = {}
         #: tokens of the text alone (a chat's content, without its framing and tool definitions)
         self._content: dict[tuple[Path, str, bool], tuple[int, ...]] = {}
         self.skipped_parts: dict[Path, int] = {}  # non-text parts (images, audio) of each chat sample
@@ -82,24 +89,38 @@ class SampleCounts:
         key = (path, family, chat, model)
         if key not in self._counts:
             counter = self.counter(family)
+            tally = None
             if chat:
                 from tokencost.tokenizers.messages import count_requests, parse_requests
+                from tokencost.tokenizers.ranges import RangeTally
 
                 if path not in self._chats:
                     requests = parse_requests(self.text(path), str(path))
                     if not requests or not any(r.messages for r in requests):
                         raise InputError(f"{path}: no chat messages found")
                     self._chats[path] = requests
-                counted = [
-                    count_requests([r], family, counter.count, model, counter.exact)
-                    for r in self._chats[path]
-                ]
+                counted, bounds = [], []
+                for r in self._chats[path]:
+                    tally = None if counter.exact else RangeTally(counter)
+                    one = count_requests([r], family, tally or counter.count, model, counter.exact)
+                    counted.append(one)
+                    bounds.append((one.tokens, one.tokens) if tally is None else tally.bounds(one.tokens))
                 self.skipped_parts[path] = sum(c.skipped_parts for c in counted)
                 self._counts[key] = tuple(c.tokens for c in counted)
+                self._bounds[key] = tuple(bounds)
                 self._content[key] = tuple(c.content for c in counted)
             else:
-                self._counts[key] = self._content[key] = (counter.count(self.text(path)),)
+                n, low, high = counter.count_range(self.text(path))
+                self._counts[key] = self._content[key] = (n,)
+                self._bounds[key] = ((low, high),)
         return self._counts[key]
+
+    def bounds(
+        self, path: Path, family: str, chat: bool, model: str | None = None
+    ) -> tuple[tuple[int, int], ...]:
+        """Inclusive (low, high) of each of ``count``'s sample requests (equal to the count when exact)."""
+        self.count(path, family, chat, model)
+        return self._bounds[(path, family, chat, model)]
 
     def content(self, path: Path, family: str, chat: bool, model: str | None = None) -> tuple[int, ...]:
         """Like ``count``, the tokens of the text alone: what scales output between tokenizers (a Claude
@@ -208,7 +229,7 @@ class WorkloadTokens:
     ) -> dict[str, FamilyTokens]:
         output = w.output_tokens
         reasoning = w.reasoning_tokens or Decimal(0)
-        per_family: dict[str, tuple[Decimal, Decimal, CountInfo, tuple[Decimal, ...]]] = {}
+        per_family: dict[str, tuple[Decimal, Decimal, CountInfo, tuple[Decimal, ...], tuple]] = {}
         keys = {f: (f, None) for f in dict.fromkeys([base, *families])}
         if chat:
             keys.update(framed)
@@ -217,11 +238,13 @@ class WorkloadTokens:
             numbers = [n for p in samples for n in self.counts.count(p, family, chat, model)]
             method = counter.method + (" + chat overhead" if chat else "")
             info = CountInfo(counter.family, counter.exact, method, counter.error_band)
+            bounds = () if counter.exact else self._sample_bounds(samples, family, chat, model)
             per_family[key] = (
                 Decimal(sum(numbers)) / len(numbers),
                 Decimal(max(numbers)),
                 info,
                 tuple(Decimal(n) for n in numbers),
+                bounds,
             )
         text = {  # output and reasoning scale by the tokenizers' counts of the text alone
             f: sum(n for p in samples for n in self.counts.content(p, f, chat))
@@ -230,12 +253,24 @@ class WorkloadTokens:
         text_base = text[base]
         out: dict[str, FamilyTokens] = {}
         for family in [*families, *(k for k in keys if k not in families and k != base)]:
-            mean, largest, info, each = per_family[family]
+            mean, largest, info, each, bounds = per_family[family]
             own = text[keys[family][0]]  # a framing key: its family's text count
             r = Decimal(own) / text_base if text_base else Decimal(1)
             out_tokens = output * r if output is not None else mean * DEFAULT_OUTPUT_RATIO
-            out[family] = FamilyTokens(mean, largest, out_tokens, reasoning * r, info, each)
+            out[family] = FamilyTokens(
+                mean, largest, out_tokens, reasoning * r, info, each,
+                _mean_bounds(bounds), bounds, fixed_output=output is not None and keys[family][0] == base,
+            )  # fmt: skip
         return out
+
+    def _sample_bounds(
+        self, samples: list[Path], family: str, chat: bool, model: str | None
+    ) -> tuple[tuple[Decimal, Decimal], ...]:
+        return tuple(
+            (Decimal(low), Decimal(high))
+            for p in samples
+            for low, high in self.counts.bounds(p, family, chat, model)
+        )
 
     def _from_given(self, w: Workload, families: Sequence[str], base: str) -> dict[str, FamilyTokens]:
         output = w.output_tokens
@@ -248,7 +283,9 @@ class WorkloadTokens:
             info = self._conversion_info(base, family, language, r, how)
             inp = given * r
             out_tokens = (output * r) if output is not None else inp * DEFAULT_OUTPUT_RATIO
-            out[family] = FamilyTokens(inp, inp, out_tokens, reasoning * r, info)
+            band = None if info.exact or info.error_band is None else Decimal(str(info.error_band))
+            bounds = None if band is None else (max(Decimal(0), inp * (1 - band)), inp * (1 + band))
+            out[family] = FamilyTokens(inp, inp, out_tokens, reasoning * r, info, bounds=bounds)
         return out
 
     def _conversion_info(self, base: str, family: str, language: str, r: Decimal, how: str) -> CountInfo:
@@ -263,6 +300,15 @@ class WorkloadTokens:
             )
             self._family_info[key] = info
         return info
+
+
+def _mean_bounds(bounds: Sequence[tuple[Decimal, Decimal]]) -> tuple[Decimal, Decimal] | None:
+    """The (low, high) of the mean request: the mean of the requests' bounds (None without bounds)."""
+    if not bounds:
+        return None
+    return sum((b[0] for b in bounds), Decimal(0)) / len(bounds), sum(
+        (b[1] for b in bounds), Decimal(0)
+    ) / len(bounds)
 
 
 def spread(base: str, family: str) -> float | None:

@@ -26,28 +26,29 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Any, Literal
 
-from pydantic import (
-    AfterValidator,
-    BaseModel,
-    BeforeValidator,
-    ConfigDict,
-    Field,
-    ValidationError,
-    ValidationInfo,
-    WithJsonSchema,
-    field_validator,
-    model_validator,
-)
+from pydantic import Field, ValidationError, ValidationInfo, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
-from tokencost.currency import is_currency
 from tokencost.errors import InputError, every_problem
-from tokencost.families import FAMILIES, is_known_family
 from tokencost.planner.projection import requests_per_month
+from tokencost.planner.workload_values import (
+    MAX_REQUESTS_PER_MONTH,
+    Count,
+    CurrencyCode,
+    Family,
+    Growth,
+    Language,
+    Money,
+    PositiveCount,
+    Ratio,
+    Tokens,
+    Ttl,
+    _Strict,
+)
 from tokencost.pricing.schema import Capability
 from tokencost.yamlio import format_loc, line_of, load_yaml, read_text_file, validation_problems
 
@@ -61,162 +62,36 @@ TRAFFIC_FIELDS = ("requests_per_day", "requests_per_week", "requests_per_month")
 INPUT_FIELDS = ("input_tokens", "prompt", "messages")
 
 
-def _number(value: object) -> object:
-    """YAML numbers to Decimal through their shortest repr; booleans are refused (``yes`` is not 1)."""
-    if isinstance(value, bool):
-        raise ValueError("expected a number, not true/false")
-    if isinstance(value, float):
-        return Decimal(repr(value))
-    if isinstance(value, str):
-        text = value.strip().replace("_", "").replace(",", "")
-        try:
-            return Decimal(text)
-        except InvalidOperation:
-            raise ValueError(f"expected a number, got {value!r}") from None
-    return value
+class CacheRefresh(_Strict):
+    """How the cached prefix (the ``cache_hit_ratio`` share of input) is written: each write bills the
+    prefix at the card's cache-write rate for ``ttl``. Give ``write_ratio``, or let the TTL windows derive it
+    (``writes_per_window``, default 1, over ``requests_per_window``, default: the traffic)."""
 
+    ttl: Ttl = Field("5m", description="Cache lifetime, 5m or 1h: picks the write price (default 5m).")
+    write_ratio: Ratio | None = Field(
+        None,
+        description="Share of requests that write the cached prefix instead of reading it (0-1); "
+        "excludes writes_per_window and requests_per_window.",
+    )
+    writes_per_window: PositiveCount | None = Field(
+        None,
+        description="Times the prefix is written per TTL window (default 1; more for several prefixes, "
+        "regions or replicas).",
+    )
+    requests_per_window: PositiveCount | None = Field(
+        None,
+        description="Requests per TTL window (default: the workload's traffic spread evenly over the month).",
+    )
 
-def _non_negative(value: Decimal) -> Decimal:
-    if not value.is_finite():
-        raise ValueError("must be a finite number")
-    if value < 0:
-        raise ValueError(f"cannot be negative (got {value})")
-    return value
-
-
-def _ratio(value: Decimal) -> Decimal:
-    if not value.is_finite() or not (0 <= value <= 1):
-        raise ValueError(f"must be between 0 and 1 (got {value})")
-    return value
-
-
-def _percent_or_fraction(value: object) -> object:
-    """``"15%"`` -> 0.15; a bare number is a fraction (0.15 = 15 %). A bare number of 1 or more is refused
-    as ambiguous (``growth: 15`` almost always means 15 %, not 1,500 %)."""
-    if isinstance(value, str) and value.strip().endswith("%"):
-        text = value.strip()[:-1].strip()
-        try:
-            return Decimal(text) / 100
-        except InvalidOperation:
-            raise ValueError(f"expected a percentage like '15%', got {value!r}") from None
-    number = _number(value)
-    if isinstance(number, int):
-        number = Decimal(number)
-    if isinstance(number, Decimal) and number.is_finite() and abs(number) >= 1:
-        raise ValueError(
-            f"growth {value} is ambiguous: write '{number}%' for {number} percent, or a fraction like 0.15"
-        )
-    return number
-
-
-def _share(value: object) -> object:
-    """A share 0-1, also written as a percentage: ``"30%"`` -> 0.3."""
-    if isinstance(value, str) and value.strip().endswith("%"):
-        try:
-            return Decimal(value.strip()[:-1].strip()) / 100
-        except InvalidOperation:
-            raise ValueError(f"expected a share like 0.3 or '30%', got {value!r}") from None
-    return _number(value)
-
-
-def _growth(value: Decimal) -> Decimal:
-    if not value.is_finite() or value <= -1:
-        raise ValueError(f"growth must be above -100% (got {value * 100}%)")
-    if value > MAX_GROWTH:
-        raise ValueError(
-            f"growth of {format((value * 100).normalize(), ',f')}% is more than a plan can represent "
-            f"(at most {MAX_GROWTH * 100:,.0f}% per month or week)"
-        )
-    return value
-
-
-def _family(value: str) -> str:
-    if not is_known_family(value):
-        known = ", ".join(sorted(FAMILIES))
-        raise ValueError(f"unknown tokenizer family {value!r}; use one of: {known}")
-    return value
-
-
-def _currency(value: str) -> str:
-    code = value.strip().upper()
-    if not is_currency(code):
-        raise ValueError(f"{value!r} is not an ISO 4217 currency code (e.g. USD, CNY, EUR)")
-    return code
-
-
-def _at_most(limit: Decimal, unit: str):
-    def check(value: Decimal) -> Decimal:
-        if value > limit:
-            raise ValueError(f"{value} is more than a plan can represent (at most {limit:,.0f} {unit})")
-        return value
-
-    return check
-
-
-def _count_schema(maximum: Decimal) -> dict:
-    return {
-        "anyOf": [
-            {"type": "number", "minimum": 0, "maximum": int(maximum)},
-            {"type": "string", "pattern": r"^[0-9][0-9_,]*(\.[0-9]+)?$"},
-        ]
-    }
-
-
-#: Upper bounds that keep every figure of a plan representable (Decimal, 28 significant digits):
-#: traffic in requests per month, tokens per request, and budgets or prices in the file's currency.
-MAX_REQUESTS_PER_MONTH = Decimal(10) ** 15
-MAX_TOKENS_PER_REQUEST = Decimal(10) ** 9
-MAX_MONEY = Decimal(10) ** 15
-MAX_GROWTH = Decimal(100)  # 10,000 % per month or week
-
-
-def _bounded(maximum: Decimal, what: str) -> object:
-    """A non-negative Decimal of at most ``maximum`` (``what`` names it in the error and the JSON Schema)."""
-    return Annotated[
-        Decimal,
-        BeforeValidator(_number),
-        AfterValidator(_non_negative),
-        AfterValidator(_at_most(maximum, what)),
-        WithJsonSchema(_count_schema(maximum)),
-    ]
-
-
-Count = _bounded(MAX_REQUESTS_PER_MONTH, "requests")
-Tokens = _bounded(MAX_TOKENS_PER_REQUEST, "tokens per request")
-Money = _bounded(MAX_MONEY, "in the file's currency")
-Ratio = Annotated[
-    Decimal,
-    BeforeValidator(_share),
-    AfterValidator(_ratio),
-    WithJsonSchema(
-        {
-            "anyOf": [
-                {"type": "number", "minimum": 0, "maximum": 1},
-                {"type": "string", "pattern": r"^[0-9.]+ ?%$"},
-            ]
-        }
-    ),
-]
-Growth = Annotated[
-    Decimal,
-    BeforeValidator(_percent_or_fraction),
-    AfterValidator(_growth),
-    WithJsonSchema(
-        {
-            "anyOf": [
-                {"type": "number", "exclusiveMinimum": -1, "maximum": int(MAX_GROWTH)},
-                {"type": "string", "pattern": r"^-?[0-9.]+ ?%$"},
-            ]
-        }
-    ),
-]
-Family = Annotated[str, AfterValidator(_family)]
-CurrencyCode = Annotated[str, AfterValidator(_currency)]
-Language = Literal["mixed", "en", "zh", "code"]
-
-
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    @model_validator(mode="after")
+    def _one_way(self) -> CacheRefresh:
+        if self.write_ratio is not None:
+            given = [k for k in ("writes_per_window", "requests_per_window") if getattr(self, k) is not None]
+            if given:
+                raise ValueError(f"give write_ratio or {' and '.join(given)}, not both")
+            if self.write_ratio >= 1:
+                raise ValueError("write_ratio must be below 1 (at 1 no request reads the cache)")
+        return self
 
 
 class WorkloadFields(_Strict):
@@ -259,6 +134,11 @@ class WorkloadFields(_Strict):
     cache_hit_ratio: Ratio | None = Field(
         None, description="Share of input tokens read from the prompt cache (0-1, default 0)."
     )
+    cache: CacheRefresh | None = Field(
+        None,
+        description="How the cached prefix is refreshed (ttl, write_ratio or writes/requests per window); "
+        "default: written once per 5-minute window.",
+    )
     batch_share: Ratio | None = Field(
         None, description="Share of requests sent through the batch API (0-1, default 0)."
     )
@@ -297,6 +177,12 @@ class Workload(WorkloadFields):
         for key in ("prompt", "messages"):
             if isinstance(getattr(self, key), list) and not getattr(self, key):
                 raise ValueError(f"{key}: the list of files is empty")
+        hits, refresh = self.cache_hit_ratio or Decimal(0), self.cache
+        if refresh is not None and refresh.write_ratio is not None and hits + refresh.write_ratio > 1:
+            raise ValueError(
+                f"cache.write_ratio {refresh.write_ratio} with cache_hit_ratio {hits}: the cached prefix "
+                f"would be larger than the input (write_ratio at most {1 - hits})"
+            )
         return self
 
     @field_validator("requests_per_day", "requests_per_week")

@@ -6,7 +6,9 @@ from decimal import Decimal, localcontext
 from typing import Any
 
 from tokencost.families import accuracy_label
+from tokencost.render.breakdown import breakdown_markdown
 from tokencost.render.money import money, savings_pct
+from tokencost.render.plan_ranges import current_range, range_lines, with_range_column
 
 #: From this many integer digits on, amounts are shown in scientific notation (as the JSON document
 #: switches to plain ``str``): a 30-digit figure is unreadable, and exact digits there are noise.
@@ -179,21 +181,24 @@ def _candidate_row(row: Any, cur: str) -> list[str]:
     ]
 
 
-def _workload(result: Any, w: Any, top: int | None) -> list[str]:
+def _workload(result: Any, w: Any, top: int | None, breakdown_top: int | None = 5) -> list[str]:
     cur = result.currency
     model = w.resolved.id if w.resolved else f"{w.workload.model} (unknown)"
     out = ["", f"## Workload {w.name}", ""]
     out.append(
         f"Current model **{model}**, {whole(w.requests_per_month)} requests/month, "
-        f"{when(w)} {money(w.monthly_cost, cur)}."
+        f"{when(w)} {money(w.monthly_cost, cur)}{current_range(w, cur)}."
     )
     workload_budget = display_budget(result, result.spec.budgets.per_workload.get(w.name))
     if workload_budget is not None:
         out.append(f"Monthly budget {money(workload_budget, cur)}.")
-    rows = [_candidate_row(row, cur) for row in w.candidates[: top or None]]
-    out += ["", _table(CANDIDATE_HEADERS, rows)]
+    shown = w.candidates[: top or None]
+    rows = [_candidate_row(row, cur) for row in shown]
+    out += ["", _table(*with_range_column(CANDIDATE_HEADERS, rows, shown, cur))]
+    out += [f"\n- {line}" if i == 0 else f"- {line}" for i, line in enumerate(range_lines(shown))]
     if top and len(w.candidates) > top:
         out.append(f"\n{len(w.candidates) - top} more candidate(s) not shown.")
+    out += breakdown_markdown(result, w, breakdown_top)
     if w.forecast:
         out += ["", f"Forecast (current model), total {money(horizon_total(w.forecast), cur)}:", ""]
         out.append(_table(["month", "cost"], [[m, money(c, cur)] for m, c in w.forecast]))
@@ -239,7 +244,7 @@ def render_markdown(result: Any, top: int | None = None, chart_top: int = 5) -> 
     """The plan as Markdown: summary, per-workload ranking and forecast, exclusions, prices, assumptions."""
     out = _headline(result)
     for w in result.workloads:
-        out += _workload(result, w, top)
+        out += _workload(result, w, top, chart_top)
     if result.problems:
         out += ["", "## Problems", ""] + [f"- {p}" for p in result.problems]
     out += _prices(result, top)

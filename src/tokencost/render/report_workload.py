@@ -10,8 +10,10 @@ from decimal import Decimal
 from typing import Any
 
 from tokencost.families import accuracy_label
+from tokencost.render.breakdown import breakdown_html
 from tokencost.render.html_parts import alert, bullet_list, esc, figures, folded, table
 from tokencost.render.money import money, savings_pct
+from tokencost.render.plan_ranges import current_range, range_lines, with_range_column
 from tokencost.render.report_markdown import budget_alerts, display_budget, whole
 from tokencost.render.svg import Bar, Series, bar_chart, line_chart
 
@@ -175,7 +177,9 @@ def _ranking_row(r: Any, cur: str) -> tuple[list[str], str]:
 def _ranking(result: Any, w: Any) -> list[str]:
     rows = [_ranking_row(r, result.currency) for r in w.candidates]
     caption = f"Monthly cost in {month_of(w)}, {result.currency}; savings against the current model."
-    return ["<h3>Ranking</h3>", table(RANKING_HEADERS, rows, caption=caption)]
+    headers, rows = with_range_column(RANKING_HEADERS, rows, w.candidates, result.currency, esc)
+    notes = [f"<p class='note'>{esc(line)}</p>" for line in range_lines(w.candidates)]
+    return ["<h3>Ranking</h3>", table(headers, rows, caption=caption), *notes]
 
 
 def _forecast_table(result: Any, w: Any) -> list[str]:
@@ -210,6 +214,10 @@ def workload_section(result: Any, w: Any, index: int, top: int, colours: dict[st
         _intro(w),
         _figures(result, w, budget_text),
     ]
+    if current_range(w, result.currency):  # the current model's count is an estimate
+        out.append(
+            f"<p class='note'>{esc(f'{month_of(w)}, current model{current_range(w, result.currency)}')}</p>"
+        )
     out.extend(alert(a) for a in budget_alerts(result, w))
     out += _problems(w)
     out += ["<div class='charts'>"]
@@ -217,6 +225,7 @@ def workload_section(result: Any, w: Any, index: int, top: int, colours: dict[st
     out += _line_block(result, w, index, top, marker, colours)
     out += ["</div>"]
     out += _ranking(result, w)
+    out += breakdown_html(result, w, top)
     out += _excluded(w)
     out += _forecast_table(result, w)
     out.append("<h3>Assumptions for this workload</h3>")

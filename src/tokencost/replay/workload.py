@@ -19,6 +19,15 @@ def _mean(total: Any, requests: int) -> Decimal:
     return (Decimal(total) / requests).quantize(_PLACES, rounding=ROUND_HALF_EVEN)
 
 
+def _write_ratio(row: dict[str, Any], hits: Decimal) -> Decimal:
+    """The share of cached-prefix requests that wrote it (``cache.write_ratio``): the logged writes over reads
+    plus writes, at most what the hit ratio leaves (``planner/cache_writes.py`` has the model)."""
+    reads, writes = Decimal(row["cached_input_tokens"]), Decimal(row["cache_write_tokens"] or 0)
+    ratio = writes / (reads + writes)
+    ratio = min(ratio, 1 - hits).quantize(Decimal("0.000001"), rounding="ROUND_FLOOR")
+    return ratio.normalize() if ratio else Decimal(0)
+
+
 def _workload(row: dict[str, Any], days: int | None) -> list[str]:
     requests = row["requests"]
     per_day = (Decimal(requests) / (days or 1)).quantize(_PLACES, rounding=ROUND_HALF_EVEN)
@@ -36,6 +45,7 @@ def _workload(row: dict[str, Any], days: int | None) -> list[str]:
     if row["cached_input_tokens"] and row["input_tokens"]:
         ratio = Decimal(row["cached_input_tokens"]) / Decimal(row["input_tokens"])
         lines.append(f"    cache_hit_ratio: {ratio.quantize(Decimal('0.000001'), rounding=ROUND_HALF_EVEN)}")
+        lines.append(f"    cache: {{write_ratio: {_write_ratio(row, ratio)}}}  # as logged")
     if row.get("batch_requests"):
         share = Decimal(row["batch_requests"]) / requests
         lines.append(f"    batch_share: {share.quantize(Decimal('0.000001'), rounding=ROUND_HALF_EVEN)}")
@@ -61,10 +71,19 @@ def workload_yaml(document: dict[str, Any], logs: Sequence[str] = ()) -> str:
         "assumptions:",
         "  - traffic, token means, cache-hit ratio and batch share measured on the replayed log",
     ]
-    if any(row["cache_write_tokens"] for row in rows):
-        lines.append("  - cache writes are not expressible in a workload: they count as uncached input here")
+    notes = []
+    if any(row["cache_write_tokens"] and row["cached_input_tokens"] for row in rows):
+        notes.append(
+            "cache writes: cache.write_ratio is the logged writes over reads plus writes, priced at the 5 min "
+            "write rate (the log's split between 5 min and 1 h writes is not kept)"
+        )
+    if any(row["cache_write_tokens"] and not row["cached_input_tokens"] for row in rows):
+        notes.append(
+            "cache writes without cache reads are not expressible in a workload: they count as uncached input here"
+        )
     if days is None:
-        lines.append("  - the log carried no timestamps: requests_per_day assumes it covers one day")
+        notes.append("the log carried no timestamps: requests_per_day assumes it covers one day")
+    lines += [f"  - {json.dumps(note, ensure_ascii=False)}" for note in notes]  # quoted: notes contain colons
     candidates = [c["model"] for c in document["candidates"]]
     if candidates:
         lines.append("candidates:")
