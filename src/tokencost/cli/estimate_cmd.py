@@ -253,9 +253,11 @@ def _loose_notices(models: tuple[str, ...], pricing_dirs) -> list[str]:
 def _uncertain_ranking(result) -> list[str]:
     """One line per run of neighbouring ranks whose cost ranges overlap: their order is not certain (a pair
     reads as ``plan`` says it). Every overlapping pair, neighbours or not, is in the JSON's ``uncertain_vs``."""
+    from itertools import pairwise
+
     rows = result.rows
     runs: list[list[int]] = []
-    for rank, (row, after) in enumerate(zip(rows, rows[1:]), start=1):
+    for rank, (row, after) in enumerate(pairwise(rows), start=1):
         if after.entry.id not in row.uncertain_vs:
             continue
         if runs and runs[-1][-1] == rank:
