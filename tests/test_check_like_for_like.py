@@ -211,3 +211,49 @@ def test_a_price_sheet_checked_again_is_no_price_change(runner, tmp_path):
     (tmp_path / "base.json").write_text(json.dumps(baseline), encoding="utf-8")
     result = runner.invoke(cli, ["check", workload, "--baseline", str(tmp_path / "base.json")])
     assert result.exit_code == 0 and "price differs" not in result.stderr
+
+
+CHAT = """version: 1
+start: 2027-01-01
+horizon_months: 3
+candidates: [claude-opus-4.8]
+workloads:
+  - name: agent
+    model: claude-opus-4.8
+    requests_per_day: 1000
+    messages: chat.json
+    output_tokens: 200
+"""
+
+
+def test_a_new_claude_tokenizer_generation_is_named_not_gated(runner, tmp_path, monkeypatch):
+    """Opus 4.8 framed as the newer tokenizer's generation (``anthropic:4.7``, text ~1.46x) against a baseline
+    planned when it was framed as Claude 4.5: the plan's cost rises by the instrument, and check says so
+    instead of failing the budget on it."""
+    from tokencost.planner import instrument
+    from tokencost.tokenizers.chat import framing
+
+    text = "Fact 0001: workspace file 1 has revision 1, owner 1, and status verified.\n" * 30
+    chat = {"system": "Be brief.", "messages": [{"role": "user", "content": text}]}
+    (tmp_path / "chat.json").write_text(json.dumps(chat), encoding="utf-8")
+    path = tmp_path / "w.yaml"
+    path.write_text(CHAT, encoding="utf-8")
+    current = framing.constants()
+    old = json.loads(json.dumps(current))
+    old["generations"]["anthropic:4.7"] = old["generations"]["anthropic:4.5"]
+    with monkeypatch.context() as m:  # the baseline: before the generation had its own constants
+        m.setattr(framing, "constants", lambda: old)
+        m.setattr(instrument, "estimator_id", lambda: "estimator sha256:0000000000000000")
+        m.setattr(instrument, "framing_id", lambda: "framing sha256:0000000000000000")
+        baseline = _baseline(runner, str(path), tmp_path / "base.json")
+    new = json.loads(runner.invoke(cli, ["plan", str(path), "--format", "json"]).stdout)
+    rise = Decimal(new["workloads"][0]["monthly_cost"]) / Decimal(baseline["workloads"][0]["monthly_cost"])
+    assert rise > Decimal("1.1")  # the newer tokenizer's text factor on the input (output unchanged)
+    args = ["check", str(path), "--baseline", str(tmp_path / "base.json"), "--max-increase", "5%"]
+    result = runner.invoke(cli, [*args, "--format", "json"])
+    assert result.exit_code == 0, result.stderr
+    document = json.loads(result.stdout)
+    assert document["verdict"] == "pass"
+    notice = next(r for r in document["reasons"] if r["code"] == "instrument.changed")
+    assert notice["level"] == "info" and "claude counted estimate (estimator sha256:0000" in notice["message"]
+    assert "its change is not gated" in notice["message"]

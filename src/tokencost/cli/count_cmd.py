@@ -315,6 +315,11 @@ def _family_result(
         from tokencost.tokenizers.messages import APPROXIMATED
 
         method += f" (+{breakdown['approximated']} tokens approximated: {APPROXIMATED})"
+    if breakdown:
+        from tokencost.tokenizers.chat.framing import generation_note
+
+        note = generation_note(breakdown["basis"])
+        method += f"; {note}" if note else ""
     result: dict[str, Any] = {}
     if model is not None:
         result["model"] = model

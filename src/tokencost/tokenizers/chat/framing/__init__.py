@@ -29,6 +29,12 @@ _O_SERIES = re.compile(r"^(?:openai/)?o\d", re.IGNORECASE)
 _CLAUDE_EARLY = re.compile(
     r"^(?:anthropic/)?claude-(?:[123]|instant|(?:sonnet|opus|haiku)-4-(?:0|1|2025)|opus-4$|sonnet-4$)"
 )
+#: Claude models on the tokenizer Opus 4.7 introduced (recorded: Opus 4.7, 4.8, 5 and Fable 5 bill ~1.4x the
+#: text of the earlier tokenizer; Sonnet 5 bills like Sonnet 4.6, so it is not assumed to share it)
+_CLAUDE_TOKENIZER_47 = re.compile(r"^(?:anthropic/)?claude-(?:opus-(?:4-[7-9]|[5-9])|fable-)")
+#: Gemini 2.0 bills about a third of the tool declarations' compact rendering (later models bill it whole or
+#: more): its own generation
+_GEMINI_20 = re.compile(r"(?:^|/)gemini-2-0")
 
 
 #: basis of a request counted whole by the vendor's count endpoint (framing included; no split is known)
@@ -91,7 +97,8 @@ def vendor_of(family: str) -> str:
 def generation(family: str, model: str | None) -> str:
     """The framing generation: ``openai:chat`` (GPT-4o era, the default) / ``openai:reasoning`` (GPT-5) /
     ``openai:o-series``, ``anthropic`` (Claude before 4.5) / ``anthropic:4.5`` (4.5 and later, the
-    default), ``gemini``."""
+    default) / ``anthropic:4.7`` (Opus 4.7 and later, Fable: the newer tokenizer), ``gemini:2.0`` (Gemini
+    2.0) / ``gemini`` (the rest)."""
     vendor = vendor_of(family)
     model = _catalog_form(model)
     if vendor == "openai":
@@ -99,8 +106,20 @@ def generation(family: str, model: str | None) -> str:
             return "openai:o-series"
         return "openai:reasoning" if model and _REASONING.match(model) else "openai:chat"
     if vendor == "anthropic":
-        return "anthropic" if model and _CLAUDE_EARLY.match(model) else "anthropic:4.5"
+        if model and _CLAUDE_EARLY.match(model):
+            return "anthropic"
+        return "anthropic:4.7" if model and _CLAUDE_TOKENIZER_47.match(model) else "anthropic:4.5"
+    if vendor == "gemini" and model and _GEMINI_20.search(model):
+        return "gemini:2.0"
     return vendor
+
+
+def generation_note(basis: str | None) -> str | None:
+    """What a fitted generation is, from ``framing.json`` (``about``), for a count's method text: e.g. the
+    Opus 4.7 tokenizer's text factor and how it was measured; None for a generation without a note."""
+    gen = basis.removeprefix("fitted:") if basis and basis.startswith("fitted:") else None
+    about = constants()["generations"].get(gen, {}).get("about") if gen else None
+    return f"chat framed as {gen}: {about}" if about else None
 
 
 def tool_prompt(model: str | None, choice: str | None) -> int:
@@ -130,7 +149,7 @@ def variant(family: str, model: str | None) -> tuple:
     vendor = vendor_of(family)
     if vendor == "anthropic":
         return (generation(family, model), tuple(sorted(_tool_prompt_row(model).items())))
-    return (generation(family, model),) if vendor == "openai" else ()
+    return (generation(family, model),) if vendor in ("openai", "gemini") else ()
 
 
 def kind_of(request: Request) -> str:
