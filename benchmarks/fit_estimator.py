@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import base64
 import gzip
+import itertools
 import json
 import os
 import subprocess
@@ -394,6 +395,7 @@ def fit(families=None) -> dict:
 
 # ------------------------------------------------------------------------------- short texts: the lexicon
 LEXICON_OUT = DATA_OUT.parent / "lexicon.txt"
+LEXICON_HAN_OUT = DATA_OUT.parent / "lexicon_han.txt"
 LEXICON_WORDS = 6000  # most frequent ASCII words of the fit documents (mostly manuals: technical words)
 LEXICON_VOCAB = 8000  # ... and the first whole words of cl100k's merge list (web text: everyday words)
 LEXICON_HAN = 4000  # most frequent Han characters (of 6,765 seen)
@@ -460,14 +462,45 @@ def build_lexicon() -> None:
     for key, text in sorted(items):
         costs = "".join(str(min(9, max(0, tok.count(text) - 1))) for tok in real.values())
         groups.setdefault(costs, []).append(key)
-    lines = ["# " + " ".join(real)]
-    for han in (False, True):  # two sections: ASCII words, then Han (parsed only for text that has Han)
-        lines += ["# han"] if han else []
-        for c, keys in sorted(groups.items()):
-            keys = [k for k in keys if k.isascii() != han]
-            lines += [f"{c}\t{' '.join(keys)}"] if keys else []
-    LEXICON_OUT.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    write_lexicon(list(real), groups)
     print(f"{LEXICON_OUT}: {len(items)} entries, {LEXICON_OUT.stat().st_size:,} bytes", file=sys.stderr)
+
+
+def write_lexicon(names: list[str], groups: dict[str, list[str]]) -> None:
+    """lexicon.txt: the ASCII words, one line per cost pattern; lexicon_han.txt: the Han entries, one line per
+    first character (``<rest><pattern index>`` each), so an estimate parses only its own characters' lines."""
+    lines = ["# " + " ".join(names)]
+    for c, keys in sorted(groups.items()):
+        keys = [k for k in keys if k.isascii()]
+        lines += [f"{c}\t{' '.join(keys)}"] if keys else []
+    LEXICON_OUT.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    patterns = sorted(c for c, keys in groups.items() if any(not k.isascii() for k in keys))
+    index = {c: i for i, c in enumerate(patterns)}
+    by_first: dict[str, list[str]] = {}
+    for c, keys in groups.items():
+        for k in keys:
+            if not k.isascii():
+                by_first.setdefault(k[0], []).append(f"{k[1:]}{index[c]}")
+    firsts = sorted(by_first)
+    body = [(" ".join(sorted(by_first[f])) + "\n").encode("utf-8") for f in firsts]
+    offsets = [0, *itertools.accumulate(len(b) for b in body)]
+    assert all(len(c) == 8 for c in patterns) and offsets[-1] < 16**6  # fixed widths lexicon.py slices
+    head = ["# " + " ".join(patterns), "".join(firsts), "".join(f"{o:06x}" for o in offsets)]
+    LEXICON_HAN_OUT.write_bytes(("\n".join(head) + "\n").encode("utf-8") + b"".join(body))
+
+
+def lexicon_groups() -> tuple[list[str], dict[str, list[str]]]:
+    """(tokenizer names, cost pattern -> items) of the shipped lexicon files: rewrite them without refitting."""
+    from tokencost.tokenizers import lexicon
+
+    names = list(lexicon._raw()[0])
+    groups: dict[str, list[str]] = {}
+    for line in lexicon._raw()[1].splitlines():
+        c, _, items = line.partition("\t")
+        groups.setdefault(c, []).extend(items.split(" "))
+    for k, v in lexicon.han_table(set(lexicon._han_index()[0])).items():
+        groups.setdefault(v.decode("ascii"), []).append(k)
+    return names, groups
 
 
 def fit_short(out: dict) -> None:

@@ -114,7 +114,9 @@ def test_every_fitted_family_has_bands_for_every_script_class():
         for side in ("lo", "hi"):
             cells = spec["bands"]["latin"][side]
             assert len(cells) == len(estimator.LENGTH_EDGES) + 1
-            assert cells == sorted(cells, reverse=True), f"{family}: shorter texts must not be narrower"
+            # within the short-text model; whole documents (last cell) are another model with their own band
+            short = cells[:-1]
+            assert short == sorted(short, reverse=True), f"{family}: shorter texts must not be narrower"
 
 
 def test_range_tally_sums_the_bands_of_pieces():

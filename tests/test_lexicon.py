@@ -24,7 +24,7 @@ def test_every_family_has_short_text_weights_over_the_lexicon():
 
 def test_lexicon_knows_common_words_and_characters():
     names = lexicon._raw()[0]
-    words, han = lexicon._table(False), lexicon._table(True)
+    words, han = lexicon._table(), lexicon.han_table(set("的我们客服"))
     assert "o200k_base" in names and "qwen2" in names
     for item in ("the", "customer", "return"):
         assert item in words and item not in han, item
@@ -66,12 +66,30 @@ def test_short_estimates_are_close_on_an_everyday_prompt(family):
     assert abs(est / exact.count(text) - 1) <= 0.15
 
 
+def _clear() -> None:
+    for cached in (lexicon._raw, lexicon._table, lexicon._han_index):
+        cached.cache_clear()
+
+
 def test_long_texts_do_not_load_the_lexicon_and_english_does_not_load_han():
-    lexicon._raw.cache_clear()
-    lexicon._table.cache_clear()
+    _clear()
     estimator.estimate("plain words and more words " * 100, "o200k_base")  # 2,700 characters
     assert lexicon._raw.cache_info().currsize == 0
     estimator.estimate("plain words and more words", "o200k_base")
-    assert lexicon._table.cache_info().currsize == 1  # the words section only
+    assert lexicon._table.cache_info().currsize == 1  # the words only
+    assert lexicon._han_index.cache_info().currsize == 0
     estimator.estimate("今天天气很好", "o200k_base")
-    assert lexicon._table.cache_info().currsize == 2
+    assert lexicon._han_index.cache_info().currsize == 1
+    # only the lines of the text's own characters are parsed, not the 23k entries
+    assert 0 < len(lexicon._han_index()[3]) < 500
+
+
+def test_han_lines_parsed_on_demand_price_a_text_as_the_whole_table_does():
+    text = "我们的公司今天发布了新产品，客户可以在网站上查看价格。請問這個帳號的密碼如何重設？"
+    _clear()
+    lazy = [lexicon.extra_features(text, [f], False, True) for f in ("qwen2", "o200k_base", "llama3")]
+    assert 0 < len(lexicon._han_index()[3]) < 5000  # of 23k
+    lexicon.han_table(set(lexicon._han_index()[0]))  # every line parsed
+    assert len(lexicon._han_index()[3]) > 20000
+    full = [lexicon.extra_features(text, [f], False, True) for f in ("qwen2", "o200k_base", "llama3")]
+    assert lazy == full

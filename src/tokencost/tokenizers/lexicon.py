@@ -4,8 +4,9 @@ On a short prompt the error of a character-class model is mostly *which* words i
 one token, a rare one of the same length two to four. ``data/lexicon.txt`` lists the corpus's most frequent
 ASCII words and Han characters with what each costs beyond one token in every measured tokenizer (the word
 after a space, the character alone), taken from the installed tokenizers when fitting; one line per cost
-pattern (``01001000<TAB>word word ...``) keeps it small; the ASCII words and the Han entries are two sections,
-each parsed only when a text needs it. Texts shorter than
+pattern (``01001000<TAB>word word ...``) keeps it small. The Han entries are in ``data/lexicon_han.txt``, one
+line per first character found through a header of byte offsets, and a line is parsed only when a text holds
+that character: a short Chinese prompt parses a few hundred to ~2,000 of the 23k entries. Texts shorter than
 ``SHORT_BELOW`` characters add six counts to the estimator's features: the extra tokens of known words and
 characters, how many unknown ones there are (and their letters), whose cost the fitted weights price, and how
 how many tokens common two- and three-character Han words save where the tokenizers hold them whole
@@ -30,30 +31,66 @@ EXTRA = (
 _WORD = re.compile(r"[A-Za-z]+")
 
 
-@lru_cache(maxsize=1)
-def _raw() -> tuple[tuple[str, ...], str, str]:
-    """(tokenizer names, the words section, the Han section) of the data file, unparsed."""
-    path = Path(__file__).parent / "data" / "lexicon.txt"
+def _read(name: str) -> bytes:
+    path = Path(__file__).parent / "data" / name
     if path.is_file():
-        raw = path.read_text("utf-8")
-    else:  # zipped installs
-        from importlib import resources
+        return path.read_bytes()
+    from importlib import resources  # zipped installs
 
-        raw = resources.files("tokencost.tokenizers").joinpath("data", "lexicon.txt").read_text("utf-8")
-    head, _, body = raw.partition("\n")
-    words, _, han = body.partition("# han\n")
-    return tuple(head.split()[1:]), words, han  # "# o200k_base cl100k_base ..."
+    return resources.files("tokencost.tokenizers").joinpath("data", name).read_bytes()
 
 
-@lru_cache(maxsize=2)
-def _table(han: bool) -> dict[str, bytes]:
-    """Word (or Han character, pair, triple) -> one ASCII digit of extra cost per tokenizer; each section is
-    parsed only when a text needs it (an English prompt never pays for the 20k Han entries)."""
-    section = _raw()[2 if han else 1]
+@lru_cache(maxsize=1)
+def _raw() -> tuple[tuple[str, ...], str]:
+    """(tokenizer names, the words section) of ``data/lexicon.txt``, unparsed."""
+    head, _, words = _read("lexicon.txt").decode("utf-8").partition("\n")
+    return tuple(head.split()[1:]), words  # "# o200k_base cl100k_base ..."
+
+
+@lru_cache(maxsize=1)
+def _table() -> dict[str, bytes]:
+    """ASCII word -> one ASCII digit of extra cost per tokenizer."""
     table: dict[str, bytes] = {}
-    for line in section.splitlines():  # "<one digit per tokenizer>\t<items with those costs>"
+    for line in _raw()[1].splitlines():  # "<one digit per tokenizer>\t<items with those costs>"
         costs, _, items = line.partition("\t")
         table.update(zip(items.split(" "), repeat(costs.encode("ascii"))))
+    return table
+
+
+@lru_cache(maxsize=1)
+def _han_index() -> tuple[str, bytes, set[str], dict[str, bytes]]:
+    """(first characters, the raw file, the characters looked up so far, the entries parsed so far) of
+    ``data/lexicon_han.txt``. Nothing is split or parsed here: the file is three header lines (the cost
+    patterns, 8 digits and a space each; the first characters of the entry lines; the byte offsets of those
+    lines, six hex digits each, and of their end) and one line of entries per first character."""
+    raw = _read("lexicon_han.txt")
+    firsts = raw[raw.index(b"\n") + 1 : raw.index(b"\n", raw.index(b"\n") + 1)].decode("utf-8")
+    return firsts, raw, set(), {}
+
+
+def han_table(chars: set[str]) -> dict[str, bytes]:
+    """Han character, pair or triple -> its costs, for every entry starting with one of ``chars`` (and any
+    parsed before). A line reads ``<pattern index>`` for the character alone and ``<rest><pattern index>``
+    for a pair or triple it starts."""
+    firsts, raw, seen, table = _han_index()
+    new = chars - seen
+    if not new:
+        return table
+    h1 = raw.index(b"\n")  # the patterns: "# " then 9 bytes each
+    h2 = raw.index(b"\n", h1 + 1)  # the first characters; then the offsets, 6 bytes each
+    body = raw.index(b"\n", h2 + 1) + 1  # where the entry lines start (offsets count from here)
+    for first in new:
+        i = firsts.find(first)
+        if i < 0:
+            continue
+        start, end = (int(raw[h2 + 1 + 6 * j : h2 + 7 + 6 * j], 16) + body for j in (i, i + 1))
+        parsed = {}
+        for item in raw[start : end - 1].decode("utf-8").split(" "):
+            rest = item.rstrip("0123456789")
+            k = 2 + 9 * int(item[len(rest) :])
+            parsed[first + rest] = raw[k : k + 8]
+        table.update(parsed)  # one step before ``seen``: no thread sees a character seen but not parsed
+    seen.update(new)
     return table
 
 
@@ -111,10 +148,11 @@ def extra_features(text: str, tokenizers: list[str], has_letters: bool, has_han:
     names = _raw()[0]
     cols = tuple(names.index(t) for t in tokenizers)
     words = _WORD.findall(text) if has_letters else None
-    word_cost, unknown, letters = _cost(words, _table(False), cols) if words else (0.0, 0, 0)
+    word_cost, unknown, letters = _cost(words, _table(), cols) if words else (0.0, 0, 0)
     if not has_han:
         return [word_cost, unknown, letters, 0.0, 0, 0.0]
-    table, runs = _table(True), han_runs(text)
+    runs = han_runs(text)
+    table = han_table(set(text))  # its characters whose lines are not parsed yet: usually none
     han_cost, unknown_han, _ = _cost([ch for run in runs for ch in run], table, cols)
     merged = _merges([run for run in runs if len(run) > 1], table, cols)
     return [word_cost, unknown, letters, han_cost, unknown_han, merged]
