@@ -43,7 +43,13 @@ def _texts(corpus: Path | None) -> list[bytes]:
     """The corpus's text files (real prose, code, JSON in many scripts), else the synthetic block (counting a
     few repeated lines is much faster per MB than real text: tokenizers cache repeated pieces)."""
     if corpus is not None and corpus.is_dir():
-        files = sorted(p for p in corpus.rglob("*") if p.is_file() and p.stat().st_size)
+        files = sorted(
+            p
+            for p in corpus.rglob("*")
+            if p.is_file()
+            and p.stat().st_size
+            and not any(part.startswith("_") for part in p.relative_to(corpus).parts)
+        )  # corpus.sh's text only: not the fitting scripts' caches and tokenizer files (_cache, _tokenizers)
         texts = [p.read_bytes() for p in files]
         return [t for t in texts if _utf8(t)]
     return [BLOCK.encode()]
