@@ -58,7 +58,8 @@ def test_table_names_runs_of_neighbours_once():
     assert table.exit_code == 0, table.output
     lines = [line for line in table.output.splitlines() if line.startswith("ranking not certain")]
     assert lines == [
-        "ranking not certain: #2 glm-5, #3 kimi-k2.6 and #4 claude-haiku-4.5 (their cost ranges overlap)"
+        "ranking not certain from #2 glm-5 to #4 claude-haiku-4.5: each one's cost range overlaps the next's "
+        "(#3 kimi-k2.6 between)"
     ]
 
 

@@ -267,10 +267,13 @@ def _uncertain_ranking(result) -> list[str]:
     lines = []
     for run in runs:
         named = [f"#{rank} {rows[rank - 1].entry.id}" for rank in run]
-        joined = (
-            f"{named[0]} and {named[1]}" if len(named) == 2 else ", ".join(named[:-1]) + f" and {named[-1]}"
-        )
-        lines.append(f"ranking not certain: {joined} (their cost ranges overlap)")
+        if len(named) == 2:
+            lines.append(f"ranking not certain: {named[0]} and {named[1]} (their cost ranges overlap)")
+        else:
+            lines.append(
+                f"ranking not certain from {named[0]} to {named[-1]}: each one's cost range overlaps the next's "
+                f"({', '.join(named[1:-1])} between)"
+            )
     if any(row.uncertain_vs for row in rows):
         lines.insert(
             0, "range: the total at the low and high bounds of an estimated count (9 texts in 10 fall inside)"
