@@ -9,18 +9,11 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+from tokencost.planner.breakdown import PART_LABELS as LABELS  # the parts and their names, in one place
 from tokencost.render.html_parts import esc, table
 from tokencost.render.money import money
 
-PART_NAMES = ("input", "cached_input", "cache_writes", "output", "reasoning", "request_fees")
-LABELS = {
-    "input": "input",
-    "cached_input": "cached input",
-    "cache_writes": "cache writes",
-    "output": "output",
-    "reasoning": "reasoning",
-    "request_fees": "request fees",
-}
+PART_NAMES = tuple(LABELS)
 
 
 def compact_tokens(value: Decimal | None) -> str:
