@@ -136,6 +136,17 @@ def test_emit_workload_round_trips_through_plan(tmp_path):
     )
 
 
+def test_emit_workload_refuses_an_existing_file_before_reading_the_logs(tmp_path):
+    """The refusal comes first: a log that does not exist is not even looked at, and the file is untouched."""
+    target = tmp_path / "mine.yaml"
+    target.write_text("# my own workload\n")
+    result = run(str(tmp_path / "no-such-log.jsonl"), "--emit-workload", str(target))
+    assert result.exit_code == 2
+    assert "already exists; pass --force to overwrite it" in result.output
+    assert "no-such-log" not in result.output
+    assert target.read_text() == "# my own workload\n"
+
+
 def test_listed_in_help():
     result = CliRunner().invoke(cli, ["--help"])
     assert "replay" in result.output

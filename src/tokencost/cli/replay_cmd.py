@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 
 import click
@@ -156,6 +157,8 @@ def replay(
     from tokencost.replay import replay as run
 
     _check_flags(mapping, source, jobs, engine, scheduler, since, until, online)
+    if emit and not force and os.path.exists(emit):  # refuse before reading a month of logs, not after
+        raise InputError(f"{emit}: already exists; pass --force to overwrite it")
     if online:
         from tokencost.cli.online_opt import install
 
