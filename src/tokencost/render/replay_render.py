@@ -89,9 +89,10 @@ def _candidate_rows(document: dict[str, Any]) -> list[dict[str, Any]]:
                 **row,
                 "tokens_method": method,
                 "cost_text": _money(row["cost"], currency),
-                "range": ""
+                # as estimate and plan write it: "exact" when the counts were, else low – high
+                "range": "exact"
                 if same
-                else f"{_money(row['cost_low'], currency)} - {_money(row['cost_high'], currency)}",
+                else f"{_money(row['cost_low'], currency)} – {_money(row['cost_high'], currency)}",
                 "vs_actual": f"{row['vs_actual']}x" if row["vs_actual"] else "",
                 "monthly": _money(row["monthly_cost"], currency),
             }
