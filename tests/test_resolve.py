@@ -152,6 +152,27 @@ def test_rule_host_chooses_the_named_hosts_card(cat):
     assert _r(cat, "acme/open-7b", host="together_ai").catalog_id == "together/acme/open-7b"
 
 
+def test_instrumentations_host_spellings_read_by_their_provider():
+    """OTel instrumentations write the provider with an API or agent layer after a dot (Vercel AI SDK
+    ``openai.responses``, Google ADK ``gcp.vertex.agent``) or their own name (pydantic-ai ``google-gla``):
+    each names a host we know; a name we do not know still passes through, so it binds to no card."""
+    from tokencost.pricing.hosts import canonical_host
+
+    assert canonical_host("openai.responses") == "openai"
+    assert canonical_host("anthropic.messages") == "anthropic"
+    assert canonical_host("gcp.vertex.agent") == "vertex"
+    assert canonical_host("google-gla") == "google"
+    assert canonical_host("gcp.vertex_ai") == "vertex"  # a whole name we know is read whole
+    assert canonical_host("Azure.AI.OpenAI") == "azure"
+    assert canonical_host("acme.cloud") == "acme.cloud"
+
+
+def test_rule_host_through_an_instrumentations_dotted_name(cat):
+    found = _r(cat, "acme-large", host="openrouter.chat")
+    assert (found.catalog_id, found.host_named) == ("openrouter/acme/acme-large", True)
+    assert _r(cat, "acme-mini", host="groq.chat").entry is None  # still bound to the named host
+
+
 def test_named_host_without_a_card_is_never_priced_on_another_host(cat):
     found = _r(cat, "acme-mini", host="groq")
     assert found.entry is None and found.resolved_by is None

@@ -14,11 +14,14 @@ import re
 HOST_NAMES: dict[str, str] = {
     **dict.fromkeys(("openai", "azureopenaiservice"), "openai"),
     **dict.fromkeys(("anthropic",), "anthropic"),
-    **dict.fromkeys(("google", "gemini", "gcpgemini", "googleaistudio", "googleai", "aistudio"), "google"),
+    **dict.fromkeys(
+        ("google", "gemini", "gcpgemini", "googleaistudio", "googleai", "aistudio", "googlegla"), "google"
+    ),  # google-gla: pydantic-ai's name for the Generative Language (Gemini) API
     **dict.fromkeys(
         (
             "vertex",
             "vertexai",
+            "gcpvertex",
             "gcpvertexai",
             "googlevertex",
             "vertexaibeta",
@@ -179,11 +182,19 @@ def host_key(name: str) -> str:
 
 
 def canonical_host(name: str | None) -> str | None:
-    """Our provider id for a host as a log names it (unknown names pass through casefolded)."""
+    """Our provider id for a host as a log names it (unknown names pass through casefolded).
+
+    Instrumentations write a provider with its API or agent layer after a dot (the Vercel AI SDK's
+    ``openai.responses`` / ``anthropic.messages``, Google ADK's ``gcp.vertex.agent``): a name we do not know
+    is read by its dotted prefixes, longest first, before it passes through."""
     if name is None or not name.strip():
         return None
-    key = host_key(name)
-    return HOST_NAMES.get(key, name.strip().casefold())
+    parts = name.strip().split(".")
+    for end in range(len(parts), 0, -1):
+        known = HOST_NAMES.get(host_key(".".join(parts[:end])))
+        if known is not None:
+            return known
+    return name.strip().casefold()
 
 
 def is_self_hosted_host(name: str | None) -> bool:
