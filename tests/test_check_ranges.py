@@ -57,3 +57,11 @@ def test_json_carries_the_range_finding(figures):
     assert result.exit_code == 0, result.output
     codes = [r["code"] for r in json.loads(result.stdout)["reasons"]]
     assert "budget.range" in codes
+
+
+def test_a_workload_budget_gets_its_own_range_finding(figures):
+    _low, cost, high = figures
+    budget = f"hr-assistant={(cost + high) / 2:.2f}"
+    result = CliRunner().invoke(cli, ["check", str(RAG), "--budget", budget, "--warn-at", "100"])
+    assert result.exit_code == 0, result.output
+    assert "WARN: workload 'hr-assistant' is within its budget of" in result.output

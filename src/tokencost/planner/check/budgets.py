@@ -91,7 +91,7 @@ class BudgetCheck:
     def total(self, new: Mapping[str, Any], new_total: Decimal | None, budget: Decimal) -> None:
         """The monthly total against its budget; within it, the first forecast month over it warns."""
         self.check(new_total, budget, "total", "budget.total", None)
-        self.range_note(None, _total_range(new, new_total), new_total, budget)
+        self.range_note(None, self.total_range(new, new_total), new_total, budget)
         if new_total is None or new_total > budget:
             return
         for point in (new.get("totals") or {}).get("forecast") or []:
@@ -135,7 +135,7 @@ class BudgetCheck:
     def workload(self, name: str, workload: Mapping[str, Any], limit: Decimal) -> None:
         cost = money_field(workload.get("monthly_cost"), f"workload {name!r} monthly_cost", self.source)
         self.check(cost, limit, f"workload {name!r}", "budget.workload", name)
-        self.range_note(name, workload, cost, limit)
+        self.range_note(name, self.cost_range(workload, f"workload {name!r}"), cost, limit)
         if cost is None or cost > limit:
             return
         for point in workload.get("forecast") or []:
@@ -154,17 +154,37 @@ class BudgetCheck:
                 )
                 return
 
+    def cost_range(self, workload: Mapping[str, Any], what: str) -> tuple[Decimal, Decimal] | None:
+        """A workload's monthly ``cost_low`` / ``cost_high`` (None when the plan gives none)."""
+        low = money_field(workload.get("cost_low"), f"{what} cost_low", self.source)
+        high = money_field(workload.get("cost_high"), f"{what} cost_high", self.source)
+        return None if low is None or high is None else (low, high)
+
+    def total_range(self, new: Mapping[str, Any], total: Decimal | None) -> tuple[Decimal, Decimal] | None:
+        """The total's range: the workloads' ranges summed, when their costs add up to the total (every
+        workload priced in the first month, each with a range); else None (no range is claimed)."""
+        workloads = [w for w in new.get("workloads") or [] if isinstance(w, dict)]
+        if not workloads or total is None:
+            return None
+        ranges, costs = [], []
+        for w in workloads:
+            what = f"workload {w.get('name')!r}"
+            ranges.append(self.cost_range(w, what))
+            costs.append(money_field(w.get("monthly_cost"), f"{what} monthly_cost", self.source))
+        if None in ranges or None in costs or sum(costs) != total:
+            return None
+        return sum(r[0] for r in ranges), sum(r[1] for r in ranges)
+
     def range_note(
-        self, name: str | None, workload: Mapping[str, Any], cost: Decimal | None, limit: Decimal
+        self, name: str | None, bounds: tuple[Decimal, Decimal] | None, cost: Decimal | None, limit: Decimal
     ) -> None:
         """When the cost rests on an estimated count whose range crosses the budget, say so: the verdict is
         taken on the figure, and the range says how sure it is (a warning within budget, a note over it).
         ``name`` None: the total."""
-        what = "total" if name is None else f"workload {name!r}"
-        low = money_field(workload.get("cost_low"), f"{what} cost_low", self.source)
-        high = money_field(workload.get("cost_high"), f"{what} cost_high", self.source)
-        if cost is None or low is None or high is None or low == high:
+        if cost is None or bounds is None or bounds[0] == bounds[1]:
             return
+        low, high = bounds
+        what = "total" if name is None else f"workload {name!r}"
         span = f"{self.money(low)} to {self.money(high)} if its estimated token counts are off"
         if cost <= limit < high:
             self.findings.add(
@@ -181,21 +201,6 @@ class BudgetCheck:
                 f"{what} is over its budget of {self.money(limit)} at {self.money(cost)}; it could be {span}",
                 name,
             )
-
-
-def _total_range(new: Mapping[str, Any], total: Decimal | None) -> dict[str, str]:
-    """The total's ``cost_low`` / ``cost_high``: the workloads' summed, when they add up to the total (every
-    workload priced in the first month, each with a range); else empty (no range is claimed)."""
-    workloads = [w for w in new.get("workloads") or [] if isinstance(w, dict)]
-    try:
-        costs = [Decimal(str(w["monthly_cost"])) for w in workloads]
-        lows = [Decimal(str(w["cost_low"])) for w in workloads]
-        highs = [Decimal(str(w["cost_high"])) for w in workloads]
-    except (KeyError, TypeError, ArithmeticError, ValueError):
-        return {}
-    if not workloads or total is None or sum(costs) != total:
-        return {}
-    return {"cost_low": str(sum(lows)), "cost_high": str(sum(highs))}
 
 
 def check_budgets(
