@@ -284,6 +284,7 @@ def _uncertain_ranking(result) -> list[str]:
 def render(result, fmt: str) -> str:
     """Render an EstimateResult in ``fmt``."""
     from tokencost.costing.result import money_text
+    from tokencost.render.money import cost_range
     from tokencost.render.money import money as money_display
     from tokencost.render.tabular import render_rows
 
@@ -306,11 +307,7 @@ def render(result, fmt: str) -> str:
                 "total": money(row.total),
                 "cost_low": money(row.cost_low),
                 "cost_high": money(row.cost_high),
-                "range": (
-                    f"{money(row.cost_low)} – {money(row.cost_high)}"
-                    if row.cost_low != row.cost_high
-                    else "exact"
-                ),
+                "range": cost_range(row.cost_low, row.cost_high, money),
                 "times_cheapest": (
                     row.times_cheapest
                     if fmt == "csv"

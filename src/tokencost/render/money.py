@@ -8,7 +8,9 @@ this module: its money stays exact decimal strings.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import ROUND_HALF_EVEN, Decimal
+from typing import Any
 
 from tokencost.currency import format_money
 
@@ -21,6 +23,12 @@ def money(value: Decimal | None, currency: str, missing: str = "n/a") -> str:
     if value is None:
         return missing
     return format_money(value, currency)
+
+
+def cost_range(low: Any, high: Any, show: Callable[[Any], str]) -> str:
+    """A cost range cell, the same in estimate, plan and replay: ``exact`` when the count was exact (low ==
+    high), else ``low – high`` with each bound written by ``show``."""
+    return "exact" if low == high else f"{show(low)} – {show(high)}"
 
 
 def signed(amount: Decimal | None, currency: str, zero: str = "no change", missing: str = "—") -> str:

@@ -8,7 +8,7 @@ import itertools
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from tokencost.render.money import money
+from tokencost.render.money import cost_range, money
 
 HEADER = "if counts are off"
 EXPLAINED = (
@@ -24,9 +24,7 @@ def has_ranges(rows: Sequence[Any]) -> bool:
 
 def range_text(row: Any, currency: str, show: Callable[[Any, str], str] = money) -> str:
     """``$508.17 – $1,179.93``, or ``exact`` when the count is exact."""
-    if row.cost_low == row.cost_high:
-        return "exact"
-    return f"{show(row.cost_low, currency)} – {show(row.cost_high, currency)}"
+    return cost_range(row.cost_low, row.cost_high, lambda value: show(value, currency))
 
 
 def overlap_lines(rows: Sequence[Any]) -> list[str]:

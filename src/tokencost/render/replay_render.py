@@ -6,6 +6,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+from tokencost.render.money import cost_range
 from tokencost.render.tabular import dumps_json, render_rows
 
 ACTUAL_COLUMNS = [
@@ -79,7 +80,6 @@ def _candidate_rows(document: dict[str, Any]) -> list[dict[str, Any]]:
     currency = document["currency"]
     rows = []
     for row in document["candidates"]:
-        same = row["cost_low"] == row["cost_high"]
         by_method = row["records_by_method"]
         method = row["tokens_method"]
         if len(by_method) > 1:
@@ -89,10 +89,7 @@ def _candidate_rows(document: dict[str, Any]) -> list[dict[str, Any]]:
                 **row,
                 "tokens_method": method,
                 "cost_text": _money(row["cost"], currency),
-                # as estimate and plan write it: "exact" when the counts were, else low – high
-                "range": "exact"
-                if same
-                else f"{_money(row['cost_low'], currency)} – {_money(row['cost_high'], currency)}",
+                "range": cost_range(row["cost_low"], row["cost_high"], lambda value: _money(value, currency)),
                 "vs_actual": f"{row['vs_actual']}x" if row["vs_actual"] else "",
                 "monthly": _money(row["monthly_cost"], currency),
             }
