@@ -94,43 +94,51 @@ def test_the_planner_counts_a_text_sample_with_it(tmp_path):
     assert ratio == pytest.approx(FACTOR, rel=0.01)
 
 
-#: chat counts of Opus 4.8 before the family existed (the claude estimate, text weighted 1.46 by the framing)
 TEXT = "Fact 0001: workspace file 1 has revision 1, owner 1, and status verified.\n" * 40
+PLAIN_CHAT = {"system": "Be brief.", "messages": [{"role": "user", "content": TEXT}]}
 TOOL = {
     "name": "get_weather",
     "description": "Get the weather of a city",
     "input_schema": {"type": "object", "properties": {"city": {"type": "string"}}, "required": ["city"]},
 }
-BEFORE = [
-    ({"system": "Be brief.", "messages": [{"role": "user", "content": TEXT}]}, 1231),
-    (
-        {
-            "system": "You answer weather questions.",
-            "messages": [{"role": "user", "content": "What is the weather in Paris today?"}],
-            "tools": [{**TOOL, "input_schema": {**TOOL["input_schema"], "properties": {"city": {"type": "string", "description": "The city"}}}}],
-        },
-        433,
-    ),
-    (
-        {
-            "messages": [
-                {"role": "user", "content": "What is the weather in Paris today?"},
-                {"role": "assistant", "content": [{"type": "tool_use", "id": "t1", "name": "get_weather", "input": {"city": "Paris"}}]},
-                {"role": "user", "content": [{"type": "tool_result", "tool_use_id": "t1", "content": "Sunny, 21 degrees Celsius, light wind from the west."}]},
-            ],
-            "tools": [TOOL],
-        },
-        439,
-    ),
-]  # fmt: skip
+TOOL_CHAT = {
+    "system": "You answer weather questions.",
+    "messages": [{"role": "user", "content": "What is the weather in Paris today?"}],
+    "tools": [TOOL],
+}
+RESULT_CHAT = {
+    "messages": [
+        {"role": "user", "content": "What is the weather in Paris today?"},
+        {"role": "assistant", "content": [{"type": "tool_use", "id": "t1", "name": "get_weather", "input": {"city": "Paris"}}]},
+        {"role": "user", "content": [{"type": "tool_result", "tool_use_id": "t1", "content": "Sunny, 21 degrees."}]},
+    ],
+    "tools": [TOOL],
+}  # fmt: skip
 
 
-@pytest.mark.parametrize(("request_body", "before"), BEFORE)
-def test_chats_on_opus_4_8_count_as_before_the_family(request_body, before):
-    family = family_for_model("claude-opus-4.8")
-    counted = count_request(request_body, family, model="claude-opus-4.8")
+def test_a_chat_on_opus_4_8_counts_as_before_the_family():
+    """1,231 tokens before the family existed (the claude estimate, its text weighted 1.46 by the framing)."""
+    counted = count_request(PLAIN_CHAT, family_for_model("claude-opus-4.8"), model="claude-opus-4.8")
     assert counted.basis == "fitted:anthropic:4.7"
-    assert abs(counted.tokens - before) <= 2  # the same to within rounding: the factor moved, not doubled
+    assert counted.tokens == pytest.approx(1231, rel=0.01)  # the factor moved, not doubled nor lost
+
+
+@pytest.mark.parametrize("request_body", [PLAIN_CHAT, TOOL_CHAT, RESULT_CHAT])
+def test_moving_the_factor_from_the_framing_into_the_family_changes_no_chat_count(request_body, monkeypatch):
+    """The framing as it was (the claude estimate, every text weight of ``anthropic:4.7`` times the factor) and
+    as it is (the claude-4.7 estimate, text weight 1) count every kind of chat alike, to within rounding."""
+    from tokencost.tokenizers.chat import framing, parse_request
+
+    request = parse_request(request_body)
+    now = framing.count_request(
+        request, "claude-4.7", get_counter("claude-4.7").count, False, "claude-opus-4.8"
+    )
+    data = json.loads(json.dumps(constants()))
+    coef = data["generations"]["anthropic:4.7"]["coef"]
+    coef.update({k: v * FACTOR for k, v in coef.items() if k.endswith("_text") or k == "text"})
+    monkeypatch.setattr(framing, "constants", lambda: data)
+    then = framing.count_request(request, "claude-4.7", get_counter("claude").count, False, "claude-opus-4.8")
+    assert abs(now.tokens - then.tokens) <= 2 + 0.005 * then.tokens, (now, then)
 
 
 def test_the_framing_no_longer_applies_the_factor():
