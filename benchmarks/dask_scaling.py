@@ -3,6 +3,7 @@
     python benchmarks/dask_scaling.py                # the issue's run: a 200 MB input, 1, 2 and 4 workers
     python benchmarks/dask_scaling.py --quick        # a 16 MB check of the script and the totals (~1 min)
     python benchmarks/dask_scaling.py --mb 1000 --workers 1 2 --repeat 3
+    python benchmarks/dask_scaling.py --cluster      # also on a running cluster (``dask scheduler``/``worker``)
 
 Every run is a fresh ``tokencost count`` process (cluster start-up and tokenizer loading included, as a user
 pays them), engines alternating. The script prints wall seconds per run (the best of ``--repeat``), the
@@ -13,6 +14,11 @@ which the Dask engine on N workers finishes before ``--engine local`` on one pro
 start-up, on this machine). The input is the benchmark corpus (``corpus.sh``: prose, code and JSON in a dozen scripts) repeated to the
 size asked for, or without it a few synthetic lines (English, Chinese, code, a JSONL chat) repeated. The load average
 (``uptime``) is printed before and after: figures taken beside other work are not a quiet machine's.
+
+``--cluster`` adds a third engine, ``running``: a ``dask scheduler`` and ``dask worker --nworkers N`` started by
+the script as separate processes (as a team runs its cluster), warmed by one small count (workers load their
+tokenizer once), then timed with ``count --engine dask --scheduler ADDRESS``: the workers' scaling without the
+LocalCluster's start-up, which ``dask`` and the fitted start-ups show apart.
 """
 
 from __future__ import annotations
@@ -20,6 +26,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import socket
 import subprocess
 import sys
 import tempfile
@@ -79,19 +86,53 @@ def make_input(mb: int, directory: Path, corpus: Path | None) -> Path:
     return path
 
 
-def count(path: Path, tokenizer: str, engine: str, workers: int) -> tuple[float, str]:
+class RunningCluster:
+    """A scheduler and ``workers`` worker processes on this machine, started as a team starts its cluster
+    (``dask scheduler``, ``dask worker``), until closed."""
+
+    def __init__(self, workers: int) -> None:
+        with socket.socket() as probe:  # a free port
+            probe.bind(("127.0.0.1", 0))
+            port = probe.getsockname()[1]
+        self.address = f"tcp://127.0.0.1:{port}"
+        quiet = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL}
+        dask = [sys.executable, "-m", "dask"]
+        self.processes = [
+            subprocess.Popen(
+                [*dask, "scheduler", "--host", "127.0.0.1", "--port", str(port), "--no-dashboard"], **quiet
+            )
+        ]
+        self.processes.append(
+            subprocess.Popen(
+                [
+                    *dask,
+                    "worker",
+                    self.address,
+                    *("--nworkers", str(workers), "--nthreads", "1"),
+                    "--no-dashboard",
+                ],
+                **quiet,
+            )
+        )
+        import distributed
+
+        with distributed.Client(self.address, timeout=60) as client:
+            client.wait_for_workers(workers, timeout=120)
+
+    def close(self) -> None:
+        for process in reversed(self.processes):
+            process.terminate()
+        for process in self.processes:
+            process.wait(timeout=60)
+
+
+def count(
+    path: Path, tokenizer: str, engine: str, workers: int, scheduler: str | None = None
+) -> tuple[float, str]:
     """Wall seconds of one fresh ``tokencost count`` and its totals (as JSON, to compare runs)."""
-    args = [
-        str(path),
-        "--tokenizer",
-        tokenizer,
-        "--engine",
-        engine,
-        "--jobs",
-        str(workers),
-        "--format",
-        "json",
-    ]
+    args = [str(path), "--tokenizer", tokenizer, "--engine", "dask" if scheduler else engine]
+    args += ["--scheduler", scheduler] if scheduler else ["--jobs", str(workers)]
+    args += ["--format", "json"]
     start = time.perf_counter()
     out = subprocess.run([sys.executable, "-m", "tokencost", "count", *args], capture_output=True, text=True)
     wall = time.perf_counter() - start
@@ -102,10 +143,18 @@ def count(path: Path, tokenizer: str, engine: str, workers: int) -> tuple[float,
     return wall, json.dumps(results, sort_keys=True)
 
 
-def best(path: Path, tokenizer: str, engine: str, workers: int, repeat: int, totals: set) -> float:
+def best(
+    path: Path,
+    tokenizer: str,
+    engine: str,
+    workers: int,
+    repeat: int,
+    totals: set,
+    scheduler: str | None = None,
+) -> float:
     walls = []
     for _ in range(repeat):
-        wall, total = count(path, tokenizer, engine, workers)
+        wall, total = count(path, tokenizer, engine, workers, scheduler)
         walls.append(wall)
         totals.add(total)
     return min(walls)
@@ -145,6 +194,11 @@ def main() -> int:
         default=CORPUS,
         help="text files to build the input from (default: corpus.sh's)",
     )
+    parser.add_argument(
+        "--cluster",
+        action="store_true",
+        help="also time a running cluster (dask scheduler + dask worker processes, warmed before timing)",
+    )
     opts = parser.parse_args()
     if opts.quick:
         opts.mb, opts.workers = 16, [1, 2]
@@ -156,23 +210,36 @@ def main() -> int:
     totals: set[str] = set()
     times: dict[tuple[str, int], float] = {}
     fits: dict[tuple[str, int], tuple[float, float]] = {}
+    engines = (*ENGINES, "running") if opts.cluster else ENGINES
     for n in workers:
-        for engine in ENGINES:
+        for engine in engines:
             key = (engine, n)
-            at_small = best(small_path, opts.tokenizer, engine, n, opts.repeat, set())
-            times[key] = best(path, opts.tokenizer, engine, n, opts.repeat, totals)
+            cluster = RunningCluster(n) if engine == "running" else None
+            scheduler = cluster.address if cluster else None
+            try:
+                if cluster:  # warm: each worker loads its tokenizer once, as on a cluster already in use
+                    best(small_path, opts.tokenizer, engine, n, 1, set(), scheduler)
+                at_small = best(small_path, opts.tokenizer, engine, n, opts.repeat, set(), scheduler)
+                times[key] = best(path, opts.tokenizer, engine, n, opts.repeat, totals, scheduler)
+            finally:
+                if cluster:
+                    cluster.close()
             fits[key] = line((small, at_small), (size, times[key]))
             print(
                 f"{engine:5s} {n} worker(s): {times[key]:7.2f} s  {size / times[key]:6.1f} MiB/s  "
                 f"({at_small:.2f} s on {small:.0f} MiB: start-up {fits[key][0]:.1f} s, "
                 f"then {1 / fits[key][1]:.1f} MiB/s)"
             )
-    for engine in ENGINES:
+    for engine in engines:
         speedups = ", ".join(
             f"1 -> {n}: {times[(engine, 1)] / times[(engine, n)]:.2f}x" for n in workers if n > 1
         )
         print(f"{engine} speed-up (wall): {speedups}")
     for n in workers:
+        if opts.cluster:
+            print(
+                f"running / local on {n} worker(s): {times[('running', n)] / times[('local', n)]:.2f}x the time"
+            )
         print(
             f"dask / local on {n} worker(s): {times[('dask', n)] / times[('local', n)]:.2f}x the time; "
             f"dask on {n} beats local on 1 {break_even(fits, n)}"

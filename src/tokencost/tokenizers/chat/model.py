@@ -45,6 +45,8 @@ class Tool:
     format: dict[str, Any] | None = None
     #: OpenAI's ``strict`` (structured-outputs) function calling
     strict: bool = False
+    #: Anthropic's ``defer_loading`` (tool search): not in the model's context until a search loads it
+    deferred: bool = False
 
 
 @dataclass(frozen=True)

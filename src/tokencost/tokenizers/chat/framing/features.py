@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from tokencost.tokenizers.chat.framing import render
-from tokencost.tokenizers.chat.model import TEXT, THINKING, TOOL_CALL, TOOL_RESULT, Request
+from tokencost.tokenizers.chat.model import TEXT, THINKING, TOOL_CALL, TOOL_RESULT, Request, Tool
 
 #: features that are token counts of text (exact where the family's tokenizer is); the others are framing
 TOKEN_FEATURES = (
@@ -83,7 +83,7 @@ def features(
     if request.tools:
         f["tools"] = 1
         f["tools_no_system"] = 0 if has_system else 1
-        f["tool_defs"] = len(request.tools)
+        f["tool_defs"] = len(_loaded(request.tools, vendor))
         f["tools_text"] = _tools_tokens(request, vendor, count, gen == "openai:chat")
         f["tool_prompt"] = tool_prompt
         f["tool_named"] = int(request.tool_choice == "tool")
@@ -114,6 +114,12 @@ def _tools_tokens(request: Request, vendor: str, count: Callable[[str], int], gp
     return count(f"{system}\n\n{text}") - count(system)
 
 
+def _loaded(tools: tuple[Tool, ...], vendor: str) -> tuple[Tool, ...]:
+    """The tools in the model's context: Claude leaves ``defer_loading`` tools out until a tool search
+    loads them (measured: deferred tools add nothing to the billed count)."""
+    return tuple(t for t in tools if not t.deferred) if vendor == "anthropic" else tools
+
+
 def _first_system(request: Request) -> str:
     if request.system:
         return request.system[0]
@@ -127,5 +133,5 @@ def _tools_text(request: Request, vendor: str, gpt4o: bool = False) -> str:
     if vendor == "openai":
         return render.openai_tools(request.tools, gpt4o)
     if vendor == "anthropic":
-        return render.claude_tools(request.tools)
+        return render.claude_tools(_loaded(request.tools, vendor))
     return render.gemini_tools(request.tools)

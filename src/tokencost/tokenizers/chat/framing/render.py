@@ -228,10 +228,17 @@ def claude_tools(tools: tuple[Tool, ...]) -> str:
 
 def gemini_tools(tools: tuple[Tool, ...]) -> str:
     """Gemini's function declarations, compact: name, description and parameters without JSON punctuation
-    that carries no meaning (quotes around keys)."""
+    that carries no meaning (quotes around keys) and without ``title`` and ``additionalProperties`` (measured:
+    with them dropped the billed tokens of the declarations come out about 1.0x this text)."""
     return "\n".join(
         _unquote(
-            compact_json({"name": t.name, "description": t.description, "parameters": t.parameters or {}})
+            compact_json(
+                {
+                    "name": t.name,
+                    "description": t.description,
+                    "parameters": _strip_keywords(t.parameters or {}),
+                }
+            )
         )
         for t in tools
     )

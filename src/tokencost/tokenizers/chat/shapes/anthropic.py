@@ -164,4 +164,5 @@ def _tool(tool: Any, checker: Checker, path: str) -> Tool:
     schema = tool.get("input_schema")
     if schema is not None:
         checker.obj(schema, join(path, "input_schema"), "a JSON Schema object")
-    return Tool(name, checker.string(tool, "description", path), schema)
+    deferred = tool.get("defer_loading") is True
+    return Tool(name, checker.string(tool, "description", path), schema, deferred=deferred)

@@ -128,9 +128,12 @@ def _tools(value: Any, checker: Checker, path: str) -> tuple[Tool, ...]:
             dpath = join(join(tpath, key), d_index)
             checker.obj(declaration, dpath, "a function declaration object")
             name = checker.string(declaration, "name", dpath, required=True)
-            parameters = declaration.get("parameters", declaration.get("parametersJsonSchema"))
+            # OpenAPI-style ``parameters`` or JSON Schema ``parametersJsonSchema``, either spelling
+            parameters, pkey = _get(declaration, "parameters")
+            if parameters is None:
+                parameters, pkey = _get(declaration, "parametersJsonSchema")
             if parameters is not None:
-                checker.obj(parameters, join(dpath, "parameters"), "a schema object")
+                checker.obj(parameters, join(dpath, pkey), "a schema object")
             tools.append(Tool(name, checker.string(declaration, "description", dpath), parameters))
     return tuple(tools)
 

@@ -1,0 +1,80 @@
+"""Claude's deferred tools and Gemini's function declarations, as the vendors bill them (issue 20, third round)."""
+
+from __future__ import annotations
+
+import pytest
+
+from tokencost.errors import InputError
+from tokencost.tokenizers.chat import count_request, parse_request
+from tokencost.tokenizers.chat.framing import render
+from tokencost.tokenizers.chat.model import Tool
+
+SCHEMA = {
+    "title": "Args",
+    "type": "object",
+    "additionalProperties": False,
+    "properties": {"title": {"title": "Title", "type": "string"}, "n": {"type": "integer"}},
+    "required": ["title"],
+}
+
+
+def _claude(tools: list[dict]) -> dict:
+    return {
+        "model": "claude-sonnet-4-5",
+        "max_tokens": 64,
+        "messages": [{"role": "user", "content": "Find the refund policy for order 123."}],
+        "tools": tools,
+    }
+
+
+LOAD = {
+    "name": "load_capability",
+    "description": "Load a capability.",
+    "input_schema": {"type": "object", "properties": {"id": {"type": "string"}}, "required": ["id"]},
+}
+REFUND = {
+    "name": "lookup_refund_policy",
+    "description": "Look up the refund policy for an order.",
+    "input_schema": {"type": "object", "properties": {"order_id": {"type": "string"}}},
+}
+
+
+def test_claude_deferred_tools_are_not_in_the_context():
+    deferred = parse_request(_claude([LOAD, {**REFUND, "defer_loading": True}]))
+    assert [t.deferred for t in deferred.tools] == [False, True]
+    alone = count_request(_claude([LOAD]), "claude", model="claude-sonnet-4-5")
+    both = count_request(_claude([LOAD, REFUND]), "claude", model="claude-sonnet-4-5")
+    with_deferred = count_request(deferred, "claude", model="claude-sonnet-4-5")
+    assert with_deferred.tokens == alone.tokens < both.tokens
+    assert with_deferred.tools == alone.tools
+
+
+def test_gemini_declarations_drop_title_and_additional_properties_keywords():
+    text = render.gemini_tools((Tool("f", "Do f", SCHEMA),))
+    assert text == (
+        '{name:"f",description:"Do f",parameters:{type:"object",properties:{title:{type:"string"},'
+        'n:{type:"integer"}},required:["title"]}}'
+    )
+
+
+def _gemini(declaration: dict) -> dict:
+    return {
+        "contents": [{"role": "user", "parts": [{"text": "What is 15 * 8?"}]}],
+        "tools": [{"functionDeclarations": [declaration]}],
+    }
+
+
+@pytest.mark.parametrize("key", ["parameters", "parametersJsonSchema", "parameters_json_schema"])
+def test_gemini_parameters_are_read_in_every_spelling(key):
+    request = parse_request(_gemini({"name": "calculator", "description": "Calculate.", key: SCHEMA}))
+    assert request.tools[0].parameters == SCHEMA
+    bare = count_request(
+        _gemini({"name": "calculator", "description": "Calculate."}), "gemini", "gemini-2.5-flash"
+    )
+    counted = count_request(request, "gemini", model="gemini-2.5-flash")
+    assert counted.tools > bare.tools
+
+
+def test_gemini_malformed_snake_case_parameters_name_their_field():
+    with pytest.raises(InputError, match="parameters_json_schema"):
+        parse_request(_gemini({"name": "calculator", "parameters_json_schema": "not a schema"}))
