@@ -173,7 +173,7 @@ def test_gpt4o_tools_rendering_pinned():
         "q: string,\n"
         "// Count\n//\n// How many\n"
         "k?: number,\n"
-        "author?: {\n    name?: string,\n    },\n"
+        "author?: {\nname?: string,\n},\n"
         "}) => any;\n\n"
         "// Ping\n"
         "type ping = () => any;\n\n"
@@ -186,12 +186,92 @@ def test_gpt4o_tools_rendering_pinned():
         },
     }
     where = render.openai_tools((Tool("f", "", nested),), gpt4o=True)
-    assert "// Where\naddress?: {\n    city?: string,\n    },\n" in where  # said once, above
+    assert "// Where\naddress?: {\ncity?: string,\n},\n" in where  # said once, above, lines unindented
     assert "// Where\naddress?:     // Where\n{" in render.openai_tools((Tool("f", "", nested),))
     # harmony (GPT-5 / o-series) keeps each line, the empty object, the title spacer and the $ref as any
     harmony = render.openai_tools(tools)
     assert "//     Args:" in harmony and "type ping = (_: {\n}) => any;" in harmony
     assert "author?: any," in harmony
+
+
+def test_gpt4o_renders_an_array_of_objects_as_array_lines():
+    """GPT-4o's rendering of an array of objects (as OpenAI's own tool prompts show it, and as billed):
+    ``Array<``, the object and ``>`` on lines of their own, the object's properties unindented with their
+    descriptions; arrays of scalars stay ``T[]``. Harmony (GPT-5) writes ``{...}[]`` indented."""
+    step = {
+        "type": "object",
+        "properties": {
+            "n": {"type": "integer", "description": "Step number"},
+            "after": {"type": "array", "items": {"type": "integer"}},
+            "tool": {"type": ["string", "null"], "title": "Tool"},
+        },
+        "required": ["n"],
+    }
+    params = {
+        "type": "object",
+        "properties": {"steps": {"type": "array", "description": "The steps", "items": step}},
+        "required": ["steps"],
+    }
+    assert render.openai_tools((Tool("plan", "Make a plan", params),), gpt4o=True) == (
+        "# Tools\n\n## functions\n\nnamespace functions {\n\n"
+        "// Make a plan\n"
+        "type plan = (_: {\n"
+        "// The steps\n"
+        "steps: Array<\n"
+        "{\n"
+        "// Step number\n"
+        "n: number,\n"
+        "after?: number[],\n"
+        "// Tool\n"
+        "tool?: string | null,\n"
+        "}\n"
+        ">,\n"
+        "}) => any;\n\n"
+        "} // namespace functions"
+    )
+    harmony = render.openai_tools((Tool("plan", "Make a plan", params),))
+    assert "steps: {\n    // Step number\n    n: number,\n" in harmony and "    }[],\n" in harmony
+    # a $ref'd object in an array is inlined and rendered the same way
+    refd = {
+        "type": "object",
+        "$defs": {"Step": step},
+        "properties": {"steps": {"type": "array", "items": {"$ref": "#/$defs/Step"}}},
+    }
+    text = render.openai_tools((Tool("plan", "", refd),), gpt4o=True)
+    assert "steps?: Array<\n{\n// Step number\nn: number,\n" in text
+
+
+def test_a_named_tool_choice_bills_the_forced_function_name_on_gpt4o():
+    """A forced function (``tool_choice`` naming it) costs GPT-4o a constant plus its name's tokens
+    (measured on crewAI's and mirascope's recordings); both request shapes carry the name."""
+    from tokencost.tokenizers.chat.framing.features import features
+
+    counter = get_counter("o200k_base")
+    chat = json.loads(json.dumps(OPENAI_CHAT))
+    chat["tool_choice"] = {"type": "function", "function": {"name": "get_weather"}}
+    request = parse_request(chat)
+    assert (request.tool_choice, request.tool_choice_name) == ("tool", "get_weather")
+    f = features(request, "openai", counter.count, 0, "openai:chat")
+    assert f["choice_name"] == counter.count("get_weather") and f["tool_named"] == 1
+    responses = parse_request(
+        {
+            "model": "gpt-4o",
+            "input": "Weather in Paris?",
+            "tools": [{"type": "function", "name": "get_weather", "parameters": PARAMS}],
+            "tool_choice": {"type": "function", "name": "get_weather"},
+        }
+    )
+    assert responses.tool_choice_name == "get_weather"
+    auto = features(parse_request(OPENAI_CHAT), "openai", counter.count, 0, "openai:chat")
+    assert auto["choice_name"] == 0
+    from tokencost.tokenizers.chat.framing import constants
+    from tokencost.tokenizers.chat.framing import count_request as frame
+
+    coef = constants()["generations"]["openai:chat"]["coef"]
+    named = frame(request, "o200k_base", counter.count, model="gpt-4o").tokens
+    free = frame(parse_request(OPENAI_CHAT), "o200k_base", counter.count, model="gpt-4o").tokens
+    assert named - free == coef["tool_named"] + counter.count("get_weather")
+    assert coef["choice_name"] == 1 and 5 <= coef["tool_named"] <= 8
 
 
 def test_gpt4o_tools_follow_the_system_text_and_tool_names_are_not_billed_twice():

@@ -68,6 +68,7 @@ class Request:
     system: tuple[str, ...] = ()
     tools: tuple[Tool, ...] = ()
     tool_choice: str | None = None  # auto, none, any (required), tool (a named one)
+    tool_choice_name: str = ""  # the function a named tool_choice forces
     response_schema: Schema | None = None
     model: str | None = None
     skipped_parts: int = 0

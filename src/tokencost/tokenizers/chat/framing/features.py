@@ -18,6 +18,7 @@ TOKEN_FEATURES = (
     "result_text",
     "thinking_text",
     "schema_text",
+    "choice_name",
 )
 FRAMING_FEATURES = (
     "base",
@@ -86,6 +87,9 @@ def features(
         f["tools_text"] = _tools_tokens(request, vendor, count, gen == "openai:chat")
         f["tool_prompt"] = tool_prompt
         f["tool_named"] = int(request.tool_choice == "tool")
+        # GPT-4o's reply to a forced function starts with that function's name (7 + its tokens, measured)
+        named = vendor == "openai" and request.tool_choice == "tool" and request.tool_choice_name
+        f["choice_name"] = count(request.tool_choice_name) if named else 0
         f["tool_required"] = int(request.tool_choice == "any")
         f["tools_chat_endpoint"] = int(request.shape != "openai_responses")
         f["strict"] = int(any(t.strict for t in request.tools))

@@ -18,7 +18,8 @@ def openai_tools(tools: tuple[Tool, ...], gpt4o: bool = False) -> str:
     ``namespace functions`` (the rendering OpenAI publishes for harmony; checked against ``openai-harmony``
     in ``benchmarks/framing.py``). ``gpt4o``: as the GPT-4o generation bills it (measured on recorded
     calls): description lines stripped and blank ones dropped, ``() => any`` for a tool without
-    properties, and a title's ``//`` spacer line only when a description follows."""
+    properties, a title's ``//`` spacer line only when a description follows, nested objects unindented
+    and an array of objects as ``Array<`` / ``{...}`` / ``>`` on lines of their own."""
     lines = ["## functions\n", "namespace functions {\n"]
     for tool in tools:
         described = tool.description.splitlines()
@@ -102,7 +103,10 @@ def _ts(schema: Any, indent: str, gpt4o: bool = False) -> str:
     if kind == "boolean":
         return "boolean"
     if kind == "array":
-        return f"{_ts(schema['items'], indent, gpt4o)}[]" if "items" in schema else "Array<any>"
+        items = schema.get("items")
+        if gpt4o and isinstance(items, dict) and items.get("type") == "object" and "oneOf" not in items:
+            return f"Array<\n{_ts(items, indent, gpt4o)}\n>"
+        return f"{_ts(items, indent, gpt4o)}[]" if "items" in schema else "Array<any>"
     return "any"
 
 
@@ -127,9 +131,11 @@ def _one_of(variants: list, indent: str, gpt4o: bool = False) -> str:
 
 
 def _ts_object(schema: dict[str, Any], indent: str, gpt4o: bool = False) -> str:
-    # harmony repeats a nested object's description inside it (its property already carries it above)
+    """An object type: harmony indents a nested object's lines by four spaces per level and repeats its
+    description inside it; the GPT-4o generation does neither (``indent`` then only marks the nesting)."""
     own = isinstance(schema.get("description"), str) and not (gpt4o and indent)
-    out = f"{indent}// {schema['description']}\n" if own else ""
+    pad = "" if gpt4o else indent
+    out = f"{pad}// {schema['description']}\n" if own else ""
     out += "{\n"
     properties = schema.get("properties")
     required = {r for r in schema.get("required") or [] if isinstance(r, str)}
@@ -138,21 +144,21 @@ def _ts_object(schema: dict[str, Any], indent: str, gpt4o: bool = False) -> str:
         mark = "" if key in required else "?"
         described = "oneOf" not in value and isinstance(value.get("description"), str)
         if isinstance(value.get("title"), str):
-            spacer = f"{indent}//\n" if described or not gpt4o else ""
-            out += f"{indent}// {value['title']}\n{spacer}"
+            spacer = f"{pad}//\n" if described or not gpt4o else ""
+            out += f"{pad}// {value['title']}\n{spacer}"
         if described:
-            out += f"{indent}// {value['description']}\n"
+            out += f"{pad}// {value['description']}\n"
         examples = [e for e in value.get("examples") or [] if isinstance(e, str)]
         if isinstance(value.get("examples"), list) and value["examples"]:
-            out += f"{indent}// Examples:\n" + "".join(f'{indent}// - "{e}"\n' for e in examples)
+            out += f"{pad}// Examples:\n" + "".join(f'{pad}// - "{e}"\n' for e in examples)
         if isinstance(value.get("oneOf"), list):
-            out += _one_of_property(key, mark, value, indent, gpt4o)
+            out += _one_of_property(key, mark, value, pad, gpt4o)
             continue
-        out += f"{indent}{key}{mark}: " + _nullable(value, _ts(value, indent + "    ", gpt4o)) + ","
+        out += f"{pad}{key}{mark}: " + _nullable(value, _ts(value, indent + "    ", gpt4o)) + ","
         if "default" in value:
             out += " // " + _default(value)
         out += "\n"
-    return out + f"{indent}}}"
+    return out + f"{pad}}}"
 
 
 def _one_of_property(key: str, mark: str, value: dict[str, Any], indent: str, gpt4o: bool = False) -> str:

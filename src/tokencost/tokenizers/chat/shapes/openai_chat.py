@@ -168,6 +168,7 @@ def build(
         tuple(out),
         tools=tuple(tool_of(t) for t in tools),
         tool_choice=_choice(choice),
+        tool_choice_name=choice_name(choice),
         response_schema=schema_of(response_format),
         model=document.get("model") if isinstance(document.get("model"), str) else None,
         skipped_parts=skipped,
@@ -239,4 +240,14 @@ def _choice(choice: Any) -> str | None:
     return None
 
 
-__all__ = ["ChatChecker", "build", "is_request", "kind", "parse", "schema_of", "tool_of"]
+def choice_name(choice: Any) -> str:
+    """The function a named ``tool_choice`` forces (Chat Completions ``{"function": {"name": ...}}``,
+    Responses ``{"name": ...}``), else empty."""
+    if not isinstance(choice, dict) or choice.get("type") == "allowed_tools":
+        return ""
+    function = choice.get("function")
+    name = (function if isinstance(function, dict) else choice).get("name")
+    return name if isinstance(name, str) else ""
+
+
+__all__ = ["ChatChecker", "build", "choice_name", "is_request", "kind", "parse", "schema_of", "tool_of"]

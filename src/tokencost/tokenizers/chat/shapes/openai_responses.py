@@ -24,6 +24,7 @@ from tokencost.tokenizers.chat.model import (
     Tool,
     compact_json,
 )
+from tokencost.tokenizers.chat.shapes.openai_chat import choice_name
 
 _TEXT_PARTS = frozenset({"input_text", "output_text", "text", "refusal", "summary_text", "reasoning_text"})
 
@@ -58,6 +59,7 @@ def parse(document: dict, checker: Checker, prefix: str, where: str) -> Request:
         system=(system,) if system else (),
         tools=tools,
         tool_choice=_choice(document.get("tool_choice")),
+        tool_choice_name=choice_name(document.get("tool_choice")),
         response_schema=_schema(document.get("text"), checker, f"{prefix}text"),
         model=document.get("model") if isinstance(document.get("model"), str) else None,
         skipped_parts=skipped,
