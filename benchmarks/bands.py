@@ -4,6 +4,7 @@
     python benchmarks/bands.py count          # cut snippets, count them exactly with 8 real tokenizers (cached)
     (python benchmarks/fit_estimator.py lexicon && python benchmarks/fit_estimator.py fit: short-text weights)
     python benchmarks/bands.py fit            # -> the "bands" of src/tokencost/tokenizers/data/estimator.json
+    python benchmarks/claude47.py             # then claude-4.7's, derived from claude's (no tokenizer to check)
     python benchmarks/bands.py check          # coverage, half-width and error per family x length bucket
 
 A band is a promise: the printed ``low``-``high`` interval must hold the exact count for at least 9 texts in

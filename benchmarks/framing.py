@@ -16,14 +16,17 @@ openai-harmony``; it needs ``o200k_base.tiktoken`` in ``$TIKTOKEN_ENCODINGS_BASE
 from __future__ import annotations
 
 import json
+import re
 import statistics
 import sys
 from collections import defaultdict
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
 
 from tokencost.errors import InputError
+from tokencost.families import CLAUDE_47_MODELS
 from tokencost.tokenizers import get_counter
 from tokencost.tokenizers.chat import framing, parse_request
 from tokencost.tokenizers.chat.framing.features import features
@@ -53,8 +56,9 @@ _HAND_WRITTEN = frozenset(
 
 
 def family_of(vendor: str, model: str | None) -> str:
+    """The tokenizer family a recorded request is counted with, as the catalog gives it for the model."""
     if vendor == "anthropic":
-        return "claude"
+        return "claude-4.7" if model and re.search(CLAUDE_47_MODELS, model.lower()) else "claude"
     if vendor == "gemini":
         return "gemini"
     if model and model.startswith(("gpt-4-", "gpt-3.5", "gpt-4-0")) and not model.startswith("gpt-4o"):
@@ -85,7 +89,11 @@ def kind_of(pair: dict, request, gen: str) -> str:
     return kind
 
 
-def load(path: Path) -> tuple[list[dict], dict[str, int]]:
+def load(
+    path: Path, family_of: Callable[[str, str | None], str] = family_of
+) -> tuple[list[dict], dict[str, int]]:
+    """The recorded pairs of ``path`` as rows of framing features (text counted with ``family_of``'s family),
+    and how many were left out, by reason."""
     rows, dropped = [], defaultdict(int)
     counters = {}
     for line in path.read_text(encoding="utf-8").splitlines():

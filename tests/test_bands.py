@@ -92,7 +92,7 @@ def test_bands_are_relatively_wider_for_short_texts():
 @settings(max_examples=200, deadline=None)
 @given(st.text(min_size=1, max_size=300))
 def test_bounds_bracket_the_estimate_and_respect_physical_limits(text):
-    for family in ("o200k_base", "deepseek-v3", "claude", "generic"):
+    for family in ("o200k_base", "deepseek-v3", "claude", "claude-4.7", "generic"):
         est = estimator.estimate(text, family)
         low, high = estimator.bounds(text, family, est)
         assert 1 <= low <= est <= high

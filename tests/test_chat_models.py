@@ -186,7 +186,10 @@ def test_plan_scales_output_by_the_text_not_by_the_framing(tmp_path):
 
 def test_claude_opus_4_7_and_later_are_their_own_tokenizer_generation():
     """Opus 4.7 introduced a tokenizer that makes more tokens of the same text: the recorded Opus 4.7/4.8/5 and
-    Fable 5 calls bill ~1.46x the claude estimate's text; Sonnet 5 billed like Sonnet 4.6 (not moved)."""
+    Fable 5 calls bill ~1.46x the claude estimate's text. The catalog counts them with ``claude-4.7``, whose
+    only framing generation is ``anthropic:4.7``; Sonnet 5 billed like Sonnet 4.6 (not moved)."""
+    from tokencost.tokenizers import family_for_model
+
     for model in (
         "claude-opus-4.7",
         "claude-opus-4-8",
@@ -194,12 +197,17 @@ def test_claude_opus_4_7_and_later_are_their_own_tokenizer_generation():
         "anthropic/claude-opus-4.8",
         "claude-fable-5",
     ):
-        assert generation("claude", model) == "anthropic:4.7", model
+        assert family_for_model(model) == "claude-4.7", model
+        assert generation(family_for_model(model), model) == "anthropic:4.7", model
     for model in ("claude-opus-4.6", "claude-sonnet-4.6", "claude-sonnet-5", "claude-haiku-4.5"):
+        assert family_for_model(model) == "claude", model
         assert generation("claude", model) == "anthropic:4.5", model
+    assert (
+        generation("claude-4.7", None) == "anthropic:4.7"
+    )  # the family is the tokenizer, whatever the model
     text = "Fact 0001: workspace file 1 has revision 1, owner 1, and status verified.\n" * 40
     request = {"system": "Be brief.", "messages": [{"role": "user", "content": text}]}
-    newer = count_request(parse_request(request), "claude", model="claude-opus-4.8")
+    newer = count_request(parse_request(request), "claude-4.7", model="claude-opus-4.8")
     older = count_request(parse_request(request), "claude", model="claude-opus-4.6")
     assert 1.35 < newer.tokens / older.tokens < 1.55
     assert newer.basis == "fitted:anthropic:4.7"

@@ -228,9 +228,10 @@ workloads:
 
 def test_a_new_claude_tokenizer_generation_is_named_not_gated(runner, tmp_path, monkeypatch):
     """Opus 4.8 framed as the newer tokenizer's generation (``anthropic:4.7``, text ~1.46x) against a baseline
-    planned when it was framed as Claude 4.5: the plan's cost rises by the instrument, and check says so
-    instead of failing the budget on it."""
+    planned when it was framed as Claude 4.5 (its text at the claude estimate's weight): the plan's cost rises
+    by the instrument, and check says so instead of failing the budget on it."""
     from tokencost.planner import instrument
+    from tokencost.tokenizers import estimator
     from tokencost.tokenizers.chat import framing
 
     text = "Fact 0001: workspace file 1 has revision 1, owner 1, and status verified.\n" * 30
@@ -240,7 +241,12 @@ def test_a_new_claude_tokenizer_generation_is_named_not_gated(runner, tmp_path, 
     path.write_text(CHAT, encoding="utf-8")
     current = framing.constants()
     old = json.loads(json.dumps(current))
-    old["generations"]["anthropic:4.7"] = old["generations"]["anthropic:4.5"]
+    factor = estimator._family("claude-4.7")["factor"]["value"]
+    coef = dict(old["generations"]["anthropic:4.5"]["coef"])
+    coef.update(
+        {k: v / factor for k, v in coef.items() if k.endswith("text")}
+    )  # the text as claude counted it
+    old["generations"]["anthropic:4.7"] = {**old["generations"]["anthropic:4.5"], "coef": coef}
     with monkeypatch.context() as m:  # the baseline: before the generation had its own constants
         m.setattr(framing, "constants", lambda: old)
         m.setattr(instrument, "estimator_id", lambda: "estimator sha256:0000000000000000")
@@ -255,5 +261,65 @@ def test_a_new_claude_tokenizer_generation_is_named_not_gated(runner, tmp_path, 
     document = json.loads(result.stdout)
     assert document["verdict"] == "pass"
     notice = next(r for r in document["reasons"] if r["code"] == "instrument.changed")
-    assert notice["level"] == "info" and "claude counted estimate (estimator sha256:0000" in notice["message"]
+    assert (
+        notice["level"] == "info"
+        and "claude-4.7 counted estimate (estimator sha256:0000" in notice["message"]
+    )
     assert "its change is not gated" in notice["message"]
+
+
+PLAIN = """version: 1
+start: 2027-01-01
+horizon_months: 3
+candidates: [claude-opus-4.8]
+workloads:
+  - name: docs
+    model: claude-opus-4.8
+    requests_per_day: 1000
+    prompt: en.txt
+    output_tokens: 50
+"""
+
+
+def test_a_model_moved_to_the_newer_claude_tokenizer_is_named_not_gated(runner, tmp_path, monkeypatch):
+    """A plain-text workload on Opus 4.8 planned when the catalog counted it with ``claude`` (before the
+    ``claude-4.7`` family: its text ~1.46x): the cost rises by the instrument, and check names the move
+    instead of failing the budget on it, even with the same estimator (the two families share no basis)."""
+    en = Path(__file__).parent.parent / "examples" / "prompts" / "en.txt"
+    (tmp_path / "en.txt").write_text(en.read_text(encoding="utf-8"), encoding="utf-8")
+    path = tmp_path / "w.yaml"
+    path.write_text(PLAIN, encoding="utf-8")
+    sheet = (Path(__file__).parent.parent / "pricing" / "anthropic.yaml").read_text(encoding="utf-8")
+    card = sheet[sheet.index("  - id: claude-opus-4.8") : sheet.index("  - id: claude-opus-4.7")]
+    assert "tokenizer: claude-4.7" in card
+    overlay = tmp_path / "before"
+    overlay.mkdir()  # the card as it was: the same prices, counted with claude
+    text = (
+        sheet[: sheet.index("models:")]
+        + "models:\n"
+        + card.replace("tokenizer: claude-4.7", "tokenizer: claude")
+    )
+    (overlay / "anthropic.yaml").write_text(text, encoding="utf-8")
+    result = runner.invoke(cli, ["plan", str(path), "--pricing", str(overlay), "--format", "json"])
+    assert result.exit_code == 0, result.output
+    (tmp_path / "base.json").write_text(result.stdout, encoding="utf-8")
+    baseline = json.loads(result.stdout)
+    assert baseline["workloads"][0]["count"]["family"] == "claude"
+    new = json.loads(runner.invoke(cli, ["plan", str(path), "--format", "json"]).stdout)
+    assert new["workloads"][0]["count"]["family"] == "claude-4.7"
+    rise = Decimal(new["workloads"][0]["monthly_cost"]) / Decimal(baseline["workloads"][0]["monthly_cost"])
+    assert rise > Decimal("1.2")  # the newer tokenizer's factor on the input (output unchanged)
+    args = ["check", str(path), "--baseline", str(tmp_path / "base.json"), "--max-increase", "5%"]
+    result = runner.invoke(cli, [*args, "--format", "json"])
+    assert result.exit_code == 0, result.stderr
+    document = json.loads(result.stdout)
+    assert document["verdict"] == "pass"
+    notice = next(r for r in document["reasons"] if r["code"] == "instrument.changed")
+    assert notice["level"] == "info" and "tokenizer family claude (estimate" in notice["message"]
+    assert (
+        "then, claude-4.7 (estimate" in notice["message"] and "its change is not gated" in notice["message"]
+    )
+    # a real rise in traffic on the same family is still gated
+    path.write_text(PLAIN.replace("1000", "2000"), encoding="utf-8")
+    (tmp_path / "base.json").write_text(json.dumps(new), encoding="utf-8")
+    assert runner.invoke(cli, args).exit_code == 1

@@ -136,7 +136,7 @@ def test_every_family_has_an_estimator_band_and_description():
 
 def test_measured_families_are_tighter_than_proxies():
     worst_measured = max(estimator.error_band(f) for f in MEASURED)
-    for fam in ("claude", "generic", "grok", "glm", "kimi", "minimax", "gemini"):
+    for fam in ("claude", "claude-4.7", "generic", "grok", "glm", "kimi", "minimax", "gemini"):
         assert estimator.error_band(fam) > worst_measured, fam
         assert "estimate only" in estimator.describe(fam)
 

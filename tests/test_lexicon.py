@@ -37,7 +37,7 @@ def test_lexicon_knows_common_words_and_characters():
 def test_rare_words_cost_more_than_common_words_of_the_same_shape():
     common = "The order will ship today and the refund goes back to your card."
     rare = "Thq orbwz wilp shyp todqx anj thw refvnd gozs bacq tu yoxr cxrd."
-    for family in ("o200k_base", "cl100k_base", "claude", "generic"):
+    for family in ("o200k_base", "cl100k_base", "claude", "claude-4.7", "generic"):
         assert estimator.estimate(rare, family) > estimator.estimate(common, family), family
     exact = get_counter("o200k_base")
     if exact.exact:  # what the estimate now sees is what the tokenizer does

@@ -146,6 +146,19 @@ def test_model_is_sent_with_its_api_id(anthropic):
     assert anthropic.requests[0]["body"]["model"] == "claude-opus-4-6"
 
 
+def test_the_newer_claude_tokenizer_is_counted_by_the_same_endpoint(anthropic):
+    """Opus 4.7 and later count with claude-4.7 offline; online, Anthropic's endpoint counts them exactly, asked
+    for the model itself (or, for the family alone, for Opus 4.7)."""
+    result = _count(["-m", "claude-opus-4.8", "-m", "claude-sonnet-4.6", "--online"])
+    assert result.exit_code == 0, result.output
+    results = {r["family"]: r for r in json.loads(result.stdout)["results"]}
+    assert results["claude-4.7"]["exact"] and results["claude"]["exact"]
+    assert {r["body"]["model"] for r in anthropic.requests} == {"claude-opus-4-8", "claude-sonnet-4-6"}
+    anthropic.requests.clear()
+    assert _count(["--tokenizer", "claude-4.7", "--online"]).exit_code == 0
+    assert {r["body"]["model"] for r in anthropic.requests} == {"claude-opus-4-7"}
+
+
 def test_without_the_flag_nothing_is_sent(anthropic):
     result = _count(["--tokenizer", "claude"])
     assert result.exit_code == 0

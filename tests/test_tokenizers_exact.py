@@ -233,7 +233,7 @@ def test_unknown_family():
 
 
 def test_estimate_families_and_forced_estimate():
-    for family in ("claude", "gemini", "glm", "kimi", "minimax", "grok", "generic"):
+    for family in ("claude", "claude-4.7", "gemini", "glm", "kimi", "minimax", "grok", "generic"):
         result = count_tokens("hello world, 你好", tokenizer=family)
         assert not result.exact and result.method.startswith(f"estimate:{family}")
         assert result.error_band is not None

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 #: family id -> one-line description. Exact in the base install: o200k_base, cl100k_base.
 #: Exact with the ``tokenizers`` extra: deepseek-v3, qwen2, qwen3.5, mistral-tekken, llama3.
-#: Estimate only (no public offline tokenizer): claude, gemini, glm, kimi, minimax, grok, generic.
+#: Estimate only (no public offline tokenizer): claude, claude-4.7, gemini, glm, kimi, minimax, grok, generic.
 FAMILIES: dict[str, str] = {
     "o200k_base": "OpenAI o200k_base (GPT-4o, GPT-4.1, GPT-5, o-series)",
     "cl100k_base": "OpenAI cl100k_base (GPT-4, GPT-3.5, text-embedding-3)",
@@ -15,7 +15,11 @@ FAMILIES: dict[str, str] = {
     "mistral-tekken": "Mistral Tekken (Mistral NeMo, Small 3, Medium 3, Large 2.1+, Codestral)",
     "llama3": "Meta Llama 3 / 3.1 / 3.2 / 3.3 / 4 (128k vocabulary)",
     "gemma3": "Google Gemma 3 (262k SentencePiece vocabulary)",
-    "claude": "Anthropic Claude (no public tokenizer)",
+    "claude": "Anthropic Claude models before Opus 4.7, and Sonnet 5 (no public tokenizer)",
+    "claude-4.7": (
+        "Anthropic Claude Opus 4.7 and later, Fable: the newer Claude tokenizer (no public tokenizer; the claude "
+        "estimate x a factor measured on billed requests)"
+    ),
     "gemini": "Google Gemini (no public tokenizer)",
     "glm": "Zhipu GLM (no public offline tokenizer)",
     "kimi": "Moonshot Kimi (no public offline tokenizer)",
@@ -23,6 +27,12 @@ FAMILIES: dict[str, str] = {
     "grok": "xAI Grok (no public tokenizer)",
     "generic": "any other model: a generic modern BPE estimate",
 }
+
+#: Claude models on the tokenizer Opus 4.7 introduced (family ``claude-4.7``), searched in a lower-case model id
+#: in any spelling (``claude-opus-4.7``, ``anthropic.claude-opus-4-8``, ``openrouter/anthropic/claude-fable-5``).
+#: Recorded: Opus 4.7, 4.8, 5 and Fable 5 bill ~1.46x the claude estimate; Sonnet 5 bills like Sonnet 4.6, so
+#: it is not assumed to share it (``benchmarks/README.md``).
+CLAUDE_47_MODELS = r"claude-(?:opus-(?:4[.-][7-9]|[5-9])|fable-)"
 
 #: Prefixes for user-supplied tokenizer files: ``huggingface:/path/tokenizer.json``, ``tiktoken:/path/x.tiktoken``.
 FILE_FAMILY_PREFIXES = ("huggingface:", "tiktoken:")

@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 
 
 #: families whose models frame chat requests by generation
-_FRAMED = frozenset({"o200k_base", "cl100k_base", "claude", "gemini"})
+_FRAMED = frozenset({"o200k_base", "cl100k_base", "claude", "claude-4.7", "gemini"})
 
 
 @cache

@@ -30,7 +30,7 @@ def carried(request: Request) -> str | None:
 
 
 def vendor_body(family: str, model: str, request: Request) -> dict[str, Any] | None:
-    """The body of ``request`` for the count endpoint of ``family`` (claude, gemini, kimi), or None."""
+    """The body of ``request`` for the count endpoint of ``family`` (claude, claude-4.7, gemini, kimi), or None."""
     if carried(request) is not None:
         return None
     system = [*request.system]
@@ -40,7 +40,7 @@ def vendor_body(family: str, model: str, request: Request) -> dict[str, Any] | N
             system.extend(p.text for p in message.parts)
         else:
             turns.append(message)
-    build = {"claude": _anthropic, "gemini": _gemini, "kimi": _moonshot}[family]
+    build = {"claude": _anthropic, "claude-4.7": _anthropic, "gemini": _gemini, "kimi": _moonshot}[family]
     return build(model, "\n\n".join(system), turns, request)
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from tokencost.errors import InputError
@@ -62,19 +62,24 @@ def _int(value: Any, where: str) -> int:
     return value
 
 
+_ANTHROPIC = Vendor(
+    name="Anthropic",
+    family="claude",
+    key_vars=("ANTHROPIC_API_KEY",),
+    base_vars=("ANTHROPIC_BASE_URL",),
+    default_base="https://api.anthropic.com",
+    default_model="claude-sonnet-4-5",
+    path=lambda model: "/v1/messages/count_tokens",
+    headers=lambda key: {"x-api-key": key, "anthropic-version": "2023-06-01"},
+    text_request=_anthropic_text,
+    read_count=lambda body: _int(body.get("input_tokens"), "input_tokens"),
+)
+
 VENDORS: dict[str, Vendor] = {
-    "anthropic": Vendor(
-        name="Anthropic",
-        family="claude",
-        key_vars=("ANTHROPIC_API_KEY",),
-        base_vars=("ANTHROPIC_BASE_URL",),
-        default_base="https://api.anthropic.com",
-        default_model="claude-sonnet-4-5",
-        path=lambda model: "/v1/messages/count_tokens",
-        headers=lambda key: {"x-api-key": key, "anthropic-version": "2023-06-01"},
-        text_request=_anthropic_text,
-        read_count=lambda body: _int(body.get("input_tokens"), "input_tokens"),
-    ),
+    "anthropic": _ANTHROPIC,
+    # Claude Opus 4.7 and later count with another tokenizer (family claude-4.7): the same endpoint, asked for
+    # one of those models
+    "anthropic-4.7": replace(_ANTHROPIC, family="claude-4.7", default_model="claude-opus-4-7"),
     "gemini": Vendor(
         name="Google Gemini",
         family="gemini",
@@ -110,7 +115,7 @@ def vendor_for_family(family: str) -> Vendor | None:
 def api_model_id(vendor: Vendor, catalog_id: str, aliases: list[str]) -> str:
     """The id the vendor's API takes for a catalog model: Anthropic's API spells versions with dashes
     (``claude-opus-4-6``) where the catalog uses dots; other vendors' catalog ids are their API ids."""
-    if vendor.family != "claude" or "." not in catalog_id:
+    if vendor.family not in ("claude", "claude-4.7") or "." not in catalog_id:
         return catalog_id.rsplit("/", 1)[-1]
     dashed = [a for a in aliases if "/" not in a and "." not in a and a.startswith("claude-")]
     undated = [a for a in dashed if not a[-8:].isdigit()]

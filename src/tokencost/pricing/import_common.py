@@ -32,6 +32,7 @@ import yaml
 from pydantic import ValidationError
 
 from tokencost.errors import InputError
+from tokencost.families import CLAUDE_47_MODELS
 from tokencost.fileio import write_atomic
 from tokencost.pricing.schema import Model, Provider, Sheet
 from tokencost.yamlio import read_text_file
@@ -158,6 +159,7 @@ def iso_date(value: Any) -> dt.date | None:
 
 # -- tokenizer families ------------------------------------------------------------------------------------
 _FAMILY_RULES: tuple[tuple[str, str], ...] = (
+    (CLAUDE_47_MODELS, "claude-4.7"),
     (r"claude", "claude"),
     (r"gemma", "gemma3"),
     (r"gemini", "gemini"),

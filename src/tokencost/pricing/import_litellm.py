@@ -392,7 +392,7 @@ def convert_entry(key: str, entry: dict[str, Any], version: str | None) -> dict[
 #: The tokenizer families of a vendor's own models: those claim bare ids before models it resells.
 VENDOR_FAMILIES = {
     "openai": {"o200k_base", "cl100k_base"},
-    "anthropic": {"claude"},
+    "anthropic": {"claude", "claude-4.7"},
     "google": {"gemini", "gemma3"},
     "mistral": {"mistral-tekken"},
     "deepseek": {"deepseek-v3"},

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from tokencost.errors import InputError, PricingError
+from tokencost.families import CLAUDE_47_MODELS
 from tokencost.pricing.catalog import (
     Catalog,
     LoadedSheet,
@@ -82,4 +84,23 @@ def validate(
             report.errors.append(
                 f"{loaded.path}: provider.checked {loaded.sheet.provider.checked} is in the future"
             )
+        report.warnings.extend(_tokenizer_generation(loaded))
     return report
+
+
+def _tokenizer_generation(loaded: LoadedSheet) -> list[str]:
+    """Claude cards whose family is not the tokenizer their model uses: Opus 4.7 and later and Fable count with
+    ``claude-4.7`` (~1.46x the tokens of ``claude``), the others with ``claude``."""
+    out = []
+    for model in loaded.sheet.models:
+        if model.tokenizer not in ("claude", "claude-4.7"):
+            continue
+        names = [model.id, *(model.aliases or ()), getattr(model, "serves", None) or ""]
+        newer = any(re.search(CLAUDE_47_MODELS, name.lower()) for name in names)
+        if newer != (model.tokenizer == "claude-4.7"):
+            want = "claude-4.7" if newer else "claude"
+            out.append(
+                f"{loaded.path}: {model.id} has tokenizer {model.tokenizer}, but its model counts with {want} "
+                "(Claude Opus 4.7 and later, Fable: the newer tokenizer)"
+            )
+    return out

@@ -154,7 +154,7 @@ SPECS: dict[str, FamilySpec] = {
         install_hint="no PyPI package ships it; with Gemma's tokenizer.json use --tokenizer huggingface:PATH",
     ),
 }
-for _family in ("claude", "gemini", "glm", "kimi", "minimax", "grok", "generic"):
+for _family in ("claude", "claude-4.7", "gemini", "glm", "kimi", "minimax", "grok", "generic"):
     SPECS[_family] = FamilySpec(_family, FAMILIES[_family], "estimate")
 
 #: sha256 of quicktok's length-prefixed vocabulary files we accept (same ranks as the vendor's own file)

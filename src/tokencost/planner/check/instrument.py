@@ -55,7 +55,36 @@ def instrument_change(before: Mapping[str, Any], after: Mapping[str, Any]) -> li
     for family in sorted(old.keys() & new.keys()):
         if old[family] != new[family]:
             changes.append(f"{family} counted {_describe(*old[family])} then, {_describe(*new[family])} now")
+    moved = _moved(before, after)
+    if moved:
+        was, now = moved
+        changes.append(
+            f"the model counted with tokenizer family {was} ({_describe(*old.get(was, (None, None)))}) then, "
+            f"{now} ({_describe(*new.get(now, (None, None)))}) now"
+        )
     return changes
+
+
+def _moved(before: Mapping[str, Any], after: Mapping[str, Any]) -> tuple[str, str] | None:
+    """(then, now) when the current model was counted with another tokenizer family (its ``count.family``)
+    in the two plans (the catalog moved it: Claude Opus 4.7 and later to ``claude-4.7``), else None."""
+    families = []
+    for workload in (before, after):
+        count = workload.get("count")
+        families.append(str(count.get("family") or "") if isinstance(count, dict) else "")
+    was, now = families
+    return (was, now) if was and now and was != now else None
+
+
+def _no_basis(old_record: bool, moved: tuple[str, str] | None, other_estimator: bool) -> str:
+    """Why a workload counted differently has no common basis in the two plans."""
+    if not old_record:
+        return "the baseline does not record how it was counted (plan it again with this tokencost)"
+    if moved:
+        return "counts in another tokenizer family are no common basis"
+    if other_estimator:
+        return "the estimator changed too, so the two plans share no basis"
+    return "its given counts were converted by another ratio table, so the two plans share no basis"
 
 
 def _basis(workload: Mapping[str, Any], name: str, source: str) -> tuple[Decimal | None, Any]:
@@ -137,7 +166,8 @@ def like_for_like(
         old_basis, old_estimator = _basis(before, name, base_source)
         new_basis, new_estimator = _basis(after, name, new_source)
         what = "; ".join(changes)
-        if old_basis is not None and new_basis is not None and old_estimator == new_estimator:
+        moved = _moved(before, after)
+        if old_basis is not None and new_basis is not None and old_estimator == new_estimator and not moved:
             re_expressed = new_cost - (new_basis - old_basis)
             money = lambda amount: format_amount(amount, str(new.get("currency")))  # noqa: E731
             how = (
@@ -146,14 +176,7 @@ def like_for_like(
             )
         else:
             re_expressed = new_cost
-            if not old_record:
-                why = "the baseline does not record how it was counted (plan it again with this tokencost)"
-            elif old_estimator != new_estimator:
-                why = "the estimator changed too, so the two plans share no basis"
-            else:
-                why = (
-                    "its given counts were converted by another ratio table, so the two plans share no basis"
-                )
+            why = _no_basis(old_record, moved, old_estimator != new_estimator)
             how = f"{why}: its change is not gated"
         findings.add(INFO, "instrument.changed", f"workload {name!r}: {what}; {how}", name)
         before["monthly_cost"] = str(re_expressed)

@@ -23,15 +23,16 @@ from tokencost.tokenizers.chat.framing.features import TOKEN_FEATURES, features
 from tokencost.tokenizers.chat.model import Request
 
 _OPENAI = frozenset({"o200k_base", "cl100k_base"})
+#: Claude's tokenizers: ``claude`` (before Opus 4.7) and ``claude-4.7`` (Opus 4.7 and later, Fable), whose only
+#: framing generation is ``anthropic:4.7`` (fitted on its own counts: its text weight is 1, the family carries
+#: the newer tokenizer's factor)
+_CLAUDE = frozenset({"claude", "claude-4.7"})
 _REASONING = re.compile(r"^(?:openai/)?(?:gpt-5(?!-chat)|gpt-oss|codex)", re.IGNORECASE)
 _O_SERIES = re.compile(r"^(?:openai/)?o\d", re.IGNORECASE)
 #: Claude models before 4.5 (their tool prompt is the documented one; later models bill ~150 tokens more)
 _CLAUDE_EARLY = re.compile(
     r"^(?:anthropic/)?claude-(?:[123]|instant|(?:sonnet|opus|haiku)-4-(?:0|1|2025)|opus-4$|sonnet-4$)"
 )
-#: Claude models on the tokenizer Opus 4.7 introduced (recorded: Opus 4.7, 4.8, 5 and Fable 5 bill ~1.4x the
-#: text of the earlier tokenizer; Sonnet 5 bills like Sonnet 4.6, so it is not assumed to share it)
-_CLAUDE_TOKENIZER_47 = re.compile(r"^(?:anthropic/)?claude-(?:opus-(?:4-[7-9]|[5-9])|fable-)")
 #: Gemini 2.0 bills about a third of the tool declarations' compact rendering (later models bill it whole or
 #: more): its own generation
 _GEMINI_20 = re.compile(r"(?:^|/)gemini-2-0")
@@ -87,7 +88,7 @@ def constants() -> dict:
 def vendor_of(family: str) -> str:
     if family in _OPENAI:
         return "openai"
-    if family == "claude":
+    if family in _CLAUDE:
         return "anthropic"
     if family == "gemini":
         return "gemini"
@@ -97,18 +98,18 @@ def vendor_of(family: str) -> str:
 def generation(family: str, model: str | None) -> str:
     """The framing generation: ``openai:chat`` (GPT-4o era, the default) / ``openai:reasoning`` (GPT-5) /
     ``openai:o-series``, ``anthropic`` (Claude before 4.5) / ``anthropic:4.5`` (4.5 and later, the
-    default) / ``anthropic:4.7`` (Opus 4.7 and later, Fable: the newer tokenizer), ``gemini:2.0`` (Gemini
-    2.0) / ``gemini`` (the rest)."""
+    default) on ``claude``, ``anthropic:4.7`` on ``claude-4.7`` (Opus 4.7 and later, Fable: the newer
+    tokenizer, whatever the model), ``gemini:2.0`` (Gemini 2.0) / ``gemini`` (the rest)."""
     vendor = vendor_of(family)
     model = _catalog_form(model)
     if vendor == "openai":
         if model and _O_SERIES.match(model):
             return "openai:o-series"
         return "openai:reasoning" if model and _REASONING.match(model) else "openai:chat"
+    if family == "claude-4.7":
+        return "anthropic:4.7"
     if vendor == "anthropic":
-        if model and _CLAUDE_EARLY.match(model):
-            return "anthropic"
-        return "anthropic:4.7" if model and _CLAUDE_TOKENIZER_47.match(model) else "anthropic:4.5"
+        return "anthropic" if model and _CLAUDE_EARLY.match(model) else "anthropic:4.5"
     if vendor == "gemini" and model and _GEMINI_20.search(model):
         return "gemini:2.0"
     return vendor
