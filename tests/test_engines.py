@@ -254,3 +254,32 @@ def test_a_worker_killed_mid_run_changes_nothing(corpus, dask_engine, tmp_path):
     got = sorted(map(repr, dask_engine.map_unordered(dying_count, units)))
     assert list(tmp_path.glob(f"*.{_KILLED_ONCE}"))  # a worker did die
     assert got == expected
+
+
+class _RecordingEngine(LocalEngine):
+    """This process, but with its own partition size, remembering the partitions it was given."""
+
+    segment_bytes = 4096
+
+    def __init__(self) -> None:
+        super().__init__(1)
+        self.units: list = []
+
+    def map_unordered(self, fn, units):
+        self.units = list(units)
+        return super().map_unordered(fn, self.units)
+
+
+def test_an_engine_sets_its_own_partition_size_and_the_totals_do_not_move(corpus):
+    sources = collect([str(corpus)], (), ()).sources
+    engine = _RecordingEngine()
+    mine = count_sources(sources, KEYS[:2], engine=engine)
+    assert len(engine.units) > len(sources)  # 4 kB partitions, where the default (1 MiB) gives one per file
+    assert len(engine.units) >= sum(source.size for source in sources) // 8192  # cut near 4 kB (safe places)
+    assert _totals(mine) == _totals(count_sources(sources, KEYS[:2]))
+    explicit = _RecordingEngine()
+    count_sources(sources, KEYS[:2], engine=explicit, segment_bytes=1 << 20)  # a caller's size wins
+    assert len(explicit.units) == len(sources)
+    from tokencost.engines.dask_engine import DaskEngine
+
+    assert DaskEngine.segment_bytes == 4 << 20  # a Dask task costs more to hand out: fewer, larger ones

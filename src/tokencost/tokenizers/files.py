@@ -70,14 +70,18 @@ def count_sources(
     keys: Sequence[CounterKey],
     jobs: int = 1,
     progress: Callable[[int], None] | None = None,
-    segment_bytes: int = chunking.SEGMENT_BYTES,
+    segment_bytes: int | None = None,
     engine=None,
 ) -> list[SourceCount]:
     """Token counts of every source for every counter key. ``progress(n_bytes)`` is called as work ends.
 
     Files are cut into partitions at safe byte positions and counted by ``engine`` (default: this machine
     with ``jobs`` processes; see ``tokencost.engines``); the partial counts are integers merged by sums, so
-    the totals are identical on every engine. Pipes and non-UTF-8 files are streamed here."""
+    the totals are identical on every engine. Pipes and non-UTF-8 files are streamed here. Partitions are
+    ``segment_bytes`` long, by default the engine's own size (``engine.segment_bytes``: a Dask task costs more
+    to hand out than a local one) or ``chunking.SEGMENT_BYTES``."""
+    if segment_bytes is None:
+        segment_bytes = getattr(engine, "segment_bytes", None) or chunking.SEGMENT_BYTES
     keys = list(dict.fromkeys(keys))  # two models of one family: count once
     results = [SourceCount(source.name) for source in sources]
     for result in results:
