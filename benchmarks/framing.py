@@ -44,6 +44,18 @@ _FEW_TOOL_TERMS = {"gemini:2.0": ("tools", "tools_text"), "gemini": ("tools", "t
 #: estimated text tokens under which a request measures the system and thinking constants (the estimate's
 #: p90 error, about 10 %, stays under 10 tokens)
 _SHORT_TEXT = 100
+#: generations not fitted but derived from a fitted one: (parent, the terms set to 0, what it is). Claude 3's tool
+#: prompt is Anthropic's per-model table taken as it is: the parent's tool-prompt correction was measured on
+#: Claude 4.0 (whose documented prompt it corrects) and the fit sources record no Claude 3 tool call
+DERIVED = {
+    "anthropic:3": (
+        "anthropic",
+        ("tools", "tool_defs", "tool_named", "tool_required"),
+        "Claude 3 and older: the anthropic generation's constants, with Anthropic's documented tool prompt "
+        "per model taken as it is (no recorded Claude 3 tool call in the fit sources to correct it by; the "
+        "anthropic generation's correction was measured on Claude 4.0)",
+    ),
+}
 #: Gemini does not bill the response schema in promptTokenCount (measured: billed = the text alone)
 _UNBILLED = {"gemini": ("schema_text", "schema")}
 
@@ -434,8 +446,12 @@ def main(argv: list[str]) -> int:
     only = [a.split("=", 1)[1] for a in argv if a.startswith("--only=")]  # refit these generations alone
     if do_fit:
         for gen, spec in data["generations"].items():
-            if not only or gen in only:
+            if (not only or gen in only) and gen not in DERIVED:
                 spec["coef"] = fit([r for r in fit_rows if r["gen"] == gen], gen, spec["coef"])
+        for gen, (parent, zeroed, about) in DERIVED.items():
+            if not only or gen in only or parent in only:
+                coef = {k: (0 if k in zeroed else v) for k, v in data["generations"][parent]["coef"].items()}
+                data["generations"][gen] = {**data["generations"].get(gen, {}), "coef": coef, "about": about}
     bands = text_bands(fit_rows, data)
     lines, p90s = table(held, data, bands)
     fit_lines, _ = table(fit_rows, data)
@@ -458,7 +474,7 @@ def main(argv: list[str]) -> int:
             data["generations"][gen].pop("error_p90_by_kind", None)
         for key, p90 in p90s.items():
             gen, _, kind = key.partition("/")
-            if only and gen not in only:
+            if only and gen not in only and not (gen in DERIVED and DERIVED[gen][0] in only):
                 continue
             if kind:
                 data["generations"][gen].setdefault("error_p90_by_kind", {})[kind] = p90

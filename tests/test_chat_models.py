@@ -50,7 +50,30 @@ def test_catalog_ids_with_dots_pick_the_vendor_generation():
     assert tool_prompt("claude-3.5-haiku", "auto") == tool_prompt("claude-3-5-haiku-20241022", "auto") == 264
     assert framing_key("gpt-4o", "o200k_base") == "o200k_base"
     assert framing_key("gpt-5", "o200k_base") == "o200k_base (openai:reasoning framing)"
-    assert framing_key("claude-3-haiku", "claude").startswith("claude (anthropic framing, tool prompt 264/")
+    assert framing_key("claude-3-haiku", "claude").startswith("claude (anthropic:3 framing, tool prompt 264/")
+
+
+def test_claude_3_takes_anthropics_documented_tool_prompt_as_it_is():
+    """Claude 3 has its own generation: the Claude 4.0 generation's constants, but the tool prompt is Anthropic's
+    per-model table with no fitted correction (the Claude 4.0 correction made Claude 3.5 Haiku 6-12 % low)."""
+    assert generation("claude", "claude-3-5-haiku-20241022") == "anthropic:3"
+    assert generation("claude", "claude-3.5-haiku") == "anthropic:3"
+    assert generation("claude", "claude-sonnet-4-20250514") == "anthropic"
+    assert generation("claude", "claude-opus-4.1") == "anthropic"
+    plain = {**TOOLS_CHAT, "tools": []}
+    haiku_35 = (
+        own("claude-3-5-haiku-20241022", "claude")
+        - count_request(plain, "claude", model="claude-3-5-haiku-20241022").tokens
+    )
+    sonnet_40 = (
+        own("claude-sonnet-4-20250514", "claude")
+        - count_request(plain, "claude", model="claude-sonnet-4-20250514").tokens
+    )
+    # the same tool list: the documented prompt (264 for 3.5 Haiku, 346 for Sonnet 4) plus its rendering, and on
+    # Sonnet 4 the fitted correction (negative) besides
+    rendering = haiku_35 - 264
+    assert rendering > 0
+    assert sonnet_40 < 346 + rendering
 
 
 def test_estimate_frames_each_model_as_its_generation():
@@ -180,7 +203,7 @@ def test_plan_scales_output_by_the_text_not_by_the_framing(tmp_path):
     text = {f: count_requests(requests, f, get_counter(f).count).content for f in ("o200k_base", "claude")}
     expected = Decimal(100) * text["claude"] / text["o200k_base"]
     assert tokens["claude"].output == expected
-    assert tokens["claude (anthropic framing, tool prompt 264/340 tokens)"].output == expected
+    assert tokens["claude (anthropic:3 framing, tool prompt 264/340 tokens)"].output == expected
     assert tokens["claude"].output < 2 * 100  # not the ~10x the whole request's ratio gave
 
 

@@ -33,6 +33,9 @@ _O_SERIES = re.compile(r"^(?:openai/)?o\d", re.IGNORECASE)
 _CLAUDE_EARLY = re.compile(
     r"^(?:anthropic/)?claude-(?:[123]|instant|(?:sonnet|opus|haiku)-4-(?:0|1|2025)|opus-4$|sonnet-4$)"
 )
+#: Claude 3 models (and older): Anthropic documents their tool prompt per model, and no recording fits a correction
+#: to it (the ``anthropic`` generation's was measured on Claude 4.0): ``anthropic:3`` takes the table as it is
+_CLAUDE_3 = re.compile(r"^(?:anthropic/)?claude-(?:[123]|instant)")
 #: Gemini 2.0 bills about a third of the tool declarations' compact rendering (later models bill it whole or
 #: more): its own generation
 _GEMINI_20 = re.compile(r"(?:^|/)gemini-2-0")
@@ -97,8 +100,8 @@ def vendor_of(family: str) -> str:
 
 def generation(family: str, model: str | None) -> str:
     """The framing generation: ``openai:chat`` (GPT-4o era, the default) / ``openai:reasoning`` (GPT-5) /
-    ``openai:o-series``, ``anthropic`` (Claude before 4.5) / ``anthropic:4.5`` (4.5 and later, the
-    default) on ``claude``, ``anthropic:4.7`` on ``claude-4.7`` (Opus 4.7 and later, Fable: the newer
+    ``openai:o-series``, ``anthropic:3`` (Claude 3 and older) / ``anthropic`` (Claude 4 before 4.5) /
+    ``anthropic:4.5`` (4.5 and later, the default) on ``claude``, ``anthropic:4.7`` on ``claude-4.7`` (Opus 4.7 and later, Fable: the newer
     tokenizer, whatever the model), ``gemini:2.0`` (Gemini 2.0) / ``gemini`` (the rest)."""
     vendor = vendor_of(family)
     model = _catalog_form(model)
@@ -109,6 +112,8 @@ def generation(family: str, model: str | None) -> str:
     if family == "claude-4.7":
         return "anthropic:4.7"
     if vendor == "anthropic":
+        if model and _CLAUDE_3.match(model):
+            return "anthropic:3"
         return "anthropic" if model and _CLAUDE_EARLY.match(model) else "anthropic:4.5"
     if vendor == "gemini" and model and _GEMINI_20.search(model):
         return "gemini:2.0"
