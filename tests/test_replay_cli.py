@@ -243,3 +243,24 @@ def test_at_prices_every_record_on_that_days_cards(tmp_path):
     assert Decimal(doc["actual_total"]["computed_cost"]) == Decimal("6")
     parallel = run(str(log), "-m", "gemini-4-argon", "--at", "2026-12-04", "--jobs", "2", "--format", "json")
     assert _json.loads(parallel.stdout) == doc
+
+
+def test_replay_names_fake_clock_records_and_keeps_the_period_real(tmp_path):
+    """Spans from a test suite's fake clock (1970) must not stretch the period over 56 years and shrink the run
+    rate: they are read as records without a time and the summary says how many, with or without --jobs."""
+    from test_replay_sources import _fake_clock_span
+
+    log = tmp_path / "spans.jsonl"
+    spans = [_fake_clock_span("5000000000"), _fake_clock_span("1733312000100000000")]
+    spans.append(_fake_clock_span("1733398400100000000"))
+    log.write_text("\n".join(spans) + "\n", encoding="utf-8")
+    runner = CliRunner()
+    for extra in ([], ["--jobs", "2"]):
+        result = runner.invoke(cli, ["replay", str(log), "-m", "gpt-4o", *extra])
+        assert result.exit_code == 0, result.output
+        assert "3 records read, 3 priced" in result.output
+        assert "1 with a placeholder time before 2000 (a fake clock: " in result.output
+        assert "period 2024-12-04 .. 2024-12-05 (2 day(s))" in result.output
+    document = json.loads(runner.invoke(cli, ["replay", str(log), "-m", "gpt-4o", "--format", "json"]).stdout)
+    assert document["records"]["placeholder_time"] == 1
+    assert document["period"]["records_without_time"] == 1

@@ -115,6 +115,12 @@ def _period_line(document: dict[str, Any]) -> str:
         read += f", {records['unknown_model']:,} on unknown models"
     if records.get("self_hosted"):
         read += f", {records['self_hosted']:,} self-hosted (no vendor price)"
+    if records.get("placeholder_time"):
+        where = ", ".join(records.get("placeholder_time_at") or [])
+        read += (
+            f", {records['placeholder_time']:,} with a placeholder time before 2000 (a fake clock"
+            f"{': ' + where if where else ''}), read as without a time"
+        )
     if period["days"] is None:
         return f"{read}; period unknown (the records carry no time): no monthly run rate"
     return f"{read}; period {period['start'][:10]} .. {period['end'][:10]} ({period['days']} day(s))"

@@ -87,6 +87,9 @@ def _merge_totals(into: dict[str, ModelTotals], part: dict[str, ModelTotals]) ->
 def merge_stats(into: ReadStats, part: ReadStats, fix: Any) -> None:
     into.read += part.read
     into.filtered += part.filtered
+    into.placeholder_times += part.placeholder_times
+    room = LOCATIONS_PER_REASON - len(into.placeholder_at)
+    into.placeholder_at.extend(fix(p) for p in part.placeholder_at[: max(room, 0)])
     for target, source in ((into.skipped, part.skipped), (into.ignored, part.ignored)):
         for reason, count in source.items():
             target[reason] += count

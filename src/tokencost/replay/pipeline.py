@@ -14,7 +14,7 @@ from typing import Any
 
 from tokencost.errors import InputError
 from tokencost.replay.reader import MALFORMED, Document, documents, expand
-from tokencost.replay.record import Skip, UsageRecord
+from tokencost.replay.record import EARLIEST_TIME, Skip, UsageRecord
 from tokencost.replay.sources import Context, by_name, parsers
 
 #: documents looked at to recognise a file's format
@@ -35,6 +35,9 @@ class ReadStats:
     sources: dict[str, str] = field(default_factory=dict)
     filtered: int = 0
     files: int = 0
+    #: records whose time was a placeholder (before ``EARLIEST_TIME``), read as without a time; first places
+    placeholder_times: int = 0
+    placeholder_at: list[str] = field(default_factory=list)
 
     def skip(self, reason: str, where: str, ignored: bool = False) -> None:
         (self.ignored if ignored else self.skipped)[reason] += 1
@@ -149,6 +152,11 @@ def records_of(
             except Skip as skip:
                 stats.skip(skip.reason, item.where)
                 continue
+            if item.time is not None and item.time < EARLIEST_TIME:
+                item.time = item.time_end = None  # a fake clock: priced as a record without a time
+                stats.placeholder_times += 1
+                if len(stats.placeholder_at) < LOCATIONS_PER_REASON:
+                    stats.placeholder_at.append(item.where or doc.where)
             day = item.time.date() if item.time else None
             if day is not None and ((since and day < since) or (until and day > until)):
                 stats.filtered += 1

@@ -132,15 +132,22 @@ def dig(mapping: Any, *path: str) -> Any:
     return mapping
 
 
-def parse_time(value: Any) -> dt.datetime | None:
-    """ISO 8601 text, Unix seconds (int/float/str) or Unix nanoseconds (OTLP strings) as aware UTC."""
+#: a logged time before this is a placeholder (a test's fake clock, an unset field), not when a request ran:
+#: no LLM API billed anything then. Such records are read as records without a time, and counted apart.
+EARLIEST_TIME = dt.datetime(2000, 1, 1, tzinfo=dt.timezone.utc)
+
+
+def parse_time(value: Any, unit: str | None = None) -> dt.datetime | None:
+    """ISO 8601 text, Unix seconds (int/float/str) or Unix nanoseconds (OTLP strings) as aware UTC. A number's
+    unit is guessed from its size unless ``unit`` says it (``"ns"`` for OTLP's ``*UnixNano`` fields, where a
+    fake clock's ``1000000000`` is one second after 1970, not 2001)."""
     if value is None or value == "" or isinstance(value, bool):
         return None
     if isinstance(value, (int, float)) or (
         isinstance(value, str) and value.strip().replace(".", "", 1).isdigit()
     ):
         number = float(value)
-        if number > 1e17:  # nanoseconds
+        if unit == "ns" or number > 1e17:  # nanoseconds (said, or by size)
             number /= 1e9
         elif number > 1e14:  # microseconds
             number /= 1e6

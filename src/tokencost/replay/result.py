@@ -226,6 +226,8 @@ def _records(engine: Engine, stats: ReadStats) -> dict[str, Any]:
         "skipped_at": {k: list(v) for k, v in stats.locations.items()},
         "ignored": dict(stats.ignored),
         "outside_period": stats.filtered,
+        "placeholder_time": stats.placeholder_times,
+        "placeholder_time_at": list(stats.placeholder_at),
         "unknown_model": sum(t.records for t in engine.unknown.values()),
         "self_hosted": sum(t.records for t in engine.self_hosted.values()),
     }

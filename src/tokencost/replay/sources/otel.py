@@ -227,7 +227,7 @@ def _record(span: dict, where: str, ctx: Context) -> UsageRecord:
     provider = _first(attrs, _PROVIDER_KEYS)
     return UsageRecord(
         model=_model(attrs),
-        time=parse_time(span.get("startTimeUnixNano")) if span.get("startTimeUnixNano") else None,
+        time=parse_time(span.get("startTimeUnixNano"), "ns") if span.get("startTimeUnixNano") else None,
         provider=str(provider) if provider else None,
         host=str(provider) if provider else None,
         billed_cost=cost,
