@@ -96,7 +96,8 @@ def kind_of(pair: dict, request, gen: str) -> str:
         kind = "structured"
     else:
         kind = "plain"
-    if gen in ("openai:reasoning", "openai:o-series") or thinking:
+    reasoning_model = bool(re.match(r"(?:openai/)?o\d", pair["model"] or ""))  # o1-mini frames as GPT-4o
+    if gen in ("openai:reasoning", "openai:o-series") or thinking or reasoning_model:
         return f"reasoning {kind}"
     return kind
 

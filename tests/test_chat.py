@@ -349,6 +349,16 @@ def test_generations_and_exact_parts():
     assert generation("o200k_base", "gpt-4o-2024-08-06") == "openai:chat"
     assert generation("o200k_base", "gpt-5-mini") == "openai:reasoning"
     assert generation("o200k_base", "o3-mini") == "openai:o-series"
+    assert generation("o200k_base", "o1") == "openai:o-series"
+    # the first o1 models bill GPT-4o's priming: one token more than o3-mini on the same plain chat
+    assert (
+        generation("o200k_base", "o1-mini-2024-09-12")
+        == generation("o200k_base", "o1-preview")
+        == "openai:chat"
+    )
+    question = {"messages": [{"role": "user", "content": "What is the capital of France?"}]}
+    o1_mini = count_request(question, "o200k_base", model="o1-mini").tokens
+    assert o1_mini == count_request(question, "o200k_base", model="o3-mini").tokens + 1
     plain = {"messages": [{"role": "user", "content": "hi"}]}
     result = count_request(plain, "o200k_base")
     assert result.tokens == 8 and result.exact == 2 and result.estimated == 6  # cookbook: 3 + 1 + 1 + 3

