@@ -71,3 +71,50 @@ def test_chat_requests_carry_bounds():
     row = result.rows[0]
     assert row.count.low < row.count.tokens < row.count.high
     assert row.cost_low < row.total < row.cost_high
+
+
+TOOLS_CHAT = {
+    "messages": [
+        {"role": "system", "content": "You answer order questions."},
+        {"role": "user", "content": "Where is order 1234?"},
+    ],
+    "tools": [
+        {
+            "type": "function",
+            "function": {
+                "name": "get_order",
+                "description": "Look an order up by its id",
+                "parameters": {
+                    "type": "object",
+                    "properties": {"order_id": {"type": "string", "description": "The order's id"}},
+                    "required": ["order_id"],
+                },
+            },
+        }
+    ],
+}
+
+
+def test_an_exact_tokenizer_chat_with_tools_carries_its_framings_range(tmp_path):
+    """The text is exact on o200k_base, but a tool prompt's framing is fitted: its held-out error is a range,
+    in estimate (the row, the cost, the table's label) as in ``count --messages``."""
+    result = tokencost.estimate(TOOLS_CHAT, models=["gpt-5", "gpt-4o"], output_tokens=10)
+    for row in result.rows:
+        assert row.count.exact
+        assert row.count.low < row.count.tokens < row.count.high
+        assert row.cost_low < row.total < row.cost_high
+    path = tmp_path / "tools.json"
+    path.write_text(json.dumps(TOOLS_CHAT), encoding="utf-8")
+    counted = CliRunner().invoke(cli, ["count", str(path), "--messages", "-m", "gpt-5", "--format", "json"])
+    document = json.loads(counted.stdout)
+    gpt5 = next(row for row in result.rows if row.model_id == "gpt-5")
+    assert (document["low"], document["tokens"], document["high"]) == (
+        gpt5.count.low,
+        gpt5.count.tokens,
+        gpt5.count.high,
+    )
+    table = CliRunner().invoke(cli, ["estimate", str(path), "--messages", "-m", "gpt-5"])
+    assert table.exit_code == 0
+    assert "o200k_base (exact, framing ±" in table.output and "total if counts are off" in table.output
+    plain = tokencost.estimate({"messages": TOOLS_CHAT["messages"]}, models=["gpt-4o"], output_tokens=10)
+    assert plain.rows[0].cost_low == plain.rows[0].total == plain.rows[0].cost_high  # plain GPT-4o: exact

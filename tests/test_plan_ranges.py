@@ -235,3 +235,37 @@ def test_money_strings_are_those_of_a_context_wide_enough_for_every_figure(value
             rounded = value.quantize(MONEY_QUANTUM, rounding=ROUND_HALF_EVEN).normalize()
         expected = f"{rounded:f}" if rounded else "0"
     assert money(value) == expected
+
+
+TOOLS_WORKLOAD = """
+    version: 1
+    currency: USD
+    start: 2027-01-01
+    horizon_months: 2
+    candidates: [band-exact]
+    workloads:
+      - name: agent
+        model: band-exact
+        requests_per_month: 100000
+        messages: chats/*.json
+        output_tokens: 50
+"""
+
+
+def test_a_chat_sample_with_tools_on_an_exact_family_carries_the_framings_range(tmp_path):
+    """A tool prompt's framing is fitted even where the text is exact: the plan's bounds say so, as estimate's."""
+    write_sheet(tmp_path / "sheets", "band.yaml", SHEET)
+    tool = {
+        "type": "function",
+        "function": {
+            "name": "get_order",
+            "description": "Look an order up",
+            "parameters": {"type": "object", "properties": {"id": {"type": "string"}}, "required": ["id"]},
+        },
+    }
+    chat = {"messages": [{"role": "user", "content": "Where is order 1234?"}], "tools": [tool]}
+    write_sheet(tmp_path / "chats", "a.json", json.dumps(chat))
+    (w,) = _doc(write_sheet(tmp_path, "w.yaml", TOOLS_WORKLOAD), tmp_path / "sheets")["workloads"]
+    o200k = w["tokens_by_family"]["o200k_base"]
+    assert o200k["exact"]
+    assert Decimal(o200k["low"]) < Decimal(o200k["input"]) < Decimal(o200k["high"])

@@ -459,7 +459,7 @@ def _bounds(item, key) -> tuple[int, int]:
 def _count_messages(sources, keys, counters, notices, models=None):
     from tokencost.inputs import display_name, read_input
     from tokencost.tokenizers.files import SourceCount
-    from tokencost.tokenizers.messages import count_requests, parse_requests
+    from tokencost.tokenizers.messages import count_requests, parse_requests, request_bounds
     from tokencost.tokenizers.ranges import RangeTally
 
     out = []
@@ -477,17 +477,9 @@ def _count_messages(sources, keys, counters, notices, models=None):
             result = count_requests(requests, key[0], tally, model, counters[key].exact)
             item.tokens[key] = result.tokens
             if not counters[key].exact or result.error:
-                low, high = tally.bounds(result.tokens)
-                # the framing can be off by its held-out p90; on estimated families that figure already
-                # holds the content estimate's error, so the wider of the two ranges is kept
-                if counters[key].exact:
-                    low, high = low - result.error, high + result.error
-                else:
-                    low, high = (
-                        min(low, result.tokens - result.error),
-                        max(high, result.tokens + result.error),
-                    )
-                item.ranges[key] = [max(0, low), high]
+                bounds = tally.bounds(result.tokens)
+                low, high = request_bounds(result.tokens, bounds, result.error, counters[key].exact)
+                item.ranges[key] = [low, high]
             item.breakdown[key] = result
             skipped = result.skipped_parts
             if result.approximated:

@@ -276,7 +276,9 @@ def _uncertain_ranking(result) -> list[str]:
             )
     if any(row.uncertain_vs for row in rows):
         lines.insert(
-            0, "range: the total at the low and high bounds of an estimated count (9 texts in 10 fall inside)"
+            0,
+            "range: the total at the low and high bounds of an estimated count or of a chat's fitted framing "
+            "(9 texts in 10 fall inside)",
         )
     return lines
 
@@ -299,7 +301,7 @@ def render(result, fmt: str) -> str:
                 "rank": row.rank,
                 "model": row.entry.id,
                 "provider": row.entry.provider.id,
-                "tokenizer": f"{row.count.family} ({accuracy_label(row.count.exact, row.count.error_band, short=True)})",
+                "tokenizer": f"{row.count.family} ({_accuracy(row.count)})",
                 "input_tokens": row.input_tokens,
                 "output_tokens": row.output_tokens,
                 "input_cost": money(row.input_cost),
@@ -370,3 +372,12 @@ def _footer(result) -> list[str]:
     footer += [f"note: {n}" for n in notes]
     footer += [f"skipped {model}: {reason}" for model, reason in result.skipped]
     return footer
+
+
+def _accuracy(count) -> str:
+    """``exact``, ``est ±16%``, or for an exact tokenizer's chat whose framing is fitted ``exact, framing ±5%``
+    (the count's bounds, from the framing's held-out error)."""
+    if count.exact and count.tokens and count.low != count.high:
+        spread = max(count.tokens - count.low, count.high - count.tokens) / count.tokens
+        return f"exact, framing ±{spread:.0%}"
+    return accuracy_label(count.exact, count.error_band, short=True)

@@ -30,7 +30,7 @@ def count_requests_family(
     parts (images, audio) it could not count, over all requests; and the largest request's tokens (what the
     context window must hold). ``model`` picks the vendor's framing (GPT-5 is not framed as GPT-4o)."""
     from tokencost.tokenizers import TokenCount, get_counter, with_range
-    from tokencost.tokenizers.messages import count_requests
+    from tokencost.tokenizers.messages import count_requests, request_bounds
     from tokencost.tokenizers.ranges import RangeTally
 
     counter = get_counter(family, estimate=estimate_only)
@@ -39,7 +39,9 @@ def count_requests_family(
     total = sum(c.tokens for c in each)
     n = max(len(requests), 1)
     mean = (Decimal(total) / n).to_integral_value(rounding=ROUND_HALF_EVEN)
-    low_total, high_total = tally.bounds(total)
+    # the text's bounds and the framing's held-out error (a tool prompt on an exact tokenizer is still fitted)
+    error = sum(c.error for c in each)
+    low_total, high_total = request_bounds(total, tally.bounds(total), error, counter.exact)
     low = min(int(mean), int(Decimal(low_total) // n))
     high = max(int(mean), -int(-Decimal(high_total) // n))
     method = counter.method

@@ -315,8 +315,9 @@ def _cost_ranges(
     entries: list[Entry], counts: dict[str, TokenCount], opts: _Options, convert: _Converter
 ) -> dict[str, tuple[Decimal, Decimal]]:
     """Per model id, the total cost at the low and at the high bound of its family's count (display
-    currency): what an estimated count may really cost. Exact counts give no range (not in the dict)."""
-    estimated = [e for e in entries if not counts[volumes_key(e, counts)].exact]
+    currency): what an estimated count may really cost. Counts with no range give none (not in the dict); an
+    exact tokenizer's chat count has one when its framing is fitted (the framing's held-out error)."""
+    estimated = [e for e in entries if _has_range(counts[volumes_key(e, counts)])]
     if not estimated:
         return {}
     sides = [{c.entry.id: c for c in _price(estimated, counts, opts, side)} for side in ("low", "high")]
@@ -329,6 +330,10 @@ def _cost_ranges(
                 convert(high.bills[0].total, high.bills[0].currency),
             )
     return out
+
+
+def _has_range(count: TokenCount) -> bool:
+    return not count.exact or count.low != count.high
 
 
 def _mark_overlaps(rows: list[EstimateRow]) -> list[EstimateRow]:

@@ -91,7 +91,7 @@ class SampleCounts:
             counter = self.counter(family)
             tally = None
             if chat:
-                from tokencost.tokenizers.messages import count_requests, parse_requests
+                from tokencost.tokenizers.messages import count_requests, parse_requests, request_bounds
                 from tokencost.tokenizers.ranges import RangeTally
 
                 if path not in self._chats:
@@ -104,7 +104,8 @@ class SampleCounts:
                     tally = None if counter.exact else RangeTally(counter)
                     one = count_requests([r], family, tally or counter.count, model, counter.exact)
                     counted.append(one)
-                    bounds.append((one.tokens, one.tokens) if tally is None else tally.bounds(one.tokens))
+                    text = (one.tokens, one.tokens) if tally is None else tally.bounds(one.tokens)
+                    bounds.append(request_bounds(one.tokens, text, one.error, counter.exact))
                 self.skipped_parts[path] = sum(c.skipped_parts for c in counted)
                 self._counts[key] = tuple(c.tokens for c in counted)
                 self._bounds[key] = tuple(bounds)
@@ -238,7 +239,9 @@ class WorkloadTokens:
             numbers = [n for p in samples for n in self.counts.count(p, family, chat, model)]
             method = counter.method + (" + chat overhead" if chat else "")
             info = CountInfo(counter.family, counter.exact, method, counter.error_band)
-            bounds = () if counter.exact else self._sample_bounds(samples, family, chat, model)
+            bounds = self._sample_bounds(samples, family, chat, model) if chat or not counter.exact else ()
+            if counter.exact and all(low == high for low, high in bounds):
+                bounds = ()  # exact text and no fitted framing (a plain GPT-4o chat): no range
             per_family[key] = (
                 Decimal(sum(numbers)) / len(numbers),
                 Decimal(max(numbers)),

@@ -143,6 +143,18 @@ def count_requests(
     )
 
 
+def request_bounds(tokens: int, text_bounds: tuple[int, int], error: int, exact: bool) -> tuple[int, int]:
+    """Inclusive bounds of a chat count of ``tokens``: its text's bounds widened by the framing's held-out error
+    (``MessagesCount.error``). On an exact tokenizer the framing is the only doubt, so it is added; on an
+    estimated family that figure already holds the content estimate's error, so the wider range is kept."""
+    low, high = text_bounds
+    if exact:
+        low, high = low - error, high + error
+    else:
+        low, high = min(low, tokens - error), max(high, tokens + error)
+    return max(0, low), high
+
+
 def _is_exact(count: Callable[[str], int], family: str) -> bool:
     """Whether ``count`` (a counter's ``count``, a ``RangeTally``, ...) counts with an exact tokenizer."""
     owner = getattr(count, "counter", None) or getattr(count, "__self__", None)
