@@ -283,3 +283,15 @@ def test_an_engine_sets_its_own_partition_size_and_the_totals_do_not_move(corpus
     from tokencost.engines.dask_engine import DaskEngine
 
     assert DaskEngine.segment_bytes == 4 << 20  # a Dask task costs more to hand out: fewer, larger ones
+
+
+def test_what_counted_on_the_workers_is_reported_not_the_clients_idle_counter(corpus, dask_engine):
+    """The client never builds a native engine for Dask runs: the backend named is the workers' (a partition
+    above the pure-Python budget is counted natively), never the client's unbuilt 'python-bpe' alone."""
+    sources = collect([str(corpus)], (), ()).sources
+    key = ("o200k_base", False)
+    results = count_sources(sources, [key], segment_bytes=1 << 20, engine=dask_engine)
+    names = set().union(*(r.backends.get(key, set()) for r in results))
+    assert names & {"rs-bpe", "tiktoken"}, names
+    local = count_sources(sources, [key], segment_bytes=1 << 20)
+    assert set().union(*(r.backends.get(key, set()) for r in local))  # reported locally too

@@ -334,7 +334,7 @@ def _family_result(
             "exact": counter.exact,
             "method": method,
             "error_band": counter.error_band,
-            "backend": getattr(counter, "backend", None),
+            "backend": _backend(counter, key, per_source),
         }
     )
     if breakdown is not None:
@@ -500,3 +500,14 @@ def _count_messages(sources, keys, counters, notices, models=None):
             )
         out.append(item)
     return out
+
+
+def _backend(counter, key, per_source) -> str | None:
+    """What counted ``key``'s partitions, as the processes that ran them report it (Dask workers included):
+    the native engine (``rs-bpe``, ``tiktoken``); ``python-bpe`` only when every text was short enough for the
+    pure-Python path a process takes before it builds one (the same counts)."""
+    names = {name for item in per_source for name in item.backends.get(key, ())}
+    native = sorted(names - {"python-bpe"})
+    if native:
+        return ", ".join(native)
+    return "python-bpe" if names else getattr(counter, "backend", None)

@@ -27,6 +27,8 @@ class SourceCount:
     encoding: str = UTF8
     #: per counter key, a detail object (e.g. the messages breakdown)
     breakdown: dict = field(default_factory=dict)
+    #: per counter key, what counted its partitions wherever they ran (``rs-bpe`` on Dask workers, say)
+    backends: dict[CounterKey, set[str]] = field(default_factory=dict)
 
 
 def _counters(keys: Sequence[CounterKey]):
@@ -44,15 +46,18 @@ def _count_text(text: str, counters) -> dict[CounterKey, tuple[int, int, int]]:
 Partition = tuple[int, str, int, int, tuple[CounterKey, ...]]
 
 
-def count_partition(unit: Partition) -> tuple[int, dict, int, int, int]:
+def count_partition(unit: Partition) -> tuple[int, dict, int, int, int, dict]:
     """Count one byte range of one file with every counter: the same function on every engine (this
-    process, worker processes, Dask workers). Counters load once per process (``get_counter`` caches)."""
+    process, worker processes, Dask workers). Counters load once per process (``get_counter`` caches).
+    Returns the counts, characters, bytes, invalid bytes and, per key, the backend that counted here."""
     index, path, start, end, keys = unit
     with open_any(path) as handle:
         handle.seek(start)
         data = handle.read(end - start)
     text, bad = decode_bytes(data, strip_bom=start == 0)
-    return index, _count_text(text, _counters(keys)), len(text), len(data), bad
+    counters = _counters(keys)
+    backends = {key: getattr(counter, "backend", None) for key, counter in counters}
+    return index, _count_text(text, counters), len(text), len(data), bad, backends
 
 
 def _add(result: SourceCount, counts: dict[CounterKey, tuple[int, int, int]], counters) -> None:
@@ -110,8 +115,11 @@ def count_sources(
                 counter.warm()  # build the engine once here; forked workers inherit it
 
     def merge(outcome) -> None:
-        index, counts, chars, nbytes, bad = outcome
+        index, counts, chars, nbytes, bad, backends = outcome
         result = results[index]
+        for key, name in backends.items():
+            if name:
+                result.backends.setdefault(key, set()).add(name)
         _add(result, counts, counters)
         result.characters += chars
         result.bytes += nbytes
