@@ -492,3 +492,20 @@ def test_estimate_says_when_part_of_a_chat_count_is_approximated():
         "tokens approximated: response-format schemas rendered as the vendor does not publish"
         in row.count.method
     )
+
+
+def test_a_chat_file_priced_without_messages_says_so(runner, tmp_path):
+    """A chat request priced as plain text (its JSON syntax counted) is rarely what was meant: a notice names
+    the file and the flag; with --messages, or for plain text, nothing is said."""
+    chat = tmp_path / "chat.json"
+    chat.write_text(json.dumps({"messages": [{"role": "user", "content": "Where is my order?"}]}), "utf-8")
+    prose = tmp_path / "prose.txt"
+    prose.write_text("{not json, just a brace} and some words\n", encoding="utf-8")
+    plain = runner.invoke(cli, ["estimate", str(chat), "-m", "gpt-4o", "--format", "json"])
+    assert plain.exit_code == 0
+    notices = json.loads(plain.stdout)["notices"]
+    assert any("chat.json reads as a chat request" in n and "--messages" in n for n in notices)
+    framed = runner.invoke(cli, ["estimate", str(chat), "--messages", "-m", "gpt-4o", "--format", "json"])
+    assert not any("reads as a chat request" in n for n in json.loads(framed.stdout)["notices"])
+    text = runner.invoke(cli, ["estimate", str(prose), "-m", "gpt-4o", "--format", "json"])
+    assert not any("reads as a chat request" in n for n in json.loads(text.stdout)["notices"])

@@ -78,8 +78,18 @@ def read_inputs(paths: tuple[str, ...]) -> tuple[list, list[str]]:
 
 
 def read_prompt(paths: tuple[str, ...]) -> tuple[str, list[str]]:
-    """The prompt text, the files joined with a blank line between them, and the reading notices."""
+    """The prompt text, the files joined with a blank line between them, and the reading notices (one for
+    each file that reads as a chat request: priced as plain text unless ``--messages`` is given)."""
+    from tokencost.inputs import display_name
+    from tokencost.tokenizers.messages import looks_like_chat
+
     reads, notices = read_inputs(paths)
+    for read in reads:
+        if looks_like_chat(read.text):
+            notices.append(
+                f"{display_name(read.name)} reads as a chat request: priced as plain text, JSON and all; "
+                "add --messages to price it as the request each vendor would bill"
+            )
     return "\n\n".join(read.text for read in reads), notices
 
 

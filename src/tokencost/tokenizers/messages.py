@@ -155,6 +155,24 @@ def request_bounds(tokens: int, text_bounds: tuple[int, int], error: int, exact:
     return max(0, low), high
 
 
+#: the largest text ``looks_like_chat`` tries to read as a request (a prompt file is rarely larger)
+_SNIFF_LIMIT = 2_000_000
+
+
+def looks_like_chat(text: str) -> bool:
+    """Whether ``text`` reads as a chat request of any shape (so counting it as plain text, JSON syntax and
+    all, is probably not what was meant)."""
+    head = text.lstrip()[:1]
+    if head not in ("{", "[") or len(text) > _SNIFF_LIMIT:
+        return False
+    from tokencost.errors import InputError
+
+    try:
+        return any(r.messages for r in parse_requests(text, "prompt"))
+    except (InputError, ValueError, TypeError):
+        return False
+
+
 def _is_exact(count: Callable[[str], int], family: str) -> bool:
     """Whether ``count`` (a counter's ``count``, a ``RangeTally``, ...) counts with an exact tokenizer."""
     owner = getattr(count, "counter", None) or getattr(count, "__self__", None)
