@@ -209,7 +209,7 @@ def count(
     else:
         per_source = _count_files(collected.sources, keys, jobs, online, engine, scheduler, notices, quiet)
     if verbose:
-        notices += backend_notices(counters.values())
+        notices += backend_notices(counters, per_source)
     if online:
         from tokencost.cli.online_opt import online_notices
 
@@ -397,14 +397,15 @@ def _columns(per_file: bool, models: bool, fmt: str) -> list[tuple[str, str]]:
     return columns
 
 
-def backend_notices(counters) -> list[str]:
-    """``--verbose``: which backend counted each family, and why a faster one was not used."""
+def backend_notices(counters: dict, per_source) -> list[str]:
+    """``--verbose``: which backend counted each family (as the processes that counted report it), and why a
+    faster one was not used."""
     from tokencost.tokenizers.backends import notices
 
-    return [
-        *(f"{c.family} counted by {getattr(c, 'backend', 'the estimator')}" for c in counters),
-        *notices(),
-    ]
+    said = {}
+    for key, counter in counters.items():
+        said.setdefault(counter.family, _backend(counter, key, per_source) or "the estimator")
+    return [*(f"{family} counted by {name}" for family, name in said.items()), *notices()]
 
 
 def _list_families(fmt: str) -> None:
