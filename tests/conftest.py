@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import textwrap
 from pathlib import Path
 
@@ -73,3 +74,17 @@ def acme_dir(tmp_path) -> Path:
     directory = tmp_path / "acme"
     write_sheet(directory, "acme.yaml", ACME_SHEET)
     return directory
+
+
+def fake_clock_span(start_ns: str, model: str = "gpt-4o") -> str:
+    """One OTLP span as an instrumentation's test suite records it: a fake clock counting from 1970."""
+    attrs = [
+        {"key": "gen_ai.provider.name", "value": {"stringValue": "openai"}},
+        {"key": "gen_ai.request.model", "value": {"stringValue": model}},
+        {"key": "gen_ai.usage.input_tokens", "value": {"intValue": "100"}},
+        {"key": "gen_ai.usage.output_tokens", "value": {"intValue": "10"}},
+    ]
+    span = {"traceId": "ab" * 16, "spanId": "cd" * 8, "name": f"chat {model}", "kind": 3}
+    span |= {"startTimeUnixNano": start_ns, "endTimeUnixNano": start_ns, "attributes": attrs}
+    scope = {"scope": {"name": "opentelemetry.instrumentation.openai_v2"}, "spans": [span]}
+    return json.dumps({"resourceSpans": [{"resource": {"attributes": []}, "scopeSpans": [scope]}]})

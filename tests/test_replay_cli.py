@@ -8,6 +8,7 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
+from conftest import fake_clock_span
 from tokencost.cli import cli
 
 FIXTURES = Path(__file__).parent / "fixtures" / "replay"
@@ -248,11 +249,9 @@ def test_at_prices_every_record_on_that_days_cards(tmp_path):
 def test_replay_names_fake_clock_records_and_keeps_the_period_real(tmp_path):
     """Spans from a test suite's fake clock (1970) must not stretch the period over 56 years and shrink the run
     rate: they are read as records without a time and the summary says how many, with or without --jobs."""
-    from test_replay_sources import _fake_clock_span
-
     log = tmp_path / "spans.jsonl"
-    spans = [_fake_clock_span("5000000000"), _fake_clock_span("1733312000100000000")]
-    spans.append(_fake_clock_span("1733398400100000000"))
+    spans = [fake_clock_span("5000000000"), fake_clock_span("1733312000100000000")]
+    spans.append(fake_clock_span("1733398400100000000"))
     log.write_text("\n".join(spans) + "\n", encoding="utf-8")
     runner = CliRunner()
     for extra in ([], ["--jobs", "2"]):

@@ -11,6 +11,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from conftest import fake_clock_span
 from tokencost.errors import InputError
 from tokencost.replay.pipeline import ReadStats, read_records
 from tokencost.replay.record import Skip, UsageRecord
@@ -306,20 +307,6 @@ def test_json_array_malformed_element_is_located(tmp_path):
     assert docs[0].value == {"a": 1} and docs[1].value is MALFORMED and docs[1].where.endswith(":[1]")
 
 
-def _fake_clock_span(start_ns: str, model: str = "gpt-4o") -> str:
-    """One OTLP span as an instrumentation's test suite records it: a fake clock counting from 1970."""
-    attrs = [
-        {"key": "gen_ai.provider.name", "value": {"stringValue": "openai"}},
-        {"key": "gen_ai.request.model", "value": {"stringValue": model}},
-        {"key": "gen_ai.usage.input_tokens", "value": {"intValue": "100"}},
-        {"key": "gen_ai.usage.output_tokens", "value": {"intValue": "10"}},
-    ]
-    span = {"traceId": "ab" * 16, "spanId": "cd" * 8, "name": f"chat {model}", "kind": 3}
-    span |= {"startTimeUnixNano": start_ns, "endTimeUnixNano": start_ns, "attributes": attrs}
-    scope = {"scope": {"name": "opentelemetry.instrumentation.openai_v2"}, "spans": [span]}
-    return json.dumps({"resourceSpans": [{"resource": {"attributes": []}, "scopeSpans": [scope]}]})
-
-
 def test_otel_nanoseconds_are_nanoseconds_and_fake_clocks_are_no_time(tmp_path):
     """``startTimeUnixNano`` is nanoseconds whatever its size (a fake clock's 1000000000 is 1970-01-01 00:00:01,
     not 2001-09-09), and a time before 2000 is a placeholder: read as no time, counted and located."""
@@ -329,7 +316,7 @@ def test_otel_nanoseconds_are_nanoseconds_and_fake_clocks_are_no_time(tmp_path):
     assert parse_time("1000000000").year == 2001  # a bare number of that size is seconds
     log = tmp_path / "spans.jsonl"
     log.write_text(
-        "\n".join([_fake_clock_span("1000000000"), _fake_clock_span("1733312000100000000")]) + "\n",
+        "\n".join([fake_clock_span("1000000000"), fake_clock_span("1733312000100000000")]) + "\n",
         encoding="utf-8",
     )
     stats = ReadStats()
