@@ -73,3 +73,18 @@ def test_html_report_in_a_headless_browser(tmp_path):
     dom = subprocess.run([*common, "--dump-dom", page.as_uri()], capture_output=True, text=True, timeout=120)
     assert dom.stdout.count("<svg") >= 4  # the report's charts and the replay's two
     assert 'id="replay-bars"' in dom.stdout and 'id="replay-months"' in dom.stdout
+
+
+def test_the_report_says_how_many_records_had_a_placeholder_time(tmp_path):
+    from conftest import fake_clock_span
+
+    log = tmp_path / "spans.jsonl"
+    log.write_text(
+        fake_clock_span("2000000000") + "\n" + fake_clock_span("1733312000100000000") + "\n", "utf-8"
+    )
+    out = tmp_path / "report.html"
+    args = ["report", str(REPO / "examples/workloads/rag-en.yaml"), "--out", str(out), "--replay", str(log)]
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 0, result.output
+    section = out.read_text(encoding="utf-8").split("<h2 id='replay'>")[1]
+    assert "2024-12-04 to 2024-12-04 (1 day(s)) (1 with a placeholder time before 2000" in section

@@ -96,6 +96,11 @@ def replay_section_html(document: dict[str, Any]) -> str:
             if period["days"]
             else "; the records carry no time"
         )
+        + (
+            f" ({records['placeholder_time']:,} with a placeholder time before 2000, read as without a time)"
+            if records.get("placeholder_time")
+            else ""
+        )
         + f" · sources: {e(', '.join(sorted(set(document['sources'].values()))))}</p>",
         "<div class='chart-block'>",
         *_charts(document),
