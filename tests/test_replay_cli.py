@@ -6,6 +6,7 @@ import json
 from decimal import Decimal
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from conftest import fake_clock_span
@@ -263,3 +264,70 @@ def test_replay_names_fake_clock_records_and_keeps_the_period_real(tmp_path):
     document = json.loads(runner.invoke(cli, ["replay", str(log), "-m", "gpt-4o", "--format", "json"]).stdout)
     assert document["records"]["placeholder_time"] == 1
     assert document["period"]["records_without_time"] == 1
+
+
+USAGE = Path(__file__).resolve().parents[1] / "examples" / "usage"
+GENERIC_MAP = "model=llm,input=tokens_in,cached=tokens_cached,output=tokens_out,time=when"
+
+
+def test_strict_counts_records_on_unknown_models_and_says_where(runner):
+    """A record no card prices is as much a gap as a skipped one: located on stderr, and --strict exits 2."""
+    args = ["replay", str(USAGE / "generic.csv"), "--map", GENERIC_MAP, "-m", "gpt-4o"]
+    loose = runner.invoke(cli, args)
+    assert loose.exit_code == 0
+    assert "not priced: 1 record(s) on unknown model 'gpt-9-turbo' (at " in loose.stderr
+    assert "generic.csv:5)" in loose.stderr
+    strict = runner.invoke(cli, [*args, "--strict"])
+    assert strict.exit_code == 2
+    assert "1 record(s) on unknown models (--strict)" in strict.stderr
+
+
+def test_billed_total_says_what_it_covers_and_period_filters_drop_untimed_records(runner):
+    result = runner.invoke(cli, ["replay", str(USAGE / "otel-spans.jsonl"), "-m", "gpt-4o"])
+    document = json.loads(
+        runner.invoke(
+            cli, ["replay", str(USAGE / "otel-spans.jsonl"), "-m", "gpt-4o", "--format", "json"]
+        ).stdout
+    )
+    total = document["actual_total"]
+    if total["billed_cost"] and total["billed_records"] < total["records"]:
+        assert f"on the {total['billed_records']} of {total['records']} records that carry" in result.stdout
+    # Anthropic Messages responses carry no time: with a period asked for, they cannot be inside it
+    log = str(USAGE / "anthropic-messages.jsonl")
+    dated = runner.invoke(cli, ["replay", log, "-m", "gpt-4o", "--since", "2030-01-01", "--format", "json"])
+    records = json.loads(dated.stdout)["records"]
+    assert records["priced"] == 0 and records["outside_period"] > records["outside_period_untimed"] > 0
+
+
+def test_replay_takes_exchange_rate_overrides(runner):
+    log = str(USAGE / "pairs.jsonl")
+    given = runner.invoke(cli, ["replay", log, "-m", "gpt-4o", "--currency", "JPY", "--fx", "JPY=150"])
+    assert given.exit_code == 0 and "1 USD = 150 JPY (given)" in given.stdout
+    bad = runner.invoke(cli, ["replay", log, "-m", "gpt-4o", "--fx", "nonsense"])
+    assert bad.exit_code == 2 and "--fx 'nonsense'" in bad.stderr
+
+
+def test_the_library_takes_iso_dates_and_exports_its_errors():
+    import tokencost
+
+    document = tokencost.replay(str(USAGE / "pairs.jsonl"), ["gpt-4o"], since="2020-01-01", fx={"CNY": 7})
+    assert document["records"]["read"] > 0
+    with pytest.raises(tokencost.InputError, match="since must be a date or an ISO date string"):
+        tokencost.replay(str(USAGE / "pairs.jsonl"), ["gpt-4o"], since="yesterday")
+    assert issubclass(tokencost.UnknownModelError, tokencost.TokencostError)
+
+
+def test_emitted_workload_leaves_usage_report_buckets_out_of_the_per_request_means(runner, tmp_path):
+    """Usage-report buckets carry tokens but no request count: spread over the few logged requests they made a
+    workload of millions of tokens per request that no model could run."""
+    logs = [str(USAGE / "anthropic-usage-report.json"), str(USAGE / "anthropic-messages.jsonl")]
+    out = tmp_path / "w.yaml"
+    result = runner.invoke(cli, ["replay", *logs, "-m", "gpt-4o", "--emit-workload", str(out)])
+    assert result.exit_code == 0, result.output
+    text = out.read_text(encoding="utf-8")
+    assert "usage-report buckets with no request count" in text
+    means = [
+        float(line.split(":")[1]) for line in text.splitlines() if line.strip().startswith("input_tokens:")
+    ]
+    assert means and max(means) < 100_000
+    assert runner.invoke(cli, ["plan", str(out)]).exit_code == 0

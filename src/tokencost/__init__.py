@@ -5,6 +5,8 @@ Library entry points (the CLI is a thin layer over these), imported lazily so th
 - ``load_catalog()``: the price catalog (bundled sheets + overlays).
 - ``estimate(text_or_messages, models=..., output_tokens=...)``: a prompt's cost on many models, ranked.
 - ``replay(logs, models=...)``: real usage logs priced as logged and on other models (``tokencost.replay/1``).
+- ``plan_file(path)``: a workload file's monthly spend on every candidate (``tokencost plan``).
+- Errors: ``TokencostError`` (every one), ``InputError`` (bad input), ``UnknownModelError`` (with suggestions).
 """
 
 from __future__ import annotations
@@ -19,6 +21,10 @@ _LAZY = {
     "count_tokens": "tokencost.tokenizers",
     "estimate": "tokencost.costing.prompt_estimate",
     "replay": "tokencost.replay",
+    "plan_file": "tokencost.planner",
+    "TokencostError": "tokencost.errors",
+    "InputError": "tokencost.errors",
+    "UnknownModelError": "tokencost.errors",
 }
 
 __all__ = ["__version__", *_LAZY]

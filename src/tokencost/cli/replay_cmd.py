@@ -45,11 +45,19 @@ def _report_reading(document: dict) -> None:
         where = ", ".join(records["skipped_at"].get(reason, []))
         more = " ..." if count > len(records["skipped_at"].get(reason, [])) else ""
         click.echo(f"skipped {count} record(s): {reason} (at {where}{more})", err=True)
+    for row in document.get("unknown_models", []):
+        places = row.get("first_at") or []
+        more = " ..." if row["records"] > len(places) else ""
+        at = f" (at {', '.join(places)}{more})" if places else ""
+        click.echo(f"not priced: {row['records']} record(s) on unknown model {row['model']!r}{at}", err=True)
 
 
-def _check_flags(mapping, source, jobs, engine, scheduler, since, until, online) -> None:
+def _check_flags(mapping, source, jobs, engine, scheduler, since, until, online, fx=()) -> None:
     """Flag combinations that cannot work, as one-line usage or input errors, before anything is read."""
     from tokencost.errors import InputError
+    from tokencost.fx import parse_overrides
+
+    parse_overrides(fx, "--fx")  # a bad rate is an error naming the flag
 
     if mapping and source not in ("generic", "auto"):
         raise click.UsageError("--map goes with --source generic")
@@ -96,6 +104,7 @@ def _check_flags(mapping, source, jobs, engine, scheduler, since, until, online)
     "--map is the generic log's column map).",
 )
 @click.option("--currency", metavar="CODE", help="Show every cost in this currency.")
+@click.option("--fx", multiple=True, metavar="CODE=RATE", help="Exchange rate override, units per 1 USD.")
 @format_option()
 @click.option(
     "--at",
@@ -103,7 +112,9 @@ def _check_flags(mapping, source, jobs, engine, scheduler, since, until, online)
     default=None,
     help="Price every record on the cards in force on this day (default: each record at its own date).",
 )
-@click.option("--strict", is_flag=True, help="Exit 2 when any record was skipped.")
+@click.option(
+    "--strict", is_flag=True, help="Exit 2 when any record was skipped or is on a model no card prices."
+)
 @click.option(
     "-j",
     "--jobs",
@@ -132,6 +143,7 @@ def replay(
     mapping,
     model_map,
     currency,
+    fx,
     fmt,
     strict,
     jobs,
@@ -156,7 +168,7 @@ def replay(
     from tokencost.render.replay_render import render_replay
     from tokencost.replay import replay as run
 
-    _check_flags(mapping, source, jobs, engine, scheduler, since, until, online)
+    _check_flags(mapping, source, jobs, engine, scheduler, since, until, online, fx)
     if emit and not force and os.path.exists(emit):  # refuse before reading a month of logs, not after
         raise InputError(f"{emit}: already exists; pass --force to overwrite it")
     if online:
@@ -174,6 +186,7 @@ def replay(
         mapping=mapping,
         model_map=parse_model_map(model_map, "--model-map"),
         currency=currency.upper() if currency else None,
+        fx=list(fx),
         pricing=list(pricing_dirs),
         progress=_progress if sys.stderr.isatty() and not quiet else None,
         engine=engine if engine == "dask" or jobs > 1 or scheduler else None,
@@ -196,6 +209,16 @@ def replay(
         write_atomic(Path(emit), workload_yaml(document, logs), force=force)
         click.echo(f"wrote {emit}", err=True)
     echo_output(render_replay(document, fmt))
-    skipped = sum(document["records"]["skipped"].values())
-    if strict and skipped:
-        raise InputError(f"{skipped} record(s) skipped (--strict)")
+    if strict:
+        _strict(document["records"])
+
+
+def _strict(records: dict) -> None:
+    """``--strict``: exit 2 when a record was skipped or is on a model no card prices."""
+    from tokencost.errors import InputError
+
+    skipped, unknown = sum(records["skipped"].values()), records.get("unknown_model", 0)
+    parts = [f"{skipped} record(s) skipped"] if skipped else []
+    parts += [f"{unknown} record(s) on unknown models"] if unknown else []
+    if parts:
+        raise InputError(f"{' and '.join(parts)} (--strict)")

@@ -110,7 +110,9 @@ def _period_line(document: dict[str, Any]) -> str:
     period, records = document["period"], document["records"]
     read = f"{records['read']:,} records read, {records['priced']:,} priced"
     if records.get("outside_period"):
-        read += f" ({records['outside_period']:,} more outside --since/--until, not counted)"
+        untimed = records.get("outside_period_untimed")
+        why = f", {untimed:,} of them without a time" if untimed else ""
+        read += f" ({records['outside_period']:,} more outside --since/--until{why}, not counted)"
     if records.get("unknown_model"):
         read += f", {records['unknown_model']:,} on unknown models"
     if records.get("self_hosted"):
@@ -121,6 +123,8 @@ def _period_line(document: dict[str, Any]) -> str:
             f", {records['placeholder_time']:,} with a placeholder time before 2000 (a fake clock"
             f"{': ' + where if where else ''}), read as without a time"
         )
+    if period.get("records_without_time") and period["days"] is not None:
+        read += f", {period['records_without_time']:,} without a time (priced, not dated)"
     if period["days"] is None:
         return f"{read}; period unknown (the records carry no time): no monthly run rate"
     return f"{read}; period {period['start'][:10]} .. {period['end'][:10]} ({period['days']} day(s))"
@@ -178,7 +182,11 @@ def render_replay(document: dict[str, Any], fmt: str) -> str:
             _actual_rows(document), ACTUAL_COLUMNS, fmt, title=f"Actual traffic as logged, {currency}"
         ),
         f"actual total: {_money(total['computed_cost'], currency)}"
-        + (f" (billed {_money(total['billed_cost'], currency)})" if total["billed_cost"] else "")
+        + (
+            f" (billed {_money(total['billed_cost'], currency)}{_billed_cover(total)})"
+            if total["billed_cost"]
+            else ""
+        )
         + (f"; monthly run rate {_money(total['monthly_cost'], currency)}" if total["monthly_cost"] else ""),
         "",
         render_rows(
@@ -194,3 +202,11 @@ def render_replay(document: dict[str, Any], fmt: str) -> str:
         parts += ["", render_rows(rows, columns, fmt, title=f"By {document['group_by']}, {currency}")]
     parts += ["", *_footer(document)]
     return "\n".join(parts) + "\n"
+
+
+def _billed_cover(total: dict[str, Any]) -> str:
+    """`` on 4 of 53 records`` when the billed figure covers only the records that carry one."""
+    billed, records = total.get("billed_records"), total.get("records")
+    if billed is None or records is None or billed >= records:
+        return ""
+    return f" on the {billed:,} of {records:,} records that carry a billed cost"

@@ -34,8 +34,8 @@ def replay(
     models: str | Sequence[str] = (),
     *,
     all_models: bool = False,
-    since: dt.date | None = None,
-    until: dt.date | None = None,
+    since: dt.date | str | None = None,
+    until: dt.date | str | None = None,
     group_by: str = "model",
     source: str = "auto",
     mapping: dict[str, str] | str | None = None,
@@ -47,7 +47,8 @@ def replay(
     jobs: int = 1,
     scheduler: str | None = None,
     notice: Any = None,
-    at: dt.date | None = None,
+    at: dt.date | str | None = None,
+    fx: Any = None,
 ) -> dict[str, Any]:
     """Replay usage logs: the ``tokencost.replay/1`` document (money as decimal strings).
 
@@ -58,8 +59,10 @@ def replay(
     ``engine``: None reads here in one pass; ``"local"``/``"dask"`` (with ``jobs``, ``scheduler``) or an
     engine from ``tokencost.engines.get_engine`` runs partitions there (same document byte for byte); on an
     engine ``progress`` gets (partitions done, partitions, bytes done, bytes) and ``notice`` is told what the
-    user should know about the partitioning (whole-file partitions).
+    user should know about the partitioning (whole-file partitions). ``since``/``until``/``at`` are dates or
+    ISO ``YYYY-MM-DD`` strings; ``fx``: exchange-rate overrides (``{"CNY": 7.1}`` or ``"CNY=7.1"``).
     """
+    from tokencost.costing.arguments import fx_overrides
     from tokencost.costing.models import resolve_models
     from tokencost.pricing.catalog import load_catalog, pricing_paths
     from tokencost.replay.engine import Engine
@@ -69,6 +72,8 @@ def replay(
     from tokencost.replay.result import build
     from tokencost.replay.sources.generic import parse_map
 
+    since, until, at = (_day(value, name) for value, name in ((since, "since"), (until, "until"), (at, "at")))
+    fx = fx_overrides(fx)
     paths = [str(logs)] if isinstance(logs, (str, os.PathLike)) else [str(p) for p in logs]
     names = [models] if isinstance(models, str) else list(models)
     if isinstance(mapping, str):
@@ -86,7 +91,7 @@ def replay(
         spec_args = (pricing, model_map, candidates, group_by, mapping, since, until, at)
         runner = (engine, jobs, scheduler)
         document = run_on_engine(paths, catalog, spec_args, source, runner, progress, notice)
-        return build(*document, currency)
+        return build(*document, currency, fx)
     engine = Engine(ModelLookup(catalog, model_map), candidates, _check_group(group_by), at=at)
     stats = ReadStats()
     records = read_records(paths, stats, source=source, mapping=mapping, since=since, until=until)
@@ -102,7 +107,7 @@ def replay(
             engine.add(record, counts)
             if progress is not None and number % 1000 == 0:
                 progress(number)
-    return build(engine, stats, currency)
+    return build(engine, stats, currency, fx)
 
 
 __all__ = ["Skip", "UsageRecord", "replay"]
@@ -117,3 +122,17 @@ class _CallableModule(types.ModuleType):
 
 
 sys.modules[__name__].__class__ = _CallableModule
+
+
+def _day(value: Any, name: str) -> dt.date | None:
+    """A date argument: a ``date`` (not a datetime), an ISO ``YYYY-MM-DD`` string, or None."""
+    if value is None or (isinstance(value, dt.date) and not isinstance(value, dt.datetime)):
+        return value
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value.strip())
+        except ValueError:
+            pass
+    from tokencost.errors import InputError
+
+    raise InputError(f"{name} must be a date or an ISO date string (YYYY-MM-DD), got {value!r}")

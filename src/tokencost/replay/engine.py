@@ -35,6 +35,10 @@ _COUNTS = (
 )
 
 
+#: places kept per logged model (the first records), as for skipped records
+FIRST_PLACES = 3
+
+
 @dataclass
 class ModelTotals:
     """Token volumes and billed cost of one logged model (or one candidate)."""
@@ -48,11 +52,18 @@ class ModelTotals:
     notes: dict[str, None] = field(default_factory=dict)
     #: requests per UTC day (a few thousand keys at most), for the workload's fitted growth
     daily: Counter = field(default_factory=Counter)
+    #: the first records' places (file:line), for what cannot be priced
+    where: list[str] = field(default_factory=list)
 
     def add_record(self, record: UsageRecord) -> None:
         self.records += 1
+        if len(self.where) < FIRST_PLACES and record.where:
+            self.where.append(record.where)
         for name in _COUNTS:
             self.counts[name] += getattr(record, name)
+        if record.aggregated and not record.requests:  # a usage-report bucket without a request count
+            for name in _COUNTS[1:]:
+                self.counts[f"unrequested_{name}"] += getattr(record, name)
         if record.batch:
             self.counts["batch_requests"] += record.requests
         if record.time is not None:

@@ -65,6 +65,7 @@ def unknown_models(engine: Engine) -> list[dict[str, Any]]:
         row["host"] = found.host if found is not None else None
         row["ambiguous"] = list(found.ambiguous) if found is not None else []
         row["suggestions"] = list(suggestions(engine.lookup.catalog, found)) if found is not None else []
+        row["first_at"] = list(totals.where)
         rows.append(row)
     return rows
 

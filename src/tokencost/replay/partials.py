@@ -11,7 +11,7 @@ from decimal import localcontext
 from typing import Any
 
 from tokencost.replay.billing import Buckets
-from tokencost.replay.engine import Engine, ModelTotals
+from tokencost.replay.engine import FIRST_PLACES, Engine, ModelTotals
 from tokencost.replay.partitions import PRECISION
 from tokencost.replay.pipeline import LOCATIONS_PER_REASON, ReadStats
 
@@ -69,7 +69,7 @@ def export(engine: Engine, stats: ReadStats) -> Partial:
     )
 
 
-def _merge_totals(into: dict[str, ModelTotals], part: dict[str, ModelTotals]) -> None:
+def _merge_totals(into: dict[str, ModelTotals], part: dict[str, ModelTotals], fix: Any = None) -> None:
     for key, totals in part.items():
         mine = into.setdefault(key, ModelTotals())
         mine.records += totals.records
@@ -82,11 +82,14 @@ def _merge_totals(into: dict[str, ModelTotals], part: dict[str, ModelTotals]) ->
         for day, value in totals.daily.items():
             mine.daily[day] += value
         mine.notes.update(totals.notes)
+        room = max(FIRST_PLACES - len(mine.where), 0)
+        mine.where.extend((fix or (lambda w: w))(w) for w in totals.where[:room])
 
 
 def merge_stats(into: ReadStats, part: ReadStats, fix: Any) -> None:
     into.read += part.read
     into.filtered += part.filtered
+    into.filtered_untimed += part.filtered_untimed
     into.placeholder_times += part.placeholder_times
     room = LOCATIONS_PER_REASON - len(into.placeholder_at)
     into.placeholder_at.extend(fix(p) for p in part.placeholder_at[: max(room, 0)])
@@ -110,11 +113,12 @@ def merge(engine: Engine, stats: ReadStats, part: Partial, fix: Any = None) -> N
     """Add one partial to the driver's engine and stats (call in partition order)."""
     catalog = engine.lookup.catalog
     _merge_resolutions(engine, part.logged_ids)
-    merge_stats(stats, part.stats, fix or (lambda where: where))
+    fix = fix or (lambda where: where)
+    merge_stats(stats, part.stats, fix)
     with localcontext() as context:
         context.prec = PRECISION
         _merge_totals(engine.actual, part.actual)
-        _merge_totals(engine.unknown, part.unknown)
+        _merge_totals(engine.unknown, part.unknown, fix)
         _merge_totals(engine.self_hosted, part.self_hosted)
         _merge_totals(engine.cand_totals, part.cand_totals)
         for name, rows in part.buckets.items():

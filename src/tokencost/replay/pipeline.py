@@ -34,6 +34,8 @@ class ReadStats:
     locations: dict[str, list[str]] = field(default_factory=dict)
     sources: dict[str, str] = field(default_factory=dict)
     filtered: int = 0
+    #: of ``filtered``, records without a time (a period was asked for: they cannot be placed in it)
+    filtered_untimed: int = 0
     files: int = 0
     #: records whose time was a placeholder (before ``EARLIEST_TIME``), read as without a time; first places
     placeholder_times: int = 0
@@ -63,7 +65,7 @@ def _sniff(name: str, docs: Iterator[Document], source: str) -> tuple[Any, list[
     tried = ", ".join(m.NAME for m in parsers() if m.NAME != "generic")
     raise InputError(
         f"{name}: not a usage log format tokencost knows (tried {tried})",
-        "for another CSV/JSONL log use --source generic --map model=COL,input=COL,output=COL",
+        "for another CSV/JSONL log: tokencost replay --source generic --map model=COL,input=COL,output=COL",
     )
 
 
@@ -158,6 +160,10 @@ def records_of(
                 if len(stats.placeholder_at) < LOCATIONS_PER_REASON:
                     stats.placeholder_at.append(item.where or doc.where)
             day = item.time.date() if item.time else None
+            if day is None and (since or until):  # no time: not inside the period asked for
+                stats.filtered += 1
+                stats.filtered_untimed += 1
+                continue
             if day is not None and ((since and day < since) or (until and day > until)):
                 stats.filtered += 1
                 continue

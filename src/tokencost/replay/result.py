@@ -22,13 +22,25 @@ RECONCILE_TOLERANCE = Decimal("0.01")
 ZERO = Decimal(0)
 
 
+#: the token counts a bucket without a request count adds (``ModelTotals.add_record``)
+_UNREQUESTED = (
+    "input_tokens",
+    "cache_read_tokens",
+    "cache_write_tokens",
+    "output_tokens",
+    "reasoning_tokens",
+)
+
+
 class Converter:
     """Money into the display currency (the FX table is loaded only when a second currency appears)."""
 
-    def __init__(self, display: str) -> None:
+    def __init__(self, display: str, fx=()) -> None:
         self.display = display
         self.used: set[str] = set()
         self._table = None
+        #: ``CODE=RATE`` overrides (``--fx``), or an ``FxTable``
+        self._fx = fx
 
     def __call__(self, amount: Decimal, currency: str) -> Decimal:
         if currency == self.display:
@@ -36,7 +48,7 @@ class Converter:
         if self._table is None:
             from tokencost.fx import fx_table
 
-            self._table = fx_table(())
+            self._table = self._fx if hasattr(self._fx, "convert") else fx_table(self._fx)
         self.used.add(currency)
         return self._table.convert(amount, currency, self.display)
 
@@ -126,6 +138,10 @@ def _actual_row(
         "output_tokens": counts["output_tokens"],
         "reasoning_tokens": counts["reasoning_tokens"],
         "batch_requests": counts["batch_requests"],
+        # tokens of usage-report buckets that carry no request count (no per-request mean can use them)
+        "tokens_without_requests": {
+            name: counts[f"unrequested_{name}"] for name in _UNREQUESTED if counts[f"unrequested_{name}"]
+        },
         "tokenizer": _family(engine, model_id),
         "monthly_growth": _growth(totals),
         "computed_cost": money_text(cost) if cost is not None else None,
@@ -153,14 +169,14 @@ def _actual_row(
     return row
 
 
-def build(engine: Engine, stats: ReadStats, currency: str | None = None) -> dict[str, Any]:
-    """The replay document."""
+def build(engine: Engine, stats: ReadStats, currency: str | None = None, fx=()) -> dict[str, Any]:
+    """The replay document (``fx``: exchange-rate overrides, ``CODE=RATE`` units per 1 USD)."""
     currencies = {e.currency for e in engine.candidates} | {
         engine.resolved[m].entry.currency
         for m in engine.actual  # type: ignore[union-attr]
     }
     display = currency or (next(iter(currencies)) if len(currencies) == 1 else "USD")
-    convert = Converter(display)
+    convert = Converter(display, fx)
     problems: dict[str, str] = {}
     bill_notes: dict[str, set[str]] = {}
     actual_cost = _price(engine.actual_buckets, convert, problems, bill_notes)
@@ -204,6 +220,9 @@ def build(engine: Engine, stats: ReadStats, currency: str | None = None) -> dict
             else None,
             "monthly_cost": money_text(total * monthly_factor) if monthly_factor is not None else None,
             "currency": display,
+            # what billed_cost covers: the records that carry a billed cost, of all priced
+            "billed_records": sum(t.billed_records for t in engine.actual.values()),
+            "records": sum(t.records for t in engine.actual.values()),
         },
         "unknown_models": ids.unknown_models(engine),
         "self_hosted_models": ids.self_hosted_models(engine, _price(engine.self_hosted_buckets, convert, {})),
@@ -226,6 +245,7 @@ def _records(engine: Engine, stats: ReadStats) -> dict[str, Any]:
         "skipped_at": {k: list(v) for k, v in stats.locations.items()},
         "ignored": dict(stats.ignored),
         "outside_period": stats.filtered,
+        "outside_period_untimed": stats.filtered_untimed,
         "placeholder_time": stats.placeholder_times,
         "placeholder_time_at": list(stats.placeholder_at),
         "unknown_model": sum(t.records for t in engine.unknown.values()),

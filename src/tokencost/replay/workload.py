@@ -28,7 +28,18 @@ def _write_ratio(row: dict[str, Any], hits: Decimal) -> Decimal:
     return ratio.normalize() if ratio else Decimal(0)
 
 
+def _per_request(row: dict[str, Any]) -> dict[str, Any]:
+    """``row`` without the tokens of usage-report buckets that carry no request count: a mean per request
+    over request-level records only (those tokens would otherwise be spread over the few logged requests)."""
+    left_out = row.get("tokens_without_requests") or {}
+    if not left_out:
+        return row
+    names = {"cache_read_tokens": "cached_input_tokens"}
+    return {**row, **{names.get(k, k): row[names.get(k, k)] - v for k, v in left_out.items()}}
+
+
 def _workload(row: dict[str, Any], days: int | None) -> list[str]:
+    row = _per_request(row)
     requests = row["requests"]
     per_day = (Decimal(requests) / (days or 1)).quantize(_PLACES, rounding=ROUND_HALF_EVEN)
     visible = row["output_tokens"] - row["reasoning_tokens"]
@@ -83,6 +94,12 @@ def workload_yaml(document: dict[str, Any], logs: Sequence[str] = ()) -> str:
         )
     if days is None:
         notes.append("the log carried no timestamps: requests_per_day assumes it covers one day")
+    left_out = [row["model"] for row in rows if row.get("tokens_without_requests")]
+    if left_out:
+        notes.append(
+            "token means are over request-level records only: usage-report buckets with no request count "
+            f"({', '.join(left_out)}) are priced by replay but describe no request"
+        )
     lines += [f"  - {json.dumps(note, ensure_ascii=False)}" for note in notes]  # quoted: notes contain colons
     candidates = [c["model"] for c in document["candidates"]]
     if candidates:
