@@ -331,3 +331,16 @@ def test_emitted_workload_leaves_usage_report_buckets_out_of_the_per_request_mea
     ]
     assert means and max(means) < 100_000
     assert runner.invoke(cli, ["plan", str(out)]).exit_code == 0
+
+
+def test_csv_keeps_groups_and_cache_writes(runner):
+    log = str(USAGE / "pairs.jsonl")
+    flat = runner.invoke(cli, ["replay", log, "-m", "gpt-4o", "--format", "csv"]).stdout
+    by_day = runner.invoke(
+        cli, ["replay", log, "-m", "gpt-4o", "--format", "csv", "--group-by", "day"]
+    ).stdout
+    header = flat.splitlines()[0].split(",")
+    assert "cache_write_tokens" in header and "group" in header
+    groups = [line for line in by_day.splitlines() if line.startswith("group,")]
+    assert groups and all(line.split(",")[-1] for line in groups)  # each group row names its group
+    assert not any(line.startswith("group,") for line in flat.splitlines())

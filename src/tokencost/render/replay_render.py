@@ -50,6 +50,9 @@ CSV_COLUMNS = [
     ("vs_actual", "vs_actual"),
     ("monthly_cost", "monthly_cost"),
     ("currency", "currency"),
+    # added later, at the end so that existing columns keep their places
+    ("cache_write_tokens", "cache_write_tokens"),
+    ("group", "group"),
 ]
 
 
@@ -103,6 +106,12 @@ def _csv(document: dict[str, Any]) -> str:
         rows.append({**row, "kind": "actual", "cost": row["computed_cost"], "tokens_method": "logged"})
     for row in document["candidates"]:
         rows.append({**row, "kind": "candidate", "currency": document["currency"]})
+    if document["group_by"] != "model":  # --group-by day/month/tag: one row per group and model ("actual")
+        for group in document["groups"]:
+            for model, cost in group.items():
+                if model != "group":
+                    row = {"kind": "group", "group": group["group"], "model": model, "cost": cost}
+                    rows.append({**row, "currency": document["currency"]})
     return render_rows(rows, CSV_COLUMNS, "csv")
 
 
