@@ -136,6 +136,12 @@ def test_calibrated_estimate_is_within_3_percent_of_the_rule_on_held_out_text(tm
     _assert_within_3_percent_on_held_out_text(
         _pairs_log(tmp_path / "pairs.jsonl", n=240), tmp_path / "cal.yaml"
     )
+    # the estimate table says the count is calibrated, not only the JSON's method
+    prompt = tmp_path / "p.txt"
+    prompt.write_text("Where is my order? It was due on Monday. " * 20, encoding="utf-8")
+    args = ["estimate", str(prompt), "-m", "claude-sonnet-4.5", "--calibration", str(tmp_path / "cal.yaml")]
+    table = CliRunner().invoke(cli, args)
+    assert table.exit_code == 0 and "claude (calibrated, est ±" in table.stdout
 
 
 def test_openai_shaped_log_of_a_closed_model_calibrates_within_3_percent(tmp_path):

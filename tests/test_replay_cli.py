@@ -344,3 +344,10 @@ def test_csv_keeps_groups_and_cache_writes(runner):
     groups = [line for line in by_day.splitlines() if line.startswith("group,")]
     assert groups and all(line.split(",")[-1] for line in groups)  # each group row names its group
     assert not any(line.startswith("group,") for line in flat.splitlines())
+
+
+def test_the_summary_line_counts_skipped_records_too(runner):
+    result = runner.invoke(cli, ["replay", str(USAGE / "anthropic-messages.jsonl"), "-m", "gpt-4o"])
+    assert result.exit_code == 0
+    skipped = sum(int(line.split()[1]) for line in result.stderr.splitlines() if line.startswith("skipped "))
+    assert skipped and f"({skipped} more skipped, listed by reason on stderr)" in result.stdout

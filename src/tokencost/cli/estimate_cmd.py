@@ -385,9 +385,10 @@ def _footer(result) -> list[str]:
 
 
 def _accuracy(count) -> str:
-    """``exact``, ``est ±16%``, or for an exact tokenizer's chat whose framing is fitted ``exact, framing ±5%``
-    (the count's bounds, from the framing's held-out error)."""
+    """``exact``, ``est ±16%`` (``calibrated, est ±8%`` with a calibration file), or for an exact tokenizer's
+    chat whose framing is fitted ``exact, framing ±5%`` (the count's bounds, from the framing's held-out error)."""
     if count.exact and count.tokens and count.low != count.high:
         spread = max(count.tokens - count.low, count.high - count.tokens) / count.tokens
         return f"exact, framing ±{spread:.0%}"
-    return accuracy_label(count.exact, count.error_band, short=True)
+    label = accuracy_label(count.exact, count.error_band, short=True)
+    return f"calibrated, {label}" if "(calibrated on " in (count.method or "") else label

@@ -118,6 +118,9 @@ def _csv(document: dict[str, Any]) -> str:
 def _period_line(document: dict[str, Any]) -> str:
     period, records = document["period"], document["records"]
     read = f"{records['read']:,} records read, {records['priced']:,} priced"
+    skipped = sum(records.get("skipped", {}).values())
+    if skipped:
+        read += f" ({skipped:,} more skipped, listed by reason on stderr)"
     if records.get("outside_period"):
         untimed = records.get("outside_period_untimed")
         why = f", {untimed:,} of them without a time" if untimed else ""
