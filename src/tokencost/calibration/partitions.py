@@ -60,39 +60,15 @@ def collect_on_engine(
     notice: Callable[[str], None] | None,
 ) -> Collected:
     """The samples of ``paths`` read partition by partition on ``runner`` = ``(engine, jobs, scheduler)``."""
-    from tokencost.engines import get_engine
     from tokencost.pricing.catalog import pricing_paths
     from tokencost.remote import for_workers
-    from tokencost.replay.partials import relocate
-    from tokencost.replay.partitions import Spec, plan
-    from tokencost.tokenizers.settings import carried
+    from tokencost.replay.partitions import Spec
+    from tokencost.replay.run import run_partitions
 
     # overlay sheets by absolute path: workers elsewhere load the same catalog
     spec = Spec(tuple(for_workers(p) for p in pricing_paths(pricing)), None, (), "model", {}, None, None)
     out = Collected()
-    engine, jobs, scheduler = runner
-    own = engine is None or isinstance(engine, str)
-    if own:  # first: a missing extra or an unreachable scheduler is said before the logs are read
-        engine = get_engine(engine or "local", jobs=jobs, scheduler=scheduler)
-    parts: dict[int, tuple[int, Collected]] = {}
-    done_bytes = 0
-    try:
-        units = plan(list(paths), spec, source, out.stats, notice)
-        total = sum(unit.size for unit in units)
-        for done, (index, lines, part) in enumerate(
-            engine.map_unordered(carried(sample_partition), units), 1
-        ):
-            parts[index] = (lines, part)
-            done_bytes += units[index].size
-            if progress is not None:
-                progress(done, len(units), done_bytes, total)
-    finally:
-        if own:
-            engine.close()
-    offsets: dict[str, int] = {}
-    for unit in units:
-        lines, part = parts[unit.index]
-        before = offsets.get(unit.name, 0)
-        merge_samples(into=out, part=part, fix=relocate(unit.name, before))
-        offsets[unit.name] = before + lines
+    ordered = run_partitions(sample_partition, list(paths), spec, source, out.stats, runner, progress, notice)
+    for part, fix in ordered:
+        merge_samples(into=out, part=part, fix=fix)
     return out

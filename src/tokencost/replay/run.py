@@ -9,6 +9,51 @@ from typing import Any
 from tokencost.replay.pipeline import ReadStats
 
 
+def run_partitions(
+    fn: Callable[[Any], tuple[int, int, Any]],
+    paths: list[str],
+    spec: Any,
+    source: str,
+    stats: ReadStats,
+    runner: tuple,
+    progress: Callable[..., None] | None,
+    notice: Callable[[str], None] | None,
+) -> list[tuple[Any, Callable[[str], str]]]:
+    """Plan ``paths`` into partitions, run ``fn`` (``unit -> (index, lines read, result)``) on each on
+    ``runner`` = ``(engine, jobs, scheduler)`` (results in any order), and return every result in partition
+    order with the function that moves its range-local locations to file lines. Shared by replay and
+    calibrate, so both read the same partitions and merge them in the same order."""
+    from tokencost.engines import get_engine
+    from tokencost.replay.partials import relocate
+    from tokencost.replay.partitions import plan
+    from tokencost.tokenizers.settings import carried
+
+    engine, jobs, scheduler = runner
+    own = engine is None or isinstance(engine, str)
+    if own:  # first: a missing extra or an unreachable scheduler is said before the logs are read
+        engine = get_engine(engine or "local", jobs=jobs, scheduler=scheduler)
+    results: dict[int, tuple[int, Any]] = {}
+    done_bytes = 0
+    try:
+        units = plan(paths, spec, source, stats, notice)
+        total = sum(unit.size for unit in units)
+        for done, (index, lines, result) in enumerate(engine.map_unordered(carried(fn), units), 1):
+            results[index] = (lines, result)
+            done_bytes += units[index].size
+            if progress is not None:
+                progress(done, len(units), done_bytes, total)
+    finally:
+        if own:
+            engine.close()
+    ordered, offsets = [], {}
+    for unit in units:
+        lines, result = results[unit.index]
+        before = offsets.get(unit.name, 0)
+        ordered.append((result, relocate(unit.name, before)))  # the identity for a whole file
+        offsets[unit.name] = before + lines
+    return ordered
+
+
 def run_on_engine(
     paths: list[str],
     catalog: Any,
@@ -19,12 +64,10 @@ def run_on_engine(
     notice: Callable[[str], None] | None,
 ):
     """``(engine, stats)`` of the whole log, computed partition by partition on ``runner``'s engine."""
-    from tokencost.engines import get_engine
     from tokencost.pricing.catalog import pricing_paths
     from tokencost.remote import for_workers
-    from tokencost.replay.partials import merge, relocate
-    from tokencost.replay.partitions import Spec, new_engine, plan, replay_partition
-    from tokencost.tokenizers.settings import carried
+    from tokencost.replay.partials import merge
+    from tokencost.replay.partitions import Spec, new_engine, replay_partition
 
     pricing, model_map, candidates, group_by, mapping, since, until, at = spec_args
     spec = Spec(
@@ -38,30 +81,8 @@ def run_on_engine(
         at,
     )
     stats = ReadStats()
-    engine, jobs, scheduler = runner
-    own = engine is None or isinstance(engine, str)
-    if own:  # first: a missing extra or an unreachable scheduler is said before the log is read
-        engine = get_engine(engine or "local", jobs=jobs, scheduler=scheduler)
-    partials: dict[int, tuple[int, Any]] = {}
-    done_bytes = 0
-    try:
-        units = plan(paths, spec, source, stats, notice)
-        sizes = [unit.size for unit in units]
-        for done, (index, lines, partial) in enumerate(
-            engine.map_unordered(carried(replay_partition), units), 1
-        ):
-            partials[index] = (lines, partial)
-            done_bytes += sizes[index]
-            if progress is not None:
-                progress(done, len(units), done_bytes, sum(sizes))
-    finally:
-        if own:
-            engine.close()
+    ordered = run_partitions(replay_partition, paths, spec, source, stats, runner, progress, notice)
     merged = new_engine(catalog, spec, candidates)
-    offsets: dict[str, int] = {}
-    for unit in units:
-        lines, partial = partials[unit.index]
-        before = offsets.get(unit.name, 0)
-        merge(merged, stats, partial, relocate(unit.name, before) if unit.end is not None else None)
-        offsets[unit.name] = before + lines
+    for partial, fix in ordered:
+        merge(merged, stats, partial, fix)
     return merged, stats
