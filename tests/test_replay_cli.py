@@ -312,7 +312,7 @@ def test_the_library_takes_iso_dates_and_exports_its_errors():
 
     document = tokencost.replay(str(USAGE / "pairs.jsonl"), ["gpt-4o"], since="2020-01-01", fx={"CNY": 7})
     assert document["records"]["read"] > 0
-    with pytest.raises(tokencost.InputError, match="since must be a date or an ISO date string"):
+    with pytest.raises(tokencost.InputError, match=r"since 'yesterday': expected a date, YYYY-MM-DD"):
         tokencost.replay(str(USAGE / "pairs.jsonl"), ["gpt-4o"], since="yesterday")
     assert issubclass(tokencost.UnknownModelError, tokencost.TokencostError)
 

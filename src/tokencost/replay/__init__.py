@@ -62,7 +62,7 @@ def replay(
     user should know about the partitioning (whole-file partitions). ``since``/``until``/``at`` are dates or
     ISO ``YYYY-MM-DD`` strings; ``fx``: exchange-rate overrides (``{"CNY": 7.1}`` or ``"CNY=7.1"``).
     """
-    from tokencost.costing.arguments import fx_overrides
+    from tokencost.costing.arguments import date_value, fx_overrides
     from tokencost.costing.models import resolve_models
     from tokencost.pricing.catalog import load_catalog, pricing_paths
     from tokencost.replay.engine import Engine
@@ -72,7 +72,7 @@ def replay(
     from tokencost.replay.result import build
     from tokencost.replay.sources.generic import parse_map
 
-    since, until, at = (_day(value, name) for value, name in ((since, "since"), (until, "until"), (at, "at")))
+    since, until, at = date_value(since, "since"), date_value(until, "until"), date_value(at, "at")
     fx = fx_overrides(fx)
     paths = [str(logs)] if isinstance(logs, (str, os.PathLike)) else [str(p) for p in logs]
     names = [models] if isinstance(models, str) else list(models)
@@ -122,17 +122,3 @@ class _CallableModule(types.ModuleType):
 
 
 sys.modules[__name__].__class__ = _CallableModule
-
-
-def _day(value: Any, name: str) -> dt.date | None:
-    """A date argument: a ``date`` (not a datetime), an ISO ``YYYY-MM-DD`` string, or None."""
-    if value is None or (isinstance(value, dt.date) and not isinstance(value, dt.datetime)):
-        return value
-    if isinstance(value, str):
-        try:
-            return dt.date.fromisoformat(value.strip())
-        except ValueError:
-            pass
-    from tokencost.errors import InputError
-
-    raise InputError(f"{name} must be a date or an ISO date string (YYYY-MM-DD), got {value!r}")
