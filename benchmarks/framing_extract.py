@@ -1,6 +1,6 @@
 """Extract text-only (request, billed input tokens) pairs from recorded API calls (VCR cassettes).
 
-Usage: ``python benchmarks/framing_extract.py CASSETTE_DIR [OUT.jsonl]``
+Usage: ``python benchmarks/framing_extract.py CASSETTE_DIR [OUT.jsonl] [SOURCE ...]``
 
 ``CASSETTE_DIR`` holds one folder per source repository (``CASSETTE_DIR/<source>/...*.yaml``), copied from
 public SDK and agent-framework test suites; the recordings are reference data and stay outside this
@@ -8,12 +8,17 @@ repository. Each interaction that POSTs a chat request (OpenAI Chat Completions 
 Messages, Gemini ``generateContent``) and got a usage block back becomes one JSON line: source, file, vendor,
 endpoint, model, the request body and the billed input tokens (prompt tokens; for Claude input plus cache
 creation and cache reads). Requests with non-text content (images, files, audio), server-side tools or other
-features the count does not model are left out and counted by reason on stderr.
+features the count does not model are left out and counted by reason on stderr. Reads vcrpy cassettes
+(``interactions``) and Ruby/R vcr ones (``http_interactions``), gzip-encoded bodies, event streams; leaves
+out hand-written responses (typed ids, cache counts under the 1,024-token minimum, one response id answering
+different requests) and Gemini behind its OpenAI-compatible endpoint. Naming ``SOURCE`` folders reads only those.
 """
 
 from __future__ import annotations
 
+import gzip
 import json
+import re
 import sys
 from collections import Counter
 from pathlib import Path
@@ -90,6 +95,8 @@ def _vendor(uri: str) -> tuple[str, str] | None:
     if not any(host in uri for host in _HOSTS):
         return None  # an OpenAI-compatible server of another vendor, or a proxy
     if uri.endswith("/chat/completions") or "/chat/completions?" in uri:
+        if "googleapis.com" in uri:  # Gemini behind its OpenAI-compatible endpoint: left out by reason
+            return "gemini", "openai-compatible"
         return "openai", "chat"
     if uri.endswith("/responses") or "/responses?" in uri:
         return "openai", "responses"
@@ -101,13 +108,18 @@ def _vendor(uri: str) -> tuple[str, str] | None:
 
 
 def _body(part: dict) -> object:
-    """The JSON body of a recorded request or response (``parsed_body``, ``body`` or ``body.string``)."""
+    """The JSON body of a recorded request or response (``parsed_body``, ``body`` or ``body.string``, gzip too)."""
     if "parsed_body" in part:
         return part["parsed_body"]
     body = part.get("body")
     if isinstance(body, dict):
         body = body.get("string")
     if isinstance(body, bytes):
+        if body[:2] == b"\x1f\x8b":  # recorded as sent: gzip-encoded (``!!binary`` in the cassette)
+            try:
+                body = gzip.decompress(body)
+            except (OSError, EOFError):
+                return None
         body = body.decode("utf-8", "replace")
     if not isinstance(body, str) or not body.strip():
         return None
@@ -177,6 +189,20 @@ def _billed(vendor: str, usage: dict) -> int | None:
     return value if isinstance(value, int) and value > 0 else None
 
 
+def _invented_usage(vendor: str, usage: dict) -> bool:
+    """Whether ``usage`` cannot have been billed: prompt-cache writes and reads adding up to less than the
+    vendors' 1,024-token minimum (the counts of hand-edited cassettes, such as ``cache_creation_input_tokens: 5``)."""
+    if vendor == "anthropic":
+        cached = [usage.get("cache_creation_input_tokens"), usage.get("cache_read_input_tokens")]
+    elif vendor == "openai":
+        details = usage.get("prompt_tokens_details") or usage.get("input_tokens_details") or {}
+        cached = [details.get("cached_tokens") if isinstance(details, dict) else None]
+    else:
+        return False  # Gemini's implicit cache reports reads of a few hundred tokens on recorded calls
+    total = sum(n for n in cached if isinstance(n, int))
+    return 0 < total < 1024
+
+
 def _not_text(value: object) -> str | None:
     """Why a request is not text-only (a key or part type the count does not model), or None."""
     if isinstance(value, dict):
@@ -224,19 +250,72 @@ def _model(vendor: str, uri: str, request: dict, response: object) -> str | None
     return model if isinstance(model, str) else None
 
 
-def extract(root: Path) -> tuple[list[dict], Counter]:
+#: response ids a person typed into a hand-written cassette (``msg_01BetaStreamTest1234``, ``resp_test123abc``)
+_TYPED_ID = re.compile(r"(?i)test|fake|mock|dummy|example|12345|abcdef")
+
+
+def _response_id(response: object) -> str | None:
+    """The id the vendor gave a response (``id``, ``responseId``, or the first one an event stream names)."""
+    if isinstance(response, list):  # a Gemini stream recorded as a JSON array
+        response = next((item for item in response if isinstance(item, dict)), None)
+    if isinstance(response, dict):
+        found = response.get("id", response.get("responseId"))
+        return found if isinstance(found, str) else None
+    if not isinstance(response, str):
+        return None
+    for line in response.splitlines():
+        if not line.startswith("data:"):
+            continue
+        try:
+            event = json.loads(line[5:].strip())
+        except json.JSONDecodeError:
+            continue
+        if isinstance(event, dict):
+            inner = event.get("message", event.get("response"))
+            found = _response_id(inner if isinstance(inner, dict) else event)
+            if found:
+                return found
+    return None
+
+
+def _drop_reused_ids(pairs: list[dict], dropped: Counter) -> list[dict]:
+    """``pairs`` less those whose response id also answers a different request (a response copied by hand)."""
+    requests: dict[str, set[str]] = {}
+    for pair in pairs:
+        if pair.get("response_id"):
+            requests.setdefault(pair["response_id"], set()).add(json.dumps(pair["request"], sort_keys=True))
+    kept = []
+    for pair in pairs:
+        if len(requests.get(pair.get("response_id") or "", ())) > 1:
+            dropped["hand-written response (one response id answers different requests)"] += 1
+        else:
+            kept.append(pair)
+    return kept
+
+
+def _cassettes(root: Path, sources: list[str] | None) -> list[tuple[str, Path]]:
+    """(source, file) of every cassette under ``root``, only the named sources when given."""
+    found = []
+    for folder in sorted(root.iterdir()):
+        if folder.is_dir() and (not sources or folder.name in sources):
+            found += [(folder.name, path) for path in sorted(folder.rglob("*.y*ml"))]
+    return found
+
+
+def extract(root: Path, sources: list[str] | None = None) -> tuple[list[dict], Counter]:
     """Every usable pair under ``root`` (one folder per source) and the reasons others were left out."""
     pairs: list[dict] = []
     dropped: Counter = Counter()
     seen: set[tuple[str, str, int]] = set()
-    for path in sorted(root.rglob("*.y*ml")):
-        source = path.relative_to(root).parts[0]
+    for source, path in _cassettes(root, sources):
         try:
             document = yaml.load(path.read_text(encoding="utf-8"), Loader=yaml.CSafeLoader)
         except (yaml.YAMLError, UnicodeDecodeError):
             dropped["unreadable yaml"] += 1
             continue
-        interactions = document.get("interactions") if isinstance(document, dict) else None
+        interactions = None
+        if isinstance(document, dict):  # Python vcrpy / Ruby and R vcr (``http_interactions``)
+            interactions = document.get("interactions", document.get("http_interactions"))
         if not isinstance(interactions, list):
             continue
         for interaction in interactions:
@@ -251,7 +330,7 @@ def extract(root: Path) -> tuple[list[dict], Counter]:
                 continue
             seen.add((key[0], key[1], key[2]))
             pairs.append(pair)
-    return pairs, dropped
+    return _drop_reused_ids(pairs, dropped), dropped
 
 
 def _pair(interaction: dict, source: str, file: str, dropped: Counter) -> dict | None:
@@ -260,14 +339,29 @@ def _pair(interaction: dict, source: str, file: str, dropped: Counter) -> dict |
     if found is None:
         return None
     vendor, endpoint = found
+    if endpoint == "openai-compatible":
+        dropped["gemini: OpenAI-compatible endpoint"] += 1
+        return None
     request = _body(request_part)
     if not isinstance(request, dict):
         dropped["request not JSON"] += 1
         return None
+    status = response_part.get("status")
+    status = status.get("code") if isinstance(status, dict) else status
+    if isinstance(status, int) and status >= 400:
+        dropped["error response"] += 1
+        return None
     usage = _usage(_body(response_part))
     billed = _billed(vendor, usage) if usage else None
     if billed is None:
-        dropped["no usage"] += 1
+        dropped["no usage (a stream not asked for it, or no usage block)"] += 1
+        return None
+    if _invented_usage(vendor, usage):
+        dropped["hand-written response (cached tokens under the 1,024 minimum)"] += 1
+        return None
+    response_id = _response_id(_body(response_part))
+    if response_id and _TYPED_ID.search(response_id.split("_", 1)[-1].split("-", 1)[-1]):
+        dropped["hand-written response (typed id)"] += 1
         return None
     reason = _not_text(request) or _tools_reason(vendor, request)
     if reason:
@@ -281,16 +375,17 @@ def _pair(interaction: dict, source: str, file: str, dropped: Counter) -> dict |
         "model": _model(vendor, str(request_part.get("uri", "")), request, _body(response_part)),
         "request": request,
         "input_tokens": billed,
+        "response_id": response_id,
     }
 
 
 def main(argv: list[str]) -> int:
-    if not argv or len(argv) > 2:
+    if not argv:
         print(__doc__.strip().splitlines()[2], file=sys.stderr)
         return 2
     root = Path(argv[0])
     out = Path(argv[1]) if len(argv) > 1 else Path("/work/ref/framing_pairs.jsonl")
-    pairs, dropped = extract(root)
+    pairs, dropped = extract(root, argv[2:] or None)
     with out.open("w", encoding="utf-8") as handle:
         for pair in pairs:
             handle.write(json.dumps(pair, ensure_ascii=False) + "\n")
