@@ -42,8 +42,11 @@ _FREE_TOKENS = {
 #: generations with few tool recordings: only these tool terms are fitted (more would fit the fit set exactly)
 _FEW_TOOL_TERMS = {"gemini:2.0": ("tools", "tools_text"), "gemini": ("tools", "tools_text")}
 #: estimated text tokens under which a request measures the system and thinking constants (the estimate's
-#: p90 error, about 10 %, stays under 10 tokens)
-_SHORT_TEXT = 100
+#: p90 error, about 10 %, stays under 5 tokens)
+_SHORT_TEXT = 50
+#: estimated text tokens from which a plain request measures the scale of the text estimate (five such requests
+#: at least; with fewer the estimate stands as calibrated, its own band covering its error)
+_LONG_TEXT = 100
 #: generations not fitted but derived from a fitted one: (parent, the terms set to 0, what it is). Claude 3's tool
 #: prompt is Anthropic's per-model table taken as it is: the parent's tool-prompt correction was measured on
 #: Claude 4.0 (whose documented prompt it corrects) and the fit sources record no Claude 3 tool call
@@ -214,7 +217,7 @@ def _median_tools(rows: list[dict], coef: dict) -> dict[str, float]:
     }
 
 
-def fit(rows: list[dict], gen: str, coef: dict) -> dict:
+def fit(rows: list[dict], gen: str, coef: dict, pool: list[dict] | None = None) -> dict:
     """Robust, sequential fit of the framing constants of ``gen`` on ``rows``.
 
     1. Claude and Gemini only: one scale for text counted with the estimate (median billed / counted on
@@ -222,7 +225,9 @@ def fit(rows: list[dict], gen: str, coef: dict) -> dict:
        constant on structured-output requests, 4. the tool constants (per request, without a system
        message, per tool, named or required tool_choice, Chat Completions endpoint, strict) on requests
        with tools but no calls (``_robust``), 5. one constant per tool call and per tool result (median).
-       OpenAI constants are integers.
+       OpenAI constants are integers. ``pool`` (default ``rows``): the requests that measure the text scale and
+       the message constants (reply priming, system prompt, thinking), the generations of one tokenizer
+       together where the Messages API frames turns alike.
     """
     vendor = gen.split(":")[0]
     out = dict(coef)
@@ -232,27 +237,37 @@ def fit(rows: list[dict], gen: str, coef: dict) -> dict:
         return out
     whole = vendor == "openai"
 
-    def only(*present: str, absent: tuple[str, ...] = ()) -> list[dict]:
+    def only(*present: str, absent: tuple[str, ...] = (), among: list[dict] | None = None) -> list[dict]:
         return [
             r
-            for r in rows
+            for r in (rows if among is None else among)
             if all(r["features"][p] for p in present) and not any(r["features"][a] for a in absent)
         ]
 
     extras = ("tools", "calls", "results", "schema", "thinking_text")
-    plain = only(absent=extras if whole else (*extras, "system", "thinking_on"))
+    pool = rows if pool is None else pool
+    plain = only(absent=extras if whole else (*extras, "system", "thinking_on"), among=pool)
     # a generation recorded only with a system prompt (Claude's newer tokenizer): its scale from those
-    scaled = plain or ([] if whole else only(absent=(*extras, "thinking_on")))
+    scaled = plain or ([] if whole else only(absent=(*extras, "thinking_on"), among=pool))
     if not whole and scaled:
         out.update(dict.fromkeys(_FREE_TOKENS[vendor], 1))
-        if plain:
-            scale = statistics.median(r["billed"] / max(1, predict(r, out)) for r in plain)
+        if plain:  # the scale and the reply priming together, and only where long texts measure the scale
+            # (on a few short requests one token moves it by 10 %, and the priming would fold into it)
+            zeroed = {**out, **dict.fromkeys(_FREE_TOKENS[vendor], 0), "base": 0}
+            long = [r for r in plain if r["features"]["text"] >= _LONG_TEXT]
+            if len(long) >= 5:
+                scale = _robust(plain, ["text", "base"], zeroed, False).get("text", 1.0)
+            elif long:  # a few: their ratio (the priming is under 5 % of a long request)
+                scale = statistics.median(r["billed"] / max(1, predict(r, {**out, "base": 0})) for r in long)
+            else:
+                scale = 1.0
         else:  # the system constant and the scale together (a ratio would fold the constant into the scale)
             zeroed = {**out, **dict.fromkeys((*_FREE_TOKENS[vendor], "system"), 0)}
             scale = _robust(scaled, ["text", "system"], zeroed, False).get("text", 1.0)
         out.update(dict.fromkeys(_FREE_TOKENS[vendor], round(scale, 4)))
-    if plain:
-        value = statistics.median(r["billed"] - predict(r, {**out, "base": 0}) for r in plain)
+    if plain:  # the priming on short requests, where the text estimate's error is a token or two
+        basis = [r for r in plain if r["features"]["text"] <= _SHORT_TEXT] or plain
+        value = statistics.median(r["billed"] - predict(r, {**out, "base": 0}) for r in basis)
         out["base"] = round(value) if whole else round(value, 2)
     tool_names = ["tools", "tools_no_system", "tool_named", "tool_required", "tools_chat_endpoint"]
     if gen != "openai:chat":  # GPT-4o's own rendering leaves no per-tool or strict-mode constant to fit
@@ -267,12 +282,12 @@ def fit(rows: list[dict], gen: str, coef: dict) -> dict:
     if vendor == "anthropic":  # its documented tool prompt is the same with or without a system prompt
         tool_names.remove("tools_no_system")
         out["tools_no_system"] = 0
-    steps = [] if whole or plain else [(["system", "thinking_on"], only(absent=extras))]
+    steps = [] if whole or plain else [(["system", "thinking_on"], only(absent=extras, among=pool))]
     if plain and not whole:  # constants of a few tokens, each alone by the median on short requests only:
         # on long ones the text estimate's own error (5-10 %) is larger than the constant and would move it
         for name in ("system", "thinking_on"):
             zeroed = {**out, name: 0}
-            short = [r for r in only(name, absent=extras) if r["features"]["text"] <= _SHORT_TEXT]
+            short = [r for r in only(name, absent=extras, among=pool) if r["features"]["text"] <= _SHORT_TEXT]
             out[name] = (
                 round(statistics.median(r["billed"] - predict(r, zeroed) for r in short), 2) if short else 0
             )
@@ -304,6 +319,16 @@ def fit(rows: list[dict], gen: str, coef: dict) -> dict:
     else:  # no unsigned call recorded: no constant (an earlier fit's value would stand on nothing)
         out["calls"] = out["results"] = 0
     return out
+
+
+def _pool(rows: list[dict], gen: str) -> list[dict] | None:
+    """The requests that measure ``gen``'s text scale and message constants: for Claude, every generation on
+    the same tokenizer (the Messages API frames turns alike; only the tool prompt differs by model, and it is
+    fitted per generation); ``None`` (the generation's own) elsewhere."""
+    families = {r["family"] for r in rows if r["gen"] == gen}
+    if not gen.startswith("anthropic") or len(families) != 1:
+        return None
+    return [r for r in rows if r["gen"].startswith("anthropic") and r["family"] in families]
 
 
 def predict(row: dict, coef: dict) -> int:
@@ -448,7 +473,9 @@ def main(argv: list[str]) -> int:
     if do_fit:
         for gen, spec in data["generations"].items():
             if (not only or gen in only) and gen not in DERIVED:
-                spec["coef"] = fit([r for r in fit_rows if r["gen"] == gen], gen, spec["coef"])
+                spec["coef"] = fit(
+                    [r for r in fit_rows if r["gen"] == gen], gen, spec["coef"], _pool(fit_rows, gen)
+                )
         for gen, (parent, zeroed, about) in DERIVED.items():
             if not only or gen in only or parent in only:
                 coef = {k: (0 if k in zeroed else v) for k, v in data["generations"][parent]["coef"].items()}
