@@ -1,6 +1,6 @@
 """How close chat counts come to what the vendors billed, on recorded API calls (held out by source).
 
-Usage: ``python benchmarks/framing.py [PAIRS.jsonl] [--fit [--only=GEN]] [--swap] [--harmony]``
+Usage: ``python benchmarks/framing.py [PAIRS.jsonl] [--fit [--only=GEN]] [--swap] [--harmony] [--gemma3=PATH]``
 
 ``PAIRS.jsonl`` comes from ``benchmarks/framing_extract.py`` (default ``/work/ref/framing_pairs.jsonl``).
 Pairs from the FIT sources fit the constants (``--fit`` writes them into ``tokenizers/data/framing.json``);
@@ -11,6 +11,9 @@ the text estimate's own error, the framing's part. ``--swap`` fits on the held-o
 fit sources (a check of the split; nothing is written). ``--harmony`` also checks our ``namespace functions``
 rendering against OpenAI's ``openai-harmony`` package (a measuring reference only: ``pip install
 openai-harmony``; it needs ``o200k_base.tiktoken`` in ``$TIKTOKEN_ENCODINGS_BASE``) on every tool list.
+``--gemma3=PATH`` counts Gemini's text with Gemma 3's ``tokenizer.json`` (the tokenizer Google's SDK counts
+Gemini 2.x with; a measuring reference, not shipped) instead of the estimate: the Gemini rows then show the
+framing's own error (with the constants as fitted; nothing is written).
 """
 
 from __future__ import annotations
@@ -68,6 +71,25 @@ _UNBILLED = {"gemini": ("schema_text", "schema")}
 _HAND_WRITTEN = frozenset(
     {"crewai/lib/crewai/tests/cassettes/llms/anthropic/test_tool_search_saves_input_tokens.yaml"}
 )
+
+
+#: measuring references standing in for a family's estimate (``--gemma3=PATH``): family -> counter object
+_REFERENCE: dict[str, object] = {}
+
+
+def _gemma3_counter(path: str) -> object:
+    """Gemma 3's tokenizer (``tokenizer.json``) as a counter for the gemini family: Google's SDK counts every
+    Gemini 2.x / 3.0 model with it, and billed plain requests come out exact with it (+1 a turn from 2.5)."""
+    from tokenizers import Tokenizer
+
+    tokenizer = Tokenizer.from_file(path)
+
+    class Counter:
+        @staticmethod
+        def count(text: str) -> int:
+            return len(tokenizer.encode(text, add_special_tokens=False).ids)
+
+    return Counter()
 
 
 def family_of(vendor: str, model: str | None) -> str:
@@ -130,7 +152,7 @@ def load(
             continue
         family = family_of(pair["vendor"], pair["model"])
         if family not in counters:
-            counters[family] = get_counter(family)
+            counters[family] = _REFERENCE.get(family) or get_counter(family)
         gen = framing.generation(family, pair["model"])
         vendor = framing.vendor_of(family)
         prompt = framing.tool_prompt(pair["model"], request.tool_choice) if vendor == "anthropic" else 0
@@ -255,20 +277,21 @@ def fit(rows: list[dict], gen: str, coef: dict, pool: list[dict] | None = None) 
             # (on a few short requests one token moves it by 10 %, and the priming would fold into it)
             zeroed = {**out, **dict.fromkeys(_FREE_TOKENS[vendor], 0), "base": 0}
             long = [r for r in plain if r["features"]["text"] >= _LONG_TEXT]
-            if len(long) >= 5:
-                scale = _robust(plain, ["text", "base"], zeroed, False).get("text", 1.0)
-            elif long:  # a few: their ratio (the priming is under 5 % of a long request)
-                scale = statistics.median(r["billed"] / max(1, predict(r, {**out, "base": 0})) for r in long)
-            else:
-                scale = 1.0
+            scale = (
+                _robust(plain, ["text", "base"], zeroed, False).get("text", 1.0) if len(long) >= 5 else 1.0
+            )
         else:  # the system constant and the scale together (a ratio would fold the constant into the scale)
             zeroed = {**out, **dict.fromkeys((*_FREE_TOKENS[vendor], "system"), 0)}
             scale = _robust(scaled, ["text", "system"], zeroed, False).get("text", 1.0)
         out.update(dict.fromkeys(_FREE_TOKENS[vendor], round(scale, 4)))
-    if plain:  # the priming on short requests, where the text estimate's error is a token or two
-        basis = [r for r in plain if r["features"]["text"] <= _SHORT_TEXT] or plain
+    # the priming: on short requests where the text is estimated (its error there is a token or two; on a
+    # long one the estimate's own error would pass for a constant), on every plain request where it is exact
+    basis = plain if whole else [r for r in plain if r["features"]["text"] <= _SHORT_TEXT]
+    if basis:
         value = statistics.median(r["billed"] - predict(r, {**out, "base": 0}) for r in basis)
         out["base"] = round(value) if whole else round(value, 2)
+    elif plain:
+        out["base"] = 0
     tool_names = ["tools", "tools_no_system", "tool_named", "tool_required", "tools_chat_endpoint"]
     if gen != "openai:chat":  # GPT-4o's own rendering leaves no per-tool or strict-mode constant to fit
         tool_names += ["tool_defs", "strict"]
@@ -456,6 +479,12 @@ def harmony_check(path: Path) -> str:
 
 def main(argv: list[str]) -> int:
     do_fit = "--fit" in argv
+    for (
+        arg
+    ) in argv:  # Gemini's text counted with Gemma 3's tokenizer: the framing's own error (never written)
+        if arg.startswith("--gemma3="):
+            _REFERENCE["gemini"] = _gemma3_counter(arg.split("=", 1)[1])
+            do_fit = False
     paths = [a for a in argv if not a.startswith("--")]
     path = Path(paths[0]) if paths else Path("/work/ref/framing_pairs.jsonl")
     rows, dropped = load(path)
