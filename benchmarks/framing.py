@@ -1,6 +1,6 @@
 """How close chat counts come to what the vendors billed, on recorded API calls (held out by source).
 
-Usage: ``python benchmarks/framing.py [PAIRS.jsonl] [--fit [--only=GEN]] [--swap] [--harmony]``
+Usage: ``python benchmarks/framing.py [PAIRS.jsonl] [--fit [--only=GEN]] [--swap] [--harmony] [--gemma3=PATH]``
 
 ``PAIRS.jsonl`` comes from ``benchmarks/framing_extract.py`` (default ``/work/ref/framing_pairs.jsonl``).
 Pairs from the FIT sources fit the constants (``--fit`` writes them into ``tokenizers/data/framing.json``);
@@ -11,6 +11,9 @@ the text estimate's own error, the framing's part. ``--swap`` fits on the held-o
 fit sources (a check of the split; nothing is written). ``--harmony`` also checks our ``namespace functions``
 rendering against OpenAI's ``openai-harmony`` package (a measuring reference only: ``pip install
 openai-harmony``; it needs ``o200k_base.tiktoken`` in ``$TIKTOKEN_ENCODINGS_BASE``) on every tool list.
+``--gemma3=PATH`` counts Gemini's text with Gemma 3's ``tokenizer.json`` (the tokenizer Google's SDK counts
+Gemini 2.x with; a measuring reference, not shipped) instead of the estimate: the Gemini rows then show the
+framing's own error (with the constants as fitted; nothing is written).
 """
 
 from __future__ import annotations
@@ -42,8 +45,11 @@ _FREE_TOKENS = {
 #: generations with few tool recordings: only these tool terms are fitted (more would fit the fit set exactly)
 _FEW_TOOL_TERMS = {"gemini:2.0": ("tools", "tools_text"), "gemini": ("tools", "tools_text")}
 #: estimated text tokens under which a request measures the system and thinking constants (the estimate's
-#: p90 error, about 10 %, stays under 10 tokens)
-_SHORT_TEXT = 100
+#: p90 error, about 10 %, stays under 5 tokens)
+_SHORT_TEXT = 50
+#: estimated text tokens from which a plain request measures the scale of the text estimate (five such requests
+#: at least; with fewer the estimate stands as calibrated, its own band covering its error)
+_LONG_TEXT = 100
 #: generations not fitted but derived from a fitted one: (parent, the terms set to 0, what it is). Claude 3's tool
 #: prompt is Anthropic's per-model table taken as it is: the parent's tool-prompt correction was measured on
 #: Claude 4.0 (whose documented prompt it corrects) and the fit sources record no Claude 3 tool call
@@ -65,6 +71,25 @@ _UNBILLED = {"gemini": ("schema_text", "schema")}
 _HAND_WRITTEN = frozenset(
     {"crewai/lib/crewai/tests/cassettes/llms/anthropic/test_tool_search_saves_input_tokens.yaml"}
 )
+
+
+#: measuring references standing in for a family's estimate (``--gemma3=PATH``): family -> counter object
+_REFERENCE: dict[str, object] = {}
+
+
+def _gemma3_counter(path: str) -> object:
+    """Gemma 3's tokenizer (``tokenizer.json``) as a counter for the gemini family: Google's SDK counts every
+    Gemini 2.x / 3.0 model with it, and billed plain requests come out exact with it (+1 a turn from 2.5)."""
+    from tokenizers import Tokenizer
+
+    tokenizer = Tokenizer.from_file(path)
+
+    class Counter:
+        @staticmethod
+        def count(text: str) -> int:
+            return len(tokenizer.encode(text, add_special_tokens=False).ids)
+
+    return Counter()
 
 
 def family_of(vendor: str, model: str | None) -> str:
@@ -127,7 +152,7 @@ def load(
             continue
         family = family_of(pair["vendor"], pair["model"])
         if family not in counters:
-            counters[family] = get_counter(family)
+            counters[family] = _REFERENCE.get(family) or get_counter(family)
         gen = framing.generation(family, pair["model"])
         vendor = framing.vendor_of(family)
         prompt = framing.tool_prompt(pair["model"], request.tool_choice) if vendor == "anthropic" else 0
@@ -214,7 +239,7 @@ def _median_tools(rows: list[dict], coef: dict) -> dict[str, float]:
     }
 
 
-def fit(rows: list[dict], gen: str, coef: dict) -> dict:
+def fit(rows: list[dict], gen: str, coef: dict, pool: list[dict] | None = None) -> dict:
     """Robust, sequential fit of the framing constants of ``gen`` on ``rows``.
 
     1. Claude and Gemini only: one scale for text counted with the estimate (median billed / counted on
@@ -222,7 +247,9 @@ def fit(rows: list[dict], gen: str, coef: dict) -> dict:
        constant on structured-output requests, 4. the tool constants (per request, without a system
        message, per tool, named or required tool_choice, Chat Completions endpoint, strict) on requests
        with tools but no calls (``_robust``), 5. one constant per tool call and per tool result (median).
-       OpenAI constants are integers.
+       OpenAI constants are integers. ``pool`` (default ``rows``): the requests that measure the text scale and
+       the message constants (reply priming, system prompt, thinking), the generations of one tokenizer
+       together where the Messages API frames turns alike.
     """
     vendor = gen.split(":")[0]
     out = dict(coef)
@@ -232,28 +259,39 @@ def fit(rows: list[dict], gen: str, coef: dict) -> dict:
         return out
     whole = vendor == "openai"
 
-    def only(*present: str, absent: tuple[str, ...] = ()) -> list[dict]:
+    def only(*present: str, absent: tuple[str, ...] = (), among: list[dict] | None = None) -> list[dict]:
         return [
             r
-            for r in rows
+            for r in (rows if among is None else among)
             if all(r["features"][p] for p in present) and not any(r["features"][a] for a in absent)
         ]
 
     extras = ("tools", "calls", "results", "schema", "thinking_text")
-    plain = only(absent=extras if whole else (*extras, "system", "thinking_on"))
+    pool = rows if pool is None else pool
+    plain = only(absent=extras if whole else (*extras, "system", "thinking_on"), among=pool)
     # a generation recorded only with a system prompt (Claude's newer tokenizer): its scale from those
-    scaled = plain or ([] if whole else only(absent=(*extras, "thinking_on")))
+    scaled = plain or ([] if whole else only(absent=(*extras, "thinking_on"), among=pool))
     if not whole and scaled:
         out.update(dict.fromkeys(_FREE_TOKENS[vendor], 1))
-        if plain:
-            scale = statistics.median(r["billed"] / max(1, predict(r, out)) for r in plain)
+        if plain:  # the scale and the reply priming together, and only where long texts measure the scale
+            # (on a few short requests one token moves it by 10 %, and the priming would fold into it)
+            zeroed = {**out, **dict.fromkeys(_FREE_TOKENS[vendor], 0), "base": 0}
+            long = [r for r in plain if r["features"]["text"] >= _LONG_TEXT]
+            scale = (
+                _robust(plain, ["text", "base"], zeroed, False).get("text", 1.0) if len(long) >= 5 else 1.0
+            )
         else:  # the system constant and the scale together (a ratio would fold the constant into the scale)
             zeroed = {**out, **dict.fromkeys((*_FREE_TOKENS[vendor], "system"), 0)}
             scale = _robust(scaled, ["text", "system"], zeroed, False).get("text", 1.0)
         out.update(dict.fromkeys(_FREE_TOKENS[vendor], round(scale, 4)))
-    if plain:
-        value = statistics.median(r["billed"] - predict(r, {**out, "base": 0}) for r in plain)
+    # the priming: on short requests where the text is estimated (its error there is a token or two; on a
+    # long one the estimate's own error would pass for a constant), on every plain request where it is exact
+    basis = plain if whole else [r for r in plain if r["features"]["text"] <= _SHORT_TEXT]
+    if basis:
+        value = statistics.median(r["billed"] - predict(r, {**out, "base": 0}) for r in basis)
         out["base"] = round(value) if whole else round(value, 2)
+    elif plain:
+        out["base"] = 0
     tool_names = ["tools", "tools_no_system", "tool_named", "tool_required", "tools_chat_endpoint"]
     if gen != "openai:chat":  # GPT-4o's own rendering leaves no per-tool or strict-mode constant to fit
         tool_names += ["tool_defs", "strict"]
@@ -267,12 +305,12 @@ def fit(rows: list[dict], gen: str, coef: dict) -> dict:
     if vendor == "anthropic":  # its documented tool prompt is the same with or without a system prompt
         tool_names.remove("tools_no_system")
         out["tools_no_system"] = 0
-    steps = [] if whole or plain else [(["system", "thinking_on"], only(absent=extras))]
+    steps = [] if whole or plain else [(["system", "thinking_on"], only(absent=extras, among=pool))]
     if plain and not whole:  # constants of a few tokens, each alone by the median on short requests only:
         # on long ones the text estimate's own error (5-10 %) is larger than the constant and would move it
         for name in ("system", "thinking_on"):
             zeroed = {**out, name: 0}
-            short = [r for r in only(name, absent=extras) if r["features"]["text"] <= _SHORT_TEXT]
+            short = [r for r in only(name, absent=extras, among=pool) if r["features"]["text"] <= _SHORT_TEXT]
             out[name] = (
                 round(statistics.median(r["billed"] - predict(r, zeroed) for r in short), 2) if short else 0
             )
@@ -304,6 +342,16 @@ def fit(rows: list[dict], gen: str, coef: dict) -> dict:
     else:  # no unsigned call recorded: no constant (an earlier fit's value would stand on nothing)
         out["calls"] = out["results"] = 0
     return out
+
+
+def _pool(rows: list[dict], gen: str) -> list[dict] | None:
+    """The requests that measure ``gen``'s text scale and message constants: for Claude, every generation on
+    the same tokenizer (the Messages API frames turns alike; only the tool prompt differs by model, and it is
+    fitted per generation); ``None`` (the generation's own) elsewhere."""
+    families = {r["family"] for r in rows if r["gen"] == gen}
+    if not gen.startswith("anthropic") or len(families) != 1:
+        return None
+    return [r for r in rows if r["gen"].startswith("anthropic") and r["family"] in families]
 
 
 def predict(row: dict, coef: dict) -> int:
@@ -431,6 +479,12 @@ def harmony_check(path: Path) -> str:
 
 def main(argv: list[str]) -> int:
     do_fit = "--fit" in argv
+    for (
+        arg
+    ) in argv:  # Gemini's text counted with Gemma 3's tokenizer: the framing's own error (never written)
+        if arg.startswith("--gemma3="):
+            _REFERENCE["gemini"] = _gemma3_counter(arg.split("=", 1)[1])
+            do_fit = False
     paths = [a for a in argv if not a.startswith("--")]
     path = Path(paths[0]) if paths else Path("/work/ref/framing_pairs.jsonl")
     rows, dropped = load(path)
@@ -448,7 +502,9 @@ def main(argv: list[str]) -> int:
     if do_fit:
         for gen, spec in data["generations"].items():
             if (not only or gen in only) and gen not in DERIVED:
-                spec["coef"] = fit([r for r in fit_rows if r["gen"] == gen], gen, spec["coef"])
+                spec["coef"] = fit(
+                    [r for r in fit_rows if r["gen"] == gen], gen, spec["coef"], _pool(fit_rows, gen)
+                )
         for gen, (parent, zeroed, about) in DERIVED.items():
             if not only or gen in only or parent in only:
                 coef = {k: (0 if k in zeroed else v) for k, v in data["generations"][parent]["coef"].items()}

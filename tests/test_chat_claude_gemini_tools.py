@@ -78,3 +78,27 @@ def test_gemini_parameters_are_read_in_every_spelling(key):
 def test_gemini_malformed_snake_case_parameters_name_their_field():
     with pytest.raises(InputError, match="parameters_json_schema"):
         parse_request(_gemini({"name": "calculator", "parameters_json_schema": "not a schema"}))
+
+
+def test_gemini_2_0_declarations_are_the_texts_googles_sdk_counts():
+    nested = {
+        "type": "object",
+        "properties": {
+            "unit": {"type": "string", "enum": ["c", "f"], "description": "Unit"},
+            "days": {"type": "array", "items": {"type": "object", "properties": {"day": {"type": "string"}}}},
+        },
+        "required": ["unit"],
+    }
+    texts = render.gemini_declaration_texts((Tool("weather", "Get the weather", nested),))
+    # names, descriptions, enum values, required names and property keys; never types or punctuation
+    assert texts == ["weather", "Get the weather", "unit", "unit", "Unit", "c", "f", "days", "day"]
+
+
+def test_gemini_2_0_counts_declarations_text_by_text_and_2_5_the_compact_json():
+    request = parse_request(
+        _gemini({"name": "calculator", "description": "Calculate.", "parameters": SCHEMA})
+    )
+    old = count_request(request, "gemini", model="gemini-2.0-flash")
+    new = count_request(request, "gemini", model="gemini-2.5-flash")
+    # Gemini 2.0 bills the texts alone; 2.5 the declarations with their structure, which is larger
+    assert 0 < old.tools < new.tools

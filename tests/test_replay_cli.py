@@ -351,3 +351,35 @@ def test_the_summary_line_counts_skipped_records_too(runner):
     assert result.exit_code == 0
     skipped = sum(int(line.split()[1]) for line in result.stderr.splitlines() if line.startswith("skipped "))
     assert skipped and f"({skipped} more skipped, listed by reason on stderr)" in result.stdout
+
+
+def test_a_directory_walk_skips_and_names_files_that_are_not_logs(tmp_path):
+    logs = tmp_path / "logs"
+    (logs / "otel").mkdir(parents=True)
+    (logs / "README.md").write_text("# Our logs\n\nExported weekly.\n", encoding="utf-8")
+    (logs / "otel" / "chart.png").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00")
+    (logs / "otel" / "pairs.jsonl").write_text(
+        (FIXTURES / "pairs.jsonl").read_text("utf-8"), encoding="utf-8"
+    )
+    walked = run(str(logs), "-m", "gpt-4o", "--format", "json")
+    assert walked.exit_code == 0, walked.output
+    document = json.loads(walked.stdout)
+    assert document["records"]["files_not_logs"] == [
+        str(logs / "README.md"),
+        str(logs / "otel" / "chart.png"),
+    ]
+    assert document["sources"][str(logs / "README.md")] == "not a usage log (skipped)"
+    assert document["records"]["read"] == 3
+    same = run(str(logs), "-m", "gpt-4o", "--format", "json", "--jobs", "2")
+    assert json.loads(same.stdout)["records"] == document["records"]
+    table = run(str(logs), "-m", "gpt-4o")
+    assert "2 file(s) found that are not usage logs, skipped:" in table.stdout
+    assert f"{logs / 'README.md'}" in table.stdout
+    globbed = run(str(logs / "**" / "*"), "-m", "gpt-4o")
+    assert globbed.exit_code == 0 and "2 file(s) found that are not usage logs" in globbed.stdout
+    # a file named on its own is still an error, and so is a walk that finds no log at all
+    named = run(str(logs / "README.md"), "-m", "gpt-4o")
+    assert named.exit_code == 2 and "not a usage log format" in named.stderr
+    (logs / "otel" / "pairs.jsonl").unlink()
+    nothing = run(str(logs), "-m", "gpt-4o")
+    assert nothing.exit_code == 2 and "no usage log among the 2 file(s) found" in nothing.stderr

@@ -137,6 +137,10 @@ def _period_line(document: dict[str, Any]) -> str:
         )
     if period.get("records_without_time") and period["days"] is not None:
         read += f", {period['records_without_time']:,} without a time (priced, not dated)"
+    not_logs = records.get("files_not_logs") or []
+    if not_logs:
+        shown = ", ".join(not_logs[:5]) + (f" and {len(not_logs) - 5:,} more" if len(not_logs) > 5 else "")
+        read += f"; {len(not_logs):,} file(s) found that are not usage logs, skipped: {shown}"
     if period["days"] is None:
         return f"{read}; period unknown (the records carry no time): no monthly run rate"
     return f"{read}; period {period['start'][:10]} .. {period['end'][:10]} ({period['days']} day(s))"

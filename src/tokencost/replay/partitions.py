@@ -107,7 +107,8 @@ def plan(
     paths: list[str], spec: Spec, source: str, stats: ReadStats, notice: Callable[[str], None] | None
 ) -> list[Unit]:
     """The partitions of a replay, in the order the local path reads them (the driver-side passes done)."""
-    files = expand(paths)
+    found: set[str] = set()
+    files = expand(paths, found)
     if not files:
         raise InputError("no log files given")
     if "-" in files:
@@ -115,7 +116,7 @@ def plan(
     ctx = Context(mapping=dict(spec.mapping))
     units: list[Unit] = []
     parents: set = set()
-    for name, module, _ in choose(files, stats, source, ctx):
+    for name, module, _ in choose(files, stats, source, ctx, found):
         inputs = ctx.batch_inputs if module.NAME == "openai" and ctx.batch_inputs else None
         size = size_any(name)
         path = for_workers(name)

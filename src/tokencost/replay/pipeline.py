@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -40,6 +40,8 @@ class ReadStats:
     #: records whose time was a placeholder (before ``EARLIEST_TIME``), read as without a time; first places
     placeholder_times: int = 0
     placeholder_at: list[str] = field(default_factory=list)
+    #: files a directory walk or a glob found that are not usage logs (a README beside the logs): skipped
+    not_logs: list[str] = field(default_factory=list)
 
     def skip(self, reason: str, where: str, ignored: bool = False) -> None:
         (self.ignored if ignored else self.skipped)[reason] += 1
@@ -84,11 +86,12 @@ def read_records(
     until: dt.date | None = None,
 ) -> Iterator[UsageRecord]:
     """Every checked record of ``paths`` (streamed), counting the rest in ``stats``."""
-    files = expand(paths)
+    found: set[str] = set()
+    files = expand(paths, found)
     if not files:
         raise InputError("no log files given")
     ctx = Context(mapping=dict(mapping or {}))
-    chosen = choose(files, stats, source, ctx)
+    chosen = choose(files, stats, source, ctx, found)
     for name, module, stdin in chosen:
         if module.NAME == "otel" and name != "-":
             for doc in documents(name):
@@ -99,18 +102,27 @@ def read_records(
 
 
 def choose(
-    files: Sequence[str], stats: ReadStats, source: str, ctx: Context
+    files: Sequence[str], stats: ReadStats, source: str, ctx: Context, found: Collection[str] = ()
 ) -> list[tuple[str, Any, Iterator[Document] | None]]:
     """Each file's parser (``stats.sources`` says which), OpenAI batch input files read into
-    ``ctx.batch_inputs`` (they are joined, not priced): ``(file, parser, stdin stream or None)`` to read."""
+    ``ctx.batch_inputs`` (they are joined, not priced): ``(file, parser, stdin stream or None)`` to read.
+    A file of ``found`` (a directory walk's, a glob's) in no log format is skipped and named in ``stats``."""
     from tokencost.replay.requests import to_chat
 
     stats.files = len(files)
     chosen: list[tuple[str, Any, Iterator[Document] | None]] = []
     for name in files:
         docs = documents(name)
-        module, head = _sniff(name, docs, source)
         label = "<stdin>" if name == "-" else name
+        try:
+            module, head = _sniff(name, docs, source)
+        except InputError:
+            if name not in found or source != "auto":
+                raise
+            docs.close()
+            stats.sources[label] = "not a usage log (skipped)"
+            stats.not_logs.append(label)
+            continue
         if module is None:
             stats.sources[label] = "empty"
             continue
@@ -130,6 +142,12 @@ def choose(
         else:
             docs.close()
             chosen.append((name, module, None))
+    if stats.not_logs and len(stats.not_logs) == len(files):
+        shown = ", ".join(stats.not_logs[:LOCATIONS_PER_REASON])
+        raise InputError(
+            f"no usage log among the {len(files)} file(s) found ({shown}): none is in a format tokencost knows",
+            "for another CSV/JSONL log: tokencost replay --source generic --map model=COL,input=COL,output=COL",
+        )
     return chosen
 
 

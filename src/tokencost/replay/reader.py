@@ -36,9 +36,12 @@ class Document:
     csv: bool = False
 
 
-def expand(paths: Sequence[str]) -> list[str]:
-    """Files named by ``paths`` (directories walked, globs expanded, ``-`` kept), in a stable order."""
+def expand(paths: Sequence[str], found: set[str] | None = None) -> list[str]:
+    """Files named by ``paths`` (directories walked, globs expanded, ``-`` kept), in a stable order;
+    ``found`` collects the ones a directory walk or a glob found (not named one by one: a file there that
+    is not a log is skipped and named, where a named one is an error)."""
     out: list[str] = []
+    found = set() if found is None else found
     for raw in paths:
         if raw == "-":
             out.append("-")
@@ -48,15 +51,18 @@ def expand(paths: Sequence[str]) -> list[str]:
             continue
         path = Path(raw)
         if path.is_dir():
-            found = sorted(p for p in path.rglob("*") if p.is_file() and not p.name.startswith("."))
-            out += [str(p) for p in found]
+            walked = [str(p) for p in sorted(path.rglob("*")) if p.is_file() and not p.name.startswith(".")]
+            found.update(walked)
+            out += walked
         elif path.exists():
             out.append(raw)
         elif any(ch in raw for ch in "*?["):
             matches = sorted(glob.glob(raw, recursive=True))
             if not matches:
                 raise InputError(f"{raw}: no file matches this pattern")
-            out += [m for m in matches if Path(m).is_file()]
+            matched = [m for m in matches if Path(m).is_file()]
+            found.update(matched)
+            out += matched
         else:
             raise InputError(f"{raw}: no such file or directory")
     return list(dict.fromkeys(out))

@@ -248,6 +248,7 @@ def _records(engine: Engine, stats: ReadStats) -> dict[str, Any]:
         "outside_period_untimed": stats.filtered_untimed,
         "placeholder_time": stats.placeholder_times,
         "placeholder_time_at": list(stats.placeholder_at),
+        "files_not_logs": list(stats.not_logs),
         "unknown_model": sum(t.records for t in engine.unknown.values()),
         "self_hosted": sum(t.records for t in engine.self_hosted.values()),
     }

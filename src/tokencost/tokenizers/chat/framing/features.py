@@ -84,7 +84,7 @@ def features(
         f["tools"] = 1
         f["tools_no_system"] = 0 if has_system else 1
         f["tool_defs"] = len(_loaded(request.tools, vendor))
-        f["tools_text"] = _tools_tokens(request, vendor, count, gen == "openai:chat")
+        f["tools_text"] = _tools_tokens(request, vendor, count, gen)
         f["tool_prompt"] = tool_prompt
         f["tool_named"] = int(request.tool_choice == "tool")
         # GPT-4o's reply to a forced function starts with that function's name (7 + its tokens, measured)
@@ -104,9 +104,13 @@ def features(
     return f
 
 
-def _tools_tokens(request: Request, vendor: str, count: Callable[[str], int], gpt4o: bool) -> int:
+def _tools_tokens(request: Request, vendor: str, count: Callable[[str], int], gen: str) -> int:
     """Tokens of the tool definitions; on the GPT-4o generation they follow the system text in the same
-    message (``\n\n`` between), so they are counted joined to it (the merge at the seam included)."""
+    message (``\n\n`` between), so they are counted joined to it (the merge at the seam included); Gemini
+    2.0 bills the declarations' texts one by one, as Google's SDK counts them."""
+    if gen == "gemini:2.0":
+        return sum(count(text) for text in render.gemini_declaration_texts(request.tools))
+    gpt4o = gen == "openai:chat"
     text = _tools_text(request, vendor, gpt4o)
     system = _first_system(request) if gpt4o else ""
     if not system:

@@ -244,6 +244,39 @@ def gemini_tools(tools: tuple[Tool, ...]) -> str:
     )
 
 
+def gemini_declaration_texts(tools: tuple[Tool, ...]) -> list[str]:
+    """The texts of Gemini's function declarations as Google's own SDK counts them locally
+    (``google.genai.local_tokenizer``): each name, description, property key, ``required`` name, enum value
+    and ``format``, tokenized one by one; types and JSON punctuation are not counted. Gemini 2.0 bills its
+    declarations about this (measured on recorded calls: a few tokens more per request)."""
+    texts: list[str] = []
+    for tool in tools:
+        texts.append(tool.name)
+        if tool.description:
+            texts.append(tool.description)
+        _schema_texts(tool.parameters, texts, 0)
+    return [text for text in texts if text]
+
+
+def _schema_texts(schema: Any, texts: list[str], depth: int) -> None:
+    if not isinstance(schema, dict) or depth > 32:
+        return
+    for key in ("format", "description"):
+        if isinstance(schema.get(key), str):
+            texts.append(schema[key])
+    for key in ("enum", "required"):
+        if isinstance(schema.get(key), list):
+            texts.extend(str(value) for value in schema[key])
+    _schema_texts(schema.get("items"), texts, depth + 1)
+    properties = schema.get("properties")
+    for name, value in (properties if isinstance(properties, dict) else {}).items():
+        texts.append(str(name))
+        _schema_texts(value, texts, depth + 1)
+    for key in ("anyOf", "oneOf", "allOf"):
+        for variant in schema.get(key) if isinstance(schema.get(key), list) else ():
+            _schema_texts(variant, texts, depth + 1)
+
+
 def _unquote(text: str) -> str:
     import re
 
