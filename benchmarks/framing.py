@@ -2,7 +2,7 @@
 
 Usage: ``python benchmarks/framing.py [PAIRS.jsonl] [--fit [--only=GEN]] [--swap] [--harmony] [--gemma3=PATH]``
 
-``PAIRS.jsonl`` comes from ``benchmarks/framing_extract.py`` (default ``/work/ref/framing_pairs.jsonl``).
+``PAIRS.jsonl`` comes from ``benchmarks/framing_extract.py`` (default ``/work/ref/framing_pairs_all.jsonl``: 2,918 pairs from 20 sources).
 Pairs from the FIT sources fit the constants (``--fit`` writes them into ``tokenizers/data/framing.json``);
 the others are held out (``--only=anthropic:4.7`` refits that generation alone). A generation with no
 held-out recording keeps its fit set's p90 as its error. Prints, per vendor x request kind on the held-out set: n, share exact, median and
@@ -486,7 +486,7 @@ def main(argv: list[str]) -> int:
             _REFERENCE["gemini"] = _gemma3_counter(arg.split("=", 1)[1])
             do_fit = False
     paths = [a for a in argv if not a.startswith("--")]
-    path = Path(paths[0]) if paths else Path("/work/ref/framing_pairs.jsonl")
+    path = Path(paths[0]) if paths else Path("/work/ref/framing_pairs_all.jsonl")
     rows, dropped = load(path)
     fit_sources = FIT
     if "--swap" in argv:  # the other way round, as a check of the split (refits, never writes)
