@@ -315,7 +315,10 @@ def fit(rows: list[dict], gen: str, coef: dict, pool: list[dict] | None = None) 
                 round(statistics.median(r["billed"] - predict(r, zeroed) for r in short), 2) if short else 0
             )
     steps += [
-        (["schema"], only("schema", absent=("tools", "calls", "results"))),
+        (
+            ["schema", "schema_chat_endpoint", "schema_no_system"],
+            only("schema", absent=("tools", "calls", "results")),
+        ),
         (tool_names, only("tools", absent=("calls", "results", "schema"))),
     ]
     for names, subset in steps:

@@ -288,6 +288,52 @@ def test_gpt4o_tools_follow_the_system_text_and_tool_names_are_not_billed_twice(
     assert (g["names"], g["named"]) == (f["names"], f["named"])
 
 
+def test_gpt4o_response_format_rendering_pinned():
+    """GPT-4o bills a json_schema response format as compact JSON with titles, without required,
+    additionalProperties and the constraint keywords (defaults, bounds, item counts), under its name and
+    description; in a system message of its own when the request has none."""
+    from tokencost.tokenizers.chat.framing.features import features
+
+    schema = Schema(
+        "Score",
+        {
+            "$schema": "https://json-schema.org/draft/2020-12/schema",
+            "title": "Score",
+            "type": "object",
+            "additionalProperties": False,
+            "required": ["value", "tags"],
+            "properties": {
+                "value": {"title": "Value", "type": "number", "minimum": 0, "maximum": 1, "default": 0.5},
+                "tags": {"type": "array", "items": {"type": "string"}, "maxItems": 3},
+                "required": {"type": "boolean"},
+            },
+        },
+        "A score",
+    )
+    assert render.openai_schema(schema, gpt4o=True) == (
+        "# Response Formats\n\n## Score\n\n// A score\n"
+        '{"title":"Score","type":"object","properties":{"value":{"title":"Value","type":"number"},'
+        '"tags":{"type":"array","items":{"type":"string"}},"required":{"type":"boolean"}}}'
+    )
+    body = {
+        "model": "gpt-4o",
+        "messages": [{"role": "user", "content": "Rate it"}],
+        "response_format": {"type": "json_schema", "json_schema": {"name": "Score", "schema": schema.schema}},
+    }
+    counter = get_counter("o200k_base")
+    alone = features(parse_request(body), "openai", counter.count, 0, "openai:chat")
+    assert (alone["schema"], alone["schema_no_system"], alone["schema_chat_endpoint"]) == (1, 1, 1)
+    assert alone["schema_text"] == counter.count(
+        render.openai_schema(Schema("Score", schema.schema), gpt4o=True)
+    )
+    body["messages"].insert(0, {"role": "system", "content": "Be fair."})
+    with_system = features(parse_request(body), "openai", counter.count, 0, "openai:chat")
+    assert (with_system["schema_no_system"], with_system["schema_chat_endpoint"]) == (0, 1)
+    later = features(parse_request(body), "openai", counter.count, 0, "openai:reasoning")
+    assert (later["schema_no_system"], later["schema_chat_endpoint"]) == (0, 0)
+    assert later["schema_text"] == counter.count(render.openai_schema(Schema("Score", schema.schema)))
+
+
 def test_schema_claude_and_gemini_renderings_pinned():
     schema = Schema("answer", {"type": "object", "properties": {"a": {"type": "string"}}}, "The answer")
     assert render.openai_schema(schema) == (

@@ -580,9 +580,10 @@ def test_messages_response_format_schema_counted(tmp_path):
     from tokencost.tokenizers.chat.framing import constants, render
     from tokencost.tokenizers.chat.model import Schema
 
-    rendered = render.openai_schema(Schema("w", schema["schema"]))
+    rendered = render.openai_schema(Schema("w", schema["schema"]), gpt4o=True)
     expected = get_counter("o200k_base").count(rendered)
-    expected += constants()["generations"]["openai:chat"]["coef"]["schema"]
+    coef = constants()["generations"]["openai:chat"]["coef"]
+    expected += coef["schema"] + coef["schema_chat_endpoint"] + coef["schema_no_system"]  # no system message
     assert docs[1]["tokens"] - docs[0]["tokens"] == expected
     assert docs[1]["messages"]["response_format"] == expected and docs[0]["messages"]["response_format"] == 0
     assert any("response-format" in n for n in docs[1]["notices"])

@@ -198,7 +198,9 @@ def count_request(
     tools = round(
         sum(weighed[k] for k in ("tools_text", "tools", "tools_no_system", "tool_defs", "tool_prompt"))
     )
-    schema = round(weighed["schema_text"] + weighed["schema"])
+    schema = round(
+        sum(weighed[k] for k in ("schema_text", "schema", "schema_no_system", "schema_chat_endpoint"))
+    )
     content = round(sum(weighed[k] for k in ("text", "names", "call_text", "result_text", "thinking_text")))
     overhead = total - tools - schema - content
     exact_part = 0

@@ -36,6 +36,8 @@ FRAMING_FEATURES = (
     "calls",
     "results",
     "schema",
+    "schema_no_system",
+    "schema_chat_endpoint",
     "tool_prompt",
 )
 
@@ -95,8 +97,13 @@ def features(
         f["strict"] = int(any(t.strict for t in request.tools))
     if request.response_schema is not None:
         f["schema"] = 1
+        # GPT-4o on Chat Completions: the schema comes in a system message of its own when the request has
+        # none (nor tools)
+        gpt4o = gen == "openai:chat" and request.shape != "openai_responses"
+        f["schema_no_system"] = int(gpt4o and not has_system and not request.tools)
+        f["schema_chat_endpoint"] = int(gpt4o)
         schema_text = (
-            render.openai_schema(request.response_schema)
+            render.openai_schema(request.response_schema, gpt4o=gpt4o)
             if vendor == "openai"
             else render.compact_schema(request.response_schema)
         )

@@ -185,15 +185,60 @@ def _one_of_property(key: str, mark: str, value: dict[str, Any], indent: str, gp
     return out + f"{indent},\n"
 
 
-def openai_schema(schema: Schema) -> str:
-    """The ``# Response Formats`` section of a structured-output request: the schema as compact JSON
-    without ``title`` and ``additionalProperties`` (the variant closest to billed counts, see
-    ``benchmarks/README.md``)."""
+def openai_schema(schema: Schema, gpt4o: bool = False) -> str:
+    """The ``# Response Formats`` section of a structured-output request (harmony's layout: ``## name``, the
+    description as a ``//`` line, the schema as JSON). The schema: compact JSON without ``title`` and
+    ``additionalProperties`` (the variant closest to billed counts on the reasoning models, see
+    ``benchmarks/README.md``); ``gpt4o``: as the GPT-4o generation bills it, compact JSON with titles but
+    without ``required``, ``additionalProperties``, ``$schema`` and the keywords strict mode does not enforce
+    (``default``, bounds), ``_GPT4O_OMITTED``."""
     lines = ["# Response Formats", "", f"## {schema.name or 'response'}", ""]
     if schema.description:
         lines.append(f"// {schema.description}")
-    lines.append(compact_json(_strip_keywords(schema.schema)))
+    if gpt4o:
+        lines.append(compact_json(_omit_keywords(schema.schema, _GPT4O_OMITTED)))
+    else:
+        lines.append(compact_json(_strip_keywords(schema.schema)))
     return "\n".join(lines)
+
+
+#: what the GPT-4o generation leaves out of a response schema: ``required`` and ``additionalProperties`` (strict
+#: mode makes every property required and closed), ``$schema``, and the keywords of value constraints it does not
+#: render (defaults, numeric bounds, length and item-count limits)
+_GPT4O_OMITTED = frozenset(
+    {
+        "required",
+        "additionalProperties",
+        "$schema",
+        "default",
+        "minimum",
+        "maximum",
+        "exclusiveMinimum",
+        "exclusiveMaximum",
+        "multipleOf",
+        "minLength",
+        "maxLength",
+        "minItems",
+        "maxItems",
+    }
+)
+
+
+def _omit_keywords(schema: Any, omitted: frozenset[str]) -> Any:
+    """``schema`` without the ``omitted`` keywords (property names under ``properties`` and ``$defs`` kept)."""
+    if isinstance(schema, list):
+        return [_omit_keywords(item, omitted) for item in schema]
+    if not isinstance(schema, dict):
+        return schema
+    out = {}
+    for key, value in schema.items():
+        if key in omitted:
+            continue
+        if key in ("properties", "$defs", "definitions") and isinstance(value, dict):
+            out[key] = {name: _omit_keywords(item, omitted) for name, item in value.items()}
+        else:
+            out[key] = _omit_keywords(value, omitted)
+    return out
 
 
 _DROPPED_KEYWORDS = frozenset({"title", "additionalProperties"})
