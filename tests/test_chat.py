@@ -334,6 +334,43 @@ def test_gpt4o_response_format_rendering_pinned():
     assert later["schema_text"] == counter.count(render.openai_schema(Schema("Score", schema.schema)))
 
 
+def test_gpt4o_parallel_calls_framed_as_multi_tool_use():
+    """GPT-4o receives two or more calls in one assistant message as one ``multi_tool_use.parallel`` call,
+    and the tool messages answering them as one result: their outputs as a JSON list."""
+    from tokencost.tokenizers.chat.framing.features import features
+
+    calls = [
+        {
+            "id": f"c{i}",
+            "type": "function",
+            "function": {"name": "weather", "arguments": f'{{"city": "{c}"}}'},
+        }
+        for i, c in enumerate(("Oslo", "Lima"))
+    ]
+    body = {
+        "model": "gpt-4o",
+        "messages": [
+            {"role": "user", "content": "Weather in Oslo and Lima?"},
+            {"role": "assistant", "content": None, "tool_calls": calls},
+            {"role": "tool", "tool_call_id": "c0", "content": "Rain"},
+            {"role": "tool", "tool_call_id": "c1", "content": "Sun, 24\u00b0"},
+        ],
+    }
+    counter = get_counter("o200k_base")
+    f = features(parse_request(body), "openai", counter.count, 0, "openai:chat")
+    wrapper = (
+        '{"tool_uses":[{"recipient_name":"functions.weather","parameters":{"city":"Oslo"}},'
+        '{"recipient_name":"functions.weather","parameters":{"city":"Lima"}}]}'
+    )
+    assert (f["calls"], f["results"], f["messages"]) == (1, 1, 3)
+    assert f["call_text"] == counter.count("multi_tool_use.parallel") + counter.count(wrapper)
+    assert f["result_text"] == counter.count('["Rain", "Sun, 24\u00b0"]') + counter.count(
+        "multi_tool_use.parallel"
+    )
+    later = features(parse_request(body), "openai", counter.count, 0, "openai:reasoning")
+    assert (later["calls"], later["results"], later["messages"]) == (2, 2, 4)
+
+
 def test_schema_claude_and_gemini_renderings_pinned():
     schema = Schema("answer", {"type": "object", "properties": {"a": {"type": "string"}}}, "The answer")
     assert render.openai_schema(schema) == (
