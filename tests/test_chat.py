@@ -241,6 +241,24 @@ def test_gpt4o_renders_an_array_of_objects_as_array_lines():
     assert "steps?: Array<\n{\n// Step number\nn: number,\n" in text
 
 
+def test_gpt4o_renders_an_optional_any_of_as_a_union():
+    """``anyOf [T, null]`` (Pydantic's ``Optional[T]``) is ``T | null`` on GPT-4o; another ``anyOf`` stays
+    ``any``; harmony's rendering keeps ``any`` for both."""
+    params = {
+        "type": "object",
+        "properties": {
+            "year": {"anyOf": [{"type": "integer"}, {"type": "null"}], "description": "A year"},
+            "repo": {"anyOf": [{"type": "string"}, {"type": "array", "items": {"type": "string"}}]},
+        },
+        "required": ["year"],
+    }
+    assert render.openai_tools((Tool("find", "", params),), gpt4o=True) == (
+        "# Tools\n\n## functions\n\nnamespace functions {\n\ntype find = (_: {\n// A year\n"
+        "year: number | null,\nrepo?: any,\n}) => any;\n\n} // namespace functions"
+    )
+    assert "year: any," in render.openai_tools((Tool("find", "", params),))
+
+
 def test_a_named_tool_choice_bills_the_forced_function_name_on_gpt4o():
     """A forced function (``tool_choice`` naming it) costs GPT-4o a constant plus its name's tokens
     (measured on crewAI's and mirascope's recordings); both request shapes carry the name."""

@@ -87,6 +87,8 @@ def _ts(schema: Any, indent: str, gpt4o: bool = False) -> str:
         return "any"
     if isinstance(schema.get("oneOf"), list):
         return _one_of(schema["oneOf"], indent, gpt4o)
+    if gpt4o and _optional(schema.get("anyOf")):  # GPT-4o: ``anyOf [T, null]`` is ``T | null``
+        return " | ".join(_ts(variant, indent, gpt4o) for variant in schema["anyOf"])
     kind = schema.get("type")
     if isinstance(kind, list):
         names = ["number" if k == "integer" else k for k in kind if isinstance(k, str)]
@@ -102,12 +104,26 @@ def _ts(schema: Any, indent: str, gpt4o: bool = False) -> str:
         return "number"
     if kind == "boolean":
         return "boolean"
+    if gpt4o and kind == "null":
+        return "null"
     if kind == "array":
         items = schema.get("items")
         if gpt4o and isinstance(items, dict) and items.get("type") == "object" and "oneOf" not in items:
             return f"Array<\n{_ts(items, indent, gpt4o)}\n>"
         return f"{_ts(items, indent, gpt4o)}[]" if "items" in schema else "Array<any>"
     return "any"
+
+
+def _optional(variants: Any) -> bool:
+    """Whether ``variants`` (an ``anyOf``) is a type or null, as Pydantic writes ``Optional[T]``: the GPT-4o
+    generation renders it as a union (measured on held-out recordings; an ``anyOf`` of other types is
+    ``any``, as a fit recording bills it)."""
+    return (
+        isinstance(variants, list)
+        and len(variants) >= 2
+        and all(isinstance(v, dict) for v in variants)
+        and any(v.get("type") == "null" for v in variants)
+    )
 
 
 def _nullable(schema: Any, text: str) -> str:
