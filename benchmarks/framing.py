@@ -295,8 +295,9 @@ def fit(rows: list[dict], gen: str, coef: dict, pool: list[dict] | None = None) 
     tool_names = ["tools", "tools_no_system", "tool_named", "tool_required", "tools_chat_endpoint"]
     if gen != "openai:chat":  # GPT-4o's own rendering leaves no per-tool or strict-mode constant to fit
         tool_names += ["tool_defs", "strict"]
-    else:
+    else:  # but one for commented parameters without a system message
         out.update(tool_defs=0, strict=0)
+        tool_names.append("commented_no_system")
     if not whole:  # the rendering of Claude's and Gemini's tool lists is not published: weigh it too
         tool_names.append("tools_text")
     if gen in _FEW_TOOL_TERMS:  # few recordings: one constant and the declarations' weight, nothing else

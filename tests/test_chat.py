@@ -259,6 +259,32 @@ def test_gpt4o_renders_an_optional_any_of_as_a_union():
     assert "year: any," in render.openai_tools((Tool("find", "", params),))
 
 
+def test_gpt4o_commented_parameters_without_system_message():
+    """On GPT-4o's Chat Completions, a request without a system message whose tools have a parameter with a
+    description or title (a comment line) gets ``commented_no_system``; not with a system message, not
+    after tool results, not with bare parameters, not on the Responses endpoint or later generations."""
+    from tokencost.tokenizers.chat.framing.features import features
+
+    count = get_counter("o200k_base").count
+
+    def flag(params, system=False, gen="openai:chat"):
+        body = {
+            "model": "gpt-4o",
+            "messages": [{"role": "user", "content": "hi"}],
+            "tools": [{"type": "function", "function": {"name": "f", "parameters": params}}],
+        }
+        if system:
+            body["messages"].insert(0, {"role": "system", "content": "Be brief."})
+        return features(parse_request(body), "openai", count, 0, gen)["commented_no_system"]
+
+    described = {"type": "object", "properties": {"q": {"type": "string", "description": "A query"}}}
+    titled = {"type": "object", "properties": {"q": {"type": "string", "title": "Q"}}}
+    bare = {"type": "object", "properties": {"q": {"type": "string"}}}
+    assert (flag(described), flag(titled), flag(bare)) == (1, 1, 0)
+    assert flag(described, system=True) == 0
+    assert flag(described, gen="openai:reasoning") == 0
+
+
 def test_a_named_tool_choice_bills_the_forced_function_name_on_gpt4o():
     """A forced function (``tool_choice`` naming it) costs GPT-4o a constant plus its name's tokens
     (measured on crewAI's and mirascope's recordings); both request shapes carry the name."""

@@ -196,7 +196,17 @@ def count_request(
     weighed = {name: coef.get(name, 0) * value for name, value in f.items()}
     total = max(0, round(sum(weighed.values())))
     tools = round(
-        sum(weighed[k] for k in ("tools_text", "tools", "tools_no_system", "tool_defs", "tool_prompt"))
+        sum(
+            weighed[k]
+            for k in (
+                "tools_text",
+                "tools",
+                "tools_no_system",
+                "tool_defs",
+                "tool_prompt",
+                "commented_no_system",
+            )
+        )
     )
     schema = round(
         sum(weighed[k] for k in ("schema_text", "schema", "schema_no_system", "schema_chat_endpoint"))

@@ -43,6 +43,7 @@ FRAMING_FEATURES = (
     "tool_required",
     "tools_chat_endpoint",
     "strict",
+    "commented_no_system",
     "calls",
     "results",
     "schema",
@@ -69,7 +70,8 @@ def features(
         f["messages"] += 1
         f["roles"] += count("system")
     has_system = bool(system_texts) or any(m.role in ("system", "developer") for m in messages)
-    if gen == "openai:chat" and request.shape != "openai_responses":
+    chat4o = gen == "openai:chat" and request.shape != "openai_responses"  # GPT-4o on Chat Completions
+    if chat4o:
         messages = _parallel_calls(messages)
     f["system"] = int(has_system)
     f["thinking_on"] = int(bool(request.extras.get("thinking")))
@@ -107,15 +109,19 @@ def features(
         f["tool_required"] = int(request.tool_choice == "any")
         f["tools_chat_endpoint"] = int(request.shape != "openai_responses")
         f["strict"] = int(any(t.strict for t in request.tools))
+        # GPT-4o on Chat Completions, no system message, before any tool result: a parameter with a comment
+        # line (description, title) bills a token more (measured; the mechanism is not known)
+        f["commented_no_system"] = int(
+            chat4o and not has_system and not f["results"] and _commented(request.tools)
+        )
     if request.response_schema is not None:
         f["schema"] = 1
         # GPT-4o on Chat Completions: the schema comes in a system message of its own when the request has
         # none (nor tools)
-        gpt4o = gen == "openai:chat" and request.shape != "openai_responses"
-        f["schema_no_system"] = int(gpt4o and not has_system and not request.tools)
-        f["schema_chat_endpoint"] = int(gpt4o)
+        f["schema_no_system"] = int(chat4o and not has_system and not request.tools)
+        f["schema_chat_endpoint"] = int(chat4o)
         schema_text = (
-            render.openai_schema(request.response_schema, gpt4o=gpt4o)
+            render.openai_schema(request.response_schema, gpt4o=chat4o)
             if vendor == "openai"
             else render.compact_schema(request.response_schema)
         )
@@ -156,6 +162,16 @@ def _parallel_calls(messages: list[Message]) -> list[Message]:
             result = Part(TOOL_RESULT, json.dumps(outputs, ensure_ascii=False), PARALLEL)
             out.append(Message("tool", (result,)))
     return out
+
+
+def _commented(tools: tuple[Tool, ...]) -> bool:
+    """Whether a tool has a parameter with a description or a title (a comment line in its rendering)."""
+    for tool in tools:
+        properties = (tool.parameters or {}).get("properties")
+        for value in (properties if isinstance(properties, dict) else {}).values():
+            if isinstance(value, dict) and (value.get("description") or value.get("title")):
+                return True
+    return False
 
 
 def _compact_arguments(text: str) -> str:
