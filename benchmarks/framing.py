@@ -320,7 +320,7 @@ def fit(rows: list[dict], gen: str, coef: dict, pool: list[dict] | None = None) 
             )
     steps += [
         (
-            ["schema", "schema_chat_endpoint", "schema_no_system"],
+            ["schema", "schema_chat_endpoint", "schema_no_system", "schema_replies"],
             only("schema", absent=("tools", "calls", "results")),
         ),
         (tool_names, only("tools", absent=("calls", "results", "schema"))),

@@ -373,8 +373,15 @@ def test_gpt4o_response_format_rendering_pinned():
     body["messages"].insert(0, {"role": "system", "content": "Be fair."})
     with_system = features(parse_request(body), "openai", counter.count, 0, "openai:chat")
     assert (with_system["schema_no_system"], with_system["schema_chat_endpoint"]) == (0, 1)
+    assert with_system["schema_replies"] == 0
+    body["messages"] += [
+        {"role": "assistant", "content": '{"value":1,"tags":[]}'},
+        {"role": "user", "content": "Again"},
+    ]
+    replied = features(parse_request(body), "openai", counter.count, 0, "openai:chat")
+    assert replied["schema_replies"] == 1
     later = features(parse_request(body), "openai", counter.count, 0, "openai:reasoning")
-    assert (later["schema_no_system"], later["schema_chat_endpoint"]) == (0, 0)
+    assert (later["schema_no_system"], later["schema_chat_endpoint"], later["schema_replies"]) == (0, 0, 0)
     assert later["schema_text"] == counter.count(render.openai_schema(Schema("Score", schema.schema)))
 
 

@@ -209,7 +209,10 @@ def count_request(
         )
     )
     schema = round(
-        sum(weighed[k] for k in ("schema_text", "schema", "schema_no_system", "schema_chat_endpoint"))
+        sum(
+            weighed[k]
+            for k in ("schema_text", "schema", "schema_no_system", "schema_chat_endpoint", "schema_replies")
+        )
     )
     content = round(sum(weighed[k] for k in ("text", "names", "call_text", "result_text", "thinking_text")))
     overhead = total - tools - schema - content

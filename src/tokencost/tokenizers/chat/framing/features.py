@@ -49,6 +49,7 @@ FRAMING_FEATURES = (
     "schema",
     "schema_no_system",
     "schema_chat_endpoint",
+    "schema_replies",
     "tool_prompt",
     "assistant_turns",
 )
@@ -123,6 +124,16 @@ def features(
         # none (nor tools)
         f["schema_no_system"] = int(chat4o and not has_system and not request.tools)
         f["schema_chat_endpoint"] = int(chat4o)
+        # and each earlier assistant reply bills a few tokens more than in a request without a schema (measured)
+        f["schema_replies"] = (
+            sum(
+                1
+                for m in messages
+                if m.role == "assistant" and any(p.kind == TEXT and p.text for p in m.parts)
+            )
+            if chat4o
+            else 0
+        )
         schema_text = (
             render.openai_schema(request.response_schema, gpt4o=chat4o)
             if vendor == "openai"
