@@ -119,28 +119,31 @@ def features(
             chat4o and not has_system and not f["results"] and _commented(request.tools)
         )
     if request.response_schema is not None:
-        f["schema"] = 1
-        # GPT-4o on Chat Completions: the schema comes in a system message of its own when the request has
-        # none (nor tools)
-        f["schema_no_system"] = int(chat4o and not has_system and not request.tools)
-        f["schema_chat_endpoint"] = int(chat4o)
-        # and each earlier assistant reply bills a few tokens more than in a request without a schema (measured)
-        f["schema_replies"] = (
-            sum(
-                1
-                for m in messages
-                if m.role == "assistant" and any(p.kind == TEXT and p.text for p in m.parts)
-            )
-            if chat4o
-            else 0
-        )
-        schema_text = (
-            render.openai_schema(request.response_schema, gpt4o=chat4o)
-            if vendor == "openai"
-            else render.compact_schema(request.response_schema)
-        )
-        f["schema_text"] = count(schema_text)
+        _schema_features(f, request, vendor, count, chat4o, has_system)
     return f
+
+
+def _schema_features(
+    f: dict[str, int],
+    request: Request,
+    vendor: str,
+    count: Callable[[str], int],
+    chat4o: bool,
+    has_system: bool,
+) -> None:
+    """The response schema's features into ``f``. GPT-4o on Chat Completions (``chat4o``) renders it its own
+    way, in a system message of its own when the request has none nor tools, and bills each earlier
+    assistant reply a few tokens more than in a request without a schema (measured)."""
+    f["schema"] = 1
+    f["schema_no_system"] = int(chat4o and not has_system and not request.tools)
+    f["schema_chat_endpoint"] = int(chat4o)
+    f["schema_replies"] = f["assistant_turns"] if chat4o else 0
+    schema_text = (
+        render.openai_schema(request.response_schema, gpt4o=chat4o)
+        if vendor == "openai"
+        else render.compact_schema(request.response_schema)
+    )
+    f["schema_text"] = count(schema_text)
 
 
 #: the wrapper GPT-4o's parallel tool calls go through (its reply calls it once with every call in it)
