@@ -469,11 +469,25 @@ def _count_messages(sources, keys, counters, notices, models=None):
     from tokencost.tokenizers.messages import count_requests, parse_requests, request_bounds
     from tokencost.tokenizers.ranges import RangeTally
 
-    out = []
+    out, skipped_files = [], []
     for source in sources:
         read = read_input(source)
         notices.extend(read.notices)
-        requests = parse_requests(read.text, display_name(source.name))
+        from tokencost.errors import InputError
+
+        try:
+            requests = parse_requests(read.text, display_name(source.name))
+            if not any(request.messages for request in requests):
+                raise InputError(
+                    f"{display_name(source.name)}: no chat messages to count (expected a chat request: "
+                    "messages, input or contents)"
+                )
+        except InputError as exc:
+            if not source.walked:
+                raise
+            notices.append(f"{exc.message}: skipped, not a chat request")
+            skipped_files.append(source.name)
+            continue
         item = SourceCount(source.name, characters=len(read.text), bytes=read.bytes)
         item.breakdown = {}
         skipped = 0
@@ -506,6 +520,11 @@ def _count_messages(sources, keys, counters, notices, models=None):
                 "reasoning): billed for context we cannot see, not counted (unknown, not zero)"
             )
         out.append(item)
+    if sources and not out:
+        from tokencost.errors import InputError
+
+        shown = ", ".join(skipped_files[:3]) + (" ..." if len(skipped_files) > 3 else "")
+        raise InputError(f"no chat request among the {len(sources)} file(s) found ({shown})")
     return out
 
 
