@@ -716,3 +716,23 @@ def test_count_messages_refuses_an_empty_request_and_skips_what_a_walk_finds_tha
     assert walked.stdout == named.stdout
     explicit = CliRunner().invoke(cli, ["count", str(samples / "README.md"), "--messages", "-m", "gpt-4o"])
     assert explicit.exit_code == 2
+
+
+def test_count_messages_without_a_model_counts_the_model_the_request_names(tmp_path):
+    claude = tmp_path / "claude.json"
+    request = {
+        "model": "claude-sonnet-4-5",
+        "system": "Be terse.",
+        "messages": [{"role": "user", "content": "What is 2+2?"}],
+    }
+    claude.write_text(json.dumps(request), encoding="utf-8")
+    named = CliRunner().invoke(cli, ["count", str(claude), "--messages"])
+    asked = CliRunner().invoke(cli, ["count", str(claude), "--messages", "-m", "claude-sonnet-4.5"])
+    assert named.exit_code == asked.exit_code == 0, named.output
+    assert named.stdout == asked.stdout and "claude" in named.stdout
+    assert "counted as claude-sonnet-4-5, the model the request names" in named.stderr
+    unnamed = tmp_path / "plain.json"
+    unnamed.write_text(json.dumps({"messages": request["messages"]}), encoding="utf-8")
+    plain = CliRunner().invoke(cli, ["count", str(unnamed), "--messages"])
+    assert plain.exit_code == 0 and "o200k_base" in plain.stdout
+    assert "no --model given: counted with o200k_base" in plain.stderr

@@ -182,9 +182,11 @@ def count(
     _check_arguments(paths, jobs, explain, messages, per_file)
     from tokencost.inputs import collect
 
-    selections = _selections(models, tokenizers, all_families)
     collected = collect(paths, include, exclude)
     notices = list(collected.notices)
+    if messages and not (models or tokenizers or all_families):
+        models = _model_named(collected.sources, notices)
+    selections = _selections(models, tokenizers, all_families)
     selections, requested_models = _unique(selections, models, notices)
     keys = [(family, estimate) for _, family in selections]
     counters = _counters(selections, keys, estimate, online, notices)
@@ -225,6 +227,38 @@ def count(
 
     document = _document(results, per_source, notices)
     echo_output(render_rows(rows, _columns(per_file, bool(models), fmt), fmt, json_document=document))
+
+
+def _model_named(sources, notices: list[str]) -> tuple[str, ...]:
+    """Without ``-m``, the model the first chat request names when the catalog knows it (a Claude request is
+    counted as Claude, not as GPT-4o); else none, and a notice that o200k_base counts it."""
+    from tokencost.errors import TokencostError
+    from tokencost.inputs import display_name, read_input
+    from tokencost.tokenizers.messages import parse_requests
+
+    named = None
+    for source in [s for s in sources[:1] if not s.is_stdin]:  # stdin is read once, by the count
+        try:
+            requests = parse_requests(read_input(source).text, display_name(source.name))
+        except TokencostError:
+            return ()  # the count itself says what is wrong with it
+        named = next((r.normalised().model for r in requests if r.normalised().model), None)
+    if named:
+        try:
+            _resolve_model(named)
+        except TokencostError:
+            notices.append(
+                f"no --model given and the request's model {named!r} is not in the catalog: counted with o200k_base"
+            )
+            return ()
+        notices.append(
+            f"no --model given: counted as {named}, the model the request names (-m MODEL for others)"
+        )
+        return (named,)
+    notices.append(
+        "no --model given: counted with o200k_base and GPT-4o's framing (-m MODEL for a model's own)"
+    )
+    return ()
 
 
 def _check_arguments(
