@@ -407,7 +407,7 @@ def test_gemini_thought_signature_is_unknown_not_zero():
             {"contents": [{"parts": [{"functionCall": {"args": {}}}]}]},
             "x: contents[0].parts[0].functionCall.name",
         ),
-        ({"contents": [], "tools": [{"googleSearch": {}}]}, "x: tools[0]: expected 'functionDeclarations'"),
+        ({"contents": [], "tools": [{}]}, "x: tools[0]: expected 'functionDeclarations' or a built-in tool"),
         (
             {"contents": [], "tools": [{"functionDeclarations": [{"name": "f", "parameters": []}]}]},
             "x: tools[0].functionDeclarations[0].parameters: expected a schema object, got a list",
