@@ -165,6 +165,11 @@ def _blocks(content: Any, checker: Checker, path: str, names: dict[str, str]) ->
                 checker.obj(block["input"], join(bpath, "input"), "an object (the tool's arguments)")
             parts.append(Part(TOOL_CALL, compact_json(block.get("input") or {}), name))
         elif kind == "tool_result":
+            if block.get("tool_use_id") not in names:  # the API refuses a result that answers no tool_use
+                raise checker.fail(
+                    join(bpath, "tool_use_id"),
+                    f"{block.get('tool_use_id')!r} answers no earlier tool_use block",
+                )
             inner, n = _blocks(block.get("content"), checker, join(bpath, "content"), names)
             skipped += n
             name = names.get(block.get("tool_use_id") or "", "")

@@ -84,6 +84,10 @@ def _item(item: Any, checker: Checker, path: str, names: dict[str, str]) -> tupl
             names[item["call_id"]] = name
         return Message("assistant", (Part(TOOL_CALL, compact_json(arguments or ""), name),)), 0
     if kind in ("function_call_output", "custom_tool_call_output"):
+        if names and item.get("call_id") not in names:  # the API refuses an output that answers no call
+            raise checker.fail(
+                join(path, "call_id"), f"{item.get('call_id')!r} answers no earlier function call"
+            )
         output = item.get("output")
         texts, skipped = _texts(output, checker, join(path, "output"))
         name = names.get(item.get("call_id") or "", "")
