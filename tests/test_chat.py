@@ -517,3 +517,35 @@ def test_a_conversation_counts_the_same_whatever_shape_it_was_logged_in(turns, s
     for family in ("claude", "gemini", "o200k_base"):
         counts = {count_request(doc, family).tokens for doc in (openai, anthropic, gemini)}
         assert len(counts) == 1, (family, counts)
+
+
+def test_gpt4o_responses_render_the_parameters_title_above_the_object():
+    """Responses requests on GPT-4o-era models bill the parameters' own ``title`` (openai-agents names every
+    tool's schema ``<tool>_args``): a comment line above the object; Chat Completions and harmony do not."""
+    params = {
+        "title": "get_weather_args",
+        "type": "object",
+        "properties": {"city": {"title": "City", "type": "string"}},
+        "required": ["city"],
+    }
+    tool = Tool("get_weather", "Gets the weather.", params)
+    assert render.openai_tools((tool,), gpt4o=True, titles=True) == (
+        "# Tools\n\n## functions\n\nnamespace functions {\n\n"
+        "// Gets the weather.\n"
+        "type get_weather = (_: // get_weather_args\n{\n"
+        "// City\n"
+        "city: string,\n"
+        "}) => any;\n\n"
+        "} // namespace functions"
+    )
+    assert "get_weather_args" not in render.openai_tools((tool,), gpt4o=True)
+    o200k = get_counter("o200k_base").count
+    body = {
+        "model": "gpt-4o",
+        "input": "Weather in Paris?",
+        "tools": [{"type": "function", "name": "get_weather"}],
+    }
+    body["tools"][0].update(description="Gets the weather.", parameters=params)
+    untitled = {**body, "tools": [{**body["tools"][0], "parameters": {**params, "title": ""}}]}
+    titled = count_request(body, "o200k_base").tokens
+    assert titled - count_request(untitled, "o200k_base").tokens == o200k("get_weather_args") + 2

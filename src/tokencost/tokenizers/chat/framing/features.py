@@ -111,7 +111,7 @@ def _tools_tokens(request: Request, vendor: str, count: Callable[[str], int], ge
     if gen == "gemini:2.0":
         return sum(count(text) for text in render.gemini_declaration_texts(request.tools))
     gpt4o = gen == "openai:chat"
-    text = _tools_text(request, vendor, gpt4o)
+    text = _tools_text(request, vendor, gpt4o, gpt4o and request.shape == "openai_responses")
     system = _first_system(request) if gpt4o else ""
     if not system:
         return count(text)
@@ -133,9 +133,9 @@ def _first_system(request: Request) -> str:
     return ""
 
 
-def _tools_text(request: Request, vendor: str, gpt4o: bool = False) -> str:
+def _tools_text(request: Request, vendor: str, gpt4o: bool = False, titles: bool = False) -> str:
     if vendor == "openai":
-        return render.openai_tools(request.tools, gpt4o)
+        return render.openai_tools(request.tools, gpt4o, titles)
     if vendor == "anthropic":
         return render.claude_tools(_loaded(request.tools, vendor))
     return render.gemini_tools(request.tools)
