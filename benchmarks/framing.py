@@ -246,7 +246,8 @@ def fit(rows: list[dict], gen: str, coef: dict, pool: list[dict] | None = None) 
        plain requests). 2. The reply priming (``base``): median residual of plain requests. 3. The schema
        constant on structured-output requests, 4. the tool constants (per request, without a system
        message, per tool, named or required tool_choice, Chat Completions endpoint, strict) on requests
-       with tools but no calls (``_robust``), 5. one constant per tool call and per tool result (median).
+       with tools but no calls (``_robust``), 5. one constant per tool call and per tool result (median),
+       6. one per Responses ``additional_tools`` item (median; the rows that carry one measure nothing else).
        OpenAI constants are integers. ``pool`` (default ``rows``): the requests that measure the text scale and
        the message constants (reply priming, system prompt, thinking), the generations of one tokenizer
        together where the Messages API frames turns alike.
@@ -266,7 +267,7 @@ def fit(rows: list[dict], gen: str, coef: dict, pool: list[dict] | None = None) 
             if all(r["features"][p] for p in present) and not any(r["features"][a] for a in absent)
         ]
 
-    extras = ("tools", "calls", "results", "schema", "thinking_text")
+    extras = ("tools", "calls", "results", "schema", "thinking_text", "tool_loads")
     pool = rows if pool is None else pool
     plain = only(absent=extras if whole else (*extras, "system", "thinking_on"), among=pool)
     # a generation recorded only with a system prompt (Claude's newer tokenizer): its scale from those
@@ -316,7 +317,7 @@ def fit(rows: list[dict], gen: str, coef: dict, pool: list[dict] | None = None) 
             )
     steps += [
         (["schema"], only("schema", absent=("tools", "calls", "results"))),
-        (tool_names, only("tools", absent=("calls", "results", "schema"))),
+        (tool_names, only("tools", absent=("calls", "results", "schema", "tool_loads"))),
     ]
     for names, subset in steps:
         if subset and names == [
@@ -331,7 +332,7 @@ def fit(rows: list[dict], gen: str, coef: dict, pool: list[dict] | None = None) 
                 out.update(_exact_most(subset, names, out))
     for name in _UNBILLED.get(vendor, ()):
         out[name] = 0
-    calls = only("calls", absent=("schema",))
+    calls = only("calls", absent=("schema", "tool_loads"))
     if calls:  # one constant per call and its result: the median, as calls and results come in pairs
         zeroed = {**out, "calls": 0, "results": 0}
         value = statistics.median(
@@ -341,6 +342,13 @@ def fit(rows: list[dict], gen: str, coef: dict, pool: list[dict] | None = None) 
         out["calls"] = out["results"] = round(value) if whole else round(value, 2)
     else:  # no unsigned call recorded: no constant (an earlier fit's value would stand on nothing)
         out["calls"] = out["results"] = 0
+    loads = only("tool_loads")
+    if loads:  # Responses ``additional_tools`` items: what each bills beyond its tools (median), fitted last
+        zeroed = {**out, "tool_loads": 0}
+        value = statistics.median(
+            (r["billed"] - predict(r, zeroed)) / r["features"]["tool_loads"] for r in loads
+        )
+        out["tool_loads"] = round(value) if whole else round(value, 2)
     return out
 
 

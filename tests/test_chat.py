@@ -382,6 +382,10 @@ def test_gemini_thought_signature_is_unknown_not_zero():
         ),
         ({"input": [{"type": "nope"}]}, "x: input[0].type: unsupported input item type 'nope'"),
         (
+            {"input": [{"type": "additional_tools", "tools": [{"type": "function"}]}]},
+            "x: input[0].tools[0].name: expected a string, got null",
+        ),
+        (
             {"input": "hi", "tools": [{"type": "web_search"}]},
             "x: tools[0].type: unsupported tool type 'web_search'",
         ),
@@ -549,3 +553,24 @@ def test_gpt4o_responses_render_the_parameters_title_above_the_object():
     untitled = {**body, "tools": [{**body["tools"][0], "parameters": {**params, "title": ""}}]}
     titled = count_request(body, "o200k_base").tokens
     assert titled - count_request(untitled, "o200k_base").tokens == o200k("get_weather_args") + 2
+
+
+def test_responses_additional_tools_items_load_their_tools():
+    """An ``additional_tools`` input item (tools a tool search loads mid-conversation) adds its tools to the
+    request's, once each, and is billed beyond them: the ``tool_loads`` constant on GPT-5 (fitted)."""
+    from tokencost.tokenizers.chat.framing import constants
+
+    loaded = {"type": "function", "name": "lookup_refund_policy", "description": "Look up a refund policy."}
+    body = {
+        **RESPONSES,
+        "input": [
+            *RESPONSES["input"],
+            {"type": "additional_tools", "role": "developer", "tools": [loaded, RESPONSES["tools"][0]]},
+        ],
+    }
+    request = parse_request(body)
+    assert [t.name for t in request.tools] == ["get_weather", "lookup_refund_policy"]
+    assert request.extras["tool_loads"] == 1 and len(request.messages) == 3
+    plain = parse_request({**RESPONSES, "tools": [*RESPONSES["tools"], loaded]})
+    extra = count_request(request, "o200k_base").tokens - count_request(plain, "o200k_base").tokens
+    assert extra == constants()["generations"]["openai:reasoning"]["coef"]["tool_loads"] > 0

@@ -37,6 +37,7 @@ FRAMING_FEATURES = (
     "results",
     "schema",
     "tool_prompt",
+    "tool_loads",
 )
 
 
@@ -59,6 +60,8 @@ def features(
     has_system = bool(system_texts) or any(m.role in ("system", "developer") for m in messages)
     f["system"] = int(has_system)
     f["thinking_on"] = int(bool(request.extras.get("thinking")))
+    # Responses ``additional_tools`` items (tools loaded mid-conversation): billed beyond their tools' rendering
+    f["tool_loads"] = int(request.extras.get("tool_loads") or 0)
     for message in messages:
         f["messages"] += 1
         if vendor == "openai":
