@@ -574,3 +574,23 @@ def test_responses_additional_tools_items_load_their_tools():
     plain = parse_request({**RESPONSES, "tools": [*RESPONSES["tools"], loaded]})
     extra = count_request(request, "o200k_base").tokens - count_request(plain, "o200k_base").tokens
     assert extra == constants()["generations"]["openai:reasoning"]["coef"]["tool_loads"] > 0
+
+
+def test_gpt4o_responses_tools_without_a_system_message_are_not_framed_apart():
+    """GPT-4o-era Chat Completions bills tools without a system message a few tokens more (fitted
+    ``tools_no_system``); its Responses API does not (every such recorded request came out 3-5 high)."""
+    from tokencost.tokenizers.chat.framing.features import features
+
+    o200k = get_counter("o200k_base").count
+    tool = {"type": "function", "name": "get_weather", "description": "Get the weather", "parameters": PARAMS}
+    chat = parse_request(
+        {
+            "model": "gpt-4o",
+            "messages": [{"role": "user", "content": "Hi"}],
+            "tools": [{"type": "function", "function": {k: v for k, v in tool.items() if k != "type"}}],
+        }
+    )
+    responses = parse_request({"model": "gpt-4o", "input": "Hi", "tools": [tool]})
+    assert features(chat, "openai", o200k, 0, "openai:chat")["tools_no_system"] == 1
+    assert features(responses, "openai", o200k, 0, "openai:chat")["tools_no_system"] == 0
+    assert features(responses, "openai", o200k, 0, "openai:reasoning")["tools_no_system"] == 1

@@ -85,7 +85,9 @@ def features(
                 f["thinking_text"] += count(part.text)
     if request.tools:
         f["tools"] = 1
-        f["tools_no_system"] = 0 if has_system else 1
+        # GPT-4o-era Chat Completions bills tools without a system message more; its Responses API does not
+        responses = gen == "openai:chat" and request.shape == "openai_responses"
+        f["tools_no_system"] = 0 if has_system or responses else 1
         f["tool_defs"] = len(_loaded(request.tools, vendor))
         f["tools_text"] = _tools_tokens(request, vendor, count, gen)
         f["tool_prompt"] = tool_prompt
