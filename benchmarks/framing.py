@@ -373,6 +373,7 @@ def fit(rows: list[dict], gen: str, coef: dict, pool: list[dict] | None = None) 
         out["calls"] = out["results"] = round(value) if whole else round(value, 2)
     else:  # no unsigned call recorded: no constant (an earlier fit's value would stand on nothing)
         out["calls"] = out["results"] = 0
+    _fit_responses_calls(only, out, whole)
     loads = only("tool_loads")
     if loads:  # Responses ``additional_tools`` items: what each bills beyond its tools (median), fitted last
         zeroed = {**out, "tool_loads": 0}
@@ -381,6 +382,19 @@ def fit(rows: list[dict], gen: str, coef: dict, pool: list[dict] | None = None) 
         )
         out["tool_loads"] = round(value) if whole else round(value, 2)
     return out
+
+
+def _fit_responses_calls(only: Callable[..., list[dict]], out: dict, whole: bool) -> None:
+    """GPT-4o-era Responses calls: what a call bills beyond the per-call constant (median per call, on requests
+    whose calls are one a turn), then what a parallel call (one following another) bills beyond that."""
+    for name, absent in (("resp_calls", ("resp_parallel",)), ("resp_parallel", ())):
+        subset = only(name, absent=("schema", "tool_loads", *absent))
+        if subset:
+            zeroed = {**out, name: 0}
+            value = statistics.median(
+                (r["billed"] - predict(r, zeroed)) / r["features"][name] for r in subset
+            )
+            out[name] = round(value) if whole else round(value, 2)
 
 
 def _pool(rows: list[dict], gen: str) -> list[dict] | None:

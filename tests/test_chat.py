@@ -594,3 +594,33 @@ def test_gpt4o_responses_tools_without_a_system_message_are_not_framed_apart():
     assert features(chat, "openai", o200k, 0, "openai:chat")["tools_no_system"] == 1
     assert features(responses, "openai", o200k, 0, "openai:chat")["tools_no_system"] == 0
     assert features(responses, "openai", o200k, 0, "openai:reasoning")["tools_no_system"] == 1
+
+
+def test_gpt4o_responses_calls_parallel_calls_and_an_empty_message_before_a_call():
+    """GPT-4o-era Responses requests: each function call is counted (``resp_calls``) and one made in the same
+    turn as the one before it (parallel) apart (``resp_parallel``); an empty assistant message right before a
+    call is the call's turn, not a message of its own (an empty user message stays one)."""
+    from tokencost.tokenizers.chat.framing.features import features
+
+    o200k = get_counter("o200k_base").count
+
+    def call(n: str) -> dict:
+        return {"type": "function_call", "call_id": n, "name": "get_weather", "arguments": '{"city":"Paris"}'}
+
+    def out(n: str) -> dict:
+        return {"type": "function_call_output", "call_id": n, "output": "18C"}
+
+    user = {"role": "user", "content": "Weather in Paris and Rome?"}
+    empty = {"role": "assistant", "content": ""}
+    parallel = parse_request(
+        {"model": "gpt-4o", "input": [user, empty, call("a"), call("b"), out("a"), out("b")]}
+    )
+    assert [m.role for m in parallel.messages] == ["user", "assistant", "assistant", "tool", "tool"]
+    f = features(parallel, "openai", o200k, 0, "openai:chat")
+    assert (f["resp_calls"], f["resp_parallel"]) == (2, 1)
+    sequential = parse_request({"model": "gpt-4o", "input": [user, call("a"), out("a"), call("b"), out("b")]})
+    f = features(sequential, "openai", o200k, 0, "openai:chat")
+    assert (f["resp_calls"], f["resp_parallel"]) == (2, 0)
+    assert features(sequential, "openai", o200k, 0, "openai:reasoning")["resp_calls"] == 0
+    kept = parse_request({"model": "gpt-4o", "input": [user, {"role": "user", "content": ""}, call("a")]})
+    assert len(kept.messages) == 3

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from tokencost.tokenizers.chat.framing import render
-from tokencost.tokenizers.chat.model import TEXT, THINKING, TOOL_CALL, TOOL_RESULT, Request, Tool
+from tokencost.tokenizers.chat.model import TEXT, THINKING, TOOL_CALL, TOOL_RESULT, Message, Request, Tool
 
 #: features that are token counts of text (exact where the family's tokenizer is); the others are framing
 TOKEN_FEATURES = (
@@ -38,6 +38,8 @@ FRAMING_FEATURES = (
     "schema",
     "tool_prompt",
     "tool_loads",
+    "resp_calls",
+    "resp_parallel",
 )
 
 
@@ -62,6 +64,8 @@ def features(
     f["thinking_on"] = int(bool(request.extras.get("thinking")))
     # Responses ``additional_tools`` items (tools loaded mid-conversation): billed beyond their tools' rendering
     f["tool_loads"] = int(request.extras.get("tool_loads") or 0)
+    if gen == "openai:chat" and request.shape == "openai_responses":
+        f["resp_calls"], f["resp_parallel"] = _responses_calls(messages)
     for message in messages:
         f["messages"] += 1
         if vendor == "openai":
@@ -121,6 +125,20 @@ def _tools_tokens(request: Request, vendor: str, count: Callable[[str], int], ge
     if not system:
         return count(text)
     return count(f"{system}\n\n{text}") - count(system)
+
+
+def _responses_calls(messages: list[Message]) -> tuple[int, int]:
+    """GPT-4o-era Responses requests: their function calls, and those that directly follow another call (made
+    in the same turn, in parallel): the Responses API bills a call a few tokens apart from Chat Completions,
+    a parallel one less (fitted: ``resp_calls``, ``resp_parallel``)."""
+    calls = parallel = 0
+    previous = False
+    for message in messages:
+        is_call = message.role == "assistant" and any(p.kind == TOOL_CALL for p in message.parts)
+        calls += sum(1 for p in message.parts if p.kind == TOOL_CALL)
+        parallel += int(is_call and previous)
+        previous = is_call
+    return calls, parallel
 
 
 def _loaded(tools: tuple[Tool, ...], vendor: str) -> tuple[Tool, ...]:
