@@ -287,6 +287,9 @@ def fit(rows: list[dict], gen: str, coef: dict, pool: list[dict] | None = None) 
     out = dict(coef)
     if gen == "openai:chat":  # the forced function's name is text GPT-4o bills (7 + its tokens, measured)
         out["choice_name"] = 1
+    # harmony (GPT-5 generation) renders an earlier assistant reply with its channel: ``<|channel|>final``,
+    # two tokens more than another turn (OpenAI's published format; not fitted)
+    out["assistant_turns"] = 2 if gen == "openai:reasoning" else 0
     if not rows:
         return out
     whole = vendor == "openai"

@@ -624,3 +624,17 @@ def test_gpt4o_responses_calls_parallel_calls_and_an_empty_message_before_a_call
     assert features(sequential, "openai", o200k, 0, "openai:reasoning")["resp_calls"] == 0
     kept = parse_request({"model": "gpt-4o", "input": [user, {"role": "user", "content": ""}, call("a")]})
     assert len(kept.messages) == 3
+
+
+def test_gpt5_bills_an_earlier_assistant_reply_with_its_channel():
+    """harmony renders an earlier assistant reply as ``<|start|>assistant<|channel|>final<|message|>``: two
+    tokens more than a user turn of the same text; GPT-4o's format has no channel."""
+
+    def chat(second_role: str) -> dict:
+        turns = [("user", "My name is Steve"), (second_role, "Hello Steve"), ("user", "What is my name?")]
+        return {"messages": [{"role": role, "content": text} for role, text in turns]}
+
+    for model, extra in (("gpt-5", 2), ("gpt-4o", 0)):
+        replied = count_request(chat("assistant"), "o200k_base", model=model).tokens
+        asked = count_request(chat("user"), "o200k_base", model=model).tokens
+        assert replied - asked == extra, model
