@@ -638,3 +638,22 @@ def test_gpt5_bills_an_earlier_assistant_reply_with_its_channel():
         replied = count_request(chat("assistant"), "o200k_base", model=model).tokens
         asked = count_request(chat("user"), "o200k_base", model=model).tokens
         assert replied - asked == extra, model
+
+
+def test_gpt4o_leaves_out_an_empty_parameters_description():
+    """ellmer sends ``"description": ""`` on every tool's parameters: GPT-4o bills no comment line for it
+    (those Responses requests came out 1-2 tokens high with ``// `` rendered); harmony keeps its line."""
+    params = {
+        "type": "object",
+        "description": "",
+        "properties": {"user": {"type": "string"}},
+        "required": ["user"],
+    }
+    tool = Tool("favorite_color", "Find a user's favorite color", params)
+    assert render.openai_tools((tool,), gpt4o=True) == (
+        "# Tools\n\n## functions\n\nnamespace functions {\n\n"
+        "// Find a user's favorite color\n"
+        "type favorite_color = (_: {\nuser: string,\n}) => any;\n\n"
+        "} // namespace functions"
+    )
+    assert "(_: // \n{" in render.openai_tools((tool,))

@@ -139,7 +139,7 @@ def _one_of(variants: list, indent: str, gpt4o: bool = False) -> str:
 def _ts_object(schema: dict[str, Any], indent: str, gpt4o: bool = False) -> str:
     """An object type: harmony indents a nested object's lines by four spaces per level and repeats its
     description inside it; the GPT-4o generation does neither (``indent`` then only marks the nesting)."""
-    own = isinstance(schema.get("description"), str) and not (gpt4o and indent)
+    own = isinstance(schema.get("description"), str) and not (gpt4o and (indent or not schema["description"]))
     pad = "" if gpt4o else indent
     out = f"{pad}// {schema['description']}\n" if own else ""
     out += "{\n"
