@@ -666,3 +666,26 @@ def test_repeated_model_or_tokenizer_counted_once(monkeypatch, tmp_path):
     assert result.exit_code == 0
     assert [row["tokenizer"] for row in csv.DictReader(io.StringIO(result.stdout))] == ["o200k_base"]
     assert "--tokenizer o200k_base given more than once: counted once" in result.stderr
+
+
+def test_a_chats_kind_says_its_whole_range_not_only_the_tokenizers_band():
+    """The table's kind column for a chat: an exact tokenizer's framing error, an estimate's text band and
+    framing together (a Gemini agent chat is not 'estimate ±17%' when its range is twice that)."""
+    from pathlib import Path
+
+    from tokencost.families import range_label
+
+    chat = str(Path(__file__).parents[1] / "examples" / "chat" / "agent-tools.json")
+    result = CliRunner().invoke(cli, ["count", chat, "--messages", "-m", "gpt-5", "-m", "gemini-2.5-flash"])
+    assert result.exit_code == 0, result.output
+    rows = {line.split()[0]: line for line in result.stdout.splitlines()[2:] if line.strip()}
+    assert "exact, framing ±" in rows["gpt-5"]
+    document = json.loads(
+        CliRunner()
+        .invoke(cli, ["count", chat, "--messages", "-m", "gemini-2.5-flash", "--format", "json"])
+        .stdout
+    )
+    label = range_label(False, document["tokens"], document["low"], document["high"], document["error_band"])
+    assert label in rows["gemini-2.5-flash"]
+    assert range_label(True, 100, 100, 100, None) == "exact"
+    assert range_label(False, 100, 70, 120, 0.17) == "estimate ±30%"

@@ -15,7 +15,7 @@ from tokencost.cli._common import calibration_option, echo_output, format_option
 from tokencost.cli.engine_opt import engine_options, open_engine
 from tokencost.cli.online_opt import go_online, online_option
 from tokencost.errors import InputError
-from tokencost.families import accuracy_label
+from tokencost.families import range_label
 
 SCHEMA = "tokencost.count/1"
 DEFAULT_FAMILY = "o200k_base"
@@ -220,9 +220,7 @@ def count(
     for (model, _family), requested, key in zip(selections, requested_models, keys, strict=True):
         result = _family_result(model, requested, counters[key], key, per_source, messages, per_file)
         results.append(result)
-        rows += _family_rows(
-            model, counters[key], key, result["tokens"], result["method"], per_source, per_file
-        )
+        rows += _family_rows(model, counters[key], key, result, per_source, per_file)
     from tokencost.render.tabular import render_rows
 
     document = _document(results, per_source, notices)
@@ -353,22 +351,30 @@ def _family_result(
 
 
 def _family_rows(
-    model: str | None, counter, key, total: int, method: str, per_source, per_file: bool
+    model: str | None, counter, key, result: dict, per_source, per_file: bool
 ) -> list[dict[str, Any]]:
-    """The table rows of one family: one per file, or one in all."""
-    base = {
-        "model": model,
-        "tokenizer": counter.family,
-        "kind": accuracy_label(counter.exact, counter.error_band),
-        "method": method,
-    }
+    """The table rows of one family: one per file, or one in all; the kind says the count's whole range (a
+    chat's framing error included), not only the tokenizer's band."""
+
+    def kind(tokens: int, low: int, high: int) -> str:
+        return range_label(counter.exact, tokens, low, high, counter.error_band)
+
+    base = {"model": model, "tokenizer": counter.family, "method": result["method"]}
     if per_file:
         return [
-            {**base, "file": item.name, "tokens": item.tokens[key], "characters": item.characters}
+            {
+                **base,
+                "kind": kind(item.tokens[key], *_bounds(item, key)),
+                "file": item.name,
+                "tokens": item.tokens[key],
+                "characters": item.characters,
+            }
             for item in per_source
         ]
     chars = sum(item.characters for item in per_source)
-    return [{**base, "file": None, "tokens": total, "characters": chars}]
+    total = result["tokens"]
+    row_kind = kind(total, result["low"], result["high"])
+    return [{**base, "kind": row_kind, "file": None, "tokens": total, "characters": chars}]
 
 
 def _document(results: list[dict[str, Any]], per_source, notices: list[str]) -> dict[str, Any]:
