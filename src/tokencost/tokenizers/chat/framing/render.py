@@ -138,8 +138,11 @@ def _one_of(variants: list, indent: str, gpt4o: bool = False) -> str:
 
 def _ts_object(schema: dict[str, Any], indent: str, gpt4o: bool = False) -> str:
     """An object type: harmony indents a nested object's lines by four spaces per level and repeats its
-    description inside it; the GPT-4o generation does neither (``indent`` then only marks the nesting)."""
-    own = isinstance(schema.get("description"), str) and not (gpt4o and (indent or not schema["description"]))
+    description inside it; the GPT-4o generation does neither (``indent`` then only marks the nesting). An
+    empty description gets no line in either (billed so; harmony's own renderer writes ``// ``)."""
+    own = (
+        isinstance(schema.get("description"), str) and bool(schema["description"]) and not (gpt4o and indent)
+    )
     pad = "" if gpt4o else indent
     out = f"{pad}// {schema['description']}\n" if own else ""
     out += "{\n"
@@ -148,7 +151,9 @@ def _ts_object(schema: dict[str, Any], indent: str, gpt4o: bool = False) -> str:
     for key, value in (properties if isinstance(properties, dict) else {}).items():
         value = value if isinstance(value, dict) else {}
         mark = "" if key in required else "?"
-        described = "oneOf" not in value and isinstance(value.get("description"), str)
+        described = (
+            "oneOf" not in value and isinstance(value.get("description"), str) and bool(value["description"])
+        )
         if isinstance(value.get("title"), str):
             spacer = f"{pad}//\n" if described or not gpt4o else ""
             out += f"{pad}// {value['title']}\n{spacer}"
