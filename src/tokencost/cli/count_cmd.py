@@ -182,9 +182,11 @@ def count(
     _check_arguments(paths, jobs, explain, messages, per_file)
     from tokencost.inputs import collect
 
-    selections = _selections(models, tokenizers, all_families)
     collected = collect(paths, include, exclude)
     notices = list(collected.notices)
+    if messages and not (models or tokenizers or all_families):
+        models = _model_named(collected.sources, notices)
+    selections = _selections(models, tokenizers, all_families)
     selections, requested_models = _unique(selections, models, notices)
     keys = [(family, estimate) for _, family in selections]
     counters = _counters(selections, keys, estimate, online, notices)
@@ -225,6 +227,38 @@ def count(
 
     document = _document(results, per_source, notices)
     echo_output(render_rows(rows, _columns(per_file, bool(models), fmt), fmt, json_document=document))
+
+
+def _model_named(sources, notices: list[str]) -> tuple[str, ...]:
+    """Without ``-m``, the model the first chat request names when the catalog knows it (a Claude request is
+    counted as Claude, not as GPT-4o); else none, and a notice that o200k_base counts it."""
+    from tokencost.errors import TokencostError
+    from tokencost.inputs import display_name, read_input
+    from tokencost.tokenizers.messages import parse_requests
+
+    named = None
+    for source in [s for s in sources[:1] if not s.is_stdin]:  # stdin is read once, by the count
+        try:
+            requests = parse_requests(read_input(source).text, display_name(source.name))
+        except TokencostError:
+            return ()  # the count itself says what is wrong with it
+        named = next((r.normalised().model for r in requests if r.normalised().model), None)
+    if named:
+        try:
+            _resolve_model(named)
+        except TokencostError:
+            notices.append(
+                f"no --model given and the request's model {named!r} is not in the catalog: counted with o200k_base"
+            )
+            return ()
+        notices.append(
+            f"no --model given: counted as {named}, the model the request names (-m MODEL for others)"
+        )
+        return (named,)
+    notices.append(
+        "no --model given: counted with o200k_base and GPT-4o's framing (-m MODEL for a model's own)"
+    )
+    return ()
 
 
 def _check_arguments(
@@ -469,11 +503,25 @@ def _count_messages(sources, keys, counters, notices, models=None):
     from tokencost.tokenizers.messages import count_requests, parse_requests, request_bounds
     from tokencost.tokenizers.ranges import RangeTally
 
-    out = []
+    out, skipped_files = [], []
     for source in sources:
         read = read_input(source)
         notices.extend(read.notices)
-        requests = parse_requests(read.text, display_name(source.name))
+        from tokencost.errors import InputError
+
+        try:
+            requests = parse_requests(read.text, display_name(source.name))
+            if not any(request.messages for request in requests):
+                raise InputError(
+                    f"{display_name(source.name)}: no chat messages to count (expected a chat request: "
+                    "messages, input or contents)"
+                )
+        except InputError as exc:
+            if not source.walked:
+                raise
+            notices.append(f"{exc.message}: skipped, not a chat request")
+            skipped_files.append(source.name)
+            continue
         item = SourceCount(source.name, characters=len(read.text), bytes=read.bytes)
         item.breakdown = {}
         skipped = 0
@@ -506,6 +554,11 @@ def _count_messages(sources, keys, counters, notices, models=None):
                 "reasoning): billed for context we cannot see, not counted (unknown, not zero)"
             )
         out.append(item)
+    if sources and not out:
+        from tokencost.errors import InputError
+
+        shown = ", ".join(skipped_files[:3]) + (" ..." if len(skipped_files) > 3 else "")
+        raise InputError(f"no chat request among the {len(sources)} file(s) found ({shown})")
     return out
 
 
