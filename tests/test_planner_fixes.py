@@ -371,13 +371,13 @@ def _chat_plan(tmp_path, content):
 def test_non_text_chat_parts_are_reported(tmp_path):
     image = {"type": "image_url", "image_url": {"url": "http://x"}}
     w = _chat_plan(tmp_path, [{"type": "text", "text": "hello there"}, image, image])
-    assert any(p.startswith("2 non-text part(s)") and "not counted" in p for p in w["problems"])
-    assert any("2 non-text part(s) of the chat sample(s) not counted" in a for a in w["assumptions"])
+    assert any(p.startswith("2 part(s) (images, audio, files") and "not counted" in p for p in w["problems"])
+    assert any("2 part(s) of the chat sample(s) not counted" in a for a in w["assumptions"])
 
 
 def test_text_only_chat_has_no_non_text_problem(tmp_path):
     w = _chat_plan(tmp_path, "hello there")
-    assert not any("non-text" in p for p in w["problems"] + w["assumptions"])
+    assert not any("not counted" in p for p in w["problems"] + w["assumptions"])
 
 
 # -- 8. numbers too large to represent ------------------------------------------------------------------------

@@ -540,7 +540,9 @@ def _count_messages(sources, keys, counters, notices, models=None):
             if result.approximated:
                 approximated[key[0]] = result.approximated
         if skipped:
-            notices.append(f"{source.name}: {skipped} non-text content part(s) not counted")
+            from tokencost.tokenizers.chat.model import NOT_COUNTED
+
+            notices.append(f"{source.name}: {skipped} part(s) not counted ({NOT_COUNTED})")
         if approximated:
             per_family = ", ".join(f"{family} {tokens}" for family, tokens in approximated.items())
             notices.append(
