@@ -244,6 +244,12 @@ def _count_per_family(
             f"{skipped_parts} part(s) not counted ({chat_model.NOT_COUNTED}: billed by other rules): the input cost "
             "covers text only"
         )
+    signed = sum(request.normalised().signatures for request in chat or ())
+    if signed:
+        notices.append(
+            f"{signed} part(s) carry reasoning signatures (thoughtSignature, encrypted reasoning): billed for "
+            "context we cannot see, not counted (unknown, not zero)"
+        )
     return counts, largest, notices
 
 
