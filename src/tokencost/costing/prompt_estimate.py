@@ -111,7 +111,8 @@ def estimate(
     pricing: str | os.PathLike | Sequence[str | os.PathLike] | None = (),
     model_map: Mapping[str, str] | Sequence[str] | None = None,
 ) -> EstimateResult:
-    """Price a prompt (text, or chat messages in OpenAI format) on each model, cheapest first.
+    """Price a prompt (text, or a chat request in any of the four shapes: Chat Completions, Responses, Anthropic
+    Messages, Gemini generateContent) on each model, cheapest first.
 
     Chat input is a ``{"messages": [...], "tools": [...]}`` request (legacy ``functions`` too), a list of
     messages, or a list of requests, parsed as ``tokencost estimate --messages`` parses a chat file (a
