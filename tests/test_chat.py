@@ -792,3 +792,20 @@ def test_empty_descriptions_are_left_out():
         "} // namespace functions"
     )
     assert "type favorite_color = (_: {\nuser: string,\n}) => any;" in render.openai_tools((tool,))
+
+
+def test_the_library_counts_a_chat_request_like_count_messages():
+    import tokencost
+
+    chat = {"system": "Be terse.", "messages": [{"role": "user", "content": "What is 2+2?"}]}
+    counted = tokencost.count_tokens(chat, model="claude-sonnet-4.5")
+    assert counted.family == "claude" and not counted.exact and counted.low < counted.tokens < counted.high
+    gpt5 = tokencost.count_tokens({"messages": chat["messages"]}, model="gpt-5")
+    assert (
+        gpt5.exact
+        and gpt5.tokens == count_request({"messages": chat["messages"]}, "o200k_base", model="gpt-5").tokens
+    )
+    with pytest.raises(InputError, match="no chat messages"):
+        tokencost.count_tokens({"messages": []}, model="gpt-5")
+    with pytest.raises(InputError, match="a str or a chat request"):
+        tokencost.count_tokens(42)

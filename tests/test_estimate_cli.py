@@ -509,3 +509,27 @@ def test_a_chat_file_priced_without_messages_says_so(runner, tmp_path):
     assert not any("reads as a chat request" in n for n in json.loads(framed.stdout)["notices"])
     text = runner.invoke(cli, ["estimate", str(prose), "-m", "gpt-4o", "--format", "json"])
     assert not any("reads as a chat request" in n for n in json.loads(text.stdout)["notices"])
+
+
+SIGNED = {
+    "contents": [
+        {"role": "user", "parts": [{"text": "What is 2+2?"}]},
+        {"role": "model", "parts": [{"text": "4", "thoughtSignature": "CiQB0e2Kb"}]},
+        {"role": "user", "parts": [{"text": "And 3+3?"}]},
+    ]
+}
+
+
+def test_reasoning_signatures_are_said_by_estimate_as_by_count(runner, tmp_path):
+    path = tmp_path / "signed.json"
+    path.write_text(json.dumps(SIGNED), encoding="utf-8")
+    estimated = runner.invoke(
+        cli, ["estimate", str(path), "--messages", "-m", "gemini-2.5-flash", "--format", "json"]
+    )
+    counted = runner.invoke(cli, ["count", str(path), "--messages", "-m", "gemini-2.5-flash"])
+    assert estimated.exit_code == counted.exit_code == 0
+    said = (
+        "carry reasoning signatures (thoughtSignature, encrypted reasoning): billed for context we cannot see"
+    )
+    assert any(said in notice for notice in json.loads(estimated.stdout)["notices"])
+    assert said in counted.stderr

@@ -591,3 +591,28 @@ def test_plan_counts_a_structured_output_schema_like_count_does(tmp_path, runner
         cli, ["count", str(tmp_path / "r.json"), "--messages", "-m", "gpt-5-mini", "--format", "json"]
     )
     assert json.loads(out.stdout)["tokens"] == tokens
+
+
+def test_reasoning_signatures_in_chat_samples_are_a_plan_problem(tmp_path):
+    chat = {
+        "contents": [
+            {"role": "user", "parts": [{"text": "hello there"}]},
+            {"role": "model", "parts": [{"text": "hi", "thoughtSignature": "CiQB0e2Kb"}]},
+            {"role": "user", "parts": [{"text": "again"}]},
+        ]
+    }
+    (tmp_path / "chat.json").write_text(json.dumps(chat), encoding="utf-8")
+    body = """
+        version: 1
+        start: 2027-01-01
+        horizon_months: 1
+        candidates: [gemini-2.5-flash]
+        workloads:
+          - name: w
+            model: gemini-2.5-flash
+            requests_per_day: 100
+            messages: chat.json
+            output_tokens: 10
+    """
+    w = plan_file(write(tmp_path, "w.yaml", body), today=TODAY).to_document()["workloads"][0]
+    assert any("1 part(s) of the chat sample(s) carry reasoning signatures" in p for p in w["problems"])

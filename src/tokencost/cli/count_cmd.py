@@ -412,12 +412,12 @@ def _family_rows(
 
 
 def _document(results: list[dict[str, Any]], per_source, notices: list[str]) -> dict[str, Any]:
-    """The ``tokencost.count/1`` document: one result inline, several under ``results``."""
+    """The ``tokencost.count/1`` document: every result under ``results`` (one shape for scripts however
+    many models or families were asked), and a single one also inline, as it always was."""
     document: dict[str, Any] = {"schema": SCHEMA}
     if len(results) == 1:
         document.update(results[0])
-    else:
-        document["results"] = results
+    document["results"] = results
     document["inputs"] = [item.name for item in per_source]
     document["characters"] = sum(item.characters for item in per_source)
     document["bytes"] = sum(item.bytes for item in per_source)

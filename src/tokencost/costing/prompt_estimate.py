@@ -111,7 +111,8 @@ def estimate(
     pricing: str | os.PathLike | Sequence[str | os.PathLike] | None = (),
     model_map: Mapping[str, str] | Sequence[str] | None = None,
 ) -> EstimateResult:
-    """Price a prompt (text, or chat messages in OpenAI format) on each model, cheapest first.
+    """Price a prompt (text, or a chat request in any of the four shapes: Chat Completions, Responses, Anthropic
+    Messages, Gemini generateContent) on each model, cheapest first.
 
     Chat input is a ``{"messages": [...], "tools": [...]}`` request (legacy ``functions`` too), a list of
     messages, or a list of requests, parsed as ``tokencost estimate --messages`` parses a chat file (a
@@ -243,6 +244,12 @@ def _count_per_family(
         notices.append(
             f"{skipped_parts} part(s) not counted ({chat_model.NOT_COUNTED}: billed by other rules): the input cost "
             "covers text only"
+        )
+    signed = sum(request.normalised().signatures for request in chat or ())
+    if signed:
+        notices.append(
+            f"{signed} part(s) carry reasoning signatures (thoughtSignature, encrypted reasoning): billed for "
+            "context we cannot see, not counted (unknown, not zero)"
         )
     return counts, largest, notices
 

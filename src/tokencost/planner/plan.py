@@ -254,6 +254,12 @@ class _Planner:
                 f"{skipped} part(s) ({chat_model.NOT_COUNTED}) in the chat sample(s) were not counted: "
                 "they are billed by other rules, so the input cost is understated"
             )
+        signed = self.tokens.signed_parts(samples, chat)
+        if signed:
+            problems.append(
+                f"{signed} part(s) of the chat sample(s) carry reasoning signatures (thoughtSignature, encrypted "
+                "reasoning): billed for context we cannot see, not counted (unknown, not zero)"
+            )
         return skipped
 
     def _chat_requests(self, samples: list[Path], chat: bool, base: str) -> int | None:

@@ -149,17 +149,23 @@ def family_for_model(model: str) -> str:
 
 
 def count_tokens(
-    text: str, model: str | None = None, tokenizer: str | None = None, estimate: bool = False
+    text: str | dict | list, model: str | None = None, tokenizer: str | None = None, estimate: bool = False
 ) -> TokenCount:
-    """Count ``text`` for a model (its catalog family) or a tokenizer family (default ``o200k_base``).
+    """Count ``text`` for a model (its catalog family) or a tokenizer family (default ``o200k_base``); a chat
+    request (a dict or list in any of the four shapes) is counted with its framing, as the vendor bills it.
 
     >>> count_tokens("hello world", tokenizer="o200k_base").tokens
     2
     """
     if model is not None and tokenizer is not None:
         raise InputError("give either model or tokenizer, not both")
+    if isinstance(
+        text, (dict, list)
+    ):  # a chat request (any of the four shapes): framed as the vendor bills it
+        family = family_for_model(model) if model is not None else (tokenizer or DEFAULT_FAMILY)
+        return _count_chat(text, family, model, estimate)
     if not isinstance(text, str):
-        raise InputError(f"text must be a str, not {type(text).__name__}")
+        raise InputError(f"text must be a str or a chat request (a dict or list), not {type(text).__name__}")
     for name, value in (("model", model), ("tokenizer", tokenizer)):
         if value is not None and not isinstance(value, str):
             raise InputError(f"{name} must be a str, got {type(value).__name__} {value!r}")
@@ -170,6 +176,31 @@ def count_tokens(
         tokens, counter.family, counter.exact, with_range(counter.method, counter.exact, low, high),
         counter.error_band, low, high, counter.backend,
     )  # fmt: skip
+
+
+def _count_chat(request: dict | list, family: str, model: str | None, estimate: bool) -> TokenCount:
+    """A chat request's tokens for ``family`` (framing included) with its range: the text's band, the framing's
+    held-out error."""
+    import json
+
+    from tokencost.tokenizers.messages import count_requests, parse_requests, request_bounds
+    from tokencost.tokenizers.ranges import RangeTally
+
+    try:
+        document = json.dumps(request, ensure_ascii=False)
+    except (TypeError, ValueError) as exc:
+        raise InputError(f"a chat request must be JSON data: {exc}") from None
+    requests = parse_requests(document, "request")
+    if not any(r.messages for r in requests):
+        raise InputError("no chat messages to count (expected a chat request: messages, input or contents)")
+    counter = get_counter(family, estimate=estimate)
+    tally = RangeTally(counter)
+    result = count_requests(requests, family, tally, model, counter.exact)
+    low, high = request_bounds(result.tokens, tally.bounds(result.tokens), result.error, counter.exact)
+    method = with_range(counter.method, counter.exact, low, high)
+    return TokenCount(
+        result.tokens, counter.family, counter.exact, method, counter.error_band, low, high, counter.backend
+    )
 
 
 def families() -> list[FamilyInfo]:
