@@ -43,7 +43,23 @@ _FREE_TOKENS = {
     "gemini": ("text", "tools_text", "call_text", "result_text", "thinking_text"),
 }
 #: generations with few tool recordings: only these tool terms are fitted (more would fit the fit set exactly)
-_FEW_TOOL_TERMS = {"gemini:2.0": ("tools", "tools_text"), "gemini": ("tools", "tools_text")}
+_FEW_TOOL_TERMS = {
+    "gemini:2.0": ("tools", "tools_text"),
+    "gemini": ("tools", "tools_text"),
+    "gemini:3": ("tools", "tools_text"),
+}
+#: Gemini bills a token a content (turn), the system instruction included, from 2.5 on, none on 1.x and 2.0
+#: (measured with Gemma 3's tokenizer: billed plain requests are exact so): a rule, not fitted
+_GEMINI_TURN = {"gemini:2.0": 0, "gemini": 1, "gemini:3": 1}
+#: generations added to framing.json at their first fit, from a parent's constants: (parent, what it is)
+SEEDED = {
+    "gemini:3": (
+        "gemini",
+        "Gemini 3 and later: function declarations billed as Gemma's function-calling format writes them "
+        "(<start_function_declaration>declaration:NAME{...}, strings between <escape> tokens); a token a "
+        "turn, the system instruction included.",
+    ),
+}
 #: estimated text tokens under which a request measures the system and thinking constants (the estimate's
 #: p90 error, about 10 %, stays under 5 tokens)
 _SHORT_TEXT = 50
@@ -255,6 +271,8 @@ def fit(rows: list[dict], gen: str, coef: dict, pool: list[dict] | None = None) 
     out = dict(coef)
     if gen == "openai:chat":  # the forced function's name is text GPT-4o bills (7 + its tokens, measured)
         out["choice_name"] = 1
+    if gen in _GEMINI_TURN:
+        out["messages"] = out["system"] = _GEMINI_TURN[gen]
     if not rows:
         return out
     whole = vendor == "openai"
@@ -308,7 +326,7 @@ def fit(rows: list[dict], gen: str, coef: dict, pool: list[dict] | None = None) 
     steps = [] if whole or plain else [(["system", "thinking_on"], only(absent=extras, among=pool))]
     if plain and not whole:  # constants of a few tokens, each alone by the median on short requests only:
         # on long ones the text estimate's own error (5-10 %) is larger than the constant and would move it
-        for name in ("system", "thinking_on"):
+        for name in ("thinking_on",) if gen in _GEMINI_TURN else ("system", "thinking_on"):
             zeroed = {**out, name: 0}
             short = [r for r in only(name, absent=extras, among=pool) if r["features"]["text"] <= _SHORT_TEXT]
             out[name] = (
@@ -495,6 +513,9 @@ def main(argv: list[str]) -> int:
     fit_rows = [r for r in rows if r["source"] in fit_sources and r["kind"] != "signed (unknown)"]
     held = [r for r in rows if r["source"] not in fit_sources]
     data = json.loads(DATA.read_text(encoding="utf-8"))
+    for gen, (parent, about) in SEEDED.items():
+        if gen not in data["generations"]:
+            data["generations"][gen] = {"coef": dict(data["generations"][parent]["coef"]), "about": about}
     if "--swap" in argv:
         for gen, spec in data["generations"].items():
             spec["coef"] = fit([r for r in fit_rows if r["gen"] == gen], gen, spec["coef"])

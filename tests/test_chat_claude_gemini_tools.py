@@ -102,3 +102,104 @@ def test_gemini_2_0_counts_declarations_text_by_text_and_2_5_the_compact_json():
     new = count_request(request, "gemini", model="gemini-2.5-flash")
     # Gemini 2.0 bills the texts alone; 2.5 the declarations with their structure, which is larger
     assert 0 < old.tools < new.tools
+
+
+WEATHER = {
+    "title": "Args",
+    "type": "object",
+    "additionalProperties": False,
+    "properties": {
+        "city": {"type": "string", "description": "City name"},
+        "unit": {"type": "string", "enum": ["c", "f"]},
+        "days": {"type": "integer"},
+        "tags": {"type": "array", "items": {"type": "string"}},
+    },
+    "required": ["city"],
+}
+
+
+def test_gemini_3_declarations_are_written_in_gemmas_function_calling_format():
+    """Keys sorted and unquoted, strings between <escape>, types upper case, empty values (an empty
+    description, ``properties: {}``) and title/additionalProperties left out; a property named ``title`` stays."""
+    text = render.gemini3_tools(
+        (
+            Tool("get_weather", "Get the weather.", WEATHER),
+            Tool("dummy", "", {"type": "object", "properties": {}, "required": []}),
+            Tool("notes", "Notes.", {"type": "object", "properties": {"title": {"type": "string"}}}),
+        )
+    )
+    e = "<escape>"
+    assert text == (
+        "<start_function_declaration>declaration:get_weather{"
+        f"description:{e}Get the weather.{e},parameters:{{properties:{{"
+        f"city:{{description:{e}City name{e},type:{e}STRING{e}}},days:{{type:{e}INTEGER{e}}},"
+        f"tags:{{items:{{type:{e}STRING{e}}},type:{e}ARRAY{e}}},"
+        f"unit:{{enum:[{e}c{e},{e}f{e}],type:{e}STRING{e}}}}},required:[{e}city{e}],type:{e}OBJECT{e}}}}}"
+        "<end_function_declaration>"
+        f"<start_function_declaration>declaration:dummy{{parameters:{{type:{e}OBJECT{e}}}}}"
+        "<end_function_declaration>"
+        f"<start_function_declaration>declaration:notes{{description:{e}Notes.{e},parameters:{{"
+        f"properties:{{title:{{type:{e}STRING{e}}}}},type:{e}OBJECT{e}}}}}<end_function_declaration>"
+    )
+
+
+def test_gemma_control_tokens_count_one_token_each():
+    words = render.count_gemma(
+        "<start_function_declaration>a b<escape>c<escape><end_function_declaration>", _words
+    )
+    assert words == 2 + 1 + 4  # "a b" and "c" counted as text, four control tokens
+
+
+def _words(text: str) -> int:
+    return len(text.split())
+
+
+def test_gemini_3_counts_declarations_in_gemmas_format_and_2_5_the_compact_json():
+    request = parse_request(
+        _gemini({"name": "get_weather", "description": "Get the weather.", "parameters": WEATHER})
+    )
+    three = count_request(request, "gemini", model="gemini-3-flash-preview")
+    assert three.basis == "fitted:gemini:3" and three.tools > 0
+    assert count_request(request, "gemini", model="gemini-2.5-flash").basis == "fitted:gemini"
+
+
+def test_gemini_2_0_counts_calls_and_responses_as_the_texts_googles_sdk_counts():
+    """Keys and string values, each alone; numbers and JSON punctuation not (Google's local tokenizer)."""
+    assert render.sdk_texts({"city": "Paris", "days": 3, "tags": ["a", {"k": "v"}]}) == [
+        "city",
+        "days",
+        "tags",
+        "Paris",
+        "a",
+        "k",
+        "v",
+    ]
+    call = {"role": "model", "parts": [{"functionCall": {"name": "f", "args": {"n": 123456789}}}]}
+    small = {"role": "model", "parts": [{"functionCall": {"name": "f", "args": {"n": 1}}}]}
+    counts = [
+        count_request(parse_request({"contents": [{"parts": [{"text": "Hi"}]}, c]}), "gemini", model=m).tokens
+        for c in (call, small)
+        for m in ("gemini-2.0-flash", "gemini-2.5-flash")
+    ]
+    # 2.0 bills no number, 2.5 the JSON arguments whole
+    assert counts[0] == counts[2] and counts[1] > counts[3]
+
+
+def test_gemini_turns_are_billed_from_2_5_and_an_empty_system_instruction_is_none():
+    """Gemini 1.x/2.0 bill a plain request's text alone; 2.5 and later a token more a content, the system
+    instruction included (measured with Gemma 3's tokenizer: exact on recorded plain requests)."""
+
+    def words(text: str) -> int:
+        return len(text.split())
+
+    one = {"contents": [{"role": "user", "parts": [{"text": "a b c"}]}]}
+    with_system = {**one, "systemInstruction": {"parts": [{"text": "d e"}]}}
+    empty_system = {**one, "systemInstruction": {"parts": [{"text": ""}]}}
+    counted = {
+        (name, model): count_request(doc, "gemini", model=model, count=words).tokens
+        for name, doc in (("one", one), ("system", with_system), ("empty", empty_system))
+        for model in ("gemini-2.0-flash", "gemini-3-flash-preview")
+    }
+    assert counted["system", "gemini-3-flash-preview"] - counted["one", "gemini-3-flash-preview"] == 3
+    assert counted["system", "gemini-2.0-flash"] - counted["one", "gemini-2.0-flash"] == 2
+    assert counted["empty", "gemini-3-flash-preview"] == counted["one", "gemini-3-flash-preview"]

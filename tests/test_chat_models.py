@@ -263,8 +263,10 @@ def test_gemini_2_0_bills_a_fraction_of_the_tool_declarations():
     generation is framed (and kept apart in replay and estimate) as its own."""
     assert generation("gemini", "gemini-2.0-flash") == generation("gemini", "models/gemini-2.0-flash-001")
     assert generation("gemini", "gemini-2.0-flash") == "gemini:2.0"
+    assert generation("gemini", "gemini-1.5-flash") == "gemini:2.0"  # 1.x frames as 2.0 (measured)
+    assert generation("gemini", "gemini-2.5-flash") == "gemini"
     assert (
-        generation("gemini", "gemini-2.5-flash") == generation("gemini", "gemini-3-pro-preview") == "gemini"
+        generation("gemini", "gemini-3-pro-preview") == generation("gemini", "gemini-3.5-flash") == "gemini:3"
     )
     request = parse_request(GEMINI_TOOLS)
     older = count_request(request, "gemini", model="gemini-2.0-flash")

@@ -39,9 +39,11 @@ _CLAUDE_EARLY = re.compile(
 #: Claude 3 models (and older): Anthropic documents their tool prompt per model, and no recording fits a correction
 #: to it (the ``anthropic`` generation's was measured on Claude 4.0): ``anthropic:3`` takes the table as it is
 _CLAUDE_3 = re.compile(r"^(?:anthropic/)?claude-(?:[123]|instant)")
-#: Gemini 2.0 bills about a third of the tool declarations' compact rendering (later models bill it whole or
-#: more): its own generation
-_GEMINI_20 = re.compile(r"(?:^|/)gemini-2-0")
+#: Gemini 1.x and 2.0 bill the text alone (no token a turn) and their tool declarations, calls and responses as
+#: the texts Google's SDK counts, one by one: their own generation
+_GEMINI_20 = re.compile(r"(?:^|/)gemini-(?:1-|2-0|pro$|pro-vision)")
+#: Gemini 3 and later bill their function declarations as Gemma's function-calling format writes them
+_GEMINI_3 = re.compile(r"(?:^|/)gemini-(?:[3-9]|\d\d)")
 
 
 #: basis of a request counted whole by the vendor's count endpoint (framing included; no split is known)
@@ -105,7 +107,7 @@ def generation(family: str, model: str | None) -> str:
     """The framing generation: ``openai:chat`` (GPT-4o era, the default) / ``openai:reasoning`` (GPT-5) /
     ``openai:o-series``, ``anthropic:3`` (Claude 3 and older) / ``anthropic`` (Claude 4 before 4.5) /
     ``anthropic:4.5`` (4.5 and later, the default) on ``claude``, ``anthropic:4.7`` on ``claude-4.7`` (Opus 4.7 and later, Fable: the newer
-    tokenizer, whatever the model), ``gemini:2.0`` (Gemini 2.0) / ``gemini`` (the rest)."""
+    tokenizer, whatever the model), ``gemini:2.0`` (Gemini 1.x, 2.0) / ``gemini:3`` (Gemini 3 and later) / ``gemini`` (the rest: 2.5)."""
     vendor = vendor_of(family)
     model = _catalog_form(model)
     if vendor == "openai":
@@ -120,6 +122,8 @@ def generation(family: str, model: str | None) -> str:
         return "anthropic" if model and _CLAUDE_EARLY.match(model) else "anthropic:4.5"
     if vendor == "gemini" and model and _GEMINI_20.search(model):
         return "gemini:2.0"
+    if vendor == "gemini" and model and _GEMINI_3.search(model):
+        return "gemini:3"
     return vendor
 
 

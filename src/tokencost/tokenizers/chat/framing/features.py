@@ -3,6 +3,7 @@ framed items (messages, tools, calls), which the fitted constants of ``data/fram
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 
 from tokencost.tokenizers.chat.framing import render
@@ -57,6 +58,8 @@ def features(
         f["messages"] += 1
         f["roles"] += count("system")
     has_system = bool(system_texts) or any(m.role in ("system", "developer") for m in messages)
+    if vendor == "gemini":  # an empty system instruction is no turn (measured: billed as none)
+        has_system = any(system_texts)
     f["system"] = int(has_system)
     f["thinking_on"] = int(bool(request.extras.get("thinking")))
     for message in messages:
@@ -72,12 +75,10 @@ def features(
                 f["text"] += count(part.text) if part.text else 0
             elif part.kind == TOOL_CALL:
                 f["calls"] += 1
-                f["call_text"] += count(part.name) + (count(part.text) if part.text else 0)
+                f["call_text"] += _call_tokens(part.name, part.text, count, gen)
             elif part.kind == TOOL_RESULT:
                 f["results"] += 1
-                f["result_text"] += (count(part.text) if part.text else 0) + (
-                    count(part.name) if part.name else 0
-                )
+                f["result_text"] += _call_tokens(part.name, part.text, count, gen)
             elif part.kind == THINKING and part.text:
                 f["thinking_text"] += count(part.text)
     if request.tools:
@@ -104,12 +105,26 @@ def features(
     return f
 
 
+def _call_tokens(name: str, text: str, count: Callable[[str], int], gen: str) -> int:
+    """Tokens of a tool call's (or result's) name and JSON text; Gemini 2.0 bills the texts Google's SDK
+    counts (the name, each key and string value alone: no numbers, no punctuation)."""
+    if gen == "gemini:2.0":
+        try:
+            texts = render.sdk_texts(json.loads(text)) if text else []
+        except ValueError:
+            texts = [text]
+        return sum(count(t) for t in [name, *texts] if t)
+    return (count(name) if name else 0) + (count(text) if text else 0)
+
+
 def _tools_tokens(request: Request, vendor: str, count: Callable[[str], int], gen: str) -> int:
     """Tokens of the tool definitions; on the GPT-4o generation they follow the system text in the same
     message (``\n\n`` between), so they are counted joined to it (the merge at the seam included); Gemini
     2.0 bills the declarations' texts one by one, as Google's SDK counts them."""
     if gen == "gemini:2.0":
         return sum(count(text) for text in render.gemini_declaration_texts(request.tools))
+    if gen == "gemini:3":
+        return render.count_gemma(render.gemini3_tools(request.tools), count)
     gpt4o = gen == "openai:chat"
     text = _tools_text(request, vendor, gpt4o)
     system = _first_system(request) if gpt4o else ""

@@ -8,6 +8,8 @@ as JSON in a ``<functions>`` list. Gemini: compact JSON of the declarations. Tes
 from __future__ import annotations
 
 import json
+import re
+from collections.abc import Callable
 from typing import Any
 
 from tokencost.tokenizers.chat.model import Schema, Tool, compact_json
@@ -277,9 +279,75 @@ def _schema_texts(schema: Any, texts: list[str], depth: int) -> None:
             _schema_texts(variant, texts, depth + 1)
 
 
-def _unquote(text: str) -> str:
-    import re
+#: Gemma's control tokens, one token each: the string delimiter and a declaration's bounds (FunctionGemma)
+ESCAPE = "<escape>"
+GEMMA_CONTROL = (ESCAPE, "<start_function_declaration>", "<end_function_declaration>")
+_GEMINI3_DROPPED = frozenset({"title", "additionalProperties", "$schema"})
 
+
+def gemini3_tools(tools: tuple[Tool, ...]) -> str:
+    """Gemini 3's function declarations, the way Gemma's function-calling format writes them (FunctionGemma's
+    published template): ``<start_function_declaration>declaration:NAME{description:<escape>...<escape>,
+    parameters:{...}}<end_function_declaration>``, keys sorted and unquoted, every string between
+    ``<escape>`` tokens, types upper case, empty values and ``title``/``additionalProperties`` left out
+    (measured: billed exactly so by Gemini 3 on 17 of 17 recorded fit requests)."""
+    out = []
+    for tool in tools:
+        body: dict[str, Any] = {"description": tool.description}
+        if tool.parameters:
+            body["parameters"] = _gemma_strip(tool.parameters, False)
+        out.append(f"{GEMMA_CONTROL[1]}declaration:{tool.name}{_gemma_value(body)}{GEMMA_CONTROL[2]}")
+    return "".join(out)
+
+
+def _gemma_strip(schema: Any, named: bool) -> Any:
+    """``schema`` without the keywords Gemini 3 does not bill (``named``: a ``properties`` map, whose keys
+    are property names and all kept)."""
+    if isinstance(schema, list):
+        return [_gemma_strip(item, False) for item in schema]
+    if not isinstance(schema, dict):
+        return schema
+    return {
+        key: _gemma_strip(value, key == "properties" and not named)
+        for key, value in schema.items()
+        if named or key not in _GEMINI3_DROPPED
+    }
+
+
+def _gemma_value(value: Any, upper: bool = False) -> str:
+    if isinstance(value, dict):
+        kept = [(k, v) for k, v in sorted(value.items()) if v not in ({}, [], "", None)]
+        return "{" + ",".join(f"{k}:{_gemma_value(v, k == 'type')}" for k, v in kept) + "}"
+    if isinstance(value, list):
+        return "[" + ",".join(_gemma_value(item, upper) for item in value) + "]"
+    if isinstance(value, str):
+        return f"{ESCAPE}{value.upper() if upper else value}{ESCAPE}"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return "null" if value is None else str(value)
+
+
+def count_gemma(text: str, count: Callable[[str], int]) -> int:
+    """Tokens of ``text`` whose Gemma control tokens (``GEMMA_CONTROL``) are one token each and the text
+    between them is counted with ``count``."""
+    pieces = re.split("|".join(re.escape(token) for token in GEMMA_CONTROL), text)
+    return sum(count(piece) for piece in pieces if piece) + len(pieces) - 1
+
+
+def sdk_texts(value: Any) -> list[str]:
+    """The texts of a function call's arguments or a function response as Google's SDK counts them
+    locally (``google.genai.local_tokenizer``): every key and string value, numbers and punctuation not.
+    Gemini 2.0 bills its calls and responses about so (measured on recorded calls)."""
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict):
+        return [str(key) for key in value] + [t for item in value.values() for t in sdk_texts(item)]
+    if isinstance(value, list):
+        return [t for item in value for t in sdk_texts(item)]
+    return []
+
+
+def _unquote(text: str) -> str:
     return re.sub(r'"([A-Za-z_][A-Za-z0-9_]*)":', r"\1:", text)
 
 
