@@ -273,6 +273,9 @@ def fit(rows: list[dict], gen: str, coef: dict, pool: list[dict] | None = None) 
         out["choice_name"] = 1
     if gen in _GEMINI_TURN:
         out["messages"] = out["system"] = _GEMINI_TURN[gen]
+    # harmony (GPT-5 generation) renders an earlier assistant reply with its channel: ``<|channel|>final``,
+    # two tokens more than another turn (OpenAI's published format; not fitted)
+    out["assistant_turns"] = 2 if gen == "openai:reasoning" else 0
     if not rows:
         return out
     whole = vendor == "openai"

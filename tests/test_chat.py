@@ -517,3 +517,17 @@ def test_a_conversation_counts_the_same_whatever_shape_it_was_logged_in(turns, s
     for family in ("claude", "gemini", "o200k_base"):
         counts = {count_request(doc, family).tokens for doc in (openai, anthropic, gemini)}
         assert len(counts) == 1, (family, counts)
+
+
+def test_gpt5_bills_an_earlier_assistant_reply_with_its_channel():
+    """harmony renders an earlier assistant reply as ``<|start|>assistant<|channel|>final<|message|>``: two
+    tokens more than a user turn of the same text; GPT-4o's format has no channel."""
+
+    def chat(second_role: str) -> dict:
+        turns = [("user", "My name is Steve"), (second_role, "Hello Steve"), ("user", "What is my name?")]
+        return {"messages": [{"role": role, "content": text} for role, text in turns]}
+
+    for model, extra in (("gpt-5", 2), ("gpt-4o", 0)):
+        replied = count_request(chat("assistant"), "o200k_base", model=model).tokens
+        asked = count_request(chat("user"), "o200k_base", model=model).tokens
+        assert replied - asked == extra, model

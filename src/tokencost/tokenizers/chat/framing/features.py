@@ -38,6 +38,7 @@ FRAMING_FEATURES = (
     "results",
     "schema",
     "tool_prompt",
+    "assistant_turns",
 )
 
 
@@ -66,6 +67,8 @@ def features(
         f["messages"] += 1
         if vendor == "openai":
             f["roles"] += count(message.role)
+            if message.role == "assistant" and any(p.kind == TEXT and p.text for p in message.parts):
+                f["assistant_turns"] += 1
         # a tool message's ``name`` is not billed apart: its result is framed with the function's name
         if message.name and not (vendor == "openai" and message.role == "tool"):
             f["names"] += count(message.name)
