@@ -2,7 +2,9 @@
 
 Usage: ``python benchmarks/framing.py [PAIRS.jsonl] [--fit [--only=GEN]] [--swap] [--harmony] [--gemma3=PATH]``
 
-``PAIRS.jsonl`` comes from ``benchmarks/framing_extract.py`` (default ``/work/ref/framing_pairs_all.jsonl``: 2,918 pairs from 20 sources).
+``PAIRS.jsonl`` comes from ``benchmarks/framing_extract.py`` (default ``/work/ref/framing_pairs_all.jsonl``: 2,918 pairs from 20 sources;
+Gemini calls recorded through Vertex AI carry endpoint ``vertex`` since the extract tells them apart: an older
+file counts them as Gemini API calls).
 Pairs from the FIT sources fit the constants (``--fit`` writes them into ``tokenizers/data/framing.json``);
 the others are held out (``--only=anthropic:4.7`` refits that generation alone). A generation with no
 held-out recording keeps its fit set's p90 as its error. Prints, per vendor x request kind on the held-out set: n, share exact, median and
@@ -47,10 +49,11 @@ _FEW_TOOL_TERMS = {
     "gemini:2.0": ("tools", "tools_text"),
     "gemini": ("tools", "tools_text"),
     "gemini:3": ("tools", "tools_text"),
+    "gemini:vertex": ("tools", "tools_text"),
 }
 #: Gemini bills a token a content (turn), the system instruction included, from 2.5 on, none on 1.x and 2.0
 #: (measured with Gemma 3's tokenizer: billed plain requests are exact so): a rule, not fitted
-_GEMINI_TURN = {"gemini:2.0": 0, "gemini": 1, "gemini:3": 1}
+_GEMINI_TURN = {"gemini:2.0": 0, "gemini": 1, "gemini:3": 1, "gemini:vertex": 0}
 #: generations added to framing.json at their first fit, from a parent's constants: (parent, what it is)
 SEEDED = {
     "gemini:3": (
@@ -58,6 +61,11 @@ SEEDED = {
         "Gemini 3 and later: function declarations billed as Gemma's function-calling format writes them "
         "(<start_function_declaration>declaration:NAME{...}, strings between <escape> tokens); a token a "
         "turn, the system instruction included.",
+    ),
+    "gemini:vertex": (
+        "gemini:2.0",
+        "Gemini through Vertex AI (vertex_ai/... model ids), any model: billed as Gemini 2.0 is (no token a "
+        "turn; declarations, calls and responses as the texts Google's SDK counts).",
     ),
 }
 #: estimated text tokens under which a request measures the system and thinking constants (the estimate's
@@ -169,7 +177,9 @@ def load(
         family = family_of(pair["vendor"], pair["model"])
         if family not in counters:
             counters[family] = _REFERENCE.get(family) or get_counter(family)
-        gen = framing.generation(family, pair["model"])
+        # a Gemini call recorded through Vertex AI (``framing_extract``: endpoint ``vertex``) as its host names it
+        model = f"vertex_ai/{pair['model']}" if pair["endpoint"] == "vertex" else pair["model"]
+        gen = framing.generation(family, model)
         vendor = framing.vendor_of(family)
         prompt = framing.tool_prompt(pair["model"], request.tool_choice) if vendor == "anthropic" else 0
         feats = features(request, vendor, counters[family].count, prompt if request.tools else 0, gen)

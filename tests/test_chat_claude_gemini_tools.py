@@ -203,3 +203,42 @@ def test_gemini_turns_are_billed_from_2_5_and_an_empty_system_instruction_is_non
     assert counted["system", "gemini-3-flash-preview"] - counted["one", "gemini-3-flash-preview"] == 3
     assert counted["system", "gemini-2.0-flash"] - counted["one", "gemini-2.0-flash"] == 2
     assert counted["empty", "gemini-3-flash-preview"] == counted["one", "gemini-3-flash-preview"]
+
+
+def test_gemini_through_vertex_ai_bills_as_gemini_2_0_whatever_the_model():
+    """Vertex AI: no token a turn and the declarations as the texts Google's SDK counts (recorded Vertex calls
+    of Gemini 2.5 and 3); the host is seen in the model id (``vertex_ai/``, Vertex's publisher path)."""
+    from tokencost.tokenizers.chat.framing import generation
+
+    for model in (
+        "vertex_ai/gemini-2.5-pro",
+        "projects/p/locations/l/publishers/google/models/gemini-3-flash",
+    ):
+        assert generation("gemini", model) == "gemini:vertex"
+    doc = {
+        "contents": [{"role": "user", "parts": [{"text": "a b c"}]}],
+        "systemInstruction": {"parts": [{"text": "d e"}]},
+    }
+    plain = count_request(doc, "gemini", model="vertex_ai/gemini-2.5-pro", count=_words)
+    assert plain.tokens == 5 and plain.basis == "fitted:gemini:vertex"
+    tools = {
+        **doc,
+        "tools": [{"functionDeclarations": [{"name": "f", "description": "g h", "parameters": SCHEMA}]}],
+    }
+    counted = count_request(tools, "gemini", model="vertex_ai/gemini-2.5-pro", count=_words)
+    texts = render.gemini_declaration_texts(parse_request(tools).tools)
+    assert (
+        counted.tools == round(sum(_words(t) for t in texts) * _weight("gemini:vertex")) + _tools_constant()
+    )
+
+
+def _weight(gen: str) -> float:
+    from tokencost.tokenizers.chat.framing import constants
+
+    return constants()["generations"][gen]["coef"]["tools_text"]
+
+
+def _tools_constant() -> int:
+    from tokencost.tokenizers.chat.framing import constants
+
+    return round(constants()["generations"]["gemini:vertex"]["coef"]["tools"])

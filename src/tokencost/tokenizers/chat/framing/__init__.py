@@ -42,6 +42,9 @@ _CLAUDE_3 = re.compile(r"^(?:anthropic/)?claude-(?:[123]|instant)")
 #: Gemini 1.x and 2.0 bill the text alone (no token a turn) and their tool declarations, calls and responses as
 #: the texts Google's SDK counts, one by one: their own generation
 _GEMINI_20 = re.compile(r"(?:^|/)gemini-(?:1-|2-0|pro$|pro-vision)")
+#: Gemini through Vertex AI (a model id naming the host or Vertex's publisher path) bills as Gemini 1.x/2.0 do,
+#: whatever the model (measured on recorded Vertex calls of Gemini 2.5 and 3): its own generation
+_GEMINI_VERTEX = re.compile(r"^(?:vertex_ai|vertex|vertex-ai|google-vertex)/|publishers/google/models/")
 #: Gemini 3 and later bill their function declarations as Gemma's function-calling format writes them
 _GEMINI_3 = re.compile(r"(?:^|/)gemini-(?:[3-9]|\d\d)")
 
@@ -107,7 +110,8 @@ def generation(family: str, model: str | None) -> str:
     """The framing generation: ``openai:chat`` (GPT-4o era, the default) / ``openai:reasoning`` (GPT-5) /
     ``openai:o-series``, ``anthropic:3`` (Claude 3 and older) / ``anthropic`` (Claude 4 before 4.5) /
     ``anthropic:4.5`` (4.5 and later, the default) on ``claude``, ``anthropic:4.7`` on ``claude-4.7`` (Opus 4.7 and later, Fable: the newer
-    tokenizer, whatever the model), ``gemini:2.0`` (Gemini 1.x, 2.0) / ``gemini:3`` (Gemini 3 and later) / ``gemini`` (the rest: 2.5)."""
+    tokenizer, whatever the model), ``gemini:vertex`` (any Gemini through Vertex AI: ``vertex_ai/...``) / ``gemini:2.0`` (Gemini 1.x, 2.0) /
+    ``gemini:3`` (Gemini 3 and later) / ``gemini`` (the rest: 2.5)."""
     vendor = vendor_of(family)
     model = _catalog_form(model)
     if vendor == "openai":
@@ -120,6 +124,8 @@ def generation(family: str, model: str | None) -> str:
         if model and _CLAUDE_3.match(model):
             return "anthropic:3"
         return "anthropic" if model and _CLAUDE_EARLY.match(model) else "anthropic:4.5"
+    if vendor == "gemini" and model and _GEMINI_VERTEX.search(model):
+        return "gemini:vertex"
     if vendor == "gemini" and model and _GEMINI_20.search(model):
         return "gemini:2.0"
     if vendor == "gemini" and model and _GEMINI_3.search(model):

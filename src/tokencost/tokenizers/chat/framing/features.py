@@ -108,10 +108,15 @@ def features(
     return f
 
 
+#: generations billing declarations, calls and responses as the texts Google's SDK counts (Gemini 1.x/2.0, and
+#: any Gemini through Vertex AI)
+_SDK_TEXTS = frozenset({"gemini:2.0", "gemini:vertex"})
+
+
 def _call_tokens(name: str, text: str, count: Callable[[str], int], gen: str) -> int:
     """Tokens of a tool call's (or result's) name and JSON text; Gemini 2.0 bills the texts Google's SDK
-    counts (the name, each key and string value alone: no numbers, no punctuation)."""
-    if gen == "gemini:2.0":
+    counts (the name, each key and string value alone: no numbers, no punctuation), and so does Vertex AI."""
+    if gen in _SDK_TEXTS:
         try:
             texts = render.sdk_texts(json.loads(text)) if text else []
         except ValueError:
@@ -124,7 +129,7 @@ def _tools_tokens(request: Request, vendor: str, count: Callable[[str], int], ge
     """Tokens of the tool definitions; on the GPT-4o generation they follow the system text in the same
     message (``\n\n`` between), so they are counted joined to it (the merge at the seam included); Gemini
     2.0 bills the declarations' texts one by one, as Google's SDK counts them."""
-    if gen == "gemini:2.0":
+    if gen in _SDK_TEXTS:
         return sum(count(text) for text in render.gemini_declaration_texts(request.tools))
     if gen == "gemini:3":
         return render.count_gemma(render.gemini3_tools(request.tools), count)
