@@ -1,6 +1,6 @@
 """How close chat counts come to what the vendors billed, on recorded API calls (held out by source).
 
-Usage: ``python benchmarks/framing.py [PAIRS.jsonl] [--fit [--only=GEN]] [--swap] [--harmony] [--gemma3=PATH]``
+Usage: ``python benchmarks/framing.py [PAIRS.jsonl] [--fit [--only=GEN]] [--swap] [--harmony] [--gemma3=PATH [--refit]]``
 
 ``PAIRS.jsonl`` comes from ``benchmarks/framing_extract.py`` (default ``/work/ref/framing_pairs_all.jsonl``: 2,918 pairs from 20 sources;
 Gemini calls recorded through Vertex AI carry endpoint ``vertex`` since the extract tells them apart: an older
@@ -15,7 +15,8 @@ rendering against OpenAI's ``openai-harmony`` package (a measuring reference onl
 openai-harmony``; it needs ``o200k_base.tiktoken`` in ``$TIKTOKEN_ENCODINGS_BASE``) on every tool list.
 ``--gemma3=PATH`` counts Gemini's text with Gemma 3's ``tokenizer.json`` (the tokenizer Google's SDK counts
 Gemini 2.x with; a measuring reference, not shipped) instead of the estimate: the Gemini rows then show the
-framing's own error (with the constants as fitted; nothing is written).
+framing's own error (with the constants as fitted; ``--refit``: with Gemini's constants refitted on Gemma 3's
+counts; nothing is written).
 """
 
 from __future__ import annotations
@@ -54,6 +55,9 @@ _FEW_TOOL_TERMS = {
 #: Gemini bills a token a content (turn), the system instruction included, from 2.5 on, none on 1.x and 2.0
 #: (measured with Gemma 3's tokenizer: billed plain requests are exact so): a rule, not fitted
 _GEMINI_TURN = {"gemini:2.0": 0, "gemini": 1, "gemini:3": 1, "gemini:vertex": 0}
+#: generations whose declarations are rendered as billed (measured exact with Gemma 3's tokenizer): their weight
+#: is the text's, only a constant a request is fitted
+_KNOWN_TOOLS = frozenset({"gemini:2.0", "gemini:3", "gemini:vertex"})
 #: generations added to framing.json at their first fit, from a parent's constants: (parent, what it is)
 SEEDED = {
     "gemini:3": (
@@ -249,14 +253,18 @@ def _exact_most(rows: list[dict], names: list[str], coef: dict) -> dict[str, int
     return {name: best[name] for name in names}
 
 
-def _median_tools(rows: list[dict], coef: dict) -> dict[str, float]:
+def _median_tools(rows: list[dict], coef: dict, known: bool = False) -> dict[str, float]:
     """The declarations' weight (median of the residual per declaration token) and then one constant per
     request (median residual): for generations with few tool recordings, where least squares follows its
-    largest odd recording."""
+    largest odd recording. ``known``: the rendering is the one billed, its weight the text's."""
     zeroed = {**coef, "tools": 0, "tools_text": 0}
     weighed = [r for r in rows if r["features"]["tools_text"]]
-    ratio = statistics.median(
-        (r["billed"] - predict(r, zeroed)) / r["features"]["tools_text"] for r in weighed
+    ratio = (
+        coef["text"]
+        if known
+        else statistics.median(
+            (r["billed"] - predict(r, zeroed)) / r["features"]["tools_text"] for r in weighed
+        )
     )
     weight = {**zeroed, "tools_text": round(ratio, 2)}
     return {
@@ -354,7 +362,7 @@ def fit(rows: list[dict], gen: str, coef: dict, pool: list[dict] | None = None) 
             "tools",
             "tools_text",
         ]:  # few terms: medians (a large odd recording cannot tilt them)
-            out.update(_median_tools(subset, out))
+            out.update(_median_tools(subset, out, gen in _KNOWN_TOOLS))
         elif subset:
             zeroed = {**out, **dict.fromkeys(names, 0)}
             out.update({**dict.fromkeys(names, 0), **_robust(subset, names, zeroed, whole)})
@@ -532,6 +540,11 @@ def main(argv: list[str]) -> int:
     if "--swap" in argv:
         for gen, spec in data["generations"].items():
             spec["coef"] = fit([r for r in fit_rows if r["gen"] == gen], gen, spec["coef"])
+    if "--refit" in argv:  # with --gemma3: Gemini's constants refitted on Gemma 3's counts (never written)
+        for gen, spec in data["generations"].items():
+            if gen.startswith("gemini"):
+                spec["coef"] = fit([r for r in fit_rows if r["gen"] == gen], gen, spec["coef"])
+        do_fit = False
     only = [a.split("=", 1)[1] for a in argv if a.startswith("--only=")]  # refit these generations alone
     if do_fit:
         for gen, spec in data["generations"].items():
