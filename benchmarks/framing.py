@@ -48,15 +48,25 @@ _FREE_TOKENS = {
 #: generations with few tool recordings: only these tool terms are fitted (more would fit the fit set exactly)
 _FEW_TOOL_TERMS = {
     "gemini:2.0": ("tools", "tools_text"),
-    "gemini": ("tools", "tools_text"),
+    "gemini": ("tool_defs", "tools_text"),
     "gemini:3": ("tools", "tools_text"),
     "gemini:vertex": ("tools", "tools_text"),
 }
 #: Gemini bills a token a content (turn), the system instruction included, from 2.5 on, none on 1.x and 2.0
 #: (measured with Gemma 3's tokenizer: billed plain requests are exact so): a rule, not fitted
 _GEMINI_TURN = {"gemini:2.0": 0, "gemini": 1, "gemini:3": 1, "gemini:vertex": 0}
+#: what a generation is, written into framing.json at each fit (its ``about`` line, shown with a count)
+ABOUT = {
+    "gemini": "Gemini 2.5 (and any Gemini model not matched otherwise): a token a turn, the system instruction "
+    "included; function declarations billed about as their compact JSON (types upper case, without title and "
+    "additionalProperties, a nested object's schema twice: fitted weight of tools_text), whether given as "
+    "parameters or parametersJsonSchema, in either spelling.",
+    "gemini:2.0": "Gemini 1.x and 2.0: the text alone (no token a turn); function declarations, calls and "
+    "responses billed as the texts Google's SDK counts (names, descriptions, keys, string values, one by "
+    "one), plus a constant a request with tools.",
+}
 #: generations whose declarations are rendered as billed (measured exact with Gemma 3's tokenizer): their weight
-#: is the text's, only a constant a request is fitted
+#: is the text's, only a constant a request is fitted (Gemini 2.5's JSON is not exact: its weight is fitted)
 _KNOWN_TOOLS = frozenset({"gemini:2.0", "gemini:3", "gemini:vertex"})
 #: generations added to framing.json at their first fit, from a parent's constants: (parent, what it is)
 SEEDED = {
@@ -253,11 +263,14 @@ def _exact_most(rows: list[dict], names: list[str], coef: dict) -> dict[str, int
     return {name: best[name] for name in names}
 
 
-def _median_tools(rows: list[dict], coef: dict, known: bool = False) -> dict[str, float]:
-    """The declarations' weight (median of the residual per declaration token) and then one constant per
-    request (median residual): for generations with few tool recordings, where least squares follows its
-    largest odd recording. ``known``: the rendering is the one billed, its weight the text's."""
-    zeroed = {**coef, "tools": 0, "tools_text": 0}
+def _median_tools(
+    rows: list[dict], coef: dict, known: bool = False, constant: str = "tools"
+) -> dict[str, float]:
+    """The declarations' weight (median of the residual per declaration token) and then one ``constant``
+    (median residual per unit of it: a request, a declaration): for generations with few tool recordings,
+    where least squares follows its largest odd recording. ``known``: the rendering is the one billed, its
+    weight the text's."""
+    zeroed = {**coef, constant: 0, "tools_text": 0}
     weighed = [r for r in rows if r["features"]["tools_text"]]
     ratio = (
         coef["text"]
@@ -269,7 +282,9 @@ def _median_tools(rows: list[dict], coef: dict, known: bool = False) -> dict[str
     weight = {**zeroed, "tools_text": round(ratio, 2)}
     return {
         "tools_text": weight["tools_text"],
-        "tools": round(statistics.median(r["billed"] - predict(r, weight) for r in rows), 2),
+        constant: round(
+            statistics.median((r["billed"] - predict(r, weight)) / r["features"][constant] for r in rows), 2
+        ),
     }
 
 
@@ -358,11 +373,9 @@ def fit(rows: list[dict], gen: str, coef: dict, pool: list[dict] | None = None) 
         (tool_names, only("tools", absent=("calls", "results", "schema"))),
     ]
     for names, subset in steps:
-        if subset and names == [
-            "tools",
-            "tools_text",
-        ]:  # few terms: medians (a large odd recording cannot tilt them)
-            out.update(_median_tools(subset, out, gen in _KNOWN_TOOLS))
+        if subset and gen in _FEW_TOOL_TERMS and names == list(_FEW_TOOL_TERMS[gen]):
+            # few terms: medians (a large odd recording cannot tilt them)
+            out.update(_median_tools(subset, out, gen in _KNOWN_TOOLS, names[0]))
         elif subset:
             zeroed = {**out, **dict.fromkeys(names, 0)}
             out.update({**dict.fromkeys(names, 0), **_robust(subset, names, zeroed, whole)})
@@ -552,6 +565,8 @@ def main(argv: list[str]) -> int:
                 spec["coef"] = fit(
                     [r for r in fit_rows if r["gen"] == gen], gen, spec["coef"], _pool(fit_rows, gen)
                 )
+        for gen, about in ABOUT.items():
+            data["generations"][gen]["about"] = about
         for gen, (parent, zeroed, about) in DERIVED.items():
             if not only or gen in only or parent in only:
                 coef = {k: (0 if k in zeroed else v) for k, v in data["generations"][parent]["coef"].items()}

@@ -50,11 +50,11 @@ def test_claude_deferred_tools_are_not_in_the_context():
 
 
 def test_gemini_declarations_drop_title_and_additional_properties_keywords():
-    text = render.gemini_tools((Tool("f", "Do f", SCHEMA),))
-    assert text == (
-        '{name:"f",description:"Do f",parameters:{type:"object",properties:{title:{type:"string"},'
-        'n:{type:"integer"}},required:["title"]}}'
-    )
+    texts = render.gemini_json_declarations((Tool("f", "Do f", SCHEMA),))
+    assert texts == [
+        '{"name":"f","description":"Do f","parameters":{"type":"OBJECT","properties":{"title":{"type":"STRING"},'
+        '"n":{"type":"INTEGER"}},"required":["title"]}}'
+    ]
 
 
 def _gemini(declaration: dict) -> dict:
@@ -242,3 +242,18 @@ def _tools_constant() -> int:
     from tokencost.tokenizers.chat.framing import constants
 
     return round(constants()["generations"]["gemini:vertex"]["coef"]["tools"])
+
+
+def test_gemini_2_5_declarations_are_json_with_upper_case_types_and_nested_objects_twice():
+    """Gemini 2.5: compact JSON of name, description (empty if none) and parameters, ``type`` upper case,
+    title/additionalProperties dropped; a nested object's schema follows as a text of its own."""
+    address = {"type": "object", "title": "A", "properties": {"city": {"type": "string"}}}
+    schema = {**SCHEMA, "properties": {**SCHEMA["properties"], "address": address}}
+    texts = render.gemini_json_declarations((Tool("save", "", schema), Tool("ping")))
+    assert texts == [
+        '{"name":"save","description":"","parameters":{"type":"OBJECT","properties":{"title":{"type":"STRING"},'
+        '"n":{"type":"INTEGER"},"address":{"type":"OBJECT","properties":{"city":{"type":"STRING"}}}},'
+        '"required":["title"]}}',
+        '{"type":"OBJECT","properties":{"city":{"type":"STRING"}}}',
+        '{"name":"ping","description":""}',
+    ]

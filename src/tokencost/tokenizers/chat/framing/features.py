@@ -133,6 +133,8 @@ def _tools_tokens(request: Request, vendor: str, count: Callable[[str], int], ge
         return sum(count(text) for text in render.gemini_declaration_texts(request.tools))
     if gen == "gemini:3":
         return render.count_gemma(render.gemini3_tools(request.tools), count)
+    if vendor == "gemini":  # Gemini 2.5 (and any model not matched otherwise)
+        return sum(count(text) for text in render.gemini_json_declarations(request.tools))
     gpt4o = gen == "openai:chat"
     text = _tools_text(request, vendor, gpt4o)
     system = _first_system(request) if gpt4o else ""
@@ -159,6 +161,4 @@ def _first_system(request: Request) -> str:
 def _tools_text(request: Request, vendor: str, gpt4o: bool = False) -> str:
     if vendor == "openai":
         return render.openai_tools(request.tools, gpt4o)
-    if vendor == "anthropic":
-        return render.claude_tools(_loaded(request.tools, vendor))
-    return render.gemini_tools(request.tools)
+    return render.claude_tools(_loaded(request.tools, vendor))
