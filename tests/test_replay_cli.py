@@ -377,6 +377,9 @@ def test_a_directory_walk_skips_and_names_files_that_are_not_logs(tmp_path):
     assert f"{logs / 'README.md'}" in table.stdout
     globbed = run(str(logs / "**" / "*"), "-m", "gpt-4o")
     assert globbed.exit_code == 0 and "2 file(s) found that are not usage logs" in globbed.stdout
+    # a directory a pattern matches is walked too (logs/* matches logs/otel/)
+    shallow = run(str(logs / "*"), "-m", "gpt-4o", "--format", "json")
+    assert json.loads(shallow.stdout)["records"] == document["records"]
     # a file named on its own is still an error, and so is a walk that finds no log at all
     named = run(str(logs / "README.md"), "-m", "gpt-4o")
     assert named.exit_code == 2 and "not a usage log format" in named.stderr

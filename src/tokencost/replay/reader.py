@@ -51,7 +51,7 @@ def expand(paths: Sequence[str], found: set[str] | None = None) -> list[str]:
             continue
         path = Path(raw)
         if path.is_dir():
-            walked = [str(p) for p in sorted(path.rglob("*")) if p.is_file() and not p.name.startswith(".")]
+            walked = _walk(path)
             found.update(walked)
             out += walked
         elif path.exists():
@@ -60,12 +60,18 @@ def expand(paths: Sequence[str], found: set[str] | None = None) -> list[str]:
             matches = sorted(glob.glob(raw, recursive=True))
             if not matches:
                 raise InputError(f"{raw}: no file matches this pattern")
-            matched = [m for m in matches if Path(m).is_file()]
+            # a directory the pattern matches is walked, as one named on the command line is
+            matched = [f for m in matches for f in (_walk(Path(m)) if Path(m).is_dir() else [m])]
             found.update(matched)
             out += matched
         else:
             raise InputError(f"{raw}: no such file or directory")
     return list(dict.fromkeys(out))
+
+
+def _walk(directory: Path) -> list[str]:
+    """The files under ``directory``, recursively and sorted, hidden ones left out."""
+    return [str(p) for p in sorted(directory.rglob("*")) if p.is_file() and not p.name.startswith(".")]
 
 
 def open_text(name: str) -> IO[str]:
