@@ -3,8 +3,9 @@
 OpenAI families (``o200k_base``, ``cl100k_base``): the models' own rendering (``render.openai_tools``), with
 per-message, priming, tool-call, tool-result and schema constants per model generation (``chat``: GPT-4o
 era; ``reasoning``: GPT-5 / o-series, harmony). Claude: Anthropic's documented tool-use system prompt per
-model and ``tool_choice`` plus fitted per-message and per-block constants. Gemini: compact declarations and
-fitted constants; parts with a ``thoughtSignature`` are billed context we cannot see (``unknown_parts``).
+model and ``tool_choice`` plus fitted per-message and per-block constants. Gemini: per generation (1.x/2.0 and
+Vertex AI, 2.5, 3) its declarations' rendering, a token a turn from 2.5 and fitted constants; parts with a
+``thoughtSignature`` are billed context we cannot see (``unknown_parts``).
 Other families: their chat template (``template``). Constants: ``tokenizers/data/framing.json``.
 """
 
