@@ -257,3 +257,21 @@ def test_gemini_2_5_declarations_are_json_with_upper_case_types_and_nested_objec
         '{"type":"OBJECT","properties":{"city":{"type":"STRING"}}}',
         '{"name":"ping","description":""}',
     ]
+
+
+def test_gemini_2_0_counts_a_plain_text_tool_result_whole():
+    """An OpenAI-shaped request counted for Gemini 2.0: a tool output that is not a JSON object (``42``, prose)
+    is billed as the string value it is sent as, not dropped as a number."""
+    request = {
+        "messages": [
+            {"role": "user", "content": "a"},
+            {
+                "role": "assistant",
+                "tool_calls": [{"id": "c", "type": "function", "function": {"name": "f", "arguments": "{}"}}],
+            },
+            {"role": "tool", "tool_call_id": "c", "content": "42 and more"},
+        ]
+    }
+    counted = count_request(request, "gemini", model="gemini-2.0-flash", count=_words)
+    bare = {**request, "messages": [*request["messages"][:2], {**request["messages"][2], "content": ""}]}
+    assert counted.tokens - count_request(bare, "gemini", model="gemini-2.0-flash", count=_words).tokens == 3

@@ -118,9 +118,11 @@ def _call_tokens(name: str, text: str, count: Callable[[str], int], gen: str) ->
     counts (the name, each key and string value alone: no numbers, no punctuation), and so does Vertex AI."""
     if gen in _SDK_TEXTS:
         try:
-            texts = render.sdk_texts(json.loads(text)) if text else []
+            value = json.loads(text) if text else {}
         except ValueError:
-            texts = [text]
+            value = None
+        # a result given as plain text (another shape's tool output) is sent wrapped as a string value
+        texts = render.sdk_texts(value) if isinstance(value, (dict, list)) else [text]
         return sum(count(t) for t in [name, *texts] if t)
     return (count(name) if name else 0) + (count(text) if text else 0)
 
