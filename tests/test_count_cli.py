@@ -666,3 +666,73 @@ def test_repeated_model_or_tokenizer_counted_once(monkeypatch, tmp_path):
     assert result.exit_code == 0
     assert [row["tokenizer"] for row in csv.DictReader(io.StringIO(result.stdout))] == ["o200k_base"]
     assert "--tokenizer o200k_base given more than once: counted once" in result.stderr
+
+
+def test_a_chats_kind_says_its_whole_range_not_only_the_tokenizers_band():
+    """The table's kind column for a chat: an exact tokenizer's framing error, an estimate's text band and
+    framing together (a Gemini agent chat is not 'estimate ±17%' when its range is twice that)."""
+    from pathlib import Path
+
+    from tokencost.families import range_label
+
+    chat = str(Path(__file__).parents[1] / "examples" / "chat" / "agent-tools.json")
+    result = CliRunner().invoke(cli, ["count", chat, "--messages", "-m", "gpt-5", "-m", "gemini-2.5-flash"])
+    assert result.exit_code == 0, result.output
+    rows = {line.split()[0]: line for line in result.stdout.splitlines()[2:] if line.strip()}
+    assert "exact, framing ±" in rows["gpt-5"]
+    document = json.loads(
+        CliRunner()
+        .invoke(cli, ["count", chat, "--messages", "-m", "gemini-2.5-flash", "--format", "json"])
+        .stdout
+    )
+    label = range_label(False, document["tokens"], document["low"], document["high"], document["error_band"])
+    assert label in rows["gemini-2.5-flash"]
+    assert range_label(True, 100, 100, 100, None) == "exact"
+    assert range_label(False, 100, 70, 120, 0.17) == "estimate ±30%"
+
+
+def test_count_messages_refuses_an_empty_request_and_skips_what_a_walk_finds_that_is_no_chat(tmp_path):
+    from pathlib import Path
+
+    for text in ("", "[]", '{"messages": []}'):
+        empty = tmp_path / "empty.json"
+        empty.write_text(text, encoding="utf-8")
+        result = CliRunner().invoke(cli, ["count", str(empty), "--messages", "-m", "gpt-4o"])
+        assert result.exit_code == 2 and "no chat messages to count" in result.output, text
+    samples = tmp_path / "samples"
+    samples.mkdir()
+    (samples / "README.md").write_text("# Samples\n", encoding="utf-8")
+    alone = CliRunner().invoke(cli, ["count", str(samples), "--messages", "-m", "gpt-4o"])
+    assert alone.exit_code == 2 and "no chat request among the 1 file(s) found" in alone.output
+    chat = Path(__file__).parents[1] / "examples" / "chat" / "agent-tools.json"
+    (samples / "agent.json").write_text(chat.read_text("utf-8"), encoding="utf-8")
+    walked = CliRunner().invoke(cli, ["count", str(samples), "--messages", "-m", "gpt-4o"])
+    named = CliRunner().invoke(cli, ["count", str(chat), "--messages", "-m", "gpt-4o"])
+    assert walked.exit_code == 0, walked.output
+    assert (
+        "README.md:1: not JSON or JSONL chat" in walked.stderr
+        and "skipped, not a chat request" in walked.stderr
+    )
+    assert walked.stdout == named.stdout
+    explicit = CliRunner().invoke(cli, ["count", str(samples / "README.md"), "--messages", "-m", "gpt-4o"])
+    assert explicit.exit_code == 2
+
+
+def test_count_messages_without_a_model_counts_the_model_the_request_names(tmp_path):
+    claude = tmp_path / "claude.json"
+    request = {
+        "model": "claude-sonnet-4-5",
+        "system": "Be terse.",
+        "messages": [{"role": "user", "content": "What is 2+2?"}],
+    }
+    claude.write_text(json.dumps(request), encoding="utf-8")
+    named = CliRunner().invoke(cli, ["count", str(claude), "--messages"])
+    asked = CliRunner().invoke(cli, ["count", str(claude), "--messages", "-m", "claude-sonnet-4.5"])
+    assert named.exit_code == asked.exit_code == 0, named.output
+    assert named.stdout == asked.stdout and "claude" in named.stdout
+    assert "counted as claude-sonnet-4-5, the model the request names" in named.stderr
+    unnamed = tmp_path / "plain.json"
+    unnamed.write_text(json.dumps({"messages": request["messages"]}), encoding="utf-8")
+    plain = CliRunner().invoke(cli, ["count", str(unnamed), "--messages"])
+    assert plain.exit_code == 0 and "o200k_base" in plain.stdout
+    assert "no --model given: counted with o200k_base" in plain.stderr

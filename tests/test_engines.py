@@ -91,8 +91,10 @@ def test_a_task_that_fails_once_is_retried_and_counted_once(corpus, dask_engine,
     # cut on whole lines (every line is the same bytes), so no partition splits a character
     line = len((corpus / "zh.txt").read_text("utf-8").splitlines(keepends=True)[0].encode())
     units = [(0, str(path), start, min(start + 10 * line, size), keys) for start in range(0, size, 10 * line)]
-    expected = sorted(map(repr, map(count_partition, units)))
-    got = sorted(map(repr, dask_engine.map_unordered(flaky_count, units)))
+    # the counts, not which engine counted them (a fresh worker counts short texts on the pure-Python path,
+    # a warm process on its native engine: the same counts)
+    expected = sorted(repr(part[:-1]) for part in map(count_partition, units))
+    got = sorted(repr(part[:-1]) for part in dask_engine.map_unordered(flaky_count, units))
     assert got == expected
 
 

@@ -43,6 +43,18 @@ def is_known_family(family: str) -> bool:
     return family in FAMILIES or family.startswith(FILE_FAMILY_PREFIXES)
 
 
+def range_label(
+    exact: bool, tokens: int, low: int, high: int, error_band: float | None, short: bool = False
+) -> str:
+    """How sure a count with a range is: ``exact``; ``exact, framing ±5%`` for an exact tokenizer's chat whose
+    framing is fitted; an estimate's wider of its band and its range (a chat adds the framing's error)."""
+    spread = max(tokens - low, high - tokens) / tokens if tokens else 0.0
+    if exact:
+        return f"exact, framing ±{spread:.0%}" if spread else "exact"
+    band = max(error_band or 0.0, spread)
+    return accuracy_label(False, band or None, short)
+
+
 def accuracy_label(exact: bool, error_band: float | None, short: bool = False) -> str:
     """How sure a count is, for tables: ``exact``, or ``estimate ±16%`` (``est ±16%`` when ``short``)."""
     if exact:

@@ -53,6 +53,8 @@ class Source:
     size: int | None = None
     #: the encoding ``collect`` sniffed for a regular file (``utf-8``, ``utf-16``, ``utf-32``)
     encoding: str = UTF8
+    #: found by walking a directory (not named): a file there in the wrong format is skipped, not an error
+    walked: bool = False
 
     @property
     def is_stdin(self) -> bool:
@@ -117,13 +119,15 @@ class _Walk:
         self.binary: set[tuple[int, int]] = set()
         self.duplicates = 0
 
-    def add(self, name: str, path: Path, st: os.stat_result, encoding: str, size: int | None) -> None:
+    def add(
+        self, name: str, path: Path, st: os.stat_result, encoding: str, size: int | None, walked: bool = False
+    ) -> None:
         key = (st.st_dev, st.st_ino)
         if key in self.files:
             self.duplicates += 1
             return
         self.files.add(key)
-        self.out.sources.append(Source(name, path, size, encoding))
+        self.out.sources.append(Source(name, path, size, encoding, walked))
 
 
 def _walk(root: Path, include: Sequence[str], exclude: Sequence[str], state: _Walk) -> int:
@@ -180,7 +184,7 @@ def _walk(root: Path, include: Sequence[str], exclude: Sequence[str], state: _Wa
                 out.notices.append(f"{path}: skipped (binary file)")
                 continue
             found += 1
-            state.add(str(path), path, st, encoding, st.st_size)
+            state.add(str(path), path, st, encoding, st.st_size, walked=True)
         stack.extend(reversed(subdirs))
     return found
 

@@ -15,7 +15,7 @@ from tokencost.cli._common import calibration_option, echo_output, format_option
 from tokencost.cli.engine_opt import engine_options, open_engine
 from tokencost.cli.online_opt import go_online, online_option
 from tokencost.errors import InputError
-from tokencost.families import accuracy_label
+from tokencost.families import range_label
 
 SCHEMA = "tokencost.count/1"
 DEFAULT_FAMILY = "o200k_base"
@@ -182,9 +182,11 @@ def count(
     _check_arguments(paths, jobs, explain, messages, per_file)
     from tokencost.inputs import collect
 
-    selections = _selections(models, tokenizers, all_families)
     collected = collect(paths, include, exclude)
     notices = list(collected.notices)
+    if messages and not (models or tokenizers or all_families):
+        models = _model_named(collected.sources, notices)
+    selections = _selections(models, tokenizers, all_families)
     selections, requested_models = _unique(selections, models, notices)
     keys = [(family, estimate) for _, family in selections]
     counters = _counters(selections, keys, estimate, online, notices)
@@ -220,13 +222,43 @@ def count(
     for (model, _family), requested, key in zip(selections, requested_models, keys, strict=True):
         result = _family_result(model, requested, counters[key], key, per_source, messages, per_file)
         results.append(result)
-        rows += _family_rows(
-            model, counters[key], key, result["tokens"], result["method"], per_source, per_file
-        )
+        rows += _family_rows(model, counters[key], key, result, per_source, per_file)
     from tokencost.render.tabular import render_rows
 
     document = _document(results, per_source, notices)
     echo_output(render_rows(rows, _columns(per_file, bool(models), fmt), fmt, json_document=document))
+
+
+def _model_named(sources, notices: list[str]) -> tuple[str, ...]:
+    """Without ``-m``, the model the first chat request names when the catalog knows it (a Claude request is
+    counted as Claude, not as GPT-4o); else none, and a notice that o200k_base counts it."""
+    from tokencost.errors import TokencostError
+    from tokencost.inputs import display_name, read_input
+    from tokencost.tokenizers.messages import parse_requests
+
+    named = None
+    for source in [s for s in sources[:1] if not s.is_stdin]:  # stdin is read once, by the count
+        try:
+            requests = parse_requests(read_input(source).text, display_name(source.name))
+        except TokencostError:
+            return ()  # the count itself says what is wrong with it
+        named = next((r.normalised().model for r in requests if r.normalised().model), None)
+    if named:
+        try:
+            _resolve_model(named)
+        except TokencostError:
+            notices.append(
+                f"no --model given and the request's model {named!r} is not in the catalog: counted with o200k_base"
+            )
+            return ()
+        notices.append(
+            f"no --model given: counted as {named}, the model the request names (-m MODEL for others)"
+        )
+        return (named,)
+    notices.append(
+        "no --model given: counted with o200k_base and GPT-4o's framing (-m MODEL for a model's own)"
+    )
+    return ()
 
 
 def _check_arguments(
@@ -353,22 +385,30 @@ def _family_result(
 
 
 def _family_rows(
-    model: str | None, counter, key, total: int, method: str, per_source, per_file: bool
+    model: str | None, counter, key, result: dict, per_source, per_file: bool
 ) -> list[dict[str, Any]]:
-    """The table rows of one family: one per file, or one in all."""
-    base = {
-        "model": model,
-        "tokenizer": counter.family,
-        "kind": accuracy_label(counter.exact, counter.error_band),
-        "method": method,
-    }
+    """The table rows of one family: one per file, or one in all; the kind says the count's whole range (a
+    chat's framing error included), not only the tokenizer's band."""
+
+    def kind(tokens: int, low: int, high: int) -> str:
+        return range_label(counter.exact, tokens, low, high, counter.error_band)
+
+    base = {"model": model, "tokenizer": counter.family, "method": result["method"]}
     if per_file:
         return [
-            {**base, "file": item.name, "tokens": item.tokens[key], "characters": item.characters}
+            {
+                **base,
+                "kind": kind(item.tokens[key], *_bounds(item, key)),
+                "file": item.name,
+                "tokens": item.tokens[key],
+                "characters": item.characters,
+            }
             for item in per_source
         ]
     chars = sum(item.characters for item in per_source)
-    return [{**base, "file": None, "tokens": total, "characters": chars}]
+    total = result["tokens"]
+    row_kind = kind(total, result["low"], result["high"])
+    return [{**base, "kind": row_kind, "file": None, "tokens": total, "characters": chars}]
 
 
 def _document(results: list[dict[str, Any]], per_source, notices: list[str]) -> dict[str, Any]:
@@ -463,11 +503,25 @@ def _count_messages(sources, keys, counters, notices, models=None):
     from tokencost.tokenizers.messages import count_requests, parse_requests, request_bounds
     from tokencost.tokenizers.ranges import RangeTally
 
-    out = []
+    out, skipped_files = [], []
     for source in sources:
         read = read_input(source)
         notices.extend(read.notices)
-        requests = parse_requests(read.text, display_name(source.name))
+        from tokencost.errors import InputError
+
+        try:
+            requests = parse_requests(read.text, display_name(source.name))
+            if not any(request.messages for request in requests):
+                raise InputError(
+                    f"{display_name(source.name)}: no chat messages to count (expected a chat request: "
+                    "messages, input or contents)"
+                )
+        except InputError as exc:
+            if not source.walked:
+                raise
+            notices.append(f"{exc.message}: skipped, not a chat request")
+            skipped_files.append(source.name)
+            continue
         item = SourceCount(source.name, characters=len(read.text), bytes=read.bytes)
         item.breakdown = {}
         skipped = 0
@@ -500,6 +554,11 @@ def _count_messages(sources, keys, counters, notices, models=None):
                 "reasoning): billed for context we cannot see, not counted (unknown, not zero)"
             )
         out.append(item)
+    if sources and not out:
+        from tokencost.errors import InputError
+
+        shown = ", ".join(skipped_files[:3]) + (" ..." if len(skipped_files) > 3 else "")
+        raise InputError(f"no chat request among the {len(sources)} file(s) found ({shown})")
     return out
 
 

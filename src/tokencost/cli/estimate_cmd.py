@@ -11,7 +11,7 @@ from tokencost.cli._common import DATE, calibration_option, echo_output, format_
 from tokencost.cli.online_opt import online_option
 from tokencost.currency import is_currency
 from tokencost.errors import InputError
-from tokencost.families import accuracy_label
+from tokencost.families import accuracy_label, range_label
 from tokencost.fx import parse_overrides
 from tokencost.pricing.resolve import parse_model_map
 
@@ -387,8 +387,8 @@ def _footer(result) -> list[str]:
 def _accuracy(count) -> str:
     """``exact``, ``est ±16%`` (``calibrated, est ±8%`` with a calibration file), or for an exact tokenizer's
     chat whose framing is fitted ``exact, framing ±5%`` (the count's bounds, from the framing's held-out error)."""
-    if count.exact and count.tokens and count.low != count.high:
-        spread = max(count.tokens - count.low, count.high - count.tokens) / count.tokens
-        return f"exact, framing ±{spread:.0%}"
-    label = accuracy_label(count.exact, count.error_band, short=True)
+    if count.low is not None and count.high is not None:
+        label = range_label(count.exact, count.tokens, count.low, count.high, count.error_band, short=True)
+    else:
+        label = accuracy_label(count.exact, count.error_band, short=True)
     return f"calibrated, {label}" if "(calibrated on " in (count.method or "") else label
