@@ -143,13 +143,16 @@ def family_of(vendor: str, model: str | None) -> str:
 
 def kind_of(pair: dict, request, gen: str) -> str:
     """plain, tools, tool results or structured; prefixed ``reasoning`` for reasoning models (GPT-5,
-    o-series, Claude or Gemini with thinking on); ``signed (unknown)`` for requests that carry reasoning
+    o-series, Claude or Gemini with thinking on); ``signed`` for Gemini 3's requests with reasoning signatures
+    (a fitted share of their characters); ``signed (unknown)`` for other requests that carry reasoning
     signatures (billed context we cannot see)."""
     body = pair["request"]
     thinking = bool(body.get("thinking") or body.get("reasoning") or body.get("reasoning_effort"))
     config = body.get("generationConfig") or {}
     thinking = thinking or bool(config.get("thinkingConfig"))
-    if request.signatures:
+    if request.signatures and gen == "gemini:3":
+        return "signed"  # a fitted share of the signatures' characters: reported apart
+    if request.signatures and gen not in framing.SIGNATURES_MODELLED:
         return "signed (unknown)"  # billed reasoning context we cannot see: reported apart, not fitted
     if request.results:
         kind = "tool results"
@@ -289,6 +292,19 @@ def _median_tools(
 
 
 def fit(rows: list[dict], gen: str, coef: dict, pool: list[dict] | None = None) -> dict:
+    """``_fit`` on the requests without reasoning signatures; on Gemini 3 then the billed share of a
+    signature's characters (``signature_chars``: median residual per character of the signed requests)."""
+    if gen != "gemini:3":
+        return _fit(rows, gen, coef, pool)
+    signed = [r for r in rows if r["features"]["signature_chars"]]
+    out = _fit([r for r in rows if not r["features"]["signature_chars"]], gen, coef, pool)
+    zeroed = {**out, "signature_chars": 0}
+    shares = [(r["billed"] - predict(r, zeroed)) / r["features"]["signature_chars"] for r in signed]
+    out["signature_chars"] = round(statistics.median(shares), 3) if shares else 0
+    return out
+
+
+def _fit(rows: list[dict], gen: str, coef: dict, pool: list[dict] | None = None) -> dict:
     """Robust, sequential fit of the framing constants of ``gen`` on ``rows``.
 
     1. Claude and Gemini only: one scale for text counted with the estimate (median billed / counted on

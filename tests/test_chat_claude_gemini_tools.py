@@ -275,3 +275,28 @@ def test_gemini_2_0_counts_a_plain_text_tool_result_whole():
     counted = count_request(request, "gemini", model="gemini-2.0-flash", count=_words)
     bare = {**request, "messages": [*request["messages"][:2], {**request["messages"][2], "content": ""}]}
     assert counted.tokens - count_request(bare, "gemini", model="gemini-2.0-flash", count=_words).tokens == 3
+
+
+def test_gemini_3_bills_a_share_of_a_thought_signature_vertex_none_and_2_5_is_unknown():
+    """Gemini 3 bills about a fifth of a ``thoughtSignature``'s characters (fitted), Vertex AI none; on 2.5 what
+    a signature bills is unknown (some requests bill it, some not) and it is reported so."""
+    call = {"functionCall": {"name": "f", "args": {}}, "thoughtSignature": "A" * 1000}
+    signed = {"contents": [{"role": "user", "parts": [{"text": "a"}]}, {"role": "model", "parts": [call]}]}
+    unsigned = {
+        **signed,
+        "contents": [signed["contents"][0], {"role": "model", "parts": [{**call, "thoughtSignature": ""}]}],
+    }
+    assert parse_request(signed).messages[1].parts[0].signature_chars == 1000
+
+    def counted(doc: dict, model: str):
+        return count_request(doc, "gemini", model=model, count=_words)
+
+    three = counted(signed, "gemini-3-flash-preview")
+    extra = three.tokens - counted(unsigned, "gemini-3-flash-preview").tokens
+    assert three.unknown_parts == 0 and 100 < extra < 300
+    vertex = counted(signed, "vertex_ai/gemini-3-flash-preview")
+    assert (
+        vertex.unknown_parts == 0
+        and vertex.tokens == counted(unsigned, "vertex_ai/gemini-3-flash-preview").tokens
+    )
+    assert counted(signed, "gemini-2.5-flash").unknown_parts == 1

@@ -5,7 +5,8 @@ per-message, priming, tool-call, tool-result and schema constants per model gene
 era; ``reasoning``: GPT-5 / o-series, harmony). Claude: Anthropic's documented tool-use system prompt per
 model and ``tool_choice`` plus fitted per-message and per-block constants. Gemini: per generation (1.x/2.0 and
 Vertex AI, 2.5, 3) its declarations' rendering, a token a turn from 2.5 and fitted constants; parts with a
-``thoughtSignature`` are billed context we cannot see (``unknown_parts``).
+``thoughtSignature`` are billed context we cannot see (``unknown_parts``), but on Gemini 3 (a fitted share of
+the signature's characters) and through Vertex AI (none).
 Other families: their chat template (``template``). Constants: ``tokenizers/data/framing.json``.
 """
 
@@ -49,6 +50,10 @@ _GEMINI_VERTEX = re.compile(r"^(?:vertex_ai|vertex|vertex-ai|google-vertex)/|pub
 #: Gemini 3 and later bill their function declarations as Gemma's function-calling format writes them
 _GEMINI_3 = re.compile(r"(?:^|/)gemini-(?:[3-9]|\d\d)")
 
+
+#: generations whose reasoning signatures are modelled, not unknown: Gemini 3 bills about a fixed share of a
+#: ``thoughtSignature``'s characters (fitted weight of ``signature_chars``), Vertex AI bills none (measured)
+SIGNATURES_MODELLED = frozenset({"gemini:3", "gemini:vertex"})
 
 #: basis of a request counted whole by the vendor's count endpoint (framing included; no split is known)
 VENDOR_BASIS = "vendor count endpoint"
@@ -172,8 +177,11 @@ def variant(family: str, model: str | None) -> tuple:
     return (generation(family, model),) if vendor in ("openai", "gemini") else ()
 
 
-def kind_of(request: Request) -> str:
-    """The request kind the held-out error is measured per: tool results, tools, structured or plain."""
+def kind_of(request: Request, gen: str = "") -> str:
+    """The request kind the held-out error is measured per: tool results, tools, structured or plain
+    (``signed``: reasoning signatures whose billed share ``gen`` estimates)."""
+    if request.signatures and gen == "gemini:3":
+        return "signed"
     if request.results:
         return "tool results"
     if request.tools:
@@ -215,7 +223,7 @@ def count_request(
     exact_part = 0
     if exact:
         exact_part = sum(f[k] for k in TOKEN_FEATURES if coef.get(k) == 1)
-    p90 = spec.get("error_p90_by_kind", {}).get(kind_of(request), spec.get("error_p90", 0.1))
+    p90 = spec.get("error_p90_by_kind", {}).get(kind_of(request, gen), spec.get("error_p90", 0.1))
     error = math.ceil(p90 * total) if total else 0
     return _result(
         request,
@@ -261,7 +269,7 @@ def _result(
         basis,
         len(request.messages) + (1 if request.system else 0),
         request.skipped_parts,
-        request.signatures,
+        0 if basis.removeprefix("fitted:") in SIGNATURES_MODELLED else request.signatures,
         request.shape,
         request.where,
     )

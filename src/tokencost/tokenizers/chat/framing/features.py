@@ -39,6 +39,7 @@ FRAMING_FEATURES = (
     "schema",
     "tool_prompt",
     "assistant_turns",
+    "signature_chars",
 )
 
 
@@ -65,6 +66,7 @@ def features(
     f["thinking_on"] = int(bool(request.extras.get("thinking")))
     for message in messages:
         f["messages"] += 1
+        f["signature_chars"] += sum(p.signature_chars for p in message.parts)
         if vendor == "openai":
             f["roles"] += count(message.role)
             if message.role == "assistant" and any(p.kind == TEXT and p.text for p in message.parts):
