@@ -141,12 +141,42 @@ def family_of(vendor: str, model: str | None) -> str:
     return "o200k_base"
 
 
+#: until 1 April 2025 the Responses API billed GPT-4o-era requests more than it does now (recorded 10-28 March
+#: 2025, in logfire, llm-openai-plugin and pydantic-ai, fit and held out alike): 18 tokens a request (as a
+#: system message ``Knowledge cutoff: 2023-10\n\nImage input capabilities: Enabled`` would be: 4 + 14; the
+#: text is a guess, the count measured) and, with tools and parallel tool calls on, the 194 tokens of the
+#: ``multi_tool_use`` namespace (``_MULTI_TOOL_USE``). The library counts today's billing; these requests are
+#: reported apart (``RETIRED``), not fitted, and checked against that rule
+_RETIRED_UNTIL = 1743465600  # 2025-04-01T00:00Z
+RETIRED = "retired (Mar 2025)"
+_RETIRED_REQUEST, _MULTI_TOOL_USE = 18, 194
+
+
+def retired(pair: dict) -> bool:
+    """A GPT-4o / GPT-4o mini Responses request answered before April 2025 (its response id starts with
+    the hex Unix time it was created at: ``resp_67cee263...`` is 10 March 2025)."""
+    rid, model = pair.get("response_id") or "", pair["model"] or ""
+    if pair["endpoint"] != "responses" or not model.startswith("gpt-4o") or not rid.startswith("resp_6"):
+        return False
+    return int(rid[5:13], 16) < _RETIRED_UNTIL
+
+
+def retired_rule(row: dict) -> int:
+    """What a retired-framing request billed beyond today's count, by the March 2025 rule."""
+    body = row["request"]
+    parallel = body.get("tools") and body.get("parallel_tool_calls") is not False
+    return _RETIRED_REQUEST + (_MULTI_TOOL_USE if parallel else 0)
+
+
 def kind_of(pair: dict, request, gen: str) -> str:
     """plain, tools, tool results or structured; prefixed ``reasoning`` for reasoning models (GPT-5,
     o-series, Claude or Gemini with thinking on); ``signed`` for Gemini 3's requests with reasoning signatures
     (a fitted share of their characters); ``signed (unknown)`` for other requests that carry reasoning
-    signatures (billed context we cannot see)."""
+    signatures (billed context we cannot see); ``RETIRED`` for requests billed as the Responses API did
+    before April 2025."""
     body = pair["request"]
+    if retired(pair):
+        return RETIRED
     thinking = bool(body.get("thinking") or body.get("reasoning") or body.get("reasoning_effort"))
     config = body.get("generationConfig") or {}
     thinking = thinking or bool(config.get("thinkingConfig"))
@@ -211,6 +241,7 @@ def load(
                 "features": feats,
                 "family": family,
                 "unknown": request.signatures,
+                "request": pair["request"],
             }
         )
     return rows, dict(dropped)
@@ -311,7 +342,8 @@ def _fit(rows: list[dict], gen: str, coef: dict, pool: list[dict] | None = None)
        plain requests). 2. The reply priming (``base``): median residual of plain requests. 3. The schema
        constant on structured-output requests, 4. the tool constants (per request, without a system
        message, per tool, named or required tool_choice, Chat Completions endpoint, strict) on requests
-       with tools but no calls (``_robust``), 5. one constant per tool call and per tool result (median).
+       with tools but no calls (``_robust``), 5. one constant per tool call and per tool result (median),
+       6. one per Responses ``additional_tools`` item (median; the rows that carry one measure nothing else).
        OpenAI constants are integers. ``pool`` (default ``rows``): the requests that measure the text scale and
        the message constants (reply priming, system prompt, thinking), the generations of one tokenizer
        together where the Messages API frames turns alike.
@@ -336,7 +368,7 @@ def _fit(rows: list[dict], gen: str, coef: dict, pool: list[dict] | None = None)
             if all(r["features"][p] for p in present) and not any(r["features"][a] for a in absent)
         ]
 
-    extras = ("tools", "calls", "results", "schema", "thinking_text")
+    extras = ("tools", "calls", "results", "schema", "thinking_text", "tool_loads")
     pool = rows if pool is None else pool
     plain = only(absent=extras if whole else (*extras, "system", "thinking_on"), among=pool)
     # a generation recorded only with a system prompt (Claude's newer tokenizer): its scale from those
@@ -386,7 +418,7 @@ def _fit(rows: list[dict], gen: str, coef: dict, pool: list[dict] | None = None)
             )
     steps += [
         (["schema"], only("schema", absent=("tools", "calls", "results"))),
-        (tool_names, only("tools", absent=("calls", "results", "schema"))),
+        (tool_names, only("tools", absent=("calls", "results", "schema", "tool_loads"))),
     ]
     for names, subset in steps:
         if subset and gen in _FEW_TOOL_TERMS and names == list(_FEW_TOOL_TERMS[gen]):
@@ -399,7 +431,7 @@ def _fit(rows: list[dict], gen: str, coef: dict, pool: list[dict] | None = None)
                 out.update(_exact_most(subset, names, out))
     for name in _UNBILLED.get(vendor, ()):
         out[name] = 0
-    calls = only("calls", absent=("schema",))
+    calls = only("calls", absent=("schema", "tool_loads"))
     if calls:  # one constant per call and its result: the median, as calls and results come in pairs
         zeroed = {**out, "calls": 0, "results": 0}
         value = statistics.median(
@@ -409,7 +441,28 @@ def _fit(rows: list[dict], gen: str, coef: dict, pool: list[dict] | None = None)
         out["calls"] = out["results"] = round(value) if whole else round(value, 2)
     else:  # no unsigned call recorded: no constant (an earlier fit's value would stand on nothing)
         out["calls"] = out["results"] = 0
+    _fit_responses_calls(only, out, whole)
+    loads = only("tool_loads")
+    if loads:  # Responses ``additional_tools`` items: what each bills beyond its tools (median), fitted last
+        zeroed = {**out, "tool_loads": 0}
+        value = statistics.median(
+            (r["billed"] - predict(r, zeroed)) / r["features"]["tool_loads"] for r in loads
+        )
+        out["tool_loads"] = round(value) if whole else round(value, 2)
     return out
+
+
+def _fit_responses_calls(only: Callable[..., list[dict]], out: dict, whole: bool) -> None:
+    """GPT-4o-era Responses calls: what a call bills beyond the per-call constant (median per call, on requests
+    whose calls are one a turn), then what a parallel call (one following another) bills beyond that."""
+    for name, absent in (("resp_calls", ("resp_parallel",)), ("resp_parallel", ())):
+        subset = only(name, absent=("schema", "tool_loads", *absent))
+        if subset:
+            zeroed = {**out, name: 0}
+            value = statistics.median(
+                (r["billed"] - predict(r, zeroed)) / r["features"][name] for r in subset
+            )
+            out[name] = round(value) if whole else round(value, 2)
 
 
 def _pool(rows: list[dict], gen: str) -> list[dict] | None:
@@ -465,7 +518,8 @@ def table(rows: list[dict], data: dict, bands: dict[str, float] | None = None) -
         key = (row["vendor"], row["kind"])
         groups[key].append(abs(error))
         exact[key] += predict(row, coef) == row["billed"]
-        per_gen[row["gen"]].append(abs(error))
+        if row["kind"] != RETIRED:  # the library counts today's billing: its error band says so
+            per_gen[row["gen"]].append(abs(error))
         if bands and row["vendor"] in bands:
             beyond[key].append(_beyond_text(row, coef, bands[row["vendor"]]))
     head = f"{'vendor':17} {'kind':22} {'n':>5} {'exact':>6} {'median':>7} {'p90':>7}"
@@ -485,7 +539,9 @@ def table(rows: list[dict], data: dict, bands: dict[str, float] | None = None) -
         p90s[gen] = round(errors[min(len(errors) - 1, int(0.9 * len(errors)))], 4)
     by_kind: dict[tuple[str, str], list[float]] = defaultdict(list)
     for row in rows:
-        if row["kind"] == "signed (unknown)" or row["billed"] < 10:  # one token off a 1-token request: 100 %
+        if (
+            row["kind"] in ("signed (unknown)", RETIRED) or row["billed"] < 10
+        ):  # one token off a 1-token request: 100 %
             continue
         coef = data["generations"][row["gen"]]["coef"]
         error = abs(predict(row, coef) - row["billed"]) / row["billed"]
@@ -560,7 +616,9 @@ def main(argv: list[str]) -> int:
     if "--swap" in argv:  # the other way round, as a check of the split (refits, never writes)
         fit_sources = frozenset({r["source"] for r in rows}) - FIT
         do_fit = False
-    fit_rows = [r for r in rows if r["source"] in fit_sources and r["kind"] != "signed (unknown)"]
+    fit_rows = [
+        r for r in rows if r["source"] in fit_sources and r["kind"] not in ("signed (unknown)", RETIRED)
+    ]
     held = [r for r in rows if r["source"] not in fit_sources]
     data = json.loads(DATA.read_text(encoding="utf-8"))
     for gen, (parent, about) in SEEDED.items():
@@ -597,6 +655,15 @@ def main(argv: list[str]) -> int:
     print(f"\nfit set ({len(fit_rows)} requests from {sorted(fit_sources)}):")
     print("\n".join(fit_lines))
     print(f"\nleft out: {dropped}")
+    old = [r for r in rows if r["kind"] == RETIRED]
+    if old:
+        exact = sum(
+            predict(r, data["generations"][r["gen"]]["coef"]) + retired_rule(r) == r["billed"] for r in old
+        )
+        print(
+            f"{RETIRED}: {exact} of {len(old)} requests exact with today's count + {_RETIRED_REQUEST} a request "
+            f"+ {_MULTI_TOOL_USE} (multi_tool_use) with parallel tool calls"
+        )
     if "--harmony" in argv:
         print(harmony_check(path))
     if do_fit:

@@ -382,6 +382,10 @@ def test_gemini_thought_signature_is_unknown_not_zero():
         ),
         ({"input": [{"type": "nope"}]}, "x: input[0].type: unsupported input item type 'nope'"),
         (
+            {"input": [{"type": "additional_tools", "tools": [{"type": "function"}]}]},
+            "x: input[0].tools[0].name: expected a string, got null",
+        ),
+        (
             {"input": "hi", "tools": [{"type": "web_search"}]},
             "x: tools[0].type: unsupported tool type 'web_search'",
         ),
@@ -407,7 +411,7 @@ def test_gemini_thought_signature_is_unknown_not_zero():
             {"contents": [{"parts": [{"functionCall": {"args": {}}}]}]},
             "x: contents[0].parts[0].functionCall.name",
         ),
-        ({"contents": [], "tools": [{"googleSearch": {}}]}, "x: tools[0]: expected 'functionDeclarations'"),
+        ({"contents": [], "tools": [{}]}, "x: tools[0]: expected 'functionDeclarations' or a built-in tool"),
         (
             {"contents": [], "tools": [{"functionDeclarations": [{"name": "f", "parameters": []}]}]},
             "x: tools[0].functionDeclarations[0].parameters: expected a schema object, got a list",
@@ -519,6 +523,109 @@ def test_a_conversation_counts_the_same_whatever_shape_it_was_logged_in(turns, s
         assert len(counts) == 1, (family, counts)
 
 
+def test_gpt4o_responses_render_the_parameters_title_above_the_object():
+    """Responses requests on GPT-4o-era models bill the parameters' own ``title`` (openai-agents names every
+    tool's schema ``<tool>_args``): a comment line above the object; Chat Completions and harmony do not."""
+    params = {
+        "title": "get_weather_args",
+        "type": "object",
+        "properties": {"city": {"title": "City", "type": "string"}},
+        "required": ["city"],
+    }
+    tool = Tool("get_weather", "Gets the weather.", params)
+    assert render.openai_tools((tool,), gpt4o=True, titles=True) == (
+        "# Tools\n\n## functions\n\nnamespace functions {\n\n"
+        "// Gets the weather.\n"
+        "type get_weather = (_: // get_weather_args\n{\n"
+        "// City\n"
+        "city: string,\n"
+        "}) => any;\n\n"
+        "} // namespace functions"
+    )
+    assert "get_weather_args" not in render.openai_tools((tool,), gpt4o=True)
+    o200k = get_counter("o200k_base").count
+    body = {
+        "model": "gpt-4o",
+        "input": "Weather in Paris?",
+        "tools": [{"type": "function", "name": "get_weather"}],
+    }
+    body["tools"][0].update(description="Gets the weather.", parameters=params)
+    untitled = {**body, "tools": [{**body["tools"][0], "parameters": {**params, "title": ""}}]}
+    titled = count_request(body, "o200k_base").tokens
+    assert titled - count_request(untitled, "o200k_base").tokens == o200k("get_weather_args") + 2
+
+
+def test_responses_additional_tools_items_load_their_tools():
+    """An ``additional_tools`` input item (tools a tool search loads mid-conversation) adds its tools to the
+    request's, once each, and is billed beyond them: the ``tool_loads`` constant on GPT-5 (fitted)."""
+    from tokencost.tokenizers.chat.framing import constants
+
+    loaded = {"type": "function", "name": "lookup_refund_policy", "description": "Look up a refund policy."}
+    body = {
+        **RESPONSES,
+        "input": [
+            *RESPONSES["input"],
+            {"type": "additional_tools", "role": "developer", "tools": [loaded, RESPONSES["tools"][0]]},
+        ],
+    }
+    request = parse_request(body)
+    assert [t.name for t in request.tools] == ["get_weather", "lookup_refund_policy"]
+    assert request.extras["tool_loads"] == 1 and len(request.messages) == 3
+    plain = parse_request({**RESPONSES, "tools": [*RESPONSES["tools"], loaded]})
+    extra = count_request(request, "o200k_base").tokens - count_request(plain, "o200k_base").tokens
+    assert extra == constants()["generations"]["openai:reasoning"]["coef"]["tool_loads"] > 0
+
+
+def test_gpt4o_responses_tools_without_a_system_message_are_not_framed_apart():
+    """GPT-4o-era Chat Completions bills tools without a system message a few tokens more (fitted
+    ``tools_no_system``); its Responses API does not (every such recorded request came out 3-5 high)."""
+    from tokencost.tokenizers.chat.framing.features import features
+
+    o200k = get_counter("o200k_base").count
+    tool = {"type": "function", "name": "get_weather", "description": "Get the weather", "parameters": PARAMS}
+    chat = parse_request(
+        {
+            "model": "gpt-4o",
+            "messages": [{"role": "user", "content": "Hi"}],
+            "tools": [{"type": "function", "function": {k: v for k, v in tool.items() if k != "type"}}],
+        }
+    )
+    responses = parse_request({"model": "gpt-4o", "input": "Hi", "tools": [tool]})
+    assert features(chat, "openai", o200k, 0, "openai:chat")["tools_no_system"] == 1
+    assert features(responses, "openai", o200k, 0, "openai:chat")["tools_no_system"] == 0
+    assert features(responses, "openai", o200k, 0, "openai:reasoning")["tools_no_system"] == 1
+
+
+def test_gpt4o_responses_calls_parallel_calls_and_an_empty_message_before_a_call():
+    """GPT-4o-era Responses requests: each function call is counted (``resp_calls``) and one made in the same
+    turn as the one before it (parallel) apart (``resp_parallel``); an empty assistant message right before a
+    call is the call's turn, not a message of its own (an empty user message stays one)."""
+    from tokencost.tokenizers.chat.framing.features import features
+
+    o200k = get_counter("o200k_base").count
+
+    def call(n: str) -> dict:
+        return {"type": "function_call", "call_id": n, "name": "get_weather", "arguments": '{"city":"Paris"}'}
+
+    def out(n: str) -> dict:
+        return {"type": "function_call_output", "call_id": n, "output": "18C"}
+
+    user = {"role": "user", "content": "Weather in Paris and Rome?"}
+    empty = {"role": "assistant", "content": ""}
+    parallel = parse_request(
+        {"model": "gpt-4o", "input": [user, empty, call("a"), call("b"), out("a"), out("b")]}
+    )
+    assert [m.role for m in parallel.messages] == ["user", "assistant", "assistant", "tool", "tool"]
+    f = features(parallel, "openai", o200k, 0, "openai:chat")
+    assert (f["resp_calls"], f["resp_parallel"]) == (2, 1)
+    sequential = parse_request({"model": "gpt-4o", "input": [user, call("a"), out("a"), call("b"), out("b")]})
+    f = features(sequential, "openai", o200k, 0, "openai:chat")
+    assert (f["resp_calls"], f["resp_parallel"]) == (2, 0)
+    assert features(sequential, "openai", o200k, 0, "openai:reasoning")["resp_calls"] == 0
+    kept = parse_request({"model": "gpt-4o", "input": [user, {"role": "user", "content": ""}, call("a")]})
+    assert len(kept.messages) == 3
+
+
 def test_gpt5_bills_an_earlier_assistant_reply_with_its_channel():
     """harmony renders an earlier assistant reply as ``<|start|>assistant<|channel|>final<|message|>``: two
     tokens more than a user turn of the same text; GPT-4o's format has no channel."""
@@ -531,3 +638,23 @@ def test_gpt5_bills_an_earlier_assistant_reply_with_its_channel():
         replied = count_request(chat("assistant"), "o200k_base", model=model).tokens
         asked = count_request(chat("user"), "o200k_base", model=model).tokens
         assert replied - asked == extra, model
+
+
+def test_empty_descriptions_are_left_out():
+    """ellmer sends ``"description": ""`` on every tool's parameters and properties: neither generation bills
+    a comment line for one (its Responses requests came out 1-2 tokens high a tool on GPT-4o, 3-7 on GPT-5,
+    with ``// `` rendered; openai-harmony's own renderer writes the empty line, the API does not bill it)."""
+    params = {
+        "type": "object",
+        "description": "",
+        "properties": {"user": {"type": "string", "description": ""}},
+        "required": ["user"],
+    }
+    tool = Tool("favorite_color", "Find a user's favorite color", params)
+    assert render.openai_tools((tool,), gpt4o=True) == (
+        "# Tools\n\n## functions\n\nnamespace functions {\n\n"
+        "// Find a user's favorite color\n"
+        "type favorite_color = (_: {\nuser: string,\n}) => any;\n\n"
+        "} // namespace functions"
+    )
+    assert "type favorite_color = (_: {\nuser: string,\n}) => any;" in render.openai_tools((tool,))

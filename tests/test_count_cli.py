@@ -736,3 +736,31 @@ def test_count_messages_without_a_model_counts_the_model_the_request_names(tmp_p
     plain = CliRunner().invoke(cli, ["count", str(unnamed), "--messages"])
     assert plain.exit_code == 0 and "o200k_base" in plain.stdout
     assert "no --model given: counted with o200k_base" in plain.stderr
+
+
+def test_count_json_lists_results_however_many_were_asked(tmp_path):
+    path = tmp_path / "t.txt"
+    path.write_text("hello world", encoding="utf-8")
+    one = json.loads(
+        CliRunner().invoke(cli, ["count", str(path), "--tokenizer", "o200k_base", "--format", "json"]).stdout
+    )
+    two = json.loads(
+        CliRunner()
+        .invoke(
+            cli,
+            [
+                "count",
+                str(path),
+                "--tokenizer",
+                "o200k_base",
+                "--tokenizer",
+                "cl100k_base",
+                "--format",
+                "json",
+            ],
+        )
+        .stdout
+    )
+    assert [r["family"] for r in one["results"]] == ["o200k_base"]
+    assert one["tokens"] == one["results"][0]["tokens"] == 2  # a single result stays inline too
+    assert [r["family"] for r in two["results"]] == ["o200k_base", "cl100k_base"] and "tokens" not in two

@@ -258,10 +258,10 @@ def test_non_text_message_parts_are_reported_not_dropped_silently(runner, tmp_pa
     args = ["estimate", str(path), "--messages", "-m", "gpt-5", "-m", "claude-haiku-4.5"]
     document = json.loads(runner.invoke(cli, [*args, "--format", "json"]).stdout)
     assert len(document["notices"]) == 1
-    assert document["notices"][0].startswith("1 non-text content part(s) not counted")
+    assert document["notices"][0].startswith("1 part(s) not counted (images, audio, files")
     table = runner.invoke(cli, args)
     assert table.exit_code == 0
-    assert table.stderr.startswith("notice: 1 non-text content part(s) not counted")
+    assert table.stderr.startswith("notice: 1 part(s) not counted (images, audio, files")
     assert "non-text" not in table.stdout
     plain = tmp_path / "plain.json"
     plain.write_text(json.dumps({"messages": [{"role": "user", "content": "hello"}]}), encoding="utf-8")
@@ -273,7 +273,7 @@ def test_python_api_reports_non_text_parts():
     import tokencost
 
     result = tokencost.estimate(PARTS, models="gpt-5")
-    assert result.notices and "1 non-text content part(s) not counted" in result.notices[0]
+    assert result.notices and "1 part(s) not counted (images, audio, files" in result.notices[0]
 
 
 def test_gpt5_input_limit_is_checked_apart_from_its_400k_window():
@@ -509,3 +509,27 @@ def test_a_chat_file_priced_without_messages_says_so(runner, tmp_path):
     assert not any("reads as a chat request" in n for n in json.loads(framed.stdout)["notices"])
     text = runner.invoke(cli, ["estimate", str(prose), "-m", "gpt-4o", "--format", "json"])
     assert not any("reads as a chat request" in n for n in json.loads(text.stdout)["notices"])
+
+
+SIGNED = {
+    "contents": [
+        {"role": "user", "parts": [{"text": "What is 2+2?"}]},
+        {"role": "model", "parts": [{"text": "4", "thoughtSignature": "CiQB0e2Kb"}]},
+        {"role": "user", "parts": [{"text": "And 3+3?"}]},
+    ]
+}
+
+
+def test_reasoning_signatures_are_said_by_estimate_as_by_count(runner, tmp_path):
+    path = tmp_path / "signed.json"
+    path.write_text(json.dumps(SIGNED), encoding="utf-8")
+    estimated = runner.invoke(
+        cli, ["estimate", str(path), "--messages", "-m", "gemini-2.5-flash", "--format", "json"]
+    )
+    counted = runner.invoke(cli, ["count", str(path), "--messages", "-m", "gemini-2.5-flash"])
+    assert estimated.exit_code == counted.exit_code == 0
+    said = (
+        "carry reasoning signatures (thoughtSignature, encrypted reasoning): billed for context we cannot see"
+    )
+    assert any(said in notice for notice in json.loads(estimated.stdout)["notices"])
+    assert said in counted.stderr

@@ -371,13 +371,13 @@ def _chat_plan(tmp_path, content):
 def test_non_text_chat_parts_are_reported(tmp_path):
     image = {"type": "image_url", "image_url": {"url": "http://x"}}
     w = _chat_plan(tmp_path, [{"type": "text", "text": "hello there"}, image, image])
-    assert any(p.startswith("2 non-text part(s)") and "not counted" in p for p in w["problems"])
-    assert any("2 non-text part(s) of the chat sample(s) not counted" in a for a in w["assumptions"])
+    assert any(p.startswith("2 part(s) (images, audio, files") and "not counted" in p for p in w["problems"])
+    assert any("2 part(s) of the chat sample(s) not counted" in a for a in w["assumptions"])
 
 
 def test_text_only_chat_has_no_non_text_problem(tmp_path):
     w = _chat_plan(tmp_path, "hello there")
-    assert not any("non-text" in p for p in w["problems"] + w["assumptions"])
+    assert not any("not counted" in p for p in w["problems"] + w["assumptions"])
 
 
 # -- 8. numbers too large to represent ------------------------------------------------------------------------
@@ -591,3 +591,28 @@ def test_plan_counts_a_structured_output_schema_like_count_does(tmp_path, runner
         cli, ["count", str(tmp_path / "r.json"), "--messages", "-m", "gpt-5-mini", "--format", "json"]
     )
     assert json.loads(out.stdout)["tokens"] == tokens
+
+
+def test_reasoning_signatures_in_chat_samples_are_a_plan_problem(tmp_path):
+    chat = {
+        "contents": [
+            {"role": "user", "parts": [{"text": "hello there"}]},
+            {"role": "model", "parts": [{"text": "hi", "thoughtSignature": "CiQB0e2Kb"}]},
+            {"role": "user", "parts": [{"text": "again"}]},
+        ]
+    }
+    (tmp_path / "chat.json").write_text(json.dumps(chat), encoding="utf-8")
+    body = """
+        version: 1
+        start: 2027-01-01
+        horizon_months: 1
+        candidates: [gemini-2.5-flash]
+        workloads:
+          - name: w
+            model: gemini-2.5-flash
+            requests_per_day: 100
+            messages: chat.json
+            output_tokens: 10
+    """
+    w = plan_file(write(tmp_path, "w.yaml", body), today=TODAY).to_document()["workloads"][0]
+    assert any("1 part(s) of the chat sample(s) carry reasoning signatures" in p for p in w["problems"])

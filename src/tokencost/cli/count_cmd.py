@@ -412,12 +412,12 @@ def _family_rows(
 
 
 def _document(results: list[dict[str, Any]], per_source, notices: list[str]) -> dict[str, Any]:
-    """The ``tokencost.count/1`` document: one result inline, several under ``results``."""
+    """The ``tokencost.count/1`` document: every result under ``results`` (one shape for scripts however
+    many models or families were asked), and a single one also inline, as it always was."""
     document: dict[str, Any] = {"schema": SCHEMA}
     if len(results) == 1:
         document.update(results[0])
-    else:
-        document["results"] = results
+    document["results"] = results
     document["inputs"] = [item.name for item in per_source]
     document["characters"] = sum(item.characters for item in per_source)
     document["bytes"] = sum(item.bytes for item in per_source)
@@ -540,7 +540,9 @@ def _count_messages(sources, keys, counters, notices, models=None):
             if result.approximated:
                 approximated[key[0]] = result.approximated
         if skipped:
-            notices.append(f"{source.name}: {skipped} non-text content part(s) not counted")
+            from tokencost.tokenizers.chat.model import NOT_COUNTED
+
+            notices.append(f"{source.name}: {skipped} part(s) not counted ({NOT_COUNTED})")
         if approximated:
             per_family = ", ".join(f"{family} {tokens}" for family, tokens in approximated.items())
             notices.append(

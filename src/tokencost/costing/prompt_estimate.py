@@ -31,6 +31,7 @@ from tokencost.errors import InputError
 from tokencost.fx import FxTable, fx_table
 from tokencost.pricing.catalog import Entry, load_catalog, pricing_paths
 from tokencost.pricing.lifecycle import retired_note
+from tokencost.tokenizers.chat import model as chat_model
 
 if TYPE_CHECKING:
     from tokencost.tokenizers import TokenCount
@@ -240,8 +241,14 @@ def _count_per_family(
             )
     if skipped_parts:
         notices.append(
-            f"{skipped_parts} non-text content part(s) not counted (images, audio and files are billed "
-            "by other rules): the input cost covers text only"
+            f"{skipped_parts} part(s) not counted ({chat_model.NOT_COUNTED}: billed by other rules): the input cost "
+            "covers text only"
+        )
+    signed = sum(request.normalised().signatures for request in chat or ())
+    if signed:
+        notices.append(
+            f"{signed} part(s) carry reasoning signatures (thoughtSignature, encrypted reasoning): billed for "
+            "context we cannot see, not counted (unknown, not zero)"
         )
     return counts, largest, notices
 

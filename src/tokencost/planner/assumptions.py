@@ -127,7 +127,9 @@ def timeline_assumptions(t: Timeline, skipped_parts: int) -> list[str]:
     """Uncounted chat parts, then a start before, after or inside the plan's months."""
     out = []
     if skipped_parts:
-        out.append(f"input: {skipped_parts} non-text part(s) of the chat sample(s) not counted (text only)")
+        out.append(
+            f"input: {skipped_parts} part(s) of the chat sample(s) not counted (images, audio, files or server-side tools: text only)"
+        )
     months, first, offset, start = t.months, t.first, t.offset, t.start
     if first is None:
         out.append(

@@ -46,6 +46,7 @@ from tokencost.planner.ranking import Ranking, Traffic, family_volumes, price_ca
 from tokencost.planner.tokens import FamilyTokens, WorkloadTokens, sample_files
 from tokencost.planner.workload import CacheRefresh, Workload, WorkloadFile, is_selector, load_workload, where
 from tokencost.pricing.catalog import Catalog, Entry, load_catalog, pricing_paths
+from tokencost.tokenizers.chat import model as chat_model
 
 __all__ = ["SCHEMA", "PlanResult", "WorkloadPlan", "plan_file", "plan_spec"]
 
@@ -250,8 +251,14 @@ class _Planner:
         skipped = self.tokens.skipped_parts(samples, chat)
         if skipped:
             problems.append(
-                f"{skipped} non-text part(s) (images, audio, files) in the chat sample(s) were not counted: "
+                f"{skipped} part(s) ({chat_model.NOT_COUNTED}) in the chat sample(s) were not counted: "
                 "they are billed by other rules, so the input cost is understated"
+            )
+        signed = self.tokens.signed_parts(samples, chat)
+        if signed:
+            problems.append(
+                f"{signed} part(s) of the chat sample(s) carry reasoning signatures (thoughtSignature, encrypted "
+                "reasoning): billed for context we cannot see, not counted (unknown, not zero)"
             )
         return skipped
 

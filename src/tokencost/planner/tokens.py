@@ -67,6 +67,7 @@ class SampleCounts:
         #: tokens of the text alone (a chat's content, without its framing and tool definitions)
         self._content: dict[tuple[Path, str, bool], tuple[int, ...]] = {}
         self.skipped_parts: dict[Path, int] = {}  # non-text parts (images, audio) of each chat sample
+        self.signed_parts: dict[Path, int] = {}  # parts carrying reasoning signatures (billed, unseen)
 
     def counter(self, family: str):
         from tokencost.tokenizers import get_counter
@@ -107,6 +108,7 @@ class SampleCounts:
                     text = (one.tokens, one.tokens) if tally is None else tally.bounds(one.tokens)
                     bounds.append(request_bounds(one.tokens, text, one.error, counter.exact))
                 self.skipped_parts[path] = sum(c.skipped_parts for c in counted)
+                self.signed_parts[path] = sum(c.unknown_parts for c in counted)
                 self._counts[key] = tuple(c.tokens for c in counted)
                 self._bounds[key] = tuple(bounds)
                 self._content[key] = tuple(c.content for c in counted)
@@ -202,6 +204,10 @@ class WorkloadTokens:
     def skipped_parts(self, samples: Sequence[Path], chat: bool) -> int:
         """Non-text parts (images, audio) of the chat samples, which are not counted."""
         return sum(self.counts.skipped_parts.get(p, 0) for p in samples) if chat else 0
+
+    def signed_parts(self, samples: Sequence[Path], chat: bool) -> int:
+        """Parts of the chat samples with reasoning signatures: billed for context we cannot see."""
+        return sum(self.counts.signed_parts.get(p, 0) for p in samples) if chat else 0
 
     def family_tokens(
         self,

@@ -60,6 +60,10 @@ class Schema:
     description: str = ""
 
 
+#: what a request's ``skipped_parts`` are, for notices (count, estimate, plan)
+NOT_COUNTED = "images, audio, files, server-side tools or block types tokencost does not know"
+
+
 @dataclass(frozen=True)
 class Request:
     """One chat request, normalised. ``shape``: the shape it was read from (``openai_chat``,

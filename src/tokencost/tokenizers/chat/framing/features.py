@@ -7,7 +7,7 @@ import json
 from collections.abc import Callable
 
 from tokencost.tokenizers.chat.framing import render
-from tokencost.tokenizers.chat.model import TEXT, THINKING, TOOL_CALL, TOOL_RESULT, Request, Tool
+from tokencost.tokenizers.chat.model import TEXT, THINKING, TOOL_CALL, TOOL_RESULT, Message, Request, Tool
 
 #: features that are token counts of text (exact where the family's tokenizer is); the others are framing
 TOKEN_FEATURES = (
@@ -38,6 +38,9 @@ FRAMING_FEATURES = (
     "results",
     "schema",
     "tool_prompt",
+    "tool_loads",
+    "resp_calls",
+    "resp_parallel",
     "assistant_turns",
     "signature_chars",
 )
@@ -64,6 +67,10 @@ def features(
         has_system = any(system_texts)
     f["system"] = int(has_system)
     f["thinking_on"] = int(bool(request.extras.get("thinking")))
+    # Responses ``additional_tools`` items (tools loaded mid-conversation): billed beyond their tools' rendering
+    f["tool_loads"] = int(request.extras.get("tool_loads") or 0)
+    if gen == "openai:chat" and request.shape == "openai_responses":
+        f["resp_calls"], f["resp_parallel"] = _responses_calls(messages)
     for message in messages:
         f["messages"] += 1
         f["signature_chars"] += sum(p.signature_chars for p in message.parts)
@@ -88,7 +95,9 @@ def features(
                 f["thinking_text"] += count(part.text)
     if request.tools:
         f["tools"] = 1
-        f["tools_no_system"] = 0 if has_system else 1
+        # GPT-4o-era Chat Completions bills tools without a system message more; its Responses API does not
+        responses = gen == "openai:chat" and request.shape == "openai_responses"
+        f["tools_no_system"] = 0 if has_system or responses else 1
         f["tool_defs"] = len(_loaded(request.tools, vendor))
         f["tools_text"] = _tools_tokens(request, vendor, count, gen)
         f["tool_prompt"] = tool_prompt
@@ -140,11 +149,25 @@ def _tools_tokens(request: Request, vendor: str, count: Callable[[str], int], ge
     if vendor == "gemini":  # Gemini 2.5 (and any model not matched otherwise)
         return sum(count(text) for text in render.gemini_json_declarations(request.tools))
     gpt4o = gen == "openai:chat"
-    text = _tools_text(request, vendor, gpt4o)
+    text = _tools_text(request, vendor, gpt4o, gpt4o and request.shape == "openai_responses")
     system = _first_system(request) if gpt4o else ""
     if not system:
         return count(text)
     return count(f"{system}\n\n{text}") - count(system)
+
+
+def _responses_calls(messages: list[Message]) -> tuple[int, int]:
+    """GPT-4o-era Responses requests: their function calls, and those that directly follow another call (made
+    in the same turn, in parallel): the Responses API bills a call a few tokens apart from Chat Completions,
+    a parallel one less (fitted: ``resp_calls``, ``resp_parallel``)."""
+    calls = parallel = 0
+    previous = False
+    for message in messages:
+        is_call = message.role == "assistant" and any(p.kind == TOOL_CALL for p in message.parts)
+        calls += sum(1 for p in message.parts if p.kind == TOOL_CALL)
+        parallel += int(is_call and previous)
+        previous = is_call
+    return calls, parallel
 
 
 def _loaded(tools: tuple[Tool, ...], vendor: str) -> tuple[Tool, ...]:
@@ -162,7 +185,7 @@ def _first_system(request: Request) -> str:
     return ""
 
 
-def _tools_text(request: Request, vendor: str, gpt4o: bool = False) -> str:
+def _tools_text(request: Request, vendor: str, gpt4o: bool = False, titles: bool = False) -> str:
     if vendor == "openai":
-        return render.openai_tools(request.tools, gpt4o)
+        return render.openai_tools(request.tools, gpt4o, titles)
     return render.claude_tools(_loaded(request.tools, vendor))

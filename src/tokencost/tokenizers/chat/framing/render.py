@@ -16,13 +16,15 @@ from typing import Any
 from tokencost.tokenizers.chat.model import Schema, Tool, compact_json
 
 
-def openai_tools(tools: tuple[Tool, ...], gpt4o: bool = False) -> str:
+def openai_tools(tools: tuple[Tool, ...], gpt4o: bool = False, titles: bool = False) -> str:
     """The ``# Tools`` section OpenAI's models receive for function (and custom) tools: a TypeScript-like
     ``namespace functions`` (the rendering OpenAI publishes for harmony; checked against ``openai-harmony``
     in ``benchmarks/framing.py``). ``gpt4o``: as the GPT-4o generation bills it (measured on recorded
     calls): description lines stripped and blank ones dropped, ``() => any`` for a tool without
     properties, a title's ``//`` spacer line only when a description follows, nested objects unindented
-    and an array of objects as ``Array<`` / ``{...}`` / ``>`` on lines of their own."""
+    and an array of objects as ``Array<`` / ``{...}`` / ``>`` on lines of their own. ``titles``: the
+    parameters' own ``title`` as a comment line above the object (the Responses API bills it on GPT-4o-era
+    models: each titled tool comes out its title's tokens + 2 low without it)."""
     lines = ["## functions\n", "namespace functions {\n"]
     for tool in tools:
         described = tool.description.splitlines()
@@ -36,7 +38,11 @@ def openai_tools(tools: tuple[Tool, ...], gpt4o: bool = False) -> str:
             fmt = f" // format: {compact_json(tool.format)}" if tool.format else ""
             lines.append(f"type {tool.name} = (_: string) => any;{fmt}\n")
         elif parameters is not None:
-            lines.append(f"type {tool.name} = (_: {_ts(parameters, '', gpt4o)}) => any;\n")
+            title = parameters.get("title") if titles and isinstance(parameters, dict) else None
+            body = _ts(parameters, "", gpt4o)
+            if isinstance(title, str) and title:  # above the object, as its description is
+                body = f"// {title}\n{body}"
+            lines.append(f"type {tool.name} = (_: {body}) => any;\n")
         else:
             lines.append(f"type {tool.name} = () => any;\n")
     lines.append("} // namespace functions")
@@ -135,8 +141,11 @@ def _one_of(variants: list, indent: str, gpt4o: bool = False) -> str:
 
 def _ts_object(schema: dict[str, Any], indent: str, gpt4o: bool = False) -> str:
     """An object type: harmony indents a nested object's lines by four spaces per level and repeats its
-    description inside it; the GPT-4o generation does neither (``indent`` then only marks the nesting)."""
-    own = isinstance(schema.get("description"), str) and not (gpt4o and indent)
+    description inside it; the GPT-4o generation does neither (``indent`` then only marks the nesting). An
+    empty description gets no line in either (billed so; harmony's own renderer writes ``// ``)."""
+    own = (
+        isinstance(schema.get("description"), str) and bool(schema["description"]) and not (gpt4o and indent)
+    )
     pad = "" if gpt4o else indent
     out = f"{pad}// {schema['description']}\n" if own else ""
     out += "{\n"
@@ -145,7 +154,9 @@ def _ts_object(schema: dict[str, Any], indent: str, gpt4o: bool = False) -> str:
     for key, value in (properties if isinstance(properties, dict) else {}).items():
         value = value if isinstance(value, dict) else {}
         mark = "" if key in required else "?"
-        described = "oneOf" not in value and isinstance(value.get("description"), str)
+        described = (
+            "oneOf" not in value and isinstance(value.get("description"), str) and bool(value["description"])
+        )
         if isinstance(value.get("title"), str):
             spacer = f"{pad}//\n" if described or not gpt4o else ""
             out += f"{pad}// {value['title']}\n{spacer}"

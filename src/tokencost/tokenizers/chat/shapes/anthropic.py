@@ -2,7 +2,8 @@
 
 ``system`` is a string or text blocks; message ``content`` a string or blocks: ``text``, ``tool_use``
 (name and input), ``tool_result`` (its content string or text blocks), ``thinking`` (its text; the
-``signature`` is opaque), ``redacted_thinking`` (opaque). Images and documents are skipped parts. Tools are
+``signature`` is opaque), ``redacted_thinking`` (opaque), ``document`` with a plain-text source (its text).
+Images, PDFs and unknown blocks are skipped parts, and so are server tools (``web_search_...``). Tools are
 ``{"name", "description", "input_schema"}``; ``output_format`` / ``output_config.format`` of type
 ``json_schema`` is the structured-output schema.
 """
@@ -25,7 +26,18 @@ from tokencost.tokenizers.chat.model import (
     compact_json,
 )
 
-_BLOCKS = frozenset({"tool_use", "tool_result", "thinking", "redacted_thinking"})
+_BLOCKS = frozenset(
+    {
+        "tool_use",
+        "tool_result",
+        "thinking",
+        "redacted_thinking",
+        "document",
+        "search_result",
+        "server_tool_use",
+        "web_search_tool_result",
+    }
+)
 #: top-level keys only a Messages request has
 _MARKS = (
     "system",
@@ -58,11 +70,16 @@ def is_request(document: Any) -> bool:
     if isinstance(messages, list):
         for message in messages:
             content = message.get("content") if isinstance(message, dict) else None
-            if isinstance(content, list) and any(
-                isinstance(b, dict) and b.get("type") in _BLOCKS for b in content
-            ):
+            if isinstance(content, list) and any(_is_block(b) for b in content):
                 return True
     return False
+
+
+def _is_block(block: Any) -> bool:
+    """A content block only Anthropic's shape has (an image with a ``source``, not OpenAI's ``image_url``)."""
+    if not isinstance(block, dict):
+        return False
+    return block.get("type") in _BLOCKS or (block.get("type") == "image" and "source" in block)
 
 
 def parse(document: dict, checker: Checker, prefix: str, where: str) -> Request:
@@ -76,27 +93,36 @@ def parse(document: dict, checker: Checker, prefix: str, where: str) -> Request:
         mpath = join(path, index)
         checker.obj(message, mpath, "a message object")
         role = checker.string(message, "role", mpath, required=True)
+        if role not in (
+            "user",
+            "assistant",
+            "system",
+        ):  # a mid-conversation system prompt (Opus 4.8 and later)
+            raise checker.fail(join(mpath, "role"), f"expected 'user', 'assistant' or 'system', got {role!r}")
         parts, n = _blocks(message.get("content"), checker, join(mpath, "content"), names)
         skipped += n
         messages.append(Message(role, tuple(parts)))
-    tools = tuple(
-        _tool(tool, checker, f"{prefix}tools[{i}]")
-        for i, tool in enumerate(checker.items(document.get("tools"), f"{prefix}tools", "a list of tools"))
-    )
-    choice = document.get("tool_choice")
-    if choice is not None:
-        checker.obj(choice, f"{prefix}tool_choice", "an object like {'type': 'auto'}")
+    listed = checker.items(document.get("tools"), f"{prefix}tools", "a list of tools")
+    read = [_tool(tool, checker, f"{prefix}tools[{i}]") for i, tool in enumerate(listed)]
+    tools = tuple(tool for tool in read if tool is not None)
+    skipped += len(read) - len(tools)  # server tools (web search, code execution): billed by their own rules
+    choice = _choice(document.get("tool_choice"), checker, f"{prefix}tool_choice")
     fmt = document.get("output_format") or (document.get("output_config") or {}).get("format")
     schema = None
     if isinstance(fmt, dict) and fmt.get("type") == "json_schema":
         schema = Schema("", checker.obj(fmt.get("schema"), f"{prefix}output_format.schema"))
     thinking = document.get("thinking")
+    if thinking is not None:
+        checker.obj(
+            thinking, f"{prefix}thinking", "an object like {'type': 'enabled', 'budget_tokens': 1024}"
+        )
     return Request(
         "anthropic",
         tuple(messages),
         system=system,
         tools=tools,
         tool_choice=(choice or {}).get("type") if choice else None,
+        tool_choice_name=(choice or {}).get("name") or "" if choice else "",
         response_schema=schema,
         model=document.get("model") if isinstance(document.get("model"), str) else None,
         skipped_parts=skipped,
@@ -135,8 +161,15 @@ def _blocks(content: Any, checker: Checker, path: str, names: dict[str, str]) ->
             name = checker.string(block, "name", bpath, required=True)
             if isinstance(block.get("id"), str):
                 names[block["id"]] = name
+            if block.get("input") is not None:
+                checker.obj(block["input"], join(bpath, "input"), "an object (the tool's arguments)")
             parts.append(Part(TOOL_CALL, compact_json(block.get("input") or {}), name))
         elif kind == "tool_result":
+            if block.get("tool_use_id") not in names:  # the API refuses a result that answers no tool_use
+                raise checker.fail(
+                    join(bpath, "tool_use_id"),
+                    f"{block.get('tool_use_id')!r} answers no earlier tool_use block",
+                )
             inner, n = _blocks(block.get("content"), checker, join(bpath, "content"), names)
             skipped += n
             name = names.get(block.get("tool_use_id") or "", "")
@@ -146,6 +179,8 @@ def _blocks(content: Any, checker: Checker, path: str, names: dict[str, str]) ->
             parts.append(Part(THINKING, text, signature=bool(block.get("signature"))))
         elif kind == "redacted_thinking":
             parts.append(Part(THINKING, "", signature=True))
+        elif kind == "document" and _document_text(block) is not None:
+            parts.append(Part(TEXT, _document_text(block) or ""))
         elif isinstance(kind, str):
             skipped += 1
         else:
@@ -153,13 +188,42 @@ def _blocks(content: Any, checker: Checker, path: str, names: dict[str, str]) ->
     return parts, skipped
 
 
-def _tool(tool: Any, checker: Checker, path: str) -> Tool:
+def _document_text(block: dict) -> str | None:
+    """A document block's text when its source is plain text (``{"type": "text", "data": ...}``) or text
+    content blocks; None for a PDF, an image or a file id (not text: billed by other rules)."""
+    source = block.get("source")
+    if not isinstance(source, dict):
+        return None
+    if source.get("type") == "text" and isinstance(source.get("data"), str):
+        return source["data"]
+    if source.get("type") == "content" and isinstance(source.get("content"), list):
+        texts = [b.get("text") for b in source["content"] if isinstance(b, dict) and b.get("type") == "text"]
+        return "".join(t for t in texts if isinstance(t, str))
+    return None
+
+
+def _choice(choice: Any, checker: Checker, path: str) -> dict | None:
+    """``tool_choice``: ``auto``, ``any``, ``none`` or ``tool`` with the tool's ``name``."""
+    if choice is None:
+        return None
+    checker.obj(choice, path, "an object like {'type': 'auto'}")
+    kind = choice.get("type")
+    if kind not in ("auto", "any", "tool", "none"):
+        raise checker.fail(
+            join(path, "type"), f"expected 'auto', 'any', 'tool' or 'none', got {compact_json(kind)}"
+        )
+    if kind == "tool":
+        checker.string(choice, "name", path, required=True)
+    return choice
+
+
+def _tool(tool: Any, checker: Checker, path: str) -> Tool | None:
+    """A client tool; None for a server tool (``web_search_20250305``, ``code_execution_...``: typed, no
+    ``input_schema``), which the count leaves out and says so."""
     checker.obj(tool, path, "a tool object")
     if tool.get("type") not in (None, "custom"):
-        raise checker.fail(
-            join(path, "type"),
-            f"unsupported tool type {compact_json(tool['type'])!r} (client tools with input_schema are counted)",
-        )
+        checker.string(tool, "type", path)
+        return None
     name = checker.string(tool, "name", path, required=True)
     schema = tool.get("input_schema")
     if schema is not None:

@@ -58,7 +58,8 @@ def parse(document: dict, checker: Checker, prefix: str, where: str) -> Request:
         skipped += n
         role = content.get("role") or "user"
         messages.append(Message("assistant" if role == "model" else role, tuple(parts)))
-    tools = _tools(document.get("tools"), checker, f"{prefix}tools")
+    tools, builtin = _tools(document.get("tools"), checker, f"{prefix}tools")
+    skipped += builtin  # built-in tools (Google Search, code execution): billed by their own rules
     config, ckey = _get(document, "generationConfig")
     schema = _schema(config, checker, f"{prefix}{ckey}") if config is not None else None
     tool_config, _ = _get(document, "toolConfig")
@@ -116,14 +117,22 @@ def _parts(content: Any, checker: Checker, path: str) -> tuple[list[Part], int]:
     return out, skipped
 
 
-def _tools(value: Any, checker: Checker, path: str) -> tuple[Tool, ...]:
+def _tools(value: Any, checker: Checker, path: str) -> tuple[tuple[Tool, ...], int]:
+    """The function declarations, and how many built-in tools (``googleSearch``, ``codeExecution``, ...:
+    not text we can count) were left out."""
     tools: list[Tool] = []
+    builtin = 0
     for index, tool in enumerate(checker.items(value, path, "a list of tools")):
         tpath = join(path, index)
         checker.obj(tool, tpath, "a tool object")
         declarations, key = _get(tool, "functionDeclarations")
         if declarations is None:
-            raise checker.fail(tpath, "expected 'functionDeclarations' (built-in tools are not counted)")
+            if not tool:
+                raise checker.fail(
+                    tpath, "expected 'functionDeclarations' or a built-in tool, got an empty object"
+                )
+            builtin += 1
+            continue
         for d_index, declaration in enumerate(
             checker.expect(declarations, list, join(tpath, key), "a list of function declarations")
         ):
@@ -137,7 +146,7 @@ def _tools(value: Any, checker: Checker, path: str) -> tuple[Tool, ...]:
             if parameters is not None:
                 checker.obj(parameters, join(dpath, pkey), "a schema object")
             tools.append(Tool(name, checker.string(declaration, "description", dpath), parameters))
-    return tuple(tools)
+    return tuple(tools), builtin
 
 
 def _schema(config: Any, checker: Checker, path: str) -> Schema | None:

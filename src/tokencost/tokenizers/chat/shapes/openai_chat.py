@@ -28,8 +28,21 @@ class ChatChecker(Checker):
 
     def messages(self, messages: Any, path: str) -> None:
         self.expect(messages, list, path, "a list of messages")
+        called: set[str] = set()
+        calls = 0
         for index, message in enumerate(messages):
             self.message(message, f"{path}[{index}]")
+            for call in message.get("tool_calls") or []:
+                calls += 1
+                if isinstance(call.get("id"), str):
+                    called.add(call["id"])
+            if message["role"] == "tool":  # the API refuses a tool result that answers no call
+                answered = message.get("tool_call_id")
+                if not calls or (isinstance(answered, str) and called and answered not in called):
+                    raise self.fail(
+                        f"{path}[{index}].tool_call_id",
+                        f"{answered!r} answers no earlier assistant tool call",
+                    )
 
     def message(self, message: Any, path: str) -> None:
         self.expect(message, dict, path, "a message object")

@@ -2,7 +2,8 @@
 
 ``input`` is a string or a list of items: messages (``role`` + ``content`` string or ``input_text`` /
 ``output_text`` parts), ``function_call`` / ``custom_tool_call`` and their outputs, ``reasoning`` items (their
-summary is thinking text; ``encrypted_content`` is opaque context, counted as unknown). Tools are flat
+summary is thinking text; ``encrypted_content`` is opaque context, counted as unknown), ``additional_tools``
+items (tools loaded mid-conversation: counted with the request's tools). Tools are flat
 ``{"type": "function", "name", "description", "parameters"}`` or custom; ``text.format`` of type
 ``json_schema`` is the structured-output schema.
 """
@@ -38,21 +39,28 @@ def parse(document: dict, checker: Checker, prefix: str, where: str) -> Request:
     items = document["input"]
     path = f"{prefix}input"
     messages: list[Message] = []
-    skipped = 0
+    loaded: list[Tool] = []
+    loads = skipped = 0
     if isinstance(items, str):
         messages.append(Message("user", (Part(TEXT, items),)))
     else:
         names: dict[str, str] = {}
         for index, item in enumerate(checker.expect(items, list, path, "a string or a list of items")):
+            if isinstance(item, dict) and item.get("type") == "additional_tools":
+                loaded += _additional_tools(item, checker, join(path, index))
+                loads += 1
+                continue
             message, n = _item(item, checker, join(path, index), names)
             skipped += n
             if message is not None:
                 messages.append(message)
+    messages = _calls_merged(messages)
     system = checker.string(document, "instructions", prefix.rstrip("."))
     tools = tuple(
         _tool(tool, checker, f"{prefix}tools[{i}]")
         for i, tool in enumerate(checker.items(document.get("tools"), f"{prefix}tools", "a list of tools"))
     )
+    tools += tuple(tool for tool in loaded if tool.name not in {t.name for t in tools})
     return Request(
         "openai_responses",
         tuple(messages),
@@ -64,7 +72,7 @@ def parse(document: dict, checker: Checker, prefix: str, where: str) -> Request:
         model=document.get("model") if isinstance(document.get("model"), str) else None,
         skipped_parts=skipped,
         where=where,
-        extras={"instructions_first": True},
+        extras={"instructions_first": True, "tool_loads": loads},
     )
 
 
@@ -84,6 +92,10 @@ def _item(item: Any, checker: Checker, path: str, names: dict[str, str]) -> tupl
             names[item["call_id"]] = name
         return Message("assistant", (Part(TOOL_CALL, compact_json(arguments or ""), name),)), 0
     if kind in ("function_call_output", "custom_tool_call_output"):
+        if names and item.get("call_id") not in names:  # the API refuses an output that answers no call
+            raise checker.fail(
+                join(path, "call_id"), f"{item.get('call_id')!r} answers no earlier function call"
+            )
         output = item.get("output")
         texts, skipped = _texts(output, checker, join(path, "output"))
         name = names.get(item.get("call_id") or "", "")
@@ -94,6 +106,30 @@ def _item(item: Any, checker: Checker, path: str, names: dict[str, str]) -> tupl
         part = Part(THINKING, "".join(texts), signature=bool(item.get("encrypted_content")))
         return Message("assistant", (part,)), 0
     raise checker.fail(join(path, "type"), f"unsupported input item type {compact_json(kind)!r}")
+
+
+def _calls_merged(messages: list[Message]) -> list[Message]:
+    """``messages`` without an empty assistant message right before a function call (pydantic-ai sends
+    ``""`` there): the call makes that turn, and the empty message is not billed apart (measured on GPT-4o:
+    those requests came out 4 high, a message's framing; an empty user message is billed)."""
+    return [
+        m
+        for i, m in enumerate(messages)
+        if not (
+            m.role == "assistant"
+            and not any(p.text for p in m.parts)
+            and all(p.kind == TEXT for p in m.parts)
+            and i + 1 < len(messages)
+            and any(p.kind == TOOL_CALL for p in messages[i + 1].parts)
+        )
+    ]
+
+
+def _additional_tools(item: dict, checker: Checker, path: str) -> list[Tool]:
+    """The tools an ``additional_tools`` item loads into the conversation (a developer item a tool search or
+    a framework adds mid-conversation): counted with the request's own tools, once each."""
+    tools = checker.items(item.get("tools"), join(path, "tools"), "a list of tools")
+    return [_tool(tool, checker, join(join(path, "tools"), i)) for i, tool in enumerate(tools)]
 
 
 def _message(role: str, content: Any, checker: Checker, path: str) -> tuple[Message, int]:
