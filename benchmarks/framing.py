@@ -1,8 +1,10 @@
 """How close chat counts come to what the vendors billed, on recorded API calls (held out by source).
 
-Usage: ``python benchmarks/framing.py [PAIRS.jsonl] [--fit [--only=GEN]] [--swap] [--harmony] [--gemma3=PATH]``
+Usage: ``python benchmarks/framing.py [PAIRS.jsonl] [--fit [--only=GEN]] [--swap] [--harmony] [--gemma3=PATH [--refit]]``
 
-``PAIRS.jsonl`` comes from ``benchmarks/framing_extract.py`` (default ``/work/ref/framing_pairs_all.jsonl``: 2,918 pairs from 20 sources).
+``PAIRS.jsonl`` comes from ``benchmarks/framing_extract.py`` (default ``/work/ref/framing_pairs_all.jsonl``: 2,918 pairs from 20 sources;
+Gemini calls recorded through Vertex AI carry endpoint ``vertex`` since the extract tells them apart: an older
+file counts them as Gemini API calls).
 Pairs from the FIT sources fit the constants (``--fit`` writes them into ``tokenizers/data/framing.json``);
 the others are held out (``--only=anthropic:4.7`` refits that generation alone). A generation with no
 held-out recording keeps its fit set's p90 as its error. Prints, per vendor x request kind on the held-out set: n, share exact, median and
@@ -13,7 +15,8 @@ rendering against OpenAI's ``openai-harmony`` package (a measuring reference onl
 openai-harmony``; it needs ``o200k_base.tiktoken`` in ``$TIKTOKEN_ENCODINGS_BASE``) on every tool list.
 ``--gemma3=PATH`` counts Gemini's text with Gemma 3's ``tokenizer.json`` (the tokenizer Google's SDK counts
 Gemini 2.x with; a measuring reference, not shipped) instead of the estimate: the Gemini rows then show the
-framing's own error (with the constants as fitted; nothing is written).
+framing's own error (with the constants as fitted; ``--refit``: with Gemini's constants refitted on Gemma 3's
+counts; nothing is written).
 """
 
 from __future__ import annotations
@@ -43,7 +46,42 @@ _FREE_TOKENS = {
     "gemini": ("text", "tools_text", "call_text", "result_text", "thinking_text"),
 }
 #: generations with few tool recordings: only these tool terms are fitted (more would fit the fit set exactly)
-_FEW_TOOL_TERMS = {"gemini:2.0": ("tools", "tools_text"), "gemini": ("tools", "tools_text")}
+_FEW_TOOL_TERMS = {
+    "gemini:2.0": ("tools", "tools_text"),
+    "gemini": ("tool_defs", "tools_text"),
+    "gemini:3": ("tools", "tools_text"),
+    "gemini:vertex": ("tools", "tools_text"),
+}
+#: Gemini bills a token a content (turn), the system instruction included, from 2.5 on, none on 1.x and 2.0
+#: (measured with Gemma 3's tokenizer: billed plain requests are exact so): a rule, not fitted
+_GEMINI_TURN = {"gemini:2.0": 0, "gemini": 1, "gemini:3": 1, "gemini:vertex": 0}
+#: what a generation is, written into framing.json at each fit (its ``about`` line, shown with a count)
+ABOUT = {
+    "gemini": "Gemini 2.5 (and any Gemini model not matched otherwise): a token a turn, the system instruction "
+    "included; function declarations billed about as their compact JSON (types upper case, without title and "
+    "additionalProperties, a nested object's schema twice: fitted weight of tools_text), whether given as "
+    "parameters or parametersJsonSchema, in either spelling.",
+    "gemini:2.0": "Gemini 1.x and 2.0: the text alone (no token a turn); function declarations, calls and "
+    "responses billed as the texts Google's SDK counts (names, descriptions, keys, string values, one by "
+    "one), plus a constant a request with tools.",
+}
+#: generations whose declarations are rendered as billed (measured exact with Gemma 3's tokenizer): their weight
+#: is the text's, only a constant a request is fitted (Gemini 2.5's JSON is not exact: its weight is fitted)
+_KNOWN_TOOLS = frozenset({"gemini:2.0", "gemini:3", "gemini:vertex"})
+#: generations added to framing.json at their first fit, from a parent's constants: (parent, what it is)
+SEEDED = {
+    "gemini:3": (
+        "gemini",
+        "Gemini 3 and later: function declarations billed as Gemma's function-calling format writes them "
+        "(<start_function_declaration>declaration:NAME{...}, strings between <escape> tokens); a token a "
+        "turn, the system instruction included.",
+    ),
+    "gemini:vertex": (
+        "gemini:2.0",
+        "Gemini through Vertex AI (vertex_ai/... model ids), any model: billed as Gemini 2.0 is (no token a "
+        "turn; declarations, calls and responses as the texts Google's SDK counts).",
+    ),
+}
 #: estimated text tokens under which a request measures the system and thinking constants (the estimate's
 #: p90 error, about 10 %, stays under 5 tokens)
 _SHORT_TEXT = 50
@@ -132,7 +170,8 @@ def retired_rule(row: dict) -> int:
 
 def kind_of(pair: dict, request, gen: str) -> str:
     """plain, tools, tool results or structured; prefixed ``reasoning`` for reasoning models (GPT-5,
-    o-series, Claude or Gemini with thinking on); ``signed (unknown)`` for requests that carry reasoning
+    o-series, Claude or Gemini with thinking on); ``signed`` for Gemini 3's requests with reasoning signatures
+    (a fitted share of their characters); ``signed (unknown)`` for other requests that carry reasoning
     signatures (billed context we cannot see); ``RETIRED`` for requests billed as the Responses API did
     before April 2025."""
     body = pair["request"]
@@ -141,7 +180,9 @@ def kind_of(pair: dict, request, gen: str) -> str:
     thinking = bool(body.get("thinking") or body.get("reasoning") or body.get("reasoning_effort"))
     config = body.get("generationConfig") or {}
     thinking = thinking or bool(config.get("thinkingConfig"))
-    if request.signatures:
+    if request.signatures and gen == "gemini:3":
+        return "signed"  # a fitted share of the signatures' characters: reported apart
+    if request.signatures and gen not in framing.SIGNATURES_MODELLED:
         return "signed (unknown)"  # billed reasoning context we cannot see: reported apart, not fitted
     if request.results:
         kind = "tool results"
@@ -183,7 +224,9 @@ def load(
         family = family_of(pair["vendor"], pair["model"])
         if family not in counters:
             counters[family] = _REFERENCE.get(family) or get_counter(family)
-        gen = framing.generation(family, pair["model"])
+        # a Gemini call recorded through Vertex AI (``framing_extract``: endpoint ``vertex``) as its host names it
+        model = f"vertex_ai/{pair['model']}" if pair["endpoint"] == "vertex" else pair["model"]
+        gen = framing.generation(family, model)
         vendor = framing.vendor_of(family)
         prompt = framing.tool_prompt(pair["model"], request.tool_choice) if vendor == "anthropic" else 0
         feats = features(request, vendor, counters[family].count, prompt if request.tools else 0, gen)
@@ -254,23 +297,45 @@ def _exact_most(rows: list[dict], names: list[str], coef: dict) -> dict[str, int
     return {name: best[name] for name in names}
 
 
-def _median_tools(rows: list[dict], coef: dict) -> dict[str, float]:
-    """The declarations' weight (median of the residual per declaration token) and then one constant per
-    request (median residual): for generations with few tool recordings, where least squares follows its
-    largest odd recording."""
-    zeroed = {**coef, "tools": 0, "tools_text": 0}
+def _median_tools(
+    rows: list[dict], coef: dict, known: bool = False, constant: str = "tools"
+) -> dict[str, float]:
+    """The declarations' weight (median of the residual per declaration token) and then one ``constant``
+    (median residual per unit of it: a request, a declaration): for generations with few tool recordings,
+    where least squares follows its largest odd recording. ``known``: the rendering is the one billed, its
+    weight the text's."""
+    zeroed = {**coef, constant: 0, "tools_text": 0}
     weighed = [r for r in rows if r["features"]["tools_text"]]
-    ratio = statistics.median(
-        (r["billed"] - predict(r, zeroed)) / r["features"]["tools_text"] for r in weighed
+    ratio = (
+        coef["text"]
+        if known
+        else statistics.median(
+            (r["billed"] - predict(r, zeroed)) / r["features"]["tools_text"] for r in weighed
+        )
     )
     weight = {**zeroed, "tools_text": round(ratio, 2)}
     return {
         "tools_text": weight["tools_text"],
-        "tools": round(statistics.median(r["billed"] - predict(r, weight) for r in rows), 2),
+        constant: round(
+            statistics.median((r["billed"] - predict(r, weight)) / r["features"][constant] for r in rows), 2
+        ),
     }
 
 
 def fit(rows: list[dict], gen: str, coef: dict, pool: list[dict] | None = None) -> dict:
+    """``_fit`` on the requests without reasoning signatures; on Gemini 3 then the billed share of a
+    signature's characters (``signature_chars``: median residual per character of the signed requests)."""
+    if gen != "gemini:3":
+        return _fit(rows, gen, coef, pool)
+    signed = [r for r in rows if r["features"]["signature_chars"]]
+    out = _fit([r for r in rows if not r["features"]["signature_chars"]], gen, coef, pool)
+    zeroed = {**out, "signature_chars": 0}
+    shares = [(r["billed"] - predict(r, zeroed)) / r["features"]["signature_chars"] for r in signed]
+    out["signature_chars"] = round(statistics.median(shares), 3) if shares else 0
+    return out
+
+
+def _fit(rows: list[dict], gen: str, coef: dict, pool: list[dict] | None = None) -> dict:
     """Robust, sequential fit of the framing constants of ``gen`` on ``rows``.
 
     1. Claude and Gemini only: one scale for text counted with the estimate (median billed / counted on
@@ -287,6 +352,8 @@ def fit(rows: list[dict], gen: str, coef: dict, pool: list[dict] | None = None) 
     out = dict(coef)
     if gen == "openai:chat":  # the forced function's name is text GPT-4o bills (7 + its tokens, measured)
         out["choice_name"] = 1
+    if gen in _GEMINI_TURN:
+        out["messages"] = out["system"] = _GEMINI_TURN[gen]
     # harmony (GPT-5 generation) renders an earlier assistant reply with its channel: ``<|channel|>final``,
     # two tokens more than another turn (OpenAI's published format; not fitted)
     out["assistant_turns"] = 2 if gen == "openai:reasoning" else 0
@@ -344,7 +411,7 @@ def fit(rows: list[dict], gen: str, coef: dict, pool: list[dict] | None = None) 
     steps = [] if whole or plain else [(["system", "thinking_on"], only(absent=extras, among=pool))]
     if plain and not whole:  # constants of a few tokens, each alone by the median on short requests only:
         # on long ones the text estimate's own error (5-10 %) is larger than the constant and would move it
-        for name in ("system", "thinking_on"):
+        for name in ("thinking_on",) if gen in _GEMINI_TURN else ("system", "thinking_on"):
             zeroed = {**out, name: 0}
             short = [r for r in only(name, absent=extras, among=pool) if r["features"]["text"] <= _SHORT_TEXT]
             out[name] = (
@@ -358,11 +425,9 @@ def fit(rows: list[dict], gen: str, coef: dict, pool: list[dict] | None = None) 
         (tool_names, only("tools", absent=("calls", "results", "schema", "tool_loads"))),
     ]
     for names, subset in steps:
-        if subset and names == [
-            "tools",
-            "tools_text",
-        ]:  # few terms: medians (a large odd recording cannot tilt them)
-            out.update(_median_tools(subset, out))
+        if subset and gen in _FEW_TOOL_TERMS and names == list(_FEW_TOOL_TERMS[gen]):
+            # few terms: medians (a large odd recording cannot tilt them)
+            out.update(_median_tools(subset, out, gen in _KNOWN_TOOLS, names[0]))
         elif subset:
             zeroed = {**out, **dict.fromkeys(names, 0)}
             out.update({**dict.fromkeys(names, 0), **_robust(subset, names, zeroed, whole)})
@@ -560,9 +625,17 @@ def main(argv: list[str]) -> int:
     ]
     held = [r for r in rows if r["source"] not in fit_sources]
     data = json.loads(DATA.read_text(encoding="utf-8"))
+    for gen, (parent, about) in SEEDED.items():
+        if gen not in data["generations"]:
+            data["generations"][gen] = {"coef": dict(data["generations"][parent]["coef"]), "about": about}
     if "--swap" in argv:
         for gen, spec in data["generations"].items():
             spec["coef"] = fit([r for r in fit_rows if r["gen"] == gen], gen, spec["coef"])
+    if "--refit" in argv:  # with --gemma3: Gemini's constants refitted on Gemma 3's counts (never written)
+        for gen, spec in data["generations"].items():
+            if gen.startswith("gemini"):
+                spec["coef"] = fit([r for r in fit_rows if r["gen"] == gen], gen, spec["coef"])
+        do_fit = False
     only = [a.split("=", 1)[1] for a in argv if a.startswith("--only=")]  # refit these generations alone
     if do_fit:
         for gen, spec in data["generations"].items():
@@ -570,6 +643,8 @@ def main(argv: list[str]) -> int:
                 spec["coef"] = fit(
                     [r for r in fit_rows if r["gen"] == gen], gen, spec["coef"], _pool(fit_rows, gen)
                 )
+        for gen, about in ABOUT.items():
+            data["generations"][gen]["about"] = about
         for gen, (parent, zeroed, about) in DERIVED.items():
             if not only or gen in only or parent in only:
                 coef = {k: (0 if k in zeroed else v) for k, v in data["generations"][parent]["coef"].items()}

@@ -6,7 +6,7 @@ Usage: ``python benchmarks/framing_extract.py CASSETTE_DIR [OUT.jsonl] [SOURCE .
 public SDK and agent-framework test suites; the recordings are reference data and stay outside this
 repository. Each interaction that POSTs a chat request (OpenAI Chat Completions or Responses, Anthropic
 Messages, Gemini ``generateContent``) and got a usage block back becomes one JSON line: source, file, vendor,
-endpoint, model, the request body and the billed input tokens (prompt tokens; for Claude input plus cache
+endpoint (Gemini: ``generate``, or ``vertex`` through Vertex AI), model, the request body and the billed input tokens (prompt tokens; for Claude input plus cache
 creation and cache reads). Requests with non-text content (images, files, audio), server-side tools or other
 features the count does not model are left out and counted by reason on stderr. Reads vcrpy cassettes
 (``interactions``) and Ruby/R vcr ones (``http_interactions``), gzip-encoded bodies, event streams; leaves
@@ -103,7 +103,8 @@ def _vendor(uri: str) -> tuple[str, str] | None:
     if uri.endswith("/v1/messages") or "/v1/messages?" in uri:
         return "anthropic", "messages"
     if ":generateContent" in uri or ":streamGenerateContent" in uri:
-        return "gemini", "generate"
+        # Vertex AI frames Gemini otherwise than the Gemini API (no token a turn): kept apart
+        return "gemini", "vertex" if "aiplatform.googleapis.com" in uri else "generate"
     return None
 
 

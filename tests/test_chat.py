@@ -442,9 +442,9 @@ def test_schema_claude_and_gemini_renderings_pinned():
         '<functions>\n<function>{"description": "Do f", "name": "f", "parameters": {"type": "object", '
         '"properties": {"x": {"type": "integer"}}}}</function>\n</functions>'
     )
-    assert render.gemini_tools((small,)) == (
-        'name:"f",description:"Do f",parameters:{type:"object",properties:{x:{type:"integer"}}}'.join("{}")
-    )
+    assert render.gemini_json_declarations((small,)) == [
+        '{"name":"f","description":"Do f","parameters":{"type":"OBJECT","properties":{"x":{"type":"INTEGER"}}}}'
+    ]
 
 
 @pytest.mark.parametrize(

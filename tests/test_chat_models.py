@@ -263,8 +263,10 @@ def test_gemini_2_0_bills_a_fraction_of_the_tool_declarations():
     generation is framed (and kept apart in replay and estimate) as its own."""
     assert generation("gemini", "gemini-2.0-flash") == generation("gemini", "models/gemini-2.0-flash-001")
     assert generation("gemini", "gemini-2.0-flash") == "gemini:2.0"
+    assert generation("gemini", "gemini-1.5-flash") == "gemini:2.0"  # 1.x frames as 2.0 (measured)
+    assert generation("gemini", "gemini-2.5-flash") == "gemini"
     assert (
-        generation("gemini", "gemini-2.5-flash") == generation("gemini", "gemini-3-pro-preview") == "gemini"
+        generation("gemini", "gemini-3-pro-preview") == generation("gemini", "gemini-3.5-flash") == "gemini:3"
     )
     request = parse_request(GEMINI_TOOLS)
     older = count_request(request, "gemini", model="gemini-2.0-flash")
@@ -272,6 +274,7 @@ def test_gemini_2_0_bills_a_fraction_of_the_tool_declarations():
     assert older.tools < 0.6 * newer.tools and older.basis == "fitted:gemini:2.0"
     assert framing_key("gemini-2.0-flash", "gemini") == "gemini (gemini:2.0 framing)"
     assert framing_key("gemini-2.5-flash", "gemini") == "gemini"
+    assert framing_key("gemini-3.8-flash", "gemini") == "gemini (gemini:3 framing)"
 
 
 def test_count_says_a_claude_opus_4_8_chat_is_framed_with_the_newer_tokenizer_factor(tmp_path):
@@ -284,3 +287,19 @@ def test_count_says_a_claude_opus_4_8_chat_is_framed_with_the_newer_tokenizer_fa
     assert "chat framed as anthropic:4.7: Claude Opus 4.7 and later" in method and "factor" in method
     older = CliRunner().invoke(cli, [*args, "--model", "claude-sonnet-4.5"])
     assert "chat framed as" not in json.loads(older.stdout)["method"]
+
+
+def test_count_says_a_gemini_3_chat_is_framed_with_gemmas_declaration_format(tmp_path):
+    declaration = {"name": "get_weather", "description": "Weather.", "parameters": {"type": "object"}}
+    request = {
+        "contents": [{"role": "user", "parts": [{"text": "Hi"}]}],
+        "tools": [{"functionDeclarations": [declaration]}],
+    }
+    path = tmp_path / "req.json"
+    path.write_text(json.dumps(request))
+    args = ["count", "--messages", str(path), "--format", "json"]
+    result = CliRunner().invoke(cli, [*args, "--model", "gemini-3.8-flash"])
+    assert result.exit_code == 0, result.output
+    assert "chat framed as gemini:3: Gemini 3 and later" in json.loads(result.stdout)["method"]
+    older = CliRunner().invoke(cli, [*args, "--model", "gemini-2.0-flash"])
+    assert "chat framed as gemini:2.0: Gemini 1.x and 2.0" in json.loads(older.stdout)["method"]

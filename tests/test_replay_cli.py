@@ -386,3 +386,12 @@ def test_a_directory_walk_skips_and_names_files_that_are_not_logs(tmp_path):
     (logs / "otel" / "pairs.jsonl").unlink()
     nothing = run(str(logs), "-m", "gpt-4o")
     assert nothing.exit_code == 2 and "no usage log among the 2 file(s) found" in nothing.stderr
+
+
+def test_a_candidates_tokens_column_names_every_method_with_its_records():
+    files = [str(FIXTURES / "pairs.jsonl"), str(FIXTURES / "openai-usage-page.json")]
+    document = json.loads(run(*files, "-m", "deepseek-v3.2", "--format", "json").stdout)
+    by_method = document["candidates"][0]["records_by_method"]
+    assert set(by_method) == {"converted", "retokenized"}
+    table = run(*files, "-m", "deepseek-v3.2").stdout
+    assert f"converted {by_method['converted']}, retokenized {by_method['retokenized']}" in table

@@ -18,12 +18,14 @@ TEXT, TOOL_CALL, TOOL_RESULT, THINKING = "text", "tool_call", "tool_result", "th
 class Part:
     """One content part. ``text``: the text (a tool call's JSON arguments, a tool result's output);
     ``name``: the tool called (or answered); ``signature``: it carries an opaque reasoning signature the
-    vendor bills for context we cannot see."""
+    vendor bills for context we cannot see; ``signature_chars``: that signature's length, where a shape
+    gives it (Gemini 3 bills about a fixed share of it)."""
 
     kind: str
     text: str = ""
     name: str = ""
     signature: bool = False
+    signature_chars: int = 0
 
 
 @dataclass(frozen=True)

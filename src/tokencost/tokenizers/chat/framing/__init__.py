@@ -3,8 +3,10 @@
 OpenAI families (``o200k_base``, ``cl100k_base``): the models' own rendering (``render.openai_tools``), with
 per-message, priming, tool-call, tool-result and schema constants per model generation (``chat``: GPT-4o
 era; ``reasoning``: GPT-5 / o-series, harmony). Claude: Anthropic's documented tool-use system prompt per
-model and ``tool_choice`` plus fitted per-message and per-block constants. Gemini: compact declarations and
-fitted constants; parts with a ``thoughtSignature`` are billed context we cannot see (``unknown_parts``).
+model and ``tool_choice`` plus fitted per-message and per-block constants. Gemini: per generation (1.x/2.0 and
+Vertex AI, 2.5, 3) its declarations' rendering, a token a turn from 2.5 and fitted constants; parts with a
+``thoughtSignature`` are billed context we cannot see (``unknown_parts``), but on Gemini 3 (a fitted share of
+the signature's characters) and through Vertex AI (none).
 Other families: their chat template (``template``). Constants: ``tokenizers/data/framing.json``.
 """
 
@@ -39,10 +41,19 @@ _CLAUDE_EARLY = re.compile(
 #: Claude 3 models (and older): Anthropic documents their tool prompt per model, and no recording fits a correction
 #: to it (the ``anthropic`` generation's was measured on Claude 4.0): ``anthropic:3`` takes the table as it is
 _CLAUDE_3 = re.compile(r"^(?:anthropic/)?claude-(?:[123]|instant)")
-#: Gemini 2.0 bills about a third of the tool declarations' compact rendering (later models bill it whole or
-#: more): its own generation
-_GEMINI_20 = re.compile(r"(?:^|/)gemini-2-0")
+#: Gemini 1.x and 2.0 bill the text alone (no token a turn) and their tool declarations, calls and responses as
+#: the texts Google's SDK counts, one by one: their own generation
+_GEMINI_20 = re.compile(r"(?:^|/)gemini-(?:1-|2-0|pro$|pro-vision)")
+#: Gemini through Vertex AI (a model id naming the host or Vertex's publisher path) bills as Gemini 1.x/2.0 do,
+#: whatever the model (measured on recorded Vertex calls of Gemini 2.5 and 3): its own generation
+_GEMINI_VERTEX = re.compile(r"^(?:vertex_ai|vertex|vertex-ai|google-vertex)/|publishers/google/models/")
+#: Gemini 3 and later bill their function declarations as Gemma's function-calling format writes them
+_GEMINI_3 = re.compile(r"(?:^|/)gemini-(?:[3-9]|\d\d)")
 
+
+#: generations whose reasoning signatures are modelled, not unknown: Gemini 3 bills about a fixed share of a
+#: ``thoughtSignature``'s characters (fitted weight of ``signature_chars``), Vertex AI bills none (measured)
+SIGNATURES_MODELLED = frozenset({"gemini:3", "gemini:vertex"})
 
 #: basis of a request counted whole by the vendor's count endpoint (framing included; no split is known)
 VENDOR_BASIS = "vendor count endpoint"
@@ -105,7 +116,8 @@ def generation(family: str, model: str | None) -> str:
     """The framing generation: ``openai:chat`` (GPT-4o era, the default) / ``openai:reasoning`` (GPT-5) /
     ``openai:o-series``, ``anthropic:3`` (Claude 3 and older) / ``anthropic`` (Claude 4 before 4.5) /
     ``anthropic:4.5`` (4.5 and later, the default) on ``claude``, ``anthropic:4.7`` on ``claude-4.7`` (Opus 4.7 and later, Fable: the newer
-    tokenizer, whatever the model), ``gemini:2.0`` (Gemini 2.0) / ``gemini`` (the rest)."""
+    tokenizer, whatever the model), ``gemini:vertex`` (any Gemini through Vertex AI: ``vertex_ai/...``) / ``gemini:2.0`` (Gemini 1.x, 2.0) /
+    ``gemini:3`` (Gemini 3 and later) / ``gemini`` (the rest: 2.5)."""
     vendor = vendor_of(family)
     model = _catalog_form(model)
     if vendor == "openai":
@@ -118,8 +130,12 @@ def generation(family: str, model: str | None) -> str:
         if model and _CLAUDE_3.match(model):
             return "anthropic:3"
         return "anthropic" if model and _CLAUDE_EARLY.match(model) else "anthropic:4.5"
+    if vendor == "gemini" and model and _GEMINI_VERTEX.search(model):
+        return "gemini:vertex"
     if vendor == "gemini" and model and _GEMINI_20.search(model):
         return "gemini:2.0"
+    if vendor == "gemini" and model and _GEMINI_3.search(model):
+        return "gemini:3"
     return vendor
 
 
@@ -161,8 +177,11 @@ def variant(family: str, model: str | None) -> tuple:
     return (generation(family, model),) if vendor in ("openai", "gemini") else ()
 
 
-def kind_of(request: Request) -> str:
-    """The request kind the held-out error is measured per: tool results, tools, structured or plain."""
+def kind_of(request: Request, gen: str = "") -> str:
+    """The request kind the held-out error is measured per: tool results, tools, structured or plain
+    (``signed``: reasoning signatures whose billed share ``gen`` estimates)."""
+    if request.signatures and gen == "gemini:3":
+        return "signed"
     if request.results:
         return "tool results"
     if request.tools:
@@ -219,7 +238,7 @@ def count_request(
     exact_part = 0
     if exact:
         exact_part = sum(f[k] for k in TOKEN_FEATURES if coef.get(k) == 1)
-    p90 = spec.get("error_p90_by_kind", {}).get(kind_of(request), spec.get("error_p90", 0.1))
+    p90 = spec.get("error_p90_by_kind", {}).get(kind_of(request, gen), spec.get("error_p90", 0.1))
     error = math.ceil(p90 * total) if total else 0
     return _result(
         request,
@@ -265,7 +284,7 @@ def _result(
         basis,
         len(request.messages) + (1 if request.system else 0),
         request.skipped_parts,
-        request.signatures,
+        0 if basis.removeprefix("fitted:") in SIGNATURES_MODELLED else request.signatures,
         request.shape,
         request.where,
     )

@@ -55,6 +55,7 @@ FRAMING_FEATURES = (
     "resp_calls",
     "resp_parallel",
     "assistant_turns",
+    "signature_chars",
 )
 
 
@@ -78,6 +79,8 @@ def features(
     chat4o = gen == "openai:chat" and request.shape != "openai_responses"  # GPT-4o on Chat Completions
     if chat4o:
         messages = _parallel_calls(messages)
+    if vendor == "gemini":  # an empty system instruction is no turn (measured: billed as none)
+        has_system = any(system_texts)
     f["system"] = int(has_system)
     f["thinking_on"] = int(bool(request.extras.get("thinking")))
     # Responses ``additional_tools`` items (tools loaded mid-conversation): billed beyond their tools' rendering
@@ -86,6 +89,7 @@ def features(
         f["resp_calls"], f["resp_parallel"] = _responses_calls(messages)
     for message in messages:
         f["messages"] += 1
+        f["signature_chars"] += sum(p.signature_chars for p in message.parts)
         if vendor == "openai":
             f["roles"] += count(message.role)
             if message.role == "assistant" and any(p.kind == TEXT and p.text for p in message.parts):
@@ -99,12 +103,10 @@ def features(
                 f["text"] += count(part.text) if part.text else 0
             elif part.kind == TOOL_CALL:
                 f["calls"] += 1
-                f["call_text"] += count(part.name) + (count(part.text) if part.text else 0)
+                f["call_text"] += _call_tokens(part.name, part.text, count, gen)
             elif part.kind == TOOL_RESULT:
                 f["results"] += 1
-                f["result_text"] += (count(part.text) if part.text else 0) + (
-                    count(part.name) if part.name else 0
-                )
+                f["result_text"] += _call_tokens(part.name, part.text, count, gen)
             elif part.kind == THINKING and part.text:
                 f["thinking_text"] += count(part.text)
     if request.tools:
@@ -208,12 +210,35 @@ def _compact_arguments(text: str) -> str:
         return text
 
 
+#: generations billing declarations, calls and responses as the texts Google's SDK counts (Gemini 1.x/2.0, and
+#: any Gemini through Vertex AI)
+_SDK_TEXTS = frozenset({"gemini:2.0", "gemini:vertex"})
+
+
+def _call_tokens(name: str, text: str, count: Callable[[str], int], gen: str) -> int:
+    """Tokens of a tool call's (or result's) name and JSON text; Gemini 2.0 bills the texts Google's SDK
+    counts (the name, each key and string value alone: no numbers, no punctuation), and so does Vertex AI."""
+    if gen in _SDK_TEXTS:
+        try:
+            value = json.loads(text) if text else {}
+        except ValueError:
+            value = None
+        # a result given as plain text (another shape's tool output) is sent wrapped as a string value
+        texts = render.sdk_texts(value) if isinstance(value, (dict, list)) else [text]
+        return sum(count(t) for t in [name, *texts] if t)
+    return (count(name) if name else 0) + (count(text) if text else 0)
+
+
 def _tools_tokens(request: Request, vendor: str, count: Callable[[str], int], gen: str) -> int:
     """Tokens of the tool definitions; on the GPT-4o generation they follow the system text in the same
     message (``\n\n`` between), so they are counted joined to it (the merge at the seam included); Gemini
     2.0 bills the declarations' texts one by one, as Google's SDK counts them."""
-    if gen == "gemini:2.0":
+    if gen in _SDK_TEXTS:
         return sum(count(text) for text in render.gemini_declaration_texts(request.tools))
+    if gen == "gemini:3":
+        return render.count_gemma(render.gemini3_tools(request.tools), count)
+    if vendor == "gemini":  # Gemini 2.5 (and any model not matched otherwise)
+        return sum(count(text) for text in render.gemini_json_declarations(request.tools))
     gpt4o = gen == "openai:chat"
     text = _tools_text(request, vendor, gpt4o, gpt4o and request.shape == "openai_responses")
     system = _first_system(request) if gpt4o else ""
@@ -254,6 +279,4 @@ def _first_system(request: Request) -> str:
 def _tools_text(request: Request, vendor: str, gpt4o: bool = False, titles: bool = False) -> str:
     if vendor == "openai":
         return render.openai_tools(request.tools, gpt4o, titles)
-    if vendor == "anthropic":
-        return render.claude_tools(_loaded(request.tools, vendor))
-    return render.gemini_tools(request.tools)
+    return render.claude_tools(_loaded(request.tools, vendor))

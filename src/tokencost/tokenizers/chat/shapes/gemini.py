@@ -92,24 +92,26 @@ def _parts(content: Any, checker: Checker, path: str) -> tuple[list[Part], int]:
     for index, part in enumerate(checker.items(parts, join(path, "parts"), "a list of parts")):
         ppath = join(join(path, "parts"), index)
         checker.obj(part, ppath, "a part object")
-        signature = bool(_get(part, "thoughtSignature")[0])
+        signed = _get(part, "thoughtSignature")[0]
+        signature, chars = bool(signed), len(signed) if isinstance(signed, str) else 0
         call, ckey = _get(part, "functionCall")
         response, rkey = _get(part, "functionResponse")
         if isinstance(part.get("text"), str):
             kind = THINKING if part.get("thought") else TEXT
-            out.append(Part(kind, part["text"], signature=signature))
+            out.append(Part(kind, part["text"], signature=signature, signature_chars=chars))
         elif "text" in part:
             raise checker.fail(join(ppath, "text"), "expected a string")
         elif call is not None:
             checker.obj(call, join(ppath, ckey))
             name = checker.string(call, "name", join(ppath, ckey), required=True)
-            out.append(Part(TOOL_CALL, compact_json(call.get("args") or {}), name, signature))
+            out.append(Part(TOOL_CALL, compact_json(call.get("args") or {}), name, signature, chars))
         elif response is not None:
             checker.obj(response, join(ppath, rkey))
             name = checker.string(response, "name", join(ppath, rkey), required=True)
-            out.append(Part(TOOL_RESULT, compact_json(response.get("response") or {}), name, signature))
+            args = compact_json(response.get("response") or {})
+            out.append(Part(TOOL_RESULT, args, name, signature, chars))
         elif signature:
-            out.append(Part(THINKING, "", signature=True))
+            out.append(Part(THINKING, "", signature=True, signature_chars=chars))
         else:
             skipped += 1
     return out, skipped
