@@ -809,3 +809,26 @@ def test_the_library_counts_a_chat_request_like_count_messages():
         tokencost.count_tokens({"messages": []}, model="gpt-5")
     with pytest.raises(InputError, match="a str or a chat request"):
         tokencost.count_tokens(42)
+
+
+def test_gpt4o_renders_a_response_schema_alike_on_both_endpoints():
+    """The rendering is the model's (measured on Chat Completions, then exact on every recorded GPT-4o
+    Responses structured request); only Chat Completions' own system-message constants stay apart."""
+    schema = {"type": "object", "properties": {"answer": {"type": "string"}}, "required": ["answer"]}
+    chat = {
+        "model": "gpt-4o",
+        "messages": [{"role": "user", "content": "hi"}],
+        "response_format": {"type": "json_schema", "json_schema": {"name": "reply", "schema": schema}},
+    }
+    responses = {
+        "model": "gpt-4o",
+        "input": "hi",
+        "text": {"format": {"type": "json_schema", "name": "reply", "schema": schema}},
+    }
+    from tokencost.tokenizers.chat.framing.features import features
+
+    count = get_counter("o200k_base").count
+    on_chat = features(parse_request(chat), "openai", count, gen="openai:chat")
+    on_responses = features(parse_request(responses), "openai", count, gen="openai:chat")
+    assert on_chat["schema_text"] == on_responses["schema_text"] > 0
+    assert on_chat["schema_chat_endpoint"] == 1 and on_responses["schema_chat_endpoint"] == 0

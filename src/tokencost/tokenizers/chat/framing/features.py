@@ -130,7 +130,7 @@ def features(
             chat4o and not has_system and not f["results"] and _commented(request.tools)
         )
     if request.response_schema is not None:
-        _schema_features(f, request, vendor, count, chat4o, has_system)
+        _schema_features(f, request, vendor, count, chat4o, has_system, gen == "openai:chat")
     return f
 
 
@@ -141,16 +141,18 @@ def _schema_features(
     count: Callable[[str], int],
     chat4o: bool,
     has_system: bool,
+    gpt4o: bool = False,
 ) -> None:
-    """The response schema's features into ``f``. GPT-4o on Chat Completions (``chat4o``) renders it its own
-    way, in a system message of its own when the request has none nor tools, and bills each earlier
-    assistant reply a few tokens more than in a request without a schema (measured)."""
+    """The response schema's features into ``f``. The GPT-4o generation (``gpt4o``) renders it its own way on
+    both endpoints; on Chat Completions (``chat4o``) in a system message of its own when the request has none
+    nor tools, and it bills each earlier assistant reply a few tokens more than in a request without a
+    schema (measured)."""
     f["schema"] = 1
     f["schema_no_system"] = int(chat4o and not has_system and not request.tools)
     f["schema_chat_endpoint"] = int(chat4o)
     f["schema_replies"] = f["assistant_turns"] if chat4o else 0
     schema_text = (
-        render.openai_schema(request.response_schema, gpt4o=chat4o)
+        render.openai_schema(request.response_schema, gpt4o=gpt4o)
         if vendor == "openai"
         else render.compact_schema(request.response_schema)
     )
