@@ -437,6 +437,26 @@ def test_schema_claude_and_gemini_renderings_pinned():
         },
     )
     assert render.openai_schema(titled).endswith('{"type":"object","properties":{"title":{}}}')
+    # GPT-5 / o-series: ``required`` is not billed either (strict mode requires every property), nested too
+    nested = Schema(
+        "structured_data",
+        {
+            "type": "object",
+            "description": "",
+            "properties": {
+                "required": {
+                    "type": "array",
+                    "items": {"type": "object", "required": ["x"], "properties": {}},
+                }
+            },
+            "required": ["required"],
+        },
+    )
+    assert render.openai_schema(nested) == (
+        "# Response Formats\n\n## structured_data\n\n"
+        '{"type":"object","description":"","properties":{"required":{"type":"array","items":'
+        '{"type":"object","properties":{}}}}}'
+    )
     small = Tool("f", "Do f", {"type": "object", "properties": {"x": {"type": "integer"}}})
     assert render.claude_tools((small,)) == (
         '<functions>\n<function>{"description": "Do f", "name": "f", "parameters": {"type": "object", '
