@@ -852,3 +852,36 @@ def test_gpt4o_renders_a_response_schema_alike_on_both_endpoints():
     on_responses = features(parse_request(responses), "openai", count, gen="openai:chat")
     assert on_chat["schema_text"] == on_responses["schema_text"] > 0
     assert on_chat["schema_chat_endpoint"] == 1 and on_responses["schema_chat_endpoint"] == 0
+
+
+def test_gpt5_bills_a_tool_without_properties_as_no_argument():
+    """GPT-5 (``bare``) bills a tool whose parameters have no properties as ``() => any``, as GPT-4o does;
+    harmony's own renderer (the default) writes an empty object. A tool with properties is unchanged."""
+    from tokencost.tokenizers.chat.framing.features import features
+
+    empty = Tool("roll", "Rolls a die", {"type": "object", "properties": {}, "additionalProperties": False})
+    assert "type roll = (_: {\n}) => any;" in render.openai_tools((empty,))
+    assert render.openai_tools((empty,), bare=True) == (
+        "# Tools\n\n## functions\n\nnamespace functions {\n\n// Rolls a die\ntype roll = () => any;\n\n"
+        "} // namespace functions"
+    )
+    assert render.openai_tools((WEATHER,), bare=True) == render.openai_tools((WEATHER,))
+    counter = get_counter("o200k_base")
+    body = {
+        "model": "gpt-5",
+        "messages": [{"role": "user", "content": "Roll"}],
+        "tools": [
+            {
+                "type": "function",
+                "function": {
+                    "name": "roll",
+                    "description": "Rolls a die",
+                    "parameters": {"type": "object", "properties": {}},
+                },
+            }
+        ],
+    }
+    gpt5 = features(parse_request(body), "openai", counter.count, 0, "openai:reasoning")
+    o_series = features(parse_request(body), "openai", counter.count, 0, "openai:o-series")
+    assert gpt5["tools_text"] == counter.count(render.openai_tools(parse_request(body).tools, bare=True))
+    assert o_series["tools_text"] == counter.count(render.openai_tools(parse_request(body).tools))

@@ -242,7 +242,8 @@ def _tools_tokens(request: Request, vendor: str, count: Callable[[str], int], ge
     if vendor == "gemini":  # Gemini 2.5 (and any model not matched otherwise)
         return sum(count(text) for text in render.gemini_json_declarations(request.tools))
     gpt4o = gen == "openai:chat"
-    text = _tools_text(request, vendor, gpt4o, gpt4o and request.shape == "openai_responses")
+    titles = gpt4o and request.shape == "openai_responses"
+    text = _tools_text(request, vendor, gpt4o, titles, gen == "openai:reasoning")
     system = _first_system(request) if gpt4o else ""
     if not system:
         return count(text)
@@ -278,7 +279,9 @@ def _first_system(request: Request) -> str:
     return ""
 
 
-def _tools_text(request: Request, vendor: str, gpt4o: bool = False, titles: bool = False) -> str:
+def _tools_text(
+    request: Request, vendor: str, gpt4o: bool = False, titles: bool = False, bare: bool = False
+) -> str:
     if vendor == "openai":
-        return render.openai_tools(request.tools, gpt4o, titles)
+        return render.openai_tools(request.tools, gpt4o, titles, bare)
     return render.claude_tools(_loaded(request.tools, vendor))

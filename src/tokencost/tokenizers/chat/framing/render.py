@@ -16,7 +16,9 @@ from typing import Any
 from tokencost.tokenizers.chat.model import Schema, Tool, compact_json
 
 
-def openai_tools(tools: tuple[Tool, ...], gpt4o: bool = False, titles: bool = False) -> str:
+def openai_tools(
+    tools: tuple[Tool, ...], gpt4o: bool = False, titles: bool = False, bare: bool = False
+) -> str:
     """The ``# Tools`` section OpenAI's models receive for function (and custom) tools: a TypeScript-like
     ``namespace functions`` (the rendering OpenAI publishes for harmony; checked against ``openai-harmony``
     in ``benchmarks/framing.py``). ``gpt4o``: as the GPT-4o generation bills it (measured on recorded
@@ -24,7 +26,9 @@ def openai_tools(tools: tuple[Tool, ...], gpt4o: bool = False, titles: bool = Fa
     properties, a title's ``//`` spacer line only when a description follows, nested objects unindented
     and an array of objects as ``Array<`` / ``{...}`` / ``>`` on lines of their own. ``titles``: the
     parameters' own ``title`` as a comment line above the object (the Responses API bills it on GPT-4o-era
-    models: each titled tool comes out its title's tokens + 2 low without it)."""
+    models: each titled tool comes out its title's tokens + 2 low without it). ``bare``: a tool whose
+    parameters have no properties as ``() => any`` (GPT-5 bills it so, as GPT-4o does; harmony's own
+    renderer writes ``(_: {\n}) => any``)."""
     lines = ["## functions\n", "namespace functions {\n"]
     for tool in tools:
         described = tool.description.splitlines()
@@ -32,8 +36,10 @@ def openai_tools(tools: tuple[Tool, ...], gpt4o: bool = False, titles: bool = Fa
             described = [line.strip() for line in described if line.strip()]
         lines.extend(f"// {line}" for line in described)
         parameters = tool.parameters
-        if gpt4o and isinstance(parameters, dict):
-            parameters = _inline_refs(parameters) if parameters.get("properties") else None
+        if (gpt4o or bare) and isinstance(parameters, dict) and not parameters.get("properties"):
+            parameters = None
+        elif gpt4o and isinstance(parameters, dict):
+            parameters = _inline_refs(parameters)
         if tool.kind == "custom":
             fmt = f" // format: {compact_json(tool.format)}" if tool.format else ""
             lines.append(f"type {tool.name} = (_: string) => any;{fmt}\n")
