@@ -224,6 +224,7 @@ def count_request(
                 "tool_defs",
                 "tool_prompt",
                 "commented_no_system",
+                "strict_nullable",
             )
         )
     )

@@ -44,6 +44,7 @@ FRAMING_FEATURES = (
     "tools_chat_endpoint",
     "strict",
     "commented_no_system",
+    "strict_nullable",
     "calls",
     "results",
     "schema",
@@ -129,6 +130,11 @@ def features(
         f["commented_no_system"] = int(
             chat4o and not has_system and not f["results"] and _commented(request.tools)
         )
+        # GPT-4o on Chat Completions: a strict function with a nullable parameter bills a block we do not render
+        # (measured on held-out rows only, see benchmarks/README.md)
+        f["strict_nullable"] = int(
+            chat4o and any(t.strict and _nullable(t.parameters) for t in request.tools)
+        )
     if request.response_schema is not None:
         _schema_features(f, request, vendor, count, chat4o, has_system, gen == "openai:chat")
     return f
@@ -202,6 +208,20 @@ def _commented(tools: tuple[Tool, ...]) -> bool:
             if isinstance(value, dict) and (value.get("description") or value.get("title")):
                 return True
     return False
+
+
+def _nullable(schema: object, depth: int = 0) -> bool:
+    """Whether a JSON Schema allows null anywhere (``"type": [..., "null"]``, ``{"type": "null"}`` in a union)."""
+    if depth > 32:
+        return False
+    if isinstance(schema, list):
+        return any(_nullable(item, depth + 1) for item in schema)
+    if not isinstance(schema, dict):
+        return False
+    kind = schema.get("type")
+    if kind == "null" or (isinstance(kind, list) and "null" in kind) or schema.get("nullable") is True:
+        return True
+    return any(_nullable(value, depth + 1) for key, value in schema.items() if key not in ("enum", "default"))
 
 
 def _compact_arguments(text: str) -> str:
