@@ -130,9 +130,9 @@ def _body(part: dict) -> object:
         return body  # an event stream
 
 
-def _stream_usage(text: str) -> dict | None:
-    """The usage of a server-sent event stream: the last usage block, merged with Claude's message_start."""
-    usage: dict = {}
+def _events(text: str) -> list[dict]:
+    """The JSON objects of a server-sent event stream's ``data:`` lines (others left out)."""
+    events = []
     for line in text.splitlines():
         if not line.startswith("data:"):
             continue
@@ -140,8 +140,15 @@ def _stream_usage(text: str) -> dict | None:
             event = json.loads(line[5:].strip())
         except json.JSONDecodeError:
             continue
-        if not isinstance(event, dict):
-            continue
+        if isinstance(event, dict):
+            events.append(event)
+    return events
+
+
+def _stream_usage(text: str) -> dict | None:
+    """The usage of a server-sent event stream: the last usage block, merged with Claude's message_start."""
+    usage: dict = {}
+    for event in _events(text):
         if event.get("type") == "message_start":
             usage.update(event.get("message", {}).get("usage") or {})
         elif event.get("type") == "response.completed":
@@ -264,18 +271,11 @@ def _response_id(response: object) -> str | None:
         return found if isinstance(found, str) else None
     if not isinstance(response, str):
         return None
-    for line in response.splitlines():
-        if not line.startswith("data:"):
-            continue
-        try:
-            event = json.loads(line[5:].strip())
-        except json.JSONDecodeError:
-            continue
-        if isinstance(event, dict):
-            inner = event.get("message", event.get("response"))
-            found = _response_id(inner if isinstance(inner, dict) else event)
-            if found:
-                return found
+    for event in _events(response):
+        inner = event.get("message", event.get("response"))
+        found = _response_id(inner if isinstance(inner, dict) else event)
+        if found:
+            return found
     return None
 
 
