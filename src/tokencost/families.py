@@ -47,12 +47,13 @@ def range_label(
     exact: bool, tokens: int, low: int, high: int, error_band: float | None, short: bool = False
 ) -> str:
     """How sure a count with a range is: ``exact``; ``exact, framing ±5%`` for an exact tokenizer's chat whose
-    framing is fitted; an estimate's wider of its band and its range (a chat adds the framing's error)."""
+    framing is fitted; for an estimate, its range's half-width (the family's stated band without a range)."""
     spread = max(tokens - low, high - tokens) / tokens if tokens else 0.0
     if exact:
         return f"exact, framing ±{spread:.0%}" if spread else "exact"
-    band = max(error_band or 0.0, spread)
-    return accuracy_label(False, band or None, short)
+    # the range is the promise (it holds the true count 9 times in 10, and is this text's band: a short text's
+    # is wider than the family's stated one, a chat's adds the framing's error): the label says the same
+    return accuracy_label(False, spread or error_band or None, short)
 
 
 def accuracy_label(exact: bool, error_band: float | None, short: bool = False) -> str:

@@ -17,8 +17,8 @@ from tokencost.cli._common import (
     workload_loose_notices,
 )
 from tokencost.cli.online_opt import online_option
-from tokencost.families import accuracy_label
 from tokencost.pricing.resolve import model_map_scope, parse_model_map
+from tokencost.render.report_markdown import tokens_label
 
 CANDIDATE_COLUMNS = [
     ("rank", "#"),
@@ -136,7 +136,7 @@ def _text_output(result, top: int, breakdown: bool = False) -> str:
                     "monthly_cost": _money(row.monthly_cost, currency),
                     "savings": _money(row.savings, currency),
                     "savings_pct": _savings_pct(row.savings_pct),
-                    "count": accuracy_label(row.tokens.count.exact, row.tokens.count.error_band, short=True),
+                    "count": tokens_label(row.tokens, short=True),
                     "notes": "".join(f"[{n}]" for n in marks),
                     "range": range_text(row, currency),
                 }

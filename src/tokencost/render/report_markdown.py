@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal, localcontext
 from typing import Any
 
-from tokencost.families import accuracy_label
+from tokencost.families import accuracy_label, range_label
 from tokencost.render.breakdown import breakdown_markdown
 from tokencost.render.money import money, savings_pct
 from tokencost.render.plan_ranges import current_range, range_lines, with_range_column
@@ -173,7 +173,7 @@ def _candidate_row(row: Any, cur: str) -> list[str]:
         row.entry.id + (" (current)" if row.is_current else ""),
         row.entry.provider.id,
         row.tokens.count.family,
-        accuracy_label(row.tokens.count.exact, row.tokens.count.error_band, short=True),
+        tokens_label(row.tokens, short=True),
         money(row.monthly_cost, cur),
         "" if row.savings is None else money(row.savings, cur),
         savings_pct(row.savings_pct),
@@ -250,3 +250,13 @@ def render_markdown(result: Any, top: int | None = None, chart_top: int = 5) -> 
     out += _prices(result, top)
     out += ["", "## Assumptions", ""] + [f"- {a}" for a in result.assumptions]
     return "\n".join(out) + "\n"
+
+
+def tokens_label(tokens: Any, short: bool = False) -> str:
+    """How sure a family's tokens are, said as their range is (``est ±24%`` for a short Chinese sample whose
+    range is ±24 %, not the family's stated band): the same label ``count`` and ``estimate`` give."""
+    count = tokens.count
+    if tokens.bounds is None:
+        return accuracy_label(count.exact, count.error_band, short)
+    low, high = (float(value) for value in tokens.bounds)
+    return range_label(count.exact, float(tokens.input), low, high, count.error_band, short)

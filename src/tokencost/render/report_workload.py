@@ -14,7 +14,7 @@ from tokencost.render.breakdown import breakdown_html
 from tokencost.render.html_parts import alert, bullet_list, esc, figures, folded, table
 from tokencost.render.money import money, savings_pct
 from tokencost.render.plan_ranges import current_range, range_lines, with_range_column
-from tokencost.render.report_markdown import budget_alerts, display_budget, whole
+from tokencost.render.report_markdown import budget_alerts, display_budget, tokens_label, whole
 from tokencost.render.svg import Bar, Series, bar_chart, line_chart
 
 MAX_BARS = 16
@@ -165,7 +165,7 @@ def _ranking_row(r: Any, cur: str) -> tuple[list[str], str]:
         esc(label(r)),
         esc(r.entry.provider.id),
         esc(r.tokens.count.family),
-        esc(count_label(r.tokens.count)),
+        esc(tokens_label(r.tokens)),
         esc(money(r.monthly_cost, cur)),
         red("" if r.savings is None else esc(money(r.savings, cur))),
         red(esc(savings_pct(r.savings_pct))),
