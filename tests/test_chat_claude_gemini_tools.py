@@ -396,3 +396,24 @@ def test_a_tool_result_that_answers_no_call_is_refused_naming_its_field(request_
     request nobody can send."""
     with pytest.raises(InputError, match=re.escape(field)):
         parse_request(request_body)
+
+
+@pytest.mark.parametrize(
+    ("request_body", "field"),
+    [
+        ({"input": [{"type": "function_call_output", "call_id": "c1", "output": "42"}]}, "input[0].call_id"),
+        (
+            {"contents": [{"role": "user", "parts": [{"functionResponse": {"name": "f", "response": {}}}]}]},
+            "contents[0].parts",
+        ),
+    ],
+)
+def test_a_result_with_no_call_at_all_is_refused_in_responses_and_gemini(request_body, field):
+    with pytest.raises(InputError, match=re.escape(field)):
+        parse_request(request_body)
+
+
+def test_a_gemini_request_keeps_the_model_it_names():
+    request = _gemini({"name": "calculator", "description": "Calculate."})
+    assert parse_request({**request, "model": "gemini-2.5-flash"}).model == "gemini-2.5-flash"
+    assert parse_request(request).model is None

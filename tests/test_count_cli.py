@@ -612,10 +612,11 @@ def test_messages_custom_tool_counted(tmp_path):
         doc["messages"]["tools"]
         == count(rendered) + coef["tools"] + coef["tools_no_system"] + coef["tool_defs"]
     )
+    # a hosted tool (mcp, web search) is left out of the count and said, not refused
     path.write_text(json.dumps({"messages": [{"role": "user", "content": "hi"}], "tools": [{"type": "mcp"}]}))
     result = run(str(path), "--messages")
-    assert result.exit_code == 2
-    assert "custom.json: tools[0].type: unsupported tool type 'mcp'" in result.output
+    assert result.exit_code == 0
+    assert "custom.json: 1 part(s) not counted (images, audio, files, server-side tools" in result.stderr
 
 
 @pytest.mark.parametrize("flag", ["--messages", "--per-file"])
@@ -765,3 +766,19 @@ def test_count_json_lists_results_however_many_were_asked(tmp_path):
     assert [r["family"] for r in one["results"]] == ["o200k_base"]
     assert one["tokens"] == one["results"][0]["tokens"] == 2  # a single result stays inline too
     assert [r["family"] for r in two["results"]] == ["o200k_base", "cl100k_base"] and "tokens" not in two
+
+
+def test_count_messages_without_a_model_does_not_pick_one_of_several_named(tmp_path):
+    log = tmp_path / "multi.jsonl"
+    turn = [{"role": "user", "content": "What is 2+2?"}]
+    log.write_text(
+        json.dumps({"model": "gpt-5", "messages": turn})
+        + "\n"
+        + json.dumps({"model": "claude-sonnet-4-5", "messages": turn})
+        + "\n",
+        encoding="utf-8",
+    )
+    result = CliRunner().invoke(cli, ["count", str(log), "--messages"])
+    assert result.exit_code == 0, result.output
+    assert "the requests name 2 models (gpt-5, claude-sonnet-4-5): counted with o200k_base" in result.stderr
+    assert "o200k_base" in result.stdout

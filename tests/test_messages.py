@@ -421,10 +421,22 @@ CUSTOM = {
             {"type": "custom", "custom": {"name": "c", "format": "x"}},
             "x: tools[0].custom.format: expected an object",
         ),
-        ({"type": "web_search"}, "x: tools[0].type: unsupported tool type 'web_search' (function and custom"),
     ],
 )
 def test_tool_type_errors_name_the_field(tool, error):
     with pytest.raises(InputError) as caught:
         parse_requests(json.dumps({"messages": HI, "tools": [tool]}), "x")
     assert str(caught.value).startswith(error)
+
+
+def test_openai_hosted_tools_are_left_out_and_counted_as_skipped():
+    for document in (
+        {"messages": HI, "tools": [{"type": "web_search"}]},
+        {
+            "input": "hi",
+            "tools": [{"type": "web_search_preview"}, {"type": "file_search", "vector_store_ids": ["v"]}],
+        },
+    ):
+        (request,) = parse_requests(json.dumps(document), "x")
+        parsed = request.normalised()
+        assert parsed.tools == () and parsed.skipped_parts == len(document["tools"])

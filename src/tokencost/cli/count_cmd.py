@@ -242,7 +242,14 @@ def _model_named(sources, notices: list[str]) -> tuple[str, ...]:
             requests = parse_requests(read_input(source).text, display_name(source.name))
         except TokencostError:
             return ()  # the count itself says what is wrong with it
-        named = next((r.normalised().model for r in requests if r.normalised().model), None)
+        models = list(dict.fromkeys(r.normalised().model for r in requests if r.normalised().model))
+        if len(models) > 1:
+            notices.append(
+                f"no --model given and the requests name {len(models)} models ({', '.join(models[:3])}): "
+                "counted with o200k_base (give -m for each)"
+            )
+            return ()
+        named = models[0] if models else None
     if named:
         try:
             _resolve_model(named)

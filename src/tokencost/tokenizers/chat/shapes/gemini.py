@@ -52,10 +52,12 @@ def parse(document: dict, checker: Checker, prefix: str, where: str) -> Request:
     if isinstance(contents, dict):
         contents = [contents]
     path = f"{prefix}contents"
+    called: set[str] = set()
     for index, content in enumerate(checker.expect(contents, list, path, "a list of contents")):
         cpath = join(path, index)
         parts, n = _parts(content, checker, cpath)
         skipped += n
+        _answered(parts, called, checker, cpath)
         role = content.get("role") or "user"
         messages.append(Message("assistant" if role == "model" else role, tuple(parts)))
     tools, builtin = _tools(document.get("tools"), checker, f"{prefix}tools")
@@ -75,9 +77,22 @@ def parse(document: dict, checker: Checker, prefix: str, where: str) -> Request:
         tools=tools,
         tool_choice=mode,
         response_schema=schema,
+        model=document.get("model") if isinstance(document.get("model"), str) else None,
         skipped_parts=skipped,
         where=where,
     )
+
+
+def _answered(parts: list[Part], called: set[str], checker: Checker, path: str) -> None:
+    """Note the calls of one content; a function response that answers no earlier call is refused, as the API
+    refuses it (none of the recorded requests has one)."""
+    for part in parts:
+        if part.kind == TOOL_CALL:
+            called.add(part.name)
+        elif part.kind == TOOL_RESULT and part.name not in called:
+            raise checker.fail(
+                join(path, "parts"), f"functionResponse {part.name!r} answers no earlier functionCall"
+            )
 
 
 def _parts(content: Any, checker: Checker, path: str) -> tuple[list[Part], int]:

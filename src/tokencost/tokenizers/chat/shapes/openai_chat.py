@@ -106,11 +106,8 @@ class ChatChecker(Checker):
             if custom.get("format") is not None:
                 self.expect(custom["format"], dict, f"{path}.custom.format", "an object")
             return
-        if "function" not in tool and tool.get("type") not in (None, "function") and "name" not in tool:
-            raise self.fail(
-                f"{path}.type",
-                f"unsupported tool type {compact_json(tool['type'])!r} (function and custom tools are counted)",
-            )
+        if _built_in(tool):  # an OpenAI-hosted tool: left out of the count, and said (build() counts it)
+            return
         function = tool
         if "function" in tool:
             path = f"{path}.function"
@@ -170,7 +167,9 @@ def build(
     """The normalised request of checked Chat Completions data."""
     document = document or {}
     names: dict[str, str] = {}
-    out, skipped = [], 0
+    hosted = [tool for tool in tools if _built_in(tool)]  # web search and the like: billed by their own rules
+    tools = [tool for tool in tools if not _built_in(tool)]
+    out, skipped = [], len(hosted)
     for message in messages:
         parts, n = _parts(message, names)
         skipped += n
@@ -187,6 +186,16 @@ def build(
         skipped_parts=skipped,
         where=where,
         extras={"json_mode": bool(response_format and response_format.get("type") == "json_object")},
+    )
+
+
+def _built_in(tool: Any) -> bool:
+    """An OpenAI-hosted tool (``{"type": "web_search"}``...): typed, neither a function nor a custom tool."""
+    return (
+        isinstance(tool, dict)
+        and "function" not in tool
+        and "name" not in tool
+        and tool.get("type") not in (None, "function", "custom")
     )
 
 

@@ -56,9 +56,11 @@ def parse(document: dict, checker: Checker, prefix: str, where: str) -> Request:
                 messages.append(message)
     messages = _calls_merged(messages)
     system = checker.string(document, "instructions", prefix.rstrip("."))
+    listed = checker.items(document.get("tools"), f"{prefix}tools", "a list of tools")
+    built_in = [i for i, tool in enumerate(listed) if _built_in(tool)]
+    skipped += len(built_in)  # web search, file search, code interpreter...: billed by their own rules
     tools = tuple(
-        _tool(tool, checker, f"{prefix}tools[{i}]")
-        for i, tool in enumerate(checker.items(document.get("tools"), f"{prefix}tools", "a list of tools"))
+        _tool(tool, checker, f"{prefix}tools[{i}]") for i, tool in enumerate(listed) if i not in built_in
     )
     tools += tuple(tool for tool in loaded if tool.name not in {t.name for t in tools})
     return Request(
@@ -92,7 +94,7 @@ def _item(item: Any, checker: Checker, path: str, names: dict[str, str]) -> tupl
             names[item["call_id"]] = name
         return Message("assistant", (Part(TOOL_CALL, compact_json(arguments or ""), name),)), 0
     if kind in ("function_call_output", "custom_tool_call_output"):
-        if names and item.get("call_id") not in names:  # the API refuses an output that answers no call
+        if item.get("call_id") not in names:  # the API refuses an output that answers no call
             raise checker.fail(
                 join(path, "call_id"), f"{item.get('call_id')!r} answers no earlier function call"
             )
@@ -153,6 +155,16 @@ def _texts(content: Any, checker: Checker, path: str) -> tuple[list[str], int]:
         else:
             skipped += 1
     return texts, skipped
+
+
+def _built_in(tool: Any) -> bool:
+    """An OpenAI-hosted tool (``web_search_preview``, ``file_search``, ``code_interpreter``, ``mcp``, ...): typed,
+    neither a function nor a custom tool; left out of the count and said."""
+    return (
+        isinstance(tool, dict)
+        and isinstance(tool.get("type"), str)
+        and tool["type"] not in ("function", "custom")
+    )
 
 
 def _tool(tool: Any, checker: Checker, path: str) -> Tool:
