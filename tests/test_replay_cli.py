@@ -395,3 +395,22 @@ def test_a_candidates_tokens_column_names_every_method_with_its_records():
     assert set(by_method) == {"converted", "retokenized"}
     table = run(*files, "-m", "deepseek-v3.2").stdout
     assert f"converted {by_method['converted']}, retokenized {by_method['retokenized']}" in table
+
+
+def test_a_map_naming_a_missing_csv_column_is_an_input_error_naming_the_columns():
+    result = run(str(FIXTURES / "generic.csv"), "--map", "model=nosuchcol,input=tokens_in")
+    assert result.exit_code == 2
+    assert "--map model=nosuchcol: no such column" in result.stderr and "tokens_in" in result.stderr
+
+
+def test_a_one_line_note_beside_the_logs_is_not_a_log_not_an_empty_one(tmp_path):
+    logs = tmp_path / "logs"
+    logs.mkdir()
+    (logs / "pairs.jsonl").write_text((FIXTURES / "pairs.jsonl").read_text("utf-8"), encoding="utf-8")
+    (logs / "notes.txt").write_text("hello world\n", encoding="utf-8")
+    (logs / "empty.csv").write_text("model,input\n", encoding="utf-8")
+    document = json.loads(run(str(logs), "-m", "gpt-4o", "--format", "json").stdout)
+    assert document["records"]["files_not_logs"] == [str(logs / "notes.txt")]
+    assert document["sources"][str(logs / "empty.csv")] == "empty"
+    named = run(str(logs / "notes.txt"), "-m", "gpt-4o")
+    assert named.exit_code == 2 and "not a usage log" in named.stderr

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from tokencost.errors import InputError
-from tokencost.replay.reader import MALFORMED, Document, documents, expand
+from tokencost.replay.reader import MALFORMED, Document, documents, expand, open_text
 from tokencost.replay.record import EARLIEST_TIME, Skip, UsageRecord
 from tokencost.replay.sources import Context, by_name, parsers
 
@@ -71,6 +71,13 @@ def _sniff(name: str, docs: Iterator[Document], source: str) -> tuple[Any, list[
     )
 
 
+def _not_a_log(name: str) -> bool:
+    """A file with text but no record whose first line names no model column: not an empty log's header."""
+    with open_text(name) as stream:
+        first = next((line for line in stream if line.strip()), "")
+    return bool(first.strip()) and "model" not in first.lower()
+
+
 def _is_batch_input(doc: Document) -> bool:
     value = doc.value
     return isinstance(value, dict) and "custom_id" in value and "body" in value and "response" not in value
@@ -124,6 +131,12 @@ def choose(
             stats.not_logs.append(label)
             continue
         if module is None:
+            if name != "-" and _not_a_log(name):  # one line and no record: a note, not a CSV log's header
+                if source != "auto" or name not in found:
+                    raise InputError(f"{name}: not a usage log (one line, no records)")
+                stats.sources[label] = "not a usage log (skipped)"
+                stats.not_logs.append(label)
+                continue
             stats.sources[label] = "empty"
             continue
         is_input = (

@@ -72,6 +72,13 @@ def parse(doc: Document, ctx: Context) -> Iterator[UsageRecord]:
     row = doc.value
     if not isinstance(row, dict):
         raise Skip("not a record (expected an object or a CSV row)")
+    if doc.csv:  # a CSV's columns are the same on every row: a mapped one it lacks is a typo, not a gap
+        missing = [f"{key}={column}" for key, column in mapping.items() if column not in row]
+        if missing:
+            raise InputError(
+                f"{doc.where}: --map {', '.join(missing)}: no such column",
+                "the columns are " + ", ".join(str(c) for c in row),
+            )
 
     def number(key: str) -> int:
         return as_int(_get(row, mapping[key])) if key in mapping else 0
