@@ -266,3 +266,20 @@ def test_a_refused_family_beside_an_exact_one_says_nothing_was_written(tmp_path)
     assert "claude: not calibrated" in result.stdout and "o200k_base: exact tokenizer" in result.stdout
     assert "written: nothing (no family was calibrated)" in result.stdout
     assert not (tmp_path / "c.yaml").exists()
+
+
+def test_the_hold_back_is_the_share_asked_and_the_same_wherever_the_log_is():
+    from tokencost.calibration.fit import _held_back
+    from tokencost.calibration.samples import Sample
+
+    def samples(folder: str) -> list[Sample]:
+        return [
+            Sample(100 + i, 3, (1.0,), "x", None, "claude-sonnet-4.5", None, f"{folder}/log.jsonl:{i}")
+            for i in range(60)
+        ]
+
+    for share, n in ((0.2, 12), (0.5, 30), (0.01, 1)):
+        assert len(_held_back(samples("/a"), share)) == n
+    assert [s.billed for s in _held_back(samples("/a"), 0.2)] == [
+        s.billed for s in _held_back(samples("/b/c"), 0.2)
+    ]

@@ -35,11 +35,16 @@ class FamilyFit:
     framing_only: bool = False
 
 
-def _is_held_back(sample: Sample, share: float) -> bool:
-    """A stable choice of the requests kept out of the fit (by file name, line and billed count: the same log
-    splits the same way wherever it is stored)."""
-    where = sample.where.replace("\\", "/").rsplit("/", 1)[-1]
-    return zlib.crc32(f"{where}|{sample.billed}".encode()) % 1000 < 1000 * share
+def _held_back(samples: list[Sample], share: float) -> list[Sample]:
+    """The requests kept out of the fit: ``share`` of them (at least one), chosen by a hash of file name, line
+    and billed count (the same log splits the same way wherever it is stored), in their order."""
+
+    def key(sample: Sample) -> int:
+        where = sample.where.replace("\\", "/").rsplit("/", 1)[-1]
+        return zlib.crc32(f"{where}|{sample.billed}".encode())
+
+    chosen = {id(s) for s in sorted(samples, key=key)[: max(1, round(share * len(samples)))]}
+    return [s for s in samples if id(s) in chosen]
 
 
 def _quantile(values: list[float], q: float) -> float:
@@ -88,7 +93,7 @@ def _fit_weights(family: str, train: list[Sample]) -> tuple[list[float], float]:
 def fit_family(
     family: str, samples: list[Sample], holdout: float = 0.2, framing_only: bool = False
 ) -> FamilyFit:
-    held = [s for s in samples if _is_held_back(s, holdout)] or samples[-max(1, len(samples) // 5) :]
+    held = _held_back(samples, holdout)
     train = [s for s in samples if s not in held] or samples
     if framing_only:  # an exact tokenizer: only the framing differs from what was billed
         weights = list(estimator._family(family)["weights"])
