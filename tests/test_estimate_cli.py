@@ -533,3 +533,26 @@ def test_reasoning_signatures_are_said_by_estimate_as_by_count(runner, tmp_path)
     )
     assert any(said in notice for notice in json.loads(estimated.stdout)["notices"])
     assert said in counted.stderr
+
+
+def test_error_messages_name_what_they_are_about(runner, tmp_path):
+    empty = tmp_path / "empty.json"
+    empty.write_text('{"messages": []}', encoding="utf-8")
+    result = runner.invoke(cli, ["estimate", str(empty), "--messages", "-m", "gpt-5"])
+    assert result.exit_code == 2 and f"{empty}: no chat messages to price" in result.output
+    nothing = tmp_path / "logs"
+    nothing.mkdir()
+    replayed = runner.invoke(cli, ["replay", str(nothing)])
+    assert replayed.exit_code == 2 and f"no log files found in {nothing}" in replayed.output
+    calibration = tmp_path / "cal.yaml"
+    calibration.write_text(
+        "format: tokencost.calibration/1\nfamilies:\n  claude:\n    band: 0.1\n", encoding="utf-8"
+    )
+    counted = runner.invoke(
+        cli, ["count", str(empty), "-m", "claude-sonnet-4.5", "--calibration", str(calibration)]
+    )
+    assert (
+        counted.exit_code == 2
+        and "family 'claude' has no 'fit'" in counted.output
+        and "KeyError" not in counted.output
+    )

@@ -100,6 +100,11 @@ def read_messages(paths: tuple[str, ...]) -> tuple[list, list[str]]:
 
     reads, notices = read_inputs(paths)
     requests = [r for read in reads for r in parse_requests(read.text, display_name(read.name))]
+    if not any(r.normalised().messages for r in requests):
+        names = ", ".join(display_name(read.name) for read in reads)
+        raise InputError(
+            f"{names}: no chat messages to price (expected a chat request: messages, input or contents)"
+        )
     return requests, notices
 
 

@@ -110,7 +110,7 @@ def plan(
     found: set[str] = set()
     files = expand(paths, found)
     if not files:
-        raise InputError("no log files given")
+        raise InputError("no log files found in " + ", ".join(paths))
     if "-" in files:
         raise InputError("stdin cannot be read on an engine: save it to a file (or use --engine local)")
     ctx = Context(mapping=dict(spec.mapping))

@@ -96,7 +96,7 @@ def read_records(
     found: set[str] = set()
     files = expand(paths, found)
     if not files:
-        raise InputError("no log files given")
+        raise InputError("no log files found in " + ", ".join(paths))
     ctx = Context(mapping=dict(mapping or {}))
     chosen = choose(files, stats, source, ctx, found)
     for name, module, stdin in chosen:

@@ -155,8 +155,10 @@ def read_file(path: Path) -> dict[str, Calibration]:
                 first=entry.get("period", {}).get("first"),
                 last=entry.get("period", {}).get("last"),
             )
-        except (KeyError, TypeError, ValueError) as exc:
+        except KeyError as exc:
             raise InputError(
-                f"{path}: family {family!r} is malformed ({type(exc).__name__}: {exc})"
+                f"{path}: family {family!r} has no {exc.args[0]!r}", "write it again with tokencost calibrate"
             ) from None
+        except (TypeError, ValueError) as exc:
+            raise InputError(f"{path}: family {family!r} has a value of the wrong type ({exc})") from None
     return out

@@ -97,7 +97,8 @@ def parse_amount(text: str, name: str, currency: str | None = None) -> tuple[Dec
 
     match = _AMOUNT_RE.match(str(text))
     if not match:
-        raise InputError(f"{name} {text!r} is not an amount (e.g. 5000, 1250.50 or '5000 USD')")
+        examples = "10%, 5000 or '5000 USD'" if name == "--max-increase" else "5000, 1250.50 or '5000 USD'"
+        raise InputError(f"{name} {text!r} is not an amount (e.g. {examples})")
     number = Decimal(match.group(3).replace(",", "").replace("_", ""))
     symbol = match.group(2)
     code = match.group(4).upper() if match.group(4) else None
