@@ -283,3 +283,33 @@ def test_the_hold_back_is_the_share_asked_and_the_same_wherever_the_log_is():
     assert [s.billed for s in _held_back(samples("/a"), 0.2)] == [
         s.billed for s in _held_back(samples("/b/c"), 0.2)
     ]
+
+
+def test_a_calibration_without_cjk_text_keeps_the_estimators_band_on_cjk_text(tmp_path):
+    """Calibrated on English requests only, its held-back band says nothing of Chinese: a Chinese count keeps
+    the estimator's range (at least), while English text gets the calibrated one."""
+    texts = _texts()
+    rng = random.Random(3)
+    lines = []
+    for i in range(80):
+        start = rng.randrange(0, len(texts["en"]) - 900)
+        text = texts["en"][start : start + rng.randrange(150, 900)]
+        lines.append(json.dumps(_anthropic_pair(i, text, _rule("en", text) + FRAMING)))
+    log = tmp_path / "en.jsonl"
+    log.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    out = tmp_path / "cal.yaml"
+    assert CliRunner().invoke(cli, ["calibrate", str(log), "--out", str(out)]).exit_code == 0
+    assert "cjk_share: 0.0" in out.read_text("utf-8")
+    zh, en = texts["zh"][:1500], texts["en"][:1500]
+
+    def spread(text: str, calibration: str | None) -> float:
+        from tokencost.tokenizers import calibrated
+
+        calibrated.use_file(None)  # --calibration holds for the process: none unless asked
+        args = ["count", "-", "-m", "claude-sonnet-4.5", "--format", "json"]
+        args += ["--calibration", calibration] if calibration else []
+        doc = json.loads(CliRunner().invoke(cli, args, input=text).stdout)
+        return (doc["high"] - doc["low"]) / doc["tokens"]
+
+    assert spread(zh, str(out)) >= 0.95 * spread(zh, None)
+    assert spread(en, str(out)) < 0.5 * spread(en, None)

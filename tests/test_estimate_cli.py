@@ -548,9 +548,14 @@ def test_error_messages_name_what_they_are_about(runner, tmp_path):
     calibration.write_text(
         "format: tokencost.calibration/1\nfamilies:\n  claude:\n    band: 0.1\n", encoding="utf-8"
     )
-    counted = runner.invoke(
-        cli, ["count", str(empty), "-m", "claude-sonnet-4.5", "--calibration", str(calibration)]
-    )
+    from tokencost.tokenizers import calibrated
+
+    try:
+        counted = runner.invoke(
+            cli, ["count", str(empty), "-m", "claude-sonnet-4.5", "--calibration", str(calibration)]
+        )
+    finally:
+        calibrated.use_file(None)  # --calibration holds for the process: not for the tests after this one
     assert (
         counted.exit_code == 2
         and "family 'claude' has no 'fit'" in counted.output

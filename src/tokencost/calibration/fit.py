@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from tokencost.calibration.samples import Sample
 from tokencost.tokenizers import estimator
+from tokencost.tokenizers.calibrated import cjk_share as estimator_cjk_share
 
 RIDGE = 0.02
 #: relative band: the quantiles of held-back residuals that leave 5 % out on each side
@@ -33,6 +34,8 @@ class FamilyFit:
     last: str | None
     #: the relative change of the estimate on the fitted requests' texts, per script class present
     framing_only: bool = False
+    #: the share of CJK characters in the requests' texts: the band holds for text like these
+    cjk_share: float = 0.0
 
 
 def _held_back(samples: list[Sample], share: float) -> list[Sample]:
@@ -124,4 +127,5 @@ def fit_family(
         first=days[0] if days else None,
         last=days[-1] if days else None,
         framing_only=framing_only,
+        cjk_share=round(estimator_cjk_share("".join(s.text for s in samples)), 4),
     )

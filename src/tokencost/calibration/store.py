@@ -28,6 +28,7 @@ def _entry(fit: FamilyFit, sources: list[str], digests: dict[str, str]) -> dict:
             "band_below": fit.band_below,
             "band_above": fit.band_above,
         },
+        "cjk_share": fit.cjk_share,
     }
 
 

@@ -38,6 +38,8 @@ class Calibration:
     source: str
     first: str | None
     last: str | None
+    #: share of CJK characters in the calibrating requests' texts (None: a file from before it was written)
+    cjk_share: float | None = None
 
     def describe(self) -> str:
         dates = f", {self.first} to {self.last}" if self.first else ""
@@ -74,7 +76,30 @@ class CalibratedCounter(Counter):
 
     def count_range(self, text: str) -> tuple[int, int, int]:
         n = self.count(text)
-        return (n, *self.calibration.bounds(n)) if text else (0, 0, 0)
+        if not text:
+            return (0, 0, 0)
+        low, high = self.calibration.bounds(n)
+        if cjk_share(text) >= UNCOVERED and (self.calibration.cjk_share or 0.0) < UNCOVERED / 4:
+            # CJK text, calibrated on (almost) none: the held-back band says nothing of it, the estimator's does
+            from tokencost.tokenizers.counter import EstimateCounter
+
+            base, base_low, base_high = EstimateCounter(self.family).count_range(text)
+            if base:
+                low = min(low, math.floor(n * base_low / base))
+                high = max(high, math.ceil(n * base_high / base))
+        return n, low, high
+
+
+#: the share of CJK characters from which a text counts as CJK for a calibration's coverage
+UNCOVERED = 0.2
+_CJK_FEATURES = ("cjk_kana", "cjk_ext_a", "hangul", "han", "compat_fw")
+
+
+def cjk_share(text: str) -> float:
+    """The share of CJK characters (kana, Han, Hangul, full-width forms) among ``text``'s characters, from the
+    estimator's own character-class counts (C-level, no loop over characters)."""
+    counts = dict(zip(estimator.FEATURES, estimator.features(text), strict=True))
+    return sum(counts[name] for name in _CJK_FEATURES) / counts["chars"] if counts["chars"] else 0.0
 
 
 def default_path() -> Path:
@@ -154,6 +179,7 @@ def read_file(path: Path) -> dict[str, Calibration]:
                 source=", ".join(entry.get("sources") or ["logs"]),
                 first=entry.get("period", {}).get("first"),
                 last=entry.get("period", {}).get("last"),
+                cjk_share=float(entry["cjk_share"]) if entry.get("cjk_share") is not None else None,
             )
         except KeyError as exc:
             raise InputError(
