@@ -120,7 +120,9 @@ def _csv(document: dict[str, Any]) -> str:
 
 def _period_line(document: dict[str, Any]) -> str:
     period, records = document["period"], document["records"]
-    read = f"{records['read']:,} records read, {records['priced']:,} priced"
+    read = (
+        f"{records['read']:,} record{'' if records['read'] == 1 else 's'} read, {records['priced']:,} priced"
+    )
     skipped = sum(records.get("skipped", {}).values())
     if skipped:
         read += f" ({skipped:,} more skipped, listed by reason on stderr)"

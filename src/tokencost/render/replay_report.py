@@ -90,7 +90,8 @@ def replay_section_html(document: dict[str, Any]) -> str:
     e = escape
     parts = [
         "<h2 id='replay'>Replay of real usage</h2>",
-        f"<p class='meta'>{records['read']:,} records read, {records['priced']:,} priced"
+        f"<p class='meta'>{records['read']:,} record{'' if records['read'] == 1 else 's'} read, "
+        f"{records['priced']:,} priced"
         + (
             f"; {e(period['start'][:10])} to {e(period['end'][:10])} ({period['days']} day(s))"
             if period["days"]
