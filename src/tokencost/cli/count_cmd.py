@@ -229,6 +229,10 @@ def count(
     echo_output(render_rows(rows, _columns(per_file, bool(models), fmt), fmt, json_document=document))
 
 
+#: characters of a chat file read to find the model its requests name (the rest is read by the count alone)
+_NAMED_SCAN = 1 << 20
+
+
 def _model_named(sources, notices: list[str]) -> tuple[str, ...]:
     """Without ``-m``, the model the first chat request names when the catalog knows it (a Claude request is
     counted as Claude, not as GPT-4o); else none, and a notice that o200k_base counts it."""
@@ -238,8 +242,14 @@ def _model_named(sources, notices: list[str]) -> tuple[str, ...]:
 
     named = None
     for source in [s for s in sources[:1] if not s.is_stdin]:  # stdin is read once, by the count
+        text = read_input(source).text
+        if (
+            len(text) > _NAMED_SCAN
+        ):  # a large log: the model of its first lines (JSONL), not a second full parse
+            head = text[:_NAMED_SCAN]
+            text = head[: head.rfind("\n") + 1] if head.lstrip().startswith("{") and "\n" in head else ""
         try:
-            requests = parse_requests(read_input(source).text, display_name(source.name))
+            requests = parse_requests(text, display_name(source.name)) if text else []
         except TokencostError:
             return ()  # the count itself says what is wrong with it
         models = list(dict.fromkeys(r.normalised().model for r in requests if r.normalised().model))
