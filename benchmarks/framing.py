@@ -324,6 +324,38 @@ def _median_tools(
     }
 
 
+#: constants of the formats themselves, not fitted: the weight of text counted with the vendor's own tokenizer,
+#: OpenAI's 3 tokens a message (its cookbook), a named message's name, Claude's documented tool prompt (taken at 1)
+FORMAT = {
+    "openai": {
+        **dict.fromkeys(
+            ("text", "roles", "names", "tools_text", "call_text", "result_text", "schema_text"), 1
+        ),
+        "messages": 3,
+        "named": 1,
+    },
+    "anthropic": {"names": 1, "messages": 3, "tool_prompt": 1},
+    "gemini": {"names": 1},
+}
+#: what a generation's fit rows do not measure, taken from another's: (parent, terms). Claude 4.0 and Opus 4.7
+#: have no structured-output recording in the fit set; Opus 4.7's requests all carry a system prompt (no plain
+#: one to measure its priming)
+INHERITED = {
+    "anthropic": ("anthropic:4.5", ("schema",)),
+    "anthropic:4.7": ("anthropic:4.5", ("schema", "base")),
+}
+
+
+def _start(gen: str, coef: dict, generations: dict) -> dict:
+    """Where a fit of ``gen`` starts: every term 0 but the format's constants and what it inherits, so that a fit
+    never carries a number from an earlier file (a term its rows do not measure stays 0 or its parent's)."""
+    start = {**dict.fromkeys(coef, 0), **FORMAT[gen.split(":")[0]]}
+    if gen in INHERITED:
+        parent, terms = INHERITED[gen]
+        start.update({term: generations[parent]["coef"].get(term, 0) for term in terms})
+    return start
+
+
 def fit(rows: list[dict], gen: str, coef: dict, pool: list[dict] | None = None) -> dict:
     """``_fit`` on the requests without reasoning signatures; on Gemini 3 then the billed share of a
     signature's characters (``signature_chars``: median residual per character of the signed requests)."""
@@ -643,12 +675,13 @@ def main(argv: list[str]) -> int:
                 spec["coef"] = fit([r for r in fit_rows if r["gen"] == gen], gen, spec["coef"])
         do_fit = False
     only = [a.split("=", 1)[1] for a in argv if a.startswith("--only=")]  # refit these generations alone
-    if do_fit:
-        for gen, spec in data["generations"].items():
+    if do_fit:  # parents first: a generation takes what its fit rows do not measure from its parent
+        ordered = sorted(data["generations"], key=lambda g: g in INHERITED)
+        for gen in ordered:
+            spec = data["generations"][gen]
             if (not only or gen in only) and gen not in DERIVED:
-                spec["coef"] = fit(
-                    [r for r in fit_rows if r["gen"] == gen], gen, spec["coef"], _pool(fit_rows, gen)
-                )
+                start = _start(gen, spec["coef"], data["generations"])
+                spec["coef"] = fit([r for r in fit_rows if r["gen"] == gen], gen, start, _pool(fit_rows, gen))
         for gen, about in ABOUT.items():
             data["generations"][gen]["about"] = about
         for gen, (parent, zeroed, about) in DERIVED.items():
