@@ -561,3 +561,21 @@ def test_error_messages_name_what_they_are_about(runner, tmp_path):
         and "family 'claude' has no 'fit'" in counted.output
         and "KeyError" not in counted.output
     )
+
+
+def test_estimate_says_when_the_model_a_request_names_is_not_priced(runner, tmp_path):
+    path = tmp_path / "named.json"
+    path.write_text(
+        json.dumps(
+            {"model": "claude-sonnet-4-5", "system": "x", "messages": [{"role": "user", "content": "hi"}]}
+        )
+    )
+    default = json.loads(runner.invoke(cli, ["estimate", str(path), "--messages", "--format", "json"]).stdout)
+    said = "the request names claude-sonnet-4-5, which is not in the default set: add -m claude-sonnet-4.5"
+    assert any(said in notice for notice in default["notices"])
+    asked = json.loads(
+        runner.invoke(
+            cli, ["estimate", str(path), "--messages", "-m", "claude-sonnet-4.5", "--format", "json"]
+        ).stdout
+    )
+    assert not any("the request names" in notice for notice in asked["notices"])

@@ -10,7 +10,7 @@ import click
 from tokencost.cli._common import DATE, calibration_option, echo_output, format_option, pricing_option
 from tokencost.cli.online_opt import online_option
 from tokencost.currency import is_currency
-from tokencost.errors import InputError
+from tokencost.errors import InputError, TokencostError
 from tokencost.families import accuracy_label, range_label
 from tokencost.fx import parse_overrides
 from tokencost.pricing.resolve import parse_model_map
@@ -245,6 +245,8 @@ def estimate(
         model_map=mapping,
     )
     result.notices[:0] = read_notices + _loose_notices(models, pricing_dirs)
+    if messages and not (models or vendors or all_models):
+        result.notices += _named_not_priced(source, result)
     if online:
         from tokencost.cli.online_opt import online_notices
 
@@ -253,6 +255,25 @@ def estimate(
         for notice in result.notices:
             click.echo(f"notice: {notice}", err=True)
     echo_output(render(result, fmt))
+
+
+def _named_not_priced(requests: list, result) -> list[str]:
+    """The models the requests name that the default set left out: a notice each (add them with -m)."""
+    priced = {row.entry.id for row in result.rows}
+    named = dict.fromkeys(r.normalised().model for r in requests if r.normalised().model)
+    out = []
+    for model in named:
+        try:
+            from tokencost.pricing.catalog import load_catalog
+
+            entry_id = load_catalog().get(model).id
+        except TokencostError:
+            continue
+        if entry_id not in priced:
+            out.append(
+                f"the request names {model}, which is not in the default set: add -m {entry_id} to price it"
+            )
+    return out
 
 
 def _loose_notices(models: tuple[str, ...], pricing_dirs) -> list[str]:
