@@ -782,3 +782,21 @@ def test_count_messages_without_a_model_does_not_pick_one_of_several_named(tmp_p
     assert result.exit_code == 0, result.output
     assert "the requests name 2 models (gpt-5, claude-sonnet-4-5): counted with o200k_base" in result.stderr
     assert "o200k_base" in result.stdout
+
+
+def test_count_takes_a_self_hosted_tag_by_the_tokenizer_its_name_tells(tmp_path):
+    path = tmp_path / "t.txt"
+    path.write_text("你好，世界。Hello, world.", encoding="utf-8")
+    tag = json.loads(
+        CliRunner().invoke(cli, ["count", str(path), "-m", "qwen3:0.6b", "--format", "json"]).stdout
+    )
+    family = json.loads(
+        CliRunner().invoke(cli, ["count", str(path), "--tokenizer", "qwen2", "--format", "json"]).stdout
+    )
+    assert tag["family"] == "qwen2" and tag["tokens"] == family["tokens"]
+    unsure = CliRunner().invoke(
+        cli, ["count", str(path), "-m", "deepseek-r1:7b"]
+    )  # a Qwen distill, by its name
+    assert (
+        unsure.exit_code == 2 and "its name does not tell" in unsure.output and "--tokenizer" in unsure.output
+    )
