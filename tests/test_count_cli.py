@@ -199,7 +199,7 @@ def test_explain(tmp_path):
 def test_model_option_uses_catalog(monkeypatch, tmp_path):
     from tokencost.cli import count_cmd
 
-    monkeypatch.setattr(count_cmd, "_resolve_model", lambda model: (model, "cl100k_base"))
+    monkeypatch.setattr(count_cmd, "resolve_model", lambda model: (model, "cl100k_base"))
     result = run("-", "--model", "some-model", "--format", "json", input=b"hello world")
     assert result.exit_code == 0, result.output
     doc = json.loads(result.stdout)
@@ -652,7 +652,7 @@ def test_repeated_model_or_tokenizer_counted_once(monkeypatch, tmp_path):
     from tokencost.cli import count_cmd
 
     aliases = {"m1": "m1", "M1": "m1", "m2": "m2"}
-    monkeypatch.setattr(count_cmd, "_resolve_model", lambda model: (aliases[model], "cl100k_base"))
+    monkeypatch.setattr(count_cmd, "resolve_model", lambda model: (aliases[model], "cl100k_base"))
     path = tmp_path / "a.txt"
     path.write_text("hello world", encoding="utf-8")
     result = run(str(path), "-m", "m1", "-m", "M1", "-m", "m2", "-m", "m1", "--format", "json")

@@ -12,6 +12,7 @@ from typing import Any
 import click
 
 from tokencost.cli._common import calibration_option, echo_output, format_option
+from tokencost.cli.count_chat import count_messages, model_named, resolve_model
 from tokencost.cli.engine_opt import engine_options, open_engine
 from tokencost.cli.online_opt import go_online, online_option
 from tokencost.errors import InputError
@@ -62,7 +63,7 @@ def _selections(
     if sum(bool(x) for x in (models, tokenizers, all_families)) > 1:
         raise InputError("give one of --model, --tokenizer or --all-families")
     if models:
-        return [_resolve_model(model) for model in models]
+        return [resolve_model(model) for model in models]
     if all_families:
         from tokencost.tokenizers.registry import family_ids
 
@@ -88,43 +89,6 @@ def _unique(
         else:
             notices.append(f"--model {requested} is {selection[0]}, already asked: counted once")
     return list(unique), list(unique.values())
-
-
-def _resolve_model(model: str) -> tuple[str, str]:
-    """(catalog id, tokenizer family) of a model id or alias as typed; a self-hosted tag (``qwen3:0.6b``: no price,
-    which a count does not need) with the tokenizer its name tells, where it does (``_OPEN_WEIGHT``)."""
-    from tokencost.pricing.catalog import load_catalog
-
-    catalog = load_catalog()
-    entry = catalog.find(model)
-    if entry is None:
-        found = catalog.resolve(model)
-        family = _open_weight_family(model) if found.self_hosted else None
-        if family is not None:
-            return model, family
-        if found.self_hosted:  # deepseek-r1:7b is a Qwen distill: a name does not always tell
-            raise InputError(
-                f"model {model!r} is a self-hosted tag whose tokenizer its name does not tell",
-                "count it with --tokenizer FAMILY (tokencost count --list-families)",
-            )
-        entry = catalog.get(model)
-    return entry.id, entry.model.tokenizer
-
-
-#: a self-hosted tag's base name -> the open-weight family whose tokenizer it ships (``families.FAMILIES``)
-_OPEN_WEIGHT = (
-    (r"qwen3\.[56]", "qwen3.5"),
-    (r"qwen(?:2|2\.5|3)(?![.\d])", "qwen2"),
-    (r"llama-?3", "llama3"),
-)
-
-
-def _open_weight_family(tag: str) -> str | None:
-    """The tokenizer family a self-hosted tag (``qwen3:0.6b``, ``ollama/llama3.2``) runs, by its model name."""
-    import re
-
-    name = tag.lower().rsplit("/", 1)[-1].split(":", 1)[0]
-    return next((family for pattern, family in _OPEN_WEIGHT if re.match(pattern, name)), None)
 
 
 @click.command(
@@ -214,7 +178,7 @@ def count(
     collected = collect(paths, include, exclude)
     notices = list(collected.notices)
     if messages and not (models or tokenizers or all_families):
-        models = _model_named(collected.sources, notices)
+        models = model_named(collected.sources, notices)
     selections = _selections(models, tokenizers, all_families)
     selections, requested_models = _unique(selections, models, notices)
     keys = [(family, estimate) for _, family in selections]
@@ -234,7 +198,7 @@ def count(
         for key in keys:
             counters.setdefault(key, counters[key[:2]])
         chat_models = dict(zip(keys, (model for model, _ in selections), strict=True))
-        per_source = _count_messages(
+        per_source = count_messages(
             collected.sources, list(dict.fromkeys(keys)), counters, notices, chat_models
         )
     else:
@@ -256,55 +220,6 @@ def count(
 
     document = _document(results, per_source, notices)
     echo_output(render_rows(rows, _columns(per_file, bool(models), fmt), fmt, json_document=document))
-
-
-#: characters of a chat file read to find the model its requests name (the rest is read by the count alone)
-_NAMED_SCAN = 1 << 20
-
-
-def _model_named(sources, notices: list[str]) -> tuple[str, ...]:
-    """Without ``-m``, the model the first chat request names when the catalog knows it (a Claude request is
-    counted as Claude, not as GPT-4o); else none, and a notice that o200k_base counts it."""
-    from tokencost.errors import TokencostError
-    from tokencost.inputs import display_name, read_input
-    from tokencost.tokenizers.messages import parse_requests
-
-    named = None
-    for source in [s for s in sources[:1] if not s.is_stdin]:  # stdin is read once, by the count
-        text = read_input(source).text
-        if (
-            len(text) > _NAMED_SCAN
-        ):  # a large log: the model of its first lines (JSONL), not a second full parse
-            head = text[:_NAMED_SCAN]
-            text = head[: head.rfind("\n") + 1] if head.lstrip().startswith("{") and "\n" in head else ""
-        try:
-            requests = parse_requests(text, display_name(source.name)) if text else []
-        except TokencostError:
-            return ()  # the count itself says what is wrong with it
-        models = list(dict.fromkeys(r.normalised().model for r in requests if r.normalised().model))
-        if len(models) > 1:
-            notices.append(
-                f"no --model given and the requests name {len(models)} models ({', '.join(models[:3])}): "
-                "counted with o200k_base (give -m for each)"
-            )
-            return ()
-        named = models[0] if models else None
-    if named:
-        try:
-            _resolve_model(named)
-        except TokencostError:
-            notices.append(
-                f"no --model given and the request's model {named!r} is not in the catalog: counted with o200k_base"
-            )
-            return ()
-        notices.append(
-            f"no --model given: counted as {named}, the model the request names (-m MODEL for others)"
-        )
-        return (named,)
-    notices.append(
-        "no --model given: counted with o200k_base and GPT-4o's framing (-m MODEL for a model's own)"
-    )
-    return ()
 
 
 def _check_arguments(
@@ -541,73 +456,6 @@ def _bounds(item, key) -> tuple[int, int]:
     """``(low, high)`` of one source's count: its band when estimated, the count itself when exact."""
     low, high = item.ranges.get(key, (item.tokens[key], item.tokens[key]))
     return low, high
-
-
-def _count_messages(sources, keys, counters, notices, models=None):
-    from tokencost.inputs import display_name, read_input
-    from tokencost.tokenizers.files import SourceCount
-    from tokencost.tokenizers.messages import count_requests, parse_requests, request_bounds
-    from tokencost.tokenizers.ranges import RangeTally
-
-    out, skipped_files = [], []
-    for source in sources:
-        read = read_input(source)
-        notices.extend(read.notices)
-        from tokencost.errors import InputError
-
-        try:
-            requests = parse_requests(read.text, display_name(source.name))
-            if not any(request.messages for request in requests):
-                raise InputError(
-                    f"{display_name(source.name)}: no chat messages to count (expected a chat request: "
-                    "messages, input or contents)"
-                )
-        except InputError as exc:
-            if not source.walked:
-                raise
-            notices.append(f"{exc.message}: skipped, not a chat request")
-            skipped_files.append(source.name)
-            continue
-        item = SourceCount(source.name, characters=len(read.text), bytes=read.bytes)
-        item.breakdown = {}
-        skipped = 0
-        approximated = {}
-        for key in keys:
-            tally = RangeTally(counters[key])
-            model = (models or {}).get(key)
-            result = count_requests(requests, key[0], tally, model, counters[key].exact)
-            item.tokens[key] = result.tokens
-            if not counters[key].exact or result.error:
-                bounds = tally.bounds(result.tokens)
-                low, high = request_bounds(result.tokens, bounds, result.error, counters[key].exact)
-                item.ranges[key] = [low, high]
-            item.breakdown[key] = result
-            skipped = result.skipped_parts
-            if result.approximated:
-                approximated[key[0]] = result.approximated
-        if skipped:
-            from tokencost.tokenizers.chat.model import NOT_COUNTED
-
-            notices.append(f"{source.name}: {skipped} part(s) not counted ({NOT_COUNTED})")
-        if approximated:
-            per_family = ", ".join(f"{family} {tokens}" for family, tokens in approximated.items())
-            notices.append(
-                f"{source.name}: tokens approximated ({per_family}): response-format JSON schemas rendered as "
-                "the vendor's prompt section is not published; the framing error per request is in the JSON"
-            )
-        unknown = max((item.breakdown[k].unknown_parts for k in keys), default=0)
-        if unknown:
-            notices.append(
-                f"{source.name}: {unknown} part(s) carry reasoning signatures (thoughtSignature, encrypted "
-                "reasoning): billed for context we cannot see, not counted (unknown, not zero)"
-            )
-        out.append(item)
-    if sources and not out:
-        from tokencost.errors import InputError
-
-        shown = ", ".join(skipped_files[:3]) + (" ..." if len(skipped_files) > 3 else "")
-        raise InputError(f"no chat request among the {len(sources)} file(s) found ({shown})")
-    return out
 
 
 def _backend(counter, key, per_source) -> str | None:
