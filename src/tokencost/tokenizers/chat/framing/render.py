@@ -280,24 +280,8 @@ def _omit_keywords(schema: Any, omitted: frozenset[str]) -> Any:
     return out
 
 
+#: what Gemini 2.5 leaves out of its declarations
 _DROPPED_KEYWORDS = frozenset({"title", "additionalProperties"})
-
-
-def _strip_keywords(schema: Any) -> Any:
-    """``schema`` without the dropped keywords (property names under ``properties`` are kept)."""
-    if isinstance(schema, list):
-        return [_strip_keywords(item) for item in schema]
-    if not isinstance(schema, dict):
-        return schema
-    out = {}
-    for key, value in schema.items():
-        if key in _DROPPED_KEYWORDS:
-            continue
-        if key in ("properties", "$defs", "definitions") and isinstance(value, dict):
-            out[key] = {name: _strip_keywords(item) for name, item in value.items()}
-        else:
-            out[key] = _strip_keywords(value)
-    return out
 
 
 def claude_tools(tools: tuple[Tool, ...]) -> str:
@@ -320,7 +304,7 @@ def gemini_json_declarations(tools: tuple[Tool, ...]) -> list[str]:
     for tool in tools:
         body: dict[str, Any] = {"name": tool.name, "description": tool.description or ""}
         if tool.parameters is not None:
-            body["parameters"] = _upper_types(_strip_keywords(tool.parameters))
+            body["parameters"] = _upper_types(_omit_keywords(tool.parameters, _DROPPED_KEYWORDS))
         texts.append(compact_json(body))
         texts.extend(compact_json(nested) for nested in _nested_objects(body.get("parameters"), 0))
     return texts
@@ -407,23 +391,9 @@ def gemini3_tools(tools: tuple[Tool, ...]) -> str:
     for tool in tools:
         body: dict[str, Any] = {"description": tool.description}
         if tool.parameters:
-            body["parameters"] = _gemma_strip(tool.parameters, False)
+            body["parameters"] = _omit_keywords(tool.parameters, _GEMINI3_DROPPED)
         out.append(f"{GEMMA_CONTROL[1]}declaration:{tool.name}{_gemma_value(body)}{GEMMA_CONTROL[2]}")
     return "".join(out)
-
-
-def _gemma_strip(schema: Any, named: bool) -> Any:
-    """``schema`` without the keywords Gemini 3 does not bill (``named``: a ``properties`` map, whose keys
-    are property names and all kept)."""
-    if isinstance(schema, list):
-        return [_gemma_strip(item, False) for item in schema]
-    if not isinstance(schema, dict):
-        return schema
-    return {
-        key: _gemma_strip(value, key == "properties" and not named)
-        for key, value in schema.items()
-        if named or key not in _GEMINI3_DROPPED
-    }
 
 
 def _gemma_value(value: Any, upper: bool = False) -> str:
