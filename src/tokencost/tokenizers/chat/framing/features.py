@@ -77,7 +77,8 @@ def features(
         f["messages"] += 1
         f["roles"] += count("system")
     has_system = bool(system_texts) or any(m.role in ("system", "developer") for m in messages)
-    chat4o = gen == "openai:chat" and request.shape != "openai_responses"  # GPT-4o on Chat Completions
+    resp4o = gen == "openai:chat" and request.shape == "openai_responses"  # GPT-4o on the Responses API
+    chat4o = gen == "openai:chat" and not resp4o  # GPT-4o on Chat Completions
     if chat4o:
         messages = _parallel_calls(messages)
     if vendor == "gemini":  # an empty system instruction is no turn (measured: billed as none)
@@ -86,7 +87,7 @@ def features(
     f["thinking_on"] = int(bool(request.extras.get("thinking")))
     # Responses ``additional_tools`` items (tools loaded mid-conversation): billed beyond their tools' rendering
     f["tool_loads"] = int(request.extras.get("tool_loads") or 0)
-    if gen == "openai:chat" and request.shape == "openai_responses":
+    if resp4o:
         f["resp_calls"], f["resp_parallel"] = _responses_calls(messages)
     for message in messages:
         f["messages"] += 1
@@ -113,8 +114,7 @@ def features(
     if request.tools:
         f["tools"] = 1
         # GPT-4o-era Chat Completions bills tools without a system message more; its Responses API does not
-        responses = gen == "openai:chat" and request.shape == "openai_responses"
-        f["tools_no_system"] = 0 if has_system or responses else 1
+        f["tools_no_system"] = 0 if has_system or resp4o else 1
         f["tool_defs"] = len(_loaded(request.tools, vendor))
         f["tools_text"] = _tools_tokens(request, vendor, count, gen)
         f["tool_prompt"] = tool_prompt
