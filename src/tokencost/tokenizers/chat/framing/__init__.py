@@ -21,7 +21,13 @@ from functools import cache
 from importlib import resources
 
 from tokencost.tokenizers.chat.framing import template
-from tokencost.tokenizers.chat.framing.features import TOKEN_FEATURES, features
+from tokencost.tokenizers.chat.framing.features import (
+    CONTENT_PART,
+    SCHEMA_PART,
+    TOKEN_FEATURES,
+    TOOLS_PART,
+    features,
+)
 from tokencost.tokenizers.chat.model import Request
 
 _OPENAI = frozenset({"o200k_base", "cl100k_base"})
@@ -214,27 +220,9 @@ def count_request(
     f = features(request, vendor, count, prompt, gen)
     weighed = {name: coef.get(name, 0) * value for name, value in f.items()}
     total = max(0, round(sum(weighed.values())))
-    tools = round(
-        sum(
-            weighed[k]
-            for k in (
-                "tools_text",
-                "tools",
-                "tools_no_system",
-                "tool_defs",
-                "tool_prompt",
-                "commented_no_system",
-                "strict_nullable",
-            )
-        )
-    )
-    schema = round(
-        sum(
-            weighed[k]
-            for k in ("schema_text", "schema", "schema_no_system", "schema_chat_endpoint", "schema_replies")
-        )
-    )
-    content = round(sum(weighed[k] for k in ("text", "names", "call_text", "result_text", "thinking_text")))
+    tools = round(sum(weighed[k] for k in TOOLS_PART))
+    schema = round(sum(weighed[k] for k in SCHEMA_PART))
+    content = round(sum(weighed[k] for k in CONTENT_PART))
     overhead = total - tools - schema - content
     exact_part = 0
     if exact:

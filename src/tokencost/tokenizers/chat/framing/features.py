@@ -59,6 +59,20 @@ FRAMING_FEATURES = (
     "signature_chars",
 )
 
+#: which features a count reports as its tools, its response schema and its content (the rest is overhead):
+#: a feature added to these parts is added here, where it is defined
+TOOLS_PART = (
+    "tools_text",
+    "tools",
+    "tools_no_system",
+    "tool_defs",
+    "tool_prompt",
+    "commented_no_system",
+    "strict_nullable",
+)
+SCHEMA_PART = ("schema_text", "schema", "schema_no_system", "schema_chat_endpoint", "schema_replies")
+CONTENT_PART = ("text", "names", "call_text", "result_text", "thinking_text")
+
 
 def features(
     request: Request, vendor: str, count: Callable[[str], int], tool_prompt: int = 0, gen: str = ""
