@@ -28,7 +28,7 @@ def model_named(sources, notices: list[str]) -> tuple[str, ...]:
             requests = parse_requests(text, display_name(source.name)) if text else []
         except TokencostError:
             return ()  # the count itself says what is wrong with it
-        models = list(dict.fromkeys(r.normalised().model for r in requests if r.normalised().model))
+        models = [m for m in dict.fromkeys(r.normalised().model for r in requests) if m]
         if len(models) > 1:
             notices.append(
                 f"no --model given and the requests name {len(models)} models ({', '.join(models[:3])}): "

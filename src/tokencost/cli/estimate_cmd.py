@@ -260,7 +260,7 @@ def estimate(
 def _named_not_priced(requests: list, result) -> list[str]:
     """The models the requests name that the default set left out: a notice each (add them with -m)."""
     priced = {row.entry.id for row in result.rows}
-    named = dict.fromkeys(r.normalised().model for r in requests if r.normalised().model)
+    named = [m for m in dict.fromkeys(r.normalised().model for r in requests) if m]
     out = []
     for model in named:
         try:

@@ -43,12 +43,23 @@ class ReadStats:
     #: files a directory walk or a glob found that are not usage logs (a README beside the logs): skipped
     not_logs: list[str] = field(default_factory=list)
 
+    def not_a_log(self, label: str) -> None:
+        """A file a walk or a glob found that is in no log format: skipped, and named."""
+        self.sources[label] = "not a usage log (skipped)"
+        self.not_logs.append(label)
+
     def skip(self, reason: str, where: str, ignored: bool = False) -> None:
         (self.ignored if ignored else self.skipped)[reason] += 1
         if not ignored:
             places = self.locations.setdefault(reason, [])
             if len(places) < LOCATIONS_PER_REASON:
                 places.append(where)
+
+
+#: what to do with a log in another format (the hint of every "not a log" error)
+GENERIC_HINT = (
+    "for another CSV/JSONL log: tokencost replay --source generic --map model=COL,input=COL,output=COL"
+)
 
 
 def _sniff(name: str, docs: Iterator[Document], source: str) -> tuple[Any, list[Document]]:
@@ -67,7 +78,7 @@ def _sniff(name: str, docs: Iterator[Document], source: str) -> tuple[Any, list[
     tried = ", ".join(m.NAME for m in parsers() if m.NAME != "generic")
     raise InputError(
         f"{name}: not a usage log format tokencost knows (tried {tried})",
-        "for another CSV/JSONL log: tokencost replay --source generic --map model=COL,input=COL,output=COL",
+        GENERIC_HINT,
     )
 
 
@@ -127,15 +138,13 @@ def choose(
             if name not in found or source != "auto":
                 raise
             docs.close()
-            stats.sources[label] = "not a usage log (skipped)"
-            stats.not_logs.append(label)
+            stats.not_a_log(label)
             continue
         if module is None:
             if name != "-" and _not_a_log(name):  # one line and no record: a note, not a CSV log's header
                 if source != "auto" or name not in found:
                     raise InputError(f"{name}: not a usage log (one line, no records)")
-                stats.sources[label] = "not a usage log (skipped)"
-                stats.not_logs.append(label)
+                stats.not_a_log(label)
                 continue
             stats.sources[label] = "empty"
             continue
@@ -159,7 +168,7 @@ def choose(
         shown = ", ".join(stats.not_logs[:LOCATIONS_PER_REASON])
         raise InputError(
             f"no usage log among the {len(files)} file(s) found ({shown}): none is in a format tokencost knows",
-            "for another CSV/JSONL log: tokencost replay --source generic --map model=COL,input=COL,output=COL",
+            GENERIC_HINT,
         )
     return chosen
 
