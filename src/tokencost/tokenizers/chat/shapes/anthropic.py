@@ -38,6 +38,8 @@ _BLOCKS = frozenset(
         "web_search_tool_result",
     }
 )
+#: message roles the Messages API takes (``system``: a mid-conversation system prompt, Opus 4.8 and later)
+_ROLES = ("user", "assistant", "system")
 #: top-level keys only a Messages request has
 _MARKS = (
     "system",
@@ -93,11 +95,7 @@ def parse(document: dict, checker: Checker, prefix: str, where: str) -> Request:
         mpath = join(path, index)
         checker.obj(message, mpath, "a message object")
         role = checker.string(message, "role", mpath, required=True)
-        if role not in (
-            "user",
-            "assistant",
-            "system",
-        ):  # a mid-conversation system prompt (Opus 4.8 and later)
+        if role not in _ROLES:
             raise checker.fail(join(mpath, "role"), f"expected 'user', 'assistant' or 'system', got {role!r}")
         parts, n = _blocks(message.get("content"), checker, join(mpath, "content"), names)
         skipped += n
@@ -122,7 +120,7 @@ def parse(document: dict, checker: Checker, prefix: str, where: str) -> Request:
         system=system,
         tools=tools,
         tool_choice=(choice or {}).get("type") if choice else None,
-        tool_choice_name=(choice or {}).get("name") or "" if choice else "",
+        tool_choice_name=(choice or {}).get("name") or "",
         response_schema=schema,
         model=document.get("model") if isinstance(document.get("model"), str) else None,
         skipped_parts=skipped,
@@ -179,8 +177,8 @@ def _blocks(content: Any, checker: Checker, path: str, names: dict[str, str]) ->
             parts.append(Part(THINKING, text, signature=bool(block.get("signature"))))
         elif kind == "redacted_thinking":
             parts.append(Part(THINKING, "", signature=True))
-        elif kind == "document" and _document_text(block) is not None:
-            parts.append(Part(TEXT, _document_text(block) or ""))
+        elif kind == "document" and (document_text := _document_text(block)) is not None:
+            parts.append(Part(TEXT, document_text))
         elif isinstance(kind, str):
             skipped += 1
         else:
