@@ -51,8 +51,9 @@ class Calibration:
     def estimate(self, text: str) -> int:
         if not text:
             return 0
-        value = sum(w * x for w, x in zip(self.weights, estimator.features(text), strict=True) if x)
-        return max(1, min(round(value), round(estimator.features(text)[1])))
+        counts = estimator.features(text)
+        value = sum(w * x for w, x in zip(self.weights, counts, strict=True) if x)
+        return max(1, min(round(value), round(counts[1])))
 
     def bounds(self, est: int) -> tuple[int, int]:
         below, above = self.band
@@ -79,7 +80,7 @@ class CalibratedCounter(Counter):
         if not text:
             return (0, 0, 0)
         low, high = self.calibration.bounds(n)
-        if cjk_share(text) >= UNCOVERED and (self.calibration.cjk_share or 0.0) < UNCOVERED / 4:
+        if (self.calibration.cjk_share or 0.0) < UNCOVERED / 4 and cjk_share(text) >= UNCOVERED:
             # CJK text, calibrated on (almost) none: the held-back band says nothing of it, the estimator's does
             from tokencost.tokenizers.counter import EstimateCounter
 
