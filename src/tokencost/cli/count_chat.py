@@ -57,8 +57,7 @@ def model_named(sources, notices: list[str]) -> tuple[str, ...]:
 def count_messages(sources, keys, counters, notices, models=None):
     from tokencost.inputs import display_name, read_input
     from tokencost.tokenizers.files import SourceCount
-    from tokencost.tokenizers.messages import count_requests, parse_requests, request_bounds
-    from tokencost.tokenizers.ranges import RangeTally
+    from tokencost.tokenizers.messages import count_requests_with_range, parse_requests
 
     out, skipped_files = [], []
     for source in sources:
@@ -83,13 +82,10 @@ def count_messages(sources, keys, counters, notices, models=None):
         skipped = 0
         approximated = {}
         for key in keys:
-            tally = RangeTally(counters[key])
             model = (models or {}).get(key)
-            result = count_requests(requests, key[0], tally, model, counters[key].exact)
+            result, low, high = count_requests_with_range(requests, key[0], counters[key], model)
             item.tokens[key] = result.tokens
             if not counters[key].exact or result.error:
-                bounds = tally.bounds(result.tokens)
-                low, high = request_bounds(result.tokens, bounds, result.error, counters[key].exact)
                 item.ranges[key] = [low, high]
             item.breakdown[key] = result
             skipped = result.skipped_parts

@@ -85,9 +85,8 @@ def _candidate_rows(document: dict[str, Any]) -> list[dict[str, Any]]:
     for row in document["candidates"]:
         by_method = row["records_by_method"]
         method = row["tokens_method"]
-        if (
-            len(by_method) > 1
-        ):  # every method with its records, the main one first: "converted 12, retokenized 4"
+        # every method with its records, the main one first: "converted 12, retokenized 4"
+        if len(by_method) > 1:
             ordered = sorted(by_method.items(), key=lambda item: (item[0] != method, -item[1], item[0]))
             method = ", ".join(f"{name} {n:,}" for name, n in ordered)
         rows.append(

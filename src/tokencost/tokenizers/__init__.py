@@ -159,9 +159,8 @@ def count_tokens(
     """
     if model is not None and tokenizer is not None:
         raise InputError("give either model or tokenizer, not both")
-    if isinstance(
-        text, (dict, list)
-    ):  # a chat request (any of the four shapes): framed as the vendor bills it
+    # a chat request (any of the four shapes): framed as the vendor bills it
+    if isinstance(text, (dict, list)):
         family = family_for_model(model) if model is not None else (tokenizer or DEFAULT_FAMILY)
         return _count_chat(text, family, model, estimate)
     if not isinstance(text, str):
@@ -183,8 +182,7 @@ def _count_chat(request: dict | list, family: str, model: str | None, estimate: 
     held-out error."""
     import json
 
-    from tokencost.tokenizers.messages import count_requests, parse_requests, request_bounds
-    from tokencost.tokenizers.ranges import RangeTally
+    from tokencost.tokenizers.messages import count_requests_with_range, parse_requests
 
     try:
         document = json.dumps(request, ensure_ascii=False)
@@ -194,9 +192,7 @@ def _count_chat(request: dict | list, family: str, model: str | None, estimate: 
     if not any(r.messages for r in requests):
         raise InputError("no chat messages to count (expected a chat request: messages, input or contents)")
     counter = get_counter(family, estimate=estimate)
-    tally = RangeTally(counter)
-    result = count_requests(requests, family, tally, model, counter.exact)
-    low, high = request_bounds(result.tokens, tally.bounds(result.tokens), result.error, counter.exact)
+    result, low, high = count_requests_with_range(requests, family, counter, model)
     method = with_range(counter.method, counter.exact, low, high)
     return TokenCount(
         result.tokens, counter.family, counter.exact, method, counter.error_band, low, high, counter.backend

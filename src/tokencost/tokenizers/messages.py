@@ -18,11 +18,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from tokencost.tokenizers.chat import framing
 from tokencost.tokenizers.chat.documents import ChatRequest, parse_requests
 from tokencost.tokenizers.chat.framing.template import DEFAULT_OVERHEAD, OVERHEAD, Overhead, overhead_for
 from tokencost.tokenizers.chat.shapes import openai_chat
+
+if TYPE_CHECKING:
+    from tokencost.tokenizers.counter import Counter
 
 __all__ = [
     "APPROXIMATED",
@@ -153,6 +157,19 @@ def request_bounds(tokens: int, text_bounds: tuple[int, int], error: int, exact:
     else:
         low, high = min(low, tokens - error), max(high, tokens + error)
     return max(0, low), high
+
+
+def count_requests_with_range(
+    requests: list[ChatRequest], family: str, counter: Counter, model: str | None = None
+) -> tuple[MessagesCount, int, int]:
+    """``count_requests`` with ``counter`` (a ``Counter``) and the count's inclusive bounds: its text's range
+    (a ``RangeTally`` collects it as the texts are counted) widened by the framing's held-out error."""
+    from tokencost.tokenizers.ranges import RangeTally
+
+    tally = RangeTally(counter)
+    result = count_requests(requests, family, tally, model, counter.exact)
+    low, high = request_bounds(result.tokens, tally.bounds(result.tokens), result.error, counter.exact)
+    return result, low, high
 
 
 #: the largest text ``looks_like_chat`` tries to read as a request (a prompt file is rarely larger)
