@@ -259,13 +259,13 @@ def estimate(
 
 def _named_not_priced(requests: list, result) -> list[str]:
     """The models the requests name that the default set left out: a notice each (add them with -m)."""
+    from tokencost.pricing.catalog import load_catalog
+
     priced = {row.entry.id for row in result.rows}
     named = [m for m in dict.fromkeys(r.normalised().model for r in requests) if m]
     out = []
     for model in named:
         try:
-            from tokencost.pricing.catalog import load_catalog
-
             entry_id = load_catalog().get(model).id
         except TokencostError:
             continue
