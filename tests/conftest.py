@@ -87,7 +87,8 @@ def fake_clock_span(start_ns: str, model: str = "gpt-4o") -> str:
         {"key": "gen_ai.usage.input_tokens", "value": {"intValue": "100"}},
         {"key": "gen_ai.usage.output_tokens", "value": {"intValue": "10"}},
     ]
-    span = {"traceId": "ab" * 16, "spanId": "cd" * 8, "name": f"chat {model}", "kind": 3}
+    span_id = f"{int(start_ns) % 16**16:016x}"  # one span per start: spans with one id are duplicates
+    span = {"traceId": "ab" * 16, "spanId": span_id, "name": f"chat {model}", "kind": 3}
     span |= {"startTimeUnixNano": start_ns, "endTimeUnixNano": start_ns, "attributes": attrs}
     scope = {"scope": {"name": "opentelemetry.instrumentation.openai_v2"}, "spans": [span]}
     return json.dumps({"resourceSpans": [{"resource": {"attributes": []}, "scopeSpans": [scope]}]})

@@ -201,3 +201,22 @@ def test_relative_logs_and_pricing_reach_workers_started_elsewhere(
     on_dask = replay(["usage.jsonl"], ["acme-mini", *MODELS], pricing="sheets", engine=dask_engine)
     assert json.dumps(on_dask) == json.dumps(local)
     assert local["records"]["skipped_at"]["malformed JSON line"][0] == "usage.jsonl:7"
+
+
+def test_duplicates_in_other_partitions_are_skipped_on_dask_as_locally(
+    usage_log, small_partitions, dask_engine, tmp_path
+):
+    """A log read twice (a copy in another file, records repeated in later byte ranges): each vendor id is
+    read once, the first copy kept, on Dask as in one local read."""
+    from tokencost.replay.pipeline import DUPLICATE
+
+    log = tmp_path / "usage.jsonl"
+    text = (usage_log / "usage.jsonl").read_text("utf-8")
+    log.write_text(text + text, encoding="utf-8")  # every record again, in later partitions
+    copy = tmp_path / "copy.jsonl"
+    copy.write_text(text, encoding="utf-8")
+    local = replay([str(log), str(copy)], MODELS)
+    assert local["records"]["read"] == replay([str(usage_log / "usage.jsonl")], MODELS)["records"]["read"]
+    assert local["records"]["skipped_at"][DUPLICATE][0] == f"{log}:401 (duplicate of {log}:1)"
+    on_dask = replay([str(log), str(copy)], MODELS, engine=dask_engine)
+    assert json.dumps(on_dask) == json.dumps(local)

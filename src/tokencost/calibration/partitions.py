@@ -30,6 +30,8 @@ def sample_partition(unit: Any) -> tuple[int, int, Collected]:
         mapping=dict(unit.spec.mapping),
         batch_inputs=dict(unit.batch_inputs or {}),
         otel_parents=set(unit.otel_parents or ()),
+        earlier_ids=dict(unit.earlier_ids or {}),
+        limits=lookup.impossible,
     )
     stream = unit.stream()
     for record in records_of(stream, by_name()[unit.source], ctx, out.stats, None, None):

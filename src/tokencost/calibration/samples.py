@@ -137,7 +137,7 @@ def collect_samples(
     else:
         out = Collected()
         lookup = ModelLookup(load_catalog(pricing))
-        for record in read_records(paths, out.stats, source=source):
+        for record in read_records(paths, out.stats, source=source, limits=lookup.impossible):
             add_sample(out, record, lookup, vendor_count)
     out.digests = {name: _digest(name) for name in expand(paths) if name != "-"}
     return out

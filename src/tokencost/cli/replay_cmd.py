@@ -93,7 +93,7 @@ def _check_flags(mapping, source, jobs, engine, scheduler, since, until, online,
     "mapping",
     metavar="KEY=COL,...",
     help="Column map of a generic CSV/JSONL log: model=,input=|uncached=,cached=,cache_write=,output=,"
-    "reasoning=,requests=,time=,cost=,provider=,tag.NAME=.",
+    "reasoning=,requests=,time=,cost=,provider=,id=,tag.NAME=.",
 )
 @click.option(
     "--model-map",

@@ -139,6 +139,9 @@ def _period_line(document: dict[str, Any]) -> str:
             f", {records['placeholder_time']:,} with a placeholder time before 2000 (a fake clock"
             f"{': ' + where if where else ''}), read as without a time"
         )
+    if records.get("zero_tokens"):
+        where = ", ".join(records.get("zero_tokens_at") or [])
+        read += f", {records['zero_tokens']:,} reporting 0 tokens (requests at no token cost: {where})"
     if period.get("records_without_time") and period["days"] is not None:
         read += f", {period['records_without_time']:,} without a time (priced, not dated)"
     not_logs = records.get("files_not_logs") or []
@@ -150,6 +153,12 @@ def _period_line(document: dict[str, Any]) -> str:
     return f"{read}; period {period['start'][:10]} .. {period['end'][:10]} ({period['days']} day(s))"
 
 
+def _located(reason: str, count: int, places: list[str] | None) -> str:
+    """``reason (n, at file:line, ...)``: a count with its first places."""
+    at = f", at {', '.join(places)}{' ...' if count > len(places) else ''}" if places else ""
+    return f"{reason} ({count:,}{at})"
+
+
 def _footer(document: dict[str, Any]) -> list[str]:
     lines = []
     skipped = document["records"]["skipped"]
@@ -157,7 +166,10 @@ def _footer(document: dict[str, Any]) -> list[str]:
         lines.append("skipped: " + ", ".join(f"{reason} ({n})" for reason, n in skipped.items()))
     ignored = document["records"]["ignored"]
     if ignored:
-        lines.append("not usage records: " + ", ".join(f"{reason} ({n})" for reason, n in ignored.items()))
+        places = document["records"].get("ignored_at", {})
+        lines.append(
+            "not usage records: " + ", ".join(_located(r, n, places.get(r)) for r, n in ignored.items())
+        )
     for row in document["actual"]:
         if row["reconcile"] and not row["reconcile"].startswith("ok"):
             lines.append(f"reconcile {row['model']}: {row['reconcile']}")

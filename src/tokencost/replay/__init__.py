@@ -94,7 +94,8 @@ def replay(
         return build(*document, currency, fx)
     engine = Engine(ModelLookup(catalog, model_map), candidates, _check_group(group_by), at=at)
     stats = ReadStats()
-    records = read_records(paths, stats, source=source, mapping=mapping, since=since, until=until)
+    read = {"source": source, "mapping": mapping, "since": since, "until": until}
+    records = read_records(paths, stats, **read, limits=engine.lookup.impossible)
     if jobs > 1 and candidates:
         from tokencost.replay.parallel import with_counts
 

@@ -10,6 +10,10 @@ from collections.abc import Mapping
 
 from tokencost.pricing.catalog import Catalog
 from tokencost.pricing.resolve import Resolution, effective_map, resolve
+from tokencost.replay.record import UsageRecord
+
+#: why a record is skipped whose input cannot have been sent to its model
+OVER_WINDOW = "impossible count: input tokens above the model's context window"
 
 
 def suggestions(catalog: Catalog, found: Resolution) -> tuple[str, ...]:
@@ -43,3 +47,17 @@ class ModelLookup:
                 logged, None, None, host, host is not None, chain=("the record names no model",)
             )
         return resolve(self.catalog, logged, host=host, model_map=self.model_map)
+
+    def impossible(self, record: UsageRecord) -> str | None:
+        """Why ``record``'s counts cannot be its model's (input per request above the input limit the
+        catalog knows: ``max_input_tokens``, else ``context_window``), or None. Only for chat and completion
+        models: an embeddings request carries many inputs, each within the window."""
+        entry = self.resolve(record.model, record.host).entry
+        if entry is None or entry.model.mode not in ("chat", "completion"):
+            return None
+        if record.aggregated and record.requests < 1:
+            return None
+        limit = entry.model.max_input_tokens or entry.model.context_window
+        if limit and record.input_tokens > limit * max(record.requests, 1):
+            return OVER_WINDOW
+        return None

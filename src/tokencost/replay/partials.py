@@ -93,12 +93,20 @@ def merge_stats(into: ReadStats, part: ReadStats, fix: Any) -> None:
     into.placeholder_times += part.placeholder_times
     room = LOCATIONS_PER_REASON - len(into.placeholder_at)
     into.placeholder_at.extend(fix(p) for p in part.placeholder_at[: max(room, 0)])
+    into.zero_tokens += part.zero_tokens
+    room = LOCATIONS_PER_REASON - len(into.zero_tokens_at)
+    into.zero_tokens_at.extend(fix(p) for p in part.zero_tokens_at[: max(room, 0)])
     for target, source in ((into.skipped, part.skipped), (into.ignored, part.ignored)):
         for reason, count in source.items():
             target[reason] += count
-    for reason, places in part.locations.items():
-        mine = into.locations.setdefault(reason, [])
-        mine.extend(fix(p) for p in places[: LOCATIONS_PER_REASON - len(mine)])
+    for into_places, part_places in ((into.locations, part.locations), (into.ignored_at, part.ignored_at)):
+        for reason, places in part_places.items():
+            mine = into_places.setdefault(reason, [])
+            for place in places[: max(LOCATIONS_PER_REASON - len(mine), 0)]:
+                mine.append(fix(place))
+                if place in part.duplicate_of:  # the first copy: read in this partition, or a global place
+                    first, here = part.duplicate_of[place]
+                    into.duplicate_of[fix(place)] = (fix(first) if here else first, True)
 
 
 def relocate(name: str, offset: int):

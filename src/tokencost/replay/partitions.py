@@ -61,6 +61,8 @@ class Unit:
     otel_parents: frozenset | None = None
     size: int = 0  # bytes to read (for progress)
     path: str = ""  # what workers open (an absolute path or a URL); ``name`` labels locations
+    #: ids earlier partitions read (id key -> file place): this partition's copies are duplicates (a re-run)
+    earlier_ids: dict | None = None
 
     def stream(self):
         """The documents of this partition: the whole file, or its byte range."""
@@ -93,6 +95,8 @@ def replay_partition(unit: Unit) -> tuple[int, int, Any]:
         mapping=dict(spec.mapping),
         batch_inputs=dict(unit.batch_inputs or {}),
         otel_parents=set(unit.otel_parents or ()),
+        earlier_ids=dict(unit.earlier_ids or {}),
+        limits=engine.lookup.impossible,
     )
     stream = unit.stream()
     with localcontext() as context:

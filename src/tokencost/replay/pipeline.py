@@ -6,6 +6,7 @@ locations, and keep what falls in ``--since``/``--until``.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import itertools
 from collections import Counter
 from collections.abc import Collection, Iterator, Sequence
@@ -13,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from tokencost.errors import InputError
-from tokencost.replay.reader import MALFORMED, Document, documents, expand, open_text
+from tokencost.replay.reader import MALFORMED, DamagedFile, Document, documents, expand, open_text
 from tokencost.replay.record import EARLIEST_TIME, Skip, UsageRecord
 from tokencost.replay.sources import Context, by_name, parsers
 
@@ -42,6 +43,15 @@ class ReadStats:
     placeholder_at: list[str] = field(default_factory=list)
     #: files a directory walk or a glob found that are not usage logs (a README beside the logs): skipped
     not_logs: list[str] = field(default_factory=list)
+    #: first places of each ignored kind (stream chunks, parent spans, ...), as for skips
+    ignored_at: dict[str, list[str]] = field(default_factory=dict)
+    #: every vendor id read (``id_key``) -> where: a later record with one is a duplicate
+    ids: dict[bytes, str] = field(default_factory=dict)
+    #: of the duplicates located: where -> (where the first was read, whether in this same read)
+    duplicate_of: dict[str, tuple[str, bool]] = field(default_factory=dict)
+    #: records that report 0 input and 0 output tokens (priced as requests at no token cost); first places
+    zero_tokens: int = 0
+    zero_tokens_at: list[str] = field(default_factory=list)
 
     def not_a_log(self, label: str) -> None:
         """A file a walk or a glob found that is in no log format: skipped, and named."""
@@ -50,10 +60,25 @@ class ReadStats:
 
     def skip(self, reason: str, where: str, ignored: bool = False) -> None:
         (self.ignored if ignored else self.skipped)[reason] += 1
-        if not ignored:
-            places = self.locations.setdefault(reason, [])
-            if len(places) < LOCATIONS_PER_REASON:
-                places.append(where)
+        places = (self.ignored_at if ignored else self.locations).setdefault(reason, [])
+        if len(places) < LOCATIONS_PER_REASON:
+            places.append(where)
+
+    def located(self, reason: str) -> list[str]:
+        """The first places of a skip reason, a duplicate's with the place of the record it repeats."""
+        return [
+            f"{where} (duplicate of {self.duplicate_of[where][0]})" if where in self.duplicate_of else where
+            for where in self.locations.get(reason, ())
+        ]
+
+
+#: why a record is skipped whose vendor id was already read (its place names the first: "duplicate of ...")
+DUPLICATE = "duplicate: a record with the same id was already read"
+
+
+def id_key(record: UsageRecord) -> bytes:
+    """A compact key of a record's source and vendor id (16 bytes, whatever the id's length)."""
+    return hashlib.blake2b(f"{record.source}\0{record.record_id}".encode(), digest_size=16).digest()
 
 
 #: what to do with a log in another format (the hint of every "not a log" error)
@@ -102,13 +127,15 @@ def read_records(
     mapping: dict[str, str] | None = None,
     since: dt.date | None = None,
     until: dt.date | None = None,
+    limits: Any = None,
 ) -> Iterator[UsageRecord]:
-    """Every checked record of ``paths`` (streamed), counting the rest in ``stats``."""
+    """Every checked record of ``paths`` (streamed), counting the rest in ``stats``; ``limits``: see
+    ``Context.limits`` (``ModelLookup.impossible``)."""
     found: set[str] = set()
     files = expand(paths, found)
     if not files:
         raise InputError("no log files found in " + ", ".join(paths))
-    ctx = Context(mapping=dict(mapping or {}))
+    ctx = Context(mapping=dict(mapping or {}), limits=limits)
     chosen = choose(files, stats, source, ctx, found)
     for name, module, stdin in chosen:
         if module.NAME == "otel" and name != "-":
@@ -134,6 +161,8 @@ def choose(
         label = "<stdin>" if name == "-" else name
         try:
             module, head = _sniff(name, docs, source)
+        except DamagedFile:
+            raise  # a log that cannot be read, not a stray file: an error in a directory walk too
         except InputError:
             if name not in found or source != "auto":
                 raise
@@ -178,7 +207,7 @@ def records_of(
 ) -> Iterator[UsageRecord]:
     for doc in stream:
         if doc.value is MALFORMED:
-            stats.skip("malformed JSON line", doc.where)
+            stats.skip(doc.problem or "malformed JSON line", doc.where)
             continue
         try:
             items = list(module.parse(doc, ctx))
@@ -189,16 +218,22 @@ def records_of(
             if isinstance(item, Skip):
                 stats.skip(item.reason, item.where or doc.where, item.ignored)
                 continue
-            try:
-                item.check()
-            except Skip as skip:
-                stats.skip(skip.reason, item.where)
+            item.where = item.where or doc.where
+            reason = _problem(item, ctx)
+            if reason is not None:
+                stats.skip(reason, item.where)
+                continue
+            if item.record_id and _duplicate(item, ctx, stats):
                 continue
             if item.time is not None and item.time < EARLIEST_TIME:
                 item.time = item.time_end = None  # a fake clock: priced as a record without a time
                 stats.placeholder_times += 1
                 if len(stats.placeholder_at) < LOCATIONS_PER_REASON:
-                    stats.placeholder_at.append(item.where or doc.where)
+                    stats.placeholder_at.append(item.where)
+            if not item.input_tokens and not item.output_tokens:  # reported as 0: a request, said apart
+                stats.zero_tokens += 1
+                if len(stats.zero_tokens_at) < LOCATIONS_PER_REASON:
+                    stats.zero_tokens_at.append(item.where)
             day = item.time.date() if item.time else None
             if day is None and (since or until):  # no time: not inside the period asked for
                 stats.filtered += 1
@@ -209,3 +244,30 @@ def records_of(
                 continue
             stats.read += 1
             yield item
+
+
+def _problem(record: UsageRecord, ctx: Context) -> str | None:
+    """Why a record cannot be priced: inconsistent counts (``UsageRecord.check``), or counts its model's
+    limits make impossible (``ctx.limits``); None when it can."""
+    try:
+        record.check()
+    except Skip as skip:
+        return skip.reason
+    return ctx.limits(record) if ctx.limits is not None else None
+
+
+def _duplicate(record: UsageRecord, ctx: Context, stats: ReadStats) -> bool:
+    """Whether a record repeats one already read (same source and vendor id: here, or in an earlier
+    partition, ``ctx.earlier_ids``); counted and located with the place of the first. The first is kept."""
+    key = id_key(record)
+    first = stats.ids.get(key)
+    here = first is not None
+    if not here:
+        first = ctx.earlier_ids.get(key)
+    if first is None:
+        stats.ids[key] = record.where
+        return False
+    stats.skip(DUPLICATE, record.where)
+    if len(stats.duplicate_of) < LOCATIONS_PER_REASON:
+        stats.duplicate_of[record.where] = (first, here)
+    return True

@@ -12,6 +12,7 @@ import csv
 import glob
 import io
 import json
+import re
 import sys
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -34,6 +35,17 @@ class Document:
     where: str
     value: Any
     csv: bool = False
+    #: why an unreadable document (``value`` MALFORMED) is skipped, when not a malformed line
+    problem: str = ""
+
+
+#: the skip of the rest of a compressed file cut off or damaged part-way (the records before it are read)
+CUT_OFF = "compressed file cut off or damaged: the rest of it is unread"
+
+
+class DamagedFile(InputError):
+    """A compressed file that cannot be decompressed from its start (not gzip/zstd data, or cut off in its
+    first record): an input error naming it, in a directory walk too (it is a log, not a stray file)."""
 
 
 def expand(paths: Sequence[str], found: set[str] | None = None) -> list[str]:
@@ -115,10 +127,40 @@ def _first_line(stream: IO[str]) -> tuple[str, str]:
     return "", "".join(consumed)
 
 
+def _decompression_errors(name: str) -> tuple[type[BaseException], ...]:
+    """What reading a compressed file raises when its data is cut off or not what its name says."""
+    if name.endswith(".gz"):
+        import gzip
+        import zlib
+
+        return (EOFError, gzip.BadGzipFile, zlib.error)
+    if name.endswith(".zst"):
+        return (EOFError, _zstandard(name).ZstdError)
+    return ()
+
+
 def documents(name: str, label: str | None = None) -> Iterator[Document]:
     """The documents of one file, streamed; a malformed JSONL line is a Document whose value is MALFORMED.
-    ``label`` names the file in locations when it is opened under another name (an absolute path)."""
+    ``label`` names the file in locations when it is opened under another name (an absolute path). A
+    compressed file that breaks off after some documents ends with one MALFORMED document (``CUT_OFF``)
+    where it broke; one that breaks before its first is a ``DamagedFile`` error."""
     label = label or ("<stdin>" if name == "-" else name)
+    errors = _decompression_errors(name)
+    last = None
+    try:
+        for last in _documents(name, label):
+            yield last
+    except errors as exc:
+        kind = "gzip" if name.endswith(".gz") else "zstd"
+        detail = str(exc) or type(exc).__name__
+        if last is None:
+            raise DamagedFile(f"{label}: not readable as {kind} data ({detail})") from None
+        line = re.fullmatch(re.escape(label) + r":(\d+)", last.where)
+        where = f"{label}:{int(line.group(1)) + 1}" if line else f"{last.where} (after it)"
+        yield Document(where, MALFORMED, problem=f"{CUT_OFF} ({kind}: {detail})")
+
+
+def _documents(name: str, label: str) -> Iterator[Document]:
     with open_text(name) as stream:
         first, head = _first_line(stream)
         text = first.lstrip("\ufeff").strip()

@@ -27,6 +27,11 @@ class Skip(Exception):
         self.where = where
 
 
+#: no model takes or writes this many tokens in one request (the planner's bound too): a larger count is a
+#: broken log, whatever the catalog knows of the model's window
+MAX_REQUEST_TOKENS = 10**9
+
+
 @dataclass
 class UsageRecord:
     """One request (or, for aggregated exports, ``requests`` requests of one bucket) in one convention."""
@@ -55,6 +60,9 @@ class UsageRecord:
     tags: dict[str, str] = field(default_factory=dict)
     source: str = ""  # parser name
     where: str = ""  # file:line
+    #: the vendor's id of the request (``chatcmpl-...``, ``msg_...``, a Langfuse observation id, a LiteLLM
+    #: ``request_id``, OTel ``traceId:spanId``): a second record with the same source and id is a duplicate
+    record_id: str | None = None
 
     @property
     def cache_write_tokens(self) -> int:
@@ -74,7 +82,8 @@ class UsageRecord:
         return self.time_end is not None
 
     def check(self) -> UsageRecord:
-        """Raise Skip when a count is negative or a subset exceeds its total (a parser or a log is wrong)."""
+        """Raise Skip when a count is negative or impossibly large, or a subset exceeds its total (a parser
+        or a log is wrong)."""
         counts = (
             self.input_tokens,
             self.cache_read_tokens,
@@ -86,6 +95,13 @@ class UsageRecord:
         )
         if any(value < 0 for value in counts):
             raise Skip("negative token count")
+        bounded = not (
+            self.aggregated and self.requests < 1
+        )  # a report row without a request count: no bound
+        if bounded and max(self.input_tokens, self.output_tokens) > MAX_REQUEST_TOKENS * max(
+            self.requests, 1
+        ):
+            raise Skip(f"impossible count: over {MAX_REQUEST_TOKENS:,} tokens in one request")
         if self.uncached_input_tokens < 0:
             raise Skip("cache tokens exceed input tokens")
         if self.reasoning_tokens > self.output_tokens:
@@ -93,6 +109,18 @@ class UsageRecord:
         if not self.model:
             raise Skip("no model id")
         return self
+
+
+def reported(*counts: Any) -> bool:
+    """Whether any of a usage object's counters is reported (present, not null, not an empty cell)."""
+    return any(value is not None and value != "" for value in counts)
+
+
+def require_usage(*counts: Any) -> None:
+    """Skip a usage object none of whose input/output counters is reported: ``usage: {}`` or all-null
+    counters are no usage, not a request of 0 tokens. (Counters reported as 0 are a request: see DESIGN.md.)"""
+    if not reported(*counts):
+        raise Skip("no usage")
 
 
 def as_int(value: Any) -> int:

@@ -3,6 +3,7 @@ order), merge the partials in partition order into one engine, ready for ``resul
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from typing import Any
 
@@ -21,10 +22,11 @@ def run_partitions(
 ) -> list[tuple[Any, Callable[[str], str]]]:
     """Plan ``paths`` into partitions, run ``fn`` (``unit -> (index, lines read, result)``) on each on
     ``runner`` = ``(engine, jobs, scheduler)`` (results in any order), and return every result in partition
-    order with the function that moves its range-local locations to file lines. Shared by replay and
-    calibrate, so both read the same partitions and merge them in the same order."""
+    order with the function that moves its range-local locations to file lines. A partition that read a
+    vendor id an earlier one read (``result.stats.ids``) is read again told those ids: its copies are
+    skipped as duplicates, as one local read skips them. Shared by replay and calibrate, so both read the
+    same partitions and merge them in the same order."""
     from tokencost.engines import get_engine
-    from tokencost.replay.partials import relocate
     from tokencost.replay.partitions import plan
     from tokencost.tokenizers.settings import carried
 
@@ -42,16 +44,44 @@ def run_partitions(
             done_bytes += units[index].size
             if progress is not None:
                 progress(done, len(units), done_bytes, total)
+        again = _repeated_ids(units, results)
+        if again:  # read those partitions again, their copies of earlier ids skipped as duplicates
+            rerun = [dataclasses.replace(units[index], earlier_ids=ids) for index, ids in again.items()]
+            for index, lines, result in engine.map_unordered(carried(fn), rerun):
+                results[index] = (lines, result)
     finally:
         if own:
             engine.close()
-    ordered, offsets = [], {}
+    return [(results[unit.index][1], fix) for unit, fix in zip(units, _fixes(units, results), strict=True)]
+
+
+def _fixes(units: list, results: dict[int, tuple[int, Any]]) -> list[Callable[[str], str]]:
+    """Per partition, the function moving its range-local locations to file lines (identity for a file)."""
+    from tokencost.replay.partials import relocate
+
+    fixes, offsets = [], {}
     for unit in units:
-        lines, result = results[unit.index]
         before = offsets.get(unit.name, 0)
-        ordered.append((result, relocate(unit.name, before)))  # the identity for a whole file
-        offsets[unit.name] = before + lines
-    return ordered
+        fixes.append(relocate(unit.name, before))
+        offsets[unit.name] = before + results[unit.index][0]
+    return fixes
+
+
+def _repeated_ids(units: list, results: dict[int, tuple[int, Any]]) -> dict[int, dict[bytes, str]]:
+    """Partitions that read an id an earlier partition (file order, then line) read first: index -> those
+    ids with the place of the first. Deterministic: the first copy in reading order is the one kept, as in
+    one local read."""
+    seen: dict[bytes, str] = {}
+    again: dict[int, dict[bytes, str]] = {}
+    for unit, fix in zip(units, _fixes(units, results), strict=True):
+        ids = results[unit.index][1].stats.ids
+        repeated = {key: seen[key] for key in ids if key in seen}
+        if repeated:
+            again[unit.index] = repeated
+        for key, where in ids.items():
+            if key not in seen:
+                seen[key] = fix(where)
+    return again
 
 
 def run_on_engine(

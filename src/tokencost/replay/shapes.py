@@ -9,13 +9,41 @@ from __future__ import annotations
 
 from typing import Any
 
-from tokencost.replay.record import Skip, as_int, dig
+from tokencost.replay.record import Skip, as_int, dig, require_usage
+
+#: keys only one vendor's usage object has: a usage object with another vendor's keys and none of the
+#: parser's own was logged by another API (a forced ``--source`` that does not fit)
+_OWN_KEYS = {
+    "openai": (
+        "prompt_tokens",
+        "completion_tokens",
+        "prompt_tokens_details",
+        "completion_tokens_details",
+        "input_tokens_details",
+        "output_tokens_details",
+    ),
+    "anthropic": ("cache_read_input_tokens", "cache_creation_input_tokens", "cache_creation"),
+    "gemini": ("promptTokenCount", "candidatesTokenCount", "thoughtsTokenCount"),
+}
+
+
+def other_vendor(usage: dict, own: str) -> None:
+    """Skip a usage object in another vendor's shape (its keys, none of ``own``'s): not read as zeros."""
+    if any(key in usage for key in _OWN_KEYS[own]):
+        return
+    for vendor, keys in _OWN_KEYS.items():
+        if vendor != own and any(key in usage for key in keys):
+            raise Skip(f"usage in {vendor}'s shape, not {own}'s (a --source that does not fit this log?)")
 
 
 def openai_usage(usage: dict) -> dict[str, int]:
     """OpenAI Chat Completions or Responses ``usage`` (also OpenRouter, DeepSeek, most OpenAI-compatible
     hosts): cache reads/writes are subsets of input, reasoning a subset of output."""
     chat = "prompt_tokens" in usage or "completion_tokens" in usage
+    if chat:
+        require_usage(usage.get("prompt_tokens"), usage.get("completion_tokens"))
+    else:
+        require_usage(usage.get("input_tokens"), usage.get("output_tokens"))
     input_details = usage.get("prompt_tokens_details" if chat else "input_tokens_details") or {}
     output_details = usage.get("completion_tokens_details" if chat else "output_tokens_details") or {}
     cached = as_int(input_details.get("cached_tokens"))
@@ -43,6 +71,12 @@ def openai_usage(usage: dict) -> dict[str, int]:
 def anthropic_usage(usage: dict) -> dict[str, int]:
     """Anthropic Messages ``usage``: ``input_tokens`` EXCLUDES cache reads and writes (disjoint counters),
     so they are added; the 5 m / 1 h split of the writes comes from ``cache_creation`` when present."""
+    require_usage(
+        usage.get("input_tokens"),
+        usage.get("output_tokens"),
+        usage.get("cache_read_input_tokens"),
+        usage.get("cache_creation_input_tokens"),
+    )
     read = as_int(usage.get("cache_read_input_tokens"))
     write = as_int(usage.get("cache_creation_input_tokens"))
     split = usage.get("cache_creation") if isinstance(usage.get("cache_creation"), dict) else {}
@@ -67,6 +101,9 @@ def anthropic_usage(usage: dict) -> dict[str, int]:
 def gemini_usage(usage: dict) -> dict[str, int]:
     """Gemini ``usageMetadata``: cached content is a subset of the prompt; ``thoughtsTokenCount`` sits
     OUTSIDE ``candidatesTokenCount`` and is added to output; tool-use prompt tokens are input."""
+    require_usage(
+        usage.get("promptTokenCount"), usage.get("candidatesTokenCount"), usage.get("thoughtsTokenCount")
+    )
     thoughts = as_int(usage.get("thoughtsTokenCount"))
     fields: dict = {
         "input_tokens": as_int(usage.get("promptTokenCount")) + as_int(usage.get("toolUsePromptTokenCount")),

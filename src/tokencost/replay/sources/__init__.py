@@ -19,12 +19,17 @@ TIME_KEYS = ("ts", "timestamp", "time", "logged_at", "request_time", "created_at
 @dataclass
 class Context:
     """Per-run state a parser may need: the OpenAI batch input (joined by custom_id), the generic
-    column mapping, OTel spans known to be parents of other usage spans, pending stream events."""
+    column mapping, OTel spans known to be parents of other usage spans, pending stream events, the ids
+    earlier partitions read and the check of counts against the model's limits."""
 
     mapping: dict[str, str] = field(default_factory=dict)
     batch_inputs: dict[str, Any] = field(default_factory=dict)
     otel_parents: set[tuple[str, str]] = field(default_factory=set)
     pending: dict[str, Any] = field(default_factory=dict)
+    #: ids read by earlier partitions (id key -> where): a record with one is a duplicate (``run_partitions``)
+    earlier_ids: dict[bytes, str] = field(default_factory=dict)
+    #: ``record -> reason or None``: a count the record's model makes impossible (``ModelLookup.impossible``)
+    limits: Any = None
 
 
 def wrapper_time(document: Any):

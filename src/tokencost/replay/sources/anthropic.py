@@ -13,8 +13,8 @@ from collections.abc import Iterator
 from typing import Any
 
 from tokencost.replay.reader import Document
-from tokencost.replay.record import Skip, UsageRecord, as_int, dig, parse_time
-from tokencost.replay.shapes import anthropic_usage, response_text, usage_shape
+from tokencost.replay.record import Skip, UsageRecord, as_int, dig, parse_time, require_usage
+from tokencost.replay.shapes import anthropic_usage, other_vendor, response_text, usage_shape
 from tokencost.replay.sources import Context, wrapper_time
 
 NAME = "anthropic"
@@ -78,6 +78,7 @@ def message_record(message: dict, where: str, when: Any = None, request: Any = N
     usage = message.get("usage")
     if not isinstance(usage, dict):
         raise Skip("error response" if message.get("type") == "error" else "no usage")
+    other_vendor(usage, "anthropic")
     tier = usage.get("service_tier") or message.get("service_tier")
     return UsageRecord(
         model=str(message.get("model") or ""),
@@ -89,6 +90,7 @@ def message_record(message: dict, where: str, when: Any = None, request: Any = N
         response_text=response_text(message),
         source=NAME,
         where=where,
+        record_id=str(message["id"]) if message.get("id") else None,
         **anthropic_usage(usage),
     )
 
@@ -111,9 +113,16 @@ def _report(page: dict, where: str) -> Iterator[UsageRecord]:
     for b_index, bucket in enumerate(page["data"]):
         start, end = parse_time(bucket.get("starting_at")), parse_time(bucket.get("ending_at"))
         for r_index, result in enumerate(bucket.get("results") or ()):
+            where_row = f"{where} data[{b_index}].results[{r_index}]"
             if not result.get("model"):
-                where_row = f"{where} data[{b_index}].results[{r_index}]"
                 yield Skip("usage bucket without model (export it grouped by model)", where=where_row)  # type: ignore[misc]
+                continue
+            counters = ("uncached_input_tokens", "cache_read_input_tokens", "output_tokens", "cache_creation")
+            try:
+                require_usage(*(result.get(key) for key in counters))
+            except Skip as skip:
+                skip.where = where_row
+                yield skip  # type: ignore[misc]
                 continue
             read = as_int(result.get("cache_read_input_tokens"))
             write_5m = as_int(dig(result, "cache_creation", "ephemeral_5m_input_tokens"))

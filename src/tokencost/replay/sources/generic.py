@@ -2,8 +2,8 @@
 
 Keys: ``model``, ``input`` (total input, cache included) or ``uncached`` (input without cache), ``cached``
 (cache reads), ``cache_write``, ``output`` (total output, reasoning included), ``reasoning``, ``requests``,
-``time``, ``cost`` (billed, USD unless ``currency`` maps a column), ``provider``, and ``tag.NAME`` for any
-column to group by. A dotted column (``usage.input``) reaches into nested JSON.
+``time``, ``cost`` (billed, USD unless ``currency`` maps a column), ``provider``, ``id`` (the request's id: a
+repeated id is a duplicate), and ``tag.NAME`` for any column to group by. A dotted column (``usage.input``) reaches into nested JSON.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from typing import Any
 
 from tokencost.errors import InputError
 from tokencost.replay.reader import Document
-from tokencost.replay.record import Skip, UsageRecord, as_decimal, as_int, parse_time
+from tokencost.replay.record import Skip, UsageRecord, as_decimal, as_int, parse_time, require_usage
 from tokencost.replay.sources import Context
 
 NAME = "generic"
@@ -30,6 +30,7 @@ KEYS = (
     "cost",
     "currency",
     "provider",
+    "id",
 )
 
 
@@ -83,6 +84,8 @@ def parse(doc: Document, ctx: Context) -> Iterator[UsageRecord]:
     def number(key: str) -> int:
         return as_int(_get(row, mapping[key])) if key in mapping else 0
 
+    given = [_get(row, mapping[key]) for key in ("input", "uncached", "output") if key in mapping]
+    require_usage(*given)
     cached, write = number("cached"), number("cache_write")
     total_in = number("input") if "input" in mapping else number("uncached") + cached + write
     cost = as_decimal(_get(row, mapping["cost"])) if "cost" in mapping else None
@@ -108,4 +111,5 @@ def parse(doc: Document, ctx: Context) -> Iterator[UsageRecord]:
         },
         source=NAME,
         where=doc.where,
+        record_id=str(_get(row, mapping["id"]) or "") or None if "id" in mapping else None,
     )

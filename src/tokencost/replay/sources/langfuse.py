@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from tokencost.replay.reader import Document
-from tokencost.replay.record import Skip, UsageRecord, as_decimal, as_int, parse_time
+from tokencost.replay.record import Skip, UsageRecord, as_decimal, as_int, parse_time, require_usage
 from tokencost.replay.requests import to_chat
 from tokencost.replay.sources import Context
 
@@ -81,8 +81,10 @@ def gross_counts(details: dict) -> dict[str, int]:
         _sum(details, _CACHE_WRITE_1H),
     )
     reasoning = _sum(details, _REASONING)
-    raw_in = as_int(details.get("input", details.get("input_tokens", details.get("promptTokens"))))
-    raw_out = as_int(details.get("output", details.get("output_tokens", details.get("completionTokens"))))
+    given_in = details.get("input", details.get("input_tokens", details.get("promptTokens")))
+    given_out = details.get("output", details.get("output_tokens", details.get("completionTokens")))
+    require_usage(given_in, given_out, *(details.get(k) for k in _CACHE_READ + _CACHE_WRITE_5M))
+    raw_in, raw_out = as_int(given_in), as_int(given_out)
     total = as_int(details.get("total")) if details.get("total") is not None else None
     cache = read + write_5m + write_1h
     input_net = not (
@@ -129,6 +131,7 @@ def _record(item: dict, where: str) -> UsageRecord:
         tags=tags,
         source=NAME,
         where=where,
+        record_id=str(item["id"]) if item.get("id") else None,
         **gross_counts(details),
     )
 

@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from tokencost.replay.reader import Document
-from tokencost.replay.record import Skip, UsageRecord, as_decimal, as_int, dig, parse_time
+from tokencost.replay.record import Skip, UsageRecord, as_decimal, as_int, dig, parse_time, require_usage
 from tokencost.replay.requests import to_chat
 from tokencost.replay.shapes import response_text
 from tokencost.replay.sources import Context
@@ -71,6 +71,7 @@ def parse(doc: Document, ctx: Context) -> Iterator[UsageRecord]:
     status = str(row.get("status") or "").lower()
     if status and status not in ("success", "succeeded"):
         raise Skip("error response")
+    require_usage(row.get("prompt_tokens"), row.get("completion_tokens"))
     metadata = _json(row.get("metadata"))
     read, write, reasoning = _cache(metadata)
     output = as_int(row.get("completion_tokens"))
@@ -99,4 +100,5 @@ def parse(doc: Document, ctx: Context) -> Iterator[UsageRecord]:
         tags=tags,
         source=NAME,
         where=doc.where,
+        record_id=str(row.get("request_id") or row.get("id") or "") or None,
     )

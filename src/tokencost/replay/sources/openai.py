@@ -11,9 +11,9 @@ from collections.abc import Iterator
 from typing import Any
 
 from tokencost.replay.reader import Document
-from tokencost.replay.record import Skip, UsageRecord, as_int, parse_time
+from tokencost.replay.record import Skip, UsageRecord, as_int, parse_time, require_usage
 from tokencost.replay.requests import to_chat
-from tokencost.replay.shapes import openai_usage, response_text
+from tokencost.replay.shapes import openai_usage, other_vendor, response_text
 from tokencost.replay.sources import Context, wrapper_time
 
 NAME = "openai"
@@ -88,6 +88,7 @@ def response_record(body: dict, where: str, when: Any = None, request: Any = Non
         if body.get("error") or body.get("status") == "failed":
             raise Skip("error response")
         raise Skip("no usage")
+    other_vendor(usage, "openai")
     fields = openai_usage(usage)
     created = body.get("created", body.get("created_at"))
     return UsageRecord(
@@ -100,6 +101,7 @@ def response_record(body: dict, where: str, when: Any = None, request: Any = Non
         response_text=response_text(body),
         source=NAME,
         where=where,
+        record_id=str(body["id"]) if body.get("id") else None,
         **fields,
     )
 
@@ -117,6 +119,7 @@ def _batch_line(value: dict, where: str, ctx: Context) -> UsageRecord:
     record = response_record(body, where, request=request)
     record.batch = True
     record.tags["custom_id"] = str(value.get("custom_id"))
+    record.record_id = str(value["id"]) if value.get("id") else record.record_id  # the batch_req_ id
     return record
 
 
@@ -136,6 +139,7 @@ def _usage_result(result: dict, where: str, start: Any, end: Any) -> UsageRecord
     """One Usage API result (or dashboard CSV row): ``input_tokens`` includes cached and cache-write tokens."""
     if not result.get("model"):
         raise Skip("usage bucket without model (export it grouped by model)")
+    require_usage(result.get("input_tokens"), result.get("output_tokens"))
     start = start or parse_time(result.get("start_time"))
     end = end or parse_time(result.get("end_time")) or start
     batch = str(result.get("batch")).lower() in ("true", "1")

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from tokencost.replay.reader import Document
-from tokencost.replay.record import Skip, UsageRecord, as_decimal, as_int, parse_time
+from tokencost.replay.record import Skip, UsageRecord, as_decimal, as_int, parse_time, require_usage
 from tokencost.replay.shapes import openai_usage, response_text
 from tokencost.replay.sources import Context, wrapper_time
 
@@ -77,6 +77,7 @@ def _chat_record(body: dict, where: str) -> UsageRecord:
         response_text=response_text(body),
         source=NAME,
         where=where,
+        record_id=str(body["id"]) if body.get("id") else None,
         **openai_usage(usage),
     )
 
@@ -88,6 +89,9 @@ def _generation_record(row: dict, where: str) -> UsageRecord:
         raise Skip("cancelled request without usage")
     native = "native_tokens_prompt" in row
     prefix = "native_tokens_" if native else "tokens_"
+    require_usage(
+        row.get(f"{prefix}prompt"), row.get(f"{prefix}completion")
+    )  # null natives: not billed counts
     output = as_int(row.get(f"{prefix}completion"))
     reasoning = as_int(row.get("native_tokens_reasoning"))
     if reasoning > output:  # an upstream that reports reasoning outside the completion count
@@ -107,10 +111,12 @@ def _generation_record(row: dict, where: str) -> UsageRecord:
         tags={k: str(row[k]) for k in ("app_id", "external_user", "api_type") if row.get(k)},
         source=NAME,
         where=where,
+        record_id=str(row["id"]) if row.get("id") else None,
     )
 
 
 def _activity_record(row: dict, where: str) -> UsageRecord:
+    require_usage(row.get("prompt_tokens"), row.get("completion_tokens"))
     output = as_int(row.get("completion_tokens"))
     reasoning = as_int(row.get("reasoning_tokens"))
     if reasoning > output:

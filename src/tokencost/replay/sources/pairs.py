@@ -61,6 +61,7 @@ def parse(doc: Document, ctx: Context) -> Iterator[UsageRecord]:
         else {},
         source=NAME,
         where=doc.where,
+        record_id=str(response.get("id") or response.get("responseId") or "") or None,
         **usage_fields(usage),
     )
     yield return_record
