@@ -201,7 +201,7 @@ def small_partitions(monkeypatch):
 def test_duplicates_across_partitions_and_files_equal_one_local_read(tmp_path, small_partitions):
     """Copies in other byte ranges of one file and in a later file: skipped where the partials merge, the
     first by (file order, line) kept, located by file line: the document equals the local one."""
-    lines = [chat(f"c{i % 40}", {"prompt_tokens": 100 + i, "completion_tokens": 10}) for i in range(120)]
+    lines = [chat(f"c{i % 40}", {"prompt_tokens": 100 + i % 40, "completion_tokens": 10}) for i in range(120)]
     log = write(tmp_path / "a.jsonl", lines)
     again = write(tmp_path / "b.jsonl", lines[:7])
     local = replay([log, again], ["gpt-4o-mini"])
@@ -216,6 +216,15 @@ def test_duplicates_across_partitions_and_files_equal_one_local_read(tmp_path, s
     assert jobs.exit_code == 0 and jobs.stdout == single.stdout
 
 
+def test_a_copy_inside_a_later_byte_range_is_located_by_file_line(tmp_path, small_partitions):
+    usage = {"prompt_tokens": 100, "completion_tokens": 10}
+    lines = [chat(f"u{i}", usage) for i in range(60)] + [chat("late", usage)] * 2
+    log = write(tmp_path / "late.jsonl", lines)
+    local = replay([log], ["gpt-4o-mini"])
+    assert records(local)["skipped_at"] == {DUPLICATE: [f"{log}:62 (duplicate of {log}:61)"]}
+    assert json.dumps(replay([log], ["gpt-4o-mini"], engine=LocalEngine(2))) == json.dumps(local)
+
+
 def test_calibrate_reads_each_request_once_on_every_engine(tmp_path, small_partitions):
     text = "refund order invoice shipping please keep the receipt"
     lines = []
@@ -223,9 +232,9 @@ def test_calibrate_reads_each_request_once_on_every_engine(tmp_path, small_parti
         request = {
             "model": "claude-sonnet-4-5",
             "max_tokens": 50,
-            "messages": [{"role": "user", "content": f"{text} {i}"}],
+            "messages": [{"role": "user", "content": f"{text} {i % 12}"}],
         }
-        usage = {"input_tokens": 20 + i, "output_tokens": 3}
+        usage = {"input_tokens": 20 + i % 12, "output_tokens": 3}
         response = {"id": f"msg_{i % 12}", "type": "message", "model": "claude-sonnet-4-5", "usage": usage}
         lines.append(json.dumps({"request": request, "response": response}))
     log = write(tmp_path / "pairs.jsonl", lines)
@@ -344,3 +353,17 @@ def test_an_otel_call_without_usage_is_no_usage_and_other_spans_are_located(tmp_
     assert counts["ignored_at"] == {"span without token usage": [f"{log}:3"]}
     table = run("replay", log, "-m", "gpt-4o-mini")
     assert f"not usage records: span without token usage (1, at {log}:3)" in table.stdout
+
+
+def test_requests_that_share_an_id_but_differ_are_both_read(tmp_path):
+    """Ollama's OpenAI-compatible ids are ``chatcmpl-`` and a number below 999: two requests may share one.
+    Only a copy (same id, model, time and counts) is a duplicate."""
+    log = write(
+        tmp_path / "ollama.jsonl",
+        [
+            chat("chatcmpl-42", {"prompt_tokens": 100, "completion_tokens": 10}, "llama3.2:3b"),
+            chat("chatcmpl-42", {"prompt_tokens": 230, "completion_tokens": 31}, "llama3.2:3b"),
+            chat("chatcmpl-42", {"prompt_tokens": 100, "completion_tokens": 10}, "qwen3:0.6b"),
+        ],
+    )
+    assert records(replay([log], ["gpt-4o-mini"]))["skipped"] == {}

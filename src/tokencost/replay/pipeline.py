@@ -72,13 +72,19 @@ class ReadStats:
         ]
 
 
-#: why a record is skipped whose vendor id was already read (its place names the first: "duplicate of ...")
-DUPLICATE = "duplicate: a record with the same id was already read"
+#: why a record is skipped that repeats one already read (its place names the first: "duplicate of ...")
+DUPLICATE = "duplicate: the same record (id, model, time, token counts) was already read"
 
 
 def id_key(record: UsageRecord) -> bytes:
-    """A compact key of a record's source and vendor id (16 bytes, whatever the id's length)."""
-    return hashlib.blake2b(f"{record.source}\0{record.record_id}".encode(), digest_size=16).digest()
+    """A compact key (16 bytes) of a record's source and vendor id with its model, time and counts: a copy of
+    a record has them all, two requests that share an id do not (Ollama's ids are ``chatcmpl-`` and a number
+    below 999: its requests would otherwise be taken for each other's copies)."""
+    identity = (record.source, record.record_id, record.model, record.host)
+    identity += (record.time.timestamp() if record.time else None, record.input_tokens, record.output_tokens)
+    identity += (record.cache_read_tokens, record.cache_write_5m_tokens, record.cache_write_1h_tokens)
+    identity += (record.reasoning_tokens, record.requests)
+    return hashlib.blake2b(repr(identity).encode(), digest_size=16).digest()
 
 
 #: what to do with a log in another format (the hint of every "not a log" error)
