@@ -22,9 +22,9 @@ FIXTURES = Path(__file__).parent / "fixtures" / "replay"
 MODELS = ["deepseek-v3.2", "gpt-4o-mini"]
 
 
-def _usage_lines(n: int) -> str:
+def _usage_lines(n: int, first: int = 0) -> str:
     rows = []
-    for i in range(n):
+    for i in range(first, first + n):  # one id per request: a repeated one is a copy, read once
         usage = {"prompt_tokens": 100 + i, "completion_tokens": 7 + i % 13, "total_tokens": 0}
         rows.append({"id": f"c{i}", "object": "chat.completion", "created": 1733312000 + 3600 * i,
                      "model": "gpt-4o-mini", "choices": [], "usage": usage})  # fmt: skip
@@ -50,7 +50,7 @@ def test_replay_memory_directory_in_byte_ranges(monkeypatch):
     """A directory URL is walked, and a large JSONL behind a URL is cut into byte ranges read by fsspec."""
     fs = fsspec.filesystem("memory")
     fs.pipe("/dask2-logs/a.jsonl", _usage_lines(300).encode())
-    fs.pipe("/dask2-logs/b.jsonl", _usage_lines(40).encode())
+    fs.pipe("/dask2-logs/b.jsonl", _usage_lines(40, first=300).encode())
     monkeypatch.setattr(partitions, "PARTITION_BYTES", 2048)
     try:
         whole = replay(["memory://dask2-logs"], MODELS)
