@@ -245,6 +245,23 @@ def test_calibrate_reads_each_request_once_on_every_engine(tmp_path, small_parti
     assert on_engine.stats.skipped == local.stats.skipped == {DUPLICATE: 18}
 
 
+def test_calibrate_says_what_it_skipped_with_places(tmp_path):
+    pairs = []
+    for i in range(40):
+        text = f"Where is my order {i}? " * (1 + i % 7)
+        messages = [{"role": "user", "content": text}]
+        request = {"model": "claude-sonnet-4-5", "max_tokens": 50, "messages": messages}
+        response = {"id": f"msg_{i}", "type": "message", "model": "claude-sonnet-4-5"}
+        response["usage"] = {"input_tokens": 12 + len(text) // 4, "output_tokens": 3}
+        pairs.append(json.dumps({"request": request, "response": response}))
+    log = write(tmp_path / "pairs.jsonl", [*pairs, "{broken", pairs[0]])
+    result = run("calibrate", log, "--out", str(tmp_path / "cal.yaml"), "--format", "json")
+    assert result.exit_code == 0, result.output
+    assert f"skipped 1 record(s): malformed JSON line (at {log}:41)" in result.stderr
+    assert f"skipped 1 record(s): {DUPLICATE} (at {log}:42 (duplicate of {log}:1))" in result.stderr
+    assert json.loads(result.stdout)["skipped"] == {"malformed JSON line": 1, DUPLICATE: 1}
+
+
 # 3. damaged compressed logs -----------------------------------------------------------------------------
 
 

@@ -60,6 +60,11 @@ def calibrate(
             "note: --online: no request is of a family with a vendor count endpoint; nothing was sent",
             err=True,
         )
+    stats = result["stats"]
+    for reason, count in stats.skipped.items():  # records that could not be read, as replay says them
+        places = stats.located(reason)
+        more = " ..." if count > len(places) else ""
+        click.echo(f"skipped {count} record(s): {reason} (at {', '.join(places)}{more})", err=True)
     for reason, where in result["excluded"][:5]:
         click.echo(f"note: left out {where}: {reason}", err=True)
     if len(result["excluded"]) > 5:
@@ -104,6 +109,7 @@ def _render(result: dict, written: Path | None, fmt: str) -> str:
             "exact_families": checks,
             "refused": result["refused"],
             "excluded": len(result["excluded"]),
+            "skipped": dict(result["stats"].skipped),
             "vendor_counts": result.get("vendor", {}),
         }
         return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
