@@ -353,20 +353,22 @@ def test_the_window_rule_is_for_chat_models_not_batched_embeddings(tmp_path):
 # 5. set-aside records are located -----------------------------------------------------------------------
 
 
+def _call_without_usage(span_id: str, *extra: dict) -> dict:
+    """A chat span with a model and no token counts (and ``extra`` attributes)."""
+    document = _span(span_id)
+    span = document["resourceSpans"][0]["scopeSpans"][0]["spans"][0]
+    span["attributes"] = span["attributes"][:2] + list(extra)
+    return document
+
+
 def test_an_otel_call_without_usage_is_no_usage_and_other_spans_are_located(tmp_path):
-    call = _span("cd" * 8)
-    call["resourceSpans"][0]["scopeSpans"][0]["spans"][0]["attributes"] = call["resourceSpans"][0][
-        "scopeSpans"
-    ][0]["spans"][0]["attributes"][:2]  # chat gpt-4o, no token counts
-    http = {
-        "resourceSpans": [
-            {"scopeSpans": [{"spans": [{"traceId": "01" * 16, "spanId": "02" * 8, "name": "GET"}]}]}
-        ]
-    }
-    log = write(tmp_path / "spans.jsonl", [json.dumps(_span("ef" * 8)), json.dumps(call), json.dumps(http)])
+    failed = _call_without_usage("aa" * 8, {"key": "error.type", "value": {"stringValue": "timeout"}})
+    http = {"resourceSpans": [{"scopeSpans": [{"spans": [{"traceId": "01" * 16, "spanId": "02" * 8}]}]}]}
+    lines = [_span("ef" * 8), _call_without_usage("cd" * 8), http, failed]
+    log = write(tmp_path / "spans.jsonl", [json.dumps(line) for line in lines])
     result = run("replay", log, "-m", "gpt-4o-mini", "--format", "json")
     counts = records(json.loads(result.stdout))
-    assert counts["skipped_at"] == {NO_USAGE: [f"{log}:2"]}
+    assert counts["skipped_at"] == {NO_USAGE: [f"{log}:2"], "error response": [f"{log}:4"]}
     assert counts["ignored_at"] == {"span without token usage": [f"{log}:3"]}
     table = run("replay", log, "-m", "gpt-4o-mini")
     assert f"not usage records: span without token usage (1, at {log}:3)" in table.stdout

@@ -218,7 +218,7 @@ def _request(attrs: dict) -> Any:
 _CALLS = ("chat", "text_completion", "generate_content", "completion", "embeddings", "llm", "embedding")
 
 
-def _is_call(span: dict, attrs: dict) -> bool:
+def _is_call(attrs: dict) -> bool:
     """A span of one model call (not an agent, tool or HTTP span): a model and a call operation."""
     operation = attrs.get("gen_ai.operation.name") or attrs.get("openinference.span.kind")
     return bool(_model(attrs)) and str(operation or "").lower() in _CALLS
@@ -227,8 +227,8 @@ def _is_call(span: dict, attrs: dict) -> bool:
 def _record(span: dict, where: str, ctx: Context) -> UsageRecord:
     attrs = attributes(span)
     if not has_usage(attrs) and "gen_ai.usage.raw" not in attrs:
-        if _is_call(span, attrs):
-            raise Skip("no usage")  # a model call whose usage is missing, as in every other source
+        if _is_call(attrs):  # a model call whose usage is missing, as in every other source
+            raise Skip("error response" if attrs.get("error.type") else "no usage")
         raise Skip("span without token usage", ignored=True)
     if (str(span.get("traceId")), str(span.get("spanId"))) in ctx.otel_parents:
         raise Skip("parent span repeating its children's usage (counted once, on the children)", ignored=True)
