@@ -11,6 +11,8 @@ from pathlib import Path
 import pytest
 import yaml
 from click.testing import CliRunner
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 import tokencost.replay.partitions as partitions
 from tokencost.calibration.samples import collect_samples
@@ -386,3 +388,23 @@ def test_requests_that_share_an_id_but_differ_are_both_read(tmp_path):
         ],
     )
     assert records(replay([log], ["gpt-4o-mini"]))["skipped"] == {}
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    ids=st.lists(st.one_of(st.none(), st.sampled_from("abcdef")), min_size=1, max_size=40),
+    part=st.integers(min_value=150, max_value=3000),
+)
+def test_any_cut_of_a_log_with_copies_reads_each_record_once(tmp_path, ids, part):
+    """Whatever the byte ranges, the partitions read what one local read reads: every record without an id,
+    and each id once (a copy is the same line, so the same record)."""
+    lines = [chat(rid, {"prompt_tokens": 100 + ord(rid or "z"), "completion_tokens": 10}) for rid in ids]
+    log = write(tmp_path / "h.jsonl", lines)
+    local = replay([log], ["gpt-4o-mini"])
+    saved, partitions.PARTITION_BYTES = partitions.PARTITION_BYTES, part
+    try:
+        cut = replay([log], ["gpt-4o-mini"], engine=LocalEngine(1))  # in this process: many partitions
+    finally:
+        partitions.PARTITION_BYTES = saved
+    assert records(local)["read"] == ids.count(None) + len({rid for rid in ids if rid})
+    assert json.dumps(cut) == json.dumps(local)
