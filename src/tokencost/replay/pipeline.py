@@ -236,10 +236,6 @@ def records_of(
                 stats.placeholder_times += 1
                 if len(stats.placeholder_at) < LOCATIONS_PER_REASON:
                     stats.placeholder_at.append(item.where)
-            if not item.input_tokens and not item.output_tokens:  # reported as 0: a request, said apart
-                stats.zero_tokens += 1
-                if len(stats.zero_tokens_at) < LOCATIONS_PER_REASON:
-                    stats.zero_tokens_at.append(item.where)
             day = item.time.date() if item.time else None
             if day is None and (since or until):  # no time: not inside the period asked for
                 stats.filtered += 1
@@ -248,6 +244,10 @@ def records_of(
             if day is not None and ((since and day < since) or (until and day > until)):
                 stats.filtered += 1
                 continue
+            if not item.input_tokens and not item.output_tokens:  # reported as 0: a request, said apart
+                stats.zero_tokens += 1
+                if len(stats.zero_tokens_at) < LOCATIONS_PER_REASON:
+                    stats.zero_tokens_at.append(item.where)
             stats.read += 1
             yield item
 
