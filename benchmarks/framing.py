@@ -480,7 +480,10 @@ def _fit(rows: list[dict], gen: str, coef: dict, pool: list[dict] | None = None)
             (r["billed"] - predict(r, zeroed)) / (r["features"]["calls"] + r["features"]["results"])
             for r in calls
         )
-        out["calls"] = out["results"] = round(value) if whole else round(value, 2)
+        if whole:  # OpenAI: the pair's cost an integer, its odd token on the call (see _pair)
+            out["calls"], out["results"] = _pair(value)
+        else:
+            out["calls"] = out["results"] = round(value, 2)
     else:  # no unsigned call recorded: no constant (an earlier fit's value would stand on nothing)
         out["calls"] = out["results"] = 0
     _fit_responses_calls(only, out, whole)
@@ -492,6 +495,14 @@ def _fit(rows: list[dict], gen: str, coef: dict, pool: list[dict] | None = None)
         )
         out["tool_loads"] = round(value) if whole else round(value, 2)
     return out
+
+
+def _pair(per_item: float) -> tuple[int, int]:
+    """OpenAI's per-call and per-result constants from the median cost per item: calls and results come in
+    pairs, so the pair's cost is rounded (two halves rounded alone lose up to a token a pair), and its odd
+    token goes to the call, whose frame is the longer (harmony: ``to=functions.NAME <|constrain|>json``...)."""
+    total = round(2 * per_item)
+    return total - total // 2, total // 2
 
 
 def _fit_responses_calls(only: Callable[..., list[dict]], out: dict, whole: bool) -> None:

@@ -119,7 +119,7 @@ def features(
                 f["text"] += count(part.text) if part.text else 0
             elif part.kind == TOOL_CALL:
                 f["calls"] += 1
-                f["call_text"] += _call_tokens(part.name, part.text, count, gen)
+                f["call_text"] += _call_tokens(part.name, _arguments(part.text, gen), count, gen)
             elif part.kind == TOOL_RESULT:
                 f["results"] += 1
                 f["result_text"] += _call_tokens(part.name, part.text, count, gen)
@@ -236,6 +236,13 @@ def _nullable(schema: object, depth: int = 0) -> bool:
     if kind == "null" or (isinstance(kind, list) and "null" in kind) or schema.get("nullable") is True:
         return True
     return any(_nullable(value, depth + 1) for key, value in schema.items() if key not in ("enum", "default"))
+
+
+def _arguments(text: str, gen: str) -> str:
+    """A call's arguments as ``gen`` bills them: GPT-5 as compact JSON whatever spacing the request sent them
+    with (llm's and crewAI's spaced arguments bill as compact; held-out rows, three sources), GPT-4o as sent
+    (mirascope's spaced arguments, fit set)."""
+    return _compact_arguments(text) if gen == "openai:reasoning" and text else text
 
 
 def _compact_arguments(text: str) -> str:
