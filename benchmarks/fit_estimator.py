@@ -252,8 +252,9 @@ PROXIES = {
     "gemini": (
         ["gemma3"],
         "mean",
-        0.10,
-        "Google states Gemma 3 uses the Gemini 2.0 tokenizer; fitted to gemma3, band + 10 pts for the unverified identity",
+        0.0,
+        "Gemini bills Gemma 3's tokenizer (billed plain requests match it exactly: benchmarks/framing.py), which no "
+        "package ships: fitted to gemma3; exact with a local copy of it (TOKENCOST_GEMMA3_TOKENIZER)",
     ),
     "glm": (
         ["deepseek-v3", "qwen2", "qwen3.5"],

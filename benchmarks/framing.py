@@ -1,6 +1,6 @@
 """How close chat counts come to what the vendors billed, on recorded API calls (held out by source).
 
-Usage: ``python benchmarks/framing.py [PAIRS.jsonl] [--fit [--only=GEN]] [--swap] [--harmony] [--gemma3=PATH [--refit]]``
+Usage: ``python benchmarks/framing.py [PAIRS.jsonl] [--fit [--only=GEN]] [--swap] [--harmony] [--gemma3=PATH]``
 
 ``PAIRS.jsonl`` comes from ``benchmarks/framing_extract.py`` (default ``/work/ref/framing_pairs_all.jsonl``: 2,918 pairs from 20 sources;
 Gemini calls recorded through Vertex AI carry endpoint ``vertex`` since the extract tells them apart: an older
@@ -13,10 +13,10 @@ the text estimate's own error, the framing's part. ``--swap`` fits on the held-o
 fit sources (a check of the split; nothing is written). ``--harmony`` also checks our ``namespace functions``
 rendering against OpenAI's ``openai-harmony`` package (a measuring reference only: ``pip install
 openai-harmony``; it needs ``o200k_base.tiktoken`` in ``$TIKTOKEN_ENCODINGS_BASE``) on every tool list.
-``--gemma3=PATH`` counts Gemini's text with Gemma 3's ``tokenizer.json`` (the tokenizer Google's SDK counts
-Gemini 2.x with; a measuring reference, not shipped) instead of the estimate: the Gemini rows then show the
-framing's own error (with the constants as fitted; ``--refit``: with Gemini's constants refitted on Gemma 3's
-counts; nothing is written).
+Gemini's pairs are also counted with Gemma 3's ``tokenizer.json`` (the tokenizer Google's SDK counts Gemini
+with, sha256-pinned in ``vocab/gemma.py``: ``--gemma3=PATH``, default ``corpus/_tokenizers/gemma3/...`` as
+``fit_estimator.py`` fetches it): rows ``gemini/gemma3``, the generations ``GEN@gemma3`` whose constants the
+library uses when a user's copy of that file makes its Gemini counts exact. ``--fit`` needs it.
 """
 
 from __future__ import annotations
@@ -113,8 +113,11 @@ _HAND_WRITTEN = frozenset(
 )
 
 
-#: measuring references standing in for a family's estimate (``--gemma3=PATH``): family -> counter object
-_REFERENCE: dict[str, object] = {}
+#: the suffix of a Gemini generation whose text is counted with Gemma 3's tokenizer (the user's copy, found by
+#: ``vocab/gemma.py``): its constants are fitted on that exact text, not on the estimate
+EXACT_TEXT = "@gemma3"
+#: where the measuring copy of Gemma 3's tokenizer.json is looked for (``--gemma3=PATH`` overrides)
+GEMMA3_JSON = Path(__file__).resolve().parent / "corpus/_tokenizers/gemma3/package/models/tokenizer.json"
 
 
 def _gemma3_counter(path: str) -> object:
@@ -201,12 +204,13 @@ def kind_of(pair: dict, request, gen: str) -> str:
 
 
 def load(
-    path: Path, family_of: Callable[[str, str | None], str] = family_of
+    path: Path, family_of: Callable[[str, str | None], str] = family_of, reference: object | None = None
 ) -> tuple[list[dict], dict[str, int]]:
     """The recorded pairs of ``path`` as rows of framing features (text counted with ``family_of``'s family),
-    and how many were left out, by reason."""
+    and how many were left out, by reason. With ``reference`` (Gemma 3's tokenizer as a counter): the Gemini
+    pairs alone, their text counted with it, as rows of the ``EXACT_TEXT`` generations (vendor ``gemini/gemma3``)."""
     rows, dropped = [], defaultdict(int)
-    counters = {}
+    counters = {"gemini": reference} if reference is not None else {}
     for line in path.read_text(encoding="utf-8").splitlines():
         pair = json.loads(line)
         if pair["file"] in _HAND_WRITTEN:
@@ -224,20 +228,23 @@ def load(
             dropped["task_budget (beta: adds context we cannot see)"] += 1
             continue
         family = family_of(pair["vendor"], pair["model"])
+        if reference is not None and family != "gemini":
+            continue
         if family not in counters:
-            counters[family] = _REFERENCE.get(family) or get_counter(family)
+            counters[family] = get_counter(family)
         # a Gemini call recorded through Vertex AI (``framing_extract``: endpoint ``vertex``) as its host names it
         model = f"vertex_ai/{pair['model']}" if pair["endpoint"] == "vertex" else pair["model"]
         gen = framing.generation(family, model)
         vendor = framing.vendor_of(family)
         prompt = framing.tool_prompt(pair["model"], request.tool_choice) if vendor == "anthropic" else 0
         feats = features(request, vendor, counters[family].count, prompt if request.tools else 0, gen)
+        label = f"{pair['vendor']}-{pair['endpoint']}" if vendor == "openai" else pair["vendor"]
         rows.append(
             {
                 "source": pair["source"],
                 "model": pair["model"],
-                "vendor": f"{pair['vendor']}-{pair['endpoint']}" if vendor == "openai" else pair["vendor"],
-                "gen": gen,
+                "vendor": "gemini/gemma3" if reference is not None else label,
+                "gen": gen + EXACT_TEXT if reference is not None else gen,
                 "kind": kind_of(pair, request, gen),
                 "billed": pair["input_tokens"],
                 "features": feats,
@@ -349,7 +356,7 @@ INHERITED = {
 def _start(gen: str, coef: dict, generations: dict) -> dict:
     """Where a fit of ``gen`` starts: every term 0 but the format's constants and what it inherits, so that a fit
     never carries a number from an earlier file (a term its rows do not measure stays 0 or its parent's)."""
-    start = {**dict.fromkeys(coef, 0), **FORMAT[gen.split(":")[0]]}
+    start = {**dict.fromkeys(coef, 0), **FORMAT[gen.removesuffix(EXACT_TEXT).split(":")[0]]}
     if gen in INHERITED:
         parent, terms = INHERITED[gen]
         start.update({term: generations[parent]["coef"].get(term, 0) for term in terms})
@@ -359,7 +366,7 @@ def _start(gen: str, coef: dict, generations: dict) -> dict:
 def fit(rows: list[dict], gen: str, coef: dict, pool: list[dict] | None = None) -> dict:
     """``_fit`` on the requests without reasoning signatures; on Gemini 3 then the billed share of a
     signature's characters (``signature_chars``: median residual per character of the signed requests)."""
-    if gen != "gemini:3":
+    if gen.removesuffix(EXACT_TEXT) != "gemini:3":
         return _fit(rows, gen, coef, pool)
     signed = [r for r in rows if r["features"]["signature_chars"]]
     out = _fit([r for r in rows if not r["features"]["signature_chars"]], gen, coef, pool)
@@ -382,7 +389,11 @@ def _fit(rows: list[dict], gen: str, coef: dict, pool: list[dict] | None = None)
        the message constants (reply priming, system prompt, thinking), the generations of one tokenizer
        together where the Messages API frames turns alike.
     """
-    vendor = gen.split(":")[0]
+    vendor = gen.split(":")[0].removesuffix(EXACT_TEXT)
+    exact_text, gen = (
+        gen.endswith(EXACT_TEXT),
+        gen.removesuffix(EXACT_TEXT),
+    )  # text counted with Gemma 3's tokenizer
     out = dict(coef)
     if gen == "openai:chat":  # the forced function's name is text GPT-4o bills (7 + its tokens, measured)
         out["choice_name"] = 1
@@ -411,7 +422,9 @@ def _fit(rows: list[dict], gen: str, coef: dict, pool: list[dict] | None = None)
     plain = only(absent=extras if whole else (*extras, "system", "thinking_on"), among=pool)
     # a generation recorded only with a system prompt (Claude's newer tokenizer): its scale from those
     scaled = plain or ([] if whole else only(absent=(*extras, "thinking_on"), among=pool))
-    if not whole and scaled:
+    if exact_text:  # the text is the tokenizer's own count: its weight is 1, as OpenAI's is
+        out.update(dict.fromkeys(_FREE_TOKENS[vendor], 1))
+    elif not whole and scaled:
         out.update(dict.fromkeys(_FREE_TOKENS[vendor], 1))
         if plain:  # the scale and the reply priming together, and only where long texts measure the scale
             # (on a few short requests one token moves it by 10 %, and the priming would fold into it)
@@ -540,7 +553,7 @@ def text_bands(rows: list[dict], data: dict) -> dict[str, float]:
     the plain requests of ``rows`` (p90 |error|): what the content estimate alone can be off by."""
     errors: dict[str, list[float]] = defaultdict(list)
     for row in rows:
-        if row["kind"] == "plain" and not row["vendor"].startswith("openai"):
+        if row["kind"] == "plain" and row["vendor"] in ("anthropic", "gemini"):
             coef = data["generations"][row["gen"]]["coef"]
             errors[row["vendor"]].append(abs(predict(row, coef) - row["billed"]) / row["billed"])
     return {v: sorted(e)[min(len(e) - 1, int(0.9 * len(e)))] for v, e in errors.items()}
@@ -654,17 +667,36 @@ def harmony_check(path: Path) -> str:
     return f"namespace functions rendering identical to openai-harmony on {same} of {len(seen)} tool lists"
 
 
+def _gemma3_rows(argv: list[str], path: Path) -> list[dict]:
+    """The Gemini pairs of ``path`` with their text counted by Gemma 3's tokenizer (``--gemma3=PATH``, else
+    ``GEMMA3_JSON``), as rows of the ``EXACT_TEXT`` generations; none without the file."""
+    named = [a.split("=", 1)[1] for a in argv if a.startswith("--gemma3=")]
+    source = Path(named[0]) if named else GEMMA3_JSON
+    return load(path, reference=_gemma3_counter(str(source)))[0] if source.is_file() else []
+
+
+def _seed_exact(data: dict) -> None:
+    """Add each Gemini generation's ``EXACT_TEXT`` twin to ``data`` (what its text is), if it is not there."""
+    for gen in [g for g in data["generations"] if g.startswith("gemini") and EXACT_TEXT not in g]:
+        twin = data["generations"].setdefault(
+            gen + EXACT_TEXT, {"coef": dict(data["generations"][gen]["coef"])}
+        )
+        about = ABOUT.get(gen) or dict(SEEDED).get(gen, ("", ""))[1]
+        twin["about"] = (
+            f"{about} Text counted with Gemma 3's tokenizer (a verified local copy: TOKENCOST_GEMMA3_TOKENIZER or "
+            f"the Hugging Face cache), the constants fitted on that exact text."
+        ).strip()
+
+
 def main(argv: list[str]) -> int:
     do_fit = "--fit" in argv
-    for (
-        arg
-    ) in argv:  # Gemini's text counted with Gemma 3's tokenizer: the framing's own error (never written)
-        if arg.startswith("--gemma3="):
-            _REFERENCE["gemini"] = _gemma3_counter(arg.split("=", 1)[1])
-            do_fit = False
     paths = [a for a in argv if not a.startswith("--")]
     path = Path(paths[0]) if paths else Path("/work/ref/framing_pairs_all.jsonl")
     rows, dropped = load(path)
+    exact_rows = _gemma3_rows(argv, path)
+    if do_fit and not exact_rows:
+        sys.exit(f"--fit needs Gemma 3's tokenizer.json (the Gemini {EXACT_TEXT} constants): --gemma3=PATH")
+    rows += exact_rows
     fit_sources = FIT
     if "--swap" in argv:  # the other way round, as a check of the split (refits, never writes)
         fit_sources = frozenset({r["source"] for r in rows}) - FIT
@@ -677,14 +709,11 @@ def main(argv: list[str]) -> int:
     for gen, (parent, about) in SEEDED.items():
         if gen not in data["generations"]:
             data["generations"][gen] = {"coef": dict(data["generations"][parent]["coef"]), "about": about}
+    if exact_rows:
+        _seed_exact(data)
     if "--swap" in argv:
         for gen, spec in data["generations"].items():
             spec["coef"] = fit([r for r in fit_rows if r["gen"] == gen], gen, spec["coef"])
-    if "--refit" in argv:  # with --gemma3: Gemini's constants refitted on Gemma 3's counts (never written)
-        for gen, spec in data["generations"].items():
-            if gen.startswith("gemini"):
-                spec["coef"] = fit([r for r in fit_rows if r["gen"] == gen], gen, spec["coef"])
-        do_fit = False
     only = [a.split("=", 1)[1] for a in argv if a.startswith("--only=")]  # refit these generations alone
     if do_fit:  # parents first: a generation takes what its fit rows do not measure from its parent
         ordered = sorted(data["generations"], key=lambda g: g in INHERITED)
@@ -702,11 +731,20 @@ def main(argv: list[str]) -> int:
     bands = text_bands(fit_rows, data)
     lines, p90s = table(held, data, bands)
     fit_lines, _ = table(fit_rows, data)
-    print(f"held out ({len(held)} requests from {sorted({r['source'] for r in held})}):")
+    twins = sum(
+        r["gen"].endswith(EXACT_TEXT) for r in held
+    )  # Gemini's requests again, counted with Gemma 3's
+    print(
+        f"held out ({len(held) - twins} requests from {sorted({r['source'] for r in held})}; gemini/gemma3: "
+        f"the {twins} Gemini ones again, their text counted with Gemma 3's tokenizer):"
+    )
     print("\n".join(lines))
     described = ", ".join(f"{vendor} {band:.1%}" for vendor, band in sorted(bands.items()))
     print(f"(beyond text: |error| past the text estimate's own p90 error on plain fit requests: {described})")
-    print(f"\nfit set ({len(fit_rows)} requests from {sorted(fit_sources)}):")
+    fit_n = sum(not r["gen"].endswith(EXACT_TEXT) for r in fit_rows)
+    print(
+        f"\nfit set ({fit_n} requests from {sorted(fit_sources)}, and their Gemini ones counted with Gemma 3's):"
+    )
     print("\n".join(fit_lines))
     print(f"\nleft out: {dropped}")
     old = [r for r in rows if r["kind"] == RETIRED]

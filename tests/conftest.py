@@ -23,6 +23,9 @@ def _isolated_environment(monkeypatch, tmp_path_factory):
     # no test reads the developer's calibration file (tests that calibrate write under their own tmp dir)
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path_factory.getbasetemp() / "xdg-config"))
     monkeypatch.delenv("TOKENCOST_CALIBRATION", raising=False)
+    # nor the developer's copy of Gemma 3's tokenizer (it makes Gemini counts exact)
+    for name in ("TOKENCOST_GEMMA3_TOKENIZER", "HF_HOME", "HF_HUB_CACHE"):
+        monkeypatch.delenv(name, raising=False)
     catalog_module._cached_catalog.cache_clear()
     yield
     catalog_module._cached_catalog.cache_clear()

@@ -417,3 +417,34 @@ def test_a_gemini_request_keeps_the_model_it_names():
     request = _gemini({"name": "calculator", "description": "Calculate."})
     assert parse_request({**request, "model": "gemini-2.5-flash"}).model == "gemini-2.5-flash"
     assert parse_request(request).model is None
+
+
+def test_claude_bills_a_response_schema_as_json_indented_by_four_spaces():
+    """Claude's structured output: the schema's billed cost grows about twice as fast as its compact JSON
+    (fit set); indented JSON, 4 spaces, is what is counted."""
+    from tokencost.tokenizers.chat.framing.features import features
+
+    request = parse_request(
+        {
+            "model": "claude-sonnet-4-5",
+            "max_tokens": 100,
+            "messages": [{"role": "user", "content": "Invent a dog"}],
+            "output_config": {"format": {"type": "json_schema", "schema": WEATHER}},
+        }
+    )
+    assert render.claude_schema(request.response_schema) == (
+        '{\n    "title": "Args",\n    "type": "object",\n    "additionalProperties": false,\n    "properties": {\n'
+        '        "city": {\n            "type": "string",\n            "description": "City name"\n        },\n'
+        '        "unit": {\n            "type": "string",\n            "enum": [\n                "c",\n'
+        '                "f"\n            ]\n        },\n        "days": {\n            "type": "integer"\n'
+        '        },\n        "tags": {\n            "type": "array",\n            "items": {\n'
+        '                "type": "string"\n            }\n        }\n    },\n    "required": [\n'
+        '        "city"\n    ]\n}'
+    )
+    seen: list[str] = []
+    f = features(request, "anthropic", lambda text: seen.append(text) or len(text), 0, "anthropic:4.5")
+    assert f["schema"] == 1 and f["schema_text"] == len(render.claude_schema(request.response_schema))
+    assert render.claude_schema(request.response_schema) in seen
+    # Gemini keeps the compact JSON
+    g = features(request, "gemini", len, 0, "gemini")
+    assert g["schema_text"] == len(render.compact_schema(request.response_schema))

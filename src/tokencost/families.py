@@ -5,7 +5,8 @@ from __future__ import annotations
 
 #: family id -> one-line description. Exact in the base install: o200k_base, cl100k_base.
 #: Exact with the ``tokenizers`` extra: deepseek-v3, qwen2, qwen3.5, mistral-tekken, llama3.
-#: Estimate only (no public offline tokenizer): claude, claude-4.7, gemini, glm, kimi, minimax, grok, generic.
+#: Exact with a local copy of Gemma 3's tokenizer.json (no package ships it): gemma3, gemini.
+#: Estimate only (no public offline tokenizer): claude, claude-4.7, glm, kimi, minimax, grok, generic.
 FAMILIES: dict[str, str] = {
     "o200k_base": "OpenAI o200k_base (GPT-4o, GPT-4.1, GPT-5, o-series)",
     "cl100k_base": "OpenAI cl100k_base (GPT-4, GPT-3.5, text-embedding-3)",
@@ -20,7 +21,10 @@ FAMILIES: dict[str, str] = {
         "Anthropic Claude Opus 4.7 and later, Fable: the newer Claude tokenizer (no public tokenizer; the claude "
         "estimate x a factor measured on billed requests)"
     ),
-    "gemini": "Google Gemini (no public tokenizer)",
+    "gemini": (
+        "Google Gemini: Gemma 3's tokenizer, as Google's SDK counts Gemini; exact with a verified local copy of it "
+        "(TOKENCOST_GEMMA3_TOKENIZER or the Hugging Face cache), else an estimate"
+    ),
     "glm": "Zhipu GLM (no public offline tokenizer)",
     "kimi": "Moonshot Kimi (no public offline tokenizer)",
     "minimax": "MiniMax (no public offline tokenizer)",

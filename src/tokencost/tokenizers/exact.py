@@ -98,6 +98,19 @@ def _package_vocabulary(spec: FamilySpec, path: Path) -> Vocabulary | None:
     return tiktoken_file.vocabulary(spec.id, path, spec.pat_str or "", spec.normalize)
 
 
+def _user_copy(spec: FamilySpec) -> Counter:
+    """Gemma 3's tokenizer from the user's disk (``vocab/gemma.py``), verified; unavailable when not found."""
+    from tokencost.tokenizers.backends import hf_backend
+    from tokencost.tokenizers.vocab import gemma
+
+    path = gemma.find()
+    if path is None:
+        raise TokenizerUnavailableError(
+            f"no copy of Gemma 3's tokenizer.json found for {spec.id}", spec.install_hint
+        )
+    return hf_backend.HuggingFaceCounter(spec.id, gemma.load(path, spec.id))
+
+
 def load_exact(spec: FamilySpec) -> Counter:
     """Build the exact counter of ``spec``; raises ``TokenizerUnavailableError`` when it is not installed."""
     family = spec.id
@@ -111,6 +124,8 @@ def load_exact(spec: FamilySpec) -> Counter:
             raise InputError(f"{path}: cannot read ({exc.strerror or exc})") from None
     if family.startswith("tiktoken:"):
         return _user_tiktoken(family, _user_file(family, ".tiktoken"))
+    if spec.user_copy:
+        return _user_copy(spec)
     if spec.backend == "estimate" or spec.package_file is None:
         raise TokenizerUnavailableError(f"no offline tokenizer for {family}", spec.install_hint)
     paths = _package_paths(spec)
@@ -137,6 +152,12 @@ def exact_available(spec: FamilySpec) -> bool:
         return openai_vocab.available(spec.id)
     if spec.id.startswith(("huggingface:", "tiktoken:")):
         return Path(os.path.expanduser(spec.id.split(":", 1)[1])).is_file()
+    if spec.user_copy:
+        import importlib.util
+
+        from tokencost.tokenizers.vocab import gemma
+
+        return importlib.util.find_spec("tokenizers") is not None and gemma.find() is not None
     if spec.package_file is None or spec.backend == "estimate":
         return False
     if not _package_paths(spec):

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from tokencost.errors import InputError, UnknownTokenizerError
 from tokencost.families import FAMILIES, FILE_FAMILY_PREFIXES
+from tokencost.tokenizers.vocab import gemma
 
 # Pre-tokenizer patterns, copied from the vendors' own code (tests check them against the packages).
 O200K_PAT = "|".join(
@@ -59,6 +60,7 @@ DEEPSEEK_SPLITS = (
 )
 
 EXTRA_HINT = "pip install 'tokencost-advisor[tokenizers]'"
+GEMMA3_HINT = gemma.HINT + f" and {EXTRA_HINT}"
 
 
 @dataclass(frozen=True)
@@ -77,6 +79,8 @@ class FamilySpec:
     normalize: str | None = None
     #: other (package, path parts) that ship the same vocabulary, tried in order after ``package_file``
     alt_package_files: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    #: a vocabulary no package ships, used from the user's disk when found and verified (``vocab/gemma.py``)
+    user_copy: str | None = None
 
 
 SPECS: dict[str, FamilySpec] = {
@@ -147,14 +151,15 @@ SPECS: dict[str, FamilySpec] = {
         install_hint=EXTRA_HINT,
         pat_str=LLAMA3_PAT,
     ),
-    "gemma3": FamilySpec(
-        "gemma3",
-        FAMILIES["gemma3"],
-        "estimate",
-        install_hint="no PyPI package ships it; with Gemma's tokenizer.json use --tokenizer huggingface:PATH",
-    ),
+    # Gemma 3's vocabulary, which Gemini bills: no package ships it, a verified copy on disk makes both exact
+    **{
+        family: FamilySpec(
+            family, FAMILIES[family], "huggingface", install_hint=GEMMA3_HINT, user_copy="gemma3"
+        )
+        for family in ("gemma3", "gemini")
+    },
 }
-for _family in ("claude", "claude-4.7", "gemini", "glm", "kimi", "minimax", "grok", "generic"):
+for _family in ("claude", "claude-4.7", "glm", "kimi", "minimax", "grok", "generic"):
     SPECS[_family] = FamilySpec(_family, FAMILIES[_family], "estimate")
 
 #: sha256 of quicktok's length-prefixed vocabulary files we accept (same ranks as the vendor's own file)

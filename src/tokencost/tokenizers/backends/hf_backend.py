@@ -61,14 +61,28 @@ def hf_chunk_safe(tokenizer) -> bool:
     return all(n.get("type") in _SAFE_NORMALIZERS for n in norm)
 
 
-def load_tokenizer(path: Path, family: str):
+def _tokenizer_class(family: str):
     try:
         from tokenizers import Tokenizer
     except ImportError:
         raise TokenizerUnavailableError(
             f"{family} needs the 'tokenizers' package", "pip install tokenizers"
         ) from None
+    return Tokenizer
+
+
+def load_tokenizer(path: Path, family: str):
+    tokenizer_class = _tokenizer_class(family)
     try:
-        return Tokenizer.from_file(str(path))
+        return tokenizer_class.from_file(str(path))
+    except Exception as exc:
+        raise InputError(f"{path}: not a Hugging Face tokenizer.json ({exc})") from None
+
+
+def tokenizer_from_text(text: str, family: str, path: Path):
+    """A tokenizer from the (already verified) JSON text of ``path``."""
+    tokenizer_class = _tokenizer_class(family)
+    try:
+        return tokenizer_class.from_str(text)
     except Exception as exc:
         raise InputError(f"{path}: not a Hugging Face tokenizer.json ({exc})") from None

@@ -60,6 +60,8 @@ _GEMINI_3 = re.compile(r"(?:^|/)gemini-(?:[3-9]|\d\d)")
 #: generations whose reasoning signatures are modelled, not unknown: Gemini 3 bills about a fixed share of a
 #: ``thoughtSignature``'s characters (fitted weight of ``signature_chars``), Vertex AI bills none (measured)
 SIGNATURES_MODELLED = frozenset({"gemini:3", "gemini:vertex"})
+#: the suffix of a Gemini generation fitted on text counted with Gemma 3's tokenizer (``exact_twin``)
+EXACT_TEXT = "@gemma3"
 
 #: basis of a request counted whole by the vendor's count endpoint (framing included; no split is known)
 VENDOR_BASIS = "vendor count endpoint"
@@ -145,6 +147,13 @@ def generation(family: str, model: str | None) -> str:
     return vendor
 
 
+def exact_twin(gen: str) -> str:
+    """The generation whose constants were fitted on text counted with Gemma 3's tokenizer (``GEN@gemma3``), for
+    Gemini counted exactly with the user's copy of it; ``gen`` itself when there is none."""
+    twin = f"{gen}{EXACT_TEXT}"
+    return twin if twin in constants()["generations"] else gen
+
+
 def generation_note(basis: str | None) -> str | None:
     """What a fitted generation is, from ``framing.json`` (``about``), for a count's method text: e.g. the
     Opus 4.7 tokenizer's text factor and how it was measured; None for a generation without a note."""
@@ -214,7 +223,8 @@ def count_request(
     if not (request.messages or request.system or request.tools or request.response_schema):
         return _result(request, 0, 0, 0, 0, 0, 0, 0, f"fitted:{generation(family, model)}")
     gen = generation(family, model)
-    spec = constants()["generations"][gen]
+    key = exact_twin(gen) if exact and vendor == "gemini" else gen
+    spec = constants()["generations"][key]
     coef = spec["coef"]
     prompt = tool_prompt(model, request.tool_choice) if vendor == "anthropic" and request.tools else 0
     f = features(request, vendor, count, prompt, gen)
@@ -238,7 +248,7 @@ def count_request(
         schema,
         exact_part,
         error,
-        f"fitted:{gen}",
+        f"fitted:{key}",
     )
 
 
@@ -273,7 +283,9 @@ def _result(
         basis,
         len(request.messages) + (1 if request.system else 0),
         request.skipped_parts,
-        0 if basis.removeprefix("fitted:") in SIGNATURES_MODELLED else request.signatures,
+        0
+        if basis.removeprefix("fitted:").removesuffix(EXACT_TEXT) in SIGNATURES_MODELLED
+        else request.signatures,
         request.shape,
         request.where,
     )

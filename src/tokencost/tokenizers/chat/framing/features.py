@@ -171,11 +171,12 @@ def _schema_features(
     f["schema_no_system"] = int(chat4o and not has_system and not request.tools)
     f["schema_chat_endpoint"] = int(chat4o)
     f["schema_replies"] = f["assistant_turns"] if chat4o else 0
-    schema_text = (
-        render.openai_schema(request.response_schema, gpt4o=gpt4o)
-        if vendor == "openai"
-        else render.compact_schema(request.response_schema)
-    )
+    if vendor == "openai":
+        schema_text = render.openai_schema(request.response_schema, gpt4o=gpt4o)
+    elif vendor == "anthropic":
+        schema_text = render.claude_schema(request.response_schema)
+    else:
+        schema_text = render.compact_schema(request.response_schema)
     f["schema_text"] = count(schema_text)
 
 

@@ -431,3 +431,10 @@ def sdk_texts(value: Any) -> list[str]:
 
 def compact_schema(schema: Schema) -> str:
     return compact_json(schema.schema)
+
+
+def claude_schema(schema: Schema) -> str:
+    """Claude's structured-output schema as it bills it: indented JSON (4 spaces). Chosen on the fit set's 18
+    Claude requests with a schema, where the billed cost grows about twice as fast as the compact JSON's tokens:
+    residual median |error| 2.75 tokens indented by 4, 3.90 by 2, 7.60 compact (weight and constant free)."""
+    return json.dumps(schema.schema, indent=4, ensure_ascii=False)
