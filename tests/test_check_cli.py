@@ -763,7 +763,10 @@ def test_a_current_model_too_small_for_the_workload_fails(runner, tmp_path):
     )
     result = run(runner, path)
     assert result.exit_code == 1, result.output
-    assert "FAIL: workload 'bot': current model gpt-4o cannot serve it: context 128k < needed 201k" in result.stderr
+    assert (
+        "FAIL: workload 'bot': current model gpt-4o cannot serve it: context 128k < needed 201k"
+        in result.stderr
+    )
     assert "PASS" not in result.stderr
     summary = run(runner, path, "--format", "markdown")
     assert summary.exit_code == 1
@@ -784,8 +787,9 @@ def test_the_plans_other_workload_problems_warn(runner, tmp_path):
     result = run(runner, path)
     assert result.exit_code == 0, result.output
     assert "tokencost check: WARN: passed with warnings" in result.stderr
-    assert "WARN: workload 'bot': current model gpt-4o breaks a constraint: vendor openai is in deny_vendors" in (
-        result.stderr
+    assert (
+        "WARN: workload 'bot': current model gpt-4o breaks a constraint: vendor openai is in deny_vendors"
+        in (result.stderr)
     )
     assert "WARN: workload 'bot': no candidate meets the constraints" in result.stderr
     summary = run(runner, path, "--format", "markdown")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -800,3 +801,25 @@ def test_count_takes_a_self_hosted_tag_by_the_tokenizer_its_name_tells(tmp_path)
     assert (
         unsure.exit_code == 2 and "its name does not tell" in unsure.output and "--tokenizer" in unsure.output
     )
+
+
+_PROMPTS = str(Path(__file__).parent.parent / "examples" / "prompts")
+
+
+def test_per_file_rows_carry_their_own_range():
+    """Each file's row says its own bounds (in its method and in low/high columns), never the total's: a row's
+    count lies inside its range."""
+    result = run(_PROMPTS, "-m", "claude-sonnet-4.5", "--per-file", "--format", "csv")
+    assert result.exit_code == 0, result.output
+    rows = list(csv.DictReader(io.StringIO(result.stdout)))
+    assert [r["file"].rsplit("/", 1)[-1] for r in rows] == ["en.txt", "zh.txt"]
+    document = json.loads(run(_PROMPTS, "-m", "claude-sonnet-4.5", "--per-file", "--format", "json").stdout)
+    for row, file in zip(rows, document["files"], strict=True):
+        low, high, tokens = int(row["low"]), int(row["high"]), int(row["tokens"])
+        assert (low, high, tokens) == (file["low"], file["high"], file["tokens"])
+        assert low < tokens < high
+        assert row["method"].endswith(f"range {low:,}–{high:,} tokens")
+    total = next(
+        csv.DictReader(io.StringIO(run(_PROMPTS, "-m", "claude-sonnet-4.5", "--format", "csv").stdout))
+    )
+    assert (int(total["low"]), int(total["high"])) == (document["low"], document["high"])
