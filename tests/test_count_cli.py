@@ -823,3 +823,22 @@ def test_per_file_rows_carry_their_own_range():
         csv.DictReader(io.StringIO(run(_PROMPTS, "-m", "claude-sonnet-4.5", "--format", "csv").stdout))
     )
     assert (int(total["low"]), int(total["high"])) == (document["low"], document["high"])
+
+
+def test_the_library_counts_a_self_hosted_tag_as_the_cli_does(tmp_path):
+    """One resolver: ``count_tokens(model="llama3.1:8b")`` counts with llama3 (counting needs no price), as
+    ``tokencost count -m llama3.1:8b`` does; a tag whose name does not tell its tokenizer is refused by both."""
+    import tokencost
+    from tokencost.errors import InputError
+
+    text = "Hello, world. 你好，世界。"
+    path = tmp_path / "t.txt"
+    path.write_text(text, encoding="utf-8")
+    counted = tokencost.count_tokens(text, model="llama3.1:8b")
+    cli_count = json.loads(run(str(path), "-m", "llama3.1:8b", "--format", "json").stdout)
+    assert (counted.family, counted.exact) == ("llama3", True)
+    assert cli_count["family"] == "llama3" and cli_count["tokens"] == counted.tokens
+    chat = tokencost.count_tokens({"messages": [{"role": "user", "content": text}]}, model="qwen3:0.6b")
+    assert chat.family == "qwen2" and chat.tokens > counted.tokens // 2
+    with pytest.raises(InputError, match="its name does not tell"):
+        tokencost.count_tokens(text, model="deepseek-r1:7b")

@@ -385,3 +385,22 @@ def test_plan_of_an_empty_workload_file_is_a_one_line_error(runner, tmp_path, co
         result.stderr.strip()
         == f"Error: {path}: the workload file is empty (write one with `tokencost init`)"
     )
+
+
+def test_a_self_hosted_model_in_a_plan_says_how_to_price_it(runner, tmp_path):
+    """A plan needs a price: a self-hosted tag is named as such with the way to give it one (model_map or an
+    overlay sheet), not a bare "unknown model"; mapped, it plans."""
+    body = (
+        "version: 1\ncandidates: [gpt-5.4-mini]\n{map}workloads:\n"
+        "  - {{name: bot, model: 'llama3.1:8b', requests_per_day: 100, input_tokens: 2000, output_tokens: 100}}\n"
+    )
+    path = tmp_path / "w.yaml"
+    path.write_text(body.format(map=""), encoding="utf-8")
+    result = runner.invoke(cli, ["plan", str(path)])
+    assert result.exit_code == 2
+    assert "model 'llama3.1:8b' is a self-hosted tag (Ollama/vLLM): it has no vendor price" in result.stderr
+    assert "model_map: {'llama3.1:8b': ID}" in result.stderr and "--map llama3.1:8b=ID" in result.stderr
+    path.write_text(body.format(map="model_map: {'llama3.1:8b': cerebras/llama3.1-8b}\n"), encoding="utf-8")
+    mapped = runner.invoke(cli, ["plan", str(path)])
+    assert mapped.exit_code == 0, mapped.output
+    assert "Workload bot: cerebras/llama3.1-8b" in mapped.stdout

@@ -55,17 +55,36 @@ def resolve_candidates(
         else:
             entry = catalog.find(candidate)
             if entry is None:
-                message = (
-                    f"{where(text, source, 'candidates', i)}: candidates[{i}]: unknown model {candidate!r}"
-                )
-                suggestions = catalog.suggest(candidate)
-                hint = "did you mean: " + ", ".join(suggestions) if suggestions else "see `tokencost models`"
+                what, hint = unknown_model(catalog, candidate)
                 if tolerate_unknown:
-                    problems.append(f"unknown candidate model {candidate!r} ({hint})")
+                    problems.append(unknown_problem("candidate ", candidate, what, hint))
                     continue
-                raise InputError(message, hint)
+                raise InputError(f"{where(text, source, 'candidates', i)}: candidates[{i}]: {what}", hint)
             out.setdefault(entry.id, entry)
     return list(out.values()), "candidates: " + ", ".join(spec.candidates) + " (as listed in the file)"
+
+
+def unknown_model(catalog: Catalog, name: str) -> tuple[str, str]:
+    """(what is wrong, what to do) for a model id the catalog cannot price: a self-hosted tag (``llama3.1:8b``)
+    has no vendor price, so say how to give it one; else the closest names."""
+    found = catalog.resolve(name)
+    if found.self_hosted:
+        api = f"; on an API it is {found.alternatives[0]}" if found.alternatives else ""
+        return (
+            f"model {name!r} is a self-hosted tag (Ollama/vLLM): it has no vendor price{api}",
+            f"to price it, map it to a catalog model with model_map: {{{name!r}: ID}} in the file or --map {name}=ID, "
+            "or give it a card of your own in an overlay price sheet (--pricing)",
+        )
+    suggestions = catalog.suggest(name)
+    hint = "did you mean: " + ", ".join(suggestions) if suggestions else "see `tokencost models`"
+    return f"unknown model {name!r}", hint
+
+
+def unknown_problem(kind: str, name: str, what: str, hint: str) -> str:
+    """An unknown model as a plan problem (``unknown model 'x' (...)``, ``unknown candidate model 'x' (...)``:
+    the check reads that prefix); a self-hosted tag's reason is kept beside the hint."""
+    detail = hint if what == f"unknown model {name!r}" else f"{what}; {hint}"
+    return f"unknown {kind}model {name!r} ({detail})"
 
 
 def _later_defaults(catalog: Catalog, entries: list[Entry], first_day: dt.date, horizon: int) -> str:
