@@ -57,7 +57,7 @@ def model_named(sources, notices: list[str]) -> tuple[str, ...]:
 def count_messages(sources, keys, counters, notices, models=None):
     from tokencost.inputs import display_name, read_input
     from tokencost.tokenizers.files import SourceCount
-    from tokencost.tokenizers.messages import count_requests_with_range, parse_requests
+    from tokencost.tokenizers.messages import approximated_notice, count_requests_with_range, parse_requests
 
     out, skipped_files = [], []
     for source in sources:
@@ -96,11 +96,7 @@ def count_messages(sources, keys, counters, notices, models=None):
 
             notices.append(f"{source.name}: {skipped} part(s) not counted ({NOT_COUNTED})")
         if approximated:
-            per_family = ", ".join(f"{family} {tokens}" for family, tokens in approximated.items())
-            notices.append(
-                f"{source.name}: tokens approximated ({per_family}): response-format JSON schemas rendered as "
-                "the vendor's prompt section is not published; the framing error per request is in the JSON"
-            )
+            notices.append(f"{source.name}: {approximated_notice(approximated)}")
         unknown = max((item.breakdown[k].unknown_parts for k in keys), default=0)
         if unknown:
             notices.append(

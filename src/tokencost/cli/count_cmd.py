@@ -358,8 +358,13 @@ def _family_rows(
     """The table rows of one family: one per file, or one in all; the kind says the count's whole range (a
     chat's framing error included), not only the tokenizer's band."""
 
-    def kind(tokens: int, low: int, high: int) -> str:
-        return range_label(counter.exact, tokens, low, high, counter.error_band)
+    def kind(tokens: int, low: int, high: int, skipped: int = 0) -> str:
+        label = range_label(counter.exact, tokens, low, high, counter.error_band)
+        return label + (f", {skipped} part(s) not counted" if skipped else "")
+
+    def skipped(item) -> int:  # a chat's images, audio, files: not in the count, whatever its range says
+        breakdown = item.breakdown.get(key) if item.breakdown else None
+        return breakdown.skipped_parts if breakdown is not None else 0
 
     base = {"model": model, "tokenizer": counter.family}
     if per_file:  # each file with its own range, never the total's
@@ -367,7 +372,7 @@ def _family_rows(
         return [
             {
                 **base,
-                "kind": kind(item.tokens[key], *_bounds(item, key)),
+                "kind": kind(item.tokens[key], *_bounds(item, key), skipped(item)),
                 "file": item.name,
                 "tokens": item.tokens[key],
                 "low": _bounds(item, key)[0],
@@ -381,7 +386,7 @@ def _family_rows(
         ]
     chars = sum(item.characters for item in per_source)
     total = result["tokens"]
-    row_kind = kind(total, result["low"], result["high"])
+    row_kind = kind(total, result["low"], result["high"], sum(skipped(item) for item in per_source))
     return [
         {**base, "kind": row_kind, "file": None, "tokens": total, "low": result["low"], "high": result["high"],
          "characters": chars, "method": result["method"]}
@@ -453,7 +458,7 @@ def _list_families(fmt: str) -> None:
 
 def _sum_breakdowns(per_source, key) -> dict[str, Any]:
     names = ("content", "overhead", "tools", "response_format", "messages", "requests", "approximated")
-    names += ("exact", "estimated", "error", "unknown_parts")
+    names += ("exact", "estimated", "error", "unknown_parts", "skipped_parts")
     total: dict[str, Any] = dict.fromkeys(names, 0)
     total["basis"] = None
     total["per_request"] = []
