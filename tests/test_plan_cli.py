@@ -404,3 +404,39 @@ def test_a_self_hosted_model_in_a_plan_says_how_to_price_it(runner, tmp_path):
     mapped = runner.invoke(cli, ["plan", str(path)])
     assert mapped.exit_code == 0, mapped.output
     assert "Workload bot: cerebras/llama3.1-8b" in mapped.stdout
+
+
+def test_reasoning_tokens_are_not_billed_on_a_model_that_does_not_reason(runner, tmp_path):
+    """A workload's reasoning tokens (its current model thinks) are not output of a candidate without the
+    reasoning capability: gpt-4o costs what it costs without them, with an assumption naming it; a reasoning
+    candidate still bills them."""
+
+    def plan(reasoning: int) -> dict:
+        path = tmp_path / f"r{reasoning}.yaml"
+        path.write_text(
+            "version: 1\ncandidates: [gpt-4o, gpt-5.4-mini]\nworkloads:\n  - {name: bot, model: o4-mini, "
+            f"requests_per_day: 1000, input_tokens: 2000, output_tokens: 200, reasoning_tokens: {reasoning}}}\n",
+            encoding="utf-8",
+        )
+        result = runner.invoke(cli, ["plan", str(path), "--format", "json"])
+        assert result.exit_code == 0, result.output
+        workload = json.loads(result.stdout)["workloads"][0]
+        return {
+            "costs": {c["model"]: Decimal(c["monthly_cost"]) for c in workload["candidates"]},
+            "reasoning": {
+                c["model"]: c["breakdown"]["parts"]["reasoning"]["tokens"] for c in workload["candidates"]
+            },
+            "assumptions": workload["assumptions"],
+        }
+
+    thinking, plain = plan(2000), plan(0)
+    assert thinking["costs"]["gpt-4o"] == plain["costs"]["gpt-4o"]
+    assert Decimal(thinking["reasoning"]["gpt-4o"]) == 0
+    assert thinking["costs"]["gpt-5.4-mini"] > plain["costs"]["gpt-5.4-mini"]
+    assert Decimal(thinking["reasoning"]["gpt-5.4-mini"]) > 0
+    assert thinking["costs"]["o4-mini"] > plain["costs"]["o4-mini"]
+    assert any(
+        a.startswith("reasoning: not billed on models that do not reason") and a.endswith(": gpt-4o")
+        for a in thinking["assumptions"]
+    )
+    assert not any("not billed on models that do not reason" in a for a in plain["assumptions"])

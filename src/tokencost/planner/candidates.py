@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from dataclasses import replace
 from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 from typing import NamedTuple
 
@@ -176,6 +177,11 @@ class Screen(NamedTuple):
         tokens, needed = self.tokens[volumes_key(entry, self.tokens)]
         is_current = item_id == self.current_id
         model = entry.model
+        if (
+            tokens.reasoning and "reasoning" not in model.capabilities
+        ):  # it produces none (``ranking.reasons``)
+            needed = max(needed - tokens.reasoning, self.needed_floor)
+            tokens = replace(tokens, reasoning=Decimal(0))
         notes: list[str] = []
         deprecated = model.deprecated
         if deprecated is not None and deprecated <= self.last_day:
@@ -227,6 +233,17 @@ class Screen(NamedTuple):
         if window is None and self.needed_floor:
             return f"context window unknown (min_context {k_tokens(self.needed_floor, ROUND_CEILING)})"
         return None
+
+
+def reasoning_assumption(screened: Sequence[Screened], reasoning: Decimal) -> list[str]:
+    """The models the workload's reasoning tokens are not billed on (they do not reason), as an assumption."""
+    plain = [s.id for s in screened if reasoning and "reasoning" not in s.entry.model.capabilities]
+    if not plain:
+        return []
+    shown = ", ".join(plain[:8]) + (f" and {len(plain) - 8} more" if len(plain) > 8 else "")
+    return [
+        f"reasoning: not billed on models that do not reason (no reasoning capability on their card): {shown}"
+    ]
 
 
 def screen(items: Sequence[Prepared], rules: Screen, problems: list[str]) -> list[Screened]:

@@ -31,6 +31,7 @@ from tokencost.planner.cache_writes import cache_writes
 from tokencost.planner.candidates import (
     Prepared,
     Screen,
+    reasoning_assumption,
     resolve_candidates,
     screen,
     static_exclusion,
@@ -180,6 +181,7 @@ class _Planner:
         assumptions = step_assumptions(assumptions, step)
         rules = self._screen_rules(by_family, current, timeline, monthly_requests)
         screened = screen(self._to_screen(current, candidates), rules, problems)
+        assumptions += reasoning_assumption(screened, w.reasoning_tokens or Decimal(0))
         volumes = family_volumes(by_family, traffic)
         ranking = price_candidates(screened, volumes, self.pricers, self.at, timeline.scale, problems)
         self.entries.update(ranking.priced)
