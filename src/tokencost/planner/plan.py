@@ -89,6 +89,7 @@ def _traffic(w: Workload) -> tuple[Decimal, Decimal, Traffic, str | None]:
         w.cache_hit_ratio or Decimal(0),
         writes.share,
         writes.ttl,
+        writes.share_1h,
     )
     return monthly_requests, factor, traffic, writes.assumption
 

@@ -27,6 +27,8 @@ class Traffic(NamedTuple):
     cache_ratio: Decimal
     write_ratio: Decimal = Decimal(0)
     ttl: str = "5m"
+    #: of the writes, the share made with the 1 h TTL when the workload gives a mix (``ttl`` ``5m+1h``)
+    share_1h: Decimal = Decimal(0)
 
 
 class Ranking(NamedTuple):
@@ -43,7 +45,9 @@ def family_volumes(by_family: dict[str, FamilyTokens], traffic: Traffic) -> dict
     """Per family, the average request (and each sample request) on the workload's traffic."""
     parts = ((None, traffic.standard), ("batch", traffic.batch))
     zero, share = Decimal(0), traffic.write_ratio
-    w5, w1h = (zero, share) if traffic.ttl == "1h" else (share, zero)
+    w5, w1h = (
+        (zero, share) if traffic.ttl == "1h" else (share * (1 - traffic.share_1h), share * traffic.share_1h)
+    )
     return {
         family: Volumes(
             tokens.input,
