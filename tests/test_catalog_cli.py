@@ -152,6 +152,29 @@ def test_pricing_validate_bundled(runner):
     result = runner.invoke(cli, ["pricing", "validate"])
     assert result.exit_code == 0, result.output
     assert result.output.startswith("ok:")
+    # every host card counts with its served model's tokenizer (openrouter's DeepSeek V4.1 Flash did not)
+    assert "tokenizes alike on every host" not in result.output
+
+
+def test_pricing_validate_warns_of_a_host_card_on_another_tokenizer_than_its_model(runner, tmp_path):
+    write_sheet(
+        tmp_path / "host",
+        "h.yaml",
+        """
+        provider: {id: myhost, name: My host, kind: host, currency: USD, checked: 2026-11-01}
+        models:
+          - id: myhost/gpt-4o
+            serves: gpt-4o
+            tokenizer: cl100k_base
+            prices: {input: 1, output: 2}
+        """,
+    )
+    result = runner.invoke(cli, ["pricing", "validate", str(tmp_path / "host")])
+    assert result.exit_code == 0, result.output
+    assert (
+        "myhost/gpt-4o has tokenizer cl100k_base, but the model it serves (gpt-4o) has o200k_base"
+        in result.output
+    )
 
 
 BAD_SHEETS = {

@@ -70,6 +70,7 @@ def validate(
     try:
         catalog = Catalog.from_sheets(sheets)
         report.models = len({e.id for e in catalog if e.layer in given_layers}) if paths else len(catalog)
+        report.warnings.extend(_host_tokenizers(catalog, {str(s.path) for s in mine}))
     except PricingError as exc:
         report.errors.extend(exc.problems)
     today = today or dt.date.today()
@@ -103,4 +104,20 @@ def _tokenizer_generation(loaded: LoadedSheet) -> list[str]:
                 f"{loaded.path}: {model.id} has tokenizer {model.tokenizer}, but its model counts with {want} "
                 "(Claude Opus 4.7 and later, Fable: the newer tokenizer)"
             )
+    return out
+
+
+def _host_tokenizers(catalog: Catalog, files: set[str]) -> list[str]:
+    """Host cards (``serves: MODEL``) whose tokenizer is not their model's: the same weights tokenize alike on
+    every host, so one of the two cards is wrong (an importer's family guess, usually the host's)."""
+    out = []
+    for entry in catalog:
+        served_id = getattr(entry.model, "serves", None)
+        served = catalog.entries.get(served_id) if served_id else None
+        if served is None or str(entry.file) not in files or entry.model.tokenizer == served.model.tokenizer:
+            continue
+        out.append(
+            f"{entry.file}: {entry.id} has tokenizer {entry.model.tokenizer}, but the model it serves "
+            f"({served.id}) has {served.model.tokenizer}: the same model tokenizes alike on every host"
+        )
     return out
