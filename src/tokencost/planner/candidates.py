@@ -16,7 +16,7 @@ from tokencost.errors import InputError
 from tokencost.planner.figures import k_tokens
 from tokencost.planner.tokens import FamilyTokens
 from tokencost.planner.workload import WorkloadFile, is_selector, where
-from tokencost.pricing.catalog import Catalog, Entry
+from tokencost.pricing.catalog import Catalog, Entry, bad_map_message
 from tokencost.pricing.lifecycle import retired_note
 from tokencost.pricing.schema import Capability
 
@@ -69,6 +69,11 @@ def unknown_model(catalog: Catalog, name: str) -> tuple[str, str]:
     """(what is wrong, what to do) for a model id the catalog cannot price: a self-hosted tag (``llama3.1:8b``)
     has no vendor price, so say how to give it one; else the closest names."""
     found = catalog.resolve(name)
+    if found.bad_map_target is not None:
+        close = catalog.suggest(found.bad_map_target)
+        return bad_map_message(found), (
+            "did you mean: " + ", ".join(close) if close else "see `tokencost models`"
+        )
     if found.self_hosted:
         api = f"; on an API it is {found.alternatives[0]}" if found.alternatives else ""
         return (
