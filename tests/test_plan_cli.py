@@ -404,6 +404,14 @@ def test_a_self_hosted_model_in_a_plan_says_how_to_price_it(runner, tmp_path):
     mapped = runner.invoke(cli, ["plan", str(path)])
     assert mapped.exit_code == 0, mapped.output
     assert "Workload bot: cerebras/llama3.1-8b" in mapped.stdout
+    prompt = tmp_path / "p.txt"
+    prompt.write_text("Hello", encoding="utf-8")
+    estimated = runner.invoke(cli, ["estimate", str(prompt), "-m", "llama3.1:8b"])  # the same advice
+    assert (
+        estimated.exit_code == 2
+        and "--map llama3.1:8b=ID" in estimated.stderr
+        and "--pricing" in estimated.stderr
+    )
 
 
 def test_reasoning_tokens_are_not_billed_on_a_model_that_does_not_reason(runner, tmp_path):

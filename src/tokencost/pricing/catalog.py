@@ -371,7 +371,8 @@ class Catalog:
                 name,
                 found.alternatives,
                 message=f"model {name!r} is a self-hosted tag (Ollama/vLLM): it has no vendor price",
-                hint=f"name a catalog model to price it on an API{api}",
+                hint=f"to price it, map it to a catalog model (--map {name}=ID) or give it a card of your own in an "
+                f"overlay price sheet (--pricing){api}",
             )
         raise UnknownModelError(name, self.suggest(name))
 
