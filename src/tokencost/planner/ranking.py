@@ -75,10 +75,12 @@ def reasons(entry: Entry) -> bool:
 def price_models(entries: Sequence[Entry], volumes: dict[str, Volumes], **options) -> list[ModelCost]:
     """``price_volumes``, with the workload's reasoning tokens billed only on models that reason: a model
     without the capability produces none, so it is priced on the same volumes without them."""
-    plain = [i for i, e in enumerate(entries) if not reasons(e)]
-    if not plain or not any(v.reasoning for v in volumes.values()):
+    if not any(v.reasoning for v in volumes.values()):
         return price_volumes(entries, volumes, **options)
-    thinking = [i for i in range(len(entries)) if i not in set(plain)]
+    plain = [i for i, e in enumerate(entries) if not reasons(e)]
+    if not plain:
+        return price_volumes(entries, volumes, **options)
+    thinking = [i for i, e in enumerate(entries) if reasons(e)]
     no_reasoning = {key: v._replace(reasoning=0) for key, v in volumes.items()}
     out: list[ModelCost | None] = [None] * len(entries)
     for group, group_volumes in ((thinking, volumes), (plain, no_reasoning)):
