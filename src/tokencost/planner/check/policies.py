@@ -3,6 +3,7 @@ million tokens; and what the plan leaves unpriced or estimated."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -54,8 +55,9 @@ def _check_plan_problems(findings: Findings, new: Mapping[str, Any], block_unkno
             findings.add(WARN, "unknown_candidate", f"{problem}; not compared")
 
 
-#: the limits a model's card sets on one request: a current model that breaks one cannot serve the workload
-_LIMITS = ("context ", "max input ", "max output ")
+#: a limit the model's card sets on one request, smaller than the workload's (``candidates.Screen._limits``):
+#: ``context 128k < needed 201k``; an unknown window (``context window unknown``) is not one
+_LIMIT = re.compile(r"(?:context|max input|max output) \S+ < ")
 #: workload problems another step reports (lifecycle: ``check_lifecycle``)
 _ELSEWHERE = ("retires on", "retired on", "was retired on")
 
@@ -66,11 +68,12 @@ def _check_workload_problems(findings: Findings, name: str, workload: Mapping[st
     other (a constraint of the file it breaks, no candidate left, parts not counted) warns."""
     model = workload.get("resolved_model") or workload.get("model")
     for problem in [str(p) for p in workload.get("problems") or []]:
-        about_current = problem.split(" ", 3)[3] if problem.startswith("current model ") else ""
+        words = problem.split(" ", 3)
+        about_current = words[3] if problem.startswith("current model ") and len(words) == 4 else ""
         if about_current.startswith(_ELSEWHERE):
             continue
         detail = about_current.partition("breaks a constraint: ")[2]
-        if detail.startswith(_LIMITS):
+        if _LIMIT.match(detail):
             message = f"workload {name!r}: current model {model} cannot serve it: {detail}"
             findings.add(FAIL, "plan.current_model_limit", message, name)
         else:
