@@ -12,8 +12,8 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from tokencost.costing.card_pricer import CardPricer
-from tokencost.costing.volumes import CardPricers, price_volumes
-from tokencost.planner.ranking import Ranking, Traffic, family_volumes
+from tokencost.costing.volumes import CardPricers
+from tokencost.planner.ranking import Ranking, Traffic, family_volumes, price_models
 from tokencost.planner.tokens import FamilyTokens
 
 if TYPE_CHECKING:
@@ -97,7 +97,7 @@ def _price_at_bounds(
     totals = []
     for side in (LOW, HIGH):
         volumes = family_volumes({f: at_bound(t, side) for f, t in by_family.items()}, traffic)
-        costs = price_volumes(entries, volumes, at=at, pricers=pricers)
+        costs = price_models(entries, volumes, at=at, pricers=pricers)
         totals.append({id(c.entry): c for c in costs})
     for row in rows:
         low, high = totals[LOW][id(row.entry)], totals[HIGH][id(row.entry)]

@@ -28,7 +28,16 @@ from tokencost.fx import FxTable, fx_table
 from tokencost.planner.assumptions import conversion_assumptions, plan_assumptions, workload_assumptions
 from tokencost.planner.bands import apply_bands
 from tokencost.planner.cache_writes import cache_writes
-from tokencost.planner.candidates import Prepared, Screen, resolve_candidates, screen, static_exclusion
+from tokencost.planner.candidates import (
+    Prepared,
+    Screen,
+    reasoning_assumption,
+    resolve_candidates,
+    screen,
+    static_exclusion,
+    unknown_model,
+    unknown_problem,
+)
 from tokencost.planner.embedding import embedding_step, step_assumptions
 from tokencost.planner.figures import grouped, plain
 from tokencost.planner.plan_document import SCHEMA
@@ -80,6 +89,7 @@ def _traffic(w: Workload) -> tuple[Decimal, Decimal, Traffic, str | None]:
         w.cache_hit_ratio or Decimal(0),
         writes.share,
         writes.ttl,
+        writes.share_1h,
     )
     return monthly_requests, factor, traffic, writes.assumption
 
@@ -172,6 +182,7 @@ class _Planner:
         assumptions = step_assumptions(assumptions, step)
         rules = self._screen_rules(by_family, current, timeline, monthly_requests)
         screened = screen(self._to_screen(current, candidates), rules, problems)
+        assumptions += reasoning_assumption(screened, w.reasoning_tokens or Decimal(0))
         volumes = family_volumes(by_family, traffic)
         ranking = price_candidates(screened, volumes, self.pricers, self.at, timeline.scale, problems)
         self.entries.update(ranking.priced)
@@ -214,15 +225,13 @@ class _Planner:
         """The workload's model; unknown is an input error, or a problem with ``tolerate_unknown``."""
         current = self.catalog.find(w.model)
         if current is None:
-            suggestions = self.catalog.suggest(w.model)
-            hint = "did you mean: " + ", ".join(suggestions) if suggestions else "see `tokencost models`"
+            what, hint = unknown_model(self.catalog, w.model)
             if not self.tolerate_unknown:
                 raise InputError(
-                    f"{where(self.text, self.source, 'workloads', index, 'model')}: workloads[{index}].model: "
-                    f"unknown model {w.model!r}",
+                    f"{where(self.text, self.source, 'workloads', index, 'model')}: workloads[{index}].model: {what}",
                     hint,
                 )
-            problems.append(f"unknown model {w.model!r} ({hint})")
+            problems.append(unknown_problem("", w.model, what, hint))
         return current
 
     def _samples(self, index: int, w: Workload) -> tuple[list[Path], bool]:

@@ -8,9 +8,10 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
-from tokencost.costing.volumes import Volumes, price_volumes
+from tokencost.costing.volumes import Volumes
 from tokencost.planner.plan_result import CandidateRow
 from tokencost.planner.projection import add_months
+from tokencost.planner.ranking import price_models
 
 
 def _card_kind(model: Any, day: dt.date) -> str:
@@ -51,7 +52,7 @@ def apply_month_costs(
             costs.append(row.monthly_cost)
             continue
         if id(card) not in by_card:
-            [cost] = price_volumes([row.entry], volumes, at=card.effective_from)
+            [cost] = price_models([row.entry], volumes, at=card.effective_from)
             by_card[id(card)] = None if cost.total is None else cost.total * rate * scale
         costs.append(by_card[id(card)] if by_card[id(card)] is not None else row.monthly_cost)
     if costs == [row.monthly_cost] * len(months):

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from decimal import ROUND_HALF_EVEN, Decimal
 from typing import NamedTuple
 
-from tokencost.costing.volumes import CardPricers, Volumes, price_volumes
+from tokencost.costing.volumes import CardPricers, ModelCost, Volumes, price_volumes
 from tokencost.planner.candidates import Screened
 from tokencost.planner.plan_result import CandidateRow, Excluded
 from tokencost.planner.tokens import FamilyTokens
@@ -27,6 +27,8 @@ class Traffic(NamedTuple):
     cache_ratio: Decimal
     write_ratio: Decimal = Decimal(0)
     ttl: str = "5m"
+    #: of the writes, the share made with the 1 h TTL when the workload gives a mix (``ttl`` ``5m+1h``)
+    share_1h: Decimal = Decimal(0)
 
 
 class Ranking(NamedTuple):
@@ -43,7 +45,9 @@ def family_volumes(by_family: dict[str, FamilyTokens], traffic: Traffic) -> dict
     """Per family, the average request (and each sample request) on the workload's traffic."""
     parts = ((None, traffic.standard), ("batch", traffic.batch))
     zero, share = Decimal(0), traffic.write_ratio
-    w5, w1h = (zero, share) if traffic.ttl == "1h" else (share, zero)
+    w5, w1h = (
+        (zero, share) if traffic.ttl == "1h" else (share * (1 - traffic.share_1h), share * traffic.share_1h)
+    )
     return {
         family: Volumes(
             tokens.input,
@@ -63,6 +67,29 @@ def family_volumes(by_family: dict[str, FamilyTokens], traffic: Traffic) -> dict
     }
 
 
+def reasons(entry: Entry) -> bool:
+    """Whether ``entry``'s model produces reasoning tokens (its card lists the ``reasoning`` capability)."""
+    return "reasoning" in entry.model.capabilities
+
+
+def price_models(entries: Sequence[Entry], volumes: dict[str, Volumes], **options) -> list[ModelCost]:
+    """``price_volumes``, with the workload's reasoning tokens billed only on models that reason: a model
+    without the capability produces none, so it is priced on the same volumes without them."""
+    if not any(v.reasoning for v in volumes.values()):
+        return price_volumes(entries, volumes, **options)
+    plain = [i for i, e in enumerate(entries) if not reasons(e)]
+    if not plain:
+        return price_volumes(entries, volumes, **options)
+    thinking = [i for i, e in enumerate(entries) if reasons(e)]
+    no_reasoning = {key: v._replace(reasoning=0) for key, v in volumes.items()}
+    out: list[ModelCost | None] = [None] * len(entries)
+    for group, group_volumes in ((thinking, volumes), (plain, no_reasoning)):
+        costs = price_volumes([entries[i] for i in group], group_volumes, **options) if group else []
+        for i, cost in zip(group, costs, strict=True):
+            out[i] = cost
+    return out  # type: ignore[return-value]
+
+
 def price_candidates(
     screened: Sequence[Screened],
     volumes: dict[str, Volumes],
@@ -76,7 +103,7 @@ def price_candidates(
 
     ``scale`` is the growth before the plan's first month of a workload that started earlier."""
     to_price = [s.entry for s in screened if s.reason is None or s.is_current]
-    costs = iter(price_volumes(to_price, volumes, at=at, pricers=pricers))
+    costs = iter(price_models(to_price, volumes, at=at, pricers=pricers))
     rows: list[CandidateRow] = []
     excluded: list[Excluded] = []
     current: CandidateRow | None = None

@@ -162,19 +162,27 @@ def _footer(document: dict[str, Any]) -> list[str]:
         if row["reconcile"] and not row["reconcile"].startswith("ok"):
             lines.append(f"reconcile {row['model']}: {row['reconcile']}")
     for unknown in document["unknown_models"]:
-        hint = ", ".join(unknown["suggestions"]) or "none"
+        hint = ", ".join(unknown["suggestions"])
         if unknown.get("ambiguous"):
             lines.append(
                 f"ambiguous model {unknown['model']!r} not priced (name one with --model-map: {hint})"
             )
         elif unknown.get("host"):
-            on = f"host {unknown['host']!r} has no card for it; other hosts: {hint}"
-            lines.append(f"model {unknown['model']!r} not priced ({on})")
+            others = f"other hosts: {hint}" if hint else "no other host sells it"
+            lines.append(
+                f"model {unknown['model']!r} not priced (host {unknown['host']!r} has no card for it; {others})"
+            )
         else:
-            lines.append(f"unknown model {unknown['model']!r} not priced (did you mean: {hint})")
+            advice = (
+                f"did you mean: {hint}"
+                if hint
+                else "no close name in the catalog; map it with --model-map LOGGED=CATALOG_ID"
+            )
+            lines.append(f"unknown model {unknown['model']!r} not priced ({advice})")
     for own in document.get("self_hosted_models", ()):
         api = f"; on an API it is {own['api_equivalent']}" if own["api_equivalent"] else ""
-        costs = ", ".join(f"{m} {c} {document['currency']}" for m, c in own.get("on_candidates", {}).items())
+        on_candidates = own.get("on_candidates", {}).items()
+        costs = ", ".join(f"{m} {_money(c, document['currency'])}" for m, c in on_candidates)
         on = f"; on the candidates: {costs}" if costs else ""
         lines.append(
             f"self-hosted model {own['model']!r}: {own['requests']:,} request(s), no vendor price{api}{on}"

@@ -32,6 +32,7 @@ _COUNTS = (
     "cache_write_tokens",
     "output_tokens",
     "reasoning_tokens",
+    "cache_write_1h_tokens",  # of cache_write_tokens (``--emit-workload`` keeps the TTL mix)
 )
 
 

@@ -135,6 +135,7 @@ def _actual_row(
         "input_tokens": counts["input_tokens"],
         "cached_input_tokens": counts["cache_read_tokens"],
         "cache_write_tokens": counts["cache_write_tokens"],
+        "cache_write_1h_tokens": counts["cache_write_1h_tokens"],  # of cache_write_tokens
         "output_tokens": counts["output_tokens"],
         "reasoning_tokens": counts["reasoning_tokens"],
         "batch_requests": counts["batch_requests"],
