@@ -260,7 +260,7 @@ def test_replay_names_fake_clock_records_and_keeps_the_period_real(tmp_path):
         assert result.exit_code == 0, result.output
         assert "3 records read, 3 priced" in result.output
         assert "1 with a placeholder time before 2000 (a fake clock: " in result.output
-        assert "period 2024-12-04 .. 2024-12-05 (2 day(s))" in result.output
+        assert "period 2024-12-04 .. 2024-12-05 (1 day elapsed)" in result.output  # 24 h apart
     document = json.loads(runner.invoke(cli, ["replay", str(log), "-m", "gpt-4o", "--format", "json"]).stdout)
     assert document["records"]["placeholder_time"] == 1
     assert document["period"]["records_without_time"] == 1

@@ -365,12 +365,12 @@ def report(
 
         text = render_markdown(result, top=None, chart_top=top)
     if replay_logs:
-        text = _with_replay(text, fmt, result, replay_logs, top, pricing_dirs)
+        text = _with_replay(text, fmt, result, replay_logs, top, pricing_dirs, fx)
     write_atomic(Path(out), text, force=force)
     click.echo(f"Wrote {out} ({len(text.encode('utf-8')):,} bytes)", err=True)
 
 
-def _with_replay(text: str, fmt: str, result, logs, top: int, pricing_dirs) -> str:
+def _with_replay(text: str, fmt: str, result, logs, top: int, pricing_dirs, fx=()) -> str:
     """The report with its replay section (the workloads' top candidates, grouped by month)."""
     from tokencost.render.replay_report import replay_section_html, replay_section_markdown
     from tokencost.replay import replay
@@ -379,7 +379,7 @@ def _with_replay(text: str, fmt: str, result, logs, top: int, pricing_dirs) -> s
         dict.fromkeys(c["model"] for w in result.to_document()["workloads"] for c in w["candidates"][:top])
     )
     document = replay(
-        list(logs), models, group_by="month", pricing=list(pricing_dirs), currency=result.currency
+        list(logs), models, group_by="month", pricing=list(pricing_dirs), currency=result.currency, fx=fx
     )
     if fmt == "html":
         return text.replace("</body></html>", replay_section_html(document) + "</body></html>", 1)

@@ -54,10 +54,10 @@ def _per_request(row: dict[str, Any]) -> dict[str, Any]:
     return {**row, **{names.get(k, k): row[names.get(k, k)] - v for k, v in left_out.items()}}
 
 
-def _workload(row: dict[str, Any], days: int | None) -> list[str]:
+def _workload(row: dict[str, Any], days: float | None) -> list[str]:
     row = _per_request(row)
     requests = row["requests"]
-    per_day = (Decimal(requests) / (days or 1)).quantize(_PLACES, rounding=ROUND_HALF_EVEN)
+    per_day = (Decimal(requests) / Decimal(str(days or 1))).quantize(_PLACES, rounding=ROUND_HALF_EVEN)
     visible = row["output_tokens"] - row["reasoning_tokens"]
     lines = [
         f"  - name: {json.dumps('replay-' + row['model'])}",
