@@ -7,7 +7,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from tokencost._version import __version__
-from tokencost.planner.breakdown import breakdown_document
+from tokencost.planner.breakdown import breakdown_document, candidate_horizon
 from tokencost.planner.figures import money, plain, tokens_text
 from tokencost.planner.projection import DAYS_PER_MONTH
 
@@ -54,6 +54,7 @@ def workload_document(w: WorkloadPlan) -> dict[str, Any]:
         **workload_range(w),
         "forecast": [{"month": m, "cost": money(c)} for m, c in w.forecast],
         "horizon_total": money(w.horizon_total),
+        "ranked_by": "horizon_total",
         "breakdown": None if w.current_row is None else breakdown_document(w, w.current_row, memo),
         "candidates": [
             {
@@ -64,6 +65,7 @@ def workload_document(w: WorkloadPlan) -> dict[str, Any]:
                 "monthly_cost": money(row.monthly_cost),
                 "savings": money(row.savings),
                 "savings_pct": None if row.savings_pct is None else str(row.savings_pct),
+                **candidate_horizon_fields(w, row),
                 "tokenizer": row.tokens.count.family,
                 "input_tokens": tokens_text(row.tokens.input),
                 "exact": row.tokens.count.exact,
@@ -79,6 +81,24 @@ def workload_document(w: WorkloadPlan) -> dict[str, Any]:
         "problems": list(w.problems),
         "instrument": w.instrument,
     }
+
+
+def candidate_horizon_fields(w: WorkloadPlan, row: CandidateRow) -> dict[str, Any]:
+    """A ranked candidate over the horizon: its total (what it is ranked by; the months it covers), savings
+    against the current model's total, the successor its months after retirement are priced on and from
+    when, the first month it does not cover, and its forecast when its cost changes within the horizon
+    (a month not covered is null)."""
+    out: dict[str, Any] = {
+        "horizon_total": money(candidate_horizon(w, row)),
+        "horizon_savings": money(row.horizon_savings),
+        "horizon_savings_pct": None if row.horizon_savings_pct is None else str(row.horizon_savings_pct),
+        "successor": row.successor,
+        "successor_from": row.successor_from,
+        "not_covered_from": row.uncovered_from,
+    }
+    if row.month_costs is not None:
+        out["forecast"] = [{"month": m, "cost": money(c)} for m, c in w.candidate_forecast(row)]
+    return out
 
 
 def token_bounds(tokens: FamilyTokens) -> dict[str, Any]:
