@@ -274,8 +274,10 @@ def _csv_output(result) -> str:
 def plan(file, fmt, top, breakdown, online, currency, fx, estimate_only, at, pricing_dirs, model_map) -> None:
     """Project the monthly spend of a workload FILE on every candidate model, ranked.
 
-    Per workload: this month's cost on the current model, a month-by-month forecast with growth, and every
-    candidate ranked by projected monthly cost with savings against the current model. Candidates that break
+    Per workload: the first month's cost on the current model, a month-by-month forecast with growth, and
+    every candidate ranked by its total over the horizon (price changes and retirements included; a retiring
+    model on its successor from the month it cannot be bought), with savings against the current model.
+    Candidates that break
     a constraint are listed separately with the reason. --format json is the versioned document that
     `tokencost check --baseline` reads.
     """
