@@ -256,13 +256,16 @@ def _counters(selections, keys, estimate: bool, online: bool, notices: list[str]
     counters = {key: get_counter(*key) for key in keys}
     if online:
         counters = go_online(selections, counters, estimate, notices)
+    by_hint: dict[str, list[str]] = {}  # families with one hint share one notice (gemini, gemma3)
     for key, counter in counters.items():
         if not counter.exact and not estimate:
             from tokencost.tokenizers.registry import spec
 
             hint = spec(key[0]).install_hint
-            if hint:
-                notices.append(f"{key[0]}: exact tokenizer not installed, estimating ({hint})")
+            if hint and key[0] not in by_hint.setdefault(hint, []):
+                by_hint[hint].append(key[0])
+    for hint, families in by_hint.items():
+        notices.append(f"{', '.join(families)}: exact tokenizer not installed, estimating ({hint})")
     return counters
 
 

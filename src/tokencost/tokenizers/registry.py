@@ -60,7 +60,7 @@ DEEPSEEK_SPLITS = (
 )
 
 EXTRA_HINT = "pip install 'tokencost-advisor[tokenizers]'"
-GEMMA3_HINT = gemma.HINT + f" and {EXTRA_HINT}"
+GEMMA3_HINT = gemma.HINT
 
 
 @dataclass(frozen=True)

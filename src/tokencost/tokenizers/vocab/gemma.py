@@ -18,10 +18,7 @@ from tokencost.errors import InputError
 #: sha256 of Gemma 3's tokenizer.json (33,384,568 bytes), as every google/gemma-3-* repository ships it
 GEMMA3_TOKENIZER_SHA256 = "4667f2089529e8e7657cfb6d1c19910ae71ff5f28aa7ab2ff2763330affad795"
 ENV = "TOKENCOST_GEMMA3_TOKENIZER"
-HINT = (
-    f"for exact Gemini counts set {ENV} to Gemma 3's tokenizer.json (a google/gemma-3-* model's; "
-    f"sha256 {GEMMA3_TOKENIZER_SHA256[:12]}…)"
-)
+HINT = f"exact with a copy of Gemma 3's tokenizer.json ({ENV}) and the [tokenizers] extra: README, 'Gemini bills'"
 
 
 def _hub_dirs() -> list[Path]:
