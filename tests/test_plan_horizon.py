@@ -8,12 +8,17 @@ import json
 import textwrap
 from decimal import Decimal
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from tokencost.cli import cli
 from tokencost.planner import plan_file
+from tokencost.planner.plan_result import CandidateRow
+from tokencost.planner.ranking import rank_rows
 
 # 1,000 requests a month x (900 input + 100 output) tokens = 1M tokens: a month costs the model's price
 SHEET = textwrap.dedent(
@@ -214,3 +219,41 @@ def test_the_library_ranks_by_the_horizon_total(tmp_path):
     assert [r.entry.id for r in w.candidates] == ["acme-old", "acme-mini", "acme-flash", "acme-big"]
     assert [r.horizon_total for r in w.candidates] == [Decimal(8), Decimal(9), Decimal(14), Decimal(60)]
     assert w.best.entry.id == "acme-old"
+
+
+_money = st.decimals(min_value=0, max_value=10_000, places=2, allow_nan=False, allow_infinity=False)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(
+        st.tuples(_money, st.lists(_money, min_size=6, max_size=6), st.integers(min_value=0, max_value=6)),
+        min_size=1,
+        max_size=6,
+    ),
+    st.decimals(min_value=Decimal("0.5"), max_value=2, places=2),
+)
+def test_rank_rows_orders_by_the_horizon_total_with_uncovered_rows_last(specs, growth):
+    factors = [growth**i for i in range(6)]
+    rows = []
+    for i, (first, months, covered) in enumerate(specs):
+        row = CandidateRow(SimpleNamespace(id=f"m{i}"), None, first, [], is_current=i == 0)  # type: ignore[arg-type]
+        if covered < 6:  # retired without a successor from month `covered`
+            row.month_costs = [*months[:covered], *[None] * (6 - covered)]
+            row.uncovered_from = f"2027-{covered + 1:02d}"
+        rows.append(row)
+    current = rows[0]
+    rank_rows(rows, current, factors)
+    assert [r.rank for r in rows] == list(range(1, len(rows) + 1))
+    covering = [r for r in rows if r.uncovered_from is None]
+    assert rows[: len(covering)] == covering  # every row covering the horizon ranks before any that does not
+    assert [r.horizon_total for r in covering] == sorted(r.horizon_total for r in covering)
+    for r in rows:
+        costs = r.month_costs or [r.monthly_cost] * 6
+        assert r.horizon_total == sum(
+            (c * f for c, f in zip(costs, factors, strict=True) if c is not None), Decimal(0)
+        )
+        if r.uncovered_from is None and current.uncovered_from is None:
+            assert r.horizon_savings == current.horizon_total - r.horizon_total
+        else:
+            assert r.uncovered_from is None or r.horizon_savings is None
