@@ -151,6 +151,15 @@ def test_a_candidate_retired_from_the_first_month_ranks_after_its_successor(plan
     assert "$0.500 (not sold)" in old and "$9.00" in old
 
 
+def test_the_totals_never_take_the_price_of_a_model_that_cannot_be_bought(plan):
+    # acme-old alone, from its retirement month: the top-ranked candidate, but bought as acme-mini
+    result, _, _ = plan("[acme-old]", "--format", "json", start="2027-02-01")
+    assert result.exit_code == 0, result.output
+    totals = json.loads(result.stdout)["totals"]
+    assert Decimal(totals["best_monthly_cost"]) == Decimal("1.5")  # not its own $0.50
+    assert Decimal(totals["best_horizon_total"]) == 9
+
+
 def test_a_retiring_candidate_without_a_successor_is_not_covered_and_never_ranks_first(plan):
     result, _, _ = plan("[acme-gone, acme-mini]")
     assert result.exit_code == 0, result.output

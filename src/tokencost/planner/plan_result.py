@@ -130,6 +130,13 @@ class WorkloadPlan:
             for m, c, f in zip(self.months, costs, self.factors, strict=True)
         ]
 
+    def first_cost(self, row: CandidateRow) -> Decimal | None:
+        """``row``'s cost in the workload's first month as forecast: its successor's when it cannot be
+        bought then, None when that month is not covered (``planner.retirement``)."""
+        if row.month_costs is None:
+            return row.monthly_cost
+        return row.month_costs[self.first_month or 0]
+
     def breakdown(self, row: CandidateRow) -> Breakdown:
         """``row``'s monthly cost split into input, cached input, cache writes, output, reasoning and fees,
         with its total over the horizon."""
@@ -201,12 +208,14 @@ class PlanResult:
 
     @property
     def best_monthly_cost(self) -> Decimal:
-        """The first month on each workload's top-ranked candidate (cheapest over the horizon); a workload no candidate qualifies for stays on
+        """The first month on each workload's top-ranked candidate (cheapest over the horizon; as forecast, so on
+        its successor when it cannot be bought then); a workload no candidate qualifies for stays on
         its current model (nothing cheaper is allowed)."""
         total = Decimal(0)
         for w in self.workloads:
-            if w.best is not None:
-                total += w.best.monthly_cost * w.factors[0]
+            best = None if w.best is None else w.first_cost(w.best)
+            if best is not None:
+                total += best * w.factors[0]
             elif w.monthly_cost is not None:
                 total += w.monthly_cost * w.factors[0]
         return total

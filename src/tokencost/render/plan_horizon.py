@@ -47,10 +47,7 @@ def month_cell(w: Any, row: Any, currency: str, show: Callable[[Decimal | None, 
 
 def _first_cost(w: Any, row: Any) -> Decimal | None:
     """``row``'s cost in the workload's first month as forecast (None: it cannot be bought then)."""
-    first = w.first_month or 0
-    if row.month_costs is None:
-        return row.monthly_cost
-    return row.month_costs[first]
+    return w.first_cost(row)
 
 
 def _why(row: Any) -> str:

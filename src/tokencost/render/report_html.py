@@ -112,7 +112,7 @@ def _summary_row(result: Any, i: int, w: Any) -> tuple[list[str], str]:
             esc(month_of(w)),
             esc(money(w.monthly_cost, cur)),
             esc(best.entry.id) if best else "",
-            esc(money(best.monthly_cost, cur)) if best else "",
+            esc(money(w.first_cost(best), cur)) if best else "",
             esc(money(best.horizon_total, cur)) if best else "",
             esc(money(w.forecast[-1][1], cur)) if w.forecast else "",
         ],

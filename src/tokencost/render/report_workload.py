@@ -81,7 +81,7 @@ def _figures(result: Any, w: Any, budget_text: str | None) -> str:
     cur, month = result.currency, month_of(w)
     items = [
         (f"{month}, current model", money(w.monthly_cost, cur)),
-        (f"{month}, top-ranked candidate", money(w.best.monthly_cost, cur) if w.best else "n/a"),
+        (f"{month}, top-ranked candidate", money(w.first_cost(w.best), cur) if w.best else "n/a"),
     ]
     if w.forecast:
         last, cost = w.forecast[-1]
