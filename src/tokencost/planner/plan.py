@@ -42,7 +42,7 @@ from tokencost.planner.embedding import embedding_step, step_assumptions
 from tokencost.planner.figures import grouped, plain
 from tokencost.planner.plan_document import SCHEMA
 from tokencost.planner.plan_result import CandidateRow, PlanResult, WorkloadPlan
-from tokencost.planner.price_changes import apply_month_costs
+from tokencost.planner.price_changes import apply_month_costs, price_first_month
 from tokencost.planner.projection import (
     Timeline,
     add_months,
@@ -52,6 +52,7 @@ from tokencost.planner.projection import (
     workload_timeline,
 )
 from tokencost.planner.ranking import Ranking, Traffic, family_volumes, price_candidates, rank_rows
+from tokencost.planner.retirement import apply_retirement
 from tokencost.planner.tokens import FamilyTokens, WorkloadTokens, sample_files
 from tokencost.planner.workload import CacheRefresh, Workload, WorkloadFile, is_selector, load_workload, where
 from tokencost.pricing.catalog import Catalog, Entry, load_catalog, pricing_paths
@@ -187,7 +188,11 @@ class _Planner:
         ranking = price_candidates(screened, volumes, self.pricers, self.at, timeline.scale, problems)
         self.entries.update(ranking.priced)
         self._month_costs(ranking, volumes, timeline, assumptions)
-        rank_rows(ranking.rows, ranking.current)
+        for row in ranking.rows:
+            apply_retirement(
+                row, volumes, self.grid_start, timeline.months, timeline.scale, self.fx, self.catalog, self.at
+            )
+        rank_rows(ranking.rows, ranking.current, timeline.factors)
         cost_range = apply_bands(ranking, by_family, traffic, self.pricers, self.at, timeline.scale, self.fx)
         self._require_a_candidate(w, ranking, problems)
         tokens = by_family[volumes_key(current, by_family)] if current else by_family[base]
@@ -310,8 +315,10 @@ class _Planner:
             return
         current = ranking.current
         extra = [] if current is None or any(r is current for r in ranking.rows) else [current]
+        first_day = add_months(self.grid_start, timeline.first or 0)
         for row in [*ranking.rows, *extra]:
             notes = assumptions if row is current else None
+            price_first_month(row, volumes, first_day, timeline.scale, self.fx)
             apply_month_costs(row, volumes, self.grid_start, timeline.months, timeline.scale, self.fx, notes)
 
     def _require_a_candidate(self, w: Workload, ranking: Ranking, problems: list[str]) -> None:
@@ -338,7 +345,8 @@ class _Planner:
         """The current model's input and output rates for this workload's request size, converted."""
         if current is None or row is None:
             return None
-        rates = self.pricers.get(current, self.at).rates(None, tokens.input)  # type: ignore[union-attr]
+        at = self.at or row.priced_at
+        rates = self.pricers.get(current, at).rates(None, tokens.input)  # type: ignore[union-attr]
         rate = self.fx(current.currency)
         return {
             "input": plain(rates.input * rate) if rates.input is not None else None,

@@ -135,16 +135,47 @@ def price_candidates(
     return Ranking(rows, excluded, current, priced)
 
 
-def rank_rows(rows: list[CandidateRow], current: CandidateRow | None) -> None:
-    """Sort cheapest first (the current model before an equally priced one) and set rank and savings."""
-    rows.sort(key=lambda r: (r.monthly_cost, not r.is_current, r.entry.id))
+def horizon_value(row: CandidateRow, factors: Sequence[Decimal], factor_sum: Decimal) -> Decimal:
+    """``row``'s cost over the plan's months (``factors``: the traffic of each month, ``factor_sum`` their
+    sum), its months not covered left out."""
+    if row.month_costs is None:
+        return row.monthly_cost * factor_sum
+    return sum((c * f for c, f in zip(row.month_costs, factors, strict=True) if c is not None), Decimal(0))
+
+
+def rank_rows(rows: list[CandidateRow], current: CandidateRow | None, factors: Sequence[Decimal]) -> None:
+    """Rank by the cost over the horizon, cheapest first (price changes, successors and growth included):
+    a row not covering every month after the rows that do, then the first month's cost as forecast, a row
+    priced on its successor after that successor, the current model before an equally priced one, the id. Set rank, savings in the first month and over the horizon."""
+    factor_sum = sum(factors, Decimal(0))
+    for row in rows if current is None or current in rows else [*rows, current]:
+        row.horizon_total = horizon_value(row, factors, factor_sum)
+    first = next((i for i, f in enumerate(factors) if f), 0)
+    rows.sort(key=lambda row: _rank_key(row, first))
     base_cost = current.monthly_cost if current is not None else None
+    base_total = current.horizon_total if current is not None else None
     for rank, row in enumerate(rows, start=1):
         row.rank = rank
         if base_cost is not None:
             row.savings = base_cost - row.monthly_cost
-            row.savings_pct = (
-                (row.savings / base_cost * 100).quantize(_PCT, rounding=ROUND_HALF_EVEN)
-                if base_cost
-                else None
-            )
+            row.savings_pct = _pct(row.savings, base_cost)
+        if base_total is not None and row.uncovered_from is None:
+            row.horizon_savings = base_total - row.horizon_total  # type: ignore[operator]
+            row.horizon_savings_pct = _pct(row.horizon_savings, base_total)
+
+
+def _rank_key(row: CandidateRow, first: int) -> tuple:
+    """The sort key of ``rank_rows``; ``first``: the index of the workload's first month."""
+    cost = row.monthly_cost if row.month_costs is None else row.month_costs[first]
+    return (
+        row.uncovered_from is not None,
+        row.horizon_total,
+        row.monthly_cost if cost is None else cost,
+        row.successor is not None,
+        not row.is_current,
+        row.entry.id,
+    )
+
+
+def _pct(part: Decimal, whole: Decimal) -> Decimal | None:
+    return (part / whole * 100).quantize(_PCT, rounding=ROUND_HALF_EVEN) if whole else None
