@@ -493,10 +493,16 @@ def _fit(rows: list[dict], gen: str, coef: dict, pool: list[dict] | None = None)
             (r["billed"] - predict(r, zeroed)) / (r["features"]["calls"] + r["features"]["results"])
             for r in calls
         )
-        out["calls"] = out["results"] = round(value) if whole else round(value, 2)
+        if whole:  # OpenAI: the pair's cost an integer, its odd token on the call (see _pair)
+            out["calls"], out["results"] = _pair(value)
+        else:
+            out["calls"] = out["results"] = round(value, 2)
     else:  # no unsigned call recorded: no constant (an earlier fit's value would stand on nothing)
         out["calls"] = out["results"] = 0
-    _fit_responses_calls(only, out, whole)
+    if gen == "openai:reasoning":  # GPT-5's Responses calls: where a request extends another by calls alone
+        out["resp_calls"] = _extension_median(rows, out, "resp_calls")
+    else:
+        _fit_responses_calls(only, out, whole)
     loads = only("tool_loads")
     if loads:  # Responses ``additional_tools`` items: what each bills beyond its tools (median), fitted last
         zeroed = {**out, "tool_loads": 0}
@@ -505,6 +511,61 @@ def _fit(rows: list[dict], gen: str, coef: dict, pool: list[dict] | None = None)
         )
         out["tool_loads"] = round(value) if whole else round(value, 2)
     return out
+
+
+def _extension_median(rows: list[dict], coef: dict, name: str) -> int:
+    """What ``name`` bills a unit, measured where a recorded request extends another of its conversation by
+    function calls and their outputs alone (``_extensions``): the difference billed between the two, beyond the
+    difference predicted without ``name``, per unit added (median). The rest of the two requests cancels: the
+    tool list's own error, and the ``additional_tools`` items of pydantic-ai's tool-search requests, whose
+    calls are GPT-5's Responses calls in the fit set."""
+    zeroed = {**coef, name: 0}
+    values = []
+    for row, earlier in _extensions(rows):
+        added = row["features"][name] - earlier["features"][name]
+        if added > 0:
+            residual = row["billed"] - predict(row, zeroed) - (earlier["billed"] - predict(earlier, zeroed))
+            values.append(residual / added)
+    return round(statistics.median(values)) if values else 0
+
+
+def _extensions(rows: list[dict]) -> list[tuple[dict, dict]]:
+    """(request, the longest earlier request it extends) among Responses ``rows`` of one model, tool list,
+    instructions and output format, where the extension is function calls and their outputs alone (item ids
+    and statuses aside)."""
+
+    def items(row: dict) -> list[str]:
+        return [
+            json.dumps({k: v for k, v in i.items() if k not in ("id", "status")}, sort_keys=True)
+            for i in row["request"]["input"]
+            if isinstance(i, dict)
+        ]
+
+    groups: dict[str, list[tuple[dict, list[str]]]] = defaultdict(list)
+    for row in rows:
+        body = row["request"]
+        if row["vendor"] == "openai-responses" and isinstance(body.get("input"), list):
+            key = json.dumps([row["model"], body.get("tools"), body.get("instructions"), body.get("text")])
+            groups[key].append((row, items(row)))
+    pairs = []
+    for group in groups.values():
+        for row, longer in group:
+            prefixes = [(r, i) for r, i in group if len(i) < len(longer) and longer[: len(i)] == i]
+            if not prefixes:
+                continue
+            earlier, shorter = max(prefixes, key=lambda pair: len(pair[1]))
+            added = [json.loads(i).get("type") for i in longer[len(shorter) :]]
+            if all(kind in ("function_call", "function_call_output") for kind in added):
+                pairs.append((row, earlier))
+    return pairs
+
+
+def _pair(per_item: float) -> tuple[int, int]:
+    """OpenAI's per-call and per-result constants from the median cost per item: calls and results come in
+    pairs, so the pair's cost is rounded (two halves rounded alone lose up to a token a pair), and its odd
+    token goes to the call, whose frame is the longer (harmony: ``to=functions.NAME <|constrain|>json``...)."""
+    total = round(2 * per_item)
+    return total - total // 2, total // 2
 
 
 def _fit_responses_calls(only: Callable[..., list[dict]], out: dict, whole: bool) -> None:

@@ -17,6 +17,7 @@ from tokencost.cli import cli
 from tokencost.costing.card_pricer import PARTS, CardPricer
 from tokencost.costing.engine import Usage, price_usage
 from tokencost.costing.volumes import bill_parts
+from tokencost.errors import InputError
 from tokencost.planner import plan_file
 from tokencost.planner.breakdown import Breakdown, Part
 from tokencost.planner.cache_writes import windows_per_month
@@ -336,13 +337,42 @@ def test_a_replayed_log_with_cache_writes_emits_a_valid_refresh_spec(tmp_path):
     result = CliRunner().invoke(cli, ["replay", log, "--emit-workload", str(target), "--format", "json"])
     assert result.exit_code == 0, result.output
     text = target.read_text("utf-8")
-    assert "cache: {write_ratio: 0.384615}  # as logged" in text  # 5,000 / (8,000 + 5,000), rounded down
+    # 5,000 / (8,000 + 5,000), rounded down; 3,000 of the 5,000 written for 1 h
+    assert "cache: {write_ratio: 0.384615, ttl_1h_share: 0.6}  # as logged" in text
     assert '"cache writes: cache.write_ratio is the logged writes over reads plus writes' in text
     planned = CliRunner().invoke(cli, ["plan", str(target), "--format", "json"])
     assert planned.exit_code == 0, planned.output  # the assumption lines are quoted YAML strings
     (sonnet, _) = json.loads(planned.stdout)["workloads"]
     # 5,000 of 14,050 input tokens written over the log's two requests
     assert Decimal(sonnet["tokens_per_request"]["cache_write"]) == Decimal("2500")
+
+
+def test_a_mix_of_ttls_bills_each_share_at_its_rate(tmp_path):
+    """``ttl_1h_share`` splits the writes: 60 % at the 1 h rate, 40 % at the 5 min rate; it needs a write ratio
+    and excludes ``ttl``."""
+    body = (
+        "version: 1\ncandidates: [claude-sonnet-4.6]\nworkloads:\n  - {{name: w, model: claude-sonnet-4.6, "
+        "requests_per_month: 1000000, input_tokens: 1000, output_tokens: 100, cache_hit_ratio: 0.5, "
+        "cache: {{{cache}}}}}\n"
+    )
+
+    def plan(cache: str):
+        path = tmp_path / "w.yaml"
+        path.write_text(body.format(cache=cache), encoding="utf-8")
+        return plan_file(path, today=dt.date(2026, 12, 4), at=dt.date(2026, 12, 4)).to_document()[
+            "workloads"
+        ][0]
+
+    five, hour = plan("write_ratio: 0.2"), plan("write_ratio: 0.2, ttl: 1h")
+    mixed = plan("write_ratio: 0.2, ttl_1h_share: 0.6")
+    cost = {name: Decimal(w["breakdown"]["parts"]["cache_writes"]["cost"]) for name, w in
+            (("5m", five), ("1h", hour), ("mix", mixed))}  # fmt: skip
+    assert cost["mix"] == cost["5m"] * Decimal("0.4") + cost["1h"] * Decimal("0.6")
+    assert mixed["breakdown"]["parts"]["cache_writes"]["ttl"] == "5m+1h"
+    assert any("1 h cache-write rate for 60% of them" in a for a in mixed["assumptions"])
+    for bad in ("ttl_1h_share: 0.6", "write_ratio: 0.2, ttl: 5m, ttl_1h_share: 0.6"):
+        with pytest.raises(InputError, match="ttl_1h_share"):
+            plan(bad)
 
 
 def test_plan_csv_carries_each_candidates_breakdown(tmp_path):

@@ -667,3 +667,29 @@ def test_plan_document_keeps_sub_cent_money_so_check_never_decides_on_a_rounded_
     assert _money(Decimal("12345678901234567890.123456789012")) == "12345678901234567890.123456789"
     result = run_check(single("0.000316"), None, CheckOptions(budget=Decimal("0.00031")))
     assert result.exit_code == 1
+
+
+def test_a_workloads_problems_are_findings_a_broken_limit_fails():
+    """Only a current model whose card limit is smaller than the requests fails; an unknown window, a broken
+    file constraint or anything else the planner noticed warns; the lifecycle notes stay the lifecycle step's;
+    a malformed problem never raises."""
+    document = plan("head-pass")
+    workload = document["workloads"][0]
+    model = workload["resolved_model"]
+    workload["problems"] = [
+        f"current model {model} breaks a constraint: max output 8k < output 9k",
+        f"current model {model} breaks a constraint: context window unknown (min_context 200k)",
+        f"current model {model} breaks a constraint: vendor x is in deny_vendors",
+        "current model",
+        f"current model {model} retires on 2099-01-01: cannot be bought from 2099-01",
+    ]
+    result = run_check(document)
+    assert result.verdict == FAIL
+    # the retirement is the lifecycle step's notice, not a second finding
+    assert codes(result) == ["plan.current_model_limit"] + ["plan.workload_problem"] * 3 + [
+        "lifecycle.retiring"
+    ]
+    assert result.reasons[0].message.endswith(
+        f"current model {model} cannot serve it: max output 8k < output 9k"
+    )
+    assert run_check(document, options=CheckOptions(warn_only=True)).verdict == WARN

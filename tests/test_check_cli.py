@@ -745,3 +745,52 @@ def test_a_baseline_planned_from_another_month_is_flagged(runner, tmp_path):
     )
     result = run(runner, str(moved), "--baseline", str(base))
     assert "the baseline was planned from 2027-01-01, the new plan from 2027-02-01" in result.stderr
+
+
+def _workload_file(tmp_path: Path, body: str) -> str:
+    path = tmp_path / "w.yaml"
+    path.write_text("version: 1\n" + body, encoding="utf-8")
+    return str(path)
+
+
+def test_a_current_model_too_small_for_the_workload_fails(runner, tmp_path):
+    """The plan says the current model's context window cannot hold the requests: the check must not pass
+    silently on a figure for requests the model refuses."""
+    path = _workload_file(
+        tmp_path,
+        "candidates: [gpt-5.4-mini]\nbudgets: {monthly_total: 100000}\nworkloads:\n"
+        "  - {name: bot, model: gpt-4o, requests_per_day: 100, input_tokens: 200000, output_tokens: 100}\n",
+    )
+    result = run(runner, path)
+    assert result.exit_code == 1, result.output
+    assert (
+        "FAIL: workload 'bot': current model gpt-4o cannot serve it: context 128k < needed 201k"
+        in result.stderr
+    )
+    assert "PASS" not in result.stderr
+    summary = run(runner, path, "--format", "markdown")
+    assert summary.exit_code == 1
+    assert "current model gpt-4o cannot serve it: context 128k" in summary.stdout
+    demoted = run(runner, path, "--warn-only")
+    assert demoted.exit_code == 0
+    assert "cannot serve it" in demoted.stderr
+
+
+def test_the_plans_other_workload_problems_warn(runner, tmp_path):
+    """A current model that breaks a constraint of the file (not a limit) and "no candidate meets the
+    constraints" are warnings in the text and in the PR summary, never silent."""
+    path = _workload_file(
+        tmp_path,
+        "candidates: [gpt-4o-mini]\nconstraints: {deny_vendors: [openai]}\nworkloads:\n"
+        "  - {name: bot, model: gpt-4o, requests_per_day: 100, input_tokens: 2000, output_tokens: 100}\n",
+    )
+    result = run(runner, path)
+    assert result.exit_code == 0, result.output
+    assert "tokencost check: WARN: passed with warnings" in result.stderr
+    assert (
+        "WARN: workload 'bot': current model gpt-4o breaks a constraint: vendor openai is in deny_vendors"
+        in (result.stderr)
+    )
+    assert "WARN: workload 'bot': no candidate meets the constraints" in result.stderr
+    summary = run(runner, path, "--format", "markdown")
+    assert "⚠️ workload 'bot': no candidate meets the constraints" in summary.stdout

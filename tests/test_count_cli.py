@@ -5,6 +5,8 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -800,3 +802,108 @@ def test_count_takes_a_self_hosted_tag_by_the_tokenizer_its_name_tells(tmp_path)
     assert (
         unsure.exit_code == 2 and "its name does not tell" in unsure.output and "--tokenizer" in unsure.output
     )
+
+
+_PROMPTS = str(Path(__file__).parent.parent / "examples" / "prompts")
+
+
+def test_per_file_rows_carry_their_own_range():
+    """Each file's row says its own bounds (in its method and in low/high columns), never the total's: a row's
+    count lies inside its range."""
+    result = run(_PROMPTS, "-m", "claude-sonnet-4.5", "--per-file", "--format", "csv")
+    assert result.exit_code == 0, result.output
+    rows = list(csv.DictReader(io.StringIO(result.stdout)))
+    assert [r["file"].rsplit("/", 1)[-1] for r in rows] == ["en.txt", "zh.txt"]
+    document = json.loads(run(_PROMPTS, "-m", "claude-sonnet-4.5", "--per-file", "--format", "json").stdout)
+    for row, file in zip(rows, document["files"], strict=True):
+        low, high, tokens = int(row["low"]), int(row["high"]), int(row["tokens"])
+        assert (low, high, tokens) == (file["low"], file["high"], file["tokens"])
+        assert low < tokens < high
+        assert row["method"].endswith(f"range {low:,}–{high:,} tokens")
+    total = next(
+        csv.DictReader(io.StringIO(run(_PROMPTS, "-m", "claude-sonnet-4.5", "--format", "csv").stdout))
+    )
+    assert (int(total["low"]), int(total["high"])) == (document["low"], document["high"])
+
+
+def test_the_library_counts_a_self_hosted_tag_as_the_cli_does(tmp_path):
+    """One resolver: ``count_tokens(model="llama3.1:8b")`` counts with llama3 (counting needs no price), as
+    ``tokencost count -m llama3.1:8b`` does; a tag whose name does not tell its tokenizer is refused by both."""
+    import tokencost
+    from tokencost.errors import InputError
+
+    text = "Hello, world. 你好，世界。"
+    path = tmp_path / "t.txt"
+    path.write_text(text, encoding="utf-8")
+    counted = tokencost.count_tokens(text, model="llama3.1:8b")
+    cli_count = json.loads(run(str(path), "-m", "llama3.1:8b", "--format", "json").stdout)
+    assert (counted.family, counted.exact) == ("llama3", True)
+    assert cli_count["family"] == "llama3" and cli_count["tokens"] == counted.tokens
+    chat = tokencost.count_tokens({"messages": [{"role": "user", "content": text}]}, model="qwen3:0.6b")
+    assert chat.family == "qwen2" and chat.tokens > counted.tokens // 2
+    with pytest.raises(InputError, match="its name does not tell"):
+        tokencost.count_tokens(text, model="deepseek-r1:7b")
+
+
+_AGENT = Path(__file__).parent.parent / "examples" / "chat" / "agent-tools.json"
+
+
+def _with_schema(tmp_path) -> str:
+    request = json.loads(_AGENT.read_text(encoding="utf-8"))
+    schema = {"type": "object", "properties": {"status": {"type": "string"}, "eta": {"type": "string"}}}
+    request["response_format"] = {"type": "json_schema", "json_schema": {"name": "answer", "schema": schema}}
+    path = tmp_path / "rf.json"
+    path.write_text(json.dumps(request), encoding="utf-8")
+    return str(path)
+
+
+def test_a_templated_chat_count_has_the_range_of_its_estimated_tools():
+    """An open-weight family renders tools as compact JSON plus a preamble, not its template's own text: the
+    count is exact text plus an estimate, so it has a range covering the estimate and says so."""
+    document = json.loads(run(str(_AGENT), "--messages", "-m", "deepseek-v3.2", "--format", "json").stdout)
+    breakdown = document["messages"]
+    assert breakdown["tools"] > 0 and breakdown["error"] > 0
+    assert document["low"] == document["tokens"] - breakdown["error"]
+    assert document["high"] == document["tokens"] + breakdown["error"]
+    assert breakdown["per_request"][0]["framing_error"] == breakdown["error"]
+    table = run(str(_AGENT), "--messages", "-m", "deepseek-v3.2")
+    assert re.search(r"deepseek-v3\s+296\s+exact, framing ±\d+%", table.stdout), table.stdout
+    hello = json.dumps({"messages": [{"role": "user", "content": "Hello there"}]})
+    result = run("-", "--messages", "-m", "deepseek-v3.2", "--format", "json", input=hello)
+    plain = json.loads(result.stdout)
+    assert plain["low"] == plain["tokens"] == plain["high"]  # its template is published: no estimate
+
+
+def test_estimate_labels_and_notices_a_templated_chat_as_count_does(tmp_path):
+    path = _with_schema(tmp_path)
+    counted = run(path, "--messages", "-m", "deepseek-v3.2")
+    assert "tokens approximated (deepseek-v3 " in counted.stderr
+    assert "exact, framing ±" in counted.stdout
+    estimated = CliRunner().invoke(
+        cli, ["estimate", path, "--messages", "-m", "deepseek-v3.2", "-m", "gpt-4o"]
+    )
+    assert estimated.exit_code == 0, estimated.output
+    assert re.search(r"deepseek-v3 \(exact, framing ±\d+%\)", estimated.stdout), estimated.stdout
+    assert "(exact)" not in estimated.stdout
+    assert "notice: tokens approximated (deepseek-v3 " in estimated.stderr
+
+
+def test_a_chat_parts_not_counted_are_in_the_json_and_the_row(tmp_path):
+    request = {
+        "messages": [
+            {
+                "role": "user",
+                "content": [
+                    {"type": "text", "text": "What is in this picture?"},
+                    {"type": "image_url", "image_url": {"url": "https://example.com/a.png"}},
+                ],
+            }
+        ]
+    }
+    path = tmp_path / "img.json"
+    path.write_text(json.dumps(request), encoding="utf-8")
+    document = json.loads(run(str(path), "--messages", "-m", "gpt-4o", "--format", "json").stdout)
+    assert document["messages"]["skipped_parts"] == 1
+    assert document["results"][0]["messages"]["skipped_parts"] == 1
+    table = run(str(path), "--messages", "-m", "gpt-4o")
+    assert "1 part(s) not counted" in table.stdout and "1 part(s) not counted" in table.stderr

@@ -579,3 +579,23 @@ def test_estimate_says_when_the_model_a_request_names_is_not_priced(runner, tmp_
         ).stdout
     )
     assert not any("the request names" in notice for notice in asked["notices"])
+
+
+def test_a_map_to_nothing_names_its_bad_target(runner, tmp_path):
+    """``--map x=nothing/x``: the error names the mapping's target, not only the id it maps."""
+    prompt = tmp_path / "p.txt"
+    prompt.write_text("Hello", encoding="utf-8")
+    result = runner.invoke(cli, ["estimate", str(prompt), "--map", "x=nothing/x", "-m", "x"])
+    assert result.exit_code == 2
+    assert (
+        "model 'x' is mapped (--map / model_map) to 'nothing/x', which is not a catalog model"
+        in result.stderr
+    )
+    workload = tmp_path / "w.yaml"
+    workload.write_text(
+        "version: 1\nworkloads:\n  - {name: w, model: x, requests_per_day: 1, input_tokens: 10, output_tokens: 1}\n",
+        encoding="utf-8",
+    )
+    planned = runner.invoke(cli, ["plan", str(workload), "--map", "x=gpt-9o"])
+    assert planned.exit_code == 2
+    assert "to 'gpt-9o', which is not a catalog model" in planned.stderr and "gpt-4o" in planned.stderr

@@ -385,3 +385,66 @@ def test_plan_of_an_empty_workload_file_is_a_one_line_error(runner, tmp_path, co
         result.stderr.strip()
         == f"Error: {path}: the workload file is empty (write one with `tokencost init`)"
     )
+
+
+def test_a_self_hosted_model_in_a_plan_says_how_to_price_it(runner, tmp_path):
+    """A plan needs a price: a self-hosted tag is named as such with the way to give it one (model_map or an
+    overlay sheet), not a bare "unknown model"; mapped, it plans."""
+    body = (
+        "version: 1\ncandidates: [gpt-5.4-mini]\n{map}workloads:\n"
+        "  - {{name: bot, model: 'llama3.1:8b', requests_per_day: 100, input_tokens: 2000, output_tokens: 100}}\n"
+    )
+    path = tmp_path / "w.yaml"
+    path.write_text(body.format(map=""), encoding="utf-8")
+    result = runner.invoke(cli, ["plan", str(path)])
+    assert result.exit_code == 2
+    assert "model 'llama3.1:8b' is a self-hosted tag (Ollama/vLLM): it has no vendor price" in result.stderr
+    assert "model_map: {'llama3.1:8b': ID}" in result.stderr and "--map llama3.1:8b=ID" in result.stderr
+    path.write_text(body.format(map="model_map: {'llama3.1:8b': cerebras/llama3.1-8b}\n"), encoding="utf-8")
+    mapped = runner.invoke(cli, ["plan", str(path)])
+    assert mapped.exit_code == 0, mapped.output
+    assert "Workload bot: cerebras/llama3.1-8b" in mapped.stdout
+    prompt = tmp_path / "p.txt"
+    prompt.write_text("Hello", encoding="utf-8")
+    estimated = runner.invoke(cli, ["estimate", str(prompt), "-m", "llama3.1:8b"])  # the same advice
+    assert (
+        estimated.exit_code == 2
+        and "--map llama3.1:8b=ID" in estimated.stderr
+        and "--pricing" in estimated.stderr
+    )
+
+
+def test_reasoning_tokens_are_not_billed_on_a_model_that_does_not_reason(runner, tmp_path):
+    """A workload's reasoning tokens (its current model thinks) are not output of a candidate without the
+    reasoning capability: gpt-4o costs what it costs without them, with an assumption naming it; a reasoning
+    candidate still bills them."""
+
+    def plan(reasoning: int) -> dict:
+        path = tmp_path / f"r{reasoning}.yaml"
+        path.write_text(
+            "version: 1\ncandidates: [gpt-4o, gpt-5.4-mini]\nworkloads:\n  - {name: bot, model: o4-mini, "
+            f"requests_per_day: 1000, input_tokens: 2000, output_tokens: 200, reasoning_tokens: {reasoning}}}\n",
+            encoding="utf-8",
+        )
+        result = runner.invoke(cli, ["plan", str(path), "--format", "json"])
+        assert result.exit_code == 0, result.output
+        workload = json.loads(result.stdout)["workloads"][0]
+        return {
+            "costs": {c["model"]: Decimal(c["monthly_cost"]) for c in workload["candidates"]},
+            "reasoning": {
+                c["model"]: c["breakdown"]["parts"]["reasoning"]["tokens"] for c in workload["candidates"]
+            },
+            "assumptions": workload["assumptions"],
+        }
+
+    thinking, plain = plan(2000), plan(0)
+    assert thinking["costs"]["gpt-4o"] == plain["costs"]["gpt-4o"]
+    assert Decimal(thinking["reasoning"]["gpt-4o"]) == 0
+    assert thinking["costs"]["gpt-5.4-mini"] > plain["costs"]["gpt-5.4-mini"]
+    assert Decimal(thinking["reasoning"]["gpt-5.4-mini"]) > 0
+    assert thinking["costs"]["o4-mini"] > plain["costs"]["o4-mini"]
+    assert any(
+        a.startswith("reasoning: not billed on models that do not reason") and a.endswith(": gpt-4o")
+        for a in thinking["assumptions"]
+    )
+    assert not any("not billed on models that do not reason" in a for a in plain["assumptions"])

@@ -328,10 +328,16 @@ def test_retired_model_from_a_selector_is_excluded_with_its_date(tmp_path):
 
 
 def test_retired_model_named_explicitly_is_ranked_with_a_note(tmp_path):
+    # Named, a retired model is still listed with its note, but it cannot be bought in any month of the
+    # plan and names no successor: it covers nothing and ranks after every candidate that covers the
+    # horizon (it used to rank #1 on a price nobody can pay).
     w = _retired_plan(tmp_path, "[old-cheap]")
     ranked = {c["model"]: c for c in w["candidates"]}
-    assert ranked["old-cheap"]["rank"] == 1
+    assert ranked["old-cheap"]["rank"] == 2 and ranked["old-main"]["rank"] == 1
     assert "retired on 2026-10-01" in ranked["old-cheap"]["notes"]
+    assert ranked["old-cheap"]["not_covered_from"] == "2027-01"
+    assert ranked["old-cheap"]["horizon_total"] is None and ranked["old-cheap"]["horizon_savings"] is None
+    assert [m["cost"] for m in ranked["old-cheap"]["forecast"]] == [None, None, None]
     assert not w["excluded"]
 
 

@@ -80,7 +80,7 @@ def test_price_history_and_per_request_tiers(tmp_path):
         + 1000 * 25  # current flat card
     ) / 1_000_000
     assert Decimal(row(document, "claude-opus-4.6")["computed_cost"]) == expected
-    assert document["period"]["days"] == 41
+    assert document["period"]["days"] == 40  # elapsed: 02-20 10:00 to 04-01 10:00
     same = cand(document, "claude-opus-4.6")
     assert same["tokens_method"] == "logged" and Decimal(same["cost"]) == expected
     assert same["vs_actual"] == "1.00"

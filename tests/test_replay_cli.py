@@ -260,7 +260,7 @@ def test_replay_names_fake_clock_records_and_keeps_the_period_real(tmp_path):
         assert result.exit_code == 0, result.output
         assert "3 records read, 3 priced" in result.output
         assert "1 with a placeholder time before 2000 (a fake clock: " in result.output
-        assert "period 2024-12-04 .. 2024-12-05 (2 day(s))" in result.output
+        assert "period 2024-12-04 .. 2024-12-05 (1 day elapsed)" in result.output  # 24 h apart
     document = json.loads(runner.invoke(cli, ["replay", str(log), "-m", "gpt-4o", "--format", "json"]).stdout)
     assert document["records"]["placeholder_time"] == 1
     assert document["period"]["records_without_time"] == 1
@@ -414,3 +414,30 @@ def test_a_one_line_note_beside_the_logs_is_not_a_log_not_an_empty_one(tmp_path)
     assert document["sources"][str(logs / "empty.csv")] == "empty"
     named = run(str(logs / "notes.txt"), "-m", "gpt-4o")
     assert named.exit_code == 2 and "not a usage log" in named.stderr
+
+
+def test_emitted_workload_keeps_the_cache_write_ttl_mix(tmp_path):
+    """The Anthropic example writes 2,000 tokens at 5 min and 3,000 at 1 h: the workload says so
+    (``ttl_1h_share: 0.6``) and plan bills each at its own rate, so it gives the replay's run rate."""
+    log = Path(__file__).parent.parent / "examples" / "usage" / "anthropic-messages.jsonl"
+    target = tmp_path / "from-log.yaml"
+    result = run(str(log), "--emit-workload", str(target), "--format", "json")
+    assert result.exit_code == 0, result.output
+    document = json.loads(result.stdout)
+    sonnet = next(row for row in document["actual"] if row["model"] == "claude-sonnet-4.5")
+    assert (sonnet["cache_write_tokens"], sonnet["cache_write_1h_tokens"]) == (5000, 3000)
+    assert "cache: {write_ratio: 0.384615, ttl_1h_share: 0.6}" in target.read_text(encoding="utf-8")
+    replayed = Decimal(document["actual_total"]["monthly_cost"])
+    plan = CliRunner().invoke(cli, ["plan", str(target), "--format", "json"])
+    assert plan.exit_code == 0, plan.output
+    planned = json.loads(plan.stdout)
+    assert round(Decimal(planned["totals"]["monthly_cost"]), 2) == round(replayed, 2)  # $1.57, was $1.37
+    # the model that writes the cache, alone: its run rate to a hundredth of a percent (requests per day are
+    # written to 4 places); before, its 1 h writes were billed at the 5 min rate
+    days = Decimal(document["period"]["days"])
+    sonnet_rate = Decimal(sonnet["computed_cost"]) * Decimal("30.4375") / days
+    planned_sonnet = Decimal(planned["workloads"][0]["monthly_cost"])
+    assert planned["workloads"][0]["model"] == "claude-sonnet-4.5"
+    assert abs(planned_sonnet - sonnet_rate) / sonnet_rate < Decimal("0.0001")
+    writes = planned["workloads"][0]["breakdown"]["parts"]["cache_writes"]
+    assert writes["ttl"] == "5m+1h"

@@ -87,4 +87,7 @@ def test_the_report_says_how_many_records_had_a_placeholder_time(tmp_path):
     result = CliRunner().invoke(cli, args)
     assert result.exit_code == 0, result.output
     section = out.read_text(encoding="utf-8").split("<h2 id='replay'>")[1]
-    assert "2024-12-04 to 2024-12-04 (1 day(s)) (1 with a placeholder time before 2000" in section
+    assert (
+        "2024-12-04 to 2024-12-04 (0s elapsed, counted as 1 day) (1 with a placeholder time before 2000"
+        in section
+    )

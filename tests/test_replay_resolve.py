@@ -5,6 +5,7 @@ are listed with their candidates, self-hosted ids are their own group; partition
 from __future__ import annotations
 
 import json
+import re
 from decimal import Decimal
 from pathlib import Path
 
@@ -221,3 +222,25 @@ def test_embeddings_responses_are_read_and_priced_on_input_only(tmp_path):
     assert Decimal(row["computed_cost"]) == Decimal("0.0002")  # 10k tokens at $0.02/M
     [large] = document["candidates"]
     assert Decimal(large["cost"]) == Decimal("0.0013")  # same tokenizer: 10k tokens at $0.13/M
+
+
+def test_the_text_report_names_no_empty_suggestions_and_formats_self_hosted_money(tmp_path):
+    """An unknown id with no close name says how to map it (never "did you mean: none"); the self-hosted line's
+    costs are money as everywhere else (``$0.000636``), not raw decimals."""
+    rows = [
+        {"request_id": f"r{i}", "call_type": "acompletion", "spend": 0.001, "prompt_tokens": 1000,
+         "completion_tokens": 100, "startTime": "2025-12-01T10:00:00Z", "model": model, "status": "success",
+         **({"custom_llm_provider": "ollama"} if ":" in model else {})}
+        for i, model in enumerate(["zzqqxx", "qwen3:0.6b", "gpt-4o"])
+    ]  # fmt: skip
+    log = tmp_path / "spend.jsonl"
+    log.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    result = CliRunner().invoke(cli, ["replay", str(log), "-m", "gpt-4o-mini"])
+    assert result.exit_code == 0, result.output
+    assert "none" not in result.output
+    assert (
+        "unknown model 'zzqqxx' not priced (no close name in the catalog; map it with --model-map"
+        in result.output
+    )
+    line = next(x for x in result.output.splitlines() if x.startswith("self-hosted model 'qwen3:0.6b'"))
+    assert re.search(r"on the candidates: gpt-4o-mini \$0\.000\d+$", line), line

@@ -57,7 +57,7 @@ def model_named(sources, notices: list[str]) -> tuple[str, ...]:
 def count_messages(sources, keys, counters, notices, models=None):
     from tokencost.inputs import display_name, read_input
     from tokencost.tokenizers.files import SourceCount
-    from tokencost.tokenizers.messages import count_requests_with_range, parse_requests
+    from tokencost.tokenizers.messages import approximated_notice, count_requests_with_range, parse_requests
 
     out, skipped_files = [], []
     for source in sources:
@@ -96,11 +96,7 @@ def count_messages(sources, keys, counters, notices, models=None):
 
             notices.append(f"{source.name}: {skipped} part(s) not counted ({NOT_COUNTED})")
         if approximated:
-            per_family = ", ".join(f"{family} {tokens}" for family, tokens in approximated.items())
-            notices.append(
-                f"{source.name}: tokens approximated ({per_family}): response-format JSON schemas rendered as "
-                "the vendor's prompt section is not published; the framing error per request is in the JSON"
-            )
+            notices.append(f"{source.name}: {approximated_notice(approximated)}")
         unknown = max((item.breakdown[k].unknown_parts for k in keys), default=0)
         if unknown:
             notices.append(
@@ -115,37 +111,8 @@ def count_messages(sources, keys, counters, notices, models=None):
 
 
 def resolve_model(model: str) -> tuple[str, str]:
-    """(catalog id, tokenizer family) of a model id or alias as typed; a self-hosted tag (``qwen3:0.6b``: no price,
-    which a count does not need) with the tokenizer its name tells, where it does (``_OPEN_WEIGHT``)."""
-    from tokencost.pricing.catalog import load_catalog
+    """(catalog id, tokenizer family) of a model id or alias as typed, through the library's resolver
+    (``tokenizers.models.model_family``): a self-hosted tag counts with the family its name tells."""
+    from tokencost.tokenizers.models import model_family
 
-    catalog = load_catalog()
-    entry = catalog.find(model)
-    if entry is None:
-        found = catalog.resolve(model)
-        family = _open_weight_family(model) if found.self_hosted else None
-        if family is not None:
-            return model, family
-        if found.self_hosted:  # deepseek-r1:7b is a Qwen distill: a name does not always tell
-            raise InputError(
-                f"model {model!r} is a self-hosted tag whose tokenizer its name does not tell",
-                "count it with --tokenizer FAMILY (tokencost count --list-families)",
-            )
-        entry = catalog.get(model)
-    return entry.id, entry.model.tokenizer
-
-
-#: a self-hosted tag's base name -> the open-weight family whose tokenizer it ships (``families.FAMILIES``)
-_OPEN_WEIGHT = (
-    (r"qwen3\.[56]", "qwen3.5"),
-    (r"qwen(?:2|2\.5|3)(?![.\d])", "qwen2"),
-    (r"llama-?3", "llama3"),
-)
-
-
-def _open_weight_family(tag: str) -> str | None:
-    """The tokenizer family a self-hosted tag (``qwen3:0.6b``, ``ollama/llama3.2``) runs, by its model name."""
-    import re
-
-    name = tag.lower().rsplit("/", 1)[-1].split(":", 1)[0]
-    return next((family for pattern, family in _OPEN_WEIGHT if re.match(pattern, name)), None)
+    return model_family(model)

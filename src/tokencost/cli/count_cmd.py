@@ -301,21 +301,10 @@ def _family_result(
     model: str | None, requested: str | None, counter, key, per_source, messages: bool, per_file: bool
 ) -> dict[str, Any]:
     """The JSON result of one family (or model): total, range, how it was counted, per file on request."""
-    from tokencost.tokenizers import with_range
-
     total = sum(item.tokens[key] for item in per_source)
     low, high = (sum(_bounds(item, key)[i] for item in per_source) for i in (0, 1))
-    method = with_range(counter.method, counter.exact, low, high)
     breakdown = _sum_breakdowns(per_source, key) if messages else None
-    if breakdown and breakdown["approximated"]:
-        from tokencost.tokenizers.messages import APPROXIMATED
-
-        method += f" (+{breakdown['approximated']} tokens approximated: {APPROXIMATED})"
-    if breakdown:
-        from tokencost.tokenizers.chat.framing import generation_note
-
-        note = generation_note(breakdown["basis"])
-        method += f"; {note}" if note else ""
+    method = _method(counter, low, high, breakdown)
     result: dict[str, Any] = {}
     if model is not None:
         result["model"] = model
@@ -348,31 +337,63 @@ def _family_result(
     return result
 
 
+def _method(counter, low: int, high: int, breakdown: dict[str, Any] | None) -> str:
+    """How a count (a total or one file's) was made: the counter's method with that count's own range, and for
+    a chat what of it is approximated and how it was framed."""
+    from tokencost.tokenizers import with_range
+
+    method = with_range(counter.method, counter.exact, low, high)
+    if breakdown and breakdown["approximated"]:
+        from tokencost.tokenizers.messages import APPROXIMATED
+
+        method += f" (+{breakdown['approximated']} tokens approximated: {APPROXIMATED})"
+    if breakdown:
+        from tokencost.tokenizers.chat.framing import generation_note
+
+        note = generation_note(breakdown["basis"])
+        method += f"; {note}" if note else ""
+    return method
+
+
 def _family_rows(
     model: str | None, counter, key, result: dict, per_source, per_file: bool
 ) -> list[dict[str, Any]]:
     """The table rows of one family: one per file, or one in all; the kind says the count's whole range (a
     chat's framing error included), not only the tokenizer's band."""
 
-    def kind(tokens: int, low: int, high: int) -> str:
-        return range_label(counter.exact, tokens, low, high, counter.error_band)
+    def kind(tokens: int, low: int, high: int, skipped: int = 0) -> str:
+        label = range_label(counter.exact, tokens, low, high, counter.error_band)
+        return label + (f", {skipped} part(s) not counted" if skipped else "")
 
-    base = {"model": model, "tokenizer": counter.family, "method": result["method"]}
-    if per_file:
+    def skipped(item) -> int:  # a chat's images, audio, files: not in the count, whatever its range says
+        breakdown = item.breakdown.get(key) if item.breakdown else None
+        return breakdown.skipped_parts if breakdown is not None else 0
+
+    base = {"model": model, "tokenizer": counter.family}
+    if per_file:  # each file with its own range, never the total's
+        chat = "messages" in result
         return [
             {
                 **base,
-                "kind": kind(item.tokens[key], *_bounds(item, key)),
+                "kind": kind(item.tokens[key], *_bounds(item, key), skipped(item)),
                 "file": item.name,
                 "tokens": item.tokens[key],
+                "low": _bounds(item, key)[0],
+                "high": _bounds(item, key)[1],
                 "characters": item.characters,
+                "method": _method(
+                    counter, *_bounds(item, key), _sum_breakdowns([item], key) if chat else None
+                ),
             }
             for item in per_source
         ]
     chars = sum(item.characters for item in per_source)
     total = result["tokens"]
-    row_kind = kind(total, result["low"], result["high"])
-    return [{**base, "kind": row_kind, "file": None, "tokens": total, "characters": chars}]
+    row_kind = kind(total, result["low"], result["high"], sum(skipped(item) for item in per_source))
+    return [
+        {**base, "kind": row_kind, "file": None, "tokens": total, "low": result["low"], "high": result["high"],
+         "characters": chars, "method": result["method"]}
+    ]  # fmt: skip
 
 
 def _document(results: list[dict[str, Any]], per_source, notices: list[str]) -> dict[str, Any]:
@@ -397,7 +418,7 @@ def _columns(per_file: bool, models: bool, fmt: str) -> list[tuple[str, str]]:
         columns.append(("model", "model"))
     columns += [("tokenizer", "tokenizer"), ("tokens", "tokens"), ("kind", "exact/estimate")]
     if fmt != "table":
-        columns += [("characters", "characters"), ("method", "method")]
+        columns += [("low", "low"), ("high", "high"), ("characters", "characters"), ("method", "method")]
     return columns
 
 
@@ -440,7 +461,7 @@ def _list_families(fmt: str) -> None:
 
 def _sum_breakdowns(per_source, key) -> dict[str, Any]:
     names = ("content", "overhead", "tools", "response_format", "messages", "requests", "approximated")
-    names += ("exact", "estimated", "error", "unknown_parts")
+    names += ("exact", "estimated", "error", "unknown_parts", "skipped_parts")
     total: dict[str, Any] = dict.fromkeys(names, 0)
     total["basis"] = None
     total["per_request"] = []

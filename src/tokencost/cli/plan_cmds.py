@@ -27,7 +27,8 @@ CANDIDATE_COLUMNS = [
     ("tokenizer", "tokenizer"),
     ("input_tokens", "input tok/req"),
     ("monthly_cost", "monthly cost"),
-    ("savings", "savings"),
+    ("horizon_total", "horizon total"),  # named after the horizon: "6-month total"
+    ("savings", "savings"),  # over the horizon: "6-month savings"
     ("savings_pct", "savings %"),
     ("count", "count"),
     ("notes", "notes"),
@@ -48,6 +49,11 @@ CSV_COLUMNS = [
     ("cost_high", "cost_high"),
     ("savings", "savings"),
     ("savings_pct", "savings_pct"),
+    ("horizon_savings", "horizon_savings"),  # horizon_total: with the breakdown's columns
+    ("horizon_savings_pct", "horizon_savings_pct"),
+    ("successor", "successor"),
+    ("successor_from", "successor_from"),
+    ("not_covered_from", "not_covered_from"),
     ("currency", "currency"),
     ("excluded_reason", "excluded_reason"),
     ("notes", "notes"),
@@ -101,11 +107,56 @@ def _savings_pct(pct: Decimal | None) -> str:
     return savings_pct(pct)
 
 
-def _text_output(result, top: int, breakdown: bool = False) -> str:
+def _candidate_table(result, w, shown) -> list[str]:
+    """One workload's ranked candidates shown: the table, its footnotes, the ranking and range lines."""
+    from tokencost.render.plan_horizon import (
+        month_cell,
+        ranking_lines,
+        savings_header,
+        total_cell,
+        total_header,
+    )
     from tokencost.render.plan_ranges import HEADER as RANGE_HEADER
-    from tokencost.render.plan_ranges import current_range, has_ranges, range_lines, range_text
-    from tokencost.render.report_markdown import budget_alerts, first_month, horizon_total, when, whole
+    from tokencost.render.plan_ranges import has_ranges, range_lines, range_text
+    from tokencost.render.report_markdown import whole
     from tokencost.render.tabular import render_rows
+
+    parts: list[str] = []
+    footnotes: dict[str, int] = {}  # note -> its number, numbered in order of first use
+    rows = []
+    for row in shown:
+        marks = [footnotes.setdefault(note, len(footnotes) + 1) for note in row.notes]
+        rows.append(
+            {
+                "rank": row.rank,
+                "model": row.entry.id + (" (current)" if row.is_current else ""),
+                "provider": row.entry.provider.id,
+                "tokenizer": row.tokens.count.family,
+                "input_tokens": whole(row.tokens.input),
+                "monthly_cost": month_cell(w, row, result.currency),
+                "horizon_total": total_cell(row, result.currency),
+                "savings": _money(row.horizon_savings, result.currency),
+                "savings_pct": _savings_pct(row.horizon_savings_pct),
+                "count": tokens_label(row.tokens, short=True),
+                "notes": "".join(f"[{n}]" for n in marks),
+                "range": range_text(row, result.currency),
+            }
+        )
+    named = {"horizon_total": total_header(result), "savings": savings_header(result)}
+    columns = [(key, named.get(key, head)) for key, head in CANDIDATE_COLUMNS]
+    columns = columns if footnotes else columns[:-1]
+    if has_ranges(shown):
+        columns = [*columns[:6], ("range", RANGE_HEADER), *columns[6:]]
+    parts.append(render_rows(rows, columns, "table").rstrip("\n"))
+    parts.extend(f"[{n}] {note}" for note, n in footnotes.items())
+    parts.extend(ranking_lines(result, w))
+    parts.extend(range_lines(shown))
+    return parts
+
+
+def _text_output(result, top: int, breakdown: bool = False) -> str:
+    from tokencost.render.plan_ranges import current_range
+    from tokencost.render.report_markdown import budget_alerts, first_month, horizon_total, when, whole
 
     currency = result.currency
     parts: list[str] = [
@@ -122,31 +173,7 @@ def _text_output(result, top: int, breakdown: bool = False) -> str:
             head += f", {last_month}: {_money(last_cost, currency)}"
         parts.append(head)
         shown = w.candidates if top <= 0 else w.candidates[:top]
-        footnotes: dict[str, int] = {}  # note -> its number, numbered in order of first use
-        rows = []
-        for row in shown:
-            marks = [footnotes.setdefault(note, len(footnotes) + 1) for note in row.notes]
-            rows.append(
-                {
-                    "rank": row.rank,
-                    "model": row.entry.id + (" (current)" if row.is_current else ""),
-                    "provider": row.entry.provider.id,
-                    "tokenizer": row.tokens.count.family,
-                    "input_tokens": whole(row.tokens.input),
-                    "monthly_cost": _money(row.monthly_cost, currency),
-                    "savings": _money(row.savings, currency),
-                    "savings_pct": _savings_pct(row.savings_pct),
-                    "count": tokens_label(row.tokens, short=True),
-                    "notes": "".join(f"[{n}]" for n in marks),
-                    "range": range_text(row, currency),
-                }
-            )
-        columns = CANDIDATE_COLUMNS if footnotes else CANDIDATE_COLUMNS[:-1]
-        if has_ranges(shown):
-            columns = [*columns[:6], ("range", RANGE_HEADER), *columns[6:]]
-        parts.append(render_rows(rows, columns, "table").rstrip("\n"))
-        parts.extend(f"[{n}] {note}" for note, n in footnotes.items())
-        parts.extend(range_lines(shown))
+        parts.extend(_candidate_table(result, w, shown))
         hidden = len(w.candidates) - len(shown)
         if hidden > 0:
             parts.append(f"... {hidden} more candidate(s) (--top 0 shows all)")
@@ -161,7 +188,7 @@ def _text_output(result, top: int, breakdown: bool = False) -> str:
             parts.append(f"Problem: {problem}")
     parts.append(
         f"\nTotal in {first_month(result)}: {_money(result.monthly_cost, currency)}; "
-        f"on each workload's cheapest candidate: {_money(result.best_monthly_cost, currency)}"
+        f"on each workload's top-ranked candidate: {_money(result.best_monthly_cost, currency)}"
     )
     forecast = result.total_forecast()
     if forecast:
@@ -247,8 +274,10 @@ def _csv_output(result) -> str:
 def plan(file, fmt, top, breakdown, online, currency, fx, estimate_only, at, pricing_dirs, model_map) -> None:
     """Project the monthly spend of a workload FILE on every candidate model, ranked.
 
-    Per workload: this month's cost on the current model, a month-by-month forecast with growth, and every
-    candidate ranked by projected monthly cost with savings against the current model. Candidates that break
+    Per workload: the first month's cost on the current model, a month-by-month forecast with growth, and
+    every candidate ranked by its total over the horizon (price changes and retirements included; a retiring
+    model on its successor from the month it cannot be bought), with savings against the current model.
+    Candidates that break
     a constraint are listed separately with the reason. --format json is the versioned document that
     `tokencost check --baseline` reads.
     """
@@ -365,12 +394,12 @@ def report(
 
         text = render_markdown(result, top=None, chart_top=top)
     if replay_logs:
-        text = _with_replay(text, fmt, result, replay_logs, top, pricing_dirs)
+        text = _with_replay(text, fmt, result, replay_logs, top, pricing_dirs, fx)
     write_atomic(Path(out), text, force=force)
     click.echo(f"Wrote {out} ({len(text.encode('utf-8')):,} bytes)", err=True)
 
 
-def _with_replay(text: str, fmt: str, result, logs, top: int, pricing_dirs) -> str:
+def _with_replay(text: str, fmt: str, result, logs, top: int, pricing_dirs, fx=()) -> str:
     """The report with its replay section (the workloads' top candidates, grouped by month)."""
     from tokencost.render.replay_report import replay_section_html, replay_section_markdown
     from tokencost.replay import replay
@@ -379,7 +408,7 @@ def _with_replay(text: str, fmt: str, result, logs, top: int, pricing_dirs) -> s
         dict.fromkeys(c["model"] for w in result.to_document()["workloads"] for c in w["candidates"][:top])
     )
     document = replay(
-        list(logs), models, group_by="month", pricing=list(pricing_dirs), currency=result.currency
+        list(logs), models, group_by="month", pricing=list(pricing_dirs), currency=result.currency, fx=fx
     )
     if fmt == "html":
         return text.replace("</body></html>", replay_section_html(document) + "</body></html>", 1)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping, Sequence
 from decimal import ROUND_HALF_EVEN, Decimal
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from tokencost.errors import InputError
 
@@ -22,13 +22,23 @@ def count_family(text: str, family: str, estimate_only: bool) -> TokenCount:
     return count_tokens(text, tokenizer=family, estimate=estimate_only)
 
 
+class ChatCount(NamedTuple):
+    """The mean chat request's count; the non-text parts (images, audio) not counted, over all requests; the
+    largest request's tokens (what the context window must hold); and the mean request's tokens of approximated
+    response-format renderings (``messages.APPROXIMATED``)."""
+
+    count: TokenCount
+    skipped_parts: int
+    largest: int
+    approximated: int
+
+
 def count_requests_family(
     requests: Sequence[ChatRequest], family: str, estimate_only: bool, model: str | None = None
-) -> tuple[TokenCount, int, int]:
+) -> ChatCount:
     """The mean chat request of ``requests`` counted with ``family`` (each request with its own per-message
-    overhead and reply priming, the mean rounded half-even to whole tokens); the number of non-text content
-    parts (images, audio) it could not count, over all requests; and the largest request's tokens (what the
-    context window must hold). ``model`` picks the vendor's framing (GPT-5 is not framed as GPT-4o)."""
+    overhead and reply priming, the mean rounded half-even to whole tokens), with what it leaves out
+    (``ChatCount``). ``model`` picks the vendor's framing (GPT-5 is not framed as GPT-4o)."""
     from tokencost.tokenizers import TokenCount, get_counter, with_range
     from tokencost.tokenizers.messages import count_requests, request_bounds
     from tokencost.tokenizers.ranges import RangeTally
@@ -45,17 +55,17 @@ def count_requests_family(
     low = min(int(mean), int(Decimal(low_total) // n))
     high = max(int(mean), -int(-Decimal(high_total) // n))
     method = counter.method
-    approximated = sum(c.approximated for c in each)
-    if approximated:
+    share = (Decimal(sum(c.approximated for c in each)) / n).to_integral_value(rounding=ROUND_HALF_EVEN)
+    if share:
         from tokencost.tokenizers.messages import APPROXIMATED
 
-        share = (Decimal(approximated) / max(len(requests), 1)).to_integral_value(rounding=ROUND_HALF_EVEN)
         method += f" (+{share} tokens approximated: {APPROXIMATED})"
     count = TokenCount(
         int(mean), family, counter.exact, with_range(method, counter.exact, low, high), counter.error_band,
         low, high, counter.backend,
     )  # fmt: skip
-    return count, sum(c.skipped_parts for c in each), max((c.tokens for c in each), default=0)
+    skipped = sum(c.skipped_parts for c in each)
+    return ChatCount(count, skipped, max((c.tokens for c in each), default=0), int(share))
 
 
 def _json_value(value: Any) -> Any:

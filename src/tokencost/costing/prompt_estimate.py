@@ -232,14 +232,20 @@ def _count_per_family(
             "request, rounded to whole tokens"
         )
     skipped_parts = 0
+    approximated: dict[str, int] = {}
     for family in dict.fromkeys(e.model.tokenizer for e in entries):
         if chat is None:
             counts[family] = count_family(text_or_messages, family, estimate_only)
     if chat is not None:  # one count per framing: GPT-5 frames a chat otherwise than GPT-4o does
         for key, (family, model) in _framings(entries).items():
-            counts[key], skipped_parts, largest[key] = count_requests_family(
-                chat, family, estimate_only, model
-            )
+            counted = count_requests_family(chat, family, estimate_only, model)
+            counts[key], skipped_parts, largest[key] = counted.count, counted.skipped_parts, counted.largest
+            if counted.approximated:
+                approximated[key] = counted.approximated
+    if approximated:  # as `count --messages` says it
+        from tokencost.tokenizers.messages import approximated_notice
+
+        notices.append(approximated_notice(approximated))
     if skipped_parts:
         notices.append(
             f"{skipped_parts} part(s) not counted ({chat_model.NOT_COUNTED}: billed by other rules): the input cost "

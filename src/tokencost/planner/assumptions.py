@@ -19,6 +19,12 @@ PLAN_RULES = (
     "growth compounds month on month from each workload's start month; weekly rates convert as "
     "(1 + g) ** (30.4375 / 7); a workload costs 0 in the plan's months before its start",
 )
+RANKING_RULE = (
+    "ranking: by each candidate's total over the horizon (price changes and growth included); a candidate "
+    "cannot be bought from the month its retirement date falls in: from that month it is priced on the "
+    "successor its sheet names, or those months are not covered and it ranks after every candidate that "
+    "covers the horizon (the current model's forecast stays on its own price)"
+)
 PRICES_RULE = (
     "published list prices as of each sheet's checked date (overlay negotiated prices with --pricing); "
     "time-of-day discounts not applied; long-context tiers judged per sample request when real text is "
@@ -205,6 +211,7 @@ def plan_assumptions(
     out = [
         *PLAN_RULES,
         prices_assumption(at),
+        RANKING_RULE,
         candidates_note + "; the current model is always priced",
         *(f"{note} (stated in the workload file)" for note in spec.assumptions),
     ]

@@ -12,8 +12,8 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from tokencost.costing.card_pricer import CardPricer
-from tokencost.costing.volumes import CardPricers, price_volumes
-from tokencost.planner.ranking import Ranking, Traffic, family_volumes
+from tokencost.costing.volumes import CardPricers
+from tokencost.planner.ranking import Ranking, Traffic, family_volumes, price_models
 from tokencost.planner.tokens import FamilyTokens
 
 if TYPE_CHECKING:
@@ -74,13 +74,18 @@ def apply_cost_ranges(
         if key not in factors:
             factors[key] = _uniform_factors(tokens)
         uniform = factors[key]
-        pricer = by_id.get(row.entry.model.id) or pricers.get(row.entry, at)
+        if row.priced_at is not None:  # its first month on a scheduled card (``price_first_month``)
+            pricer = pricers.get(row.entry, row.priced_at)
+        else:
+            pricer = by_id.get(row.entry.model.id) or pricers.get(row.entry, at)
         if uniform is not None and _proportional(pricer, tokens, uniform[1]):
             row.cost_low, row.cost_high = row.monthly_cost * uniform[0], row.monthly_cost * uniform[1]
         else:
             to_price.append(row)
-    if to_price:
-        _price_at_bounds(to_price, by_family, traffic, pricers, at, scale, fx)
+    days = {row.priced_at or at for row in to_price}
+    for day in sorted(days, key=lambda d: (d is not None, d)):
+        rows_on = [row for row in to_price if (row.priced_at or at) == day]
+        _price_at_bounds(rows_on, by_family, traffic, pricers, day, scale, fx)
 
 
 def _price_at_bounds(
@@ -97,7 +102,7 @@ def _price_at_bounds(
     totals = []
     for side in (LOW, HIGH):
         volumes = family_volumes({f: at_bound(t, side) for f, t in by_family.items()}, traffic)
-        costs = price_volumes(entries, volumes, at=at, pricers=pricers)
+        costs = price_models(entries, volumes, at=at, pricers=pricers)
         totals.append({id(c.entry): c for c in costs})
     for row in rows:
         low, high = totals[LOW][id(row.entry)], totals[HIGH][id(row.entry)]

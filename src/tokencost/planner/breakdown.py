@@ -52,7 +52,7 @@ class Breakdown:
     requests: Decimal
     parts: tuple[Part, ...]
     total: Decimal
-    horizon_total: Decimal
+    horizon_total: Decimal | None  # None: the model covers none of the plan's months (retired)
     ttl: str
 
     def part(self, name: str) -> Part:
@@ -95,7 +95,7 @@ def _document(
     requests: str,
     tokens: list[str | None],
     costs: list[Decimal],
-    horizon: Decimal,
+    horizon: Decimal | None,
     ttl: str,
 ) -> dict[str, Any]:
     parts = {}
@@ -142,18 +142,21 @@ def breakdown_document(
         memo[0][0],
         tokens,
         rounded,
-        _horizon(w, row),
+        candidate_horizon(w, row),
         w.cache_ttl,  # type: ignore[arg-type]
     )
 
 
-def _horizon(w: WorkloadPlan, row: CandidateRow) -> Decimal:
-    """``row``'s cost over the plan's months: the workload's own total for the current model."""
+def candidate_horizon(w: WorkloadPlan, row: CandidateRow) -> Decimal | None:
+    """``row``'s cost over the plan's months (the months it covers; None when it covers none of the
+    workload's): the workload's own total for the current model."""
+    if row.uncovered_from is not None and row.uncovered_from == w.first_month_label:
+        return None
     if row.is_current and w.horizon_total is not None:
         return w.horizon_total  # the sum of the workload's forecast as written
     if row.month_costs is None:
         return row.monthly_cost * w.factor_sum
-    return sum((cost for _, cost in w.candidate_forecast(row)), ZERO)
+    return sum((cost for _, cost in w.candidate_forecast(row) if cost is not None), ZERO)
 
 
 def per_request_tokens(w: WorkloadPlan, row: CandidateRow) -> dict[str, Decimal]:
@@ -180,7 +183,9 @@ def breakdown_of(w: WorkloadPlan, row: CandidateRow) -> Breakdown:
         Part(name, tokens.get(name), None if name not in tokens else tokens[name] * requests, cost)
         for name, cost in zip(PARTS, costs, strict=True)
     )
-    return Breakdown(w.first_month_label, requests, parts, row.monthly_cost, _horizon(w, row), w.cache_ttl)
+    return Breakdown(
+        w.first_month_label, requests, parts, row.monthly_cost, candidate_horizon(w, row), w.cache_ttl
+    )
 
 
 __all__ = [
@@ -189,6 +194,7 @@ __all__ = [
     "Part",
     "breakdown_document",
     "breakdown_of",
+    "candidate_horizon",
     "per_request_tokens",
     "round_parts",
 ]

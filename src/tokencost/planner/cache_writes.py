@@ -21,15 +21,20 @@ ZERO = Decimal(0)
 TTL_MINUTES = {"5m": Decimal(5), "1h": Decimal(60)}
 TTL_WORDS = {"5m": "5-minute", "1h": "1-hour"}
 DEFAULT_REFRESH = CacheRefresh()
+#: the ``ttl`` of writes made with both TTLs (``cache.ttl_1h_share``)
+MIXED_TTL = "5m+1h"
 
 
 class CacheWrites(NamedTuple):
     """``share``: cache-write tokens per request as a share of its input, at ``ttl`` (``5m`` or ``1h``);
-    ``assumption``: the plan's sentence saying how it was derived (None when there is nothing to say)."""
+    ``assumption``: the plan's sentence saying how it was derived (None when there is nothing to say);
+    ``share_1h``: of those writes, the share made with the 1 h TTL when the spec gives a mix (``ttl_1h_share``:
+    then ``ttl`` is ``5m+1h``)."""
 
     ttl: str
     share: Decimal
     assumption: str | None
+    share_1h: Decimal = ZERO
 
 
 def share_text(fraction: Decimal) -> str:
@@ -80,10 +85,14 @@ def cache_writes(w: Workload, monthly_requests: Decimal) -> CacheWrites:
             "from the cache is written)"
         )
     share = hits * share_of_requests / (1 - share_of_requests)
-    rate = "1 h" if refresh.ttl == "1h" else "5 min"
+    mix = refresh.ttl_1h_share
+    rate = "the card's 1 h cache-write rate" if refresh.ttl == "1h" else "the card's 5 min cache-write rate"
+    if mix is not None:
+        rate = f"the card's 1 h cache-write rate for {share_text(mix)} of them (given: ttl_1h_share), 5 min for the rest"
     text = (
         f"cache writes: {how.format(m=share_text(share_of_requests))}{capped}, {share_text(share)} of input "
-        f"tokens per request, billed at the card's {rate} cache-write rate (as input where a card publishes "
-        "none, noted per model)"
+        f"tokens per request, billed at {rate} (as input where a card publishes none, noted per model)"
     )
+    if mix is not None:
+        return CacheWrites(MIXED_TTL, share, text, mix)
     return CacheWrites(refresh.ttl, share, text)

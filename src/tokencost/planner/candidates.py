@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from dataclasses import replace
 from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 from typing import NamedTuple
 
@@ -15,7 +16,7 @@ from tokencost.errors import InputError
 from tokencost.planner.figures import k_tokens
 from tokencost.planner.tokens import FamilyTokens
 from tokencost.planner.workload import WorkloadFile, is_selector, where
-from tokencost.pricing.catalog import Catalog, Entry
+from tokencost.pricing.catalog import Catalog, Entry, bad_map_message
 from tokencost.pricing.lifecycle import retired_note
 from tokencost.pricing.schema import Capability
 
@@ -55,17 +56,41 @@ def resolve_candidates(
         else:
             entry = catalog.find(candidate)
             if entry is None:
-                message = (
-                    f"{where(text, source, 'candidates', i)}: candidates[{i}]: unknown model {candidate!r}"
-                )
-                suggestions = catalog.suggest(candidate)
-                hint = "did you mean: " + ", ".join(suggestions) if suggestions else "see `tokencost models`"
+                what, hint = unknown_model(catalog, candidate)
                 if tolerate_unknown:
-                    problems.append(f"unknown candidate model {candidate!r} ({hint})")
+                    problems.append(unknown_problem("candidate ", candidate, what, hint))
                     continue
-                raise InputError(message, hint)
+                raise InputError(f"{where(text, source, 'candidates', i)}: candidates[{i}]: {what}", hint)
             out.setdefault(entry.id, entry)
     return list(out.values()), "candidates: " + ", ".join(spec.candidates) + " (as listed in the file)"
+
+
+def unknown_model(catalog: Catalog, name: str) -> tuple[str, str]:
+    """(what is wrong, what to do) for a model id the catalog cannot price: a self-hosted tag (``llama3.1:8b``)
+    has no vendor price, so say how to give it one; else the closest names."""
+    found = catalog.resolve(name)
+    if found.bad_map_target is not None:
+        close = catalog.suggest(found.bad_map_target)
+        return bad_map_message(found), (
+            "did you mean: " + ", ".join(close) if close else "see `tokencost models`"
+        )
+    if found.self_hosted:
+        api = f"; on an API it is {found.alternatives[0]}" if found.alternatives else ""
+        return (
+            f"model {name!r} is a self-hosted tag (Ollama/vLLM): it has no vendor price{api}",
+            f"to price it, map it to a catalog model with model_map: {{{name!r}: ID}} in the file or --map {name}=ID, "
+            "or give it a card of your own in an overlay price sheet (--pricing)",
+        )
+    suggestions = catalog.suggest(name)
+    hint = "did you mean: " + ", ".join(suggestions) if suggestions else "see `tokencost models`"
+    return f"unknown model {name!r}", hint
+
+
+def unknown_problem(kind: str, name: str, what: str, hint: str) -> str:
+    """An unknown model as a plan problem (``unknown model 'x' (...)``, ``unknown candidate model 'x' (...)``:
+    the check reads that prefix); a self-hosted tag's reason is kept beside the hint."""
+    detail = hint if what == f"unknown model {name!r}" else f"{what}; {hint}"
+    return f"unknown {kind}model {name!r} ({detail})"
 
 
 def _later_defaults(catalog: Catalog, entries: list[Entry], first_day: dt.date, horizon: int) -> str:
@@ -157,6 +182,11 @@ class Screen(NamedTuple):
         tokens, needed = self.tokens[volumes_key(entry, self.tokens)]
         is_current = item_id == self.current_id
         model = entry.model
+        if (
+            tokens.reasoning and "reasoning" not in model.capabilities
+        ):  # it produces none (``ranking.reasons``)
+            needed = max(needed - tokens.reasoning, self.needed_floor)
+            tokens = replace(tokens, reasoning=Decimal(0))
         notes: list[str] = []
         deprecated = model.deprecated
         if deprecated is not None and deprecated <= self.last_day:
@@ -208,6 +238,17 @@ class Screen(NamedTuple):
         if window is None and self.needed_floor:
             return f"context window unknown (min_context {k_tokens(self.needed_floor, ROUND_CEILING)})"
         return None
+
+
+def reasoning_assumption(screened: Sequence[Screened], reasoning: Decimal) -> list[str]:
+    """The models the workload's reasoning tokens are not billed on (they do not reason), as an assumption."""
+    plain = [s.id for s in screened if reasoning and "reasoning" not in s.entry.model.capabilities]
+    if not plain:
+        return []
+    shown = ", ".join(plain[:8]) + (f" and {len(plain) - 8} more" if len(plain) > 8 else "")
+    return [
+        f"reasoning: not billed on models that do not reason (no reasoning capability on their card): {shown}"
+    ]
 
 
 def screen(items: Sequence[Prepared], rules: Screen, problems: list[str]) -> list[Screened]:

@@ -28,12 +28,21 @@ from tokencost.fx import FxTable, fx_table
 from tokencost.planner.assumptions import conversion_assumptions, plan_assumptions, workload_assumptions
 from tokencost.planner.bands import apply_bands
 from tokencost.planner.cache_writes import cache_writes
-from tokencost.planner.candidates import Prepared, Screen, resolve_candidates, screen, static_exclusion
+from tokencost.planner.candidates import (
+    Prepared,
+    Screen,
+    reasoning_assumption,
+    resolve_candidates,
+    screen,
+    static_exclusion,
+    unknown_model,
+    unknown_problem,
+)
 from tokencost.planner.embedding import embedding_step, step_assumptions
 from tokencost.planner.figures import grouped, plain
 from tokencost.planner.plan_document import SCHEMA
 from tokencost.planner.plan_result import CandidateRow, PlanResult, WorkloadPlan
-from tokencost.planner.price_changes import apply_month_costs
+from tokencost.planner.price_changes import apply_month_costs, price_first_month
 from tokencost.planner.projection import (
     Timeline,
     add_months,
@@ -43,6 +52,7 @@ from tokencost.planner.projection import (
     workload_timeline,
 )
 from tokencost.planner.ranking import Ranking, Traffic, family_volumes, price_candidates, rank_rows
+from tokencost.planner.retirement import apply_retirement
 from tokencost.planner.tokens import FamilyTokens, WorkloadTokens, sample_files
 from tokencost.planner.workload import CacheRefresh, Workload, WorkloadFile, is_selector, load_workload, where
 from tokencost.pricing.catalog import Catalog, Entry, load_catalog, pricing_paths
@@ -80,6 +90,7 @@ def _traffic(w: Workload) -> tuple[Decimal, Decimal, Traffic, str | None]:
         w.cache_hit_ratio or Decimal(0),
         writes.share,
         writes.ttl,
+        writes.share_1h,
     )
     return monthly_requests, factor, traffic, writes.assumption
 
@@ -172,11 +183,16 @@ class _Planner:
         assumptions = step_assumptions(assumptions, step)
         rules = self._screen_rules(by_family, current, timeline, monthly_requests)
         screened = screen(self._to_screen(current, candidates), rules, problems)
+        assumptions += reasoning_assumption(screened, w.reasoning_tokens or Decimal(0))
         volumes = family_volumes(by_family, traffic)
         ranking = price_candidates(screened, volumes, self.pricers, self.at, timeline.scale, problems)
         self.entries.update(ranking.priced)
         self._month_costs(ranking, volumes, timeline, assumptions)
-        rank_rows(ranking.rows, ranking.current)
+        for row in ranking.rows:
+            apply_retirement(
+                row, volumes, self.grid_start, timeline.months, timeline.scale, self.fx, self.catalog, self.at
+            )
+        rank_rows(ranking.rows, ranking.current, timeline.factors)
         cost_range = apply_bands(ranking, by_family, traffic, self.pricers, self.at, timeline.scale, self.fx)
         self._require_a_candidate(w, ranking, problems)
         tokens = by_family[volumes_key(current, by_family)] if current else by_family[base]
@@ -214,15 +230,13 @@ class _Planner:
         """The workload's model; unknown is an input error, or a problem with ``tolerate_unknown``."""
         current = self.catalog.find(w.model)
         if current is None:
-            suggestions = self.catalog.suggest(w.model)
-            hint = "did you mean: " + ", ".join(suggestions) if suggestions else "see `tokencost models`"
+            what, hint = unknown_model(self.catalog, w.model)
             if not self.tolerate_unknown:
                 raise InputError(
-                    f"{where(self.text, self.source, 'workloads', index, 'model')}: workloads[{index}].model: "
-                    f"unknown model {w.model!r}",
+                    f"{where(self.text, self.source, 'workloads', index, 'model')}: workloads[{index}].model: {what}",
                     hint,
                 )
-            problems.append(f"unknown model {w.model!r} ({hint})")
+            problems.append(unknown_problem("", w.model, what, hint))
         return current
 
     def _samples(self, index: int, w: Workload) -> tuple[list[Path], bool]:
@@ -301,8 +315,10 @@ class _Planner:
             return
         current = ranking.current
         extra = [] if current is None or any(r is current for r in ranking.rows) else [current]
+        first_day = add_months(self.grid_start, timeline.first or 0)
         for row in [*ranking.rows, *extra]:
             notes = assumptions if row is current else None
+            price_first_month(row, volumes, first_day, timeline.scale, self.fx)
             apply_month_costs(row, volumes, self.grid_start, timeline.months, timeline.scale, self.fx, notes)
 
     def _require_a_candidate(self, w: Workload, ranking: Ranking, problems: list[str]) -> None:
@@ -329,7 +345,8 @@ class _Planner:
         """The current model's input and output rates for this workload's request size, converted."""
         if current is None or row is None:
             return None
-        rates = self.pricers.get(current, self.at).rates(None, tokens.input)  # type: ignore[union-attr]
+        at = self.at or row.priced_at
+        rates = self.pricers.get(current, at).rates(None, tokens.input)  # type: ignore[union-attr]
         rate = self.fx(current.currency)
         return {
             "input": plain(rates.input * rate) if rates.input is not None else None,

@@ -54,31 +54,56 @@ def workload_document(w: WorkloadPlan) -> dict[str, Any]:
         **workload_range(w),
         "forecast": [{"month": m, "cost": money(c)} for m, c in w.forecast],
         "horizon_total": money(w.horizon_total),
+        "ranked_by": "horizon_total",
         "breakdown": None if w.current_row is None else breakdown_document(w, w.current_row, memo),
-        "candidates": [
-            {
-                "rank": row.rank,
-                "model": row.entry.id,
-                "provider": row.entry.provider.id,
-                "current": row.is_current,
-                "monthly_cost": money(row.monthly_cost),
-                "savings": money(row.savings),
-                "savings_pct": None if row.savings_pct is None else str(row.savings_pct),
-                "tokenizer": row.tokens.count.family,
-                "input_tokens": tokens_text(row.tokens.input),
-                "exact": row.tokens.count.exact,
-                "method": row.tokens.count.method,
-                "notes": list(row.notes),
-                "breakdown": breakdown_document(w, row, memo),
-                **candidate_range(row),
-            }
-            for row in w.candidates
-        ],
+        "candidates": [candidate_document(w, row, memo) for row in w.candidates],
         "excluded": [{"model": x.model, "provider": x.provider, "reason": x.reason} for x in w.excluded],
         "assumptions": list(w.assumptions),
         "problems": list(w.problems),
         "instrument": w.instrument,
     }
+
+
+def candidate_document(
+    w: WorkloadPlan, row: CandidateRow, memo: dict[int, list[str | None]]
+) -> dict[str, Any]:
+    """One ranked candidate: its first month, its breakdown and its horizon (``candidate_horizon_fields``)."""
+    breakdown = breakdown_document(w, row, memo)
+    return {
+        "rank": row.rank,
+        "model": row.entry.id,
+        "provider": row.entry.provider.id,
+        "current": row.is_current,
+        "monthly_cost": money(row.monthly_cost),
+        "savings": money(row.savings),
+        "savings_pct": None if row.savings_pct is None else str(row.savings_pct),
+        **candidate_horizon_fields(w, row, breakdown["horizon_total"]),
+        "tokenizer": row.tokens.count.family,
+        "input_tokens": tokens_text(row.tokens.input),
+        "exact": row.tokens.count.exact,
+        "method": row.tokens.count.method,
+        "notes": list(row.notes),
+        "breakdown": breakdown,
+        **candidate_range(row),
+    }
+
+
+def candidate_horizon_fields(w: WorkloadPlan, row: CandidateRow, total: str | None) -> dict[str, Any]:
+    """A ranked candidate over the horizon: its ``total`` as written (what it is ranked by; the months it
+    covers), savings against the current model's total, the successor its months after retirement are
+    priced on and from when, the first month it does not cover, and its forecast when its cost changes
+    within the horizon (a month not covered is null)."""
+    out: dict[str, Any] = {
+        "horizon_total": total,
+        "horizon_savings": money(row.horizon_savings),
+        "horizon_savings_pct": None if row.horizon_savings_pct is None else str(row.horizon_savings_pct),
+        "successor": row.successor,
+        "successor_from": row.successor_from,
+        "not_covered_from": row.uncovered_from,
+    }
+    if row.month_costs is not None:
+        out["forecast"] = [{"month": m, "cost": money(c)} for m, c in w.candidate_forecast(row)]
+    return out
 
 
 def token_bounds(tokens: FamilyTokens) -> dict[str, Any]:

@@ -31,8 +31,9 @@ class CandidateRow:
     rank: int = 0
     savings: Decimal | None = None
     savings_pct: Decimal | None = None
-    #: per forecast month when a price change (scheduled or dated card) falls in the horizon, else None
-    month_costs: list[Decimal] | None = None
+    #: per forecast month when a price change (scheduled or dated card) or the model's retirement falls in
+    #: the horizon, else None; None for a month not covered (retired, no successor: ``planner.retirement``)
+    month_costs: list[Decimal | None] | None = None
     #: ``monthly_cost`` split into ``costing.card_pricer.PARTS`` in the card's currency and for the priced
     #: traffic; times ``parts_rate`` (FX rate x growth before the plan) they are in the display currency
     parts: tuple[Decimal, ...] = ()
@@ -42,6 +43,21 @@ class CandidateRow:
     cost_high: Decimal | None = None
     #: ranked candidates whose cost range meets this one's: the order between them is not certain
     overlaps: tuple[str, ...] = ()
+    #: the cost over the plan's months (covered months only), what the rows are ranked by
+    horizon_total: Decimal | None = None
+    #: the current model's horizon total minus this one's (None when this one does not cover the horizon)
+    horizon_savings: Decimal | None = None
+    horizon_savings_pct: Decimal | None = None
+    #: retiring within the horizon: the successor its later months are priced on, from which month, or the
+    #: first month it does not cover (no successor)
+    successor: str | None = None
+    #: the day whose card priced ``monthly_cost`` when a scheduled card is in force by the workload's first
+    #: month (``planner.price_changes.price_first_month``); None: the current card (or ``--at``'s)
+    priced_at: dt.date | None = None
+    #: the days a dated or scheduled card of its own starts within the horizon (``planner.price_changes``)
+    price_changes: tuple[str, ...] = ()
+    successor_from: str | None = None
+    uncovered_from: str | None = None
 
     def __post_init__(self) -> None:
         if self.cost_low is None:
@@ -106,9 +122,20 @@ class WorkloadPlan:
         costs = self.month_costs or [self.monthly_cost] * len(self.months)
         return [(m, c * f) for m, c, f in zip(self.months, costs, self.factors, strict=True)]
 
-    def candidate_forecast(self, row: CandidateRow) -> list[tuple[str, Decimal]]:
+    def candidate_forecast(self, row: CandidateRow) -> list[tuple[str, Decimal | None]]:
+        """``row``'s cost per plan month (None: a month it does not cover, ``planner.retirement``)."""
         costs = row.month_costs or [row.monthly_cost] * len(self.months)
-        return [(m, c * f) for m, c, f in zip(self.months, costs, self.factors, strict=True)]
+        return [
+            (m, None if c is None else c * f)
+            for m, c, f in zip(self.months, costs, self.factors, strict=True)
+        ]
+
+    def first_cost(self, row: CandidateRow) -> Decimal | None:
+        """``row``'s cost in the workload's first month as forecast: its successor's when it cannot be
+        bought then, None when that month is not covered (``planner.retirement``)."""
+        if row.month_costs is None:
+            return row.monthly_cost
+        return row.month_costs[self.first_month or 0]
 
     def breakdown(self, row: CandidateRow) -> Breakdown:
         """``row``'s monthly cost split into input, cached input, cache writes, output, reasoning and fees,
@@ -128,6 +155,7 @@ class WorkloadPlan:
 
     @property
     def best(self) -> CandidateRow | None:
+        """The top-ranked candidate: the cheapest over the horizon (``ranking.rank_rows``)."""
         return self.candidates[0] if self.candidates else None
 
     @property
@@ -180,12 +208,14 @@ class PlanResult:
 
     @property
     def best_monthly_cost(self) -> Decimal:
-        """This month on each workload's cheapest candidate; a workload no candidate qualifies for stays on
+        """The first month on each workload's top-ranked candidate (cheapest over the horizon; as forecast, so on
+        its successor when it cannot be bought then); a workload no candidate qualifies for stays on
         its current model (nothing cheaper is allowed)."""
         total = Decimal(0)
         for w in self.workloads:
-            if w.best is not None:
-                total += w.best.monthly_cost * w.factors[0]
+            best = None if w.best is None else w.first_cost(w.best)
+            if best is not None:
+                total += best * w.factors[0]
             elif w.monthly_cost is not None:
                 total += w.monthly_cost * w.factors[0]
         return total
@@ -201,7 +231,7 @@ class PlanResult:
         total = Decimal(0)
         for w in self.workloads:
             months = w.candidate_forecast(w.best) if w.best is not None else w.forecast
-            total += written_sum(cost for _, cost in months)
+            total += written_sum(cost for _, cost in months if cost is not None)
         return total
 
     def total_forecast(self) -> list[tuple[str, Decimal]]:

@@ -8,9 +8,10 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
-from tokencost.costing.volumes import Volumes, price_volumes
+from tokencost.costing.volumes import Volumes
 from tokencost.planner.plan_result import CandidateRow
 from tokencost.planner.projection import add_months
+from tokencost.planner.ranking import price_models
 
 
 def _card_kind(model: Any, day: dt.date) -> str:
@@ -23,6 +24,34 @@ def _changes_within(model: Any, first_day: dt.date, last_day: dt.date) -> list[d
         for c in model.cards()
         if c.effective_from and first_day < c.effective_from <= last_day
     ]
+
+
+def price_first_month(
+    row: CandidateRow,
+    volumes: dict[str, Volumes],
+    day: dt.date,
+    scale: Decimal,
+    fx: Callable[[str], Decimal],
+) -> None:
+    """Price ``row``'s first month on the card in force on ``day`` (the workload's first day in the plan)
+    when a scheduled card has started by then: a plan starting on or after an announced change pays the new
+    price from its first month. Sets ``row.priced_at`` (the ranges and the later months follow it)."""
+    model = row.entry.model
+    if not model.scheduled:
+        return
+    card = model.card_at(day)
+    if card is None or card is model.prices:
+        return
+    [cost] = price_models([row.entry], volumes, at=day)
+    if cost.total is None:
+        return
+    rate = fx(row.entry.currency) * scale
+    row.monthly_cost, row.parts, row.parts_rate = cost.total * rate, cost.parts, rate
+    row.cost_low = row.cost_high = row.monthly_cost
+    row.priced_at = day
+    row.notes.append(
+        f"priced on the card in force from {card.effective_from} ({_card_kind(model, card.effective_from)})"
+    )
 
 
 def apply_month_costs(
@@ -45,18 +74,20 @@ def apply_month_costs(
     if not starts or model.card_at(None) is None:
         return
     rate, by_card, costs = fx(row.entry.currency), {}, []
+    first_card = model.prices if row.priced_at is None else model.card_at(row.priced_at)
     for i in range(len(months)):
         card = model.card_at(add_months(grid_start, i)) or model.prices
-        if card is model.prices:
+        if card is first_card:
             costs.append(row.monthly_cost)
             continue
         if id(card) not in by_card:
-            [cost] = price_volumes([row.entry], volumes, at=card.effective_from)
+            [cost] = price_models([row.entry], volumes, at=card.effective_from)
             by_card[id(card)] = None if cost.total is None else cost.total * rate * scale
         costs.append(by_card[id(card)] if by_card[id(card)] is not None else row.monthly_cost)
     if costs == [row.monthly_cost] * len(months):
         return
     row.month_costs = costs
+    row.price_changes = tuple(day.isoformat() for day in starts)
     changes = ", ".join(f"{day} ({_card_kind(model, day)})" for day in starts)
     text = f"price change within the forecast: {row.entry.id} from {changes}; those months use that card"
     row.notes.append(text.replace(f"{row.entry.id} ", "", 1))

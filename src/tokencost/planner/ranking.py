@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from decimal import ROUND_HALF_EVEN, Decimal
 from typing import NamedTuple
 
-from tokencost.costing.volumes import CardPricers, Volumes, price_volumes
+from tokencost.costing.volumes import CardPricers, ModelCost, Volumes, price_volumes
 from tokencost.planner.candidates import Screened
 from tokencost.planner.plan_result import CandidateRow, Excluded
 from tokencost.planner.tokens import FamilyTokens
@@ -27,6 +27,8 @@ class Traffic(NamedTuple):
     cache_ratio: Decimal
     write_ratio: Decimal = Decimal(0)
     ttl: str = "5m"
+    #: of the writes, the share made with the 1 h TTL when the workload gives a mix (``ttl`` ``5m+1h``)
+    share_1h: Decimal = Decimal(0)
 
 
 class Ranking(NamedTuple):
@@ -43,7 +45,9 @@ def family_volumes(by_family: dict[str, FamilyTokens], traffic: Traffic) -> dict
     """Per family, the average request (and each sample request) on the workload's traffic."""
     parts = ((None, traffic.standard), ("batch", traffic.batch))
     zero, share = Decimal(0), traffic.write_ratio
-    w5, w1h = (zero, share) if traffic.ttl == "1h" else (share, zero)
+    w5, w1h = (
+        (zero, share) if traffic.ttl == "1h" else (share * (1 - traffic.share_1h), share * traffic.share_1h)
+    )
     return {
         family: Volumes(
             tokens.input,
@@ -63,6 +67,29 @@ def family_volumes(by_family: dict[str, FamilyTokens], traffic: Traffic) -> dict
     }
 
 
+def reasons(entry: Entry) -> bool:
+    """Whether ``entry``'s model produces reasoning tokens (its card lists the ``reasoning`` capability)."""
+    return "reasoning" in entry.model.capabilities
+
+
+def price_models(entries: Sequence[Entry], volumes: dict[str, Volumes], **options) -> list[ModelCost]:
+    """``price_volumes``, with the workload's reasoning tokens billed only on models that reason: a model
+    without the capability produces none, so it is priced on the same volumes without them."""
+    if not any(v.reasoning for v in volumes.values()):
+        return price_volumes(entries, volumes, **options)
+    plain = [i for i, e in enumerate(entries) if not reasons(e)]
+    if not plain:
+        return price_volumes(entries, volumes, **options)
+    thinking = [i for i, e in enumerate(entries) if reasons(e)]
+    no_reasoning = {key: v._replace(reasoning=0) for key, v in volumes.items()}
+    out: list[ModelCost | None] = [None] * len(entries)
+    for group, group_volumes in ((thinking, volumes), (plain, no_reasoning)):
+        costs = price_volumes([entries[i] for i in group], group_volumes, **options) if group else []
+        for i, cost in zip(group, costs, strict=True):
+            out[i] = cost
+    return out  # type: ignore[return-value]
+
+
 def price_candidates(
     screened: Sequence[Screened],
     volumes: dict[str, Volumes],
@@ -76,7 +103,7 @@ def price_candidates(
 
     ``scale`` is the growth before the plan's first month of a workload that started earlier."""
     to_price = [s.entry for s in screened if s.reason is None or s.is_current]
-    costs = iter(price_volumes(to_price, volumes, at=at, pricers=pricers))
+    costs = iter(price_models(to_price, volumes, at=at, pricers=pricers))
     rows: list[CandidateRow] = []
     excluded: list[Excluded] = []
     current: CandidateRow | None = None
@@ -108,16 +135,47 @@ def price_candidates(
     return Ranking(rows, excluded, current, priced)
 
 
-def rank_rows(rows: list[CandidateRow], current: CandidateRow | None) -> None:
-    """Sort cheapest first (the current model before an equally priced one) and set rank and savings."""
-    rows.sort(key=lambda r: (r.monthly_cost, not r.is_current, r.entry.id))
+def horizon_value(row: CandidateRow, factors: Sequence[Decimal], factor_sum: Decimal) -> Decimal:
+    """``row``'s cost over the plan's months (``factors``: the traffic of each month, ``factor_sum`` their
+    sum), its months not covered left out."""
+    if row.month_costs is None:
+        return row.monthly_cost * factor_sum
+    return sum((c * f for c, f in zip(row.month_costs, factors, strict=True) if c is not None), Decimal(0))
+
+
+def rank_rows(rows: list[CandidateRow], current: CandidateRow | None, factors: Sequence[Decimal]) -> None:
+    """Rank by the cost over the horizon, cheapest first (price changes, successors and growth included):
+    a row not covering every month after the rows that do, then the first month's cost as forecast, a row
+    priced on its successor after that successor, the current model before an equally priced one, the id. Set rank, savings in the first month and over the horizon."""
+    factor_sum = sum(factors, Decimal(0))
+    for row in rows if current is None or current in rows else [*rows, current]:
+        row.horizon_total = horizon_value(row, factors, factor_sum)
+    first = next((i for i, f in enumerate(factors) if f), 0)
+    rows.sort(key=lambda row: _rank_key(row, first))
     base_cost = current.monthly_cost if current is not None else None
+    base_total = current.horizon_total if current is not None else None
     for rank, row in enumerate(rows, start=1):
         row.rank = rank
         if base_cost is not None:
             row.savings = base_cost - row.monthly_cost
-            row.savings_pct = (
-                (row.savings / base_cost * 100).quantize(_PCT, rounding=ROUND_HALF_EVEN)
-                if base_cost
-                else None
-            )
+            row.savings_pct = _pct(row.savings, base_cost)
+        if base_total is not None and row.uncovered_from is None:
+            row.horizon_savings = base_total - row.horizon_total  # type: ignore[operator]
+            row.horizon_savings_pct = _pct(row.horizon_savings, base_total)
+
+
+def _rank_key(row: CandidateRow, first: int) -> tuple:
+    """The sort key of ``rank_rows``; ``first``: the index of the workload's first month."""
+    cost = row.monthly_cost if row.month_costs is None else row.month_costs[first]
+    return (
+        row.uncovered_from is not None,
+        row.horizon_total,
+        row.monthly_cost if cost is None else cost,
+        row.successor is not None,
+        not row.is_current,
+        row.entry.id,
+    )
+
+
+def _pct(part: Decimal, whole: Decimal) -> Decimal | None:
+    return (part / whole * 100).quantize(_PCT, rounding=ROUND_HALF_EVEN) if whole else None

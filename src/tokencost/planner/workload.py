@@ -82,9 +82,21 @@ class CacheRefresh(_Strict):
         None,
         description="Requests per TTL window (default: the workload's traffic spread evenly over the month).",
     )
+    ttl_1h_share: Ratio | None = Field(
+        None,
+        description="Share of the cache writes made with the 1 h TTL, the rest with 5 min (a measured mix, as "
+        "tokencost replay --emit-workload writes it); needs write_ratio, excludes ttl.",
+    )
 
     @model_validator(mode="after")
     def _one_way(self) -> CacheRefresh:
+        if self.ttl_1h_share is not None:
+            if self.write_ratio is None:
+                raise ValueError(
+                    "ttl_1h_share needs write_ratio (a mix of TTLs has no single window to derive it)"
+                )
+            if "ttl" in self.model_fields_set:
+                raise ValueError("give ttl or ttl_1h_share, not both")
         if self.write_ratio is not None:
             given = [k for k in ("writes_per_window", "requests_per_window") if getattr(self, k) is not None]
             if given:

@@ -23,6 +23,7 @@ from tokencost.errors import InputError, PricingError, UnknownModelError
 from tokencost.yamlio import format_loc, line_of, load_yaml, read_text_file, validation_problems
 
 if TYPE_CHECKING:  # the schema (pydantic) is imported only to validate sheets, never to read a snapshot
+    from tokencost.pricing.resolve import Resolution
     from tokencost.pricing.schema import Model, Provider, Sheet
 
 ENV_VAR = "TOKENCOST_PRICING"
@@ -178,6 +179,14 @@ def _normal(name: str) -> str:
 def _loose(name: str) -> str:
     """A looser key for a unique fallback match: claude-opus-4-6 ~ claude-opus-4.6 ~ Claude Opus 4.6."""
     return re.sub(r"[\s._:-]+", "", name.casefold())
+
+
+def bad_map_message(found: Resolution) -> str:
+    """An id mapped (``--map``, ``model_map``) to a target that is not a catalog model: names the target."""
+    return (
+        f"model {found.logged_id!r} is mapped (--map / model_map) to {found.bad_map_target!r}, "
+        "which is not a catalog model"
+    )
 
 
 @dataclass
@@ -347,6 +356,8 @@ class Catalog:
         if entry is not None:
             return entry
         found = self.resolve(name, model_map=model_map)
+        if found.bad_map_target is not None:
+            raise UnknownModelError(name, self.suggest(found.bad_map_target), message=bad_map_message(found))
         if found.ambiguous:
             raise UnknownModelError(
                 name,
@@ -360,7 +371,8 @@ class Catalog:
                 name,
                 found.alternatives,
                 message=f"model {name!r} is a self-hosted tag (Ollama/vLLM): it has no vendor price",
-                hint=f"name a catalog model to price it on an API{api}",
+                hint=f"to price it, map it to a catalog model (--map {name}=ID) or give it a card of your own in an "
+                f"overlay price sheet (--pricing){api}",
             )
         raise UnknownModelError(name, self.suggest(name))
 

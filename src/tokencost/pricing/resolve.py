@@ -45,6 +45,8 @@ class Resolution:
     ambiguous: tuple[str, ...] = ()  # candidates when no unique answer exists
     self_hosted: bool = False
     chain: tuple[str, ...] = field(default=(), compare=False)  # human lines, one per rule that decided
+    #: the target a user mapping (``--map``, ``model_map``) gave the id, when it resolved to no card
+    bad_map_target: str | None = field(default=None, compare=False)
 
     @property
     def ok(self) -> bool:
@@ -420,7 +422,7 @@ def _mapped(view: _View, raw: str, host: str | None, model_map: Mapping[str, str
     inner = _resolve(view, target.strip(), None, {})  # a mapping's target is a catalog id, never mapped again
     chain = (f"--map / model_map: {raw!r} -> {target!r}", *inner.chain)
     if inner.entry is None:
-        return Resolution(raw, None, None, host, False, (), (), inner.ambiguous, False, chain)
+        return Resolution(raw, None, None, host, False, (), (), inner.ambiguous, False, chain, target.strip())
     return Resolution(raw, inner.entry, "map", host, False, (), inner.alternatives, (), False, chain)
 
 

@@ -131,6 +131,12 @@ def _period_line(document: dict[str, Any]) -> str:
         read += f" ({records['outside_period']:,} more outside --since/--until{why}, not counted)"
     if records.get("unknown_model"):
         read += f", {records['unknown_model']:,} on unknown models"
+    if records.get("billed_negative"):
+        where = ", ".join(records.get("billed_negative_at") or [])
+        read += (
+            f", {records['billed_negative']:,} with a negative billed cost ({where}: not a billed amount, "
+            "left out of billed totals)"
+        )
     if records.get("self_hosted"):
         read += f", {records['self_hosted']:,} self-hosted (no vendor price)"
     if records.get("placeholder_time"):
@@ -150,7 +156,23 @@ def _period_line(document: dict[str, Any]) -> str:
         read += f"; {len(not_logs):,} file(s) found that are not usage logs, skipped: {shown}"
     if period["days"] is None:
         return f"{read}; period unknown (the records carry no time): no monthly run rate"
-    return f"{read}; period {period['start'][:10]} .. {period['end'][:10]} ({period['days']} day(s))"
+    return f"{read}; period {period['start'][:10]} .. {period['end'][:10]} ({days_text(period)})"
+
+
+def days_text(period: dict[str, Any]) -> str:
+    """The period's length as the run rate uses it: elapsed days (first record to last one's end), at least 1."""
+    seconds = period.get("elapsed_seconds")
+    if seconds is not None and seconds < 86400:
+        hours, rest = divmod(seconds, 3600)
+        span = (
+            f"{hours}h {rest // 60:02d}m"
+            if hours
+            else f"{rest // 60}m {rest % 60:02d}s"
+            if rest >= 60
+            else f"{rest}s"
+        )
+        return f"{span} elapsed, counted as 1 day"
+    return f"{period['days']} day{'' if period['days'] == 1 else 's'} elapsed"
 
 
 def _located(reason: str, count: int, places: list[str] | None) -> str:
@@ -173,20 +195,29 @@ def _footer(document: dict[str, Any]) -> list[str]:
     for row in document["actual"]:
         if row["reconcile"] and not row["reconcile"].startswith("ok"):
             lines.append(f"reconcile {row['model']}: {row['reconcile']}")
+        lines += [f"{row['model']} (as logged): {note}" for note in row.get("notes", ())]
     for unknown in document["unknown_models"]:
-        hint = ", ".join(unknown["suggestions"]) or "none"
+        hint = ", ".join(unknown["suggestions"])
         if unknown.get("ambiguous"):
             lines.append(
                 f"ambiguous model {unknown['model']!r} not priced (name one with --model-map: {hint})"
             )
         elif unknown.get("host"):
-            on = f"host {unknown['host']!r} has no card for it; other hosts: {hint}"
-            lines.append(f"model {unknown['model']!r} not priced ({on})")
+            others = f"other hosts: {hint}" if hint else "no other host sells it"
+            lines.append(
+                f"model {unknown['model']!r} not priced (host {unknown['host']!r} has no card for it; {others})"
+            )
         else:
-            lines.append(f"unknown model {unknown['model']!r} not priced (did you mean: {hint})")
+            advice = (
+                f"did you mean: {hint}"
+                if hint
+                else "no close name in the catalog; map it with --model-map LOGGED=CATALOG_ID"
+            )
+            lines.append(f"unknown model {unknown['model']!r} not priced ({advice})")
     for own in document.get("self_hosted_models", ()):
         api = f"; on an API it is {own['api_equivalent']}" if own["api_equivalent"] else ""
-        costs = ", ".join(f"{m} {c} {document['currency']}" for m, c in own.get("on_candidates", {}).items())
+        on_candidates = own.get("on_candidates", {}).items()
+        costs = ", ".join(f"{m} {_money(c, document['currency'])}" for m, c in on_candidates)
         on = f"; on the candidates: {costs}" if costs else ""
         lines.append(
             f"self-hosted model {own['model']!r}: {own['requests']:,} request(s), no vendor price{api}{on}"
@@ -239,6 +270,8 @@ def render_replay(document: dict[str, Any], fmt: str) -> str:
 def _billed_cover(total: dict[str, Any]) -> str:
     """`` on 4 of 53 records`` when the billed figure covers only the records that carry one."""
     billed, records = total.get("billed_records"), total.get("records")
+    negative = total.get("billed_negative_records")
+    left_out = f"; {negative:,} negative billed amount(s) left out" if negative else ""
     if billed is None or records is None or billed >= records:
-        return ""
-    return f" on the {billed:,} of {records:,} records that carry a billed cost"
+        return left_out
+    return f" on the {billed:,} of {records:,} records that carry a billed cost{left_out}"

@@ -8,6 +8,7 @@ from decimal import Decimal
 from html import escape
 from typing import Any
 
+from tokencost.render.replay_render import days_text
 from tokencost.render.svg import Bar, Series, bar_chart, line_chart
 
 MAX_CANDIDATES = 6
@@ -93,7 +94,7 @@ def replay_section_html(document: dict[str, Any]) -> str:
         f"<p class='meta'>{records['read']:,} record{'' if records['read'] == 1 else 's'} read, "
         f"{records['priced']:,} priced"
         + (
-            f"; {e(period['start'][:10])} to {e(period['end'][:10])} ({period['days']} day(s))"
+            f"; {e(period['start'][:10])} to {e(period['end'][:10])} ({e(days_text(period))})"
             if period["days"]
             else "; the records carry no time"
         )

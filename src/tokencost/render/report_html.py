@@ -74,7 +74,7 @@ def _headline_figures(result: Any) -> list[tuple[str, str]]:
     cur, month = result.currency, first_month(result)
     items = [
         (f"{month} on the current models", money(result.monthly_cost, cur)),
-        (f"{month} on each workload's cheapest candidate", money(result.best_monthly_cost, cur)),
+        (f"{month} on each workload's top-ranked candidate", money(result.best_monthly_cost, cur)),
     ]
     forecast = result.total_forecast()
     if forecast:
@@ -112,7 +112,8 @@ def _summary_row(result: Any, i: int, w: Any) -> tuple[list[str], str]:
             esc(month_of(w)),
             esc(money(w.monthly_cost, cur)),
             esc(best.entry.id) if best else "",
-            esc(money(best.monthly_cost, cur)) if best else "",
+            esc(money(w.first_cost(best), cur)) if best else "",
+            esc(money(best.horizon_total, cur)) if best else "",
             esc(money(w.forecast[-1][1], cur)) if w.forecast else "",
         ],
         "",
@@ -130,8 +131,9 @@ def headline_section(result: Any) -> list[str]:
         ("current model", False),
         ("first month", False),
         ("its cost", True),
-        ("cheapest candidate", False),
+        ("cheapest over the horizon", False),
         ("its cost", True),
+        ("its horizon total", True),
         ("last forecast month", True),
     ]
     out.append(table(headers, [_summary_row(result, i, w) for i, w in enumerate(result.workloads)]))

@@ -8,6 +8,7 @@ from typing import Any
 from tokencost.families import accuracy_label, range_label
 from tokencost.render.breakdown import breakdown_markdown
 from tokencost.render.money import money, savings_pct
+from tokencost.render.plan_horizon import month_cell, ranking_lines, savings_header, total_cell, total_header
 from tokencost.render.plan_ranges import current_range, range_lines, with_range_column
 
 #: From this many integer digits on, amounts are shown in scientific notation (as the JSON document
@@ -140,7 +141,7 @@ def _headline(result: Any) -> list[str]:
         f"{result.horizon_months} months from {month}, costs in {cur}. Generated {result.generated_on}.",
         "",
         f"- {month} on the current models: **{money(result.monthly_cost, cur)}**",
-        f"- {month} on each workload's cheapest candidate: **{money(result.best_monthly_cost, cur)}**",
+        f"- {month} on each workload's top-ranked candidate: **{money(result.best_monthly_cost, cur)}**",
     ]
     forecast = result.total_forecast()
     if forecast:
@@ -161,22 +162,24 @@ CANDIDATE_HEADERS = [
     "tokenizer",
     "count",
     "monthly cost",
-    "savings",
+    "horizon total",  # "6-month total": what the rows are ranked by
+    "savings",  # "6-month savings"
     "savings %",
     "notes",
 ]
 
 
-def _candidate_row(row: Any, cur: str) -> list[str]:
+def _candidate_row(w: Any, row: Any, cur: str) -> list[str]:
     return [
         str(row.rank),
         row.entry.id + (" (current)" if row.is_current else ""),
         row.entry.provider.id,
         row.tokens.count.family,
         tokens_label(row.tokens, short=True),
-        money(row.monthly_cost, cur),
-        "" if row.savings is None else money(row.savings, cur),
-        savings_pct(row.savings_pct),
+        month_cell(w, row, cur),
+        total_cell(row, cur),
+        "" if row.horizon_savings is None else money(row.horizon_savings, cur),
+        savings_pct(row.horizon_savings_pct),
         "; ".join(row.notes),
     ]
 
@@ -193,9 +196,12 @@ def _workload(result: Any, w: Any, top: int | None, breakdown_top: int | None = 
     if workload_budget is not None:
         out.append(f"Monthly budget {money(workload_budget, cur)}.")
     shown = w.candidates[: top or None]
-    rows = [_candidate_row(row, cur) for row in shown]
-    out += ["", _table(*with_range_column(CANDIDATE_HEADERS, rows, shown, cur))]
-    out += [f"\n- {line}" if i == 0 else f"- {line}" for i, line in enumerate(range_lines(shown))]
+    rows = [_candidate_row(w, row, cur) for row in shown]
+    named = {"horizon total": total_header(result), "savings": savings_header(result)}
+    headers = [named.get(head, head) for head in CANDIDATE_HEADERS]
+    out += ["", _table(*with_range_column(headers, rows, shown, cur))]
+    lines = [*ranking_lines(result, w), *range_lines(shown)]
+    out += [f"\n- {line}" if i == 0 else f"- {line}" for i, line in enumerate(lines)]
     if top and len(w.candidates) > top:
         out.append(f"\n{len(w.candidates) - top} more candidate(s) not shown.")
     out += breakdown_markdown(result, w, breakdown_top)

@@ -13,6 +13,7 @@ from tokencost.families import accuracy_label
 from tokencost.render.breakdown import breakdown_html
 from tokencost.render.html_parts import alert, bullet_list, esc, figures, folded, table
 from tokencost.render.money import money, savings_pct
+from tokencost.render.plan_horizon import month_cell, ranking_lines, savings_header, total_cell, total_header
 from tokencost.render.plan_ranges import current_range, range_lines, with_range_column
 from tokencost.render.report_markdown import budget_alerts, display_budget, tokens_label, whole
 from tokencost.render.svg import Bar, Series, bar_chart, line_chart
@@ -27,7 +28,8 @@ RANKING_HEADERS = [
     ("tokenizer", False),
     ("count", False),
     ("monthly cost", True),
-    ("savings", True),
+    ("horizon total", True),  # "6-month total": what the rows are ranked by
+    ("savings", True),  # "6-month savings"
     ("savings %", True),
     ("notes", False),
 ]
@@ -79,7 +81,7 @@ def _figures(result: Any, w: Any, budget_text: str | None) -> str:
     cur, month = result.currency, month_of(w)
     items = [
         (f"{month}, current model", money(w.monthly_cost, cur)),
-        (f"{month}, cheapest candidate", money(w.best.monthly_cost, cur) if w.best else "n/a"),
+        (f"{month}, top-ranked candidate", money(w.first_cost(w.best), cur) if w.best else "n/a"),
     ]
     if w.forecast:
         last, cost = w.forecast[-1]
@@ -154,8 +156,8 @@ def _line_block(result: Any, w: Any, index: int, top: int, marker: Any, colours:
     return ["<div class='chart-block'>", chart, "</div>"]
 
 
-def _ranking_row(r: Any, cur: str) -> tuple[list[str], str]:
-    neg = r.savings is not None and r.savings < 0
+def _ranking_row(w: Any, r: Any, cur: str) -> tuple[list[str], str]:
+    neg = r.horizon_savings is not None and r.horizon_savings < 0
 
     def red(text: str) -> str:
         return f"<span class='neg'>{text}</span>" if neg and text else text
@@ -166,19 +168,26 @@ def _ranking_row(r: Any, cur: str) -> tuple[list[str], str]:
         esc(r.entry.provider.id),
         esc(r.tokens.count.family),
         esc(tokens_label(r.tokens)),
-        esc(money(r.monthly_cost, cur)),
-        red("" if r.savings is None else esc(money(r.savings, cur))),
-        red(esc(savings_pct(r.savings_pct))),
+        esc(month_cell(w, r, cur)),
+        esc(total_cell(r, cur)),
+        red("" if r.horizon_savings is None else esc(money(r.horizon_savings, cur))),
+        red(esc(savings_pct(r.horizon_savings_pct))),
         f"<span class='note'>{folded(row_notes(r), 60)}</span>",
     ]
     return cells, "current" if r.is_current else ""
 
 
 def _ranking(result: Any, w: Any) -> list[str]:
-    rows = [_ranking_row(r, result.currency) for r in w.candidates]
-    caption = f"Monthly cost in {month_of(w)}, {result.currency}; savings against the current model."
-    headers, rows = with_range_column(RANKING_HEADERS, rows, w.candidates, result.currency, esc)
-    notes = [f"<p class='note'>{esc(line)}</p>" for line in range_lines(w.candidates)]
+    rows = [_ranking_row(w, r, result.currency) for r in w.candidates]
+    caption = (
+        f"Monthly cost in {month_of(w)} and total over the horizon, {result.currency}; ranked by the total, "
+        "savings over the horizon against the current model."
+    )
+    named = {"horizon total": total_header(result), "savings": savings_header(result)}
+    headers = [(named.get(head, head), numeric) for head, numeric in RANKING_HEADERS]
+    headers, rows = with_range_column(headers, rows, w.candidates, result.currency, esc)
+    lines = [*ranking_lines(result, w), *range_lines(w.candidates)]
+    notes = [f"<p class='note'>{esc(line)}</p>" for line in lines]
     return ["<h3>Ranking</h3>", table(headers, rows, caption=caption), *notes]
 
 

@@ -35,7 +35,7 @@ class Bar:
 @dataclass(frozen=True)
 class Series:
     name: str
-    values: Sequence[Decimal]
+    values: Sequence[Decimal | None]  # None: a month the series does not cover (no point drawn)
     highlight: bool = False
     colour: str | None = None
 
@@ -285,7 +285,8 @@ def _line_marker(f: _LineFrame, marker: tuple[str, Decimal], on_scale: bool, wid
 
 def _series_lines(f: _LineFrame, s: Series, colour: str) -> list[str]:
     """A series' polyline (dashed and thicker when highlighted) and its points."""
-    points = " ".join(f"{x:.1f},{y:.1f}" for x, y in (f.xy(i, v) for i, v in enumerate(s.values)))
+    drawn = [(i, v) for i, v in enumerate(s.values) if v is not None]
+    points = " ".join(f"{x:.1f},{y:.1f}" for x, y in (f.xy(i, v) for i, v in drawn))
     dash = " stroke-dasharray='7 3'" if s.highlight else ""
     stroke = "3.2" if s.highlight else "2.2"
     out = [
@@ -293,7 +294,7 @@ def _series_lines(f: _LineFrame, s: Series, colour: str) -> list[str]:
         f"points='{points}' fill='none' stroke='{colour}' stroke-width='{stroke}'{dash}>"
         f"<title>{escape(s.name)}</title></polyline>"
     ]
-    for i, v in enumerate(s.values):
+    for i, v in drawn:
         x, y = f.xy(i, v)
         out.append(f"<circle cx='{x:.1f}' cy='{y:.1f}' r='2.6' fill='{colour}'/>")
     return out
@@ -313,10 +314,14 @@ def _legend_item(f: _LineFrame, k: int, s: Series, colour: str, columns: int) ->
 
 def _line_desc(series: Sequence[Series], x_labels: Sequence[str], unit: str) -> str:
     """Screen-reader text: each series' first and last value, after the unit they are in (a currency)."""
+
+    def ends(s: Series) -> str:
+        last = max(i for i, v in enumerate(s.values) if v is not None)
+        text = f"{s.name}: {compact(_num(s.values[0]))} in {x_labels[0]} to {compact(_num(s.values[last]))} in {x_labels[last]}"  # type: ignore[arg-type]
+        return text + (f", not covered from {x_labels[last + 1]}" if last + 1 < len(s.values) else "")
+
     return f"{unit}: " + "; ".join(
-        f"{s.name}: {compact(_num(s.values[0]))} in {x_labels[0]} to {compact(_num(s.values[-1]))} in {x_labels[-1]}"
-        for s in series
-        if s.values and x_labels
+        ends(s) for s in series if s.values and s.values[0] is not None and x_labels
     )
 
 
@@ -337,7 +342,7 @@ def line_chart(
     legend_rows = math.ceil(len(series) / columns) if series else 0
     left, right, top = 64, 34, 30
     plot_height = height - top - (40 + 18 * legend_rows)
-    ticks, on_scale = scale_ticks([_num(v) for s in series for v in s.values], marker)
+    ticks, on_scale = scale_ticks([_num(v) for s in series for v in s.values if v is not None], marker)
     y_scale = plot_height / ticks[-1] if ticks[-1] else 0
     f = _LineFrame(left, top, width - left - right, plot_height, max(len(x_labels), 1), y_scale)
     out = _svg_open("line-chart", chart_id, width, height, 11, title, _line_desc(series, x_labels, unit))

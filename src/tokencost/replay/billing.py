@@ -10,9 +10,10 @@ every request had. Long-context tiers are therefore applied per request, never t
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Hashable
+from collections.abc import Hashable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
 from tokencost.costing.engine import Unpriceable
 from tokencost.costing.volumes import Volumes, price_volumes
@@ -82,14 +83,40 @@ def tier_for(card: PriceCard, variant: str | None, prompt_tokens: Decimal) -> in
     return chosen
 
 
-def window_for(card: PriceCard, moment: dt.datetime | None) -> str | None:
+#: the window key of a usage-report bucket that spans an edge of a card's time windows: standard rates
+SPANS_WINDOWS = "(spans windows)"
+#: the note on a model whose buckets span a window's edge (the cost engine's "no time of day" rule)
+SPANS_NOTE = (
+    "usage-report buckets spanning a price window's edge (a day's bucket always does) have no one time of "
+    "day: priced at standard rates, as plan and estimate price a request without a time"
+)
+
+
+def window_for(card: PriceCard, moment: dt.datetime | None, until: dt.datetime | None = None) -> str | None:
+    """The window a request at ``moment`` falls in (None: standard rates). A bucket ``[moment, until)`` of a
+    usage report is in a window only if all of it is (else ``SPANS_WINDOWS``: one time cannot price it)."""
     if moment is None or not card.windows:
         return None
     at = moment.astimezone(dt.timezone.utc).time()
-    for window in card.windows:
-        if window.contains(at):
-            return window.name
-    return None
+    name = next((window.name for window in card.windows if window.contains(at)), None)
+    if until is not None and until > moment and _crosses_edge(card.windows, moment, until):
+        return SPANS_WINDOWS
+    return name
+
+
+def _crosses_edge(windows: Sequence[Any], start: dt.datetime, end: dt.datetime) -> bool:
+    """True when a window starts or ends strictly inside ``(start, end)`` (a day or more always does)."""
+    if end - start >= dt.timedelta(days=1):
+        return True
+    start = start.astimezone(dt.timezone.utc)
+    for window in windows:
+        for edge in (window.start, window.end):
+            moment = dt.datetime.combine(start.date(), edge, tzinfo=dt.timezone.utc)
+            if moment <= start:
+                moment += dt.timedelta(days=1)
+            if moment < end:
+                return True
+    return False
 
 
 @dataclass
@@ -110,16 +137,17 @@ class Buckets:
         per_request_input: Decimal,
         tokens: tuple,
         no_tiers: bool = False,
+        until: dt.datetime | None = None,
     ) -> None:
         """Add ``tokens`` (requests, input, cache_read, write_5m, write_1h, output incl. reasoning,
-        reasoning) to the bucket of one record."""
+        reasoning) to the bucket of one record (``until``: the end of a usage-report bucket)."""
         tier = None if no_tiers else tier_for(card, variant, per_request_input)
-        window = window_for(card, moment)
+        window = window_for(card, moment, until)
         key = (group, entry.id, id(card), variant, tier, window, no_tiers)
         volume = self.volumes.get(key)
         if volume is None:
             volume = self.volumes[key] = Volume()
-            at = moment.astimezone(dt.timezone.utc).time() if window and moment else None
+            at = moment.astimezone(dt.timezone.utc).time() if window and window != SPANS_WINDOWS else None
             self.cards[key] = (entry, day, at, no_tiers)
         volume.add(*tokens)
 
@@ -190,4 +218,13 @@ def _media(media: tuple, requests: Decimal, room_in: Decimal, room_out: Decimal)
     return tuple(out)
 
 
-__all__ = ["Buckets", "Unpriceable", "Volume", "card_for", "price_volume", "variant_for"]
+__all__ = [
+    "SPANS_NOTE",
+    "SPANS_WINDOWS",
+    "Buckets",
+    "Unpriceable",
+    "Volume",
+    "card_for",
+    "price_volume",
+    "variant_for",
+]

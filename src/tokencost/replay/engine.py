@@ -32,8 +32,13 @@ _COUNTS = (
     "cache_write_tokens",
     "output_tokens",
     "reasoning_tokens",
+    "cache_write_1h_tokens",  # of cache_write_tokens (``--emit-workload`` keeps the TTL mix)
 )
 
+
+#: server-side tool uses a log may count (Anthropic's ``server_tool_use``): counted per model, never priced
+#: (no price sheet has a per-use price), and said (``server_tool_requests`` and a note)
+SERVER_TOOLS = ("web_search_requests", "web_fetch_requests")
 
 #: places kept per logged model (the first records), as for skipped records
 FIRST_PLACES = 3
@@ -44,10 +49,15 @@ class ModelTotals:
     """Token volumes and billed cost of one logged model (or one candidate)."""
 
     counts: Counter = field(default_factory=Counter)
-    billed: Decimal = ZERO
+    #: billed cost per currency as logged (converted with the computed cost's FX when the document is built)
+    billed: dict[str, Decimal] = field(default_factory=dict)
     billed_records: int = 0
+    #: of ``billed_records``, those billed exactly 0 (LiteLLM logs 0 for a model it cannot price)
+    billed_zero: int = 0
+    #: records whose billed amount was negative: not a billed amount, left out of billed totals (first places)
+    billed_negative: int = 0
+    billed_negative_at: list[str] = field(default_factory=list)
     records: int = 0
-    currencies: set[str] = field(default_factory=set)
     methods: Counter = field(default_factory=Counter)
     notes: dict[str, None] = field(default_factory=dict)
     #: requests per UTC day (a few thousand keys at most), for the workload's fitted growth
@@ -66,12 +76,19 @@ class ModelTotals:
                 self.counts[f"unrequested_{name}"] += getattr(record, name)
         if record.batch:
             self.counts["batch_requests"] += record.requests
+        for name, uses in record.server_tools.items():
+            self.counts[f"server_{name}"] += uses
         if record.time is not None:
             self.daily[record.time.date()] += record.requests
-        if record.billed_cost is not None:
-            self.billed += record.billed_cost
+        if record.billed_cost is not None and record.billed_cost < 0:
+            self.billed_negative += 1
+            if len(self.billed_negative_at) < FIRST_PLACES:
+                self.billed_negative_at.append(record.where)
+        elif record.billed_cost is not None:
+            currency = (record.billed_currency or "USD").upper()
+            self.billed[currency] = self.billed.get(currency, ZERO) + record.billed_cost
             self.billed_records += 1
-            self.currencies.add(record.billed_currency or "USD")
+            self.billed_zero += not record.billed_cost
 
 
 def group_key(record: UsageRecord, group_by: str, model_key: str) -> str:
@@ -157,9 +174,11 @@ class Engine:
         logged = scaled(record, ONE, ONE)
         per_request = Decimal(record.input_tokens) / max(record.requests, 1)
         where = (entry, card, on, variant, record.time, per_request, logged, no_tiers)
-        self.actual_buckets.add((entry.id, group), *where)
-        if record.billed_cost is not None:
-            self.billed_buckets.add((entry.id, ""), *where)
+        until = record.time_end  # a usage-report bucket's end: its off-peak window only if it lies in one
+        self.actual_buckets.add((entry.id, group), *where, until=until)
+        if record.billed_cost is not None and record.billed_cost >= 0:  # negative: not a billed amount
+            # records billed 0 apart: their computed cost is what the log failed to bill
+            self.billed_buckets.add((entry.id, "zero" if not record.billed_cost else ""), *where, until=until)
         self._by_family = {}  # one count per tokenizer family per record
         if counts and "error" in counts:
             self.notes[f"request text not countable, counts converted instead ({counts['error']})"[:200]] = (
@@ -186,7 +205,7 @@ class Engine:
             card, on, _ = card_for(candidate, day)
             per_request = values[1] / max(record.requests, 1)
             where = (candidate, card, on, variant, record.time, per_request, values, no_tiers)
-            self.self_hosted_buckets.add((candidate.id, record.model), *where)
+            self.self_hosted_buckets.add((candidate.id, record.model), *where, until=record.time_end)
 
     def _period(self, record: UsageRecord) -> None:
         if record.time is None:
@@ -246,4 +265,5 @@ class Engine:
                 per_request,
                 values,
                 no_tiers,
+                until=record.time_end,
             )

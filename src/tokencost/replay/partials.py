@@ -73,9 +73,13 @@ def _merge_totals(into: dict[str, ModelTotals], part: dict[str, ModelTotals], fi
     for key, totals in part.items():
         mine = into.setdefault(key, ModelTotals())
         mine.records += totals.records
-        mine.billed += totals.billed
+        for code, amount in totals.billed.items():
+            mine.billed[code] = mine.billed.get(code, 0) + amount
         mine.billed_records += totals.billed_records
-        mine.currencies |= totals.currencies
+        mine.billed_zero += totals.billed_zero
+        mine.billed_negative += totals.billed_negative
+        room = max(FIRST_PLACES - len(mine.billed_negative_at), 0)
+        mine.billed_negative_at.extend((fix or (lambda w: w))(w) for w in totals.billed_negative_at[:room])
         for target, source in ((mine.counts, totals.counts), (mine.methods, totals.methods)):
             for name, value in source.items():
                 target[name] += value
@@ -125,7 +129,7 @@ def merge(engine: Engine, stats: ReadStats, part: Partial, fix: Any = None) -> N
     merge_stats(stats, part.stats, fix)
     with localcontext() as context:
         context.prec = PRECISION
-        _merge_totals(engine.actual, part.actual)
+        _merge_totals(engine.actual, part.actual, fix)
         _merge_totals(engine.unknown, part.unknown, fix)
         _merge_totals(engine.self_hosted, part.self_hosted)
         _merge_totals(engine.cand_totals, part.cand_totals)

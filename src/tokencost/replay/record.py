@@ -57,6 +57,8 @@ class UsageRecord:
     request: dict[str, Any] | None = None
     response_text: str | None = None
     modalities: dict[str, int] = field(default_factory=dict)
+    #: uses of the vendor's server-side tools (``web_search_requests``, ``web_fetch_requests``): not tokens
+    server_tools: dict[str, int] = field(default_factory=dict)
     tags: dict[str, str] = field(default_factory=dict)
     source: str = ""  # parser name
     where: str = ""  # file:line

@@ -11,10 +11,11 @@ from typing import Any
 from tokencost._version import __version__
 from tokencost.costing.engine import Unpriceable
 from tokencost.costing.result import money_text
+from tokencost.currency import format_money
 from tokencost.planner.projection import DAYS_PER_MONTH
 from tokencost.replay import ids
-from tokencost.replay.billing import Buckets, price_volume
-from tokencost.replay.engine import Engine, ModelTotals
+from tokencost.replay.billing import SPANS_NOTE, SPANS_WINDOWS, Buckets, price_volume
+from tokencost.replay.engine import SERVER_TOOLS, Engine, ModelTotals
 from tokencost.replay.pipeline import ReadStats
 
 SCHEMA = "tokencost.replay/1"
@@ -74,18 +75,53 @@ def _price(
         out[key[0]] += convert(cost, entry.currency)
         if notes is not None:
             notes.setdefault(entry.id, set()).update(bill_notes)
+            if key[5] == SPANS_WINDOWS:
+                notes[entry.id].add(SPANS_NOTE)
     return out
 
 
+def _said_on_actual(note: str) -> bool:
+    """The cost engine's notes that a logged model's row repeats (the others are candidates' matters)."""
+    return " billed at the text " in note or note == SPANS_NOTE
+
+
+def _billed(engine: Engine, convert: Converter) -> dict[str, tuple[Decimal, Decimal, Decimal]]:
+    """Per logged model with a usable billed cost: (billed, computed cost of the same records, computed cost
+    of those billed 0), every amount converted into the display currency with the computed cost's FX."""
+    computed: dict[str, list[Decimal]] = {}
+    for (model_id, group), cost in _price(engine.billed_buckets, convert, {}).items():
+        parts = computed.setdefault(model_id, [ZERO, ZERO])
+        parts[0] += cost
+        if group == "zero":
+            parts[1] += cost
+    out = {}
+    for model_id, totals in engine.actual.items():
+        if not totals.billed_records:
+            continue
+        amount = sum((convert(value, code) for code, value in totals.billed.items()), ZERO)
+        whole, zero = computed.get(model_id, [ZERO, ZERO])
+        out[model_id] = (amount, whole, zero)
+    return out
+
+
+#: a log shorter than this counts as this long (two requests a minute apart are not a month's traffic x 21,915)
+MIN_PERIOD_DAYS = Decimal(1)
+_DAY_PLACES = Decimal("0.01")
+
+
 def period(engine: Engine) -> dict[str, Any]:
+    """The log's period: its first record's start to its last record's end (a usage-report bucket's end
+    included), ``days`` the elapsed time in days to 0.01, at least one (what the monthly run rate divides)."""
     if engine.start is None or engine.end is None:
         return {"start": None, "end": None, "days": None, "records_without_time": engine.untimed}
-    last = engine.end - dt.timedelta(microseconds=1) if engine.end > engine.start else engine.end
-    days = (last.date() - engine.start.date()).days + 1
+    elapsed = Decimal((engine.end - engine.start).total_seconds()) / 86400
+    days = max(elapsed.quantize(_DAY_PLACES, rounding=ROUND_HALF_EVEN), MIN_PERIOD_DAYS).normalize()
     return {
         "start": engine.start.isoformat(),
         "end": engine.end.isoformat(),
-        "days": days,
+        # a JSON number (an int when whole): the elapsed days, at least 1
+        "days": int(days) if days == days.to_integral_value() else float(days),
+        "elapsed_seconds": int((engine.end - engine.start).total_seconds()),
         "records_without_time": engine.untimed,
     }
 
@@ -123,10 +159,11 @@ def _actual_row(
     cost: Decimal | None,
     currency: str,
     engine: Engine,
-    billed_part: Decimal | None,
+    billed: tuple[Decimal, Decimal, Decimal] | None,
 ) -> dict:
+    """One logged model's row; ``billed``: (billed cost, computed cost of the records that carry it, computed
+    cost of those billed 0), all in ``currency``, or None when no record carries a usable billed cost."""
     counts = totals.counts
-    billed = totals.billed if totals.billed_records else None
     row: dict[str, Any] = {
         "model": model_id,
         "catalog_id": model_id,
@@ -135,6 +172,7 @@ def _actual_row(
         "input_tokens": counts["input_tokens"],
         "cached_input_tokens": counts["cache_read_tokens"],
         "cache_write_tokens": counts["cache_write_tokens"],
+        "cache_write_1h_tokens": counts["cache_write_1h_tokens"],  # of cache_write_tokens
         "output_tokens": counts["output_tokens"],
         "reasoning_tokens": counts["reasoning_tokens"],
         "batch_requests": counts["batch_requests"],
@@ -142,31 +180,80 @@ def _actual_row(
         "tokens_without_requests": {
             name: counts[f"unrequested_{name}"] for name in _UNREQUESTED if counts[f"unrequested_{name}"]
         },
+        # uses of the vendor's server-side tools (web search, web fetch): counted, no sheet prices them
+        "server_tool_requests": {
+            name: counts[f"server_{name}"] for name in SERVER_TOOLS if counts[f"server_{name}"]
+        },
         "tokenizer": _family(engine, model_id),
         "monthly_growth": _growth(totals),
         "computed_cost": money_text(cost) if cost is not None else None,
-        "billed_cost": money_text(billed) if billed is not None else None,
-        "billed_currency": ", ".join(sorted(totals.currencies)) or None,
+        "billed_cost": money_text(billed[0]) if billed is not None else None,
+        # billed_cost is converted into the document's currency; billed_as_logged keeps the log's amounts
+        "billed_currency": currency if billed is not None else None,
+        "billed_as_logged": {code: money_text(amount) for code, amount in sorted(totals.billed.items())},
+        "billed_records": totals.billed_records,
+        "billed_zero_records": totals.billed_zero,
+        "billed_negative_records": totals.billed_negative,
+        "billed_negative_at": list(totals.billed_negative_at),
         "currency": currency,
         "reconcile": None,
         "notes": list(totals.notes),
     }
-    if billed is not None and billed_part is not None:
-        subset = (
-            ""
-            if totals.billed_records == totals.records
-            else (f" (on the {totals.billed_records} of {totals.records} records that carry a billed cost)")
+    if billed is not None and cost is not None:
+        row["computed_cost_of_billed_records"] = money_text(billed[1])
+        row["reconcile"] = reconcile(model_id, totals, billed, currency)
+    if totals.billed_negative:
+        row["notes"].append(_negative_note(totals))
+    for name, uses in row["server_tool_requests"].items():
+        row["notes"].append(
+            f"{uses:,} {name.removesuffix('_requests').replace('_', ' ')} request(s) not priced: no price sheet "
+            "has a per-use price for server-side tools, so every cost here (as logged and on candidates) "
+            "leaves them out"
         )
-        row["computed_cost_of_billed_records"] = money_text(billed_part)
-        if billed and abs(billed_part - billed) / billed > RECONCILE_TOLERANCE:
-            pct = ((billed_part - billed) / billed * 100).quantize(Decimal("0.1"))
-            row["reconcile"] = (
-                f"computed differs from billed by {pct:+}%: a stale price sheet, a discount or a price the sheet "
-                "lacks (check `tokencost prices " + model_id + "`)" + subset
-            )
-        else:
-            row["reconcile"] = "ok (within 1%)" + subset
     return row
+
+
+def _negative_note(totals: ModelTotals) -> str:
+    places = ", ".join(totals.billed_negative_at)
+    return (
+        f"{totals.billed_negative} record(s) with a negative billed cost (at {places}): not a billed amount, "
+        "left out of the billed cost and of the reconciliation"
+    )
+
+
+def reconcile(model_id: str, totals: ModelTotals, billed: tuple, currency: str) -> str:
+    """The verdict on billed vs computed, like with like (only the records that carry a billed cost), always
+    saying what it covers. Before the first colon: the verdict and its coverage (what tables show)."""
+    amount, computed, zero_part = billed
+    cover = (
+        ""
+        if totals.billed_records == totals.records
+        else f" on the {totals.billed_records} of {totals.records} records that carry a billed cost"
+    )
+    # the table's computed column covers every record: name the like-for-like figure when it differs
+    like = f" (computed {format_money(computed, currency)} on them)" if cover else ""
+    left_out = (
+        f", {totals.billed_negative} negative billed amount(s) left out" if totals.billed_negative else ""
+    )
+    figures = like + left_out
+    check = f"check `tokencost prices {model_id}`"
+    if zero_part > 0:  # a billed 0 on a positive cost: the logger could not price it, not a match
+        zero = (
+            f"{totals.billed_zero} billed 0 against {format_money(zero_part, currency)} computed{cover}{figures}"
+            if amount
+            else f"billed 0 against {format_money(computed, currency)} computed{cover}{left_out}"
+        )
+        return (
+            f"{zero}: the log recorded no cost for them (LiteLLM logs 0 for a model it cannot price), so "
+            f"the billed figure misses them; {check}"
+        )
+    if amount and abs(computed - amount) / amount > RECONCILE_TOLERANCE:
+        pct = ((computed - amount) / amount * 100).quantize(Decimal("0.1"))
+        return (
+            f"computed differs from billed by {pct:+}%{cover}{figures}: a stale price sheet, a discount or a "
+            f"price the sheet lacks ({check})"
+        )
+    return "ok (within 1%)" + cover + figures
 
 
 def build(engine: Engine, stats: ReadStats, currency: str | None = None, fx=()) -> dict[str, Any]:
@@ -185,18 +272,18 @@ def build(engine: Engine, stats: ReadStats, currency: str | None = None, fx=()) 
     for (model_id, group), cost in actual_cost.items():
         per_model[model_id] += cost
         per_group[group]["actual"] = per_group[group].get("actual", ZERO) + cost
-    billed_part = {key[0]: cost for key, cost in _price(engine.billed_buckets, convert, {}).items()}
+    billed = _billed(engine, convert)
     actual_rows = [
-        _actual_row(m, t, None if m in problems else per_model[m], display, engine, billed_part.get(m))
+        _actual_row(m, t, None if m in problems else per_model[m], display, engine, billed.get(m))
         for m, t in engine.actual.items()
     ]
-    for row in actual_rows:  # audio/image billed at a text rate (the card has no modality rate): say so
-        row["notes"] += sorted(n for n in bill_notes.get(row["model"], ()) if " billed at the text " in n)
+    for row in actual_rows:  # audio/image billed at a text rate, buckets without a time of day: say so
+        row["notes"] += sorted(n for n in bill_notes.get(row["model"], ()) if _said_on_actual(n))
     total = sum((per_model[m] for m in engine.actual if m not in problems), ZERO)
     span = period(engine)
-    monthly_factor = DAYS_PER_MONTH / span["days"] if span["days"] else None
+    monthly_factor = DAYS_PER_MONTH / Decimal(str(span["days"])) if span["days"] else None
     candidates = _candidates(engine, convert, total, monthly_factor, per_group, problems)
-    billed_total = sum((t.billed for t in engine.actual.values()), ZERO)
+    billed_total = sum((b[0] for b in billed.values()), ZERO)
     assumptions = _assumptions(span, monthly_factor, convert)
     if engine.at is not None:
         assumptions[0] = (
@@ -215,14 +302,14 @@ def build(engine: Engine, stats: ReadStats, currency: str | None = None, fx=()) 
         "actual": actual_rows,
         "actual_total": {
             "computed_cost": money_text(total),
-            "billed_cost": money_text(billed_total)
-            if any(t.billed_records for t in engine.actual.values())
-            else None,
+            "billed_cost": money_text(billed_total) if billed else None,
             "monthly_cost": money_text(total * monthly_factor) if monthly_factor is not None else None,
             "currency": display,
             # what billed_cost covers: the records that carry a billed cost, of all priced
             "billed_records": sum(t.billed_records for t in engine.actual.values()),
             "records": sum(t.records for t in engine.actual.values()),
+            # records whose billed amount was negative: left out of billed_cost (located in records)
+            "billed_negative_records": sum(t.billed_negative for t in engine.actual.values()),
         },
         "unknown_models": ids.unknown_models(engine),
         "self_hosted_models": ids.self_hosted_models(engine, _price(engine.self_hosted_buckets, convert, {})),
@@ -253,6 +340,9 @@ def _records(engine: Engine, stats: ReadStats) -> dict[str, Any]:
         "placeholder_time_at": list(stats.placeholder_at),
         "files_not_logs": list(stats.not_logs),
         "unknown_model": sum(t.records for t in engine.unknown.values()),
+        # priced records whose billed amount was negative (not a billed amount): first places per model
+        "billed_negative": sum(t.billed_negative for t in engine.actual.values()),
+        "billed_negative_at": [w for t in engine.actual.values() for w in t.billed_negative_at],
         "self_hosted": sum(t.records for t in engine.self_hosted.values()),
     }
 
@@ -266,9 +356,11 @@ def _assumptions(span: dict, monthly_factor: Decimal | None, convert: Converter)
     ]
     if monthly_factor is not None:
         days = span["days"]
-        assumptions.append(f"monthly run rate: cost over the log's {days} day(s) x 30.4375 / {days}")
-    else:
-        assumptions.append("the log's period is unknown (records carry no time): no monthly run rate")
+        assumptions.append(
+            f"monthly run rate: cost over the log's {days} day(s) x 30.4375 / {days}, the period being the "
+            "elapsed time from the first record to the last one's end (a usage-report bucket's end included), "
+            "at least one day"
+        )
     fx_note = convert.note()
     if fx_note:
         assumptions.append(fx_note)

@@ -28,6 +28,22 @@ def _write_ratio(row: dict[str, Any], hits: Decimal) -> Decimal:
     return ratio.normalize() if ratio else Decimal(0)
 
 
+def _cache_spec(row: dict[str, Any], hits: Decimal) -> str:
+    """The ``cache:`` refresh spec of a logged model: its write ratio and the TTLs its writes used (all 1 h:
+    ``ttl: 1h``; a mix: ``ttl_1h_share``, the 1 h writes' share of the write tokens), so ``plan`` bills each at
+    its own rate, as replay did."""
+    spec = f"write_ratio: {_write_ratio(row, hits)}"
+    writes, hour = Decimal(row["cache_write_tokens"] or 0), Decimal(row.get("cache_write_1h_tokens") or 0)
+    if not writes or not hour:
+        return spec
+    if hour >= writes:
+        return spec + ", ttl: 1h"
+    return (
+        spec
+        + f", ttl_1h_share: {(hour / writes).quantize(Decimal('0.000001'), rounding=ROUND_HALF_EVEN).normalize()}"
+    )
+
+
 def _per_request(row: dict[str, Any]) -> dict[str, Any]:
     """``row`` without the tokens of usage-report buckets that carry no request count: a mean per request
     over request-level records only (those tokens would otherwise be spread over the few logged requests)."""
@@ -38,10 +54,10 @@ def _per_request(row: dict[str, Any]) -> dict[str, Any]:
     return {**row, **{names.get(k, k): row[names.get(k, k)] - v for k, v in left_out.items()}}
 
 
-def _workload(row: dict[str, Any], days: int | None) -> list[str]:
+def _workload(row: dict[str, Any], days: float | None) -> list[str]:
     row = _per_request(row)
     requests = row["requests"]
-    per_day = (Decimal(requests) / (days or 1)).quantize(_PLACES, rounding=ROUND_HALF_EVEN)
+    per_day = (Decimal(requests) / Decimal(str(days or 1))).quantize(_PLACES, rounding=ROUND_HALF_EVEN)
     visible = row["output_tokens"] - row["reasoning_tokens"]
     lines = [
         f"  - name: {json.dumps('replay-' + row['model'])}",
@@ -56,7 +72,7 @@ def _workload(row: dict[str, Any], days: int | None) -> list[str]:
     if row["cached_input_tokens"] and row["input_tokens"]:
         ratio = Decimal(row["cached_input_tokens"]) / Decimal(row["input_tokens"])
         lines.append(f"    cache_hit_ratio: {ratio.quantize(Decimal('0.000001'), rounding=ROUND_HALF_EVEN)}")
-        lines.append(f"    cache: {{write_ratio: {_write_ratio(row, ratio)}}}  # as logged")
+        lines.append(f"    cache: {{{_cache_spec(row, ratio)}}}  # as logged")
     if row.get("batch_requests"):
         share = Decimal(row["batch_requests"]) / requests
         lines.append(f"    batch_share: {share.quantize(Decimal('0.000001'), rounding=ROUND_HALF_EVEN)}")
@@ -85,8 +101,8 @@ def workload_yaml(document: dict[str, Any], logs: Sequence[str] = ()) -> str:
     notes = []
     if any(row["cache_write_tokens"] and row["cached_input_tokens"] for row in rows):
         notes.append(
-            "cache writes: cache.write_ratio is the logged writes over reads plus writes, priced at the 5 min "
-            "write rate (the log's split between 5 min and 1 h writes is not kept)"
+            "cache writes: cache.write_ratio is the logged writes over reads plus writes, each TTL's share priced "
+            "at its own write rate (ttl: 1h, or ttl_1h_share: the 1 h writes' share of the logged write tokens)"
         )
     if any(row["cache_write_tokens"] and not row["cached_input_tokens"] for row in rows):
         notes.append(

@@ -142,10 +142,11 @@ def use_counter(counter: Counter) -> None:
 
 
 def family_for_model(model: str) -> str:
-    """The tokenizer family the price catalog names for ``model`` (imports the catalog)."""
-    from tokencost.pricing.catalog import load_catalog
+    """The tokenizer family that counts ``model``: its catalog card's, or for a self-hosted tag (``llama3.1:8b``)
+    the open-weight family its name tells (``tokenizers.models``, the resolver ``tokencost count -m`` uses)."""
+    from tokencost.tokenizers.models import model_family
 
-    return load_catalog().get(model).model.tokenizer
+    return model_family(model)[1]
 
 
 def count_tokens(

@@ -35,6 +35,7 @@ __all__ = [
     "ChatRequest",
     "MessagesCount",
     "Overhead",
+    "approximated_notice",
     "count_messages",
     "count_requests",
     "count_tools",
@@ -73,6 +74,16 @@ class MessagesCount:
 
 #: what ``MessagesCount.approximated`` covers, for method texts and notices (count and estimate)
 APPROXIMATED = "response-format schemas rendered as the vendor does not publish"
+
+
+def approximated_notice(per_family: dict[str, int]) -> str:
+    """The notice ``count`` and ``estimate`` both give when response-format schemas were approximated: tokens per
+    family (``{"deepseek-v3": 20}``); their error is inside each count's range."""
+    shown = ", ".join(f"{family} {tokens}" for family, tokens in per_family.items())
+    return (
+        f"tokens approximated ({shown}): response-format JSON schemas rendered as the vendor's prompt section is "
+        "not published; the framing error per request is in the JSON, and inside each count's range"
+    )
 
 
 def parse_chat(text: str, source: str) -> tuple[list, list]:

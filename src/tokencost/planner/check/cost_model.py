@@ -55,8 +55,9 @@ def _said(model: CostModel, share: Any) -> str:
     if a.get("write_ratio") is not None and Decimal(str(a["write_ratio"])) == 0:
         return "switched off (cache: {write_ratio: 0})"
     ttl = "1-hour" if a.get("ttl") == "1h" else "5-minute"
+    rate = f"{ttl} rate" if a.get("ttl_1h_share") is None else "5-minute and 1-hour rates"
     how = (
-        f"at the {ttl} rate as the workload's cache: says"
+        f"at the {rate} as the workload's cache: says"
         if a.get("given")
         else (f"the prefix written once per {ttl} window (the default)")
     )

@@ -1,6 +1,8 @@
-"""The current models' lifecycle in a check: a retired one warns (it can no longer be bought), one that
-retires within the plan's horizon is named with the month it can no longer be bought from. Read from the
-plan document (the current model's candidate notes, written by ``pricing.lifecycle.retired_note``)."""
+"""The models' lifecycle in a check: a retired current model warns (it can no longer be bought), one that
+retires within the plan's horizon is named with the month it can no longer be bought from, and so is a
+candidate ranked ahead of the current model that retires (with the successor its later months are priced
+on, or the month it stops covering). Read from the plan document (candidate notes, written by
+``pricing.lifecycle.retired_note``, and ``successor_from`` / ``not_covered_from``)."""
 
 from __future__ import annotations
 
@@ -24,9 +26,34 @@ def lifecycle_note(workload: Mapping[str, Any]) -> str | None:
     return None
 
 
+def retiring_candidates(workload: Mapping[str, Any]) -> list[str]:
+    """``gpt-5-mini (#1) retires on ...; successor ...: priced on gpt-5.4-mini from 2026-12``: each ranked
+    candidate ahead of the current model (what the plan recommends) that retires, as the plan prices it."""
+    rows = [row for row in workload.get("candidates") or [] if isinstance(row, dict)]
+    out = []
+    for row in rows:
+        if row.get("current"):
+            break
+        note = next((str(n) for n in row.get("notes") or [] if str(n).startswith(_PREFIXES)), None)
+        if note is None:
+            continue
+        text = f"{row.get('model')} (#{row.get('rank')}) {note}"
+        if row.get("successor_from"):
+            text += f": priced on {row.get('successor')} from {row['successor_from']}"
+        if row.get("not_covered_from"):
+            text += (
+                f": not covered from {row['not_covered_from']}, ranked after the models covering the horizon"
+            )
+        out.append(text)
+    return out
+
+
 def check_lifecycle(findings: Findings, workloads: Mapping[str, Any]) -> None:
-    """A warning per workload whose current model is retired, a notice per one that retires in the horizon."""
+    """A warning per workload whose current model is retired, a notice per one that retires in the horizon
+    and per retiring candidate ranked ahead of the current model."""
     for name, workload in workloads.items():
+        for text in retiring_candidates(workload):
+            findings.add(INFO, "lifecycle.candidate", f"workload {name!r}: candidate {text}", name)
         note = lifecycle_note(workload)
         if note is None:
             continue
@@ -39,4 +66,4 @@ def check_lifecycle(findings: Findings, workloads: Mapping[str, Any]) -> None:
             findings.add(INFO, "lifecycle.retiring", f"workload {name!r}: current model {model} {note}", name)
 
 
-__all__ = ["check_lifecycle", "lifecycle_note"]
+__all__ = ["check_lifecycle", "lifecycle_note", "retiring_candidates"]

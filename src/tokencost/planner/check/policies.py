@@ -3,6 +3,7 @@ million tokens; and what the plan leaves unpriced or estimated."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -25,6 +26,8 @@ def check_policies(
     for name, workload in workloads.items():
         if not _check_priced(findings, name, workload, source):
             unpriced.append(name)
+        else:  # an unpriced workload's warning already names its problems
+            _check_workload_problems(findings, name, workload)
         if _is_estimate(workload):
             estimated.append(name)
             if require_exact:
@@ -50,6 +53,31 @@ def _check_plan_problems(findings: Findings, new: Mapping[str, Any], block_unkno
             findings.add(FAIL, "policy.unknown_model", f"{problem} (policy: block_unknown_models)")
         else:
             findings.add(WARN, "unknown_candidate", f"{problem}; not compared")
+
+
+#: a limit the model's card sets on one request, smaller than the workload's (``candidates.Screen._limits``):
+#: ``context 128k < needed 201k``; an unknown window (``context window unknown``) is not one
+_LIMIT = re.compile(r"(?:context|max input|max output) \S+ < ")
+#: workload problems another step reports (lifecycle: ``check_lifecycle``)
+_ELSEWHERE = ("retires on", "retired on", "was retired on")
+
+
+def _check_workload_problems(findings: Findings, name: str, workload: Mapping[str, Any]) -> None:
+    """Each problem the plan found in a priced workload: a current model whose context window or input or output
+    limit is smaller than the workload's requests fails (its figure prices requests the model refuses); any
+    other (a constraint of the file it breaks, no candidate left, parts not counted) warns."""
+    model = workload.get("resolved_model") or workload.get("model")
+    for problem in [str(p) for p in workload.get("problems") or []]:
+        words = problem.split(" ", 3)
+        about_current = words[3] if problem.startswith("current model ") and len(words) == 4 else ""
+        if about_current.startswith(_ELSEWHERE):
+            continue
+        detail = about_current.partition("breaks a constraint: ")[2]
+        if _LIMIT.match(detail):
+            message = f"workload {name!r}: current model {model} cannot serve it: {detail}"
+            findings.add(FAIL, "plan.current_model_limit", message, name)
+        else:
+            findings.add(WARN, "plan.workload_problem", f"workload {name!r}: {problem}", name)
 
 
 def _check_priced(findings: Findings, name: str, workload: Mapping[str, Any], source: str) -> bool:

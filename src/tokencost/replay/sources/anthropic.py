@@ -71,6 +71,15 @@ def parse(doc: Document, ctx: Context) -> Iterator[UsageRecord]:
         yield message_record(value, doc.where, wrapper_time(value))
 
 
+def server_tools(usage: Any) -> dict[str, int]:
+    """``server_tool_use``'s web search / fetch counts (billed per use, not per token): counted, not priced."""
+    uses = usage.get("server_tool_use") if isinstance(usage, dict) else None
+    if not isinstance(uses, dict):
+        return {}
+    counts = {name: as_int(uses.get(name)) for name in ("web_search_requests", "web_fetch_requests")}
+    return {name: n for name, n in counts.items() if n > 0}
+
+
 def message_record(message: dict, where: str, when: Any = None, request: Any = None) -> UsageRecord:
     """A record from one Messages response body."""
     from tokencost.replay.requests import to_chat
@@ -88,6 +97,7 @@ def message_record(message: dict, where: str, when: Any = None, request: Any = N
         batch=tier == "batch",
         request=to_chat(request) if request is not None else None,
         response_text=response_text(message),
+        server_tools=server_tools(usage),
         source=NAME,
         where=where,
         record_id=str(message["id"]) if message.get("id") else None,
@@ -142,6 +152,7 @@ def _report(page: dict, where: str) -> Iterator[UsageRecord]:
                 service_tier=result.get("service_tier"),
                 batch=result.get("service_tier") == "batch",
                 tags=tags,
+                server_tools=server_tools(result),
                 source=NAME,
                 where=f"{where} data[{b_index}].results[{r_index}]",
             )

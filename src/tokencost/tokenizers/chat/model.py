@@ -19,13 +19,15 @@ class Part:
     """One content part. ``text``: the text (a tool call's JSON arguments, a tool result's output);
     ``name``: the tool called (or answered); ``signature``: it carries an opaque reasoning signature the
     vendor bills for context we cannot see; ``signature_chars``: that signature's length, where a shape
-    gives it (Gemini 3 bills about a fixed share of it)."""
+    gives it (Gemini 3 bills about a fixed share of it); ``namespace``: the namespace a Responses call's tool
+    was loaded in (a tool search's ``namespace``), which addresses it instead of ``functions``."""
 
     kind: str
     text: str = ""
     name: str = ""
     signature: bool = False
     signature_chars: int = 0
+    namespace: str = ""
 
 
 @dataclass(frozen=True)

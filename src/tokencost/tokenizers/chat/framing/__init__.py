@@ -219,7 +219,8 @@ def count_request(
         total = content + overhead + tools + schema
         basis = template.overhead_for(family).basis
         exact_part = content if exact else 0
-        return _result(request, total, content, overhead, tools, schema, exact_part, 0, basis)
+        error = template.error(family, overhead, tools, schema)
+        return _result(request, total, content, overhead, tools, schema, exact_part, error, basis)
     if not (request.messages or request.system or request.tools or request.response_schema):
         return _result(request, 0, 0, 0, 0, 0, 0, 0, f"fitted:{generation(family, model)}")
     gen = generation(family, model)

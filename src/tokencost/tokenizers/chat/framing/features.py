@@ -101,8 +101,8 @@ def features(
     f["thinking_on"] = int(bool(request.extras.get("thinking")))
     # Responses ``additional_tools`` items (tools loaded mid-conversation): billed beyond their tools' rendering
     f["tool_loads"] = int(request.extras.get("tool_loads") or 0)
-    if resp4o:
-        f["resp_calls"], f["resp_parallel"] = _responses_calls(messages)
+    if request.shape == "openai_responses" and gen in ("openai:chat", "openai:reasoning"):
+        f["resp_calls"], f["resp_parallel"] = _responses_calls(messages, parallel=resp4o)
     for message in messages:
         f["messages"] += 1
         f["signature_chars"] += sum(p.signature_chars for p in message.parts)
@@ -119,10 +119,12 @@ def features(
                 f["text"] += count(part.text) if part.text else 0
             elif part.kind == TOOL_CALL:
                 f["calls"] += 1
-                f["call_text"] += _call_tokens(part.name, part.text, count, gen)
+                f["call_text"] += _call_tokens(
+                    part.name, _arguments(part.text, gen), count, gen, part.namespace
+                )
             elif part.kind == TOOL_RESULT:
                 f["results"] += 1
-                f["result_text"] += _call_tokens(part.name, part.text, count, gen)
+                f["result_text"] += _call_tokens(part.name, part.text, count, gen, part.namespace)
             elif part.kind == THINKING and part.text:
                 f["thinking_text"] += count(part.text)
     if request.tools:
@@ -239,6 +241,13 @@ def _nullable(schema: object, depth: int = 0) -> bool:
     return any(_nullable(value, depth + 1) for key, value in schema.items() if key not in ("enum", "default"))
 
 
+def _arguments(text: str, gen: str) -> str:
+    """A call's arguments as ``gen`` bills them: GPT-5 as compact JSON whatever spacing the request sent them
+    with (llm's and crewAI's spaced arguments bill as compact; held-out rows, three sources), GPT-4o as sent
+    (mirascope's spaced arguments, fit set)."""
+    return _compact_arguments(text) if gen == "openai:reasoning" and text else text
+
+
 def _compact_arguments(text: str) -> str:
     """A call's JSON arguments re-serialised compact (as is when they are not JSON)."""
     try:
@@ -252,9 +261,12 @@ def _compact_arguments(text: str) -> str:
 _SDK_TEXTS = frozenset({"gemini:2.0", "gemini:vertex"})
 
 
-def _call_tokens(name: str, text: str, count: Callable[[str], int], gen: str) -> int:
+def _call_tokens(name: str, text: str, count: Callable[[str], int], gen: str, namespace: str = "") -> int:
     """Tokens of a tool call's (or result's) name and JSON text; Gemini 2.0 bills the texts Google's SDK
-    counts (the name, each key and string value alone: no numbers, no punctuation), and so does Vertex AI."""
+    counts (the name, each key and string value alone: no numbers, no punctuation), and so does Vertex AI.
+    OpenAI addresses a call of a tool loaded in a ``namespace`` as ``NAMESPACE.NAME`` where it writes
+    ``functions.NAME`` (harmony's recipient of a namespaced tool, as ``browser.search``): the difference is
+    billed in the call's header and its result's."""
     if gen in _SDK_TEXTS:
         try:
             value = json.loads(text) if text else {}
@@ -263,7 +275,9 @@ def _call_tokens(name: str, text: str, count: Callable[[str], int], gen: str) ->
         # a result given as plain text (another shape's tool output) is sent wrapped as a string value
         texts = render.sdk_texts(value) if isinstance(value, (dict, list)) else [text]
         return sum(count(t) for t in [name, *texts] if t)
-    return (count(name) if name else 0) + (count(text) if text else 0)
+    openai = gen.startswith("openai") and namespace
+    addressed = count(f"{namespace}.{name}") - count(f"functions.{name}") if openai else 0
+    return (count(name) if name else 0) + (count(text) if text else 0) + addressed
 
 
 def _tools_tokens(request: Request, vendor: str, count: Callable[[str], int], gen: str) -> int:
@@ -285,18 +299,19 @@ def _tools_tokens(request: Request, vendor: str, count: Callable[[str], int], ge
     return count(f"{system}\n\n{text}") - count(system)
 
 
-def _responses_calls(messages: list[Message]) -> tuple[int, int]:
-    """GPT-4o-era Responses requests: their function calls, and those that directly follow another call (made
-    in the same turn, in parallel): the Responses API bills a call a few tokens apart from Chat Completions,
-    a parallel one less (fitted: ``resp_calls``, ``resp_parallel``)."""
-    calls = parallel = 0
+def _responses_calls(messages: list[Message], parallel: bool = True) -> tuple[int, int]:
+    """Responses requests (GPT-4o and GPT-5 generations): their function calls, and (``parallel``: GPT-4o) those
+    that directly follow another call (made in the same turn, in parallel): the Responses API bills a call a
+    few tokens apart from Chat Completions, GPT-4o's parallel one less (fitted: ``resp_calls``,
+    ``resp_parallel``)."""
+    calls = followed = 0
     previous = False
     for message in messages:
         is_call = message.role == "assistant" and any(p.kind == TOOL_CALL for p in message.parts)
         calls += sum(1 for p in message.parts if p.kind == TOOL_CALL)
-        parallel += int(is_call and previous)
+        followed += int(is_call and previous)
         previous = is_call
-    return calls, parallel
+    return calls, followed if parallel else 0
 
 
 def _loaded(tools: tuple[Tool, ...], vendor: str) -> tuple[Tool, ...]:

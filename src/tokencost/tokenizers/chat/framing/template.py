@@ -5,11 +5,13 @@ ChatML for Qwen (``<|im_start|>`` role ``\\n`` ... ``<|im_end|>`` ``\\n``: 4 + t
 (``<start_of_turn>`` role ``\\n`` ... ``<end_of_turn>`` ``\\n``: 4 + role, BOS 1), DeepSeek V3 (one role marker,
 no role name: 1, BOS 1), Mistral (``[INST]``/``[/INST]``: 2, no role name, BOS 1); the reply is primed with the
 assistant header. Vendors without a public template (GLM, Kimi, MiniMax, Grok, generic): a documented
-estimate, OpenAI's cookbook rule. Tools count as compact JSON plus a per-request preamble (an estimate).
+estimate, OpenAI's cookbook rule. Tools count as compact JSON plus a per-request preamble (an estimate), and so
+do response schemas: their range says so (``error``).
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -45,6 +47,20 @@ OVERHEAD: dict[str, Overhead] = {
     "mistral-tekken": Overhead(2, 0, 0, 1, 4, "chat-template", role_tokens=False),
 }
 DEFAULT_OVERHEAD = Overhead(3, 1, 3, 0, 30, "estimate")
+
+
+#: how far this path's estimated renderings can be off, as a share of their tokens: tools and response schemas are
+#: compact JSON plus a preamble, not each template's own text (DeepSeek's API, Qwen's ``<tools>`` block and Llama's
+#: indented JSON each write them otherwise) and no billed count has measured them, so this is a stated allowance,
+#: not a fitted p90; on families without a public template (``estimate`` basis) it covers the per-message framing too
+RENDERING_ERROR = 0.5
+
+
+def error(family: str, overhead: int, tools: int, schema: int) -> int:
+    """Tokens a templated count can be off: ``RENDERING_ERROR`` of what it estimated rather than rendered (0 for a
+    plain chat on a family whose template is published: its framing tokens are the template's)."""
+    estimated = tools + schema + (overhead if overhead_for(family).basis == "estimate" else 0)
+    return math.ceil(RENDERING_ERROR * estimated)
 
 
 def overhead_for(family: str) -> Overhead:

@@ -44,7 +44,7 @@ def parse(document: dict, checker: Checker, prefix: str, where: str) -> Request:
     if isinstance(items, str):
         messages.append(Message("user", (Part(TEXT, items),)))
     else:
-        names: dict[str, str] = {}
+        names: dict[str, tuple[str, str]] = {}
         for index, item in enumerate(checker.expect(items, list, path, "a string or a list of items")):
             if isinstance(item, dict) and item.get("type") == "additional_tools":
                 loaded += _additional_tools(item, checker, join(path, index))
@@ -78,7 +78,9 @@ def parse(document: dict, checker: Checker, prefix: str, where: str) -> Request:
     )
 
 
-def _item(item: Any, checker: Checker, path: str, names: dict[str, str]) -> tuple[Message | None, int]:
+def _item(
+    item: Any, checker: Checker, path: str, names: dict[str, tuple[str, str]]
+) -> tuple[Message | None, int]:
     checker.obj(item, path, "an input item object")
     kind = item.get("type", "message")
     if kind == "message" or (kind is None and "role" in item):
@@ -90,9 +92,11 @@ def _item(item: Any, checker: Checker, path: str, names: dict[str, str]) -> tupl
         arguments = item.get(key)
         if arguments is not None and not isinstance(arguments, (str, dict)):
             raise checker.fail(join(path, key), "expected a JSON string")
+        namespace = checker.string(item, "namespace", path) or ""
         if isinstance(item.get("call_id"), str):
-            names[item["call_id"]] = name
-        return Message("assistant", (Part(TOOL_CALL, compact_json(arguments or ""), name),)), 0
+            names[item["call_id"]] = (name, namespace)
+        part = Part(TOOL_CALL, compact_json(arguments or ""), name, namespace=namespace)
+        return Message("assistant", (part,)), 0
     if kind in ("function_call_output", "custom_tool_call_output"):
         if item.get("call_id") not in names:  # the API refuses an output that answers no call
             raise checker.fail(
@@ -100,8 +104,8 @@ def _item(item: Any, checker: Checker, path: str, names: dict[str, str]) -> tupl
             )
         output = item.get("output")
         texts, skipped = _texts(output, checker, join(path, "output"))
-        name = names.get(item.get("call_id") or "", "")
-        return Message("tool", (Part(TOOL_RESULT, "".join(texts), name),)), skipped
+        name, namespace = names.get(item.get("call_id") or "", ("", ""))
+        return Message("tool", (Part(TOOL_RESULT, "".join(texts), name, namespace=namespace),)), skipped
     if kind == "reasoning":
         summary = checker.items(item.get("summary"), join(path, "summary"), "a list of summary parts")
         texts, _ = _texts(summary, checker, join(path, "summary"))

@@ -1,0 +1,99 @@
+"""The plan's ranking over the horizon in its tables: the header of each candidate's horizon total, the cell
+(with the months a retiring candidate does not cover), and the line saying why the first month's cheapest
+candidate is not the top-ranked one (a price change, a retirement). Plain data from ``PlanResult``:
+``CandidateRow.horizon_total`` / ``month_costs`` / ``successor`` / ``uncovered_from`` / ``price_changes``."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from decimal import Decimal
+from typing import Any
+
+from tokencost.render.money import money
+
+
+def total_header(result: Any) -> str:
+    """``6-month total``: the column the candidates are ranked by."""
+    return f"{result.horizon_months}-month total"
+
+
+def savings_header(result: Any) -> str:
+    return f"{result.horizon_months}-month savings"
+
+
+def _show(value: Decimal | None, currency: str) -> str:
+    return money(value, currency, missing="")
+
+
+def total_cell(row: Any, currency: str, show: Callable[[Decimal | None, str], str] = _show) -> str:
+    """``$1,069.00``, or ``$712.66 (not sold from 2027-03)`` for a candidate not covering the horizon."""
+    if row.uncovered_from is not None and not row.horizon_total:
+        return f"not sold from {row.uncovered_from}"
+    text = show(row.horizon_total, currency)
+    if row.uncovered_from is not None:
+        text += f" (not sold from {row.uncovered_from})"
+    return text
+
+
+def month_cell(w: Any, row: Any, currency: str, show: Callable[[Decimal | None, str], str] = _show) -> str:
+    """The first month's cost on the model's own card, ``(not sold)`` after it when the model cannot be
+    bought in that month (its forecast is on its successor, or not covered)."""
+    text = show(row.monthly_cost, currency)
+    first = w.first_month_label
+    if first is not None and first in (row.successor_from, row.uncovered_from):
+        text += " (not sold)"
+    return text
+
+
+def _first_cost(w: Any, row: Any) -> Decimal | None:
+    """``row``'s cost in the workload's first month as forecast (None: it cannot be bought then)."""
+    return w.first_cost(row)
+
+
+def _why(row: Any) -> str:
+    """What makes ``row``'s later months differ from its first."""
+    reasons = []
+    if row.price_changes:
+        reasons.append("whose price changes on " + ", ".join(row.price_changes))
+    if row.successor_from is not None:
+        reasons.append(
+            f"which cannot be bought from {row.successor_from} (priced on its successor {row.successor})"
+        )
+    return " and ".join(reasons)
+
+
+def ranking_lines(result: Any, w: Any) -> list[str]:
+    """How the candidates are ranked, when the horizon changes anything (a price change, a retirement),
+    and the first month's cheapest candidate when it is not the top-ranked one."""
+    rows = w.candidates
+    if not rows or not any(r.month_costs is not None for r in rows) or w.first_month is None:
+        return []
+    cur, top = result.currency, rows[0]
+    month, last = w.months[w.first_month], w.months[-1]
+    out = [
+        f"ranked by the total over the horizon ({month} to {last}), price changes and retirements included"
+    ]
+    firsts = [(cost, r) for r in rows if (cost := _first_cost(w, r)) is not None]
+    cheapest = min(firsts, key=lambda pair: pair[0])[1] if firsts else top
+    top_first = _first_cost(w, top)
+    if cheapest is not top and top_first is not None and _first_cost(w, cheapest) < top_first:  # type: ignore[operator]
+        alone = (
+            f"in {month} alone {cheapest.entry.id} is cheapest ({_show(_first_cost(w, cheapest), cur)} against "
+            f"{top.entry.id}'s {_show(top_first, cur)})"
+        )
+        total = _show(top.horizon_total, cur)
+        if cheapest.uncovered_from is not None:
+            out.append(
+                f"{alone}, but it is not sold from {cheapest.uncovered_from} and has no successor: over the horizon "
+                f"{top.entry.id} ranks first at {total}"
+            )
+        else:
+            why = _why(cheapest)
+            out.append(
+                f"{alone}, but over the horizon {top.entry.id} is cheapest: {total} against {cheapest.entry.id}'s "
+                f"{total_cell(cheapest, cur)}" + (f", {why}" if why else "")
+            )
+    return out
+
+
+__all__ = ["month_cell", "ranking_lines", "savings_header", "total_cell", "total_header"]
