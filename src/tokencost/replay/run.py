@@ -49,6 +49,8 @@ def run_partitions(
             rerun = [dataclasses.replace(units[index], earlier_ids=ids) for index, ids in again.items()]
             for index, lines, result in engine.map_unordered(carried(fn), rerun):
                 results[index] = (lines, result)
+        for _, result in results.values():
+            result.stats.ids.clear()  # only for finding copies: not kept while the partials merge
     finally:
         if own:
             engine.close()
