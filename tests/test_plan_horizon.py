@@ -266,3 +266,26 @@ def test_rank_rows_orders_by_the_horizon_total_with_uncovered_rows_last(specs, g
             assert r.horizon_savings == current.horizon_total - r.horizon_total
         else:
             assert r.uncovered_from is None or r.horizon_savings is None
+
+
+def test_scheduled_first_months_and_successor_months_bill_no_reasoning_on_models_that_do_not_reason(tmp_path):
+    """The sheet's models have no ``reasoning`` capability: a workload's reasoning tokens are not theirs, on the
+    card a plan starts on, and on a successor's months alike (as on every other plan price)."""
+    prices = tmp_path / "prices"
+    prices.mkdir()
+    (prices / "acme.yaml").write_text(SHEET)
+    path = tmp_path / "w.yaml"
+    text = _workload("[acme-flash, acme-old, acme-mini]", start="2027-01-01")
+    path.write_text(text.replace("output_tokens: 100", "output_tokens: 100\n    reasoning_tokens: 1000"))
+    result = CliRunner().invoke(cli, ["plan", str(path), "--pricing", str(prices), "--format", "json"])
+    assert result.exit_code == 0, result.output
+    rows = _candidates(result)
+    assert [Decimal(m["cost"]) for m in rows["acme-old"]["forecast"]] == [
+        Decimal("0.5"),
+        *[Decimal("1.5")] * 5,
+    ]
+    assert [Decimal(m["cost"]) for m in rows["acme-flash"]["forecast"]] == [1, 1, 3, 3, 3, 3]
+    path.write_text(path.read_text().replace("start: 2027-01-01", "start: 2027-03-01"))
+    result = CliRunner().invoke(cli, ["plan", str(path), "--pricing", str(prices), "--format", "json"])
+    assert result.exit_code == 0, result.output
+    assert Decimal(_candidates(result)["acme-flash"]["monthly_cost"]) == 3
