@@ -226,18 +226,28 @@ class Screen(NamedTuple):
         return reason
 
     def _limits(self, item: Prepared, tokens: FamilyTokens, needed: Decimal) -> str | None:
-        """The context window, maximum input and maximum output against the workload's largest request."""
+        """The context window, maximum input and maximum output against the workload's largest request: every
+        limit it breaks, joined with `` and ``."""
         window, model = item.window, item.entry.model
+        broken = []
         if window is not None and window < needed:
-            return f"context {k_tokens(window, ROUND_FLOOR)} < needed {k_tokens(needed, ROUND_CEILING)}"
+            broken.append(
+                f"context {k_tokens(window, ROUND_FLOOR)} < needed {k_tokens(needed, ROUND_CEILING)}"
+            )
         if (most_in := model.max_input_tokens) and tokens.largest_input > most_in:
-            return f"max input {k_tokens(most_in, ROUND_FLOOR)} < input {k_tokens(tokens.largest_input, ROUND_CEILING)}"
+            broken.append(
+                f"max input {k_tokens(most_in, ROUND_FLOOR)} < input {k_tokens(tokens.largest_input, ROUND_CEILING)}"
+            )
         out = tokens.output + tokens.reasoning
         if (most_out := model.max_output_tokens) and out > most_out:
-            return f"max output {k_tokens(most_out, ROUND_FLOOR)} < output {k_tokens(out, ROUND_CEILING)}"
+            broken.append(
+                f"max output {k_tokens(most_out, ROUND_FLOOR)} < output {k_tokens(out, ROUND_CEILING)}"
+            )
         if window is None and self.needed_floor:
-            return f"context window unknown (min_context {k_tokens(self.needed_floor, ROUND_CEILING)})"
-        return None
+            broken.append(
+                f"context window unknown (min_context {k_tokens(self.needed_floor, ROUND_CEILING)})"
+            )
+        return " and ".join(broken) or None
 
 
 def reasoning_assumption(screened: Sequence[Screened], reasoning: Decimal) -> list[str]:
