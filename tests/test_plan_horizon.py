@@ -148,7 +148,7 @@ def test_a_candidate_retired_from_the_first_month_ranks_after_its_successor(plan
     rows = [line.split()[1] for line in result.output.splitlines() if line[:1].isdigit()]
     assert rows[:2] == ["acme-mini", "acme-old"]  # equal totals: the successor itself first
     old = next(line for line in result.output.splitlines() if line.split()[1:2] == ["acme-old"])
-    assert "$0.500 (not sold)" in old and "$9.00" in old
+    assert "$1.50 (as acme-mini)" in old and "$9.00" in old  # billed as its successor, never its own $0.50
 
 
 def test_the_totals_never_take_the_price_of_a_model_that_cannot_be_bought(plan):
@@ -257,6 +257,11 @@ def test_rank_rows_orders_by_the_horizon_total_with_uncovered_rows_last(specs, g
     covering = [r for r in rows if r.uncovered_from is None]
     assert rows[: len(covering)] == covering  # every row covering the horizon ranks before any that does not
     assert [r.horizon_total for r in covering] == sorted(r.horizon_total for r in covering)
+    uncovered = [(-sum(c is not None for c in r.month_costs), r.horizon_total) for r in rows[len(covering) :]]
+    assert uncovered == sorted(uncovered)  # the most months covered first, then the cheapest
+    for r in rows:  # a first month not covered bills nothing: no savings beside it
+        if r.month_costs is not None and r.month_costs[0] is None:
+            assert r.savings is None and r.savings_pct is None
     for r in rows:
         costs = r.month_costs or [r.monthly_cost] * 6
         assert r.horizon_total == sum(

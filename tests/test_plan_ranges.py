@@ -98,12 +98,12 @@ def test_overlapping_ranges_are_flagged_and_exact_neighbours_are_not(workload):
     assert rows["band-est-b"]["overlaps"] == ["band-est-a"]
     # two exact costs 0.5 % apart are a certain ranking; estimated ones far cheaper do not reach them
     assert rows["band-exact"]["overlaps"] == [] and rows["band-exact-2"]["overlaps"] == []
-    for c in w["candidates"]:  # the flag is symmetric and means the ranges meet
+    for c in w["candidates"]:  # the flag is symmetric and means the ranges of horizon totals meet
         for other in c["overlaps"]:
             o = rows[other]
             assert c["model"] in o["overlaps"]
-            assert Decimal(o["cost_low"]) <= Decimal(c["cost_high"])
-            assert Decimal(c["cost_low"]) <= Decimal(o["cost_high"])
+            assert Decimal(o["horizon_low"]) <= Decimal(c["horizon_high"])
+            assert Decimal(c["horizon_low"]) <= Decimal(o["horizon_high"])
 
 
 def test_converted_counts_carry_the_conversion_band(tmp_path):
@@ -127,7 +127,11 @@ def test_plan_table_shows_the_range_column_and_the_uncertain_ranking(workload):
     assert "if counts are off" in out
     head = next(line for line in out.splitlines() if line.startswith("Workload bot"))
     assert re.search(r"\$[\d,.]+ \(if counts are off: \$[\d,.]+ – \$[\d,.]+\)", head)  # the current model's
-    assert "ranking not certain: #1 band-est-a and #2 band-est-b (their cost ranges overlap)" in out
+    assert re.search(
+        r"ranking not certain: #1 band-est-a and #2 band-est-b \(their totals if counts are off overlap: "
+        r"\$[\d,.]+ – \$[\d,.]+ and \$[\d,.]+ – \$[\d,.]+\)",
+        out,
+    )
     assert "band-exact and" not in out  # exact neighbours are a certain ranking
     row = next(line for line in out.splitlines() if line.startswith("3 ") and "band-exact" in line)
     assert row.split("$2,910.00")[1].split()[0] == "exact"  # the range cell of an exact count says so

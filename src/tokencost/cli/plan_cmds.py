@@ -117,7 +117,7 @@ def _candidate_table(result, w, shown) -> list[str]:
         total_header,
     )
     from tokencost.render.plan_ranges import HEADER as RANGE_HEADER
-    from tokencost.render.plan_ranges import has_ranges, range_lines, range_text
+    from tokencost.render.plan_ranges import count_suffix, has_ranges, range_lines, range_text
     from tokencost.render.report_markdown import whole
     from tokencost.render.tabular import render_rows
 
@@ -137,7 +137,7 @@ def _candidate_table(result, w, shown) -> list[str]:
                 "horizon_total": total_cell(row, result.currency),
                 "savings": _money(row.horizon_savings, result.currency),
                 "savings_pct": _savings_pct(row.horizon_savings_pct),
-                "count": tokens_label(row.tokens, short=True),
+                "count": tokens_label(row.tokens, short=True) + count_suffix(row),
                 "notes": "".join(f"[{n}]" for n in marks),
                 "range": range_text(row, result.currency),
             }
@@ -150,7 +150,7 @@ def _candidate_table(result, w, shown) -> list[str]:
     parts.append(render_rows(rows, columns, "table").rstrip("\n"))
     parts.extend(f"[{n}] {note}" for note, n in footnotes.items())
     parts.extend(ranking_lines(result, w))
-    parts.extend(range_lines(shown))
+    parts.extend(range_lines(shown, result.currency))
     return parts
 
 

@@ -12,7 +12,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from tokencost.costing.card_pricer import CardPricer
-from tokencost.costing.volumes import CardPricers
+from tokencost.costing.volumes import CardPricers, Volumes
 from tokencost.planner.ranking import Ranking, Traffic, family_volumes, price_models
 from tokencost.planner.tokens import FamilyTokens
 
@@ -74,10 +74,11 @@ def apply_cost_ranges(
         if key not in factors:
             factors[key] = _uniform_factors(tokens)
         uniform = factors[key]
+        entry = row.billed_entry  # its successor when it cannot be bought in its first month
         if row.priced_at is not None:  # its first month on a scheduled card (``price_first_month``)
-            pricer = pricers.get(row.entry, row.priced_at)
+            pricer = pricers.get(entry, row.priced_at)
         else:
-            pricer = by_id.get(row.entry.model.id) or pricers.get(row.entry, at)
+            pricer = by_id.get(entry.model.id) or pricers.get(entry, at)
         if uniform is not None and _proportional(pricer, tokens, uniform[1]):
             row.cost_low, row.cost_high = row.monthly_cost * uniform[0], row.monthly_cost * uniform[1]
         else:
@@ -98,16 +99,16 @@ def _price_at_bounds(
     fx: Callable[[str], Decimal],
 ) -> None:
     """``rows``' ranges priced with ``price_volumes`` on their family's volumes at the low and high bounds."""
-    entries = list({id(row.entry): row.entry for row in rows}.values())
+    entries = list({id(row.billed_entry): row.billed_entry for row in rows}.values())
     totals = []
     for side in (LOW, HIGH):
         volumes = family_volumes({f: at_bound(t, side) for f, t in by_family.items()}, traffic)
         costs = price_models(entries, volumes, at=at, pricers=pricers)
         totals.append({id(c.entry): c for c in costs})
     for row in rows:
-        low, high = totals[LOW][id(row.entry)], totals[HIGH][id(row.entry)]
+        low, high = totals[LOW][id(row.billed_entry)], totals[HIGH][id(row.billed_entry)]
         if low.problem is None and high.problem is None:
-            rate = fx(row.entry.currency) * scale
+            rate = fx(row.billed_entry.currency) * scale
             row.cost_low = min(low.total * rate, row.monthly_cost)
             row.cost_high = max(high.total * rate, row.monthly_cost)
 
@@ -130,13 +131,52 @@ def _proportional(pricer: CardPricer | None, tokens: FamilyTokens, high: Decimal
     return not pricer.per_request_fee
 
 
+def apply_horizon_ranges(
+    rows: Sequence[CandidateRow],
+    by_family: dict[str, FamilyTokens],
+    traffic: Traffic,
+    factors: Sequence[Decimal],
+    months_at: Callable[[CandidateRow, dict[str, Volumes], Decimal], list[Decimal | None]],
+) -> None:
+    """Set ``horizon_low`` / ``horizon_high``: each row's horizon total with every estimated count at its low
+    and high bound, the same bounds as its monthly range. A row whose cost changes within the horizon (a price
+    change, a successor priced on its own counts) is priced month by month at each bound (``months_at``: the
+    row's month costs on those volumes from a first month of the given cost); the others scale their range."""
+    estimated = any(t.bounds is not None for t in by_family.values())
+    factor_sum = sum(factors, Decimal(0))
+    bound_volumes: dict[int, dict[str, Volumes]] = {}
+    for row in rows:
+        total = row.horizon_total if row.horizon_total is not None else Decimal(0)
+        if not estimated:
+            row.horizon_low = row.horizon_high = total
+            continue
+        if row.month_costs is None:
+            low, high = row.cost_low * factor_sum, row.cost_high * factor_sum  # type: ignore[operator]
+            row.horizon_low, row.horizon_high = min(low, total), max(high, total)
+            continue
+        sums = []
+        for side, first in ((LOW, row.cost_low), (HIGH, row.cost_high)):
+            if side not in bound_volumes:
+                bound_volumes[side] = family_volumes(
+                    {f: at_bound(t, side) for f, t in by_family.items()}, traffic
+                )
+            costs = months_at(row, bound_volumes[side], first)  # type: ignore[arg-type]
+            sums.append(
+                sum((c * f for c, f in zip(costs, factors, strict=True) if c is not None), Decimal(0))
+            )
+        row.horizon_low, row.horizon_high = min(sums[LOW], total), max(sums[HIGH], total)
+
+
 def mark_overlaps(rows: Sequence[CandidateRow]) -> None:
-    """Set each ranked row's ``overlaps``: its ranked neighbours whose cost range meets its own (the order
-    between them is not certain)."""
+    """Set each ranked row's ``overlaps``: its ranked neighbours whose range of horizon totals (what the rows
+    are ranked by) meets its own: the order between them is not certain. Rows covering different months are
+    ordered by what they cover, not their totals: never uncertain."""
     from tokencost.costing.overlaps import ranges_meet
 
     for a, b in itertools.pairwise(rows):
-        if ranges_meet(a.cost_low, a.cost_high, b.cost_low, b.cost_high):  # type: ignore[arg-type]
+        if a.uncovered_from != b.uncovered_from:
+            continue
+        if ranges_meet(a.horizon_low, a.horizon_high, b.horizon_low, b.horizon_high):  # type: ignore[arg-type]
             a.overlaps = (*a.overlaps, b.entry.model.id)
             b.overlaps = (a.entry.model.id,)
 
@@ -149,14 +189,18 @@ def apply_bands(
     at: dt.date | None,
     scale: Decimal,
     fx: Callable[[str], Decimal],
+    factors: Sequence[Decimal],
+    months_at: Callable[[CandidateRow, dict[str, Volumes], Decimal], list[Decimal | None]],
 ) -> tuple[Decimal, Decimal] | None:
-    """Cost ranges on the ranked rows and the current model's, overlaps between ranked rows; returns the
-    current model's (low, high) monthly cost, or None when it is not priced."""
+    """Cost ranges on the ranked rows and the current model's (monthly and over the horizon), overlaps
+    between ranked rows on the horizon's; returns the current model's (low, high) monthly cost, or None when
+    it is not priced."""
     current = ranking.current
     rows = list(ranking.rows)
     if current is not None and not any(row is current for row in rows):
         rows.append(current)
     apply_cost_ranges(rows, by_family, traffic, pricers, at, scale, fx)
+    apply_horizon_ranges(rows, by_family, traffic, factors, months_at)
     mark_overlaps(ranking.rows)
     if current is None:
         return None

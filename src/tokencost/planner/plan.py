@@ -13,9 +13,10 @@ documented in DESIGN.md), which ``tokencost check`` reads as its baseline.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import gc
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -52,7 +53,7 @@ from tokencost.planner.projection import (
     workload_timeline,
 )
 from tokencost.planner.ranking import Ranking, Traffic, family_volumes, price_candidates, rank_rows
-from tokencost.planner.retirement import apply_retirement
+from tokencost.planner.retirement import apply_retirement, bill_first_month, billed_cards, months_at
 from tokencost.planner.tokens import FamilyTokens, WorkloadTokens, sample_files
 from tokencost.planner.workload import CacheRefresh, Workload, WorkloadFile, is_selector, load_workload, where
 from tokencost.pricing.catalog import Catalog, Entry, load_catalog, pricing_paths
@@ -188,12 +189,19 @@ class _Planner:
         ranking = price_candidates(screened, volumes, self.pricers, self.at, timeline.scale, problems)
         self.entries.update(ranking.priced)
         self._month_costs(ranking, volumes, timeline, assumptions)
-        for row in ranking.rows:
-            apply_retirement(
-                row, volumes, self.grid_start, timeline.months, timeline.scale, self.fx, self.catalog, self.at
-            )
+        months_on = self._retirements(ranking, volumes, timeline, rules)
         rank_rows(ranking.rows, ranking.current, timeline.factors)
-        cost_range = apply_bands(ranking, by_family, traffic, self.pricers, self.at, timeline.scale, self.fx)
+        cost_range = apply_bands(
+            ranking,
+            by_family,
+            traffic,
+            self.pricers,
+            self.at,
+            timeline.scale,
+            self.fx,
+            timeline.factors,
+            months_on,
+        )
         self._require_a_candidate(w, ranking, problems)
         tokens = by_family[volumes_key(current, by_family)] if current else by_family[base]
         return WorkloadPlan(
@@ -305,6 +313,45 @@ class _Planner:
             free_note=f"free tier: rate limits apply; check they allow {grouped(requests)} requests a month",
             needed_floor=floor,
         )
+
+    def _retirements(
+        self, ranking: Ranking, volumes: dict, timeline: Timeline, rules: Screen
+    ) -> Callable[..., list[Decimal | None]]:
+        """Each row retiring within the horizon priced on its successor from then (a successor must meet the
+        workload's constraints, as a candidate is screened), its first month as billed, the cards each row is
+        billed on; returns a row's month costs on other volumes (``retirement.months_at``, for the ranges)."""
+
+        def reject(entry: Entry) -> str | None:  # a family not counted: ``retirement._price`` says so
+            if volumes_key(entry, rules.tokens) not in rules.tokens:
+                return None
+            return rules.candidate(self.prepared(entry), []).reason
+
+        def tokens_of(entry: Entry) -> FamilyTokens:
+            return rules.candidate(self.prepared(entry), []).tokens  # reasoning dropped where not billed
+
+        first, months, scale = timeline.first or 0, timeline.months, timeline.scale
+        first_day = add_months(self.grid_start, first)
+        for row in ranking.rows:
+            apply_retirement(
+                row,
+                volumes,
+                self.grid_start,
+                months,
+                scale,
+                self.fx,
+                self.catalog,
+                self.at,
+                reject,
+                months[first],
+            )
+            bill_first_month(row, volumes, tokens_of, first_day, scale, self.fx, self.at)
+        current = ranking.current
+        extra = [] if current is None or any(r is current for r in ranking.rows) else [current]
+        for row in [*ranking.rows, *extra]:
+            billed_cards(row, self.grid_start, months, first, self.catalog, self.at, reject)
+            self.entries.update((entry.id, entry) for entry, _ in row.cards)
+        context = (self.grid_start, months, scale, self.fx, self.catalog, self.at, reject)
+        return functools.partial(months_at, context=context)
 
     def _month_costs(
         self, ranking: Ranking, volumes: dict, timeline: Timeline, assumptions: list[str]

@@ -91,7 +91,8 @@ def candidate_document(
 def candidate_horizon_fields(w: WorkloadPlan, row: CandidateRow, total: str | None) -> dict[str, Any]:
     """A ranked candidate over the horizon: its ``total`` as written (what it is ranked by; the months it
     covers), savings against the current model's total, the successor its months after retirement are
-    priced on and from when, the first month it does not cover, and its forecast when its cost changes
+    priced on and from when, the successor its first month is billed as (``billed_as``: then its
+    ``monthly_cost``, breakdown and tokens are that successor's), the first month it does not cover, and its forecast when its cost changes
     within the horizon (a month not covered is null)."""
     out: dict[str, Any] = {
         "horizon_total": total,
@@ -99,6 +100,7 @@ def candidate_horizon_fields(w: WorkloadPlan, row: CandidateRow, total: str | No
         "horizon_savings_pct": None if row.horizon_savings_pct is None else str(row.horizon_savings_pct),
         "successor": row.successor,
         "successor_from": row.successor_from,
+        "billed_as": None if row.billed is None else row.billed.id,
         "not_covered_from": row.uncovered_from,
     }
     if row.month_costs is not None:
@@ -113,10 +115,14 @@ def token_bounds(tokens: FamilyTokens) -> dict[str, Any]:
 
 
 def candidate_range(row: CandidateRow) -> dict[str, Any]:
-    """A ranked candidate's monthly ``cost_low`` / ``cost_high`` and the candidates whose range it meets."""
+    """A ranked candidate's monthly ``cost_low`` / ``cost_high``, its horizon total at the same bounds
+    (``horizon_low`` / ``horizon_high``, every month's billed count included) and the candidates whose
+    horizon range meets its own (their ranking is not certain)."""
     return {
         "cost_low": money(row.cost_low),
         "cost_high": money(row.cost_high),
+        "horizon_low": money(row.horizon_low),
+        "horizon_high": money(row.horizon_high),
         "overlaps": list(row.overlaps),
     }
 

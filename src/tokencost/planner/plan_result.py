@@ -58,6 +58,20 @@ class CandidateRow:
     price_changes: tuple[str, ...] = ()
     successor_from: str | None = None
     uncovered_from: str | None = None
+    #: the successor billed in the workload's first month when the model cannot be bought then
+    #: (``planner.retirement.bill_first_month``): ``monthly_cost``, ``parts``, ``tokens`` and the range are its
+    billed: Entry | None = None
+    #: the cost over the horizon at the low and high bounds of every estimated count its months are billed on
+    horizon_low: Decimal | None = None
+    horizon_high: Decimal | None = None
+    #: every (model, price card) its months are billed on when its cost changes within the horizon (a price
+    #: change, a successor: ``planner.retirement.billed_cards``); empty: its own card prices every month
+    cards: tuple[tuple[Entry, Any], ...] = ()
+
+    @property
+    def billed_entry(self) -> Entry:
+        """The model billed in the first month: ``billed`` when set, else the row's own."""
+        return self.billed or self.entry
 
     def __post_init__(self) -> None:
         if self.cost_low is None:

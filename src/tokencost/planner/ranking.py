@@ -145,7 +145,8 @@ def horizon_value(row: CandidateRow, factors: Sequence[Decimal], factor_sum: Dec
 
 def rank_rows(rows: list[CandidateRow], current: CandidateRow | None, factors: Sequence[Decimal]) -> None:
     """Rank by the cost over the horizon, cheapest first (price changes, successors and growth included):
-    a row not covering every month after the rows that do, then the first month's cost as forecast, a row
+    a row not covering every month after the rows that do (those by the months they cover, most first, then
+    their cost), then the first month's cost as forecast, a row
     priced on its successor after that successor, the current model before an equally priced one, the id. Set rank, savings in the first month and over the horizon."""
     factor_sum = sum(factors, Decimal(0))
     for row in rows if current is None or current in rows else [*rows, current]:
@@ -156,8 +157,8 @@ def rank_rows(rows: list[CandidateRow], current: CandidateRow | None, factors: S
     base_total = current.horizon_total if current is not None else None
     for rank, row in enumerate(rows, start=1):
         row.rank = rank
-        if base_cost is not None:
-            row.savings = base_cost - row.monthly_cost
+        if base_cost is not None and (row.month_costs is None or row.month_costs[first] is not None):
+            row.savings = base_cost - row.monthly_cost  # what is billed (not sold then: nothing to save)
             row.savings_pct = _pct(row.savings, base_cost)
         if base_total is not None and row.uncovered_from is None:
             row.horizon_savings = base_total - row.horizon_total  # type: ignore[operator]
@@ -167,8 +168,10 @@ def rank_rows(rows: list[CandidateRow], current: CandidateRow | None, factors: S
 def _rank_key(row: CandidateRow, first: int) -> tuple:
     """The sort key of ``rank_rows``; ``first``: the index of the workload's first month."""
     cost = row.monthly_cost if row.month_costs is None else row.month_costs[first]
+    covered = 0 if row.month_costs is None else sum(c is not None for c in row.month_costs[first:])
     return (
         row.uncovered_from is not None,
+        -covered if row.uncovered_from is not None else 0,
         row.horizon_total,
         row.monthly_cost if cost is None else cost,
         row.successor is not None,

@@ -36,11 +36,14 @@ def total_cell(row: Any, currency: str, show: Callable[[Decimal | None, str], st
 
 
 def month_cell(w: Any, row: Any, currency: str, show: Callable[[Decimal | None, str], str] = _show) -> str:
-    """The first month's cost on the model's own card, ``(not sold)`` after it when the model cannot be
-    bought in that month (its forecast is on its successor, or not covered)."""
+    """The first month's cost as billed: ``$235.89 (as gpt-5.4-nano)`` when the model cannot be bought then
+    and its successor is billed instead; ``$0.200 (not sold)``, its own card's, when nothing covers that
+    month (no savings are shown beside it)."""
     text = show(row.monthly_cost, currency)
+    if row.billed is not None:
+        return f"{text} (as {row.billed.id})"
     first = w.first_month_label
-    if first is not None and first in (row.successor_from, row.uncovered_from):
+    if first is not None and first == row.uncovered_from:
         text += " (not sold)"
     return text
 
@@ -48,6 +51,13 @@ def month_cell(w: Any, row: Any, currency: str, show: Callable[[Decimal | None, 
 def _first_cost(w: Any, row: Any) -> Decimal | None:
     """``row``'s cost in the workload's first month as forecast (None: it cannot be bought then)."""
     return w.first_cost(row)
+
+
+def _no_cover(row: Any) -> str:
+    """Why nothing carries ``row``'s months from ``uncovered_from`` (its note gives the detail)."""
+    if not row.entry.model.successor:
+        return "has no successor"
+    return "its successors do not cover those months"
 
 
 def _why(row: Any) -> str:
@@ -84,8 +94,8 @@ def ranking_lines(result: Any, w: Any) -> list[str]:
         total = _show(top.horizon_total, cur)
         if cheapest.uncovered_from is not None:
             out.append(
-                f"{alone}, but it is not sold from {cheapest.uncovered_from} and has no successor: over the horizon "
-                f"{top.entry.id} ranks first at {total}"
+                f"{alone}, but it is not sold from {cheapest.uncovered_from} and {_no_cover(cheapest)}: over the "
+                f"horizon {top.entry.id} ranks first at {total}"
             )
         else:
             why = _why(cheapest)
@@ -96,4 +106,17 @@ def ranking_lines(result: Any, w: Any) -> list[str]:
     return out
 
 
-__all__ = ["month_cell", "ranking_lines", "savings_header", "total_cell", "total_header"]
+def priced_cards(rows: Any, entries: Any = ()) -> list[tuple[str, Any, Any]]:
+    """(label, model, card) of every price card the figures of ``rows`` use (their own, a scheduled one from
+    its day, their successors'), and the current card of each of ``entries``; a card other than the model's
+    current one is labelled with its first day (``gpt-5.4-nano``, ``gemini-3.8-flash from 2027-01-01``)."""
+    found: dict[str, tuple[Any, Any]] = {}
+    pairs = [pair for row in rows for pair in (row.cards or ((row.entry, row.entry.model.prices),))]
+    for entry, card in [*pairs, *((e, e.model.prices) for e in entries)]:
+        current = card.effective_from == entry.model.prices.effective_from
+        label = entry.id if current else f"{entry.id} from {card.effective_from}"
+        found.setdefault(label, (entry, card))
+    return [(label, *found[label]) for label in sorted(found)]
+
+
+__all__ = ["month_cell", "priced_cards", "ranking_lines", "savings_header", "total_cell", "total_header"]

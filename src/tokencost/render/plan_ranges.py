@@ -13,34 +13,58 @@ from tokencost.render.money import cost_range, money
 HEADER = "if counts are off"
 EXPLAINED = (
     "if counts are off: the monthly cost at the low and high bounds of an estimated token count "
-    "(9 texts in 10 fall inside); exact counts have no range"
+    "(9 texts in 10 fall inside); exact counts have no range; the ranking is judged on the horizon totals at "
+    "the same bounds"
 )
+#: the range cell of a row whose first month is exact but whose later months bill an estimated count
+LATER_ESTIMATED = "later months est."
+
+
+def later_estimated(row: Any) -> bool:
+    """Whether ``row``'s first month is exact but a later month bills an estimated count (a successor counted
+    with another tokenizer): its horizon total has a range its month does not."""
+    low, high = getattr(row, "horizon_low", None), getattr(row, "horizon_high", None)
+    return row.cost_low == row.cost_high and low != high
 
 
 def has_ranges(rows: Sequence[Any]) -> bool:
     """Whether any of ``rows`` has a cost range (an estimated count): the column is shown only then."""
-    return any(row.cost_low != row.cost_high for row in rows)
+    return any(row.cost_low != row.cost_high or later_estimated(row) for row in rows)
 
 
 def range_text(row: Any, currency: str, show: Callable[[Any, str], str] = money) -> str:
-    """``$508.17 – $1,179.93``, or ``exact`` when the count is exact."""
+    """``$508.17 – $1,179.93``, ``exact`` when the count is exact, ``exact, later months est.`` when only the
+    months billed on a successor are estimated."""
+    if later_estimated(row):
+        return f"exact, {LATER_ESTIMATED}"
     return cost_range(row.cost_low, row.cost_high, lambda value: show(value, currency))
 
 
-def overlap_lines(rows: Sequence[Any]) -> list[str]:
-    """One line per pair of neighbouring ranked rows whose cost ranges overlap: their order is not certain."""
+def count_suffix(row: Any) -> str:
+    """What a row's count label adds when a later month bills an estimated count."""
+    return f", {LATER_ESTIMATED}" if later_estimated(row) else ""
+
+
+def overlap_lines(rows: Sequence[Any], currency: str = "USD") -> list[str]:
+    """One line per pair of neighbouring ranked rows whose ranges of horizon totals (what they are ranked
+    by) overlap: their order is not certain."""
+
+    def total_range(row: Any) -> str:
+        return f"{money(row.horizon_low, currency)} – {money(row.horizon_high, currency)}"
+
     return [
-        f"ranking not certain: #{a.rank} {a.entry.id} and #{b.rank} {b.entry.id} (their cost ranges overlap)"
+        f"ranking not certain: #{a.rank} {a.entry.id} and #{b.rank} {b.entry.id} (their totals if counts are "
+        f"off overlap: {total_range(a)} and {total_range(b)})"
         for a, b in itertools.pairwise(rows)
         if b.entry.id in a.overlaps
     ]
 
 
-def range_lines(rows: Sequence[Any]) -> list[str]:
+def range_lines(rows: Sequence[Any], currency: str = "USD") -> list[str]:
     """What the column means and the overlapping neighbours, when ``rows`` have ranges; else nothing."""
     if not has_ranges(rows):
         return []
-    return [EXPLAINED, *overlap_lines(rows)]
+    return [EXPLAINED, *overlap_lines(rows, currency)]
 
 
 def with_range_column(

@@ -17,6 +17,7 @@ from tokencost.families import FAMILIES
 from tokencost.render import colours as model_colours
 from tokencost.render.html_parts import alert, bullet_list, esc, figures, folded, table
 from tokencost.render.money import money
+from tokencost.render.plan_horizon import priced_cards
 from tokencost.render.report_markdown import budget_alerts, display_budget, whole
 from tokencost.render.report_workload import MAX_BARS, charted_models, count_label, month_of, workload_section
 
@@ -207,8 +208,7 @@ def family_section(result: Any) -> list[str]:
     return out
 
 
-def _price_row(entry: Any) -> tuple[list[str], str]:
-    p = entry.model.prices
+def _price_row(label: str, entry: Any, p: Any) -> tuple[list[str], str]:
     batch = p.variants.get("batch")
     source = entry.source or ""
     link = f"<a href='{esc(source)}'>{esc(source)}</a>" if source.startswith("http") else esc(source)
@@ -220,7 +220,7 @@ def _price_row(entry: Any) -> tuple[list[str], str]:
     if batch:
         batch_text = price(batch.input) + (" / " + price(batch.output) if batch.output is not None else "")
     cells = [
-        esc(entry.id),
+        esc(label),
         esc(entry.provider.id),
         esc(entry.currency),
         price(p.input),
@@ -247,18 +247,15 @@ PRICE_HEADERS = [
 
 
 def prices_section(result: Any, top: int) -> list[str]:
-    """The price card of every model the report shows, with its source and checked date."""
-    used: dict[str, Any] = {}
-    for w in result.workloads:
-        for r in w.candidates[: max(top, MAX_BARS)]:
-            used[r.entry.id] = r.entry
-        if w.resolved is not None and w.resolved.id in result.entries:
-            used[w.resolved.id] = w.resolved
+    """Every price card the report's figures use (the candidates' own, scheduled and successors' cards),
+    with its source and checked date."""
+    rows = [r for w in result.workloads for r in w.candidates[: max(top, MAX_BARS)]]
+    rows += [w.current_row for w in result.workloads if w.current_row is not None]
     return [
         "<h2 id='prices'>Prices used</h2>",
         "<p class='note'>Per million tokens in the provider's currency (standard tier; long-context tiers apply "
-        "to the whole request above their threshold).</p>",
-        table(PRICE_HEADERS, [_price_row(used[m]) for m in sorted(used)], klass="prices"),
+        "to the whole request above their threshold); a card from a later day is named with it.</p>",
+        table(PRICE_HEADERS, [_price_row(*item) for item in priced_cards(rows)], klass="prices"),
     ]
 
 

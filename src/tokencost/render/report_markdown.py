@@ -8,8 +8,15 @@ from typing import Any
 from tokencost.families import accuracy_label, range_label
 from tokencost.render.breakdown import breakdown_markdown
 from tokencost.render.money import money, savings_pct
-from tokencost.render.plan_horizon import month_cell, ranking_lines, savings_header, total_cell, total_header
-from tokencost.render.plan_ranges import current_range, range_lines, with_range_column
+from tokencost.render.plan_horizon import (
+    month_cell,
+    priced_cards,
+    ranking_lines,
+    savings_header,
+    total_cell,
+    total_header,
+)
+from tokencost.render.plan_ranges import count_suffix, current_range, range_lines, with_range_column
 
 #: From this many integer digits on, amounts are shown in scientific notation (as the JSON document
 #: switches to plain ``str``): a 30-digit figure is unreadable, and exact digits there are noise.
@@ -175,7 +182,7 @@ def _candidate_row(w: Any, row: Any, cur: str) -> list[str]:
         row.entry.id + (" (current)" if row.is_current else ""),
         row.entry.provider.id,
         row.tokens.count.family,
-        tokens_label(row.tokens, short=True),
+        tokens_label(row.tokens, short=True) + count_suffix(row),
         month_cell(w, row, cur),
         total_cell(row, cur),
         "" if row.horizon_savings is None else money(row.horizon_savings, cur),
@@ -200,7 +207,7 @@ def _workload(result: Any, w: Any, top: int | None, breakdown_top: int | None = 
     named = {"horizon total": total_header(result), "savings": savings_header(result)}
     headers = [named.get(head, head) for head in CANDIDATE_HEADERS]
     out += ["", _table(*with_range_column(headers, rows, shown, cur))]
-    lines = [*ranking_lines(result, w), *range_lines(shown)]
+    lines = [*ranking_lines(result, w), *range_lines(shown, result.currency)]
     out += [f"\n- {line}" if i == 0 else f"- {line}" for i, line in enumerate(lines)]
     if top and len(w.candidates) > top:
         out.append(f"\n{len(w.candidates) - top} more candidate(s) not shown.")
@@ -219,31 +226,27 @@ def _workload(result: Any, w: Any, top: int | None, breakdown_top: int | None = 
 
 
 def _prices(result: Any, top: int | None) -> list[str]:
-    used = {r.entry.id for w in result.workloads for r in w.candidates[: top or None]}
-    used |= {w.resolved.id for w in result.workloads if w.resolved}
-    rows = []
-    for model_id in sorted(used):
-        entry = result.entries.get(model_id)
-        if entry is None:
-            continue
-        prices = entry.model.prices
+    """Every price card the shown figures use: the candidates' own, scheduled and successors' cards."""
+    rows = [r for w in result.workloads for r in w.candidates[: top or None]]
+    rows += [w.current_row for w in result.workloads if w.current_row is not None]
 
-        def text(value: Any) -> str:
-            return "" if value is None else str(value)
+    def text(value: Any) -> str:
+        return "" if value is None else str(value)
 
-        rows.append(
-            [
-                entry.id,
-                entry.currency,
-                text(prices.input),
-                text(prices.output),
-                text(prices.cache_read),
-                entry.source or "",
-                str(entry.checked or ""),
-            ]
-        )
+    table_rows = [
+        [
+            label,
+            entry.currency,
+            text(card.input),
+            text(card.output),
+            text(card.cache_read),
+            entry.source or "",
+            str(entry.checked or ""),
+        ]
+        for label, entry, card in priced_cards(rows)
+    ]
     headers = ["model", "currency", "input /M", "output /M", "cache read /M", "source", "checked"]
-    return ["", "## Prices used", "", _table(headers, rows)]
+    return ["", "## Prices used", "", _table(headers, table_rows)]
 
 
 def render_markdown(result: Any, top: int | None = None, chart_top: int = 5) -> str:

@@ -14,7 +14,7 @@ from tokencost.render.breakdown import breakdown_html
 from tokencost.render.html_parts import alert, bullet_list, esc, figures, folded, table
 from tokencost.render.money import money, savings_pct
 from tokencost.render.plan_horizon import month_cell, ranking_lines, savings_header, total_cell, total_header
-from tokencost.render.plan_ranges import current_range, range_lines, with_range_column
+from tokencost.render.plan_ranges import count_suffix, current_range, range_lines, with_range_column
 from tokencost.render.report_markdown import budget_alerts, display_budget, tokens_label, whole
 from tokencost.render.svg import Bar, Series, bar_chart, line_chart
 
@@ -167,7 +167,7 @@ def _ranking_row(w: Any, r: Any, cur: str) -> tuple[list[str], str]:
         esc(label(r)),
         esc(r.entry.provider.id),
         esc(r.tokens.count.family),
-        esc(tokens_label(r.tokens)),
+        esc(tokens_label(r.tokens) + count_suffix(r)),
         esc(month_cell(w, r, cur)),
         esc(total_cell(r, cur)),
         red("" if r.horizon_savings is None else esc(money(r.horizon_savings, cur))),
@@ -186,7 +186,7 @@ def _ranking(result: Any, w: Any) -> list[str]:
     named = {"horizon total": total_header(result), "savings": savings_header(result)}
     headers = [(named.get(head, head), numeric) for head, numeric in RANKING_HEADERS]
     headers, rows = with_range_column(headers, rows, w.candidates, result.currency, esc)
-    lines = [*ranking_lines(result, w), *range_lines(w.candidates)]
+    lines = [*ranking_lines(result, w), *range_lines(w.candidates, result.currency)]
     notes = [f"<p class='note'>{esc(line)}</p>" for line in lines]
     return ["<h3>Ranking</h3>", table(headers, rows, caption=caption), *notes]
 
