@@ -3,18 +3,22 @@
 priced on the ``successor`` its sheet names (followed on when the successor retires too), and without one
 those months are not covered: ``None`` in ``CandidateRow.month_costs``, never the retired model's price.
 
-The current model is left as it is: its forecast is the baseline of "nothing changes", and its retirement
-is already a problem of the workload (and a ``check`` finding)."""
+The current model is followed the same way (the team has to move when its model stops being sold, so the
+baseline of "nothing changes" is its successor from then), noted on its row and as a problem of the workload;
+without a successor its months keep its last price (never $0) and the problem says it cannot be paid."""
 
 from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 from collections.abc import Callable
 from decimal import Decimal
+from typing import NamedTuple
 
 from tokencost.costing.framing_keys import volumes_key
 from tokencost.costing.volumes import Volumes
+from tokencost.planner.candidates import Prepared, Screen
 from tokencost.planner.plan_result import CandidateRow
 from tokencost.planner.price_changes import apply_month_costs
 from tokencost.planner.projection import add_months, month_index
@@ -62,16 +66,19 @@ def apply_retirement(
     fx: Callable[[str], Decimal],
     catalog: Catalog,
     at: dt.date | None,
+    notes: CurrentNotes | None = None,
     reject: Callable[[Entry], str | None] | None = None,
     first_month: str | None = None,
 ) -> None:
     """Price ``row``'s months from its retirement month on its successor, or mark them not covered (None),
-    and say so in its notes. Nothing happens when it does not retire within the plan's months. ``reject``:
-    why a successor breaks the workload's constraints (None: it meets them); such a successor covers nothing.
-    The successor bought in ``first_month`` (the workload's) is ``row.billed``."""
+    and say so in its notes. Nothing happens when it does not retire within the plan's months. The current
+    model's row is followed only with ``notes`` (where to say so); its months without a successor keep its
+    price. ``reject``: why a successor breaks the workload's constraints (None: it meets them); such a
+    successor covers nothing (not applied to the current model's). The successor a candidate is bought as
+    in ``first_month`` (the workload's) is ``row.billed``."""
     retired = row.entry.model.deprecated
     if (
-        row.is_current
+        (row.is_current and notes is None)
         or retired is None
         or month_index(retired) > month_index(add_months(grid_start, len(months) - 1))
     ):
@@ -83,21 +90,27 @@ def apply_retirement(
     why: str | None = None
     for i, label in enumerate(months):
         day = add_months(grid_start, i)
-        if _buyable(row.entry, day):
-            continue
-        entry, reason = _on_sale(row.entry, day, catalog, reject)
+        if _buyable(row.entry, day) or (row.is_current and label < notes.first):  # type: ignore[union-attr]
+            continue  # the current model's months before its workload starts cost nothing
+        entry, reason = _on_sale(row.entry, day, catalog, None if row.is_current else reject)
         cost = None
         if entry is not None:
             cost, reason = _price(entry, volumes, day if at is None else at, priced, fx, scale)
+        if cost is None and row.is_current:
+            uncovered, why = uncovered or label, why or reason
+            continue  # the current model keeps its last price there: a problem, never $0
         costs[i] = cost
         if cost is None:
             uncovered, why = uncovered or label, why or reason
         elif entry is not None:
             used.setdefault(entry.id, label)
-            if label == first_month:
+            if label == first_month and not row.is_current:
                 row.billed = entry
     row.month_costs = costs
-    _note(row, used, uncovered, why)
+    if notes is not None and row.is_current:  # always both, or returned above
+        _current_note(row, used, uncovered, why, notes)
+    else:
+        _note(row, used, uncovered, why)
 
 
 def _price(
@@ -122,18 +135,63 @@ def _price(
     return priced[key], None
 
 
+class Horizon(NamedTuple):
+    """The plan's months a workload's rows are followed over (``first``: the workload's first month's index)."""
+
+    grid_start: dt.date
+    months: list[str]
+    first: int
+    scale: Decimal
+    fx: Callable[[str], Decimal]
+    catalog: Catalog
+    at: dt.date | None
+
+
+def follow(
+    rows: list[CandidateRow],
+    volumes: dict[str, Volumes],
+    h: Horizon,
+    notes: CurrentNotes,
+    rules: Screen,
+    prepared: Callable[[Entry], Prepared],
+) -> Callable[..., list[Decimal | None]]:
+    """Each row retiring within the horizon priced on its successor from then (``apply_retirement``; a
+    candidate's successor must pass the workload's screening, ``rules``, as a candidate does), a candidate not
+    sold in its first month billed as its successor (``bill_first_month``), the cards each row is billed on
+    (``billed_cards``). Returns a row's month costs on other volumes (``months_at``, for the ranges)."""
+
+    def reject(entry: Entry) -> str | None:  # a family not counted: ``_price`` says so
+        if volumes_key(entry, rules.tokens) not in rules.tokens:
+            return None
+        return rules.candidate(prepared(entry), []).reason
+
+    def tokens_of(entry: Entry) -> FamilyTokens:  # reasoning dropped where not billed, as screened
+        return rules.candidate(prepared(entry), []).tokens
+
+    first_day, label = add_months(h.grid_start, h.first), h.months[h.first]
+    for row in rows:
+        apply_retirement(
+            row, volumes, h.grid_start, h.months, h.scale, h.fx, h.catalog, h.at, notes, reject, label
+        )
+        bill_first_month(row, volumes, tokens_of, first_day, h.scale, h.fx, h.at)
+        billed_cards(row, h.grid_start, h.months, h.first, h.catalog, h.at, reject)
+    context = (h.grid_start, h.months, h.scale, h.fx, h.catalog, h.at, reject, notes.first)
+    return functools.partial(months_at, context=context)
+
+
 def months_at(row: CandidateRow, volumes: dict[str, Volumes], first: Decimal, *, context: tuple) -> list:
     """``row``'s month costs on other ``volumes`` (an estimated count at a bound) from a first month costing
     ``first``: its price changes and successors priced again on them (``bands.apply_horizon_ranges``).
-    ``context``: the plan's (grid start, months, scale, fx, catalog, at, reject)."""
-    grid_start, months, scale, fx, catalog, at, reject = context
+    ``context``: the plan's (grid start, months, scale, fx, catalog, at, reject, the workload's first month)."""
+    grid_start, months, scale, fx, catalog, at, reject, first_label = context
+    notes = CurrentNotes(first_label, [], [])  # the current model followed as in the plan, said nowhere
     copy = dataclasses.replace(
         row, monthly_cost=first, notes=[], month_costs=None, successor=None, successor_from=None,
         uncovered_from=None, billed=None, price_changes=(), cards=(),
     )  # fmt: skip
     if at is None:
         apply_month_costs(copy, volumes, grid_start, months, scale, fx, None)
-    apply_retirement(copy, volumes, grid_start, months, scale, fx, catalog, at, reject)
+    apply_retirement(copy, volumes, grid_start, months, scale, fx, catalog, at, notes, reject)
     return copy.month_costs or [first] * len(months)
 
 
@@ -184,8 +242,10 @@ def billed_cards(
             continue
         day = add_months(grid_start, i)
         entry: Entry | None = row.entry
-        if not row.is_current and not _buyable(row.entry, day):
-            entry = _on_sale(row.entry, day, catalog, reject)[0]
+        if not _buyable(row.entry, day):
+            entry = _on_sale(row.entry, day, catalog, None if row.is_current else reject)[0]
+        if entry is None and row.is_current:  # its months without a successor keep its last price
+            entry = row.entry
         if entry is None:
             continue
         card = entry.model.card_at(day if at is None else at) or entry.model.prices
@@ -207,4 +267,45 @@ def _note(row: CandidateRow, used: dict[str, str], uncovered: str | None, why: s
         row.uncovered_from = uncovered
 
 
-__all__ = ["apply_retirement", "bill_first_month", "billed_cards", "months_at"]
+def _current_note(
+    row: CandidateRow, used: dict[str, str], uncovered: str | None, why: str | None, notes: CurrentNotes
+) -> None:
+    """The current model's months after retirement: on its successor, or at its last price, which cannot be
+    paid. Said on its row, and as a problem of the workload when it cannot be bought in the workload's first
+    month (the month budgets are judged on), else as an assumption."""
+    first, problems, assumptions = notes
+    if used:
+        on = ", ".join(f"from {month} on its successor {model}" for model, month in used.items())
+        row.notes.append(f"not sold after retirement: forecast {on}")
+        row.successor = next(iter(used))
+        row.successor_from = next(iter(used.values()))
+        out = problems if row.successor_from <= first else assumptions
+        out.append(
+            f"current model {row.entry.id} cannot be bought after retirement: its forecast is priced {on}"
+        )
+    if uncovered is not None:
+        out = problems if uncovered <= first else assumptions
+        out.append(
+            f"current model {row.entry.id} cannot be bought from {uncovered} ({why}): its forecast keeps its last "
+            "price there, which cannot be paid"
+        )
+
+
+class CurrentNotes(NamedTuple):
+    """Where the current model's retirement is said: the workload's first month (label), its problems and its
+    assumptions."""
+
+    first: str
+    problems: list[str]
+    assumptions: list[str]
+
+
+__all__ = [
+    "CurrentNotes",
+    "Horizon",
+    "apply_retirement",
+    "bill_first_month",
+    "billed_cards",
+    "follow",
+    "months_at",
+]
