@@ -142,14 +142,14 @@ def apply_horizon_ranges(
     and high bound, the same bounds as its monthly range. A row whose cost changes within the horizon (a price
     change, a successor priced on its own counts) is priced month by month at each bound (``months_at``: the
     row's month costs on those volumes from a first month of the given cost); the others scale their range."""
-    estimated = any(t.bounds is not None for t in by_family.values())
+    if all(t.bounds is None for t in by_family.values()):
+        for row in rows:
+            row.horizon_low = row.horizon_high = row.horizon_total
+        return
     factor_sum = sum(factors, Decimal(0))
     bound_volumes: dict[int, dict[str, Volumes]] = {}
     for row in rows:
         total = row.horizon_total if row.horizon_total is not None else Decimal(0)
-        if not estimated:
-            row.horizon_low = row.horizon_high = total
-            continue
         if row.month_costs is None:
             low, high = row.cost_low * factor_sum, row.cost_high * factor_sum  # type: ignore[operator]
             row.horizon_low, row.horizon_high = min(low, total), max(high, total)

@@ -146,8 +146,9 @@ def horizon_value(row: CandidateRow, factors: Sequence[Decimal], factor_sum: Dec
 def rank_rows(rows: list[CandidateRow], current: CandidateRow | None, factors: Sequence[Decimal]) -> None:
     """Rank by the cost over the horizon, cheapest first (price changes, successors and growth included):
     a row not covering every month after the rows that do (those by the months they cover, most first, then
-    their cost), then the first month's cost as forecast, a row
-    priced on its successor after that successor, the current model before an equally priced one, the id. Set rank, savings in the first month and over the horizon."""
+    their cost), then the first month's cost as forecast, a row priced on its successor after that successor,
+    the current model before an equally priced one, the id. Set rank, savings in the first month (none for a
+    row whose first month is not covered: nothing is billed) and over the horizon."""
     factor_sum = sum(factors, Decimal(0))
     for row in rows if current is None or current in rows else [*rows, current]:
         row.horizon_total = horizon_value(row, factors, factor_sum)
