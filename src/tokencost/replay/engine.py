@@ -21,7 +21,7 @@ from tokencost.pricing.schema import Capability
 from tokencost.replay.billing import Buckets, card_for, variant_for
 from tokencost.replay.lookup import ModelLookup
 from tokencost.replay.record import UsageRecord
-from tokencost.replay.translate import conversion, retokenized, scaled
+from tokencost.replay.translate import conversion, counter, retokenized, scaled
 
 ZERO = Decimal(0)
 ONE = Decimal(1)
@@ -222,6 +222,7 @@ class Engine:
             key = framing_key(candidate.id, family)  # GPT-5 frames a chat otherwise than GPT-4o
             known = self._by_family.get(key)
             if known is None:
+                counter(family)  # the user's tokenizer setup (a wrong Gemma file): an error, never per record
                 try:
                     known = self._by_family[key] = retokenized(record, family, logged_family, candidate.id)
                 except TokencostError as exc:  # logged text that is not a countable chat request
