@@ -13,6 +13,7 @@ from tokencost.costing.engine import Unpriceable
 from tokencost.costing.result import money_text
 from tokencost.currency import format_money
 from tokencost.planner.projection import DAYS_PER_MONTH
+from tokencost.pricing.lifecycle import retired_note
 from tokencost.replay import ids
 from tokencost.replay.billing import SPANS_NOTE, SPANS_WINDOWS, Buckets, price_volume
 from tokencost.replay.engine import SERVER_TOOLS, Engine, ModelTotals
@@ -367,6 +368,13 @@ def _assumptions(span: dict, monthly_factor: Decimal | None, convert: Converter)
     return assumptions
 
 
+def _lifecycle(entry: Any, engine: Engine) -> list[str]:
+    """``retired on DATE`` (``retires on``; ``; successor ID``) as ``estimate`` says it: on the day the prices
+    are for (``--at``), else today, the day a team would switch."""
+    note = retired_note(entry, engine.at or dt.date.today())
+    return [note] if note else []
+
+
 def _candidates(engine, convert, total, monthly_factor, per_group, problems) -> list[dict[str, Any]]:
     engine_notes: dict[str, set[str]] = {}
     priced = {
@@ -406,7 +414,7 @@ def _candidates(engine, convert, total, monthly_factor, per_group, problems) -> 
                 "cost_high": max(sums.values()),
                 "vs_actual": _ratio(sums["central"], total),
                 "monthly_cost": sums["central"] * monthly_factor if monthly_factor is not None else None,
-                "notes": sorted({*totals.notes, *engine_notes.get(entry.id, ())}),
+                "notes": sorted({*totals.notes, *engine_notes.get(entry.id, ())}) + _lifecycle(entry, engine),
             }
         )
     rows.sort(key=lambda row: (row["cost"], row["model"]))
