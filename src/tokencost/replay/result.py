@@ -110,19 +110,23 @@ MIN_PERIOD_DAYS = Decimal(1)
 _DAY_PLACES = Decimal("0.01")
 
 
-def period(engine: Engine) -> dict[str, Any]:
+def period(engine: Engine, stats: ReadStats | None = None) -> dict[str, Any]:
     """The log's period: its first record's start to its last record's end (a usage-report bucket's end
-    included), ``days`` the elapsed time in days to 0.01, at least one (what the monthly run rate divides)."""
+    included, an empty bucket's too: no traffic is a zero), ``days`` the elapsed time in days to 0.01, at
+    least one (what the monthly run rate divides)."""
     if engine.start is None or engine.end is None:
         return {"start": None, "end": None, "days": None, "records_without_time": engine.untimed}
-    elapsed = Decimal((engine.end - engine.start).total_seconds()) / 86400
+    start, end = engine.start, engine.end
+    if stats is not None and stats.empty_start is not None:
+        start, end = min(start, stats.empty_start), max(end, stats.empty_end or stats.empty_start)
+    elapsed = Decimal((end - start).total_seconds()) / 86400
     days = max(elapsed.quantize(_DAY_PLACES, rounding=ROUND_HALF_EVEN), MIN_PERIOD_DAYS).normalize()
     return {
-        "start": engine.start.isoformat(),
-        "end": engine.end.isoformat(),
+        "start": start.isoformat(),
+        "end": end.isoformat(),
         # a JSON number (an int when whole): the elapsed days, at least 1
         "days": int(days) if days == days.to_integral_value() else float(days),
-        "elapsed_seconds": int((engine.end - engine.start).total_seconds()),
+        "elapsed_seconds": int((end - start).total_seconds()),
         "records_without_time": engine.untimed,
     }
 
@@ -281,7 +285,7 @@ def build(engine: Engine, stats: ReadStats, currency: str | None = None, fx=()) 
     for row in actual_rows:  # audio/image billed at a text rate, buckets without a time of day: say so
         row["notes"] += sorted(n for n in bill_notes.get(row["model"], ()) if _said_on_actual(n))
     total = sum((per_model[m] for m in engine.actual if m not in problems), ZERO)
-    span = period(engine)
+    span = period(engine, stats)
     monthly_factor = DAYS_PER_MONTH / Decimal(str(span["days"])) if span["days"] else None
     candidates = _candidates(engine, convert, total, monthly_factor, per_group, problems)
     billed_total = sum((b[0] for b in billed.values()), ZERO)
