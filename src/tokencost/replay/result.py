@@ -142,6 +142,38 @@ def _family(engine: Engine, model_id: str) -> str | None:
     return entry.model.tokenizer if entry is not None else None
 
 
+def _reasons(engine: Engine, model_id: str) -> bool | None:
+    entry = engine.resolved[model_id].entry if model_id in engine.resolved else None
+    return "reasoning" in entry.model.capabilities if entry is not None else None
+
+
+def _price_cards(engine: Engine, model_id: str) -> dict[str, list]:
+    """The cards a logged model's records were priced on (``price_cards``: each one's ``from`` and ``until``
+    dates, None when unknown or open, oldest first) and the starts of its later cards
+    (``later_price_changes``: history after them, the current card, scheduled ones): a plan of the same
+    traffic prices on the card in force in its own months."""
+    entry = engine.resolved[model_id].entry if model_id in engine.resolved else None
+    if entry is None:
+        return {"price_cards": [], "later_price_changes": []}
+    cards = entry.model.cards()
+    starts = [
+        card.effective_from or (entry.model.released if i == 0 else None) for i, card in enumerate(cards)
+    ]
+    used_ids = {key[2] for key in engine.actual_buckets.volumes if key[1] == model_id}
+    used = [i for i, card in enumerate(cards) if id(card) in used_ids]
+
+    def iso(day: dt.date | None) -> str | None:
+        return day.isoformat() if day else None
+
+    return {
+        "price_cards": [
+            {"from": iso(starts[i]), "until": iso(starts[i + 1]) if i + 1 < len(cards) else None}
+            for i in used
+        ],
+        "later_price_changes": [iso(day) for day in starts[used[-1] + 1 :]] if used else [],
+    }
+
+
 def _growth(totals: ModelTotals) -> str | None:
     """Monthly traffic growth fitted over the log (least squares on log requests per day), as a decimal
     fraction; None under 14 days or 7 active days (too short to say)."""
@@ -190,6 +222,9 @@ def _actual_row(
             name: counts[f"server_{name}"] for name in SERVER_TOOLS if counts[f"server_{name}"]
         },
         "tokenizer": _family(engine, model_id),
+        # whether its card lists the reasoning capability (plan bills reasoning tokens only on such models)
+        "reasoning_model": _reasons(engine, model_id),
+        **_price_cards(engine, model_id),
         "monthly_growth": _growth(totals),
         "computed_cost": money_text(cost) if cost is not None else None,
         "billed_cost": money_text(billed[0]) if billed is not None else None,
@@ -357,7 +392,8 @@ def _assumptions(span: dict, monthly_factor: Decimal | None, convert: Converter)
         "actual cost: each record at the price in force on its date (current price when it has no time)",
         "candidates: re-tokenised where the log holds the text, else converted with the planner's per-language "
         "family ratios (band = lowest/highest language ratio); cached input stays cached, reasoning carried "
-        "over, batch records at each candidate's batch rate",
+        "over to models that reason (not billed on the others, as plan), batch records at each candidate's "
+        "batch rate",
     ]
     if monthly_factor is not None:
         days = span["days"]
