@@ -136,6 +136,15 @@ def workload_yaml(document: dict[str, Any], logs: Sequence[str] = ()) -> str:
     days = document["period"]["days"]
     rows = [row for row in document["actual"] if row["requests"] and row["tokenizer"]]
     if not rows:
+        report = [
+            r["model"] for r in document["actual"] if r["tokenizer"] and r.get("tokens_without_requests")
+        ]
+        if report:  # priced, but a usage report's buckets without request counts describe no request
+            raise InputError(
+                "--emit-workload: the usage report has no request counts (its buckets give tokens only, on "
+                f"{', '.join(report)}), so no per-request workload can be written (replay prices its tokens "
+                "without --emit-workload)"
+            )
         raise InputError("--emit-workload: no priced requests in the log to describe")
     lines = [
         "# Written by `tokencost replay --emit-workload` from: " + ", ".join(str(p) for p in logs),
