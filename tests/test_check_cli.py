@@ -505,12 +505,12 @@ version: 1
 currency: USD
 start: 2026-12-01
 horizon_months: 3
-candidates: [gpt-5-mini]
+candidates: [gpt-5.1-codex-mini]
 budgets: {{monthly_total: {total}, per_workload: {{bot: {bot}}}}}
 policies: {{max_price_per_mtok: {{input: {max_input}}}}}
 workloads:
   - name: bot
-    model: gpt-5-mini
+    model: gpt-5.1-codex-mini
     requests_per_month: 1000000
     input_tokens: 1000
     counted_with: o200k_base
@@ -542,12 +542,12 @@ def test_workload_checked_in_another_currency_converts_the_files_limits(runner, 
         converted.stderr
     )
     assert "workload 'bot' €125.00/month is over the budget of €120.00" in converted.stderr
-    # max_price_per_mtok: gpt-5-mini input is $0.25/Mtok; a $0.20 limit is €0.10 at 0.5
+    # max_price_per_mtok: gpt-5.1-codex-mini input is $0.25/Mtok; a $0.20 limit is €0.10 at 0.5
     path.write_text(CURRENCY_WORKLOAD.format(total=1000, bot=1000, max_input="0.20"), encoding="utf-8")
     assert run(runner, str(path)).exit_code == 1
     result = run(runner, str(path), *eur)
     assert result.exit_code == 1, result.output
-    assert "input price €0.125/Mtok on 'gpt-5-mini' is over the limit of €0.100/Mtok" in result.stderr
+    assert "input price €0.125/Mtok on 'gpt-5.1-codex-mini' is over the limit of €0.100/Mtok" in result.stderr
 
 
 def test_broken_workload_file_is_an_input_error(runner, tmp_path, planner):

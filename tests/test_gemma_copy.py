@@ -128,3 +128,18 @@ def test_count_says_exact_and_names_the_generation(pinned_copy, tmp_path, runner
     assert out["exact"] is True and out["tokens"] == 10
     assert out["messages"]["basis"] == "fitted:gemini@gemma3"
     assert "Gemma 3's tokenizer" in out["method"]
+
+
+def test_a_hub_copy_passed_over_is_named_in_the_hint(pinned_copy, monkeypatch, runner, tmp_path):
+    monkeypatch.setattr(gemma, "GEMMA3_TOKENIZER_SHA256", "0" * 64)
+    prompt = tmp_path / "p.txt"
+    prompt.write_text("What is the capital of France?", encoding="utf-8")
+    result = runner.invoke(cli, ["count", "-m", "gemini-2.5-flash", str(prompt)])
+    assert result.exit_code == 0, result.output
+    assert f"found {pinned_copy}, but its sha256 is not Gemma 3's" in result.output
+
+
+def test_a_named_directory_without_tokenizer_json_says_so(tmp_path, monkeypatch):
+    monkeypatch.setenv(gemma.ENV, str(tmp_path))
+    with pytest.raises(InputError, match="a directory without tokenizer"):
+        gemma.find()

@@ -107,5 +107,6 @@ def test_cli_plan_and_check_take_at(files):
     )
     assert later.exit_code == 1 and "2027-02-01 (--at)" in later.output
     before = runner.invoke(cli, ["check", str(workload), "--pricing", str(prices), "--at", "2025-01-01"])
-    # before any known price: never $0 silently, the workload is reported unpriced (check's rule for it)
-    assert "WARN" in before.output and "no known price on 2025-01-01" in before.output
+    # before any known price: never $0, and never a pass on it: an input error naming the day
+    assert before.exit_code == 2, before.output
+    assert "no known price on 2025-01-01" in before.output and "never counted as $0" in before.output

@@ -173,8 +173,8 @@ Examples:
     multiple=True,
     metavar="AMOUNT|NAME=AMOUNT",
     help="Monthly budget for the total, or NAME=AMOUNT for one workload (repeatable). "
-    "Overrides the workload file's budgets. Money flags are in the plan's currency; a currency "
-    "written on one ('5000 EUR', '€5000') must be the plan's.",
+    "Overrides the workload file's budgets. Money flags are in the plan's currency; one written in "
+    "another ('5000 EUR', '€5000') is converted at the plan's rates, with a notice.",
 )
 @click.option(
     "--max-increase",

@@ -259,9 +259,9 @@ def _counters(selections, keys, estimate: bool, online: bool, notices: list[str]
     by_hint: dict[str, list[str]] = {}  # families with one hint share one notice (gemini, gemma3)
     for key, counter in counters.items():
         if not counter.exact and not estimate:
-            from tokencost.tokenizers.registry import spec
+            from tokencost.tokenizers.registry import install_hint
 
-            hint = spec(key[0]).install_hint
+            hint = install_hint(key[0])
             if hint and key[0] not in by_hint.setdefault(hint, []):
                 by_hint[hint].append(key[0])
     for hint, families in by_hint.items():

@@ -23,7 +23,8 @@ RANKING_RULE = (
     "ranking: by each candidate's total over the horizon (price changes and growth included); a candidate "
     "cannot be bought from the month its retirement date falls in: from that month it is priced on the "
     "successor its sheet names, or those months are not covered and it ranks after every candidate that "
-    "covers the horizon (the current model's forecast stays on its own price)"
+    "covers the horizon (the current model's forecast too: on its successor once it cannot be bought, else on its "
+    "last price, a problem)"
 )
 PRICES_RULE = (
     "published list prices as of each sheet's checked date (overlay negotiated prices with --pricing); "

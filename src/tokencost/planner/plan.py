@@ -42,7 +42,7 @@ from tokencost.planner.embedding import embedding_step, step_assumptions
 from tokencost.planner.figures import grouped, plain
 from tokencost.planner.plan_document import SCHEMA
 from tokencost.planner.plan_result import CandidateRow, PlanResult, WorkloadPlan
-from tokencost.planner.price_changes import apply_month_costs, price_first_month
+from tokencost.planner.price_changes import apply_month_costs, price_first_month, undated_card_note
 from tokencost.planner.projection import (
     Timeline,
     add_months,
@@ -52,7 +52,7 @@ from tokencost.planner.projection import (
     workload_timeline,
 )
 from tokencost.planner.ranking import Ranking, Traffic, family_volumes, price_candidates, rank_rows
-from tokencost.planner.retirement import apply_retirement
+from tokencost.planner.retirement import CurrentNotes, apply_retirement
 from tokencost.planner.tokens import FamilyTokens, WorkloadTokens, sample_files
 from tokencost.planner.workload import CacheRefresh, Workload, WorkloadFile, is_selector, load_workload, where
 from tokencost.pricing.catalog import Catalog, Entry, load_catalog, pricing_paths
@@ -186,16 +186,25 @@ class _Planner:
         assumptions += reasoning_assumption(screened, w.reasoning_tokens or Decimal(0))
         volumes = family_volumes(by_family, traffic)
         ranking = price_candidates(screened, volumes, self.pricers, self.at, timeline.scale, problems)
+        self._require_current_price(index, current, ranking, problems)
+        if self.at is not None:
+            for row in _priced_rows(ranking):
+                undated_card_note(row, self.at)
         self.entries.update(ranking.priced)
         self._month_costs(ranking, volumes, timeline, assumptions)
-        for row in ranking.rows:
+        # a workload starting after the horizon has no month to follow its current model in ("9999-99")
+        first = "9999-99" if timeline.first is None else timeline.months[timeline.first]
+        current_notes = CurrentNotes(first, problems, assumptions)
+        for row in _priced_rows(ranking):
             apply_retirement(
-                row, volumes, self.grid_start, timeline.months, timeline.scale, self.fx, self.catalog, self.at
-            )
+                row, volumes, self.grid_start, timeline.months, timeline.scale, self.fx, self.catalog, self.at,
+                current_notes,
+            )  # fmt: skip
         rank_rows(ranking.rows, ranking.current, timeline.factors)
         cost_range = apply_bands(ranking, by_family, traffic, self.pricers, self.at, timeline.scale, self.fx)
         self._require_a_candidate(w, ranking, problems)
         tokens = by_family[volumes_key(current, by_family)] if current else by_family[base]
+        monthly_cost = _current_cost(ranking.current, timeline)
         return WorkloadPlan(
             workload=w,
             resolved=current,
@@ -207,7 +216,7 @@ class _Planner:
             tokens=tokens,
             cached_per_request=tokens.input * traffic.cache_ratio,
             price_per_mtok=self._price_per_mtok(current, ranking.current, tokens),
-            monthly_cost=ranking.current.monthly_cost if ranking.current is not None else None,
+            monthly_cost=monthly_cost,
             candidates=ranking.rows,
             excluded=ranking.excluded,
             assumptions=assumptions,
@@ -222,7 +231,7 @@ class _Planner:
             cache_ttl=traffic.ttl,
             scale=timeline.scale,
             current_row=ranking.current,
-            cost_range=cost_range,
+            cost_range=cost_range if monthly_cost == _own(ranking.current) else None,  # its own card's
         )
 
     # -- its steps ---------------------------------------------------------------------------------------
@@ -238,6 +247,23 @@ class _Planner:
                 )
             problems.append(unknown_problem("", w.model, what, hint))
         return current
+
+    def _require_current_price(
+        self, index: int, current: Entry | None, ranking: Ranking, problems: list[str]
+    ) -> None:
+        """A current model with no price on the day priced is an input error: an unknown price is never $0
+        (the plan's totals and the check's budget would rest on it)."""
+        if current is None or ranking.current is not None:
+            return
+        why = next(
+            (p for p in problems if p.startswith(f"current model {current.id} cannot be priced")), None
+        )
+        loc = where(self.text, self.source, "workloads", index, "model")
+        raise InputError(
+            f"{loc}: workloads[{index}].model: {why or f'current model {current.id} cannot be priced'}",
+            "an unknown price is never counted as $0: price on a day its sheet has a card for (--at), "
+            "or give its price in an overlay (--pricing)",
+        )
 
     def _samples(self, index: int, w: Workload) -> tuple[list[Path], bool]:
         if w.prompt is None and w.messages is None:
@@ -353,6 +379,29 @@ class _Planner:
             "output": plain(rates.output * rate) if rates.output is not None else None,
             "currency": self.currency,
         }
+
+
+def _priced_rows(ranking: Ranking) -> list[CandidateRow]:
+    """The ranked rows and the current model's (once, also when a constraint keeps it out of the ranking)."""
+    rows = list(ranking.rows)
+    if ranking.current is not None and not any(r is ranking.current for r in rows):
+        rows.append(ranking.current)
+    return rows
+
+
+def _own(row: CandidateRow | None) -> Decimal | None:
+    return None if row is None else row.monthly_cost
+
+
+def _current_cost(row: CandidateRow | None, timeline: Timeline) -> Decimal | None:
+    """The workload's cost in its first month: the current model's own, or its successor's when it cannot be
+    bought then (``planner.retirement``: the forecast, the totals and the check's budgets follow it)."""
+    if row is None or row.successor_from is None or row.month_costs is None:
+        return _own(row)
+    first = timeline.first or 0
+    if row.successor_from > timeline.months[first]:
+        return row.monthly_cost
+    return row.month_costs[first] or row.monthly_cost
 
 
 def _checked_fx_table(fx: str | Sequence[str] | Mapping[str, Any] | FxTable | None) -> FxTable:

@@ -93,3 +93,16 @@ def apply_month_costs(
     row.notes.append(text.replace(f"{row.entry.id} ", "", 1))
     if notes is not None:
         notes.append(f"prices: {text}")
+
+
+def undated_card_note(row: CandidateRow, at: dt.date) -> None:
+    """A row priced with ``--at`` on an undated card (no ``effective_from``, no release date) before its sheet
+    was checked: the card is taken as in force then, but that is not known, and the row says so."""
+    model = row.entry.model
+    card, checked = model.card_at(at), row.entry.checked
+    if card is None or card.effective_from is not None or model.released is not None:
+        return
+    if checked is not None and at < checked:
+        row.notes.append(
+            f"price not known to hold on {at}: its card is undated (checked {checked}), taken as in force then"
+        )

@@ -152,7 +152,7 @@ def rank_rows(rows: list[CandidateRow], current: CandidateRow | None, factors: S
         row.horizon_total = horizon_value(row, factors, factor_sum)
     first = next((i for i, f in enumerate(factors) if f), 0)
     rows.sort(key=lambda row: _rank_key(row, first))
-    base_cost = current.monthly_cost if current is not None else None
+    base_cost = None if current is None else _first_cost(current, first)  # on its successor once not sold
     base_total = current.horizon_total if current is not None else None
     for rank, row in enumerate(rows, start=1):
         row.rank = rank
@@ -162,6 +162,12 @@ def rank_rows(rows: list[CandidateRow], current: CandidateRow | None, factors: S
         if base_total is not None and row.uncovered_from is None:
             row.horizon_savings = base_total - row.horizon_total  # type: ignore[operator]
             row.horizon_savings_pct = _pct(row.horizon_savings, base_total)
+
+
+def _first_cost(row: CandidateRow, first: int) -> Decimal:
+    """``row``'s cost in the workload's first month as forecast (its own price where that month is not covered)."""
+    cost = None if row.month_costs is None else row.month_costs[first]
+    return row.monthly_cost if cost is None else cost
 
 
 def _rank_key(row: CandidateRow, first: int) -> tuple:

@@ -3,14 +3,16 @@
 priced on the ``successor`` its sheet names (followed on when the successor retires too), and without one
 those months are not covered: ``None`` in ``CandidateRow.month_costs``, never the retired model's price.
 
-The current model is left as it is: its forecast is the baseline of "nothing changes", and its retirement
-is already a problem of the workload (and a ``check`` finding)."""
+The current model is followed the same way (the team has to move when its model stops being sold, so the
+baseline of "nothing changes" is its successor from then), noted on its row and as a problem of the workload;
+without a successor its months keep its last price (never $0) and the problem says it cannot be paid."""
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
 from decimal import Decimal
+from typing import NamedTuple
 
 from tokencost.costing.framing_keys import volumes_key
 from tokencost.costing.volumes import Volumes
@@ -51,12 +53,15 @@ def apply_retirement(
     fx: Callable[[str], Decimal],
     catalog: Catalog,
     at: dt.date | None,
+    notes: CurrentNotes | None = None,
 ) -> None:
     """Price ``row``'s months from its retirement month on its successor, or mark them not covered (None),
-    and say so in its notes. Nothing happens when it does not retire within the plan's months."""
+    and say so in its notes. Nothing happens when it does not retire within the plan's months. The current
+    model's row is followed only with ``notes`` (where to say so); its months without a successor keep its
+    price."""
     retired = row.entry.model.deprecated
     if (
-        row.is_current
+        (row.is_current and notes is None)
         or retired is None
         or month_index(retired) > month_index(add_months(grid_start, len(months) - 1))
     ):
@@ -68,19 +73,25 @@ def apply_retirement(
     why: str | None = None
     for i, label in enumerate(months):
         day = add_months(grid_start, i)
-        if _buyable(row.entry, day):
-            continue
+        if _buyable(row.entry, day) or (row.is_current and label < notes.first):  # type: ignore[union-attr]
+            continue  # the current model's months before its workload starts cost nothing
         entry, reason = _on_sale(row.entry, day, catalog)
         cost = None
         if entry is not None:
             cost, reason = _price(entry, volumes, day if at is None else at, priced, fx, scale)
+        if cost is None and row.is_current:
+            uncovered, why = uncovered or label, why or reason
+            continue  # the current model keeps its last price there: a problem, never $0
         costs[i] = cost
         if cost is None:
             uncovered, why = uncovered or label, why or reason
         elif entry is not None:
             used.setdefault(entry.id, label)
     row.month_costs = costs
-    _note(row, used, uncovered, why)
+    if notes is not None and row.is_current:  # always both, or returned above
+        _current_note(row, used, uncovered, why, notes)
+    else:
+        _note(row, used, uncovered, why)
 
 
 def _price(
@@ -119,4 +130,37 @@ def _note(row: CandidateRow, used: dict[str, str], uncovered: str | None, why: s
         row.uncovered_from = uncovered
 
 
-__all__ = ["apply_retirement"]
+def _current_note(
+    row: CandidateRow, used: dict[str, str], uncovered: str | None, why: str | None, notes: CurrentNotes
+) -> None:
+    """The current model's months after retirement: on its successor, or at its last price, which cannot be
+    paid. Said on its row, and as a problem of the workload when it cannot be bought in the workload's first
+    month (the month budgets are judged on), else as an assumption."""
+    first, problems, assumptions = notes
+    if used:
+        on = ", ".join(f"from {month} on its successor {model}" for model, month in used.items())
+        row.notes.append(f"not sold after retirement: forecast {on}")
+        row.successor = next(iter(used))
+        row.successor_from = next(iter(used.values()))
+        out = problems if row.successor_from <= first else assumptions
+        out.append(
+            f"current model {row.entry.id} cannot be bought after retirement: its forecast is priced {on}"
+        )
+    if uncovered is not None:
+        out = problems if uncovered <= first else assumptions
+        out.append(
+            f"current model {row.entry.id} cannot be bought from {uncovered} ({why}): its forecast keeps its last "
+            "price there, which cannot be paid"
+        )
+
+
+class CurrentNotes(NamedTuple):
+    """Where the current model's retirement is said: the workload's first month (label), its problems and its
+    assumptions."""
+
+    first: str
+    problems: list[str]
+    assumptions: list[str]
+
+
+__all__ = ["CurrentNotes", "apply_retirement"]

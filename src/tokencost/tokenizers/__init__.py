@@ -27,7 +27,7 @@ from tokencost.errors import InputError, TokenizerUnavailableError
 from tokencost.tokenizers.counter import Counter, EstimateCounter
 from tokencost.tokenizers.exact import exact_available, load_exact
 from tokencost.tokenizers.ranges import with_range
-from tokencost.tokenizers.registry import family_ids, spec
+from tokencost.tokenizers.registry import family_ids, install_hint, spec
 
 __all__ = [
     "Counter",
@@ -212,7 +212,7 @@ def families() -> list[FamilyInfo]:
                 family_spec.description,
                 available,
                 family_spec.backend if available else "estimate",
-                None if available else family_spec.install_hint,
+                None if available else install_hint(family),
             )
         )
     return rows

@@ -199,5 +199,12 @@ def spec(family: str) -> FamilySpec:
     raise UnknownTokenizerError(family, close or [*SPECS, *(p + "PATH" for p in FILE_FAMILY_PREFIXES)])
 
 
+def install_hint(family: str) -> str | None:
+    """How to make ``family`` exact here: its spec's hint, naming for a user-copy family any file found and passed
+    over (``vocab/gemma.py``)."""
+    family_spec = spec(family)
+    return gemma.hint() if family_spec.user_copy else family_spec.install_hint
+
+
 def family_ids() -> list[str]:
     return list(SPECS)

@@ -139,16 +139,29 @@ def late_starts(document: Mapping[str, Any]) -> dict[str, str | None]:
     return out
 
 
-def gated_total(document: Mapping[str, Any], source: str) -> Decimal | None:
-    """The monthly total the gate compares: every workload at its own first month's cost (its run rate), so
-    a workload that starts later in the plan counts, and one that starts after the horizon does not.
-    For workloads that all start with the plan this is the plan's ``totals.monthly_cost``."""
+def gated_month(document: Mapping[str, Any]) -> str | None:
+    """The month the gate judges when workloads start at different months: the first month every workload
+    starting within the horizon runs (the latest of their ``first_month``); None when none starts late."""
     late = late_starts(document)
-    if not late:
-        totals = document.get("totals") or {}
-        total = money_field(totals.get("monthly_cost"), "totals.monthly_cost", source)
-        if total is not None:
-            return total
+    months = [m for m in late.values() if m is not None]
+    return max(months) if months else None
+
+
+def gated_total(document: Mapping[str, Any], source: str) -> Decimal | None:
+    """The monthly total the gate compares, always a figure the plan shows: its first month's total
+    (``totals.monthly_cost``) when every workload runs from the start, else the forecast's total in the first
+    month every workload runs (``gated_month``), so a workload that starts later counts (at its cost then)
+    and one that starts after the horizon does not. Documents without that month in ``totals.forecast`` are
+    summed from the workloads' own forecasts."""
+    late = late_starts(document)
+    month = gated_month(document)
+    totals = document.get("totals") or {}
+    points = [p for p in totals.get("forecast") or [] if isinstance(p, dict) and p.get("month") == month]
+    if month is not None and points:
+        return money_field(points[0].get("cost"), "totals.forecast[].cost", source)
+    total = money_field(totals.get("monthly_cost"), "totals.monthly_cost", source)
+    if not late and total is not None:
+        return total
     costs = [
         money_field(w.get("monthly_cost"), f"workload {w['name']!r} monthly_cost", source)
         for w in document.get("workloads") or []
@@ -159,9 +172,17 @@ def gated_total(document: Mapping[str, Any], source: str) -> Decimal | None:
 
 
 def require_known_models(document: Mapping[str, Any], source: str) -> None:
-    """An unknown current model is an input error: it must never count as $0 in a total."""
+    """An unknown current model, or one with no price (a plan written before that was an error), is an input
+    error: it must never count as $0 in a total."""
     for workload in document.get("workloads") or []:
         if workload.get("resolved_model") is not None:
+            if workload.get("monthly_cost") is None:
+                problems = [str(p) for p in workload.get("problems") or []]
+                what = next(
+                    (p for p in problems if "cannot be priced" in p),
+                    f"current model {workload['resolved_model']} has no price",
+                )
+                raise InputError(f"{source}: workload {workload['name']!r}: {what} (never counted as $0)")
             continue
         model = workload.get("model")
         problems = [str(p) for p in workload.get("problems") or []]

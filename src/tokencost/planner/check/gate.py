@@ -14,6 +14,7 @@ from tokencost.errors import InputError
 from tokencost.planner.check.baseline import baseline_info, compare_conditions, compare_totals, diff_workloads
 from tokencost.planner.check.budgets import check_budgets, resolve_budgets
 from tokencost.planner.check.documents import (
+    gated_month,
     gated_total,
     late_starts,
     require_known_models,
@@ -49,7 +50,7 @@ def run_check(
     budgets = resolve_budgets(new, options, workloads, new_source)
     new_total = gated_total(new, new_source)
     late = late_starts(new)
-    assumptions = _late_start_assumptions(late)
+    assumptions = _late_start_assumptions(late, gated_month(new))
     check_budgets(findings, new, budgets, workloads, new_total, late, options, new_source)
     assumptions += check_policies(findings, new, workloads, new_source)
     check_lifecycle(findings, workloads)
@@ -112,13 +113,16 @@ def _validate(
         )
 
 
-def _late_start_assumptions(late: Mapping[str, str | None]) -> list[str]:
-    return [
+def _late_start_assumptions(late: Mapping[str, str | None], month: str | None) -> list[str]:
+    out = [
         f"workload {name!r} starts after the plan's horizon: not in the monthly total"
         if first is None
         else f"workload {name!r} starts in {first}: the monthly total counts it at that month's cost"
         for name, first in late.items()
     ]
+    if month is not None:
+        out.append(f"the monthly total is the plan's total in {month}, the first month every workload runs")
+    return out
 
 
 def _closing_assumptions(new: Mapping[str, Any], options: CheckOptions) -> list[str]:

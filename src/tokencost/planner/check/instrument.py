@@ -18,7 +18,7 @@ from decimal import Decimal
 from typing import Any
 
 from tokencost.planner.check.cost_model import cost_model_change
-from tokencost.planner.check.documents import late_starts, money_field
+from tokencost.planner.check.documents import gated_month, late_starts, money_field
 from tokencost.planner.check.result import INFO, Findings, format_amount
 
 
@@ -143,6 +143,7 @@ def like_for_like(
     if isinstance(baseline.get("totals"), dict):
         adjusted["totals"] = dict(baseline["totals"])
     shift = Decimal(0)
+    deltas: dict[Any, Decimal] = {}  # per workload, what its first month's cost moved by
     excluded = late_starts(adjusted)
     old_record = any(isinstance(w.get("instrument"), dict) for w in adjusted.get("workloads") or [])
     for before in adjusted.get("workloads") or []:
@@ -156,6 +157,7 @@ def like_for_like(
         move = cost_model_change(findings, name, before, after, str(new.get("currency")), sources)
         if not (name in excluded and excluded[name] is None):
             shift += move
+            deltas[name] = deltas.get(name, Decimal(0)) + move
         changes = instrument_change(before, after)
         if not changes:
             continue
@@ -182,6 +184,7 @@ def like_for_like(
         before["monthly_cost"] = str(re_expressed)
         if not (name in excluded and excluded[name] is None):
             shift += re_expressed - old_cost
+            deltas[name] = deltas.get(name, Decimal(0)) + re_expressed - old_cost
     notes = []
     if not old_record and baseline.get("workloads"):
         notes.append(
@@ -193,7 +196,35 @@ def like_for_like(
         total = money_field(totals.get("monthly_cost"), "totals.monthly_cost", base_source)
         if total is not None:
             totals["monthly_cost"] = str(total + shift)
+    _shift_gated_month(adjusted, deltas, base_source)
     return adjusted, notes
+
+
+def _shift_gated_month(adjusted: dict[str, Any], deltas: Mapping[Any, Decimal], source: str) -> None:
+    """With staggered starts the gate reads the forecast's total in ``gated_month``: move it by each
+    workload's change, grown from the workload's first month to that month as its forecast grows."""
+    month = gated_month(adjusted)
+    totals = adjusted.get("totals")
+    if month is None or not isinstance(totals, dict) or not any(deltas.values()):
+        return
+    move = Decimal(0)
+    for w in adjusted.get("workloads") or []:
+        delta = deltas.get(w.get("name"))
+        if not delta:
+            continue
+        costs = {
+            p.get("month"): money_field(p.get("cost"), "forecast cost", source)
+            for p in w.get("forecast") or []
+            if isinstance(p, dict)
+        }
+        first, then = costs.get(w.get("first_month")), costs.get(month)
+        move += delta * then / first if first and then is not None else delta
+    totals["forecast"] = [
+        {**p, "cost": str(money_field(p.get("cost"), "totals.forecast[].cost", source) + move)}
+        if isinstance(p, dict) and p.get("month") == month and p.get("cost") is not None
+        else p
+        for p in totals.get("forecast") or []
+    ]
 
 
 __all__ = ["instrument_change", "like_for_like"]

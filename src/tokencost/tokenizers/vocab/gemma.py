@@ -48,6 +48,10 @@ def _named() -> Path | None:
         return None
     path = Path(value).expanduser()
     if path.is_dir():
+        if not (path / "tokenizer.json").is_file():
+            raise InputError(
+                f"{ENV}={value}: a directory without tokenizer.json (expected Gemma 3's tokenizer.json)"
+            )
         path = path / "tokenizer.json"
     if not path.is_file():
         raise InputError(f"{ENV}={value}: no such file (expected Gemma 3's tokenizer.json)")
@@ -75,10 +79,24 @@ def find() -> Path | None:
                 f"{GEMMA3_TOKENIZER_SHA256[:12]}…)"
             )
         return named
+    _PASSED_OVER.clear()
     for path in _candidates():
         if _digest(path) == GEMMA3_TOKENIZER_SHA256:
             return path
+        _PASSED_OVER.append(path)
     return None
+
+
+#: hub-cache files the last ``find`` looked at and passed over (not Gemma 3's tokenizer.json)
+_PASSED_OVER: list[Path] = []
+
+
+def hint() -> str:
+    """How to make the Gemma families exact, naming any hub-cache file passed over (found, but not Gemma 3's)."""
+    if not _PASSED_OVER:
+        return HINT
+    names = ", ".join(str(p) for p in _PASSED_OVER[:2]) + (" ..." if len(_PASSED_OVER) > 2 else "")
+    return f"{HINT}; found {names}, but its sha256 is not Gemma 3's tokenizer.json's"
 
 
 def load(path: Path, family: str):
