@@ -234,16 +234,18 @@ _FALLBACKS = {
 
 def rate_for(component: str, rates: dict[str, Decimal | None], notes: list[str]) -> tuple[Decimal, str]:
     """The rate billed for ``component`` and the card key it came from, following the vendors' fallbacks
-    (cache rates -> input, 1 h cache write -> 5 min write, reasoning -> output); appends a note on a
-    fallback that changes the bill and raises Unpriceable when nothing applies."""
-    key = component
+    (cache rates -> input, 1 h cache write -> 5 min write, reasoning -> output); appends one note on a
+    fallback that changes the bill (a chain's last step: what was billed) and raises Unpriceable when nothing
+    applies."""
+    key, said = component, None
     while rates.get(key) is None:
         fallback = _FALLBACKS.get(key)
         if fallback is None:
             raise Unpriceable(f"no {key} price")
         key, note = fallback
-        if note and note not in notes:
-            notes.append(note)
+        said = note or said  # one note, the last step's: what was billed (1 h writes -> input says so)
+    if said and said not in notes:
+        notes.append(said)
     return rates[key], key  # type: ignore[return-value]
 
 

@@ -80,7 +80,7 @@ def replay(
         mapping = parse_map(mapping)
     group_by = _check_group(group_by)
     catalog = load_catalog(pricing_paths(pricing))
-    candidates = resolve_models(catalog, names, (), all_models)
+    candidates = resolve_models(catalog, names, (), all_models, on=at)  # the default set on --at's day
     if not isinstance(jobs, int) or isinstance(jobs, bool) or jobs < 1:
         from tokencost.errors import InputError
 

@@ -21,7 +21,7 @@ from tokencost.pricing.schema import Capability
 from tokencost.replay.billing import Buckets, card_for, variant_for
 from tokencost.replay.lookup import ModelLookup
 from tokencost.replay.record import UsageRecord
-from tokencost.replay.translate import conversion, retokenized, scaled
+from tokencost.replay.translate import conversion, counter, retokenized, scaled
 
 ZERO = Decimal(0)
 ONE = Decimal(1)
@@ -39,6 +39,18 @@ _COUNTS = (
 #: server-side tool uses a log may count (Anthropic's ``server_tool_use``): counted per model, never priced
 #: (no price sheet has a per-use price), and said (``server_tool_requests`` and a note)
 SERVER_TOOLS = ("web_search_requests", "web_fetch_requests")
+
+#: a candidate without the reasoning capability produces no reasoning tokens: the planner's rule
+#: (``planner.ranking.price_models``), so a workload ``--emit-workload`` writes plans as replay priced it
+NO_REASONING_NOTE = (
+    "reasoning tokens not billed: this model does not reason (no reasoning capability on its card), as plan"
+)
+
+
+def without_reasoning(values: tuple) -> tuple:
+    """A value tuple (``translate.scaled``'s) without its reasoning tokens (out of the output too)."""
+    return (*values[:5], values[5] - values[6], ZERO, *values[7:])
+
 
 #: places kept per logged model (the first records), as for skipped records
 FIRST_PLACES = 3
@@ -202,6 +214,8 @@ class Engine:
         for candidate in self.candidates:
             ratio = conversion(logged_family, candidate.model.tokenizer).central
             values = scaled(record, ratio, ratio)
+            if record.reasoning_tokens and Capability.reasoning not in candidate.model.capabilities:
+                values = without_reasoning(values)
             card, on, _ = card_for(candidate, day)
             per_request = values[1] / max(record.requests, 1)
             where = (candidate, card, on, variant, record.time, per_request, values, no_tiers)
@@ -222,6 +236,7 @@ class Engine:
             key = framing_key(candidate.id, family)  # GPT-5 frames a chat otherwise than GPT-4o
             known = self._by_family.get(key)
             if known is None:
+                counter(family)  # the user's tokenizer setup (a wrong Gemma file): an error, never per record
                 try:
                     known = self._by_family[key] = retokenized(record, family, logged_family, candidate.id)
                 except TokencostError as exc:  # logged text that is not a countable chat request
@@ -239,16 +254,15 @@ class Engine:
             central = scaled(record, ratio.central, ratio.central)
             low, high = scaled(record, ratio.low, ratio.low), scaled(record, ratio.high, ratio.high)
             method = "converted"
+        if record.reasoning_tokens and Capability.reasoning not in candidate.model.capabilities:
+            central, low, high = (without_reasoning(values) for values in (central, low, high))
+            totals.notes[NO_REASONING_NOTE] = None
         totals.methods[method] += 1
         totals.records += 1
         totals.counts["input_tokens"] += central[1]
         totals.counts["output_tokens"] += central[5]
         totals.counts["cache_read_tokens"] += central[2]
         totals.counts["reasoning_tokens"] += central[6]
-        if record.reasoning_tokens and Capability.reasoning not in candidate.model.capabilities:
-            totals.notes[
-                "reasoning tokens carried over, but this model is not listed as a reasoning model"
-            ] = None
         card, on, note = card_for(candidate, day)
         if note:
             totals.notes[note] = None

@@ -25,8 +25,10 @@ def count_batch(
 ) -> list[dict[str, Any]]:
     """Per record, ``{framing key: (central, low, high)}`` for each (key, family, model) of ``families``
     (empty without text; ``{"error": message}`` when the logged text is not a countable chat request)."""
-    from tokencost.replay.translate import retokenized
+    from tokencost.replay.translate import counter, retokenized
 
+    for _key, family, _model in families:  # the user's tokenizer setup: an error of the run, not of a record
+        counter(family)
     out: list[dict[str, Any]] = []
     for record, logged_family in batch:
         counts: dict[str, Any] = {}

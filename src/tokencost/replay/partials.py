@@ -98,6 +98,7 @@ def merge_stats(into: ReadStats, part: ReadStats, fix: Any) -> None:
     room = LOCATIONS_PER_REASON - len(into.placeholder_at)
     into.placeholder_at.extend(fix(p) for p in part.placeholder_at[: max(room, 0)])
     into.zero_tokens += part.zero_tokens
+    into.span(part.empty_start, part.empty_end)
     room = LOCATIONS_PER_REASON - len(into.zero_tokens_at)
     into.zero_tokens_at.extend(fix(p) for p in part.zero_tokens_at[: max(room, 0)])
     for target, source in ((into.skipped, part.skipped), (into.ignored, part.ignored)):

@@ -15,7 +15,7 @@ from typing import Any
 
 from tokencost.errors import InputError
 from tokencost.replay.reader import MALFORMED, DamagedFile, Document, documents, expand, open_text
-from tokencost.replay.record import EARLIEST_TIME, Skip, UsageRecord
+from tokencost.replay.record import EARLIEST_TIME, EMPTY_BUCKET, EmptyBucket, Skip, UsageRecord
 from tokencost.replay.sources import Context, by_name, parsers
 
 #: documents looked at to recognise a file's format
@@ -52,6 +52,20 @@ class ReadStats:
     #: records that report 0 input and 0 output tokens (priced as requests at no token cost); first places
     zero_tokens: int = 0
     zero_tokens_at: list[str] = field(default_factory=list)
+    #: the span of usage-report buckets with no results (no traffic then): part of the period
+    empty_start: dt.datetime | None = None
+    empty_end: dt.datetime | None = None
+
+    def empty_bucket(self, bucket: EmptyBucket) -> None:
+        """An empty report bucket: counted apart from records (located), its time kept for the period."""
+        self.skip(EMPTY_BUCKET, bucket.where, ignored=True)
+        self.span(bucket.start, bucket.end)
+
+    def span(self, start: dt.datetime | None, end: dt.datetime | None) -> None:
+        if start is not None:
+            self.empty_start = start if self.empty_start is None else min(self.empty_start, start)
+        if end is not None:
+            self.empty_end = end if self.empty_end is None else max(self.empty_end, end)
 
     def not_a_log(self, label: str) -> None:
         """A file a walk or a glob found that is in no log format: skipped, and named."""
@@ -224,6 +238,10 @@ def records_of(
             if isinstance(item, Skip):
                 stats.skip(item.reason, item.where or doc.where, item.ignored)
                 continue
+            if isinstance(item, EmptyBucket):
+                if _in_period(item, since, until):
+                    stats.empty_bucket(item)
+                continue
             item.where = item.where or doc.where
             reason = _problem(item, ctx)
             if reason is not None:
@@ -250,6 +268,14 @@ def records_of(
                     stats.zero_tokens_at.append(item.where)
             stats.read += 1
             yield item
+
+
+def _in_period(bucket: EmptyBucket, since: dt.date | None, until: dt.date | None) -> bool:
+    """Whether an empty bucket is evidence for the period asked for (a placeholder time never is)."""
+    if bucket.start is None or bucket.start < EARLIEST_TIME:
+        return False
+    day = bucket.start.date()
+    return not ((since and day < since) or (until and day > until))
 
 
 def _problem(record: UsageRecord, ctx: Context) -> str | None:

@@ -27,6 +27,20 @@ class Skip(Exception):
         self.where = where
 
 
+@dataclass
+class EmptyBucket:
+    """A usage-report bucket with no results: no record, but evidence of no traffic in ``[start, end)``, so
+    its time is part of the log's period (``pipeline.records_of`` counts it and keeps its span)."""
+
+    start: dt.datetime | None
+    end: dt.datetime | None
+    where: str = ""
+
+
+#: why an empty usage-report bucket is counted apart from records (its time still counts in the period)
+EMPTY_BUCKET = "empty usage-report bucket (no traffic: its time counts in the period)"
+
+
 #: no model takes or writes this many tokens in one request (the planner's bound too): a larger count is a
 #: broken log, whatever the catalog knows of the model's window
 MAX_REQUEST_TOKENS = 10**9

@@ -149,3 +149,17 @@ def count_chat(request: dict[str, Any], family: str, count: Any, model: str | No
     from tokencost.tokenizers.chat import count_request
 
     return count_request(request, family, model=model, count=count).tokens
+
+
+def count_chat_range(request: dict[str, Any], family: str, counter: Any, model: str | None = None) -> tuple:
+    """``(tokens, low, high)`` of a chat request on ``family`` with ``counter`` (a ``Counter``): the range
+    ``count --messages`` gives the same request (``messages.count_requests_with_range``): its text's range
+    widened by the chat framing's held-out error, on an exact tokenizer too."""
+    from tokencost.tokenizers.chat import count_request
+    from tokencost.tokenizers.messages import request_bounds
+    from tokencost.tokenizers.ranges import RangeTally
+
+    tally = RangeTally(counter)
+    result = count_request(request, family, model=model, count=tally)
+    low, high = request_bounds(result.tokens, tally.bounds(result.tokens), result.error, counter.exact)
+    return result.tokens, low, high

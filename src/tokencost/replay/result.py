@@ -13,6 +13,7 @@ from tokencost.costing.engine import Unpriceable
 from tokencost.costing.result import money_text
 from tokencost.currency import format_money
 from tokencost.planner.projection import DAYS_PER_MONTH
+from tokencost.pricing.lifecycle import retired_note
 from tokencost.replay import ids
 from tokencost.replay.billing import SPANS_NOTE, SPANS_WINDOWS, Buckets, price_volume
 from tokencost.replay.engine import SERVER_TOOLS, Engine, ModelTotals
@@ -109,19 +110,23 @@ MIN_PERIOD_DAYS = Decimal(1)
 _DAY_PLACES = Decimal("0.01")
 
 
-def period(engine: Engine) -> dict[str, Any]:
+def period(engine: Engine, stats: ReadStats | None = None) -> dict[str, Any]:
     """The log's period: its first record's start to its last record's end (a usage-report bucket's end
-    included), ``days`` the elapsed time in days to 0.01, at least one (what the monthly run rate divides)."""
+    included, an empty bucket's too: no traffic is a zero), ``days`` the elapsed time in days to 0.01, at
+    least one (what the monthly run rate divides)."""
     if engine.start is None or engine.end is None:
         return {"start": None, "end": None, "days": None, "records_without_time": engine.untimed}
-    elapsed = Decimal((engine.end - engine.start).total_seconds()) / 86400
+    start, end = engine.start, engine.end
+    if stats is not None and stats.empty_start is not None:
+        start, end = min(start, stats.empty_start), max(end, stats.empty_end or stats.empty_start)
+    elapsed = Decimal((end - start).total_seconds()) / 86400
     days = max(elapsed.quantize(_DAY_PLACES, rounding=ROUND_HALF_EVEN), MIN_PERIOD_DAYS).normalize()
     return {
-        "start": engine.start.isoformat(),
-        "end": engine.end.isoformat(),
+        "start": start.isoformat(),
+        "end": end.isoformat(),
         # a JSON number (an int when whole): the elapsed days, at least 1
         "days": int(days) if days == days.to_integral_value() else float(days),
-        "elapsed_seconds": int((engine.end - engine.start).total_seconds()),
+        "elapsed_seconds": int((end - start).total_seconds()),
         "records_without_time": engine.untimed,
     }
 
@@ -135,6 +140,38 @@ def _ratio(value: Decimal, base: Decimal) -> str | None:
 def _family(engine: Engine, model_id: str) -> str | None:
     entry = engine.resolved[model_id].entry if model_id in engine.resolved else None
     return entry.model.tokenizer if entry is not None else None
+
+
+def _reasons(engine: Engine, model_id: str) -> bool | None:
+    entry = engine.resolved[model_id].entry if model_id in engine.resolved else None
+    return "reasoning" in entry.model.capabilities if entry is not None else None
+
+
+def _price_cards(engine: Engine, model_id: str) -> dict[str, list]:
+    """The cards a logged model's records were priced on (``price_cards``: each one's ``from`` and ``until``
+    dates, None when unknown or open, oldest first) and the starts of its later cards
+    (``later_price_changes``: history after them, the current card, scheduled ones): a plan of the same
+    traffic prices on the card in force in its own months."""
+    entry = engine.resolved[model_id].entry if model_id in engine.resolved else None
+    if entry is None:
+        return {"price_cards": [], "later_price_changes": []}
+    cards = entry.model.cards()
+    starts = [
+        card.effective_from or (entry.model.released if i == 0 else None) for i, card in enumerate(cards)
+    ]
+    used_ids = {key[2] for key in engine.actual_buckets.volumes if key[1] == model_id}
+    used = [i for i, card in enumerate(cards) if id(card) in used_ids]
+
+    def iso(day: dt.date | None) -> str | None:
+        return day.isoformat() if day else None
+
+    return {
+        "price_cards": [
+            {"from": iso(starts[i]), "until": iso(starts[i + 1]) if i + 1 < len(cards) else None}
+            for i in used
+        ],
+        "later_price_changes": [iso(day) for day in starts[used[-1] + 1 :]] if used else [],
+    }
 
 
 def _growth(totals: ModelTotals) -> str | None:
@@ -185,6 +222,9 @@ def _actual_row(
             name: counts[f"server_{name}"] for name in SERVER_TOOLS if counts[f"server_{name}"]
         },
         "tokenizer": _family(engine, model_id),
+        # whether its card lists the reasoning capability (plan bills reasoning tokens only on such models)
+        "reasoning_model": _reasons(engine, model_id),
+        **_price_cards(engine, model_id),
         "monthly_growth": _growth(totals),
         "computed_cost": money_text(cost) if cost is not None else None,
         "billed_cost": money_text(billed[0]) if billed is not None else None,
@@ -280,7 +320,7 @@ def build(engine: Engine, stats: ReadStats, currency: str | None = None, fx=()) 
     for row in actual_rows:  # audio/image billed at a text rate, buckets without a time of day: say so
         row["notes"] += sorted(n for n in bill_notes.get(row["model"], ()) if _said_on_actual(n))
     total = sum((per_model[m] for m in engine.actual if m not in problems), ZERO)
-    span = period(engine)
+    span = period(engine, stats)
     monthly_factor = DAYS_PER_MONTH / Decimal(str(span["days"])) if span["days"] else None
     candidates = _candidates(engine, convert, total, monthly_factor, per_group, problems)
     billed_total = sum((b[0] for b in billed.values()), ZERO)
@@ -352,7 +392,8 @@ def _assumptions(span: dict, monthly_factor: Decimal | None, convert: Converter)
         "actual cost: each record at the price in force on its date (current price when it has no time)",
         "candidates: re-tokenised where the log holds the text, else converted with the planner's per-language "
         "family ratios (band = lowest/highest language ratio); cached input stays cached, reasoning carried "
-        "over, batch records at each candidate's batch rate",
+        "over to models that reason (not billed on the others, as plan), batch records at each candidate's "
+        "batch rate",
     ]
     if monthly_factor is not None:
         days = span["days"]
@@ -365,6 +406,13 @@ def _assumptions(span: dict, monthly_factor: Decimal | None, convert: Converter)
     if fx_note:
         assumptions.append(fx_note)
     return assumptions
+
+
+def _lifecycle(entry: Any, engine: Engine) -> list[str]:
+    """``retired on DATE`` (``retires on``; ``; successor ID``) as ``estimate`` says it: on the day the prices
+    are for (``--at``), else today, the day a team would switch."""
+    note = retired_note(entry, engine.at or dt.date.today())
+    return [note] if note else []
 
 
 def _candidates(engine, convert, total, monthly_factor, per_group, problems) -> list[dict[str, Any]]:
@@ -406,7 +454,7 @@ def _candidates(engine, convert, total, monthly_factor, per_group, problems) -> 
                 "cost_high": max(sums.values()),
                 "vs_actual": _ratio(sums["central"], total),
                 "monthly_cost": sums["central"] * monthly_factor if monthly_factor is not None else None,
-                "notes": sorted({*totals.notes, *engine_notes.get(entry.id, ())}),
+                "notes": sorted({*totals.notes, *engine_notes.get(entry.id, ())}) + _lifecycle(entry, engine),
             }
         )
     rows.sort(key=lambda row: (row["cost"], row["model"]))

@@ -111,19 +111,17 @@ def retokenized(
     record: UsageRecord, family: str, logged_family: str | None, model: str | None = None
 ) -> tuple[tuple, tuple, tuple]:
     """The record's tokens counted with ``family`` from its text, its chat framed for ``model`` (the
-    candidate): (central, low, high) value tuples, low and high from an estimate's fitted bounds (equal to
-    central when the tokenizer is exact).
+    candidate): (central, low, high) value tuples, low and high the bounds ``count --messages`` gives the
+    request (an estimate's fitted bounds widened by the chat framing's held-out error, which an exact
+    tokenizer's count carries too).
 
     Input parts the text cannot show (cache) keep their logged share of the input; an output without
     logged text converts with the measured ratio and its band."""
-    from tokencost.replay.requests import count_chat
-    from tokencost.tokenizers.ranges import RangeTally
+    from tokencost.replay.requests import count_chat_range
 
     count = counter(family)
     assert record.request is not None
-    tally = RangeTally(count)
-    central_in = count_chat(record.request, family, tally if not count.exact else count.count, model)
-    low_in, high_in = tally.bounds(central_in)
+    central_in, low_in, high_in = count_chat_range(record.request, family, count, model)
     visible = Decimal(record.visible_output_tokens)
     if record.response_text is not None:
         n, low_out, high_out = count.count_range(record.response_text)

@@ -1,8 +1,9 @@
 """A workload file (the format ``plan`` and ``check`` read) that reproduces a replayed log's traffic: one
 workload per logged model with its requests per day, mean tokens per request (counted with the logged
 model's tokenizer), cache-hit ratio, batch share and fitted growth, so a CI baseline can come from real
-traffic. ``plan`` on it gives the replay's monthly run rate (within 1 %) when the prices did not change
-over the log, except for what a workload cannot express (listed in the file's assumptions).
+traffic. ``plan`` on it gives the replay's monthly run rate (within 1 %) when the cards replay priced the log
+on are those in force in the plan's months, except for what a workload cannot express; the file's assumptions
+say which cards replay used, which prices changed since, and what plan will not bill.
 """
 
 from __future__ import annotations
@@ -81,6 +82,53 @@ def _workload(row: dict[str, Any], days: float | None) -> list[str]:
     return lines
 
 
+def _card_text(card: dict[str, Any]) -> str:
+    start, end = card.get("from"), card.get("until")
+    if start and end:
+        return f"the card of {start} to {end}"
+    if start:
+        return f"the current card (from {start})"
+    return f"the card until {end}" if end else "the current card"
+
+
+def _price_notes(document: dict[str, Any], rows: list[dict[str, Any]]) -> list[str]:
+    """Which prices replay used and which ``plan`` will use: plan prices each month on the card in force then,
+    from its own start month (this file sets none: the month after it is planned), so the two agree only
+    while the cards replay used are in force; and logged reasoning tokens plan does not bill (the model's
+    card lists no reasoning capability)."""
+    at = document.get("prices_at")
+    used = "; ".join(
+        f"{row['model']}: {', '.join(_card_text(c) for c in row.get('price_cards') or ()) or 'unknown'}"
+        for row in rows
+    )
+    how = (
+        f"every record on the cards in force on {at} (--at)"
+        if at
+        else "each record on the card in force on its date"
+    )
+    notes = [
+        f"prices: replay priced {how} ({used}); plan prices each month on the card in force in it, from the "
+        "plan's start month (this file sets no start: the 1st of the month after the plan is made), so it "
+        "reproduces the replay's monthly run rate only while those cards are in force"
+    ]
+    changed = [
+        f"{row['model']} (new prices from {', '.join(d or '?' for d in row['later_price_changes'])})"
+        for row in rows
+        if row.get("later_price_changes")
+    ]
+    if changed:
+        notes.append(
+            "prices changed or are scheduled to change after the cards replay used: " + ", ".join(changed)
+        )
+    plain = [row["model"] for row in rows if row["reasoning_tokens"] and row.get("reasoning_model") is False]
+    if plain:
+        notes.append(
+            "reasoning: replay billed the reasoning tokens these models logged, but plan bills reasoning only on "
+            f"models whose card lists the reasoning capability, so it leaves them out: {', '.join(plain)}"
+        )
+    return notes
+
+
 def workload_yaml(document: dict[str, Any], logs: Sequence[str] = ()) -> str:
     """The workload YAML text of a replay document (models with no request, or unknown, are left out)."""
     from tokencost.errors import InputError
@@ -88,6 +136,15 @@ def workload_yaml(document: dict[str, Any], logs: Sequence[str] = ()) -> str:
     days = document["period"]["days"]
     rows = [row for row in document["actual"] if row["requests"] and row["tokenizer"]]
     if not rows:
+        report = [
+            r["model"] for r in document["actual"] if r["tokenizer"] and r.get("tokens_without_requests")
+        ]
+        if report:  # priced, but a usage report's buckets without request counts describe no request
+            raise InputError(
+                "--emit-workload: the usage report has no request counts (its buckets give tokens only, on "
+                f"{', '.join(report)}), so no per-request workload can be written (replay prices its tokens "
+                "without --emit-workload)"
+            )
         raise InputError("--emit-workload: no priced requests in the log to describe")
     lines = [
         "# Written by `tokencost replay --emit-workload` from: " + ", ".join(str(p) for p in logs),
@@ -116,6 +173,7 @@ def workload_yaml(document: dict[str, Any], logs: Sequence[str] = ()) -> str:
             "token means are over request-level records only: usage-report buckets with no request count "
             f"({', '.join(left_out)}) are priced by replay but describe no request"
         )
+    notes += _price_notes(document, rows)
     lines += [f"  - {json.dumps(note, ensure_ascii=False)}" for note in notes]  # quoted: notes contain colons
     candidates = [c["model"] for c in document["candidates"]]
     if candidates:

@@ -13,7 +13,15 @@ from collections.abc import Iterator
 from typing import Any
 
 from tokencost.replay.reader import Document
-from tokencost.replay.record import Skip, UsageRecord, as_int, dig, parse_time, require_usage
+from tokencost.replay.record import (
+    EmptyBucket,
+    Skip,
+    UsageRecord,
+    as_int,
+    dig,
+    parse_time,
+    require_usage,
+)
 from tokencost.replay.shapes import anthropic_usage, other_vendor, response_text, usage_shape
 from tokencost.replay.sources import Context, wrapper_time
 
@@ -122,6 +130,9 @@ def _report(page: dict, where: str) -> Iterator[UsageRecord]:
     """Admin usage report buckets: uncached, cache-read and cache-creation inputs are disjoint buckets."""
     for b_index, bucket in enumerate(page["data"]):
         start, end = parse_time(bucket.get("starting_at")), parse_time(bucket.get("ending_at"))
+        if not bucket.get("results"):  # no traffic in it: a zero, and its time is part of the period
+            yield EmptyBucket(start, end or start, f"{where} data[{b_index}]")  # type: ignore[misc]
+            continue
         for r_index, result in enumerate(bucket.get("results") or ()):
             where_row = f"{where} data[{b_index}].results[{r_index}]"
             if not result.get("model"):

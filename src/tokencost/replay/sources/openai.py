@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from tokencost.replay.reader import Document
-from tokencost.replay.record import Skip, UsageRecord, as_int, parse_time, require_usage
+from tokencost.replay.record import EmptyBucket, Skip, UsageRecord, as_int, parse_time, require_usage
 from tokencost.replay.requests import to_chat
 from tokencost.replay.shapes import openai_usage, other_vendor, response_text
 from tokencost.replay.sources import Context, wrapper_time
@@ -127,6 +127,9 @@ def _usage_page_records(page: dict, where: str) -> Iterator[UsageRecord]:
     for b_index, bucket in enumerate(page.get("data") or ()):
         start = parse_time(bucket.get("start_time"))
         end = parse_time(bucket.get("end_time"))
+        if not bucket.get("results"):  # no traffic in it: a zero, and its time is part of the period
+            yield EmptyBucket(start, end or start, f"{where} data[{b_index}]")  # type: ignore[misc]
+            continue
         for r_index, result in enumerate(bucket.get("results") or ()):
             try:
                 yield _usage_result(result, f"{where} data[{b_index}].results[{r_index}]", start, end)
