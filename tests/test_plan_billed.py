@@ -103,6 +103,8 @@ def test_a_candidate_not_sold_in_its_first_month_shows_what_is_billed_everywhere
     assert Decimal(old["horizon_total"]) == 9 == 6 * Decimal(old["monthly_cost"])
     assert (Decimal(old["savings"]), old["savings_pct"]) == (Decimal("8.5"), "85.0")
     assert Decimal(json.loads(doc.stdout)["totals"]["best_monthly_cost"]) == Decimal("1.5")
+    breakdown = plan("[acme-old, acme-flash]", "--breakdown").output.split("Cost breakdown")[1]
+    assert "acme-old (as acme-mini)" in breakdown and "$0.500" not in breakdown
     table = plan("[acme-old, acme-flash]")
     assert "$1.50 (as acme-mini)" in _line(table, "acme-old") and "$0.500" not in table.output
     assert "on each workload's top-ranked candidate: $1.50" in table.output

@@ -42,6 +42,12 @@ def shown_rows(w: Any, top: int | None) -> list[Any]:
     return rows
 
 
+def _name(row: Any) -> str:
+    """``gpt-4o (current)``, ``gpt-5-nano (as gpt-5.4-nano)`` when its month is billed as its successor."""
+    billed = getattr(row, "billed", None)
+    return row.entry.id + (" (current)" if row.is_current else "") + (f" (as {billed.id})" if billed else "")
+
+
 def _parts_in_use(breakdowns: list[Any]) -> list[str]:
     """Every part but request fees, which only shows when some model pays them."""
     return [
@@ -70,7 +76,7 @@ def breakdown_table(result: Any, w: Any, top: int | None) -> tuple[list[str], li
     headers = ["model", *(LABELS[n] for n in names), "month total", _horizon_label(w)]
     cells = []
     for row, b in zip(rows, breakdowns, strict=True):
-        line = [row.entry.id + (" (current)" if row.is_current else "")]
+        line = [_name(row)]
         for name in names:
             part = b.part(name)
             tokens = compact_tokens(part.tokens)
@@ -120,7 +126,7 @@ def breakdown_html(result: Any, w: Any, top: int | None) -> list[str]:
     headers += [("month total", True), (_horizon_label(w), True)]
     body = []
     for row, b in zip(rows, breakdowns, strict=True):
-        cells = [esc(row.entry.id + (" (current)" if row.is_current else ""))]
+        cells = [esc(_name(row))]
         for name in names:
             part = b.part(name)
             tokens = compact_tokens(part.tokens)
