@@ -335,3 +335,30 @@ def test_prices_csv_names_the_currency_on_every_row(runner):
         runner.invoke(cli, ["prices", "deepseek-cn/deepseek-v3.2", "--format", "json"]).output
     )
     assert document["currency"] == "CNY"
+
+
+def test_models_and_prices_word_a_retirement_date_as_every_other_output(runner, tmp_path):
+    """The catalog's ``deprecated`` field is a retirement date: ``models`` and ``prices`` say "retired" /
+    "retires on" with the successor, as estimate, plan and replay do, never "deprecated"."""
+    write_sheet(
+        tmp_path / "s",
+        "s.yaml",
+        """
+        provider: {id: mine, name: x, kind: vendor, currency: USD, checked: 2026-11-01}
+        models:
+          - {id: old-one, tokenizer: generic, deprecated: 2020-01-01, prices: {input: 1, output: 2}}
+          - {id: new-one, tokenizer: generic, deprecated: 2999-01-01, successor: old-one, prices: {input: 1, output: 2}}
+        """,
+    )
+    sheets = str(tmp_path / "s")
+    listed = runner.invoke(cli, ["models", "--vendor", "mine", "--pricing", sheets])
+    assert listed.exit_code == 0, listed.output
+    assert "retired 2020-01-01" in listed.output and "retires 2999-01-01" in listed.output
+    assert "deprecated" not in listed.output
+    shown = runner.invoke(cli, ["prices", "new-one", "--pricing", sheets])
+    assert shown.exit_code == 0, shown.output
+    assert "retires on 2999-01-01; successor old-one" in shown.output and "deprecated" not in shown.output
+    document = json.loads(
+        runner.invoke(cli, ["prices", "old-one", "--pricing", sheets, "--format", "json"]).stdout
+    )
+    assert document["deprecated"] == "2020-01-01" and document["lifecycle"] == "retired on 2020-01-01"

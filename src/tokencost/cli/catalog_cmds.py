@@ -117,8 +117,8 @@ def _prices_header(document: dict) -> list[str]:
     lines.append(
         f"tokenizer: {document['tokenizer']}; context: {document.get('context_window') or 'unknown'}"
     )
-    if document.get("deprecated"):
-        lines.append(f"deprecated: {document['deprecated']}")
+    if document.get("lifecycle"):
+        lines.append(str(document["lifecycle"]))
     if document.get("at"):
         lines.append(f"prices in force on {document['at']}")
     return lines

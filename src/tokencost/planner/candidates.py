@@ -132,7 +132,7 @@ def static_exclusion(entry: Entry, spec: WorkloadFile) -> str | None:
             served = ", ".join(entry.provider.regions) or "no region listed"
             return f"provider {entry.provider.id} serves {served}, not {', '.join(c.regions)}"
     if not c.include_deprecated and entry.model.deprecated is not None:
-        return f"deprecated {entry.model.deprecated}"
+        return f"has a retirement date ({entry.model.deprecated}; include_deprecated: false)"
     return None
 
 

@@ -7,6 +7,7 @@ from typing import Any
 
 from tokencost.errors import InputError
 from tokencost.pricing.catalog import Entry
+from tokencost.pricing.lifecycle import retired_note
 from tokencost.pricing.schema import PRICE_FIELDS, PriceCard, PriceComponents
 
 
@@ -23,8 +24,8 @@ def model_summary(entry: Entry) -> dict[str, Any]:
         flags.append("+".join(sorted(card.variants)))
     if card.windows:
         flags.append("windows")
-    if model.deprecated:
-        flags.append(f"deprecated {model.deprecated}")
+    if model.deprecated:  # the catalog's retirement date, worded as every other output words it (lifecycle)
+        flags.append(f"{'retired' if model.deprecated <= dt.date.today() else 'retires'} {model.deprecated}")
     return {
         "id": model.id,
         "name": model.display_name,
@@ -128,6 +129,7 @@ def prices_document(entry: Entry, at: dt.date | None = None) -> dict[str, Any]:
         "free": model.free,
         "released": model.released,
         "deprecated": model.deprecated,
+        "lifecycle": retired_note(entry, at or dt.date.today()),
         "source": entry.source,
         "checked": entry.checked,
         "file": entry.file,
