@@ -12,6 +12,7 @@ from tokencost.costing.volumes import Volumes
 from tokencost.planner.plan_result import CandidateRow
 from tokencost.planner.projection import add_months
 from tokencost.planner.ranking import price_models
+from tokencost.pricing.catalog import Entry
 
 
 def _card_kind(model: Any, day: dt.date) -> str:
@@ -24,6 +25,25 @@ def _changes_within(model: Any, first_day: dt.date, last_day: dt.date) -> list[d
         for c in model.cards()
         if c.effective_from and first_day < c.effective_from <= last_day
     ]
+
+
+def reprice_first_month(
+    row: CandidateRow,
+    entry: Entry,
+    volumes: dict[str, Volumes],
+    day: dt.date,
+    scale: Decimal,
+    fx: Callable[[str], Decimal],
+) -> bool:
+    """Set ``row``'s first month (cost, parts, rate; its range collapsed onto the cost, for ``bands`` to widen
+    again) to ``entry``'s cost on the card in force on ``day``; False, nothing changed, when it has no price."""
+    [cost] = price_models([entry], volumes, at=day)
+    if cost.total is None:
+        return False
+    rate = fx(entry.currency) * scale
+    row.monthly_cost, row.parts, row.parts_rate = cost.total * rate, cost.parts, rate
+    row.cost_low = row.cost_high = row.monthly_cost
+    return True
 
 
 def price_first_month(
@@ -42,12 +62,8 @@ def price_first_month(
     card = model.card_at(day)
     if card is None or card is model.prices:
         return
-    [cost] = price_models([row.entry], volumes, at=day)
-    if cost.total is None:
+    if not reprice_first_month(row, row.entry, volumes, day, scale, fx):
         return
-    rate = fx(row.entry.currency) * scale
-    row.monthly_cost, row.parts, row.parts_rate = cost.total * rate, cost.parts, rate
-    row.cost_low = row.cost_high = row.monthly_cost
     row.priced_at = day
     row.notes.append(
         f"priced on the card in force from {card.effective_from} ({_card_kind(model, card.effective_from)})"

@@ -20,7 +20,7 @@ from tokencost.costing.framing_keys import volumes_key
 from tokencost.costing.volumes import Volumes
 from tokencost.planner.candidates import Prepared, Screen
 from tokencost.planner.plan_result import CandidateRow
-from tokencost.planner.price_changes import apply_month_costs
+from tokencost.planner.price_changes import apply_month_costs, reprice_first_month
 from tokencost.planner.projection import add_months, month_index
 from tokencost.planner.ranking import price_models
 from tokencost.planner.tokens import FamilyTokens
@@ -169,9 +169,8 @@ def follow(
         return rules.candidate(prepared(entry), []).tokens
 
     first_day, label = add_months(h.grid_start, h.first), h.months[h.first]
-    for (
-        row
-    ) in rows:  # the common row (no retirement, no price change) costs one test: a large plan has 100,000
+    # the common row (no retirement, no price change) costs one test: a large plan has 100,000
+    for row in rows:
         if row.entry.model.deprecated is not None:
             apply_retirement(
                 row, volumes, h.grid_start, h.months, h.scale, h.fx, h.catalog, h.at, notes, reject, label
@@ -215,13 +214,9 @@ def bill_first_month(
     entry = row.billed
     if entry is None:
         return
-    [cost] = price_models([entry], volumes, at=first_day if at is None else at)
-    if cost.total is None:  # priced by ``apply_retirement`` already: cannot happen, kept safe
-        row.billed = None
+    if not reprice_first_month(row, entry, volumes, first_day if at is None else at, scale, fx):
+        row.billed = None  # priced by ``apply_retirement`` already: cannot happen, kept safe
         return
-    rate = fx(entry.currency) * scale
-    row.monthly_cost, row.parts, row.parts_rate = cost.total * rate, cost.parts, rate
-    row.cost_low = row.cost_high = row.monthly_cost
     row.tokens = tokens_of(entry)
     row.priced_at = None
 
@@ -257,13 +252,16 @@ def billed_cards(
     row.cards = tuple(out.values())
 
 
+def _on_successors(row: CandidateRow, used: dict[str, str]) -> str:
+    """Set ``row``'s first successor and its month, and say every one: ``from 2027-02 on its successor X``."""
+    row.successor, row.successor_from = next(iter(used.items()))
+    return ", ".join(f"from {month} on its successor {model}" for model, month in used.items())
+
+
 def _note(row: CandidateRow, used: dict[str, str], uncovered: str | None, why: str | None) -> None:
     """The row's note on what its months after retirement are priced on."""
     if used:
-        on = ", ".join(f"from {month} on its successor {model}" for model, month in used.items())
-        row.notes.append(f"not sold after retirement: priced {on}")
-        row.successor = next(iter(used))
-        row.successor_from = next(iter(used.values()))
+        row.notes.append(f"not sold after retirement: priced {_on_successors(row, used)}")
     if uncovered is not None:
         row.notes.append(
             f"not covered from {uncovered}: {why}; ranked after every candidate covering the horizon"
@@ -279,10 +277,8 @@ def _current_note(
     month (the month budgets are judged on), else as an assumption."""
     first, problems, assumptions = notes
     if used:
-        on = ", ".join(f"from {month} on its successor {model}" for model, month in used.items())
+        on = _on_successors(row, used)
         row.notes.append(f"not sold after retirement: forecast {on}")
-        row.successor = next(iter(used))
-        row.successor_from = next(iter(used.values()))
         out = problems if row.successor_from <= first else assumptions
         out.append(
             f"current model {row.entry.id} cannot be bought after retirement: its forecast is priced {on}"
