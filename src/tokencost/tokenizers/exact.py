@@ -153,17 +153,18 @@ def exact_available(spec: FamilySpec) -> bool:
     if spec.id.startswith(("huggingface:", "tiktoken:")):
         return Path(os.path.expanduser(spec.id.split(":", 1)[1])).is_file()
     if spec.user_copy:
-        import importlib.util
-
         from tokencost.tokenizers.vocab import gemma
 
-        return importlib.util.find_spec("tokenizers") is not None and gemma.find() is not None
+        return _tokenizers_installed() and gemma.find() is not None
     if spec.package_file is None or spec.backend == "estimate":
         return False
     if not _package_paths(spec):
         return False
-    if spec.backend == "huggingface":
-        import importlib.util
+    return spec.backend != "huggingface" or _tokenizers_installed()
 
-        return importlib.util.find_spec("tokenizers") is not None
-    return True
+
+def _tokenizers_installed() -> bool:
+    """Whether HF ``tokenizers`` can be imported (looked up, not imported)."""
+    import importlib.util
+
+    return importlib.util.find_spec("tokenizers") is not None

@@ -99,10 +99,22 @@ def hint() -> str:
     return f"{HINT}; found {names}, but its sha256 is not Gemma 3's tokenizer.json's"
 
 
+#: the tokenizer last loaded, by (path, size, mtime_ns): ``gemini`` and ``gemma3`` count with one vocabulary,
+#: which takes ~0.8 s and ~140 MB to build; both families share it (one file version kept at a time)
+_LOADED: dict[tuple[str, int, int], object] = {}
+
+
 def load(path: Path, family: str):
-    """HF ``tokenizers`` on the verified bytes of ``path`` (read once more and checked again)."""
+    """HF ``tokenizers`` on the verified bytes of ``path`` (read once more and checked again), built once per
+    file version for every family that counts with it."""
     from tokencost.tokenizers.backends.hf_backend import tokenizer_from_text
     from tokencost.tokenizers.vocab import digests
 
-    data = digests.verified_bytes(path, GEMMA3_TOKENIZER_SHA256, Path.read_bytes)
-    return tokenizer_from_text(data.decode("utf-8"), family, path)
+    stat = path.stat()
+    key = (str(path.resolve()), stat.st_size, stat.st_mtime_ns)
+    if key not in _LOADED:
+        data = digests.verified_bytes(path, GEMMA3_TOKENIZER_SHA256, Path.read_bytes)
+        tokenizer = tokenizer_from_text(data.decode("utf-8"), family, path)
+        _LOADED.clear()
+        _LOADED[key] = tokenizer
+    return _LOADED[key]
