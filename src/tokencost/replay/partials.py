@@ -13,7 +13,7 @@ from typing import Any
 from tokencost.replay.billing import Buckets
 from tokencost.replay.engine import FIRST_PLACES, Engine, ModelTotals
 from tokencost.replay.partitions import PRECISION
-from tokencost.replay.pipeline import LOCATIONS_PER_REASON, ReadStats
+from tokencost.replay.pipeline import LOCATIONS_PER_REASON, ReadStats, keep_first
 
 
 @dataclass
@@ -95,12 +95,10 @@ def merge_stats(into: ReadStats, part: ReadStats, fix: Any) -> None:
     into.filtered += part.filtered
     into.filtered_untimed += part.filtered_untimed
     into.placeholder_times += part.placeholder_times
-    room = LOCATIONS_PER_REASON - len(into.placeholder_at)
-    into.placeholder_at.extend(fix(p) for p in part.placeholder_at[: max(room, 0)])
+    keep_first(into.placeholder_at, *map(fix, part.placeholder_at))
     into.zero_tokens += part.zero_tokens
     into.span(part.empty_start, part.empty_end)
-    room = LOCATIONS_PER_REASON - len(into.zero_tokens_at)
-    into.zero_tokens_at.extend(fix(p) for p in part.zero_tokens_at[: max(room, 0)])
+    keep_first(into.zero_tokens_at, *map(fix, part.zero_tokens_at))
     for target, source in ((into.skipped, part.skipped), (into.ignored, part.ignored)):
         for reason, count in source.items():
             target[reason] += count

@@ -74,9 +74,7 @@ class ReadStats:
 
     def skip(self, reason: str, where: str, ignored: bool = False) -> None:
         (self.ignored if ignored else self.skipped)[reason] += 1
-        places = (self.ignored_at if ignored else self.locations).setdefault(reason, [])
-        if len(places) < LOCATIONS_PER_REASON:
-            places.append(where)
+        keep_first((self.ignored_at if ignored else self.locations).setdefault(reason, []), where)
 
     def located(self, reason: str) -> list[str]:
         """The first places of a skip reason, a duplicate's with the place of the record it repeats."""
@@ -84,6 +82,11 @@ class ReadStats:
             f"{where} (duplicate of {self.duplicate_of[where][0]})" if where in self.duplicate_of else where
             for where in self.locations.get(reason, ())
         ]
+
+
+def keep_first(places: list[str], *new: str) -> None:
+    """Add ``new`` places to ``places`` while it holds fewer than ``LOCATIONS_PER_REASON`` (the first are shown)."""
+    places.extend(new[: max(LOCATIONS_PER_REASON - len(places), 0)])
 
 
 #: why a record is skipped that repeats one already read (its place names the first: "duplicate of ...")
@@ -252,20 +255,18 @@ def records_of(
             if item.time is not None and item.time < EARLIEST_TIME:
                 item.time = item.time_end = None  # a fake clock: priced as a record without a time
                 stats.placeholder_times += 1
-                if len(stats.placeholder_at) < LOCATIONS_PER_REASON:
-                    stats.placeholder_at.append(item.where)
+                keep_first(stats.placeholder_at, item.where)
             day = item.time.date() if item.time else None
             if day is None and (since or until):  # no time: not inside the period asked for
                 stats.filtered += 1
                 stats.filtered_untimed += 1
                 continue
-            if day is not None and ((since and day < since) or (until and day > until)):
+            if day is not None and _outside(day, since, until):
                 stats.filtered += 1
                 continue
             if not item.input_tokens and not item.output_tokens:  # reported as 0: a request, said apart
                 stats.zero_tokens += 1
-                if len(stats.zero_tokens_at) < LOCATIONS_PER_REASON:
-                    stats.zero_tokens_at.append(item.where)
+                keep_first(stats.zero_tokens_at, item.where)
             stats.read += 1
             yield item
 
@@ -274,8 +275,12 @@ def _in_period(bucket: EmptyBucket, since: dt.date | None, until: dt.date | None
     """Whether an empty bucket is evidence for the period asked for (a placeholder time never is)."""
     if bucket.start is None or bucket.start < EARLIEST_TIME:
         return False
-    day = bucket.start.date()
-    return not ((since and day < since) or (until and day > until))
+    return not _outside(bucket.start.date(), since, until)
+
+
+def _outside(day: dt.date, since: dt.date | None, until: dt.date | None) -> bool:
+    """Whether ``day`` falls outside ``--since``/``--until`` (both inclusive)."""
+    return bool((since and day < since) or (until and day > until))
 
 
 def _problem(record: UsageRecord, ctx: Context) -> str | None:
