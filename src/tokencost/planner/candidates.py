@@ -182,9 +182,7 @@ class Screen(NamedTuple):
         tokens, needed = self.tokens[volumes_key(entry, self.tokens)]
         is_current = item_id == self.current_id
         model = entry.model
-        if (
-            tokens.reasoning and "reasoning" not in model.capabilities
-        ):  # it produces none (``ranking.reasons``)
+        if tokens.reasoning and not model.reasons:  # it produces none
             needed = max(needed - tokens.reasoning, self.needed_floor)
             tokens = replace(tokens, reasoning=Decimal(0))
         notes: list[str] = []

@@ -67,20 +67,15 @@ def family_volumes(by_family: dict[str, FamilyTokens], traffic: Traffic) -> dict
     }
 
 
-def reasons(entry: Entry) -> bool:
-    """Whether ``entry``'s model produces reasoning tokens (its card lists the ``reasoning`` capability)."""
-    return "reasoning" in entry.model.capabilities
-
-
 def price_models(entries: Sequence[Entry], volumes: dict[str, Volumes], **options) -> list[ModelCost]:
     """``price_volumes``, with the workload's reasoning tokens billed only on models that reason: a model
     without the capability produces none, so it is priced on the same volumes without them."""
     if not any(v.reasoning for v in volumes.values()):
         return price_volumes(entries, volumes, **options)
-    plain = [i for i, e in enumerate(entries) if not reasons(e)]
+    plain = [i for i, e in enumerate(entries) if not e.model.reasons]
     if not plain:
         return price_volumes(entries, volumes, **options)
-    thinking = [i for i, e in enumerate(entries) if reasons(e)]
+    thinking = [i for i, e in enumerate(entries) if e.model.reasons]
     no_reasoning = {key: v._replace(reasoning=0) for key, v in volumes.items()}
     out: list[ModelCost | None] = [None] * len(entries)
     for group, group_volumes in ((thinking, volumes), (plain, no_reasoning)):

@@ -59,6 +59,12 @@ class ModelMethods:
     def display_name(self) -> str:
         return self.name or self.id  # type: ignore[attr-defined]
 
+    @property
+    def reasons(self) -> bool:
+        """Whether the model produces reasoning tokens (its card lists the ``reasoning`` capability): plan and
+        replay bill a workload's or a log's reasoning tokens on such a model only."""
+        return "reasoning" in self.capabilities  # type: ignore[attr-defined]
+
     def cards(self) -> list[Any]:
         """All price cards, oldest first (history, the current prices, then scheduled changes)."""
         return [*self.history, self.prices, *self.scheduled]  # type: ignore[attr-defined]

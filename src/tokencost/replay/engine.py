@@ -17,7 +17,6 @@ from tokencost.costing.framing_keys import framing_key
 from tokencost.errors import TokencostError
 from tokencost.pricing.catalog import Entry
 from tokencost.pricing.resolve import Resolution
-from tokencost.pricing.schema import Capability
 from tokencost.replay.billing import Buckets, card_for, variant_for
 from tokencost.replay.lookup import ModelLookup
 from tokencost.replay.record import UsageRecord
@@ -214,7 +213,7 @@ class Engine:
         for candidate in self.candidates:
             ratio = conversion(logged_family, candidate.model.tokenizer).central
             values = scaled(record, ratio, ratio)
-            if record.reasoning_tokens and Capability.reasoning not in candidate.model.capabilities:
+            if record.reasoning_tokens and not candidate.model.reasons:
                 values = without_reasoning(values)
             card, on, _ = card_for(candidate, day)
             per_request = values[1] / max(record.requests, 1)
@@ -254,7 +253,7 @@ class Engine:
             central = scaled(record, ratio.central, ratio.central)
             low, high = scaled(record, ratio.low, ratio.low), scaled(record, ratio.high, ratio.high)
             method = "converted"
-        if record.reasoning_tokens and Capability.reasoning not in candidate.model.capabilities:
+        if record.reasoning_tokens and not candidate.model.reasons:
             central, low, high = (without_reasoning(values) for values in (central, low, high))
             totals.notes[NO_REASONING_NOTE] = None
         totals.methods[method] += 1

@@ -13,6 +13,7 @@ from tokencost.costing.engine import Unpriceable
 from tokencost.costing.result import money_text
 from tokencost.currency import format_money
 from tokencost.planner.projection import DAYS_PER_MONTH
+from tokencost.pricing.catalog import Entry
 from tokencost.pricing.lifecycle import retired_note
 from tokencost.replay import ids
 from tokencost.replay.billing import SPANS_NOTE, SPANS_WINDOWS, Buckets, price_volume
@@ -137,14 +138,9 @@ def _ratio(value: Decimal, base: Decimal) -> str | None:
     return str((value / base).quantize(Decimal("0.01"), rounding=ROUND_HALF_EVEN))
 
 
-def _family(engine: Engine, model_id: str) -> str | None:
-    entry = engine.resolved[model_id].entry if model_id in engine.resolved else None
-    return entry.model.tokenizer if entry is not None else None
-
-
-def _reasons(engine: Engine, model_id: str) -> bool | None:
-    entry = engine.resolved[model_id].entry if model_id in engine.resolved else None
-    return "reasoning" in entry.model.capabilities if entry is not None else None
+def _entry(engine: Engine, model_id: str) -> Entry | None:
+    """The catalog card a logged model resolved to, or None."""
+    return engine.resolved[model_id].entry if model_id in engine.resolved else None
 
 
 def _price_cards(engine: Engine, model_id: str) -> dict[str, list]:
@@ -152,7 +148,7 @@ def _price_cards(engine: Engine, model_id: str) -> dict[str, list]:
     dates, None when unknown or open, oldest first) and the starts of its later cards
     (``later_price_changes``: history after them, the current card, scheduled ones): a plan of the same
     traffic prices on the card in force in its own months."""
-    entry = engine.resolved[model_id].entry if model_id in engine.resolved else None
+    entry = _entry(engine, model_id)
     if entry is None:
         return {"price_cards": [], "later_price_changes": []}
     cards = entry.model.cards()
@@ -221,9 +217,9 @@ def _actual_row(
         "server_tool_requests": {
             name: counts[f"server_{name}"] for name in SERVER_TOOLS if counts[f"server_{name}"]
         },
-        "tokenizer": _family(engine, model_id),
+        "tokenizer": entry.model.tokenizer if (entry := _entry(engine, model_id)) else None,
         # whether its card lists the reasoning capability (plan bills reasoning tokens only on such models)
-        "reasoning_model": _reasons(engine, model_id),
+        "reasoning_model": entry.model.reasons if entry else None,
         **_price_cards(engine, model_id),
         "monthly_growth": _growth(totals),
         "computed_cost": money_text(cost) if cost is not None else None,
