@@ -48,11 +48,6 @@ def month_cell(w: Any, row: Any, currency: str, show: Callable[[Decimal | None, 
     return text
 
 
-def _first_cost(w: Any, row: Any) -> Decimal | None:
-    """``row``'s cost in the workload's first month as forecast (None: it cannot be bought then)."""
-    return w.first_cost(row)
-
-
 def _no_cover(row: Any) -> str:
     """Why nothing carries ``row``'s months from ``uncovered_from`` (its note gives the detail)."""
     if not row.entry.model.successor:
@@ -83,12 +78,13 @@ def ranking_lines(result: Any, w: Any) -> list[str]:
     out = [
         f"ranked by the total over the horizon ({month} to {last}), price changes and retirements included"
     ]
-    firsts = [(cost, r) for r in rows if (cost := _first_cost(w, r)) is not None]
-    cheapest = min(firsts, key=lambda pair: pair[0])[1] if firsts else top
-    top_first = _first_cost(w, top)
-    if cheapest is not top and top_first is not None and _first_cost(w, cheapest) < top_first:  # type: ignore[operator]
+    # each row's first month as forecast (``WorkloadPlan.first_cost``; None: it cannot be bought then)
+    firsts = [(cost, r) for r in rows if (cost := w.first_cost(r)) is not None]
+    cheapest_first, cheapest = min(firsts, key=lambda pair: pair[0]) if firsts else (None, top)
+    top_first = w.first_cost(top)
+    if cheapest is not top and top_first is not None and cheapest_first < top_first:  # type: ignore[operator]
         alone = (
-            f"in {month} alone {cheapest.entry.id} is cheapest ({_show(_first_cost(w, cheapest), cur)} against "
+            f"in {month} alone {cheapest.entry.id} is cheapest ({_show(cheapest_first, cur)} against "
             f"{top.entry.id}'s {_show(top_first, cur)})"
         )
         total = _show(top.horizon_total, cur)
