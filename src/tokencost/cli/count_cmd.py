@@ -372,21 +372,16 @@ def _family_rows(
     base = {"model": model, "tokenizer": counter.family}
     if per_file:  # each file with its own range, never the total's
         chat = "messages" in result
-        return [
-            {
-                **base,
-                "kind": kind(item.tokens[key], *_bounds(item, key), skipped(item)),
-                "file": item.name,
-                "tokens": item.tokens[key],
-                "low": _bounds(item, key)[0],
-                "high": _bounds(item, key)[1],
-                "characters": item.characters,
-                "method": _method(
-                    counter, *_bounds(item, key), _sum_breakdowns([item], key) if chat else None
-                ),
-            }
-            for item in per_source
-        ]
+        rows = []
+        for item in per_source:
+            low, high = _bounds(item, key)
+            breakdown = _sum_breakdowns([item], key) if chat else None
+            rows.append(
+                {**base, "kind": kind(item.tokens[key], low, high, skipped(item)), "file": item.name,
+                 "tokens": item.tokens[key], "low": low, "high": high, "characters": item.characters,
+                 "method": _method(counter, low, high, breakdown)}
+            )  # fmt: skip
+        return rows
     chars = sum(item.characters for item in per_source)
     total = result["tokens"]
     row_kind = kind(total, result["low"], result["high"], sum(skipped(item) for item in per_source))
