@@ -6,6 +6,7 @@ Split from ``count_cmd`` (the command): what reading chat files and naming their
 from __future__ import annotations
 
 from tokencost.errors import InputError
+from tokencost.tokenizers.chat.model import NOT_COUNTED, SIGNED
 
 #: characters of a chat file read to find the model its requests name (the rest is read by the count alone)
 _NAMED_SCAN = 1 << 20
@@ -92,17 +93,12 @@ def count_messages(sources, keys, counters, notices, models=None):
             if result.approximated:
                 approximated[key[0]] = result.approximated
         if skipped:
-            from tokencost.tokenizers.chat.model import NOT_COUNTED
-
             notices.append(f"{source.name}: {skipped} part(s) not counted ({NOT_COUNTED})")
         if approximated:
             notices.append(f"{source.name}: {approximated_notice(approximated)}")
         unknown = max((item.breakdown[k].unknown_parts for k in keys), default=0)
         if unknown:
-            notices.append(
-                f"{source.name}: {unknown} part(s) carry reasoning signatures (thoughtSignature, encrypted "
-                "reasoning): billed for context we cannot see, not counted (unknown, not zero)"
-            )
+            notices.append(f"{source.name}: {unknown} part(s) {SIGNED}")
         out.append(item)
     if sources and not out:
         shown = ", ".join(skipped_files[:3]) + (" ..." if len(skipped_files) > 3 else "")

@@ -253,10 +253,7 @@ def _count_per_family(
         )
     signed = sum(request.normalised().signatures for request in chat or ())
     if signed:
-        notices.append(
-            f"{signed} part(s) carry reasoning signatures (thoughtSignature, encrypted reasoning): billed for "
-            "context we cannot see, not counted (unknown, not zero)"
-        )
+        notices.append(f"{signed} part(s) {chat_model.SIGNED}")
     return counts, largest, notices
 
 

@@ -297,10 +297,7 @@ class _Planner:
             )
         signed = self.tokens.signed_parts(samples, chat)
         if signed:
-            problems.append(
-                f"{signed} part(s) of the chat sample(s) carry reasoning signatures (thoughtSignature, encrypted "
-                "reasoning): billed for context we cannot see, not counted (unknown, not zero)"
-            )
+            problems.append(f"{signed} part(s) of the chat sample(s) {chat_model.SIGNED}")
         return skipped
 
     def _chat_requests(self, samples: list[Path], chat: bool, base: str) -> int | None:

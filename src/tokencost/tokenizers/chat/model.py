@@ -64,6 +64,11 @@ class Schema:
 
 #: what a request's ``skipped_parts`` are, for notices (count, estimate, plan)
 NOT_COUNTED = "images, audio, files, server-side tools or block types tokencost does not know"
+#: what parts with reasoning signatures are, for notices (count, estimate, plan): "N part(s) carry ..."
+SIGNED = (
+    "carry reasoning signatures (thoughtSignature, encrypted reasoning): billed for context we cannot see, not "
+    "counted (unknown, not zero)"
+)
 
 
 @dataclass(frozen=True)
