@@ -45,6 +45,11 @@ def at_bound(tokens: FamilyTokens, side: int) -> FamilyTokens:
     )
 
 
+def volumes_at_bound(by_family: dict[str, FamilyTokens], traffic: Traffic, side: int) -> dict[str, Volumes]:
+    """The workload's volumes with every estimated count at its ``LOW`` or ``HIGH`` bound (``at_bound``)."""
+    return family_volumes({f: at_bound(t, side) for f, t in by_family.items()}, traffic)
+
+
 def apply_cost_ranges(
     rows: Sequence[CandidateRow],
     by_family: dict[str, FamilyTokens],
@@ -102,7 +107,7 @@ def _price_at_bounds(
     entries = list({id(row.billed_entry): row.billed_entry for row in rows}.values())
     totals = []
     for side in (LOW, HIGH):
-        volumes = family_volumes({f: at_bound(t, side) for f, t in by_family.items()}, traffic)
+        volumes = volumes_at_bound(by_family, traffic, side)
         costs = price_models(entries, volumes, at=at, pricers=pricers)
         totals.append({id(c.entry): c for c in costs})
     for row in rows:
@@ -157,9 +162,7 @@ def apply_horizon_ranges(
         sums = []
         for side, first in ((LOW, row.cost_low), (HIGH, row.cost_high)):
             if side not in bound_volumes:
-                bound_volumes[side] = family_volumes(
-                    {f: at_bound(t, side) for f, t in by_family.items()}, traffic
-                )
+                bound_volumes[side] = volumes_at_bound(by_family, traffic, side)
             costs = months_at(row, bound_volumes[side], first)  # type: ignore[arg-type]
             sums.append(
                 sum((c * f for c, f in zip(costs, factors, strict=True) if c is not None), Decimal(0))
