@@ -27,18 +27,20 @@ class Skip(Exception):
         self.where = where
 
 
+#: why an empty usage-report bucket is counted apart from records (its time still counts in the period)
+EMPTY_BUCKET = "empty usage-report bucket (no traffic: its time counts in the period)"
+
+
 @dataclass
 class EmptyBucket:
     """A usage-report bucket with no results: no record, but evidence of no traffic in ``[start, end)``, so
-    its time is part of the log's period (``pipeline.records_of`` counts it and keeps its span)."""
+    its time is part of the log's period (``pipeline.records_of`` counts it under ``reason`` and keeps its
+    span). Also a request no provider billed (a proxy's cache hit): its time is traffic, its cost none."""
 
     start: dt.datetime | None
     end: dt.datetime | None
     where: str = ""
-
-
-#: why an empty usage-report bucket is counted apart from records (its time still counts in the period)
-EMPTY_BUCKET = "empty usage-report bucket (no traffic: its time counts in the period)"
+    reason: str = EMPTY_BUCKET
 
 
 #: no model takes or writes this many tokens in one request (the planner's bound too): a larger count is a

@@ -14,7 +14,16 @@ from collections.abc import Iterator
 from typing import Any
 
 from tokencost.replay.reader import Document
-from tokencost.replay.record import Skip, UsageRecord, as_decimal, as_int, dig, parse_time, require_usage
+from tokencost.replay.record import (
+    EmptyBucket,
+    Skip,
+    UsageRecord,
+    as_decimal,
+    as_int,
+    dig,
+    parse_time,
+    require_usage,
+)
 from tokencost.replay.requests import to_chat
 from tokencost.replay.shapes import response_text
 from tokencost.replay.sources import Context
@@ -66,11 +75,26 @@ def _request(row: dict) -> Any:
     return None
 
 
+#: a row the proxy answered from its own cache: the provider never saw it, so it is no provider call
+CACHE_HIT = "LiteLLM cache hit (answered from the proxy's cache, never sent to the provider: not priced)"
+
+
+def _cache_hit(row: dict) -> bool:
+    """Whether LiteLLM served the row from its cache (``cache_hit``: ``"True"`` in SpendLogs, a bool in
+    ``StandardLoggingPayload``)."""
+    value = row.get("cache_hit")
+    return value is True or (isinstance(value, str) and value.strip().lower() == "true")
+
+
 def parse(doc: Document, ctx: Context) -> Iterator[UsageRecord]:
     row = doc.value
     status = str(row.get("status") or "").lower()
     if status and status not in ("success", "succeeded"):
         raise Skip("error response")
+    if _cache_hit(row):  # counted and said apart, its time in the period; priced neither as logged nor on
+        when = parse_time(row.get("startTime") or row.get("start_time"))  # candidates
+        yield EmptyBucket(when, when, doc.where, CACHE_HIT)
+        return
     require_usage(row.get("prompt_tokens"), row.get("completion_tokens"))
     metadata = _json(row.get("metadata"))
     read, write, reasoning = _cache(metadata)

@@ -1,0 +1,72 @@
+"""Vendor accounting quirks replay must read as the vendor bills them: LiteLLM cache hits (never sent to the
+provider), the generic reader's mapped provider as the record's host, xAI's reasoning outside
+``completion_tokens``, the Usage API's audio counts, Anthropic's long-context report rows and OpenRouter BYOK.
+Each fixture is written here from the documented shape; every engine gives the same document."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+import tokencost.replay.partitions as partitions
+from tokencost.cli import cli
+from tokencost.engines.local import LocalEngine
+from tokencost.replay import replay
+
+
+def _write(path: Path, rows: list, jsonl: bool = True) -> str:
+    text = "".join(json.dumps(r) + "\n" for r in rows) if jsonl else json.dumps(rows)
+    path.write_text(text, encoding="utf-8")
+    return str(path)
+
+
+def _same_on_engines(logs: list[str], models: list[str], monkeypatch, **kwargs) -> dict:
+    """The local document, after checking that partitions on worker processes give it byte for byte."""
+    local = replay(logs, models, **kwargs)
+    monkeypatch.setattr(partitions, "PARTITION_BYTES", 256)
+    assert json.dumps(replay(logs, models, engine=LocalEngine(2), **kwargs)) == json.dumps(local)
+    return local
+
+
+def _spend_row(i: int, hit: bool) -> dict:
+    return {
+        "request_id": f"c{i}",
+        "call_type": "acompletion",
+        "spend": 0.0 if hit else 0.0035,
+        "prompt_tokens": 1000,
+        "completion_tokens": 100,
+        "total_tokens": 1100,
+        "startTime": f"2026-11-04T{10 + i:02d}:00:00Z",
+        "model": "gpt-4o",
+        "custom_llm_provider": "openai",
+        "metadata": {},
+        "cache_hit": "True" if hit else "False",
+    }
+
+
+def test_litellm_cache_hits_are_counted_apart_and_never_priced(tmp_path, monkeypatch):
+    rows = [_spend_row(i, hit=i >= 6) for i in range(10)]
+    rows[-1]["cache_hit"] = True  # StandardLoggingPayload writes a bool
+    log = _write(tmp_path / "spend.jsonl", rows)
+    document = _same_on_engines([log], ["gpt-4o", "gpt-4o-mini"], monkeypatch)
+    [row] = document["actual"]
+    assert row["requests"] == 6 and row["input_tokens"] == 6000
+    assert Decimal(row["computed_cost"]) == Decimal(row["billed_cost"]) == Decimal("0.021")
+    assert row["reconcile"].startswith("ok") and "cannot price" not in row["reconcile"]
+    [reason] = [r for r in document["records"]["ignored"] if "cache hit" in r]
+    assert document["records"]["ignored"][reason] == 4
+    assert "never sent to the provider" in reason
+    on_4o = next(c for c in document["candidates"] if c["model"] == "gpt-4o")
+    assert on_4o["input_tokens"] == 6000  # candidates are not billed for the proxy's cache either
+    assert document["period"]["elapsed_seconds"] == 9 * 3600  # the hits' times are traffic: in the period
+    result = CliRunner().invoke(cli, ["replay", log, "-m", "gpt-4o"])
+    assert result.exit_code == 0, result.output
+    assert "LiteLLM cache hit" in result.output and "(4, at" in result.output
+    assert "cannot price" not in result.output
+    since = replay([log], ["gpt-4o"], since=dt.date(2026, 11, 5))
+    assert since["records"]["outside_period"] == 10  # outside the period: counted as filtered, hits too
