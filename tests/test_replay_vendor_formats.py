@@ -70,3 +70,37 @@ def test_litellm_cache_hits_are_counted_apart_and_never_priced(tmp_path, monkeyp
     assert "cannot price" not in result.output
     since = replay([log], ["gpt-4o"], since=dt.date(2026, 11, 5))
     assert since["records"]["outside_period"] == 10  # outside the period: counted as filtered, hits too
+
+
+def test_generic_mapped_provider_is_the_host_its_record_is_priced_on(tmp_path, monkeypatch):
+    log = tmp_path / "hosts.csv"
+    log.write_text(
+        "when,llm,prov,tin,tout\n"
+        "2026-11-04T10:00:00Z,openai/gpt-oss-120b,groq,100000,10000\n"
+        "2026-11-04T10:00:00Z,openai/gpt-oss-120b,cerebras,100000,10000\n"
+        "2026-11-04T11:00:00Z,gpt-4o,,1000,100\n",
+        encoding="utf-8",
+    )
+    mapping = {"model": "llm", "input": "tin", "output": "tout", "time": "when", "provider": "prov"}
+    document = _same_on_engines([str(log)], ["gpt-4o"], monkeypatch, source="generic", mapping=mapping)
+    hosts = {r["host"]: r["catalog_id"] for r in document["model_ids"]}
+    assert hosts == {"groq": "groq/openai/gpt-oss-120b", "cerebras": "cerebras/gpt-oss-120b", None: "gpt-4o"}
+    costs = {r["model"]: Decimal(r["computed_cost"]) for r in document["actual"]}
+    assert costs["groq/openai/gpt-oss-120b"] != costs["cerebras/gpt-oss-120b"]  # each host's own card
+    # the same hosts through LiteLLM's custom_llm_provider: the same cards, the same costs
+    rows = [
+        {
+            "request_id": f"h{i}",
+            "spend": 0.01,
+            "prompt_tokens": 100000,
+            "completion_tokens": 10000,
+            "startTime": "2026-11-04T10:00:00Z",
+            "model": "openai/gpt-oss-120b",
+            "custom_llm_provider": host,
+        }
+        for i, host in enumerate(("groq", "cerebras"))
+    ]
+    litellm = replay([_write(tmp_path / "spend.jsonl", rows)], ["gpt-4o"])
+    assert {r["model"]: Decimal(r["computed_cost"]) for r in litellm["actual"]} == {
+        k: v for k, v in costs.items() if "gpt-oss" in k
+    }
