@@ -104,3 +104,50 @@ def test_generic_mapped_provider_is_the_host_its_record_is_priced_on(tmp_path, m
     assert {r["model"]: Decimal(r["computed_cost"]) for r in litellm["actual"]} == {
         k: v for k, v in costs.items() if "gpt-oss" in k
     }
+
+
+def _chat(i: int, model: str, prompt: int, completion: int, reasoning: int, total: int | None) -> dict:
+    usage = {
+        "prompt_tokens": prompt,
+        "completion_tokens": completion,
+        "prompt_tokens_details": {"text_tokens": prompt, "cached_tokens": 0},
+        "completion_tokens_details": {"reasoning_tokens": reasoning},
+    }
+    if total is not None:
+        usage["total_tokens"] = total
+    return {
+        "id": f"x{i}",
+        "object": "chat.completion",
+        "created": 1793786400 + i,
+        "model": model,
+        "usage": usage,
+    }
+
+
+@pytest.mark.parametrize(
+    ("model", "completion", "reasoning", "total", "output"),
+    [
+        ("grok-4-0709", 200, 1500, 2700, 1700),  # xAI: total = prompt + completion + reasoning
+        ("grok-4-0709", 800, 500, 2300, 1300),  # reasoning below completion: the total still tells
+        ("grok-4-0709", 800, 500, None, 1300),  # no total: xAI's model says its accounting
+        ("some-host/reasoner", 200, 1500, 2700, 1700),  # any model: the total's arithmetic says it
+        ("grok-4-0709", 800, 500, 1800, 800),  # a proxy that reports OpenAI's accounting for grok
+        ("o4-mini", 800, 500, 1800, 800),  # OpenAI: reasoning is inside completion_tokens
+        ("o4-mini", 800, 500, None, 800),
+    ],
+)
+def test_reasoning_outside_completion_tokens_is_added_to_output(model, completion, reasoning, total, output):
+    from tokencost.replay.shapes import is_xai, openai_usage
+
+    usage = _chat(0, model, 1000, completion, reasoning, total)["usage"]
+    fields = openai_usage(usage, is_xai(model))
+    assert (fields["output_tokens"], fields["reasoning_tokens"]) == (output, reasoning)
+
+
+def test_xai_log_bills_completion_plus_reasoning(tmp_path, monkeypatch):
+    rows = [_chat(1, "grok-4-0709", 1000, 200, 1500, 2700), _chat(2, "grok-4-0709", 1000, 800, 500, 2300)]
+    log = _write(tmp_path / "xai.jsonl", rows)
+    document = _same_on_engines([log], ["gpt-4o"], monkeypatch)
+    assert document["records"]["skipped"] == {}  # "reasoning tokens exceed output tokens" no more
+    [row] = document["actual"]
+    assert (row["output_tokens"], row["reasoning_tokens"]) == (1700 + 1300, 2000)

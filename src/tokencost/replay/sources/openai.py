@@ -13,7 +13,7 @@ from typing import Any
 from tokencost.replay.reader import Document
 from tokencost.replay.record import EmptyBucket, Skip, UsageRecord, as_int, parse_time, require_usage
 from tokencost.replay.requests import to_chat
-from tokencost.replay.shapes import openai_usage, other_vendor, response_text
+from tokencost.replay.shapes import is_xai, openai_usage, other_vendor, response_text
 from tokencost.replay.sources import Context, wrapper_time
 
 NAME = "openai"
@@ -89,7 +89,7 @@ def response_record(body: dict, where: str, when: Any = None, request: Any = Non
             raise Skip("error response")
         raise Skip("no usage")
     other_vendor(usage, "openai")
-    fields = openai_usage(usage)
+    fields = openai_usage(usage, is_xai(body.get("model")))
     created = body.get("created", body.get("created_at"))
     return UsageRecord(
         model=str(body.get("model") or ""),
