@@ -151,3 +151,57 @@ def test_xai_log_bills_completion_plus_reasoning(tmp_path, monkeypatch):
     assert document["records"]["skipped"] == {}  # "reasoning tokens exceed output tokens" no more
     [row] = document["actual"]
     assert (row["output_tokens"], row["reasoning_tokens"]) == (1700 + 1300, 2000)
+
+
+def test_usage_api_audio_tokens_are_billed_as_the_per_request_reader_bills_them(tmp_path, monkeypatch):
+    result = {
+        "object": "organization.usage.completions.result",
+        "model": "gpt-audio",
+        "batch": False,
+        "num_model_requests": 10,
+        "input_tokens": 20000,
+        "input_cached_tokens": 0,
+        "output_tokens": 1000,
+        "input_audio_tokens": 10000,
+        "output_audio_tokens": 500,
+    }
+    bucket = {"object": "bucket", "start_time": 1762041600, "end_time": 1762128000, "results": [result]}
+    page = tmp_path / "usage.json"
+    page.write_text(json.dumps({"object": "page", "has_more": False, "data": [bucket]}), encoding="utf-8")
+    usage = {
+        "prompt_tokens": 20000,
+        "completion_tokens": 1000,
+        "prompt_tokens_details": {"audio_tokens": 10000, "cached_tokens": 0},
+        "completion_tokens_details": {"audio_tokens": 500},
+    }
+    response = {"id": "a1", "object": "chat.completion", "created": 1762041700, "model": "gpt-audio"}
+    per_request = _write(tmp_path / "responses.jsonl", [{**response, "usage": usage}])
+    columns = [k for k in result if k != "object"]
+    dashboard = tmp_path / "completions_usage.csv"
+    dashboard.write_text(
+        "start_time,end_time," + ",".join(columns) + "\n"
+        "1762041600,1762128000," + ",".join(str(result[k]).lower() for k in columns) + "\n",
+        encoding="utf-8",
+    )
+    costs = {}
+    for name, log in (("page", str(page)), ("csv", str(dashboard)), ("requests", per_request)):
+        document = _same_on_engines([log], ["gpt-audio"], monkeypatch)
+        [row] = document["actual"]
+        costs[name] = Decimal(row["computed_cost"])
+    text_only = replay(
+        [
+            _write(
+                tmp_path / "text.jsonl",
+                [
+                    {
+                        **response,
+                        "usage": {**usage, "prompt_tokens_details": {}, "completion_tokens_details": {}},
+                    }
+                ],
+            )
+        ],
+        ["gpt-audio"],
+    )
+    assert (
+        costs["page"] == costs["csv"] == costs["requests"] > Decimal(text_only["actual"][0]["computed_cost"])
+    )

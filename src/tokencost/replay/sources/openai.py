@@ -139,7 +139,8 @@ def _usage_page_records(page: dict, where: str) -> Iterator[UsageRecord]:
 
 
 def _usage_result(result: dict, where: str, start: Any, end: Any) -> UsageRecord:
-    """One Usage API result (or dashboard CSV row): ``input_tokens`` includes cached and cache-write tokens."""
+    """One Usage API result (or dashboard CSV row): ``input_tokens`` includes cached and cache-write tokens,
+    and its audio and image tokens (``modalities``)."""
     if not result.get("model"):
         raise Skip("usage bucket without model (export it grouped by model)")
     require_usage(result.get("input_tokens"), result.get("output_tokens"))
@@ -159,7 +160,19 @@ def _usage_result(result: dict, where: str, start: Any, end: Any) -> UsageRecord
         provider="openai",
         batch=batch,
         service_tier=result.get("service_tier") or None,
+        modalities=_result_modalities(result),
         tags=tags,
         source=NAME,
         where=where,
     )
+
+
+def _result_modalities(result: dict) -> dict[str, int]:
+    """A Usage API result's audio and image counts (``input_audio_tokens``, ``output_image_tokens``, ...),
+    subsets of its input/output as in a per-request ``*_tokens_details``: the same ``modalities`` keys."""
+    counts = {
+        f"{side}_{kind}": as_int(result.get(f"{side}_{kind}_tokens"))
+        for side in ("input", "output")
+        for kind in ("audio", "image")
+    }
+    return {key: count for key, count in counts.items() if count}
