@@ -205,3 +205,70 @@ def test_usage_api_audio_tokens_are_billed_as_the_per_request_reader_bills_them(
     assert (
         costs["page"] == costs["csv"] == costs["requests"] > Decimal(text_only["actual"][0]["computed_cost"])
     )
+
+
+def _report_row(window: str | None, uncached: int, **extra) -> dict:
+    row = {
+        "model": "claude-sonnet-4-5-20250929",
+        "service_tier": "standard",
+        "uncached_input_tokens": uncached,
+        "cache_read_input_tokens": 0,
+        "cache_creation": {"ephemeral_5m_input_tokens": 0, "ephemeral_1h_input_tokens": 0},
+        "output_tokens": 0,
+        **extra,
+    }
+    if window is not None:
+        row["context_window"] = window
+    return row
+
+
+def _messages(tmp_path: Path, name: str, count: int, tokens: int) -> str:
+    rows = [
+        {
+            "ts": f"2026-11-03T{i:02d}:00:00Z",
+            "id": f"msg_{name}{i}",
+            "model": "claude-sonnet-4-5-20250929",
+            "usage": {"input_tokens": tokens, "output_tokens": 0},
+        }
+        for i in range(count)
+    ]
+    return _write(tmp_path / f"{name}.jsonl", rows)
+
+
+def _report(tmp_path: Path, name: str, rows: list) -> str:
+    bucket = {"starting_at": "2026-11-03T00:00:00Z", "ending_at": "2026-11-04T00:00:00Z", "results": rows}
+    path = tmp_path / f"{name}.json"
+    path.write_text(json.dumps({"data": [bucket], "has_more": False}), encoding="utf-8")
+    return str(path)
+
+
+def _cost(document: dict) -> Decimal:
+    [row] = document["actual"]
+    return Decimal(row["computed_cost"])
+
+
+def test_anthropic_report_rows_in_the_long_context_window_bill_its_tier(tmp_path, monkeypatch):
+    models = ["claude-sonnet-4.5", "gemini-2.5-pro"]
+    long_row = _report(tmp_path, "long", [_report_row("200k-1M", 1_000_000)])
+    document = _same_on_engines([long_row], models, monkeypatch)
+    # the row says its requests were over 200k: as four 250k requests are billed, not as standard input
+    assert _cost(document) == _cost(replay([_messages(tmp_path, "m250", 4, 250_000)], models))
+    assert _cost(document) > _cost(replay([_messages(tmp_path, "m100", 10, 100_000)], models))
+    assert any("from the window they state" in note for note in document["notes"])
+    # with a request count the row's own mean is used when it lies in the stated window
+    counted = _report(tmp_path, "counted", [_report_row("200k-1M", 1_000_000, requests=2)])
+    assert _cost(replay([counted], models)) == _cost(document)
+    # a row that states it or not below 200k: standard rates, as before
+    short = replay([_report(tmp_path, "short", [_report_row("0-200k", 1_000_000)])], models)
+    plain = replay([_report(tmp_path, "plain", [_report_row(None, 1_000_000)])], models)
+    assert _cost(short) == _cost(plain) == _cost(replay([_messages(tmp_path, "m", 10, 100_000)], models))
+
+
+def test_context_window_ranges_are_read_or_refused():
+    from tokencost.replay.record import context_range
+
+    assert context_range("0-200k") == (0, 200_000)
+    assert context_range("200k-1M") == (200_000, 1_000_000)
+    assert context_range("1.5k-2K") == (1_500, 2_000)
+    for bad in (None, "", "200k", "1M-200k", "x-y", "-5-3"):
+        assert context_range(bad) is None

@@ -17,7 +17,7 @@ from tokencost.costing.framing_keys import framing_key
 from tokencost.errors import TokencostError
 from tokencost.pricing.catalog import Entry
 from tokencost.pricing.resolve import Resolution
-from tokencost.replay.billing import Buckets, card_for, variant_for
+from tokencost.replay.billing import Buckets, card_for, scaled_rule, tier_rule, variant_for
 from tokencost.replay.lookup import ModelLookup
 from tokencost.replay.record import UsageRecord
 from tokencost.replay.translate import conversion, counter, retokenized, scaled
@@ -49,6 +49,10 @@ NO_REASONING_NOTE = (
 def without_reasoning(values: tuple) -> tuple:
     """A value tuple (``translate.scaled``'s) without its reasoning tokens (out of the output too)."""
     return (*values[:5], values[5] - values[6], ZERO, *values[7:])
+
+
+#: the note on usage-report rows that state their requests' context window (Anthropic's ``context_window``)
+STATED_WINDOW_NOTE = "usage-report rows that state their context window (200k-1M): long-context tiers from the window they state"
 
 
 #: places kept per logged model (the first records), as for skipped records
@@ -174,8 +178,10 @@ class Engine:
         group = group_key(record, self.group_by, entry.id)
         day = self.at or (record.time.date() if record.time else None)
         variant = variant_for(record.batch, record.service_tier)
-        no_tiers = record.aggregated and record.requests == 0
-        if no_tiers:
+        no_tiers = tier_rule(record)
+        if isinstance(no_tiers, tuple):
+            self.notes[STATED_WINDOW_NOTE] = None
+        elif no_tiers:
             self.notes["a usage report without request counts: long-context tiers not applied to it"] = None
         elif record.aggregated:
             self.notes["usage-report rows: long-context tiers judged on each row's mean request"] = None
@@ -209,10 +215,10 @@ class Engine:
         logged_family = api.model.tokenizer if api is not None else "generic"
         day = self.at or (record.time.date() if record.time else None)
         variant = variant_for(record.batch, record.service_tier)
-        no_tiers = record.aggregated and record.requests == 0
         for candidate in self.candidates:
             ratio = conversion(logged_family, candidate.model.tokenizer).central
             values = scaled(record, ratio, ratio)
+            no_tiers = scaled_rule(tier_rule(record), values[1], record.input_tokens)
             if record.reasoning_tokens and not candidate.model.reasons:
                 values = without_reasoning(values)
             card, on, _ = card_for(candidate, day)
@@ -268,6 +274,7 @@ class Engine:
         requests = max(record.requests, 1)
         for name, values in (("central", central), ("low", low), ("high", high)):
             per_request = values[1] / requests
+            rule = scaled_rule(no_tiers, values[1], record.input_tokens)
             self.cand_buckets[name].add(
                 (candidate.id, group),
                 candidate,
@@ -277,6 +284,6 @@ class Engine:
                 record.time,
                 per_request,
                 values,
-                no_tiers,
+                rule,
                 until=record.time_end,
             )

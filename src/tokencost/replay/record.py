@@ -67,6 +67,9 @@ class UsageRecord:
     host: str | None = None  # the source's host context, used to resolve ids (openrouter, litellm, ...)
     batch: bool = False
     service_tier: str | None = None
+    #: the per-request input range a usage-report row states (Anthropic's ``context_window`` "200k-1M":
+    #: ``(200000, 1000000)``): its requests' long-context tier, whatever the row's mean
+    context_window: tuple[int, int] | None = None
     billed_cost: Decimal | None = None
     billed_currency: str | None = None
     #: the request as OpenAI-format chat: {"messages": [...], "tools": [...]} when the log holds the text
@@ -167,6 +170,26 @@ def as_decimal(value: Any) -> Decimal | None:
     except ArithmeticError:
         return None
     return number if number.is_finite() else None
+
+
+def context_range(value: Any) -> tuple[int, int] | None:
+    """A stated context window as (above, up to) tokens: ``"0-200k"`` -> (0, 200000), ``"200k-1M"`` ->
+    (200000, 1000000); None when absent or not such a range."""
+    bounds = []
+    for part in str(value or "").split("-"):
+        text = part.strip().lower()
+        scale = {"k": 1000, "m": 1000000}.get(text[-1:], 1)
+        digits = text[:-1] if scale > 1 else text
+        try:
+            number = Decimal(digits) * scale
+        except ArithmeticError:
+            return None
+        if not number.is_finite() or number < 0:
+            return None
+        bounds.append(int(number))
+    if len(bounds) != 2 or bounds[0] >= bounds[1]:
+        return None
+    return bounds[0], bounds[1]
 
 
 def dig(mapping: Any, *path: str) -> Any:
