@@ -272,3 +272,85 @@ def test_context_window_ranges_are_read_or_refused():
     assert context_range("1.5k-2K") == (1_500, 2_000)
     for bad in (None, "", "200k", "1M-200k", "x-y", "-5-3"):
         assert context_range(bad) is None
+
+
+def _generation(i: int, byok: bool) -> dict:
+    upstream = 0.0028  # gpt-4.1: 1,000 x $2/M + 100 x $8/M
+    data = {
+        "id": f"gen-{i}",
+        "created_at": f"2026-11-04T10:{i:02d}:11+00:00",
+        "model": "openai/gpt-4.1",
+        "provider_name": "OpenAI",
+        "native_tokens_prompt": 1000,
+        "native_tokens_completion": 100,
+        "native_tokens_reasoning": 0,
+        "native_tokens_cached": 0,
+        "total_cost": round(upstream * 0.05, 6) if byok else upstream,
+        "is_byok": byok,
+    }
+    if byok:
+        data["upstream_inference_cost"] = upstream
+    return {"data": data}
+
+
+def test_openrouter_byok_reconciles_on_the_upstream_cost_and_says_the_fee(tmp_path, monkeypatch):
+    chat = {
+        "id": "gen-c",
+        "object": "chat.completion",
+        "created": 1793786400,
+        "model": "openai/gpt-4.1",
+        "usage": {
+            "prompt_tokens": 1000,
+            "completion_tokens": 100,
+            "cost": 0.00014,
+            "is_byok": True,
+            "cost_details": {"upstream_inference_cost": 0.0028},
+        },
+    }
+    log = _write(tmp_path / "generations.jsonl", [_generation(1, True), _generation(2, True), chat])
+    document = _same_on_engines([log], ["gpt-4o"], monkeypatch)
+    [row] = document["actual"]
+    assert row["reconcile"].startswith("ok"), row["reconcile"]  # was "+1900% ... stale price sheet"
+    assert Decimal(row["billed_cost"]) == Decimal("0.0084")
+    assert row["byok_requests"] == 3 and Decimal(row["byok_fee_usd"]) == Decimal("0.00042")
+    [note] = [n for n in row["notes"] if "BYOK" in n]
+    assert "$0.000420" in note and "billed apart" in note
+    plain = replay([_write(tmp_path / "plain.jsonl", [_generation(3, False)])], ["gpt-4o"])
+    assert "byok_requests" not in plain["actual"][0] and plain["actual"][0]["reconcile"].startswith("ok")
+
+
+def test_openrouter_activity_byok_inference_is_the_billed_cost(tmp_path, monkeypatch):
+    rows = [
+        {
+            "date": "2026-11-04",
+            "model": "anthropic/claude-sonnet-4.5",
+            "model_permaslug": "anthropic/claude-4.5-sonnet-20250929",
+            "endpoint_id": "x2",
+            "provider_name": "Anthropic",
+            "usage": 0.15,
+            "byok_usage_inference": 3.0,
+            "requests": 10,
+            "prompt_tokens": 1_000_000,
+            "completion_tokens": 0,
+            "reasoning_tokens": 0,
+        }
+    ]
+    path = tmp_path / "activity.json"
+    path.write_text(json.dumps({"data": rows}), encoding="utf-8")
+    document = _same_on_engines([str(path)], ["gpt-4o"], monkeypatch)
+    [row] = document["actual"]
+    assert Decimal(row["billed_cost"]) == Decimal("3.0") and row["reconcile"].startswith("ok")
+    assert row["byok_requests"] == 10 and Decimal(row["byok_fee_usd"]) == Decimal("0.15")
+    result = CliRunner().invoke(cli, ["replay", str(path), "-m", "gpt-4o"])
+    assert result.exit_code == 0 and "LiteLLM" not in result.output
+
+
+def test_a_zero_billed_record_names_its_own_source_not_litellm(tmp_path):
+    log = tmp_path / "costs.csv"
+    log.write_text("model,in,out,cost\ngpt-4o,1000,100,0\n", encoding="utf-8")
+    mapping = {"model": "model", "input": "in", "output": "out", "cost": "cost"}
+    [row] = replay([str(log)], ["gpt-4o"], source="generic", mapping=mapping)["actual"]
+    assert row["reconcile"].startswith("billed 0") and "LiteLLM" not in row["reconcile"]
+    spend = _write(tmp_path / "spend.jsonl", [{**_spend_row(0, hit=False), "spend": 0}])
+    [row] = replay([spend], ["gpt-4o"])["actual"]
+    assert "LiteLLM logs 0 for a model it cannot price" in row["reconcile"]

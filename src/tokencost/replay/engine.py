@@ -63,6 +63,8 @@ FIRST_PLACES = 3
 class ModelTotals:
     """Token volumes and billed cost of one logged model (or one candidate)."""
 
+    #: token counts by ``_COUNTS`` name, plus ``byok_records`` / ``byok_requests`` / ``byok_fee`` (OpenRouter's fee on BYOK
+    #: records, USD) and ``zero_source:NAME`` (records billed 0, per source): summed as partials merge
     counts: Counter = field(default_factory=Counter)
     #: billed cost per currency as logged (converted with the computed cost's FX when the document is built)
     billed: dict[str, Decimal] = field(default_factory=dict)
@@ -95,6 +97,11 @@ class ModelTotals:
             self.counts[f"server_{name}"] += uses
         if record.time is not None:
             self.daily[record.time.date()] += record.requests
+        if record.byok:
+            self.counts["byok_records"] += 1
+            self.counts["byok_requests"] += record.requests
+            if record.fee_cost is not None:
+                self.counts["byok_fee"] += record.fee_cost
         if record.billed_cost is not None and record.billed_cost < 0:
             self.billed_negative += 1
             if len(self.billed_negative_at) < FIRST_PLACES:
@@ -104,6 +111,8 @@ class ModelTotals:
             self.billed[currency] = self.billed.get(currency, ZERO) + record.billed_cost
             self.billed_records += 1
             self.billed_zero += not record.billed_cost
+            if not record.billed_cost:
+                self.counts[f"zero_source:{record.source}"] += 1
 
 
 def group_key(record: UsageRecord, group_by: str, model_key: str) -> str:

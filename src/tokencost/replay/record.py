@@ -72,6 +72,10 @@ class UsageRecord:
     context_window: tuple[int, int] | None = None
     billed_cost: Decimal | None = None
     billed_currency: str | None = None
+    #: bring-your-own-key (OpenRouter BYOK): ``billed_cost`` is the provider's charge on the team's own key
+    #: (``upstream_inference_cost``), and ``fee_cost`` the router's own fee on it, billed apart (same currency)
+    byok: bool = False
+    fee_cost: Decimal | None = None
     #: the request as OpenAI-format chat: {"messages": [...], "tools": [...]} when the log holds the text
     request: dict[str, Any] | None = None
     response_text: str | None = None
