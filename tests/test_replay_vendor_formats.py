@@ -354,3 +354,24 @@ def test_a_zero_billed_record_names_its_own_source_not_litellm(tmp_path):
     spend = _write(tmp_path / "spend.jsonl", [{**_spend_row(0, hit=False), "spend": 0}])
     [row] = replay([spend], ["gpt-4o"])["actual"]
     assert "LiteLLM logs 0 for a model it cannot price" in row["reconcile"]
+
+
+@pytest.mark.parametrize(
+    ("completion", "total", "output"),
+    [(200, 2700, 1700), (800, 2300, 1300), (200, None, 1700), (1300, 2300, 1300), (800, None, 800)],
+)
+def test_litellm_rows_of_xai_traffic_bill_reasoning_once(tmp_path, completion, total, output):
+    row = {
+        **_spend_row(0, hit=False),
+        "model": "grok-4-0709",
+        "custom_llm_provider": "xai",
+        "completion_tokens": completion,
+        "total_tokens": total,
+        "metadata": {
+            "additional_usage_values": {
+                "completion_tokens_details": {"reasoning_tokens": 1500 if completion == 200 else 500}
+            }
+        },
+    }
+    [actual] = replay([_write(tmp_path / "spend.jsonl", [row])], ["gpt-4o"])["actual"]
+    assert actual["output_tokens"] == output

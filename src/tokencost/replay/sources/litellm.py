@@ -25,7 +25,7 @@ from tokencost.replay.record import (
     require_usage,
 )
 from tokencost.replay.requests import to_chat
-from tokencost.replay.shapes import response_text
+from tokencost.replay.shapes import reasoning_outside, response_text
 from tokencost.replay.sources import Context
 
 NAME = "litellm"
@@ -99,6 +99,10 @@ def parse(doc: Document, ctx: Context) -> Iterator[UsageRecord]:
     metadata = _json(row.get("metadata"))
     read, write, reasoning = _cache(metadata)
     output = as_int(row.get("completion_tokens"))
+    # an xAI response logged by a LiteLLM that did not fold its reasoning into completion_tokens (newer ones
+    # do): the total's arithmetic says so, or a reasoning count no completion could hold
+    if reasoning_outside(row, reasoning, xai=reasoning > output):
+        output += reasoning
     cost = as_decimal(row.get("spend", row.get("response_cost")))
     request = _request(row)
     response = _json(row.get("response"))
@@ -113,7 +117,7 @@ def parse(doc: Document, ctx: Context) -> Iterator[UsageRecord]:
         cache_read_tokens=read,
         cache_write_5m_tokens=write,
         output_tokens=output,
-        reasoning_tokens=min(reasoning, output),
+        reasoning_tokens=reasoning,
         time=parse_time(row.get("startTime") or row.get("start_time")),
         provider=provider,
         host=provider,
