@@ -186,7 +186,6 @@ def test_unknown_model_suggests(runner):
         (b"", "empty"),
         (b"   \n\n", "empty"),
         (b"\x00\x01binary", "binary"),
-        (b"caf\xe9 latin-1", "not valid UTF-8"),
     ],
 )
 def test_bad_prompt_files(runner, tmp_path, content, message):

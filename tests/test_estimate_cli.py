@@ -61,7 +61,6 @@ def test_no_arguments_still_shows_the_help(runner):
 @pytest.mark.parametrize(
     ("data", "message"),
     [
-        (b"caf\xe9 latin-1", ": is not valid UTF-8 (byte 3); save it as UTF-8"),
         (b"\x00\x01binary", ": looks like binary data (a NUL byte in the first 8 KiB)"),
         (b"x" * 101, "larger than the 100-byte limit"),
     ],
@@ -335,19 +334,41 @@ def test_a_utf16_chat_file_is_decoded(runner, tmp_path):
 
 
 @pytest.mark.parametrize(
-    ("data", "message"),
+    "data",
     [
-        (b"\xff\xfeh\x00i\x00\x00\xd8", "is not valid UTF-16 (byte 6); save it as UTF-8"),  # lone surrogate
-        (b"h\x00i\x00", "looks like binary data"),  # UTF-16 without a BOM
-        (b"ok \xc3\x28 no", "is not valid UTF-8 (byte 3); save it as UTF-8"),
+        b"\xff\xfeh\x00i\x00\x00\xd8",  # UTF-16 with a lone surrogate
+        b"ok \xc3\x28 no",
+        b"caf\xe9 latin-1",
     ],
 )
-def test_undecodable_input_stays_a_one_line_input_error(runner, tmp_path, data, message):
+def test_invalid_bytes_are_replaced_and_counted_as_count_does(runner, tmp_path, data):
+    """estimate reads as count reads (inputs.collect + read_input): bad bytes become U+FFFD, one notice says
+    how many, and the tokens priced are the tokens count reports."""
     path = tmp_path / "bad.txt"
     path.write_bytes(data)
-    result = runner.invoke(cli, ["estimate", str(path), "-m", "gpt-4o"])
+    counted = runner.invoke(cli, ["count", str(path), "-m", "gpt-4o", "--format", "json"])
+    assert counted.exit_code == 0, counted.output
+    count_doc = json.loads(counted.stdout)
+    document = _estimate_json(runner, str(path))
+    invalid = [n for n in count_doc["notices"] if "replaced with U+FFFD" in n]
+    assert len(invalid) == 1
+    assert [n for n in document["notices"] if "replaced with U+FFFD" in n] == invalid
+    assert document["rows"][0]["input_tokens"] == count_doc["tokens"]
+    table = runner.invoke(cli, ["estimate", str(path), "-m", "gpt-4o"])
+    assert table.exit_code == 0 and f"notice: {invalid[0]}" in table.stderr
+    piped = _estimate_json(runner, "-", input=data)  # stdin the same way
+    assert piped["rows"][0]["input_tokens"] == count_doc["tokens"]
+    assert any(n.startswith("-: ") and "replaced with U+FFFD" in n for n in piped["notices"])
+
+
+@pytest.mark.parametrize("command", ["count", "estimate"])
+@pytest.mark.parametrize("data", [b"h\x00i\x00", b"\x00\x01binary"])  # UTF-16 without a BOM: binary
+def test_binary_input_is_refused_by_count_and_estimate(runner, tmp_path, command, data):
+    path = tmp_path / "blob.txt"
+    path.write_bytes(data)
+    result = runner.invoke(cli, [command, str(path), "-m", "gpt-4o"])
     assert result.exit_code == 2
-    assert result.output.startswith(f"Error: {path}: {message}")
+    assert result.output.startswith(f"Error: {path}: looks like binary data")
     assert len(result.output.splitlines()) == 1
 
 

@@ -189,9 +189,16 @@ def _walk(root: Path, include: Sequence[str], exclude: Sequence[str], state: _Wa
     return found
 
 
-def collect(paths: Sequence[str], include: Sequence[str] = (), exclude: Sequence[str] = ()) -> Collected:
+def collect(
+    paths: Sequence[str],
+    include: Sequence[str] = (),
+    exclude: Sequence[str] = (),
+    *,
+    directories: bool = True,
+) -> Collected:
     """Expand ``paths`` (files, directories, ``-``) into sources, in the order given, each file once;
-    notices for skips. A binary file named in ``paths`` is an ``InputError``."""
+    notices for skips. A binary file named in ``paths`` is an ``InputError``; so is a directory when
+    ``directories`` is False (``estimate`` prices files it is given, it does not walk)."""
     out = Collected()
     if not paths:
         raise InputError("no input: give a file, a directory, or - for stdin")
@@ -210,6 +217,8 @@ def collect(paths: Sequence[str], include: Sequence[str] = (), exclude: Sequence
         path = Path(raw)
         st = _stat(raw, path)
         if stat.S_ISDIR(st.st_mode):
+            if not directories:
+                raise _directory_error(raw)
             if _walk(path, include, exclude, state) == 0:
                 out.notices.append(f"{raw}: no text files found")
         elif not stat.S_ISREG(st.st_mode):
@@ -244,6 +253,10 @@ def _collect_url(raw: str, out: Collected) -> None:
         out.sources.append(Source(url, url, size(url), encoding))
     if skipped:
         out.notices.append(f"{raw}: {skipped} binary file(s) skipped")
+
+
+def _directory_error(name: str) -> InputError:
+    return InputError(f"{name}: is a directory, expected a file")
 
 
 def _stat(raw: str, path: Path) -> os.stat_result:
@@ -441,7 +454,7 @@ def source_for(name: str) -> Source:
     path = Path(name)
     st = _stat(name, path)
     if stat.S_ISDIR(st.st_mode):
-        raise InputError(f"{name}: is a directory, expected a file")
+        raise _directory_error(name)
     return Source(name, path, st.st_size if stat.S_ISREG(st.st_mode) else None)
 
 

@@ -44,36 +44,16 @@ def _decimal(value: str | None, name: str) -> Decimal | None:
 
 
 def read_inputs(paths: tuple[str, ...]) -> tuple[list, list[str]]:
-    """The inputs' texts (``inputs.TextInput``) and notices, read as ``tokencost count`` reads them: UTF-8,
-    or UTF-16/UTF-32 with a byte-order mark (decoded, with a notice); ``-`` is stdin (at most once); the same
-    file given twice is read once (with a notice). Unlike ``count``, an invalid byte is an input error (a
-    prompt is priced as written, not with replacement characters), and so is more than MAX_PROMPT_BYTES."""
-    from tokencost.inputs import read_input, source_for
+    """The inputs' texts (``inputs.TextInput``) and notices, read as ``tokencost count`` reads them
+    (``inputs.collect``, then ``inputs.read_input``): UTF-8, or UTF-16/UTF-32 with a byte-order mark (decoded,
+    with a notice); invalid bytes replaced with U+FFFD and counted in a notice; binary data refused; ``-`` is
+    stdin (at most once); the same file given twice is read once (with a notice). A directory is refused (a
+    prompt is files, not a tree), and so is more than MAX_PROMPT_BYTES."""
+    from tokencost.inputs import collect, read_input
 
-    if paths.count("-") > 1:
-        raise InputError("- (stdin) given more than once")
-    reads, notices = [], []
-    seen: set[tuple[int, int]] = set()
-    duplicates = 0
-    for name in paths:
-        source = source_for(name)
-        if source.path is not None:
-            try:
-                st = source.path.stat()
-            except OSError as exc:
-                raise InputError(f"{name}: cannot read: {exc.strerror or exc}") from None
-            if (st.st_dev, st.st_ino) in seen:
-                duplicates += 1
-                continue
-            seen.add((st.st_dev, st.st_ino))
-        read = read_input(source, max_bytes=MAX_PROMPT_BYTES, strict=True)
-        notices.extend(read.notices)
-        reads.append(read)
-    if duplicates:
-        notices.append(
-            f"{duplicates} duplicate file(s) skipped "
-            "(the same file reached by overlapping paths, a symlink or a hard link)"
-        )
+    collected = collect(paths, directories=False)
+    reads = [read_input(source, max_bytes=MAX_PROMPT_BYTES) for source in collected.sources]
+    notices = [notice for read in reads for notice in read.notices] + collected.notices
     return reads, notices
 
 
