@@ -120,6 +120,37 @@ def test_an_undated_card_is_not_known_to_hold_before_its_sheet_was_checked(runne
     assert later.exit_code == 0 and "price not known to hold" not in later.output
 
 
+UNDATED_NOTE = (
+    "price not known to hold on 2020-01-01: its card is undated (checked 2026-11-01), taken as in force then"
+)
+
+
+def test_replay_flags_an_undated_card_before_its_sheet_was_checked_as_plan_does(runner, env, tmp_path):
+    """replay --at before an undated card's sheet was checked prices the records and says so, as logged and
+    on candidates, with plan's words (lifecycle.undated_card_note)."""
+    _write, pricing = env
+    usage = {"prompt_tokens": 1000, "completion_tokens": 10}
+    log = tmp_path / "log.jsonl"
+    log.write_text(
+        json.dumps(
+            {"object": "chat.completion", "model": "acme-undated", "created": 1733312000, "usage": usage}
+        )
+        + "\n",
+        encoding="utf-8",
+    )
+    args = ["replay", str(log), "-m", "acme-undated", "-m", "acme-new", "--format", "json", *pricing]
+    early = runner.invoke(cli, [*args, "--at", "2020-01-01"])
+    assert early.exit_code == 0, early.output
+    document = json.loads(early.stdout)
+    [actual] = document["actual"]
+    assert UNDATED_NOTE in actual["notes"]
+    rows = {row["model"]: row for row in document["candidates"]}
+    assert UNDATED_NOTE in rows["acme-undated"]["notes"]
+    assert not any("not known to hold" in note for note in rows["acme-new"]["notes"])
+    later = runner.invoke(cli, [*args, "--at", "2026-11-15"])
+    assert later.exit_code == 0 and "not known to hold" not in later.output
+
+
 def test_a_current_model_not_sold_in_its_first_month_is_forecast_and_budgeted_on_its_successor(runner, env):
     write, pricing = env
     path = write(workload("acme-old"))
