@@ -966,3 +966,39 @@ def test_a_damaged_compressed_file_is_one_error_line(tmp_path, command, kind, da
     assert result.exit_code == 2
     assert result.output.startswith(f"Error: {path}: {message}")
     assert len(result.output.splitlines()) == 1 and "Traceback" not in result.output
+
+
+@pytest.mark.parametrize("bpe", ["auto", "tiktoken"])
+def test_list_families_names_each_backend_as_verbose_does(tmp_path, monkeypatch, bpe):
+    """--list-families and --verbose use one set of names (tokenizers.engine_name): the engine a long text is
+    counted by, 'estimator' without an exact tokenizer; a short text's python-bpe names that engine too."""
+    from tokencost import tokenizers
+
+    monkeypatch.setenv("TOKENCOST_BPE_BACKEND", bpe)
+    monkeypatch.setattr(tokenizers, "_COUNTERS", {})
+    listed = {
+        f["id"]: f["backend"]
+        for f in json.loads(run("--list-families", "--format", "json").stdout)["families"]
+    }
+    assert listed["claude"] == "estimator"
+    if bpe == "tiktoken":
+        assert listed["o200k_base"] == "tiktoken"
+    long_text = tmp_path / "long.txt"
+    long_text.write_text("hello world, 你好 " * 3000, encoding="utf-8")  # over BpeCounter.SMALL_TEXT
+    short = tmp_path / "short.txt"
+    short.write_text("hello world", encoding="utf-8")
+    families = ["o200k_base", "cl100k_base", "claude"]
+    args = [arg for family in families for arg in ("--tokenizer", family)]
+    result = run(str(long_text), *args, "--verbose", "--format", "json")
+    assert result.exit_code == 0, result.output
+    for family in families:
+        assert f"note: {family} counted by {listed[family]}\n" in result.stderr
+    assert {r["family"]: r["backend"] for r in json.loads(result.stdout)["results"]} == {
+        family: listed[family] for family in families
+    }
+    monkeypatch.setattr(tokenizers, "_COUNTERS", {})
+    result = run(str(short), "--tokenizer", "o200k_base", "--verbose")
+    assert (
+        f"note: o200k_base counted by python-bpe (short texts; {listed['o200k_base']} counts longer ones, "
+        "the same counts)" in result.stderr
+    )
