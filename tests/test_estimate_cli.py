@@ -620,3 +620,44 @@ def test_a_map_to_nothing_names_its_bad_target(runner, tmp_path):
     planned = runner.invoke(cli, ["plan", str(workload), "--map", "x=gpt-9o"])
     assert planned.exit_code == 2
     assert "to 'gpt-9o', which is not a catalog model" in planned.stderr and "gpt-4o" in planned.stderr
+
+
+def test_embedding_models_are_ranked_apart_from_chat_models_with_their_kind(runner, tmp_path):
+    """An embedding model bills input only: it is ranked in a section of its own that names its kind, never
+    in the chat models' column; JSON and CSV rows carry ``kind`` and ranks restart within each kind."""
+    prompt = tmp_path / "prompt.txt"
+    prompt.write_text("Explain the difference between a list and a tuple in Python. " * 20, encoding="utf-8")
+    models = [
+        "-m",
+        "gpt-5-mini",
+        "-m",
+        "text-embedding-3-small",
+        "-m",
+        "deepseek-v3.2",
+        "-m",
+        "text-embedding-3-large",
+    ]
+    result = runner.invoke(cli, ["estimate", str(prompt), *models, "--format", "json"])
+    assert result.exit_code == 0, result.output
+    document = json.loads(result.stdout)
+    rows = [(row["kind"], row["rank"], row["model"]) for row in document["rows"]]
+    assert [kind for kind, _, _ in rows] == ["chat", "chat", "embedding", "embedding"]
+    assert [rank for _, rank, _ in rows] == [1, 2, 1, 2]
+    embedding = [row for row in document["rows"] if row["kind"] == "embedding"]
+    assert embedding[0]["times_cheapest"] == "1.00" and embedding[0]["output_tokens"] == 0
+    table = runner.invoke(cli, ["estimate", str(prompt), *models])
+    assert table.exit_code == 0, table.output
+    chat_part, embedding_part = table.stdout.split("Embedding models (input tokens only), ranked apart: ")
+    embedding_part = embedding_part.split("\n\n")[0]  # the table, not the notes under it
+    assert chat_part.startswith("Cost per request in USD")
+    assert "text-embedding" not in chat_part and "gpt-5-mini" not in embedding_part
+    assert embedding_part.startswith("cost per request in USD") and "output tok" not in embedding_part
+    csv_rows = runner.invoke(cli, ["estimate", str(prompt), *models, "--format", "csv"]).stdout.splitlines()
+    assert csv_rows[0].endswith(",kind") and [line.rsplit(",", 1)[1] for line in csv_rows[1:]] == [
+        "chat",
+        "chat",
+        "embedding",
+        "embedding",
+    ]
+    alone = runner.invoke(cli, ["estimate", str(prompt), "-m", "text-embedding-3-small"])
+    assert alone.stdout.startswith("Embedding models (input tokens only): cost per request in USD")
