@@ -64,8 +64,8 @@ FIRST_PLACES = 3
 class ModelTotals:
     """Token volumes and billed cost of one logged model (or one candidate)."""
 
-    #: token counts by ``_COUNTS`` name, plus ``byok_records`` / ``byok_requests`` / ``byok_fee`` (OpenRouter's fee on BYOK
-    #: records, USD) and ``zero_source:NAME`` (records billed 0, per source): summed as partials merge
+    #: token counts by ``_COUNTS`` name, plus ``byok_records`` / ``byok_requests`` / ``byok_fee`` (OpenRouter's
+    #: fee on BYOK records, USD) and ``zero_source:NAME`` (records billed 0, per source): summed as partials merge
     counts: Counter = field(default_factory=Counter)
     #: billed cost per currency as logged (converted with the computed cost's FX when the document is built)
     billed: dict[str, Decimal] = field(default_factory=dict)

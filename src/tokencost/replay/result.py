@@ -264,10 +264,11 @@ def _negative_note(totals: ModelTotals) -> str:
 
 
 def _byok_note(totals: ModelTotals) -> str:
+    """What BYOK records were reconciled against, and OpenRouter's fee on them (billed apart)."""
     fee = format_money(Decimal(totals.counts["byok_fee"]), "USD")
     return (
-        f"{totals.counts['byok_requests']:,} OpenRouter BYOK request(s), run on your own provider key: billed is the "
-        "provider's charge (upstream_inference_cost, /activity's byok_usage_inference), what the card prices; "
+        f"{totals.counts['byok_requests']:,} OpenRouter BYOK request(s), run on your own provider key: billed "
+        "is the provider's charge (upstream_inference_cost, /activity's byok_usage_inference), what the card prices; "
         f"OpenRouter's own charge on them, {fee} (its BYOK fee), is billed apart and is in no computed cost"
     )
 
