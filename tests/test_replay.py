@@ -7,10 +7,14 @@ import json
 from decimal import Decimal
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from tokencost.cli import cli
+from tokencost.errors import InputError
 from tokencost.replay import replay
+from tokencost.replay.requests import count_chat_range, parsed
+from tokencost.replay.translate import counter
 
 FIXTURES = Path(__file__).parent / "fixtures" / "replay"
 
@@ -238,3 +242,17 @@ def test_memo_counter_counts_repeated_texts_once_and_stays_bounded(monkeypatch):
     for text in ("a", "bb", "ccc", "dddd"):
         memo.count(text)
     assert len(memo._counts) <= 3  # bounded
+
+
+def test_a_logged_body_is_parsed_once_for_all_candidates_and_a_bad_one_is_not_remembered():
+    """Every candidate of a record counts the same body: it is parsed once (the Request is frozen)."""
+    body = {"messages": [{"role": "user", "content": "What is the capital of France?"}]}
+    first = parsed(body)
+    assert parsed(body) is first
+    twin = {"messages": [{"role": "user", "content": "What is the capital of France?"}]}
+    assert parsed(twin) is not first and parsed(twin) == first
+    bad = {"messages": [{"role": "user", "content": 5}]}
+    for _ in range(2):  # the failure is raised each time, never a stale Request
+        with pytest.raises(InputError):
+            parsed(bad)
+    assert count_chat_range(body, "o200k_base", counter("o200k_base"), "gpt-4o")[0] == 14

@@ -180,6 +180,18 @@ def test_retired_candidates_are_noted_as_estimate_notes_them(tmp_path, acme):
     assert "retired on 2099-03-01" in {row["model"]: row for row in later}["acme-later"]["notes"]
 
 
+def test_a_logged_model_that_retires_is_noted_as_a_candidate_is(tmp_path, acme):
+    log = _csv(tmp_path, ["2026-11-01T11:00:00Z,acme-old,1000000,0,0"])
+    args = (log, "--map", MAP, "--pricing", str(acme), "-m", "acme-flash")
+    text = run(*args)
+    assert text.exit_code == 0, text.output
+    assert "acme-old (as logged): retired on 2026-11-07; successor acme-flash" in text.output
+    rows = {row["model"]: row for row in _json(run(*args, "--format", "json"))["actual"]}
+    assert "retired on 2026-11-07; successor acme-flash" in rows["acme-old"]["notes"]
+    earlier = _json(run(*args, "--at", "2026-11-01", "--format", "json"))["actual"]
+    assert "retires on 2026-11-07; successor acme-flash" in earlier[0]["notes"]
+
+
 def test_the_default_candidates_are_estimates_default_set_on_the_at_day():
     document = _json(run(str(EXAMPLES / "pairs.jsonl"), "--at", "2025-12-04", "--format", "json"))
     estimated = CliRunner().invoke(

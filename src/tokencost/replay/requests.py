@@ -11,7 +11,10 @@ audio, files) are not counted, and their tokens carried over as logged, as the c
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from tokencost.tokenizers.chat import Request
 
 
 def _text_of(content: Any) -> str:
@@ -151,6 +154,22 @@ def count_chat(request: dict[str, Any], family: str, count: Any, model: str | No
     return count_request(request, family, model=model, count=count).tokens
 
 
+#: the last request body parsed and its (frozen) ``Request``: every candidate of a record counts the same body
+_LAST: list = [None, None]
+
+
+def parsed(request: dict[str, Any]) -> Request:
+    """The normalised ``Request`` of a logged body, parsed once for all the candidates it is counted on (the
+    body is held, so the identity check cannot match another body)."""
+    from tokencost.tokenizers.chat import parse_request
+
+    last = _LAST
+    if last[0] is not request:
+        last[:] = [None, None]  # a body that fails to parse is not remembered
+        last[:] = [request, parse_request(request)]
+    return last[1]
+
+
 def count_chat_range(request: dict[str, Any], family: str, counter: Any, model: str | None = None) -> tuple:
     """``(tokens, low, high)`` of a chat request on ``family`` with ``counter`` (a ``Counter``): the range
     ``count --messages`` gives the same request (``messages.count_requests_with_range``): its text's range
@@ -160,6 +179,6 @@ def count_chat_range(request: dict[str, Any], family: str, counter: Any, model: 
     from tokencost.tokenizers.ranges import RangeTally
 
     tally = RangeTally(counter)
-    result = count_request(request, family, model=model, count=tally)
+    result = count_request(parsed(request), family, model=model, count=tally)
     low, high = request_bounds(result.tokens, tally.bounds(result.tokens), result.error, counter.exact)
     return result.tokens, low, high

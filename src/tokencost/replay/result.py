@@ -238,6 +238,8 @@ def _actual_row(
     if billed is not None and cost is not None:
         row["computed_cost_of_billed_records"] = money_text(billed[1])
         row["reconcile"] = reconcile(model_id, totals, billed, currency)
+    if entry is not None:  # the model the team runs on retires: as a candidate's row says it
+        row["notes"] += _lifecycle(entry, engine)
     if totals.billed_negative:
         row["notes"].append(_negative_note(totals))
     for name, uses in row["server_tool_requests"].items():

@@ -97,11 +97,14 @@ def han_table(chars: set[str]) -> dict[str, bytes]:
 def _cost(items: list[str], table: dict[str, bytes], cols: tuple[int, ...]) -> tuple[float, int, int]:
     """(extra tokens of the known items, averaged over ``cols``; unknown items; their characters)."""
     known = unknown = letters = 0
+    single = cols[0] if len(cols) == 1 else None  # one family (the usual case): no per-item generator
     for item in items:
         costs = table.get(item)
         if costs is None:
             unknown += 1
             letters += len(item)
+        elif single is not None:
+            known += costs[single] - 48
         else:
             known += sum(costs[c] for c in cols) - 48 * len(cols)
     return known / len(cols), unknown, letters
