@@ -77,9 +77,22 @@ def _workload(row: dict[str, Any], days: float | None) -> list[str]:
     if row.get("batch_requests"):
         share = Decimal(row["batch_requests"]) / requests
         lines.append(f"    batch_share: {share.quantize(Decimal('0.000001'), rounding=ROUND_HALF_EVEN)}")
-    if row.get("monthly_growth") not in (None, "0", "0.0"):
-        lines.append(f"    growth: {row['monthly_growth']}  # fitted on requests per day over the log")
+    lines += _growth_lines(row.get("growth_fit"))
     return lines
+
+
+def _growth_lines(measured: dict[str, Any] | None) -> list[str]:
+    """``growth:`` when the measured rate holds ``replay.growth.RULE``; else growth 0 with a comment saying what
+    was measured and why it is not used (a plan compounds it over its whole horizon)."""
+    from tokencost.replay.growth import RULE, describe
+
+    if not measured:
+        return []
+    if measured["used"]:
+        return [f"    growth: {measured['rate']}  # measured: {describe(measured)}; {RULE}"]
+    return [
+        f"    growth: 0  # measured {describe(measured)}, not used: {measured['reason']} ({RULE})",
+    ]
 
 
 def _card_text(card: dict[str, Any]) -> str:
