@@ -4,8 +4,10 @@ plan needs, traffic it leaves out), checked through ``plan`` where the numbers m
 from __future__ import annotations
 
 import datetime as dt
+import json
 import math
 import random
+from decimal import Decimal
 
 import yaml
 from click.testing import CliRunner
@@ -88,3 +90,77 @@ def test_real_growth_over_six_weeks_is_emitted_and_planned(tmp_path):
     value = yaml.safe_load(out.read_text("utf-8"))["workloads"][0]["growth"]
     assert 0.17 < value < 0.23, value
     assert "measured" in _growth_line(out)
+
+
+SHEET = """
+    provider: {id: acme, name: Acme, kind: vendor, currency: USD, checked: 2026-11-01}
+    models:
+      - id: acme-dims
+        tokenizer: o200k_base
+        context_window: 1000000
+        prices:
+          input: 1
+          output: 1
+          tiers:
+            - {above: 100000, input: 4, output: 4}
+          windows:
+            - {name: off-peak, start: '00:00', end: '06:00', input: 0.5, output: 0.5}
+          variants:
+            flex: {input: 0.25, output: 0.25}
+"""
+
+
+def _dims_log(tmp_path, rows):
+    """OpenAI chat completions (time, prompt tokens, service tier) as a JSONL log."""
+    lines = []
+    for i, (when, tokens, tier) in enumerate(rows):
+        record = {"id": f"c{i}", "object": "chat.completion", "created": int(when.timestamp()), "model": "acme-dims",
+                  "usage": {"prompt_tokens": tokens, "completion_tokens": 1000, "total_tokens": tokens + 1000}}  # fmt: skip
+        if tier:
+            record["service_tier"] = tier
+        lines.append(json.dumps(record))
+    path = tmp_path / "dims.jsonl"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return str(path)
+
+
+def _replay_and_plan(tmp_path, log):
+    from conftest import write_sheet
+
+    sheets = write_sheet(tmp_path / "sheets", "acme.yaml", SHEET).parent
+    out = tmp_path / "w.yaml"
+    args = ["replay", log, "--pricing", str(sheets), "--format", "json"]
+    replayed = CliRunner().invoke(cli, [*args, "--emit-workload", str(out)])
+    assert replayed.exit_code == 0, replayed.output
+    document = json.loads(replayed.stdout)
+    planned = CliRunner().invoke(cli, ["plan", str(out), "--pricing", str(sheets), "--format", "json"])
+    assert planned.exit_code == 0, planned.output
+    plan = json.loads(planned.stdout)
+    return document, plan, out.read_text("utf-8"), replayed.stderr
+
+
+def test_long_context_requests_are_a_workload_of_their_own_so_plan_bills_their_tier(tmp_path):
+    day = dt.datetime(2026, 11, 1, tzinfo=dt.UTC)
+    rows = [(day + dt.timedelta(hours=h, minutes=30), 200000 if h % 2 else 10000, None) for h in range(8, 20)]
+    document, plan, text, _ = _replay_and_plan(tmp_path, _dims_log(tmp_path, rows))
+    names = [w["name"] for w in yaml.safe_load(text)["workloads"]]
+    assert names == ["replay-acme-dims", "replay-acme-dims-above-100000"]
+    replay_month = Decimal(document["actual_total"]["monthly_cost"])
+    assert abs(Decimal(plan["totals"]["monthly_cost"]) - replay_month) <= replay_month / 100
+
+
+def test_off_peak_and_flex_are_said_with_their_effect_on_the_month(tmp_path):
+    day = dt.datetime(2026, 11, 1, tzinfo=dt.UTC)
+    rows = [(day + dt.timedelta(hours=h, minutes=30), 10000, None) for h in range(12)]  # 6 of 12 off-peak
+    rows += [(day + dt.timedelta(days=1, hours=h), 10000, "flex") for h in range(12, 16)]
+    document, plan, text, stderr = _replay_and_plan(tmp_path, _dims_log(tmp_path, rows))
+    [row] = document["actual"]
+    effects = {item["dimension"]: Decimal(item["monthly_effect"]) for item in row["not_in_workload"]}
+    assert set(effects) == {"time window", "service tier"} and all(v < 0 for v in effects.values())
+    replay_month = Decimal(document["actual_total"]["monthly_cost"])
+    plan_month = Decimal(plan["totals"]["monthly_cost"])
+    # plan prices both at standard rates: it is off by exactly what the file says
+    assert abs(plan_month - (replay_month - sum(effects.values()))) <= replay_month / 100
+    assert "time window off-peak on 6 of 16 requests" in text
+    assert "service tier flex on 4 of 16 requests" in text
+    assert "note: --emit-workload: acme-dims: service tier flex" in stderr

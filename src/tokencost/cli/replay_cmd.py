@@ -204,10 +204,12 @@ def replay(
         from pathlib import Path
 
         from tokencost.fileio import write_atomic
-        from tokencost.replay.workload import workload_yaml
+        from tokencost.replay.workload import workload_notes, workload_yaml
 
         write_atomic(Path(emit), workload_yaml(document, logs), force=force)
         click.echo(f"wrote {emit}", err=True)
+        for note in workload_notes(document):  # what the file cannot express, and what it costs
+            click.echo(f"note: --emit-workload: {note}", err=True)
     echo_output(render_replay(document, fmt))
     if strict:
         _strict(document["records"])

@@ -17,6 +17,7 @@ from tokencost.pricing.catalog import Entry
 from tokencost.pricing.lifecycle import retired_note
 from tokencost.replay import ids
 from tokencost.replay.billing import SPANS_NOTE, SPANS_WINDOWS, Buckets, price_volume
+from tokencost.replay.dimensions import billing_dimensions
 from tokencost.replay.engine import SERVER_TOOLS, Engine, ModelTotals
 from tokencost.replay.pipeline import ReadStats
 
@@ -309,11 +310,13 @@ def build(engine: Engine, stats: ReadStats, currency: str | None = None, fx=()) 
         _actual_row(m, t, None if m in problems else per_model[m], display, engine, billed.get(m))
         for m, t in engine.actual.items()
     ]
-    for row in actual_rows:  # audio/image billed at a text rate, buckets without a time of day: say so
-        row["notes"] += sorted(n for n in bill_notes.get(row["model"], ()) if _said_on_actual(n))
-    total = sum((per_model[m] for m in engine.actual if m not in problems), ZERO)
     span = period(engine, stats)
     monthly_factor = DAYS_PER_MONTH / Decimal(str(span["days"])) if span["days"] else None
+    for row in actual_rows:  # audio/image billed at a text rate, buckets without a time of day: say so
+        row["notes"] += sorted(n for n in bill_notes.get(row["model"], ()) if _said_on_actual(n))
+        # long-context parts, off-peak and service tiers: what --emit-workload carries or must say
+        row.update(billing_dimensions(engine.actual_buckets, row["model"], convert, monthly_factor))
+    total = sum((per_model[m] for m in engine.actual if m not in problems), ZERO)
     candidates = _candidates(engine, convert, total, monthly_factor, per_group, problems)
     billed_total = sum((b[0] for b in billed.values()), ZERO)
     assumptions = _assumptions(span, monthly_factor, convert)
