@@ -105,8 +105,12 @@ def _no_active_calibration(monkeypatch, tmp_path):
 
 
 def _assert_within_3_percent_on_held_out_text(log: Path, out: Path) -> None:
-    """Calibrate on ``log``; the calibrated Claude count of other cuts of the same kinds of text must come
-    within 3 % of the rule (median and in total) for English, Chinese, Japanese and code."""
+    """Calibrate on ``log``; the calibrated Claude count of requests holding other cuts of the same kinds of
+    text must come within 3 % of what the rule bills (median and in total) for English, Chinese, Japanese and
+    code. Requests, not bare texts: the fit and its use go through the same chat framing model (which weighs
+    a text's tokens by its kind), so the billed count of a request is what a calibration reproduces."""
+    from tokencost.tokenizers.chat import count_request
+
     result = CliRunner().invoke(cli, ["calibrate", str(log), "--out", str(out), "--format", "json"])
     assert result.exit_code == 0, result.output
     doc = json.loads(result.stdout)
@@ -119,11 +123,13 @@ def _assert_within_3_percent_on_held_out_text(log: Path, out: Path) -> None:
     counter = get_counter("claude")
     assert isinstance(counter, calibrated.CalibratedCounter)
     assert "calibrated on" in counter.method
-    for kind, text in _cuts(99, 200, (400, 1500)):  # other cuts than the fit's, prompt-sized
-        truth = _rule(kind, text)
-        before[kind].append(abs(raw.count(text) - truth) / truth)
-        after[kind].append(abs(counter.count(text) - truth) / truth)
-        totals[kind][0] += counter.count(text)
+    for i, (kind, text) in enumerate(_cuts(99, 200, (400, 1500))):  # other cuts than the fit's, prompt-sized
+        truth = _rule(kind, text) + FRAMING
+        request = _anthropic_pair(i, text, truth)["request"]
+        mine = count_request(request, "claude").tokens
+        before[kind].append(abs(count_request(request, "claude", count=raw.count).tokens - truth) / truth)
+        after[kind].append(abs(mine - truth) / truth)
+        totals[kind][0] += mine
         totals[kind][1] += truth
     for kind in RULE:
         median = statistics.median(after[kind])
@@ -313,3 +319,22 @@ def test_a_calibration_without_cjk_text_keeps_the_estimators_band_on_cjk_text(tm
 
     assert spread(zh, str(out)) >= 0.95 * spread(zh, None)
     assert spread(en, str(out)) < 0.5 * spread(en, None)
+
+
+def test_replay_with_the_calibration_counts_what_calibrate_measured_and_its_band(tmp_path):
+    # the fit and its use go through the same chat framing model: Claude's framing weighs text tokens x1.06,
+    # so a fit on raw text features applied through it came out ~6 % high while the file claimed 0.4 %
+    log = _pairs_log(tmp_path / "pairs.jsonl", n=200)
+    out = tmp_path / "cal.yaml"
+    assert CliRunner().invoke(cli, ["calibrate", str(log), "--out", str(out)]).exit_code == 0
+    billed = sum(json.loads(line)["response"]["usage"]["input_tokens"] for line in log.open(encoding="utf-8"))
+    args = ["replay", str(log), "-m", "claude-sonnet-4.5", "--calibration", str(out), "--format", "json"]
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 0, result.output
+    [row] = json.loads(result.stdout)["candidates"]
+    assert abs(row["input_tokens"] / billed - 1) <= 0.01, (row["input_tokens"], billed)
+    # the range is the held-back band calibrate measured, not the chat framing's ±18 %
+    residuals = yaml.safe_load(out.read_text("utf-8"))["families"]["claude"]["residuals"]
+    widest = max(residuals["band_below"], residuals["band_above"])
+    cost, high = float(row["cost"]), float(row["cost_high"])
+    assert high / cost - 1 <= widest + 0.01, (row["cost"], row["cost_high"], widest)

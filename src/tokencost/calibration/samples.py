@@ -14,8 +14,10 @@ from tokencost.replay.pipeline import ReadStats, read_records
 @dataclass(frozen=True)
 class Sample:
     billed: int
-    framing: int  # tokens our chat model adds around the texts (per-message overhead, priming)
-    features: tuple[float, ...]  # the estimator's feature counts of the texts, summed
+    framing: float  # tokens our chat model adds around the texts (per-message overhead, priming)
+    #: the estimator's feature counts of the texts, summed (an estimated family: each weighted as the chat
+    #: framing model weighs that text's tokens, ``calibration.terms``)
+    features: tuple[float, ...]
     text: str  # the texts joined, for exact families' checks
     exact_text: int | None  # the exact count of the texts, for a family with an exact tokenizer
     model: str
@@ -67,6 +69,7 @@ def add_sample(out: Collected, record, lookup, vendor_count: VendorCount | None 
     engine). With ``vendor_count`` (``--online``, this process only) a request of a family with a count
     endpoint is also counted by the vendor: the billed count is checked against it, and it stands in for a
     billed count that is impossible (0, smaller than the text could be)."""
+    from tokencost.calibration.terms import request_terms
     from tokencost.replay.requests import count_chat
     from tokencost.tokenizers import estimator, get_counter
 
@@ -78,9 +81,16 @@ def add_sample(out: Collected, record, lookup, vendor_count: VendorCount | None 
         out.excluded.append((f"unknown model {record.model!r}", record.where))
         return
     family = resolved.entry.model.tokenizer
-    recorder = _Recorder()
-    framing = count_chat(record.request, family, recorder)
-    text = "\n".join(recorder.texts)
+    exact = get_counter(family).exact
+    # an estimated family: the count as the chat framing model makes it of the texts' features (``terms``)
+    terms = None if exact else request_terms(record.request, family)
+    if terms is None:
+        recorder = _Recorder()
+        framing: float = count_chat(record.request, family, recorder)
+        texts = recorder.texts
+    else:
+        framing, weighted, texts = terms
+    text = "\n".join(texts)
     billed = record.input_tokens
     impossible = billed <= framing or billed * 32 < len(text)
     vendor = vendor_count(record.request, resolved.entry) if vendor_count is not None else None
@@ -90,16 +100,18 @@ def add_sample(out: Collected, record, lookup, vendor_count: VendorCount | None 
     elif impossible:
         out.excluded.append((f"impossible billed input count {record.input_tokens}", record.where))
         return
-    exact = get_counter(family).exact
     out.exact[family] = exact
     features = [0.0] * len(estimator.FEATURES)
-    for piece in recorder.texts:
-        if piece:
-            features = [a + b for a, b in zip(features, estimator.features(piece), strict=True)]
+    if terms is not None:
+        features = list(weighted)
+    else:
+        for piece in texts:
+            if piece:
+                features = [a + b for a, b in zip(features, estimator.features(piece), strict=True)]
     out.by_family.setdefault(family, []).append(
         Sample(
             billed, framing, tuple(features), text,
-            sum(get_counter(family).count(t) for t in recorder.texts) if exact else None,
+            sum(get_counter(family).count(t) for t in texts) if exact else None,
             resolved.entry.id, record.time.date().isoformat() if record.time else None, record.where,
         )
     )  # fmt: skip
