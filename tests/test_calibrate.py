@@ -338,3 +338,62 @@ def test_replay_with_the_calibration_counts_what_calibrate_measured_and_its_band
     widest = max(residuals["band_below"], residuals["band_above"])
     cost, high = float(row["cost"]), float(row["cost_high"])
     assert high / cost - 1 <= widest + 0.01, (row["cost"], row["cost_high"], widest)
+
+
+def _with_images(log: Path, every: int = 4) -> Path:
+    """Every ``every``-th request of ``log`` gets an image block billed 1,500 tokens beyond its text."""
+    lines = []
+    for i, line in enumerate(log.read_text("utf-8").splitlines()):
+        pair = json.loads(line)
+        if i % every == 0:
+            content = pair["request"]["messages"][0]["content"]
+            image = {
+                "type": "image",
+                "source": {"type": "base64", "media_type": "image/png", "data": "iVBORw0KGgo="},
+            }
+            pair["request"]["messages"][0]["content"] = [image, {"type": "text", "text": content}]
+            pair["response"]["usage"]["input_tokens"] += 1500
+        lines.append(json.dumps(pair, ensure_ascii=False))
+    log.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return log
+
+
+def test_requests_with_images_are_left_out_counted_and_located(tmp_path):
+    log = _with_images(_pairs_log(tmp_path / "pairs.jsonl", n=200))
+    out = tmp_path / "cal.yaml"
+    result = CliRunner().invoke(cli, ["calibrate", str(log), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "left out 50 request(s): request holds parts that are not text" in result.stderr
+    assert f"{log}:1, {log}:5" in result.stderr
+    entry = yaml.safe_load(out.read_text("utf-8"))["families"]["claude"]
+    assert entry["requests"]["fit"] + entry["requests"]["held_back"] == 150
+    assert entry["residuals"]["p90"] < 0.05  # the image tokens were not fitted as text
+
+
+def test_a_fit_with_an_absurd_held_back_error_is_refused_and_not_written(tmp_path):
+    log = _pairs_log(tmp_path / "pairs.jsonl", n=120)
+    rng = random.Random(3)
+    lines = []
+    for line in log.read_text("utf-8").splitlines():  # billed counts that do not follow the texts
+        pair = json.loads(line)
+        pair["response"]["usage"]["input_tokens"] = rng.choice([300, 4000, 20000])
+        lines.append(json.dumps(pair, ensure_ascii=False))
+    log.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["calibrate", str(log)])
+    assert result.exit_code == 2, result.output
+    assert "held-back p90 error" in result.output and "not written" in result.output
+    assert not calibrated.default_path().exists()
+
+
+def test_replacing_a_family_in_the_default_file_needs_force(tmp_path):
+    log = _pairs_log(tmp_path / "pairs.jsonl")
+    assert CliRunner().invoke(cli, ["calibrate", str(log)]).exit_code == 0
+    before = calibrated.default_path().read_text("utf-8")
+    again = CliRunner().invoke(cli, ["calibrate", str(_with_images(log))])
+    assert again.exit_code == 2
+    assert "already holds a calibration (claude: calibrated on 128 billed requests" in again.output
+    assert "--force" in again.output
+    assert calibrated.default_path().read_text("utf-8") == before
+    forced = CliRunner().invoke(cli, ["calibrate", str(log), "--force"])
+    assert forced.exit_code == 0, forced.output
+    assert calibrated.default_path().read_text("utf-8") != before

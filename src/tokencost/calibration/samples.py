@@ -72,6 +72,7 @@ def add_sample(out: Collected, record, lookup, vendor_count: VendorCount | None 
     from tokencost.calibration.terms import request_terms
     from tokencost.replay.requests import count_chat
     from tokencost.tokenizers import estimator, get_counter
+    from tokencost.tokenizers.chat import parse_request
 
     if record.request is None or record.aggregated:
         out.excluded.append(("no prompt text in the log", record.where))
@@ -81,12 +82,21 @@ def add_sample(out: Collected, record, lookup, vendor_count: VendorCount | None 
         out.excluded.append((f"unknown model {record.model!r}", record.where))
         return
     family = resolved.entry.model.tokenizer
+    request = parse_request(record.request)
+    if request.skipped_parts or request.signatures:  # billed tokens the texts cannot explain
+        what = (
+            "images, audio, files or server-side tools" if request.skipped_parts else "reasoning signatures"
+        )
+        out.excluded.append(
+            (f"request holds parts that are not text ({what}), billed beyond its text", record.where)
+        )
+        return
     exact = get_counter(family).exact
     # an estimated family: the count as the chat framing model makes it of the texts' features (``terms``)
-    terms = None if exact else request_terms(record.request, family)
+    terms = None if exact else request_terms(request, family)
     if terms is None:
         recorder = _Recorder()
-        framing: float = count_chat(record.request, family, recorder)
+        framing: float = count_chat(request, family, recorder)
         texts = recorder.texts
     else:
         framing, weighted, texts = terms

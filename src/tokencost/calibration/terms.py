@@ -48,17 +48,18 @@ class Terms:
     __rmul__ = __mul__
 
 
-def request_terms(request: dict[str, Any], family: str) -> tuple[float, tuple[float, ...], list[str]] | None:
-    """(framing constant, weighted feature sums, the texts) of a logged request on an estimated ``family``
+def request_terms(request: Any, family: str) -> tuple[float, tuple[float, ...], list[str]] | None:
+    """(framing constant, weighted feature sums, the texts) of a logged request (a body or a parsed ``Request``)
+    on an estimated ``family``
     (None when its vendor frames with a chat template: those families have exact tokenizers)."""
+    from tokencost.tokenizers.chat import Request, parse_request
     from tokencost.tokenizers.chat import framing as chat_framing
-    from tokencost.tokenizers.chat import parse_request
     from tokencost.tokenizers.chat.framing.features import features
 
     vendor = chat_framing.vendor_of(family)
     if vendor == "template":
         return None
-    parsed = parse_request(request)
+    parsed = request if isinstance(request, Request) else parse_request(request)
     texts: list[str] = []
 
     def count(text: str) -> Terms:
