@@ -397,3 +397,19 @@ def test_replacing_a_family_in_the_default_file_needs_force(tmp_path):
     forced = CliRunner().invoke(cli, ["calibrate", str(log), "--force"])
     assert forced.exit_code == 0, forced.output
     assert calibrated.default_path().read_text("utf-8") != before
+
+
+def test_an_uncountable_request_is_left_out_and_located_not_fatal(tmp_path):
+    log = _pairs_log(tmp_path / "pairs.jsonl")
+    bad = {"model": "gpt-4o", "messages": [{"role": "user", "content": "hi"}, {"role": "assistant", "content": "yo"},
+           {"role": "tool", "tool_call_id": "call_x", "content": "42"}]}  # fmt: skip
+    pair = _openai_pair(999, "x", 40)
+    pair["request"] = {**bad, "model": "anthropic/claude-sonnet-4.5"}
+    with log.open("a", encoding="utf-8") as handle:
+        handle.write(json.dumps(pair) + "\n")
+    out = tmp_path / "cal.yaml"
+    result = CliRunner().invoke(cli, ["calibrate", str(log), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "left out 1 request(s): request not countable (" in result.stderr
+    assert "answers no earlier assistant tool call" in result.stderr and f"{log}:161" in result.stderr
+    assert out.is_file()

@@ -64,15 +64,30 @@ def _digest(path: str) -> str:
     return h.hexdigest()
 
 
+def _chat_of(body: Any, family: str, exact: bool) -> tuple[Any, float, tuple[float, ...] | None, list[str]]:
+    """(parsed request, framing, weighted features or None, texts) of a logged body; an estimated family's
+    through the chat framing model's terms (``calibration.terms``), an exact one's framing by a recorder.
+    Raises InputError for a request the vendor's API would refuse."""
+    from tokencost.calibration.terms import request_terms
+    from tokencost.replay.requests import count_chat
+    from tokencost.tokenizers.chat import parse_request
+
+    request = parse_request(body)
+    terms = None if exact else request_terms(request, family)
+    if terms is not None:
+        framing, weighted, texts = terms
+        return request, framing, weighted, texts
+    recorder = _Recorder()
+    return request, count_chat(request, family, recorder), None, recorder.texts
+
+
 def add_sample(out: Collected, record, lookup, vendor_count: VendorCount | None = None) -> None:
     """One record -> a sample of its family in ``out``, or an exclusion saying why (the same code on every
     engine). With ``vendor_count`` (``--online``, this process only) a request of a family with a count
     endpoint is also counted by the vendor: the billed count is checked against it, and it stands in for a
     billed count that is impossible (0, smaller than the text could be)."""
-    from tokencost.calibration.terms import request_terms
-    from tokencost.replay.requests import count_chat
+    from tokencost.errors import InputError
     from tokencost.tokenizers import estimator, get_counter
-    from tokencost.tokenizers.chat import parse_request
 
     if record.request is None or record.aggregated:
         out.excluded.append(("no prompt text in the log", record.where))
@@ -82,7 +97,12 @@ def add_sample(out: Collected, record, lookup, vendor_count: VendorCount | None 
         out.excluded.append((f"unknown model {record.model!r}", record.where))
         return
     family = resolved.entry.model.tokenizer
-    request = parse_request(record.request)
+    exact = get_counter(family).exact
+    try:
+        request, framing, weighted, texts = _chat_of(record.request, family, exact)
+    except InputError as exc:  # a request the vendor's API would refuse: left out and located, as replay does
+        out.excluded.append((f"request not countable ({str(exc).splitlines()[0]})", record.where))
+        return
     if request.skipped_parts or request.signatures:  # billed tokens the texts cannot explain
         what = (
             "images, audio, files or server-side tools" if request.skipped_parts else "reasoning signatures"
@@ -91,15 +111,6 @@ def add_sample(out: Collected, record, lookup, vendor_count: VendorCount | None 
             (f"request holds parts that are not text ({what}), billed beyond its text", record.where)
         )
         return
-    exact = get_counter(family).exact
-    # an estimated family: the count as the chat framing model makes it of the texts' features (``terms``)
-    terms = None if exact else request_terms(request, family)
-    if terms is None:
-        recorder = _Recorder()
-        framing: float = count_chat(request, family, recorder)
-        texts = recorder.texts
-    else:
-        framing, weighted, texts = terms
     text = "\n".join(texts)
     billed = record.input_tokens
     impossible = billed <= framing or billed * 32 < len(text)
@@ -112,7 +123,7 @@ def add_sample(out: Collected, record, lookup, vendor_count: VendorCount | None 
         return
     out.exact[family] = exact
     features = [0.0] * len(estimator.FEATURES)
-    if terms is not None:
+    if weighted is not None:
         features = list(weighted)
     else:
         for piece in texts:
