@@ -164,3 +164,28 @@ def test_off_peak_and_flex_are_said_with_their_effect_on_the_month(tmp_path):
     assert "time window off-peak on 6 of 16 requests" in text
     assert "service tier flex on 4 of 16 requests" in text
     assert "note: --emit-workload: acme-dims: service tier flex" in stderr
+
+
+def test_traffic_on_unknown_models_is_said_in_the_file_and_by_replay(tmp_path):
+    rows = [(T0 + dt.timedelta(hours=h), "gpt-4o") for h in range(4)] + [(T0, "my-azure-deploy")]
+    path = tmp_path / "u.csv"
+    path.write_text(
+        "when,llm,tin,tout\n" + "".join(f"{t.isoformat()},{m},1000,100\n" for t, m in rows), encoding="utf-8"
+    )
+    out, result = _emit(tmp_path, str(path))
+    text = out.read_text("utf-8")
+    assert "left out: my-azure-deploy: 1 request(s) on a model no price sheet knows" in text
+    assert "note: --emit-workload: my-azure-deploy: 1 request(s)" in result.stderr
+    assert [w["model"] for w in yaml.safe_load(text)["workloads"]] == ["gpt-4o"]
+
+
+def test_plan_shows_a_small_rate_as_it_is_not_as_zero(tmp_path):
+    workload = tmp_path / "w.yaml"
+    workload.write_text(
+        "version: 1\nworkloads:\n  - {name: rare, model: gpt-4o, requests_per_month: 0.4, input_tokens: 1000,"
+        " counted_with: o200k_base, output_tokens: 100}\n",
+        encoding="utf-8",
+    )
+    result = CliRunner().invoke(cli, ["plan", str(workload)])
+    assert result.exit_code == 0, result.output
+    assert "gpt-4o, 0.4 requests/month" in result.stdout

@@ -122,9 +122,28 @@ def _missing(row: dict[str, Any]) -> list[str]:
     return out
 
 
+def _left_out(document: dict[str, Any]) -> list[str]:
+    """Traffic in the log that the file leaves out: models no sheet prices, self-hosted models."""
+    out = []
+    for row in document.get("unknown_models") or ():
+        hint = f" (did you mean {', '.join(row['suggestions'][:2])}?)" if row.get("suggestions") else ""
+        out.append(
+            f"{row['model']}: {row['requests']:,} request(s) on a model no price sheet knows are left out of this "
+            f"file{hint}; plan's figures do not include them"
+        )
+    for row in document.get("self_hosted_models") or ():
+        out.append(
+            f"{row['model']}: {row['requests']:,} request(s) on a self-hosted model (no vendor price) are left "
+            "out of this file; plan's figures do not include them"
+        )
+    return out
+
+
 def workload_notes(document: dict[str, Any]) -> list[str]:
-    """The notes replay prints beside ``--emit-workload``: what the file cannot express, per model."""
-    return [f"{row['model']}: {text}" for row in document["actual"] for text in _missing(row)]
+    """The notes replay prints beside ``--emit-workload``: what the file cannot express, per model, and the
+    traffic it leaves out."""
+    missing = [f"{row['model']}: {text}" for row in document["actual"] for text in _missing(row)]
+    return missing + _left_out(document)
 
 
 def _growth_lines(measured: dict[str, Any] | None) -> list[str]:
@@ -233,7 +252,10 @@ def workload_yaml(document: dict[str, Any], logs: Sequence[str] = ()) -> str:
             f"({', '.join(left_out)}) are priced by replay but describe no request"
         )
     notes += _price_notes(document, rows)
-    notes += [f"not expressible in a workload: {text}" for text in workload_notes({"actual": rows})]
+    notes += [
+        f"not expressible in a workload: {row['model']}: {text}" for row in rows for text in _missing(row)
+    ]
+    notes += [f"left out: {text}" for text in _left_out(document)]
     if any(row.get("long_context") for row in rows):
         notes.append(
             "long context: requests replay billed above a long-context threshold are a workload of their own "
