@@ -58,6 +58,8 @@ class _Options(NamedTuple):
     currency: str | None
     fx: list[str] | FxTable
     estimate_only: bool
+    #: the day whose cards price the prompt: ``at``, else today (never a card not yet in force)
+    day: dt.date
 
 
 class _Priced(NamedTuple):
@@ -205,13 +207,13 @@ def _options(
     fx = fx_overrides(fx)  # a bad rate is an error even when nothing needs converting
     return _Options(
         models, vendors, all_models, pricing, output_tokens, ratio, output_ratio is not None, cached,
-        requests, batch, at, at_time, currency, fx, estimate_only,
+        requests, batch, at, at_time, currency, fx, estimate_only, at or dt.date.today(),
     )  # fmt: skip
 
 
 def _models_to_price(opts: _Options, model_map: Mapping[str, str]) -> list[Entry]:
     catalog = load_catalog(opts.pricing)
-    entries = resolve_models(catalog, opts.models, opts.vendors, opts.all_models, model_map, opts.at)
+    entries = resolve_models(catalog, opts.models, opts.vendors, opts.all_models, model_map, opts.day)
     if not entries:
         raise InputError("no models to price")
     return entries
@@ -317,7 +319,7 @@ def _price(entries: list[Entry], counts: dict[str, TokenCount], opts: _Options, 
         group = [e for e in entries if _embedding(e) == embedding]
         if group:
             volumes = _family_volumes(counts, opts, side, embedding)
-            for cost in price_volumes(group, volumes, at=opts.at, at_time=opts.at_time, itemised=True):
+            for cost in price_volumes(group, volumes, at=opts.day, at_time=opts.at_time, itemised=True):
                 costs[cost.entry.id] = cost
     return [costs[e.id] for e in entries]
 
@@ -375,13 +377,13 @@ def _priced(
         entry = cost.entry
         count = counts[volumes_key(entry, counts)]
         notes = ["embedding model: input tokens only (no output)"] if _embedding(entry) else []
-        windows = entry.model.card_at(opts.at).windows  # type: ignore[union-attr]
+        windows = entry.model.card_at(opts.day).windows  # type: ignore[union-attr]
         if opts.at_time is None and windows:
             time_of_day_ignored = True
             notes.append(_standard_rates_note(windows))
         if entry.model.context_window is None:
             notes.append("context window unknown: not checked")
-        lifecycle = retired_note(entry, opts.at or dt.date.today())
+        lifecycle = retired_note(entry, opts.day)
         if lifecycle:  # only named (or --vendor/--all) models can be retired: the default set is current
             notes.append(lifecycle)
         output = 0 if _embedding(entry) else _output_tokens(count, opts)
