@@ -218,6 +218,10 @@ def estimate(
             time_of_day = dt.time.fromisoformat(at_time)
         except ValueError:
             raise InputError(f"--time {at_time!r}: expected HH:MM (UTC)") from None
+    if vendors:  # checked here too so that the error names the flag
+        from tokencost.pricing.catalog import load_catalog
+
+        load_catalog(pricing_dirs).check_vendors(vendors, "--vendor")
     source, read_notices = read_messages(paths) if messages else read_prompt(paths)
     if not messages and not source.strip():
         raise InputError("the prompt is empty: nothing to price")
