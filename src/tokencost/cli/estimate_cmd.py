@@ -325,7 +325,7 @@ def _uncertain_ranking(result) -> list[str]:
 
 def render(result, fmt: str) -> str:
     """Render an EstimateResult in ``fmt``."""
-    from tokencost.costing.result import money_text
+    from tokencost.costing.result import money_text, token_number
     from tokencost.render.money import cost_range
     from tokencost.render.money import money as money_display
     from tokencost.render.tabular import render_rows
@@ -343,7 +343,7 @@ def render(result, fmt: str) -> str:
                 "provider": row.entry.provider.id,
                 "tokenizer": f"{row.count.family} ({_accuracy(row.count)})",
                 "input_tokens": row.input_tokens,
-                "output_tokens": row.output_tokens,
+                "output_tokens": token_number(row.output_tokens),
                 "input_cost": money(row.input_cost),
                 "output_cost": money(row.output_cost),
                 "total": money(row.total),

@@ -67,8 +67,8 @@ class _Priced(NamedTuple):
 
     entry: Entry
     count: TokenCount
-    output: int
-    cached: int
+    output: Decimal
+    cached: Decimal
     bill: Bill
     notes: list[str]
 
@@ -274,14 +274,17 @@ def _framings(entries: list[Entry]) -> dict[str, tuple[str, str]]:
     return out
 
 
-def _output_tokens(count: TokenCount, opts: _Options, tokens: int | None = None) -> int:
-    if opts.output_tokens is not None:
-        return opts.output_tokens
-    return int((Decimal(count.tokens if tokens is None else tokens) * opts.ratio).to_integral_value())
+def _output_tokens(tokens: int, opts: _Options, embedding: bool = False) -> Decimal:
+    """Output tokens per request as billed: given, else ``ratio`` x the input count, an expected value kept
+    exact (116.25: priced so, as the planner prices a workload, and shown so); none on an embedding model."""
+    if embedding:
+        return Decimal(0)
+    return Decimal(opts.output_tokens) if opts.output_tokens is not None else Decimal(tokens) * opts.ratio
 
 
-def _cached_tokens(count: TokenCount, opts: _Options, tokens: int | None = None) -> int:
-    return int((Decimal(count.tokens if tokens is None else tokens) * opts.cached).to_integral_value())
+def _cached_tokens(tokens: int, opts: _Options) -> Decimal:
+    """Cached input tokens per request as billed (``cached_ratio`` x the input count, exact: 232.5)."""
+    return Decimal(tokens) * opts.cached
 
 
 def _family_volumes(
@@ -295,16 +298,9 @@ def _family_volumes(
     for family, count in counts.items():
         tokens = getattr(count, side)
         # priced on the exact mean (232.5 cached tokens, 116.25 output tokens), as the planner prices a
-        # workload, so estimate and plan agree to the cent; tables show the counts rounded
-        cached = Decimal(tokens) * opts.cached
-        output = (
-            Decimal(0)
-            if embedding
-            else Decimal(opts.output_tokens)
-            if opts.output_tokens is not None
-            else Decimal(tokens) * opts.ratio
-        )
-        volumes[family] = Volumes(tokens, cached, output, 0, traffic)
+        # workload, so estimate and plan agree to the cent; the rows show the same figures
+        output = _output_tokens(tokens, opts, embedding)
+        volumes[family] = Volumes(tokens, _cached_tokens(tokens, opts), output, 0, traffic)
     return volumes
 
 
@@ -386,8 +382,8 @@ def _priced(
         lifecycle = retired_note(entry, opts.day)
         if lifecycle:  # only named (or --vendor/--all) models can be retired: the default set is current
             notes.append(lifecycle)
-        output = 0 if _embedding(entry) else _output_tokens(count, opts)
-        priced.append(_Priced(entry, count, output, _cached_tokens(count, opts), cost.bills[0], notes))
+        output = _output_tokens(count.tokens, opts, _embedding(entry))
+        priced.append(_Priced(entry, count, output, _cached_tokens(count.tokens, opts), cost.bills[0], notes))
     if not priced:
         reasons = "; ".join(f"{model}: {reason}" for model, reason in skipped[:5])
         raise InputError(f"none of the {len(costs)} model(s) can be priced ({reasons})")
