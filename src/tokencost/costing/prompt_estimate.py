@@ -30,7 +30,7 @@ from tokencost.costing.volumes import ModelCost, Volumes, price_volumes
 from tokencost.errors import InputError
 from tokencost.fx import FxTable, fx_table
 from tokencost.pricing.catalog import Entry, load_catalog, pricing_paths
-from tokencost.pricing.lifecycle import retired_note
+from tokencost.pricing.lifecycle import retired_note, undated_note
 from tokencost.tokenizers.chat import model as chat_model
 
 if TYPE_CHECKING:
@@ -382,6 +382,9 @@ def _priced(
         lifecycle = retired_note(entry, opts.day)
         if lifecycle:  # only named (or --vendor/--all) models can be retired: the default set is current
             notes.append(lifecycle)
+        undated = undated_note(entry, opts.at) if opts.at is not None else None
+        if undated:
+            notes.append(undated)
         output = _output_tokens(count.tokens, opts, _embedding(entry))
         priced.append(_Priced(entry, count, output, _cached_tokens(count.tokens, opts), cost.bills[0], notes))
     if not priced:

@@ -91,6 +91,18 @@ def retired_note(entry: Any, on: dt.date, horizon_end: dt.date | None = None) ->
     return f"{text}; successor {successor}" if successor else text
 
 
+def undated_note(entry: Any, at: dt.date) -> str | None:
+    """The note on a model priced on ``at`` on an undated card (no ``effective_from``, no release date) before
+    its sheet was checked: the card is taken as in force then, but that is not known (plan and estimate)."""
+    model = entry.model
+    card, checked = model.card_at(at), entry.checked
+    if card is None or card.effective_from is not None or model.released is not None:
+        return None
+    if checked is not None and at < checked:
+        return f"price not known to hold on {at}: its card is undated (checked {checked}), taken as in force then"
+    return None
+
+
 def retires_within(entry: Any, first: dt.date, last: dt.date) -> dt.date | None:
     """The retirement date when it falls after ``first`` and on or before ``last`` (inside a horizon)."""
     retired = entry.model.deprecated
