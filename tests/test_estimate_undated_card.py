@@ -1,5 +1,5 @@
 """``estimate --at`` before an undated card's sheet was checked says the price is not known to hold then, in the
-same words as ``plan --at`` (one note: ``lifecycle.undated_note``)."""
+same words as ``plan --at`` (one note: ``lifecycle.undated_card_note``)."""
 
 from __future__ import annotations
 

@@ -13,7 +13,7 @@ from tokencost.planner.plan_result import CandidateRow
 from tokencost.planner.projection import add_months
 from tokencost.planner.ranking import price_models
 from tokencost.pricing.catalog import Entry
-from tokencost.pricing.lifecycle import undated_note
+from tokencost.pricing.lifecycle import undated_card_note as lifecycle_undated_note
 
 
 def _card_kind(model: Any, day: dt.date) -> str:
@@ -114,7 +114,7 @@ def apply_month_costs(
 
 def undated_card_note(row: CandidateRow, at: dt.date) -> None:
     """A row priced with ``--at`` on an undated card before its sheet was checked says so
-    (``lifecycle.undated_note``: the same words as ``estimate --at``)."""
-    note = undated_note(row.entry, at)
-    if note is not None:
+    (``lifecycle.undated_card_note``)."""
+    note = lifecycle_undated_note(row.entry, at)
+    if note:
         row.notes.append(note)
