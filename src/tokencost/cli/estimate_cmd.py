@@ -198,10 +198,7 @@ def estimate(
             time_of_day = dt.time.fromisoformat(at_time)
         except ValueError:
             raise InputError(f"--time {at_time!r}: expected HH:MM (UTC)") from None
-    if vendors:  # checked here too so that the error names the flag
-        from tokencost.pricing.catalog import load_catalog
-
-        load_catalog(pricing_dirs).check_vendors(vendors, "--vendor")
+    _check_vendors(vendors, pricing_dirs)
     source, read_notices = read_messages(paths) if messages else read_prompt(paths)
     if not messages and not source.strip():
         raise InputError("the prompt is empty: nothing to price")
@@ -258,6 +255,14 @@ def _named_not_priced(requests: list, result) -> list[str]:
                 f"the request names {model}, which is not in the default set: add -m {entry_id} to price it"
             )
     return out
+
+
+def _check_vendors(vendors: tuple[str, ...], pricing_dirs) -> None:
+    """Every --vendor is known (checked here too, as the library does, so that the error names the flag)."""
+    if vendors:
+        from tokencost.pricing.catalog import load_catalog
+
+        load_catalog(pricing_dirs).check_vendors(vendors, "--vendor")
 
 
 def _loose_notices(models: tuple[str, ...], pricing_dirs) -> list[str]:
