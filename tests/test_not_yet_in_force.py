@@ -85,3 +85,13 @@ def test_prices_calls_the_card_in_force_today_current_and_a_later_one_scheduled(
     assert "current from 2099" not in result.output
     future = CliRunner().invoke(cli, ["prices", "acme-1", "--pricing", str(sheets / "future")])
     assert "current" not in future.output and "scheduled from 2099-06-01" in future.output
+
+
+def test_prices_json_says_which_card_is_in_force_today(sheets):
+    def in_force(kind: str):
+        args = ["prices", "acme-1", "--pricing", str(sheets / kind), "--format", "json"]
+        return json.loads(CliRunner().invoke(cli, args).output)["in_force"]
+
+    history = in_force("history")
+    assert (history["card"], history["effective_from"]) == ("history", "2025-01-01")
+    assert in_force("future") is None

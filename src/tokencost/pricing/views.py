@@ -109,6 +109,22 @@ def price_rows(entry: Entry, at: dt.date | None = None, today: dt.date | None = 
     return rows
 
 
+def _in_force(model: Any, today: dt.date) -> dict[str, Any] | None:
+    """Which card is in force ``today`` (``prices``, ``history`` or ``scheduled``) and since when; None before
+    the first card (estimate without --at refuses the model, as ``--at today`` does)."""
+    now = model.card_at(today)
+    if now is None:
+        return None
+    kind = (
+        "prices"
+        if now is model.prices
+        else "scheduled"
+        if any(now is c for c in model.scheduled)
+        else "history"
+    )
+    return {"on": today, "card": kind, "effective_from": now.effective_from}
+
+
 def _first_price_day(entry: Entry) -> dt.date | None:
     return entry.model.cards()[0].effective_from or entry.model.released
 
@@ -153,6 +169,8 @@ def prices_document(entry: Entry, at: dt.date | None = None) -> dict[str, Any]:
         document["at"] = at
         document["prices"] = _card_at_or_fail(entry, at).model_dump(mode="python", exclude_none=True)
     else:
+        # ``prices`` is the sheet's card (it may start after today); ``in_force`` says which card prices today
+        document["in_force"] = _in_force(model, dt.date.today())
         document["prices"] = model.prices.model_dump(mode="python", exclude_none=True)
         document["history"] = [card.model_dump(mode="python", exclude_none=True) for card in model.history]
         document["scheduled"] = [
