@@ -15,7 +15,7 @@ from tokencost.currency import format_money
 from tokencost.planner.projection import DAYS_PER_MONTH
 from tokencost.pricing.catalog import Entry
 from tokencost.pricing.lifecycle import retired_note
-from tokencost.replay import ids
+from tokencost.replay import coverage, ids
 from tokencost.replay.billing import SPANS_NOTE, SPANS_WINDOWS, Buckets, price_volume
 from tokencost.replay.engine import SERVER_TOOLS, Engine, ModelTotals
 from tokencost.replay.pipeline import ReadStats
@@ -357,7 +357,9 @@ def build(engine: Engine, stats: ReadStats, currency: str | None = None, fx=()) 
             {"group": g, **{k: money_text(v) for k, v in sorted(costs.items())}}
             for g, costs in sorted(per_group.items())
         ],
-        "notes": list(engine.notes) + [f"{m}: cannot be priced ({why})" for m, why in problems.items()],
+        "notes": list(engine.notes)
+        + coverage.notes(engine.actual)
+        + [f"{m}: cannot be priced ({why})" for m, why in problems.items()],
         "assumptions": assumptions,
     }
 
@@ -382,6 +384,9 @@ def _records(engine: Engine, stats: ReadStats) -> dict[str, Any]:
         "billed_negative": sum(t.billed_negative for t in engine.actual.values()),
         "billed_negative_at": [w for t in engine.actual.values() for w in t.billed_negative_at],
         "self_hosted": sum(t.records for t in engine.self_hosted.values()),
+        # priced records whose text did not cover their billed input: converted from the logged counts
+        "uncovered": sum(t.counts[f"uncovered_{w}"] for t in engine.actual.values() for w in coverage.WHY),
+        "uncovered_at": [w for t in engine.actual.values() for w in t.uncovered_at],
     }
 
 
