@@ -408,3 +408,14 @@ def test_any_cut_of_a_log_with_copies_reads_each_record_once(tmp_path, ids, part
         partitions.PARTITION_BYTES = saved
     assert records(local)["read"] == ids.count(None) + len({rid for rid in ids if rid})
     assert json.dumps(cut) == json.dumps(local)
+
+
+def test_a_utf8_bom_does_not_cost_the_first_jsonl_record(tmp_path, small_partitions):
+    """Windows tools start a file with a UTF-8 BOM: the first record is read, as CSV and JSON arrays are, on
+    every engine (the first byte range starts with it)."""
+    lines = [chat(f"b{i}", {"prompt_tokens": 100 + i, "completion_tokens": 10}) for i in range(60)]
+    log = tmp_path / "bom.jsonl"
+    log.write_bytes(b"\xef\xbb\xbf" + "".join(line + "\n" for line in lines).encode())
+    local = replay([str(log)], ["gpt-4o-mini"])
+    assert records(local)["read"] == 60 and records(local)["skipped"] == {}
+    assert json.dumps(replay([str(log)], ["gpt-4o-mini"], engine=LocalEngine(2))) == json.dumps(local)

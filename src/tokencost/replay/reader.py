@@ -205,8 +205,8 @@ def _jsonl(label: str, head: str, stream: IO[str]) -> Iterator[Document]:
 
 
 def _line(label: str, number: int, line: str) -> Document:
-    try:
-        return Document(f"{label}:{number}", json.loads(line))
+    try:  # a UTF-8 BOM (Windows tools write one) is no part of the record
+        return Document(f"{label}:{number}", json.loads(line[1:] if line.startswith("\ufeff") else line))
     except ValueError:
         return Document(f"{label}:{number}", MALFORMED)
 
