@@ -281,9 +281,18 @@ def reconcile(model_id: str, totals: ModelTotals, billed: tuple, currency: str) 
             if amount
             else f"billed 0 against {format_money(computed, currency)} computed{cover}{left_out}"
         )
+        priced, others = computed - zero_part, totals.billed_records - totals.billed_zero
+        gap = why = ""  # the records billed more than 0 are reconciled too: a zero must not hide their gap
+        if amount and abs(priced - amount) / amount > RECONCILE_TOLERANCE:
+            pct = ((priced - amount) / amount * 100).quantize(Decimal("0.1"))
+            gap = (
+                f"; the other {others} differ by {pct:+}% (computed {format_money(priced, currency)} against "
+                f"billed {format_money(amount, currency)})"
+            )
+            why = "; the others' gap: a stale price sheet, a discount or a price the sheet lacks"
         return (
-            f"{zero}: the log recorded no cost for them (LiteLLM logs 0 for a model it cannot price), so "
-            f"the billed figure misses them; {check}"
+            f"{zero}{gap}: the log recorded no cost for the zeros (LiteLLM logs 0 for a model it cannot "
+            f"price), so the billed figure misses them{why}; {check}"
         )
     if amount and abs(computed - amount) / amount > RECONCILE_TOLERANCE:
         pct = ((computed - amount) / amount * 100).quantize(Decimal("0.1"))
