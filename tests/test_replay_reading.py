@@ -419,3 +419,21 @@ def test_a_utf8_bom_does_not_cost_the_first_jsonl_record(tmp_path, small_partiti
     local = replay([str(log)], ["gpt-4o-mini"])
     assert records(local)["read"] == 60 and records(local)["skipped"] == {}
     assert json.dumps(replay([str(log)], ["gpt-4o-mini"], engine=LocalEngine(2))) == json.dumps(local)
+
+
+@pytest.mark.parametrize("suffix", [".gz", ".zst"])
+def test_a_compressed_log_that_ends_mid_line_is_said_cut_off(tmp_path, suffix):
+    """A log compressed while it was being written (``head -c`` then gzip) decompresses without an error but
+    ends mid-record: that is the file cut off, not a malformed line; an ending newline-less but whole record
+    is read."""
+    lines = [chat(f"m{i}", {"prompt_tokens": 100, "completion_tokens": 10}) for i in range(5)]
+    text = "\n".join(lines)
+    zstd = pytest.importorskip("zstandard") if suffix == ".zst" else None
+    pack = zstd.ZstdCompressor().compress if zstd else gzip.compress
+    cut, whole = tmp_path / f"cut.jsonl{suffix}", tmp_path / f"whole.jsonl{suffix}"
+    cut.write_bytes(pack(text[:-20].encode()))
+    whole.write_bytes(pack(text.encode()))
+    counts = records(replay([str(cut)], ["gpt-4o"]))
+    [(reason, n)] = counts["skipped"].items()
+    assert reason.startswith(CUT_OFF) and n == 1 and counts["skipped_at"][reason] == [f"{cut}:5"]
+    assert counts["read"] == 4 and records(replay([str(whole)], ["gpt-4o"]))["skipped"] == {}

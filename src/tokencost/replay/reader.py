@@ -173,7 +173,7 @@ def _documents(name: str, label: str) -> Iterator[Document]:
             except ValueError:
                 is_jsonl = False
             if is_jsonl:
-                yield from _jsonl(label, head, stream)
+                yield from _jsonl(label, head, stream, name.endswith((".gz", ".zst")))
                 return
         if text.startswith("["):
             yield from _json_array(label, head.lstrip().lstrip("\ufeff").lstrip(), stream)
@@ -194,14 +194,23 @@ def _documents(name: str, label: str) -> Iterator[Document]:
         yield from _csv(label, head, stream)
 
 
-def _jsonl(label: str, head: str, stream: IO[str]) -> Iterator[Document]:
+def _jsonl(label: str, head: str, stream: IO[str], compressed: bool = False) -> Iterator[Document]:
+    """A JSONL file's lines as documents. In a compressed file, a last line that breaks off unreadable
+    without its newline is the file cut off (``CUT_OFF``), not a malformed record: a truncated stream can
+    decompress without an error up to where it was cut."""
     number = head.count("\n") or 1
     first = head.rstrip("\n").rsplit("\n", 1)[-1]
-    yield _line(label, number, first)
+    tail = head  # the last non-blank line as read (with its newline, if it has one)
+    document = _line(label, number, first)
     for line in stream:
         number += 1
         if line.strip():
-            yield _line(label, number, line)
+            yield document
+            tail, document = line, _line(label, number, line)
+    if compressed and document.value is MALFORMED and not tail.endswith(("\n", "\r")):
+        kind = "gzip" if label.endswith(".gz") else "zstd"
+        document = Document(document.where, MALFORMED, problem=f"{CUT_OFF} ({kind}: it ends mid-line)")
+    yield document
 
 
 def _line(label: str, number: int, line: str) -> Document:
