@@ -200,6 +200,12 @@ def replay(
 
         raise_failure(online_counters)
     _report_reading(document)
+    if models:  # a loosely matched -m name is said, as estimate and plan say it
+        from tokencost.cli._common import loose_match_notices
+        from tokencost.pricing.catalog import load_catalog
+
+        for text in loose_match_notices(load_catalog(list(pricing_dirs)), models):
+            click.echo(f"notice: {text}", err=True)
     if emit:
         from pathlib import Path
 

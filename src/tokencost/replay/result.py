@@ -367,6 +367,7 @@ def build(engine: Engine, stats: ReadStats, currency: str | None = None, fx=()) 
             for g, costs in sorted(per_group.items())
         ],
         "notes": list(engine.notes)
+        + ids.loose_notes(engine)
         + coverage.notes(engine.actual)
         + [f"{m}: cannot be priced ({why})" for m, why in problems.items()],
         "assumptions": assumptions,
