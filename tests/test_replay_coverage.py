@@ -93,3 +93,27 @@ def test_covered_request_with_an_image_carries_the_uncounted_share(tmp_path):
     assert row["records_by_method"] == {"retokenized": 1} and doc["records"]["uncovered"] == 0
     assert row["input_tokens"] > counted + 200  # the image's ~300 billed tokens ride along
     assert any(n.startswith("1 request part(s) not counted as text (images") for n in doc["notes"])
+
+
+EMBED = {"object": "list", "data": [], "model": "text-embedding-3-small", "usage": {"prompt_tokens": 500}}
+CHAT = {"id": "c1", "object": "chat.completion", "created": 1764842400, "model": "gpt-4o", "choices": []}
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_embedding_traffic_is_compared_on_embedding_candidates_only(tmp_path, jobs):
+    """An embedding record is priced on embedding candidates and a chat record on chat ones, each 'x actual'
+    against its own kind; an embedding candidate is not refused for the chat records' output tokens, and what
+    a comparison leaves out is said."""
+    chat = {**CHAT, "usage": {"prompt_tokens": 1000, "completion_tokens": 100}}
+    log = _write(tmp_path / "mixed.jsonl", [chat, {**EMBED, "created": 1764842400}])
+    doc = replay(log, ["text-embedding-3-large", "gpt-4.1"], jobs=jobs)
+    assert not [n for n in doc["notes"] if "cannot be priced" in n]
+    embed, gpt = _cand(doc, "text-embedding-3-large"), _cand(doc, "gpt-4.1")
+    assert embed["input_tokens"] == 500 and embed["records_by_method"] == {"logged": 1}
+    assert gpt["input_tokens"] == 1000 and gpt["output_tokens"] == 100  # not the embedding's 500
+    assert embed["vs_actual"] == "6.50"  # $0.13 vs $0.02 per million: against the embedding traffic only
+    assert any("embedding records are priced on embedding candidates only" in n for n in doc["notes"])
+    only_chat = replay(log, ["gpt-4.1"], jobs=jobs)["notes"]
+    assert any(n.startswith("1 embedding record(s) ($0.0000100 as logged) left out") for n in only_chat)
+    only_embed = replay(log, ["text-embedding-3-large"], jobs=jobs)["notes"]
+    assert any(n.startswith("1 chat record(s) ($0.00350 as logged) left out") for n in only_embed)

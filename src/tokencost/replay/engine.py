@@ -52,6 +52,12 @@ def without_reasoning(values: tuple) -> tuple:
     return (*values[:5], values[5] - values[6], ZERO, *values[7:])
 
 
+def kind(entry: Entry) -> str:
+    """``embedding`` or ``chat``: a record is priced on the candidates of its own kind only (embedding
+    traffic on a chat model, or chat on an embedding model, is no comparison)."""
+    return "embedding" if entry.model.mode == "embedding" else "chat"
+
+
 #: places kept per logged model (the first records), as for skipped records
 FIRST_PLACES = 3
 
@@ -207,7 +213,8 @@ class Engine:
             self._by_family = {k: v for k, v in counts.items() if k not in META}
             self._covered(record, totals, counts)
         for candidate in self.candidates:
-            self._candidate(record, entry, candidate, group, day, variant, no_tiers)
+            if kind(candidate) == kind(entry):
+                self._candidate(record, entry, candidate, group, day, variant, no_tiers)
 
     def _covered(self, record: UsageRecord, totals: ModelTotals, counts: dict) -> None:
         """Count a record's non-text parts, and convert it when its text does not cover its billed input

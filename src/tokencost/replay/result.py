@@ -15,7 +15,7 @@ from tokencost.currency import format_money
 from tokencost.planner.projection import DAYS_PER_MONTH
 from tokencost.pricing.catalog import Entry
 from tokencost.pricing.lifecycle import retired_note
-from tokencost.replay import coverage, ids
+from tokencost.replay import coverage, ids, kinds
 from tokencost.replay.billing import SPANS_NOTE, SPANS_WINDOWS, Buckets, price_volume
 from tokencost.replay.engine import SERVER_TOOLS, Engine, ModelTotals
 from tokencost.replay.pipeline import ReadStats
@@ -329,7 +329,8 @@ def build(engine: Engine, stats: ReadStats, currency: str | None = None, fx=()) 
     total = sum((per_model[m] for m in engine.actual if m not in problems), ZERO)
     span = period(engine, stats)
     monthly_factor = DAYS_PER_MONTH / Decimal(str(span["days"])) if span["days"] else None
-    candidates = _candidates(engine, convert, total, monthly_factor, per_group, problems)
+    by_kind = kinds.actual_by_kind(engine, per_model, problems)
+    candidates = _candidates(engine, convert, by_kind, monthly_factor, per_group, problems)
     billed_total = sum((b[0] for b in billed.values()), ZERO)
     assumptions = _assumptions(span, monthly_factor, convert)
     if engine.at is not None:
@@ -368,6 +369,7 @@ def build(engine: Engine, stats: ReadStats, currency: str | None = None, fx=()) 
         ],
         "notes": list(engine.notes)
         + ids.loose_notes(engine)
+        + kinds.notes(engine, by_kind, display)
         + coverage.notes(engine.actual)
         + [f"{m}: cannot be priced ({why})" for m, why in problems.items()],
         "assumptions": assumptions,
@@ -428,7 +430,7 @@ def _lifecycle(entry: Any, engine: Engine) -> list[str]:
     return [note] if note else []
 
 
-def _candidates(engine, convert, total, monthly_factor, per_group, problems) -> list[dict[str, Any]]:
+def _candidates(engine, convert, by_kind, monthly_factor, per_group, problems) -> list[dict[str, Any]]:
     engine_notes: dict[str, set[str]] = {}
     priced = {
         name: _price(b, convert, problems, engine_notes if name == "central" else None)
@@ -465,7 +467,7 @@ def _candidates(engine, convert, total, monthly_factor, per_group, problems) -> 
                 "cost": sums["central"],
                 "cost_low": min(sums.values()),
                 "cost_high": max(sums.values()),
-                "vs_actual": _ratio(sums["central"], total),
+                "vs_actual": _ratio(sums["central"], kinds.base(by_kind, engine, entry.id)),
                 "monthly_cost": sums["central"] * monthly_factor if monthly_factor is not None else None,
                 "notes": sorted({*totals.notes, *engine_notes.get(entry.id, ())}) + _lifecycle(entry, engine),
             }
