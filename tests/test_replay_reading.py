@@ -437,3 +437,17 @@ def test_a_compressed_log_that_ends_mid_line_is_said_cut_off(tmp_path, suffix):
     [(reason, n)] = counts["skipped"].items()
     assert reason.startswith(CUT_OFF) and n == 1 and counts["skipped_at"][reason] == [f"{cut}:5"]
     assert counts["read"] == 4 and records(replay([str(whole)], ["gpt-4o"]))["skipped"] == {}
+
+
+def test_pretty_printed_concatenated_json_is_read_value_by_value(tmp_path):
+    """``jq .`` writes objects one after another, each over many lines: read each, located at its first
+    line; a broken one after them is one malformed record at its line, the ones before it kept."""
+    values = [json.loads(chat(f"p{i}", {"prompt_tokens": 100, "completion_tokens": 10})) for i in range(3)]
+    path = tmp_path / "jq.json"
+    path.write_text("".join(json.dumps(v, indent=2) + "\n" for v in values), encoding="utf-8")
+    lines = json.dumps(values[0], indent=2).count("\n") + 1
+    document = replay([str(path)], ["gpt-4o"])
+    assert records(document)["read"] == 3 and records(document)["skipped"] == {}
+    path.write_text(path.read_text() + '{\n  "id": "broken",\n  "model": \n}\n', encoding="utf-8")
+    counts = records(replay([str(path)], ["gpt-4o"]))
+    assert counts["read"] == 3 and counts["skipped_at"]["malformed JSON line"] == [f"{path}:{3 * lines + 4}"]

@@ -184,10 +184,14 @@ def _documents(name: str, label: str) -> Iterator[Document]:
                 raise InputError(
                     f"{label}: a JSON document over 512 MB; write it as JSON Lines (one record a line)"
                 )
+            text = (head + rest).lstrip("\ufeff")
             try:
-                value = json.loads((head + rest).lstrip("\ufeff"))
-            except ValueError as exc:
-                yield Document(f"{label}:{getattr(exc, 'lineno', 1)}", MALFORMED)
+                value = json.loads(text)
+            except json.JSONDecodeError as exc:
+                if exc.msg == "Extra data":  # pretty-printed objects one after another (jq's output)
+                    yield from _concatenated(label, text)
+                else:
+                    yield Document(f"{label}:{exc.lineno}", MALFORMED)
                 return
             yield from _json_document(label, value)
             return
@@ -227,6 +231,30 @@ def _json_document(label: str, value: Any) -> Iterator[Document]:
             yield Document(f"{label}:[{index}]", item)
     else:
         yield Document(f"{label}:1", value)
+
+
+def _concatenated(label: str, text: str) -> Iterator[Document]:
+    """JSON values one after another, each spread over lines (``jq`` without ``-c``): one document per value,
+    located at the line it starts on; an unreadable value ends the file with one MALFORMED document there."""
+    decoder = json.JSONDecoder()
+    position, line = 0, 1
+    while True:
+        start = position
+        while position < len(text) and text[position] in " \t\r\n":
+            position += 1
+        line += text.count("\n", start, position)
+        if position >= len(text):
+            return
+        try:
+            value, end = decoder.raw_decode(text, position)
+        except json.JSONDecodeError as exc:
+            yield Document(f"{label}:{exc.lineno}", MALFORMED)
+            return
+        items = enumerate(value) if isinstance(value, list) else [(None, value)]
+        for index, item in items:
+            yield Document(f"{label}:{line}" + (f"[{index}]" if index is not None else ""), item)
+        line += text.count("\n", position, end)
+        position = end
 
 
 def _json_array(label: str, text: str, stream: IO[str], chunk: int = 1 << 20) -> Iterator[Document]:
