@@ -451,3 +451,21 @@ def test_pretty_printed_concatenated_json_is_read_value_by_value(tmp_path):
     path.write_text(path.read_text() + '{\n  "id": "broken",\n  "model": \n}\n', encoding="utf-8")
     counts = records(replay([str(path)], ["gpt-4o"]))
     assert counts["read"] == 3 and counts["skipped_at"]["malformed JSON line"] == [f"{path}:{3 * lines + 4}"]
+
+
+def test_the_period_runs_to_the_last_request_s_end(tmp_path):
+    """A Langfuse observation's endTime (LiteLLM's endTime, an OTel span's end) is when the request ended:
+    the period runs to it (1.5 days here, not the 1 day between starts); an end over a day after its start
+    is a broken clock, not an end."""
+    rows = [
+        {"id": "e1", "traceId": "t1", "type": "GENERATION", "startTime": "2026-11-04T10:00:00Z",
+         "endTime": "2026-11-04T10:00:10Z", "model": "gpt-4o", "usageDetails": {"input": 100, "output": 10}},
+        {"id": "e2", "traceId": "t2", "type": "GENERATION", "startTime": "2026-11-05T10:00:00Z",
+         "endTime": "2026-11-05T22:00:00Z", "model": "gpt-4o", "usageDetails": {"input": 100, "output": 10}},
+    ]  # fmt: skip
+    path = tmp_path / "lf.json"
+    path.write_text(json.dumps(rows), encoding="utf-8")
+    assert replay([str(path)], ["gpt-4o"])["period"]["days"] == 1.5
+    rows[1]["endTime"] = "2026-12-30T00:00:00Z"
+    path.write_text(json.dumps(rows), encoding="utf-8")
+    assert replay([str(path)], ["gpt-4o"])["period"]["days"] == 1

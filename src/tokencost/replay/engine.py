@@ -58,6 +58,9 @@ def kind(entry: Entry) -> str:
     return "embedding" if entry.model.mode == "embedding" else "chat"
 
 
+#: a request's logged end time further than this from its start is not read as its end
+MAX_REQUEST_TIME = dt.timedelta(days=1)
+
 #: places kept per logged model (the first records), as for skipped records
 FIRST_PLACES = 3
 
@@ -253,6 +256,8 @@ class Engine:
             self.untimed += 1
             return
         end = record.time_end or record.time
+        if record.finished is not None and end < record.finished <= end + MAX_REQUEST_TIME:
+            end = record.finished  # a request's own end (one later than a day is a broken clock, not an end)
         self.start = record.time if self.start is None else min(self.start, record.time)
         self.end = end if self.end is None else max(self.end, end)
 

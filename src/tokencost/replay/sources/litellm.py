@@ -14,7 +14,16 @@ from collections.abc import Iterator
 from typing import Any
 
 from tokencost.replay.reader import Document
-from tokencost.replay.record import Skip, UsageRecord, as_decimal, as_int, dig, parse_time, require_usage
+from tokencost.replay.record import (
+    Skip,
+    UsageRecord,
+    as_decimal,
+    as_int,
+    dig,
+    end_time,
+    parse_time,
+    require_usage,
+)
 from tokencost.replay.requests import to_chat
 from tokencost.replay.shapes import response_text
 from tokencost.replay.sources import Context
@@ -91,6 +100,7 @@ def parse(doc: Document, ctx: Context) -> Iterator[UsageRecord]:
         output_tokens=output,
         reasoning_tokens=min(reasoning, output),
         time=parse_time(row.get("startTime") or row.get("start_time")),
+        finished=end_time(row.get("endTime") or row.get("end_time")),
         provider=provider,
         host=provider,
         billed_cost=cost,
