@@ -177,6 +177,8 @@ def test_outside_period_and_empty_logs_are_said(tmp_path):
     result = run(str(FIXTURES / "pairs.jsonl"), "--since", "2030-01-01", "-m", "gpt-4o")
     assert result.exit_code == 0
     assert "3 more outside --since/--until" in result.stdout
+    # they were all filtered out: not "the records carry no time" (they do)
+    assert "period unknown (every record falls outside --since/--until)" in result.stdout
     assert "notice: no usage records to price" in result.stderr
     empty = tmp_path / "empty.jsonl"
     empty.write_text("")

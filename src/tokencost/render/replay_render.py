@@ -155,8 +155,17 @@ def _period_line(document: dict[str, Any]) -> str:
         shown = ", ".join(not_logs[:5]) + (f" and {len(not_logs) - 5:,} more" if len(not_logs) > 5 else "")
         read += f"; {len(not_logs):,} file(s) found that are not usage logs, skipped: {shown}"
     if period["days"] is None:
-        return f"{read}; period unknown (the records carry no time): no monthly run rate"
+        return f"{read}; period unknown ({_why_no_period(records)}): no monthly run rate"
     return f"{read}; period {period['start'][:10]} .. {period['end'][:10]} ({days_text(period)})"
+
+
+def _why_no_period(records: dict[str, Any]) -> str:
+    """Why a replay has no period: its priced records carry no time, or no record was priced at all."""
+    if records["priced"]:
+        return "the records carry no time"
+    if records.get("outside_period") and not records["read"]:
+        return "every record falls outside --since/--until"
+    return "no record was priced"
 
 
 def days_text(period: dict[str, Any]) -> str:
