@@ -443,3 +443,22 @@ def test_emitted_workload_keeps_the_cache_write_ttl_mix(tmp_path):
     assert abs(planned_sonnet - sonnet_rate) / sonnet_rate < Decimal("0.0001")
     writes = planned["workloads"][0]["breakdown"]["parts"]["cache_writes"]
     assert writes["ttl"] == "5m+1h"
+
+
+def test_a_pipe_or_line_break_in_a_tag_keeps_the_markdown_table_whole(tmp_path):
+    import re
+
+    rows = [
+        {"id": f"o{i}", "traceId": f"t{i}", "type": "GENERATION", "startTime": "2026-11-04T10:00:00Z",
+         "model": "gpt-4o", "name": name, "usageDetails": {"input": 100, "output": 10}}
+        for i, name in enumerate(["a|b", "line\nbreak", "plain"])
+    ]  # fmt: skip
+    log = tmp_path / "lf.json"
+    log.write_text(json.dumps(rows), encoding="utf-8")
+    result = run(str(log), "-m", "gpt-4o", "--group-by", "tag:name", "--format", "markdown")
+    assert result.exit_code == 0, result.output
+    section = result.stdout.split("### By tag:name")[1]
+    table = [line for line in section.splitlines() if line.startswith("|")]
+    cells = {len(re.split(r"(?<!\\)\|", line)) for line in table}
+    assert len(table) == 5 and len(cells) == 1  # header, rule, 3 groups: every line the same columns
+    assert "a\\|b" in result.stdout and "line<br>break" in result.stdout
