@@ -12,6 +12,7 @@ billed input its text does not show (on the logged tokenizer) is carried over to
 from __future__ import annotations
 
 from decimal import Decimal
+from functools import cache
 from typing import Any
 
 from tokencost.costing.framing_keys import framing_key
@@ -44,25 +45,41 @@ def logged_count(record: UsageRecord, family: str, model: str) -> dict[str, Any]
     ``{framing key: (central, low, high)}`` when its text covers the billed input, ``{"uncovered": why}``
     when it does not, ``{"error": message}`` when it is not a countable chat; ``skipped_parts`` and
     ``gap`` (billed input the text does not show, carried over) when the request has non-text parts."""
-    from tokencost.replay.requests import parsed
-    from tokencost.replay.translate import retokenized
+    from tokencost.replay.requests import count_chat_range, parsed
+    from tokencost.replay.translate import counter, retokenized
 
     assert record.request is not None
+    online = hasattr(
+        counter(family), "count_chat"
+    )  # --online: judge offline, leave the endpoint to candidates
     try:
         skipped = parsed(record.request).skipped_parts
-        counted = retokenized(record, family, family, model)
+        if online:
+            counted, tokens = None, count_chat_range(record.request, family, offline(family), model)[0]
+        else:
+            counted = retokenized(record, family, family, model)
+            tokens = counted[0][1]
     except TokencostError as exc:
         return {"error": str(exc)}
     out: dict[str, Any] = {"skipped_parts": skipped} if skipped else {}
-    tokens = counted[0][1]
     short = record.input_tokens - tokens
     if tokens < record.input_tokens * COVERED_SHARE and short >= MIN_GAP:
         why = "parts" if skipped else "chained" if _chained(record.request) else "unseen"
         return {**out, "uncovered": why}
     if skipped and short > 0:
         out["gap"] = short
-    out[framing_key(model, family)] = counted
+    if counted is not None:
+        out[framing_key(model, family)] = counted
     return out
+
+
+@cache
+def offline(family: str) -> Any:
+    """The family's offline counter (its estimator), for judging coverage when ``--online`` counts the rest."""
+    from tokencost.replay.translate import MemoCounter
+    from tokencost.tokenizers import get_counter
+
+    return MemoCounter(get_counter(family, estimate=True))
 
 
 def with_gap(values: tuple, gap: Decimal) -> tuple:
