@@ -71,9 +71,18 @@ def _model(diff: WorkloadDiff) -> str:
     return diff.model or diff.baseline_model or "?"
 
 
+def _cost(diff: WorkloadDiff, currency: str) -> str:
+    """A row's cost in the judged month; a workload starting after the horizon has none and says so."""
+    if diff.after_horizon and diff.new_cost is None:
+        return "starts after the horizon"
+    return _money(diff.new_cost, currency)
+
+
 def _total_line(result: CheckResult) -> str:
     currency = result.currency
     line = f"monthly total {_money(result.new_total, currency)}"
+    if result.month:
+        line += f" in {result.month}" + (", the first month every workload runs" if result.staggered else "")
     if result.baseline_info is not None:
         pct = signed_pct(result.change_pct)
         line += f" (baseline {_money(result.baseline_total, currency)}, {signed(result.change, currency)}"
@@ -102,10 +111,11 @@ def render_text(result: CheckResult) -> str:
         lines.append("  workloads:")
         width = max(len(d.name) for d in shown)
         for diff in shown:
-            cost = _money(diff.new_cost if diff.status != "removed" else diff.baseline_cost, currency)
+            cost = _money(diff.baseline_cost, currency) if diff.status == "removed" else _cost(diff, currency)
             change = _change(diff, currency)
             tail = f"  {change}" if change else ""
-            lines.append(f"    {diff.name.ljust(width)}  {_model(diff)}  {cost}/month{tail}")
+            per = "" if diff.after_horizon and diff.new_cost is None else "/month"
+            lines.append(f"    {diff.name.ljust(width)}  {_model(diff)}  {cost}{per}{tail}")
     if quiet:
         lines.append(f"  {quiet} workload(s) unchanged")
     failures = _failures(result)
@@ -149,11 +159,11 @@ def render_markdown(result: CheckResult) -> str:
                 change = f"**{change}**"
             out.append(
                 f"| {name} | {model} | {_money(diff.baseline_cost, currency)} | "
-                f"{_money(diff.new_cost, currency)} | {change} |"
+                f"{_cost(diff, currency)} | {change} |"
             )
         else:
             budget = _money(diff.budget, currency) if diff.budget is not None else ""
-            out.append(f"| {name} | {model} | {_money(diff.new_cost, currency)} | {budget} |")
+            out.append(f"| {name} | {model} | {_cost(diff, currency)} | {budget} |")
     total_new = _money(result.new_total, currency)
     if has_baseline:
         pct = signed_pct(result.change_pct)
