@@ -17,6 +17,7 @@ from tokencost.cli._common import (
     workload_loose_notices,
 )
 from tokencost.cli.online_opt import online_option
+from tokencost.errors import InputError
 from tokencost.pricing.resolve import model_map_scope, parse_model_map
 from tokencost.render.report_markdown import tokens_label
 
@@ -244,6 +245,32 @@ def _csv_output(result) -> str:
     return render_rows(rows, CSV_COLUMNS + BREAKDOWN_COLUMNS, "csv")
 
 
+def _with_check_args(ctx, check_args, online, currency, fx, at, pricing_dirs, model_map):
+    """The plan's options with ``--check-args``' plan-affecting ones added: repeatable ones appended, a
+    single-valued one given both ways must agree."""
+    from tokencost.cli.check_args import plan_tokens
+
+    parsed = ctx.command.make_context(
+        ctx.info_name, [ctx.params["file"], *plan_tokens(check_args)], parent=ctx.parent
+    )
+    extra = parsed.params
+
+    def single(name, mine):
+        theirs = extra.get(name)
+        if mine is not None and theirs is not None and mine != theirs:
+            raise InputError(f"--{name} {mine} and --check-args' --{name} {theirs} disagree")
+        return mine if mine is not None else theirs
+
+    return (
+        online or extra["online"],
+        single("currency", currency),
+        (*fx, *extra["fx"]),
+        single("at", at),
+        (*pricing_dirs, *extra["pricing_dirs"]),
+        (*model_map, *extra["model_map"]),
+    )
+
+
 @click.command(
     epilog="""Examples:
 
@@ -271,7 +298,28 @@ def _csv_output(result) -> str:
 @online_option
 @_common_plan_options
 @calibration_option
-def plan(file, fmt, top, breakdown, online, currency, fx, estimate_only, at, pricing_dirs, model_map) -> None:
+@click.option(
+    "--check-args",
+    metavar="ARGS",
+    help="The arguments given to `tokencost check` (one string): those that change the plan (--currency, --fx, "
+    "--at, --pricing, --map, --online, --calibration) apply here too; for a baseline planned as check plans.",
+)
+@click.pass_context
+def plan(
+    ctx,
+    file,
+    fmt,
+    top,
+    breakdown,
+    online,
+    currency,
+    fx,
+    estimate_only,
+    at,
+    pricing_dirs,
+    model_map,
+    check_args,
+) -> None:
     """Project the monthly spend of a workload FILE on every candidate model, ranked.
 
     Per workload: the first month's cost on the current model, a month-by-month forecast with growth, and
@@ -284,6 +332,10 @@ def plan(file, fmt, top, breakdown, online, currency, fx, estimate_only, at, pri
     from tokencost.planner import plan_file
     from tokencost.render.tabular import dumps_json
 
+    if check_args:
+        online, currency, fx, at, pricing_dirs, model_map = _with_check_args(
+            ctx, check_args, online, currency, fx, at, pricing_dirs, model_map
+        )
     if online:
         from tokencost.cli.online_opt import install, refuse_estimate, workload_models
 
