@@ -209,6 +209,19 @@ def test_budget_in_usd_on_a_cny_plan_uses_the_plans_rate(runner, tmp_path, plann
     assert "budget 700.00 CNY" in result.stderr
 
 
+def test_a_conversion_names_where_its_rate_came_from(runner, tmp_path, planner):
+    """The plan's default rate is labelled as the default (it said "(given)" though no --fx was passed); an
+    --fx rate is "given" and "the given rate" (not "the default rate")."""
+    path = workload(tmp_path)
+    result = run(runner, str(path), "--currency", "CNY", "--budget", "100 USD")
+    assert "converted to" in result.stderr and "(given)" not in result.stderr, result.stderr
+    assert "at the plan's rate: 1 USD = " in result.stderr and " CNY (default, " in result.stderr
+    result = run(runner, str(path), "--fx", "EUR=0.5", "--budget", "100 EUR")
+    assert "notice: --budget '100 EUR' converted to $200.00 at the given rate: 1 USD = 0.5 EUR (given)" in (
+        result.stderr
+    )
+
+
 def test_money_flags_in_the_plan_currency_are_accepted(runner, tmp_path):
     args = ["--baseline", fixture("baseline"), "--max-increase", "$100", "--min-delta", "1 usd"]
     result = run(runner, fixture("head-pass"), *args, "--budget", "$900", "--budget", "support-bot=120 USD")
