@@ -354,7 +354,8 @@ def test_init_and_report_refuse_a_dangling_symlink_without_force(
 ):
     link = tmp_path / "out.txt"
     link.symlink_to(tmp_path / "missing-target")
-    args = ["init", link] if command == "init" else ["report", workload, "--out", link, "--pricing", acme_dir]
+    report = ["report", workload, "--out", link, "--format", "html", "--pricing", acme_dir]  # .txt: say which
+    args = ["init", link] if command == "init" else report
     result = runner.invoke(cli, [str(a) for a in args])
     assert result.exit_code == 2, result.output
     assert "already exists" in result.output and "--force" in result.output

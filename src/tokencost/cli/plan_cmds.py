@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from decimal import Decimal
 from pathlib import Path
 
@@ -392,14 +393,15 @@ def init(path, force) -> None:
     "out",
     required=True,
     type=click.Path(dir_okay=False),
-    help="File to write (refuses to overwrite without --force).",
+    help="File to write (refuses to overwrite without --force); - writes to stdout.",
 )
 @click.option(
     "--format",
     "fmt",
     type=click.Choice(["html", "markdown"]),
     default=None,
-    help="Report format  [default: markdown for an --out ending in .md, else html].",
+    help="Report format  [default: markdown for an --out ending in .md, html for .html, no extension or -; "
+    "another extension needs --format].",
 )
 @click.option(
     "--top",
@@ -428,11 +430,12 @@ def report(
     of `tokencost plan --format markdown` (rankings, notes, budgets, assumptions) without the charts,
     for a wiki page or a PR.
     """
-    from tokencost.fileio import write_atomic
+    from tokencost.fileio import is_stdout, write_output
     from tokencost.planner import plan_file
 
-    if fmt is None:
-        fmt = "markdown" if Path(out).suffix.lower() in (".md", ".markdown") else "html"
+    if not force and not is_stdout(out) and os.path.lexists(out):  # refuse before planning, not after
+        raise InputError(f"{out}: already exists; pass --force to overwrite it")
+    fmt = _report_format(out, fmt)
     with model_map_scope(parse_model_map(model_map)):
         result = plan_file(
             file, pricing=pricing_dirs, currency=currency, fx=fx, estimate_only=estimate_only, at=at
@@ -447,8 +450,29 @@ def report(
         text = render_markdown(result, top=None, chart_top=top)
     if replay_logs:
         text = _with_replay(text, fmt, result, replay_logs, top, pricing_dirs, fx)
-    write_atomic(Path(out), text, force=force)
-    click.echo(f"Wrote {out} ({len(text.encode('utf-8')):,} bytes)", err=True)
+    if not write_output(out, text, force=force):
+        click.echo(f"Wrote {out} ({len(text.encode('utf-8')):,} bytes)", err=True)
+
+
+_REPORT_SUFFIXES = {".html": "html", ".htm": "html", ".md": "markdown", ".markdown": "markdown"}
+
+
+def _report_format(out: str, fmt: str | None) -> str:
+    """The report's format: --format, else the --out name's (.md, .markdown: Markdown; .html, none or -: HTML).
+    A name of the other format, or another extension (.csv, .json) without --format, is refused: the file
+    would not hold what its name says."""
+    suffix = "" if out == "-" else Path(out).suffix.lower()
+    named = _REPORT_SUFFIXES.get(suffix)
+    if named is not None:
+        if fmt is not None and fmt != named:
+            raise InputError(f"--out {out} names a {named} file but --format is {fmt}")
+        return named
+    if suffix and fmt is None:
+        raise InputError(
+            f"--out {out}: a report is HTML (.html) or Markdown (.md), not {suffix}",
+            "for CSV or JSON use `tokencost plan FILE --format csv|json`; to write this name anyway, pass --format",
+        )
+    return fmt or "html"
 
 
 def _with_replay(text: str, fmt: str, result, logs, top: int, pricing_dirs, fx=()) -> str:

@@ -124,7 +124,10 @@ def _check_flags(mapping, source, jobs, engine, scheduler, since, until, online,
     help="Worker processes that re-tokenise logged text (with --engine dask: the local cluster's workers).",
 )
 @click.option(
-    "--emit-workload", "emit", type=click.Path(dir_okay=False), help="Write a workload YAML for plan."
+    "--emit-workload",
+    "emit",
+    type=click.Path(dir_okay=False),
+    help="Write a workload YAML for plan (- : to stdout, the replay then on stderr).",
 )
 @click.option("--force", is_flag=True, help="Overwrite the --emit-workload file if it exists.")
 @engine_options
@@ -169,7 +172,9 @@ def replay(
     from tokencost.replay import replay as run
 
     _check_flags(mapping, source, jobs, engine, scheduler, since, until, online, fx)
-    if emit and not force and os.path.exists(emit):  # refuse before reading a month of logs, not after
+    from tokencost.fileio import is_stdout
+
+    if emit and not is_stdout(emit) and not force and os.path.exists(emit):  # refuse before reading the logs
         raise InputError(f"{emit}: already exists; pass --force to overwrite it")
     if online:
         from tokencost.cli.online_opt import install
@@ -200,17 +205,25 @@ def replay(
 
         raise_failure(online_counters)
     _report_reading(document)
-    if emit:
-        from pathlib import Path
-
-        from tokencost.fileio import write_atomic
-        from tokencost.replay.workload import workload_yaml
-
-        write_atomic(Path(emit), workload_yaml(document, logs), force=force)
-        click.echo(f"wrote {emit}", err=True)
-    echo_output(render_replay(document, fmt))
+    _write_outputs(document, logs, emit, force, render_replay(document, fmt))
     if strict:
         _strict(document["records"])
+
+
+def _write_outputs(document: dict, logs, emit: str | None, force: bool, rendered: str) -> None:
+    """The --emit-workload file (``-``: stdout, which then carries the workload YAML alone and the replay goes
+    to stderr), then the replay."""
+    from tokencost.fileio import is_stdout, write_output
+
+    if emit:
+        from tokencost.replay.workload import workload_yaml
+
+        if not write_output(emit, workload_yaml(document, logs), force=force):
+            click.echo(f"wrote {emit}", err=True)
+    if emit and is_stdout(emit):
+        click.echo(rendered, err=True, nl=not rendered.endswith("\n"))
+    else:
+        echo_output(rendered)
 
 
 def _strict(records: dict) -> None:
