@@ -203,6 +203,10 @@ def test_plan_table_lists_each_candidates_notes_as_footnotes(runner, tmp_path, a
 
 def test_plan_table_footnotes_only_for_shown_rows(runner, tmp_path, acme_dir):
     path = write_workload(tmp_path, "growth: 10%", "growth: 10%\n    batch_share: 0.5")
+    # the current model is always shown (--top never hides it): make it the cheaper one, ranked first
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("model: acme-large", "model: acme-mini"), "utf-8"
+    )
     result = run(runner, "plan", path, "--pricing", acme_dir, "--top", "1")
     assert result.exit_code == 0, result.output
     marks, footnotes = table_notes(result.output)

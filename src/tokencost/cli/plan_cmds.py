@@ -157,6 +157,7 @@ def _candidate_table(result, w, shown) -> list[str]:
 
 
 def _text_output(result, top: int, breakdown: bool = False) -> str:
+    from tokencost.render.plan_horizon import shown_candidates
     from tokencost.render.plan_ranges import current_range
     from tokencost.render.report_markdown import budget_alerts, first_month, horizon_total, when, whole
 
@@ -174,7 +175,7 @@ def _text_output(result, top: int, breakdown: bool = False) -> str:
             last_month, last_cost = w.forecast[-1]
             head += f", {last_month}: {_money(last_cost, currency)}"
         parts.append(head)
-        shown = w.candidates if top <= 0 else w.candidates[:top]
+        shown = shown_candidates(w, top)
         parts.extend(_candidate_table(result, w, shown))
         hidden = len(w.candidates) - len(shown)
         if hidden > 0:
