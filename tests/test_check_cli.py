@@ -104,7 +104,27 @@ def test_min_delta_noise_floor(runner):
     assert run(runner, fixture("head-pass"), *args).exit_code == 1
     result = run(runner, fixture("head-pass"), *args, "--min-delta", "10")
     assert result.exit_code == 0
-    assert "2 workload(s) unchanged" in result.stderr
+    # a change under the floor is said as the change it is (it was "2 workload(s) unchanged")
+    assert "1 workload(s) unchanged" in result.stderr  # the one that did not change at all
+    assert (
+        "support-bot  deepseek-v3.2  $131.68/month  changed by +6.7% (+$8.23), under the $10.00 noise floor"
+        in (result.stderr)
+    )
+    assert "PASS: within budget; total changed by +" in result.stderr
+    markdown = run(runner, fixture("head-pass"), *args, "--min-delta", "10", "--format", "markdown").stdout
+    assert "| changed by +6.7% (+$8.23), under the $10.00 noise floor |" in markdown
+    assert "below noise floor" not in markdown
+
+
+def test_headline_says_what_was_checked(runner, tmp_path):
+    """ "within budget" only when a budget was set: an increase limit alone says it was within that limit."""
+    args = ["--baseline", fixture("baseline"), "--max-increase", "50%"]
+    result = run(runner, fixture("head-pass"), *args, "--budget", "100000")
+    assert "PASS: within budget and the increase limit of +50%" in result.stderr
+    no_budget = edited(tmp_path, "head-pass", lambda d: d.pop("budgets"))
+    result = run(runner, no_budget, *args)
+    assert result.exit_code == 0, result.output
+    assert "PASS: within the increase limit of +50%" in result.stderr and "within budget" not in result.stderr
 
 
 @pytest.mark.parametrize("block", [False, True])

@@ -161,6 +161,7 @@ def _closing_assumptions(new: Mapping[str, Any], options: CheckOptions) -> list[
     out += [str(a) for a in new.get("assumptions") or []]
     if options.min_delta > Decimal(0):
         out.append(
-            f"changes smaller than {format_amount(options.min_delta, new['currency'])} are not reported"
+            f"changes smaller than {format_amount(options.min_delta, new['currency'])} are under the noise floor: "
+            "shown as such, never failing --max-increase"
         )
     return out
