@@ -230,13 +230,10 @@ def replay(
 def _write_outputs(document: dict, logs, emit: str | None, force: bool, rendered: str) -> None:
     """The --emit-workload file (``-``: stdout, which then carries the workload YAML alone and the replay goes
     to stderr), then the replay."""
-    from tokencost.fileio import is_stdout, write_output
+    from tokencost.fileio import is_stdout
 
     if emit:
-        from tokencost.replay.workload import workload_yaml
-
-        if not write_output(emit, workload_yaml(document, logs), force=force):
-            click.echo(f"wrote {emit}", err=True)
+        _emit_workload(emit, document, logs, force)
     if emit and is_stdout(emit):
         click.echo(rendered, err=True, nl=not rendered.endswith("\n"))
     else:
@@ -252,3 +249,14 @@ def _strict(records: dict) -> None:
     parts += [f"{unknown} record(s) on unknown models"] if unknown else []
     if parts:
         raise InputError(f"{' and '.join(parts)} (--strict)")
+
+
+def _emit_workload(emit: str, document: dict, logs, force: bool) -> None:
+    """Write ``--emit-workload`` and say what the file cannot express or leaves out (with its cost)."""
+    from tokencost.fileio import write_output
+    from tokencost.replay.workload import workload_notes, workload_yaml
+
+    if not write_output(emit, workload_yaml(document, logs), force=force):  # "-": stdout
+        click.echo(f"wrote {emit}", err=True)
+    for note in workload_notes(document):
+        click.echo(f"note: --emit-workload: {note}", err=True)
