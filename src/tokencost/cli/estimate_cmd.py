@@ -107,7 +107,8 @@ def read_messages(paths: tuple[str, ...]) -> tuple[list, list[str]]:
     "vendors",
     multiple=True,
     metavar="V",
-    help="Every chat model a provider makes or serves, hosts reselling its models included (repeatable).",
+    help="Every chat model a provider makes or serves, hosts reselling its models included (repeatable); "
+    "with --model, each named model must be one of them.",
 )
 @click.option("--all", "all_models", is_flag=True, help="Every chat model in the catalog.")
 @click.option("--output-tokens", type=click.IntRange(min=0), help="Output tokens per request on every model.")
