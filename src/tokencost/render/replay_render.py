@@ -237,6 +237,7 @@ def _footer(document: dict[str, Any]) -> list[str]:
         lines.append(
             f"self-hosted model {own['model']!r}: {own['requests']:,} request(s), no vendor price{api}{on}"
         )
+        lines += [f"self-hosted model {own['model']!r}: {note}" for note in own.get("notes", ())]
     for row in document["candidates"]:
         for note in row["notes"]:
             lines.append(f"{row['model']}: {note}")
