@@ -49,8 +49,8 @@ def test_english_then_chinese_is_the_sum_of_its_parts(family):
 
 
 def test_a_mixed_text_is_not_of_the_other_class():
-    assert estimator.script_class(EN + ZH) == "mixed"
-    assert estimator.script_class(_bilingual()) == "mixed"
+    assert estimator.script_class(EN + ZH) == "blocks"
+    assert estimator.script_class(_bilingual()) == "blocks"
     assert [len(p) for p in estimator.segments(EN + ZH)] == [len(EN), len(ZH)]
     # before: 10-30 % Han made it "other", the band meant for Arabic, Indic and emoji (-15 % / +39 % on gemini)
     low, high = estimator.bounds(EN + ZH, "gemini")
@@ -58,10 +58,16 @@ def test_a_mixed_text_is_not_of_the_other_class():
     assert (high - low) / 2 / est < 0.1
 
 
-def test_line_level_mixing_stays_one_text():
-    """Chinese lines with English commands between them (a man page) are one text, as the estimator was fitted."""
-    page = "".join(f"--option-{i}\n    设置第 {i} 个选项的值，默认为空。\n" for i in range(40))
+def test_line_level_mixing_stays_one_text_of_its_own_class():
+    """Chinese lines with English commands between them (a man page) are one text, as the estimator was fitted,
+    of the fitted ``mixed`` class (10-30 % Han was "other", the band of Arabic, Indic and emoji: +-20-70 %)."""
+    page = "".join(f"--option-{i}=VALUE (default: none)\n    设置第 {i} 个选项的值。\n" for i in range(40))
     assert estimator.segments(page) == [page]
+    assert estimator.script_class(page) == "mixed"
+    for family in FAMILIES:
+        bands = estimator._family(family)["bands"]
+        assert bands["mixed"]["hi"][-1] < bands["other"]["hi"][-1], family
+        assert bands["mixed"]["lo"][-1] < bands["other"]["lo"][-1], family
     assert estimator.segments(EN) == [EN] and estimator.segments(ZH) == [ZH]
     big = (EN + ZH) * 30  # over 64k characters: estimated whole (and counted in chunks), at full speed
     assert estimator.segments(big) == [big]

@@ -339,26 +339,35 @@ def segments(text: str) -> list[str]:
 #: feature indices of the script mix that decides a text's band class
 _NONASCII = tuple(range(FEATURES.index("latin1"), FEATURES.index("han") + 1))
 _CJK = tuple(FEATURES.index(f) for f in ("cjk_kana", "cjk_ext_a", "hangul", "compat_fw", "han"))
+_CJK_CORE = tuple(FEATURES.index(f) for f in ("cjk_kana", "cjk_ext_a", "hangul", "han"))
 _EUROPEAN = tuple(FEATURES.index(f) for f in ("latin1", "latin_ext", "cyrillic", "gen_punct"))
-#: the script classes a band is fitted for, in the order they are tested (a ``mixed`` text has none of its own)
-SCRIPT_CLASSES = ("cjk", "latin", "european", "other")
+#: the script classes a band is fitted for, in the order they are tested (a text of CJK and non-CJK blocks,
+#: ``blocks``, has none of its own: each block has its class)
+SCRIPT_CLASSES = ("cjk", "latin", "european", "mixed", "other")
 
 
 def script_class(text: str) -> str:
     """The script mix an estimate's error depends on, besides its length: ``cjk`` (at least 30 % Han, kana
     or Hangul), ``latin`` (under 10 % non-ASCII), ``european`` (the non-ASCII mostly accented Latin, Greek,
-    Cyrillic or punctuation) or ``other`` (Arabic, Indic, Thai, emoji, ...: the least predictable); a text of
-    CJK and non-CJK blocks is ``mixed`` (each block has its own class: ``segments``)."""
+    Cyrillic or punctuation), ``mixed`` (Latin text with CJK lines or words among it: a Chinese man page,
+    Japanese prose full of English terms) or ``other`` (Arabic, Indic, Thai, emoji, ...: the least
+    predictable); ``blocks`` for a text of CJK and non-CJK blocks, each of its own class (``segments``)."""
     if len(segments(text)) > 1:
-        return "mixed"
+        return "blocks"
     f = features(text)
     chars = f[0] or 1
-    if sum(f[i] for i in _CJK) >= 0.3 * chars:
+    cjk = sum(f[i] for i in _CJK)
+    if cjk >= 0.3 * chars:
         return "cjk"
     nonascii = sum(f[i] for i in _NONASCII)
     if nonascii < 0.1 * chars:
         return "latin"
-    return "european" if sum(f[i] for i in _EUROPEAN) >= 0.6 * nonascii else "other"
+    european = sum(f[i] for i in _EUROPEAN)
+    if european >= 0.6 * nonascii:
+        return "european"
+    if sum(f[i] for i in _CJK_CORE) >= 0.5 * nonascii and cjk + european >= 0.9 * nonascii:
+        return "mixed"
+    return "other"
 
 
 #: text lengths (characters) where a band's relative width changes: the shorter the text, the wider
