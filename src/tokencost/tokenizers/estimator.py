@@ -278,11 +278,15 @@ def _estimate(text: str, family: str, sample: bool) -> int:
 
 
 # ----------------------------------------------------------------------------------- mixed-script text
-#: lines holding a kana, Han or Hangul character or a full-width form (not the variation selectors of emoji
-#: that share the estimator's ``compat_fw`` block): a CJK line
-_CJK_LINE_PATTERN = (
-    r"[^\n]*[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef"
-    r"\U00020000-\U0003134f][^\n]*\n?"
+_CJK_CHARS = (
+    "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef\U00020000-\U0003134f"
+)
+#: a run of lines each holding a kana, Han or Hangul character or a full-width form (not the variation selectors
+#: of emoji that share the estimator's ``compat_fw`` block), blank lines between them included. Anchored at line
+#: starts, and the scan to a line's first CJK character is atomic (a lookahead's capture matched again: Python
+#: 3.10 has no possessive quantifier), so a line without one costs two passes, not one per character
+_CJK_LINES_PATTERN = (
+    f"(?m)^(?:(?=([^\\n{_CJK_CHARS}]*))\\1[{_CJK_CHARS}][^\\n]*(?:\\n|\\Z)(?:[ \\t\\r]*\\n)*)+"
 )
 _SEGMENT_BELOW = 1 << 16  # characters: longer texts (and the chunks of larger ones) are estimated whole
 MIN_SEGMENT = 200  # characters: a shorter run of CJK or non-CJK lines stays with its neighbours
@@ -292,7 +296,7 @@ MIN_SEGMENT = 200  # characters: a shorter run of CJK or non-CJK lines stays wit
 def _cjk_line():
     import re
 
-    return re.compile(_CJK_LINE_PATTERN)
+    return re.compile(_CJK_LINES_PATTERN)
 
 
 def segments(text: str) -> list[str]:
