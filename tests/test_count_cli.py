@@ -907,3 +907,98 @@ def test_a_chat_parts_not_counted_are_in_the_json_and_the_row(tmp_path):
     assert document["results"][0]["messages"]["skipped_parts"] == 1
     table = run(str(path), "--messages", "-m", "gpt-4o")
     assert "1 part(s) not counted" in table.stdout and "1 part(s) not counted" in table.stderr
+
+
+def _compress(kind: str, data: bytes) -> bytes:
+    if kind == "gz":
+        import gzip
+
+        return gzip.compress(data)
+    import zstandard
+
+    return zstandard.ZstdCompressor().compress(data)
+
+
+@pytest.mark.parametrize("kind", ["gz", "zst"])
+def test_compressed_files_are_read_transparently_by_count_and_estimate(tmp_path, kind):
+    """count and estimate read .gz/.zst through tokencost.compressed, the reader replay uses: the tokens of
+    the compressed file are the plain file's, named or found in a directory."""
+    text = ("Explain the difference between a list and a tuple in Python, café. " * 400).encode()
+    plain = tmp_path / "plain" / "prompt.txt"
+    plain.parent.mkdir()
+    plain.write_bytes(text)
+    packed = tmp_path / "packed" / f"prompt.txt.{kind}"
+    packed.parent.mkdir()
+    packed.write_bytes(_compress(kind, text))
+    expected = json.loads(run(str(plain), "-m", "gpt-4o", "--format", "json").stdout)["tokens"]
+    for target in (packed, packed.parent):
+        result = run(str(target), "-m", "gpt-4o", "--format", "json")
+        assert result.exit_code == 0, result.output
+        assert json.loads(result.stdout)["tokens"] == expected
+    for target in (plain, packed):
+        estimate = CliRunner().invoke(cli, ["estimate", str(target), "-m", "gpt-4o", "--format", "json"])
+        assert estimate.exit_code == 0, estimate.output
+        assert json.loads(estimate.stdout)["rows"][0]["input_tokens"] == expected
+
+
+@pytest.mark.parametrize("command", ["count", "estimate"])
+@pytest.mark.parametrize(
+    ("kind", "damage", "message"),
+    [
+        ("gz", "cut", "not readable as gzip data"),
+        ("gz", "plain", "not readable as gzip data"),
+        ("zst", "plain", "not readable as zstd data"),
+        ("gz", "binary", "looks like binary data"),
+    ],
+)
+def test_a_damaged_compressed_file_is_one_error_line(tmp_path, command, kind, damage, message):
+    import os
+
+    text = os.urandom(1 << 16).hex().encode()  # incompressible: a cut lands inside the text
+    data = {
+        "cut": _compress(kind, text)[: 1 << 15],
+        "plain": b"not compressed at all",
+        "binary": _compress(kind, b"\x00\x01\x02" * 100),
+    }[damage]
+    path = tmp_path / f"prompt.txt.{kind}"
+    path.write_bytes(data)
+    result = CliRunner().invoke(cli, [command, str(path), "-m", "gpt-4o"])
+    assert result.exit_code == 2
+    assert result.output.startswith(f"Error: {path}: {message}")
+    assert len(result.output.splitlines()) == 1 and "Traceback" not in result.output
+
+
+@pytest.mark.parametrize("bpe", ["auto", "tiktoken"])
+def test_list_families_names_each_backend_as_verbose_does(tmp_path, monkeypatch, bpe):
+    """--list-families and --verbose use one set of names (tokenizers.engine_name): the engine a long text is
+    counted by, 'estimator' without an exact tokenizer; a short text's python-bpe names that engine too."""
+    from tokencost import tokenizers
+
+    monkeypatch.setenv("TOKENCOST_BPE_BACKEND", bpe)
+    monkeypatch.setattr(tokenizers, "_COUNTERS", {})
+    listed = {
+        f["id"]: f["backend"]
+        for f in json.loads(run("--list-families", "--format", "json").stdout)["families"]
+    }
+    assert listed["claude"] == "estimator"
+    if bpe == "tiktoken":
+        assert listed["o200k_base"] == "tiktoken"
+    long_text = tmp_path / "long.txt"
+    long_text.write_text("hello world, 你好 " * 3000, encoding="utf-8")  # over BpeCounter.SMALL_TEXT
+    short = tmp_path / "short.txt"
+    short.write_text("hello world", encoding="utf-8")
+    families = ["o200k_base", "cl100k_base", "claude"]
+    args = [arg for family in families for arg in ("--tokenizer", family)]
+    result = run(str(long_text), *args, "--verbose", "--format", "json")
+    assert result.exit_code == 0, result.output
+    for family in families:
+        assert f"note: {family} counted by {listed[family]}\n" in result.stderr
+    assert {r["family"]: r["backend"] for r in json.loads(result.stdout)["results"]} == {
+        family: listed[family] for family in families
+    }
+    monkeypatch.setattr(tokenizers, "_COUNTERS", {})
+    result = run(str(short), "--tokenizer", "o200k_base", "--verbose")
+    assert (
+        f"note: o200k_base counted by python-bpe (short texts; {listed['o200k_base']} counts longer ones, "
+        "the same counts)" in result.stderr
+    )

@@ -186,7 +186,6 @@ def test_unknown_model_suggests(runner):
         (b"", "empty"),
         (b"   \n\n", "empty"),
         (b"\x00\x01binary", "binary"),
-        (b"caf\xe9 latin-1", "not valid UTF-8"),
     ],
 )
 def test_bad_prompt_files(runner, tmp_path, content, message):
@@ -208,7 +207,7 @@ def test_markdown_and_csv(runner):
     assert markdown.startswith("### Cost per request in USD") and "| #" in markdown
     csv_text = runner.invoke(cli, ["estimate", str(EN), "-m", "gpt-5", "--format", "csv"]).output
     assert csv_text.splitlines()[0].startswith("rank,model,provider,tokenizer")
-    assert csv_text.splitlines()[1].endswith(",USD,yes,")  # currency, fits, problems (none)
+    assert csv_text.splitlines()[1].endswith(",USD,yes,,chat")  # currency, fits, problems (none), kind
 
 
 CHAT = REPO / "examples" / "workloads" / "prompts" / "rag-en" / "01-carry-over.json"

@@ -61,7 +61,6 @@ def test_no_arguments_still_shows_the_help(runner):
 @pytest.mark.parametrize(
     ("data", "message"),
     [
-        (b"caf\xe9 latin-1", ": is not valid UTF-8 (byte 3); save it as UTF-8"),
         (b"\x00\x01binary", ": looks like binary data (a NUL byte in the first 8 KiB)"),
         (b"x" * 101, "larger than the 100-byte limit"),
     ],
@@ -335,19 +334,41 @@ def test_a_utf16_chat_file_is_decoded(runner, tmp_path):
 
 
 @pytest.mark.parametrize(
-    ("data", "message"),
+    "data",
     [
-        (b"\xff\xfeh\x00i\x00\x00\xd8", "is not valid UTF-16 (byte 6); save it as UTF-8"),  # lone surrogate
-        (b"h\x00i\x00", "looks like binary data"),  # UTF-16 without a BOM
-        (b"ok \xc3\x28 no", "is not valid UTF-8 (byte 3); save it as UTF-8"),
+        b"\xff\xfeh\x00i\x00\x00\xd8",  # UTF-16 with a lone surrogate
+        b"ok \xc3\x28 no",
+        b"caf\xe9 latin-1",
     ],
 )
-def test_undecodable_input_stays_a_one_line_input_error(runner, tmp_path, data, message):
+def test_invalid_bytes_are_replaced_and_counted_as_count_does(runner, tmp_path, data):
+    """estimate reads as count reads (inputs.collect + read_input): bad bytes become U+FFFD, one notice says
+    how many, and the tokens priced are the tokens count reports."""
     path = tmp_path / "bad.txt"
     path.write_bytes(data)
-    result = runner.invoke(cli, ["estimate", str(path), "-m", "gpt-4o"])
+    counted = runner.invoke(cli, ["count", str(path), "-m", "gpt-4o", "--format", "json"])
+    assert counted.exit_code == 0, counted.output
+    count_doc = json.loads(counted.stdout)
+    document = _estimate_json(runner, str(path))
+    invalid = [n for n in count_doc["notices"] if "replaced with U+FFFD" in n]
+    assert len(invalid) == 1
+    assert [n for n in document["notices"] if "replaced with U+FFFD" in n] == invalid
+    assert document["rows"][0]["input_tokens"] == count_doc["tokens"]
+    table = runner.invoke(cli, ["estimate", str(path), "-m", "gpt-4o"])
+    assert table.exit_code == 0 and f"notice: {invalid[0]}" in table.stderr
+    piped = _estimate_json(runner, "-", input=data)  # stdin the same way
+    assert piped["rows"][0]["input_tokens"] == count_doc["tokens"]
+    assert any(n.startswith("-: ") and "replaced with U+FFFD" in n for n in piped["notices"])
+
+
+@pytest.mark.parametrize("command", ["count", "estimate"])
+@pytest.mark.parametrize("data", [b"h\x00i\x00", b"\x00\x01binary"])  # UTF-16 without a BOM: binary
+def test_binary_input_is_refused_by_count_and_estimate(runner, tmp_path, command, data):
+    path = tmp_path / "blob.txt"
+    path.write_bytes(data)
+    result = runner.invoke(cli, [command, str(path), "-m", "gpt-4o"])
     assert result.exit_code == 2
-    assert result.output.startswith(f"Error: {path}: {message}")
+    assert result.output.startswith(f"Error: {path}: looks like binary data")
     assert len(result.output.splitlines()) == 1
 
 
@@ -599,3 +620,44 @@ def test_a_map_to_nothing_names_its_bad_target(runner, tmp_path):
     planned = runner.invoke(cli, ["plan", str(workload), "--map", "x=gpt-9o"])
     assert planned.exit_code == 2
     assert "to 'gpt-9o', which is not a catalog model" in planned.stderr and "gpt-4o" in planned.stderr
+
+
+def test_embedding_models_are_ranked_apart_from_chat_models_with_their_kind(runner, tmp_path):
+    """An embedding model bills input only: it is ranked in a section of its own that names its kind, never
+    in the chat models' column; JSON and CSV rows carry ``kind`` and ranks restart within each kind."""
+    prompt = tmp_path / "prompt.txt"
+    prompt.write_text("Explain the difference between a list and a tuple in Python. " * 20, encoding="utf-8")
+    models = [
+        "-m",
+        "gpt-5-mini",
+        "-m",
+        "text-embedding-3-small",
+        "-m",
+        "deepseek-v3.2",
+        "-m",
+        "text-embedding-3-large",
+    ]
+    result = runner.invoke(cli, ["estimate", str(prompt), *models, "--format", "json"])
+    assert result.exit_code == 0, result.output
+    document = json.loads(result.stdout)
+    rows = [(row["kind"], row["rank"], row["model"]) for row in document["rows"]]
+    assert [kind for kind, _, _ in rows] == ["chat", "chat", "embedding", "embedding"]
+    assert [rank for _, rank, _ in rows] == [1, 2, 1, 2]
+    embedding = [row for row in document["rows"] if row["kind"] == "embedding"]
+    assert embedding[0]["times_cheapest"] == "1.00" and embedding[0]["output_tokens"] == 0
+    table = runner.invoke(cli, ["estimate", str(prompt), *models])
+    assert table.exit_code == 0, table.output
+    chat_part, embedding_part = table.stdout.split("Embedding models (input tokens only), ranked apart: ")
+    embedding_part = embedding_part.split("\n\n")[0]  # the table, not the notes under it
+    assert chat_part.startswith("Cost per request in USD")
+    assert "text-embedding" not in chat_part and "gpt-5-mini" not in embedding_part
+    assert embedding_part.startswith("cost per request in USD") and "output tok" not in embedding_part
+    csv_rows = runner.invoke(cli, ["estimate", str(prompt), *models, "--format", "csv"]).stdout.splitlines()
+    assert csv_rows[0].endswith(",kind") and [line.rsplit(",", 1)[1] for line in csv_rows[1:]] == [
+        "chat",
+        "chat",
+        "embedding",
+        "embedding",
+    ]
+    alone = runner.invoke(cli, ["estimate", str(prompt), "-m", "text-embedding-3-small"])
+    assert alone.stdout.startswith("Embedding models (input tokens only): cost per request in USD")

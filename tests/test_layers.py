@@ -28,6 +28,7 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
             "tokencost.fx",
             "tokencost.engines",
             "tokencost.remote",
+            "tokencost.compressed",
         ),
     ),
     ("price data", ("tokencost.pricing.schema", "tokencost.pricing.methods")),

@@ -5,6 +5,8 @@ the gate reads the plan's total in the first month every workload runs."""
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import textwrap
 from decimal import Decimal
@@ -120,6 +122,37 @@ def test_an_undated_card_is_not_known_to_hold_before_its_sheet_was_checked(runne
     assert later.exit_code == 0 and "price not known to hold" not in later.output
 
 
+UNDATED_NOTE = (
+    "price not known to hold on 2020-01-01: its card is undated (checked 2026-11-01), taken as in force then"
+)
+
+
+def test_replay_flags_an_undated_card_before_its_sheet_was_checked_as_plan_does(runner, env, tmp_path):
+    """replay --at before an undated card's sheet was checked prices the records and says so, as logged and
+    on candidates, with plan's words (lifecycle.undated_card_note)."""
+    _write, pricing = env
+    usage = {"prompt_tokens": 1000, "completion_tokens": 10}
+    log = tmp_path / "log.jsonl"
+    log.write_text(
+        json.dumps(
+            {"object": "chat.completion", "model": "acme-undated", "created": 1733312000, "usage": usage}
+        )
+        + "\n",
+        encoding="utf-8",
+    )
+    args = ["replay", str(log), "-m", "acme-undated", "-m", "acme-new", "--format", "json", *pricing]
+    early = runner.invoke(cli, [*args, "--at", "2020-01-01"])
+    assert early.exit_code == 0, early.output
+    document = json.loads(early.stdout)
+    [actual] = document["actual"]
+    assert UNDATED_NOTE in actual["notes"]
+    rows = {row["model"]: row for row in document["candidates"]}
+    assert UNDATED_NOTE in rows["acme-undated"]["notes"]
+    assert not any("not known to hold" in note for note in rows["acme-new"]["notes"])
+    later = runner.invoke(cli, [*args, "--at", "2026-11-15"])
+    assert later.exit_code == 0 and "not known to hold" not in later.output
+
+
 def test_a_current_model_not_sold_in_its_first_month_is_forecast_and_budgeted_on_its_successor(runner, env):
     write, pricing = env
     path = write(workload("acme-old"))
@@ -132,7 +165,7 @@ def test_a_current_model_not_sold_in_its_first_month_is_forecast_and_budgeted_on
     assert [Decimal(p["cost"]) for p in document["totals"]["forecast"]] == [2000] * 3
     assert any("its forecast is priced from 2026-12 on its successor acme-new" in p for p in w["problems"])
     rows = {r["model"]: r for r in w["candidates"]}
-    assert Decimal(rows["acme-old"]["monthly_cost"]) == 1000  # its own card, shown as not sold
+    assert Decimal(rows["acme-old"]["monthly_cost"]) == 2000  # billed as its successor, as the total is
     assert Decimal(rows["acme-new"]["horizon_savings"]) == 0  # measured against what can be bought
     assert Decimal(rows["acme-new"]["savings"]) == 0
     text = runner.invoke(cli, ["plan", path, *pricing])
@@ -141,6 +174,39 @@ def test_a_current_model_not_sold_in_its_first_month_is_forecast_and_budgeted_on
     assert check.exit_code == 1, check.output  # the old $1,000 would pass; $2,000 is what will be paid
     assert "monthly total $2,000.00" in check.output
     assert "WARN: workload 'bot': current model acme-old cannot be bought after retirement" in check.output
+
+
+def test_a_retired_current_models_row_says_it_is_priced_on_its_successor_in_every_format(
+    runner, env, tmp_path
+):
+    """The current model's own row shows what the workload pays from its retirement month (its successor's
+    card, named), not its retired card beside a forecast on the successor: table, JSON, CSV, Markdown, HTML."""
+    write, pricing = env
+    path = write(workload("acme-old"))
+    document = json.loads(runner.invoke(cli, ["plan", path, "--format", "json", *pricing]).stdout)
+    [w] = document["workloads"]
+    row = next(r for r in w["candidates"] if r["current"])
+    assert (row["billed_as"], row["successor"], row["successor_from"]) == ("acme-new", "acme-new", "2026-12")
+    assert Decimal(row["monthly_cost"]) == Decimal(w["monthly_cost"]) == 2000 and Decimal(row["savings"]) == 0
+    assert Decimal(row["breakdown"]["total"]) == 2000
+    table = runner.invoke(cli, ["plan", path, *pricing]).output
+    [line] = [x for x in table.splitlines() if "acme-old (current)" in x and "$" in x]
+    assert "$2,000.00 (as acme-new)" in line and "$1,000.00" not in line
+    assert "not sold after retirement: forecast from 2026-12 on its successor acme-new" in table
+    csv_text = runner.invoke(cli, ["plan", path, "--format", "csv", *pricing]).output
+    [current] = [r for r in csv.DictReader(io.StringIO(csv_text)) if r["current"] == "True"]
+    assert (current["monthly_cost"], current["successor"], current["successor_from"]) == (
+        "2000",
+        "acme-new",
+        "2026-12",
+    )
+    markdown = runner.invoke(cli, ["plan", path, "--format", "markdown", *pricing]).output
+    assert "| acme-old (current) | acme | generic | exact | $2,000.00 (as acme-new) |" in markdown
+    assert "| acme-old (current) (as acme-new) | $2,000.00" in markdown  # its breakdown
+    out = tmp_path / "r.html"
+    assert runner.invoke(cli, ["report", path, "--out", str(out), *pricing]).exit_code == 0
+    page = out.read_text(encoding="utf-8")
+    assert "$2,000.00 (as acme-new)" in page and "acme-old (current) (as acme-new)" in page
 
 
 def test_a_current_model_not_sold_without_a_successor_warns_and_is_never_zero(runner, env):

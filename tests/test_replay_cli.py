@@ -441,3 +441,29 @@ def test_emitted_workload_keeps_the_cache_write_ttl_mix(tmp_path):
     assert abs(planned_sonnet - sonnet_rate) / sonnet_rate < Decimal("0.0001")
     writes = planned["workloads"][0]["breakdown"]["parts"]["cache_writes"]
     assert writes["ttl"] == "5m+1h"
+
+
+def test_batch_input_files_alone_are_an_empty_input_that_names_the_output_file(tmp_path):
+    """Only OpenAI batch *input* files: say how many request lines were found and that the output (results)
+    file carries the usage, exit 2; with the output file, or any file with usage records, it prices."""
+    batch_input = str(FIXTURES / "openai-batch-input.jsonl")
+    alone = run(batch_input, "-m", "gpt-4o")
+    assert alone.exit_code == 2, alone.output
+    errors = [line for line in alone.stderr.splitlines() if line.startswith("Error:")]
+    assert errors == [
+        f"Error: {batch_input}: 2 OpenAI batch request line(s), no usage to price: a batch input file holds the "
+        "requests only; replay the batch's output file (the results JSONL of its output_file_id, whose lines "
+        "carry the usage), with this one beside it to re-tokenise the prompts"
+    ]
+    assert alone.stdout == ""
+    empty = tmp_path / "empty.jsonl"
+    empty.write_text("", encoding="utf-8")
+    assert run(batch_input, str(empty), "-m", "gpt-4o").exit_code == 2  # an empty file has no usage either
+    with_output = run(
+        batch_input, str(FIXTURES / "openai-batch-output.jsonl"), "-m", "gpt-4o", "--format", "json"
+    )
+    assert with_output.exit_code == 0, with_output.output
+    document = json.loads(with_output.stdout)
+    assert document["records"]["batch_input_lines"] == {batch_input: 2} and document["records"]["read"] == 2
+    with_other = run(batch_input, str(FIXTURES / "pairs.jsonl"), "-m", "gpt-4o")
+    assert with_other.exit_code == 0, with_other.output

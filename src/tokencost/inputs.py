@@ -11,6 +11,8 @@
   notice). Invalid bytes are replaced (U+FFFD, as ``errors="replace"``) and counted, or with ``strict``
   are an ``InputError`` naming the byte offset. ``max_bytes`` limits what ``read_input`` reads, for a file
   or stdin alike.
+- ``.gz`` and ``.zst`` files are decompressed by their name (``tokencost.compressed``, the reader replay
+  uses too) and their text read by these rules; one that cannot be decompressed is an ``InputError``.
 - An empty input is 0 tokens, not an error. A missing path is an ``InputError`` (exit 2).
 """
 
@@ -26,8 +28,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
 
+from tokencost import compressed
 from tokencost.errors import InputError
-from tokencost.remote import is_url, open_any
+from tokencost.remote import is_url
 
 STDIN = "-"
 _SNIFF = 8192
@@ -85,13 +88,36 @@ def sniff_encoding(head: bytes) -> str | None:
     return None if b"\x00" in head[:_SNIFF] else UTF8
 
 
-def _sniff_file(path: Path) -> str | None:
+def _sniff_file(path: Path | str, name: str | None = None) -> str | None:
+    """The encoding of a file's text (a ``.gz``/``.zst`` file's decompressed text), None for binary data."""
+    name = name or str(path)
+    with _opened(name, str(path)) as handle:
+        return sniff_encoding(_read(handle, name, str(path), _SNIFF))
+
+
+def _opened(name: str, path: str) -> BinaryIO:
+    """``path`` opened for its bytes, decompressed by its name (``tokencost.compressed``); ``name`` is how
+    an error names it."""
     try:
-        with open(path, "rb") as handle:
-            head = handle.read(_SNIFF)
+        return compressed.open_binary(path)
     except OSError as exc:
-        raise InputError(f"{path}: cannot read: {exc.strerror or exc}") from None
-    return sniff_encoding(head)
+        raise InputError(f"{name}: cannot read: {exc.strerror or exc}") from None
+
+
+def _read(handle: BinaryIO, name: str, path: str, size: int) -> bytes:
+    """Up to ``size`` bytes; a compressed file that cannot be decompressed is one ``DamagedFile`` error."""
+    try:
+        return handle.read(size)
+    except compressed.errors(path) as exc:  # before OSError: gzip.BadGzipFile is one
+        raise compressed.damaged(path, display_name(name), exc) from None
+    except OSError as exc:
+        raise InputError(f"{display_name(name)}: cannot read: {exc.strerror or exc}") from None
+
+
+def _size(path: Path | str, size: int | None) -> int | None:
+    """A file's size as the readers use it: None for a compressed file (its text's size is unknown until
+    read, so it is streamed, never cut into byte ranges)."""
+    return None if compressed.kind(str(path)) else size
 
 
 def is_binary(path: Path) -> bool:
@@ -184,14 +210,21 @@ def _walk(root: Path, include: Sequence[str], exclude: Sequence[str], state: _Wa
                 out.notices.append(f"{path}: skipped (binary file)")
                 continue
             found += 1
-            state.add(str(path), path, st, encoding, st.st_size, walked=True)
+            state.add(str(path), path, st, encoding, _size(path, st.st_size), walked=True)
         stack.extend(reversed(subdirs))
     return found
 
 
-def collect(paths: Sequence[str], include: Sequence[str] = (), exclude: Sequence[str] = ()) -> Collected:
+def collect(
+    paths: Sequence[str],
+    include: Sequence[str] = (),
+    exclude: Sequence[str] = (),
+    *,
+    directories: bool = True,
+) -> Collected:
     """Expand ``paths`` (files, directories, ``-``) into sources, in the order given, each file once;
-    notices for skips. A binary file named in ``paths`` is an ``InputError``."""
+    notices for skips. A binary file named in ``paths`` is an ``InputError``; so is a directory when
+    ``directories`` is False (``estimate`` prices files it is given, it does not walk)."""
     out = Collected()
     if not paths:
         raise InputError("no input: give a file, a directory, or - for stdin")
@@ -210,15 +243,17 @@ def collect(paths: Sequence[str], include: Sequence[str] = (), exclude: Sequence
         path = Path(raw)
         st = _stat(raw, path)
         if stat.S_ISDIR(st.st_mode):
+            if not directories:
+                raise _directory_error(raw)
             if _walk(path, include, exclude, state) == 0:
                 out.notices.append(f"{raw}: no text files found")
         elif not stat.S_ISREG(st.st_mode):
             state.add(raw, path, st, UTF8, None)  # a pipe or device: streamed, never sniffed
         else:
-            encoding = _sniff_file(path)
+            encoding = _sniff_file(path, raw)
             if encoding is None:
                 raise binary_error(raw)
-            state.add(raw, path, st, encoding, st.st_size)
+            state.add(raw, path, st, encoding, _size(path, st.st_size))
     if state.duplicates:
         out.notices.append(
             f"{state.duplicates} duplicate file(s) skipped "
@@ -234,16 +269,19 @@ def _collect_url(raw: str, out: Collected) -> None:
 
     skipped = 0
     for url in expand(raw):
-        with open_any(url) as handle:
-            encoding = sniff_encoding(handle.read(_SNIFF))
+        encoding = _sniff_file(url)
         if encoding is None:
             if url == raw:
                 raise binary_error(raw)
             skipped += 1
             continue
-        out.sources.append(Source(url, url, size(url), encoding))
+        out.sources.append(Source(url, url, _size(url, size(url)), encoding))
     if skipped:
         out.notices.append(f"{raw}: {skipped} binary file(s) skipped")
+
+
+def _directory_error(name: str) -> InputError:
+    return InputError(f"{name}: is a directory, expected a file")
 
 
 def _stat(raw: str, path: Path) -> os.stat_result:
@@ -256,22 +294,18 @@ def _stat(raw: str, path: Path) -> os.stat_result:
 
 
 def open_binary(source: Source) -> BinaryIO:
+    """The bytes of a source: stdin, or a file (a ``.gz``/``.zst`` one decompressed)."""
     if source.path is None:
         return sys.stdin.buffer
-    try:
-        return open_any(str(source.path))
-    except OSError as exc:
-        raise InputError(f"{source.name}: cannot read: {exc.strerror or exc}") from None
+    return _opened(source.name, str(source.path))
 
 
 def read_blocks(source: Source, block: int = _BLOCK) -> Iterator[bytes]:
     handle = open_binary(source)
+    path = "" if source.path is None else str(source.path)
     try:
         while True:
-            try:
-                data = handle.read(block)
-            except OSError as exc:
-                raise InputError(f"{source.name}: cannot read: {exc.strerror or exc}") from None
+            data = _read(handle, source.name, path, block)
             if not data:
                 return
             yield data
@@ -441,8 +475,8 @@ def source_for(name: str) -> Source:
     path = Path(name)
     st = _stat(name, path)
     if stat.S_ISDIR(st.st_mode):
-        raise InputError(f"{name}: is a directory, expected a file")
-    return Source(name, path, st.st_size if stat.S_ISREG(st.st_mode) else None)
+        raise _directory_error(name)
+    return Source(name, path, _size(path, st.st_size) if stat.S_ISREG(st.st_mode) else None)
 
 
 def read_input(

@@ -420,11 +420,15 @@ def _columns(per_file: bool, models: bool, fmt: str) -> list[tuple[str, str]]:
 def backend_notices(counters: dict, per_source) -> list[str]:
     """``--verbose``: which backend counted each family (as the processes that counted report it), and why a
     faster one was not used."""
+    from tokencost.tokenizers import engine_name
     from tokencost.tokenizers.backends import notices
 
     said = {}
     for key, counter in counters.items():
-        said.setdefault(counter.family, _backend(counter, key, per_source) or "the estimator")
+        name = _backend(counter, key, per_source) or "estimator"
+        if name == "python-bpe":  # named as --list-families names the engine of longer texts
+            name += f" (short texts; {engine_name(counter.family)} counts longer ones, the same counts)"
+        said.setdefault(counter.family, name)
     return [*(f"{family} counted by {name}" for family, name in said.items()), *notices()]
 
 
@@ -449,6 +453,8 @@ def _list_families(fmt: str) -> None:
     document = {"schema": "tokencost.families/1", "families": rows}
     output = render_rows(rows, columns, fmt, json_document=document)
     if fmt == "table":
+        if any(row["backend"] in ("rs-bpe", "tiktoken") for row in rows):
+            output += "  backend: what counts a long text (--verbose names what counted); python-bpe counts short ones\n"
         hints = sorted({row["install_hint"] for row in rows if row["install_hint"] and not row["exact"]})
         output += "".join(f"  to make more exact: {hint}\n" for hint in hints)
     echo_output(output)

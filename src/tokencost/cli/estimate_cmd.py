@@ -44,36 +44,16 @@ def _decimal(value: str | None, name: str) -> Decimal | None:
 
 
 def read_inputs(paths: tuple[str, ...]) -> tuple[list, list[str]]:
-    """The inputs' texts (``inputs.TextInput``) and notices, read as ``tokencost count`` reads them: UTF-8,
-    or UTF-16/UTF-32 with a byte-order mark (decoded, with a notice); ``-`` is stdin (at most once); the same
-    file given twice is read once (with a notice). Unlike ``count``, an invalid byte is an input error (a
-    prompt is priced as written, not with replacement characters), and so is more than MAX_PROMPT_BYTES."""
-    from tokencost.inputs import read_input, source_for
+    """The inputs' texts (``inputs.TextInput``) and notices, read as ``tokencost count`` reads them
+    (``inputs.collect``, then ``inputs.read_input``): UTF-8, or UTF-16/UTF-32 with a byte-order mark (decoded,
+    with a notice); invalid bytes replaced with U+FFFD and counted in a notice; binary data refused; ``-`` is
+    stdin (at most once); the same file given twice is read once (with a notice). A directory is refused (a
+    prompt is files, not a tree), and so is more than MAX_PROMPT_BYTES."""
+    from tokencost.inputs import collect, read_input
 
-    if paths.count("-") > 1:
-        raise InputError("- (stdin) given more than once")
-    reads, notices = [], []
-    seen: set[tuple[int, int]] = set()
-    duplicates = 0
-    for name in paths:
-        source = source_for(name)
-        if source.path is not None:
-            try:
-                st = source.path.stat()
-            except OSError as exc:
-                raise InputError(f"{name}: cannot read: {exc.strerror or exc}") from None
-            if (st.st_dev, st.st_ino) in seen:
-                duplicates += 1
-                continue
-            seen.add((st.st_dev, st.st_ino))
-        read = read_input(source, max_bytes=MAX_PROMPT_BYTES, strict=True)
-        notices.extend(read.notices)
-        reads.append(read)
-    if duplicates:
-        notices.append(
-            f"{duplicates} duplicate file(s) skipped "
-            "(the same file reached by overlapping paths, a symlink or a hard link)"
-        )
+    collected = collect(paths, directories=False)
+    reads = [read_input(source, max_bytes=MAX_PROMPT_BYTES) for source in collected.sources]
+    notices = [notice for read in reads for notice in read.notices] + collected.notices
     return reads, notices
 
 
@@ -292,17 +272,17 @@ def _uncertain_ranking(result) -> list[str]:
     from itertools import pairwise
 
     rows = result.rows
-    runs: list[list[int]] = []
-    for rank, (row, after) in enumerate(pairwise(rows), start=1):
+    runs: list[list] = []  # neighbours within one kind's ranking (ranks restart in each)
+    for row, after in pairwise(rows):
         if after.entry.id not in row.uncertain_vs:
             continue
-        if runs and runs[-1][-1] == rank:
-            runs[-1].append(rank + 1)
+        if runs and runs[-1][-1] is row:
+            runs[-1].append(after)
         else:
-            runs.append([rank, rank + 1])
+            runs.append([row, after])
     lines = []
     for run in runs:
-        named = [f"#{rank} {rows[rank - 1].entry.id}" for rank in run]
+        named = [f"#{row.rank} {row.entry.id}" for row in run]
         if len(named) == 2:
             lines.append(f"ranking not certain: {named[0]} and {named[1]} (their cost ranges overlap)")
         else:
@@ -335,6 +315,7 @@ def render(result, fmt: str) -> str:
         rows.append(
             {
                 "rank": row.rank,
+                "kind": row.kind,
                 "model": row.entry.id,
                 "provider": row.entry.provider.id,
                 "tokenizer": f"{row.count.family} ({_accuracy(row.count)})",
@@ -364,23 +345,46 @@ def render(result, fmt: str) -> str:
     if fmt == "csv":  # token counts are per request, costs are for all requests: say how many
         columns.insert(columns.index(("input_tokens", "input tok")), ("requests", "requests"))
         columns += [("cost_low", "cost_low"), ("cost_high", "cost_high")]
-        columns += [("currency", "currency"), ("fits", "fits"), ("problems", "problems")]
-    else:
-        if any(row.cost_low != row.cost_high for row in result.rows):
-            columns.insert(columns.index(("total", "total")) + 1, ("range", "total if counts are off"))
-        if any(not row.fits for row in result.rows):
-            columns.append(("problems", "cannot run"))
-    if result.requests > 1 and fmt != "csv":
-        title = f"Cost of {result.requests:,} requests in {currency}"
-    else:
-        title = f"Cost per request in {currency}" if fmt != "csv" else None
-    body = render_rows(rows, columns, fmt, title=title)
-    if fmt == "csv":
-        return body
+        columns += [("currency", "currency"), ("fits", "fits"), ("problems", "problems"), ("kind", "kind")]
+        return render_rows(rows, columns, fmt)
+    body = "\n".join(
+        render_rows([r for r in rows if r["kind"] == kind], _kind_columns(result, kind), fmt, title=title)
+        for kind, title in _sections(result)
+    )
     footer = _footer(result)
     if fmt == "markdown":
         return body + "\n" + "\n".join(f"- {line}" for line in footer if line) + "\n"
     return body + "\n".join(footer) + "\n"
+
+
+def _sections(result) -> list[tuple[str, str]]:
+    """(kind, title) of each table: chat models under the usual title, each other kind (embedding models) in
+    a section of its own that names it, ranked apart (``EstimateRow.kind``)."""
+    per = f"Cost of {result.requests:,} requests" if result.requests > 1 else "Cost per request"
+    kinds = list(dict.fromkeys(row.kind for row in result.rows))
+    out = []
+    for kind in kinds:
+        if kind == "chat":
+            out.append((kind, f"{per} in {result.currency}"))
+            continue
+        only = " (input tokens only)" if kind == "embedding" else ""
+        apart = ", ranked apart" if "chat" in kinds else ""
+        out.append((kind, f"{kind.capitalize()} models{only}{apart}: {per.lower()} in {result.currency}"))
+    return out
+
+
+def _kind_columns(result, kind: str) -> list[tuple[str, str]]:
+    """The columns of one kind's table: a range column when a count there is an estimate, a problems column
+    when a model there cannot take the request; no output columns for embedding models (input only)."""
+    rows = [row for row in result.rows if row.kind == kind]
+    columns = list(COLUMNS)
+    if kind == "embedding":
+        columns = [c for c in columns if c[0] not in ("output_tokens", "output_cost")]
+    if any(row.cost_low != row.cost_high for row in rows):
+        columns.insert(columns.index(("total", "total")) + 1, ("range", "total if counts are off"))
+    if any(not row.fits for row in rows):
+        columns.append(("problems", "cannot run"))
+    return columns
 
 
 def _footer(result) -> list[str]:

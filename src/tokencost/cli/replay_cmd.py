@@ -39,17 +39,34 @@ def _report_reading(document: dict) -> None:
         from tokencost.errors import InputError
 
         raise InputError(f"{', '.join(sources) or 'the input'}: empty: no usage records to replay")
-    if not records["read"]:
-        click.echo("notice: no usage records to price in the log(s)", err=True)
     for reason, count in records["skipped"].items():
         where = ", ".join(records["skipped_at"].get(reason, []))
         more = " ..." if count > len(records["skipped_at"].get(reason, [])) else ""
         click.echo(f"skipped {count} record(s): {reason} (at {where}{more})", err=True)
+    _only_batch_inputs(records)
+    if not records["read"]:
+        click.echo("notice: no usage records to price in the log(s)", err=True)
     for row in document.get("unknown_models", []):
         places = row.get("first_at") or []
         more = " ..." if row["records"] > len(places) else ""
         at = f" (at {', '.join(places)}{more})" if places else ""
         click.echo(f"not priced: {row['records']} record(s) on unknown model {row['model']!r}{at}", err=True)
+
+
+def _only_batch_inputs(records: dict) -> None:
+    """Only OpenAI batch *input* files held anything (requests, no usage): an empty input (exit 2) that says
+    what was found and which file to give, unless another file had usage records (read or outside the
+    period)."""
+    lines = records.get("batch_input_lines") or {}
+    if not lines or records["read"] or records["outside_period"]:
+        return
+    from tokencost.errors import InputError
+
+    raise InputError(
+        f"{', '.join(lines)}: {sum(lines.values())} OpenAI batch request line(s), no usage to price: a batch "
+        "input file holds the requests only; replay the batch's output file (the results JSONL of its "
+        "output_file_id, whose lines carry the usage), with this one beside it to re-tokenise the prompts"
+    )
 
 
 def _check_flags(mapping, source, jobs, engine, scheduler, since, until, online, fx=()) -> None:

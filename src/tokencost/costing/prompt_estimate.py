@@ -25,7 +25,7 @@ from tokencost.costing.engine import Bill
 from tokencost.costing.framing_keys import framing_key, volumes_key
 from tokencost.costing.models import limit_problems, resolve_models
 from tokencost.costing.prompt_counts import chat_requests, count_family, count_requests_family
-from tokencost.costing.result import EstimateResult, EstimateRow
+from tokencost.costing.result import EstimateResult, EstimateRow, model_kind
 from tokencost.costing.volumes import ModelCost, Volumes, price_volumes
 from tokencost.errors import InputError
 from tokencost.fx import FxTable, fx_table
@@ -148,7 +148,7 @@ def estimate(
     priced, skipped, time_of_day_ignored = _priced(costs, counts, opts)
     convert = _Converter(opts.fx, _display_currency(opts.currency, entries))
     ranges = _cost_ranges(entries, counts, opts, convert)
-    rows = _mark_overlaps(_ranked_rows(priced, convert, largest, ranges))
+    rows = _ranked_rows(priced, convert, largest, ranges)
     assumptions = _assumptions(opts, time_of_day_ignored, all(_embedding(e) for e in entries))
     fx_note = _fx_note(rows, convert, assumptions)
     return EstimateResult(
@@ -307,7 +307,7 @@ def _family_volumes(
 
 
 def _embedding(entry: Entry) -> bool:
-    return entry.model.mode == "embedding"
+    return model_kind(entry) == "embedding"
 
 
 def _price(entries: list[Entry], counts: dict[str, TokenCount], opts: _Options, side: str) -> list[ModelCost]:
@@ -416,8 +416,25 @@ def _ranked_rows(
     largest: dict[str, int],
     ranges: dict[str, tuple[Decimal, Decimal]],
 ) -> list[EstimateRow]:
-    """Rows cheapest first in the display currency. A model that cannot take the request (too long for its
-    context window or its maximum output) keeps its row, flagged, and ranks after every model that can."""
+    """Rows of each kind of model apart (``EstimateRow.kind``: chat models first, then embedding models and
+    any other kind), each kind ranked on its own: an embedding model bills input only, so ranking it among
+    chat models would compare different jobs."""
+    kinds = sorted({model_kind(p.entry) for p in priced}, key=lambda kind: (kind != "chat", kind))
+    rows: list[EstimateRow] = []
+    for kind in kinds:
+        group = [p for p in priced if model_kind(p.entry) == kind]
+        rows += _mark_overlaps(_ranked_kind(group, convert, largest, ranges))
+    return rows
+
+
+def _ranked_kind(
+    priced: list[_Priced],
+    convert: _Converter,
+    largest: dict[str, int],
+    ranges: dict[str, tuple[Decimal, Decimal]],
+) -> list[EstimateRow]:
+    """Rows of one kind cheapest first in the display currency. A model that cannot take the request (too long
+    for its context window or its maximum output) keeps its row, flagged, and ranks after every model that can."""
     ranked = sorted(
         (
             (

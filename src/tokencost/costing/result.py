@@ -32,6 +32,11 @@ def plain_text(value: Decimal) -> str:
     return format(value, "f")
 
 
+def model_kind(entry: Entry) -> str:
+    """What a model does, from its card's ``mode``: ``chat``, ``embedding``, ... (estimate ranks each apart)."""
+    return getattr(entry.model, "mode", None) or "chat"
+
+
 @dataclass(frozen=True)
 class EstimateRow:
     """One model's price for the prompt."""
@@ -67,6 +72,11 @@ class EstimateRow:
     @property
     def model_id(self) -> str:
         return self.entry.id
+
+    @property
+    def kind(self) -> str:
+        """``chat``, ``embedding``, ...: rows are ranked within their kind (``rank`` starts at 1 in each)."""
+        return model_kind(self.entry)
 
     @property
     def fits(self) -> bool:
@@ -125,6 +135,7 @@ def row_document(row: EstimateRow, currency: str) -> dict[str, Any]:
     bill = row.bill
     return {
         "rank": row.rank,
+        "kind": row.kind,
         "model": row.entry.id,
         "name": row.entry.model.display_name,
         "provider": row.entry.provider.id,

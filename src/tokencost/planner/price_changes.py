@@ -13,6 +13,7 @@ from tokencost.planner.plan_result import CandidateRow
 from tokencost.planner.projection import add_months
 from tokencost.planner.ranking import price_models
 from tokencost.pricing.catalog import Entry
+from tokencost.pricing.lifecycle import undated_card_note as lifecycle_undated_note
 
 
 def _card_kind(model: Any, day: dt.date) -> str:
@@ -112,13 +113,8 @@ def apply_month_costs(
 
 
 def undated_card_note(row: CandidateRow, at: dt.date) -> None:
-    """A row priced with ``--at`` on an undated card (no ``effective_from``, no release date) before its sheet
-    was checked: the card is taken as in force then, but that is not known, and the row says so."""
-    model = row.entry.model
-    card, checked = model.card_at(at), row.entry.checked
-    if card is None or card.effective_from is not None or model.released is not None:
-        return
-    if checked is not None and at < checked:
-        row.notes.append(
-            f"price not known to hold on {at}: its card is undated (checked {checked}), taken as in force then"
-        )
+    """A row priced with ``--at`` on an undated card before its sheet was checked says so
+    (``lifecycle.undated_card_note``)."""
+    note = lifecycle_undated_note(row.entry, at)
+    if note:
+        row.notes.append(note)

@@ -4,7 +4,8 @@ priced on the ``successor`` its sheet names (followed on when the successor reti
 those months are not covered: ``None`` in ``CandidateRow.month_costs``, never the retired model's price.
 
 The current model is followed the same way (the team has to move when its model stops being sold, so the
-baseline of "nothing changes" is its successor from then), noted on its row and as a problem of the workload;
+baseline of "nothing changes" is its successor from then; its row is billed as that successor when it cannot
+be bought in the workload's first month, as a candidate's is), noted on its row and as a problem of the workload;
 without a successor its months keep its last price (never $0) and the problem says it cannot be paid."""
 
 from __future__ import annotations
@@ -74,8 +75,8 @@ def apply_retirement(
     and say so in its notes. Nothing happens when it does not retire within the plan's months. The current
     model's row is followed only with ``notes`` (where to say so); its months without a successor keep its
     price. ``reject``: why a successor breaks the workload's constraints (None: it meets them); such a
-    successor covers nothing (not applied to the current model's). The successor a candidate is bought as
-    in ``first_month`` (the workload's) is ``row.billed``."""
+    successor covers nothing (not applied to the current model's). The successor a row (the current model's
+    too) is bought as in ``first_month`` (the workload's) is ``row.billed``."""
     retired = row.entry.model.deprecated
     if (
         (row.is_current and notes is None)
@@ -104,7 +105,7 @@ def apply_retirement(
             uncovered, why = uncovered or label, why or reason
         elif entry is not None:
             used.setdefault(entry.id, label)
-            if label == first_month and not row.is_current:
+            if label == first_month:  # the current model's row too: its figures are what is paid
                 row.billed = entry
     row.month_costs = costs
     if notes is not None and row.is_current:  # always both, or returned above

@@ -91,6 +91,19 @@ def retired_note(entry: Any, on: dt.date, horizon_end: dt.date | None = None) ->
     return f"{text}; successor {successor}" if successor else text
 
 
+def undated_card_note(entry: Any, on: dt.date) -> str | None:
+    """The note for pricing ``entry`` on ``on`` (``--at``) on an undated card (no ``effective_from``, no release
+    date) before its sheet was checked: the card is taken as in force then, but that is not known. None
+    otherwise. plan, estimate and replay all say it with these words."""
+    model = entry.model
+    card, checked = model.card_at(on), entry.checked
+    if card is None or card.effective_from is not None or model.released is not None:
+        return None
+    if checked is None or on >= checked:
+        return None
+    return f"price not known to hold on {on}: its card is undated (checked {checked}), taken as in force then"
+
+
 def retires_within(entry: Any, first: dt.date, last: dt.date) -> dt.date | None:
     """The retirement date when it falls after ``first`` and on or before ``last`` (inside a horizon)."""
     retired = entry.model.deprecated

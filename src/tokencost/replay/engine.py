@@ -16,6 +16,7 @@ from decimal import Decimal
 from tokencost.costing.framing_keys import framing_key
 from tokencost.errors import TokencostError
 from tokencost.pricing.catalog import Entry
+from tokencost.pricing.lifecycle import undated_card_note
 from tokencost.pricing.resolve import Resolution
 from tokencost.replay.billing import Buckets, card_for, variant_for
 from tokencost.replay.lookup import ModelLookup
@@ -179,9 +180,7 @@ class Engine:
             self.notes["a usage report without request counts: long-context tiers not applied to it"] = None
         elif record.aggregated:
             self.notes["usage-report rows: long-context tiers judged on each row's mean request"] = None
-        card, on, note = card_for(entry, day)
-        if note:
-            totals.notes[note] = None
+        card, on = self._card(entry, day, totals.notes)
         logged = scaled(record, ONE, ONE)
         per_request = Decimal(record.input_tokens) / max(record.requests, 1)
         where = (entry, card, on, variant, record.time, per_request, logged, no_tiers)
@@ -219,6 +218,17 @@ class Engine:
             per_request = values[1] / max(record.requests, 1)
             where = (candidate, card, on, variant, record.time, per_request, values, no_tiers)
             self.self_hosted_buckets.add((candidate.id, record.model), *where, until=record.time_end)
+
+    def _card(self, entry: Entry, day: dt.date | None, notes: dict[str, None]) -> tuple:
+        """The card to price ``entry`` on ``day`` and the date that selects it; ``notes`` get why it may not
+        hold then (before its first price; with ``--at``, an undated card before its sheet's checked date)."""
+        card, on, note = card_for(entry, day)
+        if note:
+            notes[note] = None
+        undated = undated_card_note(entry, self.at) if self.at is not None else None
+        if undated:
+            notes[undated] = None
+        return card, on
 
     def _period(self, record: UsageRecord) -> None:
         if record.time is None:
@@ -262,9 +272,7 @@ class Engine:
         totals.counts["output_tokens"] += central[5]
         totals.counts["cache_read_tokens"] += central[2]
         totals.counts["reasoning_tokens"] += central[6]
-        card, on, note = card_for(candidate, day)
-        if note:
-            totals.notes[note] = None
+        card, on = self._card(candidate, day, totals.notes)
         requests = max(record.requests, 1)
         for name, values in (("central", central), ("low", low), ("high", high)):
             per_request = values[1] / requests

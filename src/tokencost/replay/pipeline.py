@@ -55,6 +55,8 @@ class ReadStats:
     #: the span of usage-report buckets with no results (no traffic then): part of the period
     empty_start: dt.datetime | None = None
     empty_end: dt.datetime | None = None
+    #: per OpenAI batch *input* file, its request lines (joined to the output's records, not priced)
+    batch_input_lines: dict[str, int] = field(default_factory=dict)
 
     def empty_bucket(self, bucket: EmptyBucket) -> None:
         """An empty report bucket: counted apart from records (located), its time kept for the period."""
@@ -207,9 +209,12 @@ def choose(
         )
         stats.sources[label] = "openai (batch input, joined by custom_id)" if is_input else module.NAME
         if is_input:
+            lines = 0
             for doc in itertools.chain(head, docs):
                 if _is_batch_input(doc):
                     ctx.batch_inputs[str(doc.value["custom_id"])] = to_chat(doc.value["body"])
+                    lines += 1
+            stats.batch_input_lines[label] = lines
             continue
         if name == "-":
             chosen.append((name, module, itertools.chain(head, docs)))  # stdin is read once

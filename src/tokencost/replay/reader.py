@@ -1,9 +1,9 @@
 """Log files -> documents, streamed: JSONL line by line, a top-level JSON array element by element, another
 JSON document whole (at most 512 MB), CSV row by row.
 
-Paths may be files, directories (walked recursively), globs or ``-`` (stdin). ``.gz`` is read with the
-standard library; ``.zst`` needs the optional ``zstandard`` package (``pip install
-'tokencost-advisor[zstd]'``), and says so when it is missing.
+Paths may be files, directories (walked recursively), globs or ``-`` (stdin). ``.gz`` and ``.zst`` are
+decompressed by ``tokencost.compressed`` (the reader count and estimate share; ``.zst`` needs the optional
+``zstandard`` package, and says so when it is missing).
 """
 
 from __future__ import annotations
@@ -19,6 +19,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
+from tokencost import compressed
+from tokencost.compressed import DamagedFile as DamagedFile  # re-exported: pipeline catches it
 from tokencost.errors import InputError
 from tokencost.remote import Unreadable, is_url, open_any
 from tokencost.remote import expand as remote_expand
@@ -41,11 +43,6 @@ class Document:
 
 #: the skip of the rest of a compressed file cut off or damaged part-way (the records before it are read)
 CUT_OFF = "compressed file cut off or damaged: the rest of it is unread"
-
-
-class DamagedFile(InputError):
-    """A compressed file that cannot be decompressed from its start (not gzip/zstd data, or cut off in its
-    first record): an input error naming it, in a directory walk too (it is a log, not a stray file)."""
 
 
 def expand(paths: Sequence[str], found: set[str] | None = None) -> list[str]:
@@ -88,33 +85,14 @@ def _walk(directory: Path) -> list[str]:
 
 def open_text(name: str) -> IO[str]:
     """A text stream of ``name`` (``-`` = stdin; a URL through fsspec), decompressing ``.gz`` / ``.zst``
-    transparently."""
+    transparently (``tokencost.compressed``)."""
     if name == "-":
         return io.TextIOWrapper(sys.stdin.buffer, encoding="utf-8", errors="replace")
-    zstandard = _zstandard(name) if name.endswith(".zst") else None
     try:
-        raw: Any = open_any(name)
+        raw = compressed.open_binary(name)
     except OSError as exc:
         raise Unreadable(name, exc.strerror or exc) from None
-    if name.endswith(".gz"):
-        import gzip
-
-        raw = gzip.GzipFile(fileobj=raw)
-        raw.myfileobj = raw.fileobj  # closed with the wrapper, as gzip.open does
-    elif zstandard is not None:
-        raw = zstandard.ZstdDecompressor().stream_reader(raw, closefd=True)
     return io.TextIOWrapper(raw, encoding="utf-8", errors="replace", newline="")
-
-
-def _zstandard(name: str) -> Any:
-    try:
-        import zstandard  # type: ignore[import-not-found]
-    except ImportError:
-        raise InputError(
-            f"{name}: reading .zst needs the zstandard package",
-            "pip install 'tokencost-advisor[zstd]', or decompress it first",
-        ) from None
-    return zstandard
 
 
 def _first_line(stream: IO[str]) -> tuple[str, str]:
@@ -127,34 +105,21 @@ def _first_line(stream: IO[str]) -> tuple[str, str]:
     return "", "".join(consumed)
 
 
-def _decompression_errors(name: str) -> tuple[type[BaseException], ...]:
-    """What reading a compressed file raises when its data is cut off or not what its name says."""
-    if name.endswith(".gz"):
-        import gzip
-        import zlib
-
-        return (EOFError, gzip.BadGzipFile, zlib.error)
-    if name.endswith(".zst"):
-        return (EOFError, _zstandard(name).ZstdError)
-    return ()
-
-
 def documents(name: str, label: str | None = None) -> Iterator[Document]:
     """The documents of one file, streamed; a malformed JSONL line is a Document whose value is MALFORMED.
     ``label`` names the file in locations when it is opened under another name (an absolute path). A
     compressed file that breaks off after some documents ends with one MALFORMED document (``CUT_OFF``)
     where it broke; one that breaks before its first is a ``DamagedFile`` error."""
     label = label or ("<stdin>" if name == "-" else name)
-    errors = _decompression_errors(name)
+    errors = compressed.errors(name)
     last = None
     try:
         for last in _documents(name, label):
             yield last
     except errors as exc:
-        kind = "gzip" if name.endswith(".gz") else "zstd"
-        detail = str(exc) or type(exc).__name__
         if last is None:
-            raise DamagedFile(f"{label}: not readable as {kind} data ({detail})") from None
+            raise compressed.damaged(name, label, exc) from None
+        kind, detail = compressed.kind(name), compressed.describe(exc)
         line = re.fullmatch(re.escape(label) + r":(\d+)", last.where)
         where = f"{label}:{int(line.group(1)) + 1}" if line else f"{last.where} (after it)"
         yield Document(where, MALFORMED, problem=f"{CUT_OFF} ({kind}: {detail})")

@@ -377,6 +377,7 @@ def _records(engine: Engine, stats: ReadStats) -> dict[str, Any]:
         "placeholder_time": stats.placeholder_times,
         "placeholder_time_at": list(stats.placeholder_at),
         "files_not_logs": list(stats.not_logs),
+        "batch_input_lines": dict(stats.batch_input_lines),
         "unknown_model": sum(t.records for t in engine.unknown.values()),
         # priced records whose billed amount was negative (not a billed amount): first places per model
         "billed_negative": sum(t.billed_negative for t in engine.actual.values()),

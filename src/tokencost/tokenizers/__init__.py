@@ -82,6 +82,7 @@ class FamilyInfo:
     id: str
     description: str
     exact_available: bool
+    #: what counts it here (``engine_name``): ``rs-bpe``, ``tiktoken``, ``tokenizers`` or ``estimator``
     backend: str
     install_hint: str | None
 
@@ -200,6 +201,23 @@ def _count_chat(request: dict | list, family: str, model: str | None, estimate: 
     )
 
 
+def engine_name(family: str) -> str:
+    """The backend that counts ``family`` here, named as ``--verbose`` and the JSON ``backend`` name it: ``rs-bpe``
+    or ``tiktoken`` for a BPE vocabulary (a text under ``BpeCounter.SMALL_TEXT`` is counted by ``python-bpe``
+    first, the same counts), ``tokenizers`` for HF tokenizer files, ``estimator`` without an exact tokenizer.
+    Looked up, not loaded (an rs-bpe that fails its verification falls back to tiktoken with a notice)."""
+    family_spec = spec(family)
+    if family_spec.backend == "estimate" or not exact_available(family_spec):
+        return "estimator"
+    if family_spec.backend == "huggingface" or family_spec.user_copy:
+        return "tokenizers"
+    from tokencost.tokenizers.backends import fast_backend
+    from tokencost.tokenizers.vocab.openai import OPENAI_FILES
+
+    digest = OPENAI_FILES.get(family, ("", ""))[1]
+    return "rs-bpe" if fast_backend.takes(digest, family_spec.pat_str, family_spec.normalize) else "tiktoken"
+
+
 def families() -> list[FamilyInfo]:
     """Every registered family, whether it counts exactly on this machine, and how to make it exact."""
     rows = []
@@ -211,7 +229,7 @@ def families() -> list[FamilyInfo]:
                 family,
                 family_spec.description,
                 available,
-                family_spec.backend if available else "estimate",
+                engine_name(family) if available else "estimator",
                 None if available else install_hint(family),
             )
         )

@@ -64,6 +64,7 @@ class CalibratedCounter(Counter):
     """The estimator with a family's calibration applied; its band comes from held-back billed requests."""
 
     exact = False
+    backend = "estimator"  # the fitted estimator, calibrated: its method says so
 
     def __init__(self, family: str, proxy: str, calibration: Calibration) -> None:
         self.family = family

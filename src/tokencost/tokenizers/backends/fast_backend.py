@@ -63,12 +63,22 @@ class FastEngine:
             return self._count(without_surrogates(text))
 
 
+def takes(digest: str, pat_str: str | None, normalize: str | None) -> bool:
+    """Whether rs-bpe is tried for a vocabulary (enabled, carried by the wheel with this pre-tokenizer, and
+    installed): looked up, not imported, so listing families stays cheap. ``build`` then verifies it."""
+    import importlib.util
+
+    entry = SUPPORTED.get(digest)
+    if entry is None or pat_str != entry[1] or normalize or not enabled():
+        return False
+    return importlib.util.find_spec("rs_bpe") is not None
+
+
 def build(vocab: Vocabulary) -> FastEngine | None:
     """The rs-bpe engine for ``vocab`` when installed, carrying that vocabulary and verified; else None."""
-    entry = SUPPORTED.get(vocab.digest)
-    if entry is None or vocab.pat_str != entry[1] or vocab.normalize or not enabled():
+    if not takes(vocab.digest, vocab.pat_str, vocab.normalize):
         return None
-    constructor, _ = entry
+    constructor, _ = SUPPORTED[vocab.digest]
     module = _import()
     if module is None:
         return None
