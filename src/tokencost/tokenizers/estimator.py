@@ -26,6 +26,10 @@ Texts under 2,000 characters use a second, short-text weight vector per family t
 words and Han characters (``lexicon.py``): on a short prompt which words it holds matters more than how many
 letters (held-out median error on 60-400 characters about 6 % -> 4-5 %).
 
+A text under 64k characters made of blocks of CJK lines and of other lines (an English prompt followed by its
+Chinese source) is estimated block by block (``segments``), each block with its own model and band, so a mix
+is estimated as its parts are (``benchmarks/mixed.py``).
+
 The coefficients per family are data (``tokenizers/data/estimator.json``), fitted by weighted least
 squares (relative error, corpora balanced, a small ridge) on Debian text against the real
 tokenizers; families without a public tokenizer use a documented proxy with a wider error band.
