@@ -1,6 +1,6 @@
 """Extract text-only (request, billed input tokens) pairs from recorded API calls (VCR cassettes).
 
-Usage: ``python benchmarks/framing_extract.py CASSETTE_DIR [OUT.jsonl] [SOURCE ...]``
+Usage: ``python benchmarks/framing_extract.py CASSETTE_DIR [OUT.jsonl] [SOURCE ...] [--after=BASE.jsonl [--vendor=V]]``
 
 ``CASSETTE_DIR`` holds one folder per source repository (``CASSETTE_DIR/<source>/...*.yaml``), copied from
 public SDK and agent-framework test suites; the recordings are reference data and stay outside this
@@ -9,13 +9,22 @@ Messages, Gemini ``generateContent``) and got a usage block back becomes one JSO
 endpoint (Gemini: ``generate``, or ``vertex`` through Vertex AI), model, the request body and the billed input tokens (prompt tokens; for Claude input plus cache
 creation and cache reads). Requests with non-text content (images, files, audio), server-side tools or other
 features the count does not model are left out and counted by reason on stderr. Reads vcrpy cassettes
-(``interactions``) and Ruby/R vcr ones (``http_interactions``), gzip-encoded bodies, event streams; leaves
+(``interactions``), Ruby/R vcr ones (``http_interactions``), Azure test-proxy session records (``Entries``:
+``.json`` files, as openai-dotnet keeps them) and one-interaction ``.json`` recordings (``request.url``, as
+dd-trace-py's proxy writes them), gzip-encoded bodies, event streams; leaves
 out hand-written responses (typed ids, cache counts under the 1,024-token minimum, one response id answering
 different requests) and Gemini behind its OpenAI-compatible endpoint. Naming ``SOURCE`` folders reads only those.
+``--after=BASE.jsonl`` writes BASE's pairs unchanged first, then the new ones it does not hold already (the same
+request body or response id), ``--vendor=openai`` those of one vendor only: how the sixth round's file was built,
+
+    python benchmarks/framing_extract.py /work/ref/cassettes /work/ref/framing_pairs_fit8.jsonl \\
+        openai-dotnet dd-trace-py ruby_llm ruby_llm-chat activeagent ruby-openai lmnr-python elastic-otel \\
+        --after=/work/ref/framing_pairs_all.jsonl --vendor=openai
 """
 
 from __future__ import annotations
 
+import base64
 import gzip
 import json
 import re
@@ -77,6 +86,28 @@ _NON_TEXT_TYPES = frozenset(
         "item_reference",
     }
 )
+
+
+class _Loader(yaml.CSafeLoader):
+    """The safe loader, reading Ruby vcr's ``!binary`` (base64) bodies and vcrpy's ``!!python/...`` header keys
+    (``multidict.istr``) as plain values instead of refusing the file."""
+
+
+def _binary(loader: yaml.SafeLoader, node: yaml.Node) -> bytes:
+    return base64.b64decode(loader.construct_scalar(node))
+
+
+def _python_tag(loader: yaml.SafeLoader, suffix: str, node: yaml.Node) -> object:
+    if isinstance(node, yaml.SequenceNode):
+        return tuple(loader.construct_sequence(node, deep=True))
+    if isinstance(node, yaml.MappingNode):
+        return loader.construct_mapping(node, deep=True)
+    return loader.construct_scalar(node)
+
+
+_Loader.add_constructor("!binary", _binary)
+_Loader.add_constructor("tag:yaml.org,2002:binary", _binary)
+_Loader.add_multi_constructor("tag:yaml.org,2002:python/", _python_tag)
 
 
 #: the vendors' own API hosts (OpenAI-compatible endpoints of other vendors bill with their own tokenizers)
@@ -295,12 +326,58 @@ def _drop_reused_ids(pairs: list[dict], dropped: Counter) -> list[dict]:
 
 
 def _cassettes(root: Path, sources: list[str] | None) -> list[tuple[str, Path]]:
-    """(source, file) of every cassette under ``root``, only the named sources when given."""
+    """(source, file) of every cassette under ``root`` (``.yaml``/``.yml``, and ``.json`` session records), only
+    the named sources when given."""
     found = []
     for folder in sorted(root.iterdir()):
         if folder.is_dir() and (not sources or folder.name in sources):
-            found += [(folder.name, path) for path in sorted(folder.rglob("*.y*ml"))]
+            paths = [*folder.rglob("*.y*ml"), *folder.rglob("*.json")]
+            found += [(folder.name, path) for path in sorted(paths)]
     return found
+
+
+def _entry_body(body: object) -> object:
+    """A test-proxy record's body as a parsed body: JSON as recorded, an event stream's lines joined."""
+    if isinstance(body, list) and all(isinstance(line, str) for line in body):
+        return "".join(body)
+    if isinstance(body, str):
+        try:
+            return json.loads(body)
+        except json.JSONDecodeError:
+            return body
+    return body
+
+
+def _interactions(path: Path) -> list | None:
+    """The recorded interactions of one cassette (vcrpy, Ruby/R vcr, or an Azure test-proxy record), or None."""
+    if path.suffix == ".json":  # Azure test-proxy session records: {"Entries": [{"RequestUri", ...}]}
+        try:
+            document = json.loads(path.read_text(encoding="utf-8"))
+        except (json.JSONDecodeError, UnicodeDecodeError):
+            return None
+        if isinstance(document, dict) and isinstance(document.get("request"), dict):
+            # one interaction a file, ``request.url`` (dd-trace-py's recording proxy)
+            request = {**document["request"], "uri": document["request"].get("url", "")}
+            return [{"request": request, "response": document.get("response") or {}}]
+        entries = document.get("Entries") if isinstance(document, dict) else None
+        if not isinstance(entries, list):
+            return None
+        return [
+            {
+                "request": {"uri": e.get("RequestUri", ""), "parsed_body": _entry_body(e.get("RequestBody"))},
+                "response": {
+                    "status": e.get("StatusCode"),
+                    "parsed_body": _entry_body(e.get("ResponseBody")),
+                },
+            }
+            for e in entries
+            if isinstance(e, dict)
+        ]
+    document = yaml.load(path.read_text(encoding="utf-8"), Loader=_Loader)
+    if isinstance(document, dict):  # Python vcrpy / Ruby and R vcr (``http_interactions``)
+        found = document.get("interactions", document.get("http_interactions"))
+        return found if isinstance(found, list) else None
+    return None
 
 
 def extract(root: Path, sources: list[str] | None = None) -> tuple[list[dict], Counter]:
@@ -310,14 +387,11 @@ def extract(root: Path, sources: list[str] | None = None) -> tuple[list[dict], C
     seen: set[tuple[str, str, int]] = set()
     for source, path in _cassettes(root, sources):
         try:
-            document = yaml.load(path.read_text(encoding="utf-8"), Loader=yaml.CSafeLoader)
+            interactions = _interactions(path)
         except (yaml.YAMLError, UnicodeDecodeError):
             dropped["unreadable yaml"] += 1
             continue
-        interactions = None
-        if isinstance(document, dict):  # Python vcrpy / Ruby and R vcr (``http_interactions``)
-            interactions = document.get("interactions", document.get("http_interactions"))
-        if not isinstance(interactions, list):
+        if interactions is None:
             continue
         for interaction in interactions:
             if not isinstance(interaction, dict):
@@ -380,20 +454,42 @@ def _pair(interaction: dict, source: str, file: str, dropped: Counter) -> dict |
     }
 
 
+def _after(base: Path, pairs: list[dict], vendor: str | None, dropped: Counter) -> list[str]:
+    """``base``'s lines unchanged, then those of ``pairs`` (of ``vendor`` alone when given) whose request body or
+    response id ``base`` does not already hold (a cassette copied from another suite is one recording)."""
+    lines = base.read_text(encoding="utf-8").splitlines()
+    known = [json.loads(line) for line in lines]
+    bodies = {(p["vendor"], json.dumps(p["request"], sort_keys=True)) for p in known}
+    ids = {p["response_id"] for p in known if p.get("response_id")}
+    for pair in pairs:
+        if vendor and pair["vendor"] != vendor:
+            dropped[f"not {vendor} (--vendor)"] += 1
+        elif (pair["vendor"], json.dumps(pair["request"], sort_keys=True)) in bodies or pair.get(
+            "response_id"
+        ) in ids:
+            dropped["already in the --after file"] += 1
+        else:
+            lines.append(json.dumps(pair, ensure_ascii=False))
+    return lines
+
+
 def main(argv: list[str]) -> int:
+    flags = dict(a[2:].split("=", 1) for a in argv if a.startswith("--") and "=" in a)
+    argv = [a for a in argv if not a.startswith("--")]
     if not argv:
         print(__doc__.strip().splitlines()[2], file=sys.stderr)
         return 2
     root = Path(argv[0])
     out = Path(argv[1]) if len(argv) > 1 else Path("/work/ref/framing_pairs.jsonl")
     pairs, dropped = extract(root, argv[2:] or None)
-    with out.open("w", encoding="utf-8") as handle:
-        for pair in pairs:
-            handle.write(json.dumps(pair, ensure_ascii=False) + "\n")
+    lines = [json.dumps(pair, ensure_ascii=False) for pair in pairs]
+    if "after" in flags:
+        lines = _after(Path(flags["after"]), pairs, flags.get("vendor"), dropped)
+    out.write_text("".join(line + "\n" for line in lines), encoding="utf-8")
     by = Counter((p["source"], p["vendor"], p["endpoint"]) for p in pairs)
     for (source, vendor, endpoint), n in sorted(by.items()):
         print(f"{source:16} {vendor:10} {endpoint:10} {n:5}")
-    print(f"{len(pairs)} pairs written to {out}", file=sys.stderr)
+    print(f"{len(lines)} pairs written to {out}", file=sys.stderr)
     for reason, n in dropped.most_common(25):
         print(f"  left out: {reason}: {n}", file=sys.stderr)
     return 0

@@ -124,7 +124,9 @@ class Buckets:
     """Volumes keyed by (group, entry id, card, variant, tier, window), priced at the end."""
 
     volumes: dict[Hashable, Volume] = field(default_factory=dict)
-    cards: dict[Hashable, tuple[Entry, dt.date | None, dt.time | None, bool]] = field(default_factory=dict)
+    cards: dict[Hashable, tuple[Entry, dt.date | None, dt.time | None, TierRule]] = field(
+        default_factory=dict
+    )
 
     def add(
         self,
@@ -136,7 +138,7 @@ class Buckets:
         moment: dt.datetime | None,
         per_request_input: Decimal,
         tokens: tuple,
-        no_tiers: bool = False,
+        no_tiers: TierRule = False,
         until: dt.datetime | None = None,
     ) -> None:
         """Add ``tokens`` (requests, input, cache_read, write_5m, write_1h, output incl. reasoning,
@@ -152,6 +154,44 @@ class Buckets:
         volume.add(*tokens)
 
 
+#: how a bucket's requests are found for its long-context tier: ``False`` its own request count (tiers judged
+#: on its mean request), ``True`` none known (spread so no tier applies), or ``(above, up_to)``: the
+#: per-request input range its rows state (Anthropic's ``context_window``), whatever their mean
+TierRule = bool | tuple[Decimal, Decimal]
+
+
+def tier_rule(record: Any) -> TierRule:
+    """A record's ``TierRule``: the range it states, else whether it is a report row without requests."""
+    if record.context_window is not None:
+        return (Decimal(record.context_window[0]), Decimal(record.context_window[1]))
+    return bool(record.aggregated and record.requests == 0)
+
+
+def scaled_rule(rule: TierRule, tokens: Decimal, logged: int) -> TierRule:
+    """``rule`` for the same requests counted on another tokenizer (``tokens`` for the ``logged`` input)."""
+    if not isinstance(rule, tuple) or not logged:
+        return rule
+    factor = Decimal(tokens) / logged
+    return (rule[0] * factor, rule[1] * factor)
+
+
+def _stated_requests(
+    entry: Entry, day: dt.date | None, volume: Volume, above: Decimal, up_to: Decimal
+) -> Decimal:
+    """Requests to spread a bucket over so its mean request lies in its stated range ``(above, up_to]``: its
+    own count when its mean does; for ``0-200k``, as a report without counts (no tier); else the most
+    requests whose mean is still above ``above`` (each request at the range's low end), else the fewest."""
+    known, tokens = volume.requests, volume.input
+    if known > 0 and above < tokens / known <= up_to:
+        return known
+    if above <= 0 or tokens <= above:  # the range's low end is no tier (or the row cannot be placed in it)
+        return _unknown_requests(entry, day, tokens)
+    most = max(Decimal(1), (tokens / above).to_integral_value(rounding="ROUND_CEILING") - 1)
+    if above < tokens / most <= up_to:
+        return most
+    return max(Decimal(1), (tokens / up_to).to_integral_value(rounding="ROUND_CEILING"))
+
+
 def _unknown_requests(entry: Entry, day: dt.date | None, input_tokens: Decimal) -> Decimal:
     """Requests to spread a bucket of unknown request count over (a usage report without counts): enough
     that the mean stays at or under the card's lowest long-context threshold, so no tier is applied."""
@@ -165,12 +205,19 @@ def _unknown_requests(entry: Entry, day: dt.date | None, input_tokens: Decimal) 
 
 
 def price_volume(
-    entry: Entry, day: dt.date | None, variant: str | None, at: dt.time | None, volume: Volume, no_tiers: bool
+    entry: Entry,
+    day: dt.date | None,
+    variant: str | None,
+    at: dt.time | None,
+    volume: Volume,
+    no_tiers: TierRule,
 ) -> tuple[Decimal, tuple[str, ...]]:
     """Price one bucket through the shared costing step (its mean request x its requests, on the card in
-    force on ``day``); raises Unpriceable when the card lacks a needed price."""
+    force on ``day``; ``no_tiers``: a ``TierRule``); raises Unpriceable when the card lacks a needed price."""
     requests = volume.requests if volume.requests > 0 else ZERO
-    if no_tiers or requests == 0:
+    if isinstance(no_tiers, tuple):
+        requests = _stated_requests(entry, day, volume, *no_tiers)
+    elif no_tiers or requests == 0:
         requests = _unknown_requests(entry, day, volume.input)
     read, w5, w1 = (
         volume.cache_read / requests,
@@ -222,9 +269,12 @@ __all__ = [
     "SPANS_NOTE",
     "SPANS_WINDOWS",
     "Buckets",
+    "TierRule",
     "Unpriceable",
     "Volume",
     "card_for",
     "price_volume",
+    "scaled_rule",
+    "tier_rule",
     "variant_for",
 ]

@@ -18,7 +18,7 @@ from tokencost.errors import TokencostError
 from tokencost.pricing.catalog import Entry
 from tokencost.pricing.lifecycle import undated_card_note
 from tokencost.pricing.resolve import Resolution
-from tokencost.replay.billing import Buckets, card_for, variant_for
+from tokencost.replay.billing import Buckets, card_for, scaled_rule, tier_rule, variant_for
 from tokencost.replay.lookup import ModelLookup
 from tokencost.replay.record import UsageRecord
 from tokencost.replay.translate import conversion, counter, retokenized, scaled
@@ -52,6 +52,10 @@ def without_reasoning(values: tuple) -> tuple:
     return (*values[:5], values[5] - values[6], ZERO, *values[7:])
 
 
+#: the note on usage-report rows that state their requests' context window (Anthropic's ``context_window``)
+STATED_WINDOW_NOTE = "usage-report rows that state their context window (200k-1M): long-context tiers from the window they state"
+
+
 #: places kept per logged model (the first records), as for skipped records
 FIRST_PLACES = 3
 
@@ -60,6 +64,8 @@ FIRST_PLACES = 3
 class ModelTotals:
     """Token volumes and billed cost of one logged model (or one candidate)."""
 
+    #: token counts by ``_COUNTS`` name, plus ``byok_records`` / ``byok_requests`` / ``byok_fee`` (OpenRouter's
+    #: fee on BYOK records, USD) and ``zero_source:NAME`` (records billed 0, per source): summed as partials merge
     counts: Counter = field(default_factory=Counter)
     #: billed cost per currency as logged (converted with the computed cost's FX when the document is built)
     billed: dict[str, Decimal] = field(default_factory=dict)
@@ -92,6 +98,11 @@ class ModelTotals:
             self.counts[f"server_{name}"] += uses
         if record.time is not None:
             self.daily[record.time.date()] += record.requests
+        if record.byok:
+            self.counts["byok_records"] += 1
+            self.counts["byok_requests"] += record.requests
+            if record.fee_cost is not None:
+                self.counts["byok_fee"] += record.fee_cost
         if record.billed_cost is not None and record.billed_cost < 0:
             self.billed_negative += 1
             if len(self.billed_negative_at) < FIRST_PLACES:
@@ -101,6 +112,8 @@ class ModelTotals:
             self.billed[currency] = self.billed.get(currency, ZERO) + record.billed_cost
             self.billed_records += 1
             self.billed_zero += not record.billed_cost
+            if not record.billed_cost:
+                self.counts[f"zero_source:{record.source}"] += 1
 
 
 def group_key(record: UsageRecord, group_by: str, model_key: str) -> str:
@@ -175,8 +188,10 @@ class Engine:
         group = group_key(record, self.group_by, entry.id)
         day = self.at or (record.time.date() if record.time else None)
         variant = variant_for(record.batch, record.service_tier)
-        no_tiers = record.aggregated and record.requests == 0
-        if no_tiers:
+        no_tiers = tier_rule(record)
+        if isinstance(no_tiers, tuple):
+            self.notes[STATED_WINDOW_NOTE] = None
+        elif no_tiers:
             self.notes["a usage report without request counts: long-context tiers not applied to it"] = None
         elif record.aggregated:
             self.notes["usage-report rows: long-context tiers judged on each row's mean request"] = None
@@ -208,10 +223,10 @@ class Engine:
         logged_family = api.model.tokenizer if api is not None else "generic"
         day = self.at or (record.time.date() if record.time else None)
         variant = variant_for(record.batch, record.service_tier)
-        no_tiers = record.aggregated and record.requests == 0
         for candidate in self.candidates:
             ratio = conversion(logged_family, candidate.model.tokenizer).central
             values = scaled(record, ratio, ratio)
+            no_tiers = scaled_rule(tier_rule(record), values[1], record.input_tokens)
             if record.reasoning_tokens and not candidate.model.reasons:
                 values = without_reasoning(values)
             card, on, _ = card_for(candidate, day)
@@ -276,6 +291,7 @@ class Engine:
         requests = max(record.requests, 1)
         for name, values in (("central", central), ("low", low), ("high", high)):
             per_request = values[1] / requests
+            rule = scaled_rule(no_tiers, values[1], record.input_tokens)
             self.cand_buckets[name].add(
                 (candidate.id, group),
                 candidate,
@@ -285,6 +301,6 @@ class Engine:
                 record.time,
                 per_request,
                 values,
-                no_tiers,
+                rule,
                 until=record.time_end,
             )

@@ -60,7 +60,7 @@ class ReadStats:
 
     def empty_bucket(self, bucket: EmptyBucket) -> None:
         """An empty report bucket: counted apart from records (located), its time kept for the period."""
-        self.skip(EMPTY_BUCKET, bucket.where, ignored=True)
+        self.skip(bucket.reason, bucket.where, ignored=True)
         self.span(bucket.start, bucket.end)
 
     def span(self, start: dt.datetime | None, end: dt.datetime | None) -> None:
@@ -247,7 +247,9 @@ def records_of(
                 stats.skip(item.reason, item.where or doc.where, item.ignored)
                 continue
             if isinstance(item, EmptyBucket):
-                if _in_period(item, since, until):
+                if item.reason != EMPTY_BUCKET:
+                    _unbilled(item, stats, since, until)
+                elif _in_period(item, since, until):
                     stats.empty_bucket(item)
                 continue
             item.where = item.where or doc.where
@@ -274,6 +276,19 @@ def records_of(
                 keep_first(stats.zero_tokens_at, item.where)
             stats.read += 1
             yield item
+
+
+def _unbilled(request: EmptyBucket, stats: ReadStats, since: dt.date | None, until: dt.date | None) -> None:
+    """A request no provider billed (a proxy's cache hit): counted apart, its time part of the period;
+    outside ``--since``/``--until`` (or without a time when a period is asked for) counted as filtered."""
+    timed = request.start is not None and request.start >= EARLIEST_TIME
+    if (since or until) and not (timed and _in_period(request, since, until)):
+        stats.filtered += 1
+        stats.filtered_untimed += not timed
+    elif timed:
+        stats.empty_bucket(request)
+    else:
+        stats.skip(request.reason, request.where, ignored=True)
 
 
 def _in_period(bucket: EmptyBucket, since: dt.date | None, until: dt.date | None) -> bool:

@@ -27,18 +27,20 @@ class Skip(Exception):
         self.where = where
 
 
+#: why an empty usage-report bucket is counted apart from records (its time still counts in the period)
+EMPTY_BUCKET = "empty usage-report bucket (no traffic: its time counts in the period)"
+
+
 @dataclass
 class EmptyBucket:
     """A usage-report bucket with no results: no record, but evidence of no traffic in ``[start, end)``, so
-    its time is part of the log's period (``pipeline.records_of`` counts it and keeps its span)."""
+    its time is part of the log's period (``pipeline.records_of`` counts it under ``reason`` and keeps its
+    span). Also a request no provider billed (a proxy's cache hit): its time is traffic, its cost none."""
 
     start: dt.datetime | None
     end: dt.datetime | None
     where: str = ""
-
-
-#: why an empty usage-report bucket is counted apart from records (its time still counts in the period)
-EMPTY_BUCKET = "empty usage-report bucket (no traffic: its time counts in the period)"
+    reason: str = EMPTY_BUCKET
 
 
 #: no model takes or writes this many tokens in one request (the planner's bound too): a larger count is a
@@ -65,8 +67,15 @@ class UsageRecord:
     host: str | None = None  # the source's host context, used to resolve ids (openrouter, litellm, ...)
     batch: bool = False
     service_tier: str | None = None
+    #: the per-request input range a usage-report row states (Anthropic's ``context_window`` "200k-1M":
+    #: ``(200000, 1000000)``): its requests' long-context tier, whatever the row's mean
+    context_window: tuple[int, int] | None = None
     billed_cost: Decimal | None = None
     billed_currency: str | None = None
+    #: bring-your-own-key (OpenRouter BYOK): ``billed_cost`` is the provider's charge on the team's own key
+    #: (``upstream_inference_cost``), and ``fee_cost`` the router's own fee on it, billed apart (same currency)
+    byok: bool = False
+    fee_cost: Decimal | None = None
     #: the request as OpenAI-format chat: {"messages": [...], "tools": [...]} when the log holds the text
     request: dict[str, Any] | None = None
     response_text: str | None = None
@@ -165,6 +174,26 @@ def as_decimal(value: Any) -> Decimal | None:
     except ArithmeticError:
         return None
     return number if number.is_finite() else None
+
+
+def context_range(value: Any) -> tuple[int, int] | None:
+    """A stated context window as (above, up to) tokens: ``"0-200k"`` -> (0, 200000), ``"200k-1M"`` ->
+    (200000, 1000000); None when absent or not such a range."""
+    bounds = []
+    for part in str(value or "").split("-"):
+        text = part.strip().lower()
+        scale = {"k": 1000, "m": 1000000}.get(text[-1:], 1)
+        digits = text[:-1] if scale > 1 else text
+        try:
+            number = Decimal(digits) * scale
+        except ArithmeticError:
+            return None
+        if not number.is_finite() or number < 0:
+            return None
+        bounds.append(int(number))
+    if len(bounds) != 2 or bounds[0] >= bounds[1]:
+        return None
+    return bounds[0], bounds[1]
 
 
 def dig(mapping: Any, *path: str) -> Any:

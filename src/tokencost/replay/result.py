@@ -242,6 +242,10 @@ def _actual_row(
         row["notes"] += _lifecycle(entry, engine)
     if totals.billed_negative:
         row["notes"].append(_negative_note(totals))
+    if counts["byok_records"]:
+        row["byok_requests"] = counts["byok_requests"]
+        row["byok_fee_usd"] = money_text(counts["byok_fee"])
+        row["notes"].append(_byok_note(totals))
     for name, uses in row["server_tool_requests"].items():
         row["notes"].append(
             f"{uses:,} {name.removesuffix('_requests').replace('_', ' ')} request(s) not priced: no price sheet "
@@ -257,6 +261,27 @@ def _negative_note(totals: ModelTotals) -> str:
         f"{totals.billed_negative} record(s) with a negative billed cost (at {places}): not a billed amount, "
         "left out of the billed cost and of the reconciliation"
     )
+
+
+def _byok_note(totals: ModelTotals) -> str:
+    """What BYOK records were reconciled against, and OpenRouter's fee on them (billed apart)."""
+    fee = format_money(Decimal(totals.counts["byok_fee"]), "USD")
+    return (
+        f"{totals.counts['byok_requests']:,} OpenRouter BYOK request(s), run on your own provider key: billed "
+        "is the provider's charge (upstream_inference_cost, /activity's byok_usage_inference), what the card prices; "
+        f"OpenRouter's own charge on them, {fee} (its BYOK fee), is billed apart and is in no computed cost"
+    )
+
+
+#: why a source logs 0 for a request that cost something (the reconcile verdict of records billed 0)
+ZERO_BILLED = {"litellm": "LiteLLM logs 0 for a model it cannot price"}
+
+
+def _zero_why(totals: ModelTotals) -> str:
+    """What the log that billed 0 is, named by its source (never another source's habit)."""
+    sources = sorted(k.removeprefix("zero_source:") for k in totals.counts if k.startswith("zero_source:"))
+    reasons = [ZERO_BILLED[s] for s in sources if s in ZERO_BILLED]
+    return f" ({'; '.join(reasons)})" if reasons else ""
 
 
 def reconcile(model_id: str, totals: ModelTotals, billed: tuple, currency: str) -> str:
@@ -282,7 +307,7 @@ def reconcile(model_id: str, totals: ModelTotals, billed: tuple, currency: str) 
             else f"billed 0 against {format_money(computed, currency)} computed{cover}{left_out}"
         )
         return (
-            f"{zero}: the log recorded no cost for them (LiteLLM logs 0 for a model it cannot price), so "
+            f"{zero}: the log recorded no cost for them{_zero_why(totals)}, so "
             f"the billed figure misses them; {check}"
         )
     if amount and abs(computed - amount) / amount > RECONCILE_TOLERANCE:

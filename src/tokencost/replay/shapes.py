@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from tokencost.replay.record import Skip, as_int, dig, require_usage
+from tokencost.replay.record import Skip, as_int, dig, reported, require_usage
 
 #: keys only one vendor's usage object has: a usage object with another vendor's keys and none of the
 #: parser's own was logged by another API (a forced ``--source`` that does not fit)
@@ -36,9 +36,33 @@ def other_vendor(usage: dict, own: str) -> None:
             raise Skip(f"usage in {vendor}'s shape, not {own}'s (a --source that does not fit this log?)")
 
 
-def openai_usage(usage: dict) -> dict[str, int]:
+def is_xai(model: Any) -> bool:
+    """Whether a model id is xAI's own (``grok-4-0709``, ``xai/grok-4``): its API counts reasoning outside
+    ``completion_tokens``. (OpenRouter's ``x-ai/...`` ids are not: OpenRouter reports OpenAI's accounting.)"""
+    name = str(model or "").casefold()
+    return name.startswith(("grok", "xai/", "xai.")) or name.startswith("x_ai/")
+
+
+def reasoning_outside(usage: dict, reasoning: int, xai: bool = False) -> bool:
+    """Whether a chat ``usage`` counts reasoning OUTSIDE ``completion_tokens`` (xAI's accounting: ``total_tokens``
+    = prompt + completion + reasoning) rather than inside it (OpenAI's: total = prompt + completion). The total's
+    arithmetic decides when it tells them apart; else the model's vendor (``xai``) does."""
+    if not reasoning:
+        return False
+    prompt, completion = as_int(usage.get("prompt_tokens")), as_int(usage.get("completion_tokens"))
+    if reported(usage.get("total_tokens")):
+        total = as_int(usage.get("total_tokens"))
+        if total == prompt + completion + reasoning:
+            return True
+        if total == prompt + completion:
+            return False
+    return xai
+
+
+def openai_usage(usage: dict, xai: bool = False) -> dict[str, int]:
     """OpenAI Chat Completions or Responses ``usage`` (also OpenRouter, DeepSeek, most OpenAI-compatible
-    hosts): cache reads/writes are subsets of input, reasoning a subset of output."""
+    hosts): cache reads/writes are subsets of input, reasoning a subset of output. xAI's reasoning sits
+    outside ``completion_tokens`` (``reasoning_outside``: ``xai`` says the model is xAI's): added to output."""
     chat = "prompt_tokens" in usage or "completion_tokens" in usage
     if chat:
         require_usage(usage.get("prompt_tokens"), usage.get("completion_tokens"))
@@ -50,12 +74,16 @@ def openai_usage(usage: dict) -> dict[str, int]:
     if not cached and "prompt_cache_hit_tokens" in usage:  # DeepSeek's own field names
         cached = as_int(usage.get("prompt_cache_hit_tokens"))
     write = as_int(input_details.get("cache_write_tokens") or input_details.get("cache_creation_tokens"))
+    reasoning = as_int(output_details.get("reasoning_tokens")) or as_int(usage.get("reasoning_tokens"))
+    output = as_int(usage.get("completion_tokens" if chat else "output_tokens"))
+    if chat and reasoning_outside(usage, reasoning, xai):
+        output += reasoning
     fields = {
         "input_tokens": as_int(usage.get("prompt_tokens" if chat else "input_tokens")),
         "cache_read_tokens": cached,
         "cache_write_5m_tokens": write,
-        "output_tokens": as_int(usage.get("completion_tokens" if chat else "output_tokens")),
-        "reasoning_tokens": as_int(output_details.get("reasoning_tokens")),
+        "output_tokens": output,
+        "reasoning_tokens": reasoning,
     }
     modalities = {
         f"{side}_{kind}": as_int(details.get(f"{kind}_tokens"))
@@ -149,12 +177,15 @@ def usage_shape(usage: Any) -> str | None:
     return None
 
 
-def usage_fields(usage: Any) -> dict[str, int]:
-    """The normalised fields of any known usage object; Skip when there is none."""
+def usage_fields(usage: Any, model: Any = None) -> dict[str, int]:
+    """The normalised fields of any known usage object (``model``: the logged id, for xAI's accounting);
+    Skip when there is none."""
     shape = usage_shape(usage)
     if shape is None:
         raise Skip("no usage")
-    return {"openai": openai_usage, "anthropic": anthropic_usage, "gemini": gemini_usage}[shape](usage)
+    if shape == "openai":
+        return openai_usage(usage, is_xai(model))
+    return {"anthropic": anthropic_usage, "gemini": gemini_usage}[shape](usage)
 
 
 def response_text(response: Any) -> str | None:

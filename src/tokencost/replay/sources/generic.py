@@ -2,7 +2,8 @@
 
 Keys: ``model``, ``input`` (total input, cache included) or ``uncached`` (input without cache), ``cached``
 (cache reads), ``cache_write``, ``output`` (total output, reasoning included), ``reasoning``, ``requests``,
-``time``, ``cost`` (billed, USD unless ``currency`` maps a column), ``provider``, ``id`` (the request's id: a
+``time``, ``cost`` (billed, USD unless ``currency`` maps a column), ``provider`` (the host that served it:
+its cards price the record), ``id`` (the request's id: a
 repeated id is a duplicate), and ``tag.NAME`` for any column to group by. A dotted column (``usage.input``) reaches into nested JSON.
 """
 
@@ -90,6 +91,8 @@ def parse(doc: Document, ctx: Context) -> Iterator[UsageRecord]:
     total_in = number("input") if "input" in mapping else number("uncached") + cached + write
     cost = as_decimal(_get(row, mapping["cost"])) if "cost" in mapping else None
     when = _get(row, mapping["time"]) if "time" in mapping else None
+    provider = _get(row, mapping["provider"]) if "provider" in mapping else None
+    host = str(provider).strip() or None if provider is not None else None
     yield UsageRecord(
         model=str(_get(row, mapping["model"]) or ""),
         input_tokens=total_in,
@@ -99,7 +102,8 @@ def parse(doc: Document, ctx: Context) -> Iterator[UsageRecord]:
         reasoning_tokens=number("reasoning"),
         requests=number("requests") if "requests" in mapping else 1,
         time=parse_time(when) if when not in (None, "") else None,
-        provider=str(_get(row, mapping["provider"])) if "provider" in mapping else None,
+        provider=host,
+        host=host,  # who served it: resolved on that host's card (``lookup``), as LiteLLM's provider is
         billed_cost=cost,
         billed_currency=(str(_get(row, mapping["currency"])).upper() if "currency" in mapping else "USD")
         if cost is not None

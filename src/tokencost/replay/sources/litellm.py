@@ -14,9 +14,18 @@ from collections.abc import Iterator
 from typing import Any
 
 from tokencost.replay.reader import Document
-from tokencost.replay.record import Skip, UsageRecord, as_decimal, as_int, dig, parse_time, require_usage
+from tokencost.replay.record import (
+    EmptyBucket,
+    Skip,
+    UsageRecord,
+    as_decimal,
+    as_int,
+    dig,
+    parse_time,
+    require_usage,
+)
 from tokencost.replay.requests import to_chat
-from tokencost.replay.shapes import response_text
+from tokencost.replay.shapes import reasoning_outside, response_text
 from tokencost.replay.sources import Context
 
 NAME = "litellm"
@@ -66,15 +75,34 @@ def _request(row: dict) -> Any:
     return None
 
 
+#: a row the proxy answered from its own cache: the provider never saw it, so it is no provider call
+CACHE_HIT = "LiteLLM cache hit (answered from the proxy's cache, never sent to the provider: not priced)"
+
+
+def _cache_hit(row: dict) -> bool:
+    """Whether LiteLLM served the row from its cache (``cache_hit``: ``"True"`` in SpendLogs, a bool in
+    ``StandardLoggingPayload``)."""
+    value = row.get("cache_hit")
+    return value is True or (isinstance(value, str) and value.strip().lower() == "true")
+
+
 def parse(doc: Document, ctx: Context) -> Iterator[UsageRecord]:
     row = doc.value
     status = str(row.get("status") or "").lower()
     if status and status not in ("success", "succeeded"):
         raise Skip("error response")
+    if _cache_hit(row):  # counted and said apart, its time in the period; priced neither as logged nor on
+        when = parse_time(row.get("startTime") or row.get("start_time"))  # candidates
+        yield EmptyBucket(when, when, doc.where, CACHE_HIT)
+        return
     require_usage(row.get("prompt_tokens"), row.get("completion_tokens"))
     metadata = _json(row.get("metadata"))
     read, write, reasoning = _cache(metadata)
     output = as_int(row.get("completion_tokens"))
+    # an xAI response logged by a LiteLLM that did not fold its reasoning into completion_tokens (newer ones
+    # do): the total's arithmetic says so, or a reasoning count no completion could hold
+    if reasoning_outside(row, reasoning, xai=reasoning > output):
+        output += reasoning
     cost = as_decimal(row.get("spend", row.get("response_cost")))
     request = _request(row)
     response = _json(row.get("response"))
@@ -89,7 +117,7 @@ def parse(doc: Document, ctx: Context) -> Iterator[UsageRecord]:
         cache_read_tokens=read,
         cache_write_5m_tokens=write,
         output_tokens=output,
-        reasoning_tokens=min(reasoning, output),
+        reasoning_tokens=reasoning,
         time=parse_time(row.get("startTime") or row.get("start_time")),
         provider=provider,
         host=provider,

@@ -13,7 +13,7 @@ from typing import Any
 from tokencost.replay.reader import Document
 from tokencost.replay.record import EmptyBucket, Skip, UsageRecord, as_int, parse_time, require_usage
 from tokencost.replay.requests import to_chat
-from tokencost.replay.shapes import openai_usage, other_vendor, response_text
+from tokencost.replay.shapes import is_xai, openai_usage, other_vendor, response_text
 from tokencost.replay.sources import Context, wrapper_time
 
 NAME = "openai"
@@ -89,7 +89,7 @@ def response_record(body: dict, where: str, when: Any = None, request: Any = Non
             raise Skip("error response")
         raise Skip("no usage")
     other_vendor(usage, "openai")
-    fields = openai_usage(usage)
+    fields = openai_usage(usage, is_xai(body.get("model")))
     created = body.get("created", body.get("created_at"))
     return UsageRecord(
         model=str(body.get("model") or ""),
@@ -139,7 +139,8 @@ def _usage_page_records(page: dict, where: str) -> Iterator[UsageRecord]:
 
 
 def _usage_result(result: dict, where: str, start: Any, end: Any) -> UsageRecord:
-    """One Usage API result (or dashboard CSV row): ``input_tokens`` includes cached and cache-write tokens."""
+    """One Usage API result (or dashboard CSV row): ``input_tokens`` includes cached and cache-write tokens,
+    and its audio and image tokens (``modalities``)."""
     if not result.get("model"):
         raise Skip("usage bucket without model (export it grouped by model)")
     require_usage(result.get("input_tokens"), result.get("output_tokens"))
@@ -159,7 +160,19 @@ def _usage_result(result: dict, where: str, start: Any, end: Any) -> UsageRecord
         provider="openai",
         batch=batch,
         service_tier=result.get("service_tier") or None,
+        modalities=_result_modalities(result),
         tags=tags,
         source=NAME,
         where=where,
     )
+
+
+def _result_modalities(result: dict) -> dict[str, int]:
+    """A Usage API result's audio and image counts (``input_audio_tokens``, ``output_image_tokens``, ...),
+    subsets of its input/output as in a per-request ``*_tokens_details``: the same ``modalities`` keys."""
+    counts = {
+        f"{side}_{kind}": as_int(result.get(f"{side}_{kind}_tokens"))
+        for side in ("input", "output")
+        for kind in ("audio", "image")
+    }
+    return {key: count for key, count in counts.items() if count}

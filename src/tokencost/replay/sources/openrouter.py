@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from tokencost.replay.reader import Document
-from tokencost.replay.record import Skip, UsageRecord, as_decimal, as_int, parse_time, require_usage
+from tokencost.replay.record import Skip, UsageRecord, as_decimal, as_int, dig, parse_time, require_usage
 from tokencost.replay.shapes import openai_usage, response_text
 from tokencost.replay.sources import Context, wrapper_time
 
@@ -64,16 +64,27 @@ def parse(doc: Document, ctx: Context) -> Iterator[UsageRecord]:
         yield _generation_record(data, doc.where)
 
 
+def _costs(charged: Any, byok: Any, upstream: Any) -> dict[str, Any]:
+    """The record's billed cost: what OpenRouter charged, or on a BYOK request the provider's charge on the
+    team's key (``upstream_inference_cost``, the inference the card prices) with OpenRouter's fee apart."""
+    cost = as_decimal(charged)
+    fields: dict[str, Any] = {"billed_cost": cost}
+    if byok is True or str(byok).lower() == "true":
+        fields = {"billed_cost": as_decimal(upstream), "byok": True, "fee_cost": cost}
+    fields["billed_currency"] = "USD" if fields["billed_cost"] is not None else None
+    return fields
+
+
 def _chat_record(body: dict, where: str) -> UsageRecord:
     usage = body["usage"]
     created = body.get("created")
+    upstream = dig(usage, "cost_details", "upstream_inference_cost")
     return UsageRecord(
         model=str(body.get("model") or ""),
         time=wrapper_time(body) if created is None else parse_time(created),
         provider=body.get("provider"),
         host="openrouter",
-        billed_cost=as_decimal(usage.get("cost")),
-        billed_currency="USD" if usage.get("cost") is not None else None,
+        **_costs(usage.get("cost"), usage.get("is_byok", body.get("is_byok")), upstream),
         response_text=response_text(body),
         source=NAME,
         where=where,
@@ -96,7 +107,9 @@ def _generation_record(row: dict, where: str) -> UsageRecord:
     reasoning = as_int(row.get("native_tokens_reasoning"))
     if reasoning > output:  # an upstream that reports reasoning outside the completion count
         output += reasoning
-    cost = as_decimal(row.get("total_cost", row.get("usage")))
+    costs = _costs(
+        row.get("total_cost", row.get("usage")), row.get("is_byok"), row.get("upstream_inference_cost")
+    )
     return UsageRecord(
         model=str(row.get("model") or ""),
         input_tokens=as_int(row.get(f"{prefix}prompt")),
@@ -106,8 +119,7 @@ def _generation_record(row: dict, where: str) -> UsageRecord:
         time=parse_time(row.get("created_at")),
         provider=row.get("provider_name"),
         host="openrouter",
-        billed_cost=cost,
-        billed_currency="USD" if cost is not None else None,
+        **costs,
         tags={k: str(row[k]) for k in ("app_id", "external_user", "api_type") if row.get(k)},
         source=NAME,
         where=where,
@@ -123,6 +135,10 @@ def _activity_record(row: dict, where: str) -> UsageRecord:
         output += reasoning
     day = parse_time(row.get("date"))
     cost = as_decimal(row.get("usage"))
+    byok = as_decimal(row.get("byok_usage_inference"))
+    # BYOK inference (charged on the team's keys) is the inference the card prices; OpenRouter's credits
+    # spent on the row (``usage``) then hold its BYOK fee (and any of the row's requests not on those keys)
+    costs = {"billed_cost": byok, "byok": True, "fee_cost": cost} if byok else {"billed_cost": cost}
     return UsageRecord(
         model=str(row.get("model_permaslug") or row.get("model") or ""),
         input_tokens=as_int(row.get("prompt_tokens")),
@@ -133,8 +149,8 @@ def _activity_record(row: dict, where: str) -> UsageRecord:
         time_end=day + dt.timedelta(days=1) if day else None,
         provider=row.get("provider_name"),
         host="openrouter",
-        billed_cost=cost,
-        billed_currency="USD" if cost is not None else None,
+        **costs,
+        billed_currency="USD" if costs["billed_cost"] is not None else None,
         source=NAME,
         where=where,
     )

@@ -62,6 +62,6 @@ def parse(doc: Document, ctx: Context) -> Iterator[UsageRecord]:
         source=NAME,
         where=doc.where,
         record_id=str(response.get("id") or response.get("responseId") or "") or None,
-        **usage_fields(usage),
+        **usage_fields(usage, model),
     )
     yield return_record

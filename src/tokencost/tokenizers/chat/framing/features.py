@@ -171,7 +171,9 @@ def _schema_features(
     schema (measured)."""
     f["schema"] = 1
     f["schema_no_system"] = int(chat4o and not has_system and not request.tools)
-    f["schema_chat_endpoint"] = int(chat4o)
+    # every OpenAI generation on Chat Completions: GPT-5's bills 4 tokens more there than on the Responses API
+    # (measured on ruby_llm's fit requests; GPT-4o's its own constant)
+    f["schema_chat_endpoint"] = int(vendor == "openai" and request.shape != "openai_responses")
     f["schema_replies"] = f["assistant_turns"] if chat4o else 0
     if vendor == "openai":
         schema_text = render.openai_schema(request.response_schema, gpt4o=gpt4o)
