@@ -105,8 +105,12 @@ def _no_active_calibration(monkeypatch, tmp_path):
 
 
 def _assert_within_3_percent_on_held_out_text(log: Path, out: Path) -> None:
-    """Calibrate on ``log``; the calibrated Claude count of other cuts of the same kinds of text must come
-    within 3 % of the rule (median and in total) for English, Chinese, Japanese and code."""
+    """Calibrate on ``log``; the calibrated Claude count of requests holding other cuts of the same kinds of
+    text must come within 3 % of what the rule bills (median and in total) for English, Chinese, Japanese and
+    code. Requests, not bare texts: the fit and its use go through the same chat framing model (which weighs
+    a text's tokens by its kind), so the billed count of a request is what a calibration reproduces."""
+    from tokencost.tokenizers.chat import count_request
+
     result = CliRunner().invoke(cli, ["calibrate", str(log), "--out", str(out), "--format", "json"])
     assert result.exit_code == 0, result.output
     doc = json.loads(result.stdout)
@@ -119,11 +123,13 @@ def _assert_within_3_percent_on_held_out_text(log: Path, out: Path) -> None:
     counter = get_counter("claude")
     assert isinstance(counter, calibrated.CalibratedCounter)
     assert "calibrated on" in counter.method
-    for kind, text in _cuts(99, 200, (400, 1500)):  # other cuts than the fit's, prompt-sized
-        truth = _rule(kind, text)
-        before[kind].append(abs(raw.count(text) - truth) / truth)
-        after[kind].append(abs(counter.count(text) - truth) / truth)
-        totals[kind][0] += counter.count(text)
+    for i, (kind, text) in enumerate(_cuts(99, 200, (400, 1500))):  # other cuts than the fit's, prompt-sized
+        truth = _rule(kind, text) + FRAMING
+        request = _anthropic_pair(i, text, truth)["request"]
+        mine = count_request(request, "claude").tokens
+        before[kind].append(abs(count_request(request, "claude", count=raw.count).tokens - truth) / truth)
+        after[kind].append(abs(mine - truth) / truth)
+        totals[kind][0] += mine
         totals[kind][1] += truth
     for kind in RULE:
         median = statistics.median(after[kind])
@@ -313,3 +319,97 @@ def test_a_calibration_without_cjk_text_keeps_the_estimators_band_on_cjk_text(tm
 
     assert spread(zh, str(out)) >= 0.95 * spread(zh, None)
     assert spread(en, str(out)) < 0.5 * spread(en, None)
+
+
+def test_replay_with_the_calibration_counts_what_calibrate_measured_and_its_band(tmp_path):
+    # the fit and its use go through the same chat framing model: Claude's framing weighs text tokens x1.06,
+    # so a fit on raw text features applied through it came out ~6 % high while the file claimed 0.4 %
+    log = _pairs_log(tmp_path / "pairs.jsonl", n=200)
+    out = tmp_path / "cal.yaml"
+    assert CliRunner().invoke(cli, ["calibrate", str(log), "--out", str(out)]).exit_code == 0
+    billed = sum(json.loads(line)["response"]["usage"]["input_tokens"] for line in log.open(encoding="utf-8"))
+    args = ["replay", str(log), "-m", "claude-sonnet-4.5", "--calibration", str(out), "--format", "json"]
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 0, result.output
+    [row] = json.loads(result.stdout)["candidates"]
+    assert abs(row["input_tokens"] / billed - 1) <= 0.01, (row["input_tokens"], billed)
+    # the range is the held-back band calibrate measured, not the chat framing's ±18 %
+    residuals = yaml.safe_load(out.read_text("utf-8"))["families"]["claude"]["residuals"]
+    widest = max(residuals["band_below"], residuals["band_above"])
+    cost, high = float(row["cost"]), float(row["cost_high"])
+    assert high / cost - 1 <= widest + 0.01, (row["cost"], row["cost_high"], widest)
+
+
+def _with_images(log: Path, every: int = 4) -> Path:
+    """Every ``every``-th request of ``log`` gets an image block billed 1,500 tokens beyond its text."""
+    lines = []
+    for i, line in enumerate(log.read_text("utf-8").splitlines()):
+        pair = json.loads(line)
+        if i % every == 0:
+            content = pair["request"]["messages"][0]["content"]
+            image = {
+                "type": "image",
+                "source": {"type": "base64", "media_type": "image/png", "data": "iVBORw0KGgo="},
+            }
+            pair["request"]["messages"][0]["content"] = [image, {"type": "text", "text": content}]
+            pair["response"]["usage"]["input_tokens"] += 1500
+        lines.append(json.dumps(pair, ensure_ascii=False))
+    log.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return log
+
+
+def test_requests_with_images_are_left_out_counted_and_located(tmp_path):
+    log = _with_images(_pairs_log(tmp_path / "pairs.jsonl", n=200))
+    out = tmp_path / "cal.yaml"
+    result = CliRunner().invoke(cli, ["calibrate", str(log), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "left out 50 request(s): request holds parts that are not text" in result.stderr
+    assert f"{log}:1, {log}:5" in result.stderr
+    entry = yaml.safe_load(out.read_text("utf-8"))["families"]["claude"]
+    assert entry["requests"]["fit"] + entry["requests"]["held_back"] == 150
+    assert entry["residuals"]["p90"] < 0.05  # the image tokens were not fitted as text
+
+
+def test_a_fit_with_an_absurd_held_back_error_is_refused_and_not_written(tmp_path):
+    log = _pairs_log(tmp_path / "pairs.jsonl", n=120)
+    rng = random.Random(3)
+    lines = []
+    for line in log.read_text("utf-8").splitlines():  # billed counts that do not follow the texts
+        pair = json.loads(line)
+        pair["response"]["usage"]["input_tokens"] = rng.choice([300, 4000, 20000])
+        lines.append(json.dumps(pair, ensure_ascii=False))
+    log.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["calibrate", str(log)])
+    assert result.exit_code == 2, result.output
+    assert "held-back p90 error" in result.output and "not written" in result.output
+    assert not calibrated.default_path().exists()
+
+
+def test_replacing_a_family_in_the_default_file_needs_force(tmp_path):
+    log = _pairs_log(tmp_path / "pairs.jsonl")
+    assert CliRunner().invoke(cli, ["calibrate", str(log)]).exit_code == 0
+    before = calibrated.default_path().read_text("utf-8")
+    again = CliRunner().invoke(cli, ["calibrate", str(_with_images(log))])
+    assert again.exit_code == 2
+    assert "already holds a calibration (claude: calibrated on 128 billed requests" in again.output
+    assert "--force" in again.output
+    assert calibrated.default_path().read_text("utf-8") == before
+    forced = CliRunner().invoke(cli, ["calibrate", str(log), "--force"])
+    assert forced.exit_code == 0, forced.output
+    assert calibrated.default_path().read_text("utf-8") != before
+
+
+def test_an_uncountable_request_is_left_out_and_located_not_fatal(tmp_path):
+    log = _pairs_log(tmp_path / "pairs.jsonl")
+    bad = {"model": "gpt-4o", "messages": [{"role": "user", "content": "hi"}, {"role": "assistant", "content": "yo"},
+           {"role": "tool", "tool_call_id": "call_x", "content": "42"}]}  # fmt: skip
+    pair = _openai_pair(999, "x", 40)
+    pair["request"] = {**bad, "model": "anthropic/claude-sonnet-4.5"}
+    with log.open("a", encoding="utf-8") as handle:
+        handle.write(json.dumps(pair) + "\n")
+    out = tmp_path / "cal.yaml"
+    result = CliRunner().invoke(cli, ["calibrate", str(log), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "left out 1 request(s): request not countable (" in result.stderr
+    assert "answers no earlier assistant tool call" in result.stderr and f"{log}:161" in result.stderr
+    assert out.is_file()

@@ -161,7 +161,8 @@ def test_at_date_through_the_cli(runner):
         (["-m", "no-such-model-xyz"], None, "unknown model 'no-such-model-xyz'"),
         (["-m", "gpt-5", "--currency", "XYZ"], None, "ISO 4217"),
         (["-m", "gpt-5", "--time", "25:99"], None, "HH:MM"),
-        (["-m", "gpt-5", "--vendor", "x"], None, None),
+        (["-m", "gpt-5", "--vendor", "deepseek"], None, None),
+        (["-m", "gpt-5", "--vendor", "x"], None, "unknown vendor 'x'"),
     ],
 )
 def test_bad_options_exit_2_without_traceback(runner, args, stdin, message):

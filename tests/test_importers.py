@@ -295,6 +295,7 @@ LIMITS = {
         "max_input_tokens": 131072,
         "max_output_tokens": 8192,
         "input_cost_per_token": 1e-06,
+        "output_cost_per_token": 2e-06,  # a chat card without one fails `pricing validate`
     },
 }
 

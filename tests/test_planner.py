@@ -520,7 +520,9 @@ def test_monthly_requests_scale_linearly(n, per):
 
 def test_selector_matching_nothing(tmp_path, acme_dir):
     body = BASIC.replace("candidates: [acme-large, acme-mini]", "candidates: ['vendor:nobody']")
-    with pytest.raises(InputError, match=r"w.yaml:5: candidates\[0\]: 'vendor:nobody' selects no model"):
+    with pytest.raises(
+        InputError, match=r"w.yaml:5: candidates\[0\]: unknown vendor 'nobody' \(known vendors: acme"
+    ):
         plan(tmp_path, acme_dir, body)
 
 

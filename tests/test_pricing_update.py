@@ -281,3 +281,11 @@ def test_update_from_openrouter_changes_a_listing_and_adds_one_without_vendor_al
     assert str(v32.history[0].input) == "0.25"
     opus = models["openrouter/anthropic/claude-opus-4.6"]
     assert opus.aliases == [] and str(opus.prices.output) == "25"
+
+
+def test_a_provider_typo_beside_a_known_one_is_an_error_not_dropped(setup):
+    sheets, reference = setup
+    result = update(sheets, reference, "--provider", "deepseek", "--provider", "deep-seek")
+    assert result.exit_code == 2, result.output
+    assert "--provider: unknown provider 'deep-seek' (did you mean: deepseek)" in result.output
+    assert update(sheets, reference, "--provider", "deepseek").exit_code == 0

@@ -99,7 +99,8 @@ def test_replay_dask_equals_local_byte_for_byte(usage_log, small_partitions, das
     assert json.dumps(on_dask) == json.dumps(local)
     # the whole-log passes held: growth over 19 days, the batch join re-tokenised its candidates
     row = next(r for r in local["actual"] if r["model"].startswith("gpt-4o-mini"))
-    assert row["monthly_growth"] is not None
+    assert row["growth_fit"]["rate"] is not None  # measured; 19 days are too short to plan with it
+    assert row["monthly_growth"] is None
     assert local["period"]["days"] == 18.25  # elapsed: day 0 00:00 to day 18 06:00
     assert local["sources"][str(usage_log / "batch-input.jsonl")].startswith("openai (batch input")
     assert any(c["records_by_method"].get("retokenized") for c in local["candidates"])

@@ -19,6 +19,9 @@ __all__ = ["FamilyFit", "Sample", "calibrate", "collect_samples", "fit_family", 
 
 #: fewer usable requests than this for a family: refuse to calibrate it
 MIN_REQUESTS = 30
+#: a fit whose held-back p90 error is above this is refused: the billed counts do not follow the texts (the
+#: uncalibrated estimate's chat band is about 18 %), and a file with it would make every count worse
+MAX_RESIDUAL_P90 = 0.25
 
 
 def calibrate(
@@ -60,7 +63,14 @@ def calibrate(
                 "count are needed"
             )
         else:
-            fits[family] = fit_family(family, samples, holdout)
+            fit = fit_family(family, samples, holdout)
+            if fit.residual_p90 > MAX_RESIDUAL_P90:
+                refused[family] = (
+                    f"the fit's held-back p90 error is {fit.residual_p90:.1%} (over {MAX_RESIDUAL_P90:.0%}): the "
+                    "billed counts do not follow the texts, so it is not written"
+                )
+            else:
+                fits[family] = fit
     if not fits and not checks:
         reasons = (
             "; ".join(f"{f}: {r}" for f, r in refused.items())

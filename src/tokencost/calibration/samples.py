@@ -14,8 +14,10 @@ from tokencost.replay.pipeline import ReadStats, read_records
 @dataclass(frozen=True)
 class Sample:
     billed: int
-    framing: int  # tokens our chat model adds around the texts (per-message overhead, priming)
-    features: tuple[float, ...]  # the estimator's feature counts of the texts, summed
+    framing: float  # tokens our chat model adds around the texts (per-message overhead, priming)
+    #: the estimator's feature counts of the texts, summed (an estimated family: each weighted as the chat
+    #: framing model weighs that text's tokens, ``calibration.terms``)
+    features: tuple[float, ...]
     text: str  # the texts joined, for exact families' checks
     exact_text: int | None  # the exact count of the texts, for a family with an exact tokenizer
     model: str
@@ -62,12 +64,29 @@ def _digest(path: str) -> str:
     return h.hexdigest()
 
 
+def _chat_of(body: Any, family: str, exact: bool) -> tuple[Any, float, tuple[float, ...] | None, list[str]]:
+    """(parsed request, framing, weighted features or None, texts) of a logged body; an estimated family's
+    through the chat framing model's terms (``calibration.terms``), an exact one's framing by a recorder.
+    Raises InputError for a request the vendor's API would refuse."""
+    from tokencost.calibration.terms import request_terms
+    from tokencost.replay.requests import count_chat
+    from tokencost.tokenizers.chat import parse_request
+
+    request = parse_request(body)
+    terms = None if exact else request_terms(request, family)
+    if terms is not None:
+        framing, weighted, texts = terms
+        return request, framing, weighted, texts
+    recorder = _Recorder()
+    return request, count_chat(request, family, recorder), None, recorder.texts
+
+
 def add_sample(out: Collected, record, lookup, vendor_count: VendorCount | None = None) -> None:
     """One record -> a sample of its family in ``out``, or an exclusion saying why (the same code on every
     engine). With ``vendor_count`` (``--online``, this process only) a request of a family with a count
     endpoint is also counted by the vendor: the billed count is checked against it, and it stands in for a
     billed count that is impossible (0, smaller than the text could be)."""
-    from tokencost.replay.requests import count_chat
+    from tokencost.errors import InputError
     from tokencost.tokenizers import estimator, get_counter
 
     if record.request is None or record.aggregated:
@@ -78,9 +97,21 @@ def add_sample(out: Collected, record, lookup, vendor_count: VendorCount | None 
         out.excluded.append((f"unknown model {record.model!r}", record.where))
         return
     family = resolved.entry.model.tokenizer
-    recorder = _Recorder()
-    framing = count_chat(record.request, family, recorder)
-    text = "\n".join(recorder.texts)
+    exact = get_counter(family).exact
+    try:
+        request, framing, weighted, texts = _chat_of(record.request, family, exact)
+    except InputError as exc:  # a request the vendor's API would refuse: left out and located, as replay does
+        out.excluded.append((f"request not countable ({str(exc).splitlines()[0]})", record.where))
+        return
+    if request.skipped_parts or request.signatures:  # billed tokens the texts cannot explain
+        what = (
+            "images, audio, files or server-side tools" if request.skipped_parts else "reasoning signatures"
+        )
+        out.excluded.append(
+            (f"request holds parts that are not text ({what}), billed beyond its text", record.where)
+        )
+        return
+    text = "\n".join(texts)
     billed = record.input_tokens
     impossible = billed <= framing or billed * 32 < len(text)
     vendor = vendor_count(record.request, resolved.entry) if vendor_count is not None else None
@@ -90,16 +121,18 @@ def add_sample(out: Collected, record, lookup, vendor_count: VendorCount | None 
     elif impossible:
         out.excluded.append((f"impossible billed input count {record.input_tokens}", record.where))
         return
-    exact = get_counter(family).exact
     out.exact[family] = exact
     features = [0.0] * len(estimator.FEATURES)
-    for piece in recorder.texts:
-        if piece:
-            features = [a + b for a, b in zip(features, estimator.features(piece), strict=True)]
+    if weighted is not None:
+        features = list(weighted)
+    else:
+        for piece in texts:
+            if piece:
+                features = [a + b for a, b in zip(features, estimator.features(piece), strict=True)]
     out.by_family.setdefault(family, []).append(
         Sample(
             billed, framing, tuple(features), text,
-            sum(get_counter(family).count(t) for t in recorder.texts) if exact else None,
+            sum(get_counter(family).count(t) for t in texts) if exact else None,
             resolved.entry.id, record.time.date().isoformat() if record.time else None, record.where,
         )
     )  # fmt: skip

@@ -25,7 +25,8 @@ from tokencost.cli.online_opt import online_option
     type=click.Path(dir_okay=False, path_type=Path),
     help="Write the calibration here (default: the user config dir, families merged into it).",
 )
-@click.option("--force", is_flag=True, help="Overwrite --out if it exists.")
+@click.option("--force", is_flag=True,
+              help="Overwrite --out if it exists; replace a family the default file already calibrates.")  # fmt: skip
 @click.option("--holdout", type=click.FloatRange(0.05, 0.5), default=0.2, show_default=True,
               help="Share of requests kept out of the fit to measure it.")  # fmt: skip
 @pricing_option
@@ -65,18 +66,47 @@ def calibrate(
         places = stats.located(reason)
         more = " ..." if count > len(places) else ""
         click.echo(f"skipped {count} record(s): {reason} (at {', '.join(places)}{more})", err=True)
-    for reason, where in result["excluded"][:5]:
-        click.echo(f"note: left out {where}: {reason}", err=True)
-    if len(result["excluded"]) > 5:
-        click.echo(f"note: {len(result['excluded'])} requests left out in all", err=True)
+    _report_excluded(result["excluded"])
     written = None
     if result["families"]:
         written = out or default_path()
+        if out is None and not force:
+            _refuse_replacing(written, result["families"])
         sources = sorted(result["stats"].sources.values())
         write_calibration(
             written, result["families"], sources, result["sha256"], force=force, merge=out is None
         )
     echo_output(_render(result, written, fmt))
+
+
+def _refuse_replacing(path: Path, families: dict) -> None:
+    """The default file is merged into, but a family it already calibrates is replaced only with --force."""
+    from tokencost.errors import InputError
+    from tokencost.tokenizers.calibrated import read_file
+
+    if not path.is_file():
+        return
+    there = read_file(path)
+    again = [family for family in families if family in there]
+    if again:
+        held = "; ".join(f"{family}: {there[family].describe()}" for family in again)
+        raise InputError(
+            f"{path} already holds a calibration ({held}); pass --force to replace it, or --out FILE to write "
+            "this one elsewhere"
+        )
+
+
+def _report_excluded(excluded: list[tuple[str, str]], places: int = 5) -> None:
+    """Requests left out of the fit, counted per reason with their first places (file:line)."""
+    by_reason: dict[str, list[str]] = {}
+    for reason, where in excluded:
+        by_reason.setdefault(reason, []).append(where)
+    for reason, wheres in by_reason.items():
+        more = " ..." if len(wheres) > places else ""
+        click.echo(
+            f"note: left out {len(wheres)} request(s): {reason} (at {', '.join(wheres[:places])}{more})",
+            err=True,
+        )
 
 
 def _render(result: dict, written: Path | None, fmt: str) -> str:

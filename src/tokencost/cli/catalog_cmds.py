@@ -60,6 +60,7 @@ def models(vendor, search, capability, all_modes, resolve_id, host, fmt, pricing
         return
     if host is not None:
         raise InputError("--provider goes with --resolve ID", "to list a provider's models use --vendor")
+    catalog.check_vendors(vendor, "--vendor")
     entries = catalog.select(
         vendor=vendor, search=search, capabilities=capability, mode=None if all_modes else "chat"
     )

@@ -198,6 +198,7 @@ def estimate(
             time_of_day = dt.time.fromisoformat(at_time)
         except ValueError:
             raise InputError(f"--time {at_time!r}: expected HH:MM (UTC)") from None
+    _check_vendors(vendors, pricing_dirs)
     source, read_notices = read_messages(paths) if messages else read_prompt(paths)
     if not messages and not source.strip():
         raise InputError("the prompt is empty: nothing to price")
@@ -256,6 +257,14 @@ def _named_not_priced(requests: list, result) -> list[str]:
     return out
 
 
+def _check_vendors(vendors: tuple[str, ...], pricing_dirs) -> None:
+    """Every --vendor is known (checked here too, as the library does, so that the error names the flag)."""
+    if vendors:
+        from tokencost.pricing.catalog import load_catalog
+
+        load_catalog(pricing_dirs).check_vendors(vendors, "--vendor")
+
+
 def _loose_notices(models: tuple[str, ...], pricing_dirs) -> list[str]:
     """Say which model each loosely matched --model name was taken as."""
     if not models:
@@ -301,7 +310,7 @@ def _uncertain_ranking(result) -> list[str]:
 
 def render(result, fmt: str) -> str:
     """Render an EstimateResult in ``fmt``."""
-    from tokencost.costing.result import money_text
+    from tokencost.costing.result import money_text, token_number
     from tokencost.render.money import cost_range
     from tokencost.render.money import money as money_display
     from tokencost.render.tabular import render_rows
@@ -320,7 +329,7 @@ def render(result, fmt: str) -> str:
                 "provider": row.entry.provider.id,
                 "tokenizer": f"{row.count.family} ({_accuracy(row.count)})",
                 "input_tokens": row.input_tokens,
-                "output_tokens": row.output_tokens,
+                "output_tokens": token_number(row.output_tokens),
                 "input_cost": money(row.input_cost),
                 "output_cost": money(row.output_cost),
                 "total": money(row.total),

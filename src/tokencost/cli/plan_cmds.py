@@ -156,7 +156,13 @@ def _candidate_table(result, w, shown) -> list[str]:
 
 def _text_output(result, top: int, breakdown: bool = False) -> str:
     from tokencost.render.plan_ranges import current_range
-    from tokencost.render.report_markdown import budget_alerts, first_month, horizon_total, when, whole
+    from tokencost.render.report_markdown import (
+        budget_alerts,
+        first_month,
+        horizon_total,
+        rate_text,
+        when,
+    )
 
     currency = result.currency
     parts: list[str] = [
@@ -165,7 +171,7 @@ def _text_output(result, top: int, breakdown: bool = False) -> str:
     for w in result.workloads:
         model = w.resolved.id if w.resolved else f"{w.workload.model} (unknown)"
         head = (
-            f"\nWorkload {w.name}: {model}, {whole(w.requests_per_month)} requests/month, "
+            f"\nWorkload {w.name}: {model}, {rate_text(w.requests_per_month)} requests/month, "
             f"{when(w)} {_money(w.monthly_cost, currency) or 'n/a'}{current_range(w, currency)}"
         )
         if w.forecast:

@@ -218,13 +218,7 @@ def replay(
         raise_failure(online_counters)
     _report_reading(document)
     if emit:
-        from pathlib import Path
-
-        from tokencost.fileio import write_atomic
-        from tokencost.replay.workload import workload_yaml
-
-        write_atomic(Path(emit), workload_yaml(document, logs), force=force)
-        click.echo(f"wrote {emit}", err=True)
+        _emit_workload(emit, document, logs, force)
     echo_output(render_replay(document, fmt))
     if strict:
         _strict(document["records"])
@@ -239,3 +233,16 @@ def _strict(records: dict) -> None:
     parts += [f"{unknown} record(s) on unknown models"] if unknown else []
     if parts:
         raise InputError(f"{' and '.join(parts)} (--strict)")
+
+
+def _emit_workload(emit: str, document: dict, logs, force: bool) -> None:
+    """Write ``--emit-workload`` and say what the file cannot express or leaves out (with its cost)."""
+    from pathlib import Path
+
+    from tokencost.fileio import write_atomic
+    from tokencost.replay.workload import workload_notes, workload_yaml
+
+    write_atomic(Path(emit), workload_yaml(document, logs), force=force)
+    click.echo(f"wrote {emit}", err=True)
+    for note in workload_notes(document):
+        click.echo(f"note: --emit-workload: {note}", err=True)

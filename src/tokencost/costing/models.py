@@ -29,15 +29,13 @@ def resolve_models(
 ) -> list[Entry]:
     """The entries to price: named models, a vendor's chat models, everything, or the default set on ``on``.
     A named model reached by anything but its id or alias carries ``resolution`` (how it was resolved)."""
+    catalog.check_vendors(vendors, "vendors")  # a typo is an error, never a vendor silently left out
     if models:
         entries = [catalog.get(name, model_map=model_map) for name in models]
     elif vendors:
         entries = catalog.select(vendor=vendors, mode="chat")
         if not entries:
-            known = sorted(catalog.providers())
-            raise InputError(
-                f"no chat model from vendor(s) {', '.join(vendors)}", "known: " + ", ".join(known)
-            )
+            raise InputError(f"no chat model from vendor(s) {', '.join(vendors)}")
     elif all_models:
         entries = catalog.select(mode="chat")
     else:

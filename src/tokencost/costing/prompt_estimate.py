@@ -30,7 +30,7 @@ from tokencost.costing.volumes import ModelCost, Volumes, price_volumes
 from tokencost.errors import InputError
 from tokencost.fx import FxTable, fx_table
 from tokencost.pricing.catalog import Entry, load_catalog, pricing_paths
-from tokencost.pricing.lifecycle import retired_note
+from tokencost.pricing.lifecycle import retired_note, undated_card_note
 from tokencost.tokenizers.chat import model as chat_model
 
 if TYPE_CHECKING:
@@ -58,6 +58,8 @@ class _Options(NamedTuple):
     currency: str | None
     fx: list[str] | FxTable
     estimate_only: bool
+    #: the day whose cards price the prompt: ``at``, else today (never a card not yet in force)
+    day: dt.date
 
 
 class _Priced(NamedTuple):
@@ -65,8 +67,8 @@ class _Priced(NamedTuple):
 
     entry: Entry
     count: TokenCount
-    output: int
-    cached: int
+    output: Decimal
+    cached: Decimal
     bill: Bill
     notes: list[str]
 
@@ -205,13 +207,13 @@ def _options(
     fx = fx_overrides(fx)  # a bad rate is an error even when nothing needs converting
     return _Options(
         models, vendors, all_models, pricing, output_tokens, ratio, output_ratio is not None, cached,
-        requests, batch, at, at_time, currency, fx, estimate_only,
+        requests, batch, at, at_time, currency, fx, estimate_only, at or dt.date.today(),
     )  # fmt: skip
 
 
 def _models_to_price(opts: _Options, model_map: Mapping[str, str]) -> list[Entry]:
     catalog = load_catalog(opts.pricing)
-    entries = resolve_models(catalog, opts.models, opts.vendors, opts.all_models, model_map, opts.at)
+    entries = resolve_models(catalog, opts.models, opts.vendors, opts.all_models, model_map, opts.day)
     if not entries:
         raise InputError("no models to price")
     return entries
@@ -272,14 +274,17 @@ def _framings(entries: list[Entry]) -> dict[str, tuple[str, str]]:
     return out
 
 
-def _output_tokens(count: TokenCount, opts: _Options, tokens: int | None = None) -> int:
-    if opts.output_tokens is not None:
-        return opts.output_tokens
-    return int((Decimal(count.tokens if tokens is None else tokens) * opts.ratio).to_integral_value())
+def _output_tokens(tokens: int, opts: _Options, embedding: bool = False) -> Decimal:
+    """Output tokens per request as billed: given, else ``ratio`` x the input count, an expected value kept
+    exact (116.25: priced so, as the planner prices a workload, and shown so); none on an embedding model."""
+    if embedding:
+        return Decimal(0)
+    return Decimal(opts.output_tokens) if opts.output_tokens is not None else Decimal(tokens) * opts.ratio
 
 
-def _cached_tokens(count: TokenCount, opts: _Options, tokens: int | None = None) -> int:
-    return int((Decimal(count.tokens if tokens is None else tokens) * opts.cached).to_integral_value())
+def _cached_tokens(tokens: int, opts: _Options) -> Decimal:
+    """Cached input tokens per request as billed (``cached_ratio`` x the input count, exact: 232.5)."""
+    return Decimal(tokens) * opts.cached
 
 
 def _family_volumes(
@@ -293,16 +298,9 @@ def _family_volumes(
     for family, count in counts.items():
         tokens = getattr(count, side)
         # priced on the exact mean (232.5 cached tokens, 116.25 output tokens), as the planner prices a
-        # workload, so estimate and plan agree to the cent; tables show the counts rounded
-        cached = Decimal(tokens) * opts.cached
-        output = (
-            Decimal(0)
-            if embedding
-            else Decimal(opts.output_tokens)
-            if opts.output_tokens is not None
-            else Decimal(tokens) * opts.ratio
-        )
-        volumes[family] = Volumes(tokens, cached, output, 0, traffic)
+        # workload, so estimate and plan agree to the cent; the rows show the same figures
+        output = _output_tokens(tokens, opts, embedding)
+        volumes[family] = Volumes(tokens, _cached_tokens(tokens, opts), output, 0, traffic)
     return volumes
 
 
@@ -317,7 +315,7 @@ def _price(entries: list[Entry], counts: dict[str, TokenCount], opts: _Options, 
         group = [e for e in entries if _embedding(e) == embedding]
         if group:
             volumes = _family_volumes(counts, opts, side, embedding)
-            for cost in price_volumes(group, volumes, at=opts.at, at_time=opts.at_time, itemised=True):
+            for cost in price_volumes(group, volumes, at=opts.day, at_time=opts.at_time, itemised=True):
                 costs[cost.entry.id] = cost
     return [costs[e.id] for e in entries]
 
@@ -375,17 +373,20 @@ def _priced(
         entry = cost.entry
         count = counts[volumes_key(entry, counts)]
         notes = ["embedding model: input tokens only (no output)"] if _embedding(entry) else []
-        windows = entry.model.card_at(opts.at).windows  # type: ignore[union-attr]
+        windows = entry.model.card_at(opts.day).windows  # type: ignore[union-attr]
         if opts.at_time is None and windows:
             time_of_day_ignored = True
             notes.append(_standard_rates_note(windows))
         if entry.model.context_window is None:
             notes.append("context window unknown: not checked")
-        lifecycle = retired_note(entry, opts.at or dt.date.today())
+        lifecycle = retired_note(entry, opts.day)
         if lifecycle:  # only named (or --vendor/--all) models can be retired: the default set is current
             notes.append(lifecycle)
-        output = 0 if _embedding(entry) else _output_tokens(count, opts)
-        priced.append(_Priced(entry, count, output, _cached_tokens(count, opts), cost.bills[0], notes))
+        undated = undated_card_note(entry, opts.at) if opts.at is not None else None
+        if undated:
+            notes.append(undated)
+        output = _output_tokens(count.tokens, opts, _embedding(entry))
+        priced.append(_Priced(entry, count, output, _cached_tokens(count.tokens, opts), cost.bills[0], notes))
     if not priced:
         reasons = "; ".join(f"{model}: {reason}" for model, reason in skipped[:5])
         raise InputError(f"none of the {len(costs)} model(s) can be priced ({reasons})")

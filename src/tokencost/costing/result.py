@@ -27,6 +27,17 @@ def money_text(value: Decimal) -> str:
         return format(value.quantize(_MONEY_QUANTUM, rounding=ROUND_HALF_EVEN), "f")
 
 
+def token_number(value: Decimal) -> int | Decimal:
+    """A billed token count for display: an int when whole (116), else its exact decimals (116.25)."""
+    return int(value) if value == value.to_integral_value() else value.normalize()
+
+
+def token_json(value: Decimal) -> int | float:
+    """A billed token count as a JSON number: an int when whole, else its decimals (116.25)."""
+    number = token_number(value)
+    return number if isinstance(number, int) else float(number)
+
+
 def plain_text(value: Decimal) -> str:
     """An exact decimal (a rate, a token count) in plain notation: ``0.00000075``, not ``7.5E-7``."""
     return format(value, "f")
@@ -45,8 +56,10 @@ class EstimateRow:
     entry: Entry
     count: TokenCount
     input_tokens: int
-    output_tokens: int
-    cached_tokens: int
+    #: output and cached tokens per request exactly as billed: an expected value (0.25 x 465 = 116.25) keeps
+    #: its decimals, so the row, its JSON and its bill never disagree
+    output_tokens: Decimal
+    cached_tokens: Decimal
     bill: Bill
     total: Decimal  # in the result's display currency
     input_cost: Decimal  # display currency
@@ -147,8 +160,8 @@ def row_document(row: EstimateRow, currency: str) -> dict[str, Any]:
         "input_tokens": row.input_tokens,  # per request
         "input_tokens_low": row.count.low,
         "input_tokens_high": row.count.high,
-        "cached_tokens": row.cached_tokens,
-        "output_tokens": row.output_tokens,
+        "cached_tokens": token_json(row.cached_tokens),
+        "output_tokens": token_json(row.output_tokens),
         "currency": currency,
         "input_cost": money_text(row.input_cost),
         "output_cost": money_text(row.output_cost),

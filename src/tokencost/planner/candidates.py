@@ -30,6 +30,7 @@ def resolve_candidates(
     problems: list[str],
     first_day: dt.date,
 ) -> tuple[list[Entry], str]:
+    _check_vendor_lists(spec, catalog, text, source)
     if not spec.candidates:
         entries = default_models(catalog, first_day)
         return entries, (
@@ -43,13 +44,13 @@ def resolve_candidates(
             if candidate == "all":
                 found = catalog.select(mode="chat")
             elif kind == "vendor":
+                catalog.check_vendors([arg], f"{where(text, source, 'candidates', i)}: candidates[{i}]")
                 found = catalog.select(vendor=[arg], mode="chat")
             else:
                 found = catalog.select(capabilities=[arg], mode="chat")
             if not found:
                 raise InputError(
-                    f"{where(text, source, 'candidates', i)}: candidates[{i}]: {candidate!r} selects no model",
-                    "known vendors: " + ", ".join(sorted(catalog.providers())) if kind == "vendor" else None,
+                    f"{where(text, source, 'candidates', i)}: candidates[{i}]: {candidate!r} selects no model"
                 )
             for entry in found:
                 out.setdefault(entry.id, entry)
@@ -63,6 +64,19 @@ def resolve_candidates(
                 raise InputError(f"{where(text, source, 'candidates', i)}: candidates[{i}]: {what}", hint)
             out.setdefault(entry.id, entry)
     return list(out.values()), "candidates: " + ", ".join(spec.candidates) + " (as listed in the file)"
+
+
+def _check_vendor_lists(spec: WorkloadFile, catalog: Catalog, text: str, source: str) -> None:
+    """Every vendor the file's allow/deny lists name is known to the catalog: a typo would otherwise let the
+    vendor through (an input error with the closest names instead)."""
+    lists = [
+        ("constraints", spec.constraints, "allow_vendors"),
+        ("constraints", spec.constraints, "deny_vendors"),
+        ("policies", spec.policies, "denied_vendors"),
+    ]
+    for block, values, field in lists:
+        for i, name in enumerate(getattr(values, field)):
+            catalog.check_vendors([name], f"{where(text, source, block, field, i)}: {block}.{field}[{i}]")
 
 
 def unknown_model(catalog: Catalog, name: str) -> tuple[str, str]:

@@ -430,6 +430,26 @@ class Catalog:
     def providers(self) -> dict[str, Provider]:
         return {e.provider.id: e.provider for e in self}
 
+    def unknown_vendor(self, name: str) -> str | None:
+        """None when ``name`` is a provider id or a model creator of the catalog; else what to do: the closest
+        known names (``did you mean: ...``), or all of them. One wording for every vendor list and flag."""
+        known = sorted({v for e in self for v in (e.provider.id, e.creator)})
+        if _normal(name) in {v.casefold() for v in known}:
+            return None
+        by_loose = {_loose(v): v for v in known}
+        close = [
+            by_loose[k] for k in difflib.get_close_matches(_loose(name), list(by_loose), n=3, cutoff=0.7)
+        ]
+        return "did you mean: " + ", ".join(close) if close else "known vendors: " + ", ".join(known)
+
+    def check_vendors(self, names: Iterable[str], what: str) -> None:
+        """An input error (naming ``what``: a flag or a file location) for the first vendor no provider or
+        creator answers to: a typo in a vendor list must never be ignored silently."""
+        for name in names:
+            hint = self.unknown_vendor(name)
+            if hint is not None:
+                raise InputError(f"{what}: unknown vendor {name!r}", hint)
+
 
 def _where(found: tuple[LoadedSheet, list[str | int]] | None, fallback: str) -> str:
     return found[0].where(found[1]) if found else fallback

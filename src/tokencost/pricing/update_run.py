@@ -62,6 +62,16 @@ def load_directory(directory: Path) -> tuple[Catalog, dict[str, str], dict[Path,
     return catalog, files, texts
 
 
+def _check_providers(catalog: Catalog, providers: tuple[str, ...]) -> None:
+    """Each --provider names a provider of the sheets (in any spelling ``diff.provider_keys`` knows): a typo
+    would make an empty proposal that looks like "nothing changed"."""
+    from tokencost.pricing.diff import provider_keys
+
+    for name in providers:
+        if all(catalog.unknown_vendor(key) for key in provider_keys(name)):
+            raise InputError(f"--provider: unknown provider {name!r}", catalog.unknown_vendor(name))
+
+
 def propose(
     directory: Path,
     result: ImportResult,
@@ -78,6 +88,7 @@ def propose(
     from tokencost.pricing import yamledit
 
     catalog, files, texts = load_directory(directory)
+    _check_providers(catalog, providers)
     plan = plan_update(
         catalog, files, result, source=source, today=today, effective=effective, providers=providers,
         accept_large=accept_large, only=only,

@@ -71,6 +71,7 @@ def validate(
         catalog = Catalog.from_sheets(sheets)
         report.models = len({e.id for e in catalog if e.layer in given_layers}) if paths else len(catalog)
         report.warnings.extend(_host_tokenizers(catalog, {str(s.path) for s in mine}))
+        report.errors.extend(_unpriceable_cards(catalog, {str(s.path) for s in mine}))
     except PricingError as exc:
         report.errors.extend(exc.problems)
     today = today or dt.date.today()
@@ -104,6 +105,29 @@ def _tokenizer_generation(loaded: LoadedSheet) -> list[str]:
                 f"{loaded.path}: {model.id} has tokenizer {model.tokenizer}, but its model counts with {want} "
                 "(Claude Opus 4.7 and later, Fable: the newer tokenizer)"
             )
+    return out
+
+
+#: the prices a card of each mode needs to price one request (plan and estimate refuse a card without them)
+_NEEDED = {"chat": ("input", "output"), "completion": ("input", "output"), "embedding": ("input",)}
+
+
+def _unpriceable_cards(catalog: Catalog, files: set[str]) -> list[str]:
+    """Cards that lack a price their model's mode bills (a chat card with no output price): loading works, but
+    every plan or estimate on them is refused (exit 2), so the sheet is wrong. Embedding models bill input only."""
+    out = []
+    for entry in catalog:
+        needed = _NEEDED.get(entry.model.mode, ())
+        if str(entry.file) not in files or not needed:
+            continue
+        for card in entry.model.cards():
+            missing = [name for name in needed if getattr(card, name) is None]
+            if missing:
+                which = f"card from {card.effective_from}" if card.effective_from else "card"
+                out.append(
+                    f"{entry.file}: {entry.id}: its {which} has no {' or '.join(missing)} price: a "
+                    f"{entry.model.mode} model cannot be priced without it (plan and estimate refuse it)"
+                )
     return out
 
 

@@ -11,21 +11,25 @@ from tokencost.pricing.lifecycle import retired_note
 from tokencost.pricing.schema import PRICE_FIELDS, PriceCard, PriceComponents
 
 
-def model_summary(entry: Entry) -> dict[str, Any]:
-    """One row per model for ``tokencost models``."""
+def model_summary(entry: Entry, today: dt.date | None = None) -> dict[str, Any]:
+    """One row per model for ``tokencost models``: the card in force ``today`` (default: the date), never a
+    card not yet in force; a model with none in force has no prices and says when its first card starts."""
     model = entry.model
-    card = model.prices
+    today = today or dt.date.today()
+    card = model.card_at(today)
     flags = []
     if model.free:
         flags.append("free")
-    if card.tiers:
+    if card is None:
+        flags.append(f"no price before {_first_price_day(entry)}")
+    elif card.tiers:
         flags.append(f"tiers>{card.tiers[0].above // 1000}k")
-    if card.variants:
+    if card is not None and card.variants:
         flags.append("+".join(sorted(card.variants)))
-    if card.windows:
+    if card is not None and card.windows:
         flags.append("windows")
     if model.deprecated:  # the catalog's retirement date, worded as every other output words it (lifecycle)
-        flags.append(f"{'retired' if model.deprecated <= dt.date.today() else 'retires'} {model.deprecated}")
+        flags.append(f"{'retired' if model.deprecated <= today else 'retires'} {model.deprecated}")
     return {
         "id": model.id,
         "name": model.display_name,
@@ -35,9 +39,9 @@ def model_summary(entry: Entry) -> dict[str, Any]:
         "serves": model.serves,
         "mode": model.mode,
         "currency": entry.currency,
-        "input": card.input,
-        "output": card.output,
-        "cache_read": card.cache_read,
+        "input": None if card is None else card.input,
+        "output": None if card is None else card.output,
+        "cache_read": None if card is None else card.cache_read,
         "context_window": model.context_window,
         "max_input_tokens": model.max_input_tokens,
         "max_output_tokens": model.max_output_tokens,
@@ -82,28 +86,53 @@ def _card_label(card: PriceCard, current: bool) -> str:
     return ("current " + start).strip() if current else (start or "earliest")
 
 
-def price_rows(entry: Entry, at: dt.date | None = None) -> list[dict[str, Any]]:
-    """Every price row of a model; with ``at``, only the card in force that day."""
-    model = entry.model
+def price_rows(entry: Entry, at: dt.date | None = None, today: dt.date | None = None) -> list[dict[str, Any]]:
+    """Every price row of a model, newest first; with ``at``, only the card in force that day. "current" is
+    the card in force ``today`` (default: the date): one that starts later is "scheduled", wherever the sheet
+    puts it (a ``prices`` card dated in the future too)."""
+    cards = entry.model.cards()
+    now = entry.model.card_at(today or dt.date.today())
+    current = next((i for i, card in enumerate(cards) if card is now), -1)
+
+    def label(card: PriceCard) -> str:
+        index = next(i for i, c in enumerate(cards) if c is card)
+        if index > current:
+            return f"scheduled from {card.effective_from or entry.model.released}"
+        return _card_label(card, index == current)
+
     if at is not None:
         card = _card_at_or_fail(entry, at)
-        label = _card_label(card, card is model.prices) or "in force"
-        if any(card is later for later in model.scheduled):
-            label = f"scheduled from {card.effective_from}"
-        return card_rows(card, label)
+        return card_rows(card, label(card) or "in force")
     rows = []
-    for card in reversed(model.scheduled):
-        rows += card_rows(card, f"scheduled from {card.effective_from}")
-    rows += card_rows(model.prices, _card_label(model.prices, True))
-    for card in reversed(model.history):
-        rows += card_rows(card, _card_label(card, False))
+    for card in reversed(cards):
+        rows += card_rows(card, label(card))
     return rows
+
+
+def _in_force(model: Any, today: dt.date) -> dict[str, Any] | None:
+    """Which card is in force ``today`` (``prices``, ``history`` or ``scheduled``) and since when; None before
+    the first card (estimate without --at refuses the model, as ``--at today`` does)."""
+    now = model.card_at(today)
+    if now is None:
+        return None
+    kind = (
+        "prices"
+        if now is model.prices
+        else "scheduled"
+        if any(now is c for c in model.scheduled)
+        else "history"
+    )
+    return {"on": today, "card": kind, "effective_from": now.effective_from}
+
+
+def _first_price_day(entry: Entry) -> dt.date | None:
+    return entry.model.cards()[0].effective_from or entry.model.released
 
 
 def _card_at_or_fail(entry: Entry, at: dt.date) -> PriceCard:
     card = entry.model.card_at(at)
     if card is None:
-        first = entry.model.cards()[0].effective_from or entry.model.released
+        first = _first_price_day(entry)
         raise InputError(f"no known price for {entry.id} on {at}; its earliest recorded price starts {first}")
     return card
 
@@ -140,6 +169,8 @@ def prices_document(entry: Entry, at: dt.date | None = None) -> dict[str, Any]:
         document["at"] = at
         document["prices"] = _card_at_or_fail(entry, at).model_dump(mode="python", exclude_none=True)
     else:
+        # ``prices`` is the sheet's card (it may start after today); ``in_force`` says which card prices today
+        document["in_force"] = _in_force(model, dt.date.today())
         document["prices"] = model.prices.model_dump(mode="python", exclude_none=True)
         document["history"] = [card.model_dump(mode="python", exclude_none=True) for card in model.history]
         document["scheduled"] = [

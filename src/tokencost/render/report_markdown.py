@@ -23,6 +23,15 @@ from tokencost.render.plan_ranges import count_suffix, current_range, range_line
 SCIENTIFIC_FROM = 24
 
 
+def rate_text(value: Decimal) -> str:
+    """A rate such as requests a month: whole from 10 up (``whole``); below, two significant digits, so a
+    workload of 0.4 requests a month does not read as 0 (``0.4``, ``2.5``, ``0.012``)."""
+    if not value.is_finite() or abs(value) >= 10 or value == value.to_integral_value():
+        return whole(value)
+    digits = max(0, 1 - value.adjusted())
+    return f"{value:.{digits}f}".rstrip("0").rstrip(".") or "0"
+
+
 def whole(value: Decimal) -> str:
     """A count rounded to a whole number with thousands separators (``1,217,500``); never raises."""
     if not value.is_finite():
@@ -196,7 +205,7 @@ def _workload(result: Any, w: Any, top: int | None, breakdown_top: int | None = 
     model = w.resolved.id if w.resolved else f"{w.workload.model} (unknown)"
     out = ["", f"## Workload {w.name}", ""]
     out.append(
-        f"Current model **{model}**, {whole(w.requests_per_month)} requests/month, "
+        f"Current model **{model}**, {rate_text(w.requests_per_month)} requests/month, "
         f"{when(w)} {money(w.monthly_cost, cur)}{current_range(w, cur)}."
     )
     workload_budget = display_budget(result, result.spec.budgets.per_workload.get(w.name))

@@ -15,7 +15,7 @@ from tokencost.render.html_parts import alert, bullet_list, esc, figures, folded
 from tokencost.render.money import money, savings_pct
 from tokencost.render.plan_horizon import month_cell, ranking_lines, savings_header, total_cell, total_header
 from tokencost.render.plan_ranges import count_suffix, current_range, range_lines, with_range_column
-from tokencost.render.report_markdown import budget_alerts, display_budget, tokens_label, whole
+from tokencost.render.report_markdown import budget_alerts, display_budget, rate_text, tokens_label, whole
 from tokencost.render.svg import Bar, Series, bar_chart, line_chart
 
 MAX_BARS = 16
@@ -71,7 +71,7 @@ def _intro(w: Any) -> str:
     model = w.resolved.id if w.resolved else f"{w.workload.model} (unknown)"
     count = w.tokens.count
     return (
-        f"<p>Runs on <strong>{esc(model)}</strong>: {esc(whole(w.requests_per_month))} requests a month "
+        f"<p>Runs on <strong>{esc(model)}</strong>: {esc(rate_text(w.requests_per_month))} requests a month "
         f"from {esc(month_of(w))}, {esc(whole(w.tokens.input))} input and {esc(whole(w.tokens.output))} "
         f"output tokens per request ({esc(count.family)}, {esc(count_label(count))}).</p>"
     )

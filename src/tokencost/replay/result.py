@@ -17,6 +17,7 @@ from tokencost.pricing.catalog import Entry
 from tokencost.pricing.lifecycle import retired_note
 from tokencost.replay import ids
 from tokencost.replay.billing import SPANS_NOTE, SPANS_WINDOWS, Buckets, price_volume
+from tokencost.replay.dimensions import billing_dimensions
 from tokencost.replay.engine import SERVER_TOOLS, Engine, ModelTotals
 from tokencost.replay.pipeline import ReadStats
 
@@ -170,20 +171,12 @@ def _price_cards(engine: Engine, model_id: str) -> dict[str, list]:
     }
 
 
-def _growth(totals: ModelTotals) -> str | None:
-    """Monthly traffic growth fitted over the log (least squares on log requests per day), as a decimal
-    fraction; None under 14 days or 7 active days (too short to say)."""
-    import math
+def _growth(totals: ModelTotals, engine: Engine) -> dict[str, Any] | None:
+    """The monthly traffic growth measured over the log (``replay.growth``: per elapsed time, cut first and last
+    days weighted by the part the log covers) and whether it is supported well enough to plan with."""
+    from tokencost.replay import growth
 
-    days = sorted(totals.daily)
-    if len(days) < 7 or (days[-1] - days[0]).days < 13:
-        return None
-    xs = [(d - days[0]).days for d in days]
-    ys = [math.log(totals.daily[d]) for d in days]
-    mean_x, mean_y = sum(xs) / len(xs), sum(ys) / len(ys)
-    spread = sum((x - mean_x) ** 2 for x in xs)
-    slope = sum((x - mean_x) * (y - mean_y) for x, y in zip(xs, ys, strict=True)) / spread
-    return str(Decimal(str(round(math.exp(slope * 30.4375) - 1, 4))))
+    return growth.fit(totals.daily, engine.start, engine.end)
 
 
 def _actual_row(
@@ -221,7 +214,9 @@ def _actual_row(
         # whether its card lists the reasoning capability (plan bills reasoning tokens only on such models)
         "reasoning_model": entry.model.reasons if entry else None,
         **_price_cards(engine, model_id),
-        "monthly_growth": _growth(totals),
+        # the measured growth (``growth_fit``) and, when ``replay.growth.RULE`` holds, the rate a plan may use
+        "growth_fit": (measured := _growth(totals, engine)),
+        "monthly_growth": str(measured["rate"]) if measured and measured["used"] else None,
         "computed_cost": money_text(cost) if cost is not None else None,
         "billed_cost": money_text(billed[0]) if billed is not None else None,
         # billed_cost is converted into the document's currency; billed_as_logged keeps the log's amounts
@@ -340,11 +335,13 @@ def build(engine: Engine, stats: ReadStats, currency: str | None = None, fx=()) 
         _actual_row(m, t, None if m in problems else per_model[m], display, engine, billed.get(m))
         for m, t in engine.actual.items()
     ]
-    for row in actual_rows:  # audio/image billed at a text rate, buckets without a time of day: say so
-        row["notes"] += sorted(n for n in bill_notes.get(row["model"], ()) if _said_on_actual(n))
-    total = sum((per_model[m] for m in engine.actual if m not in problems), ZERO)
     span = period(engine, stats)
     monthly_factor = DAYS_PER_MONTH / Decimal(str(span["days"])) if span["days"] else None
+    for row in actual_rows:  # audio/image billed at a text rate, buckets without a time of day: say so
+        row["notes"] += sorted(n for n in bill_notes.get(row["model"], ()) if _said_on_actual(n))
+        # long-context parts, off-peak and service tiers: what --emit-workload carries or must say
+        row.update(billing_dimensions(engine.actual_buckets, row["model"], convert, monthly_factor))
+    total = sum((per_model[m] for m in engine.actual if m not in problems), ZERO)
     candidates = _candidates(engine, convert, total, monthly_factor, per_group, problems)
     billed_total = sum((b[0] for b in billed.values()), ZERO)
     assumptions = _assumptions(span, monthly_factor, convert)

@@ -55,13 +55,34 @@ def _per_request(row: dict[str, Any]) -> dict[str, Any]:
     return {**row, **{names.get(k, k): row[names.get(k, k)] - v for k, v in left_out.items()}}
 
 
-def _workload(row: dict[str, Any], days: float | None) -> list[str]:
+_PART_FIELDS = (
+    "requests", "input_tokens", "cached_input_tokens", "cache_write_tokens", "cache_write_1h_tokens",
+    "output_tokens", "reasoning_tokens", "batch_requests",
+)  # fmt: skip
+
+
+def _parts(row: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
+    """``row`` as workloads: the requests billed above a long-context threshold apart (each part's mean stays
+    in its band, so ``plan`` bills the tier replay billed), the rest under the model's own name."""
     row = _per_request(row)
+    name = "replay-" + row["model"]
+    longs = row.get("long_context") or []
+    rest = dict(row)
+    for part in longs:
+        for key in _PART_FIELDS:
+            rest[key] = (rest.get(key) or 0) - part[key]
+    out = [(name, rest)] if rest["requests"] > 0 else []
+    for part in longs:
+        out.append((f"{name}-above-{part['above']}", {**row, **part}))
+    return out
+
+
+def _workload(row: dict[str, Any], days: float | None, name: str) -> list[str]:
     requests = row["requests"]
     per_day = (Decimal(requests) / Decimal(str(days or 1))).quantize(_PLACES, rounding=ROUND_HALF_EVEN)
     visible = row["output_tokens"] - row["reasoning_tokens"]
     lines = [
-        f"  - name: {json.dumps('replay-' + row['model'])}",
+        f"  - name: {json.dumps(name)}",
         f"    model: {json.dumps(row['model'])}",
         f"    requests_per_day: {per_day}",
         f"    input_tokens: {_mean(row['input_tokens'], requests)}",
@@ -77,9 +98,66 @@ def _workload(row: dict[str, Any], days: float | None) -> list[str]:
     if row.get("batch_requests"):
         share = Decimal(row["batch_requests"]) / requests
         lines.append(f"    batch_share: {share.quantize(Decimal('0.000001'), rounding=ROUND_HALF_EVEN)}")
-    if row.get("monthly_growth") not in (None, "0", "0.0"):
-        lines.append(f"    growth: {row['monthly_growth']}  # fitted on requests per day over the log")
+    lines += _growth_lines(row.get("growth_fit"))
+    lines += [f"    # not expressible: {text}" for text in _missing(row)]
     return lines
+
+
+def _missing(row: dict[str, Any]) -> list[str]:
+    """What replay billed on ``row`` that a workload cannot express, and its effect on the monthly cost."""
+    from tokencost.currency import format_money
+
+    out = []
+    for item in row.get("not_in_workload") or ():
+        effect = item.get("monthly_effect")
+        if effect is None:
+            how = "its effect on the cost could not be priced"
+        else:
+            amount = format_money(abs(Decimal(effect)), row["currency"])
+            how = f"plan's monthly cost is {amount} {'higher' if Decimal(effect) < 0 else 'lower'} than replay's"
+        out.append(
+            f"{item['dimension']} {', '.join(item['values'])} on {item['requests']:,} of {row['requests']:,} "
+            f"requests: plan prices them at standard rates, so {how}"
+        )
+    return out
+
+
+def _left_out(document: dict[str, Any]) -> list[str]:
+    """Traffic in the log that the file leaves out: models no sheet prices, self-hosted models."""
+    out = []
+    for row in document.get("unknown_models") or ():
+        hint = f" (did you mean {', '.join(row['suggestions'][:2])}?)" if row.get("suggestions") else ""
+        out.append(
+            f"{row['model']}: {row['requests']:,} request(s) on a model no price sheet knows are left out of this "
+            f"file{hint}; plan's figures do not include them"
+        )
+    for row in document.get("self_hosted_models") or ():
+        out.append(
+            f"{row['model']}: {row['requests']:,} request(s) on a self-hosted model (no vendor price) are left "
+            "out of this file; plan's figures do not include them"
+        )
+    return out
+
+
+def workload_notes(document: dict[str, Any]) -> list[str]:
+    """The notes replay prints beside ``--emit-workload``: what the file cannot express, per model, and the
+    traffic it leaves out."""
+    missing = [f"{row['model']}: {text}" for row in document["actual"] for text in _missing(row)]
+    return missing + _left_out(document)
+
+
+def _growth_lines(measured: dict[str, Any] | None) -> list[str]:
+    """``growth:`` when the measured rate holds ``replay.growth.RULE``; else growth 0 with a comment saying what
+    was measured and why it is not used (a plan compounds it over its whole horizon)."""
+    from tokencost.replay.growth import RULE, describe
+
+    if not measured:
+        return []
+    if measured["used"]:
+        return [f"    growth: {measured['rate']}  # measured: {describe(measured)}; {RULE}"]
+    return [
+        f"    growth: 0  # measured {describe(measured)}, not used: {measured['reason']} ({RULE})",
+    ]
 
 
 def _card_text(card: dict[str, Any]) -> str:
@@ -174,6 +252,15 @@ def workload_yaml(document: dict[str, Any], logs: Sequence[str] = ()) -> str:
             f"({', '.join(left_out)}) are priced by replay but describe no request"
         )
     notes += _price_notes(document, rows)
+    notes += [
+        f"not expressible in a workload: {row['model']}: {text}" for row in rows for text in _missing(row)
+    ]
+    notes += [f"left out: {text}" for text in _left_out(document)]
+    if any(row.get("long_context") for row in rows):
+        notes.append(
+            "long context: requests replay billed above a long-context threshold are a workload of their own "
+            "(name ending -above-N), so plan bills them at the tier replay billed"
+        )
     lines += [f"  - {json.dumps(note, ensure_ascii=False)}" for note in notes]  # quoted: notes contain colons
     candidates = [c["model"] for c in document["candidates"]]
     if candidates:
@@ -181,5 +268,6 @@ def workload_yaml(document: dict[str, Any], logs: Sequence[str] = ()) -> str:
         lines += [f"  - {json.dumps(model)}" for model in candidates]
     lines.append("workloads:")
     for row in rows:
-        lines += _workload(row, days)
+        for name, part in _parts(row):
+            lines += _workload(part, days, name)
     return "\n".join(lines) + "\n"

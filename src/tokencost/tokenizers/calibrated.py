@@ -92,6 +92,41 @@ class CalibratedCounter(Counter):
         return n, low, high
 
 
+def calibration_behind(count: Any) -> Calibration | None:
+    """The calibration of the counter behind ``count`` (a ``CalibratedCounter``'s ``count``, or a wrapper of one:
+    a ``RangeTally``, replay's ``MemoCounter``), or None."""
+    owner, seen = count, 0
+    while owner is not None and seen < 5:
+        calibration = getattr(owner, "calibration", None)
+        if isinstance(calibration, Calibration):
+            return calibration
+        owner = next(
+            (getattr(owner, name) for name in ("counter", "inner", "__self__") if hasattr(owner, name)), None
+        )
+        seen += 1
+    return None
+
+
+def apply_to_request(result: Any, calibration: Calibration | None) -> Any:
+    """A chat request's count (``chat.RequestCount``) with ``calibration`` applied as ``calibrate`` fitted it:
+    its per-request framing constant added, and its error the held-back band measured on whole requests (which
+    already holds the framing model's error) instead of the chat framing's own p90: the narrower side here,
+    the wider one comes with the texts' calibrated bounds (``messages.request_bounds`` keeps the wider)."""
+    import dataclasses
+
+    if calibration is None or not result.tokens:
+        return result
+    extra = round(calibration.framing)
+    tokens = max(0, result.tokens + extra)
+    return dataclasses.replace(
+        result,
+        tokens=tokens,
+        overhead=result.overhead + (tokens - result.tokens),
+        estimated=result.estimated + (tokens - result.tokens),
+        error=math.ceil(tokens * min(calibration.band)),
+    )
+
+
 #: the share of CJK characters from which a text counts as CJK for a calibration's coverage
 UNCOVERED = 0.2
 _CJK_FEATURES = ("cjk_kana", "cjk_ext_a", "hangul", "han", "compat_fw")

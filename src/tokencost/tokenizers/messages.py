@@ -137,7 +137,13 @@ def count_requests(
     of the counter behind ``count``)."""
     if exact is None:
         exact = _is_exact(count, family)
-    results = [framing.count_request(r.normalised(), family, count, exact, model) for r in requests]
+    from tokencost.tokenizers.calibrated import apply_to_request, calibration_behind
+
+    calibration = calibration_behind(count)  # a calibrated family: the framing constant and band it measured
+    results = [
+        apply_to_request(framing.count_request(r.normalised(), family, count, exact, model), calibration)
+        for r in requests
+    ]
     basis = results[0].basis if results else overhead_for(family).basis
     return MessagesCount(
         sum(r.tokens for r in results),

@@ -42,8 +42,10 @@ def count_request(
     """Input tokens of one chat request of any shape on ``family`` (``model`` picks OpenAI's generation and
     Claude's tool prompt; ``count`` defaults to the family's counter)."""
     from tokencost.tokenizers import get_counter
+    from tokencost.tokenizers.calibrated import apply_to_request, calibration_behind
     from tokencost.tokenizers.chat import framing
 
     parsed = request if isinstance(request, Request) else parse_request(request)
     counter = get_counter(family, estimate=estimate)
-    return framing.count_request(parsed, family, count or counter.count, counter.exact, model)
+    result = framing.count_request(parsed, family, count or counter.count, counter.exact, model)
+    return apply_to_request(result, calibration_behind(count or counter.count))
