@@ -340,6 +340,26 @@ def test_replay_with_the_calibration_counts_what_calibrate_measured_and_its_band
     assert high / cost - 1 <= widest + 0.01, (row["cost"], row["cost_high"], widest)
 
 
+def test_a_calibration_put_in_use_later_in_the_process_reaches_replays_counters(tmp_path):
+    """Replay remembers a counter per family; a calibration used after a first replay must not be bypassed
+    by the counter that replay remembered (a library caller, or tests, run several replays in one process)."""
+    log = _pairs_log(tmp_path / "pairs.jsonl", n=120)
+    out = tmp_path / "cal.yaml"
+    assert CliRunner().invoke(cli, ["calibrate", str(log), "--out", str(out)]).exit_code == 0
+    args = ["replay", str(log), "-m", "claude-sonnet-4.5", "--format", "json"]
+
+    def tokens(*extra: str) -> int:
+        result = CliRunner().invoke(cli, [*args, *extra])
+        assert result.exit_code == 0, result.output
+        return json.loads(result.stdout)["candidates"][0]["input_tokens"]
+
+    plain = tokens()
+    calibrated_count = tokens("--calibration", str(out))
+    billed = sum(json.loads(line)["response"]["usage"]["input_tokens"] for line in log.open(encoding="utf-8"))
+    assert calibrated_count != plain
+    assert abs(calibrated_count / billed - 1) <= 0.01, (calibrated_count, plain, billed)
+
+
 def _with_images(log: Path, every: int = 4) -> Path:
     """Every ``every``-th request of ``log`` gets an image block billed 1,500 tokens beyond its text."""
     lines = []

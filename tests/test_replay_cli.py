@@ -177,6 +177,8 @@ def test_outside_period_and_empty_logs_are_said(tmp_path):
     result = run(str(FIXTURES / "pairs.jsonl"), "--since", "2030-01-01", "-m", "gpt-4o")
     assert result.exit_code == 0
     assert "3 more outside --since/--until" in result.stdout
+    # they were all filtered out: not "the records carry no time" (they do)
+    assert "period unknown (every record falls outside --since/--until)" in result.stdout
     assert "notice: no usage records to price" in result.stderr
     empty = tmp_path / "empty.jsonl"
     empty.write_text("")
@@ -342,7 +344,8 @@ def test_csv_keeps_groups_and_cache_writes(runner):
     header = flat.splitlines()[0].split(",")
     assert "cache_write_tokens" in header and "group" in header
     groups = [line for line in by_day.splitlines() if line.startswith("group,")]
-    assert groups and all(line.split(",")[-1] for line in groups)  # each group row names its group
+    column = header.index("group")
+    assert groups and all(line.split(",")[column] for line in groups)  # each group row names its group
     assert not any(line.startswith("group,") for line in flat.splitlines())
 
 
@@ -441,6 +444,52 @@ def test_emitted_workload_keeps_the_cache_write_ttl_mix(tmp_path):
     assert abs(planned_sonnet - sonnet_rate) / sonnet_rate < Decimal("0.0001")
     writes = planned["workloads"][0]["breakdown"]["parts"]["cache_writes"]
     assert writes["ttl"] == "5m+1h"
+
+
+def test_a_pipe_or_line_break_in_a_tag_keeps_the_markdown_table_whole(tmp_path):
+    import re
+
+    rows = [
+        {"id": f"o{i}", "traceId": f"t{i}", "type": "GENERATION", "startTime": "2026-11-04T10:00:00Z",
+         "model": "gpt-4o", "name": name, "usageDetails": {"input": 100, "output": 10}}
+        for i, name in enumerate(["a|b", "line\nbreak", "plain"])
+    ]  # fmt: skip
+    log = tmp_path / "lf.json"
+    log.write_text(json.dumps(rows), encoding="utf-8")
+    result = run(str(log), "-m", "gpt-4o", "--group-by", "tag:name", "--format", "markdown")
+    assert result.exit_code == 0, result.output
+    section = result.stdout.split("### By tag:name")[1]
+    table = [line for line in section.splitlines() if line.startswith("|")]
+    cells = {len(re.split(r"(?<!\\)\|", line)) for line in table}
+    assert len(table) == 5 and len(cells) == 1  # header, rule, 3 groups: every line the same columns
+    assert "a\\|b" in result.stdout and "line<br>break" in result.stdout
+
+
+def test_csv_candidate_rows_give_the_mix_of_counting_methods(tmp_path):
+    """A candidate whose records were counted several ways says the mix in CSV too (the table does)."""
+    import csv
+    import io
+
+    body = {"object": "chat.completion", "created": 1764842400, "choices": []}
+    rows = [
+        {"id": "c1", "model": "gpt-4o", **body, "usage": {"prompt_tokens": 1000, "completion_tokens": 10}},
+        {
+            "id": "c2",
+            "model": "claude-sonnet-4-5",
+            **body,
+            "usage": {"prompt_tokens": 900, "completion_tokens": 9},
+        },
+    ]
+    log = tmp_path / "mix.jsonl"
+    log.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    result = run(str(log), "-m", "gpt-4.1", "--format", "csv")
+    assert result.exit_code == 0, result.output
+    [row] = [r for r in csv.DictReader(io.StringIO(result.stdout)) if r["kind"] == "candidate"]
+    assert (
+        row["records_by_method"] == "logged=1;converted=1"
+        or row["records_by_method"] == "converted=1;logged=1"
+    )
+    assert row["tokens_method"] == "converted"
 
 
 def test_batch_input_files_alone_are_an_empty_input_that_names_the_output_file(tmp_path):

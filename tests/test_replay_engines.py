@@ -56,6 +56,8 @@ def usage_log(tmp_path_factory) -> Path:
         }
         inputs.append({"custom_id": f"t-{i}", "method": "POST", "url": "/v1/chat/completions", "body": body})
         response = _chat(i * 4 + 1)
+        # billed input its text covers (coverage's rule: a bill far over the text is converted, not re-counted)
+        response["usage"] = {"prompt_tokens": 20, "completion_tokens": 5, "total_tokens": 25}
         outputs.append(
             {"id": f"b{i}", "custom_id": f"t-{i}", "response": {"status_code": 200, "body": response}}
         )

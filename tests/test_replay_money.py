@@ -54,6 +54,19 @@ def test_one_zero_among_billed_records_is_flagged_even_when_the_total_is_close(t
     assert row["billed_zero_records"] == 1
 
 
+def test_a_zero_does_not_hide_the_gap_of_the_records_billed_more(tmp_path):
+    """3 records billed $0.0055 in all compute $0.0105 (+90.9%) and a 4th was billed 0: both are said, in the
+    part of the verdict a table shows (before the first colon)."""
+    rows = [("0.0035", 1000, 100, T), ("0.001", 1000, 100, T), ("0.001", 1000, 100, T), (0, 1000, 100, T)]
+    text, document = _run(str(_litellm(tmp_path, rows)), "-m", "gpt-4o")
+    head = document["actual"][0]["reconcile"].split(": ")[0]
+    assert head == (
+        "1 billed 0 against $0.00350 computed; the other 3 differ by +90.9% (computed $0.0105 against billed "
+        "$0.00550)"
+    )
+    assert "+90.9%" in text
+
+
 def test_a_billed_zero_on_a_zero_cost_is_ok(tmp_path):
     _, document = _run(str(_litellm(tmp_path, [(0, 0, 0, T)])), "-m", "gpt-4o")
     assert document["actual"][0]["reconcile"] == "ok (within 1%)"

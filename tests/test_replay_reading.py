@@ -408,3 +408,64 @@ def test_any_cut_of_a_log_with_copies_reads_each_record_once(tmp_path, ids, part
         partitions.PARTITION_BYTES = saved
     assert records(local)["read"] == ids.count(None) + len({rid for rid in ids if rid})
     assert json.dumps(cut) == json.dumps(local)
+
+
+def test_a_utf8_bom_does_not_cost_the_first_jsonl_record(tmp_path, small_partitions):
+    """Windows tools start a file with a UTF-8 BOM: the first record is read, as CSV and JSON arrays are, on
+    every engine (the first byte range starts with it)."""
+    lines = [chat(f"b{i}", {"prompt_tokens": 100 + i, "completion_tokens": 10}) for i in range(60)]
+    log = tmp_path / "bom.jsonl"
+    log.write_bytes(b"\xef\xbb\xbf" + "".join(line + "\n" for line in lines).encode())
+    local = replay([str(log)], ["gpt-4o-mini"])
+    assert records(local)["read"] == 60 and records(local)["skipped"] == {}
+    assert json.dumps(replay([str(log)], ["gpt-4o-mini"], engine=LocalEngine(2))) == json.dumps(local)
+
+
+@pytest.mark.parametrize("suffix", [".gz", ".zst"])
+def test_a_compressed_log_that_ends_mid_line_is_said_cut_off(tmp_path, suffix):
+    """A log compressed while it was being written (``head -c`` then gzip) decompresses without an error but
+    ends mid-record: that is the file cut off, not a malformed line; an ending newline-less but whole record
+    is read."""
+    lines = [chat(f"m{i}", {"prompt_tokens": 100, "completion_tokens": 10}) for i in range(5)]
+    text = "\n".join(lines)
+    zstd = pytest.importorskip("zstandard") if suffix == ".zst" else None
+    pack = zstd.ZstdCompressor().compress if zstd else gzip.compress
+    cut, whole = tmp_path / f"cut.jsonl{suffix}", tmp_path / f"whole.jsonl{suffix}"
+    cut.write_bytes(pack(text[:-20].encode()))
+    whole.write_bytes(pack(text.encode()))
+    counts = records(replay([str(cut)], ["gpt-4o"]))
+    [(reason, n)] = counts["skipped"].items()
+    assert reason.startswith(CUT_OFF) and n == 1 and counts["skipped_at"][reason] == [f"{cut}:5"]
+    assert counts["read"] == 4 and records(replay([str(whole)], ["gpt-4o"]))["skipped"] == {}
+
+
+def test_pretty_printed_concatenated_json_is_read_value_by_value(tmp_path):
+    """``jq .`` writes objects one after another, each over many lines: read each, located at its first
+    line; a broken one after them is one malformed record at its line, the ones before it kept."""
+    values = [json.loads(chat(f"p{i}", {"prompt_tokens": 100, "completion_tokens": 10})) for i in range(3)]
+    path = tmp_path / "jq.json"
+    path.write_text("".join(json.dumps(v, indent=2) + "\n" for v in values), encoding="utf-8")
+    lines = json.dumps(values[0], indent=2).count("\n") + 1
+    document = replay([str(path)], ["gpt-4o"])
+    assert records(document)["read"] == 3 and records(document)["skipped"] == {}
+    path.write_text(path.read_text() + '{\n  "id": "broken",\n  "model": \n}\n', encoding="utf-8")
+    counts = records(replay([str(path)], ["gpt-4o"]))
+    assert counts["read"] == 3 and counts["skipped_at"]["malformed JSON line"] == [f"{path}:{3 * lines + 4}"]
+
+
+def test_the_period_runs_to_the_last_request_s_end(tmp_path):
+    """A Langfuse observation's endTime (LiteLLM's endTime, an OTel span's end) is when the request ended:
+    the period runs to it (1.5 days here, not the 1 day between starts); an end over a day after its start
+    is a broken clock, not an end."""
+    rows = [
+        {"id": "e1", "traceId": "t1", "type": "GENERATION", "startTime": "2026-11-04T10:00:00Z",
+         "endTime": "2026-11-04T10:00:10Z", "model": "gpt-4o", "usageDetails": {"input": 100, "output": 10}},
+        {"id": "e2", "traceId": "t2", "type": "GENERATION", "startTime": "2026-11-05T10:00:00Z",
+         "endTime": "2026-11-05T22:00:00Z", "model": "gpt-4o", "usageDetails": {"input": 100, "output": 10}},
+    ]  # fmt: skip
+    path = tmp_path / "lf.json"
+    path.write_text(json.dumps(rows), encoding="utf-8")
+    assert replay([str(path)], ["gpt-4o"])["period"]["days"] == 1.5
+    rows[1]["endTime"] = "2026-12-30T00:00:00Z"
+    path.write_text(json.dumps(rows), encoding="utf-8")
+    assert replay([str(path)], ["gpt-4o"])["period"]["days"] == 1

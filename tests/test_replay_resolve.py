@@ -244,3 +244,29 @@ def test_the_text_report_names_no_empty_suggestions_and_formats_self_hosted_mone
     )
     line = next(x for x in result.output.splitlines() if x.startswith("self-hosted model 'qwen3:0.6b'"))
     assert re.search(r"on the candidates: gpt-4o-mini \$0\.000\d+$", line), line
+
+
+def test_a_loose_match_is_said_for_logged_ids_and_candidates(tmp_path):
+    """``gpt4o`` in a log priced as gpt-4o, and ``-m gpt4.1`` taken as gpt-4.1, are said (the README's
+    promise), not done silently; an exact id is not."""
+    body = {"object": "chat.completion", "created": 1764842400, "choices": []}
+    rows = [
+        {"id": "c1", "model": "gpt4o", **body, "usage": {"prompt_tokens": 100, "completion_tokens": 10}},
+        {
+            "id": "c2",
+            "model": "gpt-4o-mini",
+            **body,
+            "usage": {"prompt_tokens": 100, "completion_tokens": 10},
+        },
+    ]
+    log = tmp_path / "typo.jsonl"
+    log.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    result = CliRunner().invoke(cli, ["replay", str(log), "-m", "gpt4.1", "-m", "gpt-4o-mini"])
+    assert result.exit_code == 0, result.output
+    assert "notice: model 'gpt4.1' is not an id or alias; taken as gpt-4.1 (a loose match" in result.stderr
+    assert "'gpt-4o-mini'" not in result.stderr
+    notes = replay(str(log), ["gpt-4o-mini"])["notes"]
+    assert [n for n in notes if "loose match" in n] == [
+        "logged model 'gpt4o' is not an id or alias; taken as gpt-4o (a loose match, 1 record(s): name it "
+        "exactly or map it with --model-map to be sure)"
+    ]

@@ -79,6 +79,23 @@ def test_openai_usage_api_page_buckets():
     assert stats.skipped == {"usage bucket without model (export it grouped by model)": 1}
 
 
+def test_an_openai_costs_page_is_named_with_what_to_export_instead(tmp_path):
+    """A Costs API page (amounts, no tokens) is not 'a usage bucket without model': it says what it is."""
+    from tokencost.replay.sources.openai import COSTS_PAGE
+
+    row = {
+        "object": "organization.costs.result",
+        "amount": {"value": 5.75, "currency": "usd"},
+        "line_item": "x",
+    }
+    bucket = {"object": "bucket", "start_time": 1762041600, "end_time": 1762128000, "results": [row]}
+    path = tmp_path / "costs.json"
+    path.write_text(json.dumps({"object": "page", "data": [bucket], "has_more": False}), encoding="utf-8")
+    stats = ReadStats()
+    assert list(read_records([str(path)], stats)) == []
+    assert stats.skipped == {COSTS_PAGE: 1} and "no token counts" in COSTS_PAGE
+
+
 def test_anthropic_input_excludes_cache_so_it_is_added():
     records, stats = read("anthropic-messages.jsonl")
     assert tokens(records[0]) == (10050, 8000, 2000, 0, 400, 0)

@@ -69,6 +69,17 @@ def _only_batch_inputs(records: dict) -> None:
     )
 
 
+def _say_loose(models, pricing_dirs) -> None:
+    """A loosely matched -m name is said, as estimate and plan say it."""
+    if not models:
+        return
+    from tokencost.cli._common import loose_match_notices
+    from tokencost.pricing.catalog import load_catalog
+
+    for text in loose_match_notices(load_catalog(list(pricing_dirs)), models):
+        click.echo(f"notice: {text}", err=True)
+
+
 def _check_flags(mapping, source, jobs, engine, scheduler, since, until, online, fx=()) -> None:
     """Flag combinations that cannot work, as one-line usage or input errors, before anything is read."""
     from tokencost.errors import InputError
@@ -217,6 +228,7 @@ def replay(
 
         raise_failure(online_counters)
     _report_reading(document)
+    _say_loose(models, pricing_dirs)
     if emit:
         _emit_workload(emit, document, logs, force)
     echo_output(render_replay(document, fmt))

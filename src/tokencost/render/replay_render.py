@@ -53,6 +53,7 @@ CSV_COLUMNS = [
     # added later, at the end so that existing columns keep their places
     ("cache_write_tokens", "cache_write_tokens"),
     ("group", "group"),
+    ("records_by_method", "records_by_method"),  # candidates: every counting method, ``converted=3;logged=2``
 ]
 
 
@@ -83,16 +84,10 @@ def _candidate_rows(document: dict[str, Any]) -> list[dict[str, Any]]:
     currency = document["currency"]
     rows = []
     for row in document["candidates"]:
-        by_method = row["records_by_method"]
-        method = row["tokens_method"]
-        # every method with its records, the main one first: "converted 12, retokenized 4"
-        if len(by_method) > 1:
-            ordered = sorted(by_method.items(), key=lambda item: (item[0] != method, -item[1], item[0]))
-            method = ", ".join(f"{name} {n:,}" for name, n in ordered)
         rows.append(
             {
                 **row,
-                "tokens_method": method,
+                "tokens_method": _method_mix(row),
                 "cost_text": _money(row["cost"], currency),
                 "range": cost_range(row["cost_low"], row["cost_high"], lambda value: _money(value, currency)),
                 "vs_actual": f"{row['vs_actual']}x" if row["vs_actual"] else "",
@@ -102,12 +97,23 @@ def _candidate_rows(document: dict[str, Any]) -> list[dict[str, Any]]:
     return rows
 
 
+def _method_mix(row: dict[str, Any]) -> str:
+    """Every counting method with its records, the main one first (``converted 12, retokenized 4``)."""
+    by_method, method = row["records_by_method"], row["tokens_method"]
+    if len(by_method) < 2:
+        return method
+    ordered = sorted(by_method.items(), key=lambda item: (item[0] != method, -item[1], item[0]))
+    return ", ".join(f"{name} {n:,}" for name, n in ordered)
+
+
 def _csv(document: dict[str, Any]) -> str:
     rows = []
     for row in document["actual"]:
         rows.append({**row, "kind": "actual", "cost": row["computed_cost"], "tokens_method": "logged"})
     for row in document["candidates"]:
-        rows.append({**row, "kind": "candidate", "currency": document["currency"]})
+        # tokens_method is the main method (as before); records_by_method the whole mix, machine-readable
+        mix = ";".join(f"{name}={n}" for name, n in row["records_by_method"].items())
+        rows.append({**row, "kind": "candidate", "currency": document["currency"], "records_by_method": mix})
     if document["group_by"] != "model":  # --group-by day/month/tag: one row per group and model ("actual")
         for group in document["groups"]:
             for model, cost in group.items():
@@ -155,8 +161,17 @@ def _period_line(document: dict[str, Any]) -> str:
         shown = ", ".join(not_logs[:5]) + (f" and {len(not_logs) - 5:,} more" if len(not_logs) > 5 else "")
         read += f"; {len(not_logs):,} file(s) found that are not usage logs, skipped: {shown}"
     if period["days"] is None:
-        return f"{read}; period unknown (the records carry no time): no monthly run rate"
+        return f"{read}; period unknown ({_why_no_period(records)}): no monthly run rate"
     return f"{read}; period {period['start'][:10]} .. {period['end'][:10]} ({days_text(period)})"
+
+
+def _why_no_period(records: dict[str, Any]) -> str:
+    """Why a replay has no period: its priced records carry no time, or no record was priced at all."""
+    if records["priced"]:
+        return "the records carry no time"
+    if records.get("outside_period") and not records["read"]:
+        return "every record falls outside --since/--until"
+    return "no record was priced"
 
 
 def days_text(period: dict[str, Any]) -> str:

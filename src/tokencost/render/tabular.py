@@ -50,6 +50,12 @@ def _cell(value: Any) -> str:
     return str(value)
 
 
+def _markdown(cell: str) -> str:
+    """A cell a Markdown table keeps whole: ``|`` escaped, line breaks as ``<br>`` (a tag can hold either)."""
+    text = cell.replace("\\", "\\\\").replace("|", "\\|")
+    return text.replace("\r\n", "<br>").replace("\n", "<br>").replace("\r", "<br>")
+
+
 def render_rows(
     rows: Sequence[Mapping[str, Any]],
     columns: Sequence[tuple[str, str]],
@@ -77,6 +83,7 @@ def render_rows(
     if fmt == "markdown":
         from tabulate import tabulate  # imported late: only markdown needs it
 
+        headers, body = [_markdown(h) for h in headers], [[_markdown(c) for c in line] for line in body]
         table = tabulate(body, headers=headers, tablefmt="github", disable_numparse=True)
         return (f"### {title}\n\n" if title else "") + table + "\n"
     if fmt == "table":

@@ -19,6 +19,7 @@ from tokencost.pricing.catalog import Entry
 from tokencost.pricing.lifecycle import undated_card_note
 from tokencost.pricing.resolve import Resolution
 from tokencost.replay.billing import Buckets, card_for, scaled_rule, tier_rule, variant_for
+from tokencost.replay.coverage import META, logged_count, with_gap
 from tokencost.replay.lookup import ModelLookup
 from tokencost.replay.record import UsageRecord
 from tokencost.replay.translate import conversion, counter, retokenized, scaled
@@ -52,6 +53,15 @@ def without_reasoning(values: tuple) -> tuple:
     return (*values[:5], values[5] - values[6], ZERO, *values[7:])
 
 
+def kind(entry: Entry) -> str:
+    """``embedding`` or ``chat``: a record is priced on the candidates of its own kind only (embedding
+    traffic on a chat model, or chat on an embedding model, is no comparison)."""
+    return "embedding" if entry.model.mode == "embedding" else "chat"
+
+
+#: a request's logged end time further than this from its start is not read as its end
+MAX_REQUEST_TIME = dt.timedelta(days=1)
+
 #: the note on usage-report rows that state their requests' context window (Anthropic's ``context_window``)
 STATED_WINDOW_NOTE = "usage-report rows that state their context window (200k-1M): long-context tiers from the window they state"
 
@@ -82,6 +92,8 @@ class ModelTotals:
     daily: Counter = field(default_factory=Counter)
     #: the first records' places (file:line), for what cannot be priced
     where: list[str] = field(default_factory=list)
+    #: the first records whose text did not cover their billed input (``coverage``): converted instead
+    uncovered_at: list[str] = field(default_factory=list)
 
     def add_record(self, record: UsageRecord) -> None:
         self.records += 1
@@ -157,11 +169,12 @@ class Engine:
     #: price every record on the cards in force this day (``--at``) instead of its own date
     at: dt.date | None = None
     _by_family: dict[str, tuple] = field(default_factory=dict)
+    _gap: Decimal = ZERO
 
-    def logged_family(self, record: UsageRecord) -> str | None:
-        """The tokenizer family of a record's logged model (None when the model is unknown)."""
+    def logged_model(self, record: UsageRecord) -> tuple[str | None, str | None]:
+        """(tokenizer family, catalog id) of a record's logged model ((None, None) when it is unknown)."""
         entry = self.resolution(record).entry
-        return entry.model.tokenizer if entry is not None else None
+        return (entry.model.tokenizer, entry.id) if entry is not None else (None, None)
 
     def resolution(self, record: UsageRecord) -> Resolution:
         """The record's model through the one resolver, on the host its log names (``record.host``; a
@@ -205,15 +218,33 @@ class Engine:
             # records billed 0 apart: their computed cost is what the log failed to bill
             self.billed_buckets.add((entry.id, "zero" if not record.billed_cost else ""), *where, until=until)
         self._by_family = {}  # one count per tokenizer family per record
+        self._gap = ZERO
+        if counts is None and record.request is not None and not record.aggregated and entry.model.tokenizer:
+            counts = logged_count(record, entry.model.tokenizer, entry.id)  # does the text cover the bill?
         if counts and "error" in counts:
             self.notes[f"request text not countable, counts converted instead ({counts['error']})"[:200]] = (
                 None
             )
             record.request = None
         elif counts:
-            self._by_family = dict(counts)
+            self._by_family = {k: v for k, v in counts.items() if k not in META}
+            self._covered(record, totals, counts)
         for candidate in self.candidates:
-            self._candidate(record, entry, candidate, group, day, variant, no_tiers)
+            if kind(candidate) == kind(entry):
+                self._candidate(record, entry, candidate, group, day, variant, no_tiers)
+
+    def _covered(self, record: UsageRecord, totals: ModelTotals, counts: dict) -> None:
+        """Count a record's non-text parts, and convert it when its text does not cover its billed input
+        (``coverage``'s rule); a covered record's uncounted input is carried over (``_gap``)."""
+        if counts.get("skipped_parts") and "uncovered" not in counts:
+            totals.counts["skipped_parts"] += counts["skipped_parts"]
+            totals.counts["skipped_part_records"] += 1
+        if "uncovered" in counts:
+            totals.counts[f"uncovered_{counts['uncovered']}"] += 1
+            if len(totals.uncovered_at) < FIRST_PLACES and record.where:
+                totals.uncovered_at.append(record.where)
+            record.request = None
+        self._gap = Decimal(counts.get("gap", 0))
 
     def _self_hosted(self, record: UsageRecord, resolved: Resolution) -> None:
         """Self-hosted traffic: no vendor cost, but priced on every candidate (what it would cost on an API),
@@ -250,6 +281,8 @@ class Engine:
             self.untimed += 1
             return
         end = record.time_end or record.time
+        if record.finished is not None and end < record.finished <= end + MAX_REQUEST_TIME:
+            end = record.finished  # a request's own end (one later than a day is a broken clock, not an end)
         self.start = record.time if self.start is None else min(self.start, record.time)
         self.end = end if self.end is None else max(self.end, end)
 
@@ -269,6 +302,8 @@ class Engine:
                     self._candidate(record, entry, candidate, group, day, variant, no_tiers)
                     return
             central, low, high = known
+            if self._gap:  # non-text input the text does not show: carried over as logged
+                central, low, high = (with_gap(values, self._gap) for values in known)
             method = "retokenized"
         elif family == logged_family:
             central = low = high = scaled(record, ONE, ONE)

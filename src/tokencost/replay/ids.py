@@ -35,6 +35,20 @@ def logged_ids(engine: Engine) -> list[dict[str, Any]]:
     return rows
 
 
+def loose_notes(engine: Engine) -> list[str]:
+    """A note per logged id the resolver matched only loosely (``gpt4o`` taken as ``gpt-4o``): said, never
+    done silently (the wording of ``estimate``'s and ``plan``'s notice, ``cli._common.loose_match_notice``)."""
+    out = []
+    for (logged, host), records in engine.logged_ids.items():
+        found = engine.lookup.resolve(logged, host)
+        if found.resolved_by == "loose":
+            out.append(
+                f"logged model {logged!r} is not an id or alias; taken as {found.catalog_id} (a loose match, "
+                f"{records:,} record(s): name it exactly or map it with --model-map to be sure)"
+            )
+    return out
+
+
 def _first(engine: Engine, model: str, self_hosted: bool) -> Resolution | None:
     """The first resolution of ``model`` (over the hosts records named) that left it unpriced that way."""
     for logged, host in engine.logged_ids:

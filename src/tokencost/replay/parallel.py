@@ -21,21 +21,24 @@ BATCH = 256
 
 
 def count_batch(
-    batch: list[tuple[UsageRecord, str | None]], families: tuple[tuple[str, str, str], ...]
+    batch: list[tuple[UsageRecord, tuple]], families: tuple[tuple[str, str, str], ...]
 ) -> list[dict[str, Any]]:
     """Per record, ``{framing key: (central, low, high)}`` for each (key, family, model) of ``families``
     (empty without text; ``{"error": message}`` when the logged text is not a countable chat request)."""
+    from tokencost.replay.coverage import logged_count
     from tokencost.replay.translate import counter, retokenized
 
     for _key, family, _model in families:  # the user's tokenizer setup: an error of the run, not of a record
         counter(family)
     out: list[dict[str, Any]] = []
-    for record, logged_family in batch:
+    for record, (logged_family, logged_model) in batch:
         counts: dict[str, Any] = {}
-        if record.request is not None and not record.aggregated and logged_family is not None:
+        if record.request is not None and not record.aggregated and logged_family:
+            counts = logged_count(record, logged_family, logged_model)  # does the text cover the bill?
             try:
-                for key, family, model in families:
-                    counts[key] = retokenized(record, family, logged_family, model)
+                for key, family, model in families if not ({"error", "uncovered"} & counts.keys()) else ():
+                    if key not in counts:
+                        counts[key] = retokenized(record, family, logged_family, model)
             except TokencostError as exc:
                 counts = {"error": str(exc)}
         out.append(counts)
@@ -54,7 +57,7 @@ def with_counts(records: Iterator[UsageRecord], engine: Any, jobs: int) -> Itera
         while True:
             batch = list(itertools.islice(records, BATCH))
             if batch:
-                logged = [engine.logged_family(record) for record in batch]
+                logged = [engine.logged_model(record) for record in batch]
                 pending.append(
                     (batch, pool.submit(count_batch, list(zip(batch, logged, strict=True)), families))
                 )

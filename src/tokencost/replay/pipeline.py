@@ -260,7 +260,9 @@ def records_of(
             if item.record_id and _duplicate(item, ctx, stats):
                 continue
             if item.time is not None and item.time < EARLIEST_TIME:
-                item.time = item.time_end = None  # a fake clock: priced as a record without a time
+                item.time = item.time_end = item.finished = (
+                    None  # a fake clock: priced as a record without a time
+                )
                 stats.placeholder_times += 1
                 keep_first(stats.placeholder_at, item.where)
             day = item.time.date() if item.time else None

@@ -138,7 +138,7 @@ def _documents(name: str, label: str) -> Iterator[Document]:
             except ValueError:
                 is_jsonl = False
             if is_jsonl:
-                yield from _jsonl(label, head, stream)
+                yield from _jsonl(label, head, stream, compressed.kind(name))
                 return
         if text.startswith("["):
             yield from _json_array(label, head.lstrip().lstrip("\ufeff").lstrip(), stream)
@@ -149,29 +149,41 @@ def _documents(name: str, label: str) -> Iterator[Document]:
                 raise InputError(
                     f"{label}: a JSON document over 512 MB; write it as JSON Lines (one record a line)"
                 )
+            text = (head + rest).lstrip("\ufeff")
             try:
-                value = json.loads((head + rest).lstrip("\ufeff"))
-            except ValueError as exc:
-                yield Document(f"{label}:{getattr(exc, 'lineno', 1)}", MALFORMED)
+                value = json.loads(text)
+            except json.JSONDecodeError as exc:
+                if exc.msg == "Extra data":  # pretty-printed objects one after another (jq's output)
+                    yield from _concatenated(label, text)
+                else:
+                    yield Document(f"{label}:{exc.lineno}", MALFORMED)
                 return
             yield from _json_document(label, value)
             return
         yield from _csv(label, head, stream)
 
 
-def _jsonl(label: str, head: str, stream: IO[str]) -> Iterator[Document]:
+def _jsonl(label: str, head: str, stream: IO[str], packed: str | None = None) -> Iterator[Document]:
+    """A JSONL file's lines as documents. In a compressed file (``packed``: gzip, zstd), a last line that breaks off unreadable
+    without its newline is the file cut off (``CUT_OFF``), not a malformed record: a truncated stream can
+    decompress without an error up to where it was cut."""
     number = head.count("\n") or 1
     first = head.rstrip("\n").rsplit("\n", 1)[-1]
-    yield _line(label, number, first)
+    tail = head  # the last non-blank line as read (with its newline, if it has one)
+    document = _line(label, number, first)
     for line in stream:
         number += 1
         if line.strip():
-            yield _line(label, number, line)
+            yield document
+            tail, document = line, _line(label, number, line)
+    if packed and document.value is MALFORMED and not tail.endswith(("\n", "\r")):
+        document = Document(document.where, MALFORMED, problem=f"{CUT_OFF} ({packed}: it ends mid-line)")
+    yield document
 
 
 def _line(label: str, number: int, line: str) -> Document:
-    try:
-        return Document(f"{label}:{number}", json.loads(line))
+    try:  # a UTF-8 BOM (Windows tools write one) is no part of the record
+        return Document(f"{label}:{number}", json.loads(line[1:] if line.startswith("\ufeff") else line))
     except ValueError:
         return Document(f"{label}:{number}", MALFORMED)
 
@@ -183,6 +195,30 @@ def _json_document(label: str, value: Any) -> Iterator[Document]:
             yield Document(f"{label}:[{index}]", item)
     else:
         yield Document(f"{label}:1", value)
+
+
+def _concatenated(label: str, text: str) -> Iterator[Document]:
+    """JSON values one after another, each spread over lines (``jq`` without ``-c``): one document per value,
+    located at the line it starts on; an unreadable value ends the file with one MALFORMED document there."""
+    decoder = json.JSONDecoder()
+    position, line = 0, 1
+    while True:
+        start = position
+        while position < len(text) and text[position] in " \t\r\n":
+            position += 1
+        line += text.count("\n", start, position)
+        if position >= len(text):
+            return
+        try:
+            value, end = decoder.raw_decode(text, position)
+        except json.JSONDecodeError as exc:
+            yield Document(f"{label}:{exc.lineno}", MALFORMED)
+            return
+        items = enumerate(value) if isinstance(value, list) else [(None, value)]
+        for index, item in items:
+            yield Document(f"{label}:{line}" + (f"[{index}]" if index is not None else ""), item)
+        line += text.count("\n", position, end)
+        position = end
 
 
 def _json_array(label: str, text: str, stream: IO[str], chunk: int = 1 << 20) -> Iterator[Document]:

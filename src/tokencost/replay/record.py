@@ -63,6 +63,8 @@ class UsageRecord:
     time: dt.datetime | None = None
     #: end of an aggregated bucket (usage reports), for the period
     time_end: dt.datetime | None = None
+    #: when a single request ended (a span's or observation's end time): the period runs to the last end
+    finished: dt.datetime | None = None
     provider: str | None = None  # who served it as the log says (openai, anthropic, openrouter, ...)
     host: str | None = None  # the source's host context, used to resolve ids (openrouter, litellm, ...)
     batch: bool = False
@@ -240,3 +242,12 @@ def parse_time(value: Any, unit: str | None = None) -> dt.datetime | None:
             moment = moment.replace(tzinfo=dt.timezone.utc)
         return moment.astimezone(dt.timezone.utc)
     raise Skip("malformed timestamp")
+
+
+def end_time(value: Any, unit: str | None = None) -> dt.datetime | None:
+    """A request's end time for the period: ``parse_time``, but an unreadable end is no end (the record
+    stays: its start is what prices it)."""
+    try:
+        return parse_time(value, unit)
+    except Skip:
+        return None

@@ -15,7 +15,7 @@ from tokencost.currency import format_money
 from tokencost.planner.projection import DAYS_PER_MONTH
 from tokencost.pricing.catalog import Entry
 from tokencost.pricing.lifecycle import retired_note
-from tokencost.replay import ids
+from tokencost.replay import coverage, ids, kinds
 from tokencost.replay.billing import SPANS_NOTE, SPANS_WINDOWS, Buckets, price_volume
 from tokencost.replay.dimensions import billing_dimensions
 from tokencost.replay.engine import SERVER_TOOLS, Engine, ModelTotals
@@ -301,9 +301,18 @@ def reconcile(model_id: str, totals: ModelTotals, billed: tuple, currency: str) 
             if amount
             else f"billed 0 against {format_money(computed, currency)} computed{cover}{left_out}"
         )
+        priced, others = computed - zero_part, totals.billed_records - totals.billed_zero
+        gap = why = ""  # the records billed more than 0 are reconciled too: a zero must not hide their gap
+        if amount and abs(priced - amount) / amount > RECONCILE_TOLERANCE:
+            pct = ((priced - amount) / amount * 100).quantize(Decimal("0.1"))
+            gap = (
+                f"; the other {others} differ by {pct:+}% (computed {format_money(priced, currency)} against "
+                f"billed {format_money(amount, currency)})"
+            )
+            why = "; the others' gap: a stale price sheet, a discount or a price the sheet lacks"
         return (
-            f"{zero}: the log recorded no cost for them{_zero_why(totals)}, so "
-            f"the billed figure misses them; {check}"
+            f"{zero}{gap}: the log recorded no cost for the zeros{_zero_why(totals)}, so the billed figure "
+            f"misses them{why}; {check}"
         )
     if amount and abs(computed - amount) / amount > RECONCILE_TOLERANCE:
         pct = ((computed - amount) / amount * 100).quantize(Decimal("0.1"))
@@ -342,7 +351,8 @@ def build(engine: Engine, stats: ReadStats, currency: str | None = None, fx=()) 
         # long-context parts, off-peak and service tiers: what --emit-workload carries or must say
         row.update(billing_dimensions(engine.actual_buckets, row["model"], convert, monthly_factor))
     total = sum((per_model[m] for m in engine.actual if m not in problems), ZERO)
-    candidates = _candidates(engine, convert, total, monthly_factor, per_group, problems)
+    by_kind = kinds.actual_by_kind(engine, per_model, problems)
+    candidates = _candidates(engine, convert, by_kind, monthly_factor, per_group, problems)
     billed_total = sum((b[0] for b in billed.values()), ZERO)
     assumptions = _assumptions(span, monthly_factor, convert)
     if engine.at is not None:
@@ -379,7 +389,11 @@ def build(engine: Engine, stats: ReadStats, currency: str | None = None, fx=()) 
             {"group": g, **{k: money_text(v) for k, v in sorted(costs.items())}}
             for g, costs in sorted(per_group.items())
         ],
-        "notes": list(engine.notes) + [f"{m}: cannot be priced ({why})" for m, why in problems.items()],
+        "notes": list(engine.notes)
+        + ids.loose_notes(engine)
+        + kinds.notes(engine, by_kind, display)
+        + coverage.notes(engine.actual)
+        + [f"{m}: cannot be priced ({why})" for m, why in problems.items()],
         "assumptions": assumptions,
     }
 
@@ -405,6 +419,9 @@ def _records(engine: Engine, stats: ReadStats) -> dict[str, Any]:
         "billed_negative": sum(t.billed_negative for t in engine.actual.values()),
         "billed_negative_at": [w for t in engine.actual.values() for w in t.billed_negative_at],
         "self_hosted": sum(t.records for t in engine.self_hosted.values()),
+        # priced records whose text did not cover their billed input: converted from the logged counts
+        "uncovered": sum(t.counts[f"uncovered_{w}"] for t in engine.actual.values() for w in coverage.WHY),
+        "uncovered_at": [w for t in engine.actual.values() for w in t.uncovered_at],
     }
 
 
@@ -436,7 +453,7 @@ def _lifecycle(entry: Any, engine: Engine) -> list[str]:
     return [note] if note else []
 
 
-def _candidates(engine, convert, total, monthly_factor, per_group, problems) -> list[dict[str, Any]]:
+def _candidates(engine, convert, by_kind, monthly_factor, per_group, problems) -> list[dict[str, Any]]:
     engine_notes: dict[str, set[str]] = {}
     priced = {
         name: _price(b, convert, problems, engine_notes if name == "central" else None)
@@ -473,7 +490,7 @@ def _candidates(engine, convert, total, monthly_factor, per_group, problems) -> 
                 "cost": sums["central"],
                 "cost_low": min(sums.values()),
                 "cost_high": max(sums.values()),
-                "vs_actual": _ratio(sums["central"], total),
+                "vs_actual": _ratio(sums["central"], kinds.base(by_kind, engine, entry.id)),
                 "monthly_cost": sums["central"] * monthly_factor if monthly_factor is not None else None,
                 "notes": sorted({*totals.notes, *engine_notes.get(entry.id, ())}) + _lifecycle(entry, engine),
             }

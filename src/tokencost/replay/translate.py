@@ -67,11 +67,22 @@ class MemoCounter:
         return self.count_range(text)[0]
 
 
-@cache
-def counter(family: str) -> MemoCounter:
+_MEMOS: dict[tuple[str, bool], MemoCounter] = {}
+
+
+def counter(family: str, estimate: bool = False) -> MemoCounter:
+    """The family's remembering counter, rebuilt whenever the tokenizers hand out another counter for it (a
+    calibration file or ``--online`` put in use in this process), so no memo keeps counting the old way."""
     from tokencost.tokenizers import get_counter
 
-    return MemoCounter(get_counter(family))
+    inner = get_counter(family, estimate=estimate)
+    memo = _MEMOS.get((family, estimate))
+    if memo is None or memo.inner is not inner:
+        memo = _MEMOS[(family, estimate)] = MemoCounter(inner)
+    return memo
+
+
+counter.cache_clear = _MEMOS.clear  # type: ignore[attr-defined]  # as the functools.cache it replaced
 
 
 def _round(value: Decimal) -> Decimal:

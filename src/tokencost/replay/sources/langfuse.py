@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from tokencost.replay.reader import Document
-from tokencost.replay.record import Skip, UsageRecord, as_decimal, as_int, parse_time, require_usage
+from tokencost.replay.record import Skip, UsageRecord, as_decimal, as_int, end_time, parse_time, require_usage
 from tokencost.replay.requests import to_chat
 from tokencost.replay.sources import Context
 
@@ -123,6 +123,7 @@ def _record(item: dict, where: str) -> UsageRecord:
     return UsageRecord(
         model=str(item.get("model") or ""),
         time=parse_time(item.get("startTime")),
+        finished=end_time(item.get("endTime")),
         provider=None,
         billed_cost=cost,
         billed_currency="USD" if cost is not None else None,

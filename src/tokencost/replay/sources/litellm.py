@@ -21,6 +21,7 @@ from tokencost.replay.record import (
     as_decimal,
     as_int,
     dig,
+    end_time,
     parse_time,
     require_usage,
 )
@@ -119,6 +120,7 @@ def parse(doc: Document, ctx: Context) -> Iterator[UsageRecord]:
         output_tokens=output,
         reasoning_tokens=reasoning,
         time=parse_time(row.get("startTime") or row.get("start_time")),
+        finished=end_time(row.get("endTime") or row.get("end_time")),
         provider=provider,
         host=provider,
         billed_cost=cost,

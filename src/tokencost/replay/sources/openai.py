@@ -123,6 +123,13 @@ def _batch_line(value: dict, where: str, ctx: Context) -> UsageRecord:
     return record
 
 
+#: a Costs API page (``/v1/organization/costs``): money per line item, no token counts to replay
+COSTS_PAGE = (
+    "OpenAI Costs API row (amounts per line item, no token counts): export the Usage API instead "
+    "(/v1/organization/usage/completions with group_by=model)"
+)
+
+
 def _usage_page_records(page: dict, where: str) -> Iterator[UsageRecord]:
     for b_index, bucket in enumerate(page.get("data") or ()):
         start = parse_time(bucket.get("start_time"))
@@ -141,6 +148,8 @@ def _usage_page_records(page: dict, where: str) -> Iterator[UsageRecord]:
 def _usage_result(result: dict, where: str, start: Any, end: Any) -> UsageRecord:
     """One Usage API result (or dashboard CSV row): ``input_tokens`` includes cached and cache-write tokens,
     and its audio and image tokens (``modalities``)."""
+    if result.get("object") == "organization.costs.result" or ("amount" in result and "line_item" in result):
+        raise Skip(COSTS_PAGE)
     if not result.get("model"):
         raise Skip("usage bucket without model (export it grouped by model)")
     require_usage(result.get("input_tokens"), result.get("output_tokens"))

@@ -22,7 +22,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from tokencost.replay.reader import Document
-from tokencost.replay.record import Skip, UsageRecord, as_decimal, as_int, parse_time
+from tokencost.replay.record import Skip, UsageRecord, as_decimal, as_int, end_time, parse_time
 from tokencost.replay.requests import to_chat
 from tokencost.replay.shapes import usage_fields
 from tokencost.replay.sources import Context
@@ -240,6 +240,7 @@ def _record(span: dict, where: str, ctx: Context) -> UsageRecord:
     return UsageRecord(
         model=_model(attrs),
         time=parse_time(span.get("startTimeUnixNano"), "ns") if span.get("startTimeUnixNano") else None,
+        finished=end_time(span.get("endTimeUnixNano"), "ns") if span.get("endTimeUnixNano") else None,
         provider=str(provider) if provider else None,
         host=str(provider) if provider else None,
         billed_cost=cost,
