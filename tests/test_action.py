@@ -3,6 +3,7 @@ on a real pull-request-like git history (base commit planned into a baseline, he
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -10,6 +11,7 @@ import pytest
 import yaml
 
 from test_check_cli import _bash, _git, _tokencost_on_path, workload
+from tokencost.cli import cli
 from tokencost.render.check_render import MARKER
 
 ROOT = Path(__file__).parent.parent
@@ -167,3 +169,34 @@ def test_ci_templates_install_tokencost_from_the_repository_never_pypi():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     assert not re.search(r"pip install '?tokencost-advisor", readme)
     assert "not published on PyPI" in readme
+
+
+def test_action_plans_the_baseline_with_the_checks_plan_changing_args(pull_request):
+    """`--currency EUR` in `args` plans the baseline in EUR too (it was planned in USD: every PR failed, exit 2);
+    the check-only flags (--max-increase) are not given to `plan`."""
+    project, temp, base_sha = pull_request
+    outputs, ran = _run_shell_steps(
+        project, temp, _context(base_sha, args="--currency EUR --fx EUR=0.9 --max-increase 10%")
+    )
+    assert ran[0][1] == 0, ran
+    baseline = json.loads((temp / "tokencost-baseline.json").read_text(encoding="utf-8"))
+    assert baseline["currency"] == "EUR" and "0.9 EUR" in baseline["fx"]
+    report = Path(outputs["check.outputs.report"]).read_text(encoding="utf-8")
+    assert outputs["check.outputs.status"] == "1", report  # the +20% rise, not a currency mismatch (2)
+    assert "(+20.0%)" in report and "€" in report
+
+
+def test_gitlab_template_plans_the_baseline_with_the_check_args():
+    text = (ROOT / "examples" / "ci" / "gitlab-ci.yml").read_text(encoding="utf-8")
+    assert 'tokencost plan "$WORKLOAD_FILE" --format json --check-args "$TOKENCOST_ARGS"' in text
+
+
+def test_plan_check_args_keeps_only_plan_changing_flags(runner, tmp_path):
+    workload(tmp_path)
+    path = str(tmp_path / "tokencost.yaml")
+    args = "--budget 5 --max-increase 10% --warn-only --currency EUR --fx=EUR=0.9 --min-delta 1"
+    result = runner.invoke(cli, ["plan", path, "--format", "json", "--check-args", args])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["currency"] == "EUR"
+    typo = runner.invoke(cli, ["plan", path, "--check-args", "--curency EUR"])
+    assert typo.exit_code == 2 and "'--curency' is not an option of `tokencost check`" in typo.output

@@ -559,6 +559,7 @@ def test_json_document_is_versioned_and_exact():
         "change_pct": "69.5",
         "budget": "5000",
         "budget_used_pct": "31.3",
+        "month": "2026-12",
     }
     assert document["reasons"][0]["code"] == "increase.pct"
     by_name = {w["name"]: w for w in document["workloads"]}

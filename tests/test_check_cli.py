@@ -104,7 +104,27 @@ def test_min_delta_noise_floor(runner):
     assert run(runner, fixture("head-pass"), *args).exit_code == 1
     result = run(runner, fixture("head-pass"), *args, "--min-delta", "10")
     assert result.exit_code == 0
-    assert "2 workload(s) unchanged" in result.stderr
+    # a change under the floor is said as the change it is (it was "2 workload(s) unchanged")
+    assert "1 workload(s) unchanged" in result.stderr  # the one that did not change at all
+    assert (
+        "support-bot  deepseek-v3.2  $131.68/month  changed by +6.7% (+$8.23), under the $10.00 noise floor"
+        in (result.stderr)
+    )
+    assert "PASS: within budget; total changed by +" in result.stderr
+    markdown = run(runner, fixture("head-pass"), *args, "--min-delta", "10", "--format", "markdown").stdout
+    assert "| changed by +6.7% (+$8.23), under the $10.00 noise floor |" in markdown
+    assert "below noise floor" not in markdown
+
+
+def test_headline_says_what_was_checked(runner, tmp_path):
+    """ "within budget" only when a budget was set: an increase limit alone says it was within that limit."""
+    args = ["--baseline", fixture("baseline"), "--max-increase", "50%"]
+    result = run(runner, fixture("head-pass"), *args, "--budget", "100000")
+    assert "PASS: within budget and the increase limit of +50%" in result.stderr
+    no_budget = edited(tmp_path, "head-pass", lambda d: d.pop("budgets"))
+    result = run(runner, no_budget, *args)
+    assert result.exit_code == 0, result.output
+    assert "PASS: within the increase limit of +50%" in result.stderr and "within budget" not in result.stderr
 
 
 @pytest.mark.parametrize("block", [False, True])
@@ -207,6 +227,19 @@ def test_budget_in_usd_on_a_cny_plan_uses_the_plans_rate(runner, tmp_path, plann
         result.stderr
     )
     assert "budget 700.00 CNY" in result.stderr
+
+
+def test_a_conversion_names_where_its_rate_came_from(runner, tmp_path, planner):
+    """The plan's default rate is labelled as the default (it said "(given)" though no --fx was passed); an
+    --fx rate is "given" and "the given rate" (not "the default rate")."""
+    path = workload(tmp_path)
+    result = run(runner, str(path), "--currency", "CNY", "--budget", "100 USD")
+    assert "converted to" in result.stderr and "(given)" not in result.stderr, result.stderr
+    assert "at the plan's rate: 1 USD = " in result.stderr and " CNY (default, " in result.stderr
+    result = run(runner, str(path), "--fx", "EUR=0.5", "--budget", "100 EUR")
+    assert "notice: --budget '100 EUR' converted to $200.00 at the given rate: 1 USD = 0.5 EUR (given)" in (
+        result.stderr
+    )
 
 
 def test_money_flags_in_the_plan_currency_are_accepted(runner, tmp_path):

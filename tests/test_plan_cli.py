@@ -203,6 +203,10 @@ def test_plan_table_lists_each_candidates_notes_as_footnotes(runner, tmp_path, a
 
 def test_plan_table_footnotes_only_for_shown_rows(runner, tmp_path, acme_dir):
     path = write_workload(tmp_path, "growth: 10%", "growth: 10%\n    batch_share: 0.5")
+    # the current model is always shown (--top never hides it): make it the cheaper one, ranked first
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("model: acme-large", "model: acme-mini"), "utf-8"
+    )
     result = run(runner, "plan", path, "--pricing", acme_dir, "--top", "1")
     assert result.exit_code == 0, result.output
     marks, footnotes = table_notes(result.output)
@@ -308,24 +312,32 @@ HUGE = """
 """
 
 
-@pytest.mark.parametrize("fmt", ["table", "markdown", "csv"])
-def test_plan_renders_huge_amounts(runner, tmp_path, acme_dir, fmt):
+def test_plan_refuses_growth_past_what_a_plan_can_represent(runner, tmp_path, acme_dir):
+    """500% a month compounded over 24 months takes the traffic to ~10^30 requests a month: refused at the growth
+    line (it printed money as "$2.4000E+95" and CSV "0E+68"), as traffic past the bound is."""
     path = tmp_path / "huge.yaml"
     path.write_text(textwrap.dedent(HUGE).lstrip(), encoding="utf-8")
-    doc = json.loads(run(runner, "plan", path, "--pricing", acme_dir, "--format", "json").output)
-    last = doc["totals"]["forecast"][-1]
-    assert "E+" in last["cost"]  # beyond 28 significant digits: the case that crashed
+    result = runner.invoke(cli, ["plan", str(path), "--pricing", str(acme_dir)])
+    assert result.exit_code == 2
+    assert (
+        "huge.yaml:13: workloads[0].growth: growth 500% per month over 23 months grows the traffic past"
+        in (result.output)
+    )
+    assert "lower the growth or horizon_months" in result.output and "Traceback" not in result.output
+
+
+@pytest.mark.parametrize("fmt", ["table", "markdown", "csv", "json"])
+def test_plan_at_the_traffic_bound_prints_plain_money(runner, tmp_path, acme_dir, fmt):
+    """The largest plan a file can ask for (traffic at its bound, growth that stays within it over the horizon)
+    prints every amount as plain digits: no scientific notation in any format."""
+    text = textwrap.dedent(HUGE).lstrip().replace("growth: 500%", "growth: 5%")
+    path = tmp_path / "big.yaml"
+    path.write_text(
+        text.replace("requests_per_day: 1000000000000", "requests_per_day: 10000000000000"), "utf-8"
+    )
     result = runner.invoke(cli, ["plan", str(path), "--pricing", str(acme_dir), "--format", fmt])
     assert result.exit_code == 0, result.output
-    assert "Traceback" not in result.output
-    if fmt != "csv":
-        from tokencost.render.report_markdown import money
-
-        assert money(Decimal(last["cost"]), "USD") in result.output
-        assert re.search(r"\$\d\.\d{4}E\+\d+", result.output)
-        assert "Over budget: total" in result.output
-    else:
-        assert len(list(csv.DictReader(io.StringIO(result.output)))) == 2
+    assert not re.search(r"\d\.?\d*E[+-]\d", result.output), result.output  # Decimal's 1E+2, 0E+68
 
 
 @pytest.mark.parametrize(
@@ -354,7 +366,8 @@ def test_init_and_report_refuse_a_dangling_symlink_without_force(
 ):
     link = tmp_path / "out.txt"
     link.symlink_to(tmp_path / "missing-target")
-    args = ["init", link] if command == "init" else ["report", workload, "--out", link, "--pricing", acme_dir]
+    report = ["report", workload, "--out", link, "--format", "html", "--pricing", acme_dir]  # .txt: say which
+    args = ["init", link] if command == "init" else report
     result = runner.invoke(cli, [str(a) for a in args])
     assert result.exit_code == 2, result.output
     assert "already exists" in result.output and "--force" in result.output

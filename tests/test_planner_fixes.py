@@ -448,12 +448,11 @@ def test_largest_accepted_inputs_plan_and_serialise(tmp_path):
         workloads:
           - name: w
             model: gpt-5.4-mini
-            requests_per_month: 1000000000000000
+            requests_per_month: 900000000000000
             input_tokens: 10000
             counted_with: o200k_base
             output_tokens: 10000
-            growth: 10000%
-            growth_per: week
+            growth: 0.0001%
     """
     path = write(tmp_path, "w.yaml", body)
     for fx in ("CNY=0.000001", "CNY=1000000"):
@@ -462,6 +461,13 @@ def test_largest_accepted_inputs_plan_and_serialise(tmp_path):
         forecast = [Decimal(p["cost"]) for p in doc["totals"]["forecast"]]
         assert len(forecast) == 120 and forecast == sorted(forecast) and forecast[-1] > forecast[0] > 0
         assert Decimal(doc["budgets"]["monthly_total"]) > 0
+        assert "E" not in json.dumps(doc["totals"])  # plain digits
+    # the largest growth compounded over the horizon takes the traffic past the bound: refused, not computed
+    path = write(
+        tmp_path, "w.yaml", body.replace("growth: 0.0001%", "growth: 10000%\n            growth_per: week")
+    )
+    with pytest.raises(InputError, match=r"workloads\[0\]\.growth: growth 10,000% per week over 119 months"):
+        plan_file(path, currency="CNY", today=TODAY)
 
 
 MAX_INPUT = """\

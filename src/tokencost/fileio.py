@@ -53,3 +53,25 @@ def write_atomic(path: Path, text: str, *, force: bool = False) -> None:
     except BaseException:
         Path(tmp_name).unlink(missing_ok=True)
         raise
+
+
+#: the path that means standard output (``--out -``, ``--emit-workload -``)
+STDOUT = "-"
+
+
+def is_stdout(target: str | os.PathLike[str]) -> bool:
+    """True when ``target`` is ``-``: standard output, never a file named ``-``."""
+    return os.fspath(target) == STDOUT
+
+
+def write_output(target: str | os.PathLike[str], text: str, *, force: bool = False) -> bool:
+    """Write ``text`` to ``target``: standard output for ``-``, else atomically to the file (``write_atomic``,
+    refusing to overwrite unless ``force``). Returns True when it went to standard output."""
+    if is_stdout(target):
+        import sys
+
+        sys.stdout.write(text)
+        sys.stdout.flush()
+        return True
+    write_atomic(Path(target), text, force=force)
+    return False

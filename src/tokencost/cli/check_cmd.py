@@ -191,7 +191,7 @@ Examples:
     default="0",
     show_default=True,
     metavar="AMOUNT",
-    help="Noise floor: changes smaller than this are not reported and never fail --max-increase.",
+    help="Noise floor: changes smaller than this are shown as under it and never fail --max-increase.",
 )
 @click.option(
     "--warn-at",

@@ -8,10 +8,13 @@ from decimal import Decimal
 
 from tokencost.errors import InputError
 
+_PLAN_RATE = re.compile(r"1 USD = ([0-9.]+) ([A-Z]{3})(?: \(([^)]*)\))?")
 
-def _plan_rates(fx_note: str | None) -> dict[str, str]:
-    """``CODE=RATE`` items from a plan's fx line (``1 USD = 7.12 CNY (default, 2025-10-31); ...``)."""
-    return {code: rate for rate, code in re.findall(r"1 USD = ([0-9.]+) ([A-Z]{3})", fx_note or "")}
+
+def _plan_rates(fx_note: str | None) -> dict[str, tuple[str, str | None]]:
+    """``CODE -> (RATE, ORIGIN)`` from a plan's fx line (``1 USD = 7.12 CNY (default, 2025-10-31); ...``):
+    the origin as the plan states it (``default, 2025-10-31`` or ``given``), so a conversion says it too."""
+    return {code: (rate, origin or None) for rate, code, origin in _PLAN_RATE.findall(fx_note or "")}
 
 
 class FlagMoney:
@@ -20,13 +23,26 @@ class FlagMoney:
     def __init__(
         self, plan_currency: str, plan_fx_note: str | None, fx_overrides: tuple[str, ...] = ()
     ) -> None:
-        from tokencost.fx import fx_table
+        from tokencost.fx import fx_table, parse_overrides
 
         self.currency = plan_currency
-        rates = {**_plan_rates(plan_fx_note)}
-        self._table = fx_table([*(f"{k}={v}" for k, v in rates.items() if k != "USD"), *fx_overrides])
+        rates = _plan_rates(plan_fx_note)
+        self._table = fx_table([*(f"{k}={v[0]}" for k, v in rates.items() if k != "USD"), *fx_overrides])
         self._from_plan = set(rates)
+        given = self._given = set(parse_overrides(fx_overrides))
+        # each rate labelled by where it came from: --fx here, else the plan's own label, else the default table
+        self._origins = {k: v[1] for k, v in rates.items() if v[1] and k not in given}
         self.notes: list[str] = []
+
+    def _describe(self, codes: set[str]) -> str:
+        """The rates used, each with its origin (``given``: --fx; else as the plan or the default table says)."""
+        parts = []
+        for code in sorted(codes - {"USD"}):
+            if code in self._origins:
+                parts.append(f"1 USD = {self._table.per_usd.get(code, '?')} {code} ({self._origins[code]})")
+            else:
+                parts.append(self._table.describe([code]))
+        return "; ".join(parts)
 
     def amount(self, text: str, name: str) -> Decimal:
         """``text`` in the plan's currency, converted (and noted) when it names another currency."""
@@ -41,10 +57,13 @@ class FlagMoney:
         except InputError:
             return parse_amount(text, name, currency=self.currency)[0]
         codes = {code, self.currency} - {"USD"}
-        origin = "the plan's rate" if codes <= self._from_plan else "the default rate"
+        if codes <= self._from_plan:
+            origin = "the plan's rate"
+        else:
+            origin = "the given rate" if codes <= self._from_plan | self._given else "the default rate"
         self.notes.append(
             f"{name} {text!r} converted to {format_money(converted, self.currency)} at {origin}: "
-            f"{self._table.describe(codes)}"
+            f"{self._describe(codes)}"
         )
         return converted
 

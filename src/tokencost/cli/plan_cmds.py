@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from decimal import Decimal
 from pathlib import Path
 
@@ -17,6 +18,7 @@ from tokencost.cli._common import (
     workload_loose_notices,
 )
 from tokencost.cli.online_opt import online_option
+from tokencost.errors import InputError
 from tokencost.pricing.resolve import model_map_scope, parse_model_map
 from tokencost.render.report_markdown import tokens_label
 
@@ -155,6 +157,7 @@ def _candidate_table(result, w, shown) -> list[str]:
 
 
 def _text_output(result, top: int, breakdown: bool = False) -> str:
+    from tokencost.render.plan_horizon import shown_candidates
     from tokencost.render.plan_ranges import current_range
     from tokencost.render.report_markdown import (
         budget_alerts,
@@ -178,7 +181,7 @@ def _text_output(result, top: int, breakdown: bool = False) -> str:
             last_month, last_cost = w.forecast[-1]
             head += f", {last_month}: {_money(last_cost, currency)}"
         parts.append(head)
-        shown = w.candidates if top <= 0 else w.candidates[:top]
+        shown = shown_candidates(w, top)
         parts.extend(_candidate_table(result, w, shown))
         hidden = len(w.candidates) - len(shown)
         if hidden > 0:
@@ -250,6 +253,32 @@ def _csv_output(result) -> str:
     return render_rows(rows, CSV_COLUMNS + BREAKDOWN_COLUMNS, "csv")
 
 
+def _with_check_args(ctx, check_args, online, currency, fx, at, pricing_dirs, model_map):
+    """The plan's options with ``--check-args``' plan-affecting ones added: repeatable ones appended, a
+    single-valued one given both ways must agree."""
+    from tokencost.cli.check_args import plan_tokens
+
+    parsed = ctx.command.make_context(
+        ctx.info_name, [ctx.params["file"], *plan_tokens(check_args)], parent=ctx.parent
+    )
+    extra = parsed.params
+
+    def single(name, mine):
+        theirs = extra.get(name)
+        if mine is not None and theirs is not None and mine != theirs:
+            raise InputError(f"--{name} {mine} and --check-args' --{name} {theirs} disagree")
+        return mine if mine is not None else theirs
+
+    return (
+        online or extra["online"],
+        single("currency", currency),
+        (*fx, *extra["fx"]),
+        single("at", at),
+        (*pricing_dirs, *extra["pricing_dirs"]),
+        (*model_map, *extra["model_map"]),
+    )
+
+
 @click.command(
     epilog="""Examples:
 
@@ -277,7 +306,28 @@ def _csv_output(result) -> str:
 @online_option
 @_common_plan_options
 @calibration_option
-def plan(file, fmt, top, breakdown, online, currency, fx, estimate_only, at, pricing_dirs, model_map) -> None:
+@click.option(
+    "--check-args",
+    metavar="ARGS",
+    help="The arguments given to `tokencost check` (one string): those that change the plan (--currency, --fx, "
+    "--at, --pricing, --map, --online, --calibration) apply here too; for a baseline planned as check plans.",
+)
+@click.pass_context
+def plan(
+    ctx,
+    file,
+    fmt,
+    top,
+    breakdown,
+    online,
+    currency,
+    fx,
+    estimate_only,
+    at,
+    pricing_dirs,
+    model_map,
+    check_args,
+) -> None:
     """Project the monthly spend of a workload FILE on every candidate model, ranked.
 
     Per workload: the first month's cost on the current model, a month-by-month forecast with growth, and
@@ -290,6 +340,10 @@ def plan(file, fmt, top, breakdown, online, currency, fx, estimate_only, at, pri
     from tokencost.planner import plan_file
     from tokencost.render.tabular import dumps_json
 
+    if check_args:
+        online, currency, fx, at, pricing_dirs, model_map = _with_check_args(
+            ctx, check_args, online, currency, fx, at, pricing_dirs, model_map
+        )
     if online:
         from tokencost.cli.online_opt import install, refuse_estimate, workload_models
 
@@ -346,14 +400,15 @@ def init(path, force) -> None:
     "out",
     required=True,
     type=click.Path(dir_okay=False),
-    help="File to write (refuses to overwrite without --force).",
+    help="File to write (refuses to overwrite without --force); - writes to stdout.",
 )
 @click.option(
     "--format",
     "fmt",
     type=click.Choice(["html", "markdown"]),
     default=None,
-    help="Report format  [default: markdown for an --out ending in .md, else html].",
+    help="Report format  [default: markdown for an --out ending in .md, html for .html, no extension or -; "
+    "another extension needs --format].",
 )
 @click.option(
     "--top",
@@ -382,11 +437,12 @@ def report(
     of `tokencost plan --format markdown` (rankings, notes, budgets, assumptions) without the charts,
     for a wiki page or a PR.
     """
-    from tokencost.fileio import write_atomic
+    from tokencost.fileio import is_stdout, write_output
     from tokencost.planner import plan_file
 
-    if fmt is None:
-        fmt = "markdown" if Path(out).suffix.lower() in (".md", ".markdown") else "html"
+    if not force and not is_stdout(out) and os.path.lexists(out):  # refuse before planning, not after
+        raise InputError(f"{out}: already exists; pass --force to overwrite it")
+    fmt = _report_format(out, fmt)
     with model_map_scope(parse_model_map(model_map)):
         result = plan_file(
             file, pricing=pricing_dirs, currency=currency, fx=fx, estimate_only=estimate_only, at=at
@@ -401,8 +457,29 @@ def report(
         text = render_markdown(result, top=None, chart_top=top)
     if replay_logs:
         text = _with_replay(text, fmt, result, replay_logs, top, pricing_dirs, fx)
-    write_atomic(Path(out), text, force=force)
-    click.echo(f"Wrote {out} ({len(text.encode('utf-8')):,} bytes)", err=True)
+    if not write_output(out, text, force=force):
+        click.echo(f"Wrote {out} ({len(text.encode('utf-8')):,} bytes)", err=True)
+
+
+_REPORT_SUFFIXES = {".html": "html", ".htm": "html", ".md": "markdown", ".markdown": "markdown"}
+
+
+def _report_format(out: str, fmt: str | None) -> str:
+    """The report's format: --format, else the --out name's (.md, .markdown: Markdown; .html, none or -: HTML).
+    A name of the other format, or another extension (.csv, .json) without --format, is refused: the file
+    would not hold what its name says."""
+    suffix = "" if out == "-" else Path(out).suffix.lower()
+    named = _REPORT_SUFFIXES.get(suffix)
+    if named is not None:
+        if fmt is not None and fmt != named:
+            raise InputError(f"--out {out} names a {named} file but --format is {fmt}")
+        return named
+    if suffix and fmt is None:
+        raise InputError(
+            f"--out {out}: a report is HTML (.html) or Markdown (.md), not {suffix}",
+            "for CSV or JSON use `tokencost plan FILE --format csv|json`; to write this name anyway, pass --format",
+        )
+    return fmt or "html"
 
 
 def _with_replay(text: str, fmt: str, result, logs, top: int, pricing_dirs, fx=()) -> str:

@@ -152,7 +152,10 @@ def _check_flags(mapping, source, jobs, engine, scheduler, since, until, online,
     help="Worker processes that re-tokenise logged text (with --engine dask: the local cluster's workers).",
 )
 @click.option(
-    "--emit-workload", "emit", type=click.Path(dir_okay=False), help="Write a workload YAML for plan."
+    "--emit-workload",
+    "emit",
+    type=click.Path(dir_okay=False),
+    help="Write a workload YAML for plan (- : to stdout, the replay then on stderr).",
 )
 @click.option("--force", is_flag=True, help="Overwrite the --emit-workload file if it exists.")
 @engine_options
@@ -197,7 +200,9 @@ def replay(
     from tokencost.replay import replay as run
 
     _check_flags(mapping, source, jobs, engine, scheduler, since, until, online, fx)
-    if emit and not force and os.path.exists(emit):  # refuse before reading a month of logs, not after
+    from tokencost.fileio import is_stdout
+
+    if emit and not is_stdout(emit) and not force and os.path.exists(emit):  # refuse before reading the logs
         raise InputError(f"{emit}: already exists; pass --force to overwrite it")
     if online:
         from tokencost.cli.online_opt import install
@@ -229,11 +234,22 @@ def replay(
         raise_failure(online_counters)
     _report_reading(document)
     _say_loose(models, pricing_dirs)
-    if emit:
-        _emit_workload(emit, document, logs, force)
-    echo_output(render_replay(document, fmt))
+    _write_outputs(document, logs, emit, force, render_replay(document, fmt))
     if strict:
         _strict(document["records"])
+
+
+def _write_outputs(document: dict, logs, emit: str | None, force: bool, rendered: str) -> None:
+    """The --emit-workload file (``-``: stdout, which then carries the workload YAML alone and the replay goes
+    to stderr), then the replay."""
+    from tokencost.fileio import is_stdout
+
+    if emit:
+        _emit_workload(emit, document, logs, force)
+    if emit and is_stdout(emit):
+        click.echo(rendered, err=True, nl=not rendered.endswith("\n"))
+    else:
+        echo_output(rendered)
 
 
 def _strict(records: dict) -> None:
@@ -249,12 +265,10 @@ def _strict(records: dict) -> None:
 
 def _emit_workload(emit: str, document: dict, logs, force: bool) -> None:
     """Write ``--emit-workload`` and say what the file cannot express or leaves out (with its cost)."""
-    from pathlib import Path
-
-    from tokencost.fileio import write_atomic
+    from tokencost.fileio import write_output
     from tokencost.replay.workload import workload_notes, workload_yaml
 
-    write_atomic(Path(emit), workload_yaml(document, logs), force=force)
-    click.echo(f"wrote {emit}", err=True)
+    if not write_output(emit, workload_yaml(document, logs), force=force):  # "-": stdout
+        click.echo(f"wrote {emit}", err=True)
     for note in workload_notes(document):
         click.echo(f"note: --emit-workload: {note}", err=True)

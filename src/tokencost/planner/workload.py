@@ -34,7 +34,7 @@ from pydantic import Field, ValidationError, ValidationInfo, field_validator, mo
 from pydantic_core import PydanticCustomError
 
 from tokencost.errors import InputError, every_problem
-from tokencost.planner.projection import requests_per_month
+from tokencost.planner.projection import monthly_growth_factor, requests_per_month
 from tokencost.planner.workload_values import (
     MAX_REQUESTS_PER_MONTH,
     Count,
@@ -331,6 +331,7 @@ class WorkloadFile(_Strict):
                     {"name": workload.name, "loc": ("workloads", index, "name")},
                 )
             names.add(workload.name)
+            _growth_within_bounds(workload, index, self.start, self.horizon_months)
         unknown = [name for name in self.budgets.per_workload if name not in names]
         if unknown:
             raise PydanticCustomError(
@@ -343,6 +344,35 @@ class WorkloadFile(_Strict):
                 },
             )
         return self
+
+
+def _growth_within_bounds(w: Workload, index: int, start: dt.date | None, horizon: int) -> None:
+    """Growth compounded over the horizon must keep the traffic a plan can represent (the bound the traffic
+    fields have): past it, money outgrows exact Decimal arithmetic and would print in scientific notation."""
+    if not w.growth or w.growth <= 0:
+        return
+    offset = 0
+    if start is not None and w.start is not None and w.start > start:
+        offset = (w.start.year - start.year) * 12 + w.start.month - start.month
+    steps = horizon - 1 - offset
+    if steps <= 0:
+        return
+    per, count = w.traffic
+    per_growth = w.growth_per or "month"
+    reached = requests_per_month(count, per) * monthly_growth_factor(w.growth, per_growth) ** steps
+    if reached > MAX_REQUESTS_PER_MONTH:
+        raise PydanticCustomError(
+            "growth_too_large",
+            "growth {growth}% per {per} over {steps} months grows the traffic past what a plan can represent "
+            "(at most {limit} requests per month); lower the growth or horizon_months",
+            {
+                "growth": format((w.growth * 100).normalize(), ",f"),
+                "per": per_growth,
+                "steps": steps,
+                "limit": f"{MAX_REQUESTS_PER_MONTH:,.0f}",
+                "loc": ("workloads", index, "growth"),
+            },
+        )
 
 
 # -- loading ------------------------------------------------------------------------------------------------

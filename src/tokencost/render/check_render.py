@@ -33,24 +33,55 @@ def _failures(result: CheckResult) -> list:
 
 
 def _headline(result: CheckResult) -> str:
-    """``within budget`` only when there was something to be within: a budget or an increase limit; a
-    failure's own sentence when one thing failed, else how many did."""
+    """A pass says what was checked (the budgets, the increase limit, or a rise under the noise floor), never
+    "within budget" without one; a failure's own sentence when one thing failed, else how many did."""
     failures = _failures(result)
     if result.verdict == "fail" and failures:
         return failures[0].message if len(failures) == 1 else f"{len(failures)} budget or policy failures"
-    if result.verdict == "pass":
-        options = result.options
-        gated = options.max_increase is not None or options.max_increase_pct is not None
-        if result.budget is None and not result.per_workload_budgets and not gated:
-            return "passed (no budget or increase limit set)"
-    return _HEADLINES[result.verdict]
+    if result.verdict != "pass":
+        return _HEADLINES[result.verdict]
+    checked = ["within budget"] if result.budget is not None or result.per_workload_budgets else []
+    increase = _increase_checked(result)
+    if increase:
+        checked.append(increase)
+    if not checked:
+        return "passed (no budget or increase limit set)"
+    if len(checked) == 2 and checked[1].startswith("within the "):
+        return "within budget and" + checked[1].removeprefix("within")
+    return "; ".join(checked)
+
+
+def _increase_checked(result: CheckResult) -> str | None:
+    """What the increase limit judged: the rise within it, under the noise floor, or None (no limit or no
+    baseline to compare with)."""
+    options, currency = result.options, result.currency
+    if result.baseline_info is None or (options.max_increase is None and options.max_increase_pct is None):
+        return None
+    limit = " and ".join(
+        [f"+{_money(options.max_increase, currency)}"] * (options.max_increase is not None)
+        + [f"+{options.max_increase_pct}%"] * (options.max_increase_pct is not None)
+    )
+    change = result.change
+    if change is not None and 0 < change < options.min_delta:
+        return f"total {_by(change, result.change_pct, currency)}, under the {_money(options.min_delta, currency)} noise floor"
+    return f"within the increase limit of {limit}"
+
+
+def _by(change: Decimal | None, pct: Decimal | None, currency: str) -> str:
+    """``changed by +20.0% (+$100.48)`` (the amount alone without a percentage)."""
+    shown = signed_pct(pct)
+    return (
+        f"changed by {shown} ({signed(change, currency)})"
+        if shown
+        else f"changed by {signed(change, currency)}"
+    )
 
 
 def _money(amount: Decimal | None, currency: str) -> str:
     return money(amount, currency, missing="—")
 
 
-def _change(diff: WorkloadDiff, currency: str) -> str:
+def _change(diff: WorkloadDiff, currency: str, floor: Decimal | None = None) -> str:
     if diff.status == "added":
         return "added"
     if diff.status == "removed":
@@ -58,7 +89,12 @@ def _change(diff: WorkloadDiff, currency: str) -> str:
     if diff.status == "new":
         return ""
     if diff.below_noise:
-        return "below noise floor"
+        under = (
+            f", under the {_money(floor, currency)} noise floor"
+            if floor is not None
+            else ", under the noise floor"
+        )
+        return _by(diff.change, diff.change_pct, currency) + under
     if diff.change is None or (diff.change == 0 and diff.status == "unchanged"):
         return "model changed" if diff.status == "changed" else "no change"
     pct = signed_pct(diff.change_pct)
@@ -71,9 +107,18 @@ def _model(diff: WorkloadDiff) -> str:
     return diff.model or diff.baseline_model or "?"
 
 
+def _cost(diff: WorkloadDiff, currency: str) -> str:
+    """A row's cost in the judged month; a workload starting after the horizon has none and says so."""
+    if diff.after_horizon and diff.new_cost is None:
+        return "starts after the horizon"
+    return _money(diff.new_cost, currency)
+
+
 def _total_line(result: CheckResult) -> str:
     currency = result.currency
     line = f"monthly total {_money(result.new_total, currency)}"
+    if result.month:
+        line += f" in {result.month}" + (", the first month every workload runs" if result.staggered else "")
     if result.baseline_info is not None:
         pct = signed_pct(result.change_pct)
         line += f" (baseline {_money(result.baseline_total, currency)}, {signed(result.change, currency)}"
@@ -96,16 +141,18 @@ def render_text(result: CheckResult) -> str:
     date = f", prices checked {result.price_date}" if result.price_date else ""
     lines = [f"tokencost check: {result.verdict.upper()}: {headline} ({where}, {currency}{date})"]
     lines.append(f"  {_total_line(result)}")
-    shown = [d for d in result.workloads if d.reported]
+    floor = result.options.min_delta
+    shown = [d for d in result.workloads if d.reported or d.below_noise]
     quiet = len(result.workloads) - len(shown)
     if shown:
         lines.append("  workloads:")
         width = max(len(d.name) for d in shown)
         for diff in shown:
-            cost = _money(diff.new_cost if diff.status != "removed" else diff.baseline_cost, currency)
-            change = _change(diff, currency)
+            cost = _money(diff.baseline_cost, currency) if diff.status == "removed" else _cost(diff, currency)
+            change = _change(diff, currency, floor)
             tail = f"  {change}" if change else ""
-            lines.append(f"    {diff.name.ljust(width)}  {_model(diff)}  {cost}/month{tail}")
+            per = "" if diff.after_horizon and diff.new_cost is None else "/month"
+            lines.append(f"    {diff.name.ljust(width)}  {_model(diff)}  {cost}{per}{tail}")
     if quiet:
         lines.append(f"  {quiet} workload(s) unchanged")
     failures = _failures(result)
@@ -144,16 +191,16 @@ def render_markdown(result: CheckResult) -> str:
         name = _md_escape(diff.name)
         model = _md_escape(_model(diff))
         if has_baseline:
-            change = _change(diff, currency)
+            change = _change(diff, currency, result.options.min_delta)
             if diff.status == "changed":
                 change = f"**{change}**"
             out.append(
                 f"| {name} | {model} | {_money(diff.baseline_cost, currency)} | "
-                f"{_money(diff.new_cost, currency)} | {change} |"
+                f"{_cost(diff, currency)} | {change} |"
             )
         else:
             budget = _money(diff.budget, currency) if diff.budget is not None else ""
-            out.append(f"| {name} | {model} | {_money(diff.new_cost, currency)} | {budget} |")
+            out.append(f"| {name} | {model} | {_cost(diff, currency)} | {budget} |")
     total_new = _money(result.new_total, currency)
     if has_baseline:
         pct = signed_pct(result.change_pct)

@@ -12,6 +12,16 @@ from typing import Any
 from tokencost.render.money import money
 
 
+def shown_candidates(w: Any, top: int | None) -> list[Any]:
+    """The ranked rows a table shows: the ``top`` best (all for None or 0), and the current model's row
+    wherever it ranks, since every saving is measured against it."""
+    rows = list(w.candidates[: top or None])
+    current = next((r for r in w.candidates if r.is_current), None)
+    if current is not None and all(r is not current for r in rows):
+        rows.append(current)
+    return rows
+
+
 def total_header(result: Any) -> str:
     """``6-month total``: the column the candidates are ranked by."""
     return f"{result.horizon_months}-month total"

@@ -13,6 +13,7 @@ from tokencost.render.plan_horizon import (
     priced_cards,
     ranking_lines,
     savings_header,
+    shown_candidates,
     total_cell,
     total_header,
 )
@@ -211,15 +212,15 @@ def _workload(result: Any, w: Any, top: int | None, breakdown_top: int | None = 
     workload_budget = display_budget(result, result.spec.budgets.per_workload.get(w.name))
     if workload_budget is not None:
         out.append(f"Monthly budget {money(workload_budget, cur)}.")
-    shown = w.candidates[: top or None]
+    shown = shown_candidates(w, top)
     rows = [_candidate_row(w, row, cur) for row in shown]
     named = {"horizon total": total_header(result), "savings": savings_header(result)}
     headers = [named.get(head, head) for head in CANDIDATE_HEADERS]
     out += ["", _table(*with_range_column(headers, rows, shown, cur))]
     lines = [*ranking_lines(result, w), *range_lines(shown, result.currency)]
     out += [f"\n- {line}" if i == 0 else f"- {line}" for i, line in enumerate(lines)]
-    if top and len(w.candidates) > top:
-        out.append(f"\n{len(w.candidates) - top} more candidate(s) not shown.")
+    if len(w.candidates) > len(shown):
+        out.append(f"\n{len(w.candidates) - len(shown)} more candidate(s) not shown.")
     out += breakdown_markdown(result, w, breakdown_top)
     if w.forecast:
         out += ["", f"Forecast (current model), total {money(horizon_total(w.forecast), cur)}:", ""]
@@ -236,7 +237,7 @@ def _workload(result: Any, w: Any, top: int | None, breakdown_top: int | None = 
 
 def _prices(result: Any, top: int | None) -> list[str]:
     """Every price card the shown figures use: the candidates' own, scheduled and successors' cards."""
-    rows = [r for w in result.workloads for r in w.candidates[: top or None]]
+    rows = [r for w in result.workloads for r in shown_candidates(w, top)]
     rows += [w.current_row for w in result.workloads if w.current_row is not None]
 
     def text(value: Any) -> str:

@@ -13,7 +13,14 @@ from tokencost.families import accuracy_label
 from tokencost.render.breakdown import breakdown_html
 from tokencost.render.html_parts import alert, bullet_list, esc, figures, folded, table
 from tokencost.render.money import money, savings_pct
-from tokencost.render.plan_horizon import month_cell, ranking_lines, savings_header, total_cell, total_header
+from tokencost.render.plan_horizon import (
+    month_cell,
+    ranking_lines,
+    savings_header,
+    shown_candidates,
+    total_cell,
+    total_header,
+)
 from tokencost.render.plan_ranges import count_suffix, current_range, range_lines, with_range_column
 from tokencost.render.report_markdown import budget_alerts, display_budget, rate_text, tokens_label, whole
 from tokencost.render.svg import Bar, Series, bar_chart, line_chart
@@ -99,11 +106,7 @@ def _figures(result: Any, w: Any, budget_text: str | None) -> str:
 
 def _charted(w: Any, limit: int) -> list[Any]:
     """The ``limit`` cheapest candidates, and the current model wherever it ranks."""
-    shown = list(w.candidates[:limit])
-    current = next((r for r in w.candidates if r.is_current), None)
-    if current is not None and current not in shown:
-        shown.append(current)
-    return shown
+    return shown_candidates(w, limit)
 
 
 def charted_models(w: Any, top: int) -> list[str]:

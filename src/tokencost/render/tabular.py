@@ -15,9 +15,9 @@ FORMATS = ("table", "json", "csv", "markdown")
 
 
 def to_jsonable(value: Any) -> Any:
-    """Convert Decimals (as strings, exact), dates, enums, sets and dataclass-like objects for JSON."""
+    """Convert Decimals (as exact strings of plain digits), dates, enums, sets and dataclass-like objects for JSON."""
     if isinstance(value, Decimal):
-        return str(value)
+        return format(value, "f") if value.is_finite() else str(value)  # plain digits, never 1E+2 or 0E+68
     if isinstance(value, (dt.date, dt.time)):
         return value.isoformat()
     if isinstance(value, Enum):

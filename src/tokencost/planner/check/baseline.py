@@ -45,6 +45,7 @@ def diff_workloads(
             "exact": (count or {}).get("exact") if isinstance(count, dict) else None,
             "catalog_id": workload.get("resolved_model"),
             "resolved_by": workload.get("resolved_by"),
+            "after_horizon": bool(workload.get("after_horizon")),
         }
         if baseline is None:
             diffs.append(WorkloadDiff(status="new", baseline_model=None, baseline_cost=None, change=None,

@@ -23,9 +23,10 @@ from tokencost.planner.check.documents import (
 )
 from tokencost.planner.check.instrument import like_for_like
 from tokencost.planner.check.lifecycle import check_lifecycle
+from tokencost.planner.check.months import after_horizon, at_gated_month, judged_month
 from tokencost.planner.check.options import CheckOptions
 from tokencost.planner.check.policies import check_policies
-from tokencost.planner.check.result import CheckResult, Findings, format_amount
+from tokencost.planner.check.result import INFO, CheckResult, Findings, format_amount
 
 
 def run_check(
@@ -51,7 +52,11 @@ def run_check(
     new_total = gated_total(new, new_source)
     late = late_starts(new)
     assumptions = _late_start_assumptions(late, gated_month(new))
-    check_budgets(findings, new, budgets, workloads, new_total, late, options, new_source)
+    _after_horizon_notes(findings, new)
+    # rows, per-workload budgets and the total: all in the one month the check judges
+    judged = at_gated_month(new, new_source)
+    judged_workloads = workloads_by_name(judged)
+    check_budgets(findings, judged, budgets, judged_workloads, new_total, late, options, new_source)
     assumptions += check_policies(findings, new, workloads, new_source)
     check_lifecycle(findings, workloads)
     sources = (new_source, baseline_source)
@@ -60,8 +65,10 @@ def run_check(
     if baseline is not None:
         compared, instrument_notes = like_for_like(findings, new, baseline, sources)
         assumptions += instrument_notes
+    if compared is not None:
+        compared = at_gated_month(compared, baseline_source)
     base_workloads = workloads_by_name(compared) if compared is not None else {}
-    diffs = diff_workloads(workloads, compared, base_workloads, budgets.per_workload, options, sources)
+    diffs = diff_workloads(judged_workloads, compared, base_workloads, budgets.per_workload, options, sources)
     totals = compare_totals(findings, new, compared, new_total, options, baseline_source)
     if baseline is not None:
         assumptions += compare_conditions(findings, new, baseline)
@@ -73,6 +80,8 @@ def run_check(
         reasons=reasons,
         currency=new["currency"],
         new_total=new_total,
+        month=judged_month(new),
+        staggered=gated_month(new) is not None,
         baseline_total=totals.baseline_total,
         change=totals.change,
         change_pct=totals.change_pct,
@@ -114,15 +123,31 @@ def _validate(
 
 
 def _late_start_assumptions(late: Mapping[str, str | None], month: str | None) -> list[str]:
+    """Late starts within the horizon, and the month the total is read in (after-horizon ones are findings)."""
     out = [
-        f"workload {name!r} starts after the plan's horizon: not in the monthly total"
-        if first is None
-        else f"workload {name!r} starts in {first}: the monthly total counts it at that month's cost"
+        f"workload {name!r} starts in {first}: the monthly total counts it at that month's cost"
         for name, first in late.items()
+        if first is not None
     ]
     if month is not None:
         out.append(f"the monthly total is the plan's total in {month}, the first month every workload runs")
     return out
+
+
+def _after_horizon_notes(findings: Findings, new: Mapping[str, Any]) -> None:
+    """A workload starting after the horizon is said plainly (a note in the summary, not an assumption): it
+    has no cost in any month the plan covers, so it is in neither the total nor any row's cost."""
+    forecast = (new.get("totals") or {}).get("forecast") or []
+    last = forecast[-1].get("month") if forecast and isinstance(forecast[-1], dict) else None
+    until = f" (its last month is {last})" if last else ""
+    for name, start in after_horizon(new).items():
+        when = f"on {start}" if start else "later"
+        findings.add(
+            INFO,
+            "start.after_horizon",
+            f"workload {name!r} starts {when}, after the plan's horizon{until}: not costed, not in the total",
+            name,
+        )
 
 
 def _closing_assumptions(new: Mapping[str, Any], options: CheckOptions) -> list[str]:
@@ -136,6 +161,7 @@ def _closing_assumptions(new: Mapping[str, Any], options: CheckOptions) -> list[
     out += [str(a) for a in new.get("assumptions") or []]
     if options.min_delta > Decimal(0):
         out.append(
-            f"changes smaller than {format_amount(options.min_delta, new['currency'])} are not reported"
+            f"changes smaller than {format_amount(options.min_delta, new['currency'])} are under the noise floor: "
+            "shown as such, never failing --max-increase"
         )
     return out

@@ -59,6 +59,8 @@ class WorkloadDiff:
     #: how the plan's model id resolved (the resolver's card and rule), for the JSON
     catalog_id: str | None = None
     resolved_by: str | None = None
+    #: starts after the plan's horizon: no cost in any month the plan covers (``new_cost`` is None)
+    after_horizon: bool = False
 
     @property
     def reported(self) -> bool:
@@ -80,6 +82,7 @@ class WorkloadDiff:
             "change_pct": _s(self.change_pct),
             "budget": _s(self.budget),
             "exact_counts": self.exact,
+            "after_horizon": self.after_horizon,
         }
 
 
@@ -106,6 +109,9 @@ class CheckResult:
     per_workload_budgets: dict[str, Decimal]
     workload_assumptions: dict[str, list[str]] = field(default_factory=dict)
     fx: str | None = None
+    #: the month every figure is for (``YYYY-MM``); ``staggered``: the first month every workload runs
+    month: str | None = None
+    staggered: bool = False
 
     @property
     def exit_code(self) -> int:
@@ -164,6 +170,7 @@ class CheckResult:
             "totals": {
                 "baseline": _s(self.baseline_total),
                 "new": _s(self.new_total),
+                "month": self.month,
                 "change": _s(self.change),
                 "change_pct": _s(self.change_pct),
                 "budget": _s(self.budget),
