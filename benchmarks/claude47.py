@@ -1,6 +1,8 @@
 """Derive the ``claude-4.7`` estimate family (Claude Opus 4.7 and later, Fable) from billed requests.
 
     python benchmarks/claude47.py [PAIRS.jsonl]               # -> "claude-4.7" in tokenizers/data/estimator.json
+    python benchmarks/claude47.py --stored                    # the same from the factor it recorded (after a
+                                                              # `bands.py fit` that changed only the bands)
     python benchmarks/framing.py --fit --only=anthropic:4.7   # then its framing, on the new family's counts
     python -m tokencost.planner.ratios benchmarks/corpus examples/prompts/en.txt examples/prompts/zh.txt \\
         > src/tokencost/planner/data/family_ratios.json       # and the planner's ratio table
@@ -121,9 +123,11 @@ def derive(base: dict, factor: dict) -> dict:
 
 
 def main(argv: list[str]) -> int:
-    path = Path(argv[0]) if argv else Path("/work/ref/framing_pairs.jsonl")
-    factor = measure(path)
     data = json.loads(fe.DATA_OUT.read_text(encoding="utf-8"))
+    if argv == ["--stored"]:
+        factor = data["families"][FAMILY]["factor"]
+    else:
+        factor = measure(Path(argv[0]) if argv else Path("/work/ref/framing_pairs.jsonl"))
     entry = derive(data["families"][BASE], factor)
     families = {}
     for name, spec in data["families"].items():  # right after the base family

@@ -105,6 +105,10 @@ def test_script_class_separates_scripts():
     assert estimator.script_class("Größenordnung überprüfen für Straßenbahn") == "european"
     assert estimator.script_class("Привет, как дела? Всё хорошо") == "european"
     assert estimator.script_class("مرحبا بالعالم كيف حالك اليوم") == "other"
+    assert estimator.script_class("Run `apt-get install foo` to 安装软件包 first") == "mixed"
+    assert (
+        estimator.script_class("❤️ 🎉 ✨ party time ❤️") == "other"
+    )  # emoji's variation selectors are not CJK
 
 
 def test_every_fitted_family_has_bands_for_every_script_class():

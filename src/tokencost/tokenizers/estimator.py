@@ -26,6 +26,10 @@ Texts under 2,000 characters use a second, short-text weight vector per family t
 words and Han characters (``lexicon.py``): on a short prompt which words it holds matters more than how many
 letters (held-out median error on 60-400 characters about 6 % -> 4-5 %).
 
+A text under 64k characters made of blocks of CJK lines and of other lines (an English prompt followed by its
+Chinese source) is estimated block by block (``segments``), each block with its own model and band, so a mix
+is estimated as its parts are (``benchmarks/mixed.py``).
+
 The coefficients per family are data (``tokenizers/data/estimator.json``), fitted by weighted least
 squares (relative error, corpora balanced, a small ridge) on Debian text against the real
 tokenizers; families without a public tokenizer use a documented proxy with a wider error band.
@@ -248,11 +252,19 @@ _SHORT_BELOW = 2000  # = lexicon.SHORT_BELOW (not imported: long texts never loa
 
 def estimate(text: str, family: str, *, sample: bool = True) -> int:
     """Estimated token count of ``text`` for ``family`` (no special tokens); 0 for empty text. Texts under
-    2,000 characters use the family's short-text weights and word/Han costs (``lexicon``) when fitted.
+    2,000 characters use the family's short-text weights and word/Han costs (``lexicon``) when fitted; a
+    text of CJK and non-CJK blocks is the sum of its blocks' estimates (``segments``).
 
     ``sample=False`` measures every character of a large text (half the speed, see ``features``)."""
     if not text:
         return 0
+    parts = segments(text)
+    if len(parts) > 1:
+        return sum(_estimate(p, family, sample) for p in parts)
+    return _estimate(text, family, sample)
+
+
+def _estimate(text: str, family: str, sample: bool) -> int:
     fam = _family(family)
     f = x = features(text, sample)
     short = fam.get("short")
@@ -269,26 +281,101 @@ def estimate(text: str, family: str, *, sample: bool = True) -> int:
     return max(1, min(round(est), round(f[1])))
 
 
+# ----------------------------------------------------------------------------------- mixed-script text
+_CJK_CHARS = (
+    "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef\U00020000-\U0003134f"
+)
+#: a run of lines each holding a kana, Han or Hangul character or a full-width form (not the variation selectors
+#: of emoji that share the estimator's ``compat_fw`` block), blank lines between them included. Anchored at line
+#: starts, and the scan to a line's first CJK character is atomic (a lookahead's capture matched again: Python
+#: 3.10 has no possessive quantifier), so a line without one costs two passes, not one per character
+_CJK_LINES_PATTERN = (
+    f"(?m)^(?:(?=([^\\n{_CJK_CHARS}]*))\\1[{_CJK_CHARS}][^\\n]*(?:\\n|\\Z)(?:[ \\t\\r]*\\n)*)+"
+)
+_SEGMENT_BELOW = 1 << 16  # characters: longer texts (and the chunks of larger ones) are estimated whole
+MIN_SEGMENT = 200  # characters: a shorter run of CJK or non-CJK lines stays with its neighbours
+
+
+@lru_cache(maxsize=1)
+def _cjk_line():
+    import re
+
+    return re.compile(_CJK_LINES_PATTERN)
+
+
+def segments(text: str) -> list[str]:
+    """``text`` cut at line breaks into blocks of CJK lines and of other lines, each at least
+    ``MIN_SEGMENT`` characters (shorter runs join the block before them); ``[text]`` when there is one
+    block. An English prompt followed by its Chinese source is two texts to a tokenizer-like estimate:
+    each block gets its own model (short or whole-document weights) and its own script's band."""
+    n = len(text)
+    if n < 2 * MIN_SEGMENT or n >= _SEGMENT_BELOW:
+        return [text]
+    f = features(text)
+    if not any(f[i] for i in _CJK) or sum(f[i] for i in _CJK) >= 0.9 * f[0]:
+        return [text]
+    raw: list[list] = []  # [is_cjk, start, end] of maximal runs of CJK lines and of other lines
+    pos = 0
+    for m in _cjk_line().finditer(text):
+        start, end = m.span()
+        if start > pos and text[pos:start].strip():
+            raw.append([False, pos, start])
+        if raw and raw[-1][0]:
+            raw[-1][2] = end  # CJK lines, possibly with blank lines between them
+        else:
+            raw.append([True, raw[-1][2] if raw else start, end])
+        pos = end
+    if pos < n:
+        if raw and (raw[-1][0] is False or not text[pos:].strip()):
+            raw[-1][2] = n
+        else:
+            raw.append([False, pos, n])
+    raw[0][1] = 0
+    runs: list[list] = []
+    for kind, start, end in raw:
+        if runs and end - start < MIN_SEGMENT:
+            runs[-1][2] = end  # too short to stand alone: the block before it goes on
+        elif runs and (runs[-1][0] == kind or runs[-1][2] - runs[-1][1] < MIN_SEGMENT):
+            runs[-1][0], runs[-1][2] = kind, end  # the same kind, or the block before is too short
+        else:
+            runs.append([kind, start, end])
+    if len(runs) < 2:
+        return [text]
+    return [text[s:e] for _, s, e in runs]
+
+
 #: feature indices of the script mix that decides a text's band class
 _NONASCII = tuple(range(FEATURES.index("latin1"), FEATURES.index("han") + 1))
 _CJK = tuple(FEATURES.index(f) for f in ("cjk_kana", "cjk_ext_a", "hangul", "compat_fw", "han"))
+_CJK_CORE = tuple(FEATURES.index(f) for f in ("cjk_kana", "cjk_ext_a", "hangul", "han"))
 _EUROPEAN = tuple(FEATURES.index(f) for f in ("latin1", "latin_ext", "cyrillic", "gen_punct"))
-#: the script classes a band is fitted for, in the order they are tested
-SCRIPT_CLASSES = ("cjk", "latin", "european", "other")
+#: the script classes a band is fitted for, in the order they are tested (a text of CJK and non-CJK blocks,
+#: ``blocks``, has none of its own: each block has its class)
+SCRIPT_CLASSES = ("cjk", "latin", "european", "mixed", "other")
 
 
 def script_class(text: str) -> str:
     """The script mix an estimate's error depends on, besides its length: ``cjk`` (at least 30 % Han, kana
     or Hangul), ``latin`` (under 10 % non-ASCII), ``european`` (the non-ASCII mostly accented Latin, Greek,
-    Cyrillic or punctuation) or ``other`` (Arabic, Indic, Thai, emoji, ...: the least predictable)."""
+    Cyrillic or punctuation), ``mixed`` (Latin text with CJK lines or words among it: a Chinese man page,
+    Japanese prose full of English terms) or ``other`` (Arabic, Indic, Thai, emoji, ...: the least
+    predictable); ``blocks`` for a text of CJK and non-CJK blocks, each of its own class (``segments``)."""
+    if len(segments(text)) > 1:
+        return "blocks"
     f = features(text)
     chars = f[0] or 1
-    if sum(f[i] for i in _CJK) >= 0.3 * chars:
+    cjk = sum(f[i] for i in _CJK)
+    if cjk >= 0.3 * chars:
         return "cjk"
     nonascii = sum(f[i] for i in _NONASCII)
     if nonascii < 0.1 * chars:
         return "latin"
-    return "european" if sum(f[i] for i in _EUROPEAN) >= 0.6 * nonascii else "other"
+    european = sum(f[i] for i in _EUROPEAN)
+    if european >= 0.6 * nonascii:
+        return "european"
+    if sum(f[i] for i in _CJK_CORE) >= 0.5 * nonascii and cjk + european >= 0.9 * nonascii:
+        return "mixed"
+    return "other"
 
 
 #: text lengths (characters) where a band's relative width changes: the shorter the text, the wider
@@ -304,22 +391,36 @@ def _bound(est: int, rel: float, side: int) -> int:
 
 def bounds(text: str, family: str, est: int | None = None) -> tuple[int, int]:
     """Inclusive ``(low, high)`` token bounds of ``text``'s count for ``family``, fitted per script class
-    and text length to hold the exact count for at least 9 texts in 10 (``benchmarks/bands.py``)."""
+    and text length to hold the exact count for at least 9 texts in 10 (``benchmarks/bands.py``); a text of
+    CJK and non-CJK blocks (``segments``) carries the sum of its blocks' bands."""
     if not text:
         return 0, 0
     if est is None:
         est = estimate(text, family)
+    parts = segments(text)
+    if len(parts) > 1:
+        below = above = 0
+        for p in parts:
+            n = _estimate(p, family, True)
+            low, high = _bounds(p, family, n)
+            below, above = below + n - low, above + high - n
+        low, high = est - below, est + above
+    else:
+        low, high = _bounds(text, family, est)
+    # physical limits of a byte-level vocabulary: one token at least, one per UTF-8 byte at most
+    return max(1, min(low, est)), max(est, min(high, round(features(text)[1])))
+
+
+def _bounds(text: str, family: str, est: int) -> tuple[int, int]:
+    """One block's band: its script class and length cell."""
     fam = _family(family)
     bands = fam.get("bands")
     if bands:
         cls = bands.get(script_class(text)) or bands["other"]
         k = sum(len(text) >= edge for edge in LENGTH_EDGES)
-        low, high = _bound(est, cls["lo"][k], -1), _bound(est, cls["hi"][k], 1)
-    else:  # data without fitted bands: the flat held-out p90
-        band = float(fam["band"])
-        low, high = _bound(est, band, -1), _bound(est, band, 1)
-    # physical limits of a byte-level vocabulary: one token at least, one per UTF-8 byte at most
-    return max(1, min(low, est)), max(est, min(high, round(features(text)[1])))
+        return _bound(est, cls["lo"][k], -1), _bound(est, cls["hi"][k], 1)
+    band = float(fam["band"])  # data without fitted bands: the flat held-out p90
+    return _bound(est, band, -1), _bound(est, band, 1)
 
 
 def error_band(family: str) -> float:
