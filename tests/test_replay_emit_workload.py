@@ -9,6 +9,7 @@ import math
 import random
 from decimal import Decimal
 
+import pytest
 import yaml
 from click.testing import CliRunner
 
@@ -149,21 +150,55 @@ def test_long_context_requests_are_a_workload_of_their_own_so_plan_bills_their_t
     assert abs(Decimal(plan["totals"]["monthly_cost"]) - replay_month) <= replay_month / 100
 
 
-def test_off_peak_and_flex_are_said_with_their_effect_on_the_month(tmp_path):
-    day = dt.datetime(2026, 11, 1, tzinfo=dt.UTC)
-    rows = [(day + dt.timedelta(hours=h, minutes=30), 10000, None) for h in range(12)]  # 6 of 12 off-peak
-    rows += [(day + dt.timedelta(days=1, hours=h), 10000, "flex") for h in range(12, 16)]
-    document, plan, text, stderr = _replay_and_plan(tmp_path, _dims_log(tmp_path, rows))
-    [row] = document["actual"]
-    effects = {item["dimension"]: Decimal(item["monthly_effect"]) for item in row["not_in_workload"]}
-    assert set(effects) == {"time window", "service tier"} and all(v < 0 for v in effects.values())
+def _within_a_percent(document, plan):
     replay_month = Decimal(document["actual_total"]["monthly_cost"])
     plan_month = Decimal(plan["totals"]["monthly_cost"])
-    # plan prices both at standard rates: it is off by exactly what the file says
-    assert abs(plan_month - (replay_month - sum(effects.values()))) <= replay_month / 100
-    assert "time window off-peak on 6 of 16 requests" in text
-    assert "service tier flex on 4 of 16 requests" in text
-    assert "note: --emit-workload: acme-dims: service tier flex" in stderr
+    assert replay_month > 0 and abs(plan_month - replay_month) <= replay_month / 100, (
+        replay_month,
+        plan_month,
+    )
+
+
+def test_off_peak_share_is_emitted_and_plan_reproduces_the_discounted_month(tmp_path):
+    day = dt.datetime(2026, 11, 1, tzinfo=dt.UTC)
+    rows = [
+        (day + dt.timedelta(days=d, hours=h, minutes=30), 10000, None) for d in range(3) for h in range(2, 10)
+    ]
+    document, plan, text, stderr = _replay_and_plan(
+        tmp_path, _dims_log(tmp_path, rows)
+    )  # 4 of 8 a day off-peak
+    [workload] = yaml.safe_load(text)["workloads"]
+    assert Decimal(str(workload["off_peak_share"])) == Decimal("0.5") and "service_tier" not in workload
+    assert document["actual"][0]["off_peak_requests"] == 12
+    _within_a_percent(document, plan)
+    # without the share, plan would bill every request at standard rates: the discount is real
+    standard = Decimal(plan["totals"]["monthly_cost"]) / Decimal("0.75")
+    assert Decimal(document["actual_total"]["monthly_cost"]) < standard * Decimal("0.99")
+    assert "not expressible" not in text and "note: --emit-workload" not in stderr
+    assert any("off-peak: 50% of requests" in a for w in plan["workloads"] for a in w["assumptions"])
+
+
+def test_flex_mix_is_emitted_and_plan_reproduces_the_month_at_flex_prices(tmp_path):
+    day = dt.datetime(2026, 11, 1, tzinfo=dt.UTC)
+    rows = [
+        (day + dt.timedelta(days=d, hours=12 + h), 10000, "flex" if h < 3 else None)
+        for d in range(2)
+        for h in range(4)
+    ]
+    rows.append(
+        (day + dt.timedelta(days=2, hours=12), 10000, "priority")
+    )  # no priority price: standard, noted
+    document, plan, text, stderr = _replay_and_plan(tmp_path, _dims_log(tmp_path, rows))
+    [workload] = yaml.safe_load(text)["workloads"]
+    assert workload["service_tier"] == {
+        "flex": pytest.approx(6 / 9, abs=1e-6),
+        "priority": pytest.approx(1 / 9, abs=1e-6),
+    }
+    assert "off_peak_share" not in workload
+    _within_a_percent(document, plan)
+    [current] = [r for w in plan["workloads"] for r in w["candidates"] if r["current"]]
+    assert "no priority price published: standard rates used" in current["notes"]
+    assert "not expressible" not in text and "note: --emit-workload" not in stderr
 
 
 def test_traffic_on_unknown_models_is_said_in_the_file_and_by_replay(tmp_path):

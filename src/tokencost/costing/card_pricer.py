@@ -9,6 +9,7 @@ prices a usage with the same Decimal arithmetic in the same order, so the totals
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -58,9 +59,11 @@ class Priced(NamedTuple):
 class CardPricer:
     """Prices per-request token averages on one price card, caching resolved rates."""
 
-    def __init__(self, card: PriceCard, free: bool = False) -> None:
+    def __init__(self, card: PriceCard, free: bool = False, at_time: dt.time | None = None) -> None:
         self.card = card
         self.free = free
+        #: a time of day (UTC): the card's time window holding it applies (``off_peak``)
+        self.at_time = at_time
         self._cache: dict[tuple[str | None, int | None], Rates] = {}
         self._thresholds: dict[str | None, tuple[Decimal, ...]] = {}
         thresholds = [t.above for t in card.tiers] + [
@@ -74,6 +77,15 @@ class CardPricer:
         """Whether the card charges a fee per request (standard or batch): its cost is then not proportional
         to its tokens."""
         return any(self.rates(variant, ZERO).per_request for variant in (None, "batch"))
+
+    @functools.cached_property
+    def off_peak(self) -> CardPricer | None:
+        """The pricer of requests in the card's (first) time window, e.g. DeepSeek's off-peak hours; None when
+        the card has no window."""
+        windows = self.card.windows
+        if not windows:
+            return None
+        return CardPricer(self.card, self.free, windows[0].start)
 
     def _tier(self, variant: str | None, prompt_tokens: Decimal) -> int | None:
         thresholds = self._thresholds.get(variant)
@@ -97,7 +109,7 @@ class CardPricer:
         if cached is not None:
             return cached
         probe = Decimal(tier + 1) if tier is not None else ZERO
-        raw, notes, _, _, _ = effective_rates(self.card, probe, variant)
+        raw, notes, _, _, _ = effective_rates(self.card, probe, variant, self.at_time)
         resolved: dict[str, Decimal | None] = {}
         problems: dict[str, str] = {}
         fallback_notes: dict[str, tuple[str, ...]] = {}

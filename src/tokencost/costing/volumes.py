@@ -50,6 +50,9 @@ class Volumes(NamedTuple):
     #: shares of a sample's input written to the cache (5 min, 1 h), as ``cache_ratio`` is for reads
     write_ratio: Decimal = ZERO
     write_1h_ratio: Decimal = ZERO
+    #: share of every traffic part's requests sent in a card's off-peak window (its first time window),
+    #: billed at the window's rates; a card without a window bills them at its standard rates
+    off_peak: Decimal = ZERO
 
 
 class ModelCost(NamedTuple):
@@ -119,8 +122,16 @@ def _itemised(entry: Entry, v: Volumes, at: dt.date | None, at_time: dt.time | N
     if card is None:
         return _no_card(entry, at)
     bills = []
+    parts = [part for part in v.traffic if part[1]] or list(v.traffic[:1])
+    if v.off_peak and card.windows and at_time is None:
+        start, share = card.windows[0].start, v.off_peak
+        parts = [(var, n * (1 - share), None) for var, n in parts] + [
+            (var, n * share, start) for var, n in parts
+        ]
+    else:
+        parts = [(var, n, at_time) for var, n in parts]
     try:
-        for variant, requests in [part for part in v.traffic if part[1]] or v.traffic[:1]:
+        for variant, requests, when in parts:
             usage = Usage(
                 input_tokens=v.input,
                 output_tokens=v.output,
@@ -135,9 +146,7 @@ def _itemised(entry: Entry, v: Volumes, at: dt.date | None, at_time: dt.time | N
                 output_image_tokens=v.output_image,
             )
             bills.append(
-                price_usage(
-                    card, usage, entry.currency, variant=variant, at_time=at_time, free=entry.model.free
-                )
+                price_usage(card, usage, entry.currency, variant=variant, at_time=when, free=entry.model.free)
             )
     except Unpriceable as exc:
         return ModelCost(entry, None, (), str(exc))
@@ -192,9 +201,11 @@ def _fast(
             out.append(_no_card(entry, at))
             continue
         try:
-            if v.samples and pricer.lowest_tier is not None and v.largest > pricer.lowest_tier:
+            if v.off_peak and pricer.card.windows:
+                total, notes, split = _price_off_peak(pricer, v, parts)
+            elif v.samples and pricer.lowest_tier is not None and v.largest > pricer.lowest_tier:
                 total, notes, split = _price_samples(pricer, v)
-            elif len(parts) == 1:
+            elif len(parts) == 1:  # the usual case, inline (``_price_parts`` without the call)
                 priced = pricer.price(
                     v.input, v.cached, v.output, v.reasoning, parts[0][1], parts[0][0], v.cache_write,
                     v.cache_write_1h,
@@ -207,6 +218,47 @@ def _fast(
             continue
         out.append(ModelCost(entry, total, notes, None, (), split))
     return out
+
+
+def _price_parts(
+    pricer: CardPricer, v: Volumes, parts: tuple[tuple[str | None, Decimal | int], ...]
+) -> tuple[Decimal, tuple[str, ...], tuple[Decimal, ...]]:
+    """``v`` on ``pricer``: sample by sample where a long-context tier may apply, else its average request
+    on each traffic part (one ``price`` call for the usual single part)."""
+    if v.samples and pricer.lowest_tier is not None and v.largest > pricer.lowest_tier:
+        return _price_samples(pricer, v)
+    if len(parts) == 1:
+        priced = pricer.price(
+            v.input,
+            v.cached,
+            v.output,
+            v.reasoning,
+            parts[0][1],
+            parts[0][0],
+            v.cache_write,
+            v.cache_write_1h,
+        )
+        return priced.total, priced.notes, priced.parts
+    return _price_average(pricer, v, parts)
+
+
+def _price_off_peak(
+    pricer: CardPricer, v: Volumes, parts: tuple[tuple[str | None, Decimal | int], ...]
+) -> tuple[Decimal, tuple[str, ...], tuple[Decimal, ...]]:
+    """``v`` with ``off_peak`` of every part's requests at the card's window rates, the rest at its own."""
+    total, notes, split = ZERO, [], ()
+    window = pricer.off_peak
+    for one, share in ((pricer, 1 - v.off_peak), (window, v.off_peak)):
+        if not share or one is None:
+            continue
+        scaled = tuple((variant, requests * share) for variant, requests in v.traffic)
+        part_total, part_notes, part_split = _price_parts(
+            one, v._replace(traffic=scaled), tuple(p for p in scaled if p[1])
+        )
+        total += part_total
+        split = add_parts(split, part_split)
+        notes.extend(n for n in part_notes if n not in notes)
+    return total, tuple(notes), split
 
 
 def _price_average(

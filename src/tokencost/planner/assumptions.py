@@ -28,7 +28,7 @@ RANKING_RULE = (
 )
 PRICES_RULE = (
     "published list prices as of each sheet's checked date (overlay negotiated prices with --pricing); "
-    "time-of-day discounts not applied; long-context tiers judged per sample request when real text is "
+    "time-of-day discounts applied only to a workload's off_peak_share; long-context tiers judged per sample request when real text is "
     "given (each sample an equal share of the traffic), else on the average request"
 )
 
@@ -120,6 +120,7 @@ def billing_assumptions(w: Workload, factor: Decimal, cache_note: str | None = N
             f"batch: {percent(w.batch_share)} of requests at batch prices where published "
             "(standard prices otherwise, noted per candidate)"
         )
+    out += _tier_assumptions(w)
     if w.growth is None or w.growth == 0:
         out.append("growth: none" + (" (assumed: growth not given)" if w.growth is None else " (given)"))
     else:
@@ -227,5 +228,23 @@ def plan_assumptions(
     if estimate_only:
         out.append(
             "token counts: the fitted estimators, even where an exact tokenizer is installed (--estimate)"
+        )
+    return out
+
+
+def _tier_assumptions(w: Workload) -> list[str]:
+    """The service-tier mix and off-peak share, when the workload gives them."""
+    out = []
+    tiers = w.service_tier.shares() if w.service_tier is not None else ()
+    if tiers:
+        mix = ", ".join(f"{percent(share)} {name}" for name, share in tiers)
+        out.append(
+            f"service tiers: {mix} of requests at each candidate's tier prices where published (standard prices "
+            "otherwise, noted per candidate); the rest on the default tier"
+        )
+    if w.off_peak_share:
+        out.append(
+            f"off-peak: {percent(w.off_peak_share)} of requests sent in each candidate's off-peak window, at its "
+            "window prices; candidates whose card has no time window bill them at standard prices"
         )
     return out

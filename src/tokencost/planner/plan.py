@@ -83,14 +83,17 @@ def _traffic(w: Workload) -> tuple[Decimal, Decimal, Traffic, str | None]:
     monthly_requests = requests_per_month(count, period)
     factor = monthly_growth_factor(w.growth or Decimal(0), w.growth_per or "month")
     batch_share = w.batch_share or Decimal(0)
+    tiers = w.service_tier.shares() if w.service_tier is not None else ()
     writes = cache_writes(w, monthly_requests)
     traffic = Traffic(
-        monthly_requests * (1 - batch_share),
+        monthly_requests * (1 - batch_share - sum((share for _, share in tiers), Decimal(0))),
         monthly_requests * batch_share,
         w.cache_hit_ratio or Decimal(0),
         writes.share,
         writes.ttl,
         writes.share_1h,
+        tuple((name, monthly_requests * share) for name, share in tiers),
+        w.off_peak_share or Decimal(0),
     )
     return monthly_requests, factor, traffic, writes.assumption
 

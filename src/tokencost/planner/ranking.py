@@ -19,7 +19,7 @@ _PCT = Decimal("0.1")
 
 
 class Traffic(NamedTuple):
-    """A workload's monthly requests at standard and batch prices, its share of input read from cache, and
+    """A workload's monthly requests at standard, batch (and service-tier) prices, its share of input read from cache, and
     its share written to the cache (``planner.cache_writes``) for ``ttl`` (``5m`` or ``1h``)."""
 
     standard: Decimal
@@ -29,6 +29,10 @@ class Traffic(NamedTuple):
     ttl: str = "5m"
     #: of the writes, the share made with the 1 h TTL when the workload gives a mix (``ttl`` ``5m+1h``)
     share_1h: Decimal = Decimal(0)
+    #: requests on service tiers (``flex``, ``priority``), apart from ``standard`` and ``batch``
+    tiers: tuple[tuple[str, Decimal], ...] = ()
+    #: share of every part's requests sent in a card's off-peak window (``Volumes.off_peak``)
+    off_peak: Decimal = Decimal(0)
 
 
 class Ranking(NamedTuple):
@@ -43,7 +47,7 @@ class Ranking(NamedTuple):
 
 def family_volumes(by_family: dict[str, FamilyTokens], traffic: Traffic) -> dict[str, Volumes]:
     """Per family, the average request (and each sample request) on the workload's traffic."""
-    parts = ((None, traffic.standard), ("batch", traffic.batch))
+    parts = ((None, traffic.standard), ("batch", traffic.batch), *traffic.tiers)
     zero, share = Decimal(0), traffic.write_ratio
     w5, w1h = (
         (zero, share) if traffic.ttl == "1h" else (share * (1 - traffic.share_1h), share * traffic.share_1h)
@@ -62,6 +66,7 @@ def family_volumes(by_family: dict[str, FamilyTokens], traffic: Traffic) -> dict
             cache_write_1h=tokens.input * w1h,
             write_ratio=w5,
             write_1h_ratio=w1h,
+            off_peak=traffic.off_peak,
         )
         for family, tokens in by_family.items()
     }

@@ -106,6 +106,26 @@ class CacheRefresh(_Strict):
         return self
 
 
+class ServiceTiers(_Strict):
+    """Shares of the requests sent on a service tier (the rest on the default tier), priced at each
+    candidate's tier prices where its card has them, at its standard prices otherwise (noted per candidate)."""
+
+    flex: Ratio | None = Field(None, description="Share of requests on the flex tier (0-1; OpenAI flex).")
+    priority: Ratio | None = Field(None, description="Share of requests on the priority tier (0-1).")
+
+    @model_validator(mode="after")
+    def _at_most_all(self) -> ServiceTiers:
+        if (self.flex or 0) + (self.priority or 0) > 1:
+            raise ValueError(
+                f"flex {self.flex} and priority {self.priority} add up to more than 1 (all requests)"
+            )
+        return self
+
+    def shares(self) -> tuple[tuple[str, Decimal], ...]:
+        """(tier, share) of the tiers with requests, in a fixed order."""
+        return tuple((name, value) for name in ("flex", "priority") if (value := getattr(self, name)))
+
+
 class WorkloadFields(_Strict):
     """Everything a workload can set; every field is optional here so ``defaults`` can use the same shape."""
 
@@ -154,6 +174,16 @@ class WorkloadFields(_Strict):
     batch_share: Ratio | None = Field(
         None, description="Share of requests sent through the batch API (0-1, default 0)."
     )
+    off_peak_share: Ratio | None = Field(
+        None,
+        description="Share of requests sent in each candidate's off-peak window (0-1; DeepSeek-style discounted "
+        "hours), at its window prices; candidates whose card has no window bill them at standard prices.",
+    )
+    service_tier: ServiceTiers | None = Field(
+        None,
+        description="Shares of requests on service tiers, e.g. {flex: 0.7, priority: 0.1} (the rest on the "
+        "default tier); a candidate without a tier's price bills it at standard prices (noted).",
+    )
     growth: Growth | None = Field(
         None, description="Traffic growth per growth_per, compounding: '15%' or 0.15 (default 0)."
     )
@@ -189,6 +219,13 @@ class Workload(WorkloadFields):
         for key in ("prompt", "messages"):
             if isinstance(getattr(self, key), list) and not getattr(self, key):
                 raise ValueError(f"{key}: the list of files is empty")
+        tiers = self.service_tier.shares() if self.service_tier is not None else ()
+        if tiers and (self.batch_share or 0) + sum(share for _, share in tiers) > 1:
+            named = " and ".join(f"service_tier.{name} {share}" for name, share in tiers)
+            raise ValueError(
+                f"batch_share {self.batch_share} and {named} add up to more than 1: a request is sent on one "
+                "tier (batch, flex, priority or default)"
+            )
         hits, refresh = self.cache_hit_ratio or Decimal(0), self.cache
         if refresh is not None and refresh.write_ratio is not None and hits + refresh.write_ratio > 1:
             raise ValueError(

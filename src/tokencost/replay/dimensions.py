@@ -1,8 +1,7 @@
 """Billing dimensions of a logged model beyond what a workload's means carry: requests billed above a
 long-context threshold (a workload of their own reproduces them: each part's mean stays in its band), and
-time windows (off-peak) and service tiers (flex, priority), which a workload cannot express. For those the
-row says how many requests they cover and what they changed in the month's cost (replay's cost minus the
-same traffic at standard rates), so ``--emit-workload`` can say what ``plan`` will be off by.
+the requests on each service tier (flex, priority) and in a card's time window (off-peak), which
+``--emit-workload`` writes as the workload's ``service_tier`` mix and ``off_peak_share``.
 """
 
 from __future__ import annotations
@@ -11,13 +10,13 @@ from collections import Counter
 from decimal import Decimal
 from typing import Any
 
-from tokencost.costing.engine import Unpriceable
-from tokencost.costing.result import money_text
-from tokencost.replay.billing import SPANS_WINDOWS, Buckets, price_volume
+from tokencost.replay.billing import SPANS_WINDOWS, Buckets
 
 ZERO = Decimal(0)
-#: the variants a workload cannot express (batch it can: ``batch_share``)
+#: the service tiers a workload's ``service_tier`` carries (batch is ``batch_share``)
 _TIERS = ("flex", "priority")
+#: the request counts of a row (and of each long-context part) that ``--emit-workload`` turns into shares
+COUNTS = ("flex_requests", "priority_requests", "off_peak_requests")
 _FIELDS = (
     ("requests", "requests"),
     ("input_tokens", "input"),
@@ -41,56 +40,31 @@ def _long_context(buckets: Buckets, keys: list) -> list[dict[str, Any]]:
             part[name] += getattr(volume, attr)
         if key[3] == "batch":
             part["batch_requests"] += volume.requests
+        part.update(_counts(buckets, [key]))
     out = []
     for above, part in sorted(parts.items()):
         row = {name: int(part[name]) for name, _ in _FIELDS}
         row["cache_write_tokens"] = row.pop("cache_write_5m") + row["cache_write_1h_tokens"]
-        out.append({"above": above, **row, "batch_requests": int(part["batch_requests"])})
+        counts = {name: int(part[name]) for name in ("batch_requests", *COUNTS)}
+        out.append({"above": above, **row, **counts})
     return out
 
 
-def _effect(buckets: Buckets, keys: list, convert, standard) -> Decimal | None:
-    """Replay's cost of ``keys`` minus their cost re-priced by ``standard(key) -> (variant, time)``."""
-    change = ZERO
+def _counts(buckets: Buckets, keys: list) -> dict[str, int]:
+    """The requests of ``keys`` on each service tier and in a card's time window (off-peak)."""
+    counts: Counter = Counter()
     for key in keys:
-        entry, day, at, no_tiers = buckets.cards[key]
-        variant, when = standard(key, at)
-        try:
-            logged, _ = price_volume(entry, day, key[3], at, buckets.volumes[key], no_tiers)
-            plain, _ = price_volume(entry, day, variant, when, buckets.volumes[key], no_tiers)
-        except Unpriceable:
-            return None
-        change += convert(logged - plain, entry.currency)
-    return change
+        requests = buckets.volumes[key].requests
+        if key[3] in _TIERS:
+            counts[f"{key[3]}_requests"] += requests
+        if key[5] not in (None, SPANS_WINDOWS):
+            counts["off_peak_requests"] += requests
+    return {name: int(counts[name]) for name in COUNTS}
 
 
-def billing_dimensions(
-    buckets: Buckets, model_id: str, convert, monthly_factor: Decimal | None
-) -> dict[str, Any]:
-    """``long_context`` (per threshold, the usage above it) and ``not_in_workload``: per dimension a workload
-    cannot express, the requests it covers and ``monthly_effect`` (what it changed in the monthly run rate,
-    in the display currency: negative when it made the month cheaper)."""
+def billing_dimensions(buckets: Buckets, model_id: str) -> dict[str, Any]:
+    """``long_context`` (per threshold, the usage above it, with its own counts) and the requests replay
+    billed on each service tier and in an off-peak window (``COUNTS``), which ``--emit-workload`` turns
+    into ``service_tier`` and ``off_peak_share``."""
     keys = [key for key in buckets.volumes if key[1] == model_id]
-    windowed = [k for k in keys if k[5] not in (None, SPANS_WINDOWS)]
-    tiered = [k for k in keys if k[3] in _TIERS]
-    missing = []
-    for dimension, chosen, standard in (
-        ("time window", windowed, lambda key, at: (key[3], None)),
-        ("service tier", tiered, lambda key, at: (None, at)),
-    ):
-        if not chosen:
-            continue
-        requests = sum((buckets.volumes[k].requests for k in chosen), ZERO)
-        change = _effect(buckets, chosen, convert, standard)
-        names = sorted({str(k[5] if "window" in dimension else k[3]) for k in chosen})
-        missing.append(
-            {
-                "dimension": dimension,
-                "values": names,
-                "requests": int(requests),
-                "monthly_effect": money_text(change * monthly_factor)
-                if change is not None and monthly_factor is not None
-                else None,
-            }
-        )
-    return {"long_context": _long_context(buckets, keys), "not_in_workload": missing}
+    return {"long_context": _long_context(buckets, keys), **_counts(buckets, keys)}

@@ -348,8 +348,8 @@ def build(engine: Engine, stats: ReadStats, currency: str | None = None, fx=()) 
     monthly_factor = DAYS_PER_MONTH / Decimal(str(span["days"])) if span["days"] else None
     for row in actual_rows:  # audio/image billed at a text rate, buckets without a time of day: say so
         row["notes"] += sorted(n for n in bill_notes.get(row["model"], ()) if _said_on_actual(n))
-        # long-context parts, off-peak and service tiers: what --emit-workload carries or must say
-        row.update(billing_dimensions(engine.actual_buckets, row["model"], convert, monthly_factor))
+        # long-context parts, off-peak and service-tier counts: what --emit-workload carries
+        row.update(billing_dimensions(engine.actual_buckets, row["model"]))
     total = sum((per_model[m] for m in engine.actual if m not in problems), ZERO)
     by_kind = kinds.actual_by_kind(engine, per_model, problems)
     candidates = _candidates(engine, convert, by_kind, monthly_factor, per_group, problems)

@@ -1,7 +1,7 @@
 """A workload file (the format ``plan`` and ``check`` read) that reproduces a replayed log's traffic: one
 workload per logged model with its requests per day, mean tokens per request (counted with the logged
-model's tokenizer), cache-hit ratio, batch share and fitted growth, so a CI baseline can come from real
-traffic. ``plan`` on it gives the replay's monthly run rate (within 1 %) when the cards replay priced the log
+model's tokenizer), cache-hit ratio, batch share, service-tier mix, off-peak share and fitted growth, so a
+CI baseline can come from real traffic. ``plan`` on it gives the replay's monthly run rate (within 1 %) when the cards replay priced the log
 on are those in force in the plan's months, except for what a workload cannot express; the file's assumptions
 say which cards replay used, which prices changed since, and what plan will not bill.
 """
@@ -57,7 +57,8 @@ def _per_request(row: dict[str, Any]) -> dict[str, Any]:
 
 _PART_FIELDS = (
     "requests", "input_tokens", "cached_input_tokens", "cache_write_tokens", "cache_write_1h_tokens",
-    "output_tokens", "reasoning_tokens", "batch_requests",
+    "output_tokens", "reasoning_tokens", "batch_requests", "flex_requests", "priority_requests",
+    "off_peak_requests",
 )  # fmt: skip
 
 
@@ -96,30 +97,20 @@ def _workload(row: dict[str, Any], days: float | None, name: str) -> list[str]:
         lines.append(f"    cache_hit_ratio: {ratio.quantize(Decimal('0.000001'), rounding=ROUND_HALF_EVEN)}")
         lines.append(f"    cache: {{{_cache_spec(row, ratio)}}}  # as logged")
     if row.get("batch_requests"):
-        share = Decimal(row["batch_requests"]) / requests
-        lines.append(f"    batch_share: {share.quantize(Decimal('0.000001'), rounding=ROUND_HALF_EVEN)}")
+        lines.append(f"    batch_share: {_share(row['batch_requests'], requests)}")
+    tiers = [(tier, row.get(f"{tier}_requests")) for tier in ("flex", "priority")]
+    if any(count for _, count in tiers):
+        mix = ", ".join(f"{tier}: {_share(count, requests, 'ROUND_DOWN')}" for tier, count in tiers if count)
+        lines.append(f"    service_tier: {{{mix}}}")
+    if row.get("off_peak_requests"):
+        lines.append(f"    off_peak_share: {_share(row['off_peak_requests'], requests)}")
     lines += _growth_lines(row.get("growth_fit"))
-    lines += [f"    # not expressible: {text}" for text in _missing(row)]
     return lines
 
 
-def _missing(row: dict[str, Any]) -> list[str]:
-    """What replay billed on ``row`` that a workload cannot express, and its effect on the monthly cost."""
-    from tokencost.currency import format_money
-
-    out = []
-    for item in row.get("not_in_workload") or ():
-        effect = item.get("monthly_effect")
-        if effect is None:
-            how = "its effect on the cost could not be priced"
-        else:
-            amount = format_money(abs(Decimal(effect)), row["currency"])
-            how = f"plan's monthly cost is {amount} {'higher' if Decimal(effect) < 0 else 'lower'} than replay's"
-        out.append(
-            f"{item['dimension']} {', '.join(item['values'])} on {item['requests']:,} of {row['requests']:,} "
-            f"requests: plan prices them at standard rates, so {how}"
-        )
-    return out
+def _share(count: Any, requests: int, rounding: str = ROUND_HALF_EVEN) -> Decimal:
+    """``count`` of ``requests`` to 6 places (service tiers round down: with batch they stay at most 1)."""
+    return (Decimal(count) / requests).quantize(Decimal("0.000001"), rounding=rounding)
 
 
 def _left_out(document: dict[str, Any]) -> list[str]:
@@ -140,10 +131,8 @@ def _left_out(document: dict[str, Any]) -> list[str]:
 
 
 def workload_notes(document: dict[str, Any]) -> list[str]:
-    """The notes replay prints beside ``--emit-workload``: what the file cannot express, per model, and the
-    traffic it leaves out."""
-    missing = [f"{row['model']}: {text}" for row in document["actual"] for text in _missing(row)]
-    return missing + _left_out(document)
+    """The notes replay prints beside ``--emit-workload``: the traffic the file leaves out."""
+    return _left_out(document)
 
 
 def _growth_lines(measured: dict[str, Any] | None) -> list[str]:
@@ -231,7 +220,8 @@ def workload_yaml(document: dict[str, Any], logs: Sequence[str] = ()) -> str:
         "version: 1",
         f"currency: {document['currency']}",
         "assumptions:",
-        "  - traffic, token means, cache-hit ratio and batch share measured on the replayed log",
+        "  - traffic, token means, cache-hit ratio, batch share, service-tier mix and off-peak share measured on the "
+        "replayed log",
     ]
     notes = []
     if any(row["cache_write_tokens"] and row["cached_input_tokens"] for row in rows):
@@ -252,9 +242,11 @@ def workload_yaml(document: dict[str, Any], logs: Sequence[str] = ()) -> str:
             f"({', '.join(left_out)}) are priced by replay but describe no request"
         )
     notes += _price_notes(document, rows)
-    notes += [
-        f"not expressible in a workload: {row['model']}: {text}" for row in rows for text in _missing(row)
-    ]
+    if any(row.get("off_peak_requests") for row in rows):
+        notes.append(
+            "off-peak: off_peak_share is the share of logged requests replay billed in a card's time window; "
+            "plan bills that share at each candidate's off-peak window (standard rates where it has none)"
+        )
     notes += [f"left out: {text}" for text in _left_out(document)]
     if any(row.get("long_context") for row in rows):
         notes.append(
