@@ -35,7 +35,8 @@ WHY = {
 META = ("error", "uncovered", "skipped_parts", "gap", "carried")
 
 
-def _chained(request: Any) -> bool:
+def chained(request: Any) -> bool:
+    """Whether a logged request body reaches earlier turns the log does not show (Responses chaining)."""
     return isinstance(request, dict) and bool(
         request.get("previous_response_id") or request.get("conversation")
     )
@@ -65,7 +66,7 @@ def logged_count(record: UsageRecord, family: str, model: str) -> dict[str, Any]
         return {"error": str(exc)}
     out: dict[str, Any] = {"skipped_parts": skipped} if skipped else {}
     short = record.input_tokens - tokens
-    why = "parts" if skipped else "chained" if _chained(record.request) else None
+    why = "parts" if skipped else "chained" if chained(record.request) else None
     if tokens < record.input_tokens * COVERED_SHARE and short >= MIN_GAP:
         return {**out, "uncovered": why or "unseen"}
     if why and short > 0:  # context the text does not show: carried over as logged
