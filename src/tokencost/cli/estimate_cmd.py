@@ -163,8 +163,9 @@ def estimate(
 ) -> None:  # fmt: skip
     """Tokens and cost of a prompt on each model, cheapest first.
 
-    Models: --model / --vendor, else each major vendor's current model per size class on the date priced
-    (--at, else today), from the catalog; never a retired one (--all: every chat model).
+    Models: --model, or every model a --vendor sells (retired ones included, each noted), else each major
+    vendor's current model per size class on the date priced (--at, else today), never a retired one
+    (--all: every chat model).
 
     Each model is priced on its own tokenizer's count of the prompt (exact where the tokenizer is available
     offline, a measured estimate otherwise; the tokenizer column says which).
