@@ -446,3 +446,41 @@ def test_an_uncountable_request_is_left_out_and_located_not_fatal(tmp_path):
     assert "left out 1 request(s): request not countable (" in result.stderr
     assert "answers no earlier assistant tool call" in result.stderr and f"{log}:161" in result.stderr
     assert out.is_file()
+
+
+def _responses_pair(i: int, text: str, billed: int, previous: str | None) -> dict:
+    """A Responses call to gpt-4.1 (``previous``: the ``previous_response_id`` it chains to)."""
+    request = {"model": "gpt-4.1", "input": text, **({"previous_response_id": previous} if previous else {})}
+    response = {"id": f"resp_{i}", "object": "response", "model": "gpt-4.1-2025-04-14",
+                "output": [{"type": "message", "role": "assistant", "content": []}],
+                "usage": {"input_tokens": billed, "output_tokens": 1}}  # fmt: skip
+    return {"request": request, "response": response}
+
+
+def test_chained_requests_are_left_out_of_the_framing_check_counted_and_located(tmp_path):
+    """A request chained by ``previous_response_id`` is billed for earlier turns its text does not show: like an
+    image request it is left out (counted, located), so the framing check sees the proxy's +4, not the history;
+    ``--jobs 2`` gives the same document; a log of chained requests only is refused saying why."""
+    from tokencost.tokenizers.chat import count_request
+
+    lines = []
+    for i, (_kind, text) in enumerate(_cuts(5, 60)):
+        ours = count_request({"model": "gpt-4.1", "input": text}, "o200k_base").tokens
+        chain = f"resp_{i - 1}" if i % 3 == 1 else None  # 20 chained, billed 1,500 tokens of history
+        lines.append(json.dumps(_responses_pair(i, text, ours + 4 + (1500 if chain else 0), chain)))
+    log = tmp_path / "resp.jsonl"
+    log.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["calibrate", str(log), "--format", "json"])
+    assert result.exit_code == 0, result.output
+    check = json.loads(result.stdout)["exact_families"]["o200k_base"]
+    assert check["framing_tokens"] == 4 and check["requests"] == 40
+    assert "left out 20 request(s): request chained by previous_response_id" in result.stderr
+    assert f"{log}:2, {log}:5" in result.stderr
+    jobs = CliRunner().invoke(cli, ["calibrate", str(log), "--format", "json", "--jobs", "2"])
+    assert jobs.exit_code == 0 and (jobs.stdout, jobs.stderr) == (result.stdout, result.stderr)
+    only = tmp_path / "only.jsonl"
+    only.write_text("\n".join(lines[1::3]) + "\n", encoding="utf-8")
+    refused = CliRunner().invoke(cli, ["calibrate", str(only)])
+    assert refused.exit_code == 2
+    assert "20 request(s) left out: request chained by previous_response_id" in refused.output
+    assert f"(first at {only}:1)" in refused.output

@@ -119,6 +119,37 @@ def test_embedding_traffic_is_compared_on_embedding_candidates_only(tmp_path, jo
     assert any(n.startswith("1 chat record(s) ($0.00350 as logged) left out") for n in only_embed)
 
 
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_covered_chained_request_carries_its_unseen_history(tmp_path, jobs):
+    """A chained Responses call whose text still covers half its bill is re-counted, and the earlier turns
+    it reaches by ``previous_response_id`` (bill less text) ride along as logged: the logged model prices it
+    at 1.00x, not on its text alone; a note counts and locates the records."""
+    text = "Summarise the attached policy for a new colleague, point by point. " * 40
+    rows = []
+    for i in range(3):
+        request = {"model": "gpt-4.1", "input": text, "previous_response_id": f"resp_{i}" if i else None}
+        usage = {"input_tokens": 900, "output_tokens": 10}
+        response = {
+            "id": f"resp_{i + 1}",
+            "object": "response",
+            "model": "gpt-4.1-2025-04-14",
+            "usage": usage,
+        }
+        response["output"] = [{"type": "message", "role": "assistant", "content": []}]
+        rows.append({"ts": f"2026-11-04T10:0{i}:00Z", "request": request, "response": response})
+    log = _write(tmp_path / "chain.jsonl", rows)
+    doc = replay(log, ["gpt-4.1"], jobs=jobs)
+    row = _cand(doc, "gpt-4.1")
+    assert row["records_by_method"] == {"retokenized": 3} and doc["records"]["uncovered"] == 0
+    first = replay(_write(tmp_path / "one.jsonl", rows[:1]), ["gpt-4.1"])
+    alone = _cand(first, "gpt-4.1")["input_tokens"]  # the unchained call: its text only
+    assert alone < 700 and row["input_tokens"] == alone + 1800  # the two chained ones at their bill
+    assert doc["records"]["carried"] == 2 and doc["records"]["carried_at"][0].endswith("chain.jsonl:2")
+    note = next(n for n in doc["notes"] if "carried over to candidates as logged (" in n)
+    assert note.startswith("2 record(s)") and "previous_response_id / conversation: 2" in note
+    assert doc == replay(log, ["gpt-4.1"], jobs=3 - jobs)
+
+
 def test_embedding_candidates_are_ranked_apart_from_chat_ones_in_every_format(tmp_path):
     """A cheap chat model and a dear embedding model are no ranking: each kind has its own table and ranks."""
     from click.testing import CliRunner

@@ -74,6 +74,7 @@ def calibrate(
     if not fits and not checks:
         reasons = (
             "; ".join(f"{f}: {r}" for f, r in refused.items())
+            or _all_left_out(collected.excluded)
             or "no record held both prompt text and a billed input count"
         )
         raise InputError(f"nothing to calibrate: {reasons}")
@@ -100,3 +101,14 @@ def vendor_summary(pairs: list[tuple[int | None, int]]) -> dict:
         "difference_p90": _quantile(gaps, 0.9) if gaps else None,
         "vendor_count_used": len(pairs) - len(compared),
     }
+
+
+def _all_left_out(excluded: list[tuple[str, str]]) -> str:
+    """Why every request was left out, by reason with its count and first place ("" when none was)."""
+    by_reason: dict[str, list[str]] = {}
+    for reason, where in excluded:
+        by_reason.setdefault(reason, []).append(where)
+    return "; ".join(
+        f"{len(places):,} request(s) left out: {reason} (first at {places[0]})"
+        for reason, places in by_reason.items()
+    )

@@ -87,6 +87,7 @@ def add_sample(out: Collected, record, lookup, vendor_count: VendorCount | None 
     endpoint is also counted by the vendor: the billed count is checked against it, and it stands in for a
     billed count that is impossible (0, smaller than the text could be)."""
     from tokencost.errors import InputError
+    from tokencost.replay.coverage import chained
     from tokencost.tokenizers import estimator, get_counter
 
     if record.request is None or record.aggregated:
@@ -109,6 +110,11 @@ def add_sample(out: Collected, record, lookup, vendor_count: VendorCount | None 
         )
         out.excluded.append(
             (f"request holds parts that are not text ({what}), billed beyond its text", record.where)
+        )
+        return
+    if chained(record.request):  # billed for earlier turns the log does not show
+        out.excluded.append(
+            ("request chained by previous_response_id / conversation, billed for earlier turns", record.where)
         )
         return
     text = "\n".join(texts)

@@ -5,8 +5,10 @@ Responses call reaches by ``previous_response_id``, context a proxy added. Re-to
 would price such a record on a fraction of its input. The stated rule: the request is counted on the logged
 model's own tokenizer (its chat framing included); when that comes to under ``COVERED_SHARE`` of the billed
 input (and at least ``MIN_GAP`` tokens short), the text does not cover the record, and its candidates'
-counts are converted from the logged counts instead. A covered record's non-text parts are named, and the
-billed input its text does not show (on the logged tokenizer) is carried over to candidates as logged.
+counts are converted from the logged counts instead. A covered record that shows unseen context (non-text
+parts, earlier turns by ``previous_response_id`` / ``conversation``) carries the billed input its text does
+not show (on the logged tokenizer) over to candidates as logged; counted by reason and located. A record with
+no such sign carries nothing: its shortfall is the tokenizers' and framing's difference, which replay measures.
 """
 
 from __future__ import annotations
@@ -30,10 +32,11 @@ WHY = {
     "unseen": "context the log does not show",
 }
 #: the meta keys a record's counts carry beside its per-framing tuples
-META = ("error", "uncovered", "skipped_parts", "gap")
+META = ("error", "uncovered", "skipped_parts", "gap", "carried")
 
 
-def _chained(request: Any) -> bool:
+def chained(request: Any) -> bool:
+    """Whether a logged request body reaches earlier turns the log does not show (Responses chaining)."""
     return isinstance(request, dict) and bool(
         request.get("previous_response_id") or request.get("conversation")
     )
@@ -42,8 +45,9 @@ def _chained(request: Any) -> bool:
 def logged_count(record: UsageRecord, family: str, model: str) -> dict[str, Any]:
     """The record's request counted on its logged model (``family``, framed for ``model``):
     ``{framing key: (central, low, high)}`` when its text covers the billed input, ``{"uncovered": why}``
-    when it does not, ``{"error": message}`` when it is not a countable chat; ``skipped_parts`` and
-    ``gap`` (billed input the text does not show, carried over) when the request has non-text parts."""
+    when it does not, ``{"error": message}`` when it is not a countable chat; ``skipped_parts`` when the
+    request has non-text parts; ``gap`` (billed input the text does not show, carried over) and ``carried``
+    (why: a ``WHY`` key) when it shows unseen context (non-text parts, a chain)."""
     from tokencost.replay.requests import count_chat_range, parsed
     from tokencost.replay.translate import counter, retokenized
 
@@ -62,11 +66,11 @@ def logged_count(record: UsageRecord, family: str, model: str) -> dict[str, Any]
         return {"error": str(exc)}
     out: dict[str, Any] = {"skipped_parts": skipped} if skipped else {}
     short = record.input_tokens - tokens
+    why = "parts" if skipped else "chained" if chained(record.request) else None
     if tokens < record.input_tokens * COVERED_SHARE and short >= MIN_GAP:
-        why = "parts" if skipped else "chained" if _chained(record.request) else "unseen"
-        return {**out, "uncovered": why}
-    if skipped and short > 0:
-        out["gap"] = short
+        return {**out, "uncovered": why or "unseen"}
+    if why and short > 0:  # context the text does not show: carried over as logged
+        out["gap"], out["carried"] = short, why
     if counted is not None:
         out[framing_key(model, family)] = counted
     return out
@@ -99,6 +103,7 @@ def notes(actual: dict[str, Any]) -> list[str]:
             f"request text, counted on the logged model's own tokenizer, is under {COVERED_SHARE:.0%} of the "
             f"billed input ({reasons}; first at {', '.join(places)})"
         )
+    out += _carried(actual)
     parts = sum(t.counts["skipped_parts"] for t in actual.values())
     if parts:
         records = sum(t.counts["skipped_part_records"] for t in actual.values())
@@ -108,3 +113,18 @@ def notes(actual: dict[str, Any]) -> list[str]:
             "does not show (on the logged model's tokenizer) is carried over to candidates as logged"
         )
     return out
+
+
+def _carried(actual: dict[str, Any]) -> list[str]:
+    """The note on covered records whose unseen context was carried over as logged, by reason, located."""
+    by_why = {why: sum(t.counts[f"carried_{why}"] for t in actual.values()) for why in WHY}
+    if not sum(by_why.values()):
+        return []
+    places = [w for t in actual.values() for w in t.carried_at][:3]
+    reasons = "; ".join(f"{WHY[why]}: {n:,}" for why, n in by_why.items() if n)
+    return [
+        f"{sum(by_why.values()):,} record(s) re-tokenised, the billed input their text does not show carried "
+        f"over to candidates as logged ({reasons}; first at {', '.join(places)}): their text comes to "
+        f"{COVERED_SHARE:.0%} of the bill or more, the rest (bill less text, on the logged model's tokenizer) "
+        "is context it does not show"
+    ]

@@ -94,6 +94,8 @@ class ModelTotals:
     where: list[str] = field(default_factory=list)
     #: the first records whose text did not cover their billed input (``coverage``): converted instead
     uncovered_at: list[str] = field(default_factory=list)
+    #: the first records whose unseen context (``coverage``: parts, a chain) was carried over as logged
+    carried_at: list[str] = field(default_factory=list)
 
     def add_record(self, record: UsageRecord) -> None:
         self.records += 1
@@ -244,6 +246,10 @@ class Engine:
             if len(totals.uncovered_at) < FIRST_PLACES and record.where:
                 totals.uncovered_at.append(record.where)
             record.request = None
+        if "carried" in counts:
+            totals.counts[f"carried_{counts['carried']}"] += 1
+            if len(totals.carried_at) < FIRST_PLACES and record.where:
+                totals.carried_at.append(record.where)
         self._gap = Decimal(counts.get("gap", 0))
 
     def _self_hosted(self, record: UsageRecord, resolved: Resolution) -> None:
@@ -305,7 +311,7 @@ class Engine:
                     self._candidate(record, entry, candidate, group, day, variant, no_tiers)
                     return
             central, low, high = known
-            if self._gap:  # non-text input the text does not show: carried over as logged
+            if self._gap:  # input the text does not show (parts, earlier turns): carried over as logged
                 central, low, high = (with_gap(values, self._gap) for values in known)
             method = "retokenized"
         elif family == logged_family:

@@ -90,6 +90,8 @@ def _merge_totals(into: dict[str, ModelTotals], part: dict[str, ModelTotals], fi
         mine.where.extend((fix or (lambda w: w))(w) for w in totals.where[:room])
         room = max(FIRST_PLACES - len(mine.uncovered_at), 0)
         mine.uncovered_at.extend((fix or (lambda w: w))(w) for w in totals.uncovered_at[:room])
+        room = max(FIRST_PLACES - len(mine.carried_at), 0)
+        mine.carried_at.extend((fix or (lambda w: w))(w) for w in totals.carried_at[:room])
 
 
 def merge_stats(into: ReadStats, part: ReadStats, fix: Any) -> None:

@@ -422,6 +422,8 @@ def _records(engine: Engine, stats: ReadStats) -> dict[str, Any]:
         # priced records whose text did not cover their billed input: converted from the logged counts
         "uncovered": sum(t.counts[f"uncovered_{w}"] for t in engine.actual.values() for w in coverage.WHY),
         "uncovered_at": [w for t in engine.actual.values() for w in t.uncovered_at],
+        "carried": sum(t.counts[f"carried_{w}"] for t in engine.actual.values() for w in coverage.WHY),
+        "carried_at": [w for t in engine.actual.values() for w in t.carried_at],
     }
 
 
