@@ -186,6 +186,19 @@ def test_default_file_is_picked_up_by_count_and_bands_come_from_it(tmp_path):
     assert "calibrated on" in doc["method"] and doc["low"] <= doc["tokens"] <= doc["high"]
 
 
+@pytest.mark.parametrize("command", ["count", "estimate"])
+def test_an_empty_calibration_option_disables_the_default_file_as_its_help_says(tmp_path, command):
+    log = _pairs_log(tmp_path / "pairs.jsonl")
+    assert CliRunner().invoke(cli, ["calibrate", str(log)]).exit_code == 0
+    assert calibrated.default_path().is_file()
+    args = [command, "-", "-m", "claude-sonnet-4.5", "--format", "json"]
+    result = CliRunner().invoke(cli, [*args, "--calibration", ""], input=JA)
+    assert result.exit_code == 0, result.output
+    assert "calibrated" not in result.stdout
+    calibrated.use_file(None)
+    assert "calibrated on" in CliRunner().invoke(cli, args, input=JA).stdout
+
+
 def test_too_few_requests_is_refused_with_what_is_missing(tmp_path):
     log = _pairs_log(tmp_path / "pairs.jsonl", n=10)
     result = CliRunner().invoke(cli, ["calibrate", str(log), "--out", str(tmp_path / "c.yaml")])

@@ -452,7 +452,7 @@ def test_a_pipe_or_line_break_in_a_tag_keeps_the_markdown_table_whole(tmp_path):
     rows = [
         {"id": f"o{i}", "traceId": f"t{i}", "type": "GENERATION", "startTime": "2026-11-04T10:00:00Z",
          "model": "gpt-4o", "name": name, "usageDetails": {"input": 100, "output": 10}}
-        for i, name in enumerate(["a|b", "line\nbreak", "plain"])
+        for i, name in enumerate(["a|b", "line\nbreak", "<x> tag"])
     ]  # fmt: skip
     log = tmp_path / "lf.json"
     log.write_text(json.dumps(rows), encoding="utf-8")
@@ -463,6 +463,7 @@ def test_a_pipe_or_line_break_in_a_tag_keeps_the_markdown_table_whole(tmp_path):
     cells = {len(re.split(r"(?<!\\)\|", line)) for line in table}
     assert len(table) == 5 and len(cells) == 1  # header, rule, 3 groups: every line the same columns
     assert "a\\|b" in result.stdout and "line<br>break" in result.stdout
+    assert "&lt;x> tag" in result.stdout and "<x>" not in result.stdout  # no raw HTML in a PR summary
 
 
 def test_csv_candidate_rows_give_the_mix_of_counting_methods(tmp_path):

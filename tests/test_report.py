@@ -148,6 +148,14 @@ def test_markdown_report(runner, workload, acme_dir):
     assert "- Monthly budget: $50.00" in text and "Monthly budget $40.00." in text
 
 
+def test_markdown_report_shows_a_workload_name_as_text_never_as_markup(runner, workload, acme_dir):
+    text = workload.read_text("utf-8").replace("per_workload: {support: 40}", "per_workload: {}")
+    workload.write_text(text.replace("name: support", 'name: "team|a <b>"'), "utf-8")
+    result = runner.invoke(cli, ["plan", str(workload), "--format", "markdown", "--pricing", str(acme_dir)])
+    assert result.exit_code == 0, result.output
+    assert "## Workload team\\|a &lt;b>" in result.stdout and "<b>" not in result.stdout
+
+
 def test_report_refuses_to_overwrite(runner, workload, acme_dir):
     out, _ = render(runner, workload, acme_dir)
     result = runner.invoke(cli, ["report", str(workload), "--out", str(out), "--pricing", str(acme_dir)])

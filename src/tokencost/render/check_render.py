@@ -11,7 +11,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from tokencost.render.money import money, signed, signed_pct
-from tokencost.render.tabular import dumps_json
+from tokencost.render.tabular import dumps_json, markdown_text
 
 if TYPE_CHECKING:
     from tokencost.planner.check import CheckResult, WorkloadDiff
@@ -166,7 +166,8 @@ def render_text(result: CheckResult) -> str:
 
 
 def _md_escape(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ").replace("<", "&lt;")
+    """User text on one Markdown line (a list item, inline code)."""
+    return markdown_text(text, line_break=" ")
 
 
 def render_markdown(result: CheckResult) -> str:

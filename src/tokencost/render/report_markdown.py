@@ -18,6 +18,7 @@ from tokencost.render.plan_horizon import (
     total_header,
 )
 from tokencost.render.plan_ranges import count_suffix, current_range, range_lines, with_range_column
+from tokencost.render.tabular import markdown_text
 
 #: From this many integer digits on, amounts are shown in scientific notation (as the JSON document
 #: switches to plain ``str``): a 30-digit figure is unreadable, and exact digits there are noise.
@@ -140,13 +141,9 @@ def horizon_total(forecast: list[tuple[str, Decimal]]) -> Decimal:
     return sum((c for _, c in forecast), Decimal(0))
 
 
-def _escape(text: str) -> str:
-    return text.replace("|", "\\|")
-
-
 def _table(headers: list[str], rows: list[list[str]]) -> str:
     lines = ["| " + " | ".join(headers) + " |", "|" + "|".join("---" for _ in headers) + "|"]
-    lines.extend("| " + " | ".join(_escape(c) for c in row) + " |" for row in rows)
+    lines.extend("| " + " | ".join(markdown_text(c) for c in row) + " |" for row in rows)
     return "\n".join(lines)
 
 
@@ -204,7 +201,7 @@ def _candidate_row(w: Any, row: Any, cur: str) -> list[str]:
 def _workload(result: Any, w: Any, top: int | None, breakdown_top: int | None = 5) -> list[str]:
     cur = result.currency
     model = w.resolved.id if w.resolved else f"{w.workload.model} (unknown)"
-    out = ["", f"## Workload {w.name}", ""]
+    out = ["", f"## Workload {markdown_text(w.name, line_break=' ')}", ""]
     out.append(
         f"Current model **{model}**, {rate_text(w.requests_per_month)} requests/month, "
         f"{when(w)} {money(w.monthly_cost, cur)}{current_range(w, cur)}."

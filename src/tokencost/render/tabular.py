@@ -50,10 +50,12 @@ def _cell(value: Any) -> str:
     return str(value)
 
 
-def _markdown(cell: str) -> str:
-    """A cell a Markdown table keeps whole: ``|`` escaped, line breaks as ``<br>`` (a tag can hold either)."""
-    text = cell.replace("\\", "\\\\").replace("|", "\\|")
-    return text.replace("\r\n", "<br>").replace("\n", "<br>").replace("\r", "<br>")
+def markdown_text(text: str, line_break: str = "<br>") -> str:
+    """User text as Markdown shows it, never as markup: ``\\`` and ``|`` escaped (a table keeps its cells),
+    ``<`` as ``&lt;`` (no raw HTML in a PR summary), line breaks as ``line_break`` (``<br>`` in a table cell,
+    a space in a heading or list item). One rule for every Markdown renderer."""
+    text = text.replace("\\", "\\\\").replace("|", "\\|").replace("<", "&lt;")
+    return text.replace("\r\n", line_break).replace("\n", line_break).replace("\r", line_break)
 
 
 def render_rows(
@@ -83,7 +85,10 @@ def render_rows(
     if fmt == "markdown":
         from tabulate import tabulate  # imported late: only markdown needs it
 
-        headers, body = [_markdown(h) for h in headers], [[_markdown(c) for c in line] for line in body]
+        headers, body = (
+            [markdown_text(h) for h in headers],
+            [[markdown_text(c) for c in line] for line in body],
+        )
         table = tabulate(body, headers=headers, tablefmt="github", disable_numparse=True)
         return (f"### {title}\n\n" if title else "") + table + "\n"
     if fmt == "table":

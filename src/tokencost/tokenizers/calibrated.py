@@ -149,13 +149,15 @@ _loaded: dict[str, Any] = {}
 
 
 def use_file(path: str | os.PathLike | None) -> None:
-    """Use ``path`` as the calibration file for this process (None: back to the default lookup)."""
+    """Use ``path`` as the calibration file for this process (None: back to the default lookup; an empty
+    string: no calibration at all, as an empty ``$TOKENCOST_CALIBRATION`` and the option's help say)."""
     from tokencost import tokenizers
 
-    _explicit[:] = [Path(path)] if path is not None else []
+    disabled = isinstance(path, str) and not path.strip()
+    _explicit[:] = [None] if disabled else [Path(path)] if path is not None else []
     _loaded.clear()
     tokenizers._COUNTERS.clear()
-    if path is not None and not Path(path).is_file():
+    if path is not None and not disabled and not Path(path).is_file():
         raise InputError(
             f"{path}: no such calibration file (write one with `tokencost calibrate LOG --out {path}`)"
         )
