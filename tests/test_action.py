@@ -200,3 +200,8 @@ def test_plan_check_args_keeps_only_plan_changing_flags(runner, tmp_path):
     assert json.loads(result.stdout)["currency"] == "EUR"
     typo = runner.invoke(cli, ["plan", path, "--check-args", "--curency EUR"])
     assert typo.exit_code == 2 and "'--curency' is not an option of `tokencost check`" in typo.output
+    both = ["plan", path, "--check-args", "--fx EUR=0.9", "--fx", "EUR=0.8"]
+    clash = runner.invoke(cli, both)  # one rate two ways: an error, as --currency given two ways is
+    assert clash.exit_code == 2 and "--fx EUR=0.8 and --check-args' --fx EUR=0.9 disagree" in clash.output
+    same = runner.invoke(cli, ["plan", path, "--check-args", "--fx EUR=0.9", "--fx", "EUR=0.9"])
+    assert same.exit_code == 0, same.output

@@ -161,18 +161,31 @@ def test_at_date_through_the_cli(runner):
         (["-m", "no-such-model-xyz"], None, "unknown model 'no-such-model-xyz'"),
         (["-m", "gpt-5", "--currency", "XYZ"], None, "ISO 4217"),
         (["-m", "gpt-5", "--time", "25:99"], None, "HH:MM"),
-        (["-m", "gpt-5", "--vendor", "deepseek"], None, None),
+        (
+            ["-m", "gpt-5", "--vendor", "deepseek"],
+            None,
+            "sold by openai (made by openai): not from vendor(s) deepseek",
+        ),
         (["-m", "gpt-5", "--vendor", "x"], None, "unknown vendor 'x'"),
     ],
 )
 def test_bad_options_exit_2_without_traceback(runner, args, stdin, message):
     result = runner.invoke(cli, ["estimate", str(EN), *args], input=stdin)
-    if message is None:  # --model wins over --vendor: not an error
-        assert result.exit_code == 0
-        return
     assert result.exit_code == 2, result.output
     assert message in result.output
     assert "Traceback" not in result.output
+
+
+def test_model_and_vendor_both_apply(runner):
+    """-m with --vendor: each named model must be sold or made by a vendor given (neither flag ignored)."""
+    document = run_json(runner, str(EN), "-m", "gpt-4o", "-m", "azure/gpt-4o", "--vendor", "openai")
+    assert {row["model"] for row in document["rows"]} == {
+        "gpt-4o",
+        "azure/gpt-4o",
+    }  # azure's is made by openai
+    result = runner.invoke(cli, ["estimate", str(EN), "-m", "gpt-4o", "--vendor", "azure"])
+    assert result.exit_code == 2 and result.stdout == ""
+    assert "not from vendor(s) azure (did you mean: azure/gpt-4o)" in result.stderr
 
 
 def test_unknown_model_suggests(runner):

@@ -1,5 +1,5 @@
 """``estimate --at`` before an undated card's sheet was checked says the price is not known to hold then, in the
-same words as ``plan --at`` (one note: ``lifecycle.undated_card_note``)."""
+same words as ``plan --at`` and replay (one note: ``lifecycle.undated_card_note``)."""
 
 from __future__ import annotations
 
@@ -58,3 +58,40 @@ def test_plan_and_estimate_word_it_alike(tmp_path):
     assert NOTE in plan.output
     library = tokencost.estimate("hello", "acme-undated", pricing=sheets, at="2025-06-01")
     assert NOTE in library.rows[0].all_notes
+
+
+def _spend_log(tmp_path, model: str, host: str):
+    row = {
+        "request_id": "r1",
+        "call_type": "acompletion",
+        "spend": 0.001,
+        "prompt_tokens": 1000,
+        "completion_tokens": 100,
+        "startTime": "2025-06-01T10:00:00Z",
+        "model": model,
+        "status": "success",
+        "custom_llm_provider": host,
+    }
+    path = tmp_path / "spend.jsonl"
+    path.write_text(json.dumps(row) + "\n", encoding="utf-8")
+    return path
+
+
+def test_replay_says_it_of_self_hosted_traffic_priced_on_a_candidate(tmp_path):
+    """Self-hosted records priced on a candidate carry the note as logged and candidate rows do."""
+    from tokencost.replay import replay
+
+    sheets = tmp_path / "sheets"
+    sheets.mkdir()
+    (sheets / "acme.yaml").write_text(SHEET)
+    log = _spend_log(tmp_path, "qwen3:0.6b", "ollama")
+    document = replay([str(log)], ["acme-undated"], pricing=[sheets], at="2025-06-01")
+    [own] = document["self_hosted_models"]
+    assert own["notes"] == [f"on acme-undated: {NOTE}"]
+    later = replay([str(log)], ["acme-undated"], pricing=[sheets], at="2026-12-01")
+    assert later["self_hosted_models"][0]["notes"] == []
+    result = CliRunner().invoke(
+        cli, ["replay", str(log), "-m", "acme-undated", "--at", "2025-06-01", "--pricing", str(sheets)]
+    )
+    assert result.exit_code == 0, result.output
+    assert f"self-hosted model 'qwen3:0.6b': on acme-undated: {NOTE}" in result.output

@@ -282,3 +282,50 @@ def test_estimate_json_says_which_backend_counted(runner, tmp_path, fresh_counte
     assert result.exit_code == 0, result.output
     counts = json.loads(result.stdout)["token_counts"]
     assert counts["o200k_base"]["backend"] == "python-bpe"  # a short prompt never builds an engine
+
+
+def test_list_families_says_what_counts_after_a_failed_verification(monkeypatch, tmp_path, fresh_counters):
+    """--list-families reads the recorded verdict (no vocabulary loaded): unverified rs-bpe says it may fall
+    back; after a failed check it names tiktoken and why, as --verbose does."""
+    import json
+
+    from click.testing import CliRunner
+
+    from tokencost.cli import cli
+
+    monkeypatch.setenv("TOKENCOST_CACHE_DIR", str(tmp_path))
+    fake = _FakeTokenizer(_vocab("cl100k_base").ranks(), swap=(1000, 1001))
+    monkeypatch.setattr(fast_backend, "_import", lambda: _fake_module(fake))
+    monkeypatch.setattr(fast_backend, "notices", [])
+    monkeypatch.setattr(
+        fast_backend, "takes", lambda digest, *_: digest in fast_backend.SUPPORTED
+    )  # installed
+
+    def listed(*fmt: str):
+        return CliRunner().invoke(cli, ["count", "--list-families", *fmt])
+
+    def cl100k():
+        rows = json.loads(listed("--format", "json").stdout)["families"]
+        return next((r["backend"], r["backend_note"]) for r in rows if r["id"] == "cl100k_base")
+
+    assert cl100k() == ("rs-bpe", "unverified: falls back to tiktoken if its check fails")
+    text = tmp_path / "long.txt"
+    text.write_text("hello world, 你好 " * 3000, encoding="utf-8")
+    counted = CliRunner().invoke(cli, ["count", str(text), "--tokenizer", "cl100k_base", "--verbose"])
+    assert "note: cl100k_base counted by tiktoken\n" in counted.stderr
+    backend, note = cl100k()
+    assert backend == "tiktoken" and note.startswith("rs-bpe not used: token id 1000 differs")
+    assert "tiktoken (rs-bpe not used: token id 1000 differs" in listed().stdout
+
+
+def test_list_families_names_tiktoken_for_a_broken_install(monkeypatch):
+    from tokencost.tokenizers import families
+
+    def broken():
+        fast_backend._notice("rs-bpe is installed but does not import (boom); counting with tiktoken")
+
+    monkeypatch.setattr(fast_backend, "notices", [])
+    monkeypatch.setattr(fast_backend, "_import", broken)
+    monkeypatch.setattr(fast_backend, "takes", lambda digest, *_: digest in fast_backend.SUPPORTED)
+    info = next(f for f in families() if f.id == "o200k_base")
+    assert info.backend == "tiktoken" and "does not import (boom)" in (info.backend_note or "")

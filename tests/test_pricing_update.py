@@ -208,6 +208,21 @@ def test_mark_checked_dates_only_the_models_that_agree(setup):
     assert models["deepseek-chat"].history == [] and "deepseek-v9" not in models  # --model none: no change
 
 
+def test_a_model_typo_is_an_input_error_with_suggestions(setup):
+    sheets, reference = setup
+    result = update(sheets, reference, "--write", "--model", "deepseek-chatt")
+    assert result.exit_code == 2 and result.stdout == ""
+    assert "Error: --model: 'deepseek-chatt' is not a model of the sheets or the reference" in result.stderr
+    assert "did you mean: deepseek-chat" in result.stderr
+    assert (sheets / "deepseek.yaml").read_text() == SHEET  # nothing written
+
+
+def test_model_accepts_a_new_reference_model_and_none(setup):
+    sheets, reference = setup
+    assert update(sheets, reference, "--model", "deepseek-v9").exit_code == 0  # new: only in the reference
+    assert update(sheets, reference, "--model", "None").exit_code == 0  # 'none' keeps no change
+
+
 def test_new_host_models_name_what_they_serve(tmp_path):
     from tokencost.pricing.update import _serves
 

@@ -117,3 +117,26 @@ def test_embedding_traffic_is_compared_on_embedding_candidates_only(tmp_path, jo
     assert any(n.startswith("1 embedding record(s) ($0.0000100 as logged) left out") for n in only_chat)
     only_embed = replay(log, ["text-embedding-3-large"], jobs=jobs)["notes"]
     assert any(n.startswith("1 chat record(s) ($0.00350 as logged) left out") for n in only_embed)
+
+
+def test_embedding_candidates_are_ranked_apart_from_chat_ones_in_every_format(tmp_path):
+    """A cheap chat model and a dear embedding model are no ranking: each kind has its own table and ranks."""
+    from click.testing import CliRunner
+
+    from tokencost.cli import cli
+
+    chat = {**CHAT, "usage": {"prompt_tokens": 1000, "completion_tokens": 100}}
+    log = _write(tmp_path / "mixed.jsonl", [chat, {**EMBED, "created": 1764842400}])
+    doc = replay(log, ["text-embedding-3-large", "gpt-4.1"])
+    ranks = {row["model"]: (row["kind"], row["rank"]) for row in doc["candidates"]}
+    assert ranks == {"gpt-4.1": ("chat", 1), "text-embedding-3-large": ("embedding", 1)}
+    args = ["replay", str(log), "-m", "text-embedding-3-large", "-m", "gpt-4.1"]
+    text = CliRunner().invoke(cli, args).stdout
+    chat_part, embedding_part = text.split("The embedding traffic on each embedding candidate")
+    assert "gpt-4.1" in chat_part.split("The same traffic on each candidate")[1]
+    assert "text-embedding-3-large" in embedding_part and "gpt-4.1 " not in embedding_part.split("\n\n")[0]
+    csv_text = CliRunner().invoke(cli, [*args, "--format", "csv"]).stdout
+    header, *lines = csv_text.splitlines()
+    assert header.split(",")[-1] == "model_kind"
+    kinds = {line.split(",")[1]: line.split(",")[-1] for line in lines if line.startswith("candidate,")}
+    assert kinds == {"gpt-4.1": "chat", "text-embedding-3-large": "embedding"}

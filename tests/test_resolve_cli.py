@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from conftest import ACME_SHEET, write_sheet
 from tokencost.cli import cli
 from tokencost.errors import PricingError
 from tokencost.pricing.catalog import load_catalog
@@ -53,6 +54,25 @@ def test_models_resolve_self_hosted_exits_0(runner):
 def test_provider_without_resolve_is_a_usage_error(runner):
     result = run(runner, "models", "--provider", "groq")
     assert result.exit_code == 2 and "--provider goes with --resolve" in result.stderr
+
+
+def test_models_resolve_host_typo_is_an_input_error_with_suggestions(runner):
+    result = run(runner, "models", "--resolve", "gpt-4o", "--provider", "opnrouter")
+    assert result.exit_code == 2 and result.stdout == ""  # no chain about a host nobody meant
+    assert result.stderr.startswith("Error: --provider: unknown host 'opnrouter' (did you mean: openrouter")
+
+
+@pytest.mark.parametrize("host", ["together_ai", "AWS.Bedrock", "openai.responses", "vllm", "hf-inference"])
+def test_models_resolve_accepts_every_spelling_a_log_writes(runner, host):
+    result = run(runner, "models", "--resolve", "gpt-4o", "--provider", host)
+    assert "unknown host" not in result.stderr
+
+
+def test_models_resolve_accepts_a_provider_of_the_users_sheets(runner, tmp_path):
+    write_sheet(tmp_path, "acme.yaml", ACME_SHEET)
+    result = run(runner, "models", "--resolve", "acme-large", "--provider", "acme", "--pricing", tmp_path)
+    assert result.exit_code == 0, result.output
+    assert "=> acme-large" in result.stdout
 
 
 @pytest.fixture

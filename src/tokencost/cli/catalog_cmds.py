@@ -56,6 +56,7 @@ def models(vendor, search, capability, all_modes, resolve_id, host, fmt, pricing
     """List the models in the price catalog (prices per million tokens, in each sheet's currency)."""
     catalog = load_catalog(pricing_dirs)
     if resolve_id is not None:
+        _check_host(catalog, host)
         _resolve(catalog, resolve_id, host, fmt)
         return
     if host is not None:
@@ -123,6 +124,15 @@ def _prices_header(document: dict) -> list[str]:
     if document.get("at"):
         lines.append(f"prices in force on {document['at']}")
     return lines
+
+
+def _check_host(catalog, host: str | None) -> None:
+    """A host typo on the command line is an input error with suggestions, never "no card of that host"."""
+    from tokencost.pricing.hosts import unknown_host
+
+    hint = None if host is None else unknown_host(host, catalog.providers())
+    if hint is not None:
+        raise InputError(f"--provider: unknown host {host!r}", hint)
 
 
 def _resolve(catalog, logged_id: str, host: str | None, fmt: str) -> None:

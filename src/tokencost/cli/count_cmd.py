@@ -442,15 +442,24 @@ def _list_families(fmt: str) -> None:
             "exact": info.exact_available,
             "kind": "exact" if info.exact_available else "estimate",
             "backend": info.backend,
+            "backend_note": info.backend_note,
+            "shown_backend": f"{info.backend} ({info.backend_note})" if info.backend_note else info.backend,
             "description": info.description,
             "install_hint": info.install_hint,
         }
         for info in families()
     ]
-    columns = [("id", "family"), ("kind", "here"), ("backend", "backend"), ("description", "description")]
+    columns = [
+        ("id", "family"),
+        ("kind", "here"),
+        ("shown_backend", "backend"),
+        ("description", "description"),
+    ]
     if fmt != "table":
+        columns[2:3] = [("backend", "backend"), ("backend_note", "backend_note")]
         columns.append(("install_hint", "install_hint"))
-    document = {"schema": "tokencost.families/1", "families": rows}
+    listed = [{k: v for k, v in row.items() if k != "shown_backend"} for row in rows]
+    document = {"schema": "tokencost.families/1", "families": listed}
     output = render_rows(rows, columns, fmt, json_document=document)
     if fmt == "table":
         if any(row["backend"] in ("rs-bpe", "tiktoken") for row in rows):

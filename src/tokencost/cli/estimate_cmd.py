@@ -107,7 +107,8 @@ def read_messages(paths: tuple[str, ...]) -> tuple[list, list[str]]:
     "vendors",
     multiple=True,
     metavar="V",
-    help="Every chat model a provider makes or serves, hosts reselling its models included (repeatable).",
+    help="Every chat model a provider makes or serves, hosts reselling its models included (repeatable); "
+    "with --model, each named model must be one of them.",
 )
 @click.option("--all", "all_models", is_flag=True, help="Every chat model in the catalog.")
 @click.option("--output-tokens", type=click.IntRange(min=0), help="Output tokens per request on every model.")
@@ -163,8 +164,9 @@ def estimate(
 ) -> None:  # fmt: skip
     """Tokens and cost of a prompt on each model, cheapest first.
 
-    Models: --model / --vendor, else each major vendor's current model per size class on the date priced
-    (--at, else today), from the catalog; never a retired one (--all: every chat model).
+    Models: --model, or every model a --vendor sells (retired ones included, each noted), else each major
+    vendor's current model per size class on the date priced (--at, else today), never a retired one
+    (--all: every chat model).
 
     Each model is priced on its own tokenizer's count of the prompt (exact where the tokenizer is available
     offline, a measured estimate otherwise; the tokenizer column says which).

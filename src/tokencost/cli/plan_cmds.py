@@ -269,6 +269,12 @@ def _with_check_args(ctx, check_args, online, currency, fx, at, pricing_dirs, mo
             raise InputError(f"--{name} {mine} and --check-args' --{name} {theirs} disagree")
         return mine if mine is not None else theirs
 
+    rates: dict[str, str] = {}
+    for given, origin in ((fx, "--fx"), (extra["fx"], "--check-args' --fx")):
+        for item in given:  # CODE=RATE: one currency given two rates is the same disagreement
+            code = item.split("=", 1)[0].strip().upper()
+            if rates.setdefault(code, item) != item:
+                raise InputError(f"--fx {rates[code]} and {origin} {item} disagree")
     return (
         online or extra["online"],
         single("currency", currency),

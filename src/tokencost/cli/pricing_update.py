@@ -25,7 +25,8 @@ from tokencost.errors import InputError
 @click.option("--provider", "providers", multiple=True, metavar="ID", help="Only this provider; repeatable.")
 @click.option(
     "--model", "only", multiple=True, metavar="ID",
-    help="Only the change or new model with this id (after reviewing the full proposal); repeatable.",
+    help="Only the change or new model with this id (after reviewing the full proposal); repeatable. "
+    "'none' keeps no change (e.g. with --mark-checked alone); an id in neither the sheets nor FILE is an error.",
 )  # fmt: skip
 @click.option(
     "--effective", type=DATE, default=None,

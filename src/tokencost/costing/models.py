@@ -32,6 +32,8 @@ def resolve_models(
     catalog.check_vendors(vendors, "vendors")  # a typo is an error, never a vendor silently left out
     if models:
         entries = [catalog.get(name, model_map=model_map) for name in models]
+        for name, entry in zip(models, entries, strict=True):
+            _check_sold_by(catalog, name, entry, vendors, model_map)
     elif vendors:
         entries = catalog.select(vendor=vendors, mode="chat")
         if not entries:
@@ -44,6 +46,29 @@ def resolve_models(
     for entry in entries:
         unique.setdefault(entry.id, entry)
     return list(unique.values())
+
+
+def _sells(entry: Entry, vendors: set[str]) -> bool:
+    return entry.provider.id.casefold() in vendors or entry.creator.casefold() in vendors
+
+
+def _check_sold_by(
+    catalog: Catalog, name: str, entry: Entry, vendors: Sequence[str], model_map: Mapping[str, str] | None
+) -> None:
+    """A named model must be sold or made by one of ``vendors`` when both are given: neither filter is
+    silently dropped; the hint names the same model's cards those vendors do sell."""
+    wanted = {v.casefold() for v in vendors}
+    if not wanted or _sells(entry, wanted):
+        return
+    others = catalog.resolve(name, model_map=model_map).alternatives
+    theirs = [other for other in others if _sells(catalog.get(other), wanted)]
+    raise InputError(
+        f"model {name!r} is {entry.id}, sold by {entry.provider.id} (made by {entry.creator}): "
+        f"not from vendor(s) {', '.join(vendors)}",
+        "did you mean: " + ", ".join(theirs)
+        if theirs
+        else "drop the vendor filter or name one of its models",
+    )
 
 
 def limit_problems(entry: Entry, input_tokens: int, output_tokens: int) -> tuple[str, ...]:

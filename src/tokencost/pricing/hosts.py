@@ -8,7 +8,9 @@ Hosts a log may name that we carry no sheet for still map to a name, so a record
 
 from __future__ import annotations
 
+import difflib
 import re
+from collections.abc import Iterable
 
 #: spellings of a host, as logs write it (casefolded, ``-``/``_``/``.``/space all equal) -> our provider id
 HOST_NAMES: dict[str, str] = {
@@ -199,3 +201,21 @@ def canonical_host(name: str | None) -> str | None:
 
 def is_self_hosted_host(name: str | None) -> bool:
     return name is not None and host_key(name) in SELF_HOSTED_NAMES
+
+
+def unknown_host(name: str, providers: Iterable[str] = ()) -> str | None:
+    """None when ``name`` is a host we know (a spelling of ``HOST_NAMES``, a self-hosted stack, a host
+    prefix, or one of ``providers``: the catalog's own provider ids); else the hint: ``did you mean: ...``
+    (closest known names, in the catalog's vendor wording), or the known hosts. For flags only: a host a log
+    names is data, reported per record."""
+    if is_self_hosted_host(name) or host_key(name) in {host_key(p) for p in HOST_PREFIXES}:
+        return None
+    ids = {*HOST_NAMES.values(), *(p.casefold() for p in providers)}
+    if canonical_host(name) in ids:
+        return None
+    spellings = {host_key(k): v for k, v in HOST_NAMES.items()}
+    spellings.update({host_key(p): p for p in providers})
+    spellings.update({k: k for k in SELF_HOSTED_NAMES})
+    close = difflib.get_close_matches(host_key(name), list(spellings), n=6, cutoff=0.7)
+    names = list(dict.fromkeys(spellings[k] for k in close))[:3]
+    return "did you mean: " + ", ".join(names) if names else "known hosts: " + ", ".join(sorted(ids))

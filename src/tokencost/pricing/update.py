@@ -18,11 +18,13 @@ The plan is pure data; :mod:`tokencost.pricing.yamledit` turns it into edited YA
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from tokencost.errors import InputError
 from tokencost.pricing.diff import COMPARED, RefEntry, _loose, compared_prices, diff_catalog, provider_keys
 from tokencost.pricing.import_common import ImportResult
 from tokencost.pricing.schema import HistoricalCard, Model
@@ -143,7 +145,8 @@ def plan_update(
             plan.started.append((model_id, file, first.effective_from))
     _plan_new_models(plan, catalog, files, report.refs, result, wanted)
     if only:
-        keep = {name.casefold() for name in only}
+        ours = {*files, *(n.model.id for n in plan.added)}
+        keep = _check_only(only, ours | {m.id for sheet in result.sheets.values() for m in sheet.models})
         plan.changes = [c for c in plan.changes if c.model_id.casefold() in keep]
         plan.held = [c for c in plan.held if c.model_id.casefold() in keep]
         plan.added = [n for n in plan.added if n.model.id.casefold() in keep]
@@ -159,6 +162,20 @@ def plan_update(
         ):
             plan.gone.append((model_id, entry.provider.id))
     return plan
+
+
+def _check_only(only: tuple[str, ...], known: set[str]) -> set[str]:
+    """The ids ``--model`` keeps (casefolded). ``none`` keeps nothing (``--mark-checked`` alone); any other
+    id neither in the sheets nor the reference is an input error with suggestions, never an empty update."""
+    by_fold = {name.casefold(): name for name in known}
+    for name in only:
+        if name.casefold() != "none" and name.casefold() not in by_fold:
+            close = difflib.get_close_matches(name.casefold(), list(by_fold), n=3, cutoff=0.6)
+            hint = (
+                "did you mean: " + ", ".join(by_fold[c] for c in close) if close else "see the full proposal"
+            )
+            raise InputError(f"--model: {name!r} is not a model of the sheets or the reference", hint)
+    return {name.casefold() for name in only}
 
 
 def _history_fill(

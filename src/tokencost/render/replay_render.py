@@ -54,6 +54,7 @@ CSV_COLUMNS = [
     ("cache_write_tokens", "cache_write_tokens"),
     ("group", "group"),
     ("records_by_method", "records_by_method"),  # candidates: every counting method, ``converted=3;logged=2``
+    ("model_kind", "model_kind"),  # candidates: chat or embedding (ranked apart)
 ]
 
 
@@ -113,7 +114,11 @@ def _csv(document: dict[str, Any]) -> str:
     for row in document["candidates"]:
         # tokens_method is the main method (as before); records_by_method the whole mix, machine-readable
         mix = ";".join(f"{name}={n}" for name, n in row["records_by_method"].items())
-        rows.append({**row, "kind": "candidate", "currency": document["currency"], "records_by_method": mix})
+        model_kind = row.get("kind", "chat")
+        rows.append(
+            {**row, "kind": "candidate", "currency": document["currency"], "records_by_method": mix}
+            | {"model_kind": model_kind}
+        )
     if document["group_by"] != "model":  # --group-by day/month/tag: one row per group and model ("actual")
         for group in document["groups"]:
             for model, cost in group.items():
@@ -237,6 +242,7 @@ def _footer(document: dict[str, Any]) -> list[str]:
         lines.append(
             f"self-hosted model {own['model']!r}: {own['requests']:,} request(s), no vendor price{api}{on}"
         )
+        lines += [f"self-hosted model {own['model']!r}: {note}" for note in own.get("notes", ())]
     for row in document["candidates"]:
         for note in row["notes"]:
             lines.append(f"{row['model']}: {note}")
@@ -266,10 +272,7 @@ def render_replay(document: dict[str, Any], fmt: str) -> str:
             else ""
         )
         + (f"; monthly run rate {_money(total['monthly_cost'], currency)}" if total["monthly_cost"] else ""),
-        "",
-        render_rows(
-            _candidate_rows(document), CANDIDATE_COLUMNS, fmt, title="The same traffic on each candidate"
-        ),
+        *_candidate_sections(document, fmt),
     ]
     if document["group_by"] != "model" and document["groups"]:
         models = [row["model"] for row in document["candidates"]]
@@ -280,6 +283,21 @@ def render_replay(document: dict[str, Any], fmt: str) -> str:
         parts += ["", render_rows(rows, columns, fmt, title=f"By {document['group_by']}, {currency}")]
     parts += ["", *_footer(document)]
     return "\n".join(parts) + "\n"
+
+
+def _candidate_sections(document: dict[str, Any], fmt: str) -> list[str]:
+    """The candidates' table; embedding candidates in a section of their own (each kind is ranked against
+    its own traffic), as ``estimate`` lists them."""
+    rows = _candidate_rows(document)
+    chat = [row for row in rows if row.get("kind", "chat") == "chat"]
+    embedding = [row for row in rows if row.get("kind") == "embedding"]
+    parts = []
+    if chat or not embedding:
+        parts += ["", render_rows(chat, CANDIDATE_COLUMNS, fmt, title="The same traffic on each candidate")]
+    if embedding:
+        title = "The embedding traffic on each embedding candidate"
+        parts += ["", render_rows(embedding, CANDIDATE_COLUMNS, fmt, title=title)]
+    return parts
 
 
 def _billed_cover(total: dict[str, Any]) -> str:

@@ -249,7 +249,8 @@ class Engine:
     def _self_hosted(self, record: UsageRecord, resolved: Resolution) -> None:
         """Self-hosted traffic: no vendor cost, but priced on every candidate (what it would cost on an API),
         its counts converted from the API model's tokenizer (generic when it has none)."""
-        self.self_hosted.setdefault(record.model, ModelTotals()).add_record(record)
+        totals = self.self_hosted.setdefault(record.model, ModelTotals())
+        totals.add_record(record)
         api = self.lookup.catalog.entries.get(resolved.alternatives[0]) if resolved.alternatives else None
         logged_family = api.model.tokenizer if api is not None else "generic"
         day = self.at or (record.time.date() if record.time else None)
@@ -260,7 +261,9 @@ class Engine:
             no_tiers = scaled_rule(tier_rule(record), values[1], record.input_tokens)
             if record.reasoning_tokens and not candidate.model.reasons:
                 values = without_reasoning(values)
-            card, on, _ = card_for(candidate, day)
+            notes: dict[str, None] = {}  # said per candidate, as on logged and candidate rows
+            card, on = self._card(candidate, day, notes)
+            totals.notes.update({f"on {candidate.id}: {note}": None for note in notes})
             per_request = values[1] / max(record.requests, 1)
             where = (candidate, card, on, variant, record.time, per_request, values, no_tiers)
             self.self_hosted_buckets.add((candidate.id, record.model), *where, until=record.time_end)

@@ -93,6 +93,12 @@ def self_hosted_models(engine: Engine, costs: Mapping[tuple, Decimal]) -> list[d
         api = found.alternatives[0] if found is not None and found.alternatives else None
         on = {c.id: money_text(costs[(c.id, model)]) for c in engine.candidates if (c.id, model) in costs}
         rows.append(
-            {**_totals_row(model, totals), "self_hosted": True, "api_equivalent": api, "on_candidates": on}
+            {
+                **_totals_row(model, totals),
+                "self_hosted": True,
+                "api_equivalent": api,
+                "on_candidates": on,
+                "notes": sorted(totals.notes),  # why a candidate's price may not hold on the records' days
+            }
         )
     return rows

@@ -18,7 +18,7 @@ from tokencost.pricing.lifecycle import retired_note
 from tokencost.replay import coverage, ids, kinds
 from tokencost.replay.billing import SPANS_NOTE, SPANS_WINDOWS, Buckets, price_volume
 from tokencost.replay.dimensions import billing_dimensions
-from tokencost.replay.engine import SERVER_TOOLS, Engine, ModelTotals
+from tokencost.replay.engine import SERVER_TOOLS, Engine, ModelTotals, kind
 from tokencost.replay.pipeline import ReadStats
 
 SCHEMA = "tokencost.replay/1"
@@ -477,6 +477,7 @@ def _candidates(engine, convert, by_kind, monthly_factor, per_group, problems) -
         rows.append(
             {
                 "model": entry.id,
+                "kind": kind(entry),  # chat or embedding: ranked apart, each against its own kind's traffic
                 "provider": entry.provider.id,
                 "tokenizer": entry.model.tokenizer,
                 "input_tokens": int(
@@ -495,9 +496,10 @@ def _candidates(engine, convert, by_kind, monthly_factor, per_group, problems) -
                 "notes": sorted({*totals.notes, *engine_notes.get(entry.id, ())}) + _lifecycle(entry, engine),
             }
         )
-    rows.sort(key=lambda row: (row["cost"], row["model"]))
-    for rank, row in enumerate(rows, start=1):
-        row["rank"] = rank
+    rows.sort(key=lambda row: (row["kind"] != "chat", row["cost"], row["model"]))
+    ranks: dict[str, int] = {}
+    for row in rows:  # ranks restart within each kind, as estimate ranks its embedding models apart
+        row["rank"] = ranks[row["kind"]] = ranks.get(row["kind"], 0) + 1
         for key in ("cost", "cost_low", "cost_high", "monthly_cost"):
             row[key] = money_text(row[key]) if row[key] is not None else None
     return rows

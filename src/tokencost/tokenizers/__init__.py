@@ -85,6 +85,8 @@ class FamilyInfo:
     #: what counts it here (``engine_name``): ``rs-bpe``, ``tiktoken``, ``tokenizers`` or ``estimator``
     backend: str
     install_hint: str | None
+    #: why the backend may differ from the fastest installed one (rs-bpe not verified yet, or failed)
+    backend_note: str | None = None
 
 
 #: the family used when neither a model nor a tokenizer is named (also the CLI's default)
@@ -215,7 +217,26 @@ def engine_name(family: str) -> str:
     from tokencost.tokenizers.vocab.openai import OPENAI_FILES
 
     digest = OPENAI_FILES.get(family, ("", ""))[1]
-    return "rs-bpe" if fast_backend.takes(digest, family_spec.pat_str, family_spec.normalize) else "tiktoken"
+    if not fast_backend.takes(digest, family_spec.pat_str, family_spec.normalize):
+        return "tiktoken"
+    return "tiktoken" if fast_backend.known_verdict(digest) else "rs-bpe"  # a recorded failure falls back
+
+
+def _backend_note(family: str, backend: str) -> str | None:
+    """For ``--list-families``: rs-bpe not verified here yet (its first use checks it), or why it is not used."""
+    from tokencost.tokenizers.backends import fast_backend
+    from tokencost.tokenizers.vocab.openai import OPENAI_FILES
+
+    family_spec = spec(family)
+    digest = OPENAI_FILES.get(family, ("", ""))[1]
+    if backend not in ("rs-bpe", "tiktoken") or not fast_backend.takes(
+        digest, family_spec.pat_str, family_spec.normalize
+    ):
+        return None
+    verdict = fast_backend.known_verdict(digest)
+    if verdict is None:
+        return "unverified: falls back to tiktoken if its check fails"
+    return f"rs-bpe not used: {verdict}" if verdict else None
 
 
 def families() -> list[FamilyInfo]:
@@ -224,13 +245,11 @@ def families() -> list[FamilyInfo]:
     for family in family_ids():
         family_spec = spec(family)
         available = family_spec.backend != "estimate" and exact_available(family_spec)
+        backend = engine_name(family) if available else "estimator"
+        hint = None if available else install_hint(family)
         rows.append(
             FamilyInfo(
-                family,
-                family_spec.description,
-                available,
-                engine_name(family) if available else "estimator",
-                None if available else install_hint(family),
+                family, family_spec.description, available, backend, hint, _backend_note(family, backend)
             )
         )
     return rows

@@ -87,7 +87,7 @@ def build(vocab: Vocabulary) -> FastEngine | None:
     except Exception as exc:
         _notice(f"{NAME} failed to load {constructor} ({exc}); counting with tiktoken")
         return None
-    key = f"{constructor}-{_build_id(module)}-{vocab.digest[:16]}"
+    key = _key(constructor, module, vocab.digest)
     reason = _cached_verdict(key)
     if reason is None:
         reason = verify(vocab, tokenizer)
@@ -96,6 +96,20 @@ def build(vocab: Vocabulary) -> FastEngine | None:
         _notice(f"{NAME} not used for {constructor}: {reason}; counting with tiktoken")
         return None
     return FastEngine(tokenizer)
+
+
+def known_verdict(digest: str) -> str | None:
+    """What ``build`` will find for a vocabulary ``takes``, without loading it (for ``--list-families``): ""
+    when this rs-bpe build was verified for it, why not when it failed (a mismatch, an install that does not
+    import), None when it was never verified here (its first use checks it)."""
+    module = _import()
+    if module is None:
+        return next((n for n in notices if "does not import" in n), "it does not import")
+    return _cached_verdict(_key(SUPPORTED[digest][0], module, digest))
+
+
+def _key(constructor: str, module, digest: str) -> str:
+    return f"{constructor}-{_build_id(module)}-{digest[:16]}"
 
 
 def _notice(message: str) -> None:
