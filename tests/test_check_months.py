@@ -100,3 +100,66 @@ def test_workload_after_the_horizon_is_said_plainly(runner, tmp_path):
     document = json.loads(_check(runner, tmp_path, LATE, "--format", "json").stdout)
     b = next(w for w in document["workloads"] if w["name"] == "b")
     assert b["new_cost"] is None and b["after_horizon"] is True
+
+
+BASE_GROWING = """\
+version: 1
+currency: USD
+start: 2027-01-01
+horizon_months: {horizon}
+candidates: [gpt-5.4-mini]
+workloads:
+  - name: a
+    model: gpt-5.4-mini
+    requests_per_month: 100000
+    input_tokens: 1000
+    output_tokens: 100
+    growth: 20%
+"""
+
+ADDS_LATE_B = (
+    BASE_GROWING.format(horizon=6)
+    + """\
+  - name: b
+    model: gpt-5.4-mini
+    start: 2027-04-01
+    requests_per_month: 10
+    input_tokens: 1000
+    output_tokens: 100
+"""
+)
+
+
+def _baseline(runner, tmp_path, horizon):
+    plan = _plan(runner, tmp_path, BASE_GROWING.format(horizon=horizon))
+    path = tmp_path / "base.json"
+    path.write_text(json.dumps(plan), encoding="utf-8")
+    return plan, path
+
+
+def test_baseline_is_read_in_the_new_plans_judged_month(runner, tmp_path):
+    """A late-starting workload moves the judged month: the baseline is read in that same month, so an
+    unchanged growing workload is unchanged and a tiny addition passes the increase gate."""
+    plan, base = _baseline(runner, tmp_path, 6)
+    april = {p["month"]: Decimal(p["cost"]) for p in plan["totals"]["forecast"]}["2027-04"]
+    args = ("--baseline", str(base), "--max-increase", "10%")
+    result = _check(runner, tmp_path, ADDS_LATE_B, *args, "--format", "json")
+    assert result.exit_code == 0, result.output
+    document = json.loads(result.stdout)
+    assert Decimal(document["totals"]["baseline"]) == april
+    assert Decimal(document["totals"]["new"]) - april < Decimal("0.02")
+    rows = {w["name"]: w for w in document["workloads"]}
+    assert rows["a"]["status"] == "unchanged"
+    assert Decimal(rows["a"]["baseline_cost"]) == Decimal(rows["a"]["new_cost"])
+    text = _check(runner, tmp_path, ADDS_LATE_B, *args)
+    assert text.exit_code == 0, text.output
+    assert "+72.8%" not in text.stderr and "PASS" in text.stderr
+
+
+def test_baseline_without_the_judged_month_falls_back_with_a_warning(runner, tmp_path):
+    plan, base = _baseline(runner, tmp_path, 2)
+    result = _check(runner, tmp_path, ADDS_LATE_B, "--baseline", str(base), "--format", "json")
+    document = json.loads(result.stdout)
+    assert Decimal(document["totals"]["baseline"]) == Decimal(plan["totals"]["forecast"][0]["cost"])
+    assert "the baseline's forecast has no 2027-04" in result.stderr
+    assert "compared with its 2027-01" in result.stderr

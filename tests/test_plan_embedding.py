@@ -57,3 +57,30 @@ def test_chat_workloads_keep_chat_candidates_and_the_default_embedding_set(tmp_p
     names = {c["model"] for c in alone["candidates"]} | {e["model"] for e in alone["excluded"]}
     assert {"text-embedding-3-large", "mistral-embed", "gemini-embedding-2"} <= names
     assert not names & {"gpt-4o-mini", "claude-sonnet-4.5"}
+
+
+BATCHED = """\
+candidates: [text-embedding-3-large]
+workloads:
+  - name: batched
+    model: text-embedding-3-small
+    requests_per_day: 2
+    input_tokens: 75000
+    counted_with: cl100k_base
+"""
+
+
+def test_batched_embedding_requests_are_not_held_to_one_inputs_context(tmp_path):
+    """An embedding model's context limits each input, not a request batching many (a replayed log's mean
+    request is 75k tokens): the current model and its alternative stay ranked, and the assumption says so."""
+    path = tmp_path / "tokencost.yaml"
+    path.write_text(BATCHED, encoding="utf-8")
+    result = CliRunner().invoke(cli, ["plan", str(path)])
+    assert result.exit_code == 0, result.output
+    assert "breaks a constraint" not in result.output
+    assert "no candidate meets the constraints" not in result.output
+    batched = _plan(tmp_path, BATCHED)["batched"]
+    assert {c["model"] for c in batched["candidates"]} == {"text-embedding-3-small", "text-embedding-3-large"}
+    assert not batched["excluded"] and not batched["problems"]
+    note = next(a for a in batched["assumptions"] if a.startswith("context:"))
+    assert "per input" in note and "8,191" in note

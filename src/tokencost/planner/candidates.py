@@ -187,6 +187,7 @@ class Screen(NamedTuple):
     last_day: dt.date  # the plan's last day
     free_note: str
     needed_floor: Decimal  # constraints.min_context
+    per_input: bool = False  # an embedding step: limits are an input's, a request may batch several
 
     def candidate(self, item: Prepared, problems: list[str]) -> Screened:
         """Screen one candidate; a retired current model is also a problem of the workload.
@@ -246,7 +247,7 @@ class Screen(NamedTuple):
             broken.append(
                 f"context {k_tokens(window, ROUND_FLOOR)} < needed {k_tokens(needed, ROUND_CEILING)}"
             )
-        if (most_in := model.max_input_tokens) and tokens.largest_input > most_in:
+        if (most_in := model.max_input_tokens) and tokens.largest_input > most_in and not self.per_input:
             broken.append(
                 f"max input {k_tokens(most_in, ROUND_FLOOR)} < input {k_tokens(tokens.largest_input, ROUND_CEILING)}"
             )

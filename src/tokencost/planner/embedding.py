@@ -15,6 +15,10 @@ NOTE = (
     "embedding step: {model} bills input tokens only (requests = documents ingested, input = tokens per "
     "document); no output or reasoning tokens; compared with embedding models only"
 )
+CONTEXT_NOTE = (
+    "context: an embedding model's context window applies per input, and a request may batch several inputs, "
+    "so it is not checked against the tokens per request (min_context still is); each input must fit {fit}"
+)
 
 
 def is_embedding(entry: Entry | None) -> bool:
@@ -40,7 +44,10 @@ def embedding_step(
     if not is_embedding(current):
         return w, [e for e in candidates if not is_embedding(e)], None
     step = w.model_copy(update={"output_tokens": Decimal(0), "reasoning_tokens": Decimal(0)})
-    return step, embedding_candidates(catalog, candidates, day), NOTE.format(model=current.id)  # type: ignore[union-attr]
+    window = current.model.context_window  # type: ignore[union-attr]
+    fit = f"{current.id}'s {window:,} tokens" if window else f"{current.id}'s window (not in the catalog)"  # type: ignore[union-attr]
+    note = NOTE.format(model=current.id) + "\n" + CONTEXT_NOTE.format(fit=fit)  # type: ignore[union-attr]
+    return step, embedding_candidates(catalog, candidates, day), note
 
 
 def step_assumptions(assumptions: list[str], note: str | None) -> list[str]:
@@ -48,4 +55,4 @@ def step_assumptions(assumptions: list[str], note: str | None) -> list[str]:
     if note is None:
         return assumptions
     kept = [a for a in assumptions if not a.startswith(("output:", "reasoning:"))]
-    return [*kept, note]
+    return [*kept, *note.split("\n")]

@@ -184,7 +184,7 @@ class _Planner:
             cache_note,
         )  # fmt: skip
         assumptions = step_assumptions(assumptions, step)
-        rules = self._screen_rules(by_family, current, timeline, monthly_requests)
+        rules = self._screen_rules(by_family, current, timeline, monthly_requests, per_input=step is not None)
         screened = screen(self._to_screen(current, candidates), rules, problems)
         assumptions += reasoning_assumption(screened, w.reasoning_tokens or Decimal(0))
         volumes = family_volumes(by_family, traffic)
@@ -316,13 +316,20 @@ class _Planner:
         return items
 
     def _screen_rules(
-        self, by_family: dict[str, FamilyTokens], current: Entry | None, timeline: Timeline, requests: Decimal
+        self,
+        by_family: dict[str, FamilyTokens],
+        current: Entry | None,
+        timeline: Timeline,
+        requests: Decimal,
+        per_input: bool = False,
     ) -> Screen:
+        """The screening facts; ``per_input`` (an embedding step): the window is an input's, not a request's
+        (which may batch inputs), so only ``min_context`` is needed."""
         floor = Decimal(self.spec.constraints.min_context or 0)
         horizon = self.spec.horizon_months
         return Screen(
             tokens={
-                family: (t, max(t.largest_input + t.output + t.reasoning, floor))
+                family: (t, floor if per_input else max(t.largest_input + t.output + t.reasoning, floor))
                 for family, t in by_family.items()
             },
             current_id=current.id if current is not None else None,
@@ -331,6 +338,7 @@ class _Planner:
             last_day=add_months(self.grid_start, horizon) - dt.timedelta(days=1),
             free_note=f"free tier: rate limits apply; check they allow {grouped(requests)} requests a month",
             needed_floor=floor,
+            per_input=per_input,
         )
 
     def _month_costs(

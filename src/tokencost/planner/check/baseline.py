@@ -119,15 +119,17 @@ def compare_totals(
     new_total: Decimal | None,
     options: CheckOptions,
     baseline_source: str,
+    month: str | None = None,
 ) -> TotalChange:
     """The total's change against the baseline, gated by ``--max-increase`` (reported but not gated without
-    it); without a baseline an increase limit cannot be checked (noted)."""
+    it); without a baseline an increase limit cannot be checked (noted). ``month``: the baseline's forecast
+    month to read (the new plan's judged month), else its own gated total."""
     limit_set = options.max_increase is not None or options.max_increase_pct is not None
     if baseline is None:
         if limit_set:
             findings.add(INFO, "increase.no_baseline", "no baseline given: --max-increase not checked")
         return TotalChange()
-    baseline_total = gated_total(baseline, baseline_source)
+    baseline_total = gated_total(baseline, baseline_source, month)
     change = change_pct = None
     if new_total is not None and baseline_total is not None:
         change = new_total - baseline_total

@@ -147,18 +147,28 @@ def gated_month(document: Mapping[str, Any]) -> str | None:
     return max(months) if months else None
 
 
-def gated_total(document: Mapping[str, Any], source: str) -> Decimal | None:
+def forecast_months(document: Mapping[str, Any]) -> list[str]:
+    """The months of the plan's total forecast, in order."""
+    forecast = (document.get("totals") or {}).get("forecast") or []
+    return [str(p["month"]) for p in forecast if isinstance(p, dict) and p.get("month")]
+
+
+def gated_total(document: Mapping[str, Any], source: str, month: str | None = None) -> Decimal | None:
     """The monthly total the gate compares, always a figure the plan shows: its first month's total
     (``totals.monthly_cost``) when every workload runs from the start, else the forecast's total in the first
     month every workload runs (``gated_month``), so a workload that starts later counts (at its cost then)
     and one that starts after the horizon does not. Documents without that month in ``totals.forecast`` are
-    summed from the workloads' own forecasts."""
+    summed from the workloads' own forecasts. An explicit ``month`` reads that month's forecast total (None
+    when the forecast has no such month): a baseline is read in the new plan's month."""
     late = late_starts(document)
-    month = gated_month(document)
+    explicit = month is not None
+    month = month if explicit else gated_month(document)
     totals = document.get("totals") or {}
     points = [p for p in totals.get("forecast") or [] if isinstance(p, dict) and p.get("month") == month]
     if month is not None and points:
         return money_field(points[0].get("cost"), "totals.forecast[].cost", source)
+    if explicit:
+        return None
     total = money_field(totals.get("monthly_cost"), "totals.monthly_cost", source)
     if not late and total is not None:
         return total

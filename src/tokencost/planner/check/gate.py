@@ -23,10 +23,10 @@ from tokencost.planner.check.documents import (
 )
 from tokencost.planner.check.instrument import like_for_like
 from tokencost.planner.check.lifecycle import check_lifecycle
-from tokencost.planner.check.months import after_horizon, at_gated_month, judged_month
+from tokencost.planner.check.months import after_horizon, at_gated_month, baseline_month, judged_month
 from tokencost.planner.check.options import CheckOptions
 from tokencost.planner.check.policies import check_policies
-from tokencost.planner.check.result import INFO, CheckResult, Findings, format_amount
+from tokencost.planner.check.result import INFO, WARN, CheckResult, Findings, format_amount
 
 
 def run_check(
@@ -61,15 +61,19 @@ def run_check(
     check_lifecycle(findings, workloads)
     sources = (new_source, baseline_source)
     # counted differently (an extra missing, another estimator): compare on a common basis, never the instrument
-    compared = None
+    compared = month = None
     if baseline is not None:
         compared, instrument_notes = like_for_like(findings, new, baseline, sources)
         assumptions += instrument_notes
+        # the baseline is read in the month the new plan is judged in, never in its own other month
+        month, month_note = baseline_month(new, baseline)
+        if month_note:
+            findings.add(WARN, "baseline.month_missing", month_note)
     if compared is not None:
-        compared = at_gated_month(compared, baseline_source)
+        compared = at_gated_month(compared, baseline_source, month)
     base_workloads = workloads_by_name(compared) if compared is not None else {}
     diffs = diff_workloads(judged_workloads, compared, base_workloads, budgets.per_workload, options, sources)
-    totals = compare_totals(findings, new, compared, new_total, options, baseline_source)
+    totals = compare_totals(findings, new, compared, new_total, options, baseline_source, month)
     if baseline is not None:
         assumptions += compare_conditions(findings, new, baseline)
     assumptions += _closing_assumptions(new, options)

@@ -18,7 +18,7 @@ from decimal import Decimal
 from typing import Any
 
 from tokencost.planner.check.cost_model import cost_model_change
-from tokencost.planner.check.documents import gated_month, late_starts, money_field
+from tokencost.planner.check.documents import late_starts, money_field
 from tokencost.planner.check.result import INFO, Findings, format_amount
 
 
@@ -196,18 +196,17 @@ def like_for_like(
         total = money_field(totals.get("monthly_cost"), "totals.monthly_cost", base_source)
         if total is not None:
             totals["monthly_cost"] = str(total + shift)
-    _shift_gated_month(adjusted, deltas, base_source)
+    _shift_forecast(adjusted, deltas, base_source)
     return adjusted, notes
 
 
-def _shift_gated_month(adjusted: dict[str, Any], deltas: Mapping[Any, Decimal], source: str) -> None:
-    """With staggered starts the gate reads the forecast's total in ``gated_month``: move it by each
-    workload's change, grown from the workload's first month to that month as its forecast grows."""
-    month = gated_month(adjusted)
+def _shift_forecast(adjusted: dict[str, Any], deltas: Mapping[Any, Decimal], source: str) -> None:
+    """The gate may read the forecast's total in any month (the gated month, or the new plan's judged month):
+    move every month's total by each workload's change, grown from its first month as its forecast grows."""
     totals = adjusted.get("totals")
-    if month is None or not isinstance(totals, dict) or not any(deltas.values()):
+    if not isinstance(totals, dict) or not any(deltas.values()):
         return
-    move = Decimal(0)
+    moves: dict[Any, Decimal] = {}
     for w in adjusted.get("workloads") or []:
         delta = deltas.get(w.get("name"))
         if not delta:
@@ -217,11 +216,19 @@ def _shift_gated_month(adjusted: dict[str, Any], deltas: Mapping[Any, Decimal], 
             for p in w.get("forecast") or []
             if isinstance(p, dict)
         }
-        first, then = costs.get(w.get("first_month")), costs.get(month)
-        move += delta * then / first if first and then is not None else delta
+        first = costs.get(w.get("first_month"))
+        for p in totals.get("forecast") or []:
+            month = p.get("month") if isinstance(p, dict) else None
+            then = costs.get(month)
+            moves[month] = moves.get(month, Decimal(0)) + (
+                delta * then / first if first and then is not None else delta
+            )
     totals["forecast"] = [
-        {**p, "cost": str(money_field(p.get("cost"), "totals.forecast[].cost", source) + move)}
-        if isinstance(p, dict) and p.get("month") == month and p.get("cost") is not None
+        {
+            **p,
+            "cost": str(money_field(p.get("cost"), "totals.forecast[].cost", source) + moves[p.get("month")]),
+        }
+        if isinstance(p, dict) and p.get("month") in moves and p.get("cost") is not None
         else p
         for p in totals.get("forecast") or []
     ]

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from tokencost.planner.check.documents import gated_month, late_starts, money_field
+from tokencost.planner.check.documents import forecast_months, gated_month, late_starts, money_field
 
 
 def judged_month(document: Mapping[str, Any]) -> str | None:
@@ -21,17 +21,19 @@ def judged_month(document: Mapping[str, Any]) -> str | None:
     return str(start)[:7] if start else None
 
 
-def at_gated_month(document: Mapping[str, Any], source: str) -> Mapping[str, Any]:
+def at_gated_month(document: Mapping[str, Any], source: str, month: str | None = None) -> Mapping[str, Any]:
     """A copy of ``document`` whose workloads' ``monthly_cost`` (and range) are their cost in the gated month,
     so each row adds up to the gated total; a workload starting after the horizon has no cost there (None,
     ``after_horizon`` true). Documents whose workloads all start in the first month are returned as they are.
 
     Each cost is the workload's own (possibly re-expressed) first-month cost grown as its forecast grows from
-    its first month to the gated month, the rule the baseline's gated total is moved by."""
+    its first month to the gated month, the rule the baseline's gated total is moved by. An explicit
+    ``month`` (a baseline read in the new plan's month) is used instead of the document's own."""
     late = late_starts(document)
-    month = gated_month(document)
-    if not late:
-        return document
+    if month is None:
+        if not late:
+            return document
+        month = gated_month(document)
     out = dict(document)
     out["workloads"] = [
         _at_month(w, month, late, source) if isinstance(w, dict) else w
@@ -52,7 +54,8 @@ def _at_month(
         for p in workload.get("forecast") or []
         if isinstance(p, dict)
     }
-    first, then = costs.get(workload.get("first_month")), costs.get(month)
+    first_month = workload.get("first_month") or next(iter(costs), None)
+    first, then = costs.get(first_month), costs.get(month)
     cost = money_field(workload.get("monthly_cost"), f"{what} monthly_cost", source)
     if month is None or cost is None or then is None or not first or then == first:
         return workload
@@ -62,6 +65,22 @@ def _at_month(
         if bound is not None:
             out[key] = str(then if bound == first else bound * then / first)
     return out
+
+
+def baseline_month(new: Mapping[str, Any], baseline: Mapping[str, Any]) -> tuple[str | None, str | None]:
+    """The month to read the baseline in when it is not the baseline's own judged month: the new plan's judged
+    month when the baseline's forecast has it (both sides the same month); else None (its own month) and,
+    when the two differ, a note saying so."""
+    target, own = judged_month(new), judged_month(baseline)
+    if target is None or target == own:
+        return None, None
+    if target in forecast_months(baseline):
+        return target, None
+    return None, (
+        f"the baseline's forecast has no {target} (the month the new plan is judged in): compared with its "
+        f"{own}, so growth between the two months is part of the change (plan the baseline over a horizon "
+        f"that reaches {target})"
+    )
 
 
 def after_horizon(document: Mapping[str, Any]) -> dict[str, str]:
@@ -74,4 +93,4 @@ def after_horizon(document: Mapping[str, Any]) -> dict[str, str]:
     }
 
 
-__all__ = ["after_horizon", "at_gated_month", "judged_month"]
+__all__ = ["after_horizon", "at_gated_month", "baseline_month", "judged_month"]
