@@ -5,7 +5,7 @@ Exit codes are the same on every command: 0 success, 1 a check or budget failed,
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 EXIT_OK = 0
 EXIT_CHECK_FAILED = 1
@@ -82,3 +82,12 @@ class CheckFailed(TokencostError):
     """A budget or policy check failed (exit 1)."""
 
     exit_code = EXIT_CHECK_FAILED
+
+
+def closest(key: str, spellings: Mapping[str, str], n: int = 3, cutoff: float = 0.6) -> list[str]:
+    """The names (``spellings``' values) whose spelling (its keys, normalised as ``key`` is) comes closest to
+    ``key``, best first, each once: the one "did you mean" lookup behind every such hint."""
+    import difflib
+
+    matches = difflib.get_close_matches(key, list(spellings), n=2 * n, cutoff=cutoff)
+    return list(dict.fromkeys(spellings[m] for m in matches))[:n]

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from tokencost.errors import InputError, PricingError, UnknownModelError
+from tokencost.errors import InputError, PricingError, UnknownModelError, closest
 from tokencost.yamlio import format_loc, line_of, load_yaml, read_text_file, validation_problems
 
 if TYPE_CHECKING:  # the schema (pydantic) is imported only to validate sheets, never to read a snapshot
@@ -436,10 +436,7 @@ class Catalog:
         known = sorted({v for e in self for v in (e.provider.id, e.creator)})
         if _normal(name) in {v.casefold() for v in known}:
             return None
-        by_loose = {_loose(v): v for v in known}
-        close = [
-            by_loose[k] for k in difflib.get_close_matches(_loose(name), list(by_loose), n=3, cutoff=0.7)
-        ]
+        close = closest(_loose(name), {_loose(v): v for v in known}, cutoff=0.7)
         return "did you mean: " + ", ".join(close) if close else "known vendors: " + ", ".join(known)
 
     def check_vendors(self, names: Iterable[str], what: str) -> None:

@@ -8,9 +8,10 @@ Hosts a log may name that we carry no sheet for still map to a name, so a record
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Iterable
+
+from tokencost.errors import closest
 
 #: spellings of a host, as logs write it (casefolded, ``-``/``_``/``.``/space all equal) -> our provider id
 HOST_NAMES: dict[str, str] = {
@@ -216,6 +217,5 @@ def unknown_host(name: str, providers: Iterable[str] = ()) -> str | None:
     spellings = {host_key(k): v for k, v in HOST_NAMES.items()}
     spellings.update({host_key(p): p for p in providers})
     spellings.update({k: k for k in SELF_HOSTED_NAMES})
-    close = difflib.get_close_matches(host_key(name), list(spellings), n=6, cutoff=0.7)
-    names = list(dict.fromkeys(spellings[k] for k in close))[:3]
+    names = closest(host_key(name), spellings, cutoff=0.7)
     return "did you mean: " + ", ".join(names) if names else "known hosts: " + ", ".join(sorted(ids))

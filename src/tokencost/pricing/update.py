@@ -18,13 +18,12 @@ The plan is pure data; :mod:`tokencost.pricing.yamledit` turns it into edited YA
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from tokencost.errors import InputError
+from tokencost.errors import InputError, closest
 from tokencost.pricing.diff import COMPARED, RefEntry, _loose, compared_prices, diff_catalog, provider_keys
 from tokencost.pricing.import_common import ImportResult
 from tokencost.pricing.schema import HistoricalCard, Model
@@ -170,10 +169,8 @@ def _check_only(only: tuple[str, ...], known: set[str]) -> set[str]:
     by_fold = {name.casefold(): name for name in known}
     for name in only:
         if name.casefold() != "none" and name.casefold() not in by_fold:
-            close = difflib.get_close_matches(name.casefold(), list(by_fold), n=3, cutoff=0.6)
-            hint = (
-                "did you mean: " + ", ".join(by_fold[c] for c in close) if close else "see the full proposal"
-            )
+            close = closest(name.casefold(), by_fold)
+            hint = "did you mean: " + ", ".join(close) if close else "see the full proposal"
             raise InputError(f"--model: {name!r} is not a model of the sheets or the reference", hint)
     return {name.casefold() for name in only}
 

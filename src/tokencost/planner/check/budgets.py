@@ -3,12 +3,11 @@ stay within theirs this month and over the forecast (warning from ``warn_at`` pe
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any, NamedTuple
 
-from tokencost.errors import InputError
+from tokencost.errors import InputError, closest
 from tokencost.planner.check.documents import money_field
 from tokencost.planner.check.options import CheckOptions
 from tokencost.planner.check.result import FAIL, INFO, WARN, Findings, format_amount, percent_of
@@ -42,7 +41,7 @@ def resolve_budgets(
             per_workload[str(name)] = amount
     for name, amount in options.workload_budgets.items():
         if name not in workloads:
-            close = difflib.get_close_matches(name, list(workloads), n=3, cutoff=0.6)
+            close = closest(name, {w: w for w in workloads})
             known = ", ".join(close or sorted(workloads)) or "none"
             raise InputError(
                 f"--budget {name}={amount}: the plan has no workload {name!r}",
