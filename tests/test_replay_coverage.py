@@ -38,6 +38,24 @@ def _cand(doc: dict, model: str) -> dict:
     return next(c for c in doc["candidates"] if c["model"] == model)
 
 
+def _responses_calls(inputs: list[str], usage: dict, chain_first: bool) -> list[dict]:
+    """Logged Responses API calls (request + response pairs), each chained to the one before by
+    ``previous_response_id`` (the first too when ``chain_first``: its history lies before the log)."""
+    rows = []
+    for i, text in enumerate(inputs):
+        chained = f"resp_{i}" if i or chain_first else None
+        request = {"model": "gpt-4.1", "input": text, "previous_response_id": chained}
+        response = {
+            "id": f"resp_{i + 1}",
+            "object": "response",
+            "model": "gpt-4.1-2025-04-14",
+            "usage": usage,
+        }
+        response["output"] = [{"type": "message", "role": "assistant", "content": []}]
+        rows.append({"ts": f"2026-11-04T10:0{i}:00Z", "request": request, "response": response})
+    return rows
+
+
 @pytest.mark.parametrize("jobs", [1, 2])
 def test_image_requests_are_converted_from_their_bill_not_recounted_from_their_text(tmp_path, jobs):
     """5 image requests billed 1,600 input tokens each: their few words of text do not cover the bill, so the
@@ -57,22 +75,8 @@ def test_image_requests_are_converted_from_their_bill_not_recounted_from_their_t
 
 def test_chained_responses_are_converted_and_said(tmp_path):
     """A Responses call that reaches earlier turns by ``previous_response_id`` is billed for them: converted."""
-    rows = []
-    for i in range(3):
-        request = {
-            "model": "gpt-4.1",
-            "input": "And now in French, please.",
-            "previous_response_id": f"resp_{i}",
-        }
-        usage = {"input_tokens": 5000, "input_tokens_details": {"cached_tokens": 4000}, "output_tokens": 10}
-        response = {
-            "id": f"resp_{i + 1}",
-            "object": "response",
-            "model": "gpt-4.1-2025-04-14",
-            "usage": usage,
-        }
-        response["output"] = [{"type": "message", "role": "assistant", "content": []}]
-        rows.append({"ts": f"2026-11-04T10:0{i}:00Z", "request": request, "response": response})
+    usage = {"input_tokens": 5000, "input_tokens_details": {"cached_tokens": 4000}, "output_tokens": 10}
+    rows = _responses_calls(["And now in French, please."] * 3, usage, chain_first=True)
     doc = replay(_write(tmp_path / "chain.jsonl", rows), ["gpt-4.1"])
     row = _cand(doc, "gpt-4.1")
     assert row["records_by_method"] == {"logged": 3} and row["input_tokens"] == 15000
@@ -125,18 +129,7 @@ def test_covered_chained_request_carries_its_unseen_history(tmp_path, jobs):
     it reaches by ``previous_response_id`` (bill less text) ride along as logged: the logged model prices it
     at 1.00x, not on its text alone; a note counts and locates the records."""
     text = "Summarise the attached policy for a new colleague, point by point. " * 40
-    rows = []
-    for i in range(3):
-        request = {"model": "gpt-4.1", "input": text, "previous_response_id": f"resp_{i}" if i else None}
-        usage = {"input_tokens": 900, "output_tokens": 10}
-        response = {
-            "id": f"resp_{i + 1}",
-            "object": "response",
-            "model": "gpt-4.1-2025-04-14",
-            "usage": usage,
-        }
-        response["output"] = [{"type": "message", "role": "assistant", "content": []}]
-        rows.append({"ts": f"2026-11-04T10:0{i}:00Z", "request": request, "response": response})
+    rows = _responses_calls([text] * 3, {"input_tokens": 900, "output_tokens": 10}, chain_first=False)
     log = _write(tmp_path / "chain.jsonl", rows)
     doc = replay(log, ["gpt-4.1"], jobs=jobs)
     row = _cand(doc, "gpt-4.1")
