@@ -114,11 +114,8 @@ def _csv(document: dict[str, Any]) -> str:
     for row in document["candidates"]:
         # tokens_method is the main method (as before); records_by_method the whole mix, machine-readable
         mix = ";".join(f"{name}={n}" for name, n in row["records_by_method"].items())
-        model_kind = row.get("kind", "chat")
-        rows.append(
-            {**row, "kind": "candidate", "currency": document["currency"], "records_by_method": mix}
-            | {"model_kind": model_kind}
-        )
+        candidate = {"kind": "candidate", "model_kind": row["kind"], "records_by_method": mix}
+        rows.append({**row, **candidate, "currency": document["currency"]})
     if document["group_by"] != "model":  # --group-by day/month/tag: one row per group and model ("actual")
         for group in document["groups"]:
             for model, cost in group.items():
@@ -289,8 +286,8 @@ def _candidate_sections(document: dict[str, Any], fmt: str) -> list[str]:
     """The candidates' table; embedding candidates in a section of their own (each kind is ranked against
     its own traffic), as ``estimate`` lists them."""
     rows = _candidate_rows(document)
-    chat = [row for row in rows if row.get("kind", "chat") == "chat"]
-    embedding = [row for row in rows if row.get("kind") == "embedding"]
+    chat = [row for row in rows if row["kind"] == "chat"]
+    embedding = [row for row in rows if row["kind"] == "embedding"]
     parts = []
     if chat or not embedding:
         parts += ["", render_rows(chat, CANDIDATE_COLUMNS, fmt, title="The same traffic on each candidate")]
